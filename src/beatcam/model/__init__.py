@@ -1,0 +1,37 @@
+"""The immutable data that flows between beatcam's stages (see DESIGN.md section 1)."""
+
+from beatcam.model.critique import Check, Critique
+from beatcam.model.plan import (
+    Blocking,
+    CameraTrack,
+    CharacterTrack,
+    PlannedBeat,
+    Provenance,
+    SetBox,
+    SetDesign,
+    Shot,
+    ShotPlan,
+    ShotSpec,
+)
+from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene, ShotPin
+
+__all__ = [
+    "Affect",
+    "AffectedScene",
+    "Beat",
+    "Blocking",
+    "CameraTrack",
+    "Character",
+    "CharacterTrack",
+    "Check",
+    "Critique",
+    "PlannedBeat",
+    "Provenance",
+    "Scene",
+    "SetBox",
+    "SetDesign",
+    "Shot",
+    "ShotPin",
+    "ShotPlan",
+    "ShotSpec",
+]

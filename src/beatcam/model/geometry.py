@@ -1,0 +1,167 @@
+"""Coordinate conventions, stated once, and the few pure functions that every stage reads them by.
+
+World: right-handed, +Y up, metres, ground at y = 0. A camera looks down its local -Z with
+local +Y up (OpenGL, glTF and USD). Rotations are unit quaternions ``[w, x, y, z]``,
+world-from-camera. Yaw is the heading of the view direction, counter-clockwise seen from
+above, 0 when looking down world -Z, so a camera that pans left *increases* its yaw.
+Pitch is positive when the camera looks down. Roll is positive when the camera turns
+counter-clockwise about its view axis as seen from behind it (its right side rises).
+
+All functions take and return plain numpy arrays; ``(n, 3)`` means n rows of x, y, z.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+WORLD_UP: FloatArray = np.array([0.0, 1.0, 0.0])
+
+
+def normalize(vectors: FloatArray) -> FloatArray:
+    """Unit vectors along the last axis; zero vectors stay zero."""
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return np.asarray(vectors / np.where(norms == 0.0, 1.0, norms), dtype=np.float64)
+
+
+def quat_to_matrix(quats: FloatArray) -> FloatArray:
+    """``(n, 4)`` [w, x, y, z] -> ``(n, 3, 3)`` rotation matrices (columns = camera axes)."""
+    q = normalize(np.atleast_2d(np.asarray(quats, dtype=np.float64)))
+    w, x, y, z = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
+    matrices = np.empty((len(q), 3, 3))
+    matrices[:, 0, 0] = 1 - 2 * (y * y + z * z)
+    matrices[:, 0, 1] = 2 * (x * y - w * z)
+    matrices[:, 0, 2] = 2 * (x * z + w * y)
+    matrices[:, 1, 0] = 2 * (x * y + w * z)
+    matrices[:, 1, 1] = 1 - 2 * (x * x + z * z)
+    matrices[:, 1, 2] = 2 * (y * z - w * x)
+    matrices[:, 2, 0] = 2 * (x * z - w * y)
+    matrices[:, 2, 1] = 2 * (y * z + w * x)
+    matrices[:, 2, 2] = 1 - 2 * (x * x + y * y)
+    return matrices
+
+
+def matrix_to_quat(matrices: FloatArray) -> FloatArray:
+    """``(n, 3, 3)`` rotation matrices -> ``(n, 4)`` unit quaternions, sign-continuous in n."""
+    m = np.asarray(matrices, dtype=np.float64).reshape(-1, 3, 3)
+    trace = m[:, 0, 0] + m[:, 1, 1] + m[:, 2, 2]
+    # Shepperd: pick the largest of w, x, y, z to divide by, for stability.
+    candidates = np.stack(
+        [trace, m[:, 0, 0], m[:, 1, 1], m[:, 2, 2]],
+        axis=1,
+    )
+    pick = np.argmax(candidates, axis=1)
+    quats = np.empty((len(m), 4))
+    for index in range(4):
+        rows = pick == index
+        if not np.any(rows):
+            continue
+        r = m[rows]
+        if index == 0:
+            s = np.sqrt(1.0 + trace[rows]) * 2.0
+            quats[rows] = np.stack(
+                [
+                    0.25 * s,
+                    (r[:, 2, 1] - r[:, 1, 2]) / s,
+                    (r[:, 0, 2] - r[:, 2, 0]) / s,
+                    (r[:, 1, 0] - r[:, 0, 1]) / s,
+                ],
+                axis=1,
+            )
+        else:
+            i = index - 1
+            j, k = (i + 1) % 3, (i + 2) % 3
+            s = np.sqrt(1.0 + r[:, i, i] - r[:, j, j] - r[:, k, k]) * 2.0
+            q = np.empty((int(rows.sum()), 4))
+            q[:, 0] = (r[:, k, j] - r[:, j, k]) / s
+            q[:, 1 + i] = 0.25 * s
+            q[:, 1 + j] = (r[:, j, i] + r[:, i, j]) / s
+            q[:, 1 + k] = (r[:, k, i] + r[:, i, k]) / s
+            quats[rows] = q
+    return make_continuous(normalize(quats))
+
+
+def make_continuous(quats: FloatArray) -> FloatArray:
+    """Flip signs so consecutive quaternions lie in the same hemisphere (smooth to interpolate)."""
+    q = np.array(quats, dtype=np.float64)
+    if len(q) and q[0, 0] < 0:
+        q[0] = -q[0]
+    dots = np.einsum("ij,ij->i", q[1:], q[:-1])
+    flips = np.cumprod(np.where(dots < 0, -1.0, 1.0))
+    q[1:] *= flips[:, None]
+    return q
+
+
+def look_at(
+    eyes: FloatArray, targets: FloatArray, roll_deg: FloatArray | float = 0.0
+) -> FloatArray:
+    """Quaternions for cameras at ``eyes`` looking at ``targets`` (both ``(n, 3)``), level
+    horizon turned by ``roll_deg`` (positive: the camera's right side rises)."""
+    eyes = np.atleast_2d(np.asarray(eyes, dtype=np.float64))
+    targets = np.broadcast_to(np.asarray(targets, dtype=np.float64), eyes.shape)
+    forward = normalize(targets - eyes)
+    right = np.cross(forward, WORLD_UP)
+    degenerate = np.linalg.norm(right, axis=1) < 1e-9
+    # Looking straight up or down: keep the horizon from world -Z so the basis stays defined.
+    right[degenerate] = np.cross(forward[degenerate], np.array([0.0, 0.0, -1.0]))
+    right = normalize(right)
+    up = np.cross(right, forward)
+    roll = np.deg2rad(np.broadcast_to(np.asarray(roll_deg, dtype=np.float64), (len(eyes),)))
+    cos_r, sin_r = np.cos(roll)[:, None], np.sin(roll)[:, None]
+    rolled_right = cos_r * right + sin_r * up
+    rolled_up = cos_r * up - sin_r * right
+    matrices = np.stack([rolled_right, rolled_up, -forward], axis=2)
+    return matrix_to_quat(matrices)
+
+
+def camera_axes(quats: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """World-space right (+X), up (+Y) and forward (-Z) unit vectors, each ``(n, 3)``."""
+    m = quat_to_matrix(quats)
+    return m[:, :, 0], m[:, :, 1], -m[:, :, 2]
+
+
+def yaw_pitch_roll_deg(quats: FloatArray) -> FloatArray:
+    """``(n, 3)`` yaw, pitch, roll in degrees under the conventions above."""
+    right, _, forward = camera_axes(quats)
+    yaw = np.degrees(np.arctan2(-forward[:, 0], -forward[:, 2]))
+    pitch = np.degrees(np.arcsin(np.clip(-forward[:, 1], -1.0, 1.0)))
+    level_right = normalize(np.cross(forward, WORLD_UP))
+    level_up = np.cross(level_right, forward)
+    roll = np.degrees(
+        np.arctan2(
+            np.einsum("ij,ij->i", right, level_up), np.einsum("ij,ij->i", right, level_right)
+        )
+    )
+    return np.stack([yaw, pitch, roll], axis=1)
+
+
+def depth_of(points: FloatArray, eyes: FloatArray, quats: FloatArray) -> FloatArray:
+    """Depth of each point along its camera's forward axis, ``(n,)`` metres."""
+    _, _, forward = camera_axes(quats)
+    return np.asarray(np.einsum("ij,ij->i", np.asarray(points) - np.asarray(eyes), forward))
+
+
+def frame_height_at(depth_m: FloatArray, focal_mm: FloatArray, sensor_h_mm: float) -> FloatArray:
+    """Height of the frame (metres) at a given depth: ``fh = d * sensor_h / f``."""
+    return np.asarray(depth_m * sensor_h_mm / np.asarray(focal_mm))
+
+
+def project(
+    points: FloatArray,
+    eyes: FloatArray,
+    quats: FloatArray,
+    focal_mm: FloatArray,
+    sensor_mm: tuple[float, float],
+) -> FloatArray:
+    """Image position of one point per frame, ``(n, 2)`` in [-1, 1] across the frame
+    (x to the right, y up); points behind the camera come out as NaN."""
+    right, up, forward = camera_axes(quats)
+    rel = np.asarray(points) - np.asarray(eyes)
+    depth = np.einsum("ij,ij->i", rel, forward)
+    focal = np.asarray(focal_mm, dtype=np.float64)
+    safe = np.where(depth > 1e-6, depth, np.nan)
+    x = np.einsum("ij,ij->i", rel, right) * focal / safe / (sensor_mm[0] / 2.0)
+    y = np.einsum("ij,ij->i", rel, up) * focal / safe / (sensor_mm[1] / 2.0)
+    return np.stack([x, y], axis=1)

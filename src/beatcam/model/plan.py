@@ -1,0 +1,195 @@
+"""The shot plan: what the director decided, the camera computed and the critic checked.
+
+Per-frame data are numpy arrays made read-only on construction, so a plan, once built, is
+immutable all the way down. Frames are integers at the plan's fps; frame 0 starts the scene.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from beatcam.model.geometry import FloatArray
+from beatcam.model.scene import Affect
+from beatcam.model.vocab import EYE_HEIGHT_RATIO
+
+
+def _frozen(array: FloatArray, columns: int | None, name: str) -> FloatArray:
+    result = np.array(array, dtype=np.float64)
+    expected = 2 if columns else 1
+    if result.ndim != expected or (columns and result.shape[1] != columns):
+        shape = f"(n, {columns})" if columns else "(n,)"
+        raise ValueError(f"{name} must have shape {shape}, got {result.shape}")
+    result.setflags(write=False)
+    return result
+
+
+@dataclass(frozen=True)
+class SetBox:
+    """An axis-aligned grey box of the set: centre and full size in metres, world frame."""
+
+    name: str
+    center: tuple[float, float, float]
+    size: tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class SetDesign:
+    """The set the scene plays on: a preset name and its boxes (may be empty: open ground)."""
+
+    preset: str
+    boxes: tuple[SetBox, ...] = ()
+
+
+@dataclass(frozen=True)
+class CharacterTrack:
+    """Where a character stands on every scene frame: ``position`` (n, 3) metres on the
+    ground, ``facing_deg`` (n,) counter-clockwise from +Z seen from above."""
+
+    name: str
+    height_m: float
+    position: FloatArray
+    facing_deg: FloatArray
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "position", _frozen(self.position, 3, "position"))
+        object.__setattr__(self, "facing_deg", _frozen(self.facing_deg, None, "facing_deg"))
+        if len(self.position) != len(self.facing_deg):
+            raise ValueError(f"{self.name}: position and facing_deg lengths differ")
+
+    @property
+    def eye_height_m(self) -> float:
+        return EYE_HEIGHT_RATIO * self.height_m
+
+    def eyes(self, start: int, frames: int) -> FloatArray:
+        """Eye points (frames, 3) over a frame range: the subject point of DESIGN.md 3."""
+        points = np.array(self.position[start : start + frames])
+        points[:, 1] += self.eye_height_m
+        return points
+
+
+@dataclass(frozen=True)
+class Blocking:
+    """Every character's track over the whole scene, by name, in cast order."""
+
+    tracks: Mapping[str, CharacterTrack]
+    frames: int
+
+    def __getitem__(self, name: str) -> CharacterTrack:
+        return self.tracks[name]
+
+
+@dataclass(frozen=True)
+class CameraTrack:
+    """Per-frame camera: ``position`` (n, 3) metres world; ``rotation`` (n, 4) [w, x, y, z]
+    world-from-camera; ``focal_mm`` (n,); ``focus_m`` (n,) focus distance in metres."""
+
+    position: FloatArray
+    rotation: FloatArray
+    focal_mm: FloatArray
+    focus_m: FloatArray
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "position", _frozen(self.position, 3, "position"))
+        object.__setattr__(self, "rotation", _frozen(self.rotation, 4, "rotation"))
+        object.__setattr__(self, "focal_mm", _frozen(self.focal_mm, None, "focal_mm"))
+        object.__setattr__(self, "focus_m", _frozen(self.focus_m, None, "focus_m"))
+        lengths = {len(self.position), len(self.rotation), len(self.focal_mm), len(self.focus_m)}
+        if len(lengths) != 1:
+            raise ValueError(f"camera arrays differ in length: {sorted(lengths)}")
+
+    @property
+    def frames(self) -> int:
+        return len(self.position)
+
+
+@dataclass(frozen=True)
+class ShotSpec:
+    """A shot as the director words it, before the camera computes its track.
+
+    ``azimuth_deg`` places the camera around the first subject, measured from the direction
+    the subject faces (0: in front, facing them; +90: on the subject's left; 180: behind).
+    ``side`` is +1 or -1: which side of the line of action the coverage is on.
+    """
+
+    id: str
+    beat: int
+    start_frame: int
+    frames: int
+    size: str
+    end_size: str
+    angle: str
+    dutch_deg: float
+    movement: str
+    framing: str
+    transition: str
+    subjects: tuple[str, ...]
+    lens_mm: float
+    why: str
+    azimuth_deg: float = 0.0
+    side: int = 1
+
+
+@dataclass(frozen=True)
+class Shot(ShotSpec):
+    """A ShotSpec with the camera track that realises it (exactly ``frames`` samples)."""
+
+    camera: CameraTrack = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self.camera.frames != self.frames:
+            raise ValueError(
+                f"{self.id}: camera has {self.camera.frames} frames, not {self.frames}"
+            )
+
+
+@dataclass(frozen=True)
+class PlannedBeat:
+    """A beat placed on the timeline with the affect read from it."""
+
+    index: int
+    text: str
+    start_frame: int
+    frames: int
+    affect: Affect
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What made a plan: version, input hash and every model or lexicon used, with licence."""
+
+    beatcam_version: str
+    input_sha256: str
+    models: tuple[Mapping[str, str], ...] = ()
+    network: str = "none"
+
+
+@dataclass(frozen=True)
+class ShotPlan:
+    """The whole plan of one scene: the content of plan.json."""
+
+    title: str
+    fps: int
+    seed: int
+    aspect: str
+    sensor_mm: tuple[float, float]
+    resolution: tuple[int, int]
+    style: str
+    cast: tuple[tuple[str, float], ...]
+    set: SetDesign
+    beats: tuple[PlannedBeat, ...]
+    blocking: Blocking
+    shots: tuple[Shot, ...]
+    provenance: Provenance
+
+    @property
+    def frames(self) -> int:
+        return self.blocking.frames
+
+    def shot(self, shot_id: str) -> Shot:
+        for shot in self.shots:
+            if shot.id == shot_id:
+                return shot
+        raise KeyError(shot_id)

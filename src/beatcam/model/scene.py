@@ -1,0 +1,93 @@
+"""What the writer gave us (a Scene) and what the affect stage read in it (Affect)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from beatcam.model.vocab import DEFAULT_ASPECT, DEFAULT_FPS, DEFAULT_HEIGHT_M
+
+
+@dataclass(frozen=True)
+class Character:
+    """A cast member. ``position`` is (x, z) on the floor; None lets the director block them."""
+
+    name: str
+    height_m: float = DEFAULT_HEIGHT_M
+    position: tuple[float, float] | None = None
+    facing_deg: float | None = None
+
+
+@dataclass(frozen=True)
+class ShotPin:
+    """Parts of a beat's shot the writer pinned (YAML ``camera:``); None leaves it open."""
+
+    size: str | None = None
+    angle: str | None = None
+    movement: str | None = None
+    framing: str | None = None
+    lens_mm: float | None = None
+    dutch_deg: float | None = None
+
+    def is_empty(self) -> bool:
+        return all(value is None for value in vars(self).values())
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One emotional beat: a line of the scene. ``seconds`` is the writer's duration hint."""
+
+    index: int
+    text: str
+    seconds: float | None = None
+    pin: ShotPin = field(default_factory=ShotPin)
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A parsed scene, before any interpretation.
+
+    ``cast_explicit`` is True when the writer listed the cast, so beats may not invent names.
+    ``source_sha256`` is the hash of the whole input file (a screenplay's scenes share it).
+    """
+
+    title: str
+    cast: tuple[Character, ...]
+    beats: tuple[Beat, ...]
+    set_preset: str | None = None
+    fps: int = DEFAULT_FPS
+    aspect: str = DEFAULT_ASPECT
+    cast_explicit: bool = False
+    source_sha256: str = ""
+    slug: str = "scene"
+
+
+@dataclass(frozen=True)
+class Affect:
+    """How a beat feels and what it does, with the words that were the evidence.
+
+    valence, arousal, dominance in [-1, 1]; intensity in [0, 1]; ``emotions`` maps each of
+    Plutchik's eight (vocab.EMOTIONS) to [0, 1]; ``function`` is one of vocab.FUNCTIONS.
+    ``characters`` are the cast named or implied; ``actions`` the verbs that move people
+    (walk, run, turn, enter, ...); ``objects`` the props that matter.
+    """
+
+    valence: float
+    arousal: float
+    dominance: float
+    intensity: float
+    emotions: Mapping[str, float]
+    function: str
+    characters: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    objects: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AffectedScene:
+    """A scene with one Affect per beat, in beat order."""
+
+    scene: Scene
+    affects: tuple[Affect, ...]
+    models: tuple[Mapping[str, str], ...] = ()

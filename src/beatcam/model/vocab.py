@@ -1,0 +1,170 @@
+"""The fixed vocabulary of DESIGN.md section 3 and the numbers that give each word its meaning.
+
+Every stage that names or measures a shot imports these; no other module may restate a band,
+a limit or a default height.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+SIZES: Final = ("EWS", "WS", "FS", "MLS", "MS", "MCU", "CU", "ECU")
+ANGLES: Final = ("overhead", "high", "eye_level", "low", "worm")
+MOVEMENTS: Final = (
+    "static",
+    "push_in",
+    "pull_out",
+    "zoom_in",
+    "zoom_out",
+    "dolly_zoom_in",
+    "dolly_zoom_out",
+    "truck_left",
+    "truck_right",
+    "pan_left",
+    "pan_right",
+    "tilt_up",
+    "tilt_down",
+    "pedestal_up",
+    "pedestal_down",
+    "crane_up",
+    "crane_down",
+    "arc_left",
+    "arc_right",
+    "follow",
+    "lead",
+    "handheld",
+    "whip_pan",
+)
+FRAMINGS: Final = (
+    "single",
+    "two_shot",
+    "group",
+    "over_shoulder",
+    "pov",
+    "insert",
+    "establishing",
+)
+TRANSITIONS: Final = ("cut", "match_cut", "smash_cut", "dissolve", "fade_in", "fade_out")
+
+# Frame height at the subject (metres) where each size ends: ECU < 0.20 <= CU < 0.45 ...
+SIZE_UPPER_M: Final = {
+    "ECU": 0.20,
+    "CU": 0.45,
+    "MCU": 0.70,
+    "MS": 1.05,
+    "MLS": 1.50,
+    "FS": 2.60,
+    "WS": 8.0,
+    "EWS": float("inf"),
+}
+SIZE_LOWER_M: Final = {
+    "ECU": 0.0,
+    "CU": 0.20,
+    "MCU": 0.45,
+    "MS": 0.70,
+    "MLS": 1.05,
+    "FS": 1.50,
+    "WS": 2.60,
+    "EWS": 8.0,
+}
+# A frame height that sits comfortably inside each band: the target when framing a size.
+SIZE_TARGET_M: Final = {
+    "ECU": 0.14,
+    "CU": 0.32,
+    "MCU": 0.57,
+    "MS": 0.87,
+    "MLS": 1.27,
+    "FS": 2.0,
+    "WS": 4.5,
+    "EWS": 14.0,
+}
+
+# Camera pitch (degrees, positive looks down) bands, measured on a shot's middle frame.
+ANGLE_PITCH_DEG: Final = {
+    "overhead": (60.0, 90.0),
+    "high": (12.0, 60.0),
+    "eye_level": (-12.0, 12.0),
+    "low": (-60.0, -12.0),
+    "worm": (-90.0, -60.0),
+}
+# The pitch each angle aims for when the camera is placed.
+ANGLE_TARGET_DEG: Final = {
+    "overhead": 72.0,
+    "high": 24.0,
+    "eye_level": 0.0,
+    "low": -22.0,
+    "worm": -68.0,
+}
+
+DUTCH_MIN_DEG: Final = 5.0
+EYE_HEIGHT_RATIO: Final = 0.92
+DEFAULT_HEIGHT_M: Final = 1.75
+FOCAL_MIN_MM: Final = 12.0
+FOCAL_MAX_MM: Final = 300.0
+DEFAULT_FPS: Final = 24
+MAX_BEATS: Final = 2000
+MAX_BEAT_CHARS: Final = 2000
+MAX_INPUT_BYTES: Final = 5_000_000
+
+# Sensor (width, height) in mm per aspect: 36 mm wide, the height from the aspect ratio.
+ASPECTS: Final = {
+    "16:9": (36.0, 20.25),
+    "2.39": (36.0, round(36.0 / 2.39, 5)),
+    "1.85": (36.0, round(36.0 / 1.85, 5)),
+    "4:3": (36.0, 27.0),
+}
+DEFAULT_ASPECT: Final = "16:9"
+RESOLUTION: Final = (1280, 720)
+
+EMOTIONS: Final = (
+    "joy",
+    "trust",
+    "fear",
+    "surprise",
+    "sadness",
+    "disgust",
+    "anger",
+    "anticipation",
+)
+FUNCTIONS: Final = (
+    "establishing",
+    "arrival",
+    "departure",
+    "dialogue",
+    "realisation",
+    "reveal",
+    "confrontation",
+    "intimacy",
+    "isolation",
+    "threat",
+    "attack",
+    "chase",
+    "triumph",
+    "grief",
+    "awe",
+    "suspense",
+    "disorientation",
+    "transition",
+    "action",
+)
+
+
+def size_for_frame_height(frame_height_m: float) -> str:
+    """The size word whose band holds a frame height at the subject (metres)."""
+    for size in reversed(SIZES):
+        if frame_height_m < SIZE_UPPER_M[size]:
+            return size
+    return "EWS"
+
+
+def angle_for_pitch(pitch_deg: float) -> str:
+    """The angle word for a camera pitch in degrees (positive looks down)."""
+    if pitch_deg >= 60.0:
+        return "overhead"
+    if pitch_deg >= 12.0:
+        return "high"
+    if pitch_deg > -12.0:
+        return "eye_level"
+    if pitch_deg > -60.0:
+        return "low"
+    return "worm"
