@@ -1,0 +1,101 @@
+"""Shared fixtures: a small hand-built plan, so stage tests need not run the whole pipeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from beatcam.model import (
+    Affect,
+    Blocking,
+    CameraTrack,
+    CharacterTrack,
+    PlannedBeat,
+    Provenance,
+    Shot,
+    ShotPlan,
+)
+from beatcam.model.geometry import look_at
+from beatcam.model.sets import PRESETS
+
+
+def _camera(eyes: np.ndarray, target: np.ndarray, focal: np.ndarray) -> CameraTrack:
+    distance = np.linalg.norm(target - eyes, axis=1)
+    return CameraTrack(eyes, look_at(eyes, target), focal, distance)
+
+
+def build_tiny_plan() -> ShotPlan:
+    """Two beats, two shots, one character (Mara, 1.68 m) at the kitchen table facing +Z.
+
+    S01 is a static medium shot from 3 m; S02 pushes in from 2.5 m to 1.2 m on a 50 mm lens.
+    """
+    fps, first, second = 24, 48, 72
+    frames = first + second
+    height = 1.68
+    position = np.tile([0.0, 0.0, 1.0], (frames, 1))
+    mara = CharacterTrack("Mara", height, position, np.zeros(frames))
+    eye = np.array([0.0, 0.92 * height, 1.0])
+    static_eyes = np.tile(eye + [0.0, 0.0, 3.0], (first, 1))
+    ease = 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, second))
+    push_eyes = eye + np.outer(2.5 - 1.3 * ease, [0.0, 0.0, 1.0])
+    calm = Affect(0.2, -0.3, 0.0, 0.3, {"joy": 0.2}, "establishing", ("Mara",), (), ("letter",))
+    dread = Affect(-0.7, 0.6, -0.4, 0.8, {"fear": 0.8}, "realisation", ("Mara",), (), ("letter",))
+    shots = (
+        Shot(
+            id="S01",
+            beat=0,
+            start_frame=0,
+            frames=first,
+            size="MS",
+            end_size="MS",
+            angle="eye_level",
+            dutch_deg=0.0,
+            movement="static",
+            framing="single",
+            transition="fade_in",
+            subjects=("Mara",),
+            lens_mm=24.0,
+            why="Hold a calm medium shot while Mara reads.",
+            camera=_camera(static_eyes, eye, np.full(first, 24.0)),
+        ),
+        Shot(
+            id="S02",
+            beat=1,
+            start_frame=first,
+            frames=second,
+            size="MCU",
+            end_size="CU",
+            angle="eye_level",
+            dutch_deg=0.0,
+            movement="push_in",
+            framing="single",
+            transition="cut",
+            subjects=("Mara",),
+            lens_mm=50.0,
+            why="Push in as the dread lands.",
+            camera=_camera(push_eyes, eye, np.full(second, 50.0)),
+        ),
+    )
+    return ShotPlan(
+        title="Tiny",
+        fps=fps,
+        seed=0,
+        aspect="16:9",
+        sensor_mm=(36.0, 20.25),
+        resolution=(1280, 720),
+        style="classical",
+        cast=(("Mara", height),),
+        set=PRESETS["kitchen"].design(),
+        beats=(
+            PlannedBeat(0, "Mara opens the letter.", 0, first, calm),
+            PlannedBeat(1, "She realises it is forged; dread creeps in.", first, second, dread),
+        ),
+        blocking=Blocking({"Mara": mara}, frames),
+        shots=shots,
+        provenance=Provenance("0.1.0", "0" * 64, ({"name": "test", "licence": "MIT"},)),
+    )
+
+
+@pytest.fixture
+def tiny_plan() -> ShotPlan:
+    return build_tiny_plan()
