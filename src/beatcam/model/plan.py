@@ -193,3 +193,15 @@ class ShotPlan:
             if shot.id == shot_id:
                 return shot
         raise KeyError(shot_id)
+
+
+@dataclass(frozen=True)
+class Direction:
+    """The director's decisions before any camera maths: the set, where everyone stands on
+    every frame, the beats on the timeline and the worded shots."""
+
+    style: str
+    set: SetDesign
+    blocking: Blocking
+    beats: tuple[PlannedBeat, ...]
+    shots: tuple[ShotSpec, ...]

@@ -1,0 +1,347 @@
+"""plan.json: the plan as one JSON document, validated against the shipped schema both ways.
+
+Numbers are rounded to 5 decimals and keys keep the order of DESIGN.md section 5, so the same
+plan always gives the same bytes. Per-frame rows are written one per line, which keeps a
+thousand-beat plan diffable without making it enormous.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from beatcam.errors import PlanFileError
+from beatcam.files import write_atomic
+from beatcam.model import (
+    Affect,
+    Blocking,
+    CameraTrack,
+    CharacterTrack,
+    PlannedBeat,
+    Provenance,
+    SetBox,
+    SetDesign,
+    Shot,
+    ShotPlan,
+)
+from beatcam.model.vocab import EMOTIONS
+
+FORMAT_VERSION = "1"
+DECIMALS = 5
+FILE_NAME = "plan.json"
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema every plan.json is checked against (``beatcam schema`` prints it)."""
+    text = resources.files("beatcam.export").joinpath("schemas/plan.schema.json").read_text()
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def _number(value: float) -> float | int:
+    rounded = round(float(value), DECIMALS)
+    return 0.0 if rounded == 0 else rounded
+
+
+def _rows(array: np.ndarray) -> list[Any]:
+    rounded = np.round(np.asarray(array, dtype=np.float64), DECIMALS) + 0.0
+    rows: list[Any] = rounded.tolist()
+    return rows
+
+
+def _affect(affect: Affect) -> dict[str, Any]:
+    return {
+        "valence": _number(affect.valence),
+        "arousal": _number(affect.arousal),
+        "dominance": _number(affect.dominance),
+        "intensity": _number(affect.intensity),
+        "emotions": {name: _number(affect.emotions.get(name, 0.0)) for name in EMOTIONS},
+        "function": affect.function,
+        "characters": list(affect.characters),
+        "actions": list(affect.actions),
+        "objects": list(affect.objects),
+        "evidence": list(affect.evidence),
+    }
+
+
+def _shot(shot: Shot) -> dict[str, Any]:
+    return {
+        "id": shot.id,
+        "beat": shot.beat,
+        "start_frame": shot.start_frame,
+        "frames": shot.frames,
+        "size": shot.size,
+        "end_size": shot.end_size,
+        "angle": shot.angle,
+        "dutch_deg": _number(shot.dutch_deg),
+        "movement": shot.movement,
+        "framing": shot.framing,
+        "transition": shot.transition,
+        "subjects": list(shot.subjects),
+        "lens_mm": _number(shot.lens_mm),
+        "azimuth_deg": _number(shot.azimuth_deg),
+        "side": shot.side,
+        "why": shot.why,
+        "camera": {
+            "position": _rows(shot.camera.position),
+            "rotation": _rows(shot.camera.rotation),
+            "focal_mm": _rows(shot.camera.focal_mm),
+            "focus_m": _rows(shot.camera.focus_m),
+        },
+    }
+
+
+def to_document(plan: ShotPlan) -> dict[str, Any]:
+    """The plan as plain JSON-ready data, in the contract's key order."""
+    return {
+        "beatcam": FORMAT_VERSION,
+        "title": plan.title,
+        "fps": plan.fps,
+        "seed": plan.seed,
+        "style": plan.style,
+        "aspect": plan.aspect,
+        "sensor_mm": [_number(v) for v in plan.sensor_mm],
+        "resolution": list(plan.resolution),
+        "cast": [{"name": name, "height_m": _number(height)} for name, height in plan.cast],
+        "set": {
+            "preset": plan.set.preset,
+            "boxes": [
+                {
+                    "name": box.name,
+                    "center": [_number(v) for v in box.center],
+                    "size": [_number(v) for v in box.size],
+                }
+                for box in plan.set.boxes
+            ],
+        },
+        "beats": [
+            {
+                "index": beat.index,
+                "text": beat.text,
+                "start_frame": beat.start_frame,
+                "frames": beat.frames,
+                "affect": _affect(beat.affect),
+            }
+            for beat in plan.beats
+        ],
+        "blocking": {
+            name: {"position": _rows(track.position), "facing_deg": _rows(track.facing_deg)}
+            for name, track in plan.blocking.tracks.items()
+        },
+        "shots": [_shot(shot) for shot in plan.shots],
+        "provenance": {
+            "beatcam_version": plan.provenance.beatcam_version,
+            "input_sha256": plan.provenance.input_sha256,
+            "models": [dict(model) for model in plan.provenance.models],
+            "network": plan.provenance.network,
+        },
+    }
+
+
+def _encode(value: Any, depth: int) -> str:
+    """JSON text with two-space indents, but a per-frame row (a list of numbers) on one line."""
+    pad = "  " * (depth + 1)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        items = [
+            f"{pad}{json.dumps(key)}: {_encode(item, depth + 1)}" for key, item in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        if all(isinstance(item, int | float) and not isinstance(item, bool) for item in value):
+            return "[" + ", ".join(json.dumps(item) for item in value) + "]"
+        items = [pad + _encode(item, depth + 1) for item in value]
+        return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def validate(document: Any, source: str | Path = "plan") -> None:
+    """Raise PlanFileError naming the first place where ``document`` breaks the schema."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise PlanFileError(f"does not match the plan schema at {where}: {error.message}", source)
+
+
+def dumps(plan: ShotPlan) -> str:
+    """The bytes of plan.json (as text), after checking them against the schema."""
+    document = to_document(plan)
+    validate(document)
+    return _encode(document, 0) + "\n"
+
+
+def write(plan: ShotPlan, out_dir: Path) -> list[Path]:
+    return [write_atomic(out_dir / FILE_NAME, dumps(plan))]
+
+
+def _tuple3(values: list[float]) -> tuple[float, float, float]:
+    return (float(values[0]), float(values[1]), float(values[2]))
+
+
+def from_document(document: dict[str, Any], source: str | Path = "plan") -> ShotPlan:
+    """Build a ShotPlan from a schema-valid document; consistency errors become PlanFileError."""
+    validate(document, source)
+    try:
+        beats = tuple(
+            PlannedBeat(
+                index=beat["index"],
+                text=beat["text"],
+                start_frame=beat["start_frame"],
+                frames=beat["frames"],
+                affect=Affect(
+                    valence=beat["affect"]["valence"],
+                    arousal=beat["affect"]["arousal"],
+                    dominance=beat["affect"]["dominance"],
+                    intensity=beat["affect"]["intensity"],
+                    emotions=dict(beat["affect"]["emotions"]),
+                    function=beat["affect"]["function"],
+                    characters=tuple(beat["affect"]["characters"]),
+                    actions=tuple(beat["affect"]["actions"]),
+                    objects=tuple(beat["affect"]["objects"]),
+                    evidence=tuple(beat["affect"]["evidence"]),
+                ),
+            )
+            for beat in document["beats"]
+        )
+        heights = {member["name"]: float(member["height_m"]) for member in document["cast"]}
+        frames = sum(beat.frames for beat in beats)
+        tracks = {
+            name: CharacterTrack(
+                name,
+                heights.get(name, 1.75),
+                np.array(track["position"], dtype=np.float64),
+                np.array(track["facing_deg"], dtype=np.float64),
+            )
+            for name, track in document["blocking"].items()
+        }
+        shots = tuple(
+            Shot(
+                id=shot["id"],
+                beat=shot["beat"],
+                start_frame=shot["start_frame"],
+                frames=shot["frames"],
+                size=shot["size"],
+                end_size=shot["end_size"],
+                angle=shot["angle"],
+                dutch_deg=shot["dutch_deg"],
+                movement=shot["movement"],
+                framing=shot["framing"],
+                transition=shot["transition"],
+                subjects=tuple(shot["subjects"]),
+                lens_mm=shot["lens_mm"],
+                why=shot["why"],
+                azimuth_deg=shot["azimuth_deg"],
+                side=shot["side"],
+                camera=CameraTrack(
+                    np.array(shot["camera"]["position"], dtype=np.float64),
+                    np.array(shot["camera"]["rotation"], dtype=np.float64),
+                    np.array(shot["camera"]["focal_mm"], dtype=np.float64),
+                    np.array(shot["camera"]["focus_m"], dtype=np.float64),
+                ),
+            )
+            for shot in document["shots"]
+        )
+    except ValueError as exc:
+        raise PlanFileError(f"inconsistent plan: {exc}", source) from exc
+    _check_timeline(beats, shots, tracks, frames, source)
+    provenance = document["provenance"]
+    return ShotPlan(
+        title=document["title"],
+        fps=document["fps"],
+        seed=document["seed"],
+        aspect=document["aspect"],
+        sensor_mm=(float(document["sensor_mm"][0]), float(document["sensor_mm"][1])),
+        resolution=(int(document["resolution"][0]), int(document["resolution"][1])),
+        style=document["style"],
+        cast=tuple((name, height) for name, height in heights.items()),
+        set=SetDesign(
+            preset=document["set"]["preset"],
+            boxes=tuple(
+                SetBox(box["name"], _tuple3(box["center"]), _tuple3(box["size"]))
+                for box in document["set"]["boxes"]
+            ),
+        ),
+        beats=beats,
+        blocking=Blocking(tracks, frames),
+        shots=shots,
+        provenance=Provenance(
+            beatcam_version=provenance["beatcam_version"],
+            input_sha256=provenance["input_sha256"],
+            models=tuple(dict(model) for model in provenance["models"]),
+            network=provenance["network"],
+        ),
+    )
+
+
+def _check_timeline(
+    beats: tuple[PlannedBeat, ...],
+    shots: tuple[Shot, ...],
+    tracks: Mapping[str, CharacterTrack],
+    frames: int,
+    source: str | Path,
+) -> None:
+    """The contiguity rules of DESIGN.md section 4 that a schema cannot express."""
+    expected = 0
+    for beat in beats:
+        if beat.start_frame != expected:
+            raise PlanFileError(
+                f"beat {beat.index} starts at {beat.start_frame}, not {expected}", source
+            )
+        expected += beat.frames
+    expected = 0
+    for shot in shots:
+        if shot.start_frame != expected:
+            raise PlanFileError(
+                f"shot {shot.id} starts at {shot.start_frame}, not {expected}", source
+            )
+        if not 0 <= shot.beat < len(beats):
+            raise PlanFileError(
+                f"shot {shot.id} names beat {shot.beat}, which does not exist", source
+            )
+        unknown = [name for name in shot.subjects if name not in tracks]
+        if unknown:
+            raise PlanFileError(f"shot {shot.id} names unblocked subjects {unknown}", source)
+        expected += shot.frames
+    if expected != frames:
+        raise PlanFileError(f"shots cover {expected} frames but the beats cover {frames}", source)
+    for name, track in tracks.items():
+        if len(track.position) != frames:
+            raise PlanFileError(
+                f"blocking of {name} has {len(track.position)} frames, not {frames}", source
+            )
+
+
+def loads(text: str, source: str | Path = "plan") -> ShotPlan:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(
+            f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}", source
+        ) from exc
+    return from_document(document, source)
+
+
+def read(path: Path) -> ShotPlan:
+    """Read and validate a plan.json; every failure is a one-line PlanFileError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanFileError(f"cannot read: {exc.strerror}", path) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PlanFileError("not UTF-8 text; is this a plan.json?", path) from None
+    return loads(text, path)
