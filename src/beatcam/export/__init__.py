@@ -19,6 +19,13 @@ Writer = Callable[[ShotPlan, Path], list[Path]]
 # format name -> module under beatcam.export that writes it
 FORMATS: dict[str, str] = {
     "plan": "plan_json",
+    "otio": "otio",
+    "edl": "edl",
+    "xml": "fcp_xml",
+    "fcpxml": "fcpxml",
+    "shotlist": "shotlist",
+    "trajectory": "trajectory",
+    "provenance": "provenance",
 }
 
 

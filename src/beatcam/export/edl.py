@@ -1,0 +1,13 @@
+"""timeline.edl: CMX 3600 EDL of the video track, for any editing system."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from beatcam.export.timeline import write_timeline
+from beatcam.model import ShotPlan
+
+
+def write(plan: ShotPlan, out_dir: Path) -> list[Path]:
+    """Write timeline.edl into ``out_dir`` (see beatcam.export.timeline for what it keeps)."""
+    return [write_timeline(plan, out_dir, "edl")]

@@ -1,0 +1,76 @@
+"""shotlist.csv and shotlist.pdf: the plan as the crew reads it, one row per shot.
+
+The CSV is for spreadsheets and scripts (UTF-8, LF, a header row, the plan's own words); the PDF
+is the printed list for the set (``beatcam.export.shotlist_pdf``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from beatcam.export.shotlist_pdf import write_pdf
+from beatcam.files import write_atomic
+from beatcam.model import Shot, ShotPlan
+
+FILE_NAME = "shotlist.csv"
+DECIMALS = 5
+SUBJECT_SEPARATOR = ";"
+COLUMNS = (
+    "id",
+    "beat",
+    "start_frame",
+    "frames",
+    "duration_s",
+    "size",
+    "end_size",
+    "angle",
+    "dutch_deg",
+    "lens_mm",
+    "movement",
+    "framing",
+    "transition",
+    "subjects",
+    "why",
+)
+
+
+def number(value: float) -> str:
+    """A float rounded to 5 decimals as the shortest text that reads back the same."""
+    return repr(round(float(value), DECIMALS) + 0.0)
+
+
+def row(shot: Shot, fps: int) -> list[str | int]:
+    """One shot in the order of COLUMNS."""
+    return [
+        shot.id,
+        shot.beat,
+        shot.start_frame,
+        shot.frames,
+        number(shot.frames / fps),
+        shot.size,
+        shot.end_size,
+        shot.angle,
+        number(shot.dutch_deg),
+        number(shot.lens_mm),
+        shot.movement,
+        shot.framing,
+        shot.transition,
+        SUBJECT_SEPARATOR.join(shot.subjects),
+        shot.why,
+    ]
+
+
+def csv_text(plan: ShotPlan) -> str:
+    """The shot list as CSV text: a header row, then one row per shot."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(row(shot, plan.fps) for shot in plan.shots)
+    return buffer.getvalue()
+
+
+def write(plan: ShotPlan, out_dir: Path) -> list[Path]:
+    """Write shotlist.csv and shotlist.pdf into ``out_dir``."""
+    return [write_atomic(out_dir / FILE_NAME, csv_text(plan)), write_pdf(plan, out_dir)]
