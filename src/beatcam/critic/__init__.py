@@ -1,1 +1,305 @@
-"""critic stage."""
+"""The critic: measures every shot against its own words and every cut against the grammar.
+
+Shot rules: size, end size, angle, dutch, movement (DESIGN.md section 3), subject in front
+and in frame, headroom, the camera clear of the set and the cast and above the ground, lens
+in range, dolly and crane speeds. Cut rules: the 180° rule and the 30° rule. The critic only
+measures and reports; the pipeline decides what to repair.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from beatcam.critic.measure import Track, peak_speed_and_acceleration
+from beatcam.critic.movement import MOVEMENT_CHECKS
+from beatcam.model import Check, Critique, Shot, ShotPlan
+from beatcam.model.geometry import FloatArray
+from beatcam.model.vocab import (
+    DUTCH_MIN_DEG,
+    FOCAL_MAX_MM,
+    FOCAL_MIN_MM,
+    SIZES,
+    angle_for_pitch,
+    size_for_frame_height,
+)
+
+__all__ = ["critique", "critique_shot"]
+
+FRAME_LIMIT = 1.0
+SET_CLEARANCE_M = 0.05
+CAST_CLEARANCE_M = 0.3
+BODY_RADIUS_M = 0.2
+GROUND_CLEARANCE_M = 0.05
+MAX_SPEED_M_S = 12.0
+MAX_ACCELERATION_M_S2 = 15.0
+LINE_TOLERANCE_M = 0.3
+THIRTY_DEGREES = 30.0
+CROSSING_WORDS = "crosses the line"
+ALL_IN_FRAME = frozenset({"two_shot", "group"})
+
+
+def _track(plan: ShotPlan, shot: Shot, name: str | None = None) -> Track:
+    subject = name or (shot.subjects[0] if shot.subjects else None)
+    eyes = plan.blocking[subject].eyes(shot.start_frame, shot.frames) if subject else None
+    camera = shot.camera
+    return Track(camera.position, camera.rotation, camera.focal_mm, eyes, plan.sensor_mm, plan.fps)
+
+
+def _check(
+    rule: str, shot: str, passed: bool, measured: dict[str, float | str], expected: str
+) -> Check:
+    rounded: dict[str, float | str] = {
+        key: round(value, 4) if isinstance(value, float) else value
+        for key, value in measured.items()
+    }
+    return Check(rule, shot, bool(passed), rounded, expected)
+
+
+def _inside_boxes(plan: ShotPlan, position: FloatArray) -> list[str]:
+    hits = []
+    for box in plan.set.boxes:
+        half = np.asarray(box.size) / 2.0 + SET_CLEARANCE_M
+        inside = np.all(np.abs(position - np.asarray(box.center)) < half, axis=1)
+        if np.any(inside):
+            hits.append(box.name)
+    return hits
+
+
+def _cast_clearance(plan: ShotPlan, shot: Shot) -> tuple[float, str]:
+    """Closest approach (m) of the camera to any character's body it is not looking through."""
+    exempt = shot.subjects[1] if shot.framing == "pov" and len(shot.subjects) > 1 else None
+    closest, who = np.inf, ""
+    frames = slice(shot.start_frame, shot.start_frame + shot.frames)
+    for name, track in plan.blocking.tracks.items():
+        if name == exempt:
+            continue
+        feet = track.position[frames]
+        offset = shot.camera.position - feet
+        horizontal = np.linalg.norm(offset[:, [0, 2]], axis=1) - BODY_RADIUS_M
+        overhead = shot.camera.position[:, 1] > track.height_m + BODY_RADIUS_M
+        distance = float(np.min(np.where(overhead, np.inf, horizontal)))
+        if distance < closest:
+            closest, who = distance, name
+    return closest, who
+
+
+def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
+    """Every shot-level rule applied to one shot."""
+    checks: list[Check] = []
+    track = _track(plan, shot)
+    middle = shot.frames // 2
+    angles = track.angles()
+    pitch, roll = float(angles[middle, 1]), float(angles[middle, 2])
+    if track.eyes is not None:
+        frame_height = track.frame_height()
+        first, last = float(frame_height[0]), float(frame_height[-1])
+        checks.append(
+            _check(
+                "size",
+                shot.id,
+                size_for_frame_height(first) == shot.size,
+                {"frame_height_m": first, "measured": size_for_frame_height(first)},
+                f"{shot.size} on the first frame",
+            )
+        )
+        checks.append(
+            _check(
+                "end size",
+                shot.id,
+                size_for_frame_height(last) == shot.end_size,
+                {"frame_height_m": last, "measured": size_for_frame_height(last)},
+                f"{shot.end_size} on the last frame",
+            )
+        )
+        depth = track.depth()
+        checks.append(
+            _check(
+                "subject in front",
+                shot.id,
+                bool(np.all(depth > 0)),
+                {"min_depth_m": float(np.min(depth))},
+                "positive depth on every frame",
+            )
+        )
+        checks.extend(_framing_checks(plan, shot, track))
+    checks.append(
+        _check(
+            "angle",
+            shot.id,
+            angle_for_pitch(pitch) == shot.angle,
+            {"pitch_deg": pitch, "measured": angle_for_pitch(pitch)},
+            f"{shot.angle} on the middle frame",
+        )
+    )
+    wants_dutch = abs(shot.dutch_deg) >= DUTCH_MIN_DEG
+    checks.append(
+        _check(
+            "dutch",
+            shot.id,
+            (abs(roll) >= DUTCH_MIN_DEG) == wants_dutch,
+            {"roll_deg": roll},
+            "roll ≥ 5°" if wants_dutch else "roll < 5°",
+        )
+    )
+    passed, measured, expected = MOVEMENT_CHECKS[shot.movement](track)
+    checks.append(
+        _check("movement", shot.id, passed, {"movement": shot.movement, **measured}, expected)
+    )
+    hits = _inside_boxes(plan, shot.camera.position)
+    checks.append(
+        _check(
+            "clear of the set",
+            shot.id,
+            not hits,
+            {"inside": ", ".join(hits) or "none"},
+            "camera outside every set box",
+        )
+    )
+    lowest = float(np.min(shot.camera.position[:, 1]))
+    checks.append(
+        _check(
+            "above the ground",
+            shot.id,
+            lowest > GROUND_CLEARANCE_M,
+            {"lowest_m": lowest},
+            "camera above the ground",
+        )
+    )
+    clearance, who = _cast_clearance(plan, shot)
+    if np.isfinite(clearance):
+        checks.append(
+            _check(
+                "clear of the cast",
+                shot.id,
+                clearance >= CAST_CLEARANCE_M,
+                {"closest_m": clearance, "character": who},
+                f"≥ {CAST_CLEARANCE_M} m from every body",
+            )
+        )
+    focal = shot.camera.focal_mm
+    lens_ok = bool(np.all((focal >= FOCAL_MIN_MM - 1e-6) & (focal <= FOCAL_MAX_MM + 1e-6)))
+    checks.append(
+        _check(
+            "lens range",
+            shot.id,
+            lens_ok,
+            {"min_mm": float(focal.min()), "max_mm": float(focal.max())},
+            "12–300 mm",
+        )
+    )
+    speed, acceleration = peak_speed_and_acceleration(track, smooth=shot.movement == "handheld")
+    limit = MAX_SPEED_M_S
+    if shot.movement in {"follow", "lead"} and track.eyes is not None:
+        subject_speed, _ = peak_speed_and_acceleration(
+            Track(track.eyes, shot.camera.rotation, focal, None, plan.sensor_mm, plan.fps),
+            smooth=False,
+        )
+        limit = max(limit, 1.5 * subject_speed)
+    checks.append(
+        _check(
+            "rig speed",
+            shot.id,
+            speed <= limit and acceleration <= MAX_ACCELERATION_M_S2,
+            {"speed_m_s": speed, "acceleration_m_s2": acceleration},
+            f"≤ {limit:.0f} m/s and ≤ {MAX_ACCELERATION_M_S2:.0f} m/s²",
+        )
+    )
+    return checks
+
+
+def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
+    checks = []
+    names = shot.subjects if shot.framing in ALL_IN_FRAME else shot.subjects[:1]
+    for name in names:
+        eyes = plan.blocking[name].eyes(shot.start_frame, shot.frames)
+        image = track.image_points(eyes)
+        if shot.movement == "whip_pan":
+            image = image[-1:]
+        inside = np.all(np.abs(image) <= FRAME_LIMIT, axis=1) & np.all(np.isfinite(image), axis=1)
+        worst = float(np.nanmax(np.abs(image))) if np.any(np.isfinite(image)) else float("inf")
+        checks.append(
+            _check(
+                "subject in frame",
+                shot.id,
+                bool(np.all(inside)),
+                {"subject": name, "worst_extent": worst, "frames_out": int(np.sum(~inside))},
+                "eyes inside the frame on every frame",
+            )
+        )
+    if SIZES.index(shot.size) <= SIZES.index("MS") and shot.framing not in {"insert", "pov"}:
+        tops = (
+            plan.blocking[shot.subjects[0]].position[shot.start_frame : shot.start_frame + 1].copy()
+        )
+        tops[:, 1] = plan.blocking[shot.subjects[0]].height_m
+        top = track.image_points(np.repeat(tops, shot.frames, axis=0))[0]
+        checks.append(
+            _check(
+                "headroom",
+                shot.id,
+                bool(np.isfinite(top[1]) and top[1] <= FRAME_LIMIT),
+                {"head_top_y": float(top[1])},
+                "the top of the head inside the frame at MS and wider",
+            )
+        )
+    return checks
+
+
+def _side(point: FloatArray, start: FloatArray, end: FloatArray) -> float:
+    """Signed distance (m) of a point from the line start→end, seen from above."""
+    line, offset = end - start, point - start
+    return float((line[0] * offset[1] - line[1] * offset[0]) / np.linalg.norm(line))
+
+
+def critique_cut(plan: ShotPlan, before: Shot, after: Shot) -> list[Check]:
+    """The 180° and 30° rules across one cut."""
+    target = f"{before.id}>{after.id}"
+    checks = []
+    names = list(plan.blocking.tracks)
+    frame = after.start_frame
+    if len(names) >= 2:
+        start = plan.blocking[names[0]].position[frame][[0, 2]]
+        end = plan.blocking[names[1]].position[frame][[0, 2]]
+        if np.linalg.norm(end - start) > 1e-6:
+            side_before = _side(before.camera.position[-1][[0, 2]], start, end)
+            side_after = _side(after.camera.position[0][[0, 2]], start, end)
+            same = side_before * side_after >= 0
+            near = min(abs(side_before), abs(side_after)) < LINE_TOLERANCE_M
+            motivated = CROSSING_WORDS in after.why or "pov" in {before.framing, after.framing}
+            checks.append(
+                _check(
+                    "180-degree rule",
+                    target,
+                    same or near or motivated,
+                    {"side_before_m": side_before, "side_after_m": side_after},
+                    "both cameras on one side of the line of action",
+                )
+            )
+    same_subject = bool(before.subjects) and before.subjects[:1] == after.subjects[:1]
+    close = abs(SIZES.index(before.size) - SIZES.index(after.size)) < 2
+    if same_subject and close and before.framing == after.framing:
+        subject = plan.blocking[after.subjects[0]].eyes(frame, 1)[0]
+        a = before.camera.position[-1] - subject
+        b = after.camera.position[0] - subject
+        a[1] = b[1] = 0.0
+        cosine = float(a @ b / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-9))
+        turn = float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
+        checks.append(
+            _check(
+                "30-degree rule",
+                target,
+                turn >= THIRTY_DEGREES,
+                {"turn_deg": turn},
+                "≥ 30° around the subject, or a size change of two steps",
+            )
+        )
+    return checks
+
+
+def critique(plan: ShotPlan) -> Critique:
+    """Every rule on every shot and cut of a plan."""
+    checks: list[Check] = []
+    for index, shot in enumerate(plan.shots):
+        checks.extend(critique_shot(plan, shot))
+        if index:
+            checks.extend(critique_cut(plan, plan.shots[index - 1], shot))
+    return Critique(tuple(checks))

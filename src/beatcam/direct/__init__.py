@@ -1,1 +1,246 @@
-"""direct stage."""
+"""The director of photography: from felt beats to worded shots and blocking.
+
+``direct`` times the beats, blocks the cast, scores candidate shots for every slot by the
+rules in ``grammar`` and chooses the whole scene's coverage by dynamic programming
+(``sequence``). ``revise`` gives a simpler shot when the critic finds one the camera could
+not honestly deliver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from beatcam.direct.blocking import block
+from beatcam.direct.candidates import Candidate, candidates_for
+from beatcam.direct.explicit import merged_pin
+from beatcam.direct.grammar import Context
+from beatcam.direct.placement import lens_for, open_side, place
+from beatcam.direct.sequence import choose
+from beatcam.direct.styles import DEFAULT_STYLE, STYLES, style_named
+from beatcam.direct.timing import beat_seconds, shot_count, split_frames
+from beatcam.direct.wording import MOVEMENT_WORDS, why
+from beatcam.errors import SceneError
+from beatcam.model import AffectedScene, Blocking, Direction, PlannedBeat, ShotPin, ShotSpec
+from beatcam.model.sets import DEFAULT_PRESET, preset_named
+from beatcam.model.vocab import SIZES
+
+__all__ = ["DEFAULT_STYLE", "STYLES", "direct", "revise"]
+
+CROSSING_ACTIONS = frozenset({"cross", "circle"})
+SMASH_AROUSAL_JUMP = 0.6
+DUTCH_DEG = 12.0
+
+
+def _slot_travel(blocking: Blocking, start: int, frames: int) -> dict[str, float]:
+    travel = {}
+    for name, track in blocking.tracks.items():
+        path = track.position[start : start + frames]
+        travel[name] = float(abs(path[-1] - path[0]).sum()) if len(path) else 0.0
+    return travel
+
+
+def _transition(index: int, last: int, slot_in_beat: int, rise: float, calm: bool) -> str:
+    if index == 0:
+        return "fade_in"
+    if index == last:
+        return "fade_out"
+    if slot_in_beat == 0 and rise >= SMASH_AROUSAL_JUMP:
+        return "smash_cut"
+    if slot_in_beat == 0 and calm:
+        return "dissolve"
+    return "cut"
+
+
+def direct(affected: AffectedScene, style: str = DEFAULT_STYLE) -> Direction:
+    """Direct a scene: beat timing, blocking and one worded ShotSpec per shot."""
+    chosen_style = style_named(style)
+    scene = affected.scene
+    preset = preset_named(scene.set_preset or DEFAULT_PRESET)
+    affects = affected.affects
+    seconds = [
+        beat_seconds(beat, affect, chosen_style.pace, beat.index == 0)
+        for beat, affect in zip(scene.beats, affects, strict=True)
+    ]
+    beat_frames = [max(1, round(s * scene.fps)) for s in seconds]
+    blocking = block(scene.cast, affects, beat_frames, preset, scene.fps)
+    cast = tuple(member.name for member in scene.cast)
+    peak = max(range(len(affects)), key=lambda i: (affects[i].intensity, -i))
+
+    planned: list[PlannedBeat] = []
+    slots: list[tuple[int, int, int, int]] = []  # beat, start frame, frames, slot in beat
+    start = 0
+    for beat, affect, frames, length in zip(
+        scene.beats, affects, beat_frames, seconds, strict=True
+    ):
+        planned.append(PlannedBeat(beat.index, beat.text, start, frames, affect))
+        parts = split_frames(frames, shot_count(length, affect, beat.index == 0), scene.fps)
+        offset = start
+        for slot_in_beat, part in enumerate(parts):
+            slots.append((beat.index, offset, part, slot_in_beat))
+            offset += part
+        start += frames
+
+    contexts: list[Context] = []
+    pins: list[tuple[ShotPin, str]] = []
+    candidates: list[list[Candidate]] = []
+    focus: tuple[str, ...] = cast[:2]
+    for index, (beat_index, slot_start, frames, slot_in_beat) in enumerate(slots):
+        affect = affects[beat_index]
+        if affect.characters:
+            focus = tuple(affect.characters)
+        previous = affects[beat_index - 1].intensity if beat_index else affect.intensity
+        ctx = Context(
+            affect=affect,
+            slot=index,
+            slot_in_beat=slot_in_beat,
+            first_beat=beat_index == 0,
+            last_beat=beat_index == len(affects) - 1,
+            peak=beat_index == peak,
+            rising=affect.intensity - previous,
+            characters=focus,
+            travel_m=_slot_travel(blocking, slot_start, frames),
+        )
+        beat = scene.beats[beat_index]
+        pin, source = merged_pin(beat.text, beat.pin) if slot_in_beat == 0 else (ShotPin(), "")
+        options = candidates_for(ctx, chosen_style, pin, cast)
+        if not options:
+            raise SceneError(
+                f"the camera pinned for this beat ({_pin_words(pin)}) cannot be shot here; "
+                "loosen the pin or change the beat",
+                beat=beat_index,
+            )
+        contexts.append(ctx)
+        pins.append((pin, source))
+        candidates.append(options)
+
+    choices = choose(candidates, contexts, chosen_style)
+    shots: list[ShotSpec] = []
+    side = open_side(blocking, 0)
+    previous_place: tuple[str | None, float, int] | None = None
+    for index, (choice, ctx, (beat_index, slot_start, frames, slot_in_beat)) in enumerate(
+        zip(choices, contexts, slots, strict=True)
+    ):
+        picked = choice.candidate
+        affect = ctx.affect
+        crossing = bool(CROSSING_ACTIONS & set(affect.actions)) and slot_in_beat == 0 and index > 0
+        if crossing:
+            side = -side
+        subject = picked.subjects[0] if picked.subjects else None
+        placement = place(
+            blocking, subject, picked.framing, picked.movement, slot_start, side,
+            previous_place, picked.size,
+        )  # fmt: skip
+        previous_place = (subject, placement.azimuth_deg, SIZES.index(picked.size))
+        reason = why(
+            picked, affect, choice.sequence_terms, choice.runner_up, choice.margin, pins[index][1]
+        )
+        if crossing:
+            reason += " The camera crosses the line of action with the character's move."
+        previous_arousal = affects[beat_index - 1].arousal if beat_index else affect.arousal
+        pin = pins[index][0]
+        shots.append(
+            ShotSpec(
+                id=f"S{index + 1:02d}",
+                beat=beat_index,
+                start_frame=slot_start,
+                frames=frames,
+                size=picked.size,
+                end_size=picked.end_size,
+                angle=picked.angle,
+                dutch_deg=(pin.dutch_deg or DUTCH_DEG) if picked.dutch else 0.0,
+                movement=picked.movement,
+                framing=picked.framing,
+                transition=_transition(
+                    index,
+                    len(slots) - 1,
+                    slot_in_beat,
+                    affect.arousal - previous_arousal,
+                    affect.arousal < -0.2 and previous_arousal < -0.2,
+                ),
+                subjects=picked.subjects,
+                lens_mm=pin.lens_mm
+                or lens_for(
+                    picked.size,
+                    picked.movement,
+                    picked.framing,
+                    affect.function,
+                    chosen_style.lens_scale,
+                ),
+                why=reason,
+                azimuth_deg=placement.azimuth_deg,
+                side=placement.side,
+            )
+        )
+    return Direction(
+        style=chosen_style.name,
+        set=preset.design(),
+        blocking=blocking,
+        beats=tuple(planned),
+        shots=tuple(shots),
+    )
+
+
+def _pin_words(pin: ShotPin) -> str:
+    return ", ".join(f"{key} {value}" for key, value in vars(pin).items() if value is not None)
+
+
+SIMPLER_MOVE = {
+    "dolly_zoom_in": "push_in",
+    "dolly_zoom_out": "pull_out",
+    "whip_pan": "pan_right",
+    "crane_up": "pedestal_up",
+    "crane_down": "pedestal_down",
+    "arc_left": "push_in",
+    "arc_right": "push_in",
+    "truck_left": "pan_left",
+    "truck_right": "pan_right",
+    "follow": "pan_left",
+    "lead": "pan_right",
+    "handheld": "static",
+}
+
+
+def revise(spec: ShotSpec, failed: frozenset[str], attempt: int) -> ShotSpec:
+    """A plainer version of a shot the critic rejected; each attempt gives up more.
+
+    1: the move becomes its simpler cousin; 2: a static, level single of the same size;
+    3: a static eye-level medium shot (or wide, for an establishing or a moving subject).
+    """
+    rules = ", ".join(sorted(failed))
+    if attempt == 1:
+        movement = SIMPLER_MOVE.get(spec.movement, "static")
+        revised = replace(
+            spec,
+            movement=movement,
+            end_size=spec.end_size if movement in {"push_in", "pull_out"} else spec.size,
+            angle=spec.angle if spec.angle in {"high", "low", "eye_level"} else "high",
+        )
+    elif attempt == 2:
+        revised = replace(
+            spec,
+            movement="static",
+            end_size=spec.size,
+            dutch_deg=0.0,
+            framing="single" if spec.subjects and spec.framing != "establishing" else spec.framing,
+            subjects=spec.subjects[:1] if spec.framing != "establishing" else spec.subjects,
+            angle="eye_level",
+        )
+    else:
+        size = "WS" if spec.framing == "establishing" or "follow" in spec.movement else "MS"
+        revised = replace(
+            spec,
+            size=size,
+            end_size=size,
+            movement="static",
+            dutch_deg=0.0,
+            angle="eye_level",
+            framing=spec.framing if spec.framing == "establishing" else "single",
+            subjects=spec.subjects[:1] if spec.framing != "establishing" else spec.subjects,
+            lens_mm=35.0,
+        )
+    move = MOVEMENT_WORDS[spec.movement]
+    return replace(
+        revised,
+        why=f"{spec.why} Repaired: the {move} failed the critic ({rules}), "
+        f"so it became a {MOVEMENT_WORDS[revised.movement]} {revised.angle} {revised.size}.",
+    )

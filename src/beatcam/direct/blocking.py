@@ -1,0 +1,183 @@
+"""Blocking: where every character stands and walks on every frame of the scene.
+
+Characters start on marks laid out for the set (facing each other when two, a half circle
+when more) unless the scene file places them. A beat whose actions move its first named
+character (walk, run, enter, approach, ...) moves them during that beat; a chase moves every
+character it names. Walks ease in and out, turn the body to the direction of travel, and
+stay within the set's walking room (turning back at its end).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from beatcam.model import Affect, Blocking, Character, CharacterTrack
+from beatcam.model.geometry import FloatArray
+from beatcam.model.sets import SetPreset
+
+WALK_SPEED = 1.3
+RUN_SPEED = 3.6
+ACCELERATION_SECONDS = 0.5
+TURN_FRAMES = 8
+APPROACH_STOP_M = 0.9
+TWO_SHOT_SPACING_M = 1.6
+CIRCLE_RADIUS_M = 1.4
+
+RUN_ACTIONS = frozenset({"run", "chase", "flee", "sprint", "bolt", "charge"})
+WALK_ACTIONS = frozenset({"walk", "enter", "exit", "approach", "retreat", "cross", "pace", "leave"})
+TOWARD_OTHERS = frozenset({"approach", "charge"})
+AWAY_FROM_OTHERS = frozenset({"retreat", "flee", "exit", "leave"})
+
+
+@dataclass(frozen=True)
+class Mark:
+    x: float
+    z: float
+    facing_deg: float
+
+
+def _heading_vector(heading_deg: float) -> FloatArray:
+    radians = np.deg2rad(heading_deg)
+    return np.array([np.sin(radians), np.cos(radians)])
+
+
+def _heading_of(vector: FloatArray) -> float:
+    return float(np.degrees(np.arctan2(vector[0], vector[1])))
+
+
+def starting_marks(cast: Sequence[Character], preset: SetPreset) -> dict[str, Mark]:
+    """Marks for the cast: explicit positions first, the set's layout for the rest."""
+    count = len(cast)
+    front_z = 0.9 if preset.name in {"kitchen", "interior", "office"} else 0.0
+    layout: list[Mark]
+    if count == 1:
+        layout = [Mark(0.0, front_z, 0.0)]
+    elif count == 2:
+        half = TWO_SHOT_SPACING_M / 2.0
+        layout = [Mark(-half, front_z, 90.0), Mark(half, front_z, 270.0)]
+    else:
+        centre_z = front_z - 0.4
+        headings = np.linspace(120.0, 240.0, count)
+        layout = []
+        for heading in headings:
+            offset = CIRCLE_RADIUS_M * _heading_vector(float(heading))
+            layout.append(
+                Mark(float(offset[0]), centre_z + float(offset[1]), float(heading) + 180.0)
+            )
+    marks: dict[str, Mark] = {}
+    for member, default in zip(cast, layout, strict=True):
+        x, z = member.position if member.position is not None else (default.x, default.z)
+        facing = member.facing_deg if member.facing_deg is not None else default.facing_deg
+        marks[member.name] = Mark(x, z, facing)
+    return marks
+
+
+def _movers(affect: Affect) -> tuple[tuple[str, ...], str]:
+    """Who moves in a beat and how: the first named character, or all of them in a chase."""
+    actions = set(affect.actions)
+    if not affect.characters or not actions & (RUN_ACTIONS | WALK_ACTIONS):
+        return (), ""
+    kind = next(action for action in affect.actions if action in RUN_ACTIONS | WALK_ACTIONS)
+    movers = affect.characters if "chase" in actions else affect.characters[:1]
+    return tuple(movers), kind
+
+
+def _profile(frames: int, fps: int) -> FloatArray:
+    """Progress 0..1 over a move: constant speed in the middle, eased at both ends."""
+    t = np.linspace(0.0, 1.0, frames)
+    ramp = min(0.45, ACCELERATION_SECONDS * fps / max(frames, 1))
+    # Trapezoidal velocity integrated in closed form.
+    peak = 1.0 / (1.0 - ramp)
+    accel = np.where(t < ramp, 0.5 * peak * t**2 / ramp, 0.0)
+    cruise = np.where((t >= ramp) & (t <= 1 - ramp), peak * (t - ramp / 2.0), 0.0)
+    decel = np.where(t > 1 - ramp, 1.0 - 0.5 * peak * (1.0 - t) ** 2 / ramp, 0.0)
+    return np.asarray(accel + cruise + decel, dtype=np.float64)
+
+
+def _turn(facing: FloatArray) -> FloatArray:
+    """Smooth sudden turns over a few frames so bodies rotate rather than pop."""
+    unwrapped = np.rad2deg(np.unwrap(np.deg2rad(facing)))
+    kernel = np.ones(TURN_FRAMES) / TURN_FRAMES
+    padded = np.concatenate([np.full(TURN_FRAMES, unwrapped[0]), unwrapped])
+    smoothed = np.convolve(padded, kernel, mode="full")[TURN_FRAMES : TURN_FRAMES + len(facing)]
+    return np.asarray(np.mod(smoothed, 360.0), dtype=np.float64)
+
+
+def block(
+    cast: Sequence[Character],
+    affects: Sequence[Affect],
+    beat_frames: Sequence[int],
+    preset: SetPreset,
+    fps: int,
+) -> Blocking:
+    """Every character's per-frame track over the whole scene."""
+    total = int(sum(beat_frames))
+    marks = starting_marks(cast, preset)
+    positions = {name: np.zeros((total, 2)) for name in marks}
+    facings = {name: np.zeros(total) for name in marks}
+    current = {name: np.array([mark.x, mark.z]) for name, mark in marks.items()}
+    facing_now = {name: mark.facing_deg for name, mark in marks.items()}
+    travelled = dict.fromkeys(marks, 0.0)
+    heading_sign = dict.fromkeys(marks, 1.0)
+    start = 0
+    for affect, frames in zip(affects, beat_frames, strict=True):
+        end = start + frames
+        movers, kind = _movers(affect)
+        movers = tuple(name for name in movers if name in current)
+        for name in current:
+            positions[name][start:end] = current[name]
+            facings[name][start:end] = facing_now[name]
+        for name in movers:
+            speed = RUN_SPEED if kind in RUN_ACTIONS else WALK_SPEED
+            distance = speed * frames / fps * 0.85
+            others = [current[other] for other in current if other != name]
+            if kind in TOWARD_OTHERS and others:
+                target = min(others, key=lambda point: float(np.linalg.norm(point - current[name])))
+                offset = target - current[name]
+                gap = float(np.linalg.norm(offset))
+                distance = max(0.0, min(distance, gap - APPROACH_STOP_M))
+                direction = offset / gap if gap > 0 else _heading_vector(preset.walk_heading_deg)
+            else:
+                if travelled[name] + distance > preset.walk_room_m:
+                    heading_sign[name] = -heading_sign[name]
+                    travelled[name] = 0.0
+                direction = heading_sign[name] * _heading_vector(preset.walk_heading_deg)
+                if kind in AWAY_FROM_OTHERS and others:
+                    away = current[name] - np.mean(others, axis=0)
+                    if float(np.dot(away, direction)) < 0:
+                        direction = -direction
+                travelled[name] += distance
+            progress = _profile(frames, fps)
+            path = current[name] + np.outer(progress * distance, direction)
+            positions[name][start:end] = path
+            if distance > 0:
+                facing_now[name] = _heading_of(direction)
+                facings[name][start:end] = facing_now[name]
+            current[name] = path[-1]
+        _face_partners(current, facing_now, movers)
+        start = end
+    tracks: dict[str, CharacterTrack] = {}
+    for member in cast:
+        flat = positions[member.name]
+        position = np.column_stack([flat[:, 0], np.zeros(total), flat[:, 1]])
+        tracks[member.name] = CharacterTrack(
+            member.name, member.height_m, position, _turn(facings[member.name])
+        )
+    return Blocking(tracks, total)
+
+
+def _face_partners(
+    current: dict[str, FloatArray], facing: dict[str, float], movers: Sequence[str]
+) -> None:
+    """After a move, the people who arrived turn to the nearest other person."""
+    for name in movers:
+        others = [current[other] for other in current if other != name]
+        if not others:
+            continue
+        nearest = min(others, key=lambda point: float(np.linalg.norm(point - current[name])))
+        offset = nearest - current[name]
+        if float(np.linalg.norm(offset)) > 1e-6:
+            facing[name] = _heading_of(offset)

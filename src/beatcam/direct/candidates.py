@@ -1,0 +1,225 @@
+"""Candidate shots for one slot: every field scored by the grammar, combined under the
+constraints of what a camera can physically and grammatically do.
+
+Each candidate keeps the rule terms that scored it, so the chosen shot can say why.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+
+from beatcam.direct.grammar import Context, rules_for
+from beatcam.direct.styles import Style
+from beatcam.model import ShotPin
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
+
+KEEP_PER_SLOT = 14
+TOP_SIZES, TOP_ANGLES, TOP_MOVEMENTS, TOP_FRAMINGS = 4, 3, 6, 4
+MOVING_M = 1.2
+FOCUS_BONUS = 0.8
+PIN_RULE = "the writer's choice"
+
+TIGHTENS = frozenset({"push_in", "zoom_in"})
+WIDENS = frozenset({"pull_out", "zoom_out"})
+NEEDS_SUBJECT = frozenset(
+    {"follow", "lead", "arc_left", "arc_right", "dolly_zoom_in", "dolly_zoom_out"}
+)
+STEEP = frozenset({"overhead", "worm"})
+LEVEL_ANGLES = frozenset({"eye_level", "high", "low"})
+
+_FRAMING_SIZES = {
+    "establishing": {"EWS", "WS", "FS"},
+    "insert": {"CU", "ECU"},
+    "over_shoulder": {"MS", "MCU", "CU"},
+    "pov": {"MLS", "MS", "MCU", "CU"},
+    "two_shot": {"MS", "MLS", "FS", "WS"},
+    "group": {"MLS", "FS", "WS"},
+}
+_FRAMING_MOVES = {
+    "establishing": {
+        "static", "crane_down", "crane_up", "pan_left", "pan_right", "truck_left",
+        "truck_right", "pull_out", "push_in", "arc_left", "arc_right", "follow", "lead",
+    },
+    "insert": {"static", "push_in", "zoom_in", "tilt_down", "pan_left", "pan_right"},
+    "over_shoulder": {"static", "push_in", "arc_left", "arc_right", "handheld", "zoom_in"},
+    "pov": {"static", "handheld", "zoom_in", "pan_left", "pan_right"},
+    "two_shot": {
+        "static", "push_in", "pull_out", "arc_left", "arc_right", "truck_left", "truck_right",
+        "handheld", "crane_up", "crane_down", "zoom_in", "zoom_out",
+    },
+    "group": {"static", "push_in", "pull_out", "arc_left", "arc_right", "crane_up", "handheld"},
+}  # fmt: skip
+_MOVE_SIZES = {
+    "follow": {"MCU", "MS", "MLS", "FS", "WS"},
+    "lead": {"MCU", "MS", "MLS", "FS", "WS"},
+    "dolly_zoom_in": {"CU", "MCU", "MS"},
+    "dolly_zoom_out": {"CU", "MCU", "MS"},
+    "crane_up": {"MS", "MLS", "FS", "WS", "EWS"},
+    "crane_down": {"MS", "MLS", "FS", "WS", "EWS"},
+    "arc_left": {"CU", "MCU", "MS", "MLS", "FS"},
+    "arc_right": {"CU", "MCU", "MS", "MLS", "FS"},
+    "whip_pan": {"MCU", "MS", "MLS", "FS", "WS"},
+    "push_in": set(SIZES) - {"ECU"},
+    "zoom_in": set(SIZES) - {"ECU"},
+    "pull_out": set(SIZES) - {"EWS"},
+    "zoom_out": set(SIZES) - {"EWS"},
+}
+_ANGLE_SIZES = {"worm": {"MCU", "MS", "MLS"}, "overhead": {"MCU", "MS", "MLS", "FS", "WS"}}
+_LEVEL_ONLY_MOVES = frozenset(
+    {
+        "follow", "lead", "dolly_zoom_in", "dolly_zoom_out", "tilt_up", "tilt_down",
+        "pedestal_up", "pedestal_down", "crane_up", "crane_down", "whip_pan", "truck_left",
+        "truck_right",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Candidate:
+    size: str
+    end_size: str
+    angle: str
+    dutch: bool
+    movement: str
+    framing: str
+    subjects: tuple[str, ...]
+    score: float
+    terms: tuple[tuple[str, float], ...]  # (rule, contribution), strongest first
+
+
+def end_size_for(size: str, movement: str, intensity: float) -> str:
+    """Where a move ends: pushes and zooms tighten a step (two when intense), pulls widen."""
+    index = SIZES.index(size)
+    if movement in TIGHTENS:
+        step = 2 if intensity > 0.7 and index <= 4 else 1
+        return SIZES[min(index + step, len(SIZES) - 1)]
+    if movement in WIDENS:
+        return SIZES[max(index - 1, 0)]
+    return size
+
+
+def allowed(
+    size: str, angle: str, dutch: bool, movement: str, framing: str, subjects: tuple[str, ...],
+    travel_m: float,
+) -> bool:  # fmt: skip
+    """What a camera can do here: the hard constraints of the grammar and of geometry."""
+    if size not in _FRAMING_SIZES.get(framing, set(SIZES)):
+        return False
+    if framing in _FRAMING_MOVES and movement not in _FRAMING_MOVES[framing]:
+        return False
+    if movement in _MOVE_SIZES and size not in _MOVE_SIZES[movement]:
+        return False
+    if size not in _ANGLE_SIZES.get(angle, set(SIZES)):
+        return False
+    if angle in STEEP and (dutch or movement in _LEVEL_ONLY_MOVES):
+        return False
+    if framing in {"pov", "over_shoulder", "two_shot"} and len(subjects) < 2:
+        return False
+    if framing == "pov" and (angle != "eye_level" or dutch):
+        return False
+    if dutch and framing in {"establishing", "insert"}:
+        return False
+    if not subjects and (movement in NEEDS_SUBJECT or framing not in {"establishing", "insert"}):
+        return False
+    if movement in {"follow", "lead"}:
+        return framing == "single" and travel_m >= MOVING_M
+    if travel_m >= MOVING_M:
+        return size in {"WS", "EWS"} and movement in {"static", "pan_left", "pan_right"}
+    return True
+
+
+def _field_scores(
+    field: str, values: tuple[str, ...], ctx: Context, style: Style
+) -> dict[str, tuple[float, list[tuple[str, float]]]]:
+    scores: dict[str, float] = defaultdict(float)
+    terms: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for rule in rules_for(field):
+        weight = style.weight(rule.name, rule.default_weight)
+        if weight == 0.0:
+            continue
+        for value, preference in rule.prefer(ctx).items():
+            contribution = weight * preference
+            scores[value] += contribution
+            if contribution:
+                terms[value].append((rule.name, contribution))
+    return {value: (scores[value], terms[value]) for value in values}
+
+
+def _top(
+    scored: dict[str, tuple[float, list[tuple[str, float]]]], count: int, pinned: str | None
+) -> list[str]:
+    if pinned is not None:
+        return [pinned]
+    return sorted(scored, key=lambda value: (-scored[value][0], value))[:count]
+
+
+def _subject_options(framing: str, ctx: Context, cast: tuple[str, ...]) -> list[tuple[str, ...]]:
+    people = ctx.characters
+    if framing == "establishing":
+        return [people + tuple(name for name in cast if name not in people)]
+    if framing == "group":
+        return [people] if len(people) >= 3 else []
+    if not people:
+        return [()] if framing == "insert" else []
+    if len(people) == 1:
+        return [people]
+    focus, other = people[0], people[1]
+    if framing == "two_shot":
+        return [(focus, other)]
+    if framing in {"over_shoulder", "pov"}:
+        return [(focus, other), (other, focus)]
+    return [(focus,), (other,)]
+
+
+def candidates_for(
+    ctx: Context, style: Style, pin: ShotPin, cast: tuple[str, ...]
+) -> list[Candidate]:
+    """The best few candidate shots for a slot, highest score first (deterministic order)."""
+    sizes = _field_scores("size", SIZES, ctx, style)
+    angles = _field_scores("angle", ANGLES, ctx, style)
+    movements = _field_scores("movement", MOVEMENTS, ctx, style)
+    framings = _field_scores("framing", FRAMINGS, ctx, style)
+    dutch = _field_scores("dutch", ("dutch", "level"), ctx, style)
+    dutch_options = (
+        [pin.dutch_deg is not None and abs(pin.dutch_deg) >= 5.0]
+        if pin.dutch_deg is not None
+        else [value == "dutch" for value in _top(dutch, 2, None)]
+    )
+    pinned_rule = (PIN_RULE, 0.0)
+    result: list[Candidate] = []
+    for size, angle, is_dutch, movement, framing in itertools.product(
+        _top(sizes, TOP_SIZES, pin.size),
+        _top(angles, TOP_ANGLES, pin.angle),
+        dutch_options,
+        _top(movements, TOP_MOVEMENTS, pin.movement),
+        _top(framings, TOP_FRAMINGS, pin.framing),
+    ):
+        for subjects in _subject_options(framing, ctx, cast):
+            travel = ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0
+            if not allowed(size, angle, is_dutch, movement, framing, subjects, travel):
+                continue
+            parts = [sizes[size], angles[angle], movements[movement], framings[framing]]
+            parts.append(dutch["dutch" if is_dutch else "level"])
+            score = sum(part[0] for part in parts)
+            terms = [term for part in parts for term in part[1]]
+            if subjects and ctx.characters and subjects[0] == ctx.characters[0]:
+                score += FOCUS_BONUS
+            if not pin.is_empty():
+                terms.append(pinned_rule)
+            result.append(
+                Candidate(
+                    size=size,
+                    end_size=end_size_for(size, movement, ctx.affect.intensity),
+                    angle=angle,
+                    dutch=is_dutch,
+                    movement=movement,
+                    framing=framing,
+                    subjects=subjects,
+                    score=score,
+                    terms=tuple(sorted(terms, key=lambda term: -term[1])),
+                )
+            )
+    result.sort(key=lambda c: (-c.score, c.size, c.angle, c.movement, c.framing, c.subjects))
+    return result[:KEEP_PER_SLOT]

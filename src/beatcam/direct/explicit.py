@@ -1,0 +1,94 @@
+"""Camera words a writer put in a beat ("slow push in on Mara"): honoured as pins.
+
+A pin from the YAML ``camera:`` key wins over words found in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from beatcam.model import ShotPin
+
+_SIZE_WORDS = (
+    (r"\bextreme wide\b|\bextreme long shot\b|\bews\b", "EWS"),
+    (r"\bextreme close[- ]?up\b|\becu\b", "ECU"),
+    (r"\bmedium close[- ]?up\b|\bmcu\b", "MCU"),
+    (r"\bclose[- ]?up\b|\bcu\b", "CU"),
+    (r"\bmedium long shot\b|\bcowboy shot\b|\bmls\b", "MLS"),
+    (r"\bmedium shot\b|\bmid shot\b", "MS"),
+    (r"\bfull shot\b|\bfull figure\b", "FS"),
+    (r"\bwide shot\b|\bwide angle shot\b", "WS"),
+)
+_ANGLE_WORDS = (
+    (r"\bbird'?s[- ]eye\b|\boverhead\b|\btop[- ]down\b", "overhead"),
+    (r"\bworm'?s[- ]eye\b", "worm"),
+    (r"\blow[- ]angle\b", "low"),
+    (r"\bhigh[- ]angle\b", "high"),
+    (r"\beye[- ]level\b", "eye_level"),
+)
+_MOVEMENT_WORDS = (
+    (r"\bdolly[- ]zoom(?: in)?\b|\bvertigo (?:shot|effect)\b|\bcontra[- ]zoom\b", "dolly_zoom_in"),
+    (r"\bdolly[- ]zoom out\b", "dolly_zoom_out"),
+    (r"\bwhip[- ]pan\b", "whip_pan"),
+    (r"\bpush(?:es|ing)? in\b|\bdolly in\b|\btrack(?:s|ing)? in\b", "push_in"),
+    (r"\bdolly (?:out|back)\b|\bpull(?:s|ing)? (?:out|back) to reveal\b", "pull_out"),
+    (r"\bzoom(?:s|ing)? in\b|\bsnap zoom\b", "zoom_in"),
+    (r"\bzoom(?:s|ing)? out\b", "zoom_out"),
+    (r"\bcrane(?:s)? up\b|\bjib up\b", "crane_up"),
+    (r"\bcrane(?:s)? down\b|\bjib down\b", "crane_down"),
+    (r"\bpedestal up\b", "pedestal_up"),
+    (r"\bpedestal down\b", "pedestal_down"),
+    (r"\btruck(?:s)? left\b", "truck_left"),
+    (r"\btruck(?:s)? right\b", "truck_right"),
+    (r"\bpan(?:s)? left\b", "pan_left"),
+    (r"\bpan(?:s)? right\b", "pan_right"),
+    (r"\b(?:camera|we) tilts? up\b|\btilt up (?:to|on)\b", "tilt_up"),
+    (r"\b(?:camera|we) tilts? down\b|\btilt down (?:to|on)\b", "tilt_down"),
+    (r"\b(?:camera|we) (?:pulls?|pull) (?:out|back)\b", "pull_out"),
+    (r"\barc(?:s)? left\b", "arc_left"),
+    (r"\barc(?:s)? right\b|\b(?:camera|we) (?:arcs?|circles?) around\b", "arc_right"),
+    (r"\bhand-?held\b|\bshaky cam\b", "handheld"),
+    (r"\btracking shot\b|\bfollow(?:s|ing)? (?:shot|cam)\b", "follow"),
+    (r"\bleading shot\b", "lead"),
+    (r"\blocked[- ]off\b|\bstatic shot\b|\bstatic camera\b", "static"),
+)
+_FRAMING_WORDS = (
+    (r"\bover[- ]the[- ]shoulder\b|\bots\b", "over_shoulder"),
+    (r"\bpov\b|\bpoint of view\b", "pov"),
+    (r"\btwo[- ]shot\b", "two_shot"),
+    (r"\binsert shot\b|\binsert on\b", "insert"),
+    (r"\bestablishing shot\b", "establishing"),
+)
+_DUTCH = re.compile(r"\bdutch (?:angle|tilt)\b|\bcanted (?:angle|frame)\b", re.IGNORECASE)
+DUTCH_DEG = 12.0
+
+
+def _first(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
+    for pattern, word in table:
+        if re.search(pattern, text, re.IGNORECASE):
+            return word
+    return None
+
+
+def pin_from_text(text: str) -> ShotPin:
+    """The camera choices a beat's own words name; empty when it names none."""
+    return ShotPin(
+        size=_first(text, _SIZE_WORDS),
+        angle=_first(text, _ANGLE_WORDS),
+        movement=_first(text, _MOVEMENT_WORDS),
+        framing=_first(text, _FRAMING_WORDS),
+        dutch_deg=DUTCH_DEG if _DUTCH.search(text) else None,
+    )
+
+
+def merged_pin(text: str, pinned: ShotPin) -> tuple[ShotPin, str]:
+    """The pin to honour, and where it came from (the scene file's pin or the beat's words)."""
+    from_text = pin_from_text(text)
+    if pinned.is_empty():
+        return from_text, "named in the beat"
+    merged = replace(
+        from_text,
+        **{key: value for key, value in vars(pinned).items() if value is not None},
+    )
+    return merged, "pinned in the scene file"

@@ -1,0 +1,420 @@
+"""The rules of film grammar the director scores shots by, each named and explainable.
+
+A rule looks at one shot slot's ``Context`` (the beat's affect and where it sits in the
+scene) and returns preferences for the values of one field: size, angle, movement, framing
+or dutch. A style multiplies a rule's preferences by its weight. The names are what a
+``why`` quotes, so they read as the rule a DP would state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from beatcam.model import Affect
+from beatcam.model.vocab import SIZES
+
+Preferences = Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the director knows about one shot slot."""
+
+    affect: Affect
+    slot: int  # index of the shot in the scene
+    slot_in_beat: int
+    first_beat: bool
+    last_beat: bool
+    peak: bool  # the scene's most intense beat
+    rising: float  # intensity change into this beat (positive: escalating)
+    characters: tuple[str, ...]  # cast in this beat, focus first
+    travel_m: Mapping[str, float]  # how far each character moves during the slot
+
+    @property
+    def subject_travel_m(self) -> float:
+        """How far the beat's focus character moves during the slot."""
+        return self.travel_m.get(self.characters[0], 0.0) if self.characters else 0.0
+
+    def emotion(self, name: str) -> float:
+        return float(self.affect.emotions.get(name, 0.0))
+
+    @property
+    def function(self) -> str:
+        return self.affect.function
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    field: str
+    prefer: Callable[[Context], Preferences]
+    reason: str  # a short clause: "realisation pushes in"
+    default_weight: float = 1.0  # the weight in styles that do not name the rule
+
+
+def _tightness(size: str) -> int:
+    return SIZES.index(size)
+
+
+def _intensity_tightens(ctx: Context) -> Preferences:
+    target = 2.0 + 4.6 * ctx.affect.intensity
+    return {size: -0.3 * (_tightness(size) - target) ** 2 for size in SIZES}
+
+
+def _when(condition: bool, preferences: Preferences) -> Preferences:
+    return preferences if condition else {}
+
+
+def _fear_and_energy(ctx: Context) -> float:
+    return max(ctx.emotion("fear"), ctx.emotion("anger")) * max(0.0, ctx.affect.arousal)
+
+
+RULES: tuple[Rule, ...] = (
+    # --- size
+    Rule("intensity tightens", "size", _intensity_tightens, "intensity tightens the frame"),
+    Rule(
+        "establish the space",
+        "size",
+        lambda c: _when(
+            c.slot == 0 or c.function == "establishing", {"WS": 2.5, "EWS": 1.5, "FS": 1.0}
+        ),
+        "the scene opens wide to place everyone in the space",
+    ),
+    Rule(
+        "isolation goes wide",
+        "size",
+        lambda c: _when(c.function == "isolation", {"WS": 2.0, "EWS": 2.0, "FS": 0.8}),
+        "isolation leaves the character small in the frame",
+    ),
+    Rule(
+        "awe goes wide",
+        "size",
+        lambda c: _when(c.function == "awe", {"EWS": 2.5, "WS": 2.0}),
+        "awe needs the scale of the place",
+    ),
+    Rule(
+        "intimacy comes close",
+        "size",
+        lambda c: _when(c.function == "intimacy", {"CU": 1.5, "MCU": 1.5, "MS": 0.4}),
+        "intimacy brings the camera close",
+    ),
+    Rule(
+        "realisation lands on the face",
+        "size",
+        lambda c: _when(c.function in {"realisation", "grief"}, {"MCU": 1.4, "CU": 1.4}),
+        "the thought has to land on the face",
+    ),
+    Rule(
+        "action needs room",
+        "size",
+        lambda c: _when(
+            c.function in {"chase", "attack", "action"} or c.subject_travel_m > 1.0,
+            {"MLS": 1.2, "FS": 1.6, "WS": 1.2, "CU": -1.5, "ECU": -2.5},
+        ),
+        "movement needs room in the frame",
+    ),
+    Rule(
+        "conversation at speaking distance",
+        "size",
+        lambda c: _when(c.function in {"dialogue", "confrontation"}, {"MS": 1.2, "MCU": 1.2}),
+        "conversation plays at speaking distance",
+    ),
+    # --- angle
+    Rule(
+        "eye level is honest",
+        "angle",
+        lambda c: {"eye_level": 1.2, "high": -0.2, "low": -0.2, "overhead": -1.8, "worm": -2.2},
+        "eye level keeps the audience level with the character",
+    ),
+    Rule(
+        "power looks up",
+        "angle",
+        lambda c: _when(
+            c.affect.dominance > 0.25,
+            {"low": 3.0 * c.affect.dominance, "worm": 2.2 * (c.affect.dominance - 0.45)},
+        ),
+        "a low angle gives the character power",
+    ),
+    Rule(
+        "vulnerability looks down",
+        "angle",
+        lambda c: _when(
+            c.affect.dominance < -0.25,
+            {
+                "high": 3.0 * -c.affect.dominance,
+                "overhead": 2.2 * (-c.affect.dominance - 0.45),
+            },
+        ),
+        "a high angle makes the character small and exposed",
+    ),
+    Rule(
+        "awe looks up",
+        "angle",
+        lambda c: _when(c.function == "awe", {"low": 1.6, "worm": 0.6}),
+        "looking up shares the character's awe",
+    ),
+    Rule(
+        "isolation from above",
+        "angle",
+        lambda c: _when(c.function == "isolation", {"high": 1.0, "overhead": 1.4}),
+        "from above the character is alone in the space",
+    ),
+    # --- dutch
+    Rule(
+        "disorientation tilts the frame",
+        "dutch",
+        lambda c: {
+            "dutch": 3.2 if c.function == "disorientation" else 3.0 * _fear_and_energy(c) - 1.6,
+            "level": 0.0,
+        },
+        "the world tilts with the character's balance",
+    ),
+    # --- movement
+    Rule(
+        "calm holds still",
+        "movement",
+        lambda c: {"static": 1.0 + 0.8 * max(0.0, -c.affect.arousal)},
+        "a calm moment holds still",
+    ),
+    Rule(
+        "realisation pushes in",
+        "movement",
+        lambda c: _when(
+            c.function in {"realisation", "reveal"} and c.slot_in_beat == 0,
+            {
+                "push_in": 2.4,
+                "dolly_zoom_in": 3.0 * c.emotion("fear") + 0.5 * c.affect.intensity,
+                "zoom_in": 0.6,
+            },
+        ),
+        "realisation pushes in",
+    ),
+    Rule(
+        "dread creeps in",
+        "movement",
+        lambda c: _when(
+            c.emotion("fear") > 0.3 and c.affect.arousal < 0.65,
+            {"push_in": 2.0 * c.emotion("fear"), "dolly_zoom_in": 0.8 * c.emotion("fear")},
+        ),
+        "dread creeps in",
+    ),
+    Rule(
+        "shock snaps",
+        "movement",
+        lambda c: _when(
+            c.emotion("surprise") > 0.45 and c.affect.arousal > 0.4,
+            {"zoom_in": 1.8, "whip_pan": 1.3},
+        ),
+        "a shock snaps the frame",
+    ),
+    Rule(
+        "isolation pulls away",
+        "movement",
+        lambda c: _when(
+            c.function in {"isolation", "departure"} or (c.last_beat and c.affect.valence < -0.2),
+            {"pull_out": 2.2, "crane_up": 1.4},
+        ),
+        "pulling away leaves the character alone",
+    ),
+    Rule(
+        "awe rises",
+        "movement",
+        lambda c: _when(c.function == "awe", {"crane_up": 2.4, "tilt_up": 1.8, "pedestal_up": 0.6}),
+        "rising with the camera opens up the wonder",
+    ),
+    Rule(
+        "grief withdraws",
+        "movement",
+        lambda c: _when(c.function == "grief", {"pull_out": 1.4, "static": 1.0, "tilt_down": 0.8}),
+        "grief is given distance and stillness",
+    ),
+    Rule(
+        "chaos goes handheld",
+        "movement",
+        lambda c: _when(
+            c.function == "attack" or _fear_and_energy(c) > 0.35,
+            {"handheld": 2.0 + 2.0 * _fear_and_energy(c)},
+        ),
+        "chaos shakes the camera",
+    ),
+    Rule(
+        "travel with the runner",
+        "movement",
+        lambda c: _when(c.subject_travel_m > 1.2, {"follow": 3.0, "lead": 2.4}),
+        "the camera travels with the moving character",
+    ),
+    Rule(
+        "intimacy circles",
+        "movement",
+        lambda c: _when(
+            c.function == "intimacy", {"arc_left": 1.3, "arc_right": 1.3, "push_in": 1.2}
+        ),
+        "a slow arc wraps the pair together",
+    ),
+    Rule(
+        "tension circles",
+        "movement",
+        lambda c: _when(
+            c.function in {"confrontation", "threat"},
+            {"push_in": 1.3, "arc_left": 0.9, "arc_right": 0.9, "static": 0.4},
+        ),
+        "tension tightens around the confrontation",
+    ),
+    Rule(
+        "reveal opens the frame",
+        "movement",
+        lambda c: _when(
+            c.function == "reveal",
+            {
+                "pull_out": 1.5,
+                "pan_left": 1.0,
+                "pan_right": 1.0,
+                "truck_right": 0.8,
+                "zoom_out": 0.6,
+            },
+        ),
+        "the move reveals what was outside the frame",
+    ),
+    Rule(
+        "arrival is met",
+        "movement",
+        lambda c: _when(
+            c.function == "arrival",
+            {"pan_left": 1.2, "pan_right": 1.2, "crane_down": 1.2, "truck_left": 0.6},
+        ),
+        "the camera receives the arrival",
+    ),
+    Rule(
+        "triumph rises",
+        "movement",
+        lambda c: _when(
+            c.function == "triumph",
+            {"crane_up": 1.8, "arc_right": 1.2, "push_in": 0.8, "tilt_up": 0.6},
+        ),
+        "triumph lifts the camera",
+    ),
+    Rule(
+        "suspense waits",
+        "movement",
+        lambda c: _when(
+            c.function == "suspense",
+            {"push_in": 1.4, "static": 1.0, "pan_left": 0.5, "truck_left": 0.5},
+        ),
+        "suspense makes the audience wait",
+    ),
+    Rule(
+        "defeat sinks",
+        "movement",
+        lambda c: _when(
+            c.emotion("sadness") > 0.5 and c.affect.dominance < -0.2,
+            {"tilt_down": 1.0, "pedestal_down": 0.8, "crane_down": 0.4},
+        ),
+        "the camera sinks with the defeat",
+    ),
+    Rule(
+        "establishing reveals the place",
+        "movement",
+        lambda c: _when(
+            c.slot == 0, {"crane_down": 1.2, "pan_right": 0.9, "truck_right": 0.8, "static": 0.8}
+        ),
+        "the opening move shows the place",
+    ),
+    Rule(
+        "disorientation unsettles",
+        "movement",
+        lambda c: _when(
+            c.function == "disorientation",
+            {"dolly_zoom_out": 2.0, "arc_left": 1.0, "handheld": 1.2},
+        ),
+        "the move unsettles the space",
+    ),
+    Rule(
+        "rare moves are earned",
+        "movement",
+        lambda c: {
+            "whip_pan": -1.4,
+            "dolly_zoom_in": -1.2,
+            "dolly_zoom_out": -1.4,
+            "crane_up": -0.5,
+            "crane_down": -0.6,
+            "pedestal_up": -0.8,
+            "pedestal_down": -0.8,
+            "tilt_up": -0.4,
+            "tilt_down": -0.5,
+            "zoom_in": -0.6,
+            "zoom_out": -0.8,
+            "handheld": -0.6,
+        },
+        "showy moves are kept for moments that earn them",
+    ),
+    Rule(
+        "observe by hand",
+        "movement",
+        lambda c: {"handheld": 2.2, "zoom_in": 0.8, "zoom_out": 0.5, "pan_left": 0.3},
+        "an observing camera in the operator's hands",
+        default_weight=0.0,
+    ),
+    # --- framing
+    Rule(
+        "open on the place",
+        "framing",
+        lambda c: {"establishing": 4.0 if c.slot == 0 else -3.0},
+        "the scene opens on the place",
+    ),
+    Rule(
+        "one person, one frame",
+        "framing",
+        lambda c: {"single": 1.5 if len(c.characters) <= 1 else 0.8},
+        "the shot belongs to one character",
+    ),
+    Rule(
+        "two people share the frame",
+        "framing",
+        lambda c: _when(
+            len(c.characters) >= 2,
+            {
+                "two_shot": 1.0 + (0.8 if c.function in {"intimacy", "confrontation"} else 0.0),
+                "over_shoulder": 1.2
+                + (0.6 if c.function in {"dialogue", "confrontation"} else 0.0),
+            },
+        ),
+        "both people stay in the frame",
+    ),
+    Rule(
+        "the object matters",
+        "framing",
+        lambda c: _when(
+            bool(c.affect.objects)
+            and c.function in {"reveal", "realisation"}
+            and c.slot_in_beat > 0,
+            {"insert": 2.2},
+        ),
+        "the object carries the beat",
+    ),
+    Rule(
+        "the watcher's eyes",
+        "framing",
+        lambda c: _when(
+            len(c.characters) >= 2 and c.function in {"threat", "suspense"}, {"pov": 1.6}
+        ),
+        "we see through the watcher's eyes",
+    ),
+    Rule(
+        "the group together",
+        "framing",
+        lambda c: _when(len(c.characters) >= 3, {"group": 1.8}),
+        "the group is seen together",
+    ),
+)
+
+
+def rules_for(field: str) -> tuple[Rule, ...]:
+    return tuple(rule for rule in RULES if rule.field == field)
+
+
+def rule_named(name: str) -> Rule:
+    for rule in RULES:
+        if rule.name == name:
+            return rule
+    raise KeyError(name)

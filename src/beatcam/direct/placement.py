@@ -1,0 +1,135 @@
+"""Where the camera stands around its subject: the 180° and 30° rules, and the lens.
+
+The line of action runs between the scene's first two characters. Coverage stays on one
+side of it, the side facing the set's open front, unless a beat motivates crossing. Two
+consecutive shots of the same subject at nearly the same size move the camera at least 30°
+around them so the cut does not jump.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from beatcam.model import Blocking
+from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM, SIZES
+
+OPEN_FRONT = np.array([0.0, 50.0])  # (x, z): a point far off the set's open side
+THIRTY_DEGREE_STEP = 35.0
+AZIMUTH_LADDER = (25.0, 60.0, 10.0, 45.0)
+FRAMING_AZIMUTH = {
+    "single": 25.0,
+    "insert": 20.0,
+    "over_shoulder": 14.0,
+    "pov": 0.0,
+    "two_shot": 80.0,
+    "group": 60.0,
+    "establishing": 70.0,
+}
+FOLLOW_AZIMUTH, LEAD_AZIMUTH = 155.0, 15.0
+BASE_LENS = {"EWS": 24, "WS": 28, "FS": 32, "MLS": 35, "MS": 40, "MCU": 50, "CU": 65, "ECU": 85}
+PRIMES = (14, 18, 21, 24, 28, 32, 35, 40, 50, 65, 75, 85, 100, 135)
+
+
+@dataclass(frozen=True)
+class Placement:
+    azimuth_deg: float
+    side: int
+
+
+def _heading(vector: np.ndarray) -> float:
+    return float(np.degrees(np.arctan2(vector[0], vector[1])))
+
+
+def _side_of(point: np.ndarray, start: np.ndarray, end: np.ndarray) -> float:
+    line, offset = end - start, point - start
+    return float(np.sign(line[0] * offset[1] - line[1] * offset[0]))
+
+
+def line_of_action(blocking: Blocking, frame: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(x, z) ends of the line between the first two characters at a frame, if there are two."""
+    names = list(blocking.tracks)
+    if len(names) < 2:
+        return None
+    first = blocking[names[0]].position[frame][[0, 2]]
+    second = blocking[names[1]].position[frame][[0, 2]]
+    if np.linalg.norm(second - first) < 1e-6:
+        return None
+    return first, second
+
+
+def open_side(blocking: Blocking, frame: int) -> int:
+    """+1 or -1: the side of the line of action facing the set's open front."""
+    line = line_of_action(blocking, frame)
+    if line is None:
+        return 1
+    side = _side_of(OPEN_FRONT, *line)
+    return int(side) if side else 1
+
+
+def place(
+    blocking: Blocking,
+    subject: str | None,
+    framing: str,
+    movement: str,
+    frame: int,
+    side: int,
+    previous: tuple[str | None, float, int] | None,
+    size: str,
+) -> Placement:
+    """Azimuth around ``subject`` (from their facing) that keeps the camera on ``side``.
+
+    ``previous`` is (subject, azimuth, size index) of the shot before, for the 30° rule.
+    """
+    if subject is None:
+        return Placement(0.0, side)
+    if movement == "follow":
+        magnitude = FOLLOW_AZIMUTH
+    elif movement == "lead":
+        magnitude = LEAD_AZIMUTH
+    else:
+        magnitude = FRAMING_AZIMUTH.get(framing, 25.0)
+    track = blocking[subject]
+    origin = track.position[frame][[0, 2]]
+    facing = float(track.facing_deg[frame])
+    line = line_of_action(blocking, frame)
+
+    def signed(candidate: float) -> float:
+        if line is None:
+            return candidate
+        for azimuth in (candidate, -candidate):
+            heading = np.deg2rad(facing + azimuth)
+            camera = origin + 2.0 * np.array([np.sin(heading), np.cos(heading)])
+            if _side_of(camera, *line) == side:
+                return azimuth
+        return candidate
+
+    azimuth = signed(magnitude)
+    if previous is not None and previous[0] == subject and framing in {"single", "insert"}:
+        close_in_size = abs(SIZES.index(size) - previous[2]) < 2
+        if close_in_size and abs(azimuth - previous[1]) < THIRTY_DEGREE_STEP:
+            for option in AZIMUTH_LADDER:
+                azimuth = signed(option)
+                if abs(azimuth - previous[1]) >= THIRTY_DEGREE_STEP:
+                    break
+            if line is None and abs(azimuth - previous[1]) < THIRTY_DEGREE_STEP:
+                azimuth = -previous[1] if abs(previous[1]) >= 20 else previous[1] + 40.0
+    return Placement(azimuth, side)
+
+
+def lens_for(size: str, movement: str, framing: str, function: str, lens_scale: float) -> float:
+    """A prime for the size, longer for isolation and intimacy, wider for chaos and scale."""
+    lens = BASE_LENS[size] * lens_scale
+    if function in {"isolation", "suspense", "intimacy", "grief"} and size not in {"EWS", "WS"}:
+        lens *= 1.3
+    if function in {"chase", "attack", "disorientation", "awe"} or movement == "handheld":
+        lens *= 0.75
+    if movement in {"zoom_in", "dolly_zoom_out"}:
+        lens = min(lens, 50.0)
+    if movement in {"zoom_out", "dolly_zoom_in"}:
+        lens = max(lens, 65.0)
+    if framing == "pov":
+        lens = 40.0
+    lens = float(np.clip(lens, FOCAL_MIN_MM, FOCAL_MAX_MM))
+    return float(min(PRIMES, key=lambda prime: (abs(prime - lens), prime)))

@@ -1,0 +1,106 @@
+"""Directing styles: the same rules of film grammar, weighted differently.
+
+A weight multiplies every score a rule gives; 0 silences the rule, 2 doubles it. Rules not
+named keep their default weight (1 for most; 0 for a rule only one style uses).
+``lens_scale`` moves every lens choice longer (>1) or wider (<1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from beatcam.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    description: str
+    weights: Mapping[str, float] = field(default_factory=dict)
+    lens_scale: float = 1.0
+    pace: float = 1.0  # >1: longer shots, <1: faster cutting
+
+    def weight(self, rule: str, default: float = 1.0) -> float:
+        return self.weights.get(rule, default)
+
+
+STYLES: dict[str, Style] = {
+    style.name: style
+    for style in (
+        Style(
+            "classical",
+            "invisible, motivated coverage: eye level, steady dolly moves, strict continuity",
+        ),
+        Style(
+            "thriller",
+            "tension first: slow creeping push-ins, low and high angles, dutch under stress",
+            weights={
+                "dread creeps in": 1.6,
+                "realisation pushes in": 1.4,
+                "power looks up": 1.4,
+                "vulnerability looks down": 1.4,
+                "disorientation tilts the frame": 1.6,
+                "shock snaps": 1.5,
+                "the watcher's eyes": 1.6,
+                "calm holds still": 0.6,
+                "rare moves are earned": 0.6,
+            },
+            lens_scale=1.15,
+            pace=0.85,
+        ),
+        Style(
+            "intimate",
+            "intimate drama: close sizes on longer lenses, slow arcs, faces over places",
+            weights={
+                "intensity tightens": 1.4,
+                "intimacy comes close": 1.8,
+                "intimacy circles": 1.5,
+                "eye level is honest": 1.5,
+                "power looks up": 0.6,
+                "chaos goes handheld": 0.5,
+                "establish the space": 0.7,
+            },
+            lens_scale=1.35,
+            pace=1.2,
+        ),
+        Style(
+            "handheld-docu",
+            "observational documentary: handheld, eye level, zooms rather than dollies",
+            weights={
+                "observe by hand": 1.0,
+                "chaos goes handheld": 1.5,
+                "eye level is honest": 1.6,
+                "rare moves are earned": 1.5,
+                "disorientation tilts the frame": 0.3,
+            },
+            lens_scale=1.2,
+            pace=0.9,
+        ),
+        Style(
+            "epic",
+            "epic: wide lenses and big spaces, cranes and arcs at the turning points",
+            weights={
+                "awe goes wide": 1.6,
+                "awe rises": 1.6,
+                "establish the space": 1.5,
+                "triumph rises": 1.6,
+                "intensity tightens": 0.7,
+                "rare moves are earned": 0.5,
+            },
+            lens_scale=0.8,
+            pace=1.1,
+        ),
+    )
+}
+
+DEFAULT_STYLE = "classical"
+
+
+def style_named(name: str) -> Style:
+    """The style called ``name``; UsageError listing the known ones otherwise."""
+    try:
+        return STYLES[name]
+    except KeyError:
+        known = ", ".join(STYLES)
+        raise UsageError(f"unknown style {name!r}; known styles: {known}") from None

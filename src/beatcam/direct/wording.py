@@ -1,0 +1,113 @@
+"""The ``why`` of a shot: the rules that won, the affect that triggered them, the runner-up."""
+
+from __future__ import annotations
+
+from beatcam.direct.candidates import PIN_RULE, Candidate
+from beatcam.direct.grammar import rule_named
+from beatcam.model import Affect
+
+MOVEMENT_WORDS = {
+    "static": "locked-off",
+    "push_in": "push-in",
+    "pull_out": "pull-out",
+    "zoom_in": "zoom-in",
+    "zoom_out": "zoom-out",
+    "dolly_zoom_in": "dolly-zoom",
+    "dolly_zoom_out": "reverse dolly-zoom",
+    "truck_left": "truck left",
+    "truck_right": "truck right",
+    "pan_left": "pan left",
+    "pan_right": "pan right",
+    "tilt_up": "tilt up",
+    "tilt_down": "tilt down",
+    "pedestal_up": "pedestal up",
+    "pedestal_down": "pedestal down",
+    "crane_up": "crane up",
+    "crane_down": "crane down",
+    "arc_left": "arc left",
+    "arc_right": "arc right",
+    "follow": "follow",
+    "lead": "leading track",
+    "handheld": "handheld",
+    "whip_pan": "whip pan",
+}
+ANGLE_WORDS = {
+    "overhead": "overhead",
+    "high": "high-angle",
+    "eye_level": "eye-level",
+    "low": "low-angle",
+    "worm": "worm's-eye",
+}
+FRAMING_WORDS = {
+    "single": "",
+    "two_shot": "two-shot",
+    "group": "group shot",
+    "over_shoulder": "over-the-shoulder",
+    "pov": "POV",
+    "insert": "insert",
+    "establishing": "establishing",
+}
+SEQUENCE_REASONS = {
+    "shot / reverse shot": "cuts to the other side of the conversation",
+    "escalate toward the peak": "keeps tightening toward the peak",
+}
+
+
+def describe(candidate: Candidate) -> str:
+    """A short name for a shot: "low-angle MCU push-in"."""
+    words = [ANGLE_WORDS[candidate.angle], candidate.size]
+    if candidate.dutch:
+        words.insert(0, "dutch")
+    framing = FRAMING_WORDS[candidate.framing]
+    if framing:
+        words.append(framing)
+    words.append(MOVEMENT_WORDS[candidate.movement])
+    return " ".join(words)
+
+
+def affect_summary(affect: Affect) -> str:
+    emotions = sorted(affect.emotions.items(), key=lambda item: (-item[1], item[0]))
+    parts = [affect.function]
+    parts.extend(f"{name} {score:.2f}" for name, score in emotions[:2] if score >= 0.15)
+    parts.append(f"valence {affect.valence:+.2f}")
+    if abs(affect.dominance) >= 0.25:
+        parts.append(f"dominance {affect.dominance:+.2f}")
+    evidence = [word for word in affect.evidence if ":" not in word][:3]
+    if evidence:
+        parts.append("evidence: " + ", ".join(evidence))
+    return "; ".join(parts)
+
+
+def why(
+    candidate: Candidate,
+    affect: Affect,
+    sequence_terms: tuple[tuple[str, float], ...],
+    runner_up: Candidate | None,
+    margin: float,
+    pin_source: str,
+) -> str:
+    """One or two sentences a DP would say, naming the winning rules and what they read."""
+    subject = f" on {candidate.subjects[0]}" if candidate.subjects else ""
+    if candidate.framing == "establishing":
+        subject = " of the set"
+    reasons: list[str] = []
+    for name, contribution in candidate.terms:
+        if name == PIN_RULE:
+            reasons.insert(0, f"the camera was {pin_source}")
+            continue
+        if contribution <= 0.3 or len(reasons) >= 2:
+            continue
+        reason = rule_named(name).reason
+        if reason not in reasons:
+            reasons.append(reason)
+    reasons.extend(
+        SEQUENCE_REASONS[name]
+        for name, cost in sequence_terms
+        if cost < 0 and name in SEQUENCE_REASONS
+    )
+    because = ", and ".join(reasons) or "the plainest coverage"
+    text = f"{describe(candidate).capitalize()}{subject}: {because}"
+    text += f" ({affect_summary(affect)})."
+    if runner_up is not None:
+        text += f" Beat a {describe(runner_up)} by {margin:.1f}."
+    return text
