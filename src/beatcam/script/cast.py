@@ -34,8 +34,8 @@ _STOP_WORDS_TEXT = """
     through across behind beside beyond above below near inside outside around against along
     up down off out away back toward towards upon within
     suddenly slowly quickly quietly finally later meanwhile soon instantly eventually silently
-    gently carefully abruptly outside inside nearby somewhere elsewhere together alone
-    perhaps maybe almost never always sometimes still meanwhile first next last
+    gently carefully abruptly nearby somewhere elsewhere together alone
+    perhaps maybe almost never always sometimes first next last
     monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december
     mr mrs ms miss dr sir madam mister st sgt lt captain

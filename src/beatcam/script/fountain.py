@@ -55,8 +55,9 @@ def parse_fountain(text: str, source: str) -> tuple[Scene, ...]:
 
 
 def _scene(scene: fp.Scene, number: int, source: str, known: Sequence[str]) -> Scene:
-    heading = fold(scene.heading.text) if scene.heading is not None else ""
-    where = f"{source} scene {number} ({heading})"
+    title = fold(scene.heading.text) if scene.heading is not None else ""
+    title = title or f"Scene {number}"
+    where = f"{source} scene {number} ({title})"
     paragraphs = [_clean(action.text) for action in scene.actions if not action.is_centered]
     paragraphs = [paragraph for paragraph in paragraphs if paragraph]
     if not paragraphs:
@@ -71,10 +72,10 @@ def _scene(scene: fp.Scene, number: int, source: str, known: Sequence[str]) -> S
         for index, paragraph in enumerate(paragraphs)
     )
     return Scene(
-        title=heading or f"Scene {number}",
+        title=title,
         cast=tuple(Character(name=name) for name in _scene_cast(scene, known)),
         beats=beats,
-        set_preset=guess_set(heading),
+        set_preset=guess_set(title),
     )
 
 

@@ -51,11 +51,16 @@ def load_yaml(text: str, source: str) -> Any:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f" at line {mark.line + 1}" if mark is not None else ""
+        where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = fold(str(exc.problem or exc.context or "invalid YAML"))
-        raise SceneError(f"malformed YAML{line}: {problem}; fix the YAML syntax", source) from exc
-    except yaml.YAMLError as exc:
-        raise SceneError(f"malformed YAML: {fold(str(exc))}", source) from exc
+        raise SceneError(f"malformed YAML{where}: {problem}; fix the YAML syntax", source) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise SceneError(
+            f"malformed YAML at line {line}: control character #x{exc.character:04x} is not "
+            "allowed; remove it",
+            source,
+        ) from exc
     except ValueError as exc:
         raise SceneError(f"malformed YAML: bad value ({fold(str(exc))})", source) from exc
     except RecursionError as exc:
