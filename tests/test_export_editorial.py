@@ -137,11 +137,13 @@ def test_timeline_carries_the_score_for_the_whole_scene(
     assert score.duration() == otio.opentime.RationalTime(tiny_plan.frames, tiny_plan.fps)
 
 
-def test_edl_holds_video_only(tiny_plan: ShotPlan, tmp_path: Path) -> None:
+def test_edl_holds_video_only_with_reels_named_by_shot(tiny_plan: ShotPlan, tmp_path: Path) -> None:
     """The CMX adapter writes the first video track only: documented, and held to here."""
     _export(tiny_plan, tmp_path, ("edl",))
     timeline = _read_timeline(tmp_path / "timeline.edl", tiny_plan.fps)
     assert timeline.audio_tracks() == []
+    reels = [clip.metadata["cmx_3600"]["reel"] for clip in timeline.find_clips()]
+    assert reels == [shot.id for shot in tiny_plan.shots]
 
 
 @pytest.mark.parametrize("suffix", ["otio", "xml"])
@@ -347,6 +349,7 @@ def test_trajectory_numbers_have_five_decimals(tiny_plan: ShotPlan, tmp_path: Pa
 def test_provenance_validates_and_lists_the_folder(tiny_plan: ShotPlan, tmp_path: Path) -> None:
     (tmp_path / "shots").mkdir()
     (tmp_path / "shots/S01.mp4").write_bytes(b"")
+    (tmp_path / ".previs.mp4.part.mp4").write_bytes(b"")
     _export(tiny_plan, tmp_path)
     text = (tmp_path / "provenance.json").read_text(encoding="utf-8")
     document = json.loads(text)

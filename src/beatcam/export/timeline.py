@@ -27,6 +27,7 @@ What each adapter keeps (checked by round-trip tests):
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ import opentimelineio as otio
 from beatcam.export.provenance import facts
 from beatcam.export.trajectory import check_contiguous
 from beatcam.files import atomic_path
-from beatcam.model import PlannedBeat, Shot, ShotPlan
+from beatcam.model import PlannedBeat, Shot, ShotPlan, ShotSpec
 
 MEDIA_FOLDER = "shots"
 SCORE_FILE = "score.wav"
@@ -57,22 +58,10 @@ def _span(start: int, count: int, fps: int) -> otio.opentime.TimeRange:
 
 
 def shot_metadata(shot: Shot) -> dict[str, Any]:
-    """The plan's words for one shot, as kept in ``clip.metadata["beatcam"]``."""
-    return {
-        "beat": shot.beat,
-        "start_frame": shot.start_frame,
-        "frames": shot.frames,
-        "size": shot.size,
-        "end_size": shot.end_size,
-        "angle": shot.angle,
-        "dutch_deg": shot.dutch_deg,
-        "movement": shot.movement,
-        "framing": shot.framing,
-        "transition": shot.transition,
-        "lens_mm": shot.lens_mm,
-        "subjects": list(shot.subjects),
-        "why": shot.why,
-    }
+    """The director's words for one shot (every ShotSpec field), for ``metadata["beatcam"]``."""
+    words = {field.name: getattr(shot, field.name) for field in dataclasses.fields(ShotSpec)}
+    words["subjects"] = list(shot.subjects)
+    return words
 
 
 def marker_name(beat: PlannedBeat) -> str:
@@ -97,7 +86,6 @@ def _clip(shot: Shot, fps: int) -> otio.schema.Clip:
     media = otio.schema.ExternalReference(
         target_url=f"{MEDIA_FOLDER}/{shot.id}.mp4", available_range=available
     )
-    media.name = shot.id
     return otio.schema.Clip(
         name=shot.id,
         media_reference=media,
@@ -172,11 +160,19 @@ def _logging_info(timeline: otio.schema.Timeline, plan: ShotPlan) -> None:
         }
 
 
+def _reels(timeline: otio.schema.Timeline) -> None:
+    """Name each EDL source reel after its shot (the adapter would make ``S01mp4``)."""
+    for clip in timeline.video_tracks()[0].find_clips():
+        clip.metadata["cmx_3600"] = {"reel": clip.name}
+
+
 def adapted(plan: ShotPlan, suffix: str) -> otio.schema.Timeline:
     """The timeline as the adapter for ``suffix`` should receive it."""
     timeline = build_timeline(plan)
     if suffix in CLIP_MARKER_SUFFIXES:
         _markers_on_clips(timeline, plan)
+    if suffix == "edl":
+        _reels(timeline)
     if suffix == "xml":
         _logging_info(timeline, plan)
     return timeline
