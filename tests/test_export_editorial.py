@@ -9,6 +9,7 @@ import importlib
 import io
 import json
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
@@ -309,6 +310,9 @@ def test_shotlist_pdf_is_byte_identical(tiny_plan: ShotPlan, tmp_path: Path) -> 
     _export(tiny_plan, tmp_path / "a", ("shotlist",))
     _export(tiny_plan, tmp_path / "b", ("shotlist",))
     assert (tmp_path / "a/shotlist.pdf").read_bytes() == (tmp_path / "b/shotlist.pdf").read_bytes()
+    meta = PdfReader(tmp_path / "a/shotlist.pdf").metadata
+    assert meta is not None
+    assert meta.creation_date == datetime(2000, 1, 1, tzinfo=UTC)
 
 
 # ---- trajectory --------------------------------------------------------------------------
