@@ -24,9 +24,10 @@ from beatcam.model import AffectedScene, Blocking, Direction, PlannedBeat, ShotP
 from beatcam.model.sets import DEFAULT_PRESET, preset_named
 from beatcam.model.vocab import SIZES
 
-__all__ = ["DEFAULT_STYLE", "STYLES", "direct", "revise"]
+__all__ = ["DEFAULT_STYLE", "STYLES", "direct", "revise", "style_named"]
 
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
+CUT_RULES = frozenset({"180-degree rule", "30-degree rule"})
 SMASH_AROUSAL_JUMP = 0.6
 DUTCH_DEG = 12.0
 
@@ -203,10 +204,23 @@ SIMPLER_MOVE = {
 def revise(spec: ShotSpec, failed: frozenset[str], attempt: int) -> ShotSpec:
     """A plainer version of a shot the critic rejected; each attempt gives up more.
 
-    1: the move becomes its simpler cousin; 2: a static, level single of the same size;
-    3: a static eye-level medium shot (or wide, for an establishing or a moving subject).
+    A cut that breaks the 180° or 30° rule first moves the camera around the subject (mirrored
+    across the line, or 40° further round). Otherwise: 1: the move becomes its simpler cousin;
+    2: a static, level single of the same size; 3: a static eye-level medium shot (or wide,
+    for an establishing shot or a moving subject).
     """
     rules = ", ".join(sorted(failed))
+    if failed <= CUT_RULES and attempt < 3:
+        if "180-degree rule" in failed:
+            azimuth = -spec.azimuth_deg if attempt == 1 else -spec.azimuth_deg * 0.5
+        else:
+            azimuth = spec.azimuth_deg + (40.0 if spec.azimuth_deg >= 0 else -40.0) * attempt
+        return replace(
+            spec,
+            azimuth_deg=azimuth,
+            why=f"{spec.why} Moved {abs(azimuth - spec.azimuth_deg):.0f}° round the subject "
+            f"to keep the cut clean ({rules}).",
+        )
     if attempt == 1:
         movement = SIMPLER_MOVE.get(spec.movement, "static")
         revised = replace(

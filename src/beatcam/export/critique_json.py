@@ -1,0 +1,40 @@
+"""critique.json: every check the critic made, with its measurements, schema-validated."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from beatcam.files import write_atomic
+from beatcam.model import Critique
+
+FILE_NAME = "critique.json"
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("beatcam.export").joinpath("schemas/critique.schema.json").read_text()
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def to_document(verdict: Critique) -> dict[str, Any]:
+    return {
+        "beatcam": "1",
+        "passed": verdict.passed,
+        "pass_rate": round(verdict.pass_rate, 5),
+        "checks": [asdict(check) for check in verdict.checks],
+    }
+
+
+def write_critique(verdict: Critique, out_dir: Path) -> Path:
+    document = to_document(verdict)
+    jsonschema.validate(document, schema())
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return write_atomic(out_dir / FILE_NAME, text)

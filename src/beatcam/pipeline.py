@@ -1,0 +1,123 @@
+"""The pipeline: the one module that knows every stage and runs them in order.
+
+scene ─affect─▶ feelings ─direct─▶ worded shots ─camera─▶ tracks ─critic─▶ repairs ─▶ ShotPlan
+
+A shot the critic rejects is handed back to the director for a plainer version, up to three
+times, so a written plan never says one thing and does another. Whatever still fails (there
+should be nothing) stays in the returned Critique for the caller to report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, fields, replace
+
+from beatcam import __version__
+from beatcam.affect import read_affect
+from beatcam.camera import track_for
+from beatcam.critic import critique, critique_cut, critique_shot
+from beatcam.direct import DEFAULT_STYLE, direct, revise
+from beatcam.model import (
+    Check,
+    Critique,
+    Direction,
+    Provenance,
+    Scene,
+    Shot,
+    ShotPlan,
+    ShotSpec,
+)
+from beatcam.model.vocab import ASPECTS, RESOLUTION
+
+REPAIR_ATTEMPTS = 3
+DIRECTOR_PROVENANCE = {
+    "name": "beatcam film-grammar rules",
+    "version": __version__,
+    "licence": "MIT",
+    "source": "written for beatcam from cinematography literature; no learned weights",
+}
+
+Progress = Callable[[int, int], None]
+
+
+def _shot(spec: ShotSpec, direction: Direction, scene: Scene, seed: int) -> Shot:
+    sensor = ASPECTS[scene.aspect]
+    camera = track_for(spec, direction.blocking, direction.set, sensor, scene.fps, seed)
+    values = {field.name: getattr(spec, field.name) for field in fields(ShotSpec)}
+    values["lens_mm"] = round(float(camera.focal_mm[0]), 5)
+    return Shot(**values, camera=camera)
+
+
+def _assemble(
+    scene: Scene,
+    direction: Direction,
+    shots: list[Shot],
+    seed: int,
+    models: tuple[dict[str, str], ...],
+) -> ShotPlan:
+    return ShotPlan(
+        title=scene.title,
+        fps=scene.fps,
+        seed=seed,
+        aspect=scene.aspect,
+        sensor_mm=ASPECTS[scene.aspect],
+        resolution=RESOLUTION,
+        style=direction.style,
+        cast=tuple((member.name, member.height_m) for member in scene.cast),
+        set=direction.set,
+        beats=direction.beats,
+        blocking=direction.blocking,
+        shots=tuple(shots),
+        provenance=Provenance(__version__, scene.source_sha256, models),
+    )
+
+
+def _failures(plan: ShotPlan, index: int) -> list[Check]:
+    shot = plan.shots[index]
+    checks = critique_shot(plan, shot)
+    if index:
+        checks += critique_cut(plan, plan.shots[index - 1], shot)
+    return [check for check in checks if not check.passed]
+
+
+def plan_scene(
+    scene: Scene,
+    *,
+    seed: int = 0,
+    style: str = DEFAULT_STYLE,
+    progress: Progress | None = None,
+) -> tuple[ShotPlan, Critique]:
+    """Plan one scene end to end; the Critique is of the final, repaired plan."""
+    affected = read_affect(scene)
+    direction = direct(affected, style)
+    models = tuple(dict(model) for model in affected.models) + (DIRECTOR_PROVENANCE,)
+    shots: list[Shot] = []
+    total = len(direction.shots)
+    for done, spec in enumerate(direction.shots, start=1):
+        shots.append(_shot(spec, direction, scene, seed))
+        if progress:
+            progress(done, total)
+    plan = _assemble(scene, direction, shots, seed, models)
+    for index, spec in enumerate(direction.shots):
+        failed = _failures(plan, index)
+        attempt = 0
+        while failed and attempt < REPAIR_ATTEMPTS:
+            attempt += 1
+            revised = revise(spec, frozenset(check.rule for check in failed), attempt)
+            shots[index] = _shot(revised, direction, scene, seed)
+            plan = replace(plan, shots=tuple(shots))
+            failed = _failures(plan, index)
+    return plan, critique(plan)
+
+
+def summary(plan: ShotPlan, verdict: Critique) -> dict[str, object]:
+    """A machine-readable digest of a plan, for ``--json``."""
+    return {
+        "title": plan.title,
+        "fps": plan.fps,
+        "frames": plan.frames,
+        "seconds": round(plan.frames / plan.fps, 3),
+        "shots": len(plan.shots),
+        "critic_pass_rate": round(verdict.pass_rate, 4),
+        "critic_failures": [asdict(check) for check in verdict.failures],
+    }
