@@ -1,0 +1,146 @@
+"""Who is in a beat, how they move and which props matter.
+
+Characters are cast names found as whole words (any case, possessives too); a beat that names
+nobody but says "she" or "they" keeps the people of the beat before. Movements are normalised
+verbs (walk, run, enter, exit, ...) found by the phrase cues of ``data/actions.yaml``, so
+"bolts down the corridor" is a run and "storms out" an exit. Props are words of the prop list
+after a determiner, or any other noun that closes a determiner phrase ("the ledger.").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from beatcam.affect.lexicon import IGNORE_ACTION, Lexicon
+from beatcam.affect.modifiers import Context, clause_before
+from beatcam.affect.patterns import span_text
+from beatcam.affect.words import Token, tokenize
+from beatcam.model.scene import Character
+
+PRONOUNS: Final = frozenset(
+    {"he", "she", "they", "him", "her", "them", "his", "hers", "their", "theirs"}
+    | {"himself", "herself", "themselves"}
+)
+# Words that end a noun phrase, so "the ledger on the desk" makes "ledger" a prop.
+PHRASE_ENDERS: Final = frozenset(
+    {"of", "on", "in", "at", "to", "from", "with", "by", "into", "onto", "under", "over"}
+    | {"behind", "beside", "and", "or", "but", "as", "that", "which", "across", "through"}
+    | {"against", "toward", "towards", "near", "off", "up", "down", "out", "away", "back"}
+)
+PROP_DETERMINER_WINDOW: Final = 3
+MIN_PROP_LETTERS: Final = 3
+ADVERB_SUFFIX: Final = "ly"
+
+
+@dataclass(frozen=True)
+class CastNames:
+    """The cast as word sequences to look for: full names, and first names that are unique."""
+
+    names: tuple[tuple[tuple[str, ...], str], ...]
+
+    @classmethod
+    def of(cls, cast: Sequence[Character]) -> CastNames:
+        full = [(tuple(t.lower for t in tokenize(c.name) if not t.boundary), c.name) for c in cast]
+        firsts = [words[0] for words, _ in full if len(words) > 1]
+        short = [
+            ((words[0],), name)
+            for words, name in full
+            if len(words) > 1 and firsts.count(words[0]) == 1
+        ]
+        ordered = sorted(
+            (entry for entry in full + short if entry[0]), key=lambda entry: -len(entry[0])
+        )
+        return cls(tuple(ordered))
+
+    def words(self) -> frozenset[str]:
+        """Every lower-case word of every cast name."""
+        return frozenset(word for words, _ in self.names for word in words)
+
+
+def characters(tokens: Sequence[Token], cast: CastNames) -> tuple[str, ...]:
+    """Cast members named in the beat, in order of first mention."""
+    found: dict[str, int] = {}
+    for start in range(len(tokens)):
+        for words, name in cast.names:
+            window = tuple(token.lower for token in tokens[start : start + len(words)])
+            if window == words:
+                found.setdefault(name, start)
+                break
+    return tuple(sorted(found, key=found.__getitem__))
+
+
+def uses_pronoun(tokens: Sequence[Token]) -> bool:
+    """True when the beat refers to someone as he, she, they, him, her, ..."""
+    return any(token.lower in PRONOUNS for token in tokens)
+
+
+@dataclass(frozen=True)
+class Movements:
+    """Normalised movement verbs in order, each once, and the words (as written) that said so."""
+
+    actions: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+def movements(text: str, context: Context, lexicon: Lexicon) -> Movements:
+    """The beat's movements; negated ones ("does not run") are left out."""
+    actions: dict[str, None] = {}
+    words: dict[str, None] = {}
+    for hit in lexicon.actions.greedy_hits(context.tokens):
+        if hit.cue.label != IGNORE_ACTION and context.negator_before(hit.start) is None:
+            actions.setdefault(hit.cue.label)
+            words.setdefault(span_text(text, context.tokens, hit.start, hit.end))
+    return Movements(tuple(actions), tuple(words))
+
+
+def _after_determiner(tokens: Sequence[Token], index: int, determiners: frozenset[str]) -> bool:
+    return any(
+        tokens[i].lower in determiners for i in clause_before(tokens, index, PROP_DETERMINER_WINDOW)
+    )
+
+
+def _closes_phrase(tokens: Sequence[Token], index: int) -> bool:
+    following = index + 1
+    return (
+        following >= len(tokens)
+        or tokens[following].boundary
+        or tokens[following].lower in PHRASE_ENDERS
+    )
+
+
+def props(tokens: Sequence[Token], lexicon: Lexicon, cast: CastNames) -> tuple[str, ...]:
+    """Props in order of mention, each once, as the prop list spells them (else as written)."""
+    determiners = lexicon.classes["det"]
+    people = cast.words() | PRONOUNS
+    found: dict[str, None] = {}
+    for index, token in enumerate(tokens):
+        if token.boundary or token.lower in people or index == 0:
+            continue
+        if tokens[index - 1].lower in people and tokens[index - 1].lower not in determiners:
+            continue
+        if token.stem in lexicon.props:
+            if _after_determiner(tokens, index, determiners):
+                found.setdefault(lexicon.props[token.stem])
+        elif (
+            tokens[index - 1].lower in determiners
+            and _closes_phrase(tokens, index)
+            and len(token.lower) >= MIN_PROP_LETTERS
+            and not token.lower.endswith(ADVERB_SUFFIX)
+            and token.lower not in determiners
+            and not _known_word(token.stem, lexicon)
+        ):
+            found.setdefault(token.lower)
+    return tuple(found)
+
+
+def _known_word(word_stem: str, lexicon: Lexicon) -> bool:
+    """True for words the lists already give another meaning: places, feelings, cues."""
+    return (
+        word_stem in lexicon.not_props
+        or word_stem in lexicon.places
+        or lexicon.affect.knows(word_stem)
+        or lexicon.functions.knows(word_stem)
+        or lexicon.actions.knows(word_stem)
+    )
