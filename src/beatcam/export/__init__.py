@@ -26,6 +26,10 @@ FORMATS: dict[str, str] = {
     "shotlist": "shotlist",
     "trajectory": "trajectory",
     "provenance": "provenance",
+    "usd": "usd",
+    "gltf": "gltf",
+    "blender": "blender",
+    "unreal": "unreal",
 }
 
 

@@ -1,0 +1,272 @@
+"""Rebuild a beatcam previs scene in Blender: the set, the blocked characters, one camera per
+shot with its lens, focus and moves, and timeline markers bound to the cameras so the cut plays.
+
+Self-contained (Python standard library and ``bpy`` only); beatcam wrote the scene into DATA.
+Run it in Blender (Scripting workspace > Open > Run Script: the scene is added to the open
+file), or from a shell, where it starts from an empty file:
+
+    blender --background --factory-startup --python build_scene.py -- --output scene.blend
+    python build_scene.py --output scene.blend          # with the ``bpy`` module installed
+
+``--fbx-dir DIR`` also writes one FBX per shot camera (for Unreal's Sequencer).
+
+Conventions. DATA is in beatcam's frame: right-handed, +Y up, metres, quaternions
+[w, x, y, z] world-from-camera. Blender is right-handed with +Z up, so a point (x, y, z)
+becomes (x, -z, y): a +90 degree turn about X, and every world orientation is that turn
+times the beatcam orientation. Cameras in both look down their local -Z with +Y up, so no
+further camera correction is needed. A character's local front is +Z in beatcam and -Y in
+Blender (Blender's "front"); its heading turns about the up axis by the same angle in both.
+Scene frame f is Blender frame f (the timeline starts at 0, like USD, glTF and Unreal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+DATA: dict[str, Any] = {}  # beatcam embeds the scene here
+
+Vector3 = tuple[float, float, float]
+Quaternion = tuple[float, float, float, float]
+
+HALF_TURN_ABOUT_X = math.sqrt(0.5)
+Y_UP_TO_Z_UP: Quaternion = (HALF_TURN_ABOUT_X, HALF_TURN_ABOUT_X, 0.0, 0.0)  # +90 deg about X
+WELD_DISTANCE_M = 1e-6
+UNIT_CUBE_VERTICES = [(x, y, z) for x in (-0.5, 0.5) for y in (-0.5, 0.5) for z in (-0.5, 0.5)]
+UNIT_CUBE_FACES = [
+    (0, 1, 3, 2),
+    (4, 6, 7, 5),
+    (0, 4, 5, 1),
+    (2, 3, 7, 6),
+    (0, 2, 6, 4),
+    (1, 5, 7, 3),
+]
+
+
+def to_blender_location(point: Sequence[float]) -> Vector3:
+    """A beatcam point (x, y, z), Y up, to Blender's Z-up world: (x, -z, y)."""
+    return (point[0], -point[2], point[1])
+
+
+def to_blender_size(size: Sequence[float]) -> Vector3:
+    """Box extents along beatcam x, y, z to extents along Blender x, y, z."""
+    return (size[0], size[2], size[1])
+
+
+def quat_multiply(a: Sequence[float], b: Sequence[float]) -> Quaternion:
+    """Hamilton product ``a * b`` of [w, x, y, z] quaternions (apply b, then a)."""
+    aw, ax, ay, az = a
+    bw, bx, by, bz = b
+    return (
+        aw * bw - ax * bx - ay * by - az * bz,
+        aw * bx + ax * bw + ay * bz - az * by,
+        aw * by - ax * bz + ay * bw + az * bx,
+        aw * bz + ax * by - ay * bx + az * bw,
+    )
+
+
+def to_blender_rotation(quat: Sequence[float]) -> Quaternion:
+    """A beatcam world-from-object quaternion [w, x, y, z] to Blender's world."""
+    return quat_multiply(Y_UP_TO_Z_UP, quat)
+
+
+def main(argv: Sequence[str]) -> None:
+    """Parse the command line (after ``--`` when run by Blender), build, and save."""
+    args = list(argv[list(argv).index("--") + 1 :]) if "--" in argv else list(argv[1:])
+    parser = argparse.ArgumentParser(description="Rebuild a beatcam scene in Blender.")
+    parser.add_argument("--output", help="save the scene to this .blend file")
+    parser.add_argument("--fbx-dir", help="write one FBX per shot camera into this folder")
+    options, _ = parser.parse_known_args(args)
+    import bpy  # type: ignore[import-not-found]
+
+    if options.output or options.fbx_dir:
+        bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = build_scene(DATA)
+    if options.fbx_dir:
+        export_camera_fbx(scene, DATA, options.fbx_dir)
+    if options.output:
+        output = Path(options.output).resolve()
+        output.unlink(missing_ok=True)  # else Blender keeps the old file as a .blend1 backup
+        bpy.ops.wm.save_as_mainfile(filepath=str(output), compress=False)
+
+
+def build_scene(data: dict[str, Any]) -> Any:
+    """Make (or fill the empty) scene named after the plan and return it."""
+    import bpy
+
+    scene = bpy.context.scene
+    if bpy.data.objects or scene.name != "Scene":
+        scene = bpy.data.scenes.new(data["title"])
+        if bpy.context.window is not None:
+            bpy.context.window.scene = scene
+    scene.name = data["title"]
+    scene.render.fps = data["fps"]
+    scene.render.fps_base = 1.0
+    scene.render.resolution_x, scene.render.resolution_y = data["resolution"]
+    scene.frame_start = 0
+    scene.frame_end = max(data["frames"] - 1, 0)
+    scene["beatcam_provenance"] = json.dumps(data["provenance"], sort_keys=True)
+    edit = bpy.context.preferences.edit
+    interpolation = edit.keyframe_new_interpolation_type
+    edit.keyframe_new_interpolation_type = "LINEAR"  # samples are per frame: no easing between
+    try:
+        _build_set(scene, data)
+        _build_characters(scene, data)
+        cameras = [_build_camera(scene, data, shot) for shot in data["shots"]]
+    finally:
+        edit.keyframe_new_interpolation_type = interpolation
+    for shot, camera in zip(data["shots"], cameras, strict=True):
+        marker = scene.timeline_markers.new(shot["id"], frame=shot["start_frame"])
+        marker.camera = camera
+    if cameras:
+        scene.camera = cameras[0]
+    scene.frame_set(0)
+    return scene
+
+
+def _collection(scene: Any, name: str) -> Any:
+    import bpy
+
+    collection = bpy.data.collections.new(name)
+    scene.collection.children.link(collection)
+    return collection
+
+
+def _material(name: str, rgb: Sequence[float]) -> Any:
+    import bpy
+
+    material = bpy.data.materials.new(name)
+    material.diffuse_color = (*rgb, 1.0)
+    return material
+
+
+def _mesh(name: str, vertices: Sequence[Sequence[float]], faces: Any, material: Any) -> Any:
+    import bpy
+
+    mesh = bpy.data.meshes.new(name)
+    mesh.from_pydata([to_blender_location(v) for v in vertices], [], faces)
+    mesh.materials.append(material)
+    mesh.update()
+    return mesh
+
+
+def _weld(mesh: Any) -> None:
+    """Merge coincident vertices (the capsule's seam and poles) so smooth shading is seamless."""
+    import bmesh  # type: ignore[import-not-found]
+
+    editable = bmesh.new()
+    editable.from_mesh(mesh)
+    bmesh.ops.remove_doubles(editable, verts=editable.verts, dist=WELD_DISTANCE_M)
+    editable.to_mesh(mesh)
+    editable.free()
+
+
+def _build_set(scene: Any, data: dict[str, Any]) -> None:
+    import bpy
+
+    collection = _collection(scene, "Set")
+    cube = _mesh(
+        "box", UNIT_CUBE_VERTICES, UNIT_CUBE_FACES, _material("set", data["colors"]["set"])
+    )
+    for box in data["boxes"]:
+        obj = bpy.data.objects.new(box["name"], cube)
+        obj.location = to_blender_location(box["center"])
+        obj.scale = to_blender_size(box["size"])
+        collection.objects.link(obj)
+
+
+def _build_characters(scene: Any, data: dict[str, Any]) -> None:
+    import bpy
+
+    collection = _collection(scene, "Characters")
+    body_material = _material("character", data["colors"]["character"])
+    nose_material = _material("nose", data["colors"]["nose"])
+    nose_mesh = _mesh("nose", UNIT_CUBE_VERTICES, UNIT_CUBE_FACES, nose_material)
+    for character in data["characters"]:
+        capsule = character["mesh"]
+        faces = [capsule["triangles"][i : i + 3] for i in range(0, len(capsule["triangles"]), 3)]
+        mesh = _mesh(character["name"], capsule["vertices"], faces, body_material)
+        _weld(mesh)
+        mesh.shade_smooth()
+        body = bpy.data.objects.new(character["name"], mesh)
+        collection.objects.link(body)
+        nose = bpy.data.objects.new(f"{character['name']} nose", nose_mesh)
+        nose.parent = body
+        nose.location = to_blender_location(character["nose_center"])
+        nose.scale = to_blender_size(character["nose_size"])
+        collection.objects.link(nose)
+        for frame, (position, facing) in enumerate(
+            zip(character["position"], character["facing_deg"], strict=True)
+        ):
+            body.location = to_blender_location(position)
+            body.rotation_euler = (0.0, 0.0, math.radians(facing))
+            body.keyframe_insert("location", frame=frame)
+            body.keyframe_insert("rotation_euler", index=2, frame=frame)
+
+
+def _build_camera(scene: Any, data: dict[str, Any], shot: dict[str, Any]) -> Any:
+    import bpy
+
+    collection = scene.collection.children.get("Cameras") or _collection(scene, "Cameras")
+    camera = bpy.data.cameras.new(shot["id"])
+    camera.sensor_fit = "HORIZONTAL"
+    camera.sensor_width, camera.sensor_height = data["sensor_mm"]
+    camera.clip_start, camera.clip_end = data["clip_m"]
+    camera.dof.use_dof = True
+    camera.dof.aperture_fstop = data["f_stop"]
+    obj = bpy.data.objects.new(shot["id"], camera)
+    obj.rotation_mode = "QUATERNION"
+    obj["beatcam"] = json.dumps(shot["meta"], sort_keys=True)
+    collection.objects.link(obj)
+    samples = zip(
+        shot["position"], shot["rotation"], shot["focal_mm"], shot["focus_m"], strict=True
+    )
+    for offset, (position, rotation, focal, focus) in enumerate(samples):
+        frame = shot["start_frame"] + offset
+        obj.location = to_blender_location(position)
+        obj.rotation_quaternion = to_blender_rotation(rotation)
+        camera.lens = focal
+        camera.dof.focus_distance = focus
+        obj.keyframe_insert("location", frame=frame)
+        obj.keyframe_insert("rotation_quaternion", frame=frame)
+        camera.keyframe_insert("lens", frame=frame)
+        camera.keyframe_insert("dof.focus_distance", frame=frame)
+    return obj
+
+
+def export_camera_fbx(scene: Any, data: dict[str, Any], folder: str) -> None:
+    """One FBX per shot camera, baked over that shot's frames only."""
+    import bpy
+
+    target = Path(folder).resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    frame_range = scene.frame_start, scene.frame_end
+    try:
+        for shot in data["shots"]:
+            camera = bpy.data.objects[shot["id"]]
+            for obj in scene.objects:
+                obj.select_set(obj is camera)
+            bpy.context.view_layer.objects.active = camera
+            scene.frame_start = shot["start_frame"]
+            scene.frame_end = shot["start_frame"] + shot["frames"] - 1
+            bpy.ops.export_scene.fbx(
+                filepath=str(target / f"{shot['id']}.fbx"),
+                use_selection=True,
+                object_types={"CAMERA"},
+                bake_anim=True,
+                bake_anim_use_all_actions=False,
+                bake_anim_use_nla_strips=False,
+                bake_anim_simplify_factor=0.0,
+                add_leaf_bones=False,
+            )
+    finally:
+        scene.frame_start, scene.frame_end = frame_range
+
+
+if __name__ == "__main__":
+    main(sys.argv)

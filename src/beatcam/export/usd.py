@@ -1,0 +1,200 @@
+"""``scene.usda``: the set, the blocked characters, one camera per shot and the cut camera.
+
+The stage is in metres with +Y up, the same frame as beatcam, so positions and rotations are
+written unchanged: a USD camera also looks down its local -Z with +Y up, and a shot's
+world-from-camera quaternion is the camera prim's ``orient``. Time codes are scene frames
+(``timeCodesPerSecond`` = the plan's fps). USD measures lens and filmback in *tenths of a
+scene unit*: on a metre stage 50 mm is written as 0.5 (``MM_TO_LENS_UNITS``); focus distance
+and clipping are plain metres. Provenance lives in the layer's ``customLayerData``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from beatcam.export.scene_geometry import (
+    CHARACTER_COLOR,
+    CHARACTER_RADIUS_M,
+    CLIP_FAR_M,
+    CLIP_NEAR_M,
+    NOSE_COLOR,
+    NOSE_SIZE_M,
+    PREVIS_F_STOP,
+    SET_COLOR,
+    capsule_cylinder_m,
+    cut_track,
+    identifiers,
+    nose_center_m,
+    provenance_facts,
+    shot_frames,
+    shot_metadata,
+)
+from beatcam.files import write_atomic
+from beatcam.model import CharacterTrack, ShotPlan
+from beatcam.model.geometry import FloatArray
+
+FILE_NAME = "scene.usda"
+ROOT_PATH = "/Scene"
+CAMERAS_PATH = f"{ROOT_PATH}/Cameras"
+CUT_CAMERA = "Cut"
+METERS_PER_UNIT = 1.0
+MM_TO_LENS_UNITS = 0.01  # tenths of a metre per millimetre
+
+
+def write(plan: ShotPlan, out_dir: Path) -> list[Path]:
+    """Write ``out_dir/scene.usda``; return its path."""
+    return [write_atomic(out_dir / FILE_NAME, stage_text(plan))]
+
+
+def stage_text(plan: ShotPlan) -> str:
+    """The whole stage as .usda text: deterministic, nothing in it depends on time or paths."""
+    from pxr import Sdf, Usd, UsdGeom
+
+    layer = Sdf.Layer.CreateAnonymous(".usda")
+    stage = Usd.Stage.Open(layer)
+    UsdGeom.SetStageUpAxis(stage, UsdGeom.Tokens.y)
+    UsdGeom.SetStageMetersPerUnit(stage, METERS_PER_UNIT)
+    stage.SetTimeCodesPerSecond(plan.fps)
+    stage.SetFramesPerSecond(plan.fps)
+    stage.SetStartTimeCode(0)
+    stage.SetEndTimeCode(max(plan.frames - 1, 0))
+    layer.customLayerData = {"beatcam": _usd_dict(provenance_facts(plan))}
+    layer.documentation = f"beatcam previs of {plan.title!r}"
+    root = UsdGeom.Xform.Define(stage, ROOT_PATH)
+    stage.SetDefaultPrim(root.GetPrim())
+    _define_set(stage, plan)
+    _define_characters(stage, plan)
+    _define_cameras(stage, plan)
+    text: str = layer.ExportToString()
+    return text
+
+
+def _usd_dict(value: object) -> Any:
+    """Plain data as USD dictionary values: lists of records become records keyed by index."""
+    if isinstance(value, dict):
+        return {str(key): _usd_dict(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return {f"{index:02d}": _usd_dict(item) for index, item in enumerate(value)}
+    return value
+
+
+def _color(prim: Any, rgb: tuple[float, float, float]) -> None:
+    from pxr import Gf, UsdGeom
+
+    UsdGeom.Gprim(prim).CreateDisplayColorAttr([Gf.Vec3f(*rgb)])
+
+
+def _define_set(stage: Any, plan: ShotPlan) -> None:
+    from pxr import Gf, UsdGeom
+
+    UsdGeom.Scope.Define(stage, f"{ROOT_PATH}/Set")
+    names = identifiers(box.name for box in plan.set.boxes)
+    for box, name in zip(plan.set.boxes, names, strict=True):
+        cube = UsdGeom.Cube.Define(stage, f"{ROOT_PATH}/Set/{name}")
+        cube.CreateSizeAttr(1.0)
+        cube.AddTranslateOp().Set(Gf.Vec3d(*box.center))
+        cube.AddScaleOp().Set(Gf.Vec3f(*box.size))
+        cube.GetPrim().SetDisplayName(box.name)
+        _color(cube, SET_COLOR)
+
+
+def _define_characters(stage: Any, plan: ShotPlan) -> None:
+    from pxr import Gf, Usd, UsdGeom
+
+    UsdGeom.Scope.Define(stage, f"{ROOT_PATH}/Characters")
+    tracks = list(plan.blocking.tracks.values())
+    for track, name in zip(tracks, identifiers(t.name for t in tracks), strict=True):
+        path = f"{ROOT_PATH}/Characters/{name}"
+        xform = UsdGeom.Xform.Define(stage, path)
+        xform.GetPrim().SetDisplayName(track.name)
+        translate = xform.AddTranslateOp()
+        rotate = xform.AddRotateYOp(UsdGeom.XformOp.PrecisionDouble)
+        for frame, (position, facing) in enumerate(
+            zip(track.position.tolist(), track.facing_deg.tolist(), strict=True)
+        ):
+            time = Usd.TimeCode(frame)
+            translate.Set(Gf.Vec3d(*position), time)
+            rotate.Set(facing, time)
+        _define_body(stage, path, track)
+
+
+def _define_body(stage: Any, path: str, track: CharacterTrack) -> None:
+    from pxr import Gf, UsdGeom
+
+    body = UsdGeom.Capsule.Define(stage, f"{path}/Body")
+    body.CreateAxisAttr(UsdGeom.Tokens.y)
+    body.CreateRadiusAttr(CHARACTER_RADIUS_M)
+    body.CreateHeightAttr(capsule_cylinder_m(track.height_m))
+    body.AddTranslateOp().Set(Gf.Vec3d(0.0, track.height_m / 2.0, 0.0))
+    _color(body, CHARACTER_COLOR)
+    nose = UsdGeom.Cube.Define(stage, f"{path}/Nose")
+    nose.CreateSizeAttr(1.0)
+    nose.AddTranslateOp().Set(Gf.Vec3d(*nose_center_m(track)))
+    nose.AddScaleOp().Set(Gf.Vec3f(*NOSE_SIZE_M))
+    _color(nose, NOSE_COLOR)
+
+
+def _define_cameras(stage: Any, plan: ShotPlan) -> None:
+    from pxr import UsdGeom
+
+    UsdGeom.Scope.Define(stage, CAMERAS_PATH)
+    for shot in plan.shots:
+        camera = _define_camera(stage, f"{CAMERAS_PATH}/{shot.id}", plan)
+        camera.GetPrim().SetCustomDataByKey("beatcam", shot_metadata(shot))
+        track = shot.camera
+        _sample_camera(
+            camera, shot_frames(shot), track.position, track.rotation, track.focal_mm, track.focus_m
+        )
+    cut = cut_track(plan)
+    camera = _define_camera(stage, f"{CAMERAS_PATH}/{CUT_CAMERA}", plan)
+    camera.GetPrim().SetCustomDataByKey(
+        "beatcam", {"cut": ", ".join(f"{shot.id}@{shot.start_frame}" for shot in plan.shots)}
+    )
+    _sample_camera(camera, cut.times, cut.position, cut.rotation, cut.focal_mm, cut.focus_m)
+
+
+def _define_camera(stage: Any, path: str, plan: ShotPlan) -> Any:
+    from pxr import Gf, UsdGeom
+
+    camera = UsdGeom.Camera.Define(stage, path)
+    camera.CreateProjectionAttr(UsdGeom.Tokens.perspective)
+    camera.CreateHorizontalApertureAttr(plan.sensor_mm[0] * MM_TO_LENS_UNITS)
+    camera.CreateVerticalApertureAttr(plan.sensor_mm[1] * MM_TO_LENS_UNITS)
+    camera.CreateClippingRangeAttr(Gf.Vec2f(CLIP_NEAR_M, CLIP_FAR_M))
+    camera.CreateFStopAttr(PREVIS_F_STOP)
+    return camera
+
+
+def _sample_camera(
+    camera: Any,
+    times: FloatArray,
+    position: FloatArray,
+    rotation: FloatArray,
+    focal_mm: FloatArray,
+    focus_m: FloatArray,
+) -> None:
+    """Time-sample a camera's transform (translate, then orient), focal length and focus."""
+    from pxr import Gf, Usd, UsdGeom
+
+    translate = camera.AddTranslateOp()
+    orient = camera.AddOrientOp(UsdGeom.XformOp.PrecisionDouble)
+    focal_attr = camera.CreateFocalLengthAttr()
+    focus_attr = camera.CreateFocusDistanceAttr()
+    lens = np.asarray(focal_mm) * MM_TO_LENS_UNITS
+    rows = zip(
+        times.tolist(),
+        position.tolist(),
+        rotation.tolist(),
+        lens.tolist(),
+        focus_m.tolist(),
+        strict=True,
+    )
+    for time, xyz, (w, x, y, z), focal, focus in rows:
+        code = Usd.TimeCode(time)
+        translate.Set(Gf.Vec3d(*xyz), code)
+        orient.Set(Gf.Quatd(w, x, y, z), code)
+        focal_attr.Set(focal, code)
+        focus_attr.Set(focus, code)
