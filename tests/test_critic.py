@@ -1,0 +1,138 @@
+"""The critic measures hand-built tracks; expected verdicts come from arithmetic done here."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from beatcam.critic import critique, critique_cut, critique_shot
+from beatcam.model import CameraTrack, Shot, ShotPlan
+
+
+def _yaw_quats(yaw_deg: np.ndarray) -> np.ndarray:
+    """Level camera turned by yaw about +Y: q = [cos(a/2), 0, sin(a/2), 0]."""
+    half = np.deg2rad(yaw_deg) / 2.0
+    return np.stack([np.cos(half), np.zeros_like(half), np.sin(half), np.zeros_like(half)], axis=1)
+
+
+def _verdicts(plan: ShotPlan, shot: Shot) -> dict[str, bool]:
+    return {check.rule: check.passed for check in critique_shot(plan, shot)}
+
+
+def _with_camera(plan: ShotPlan, index: int, camera: CameraTrack, **words: object) -> ShotPlan:
+    shots = list(plan.shots)
+    shots[index] = replace(shots[index], camera=camera, **words)  # type: ignore[arg-type]
+    return replace(plan, shots=tuple(shots))
+
+
+def test_static_medium_shot_measures_as_written(tiny_plan: ShotPlan) -> None:
+    shot = tiny_plan.shots[0]
+    # Mara's eye is 3 m in front of a 24 mm lens: fh = 3 * 20.25 / 24 = 2.53 m, a full shot.
+    assert 3.0 * 20.25 / 24.0 == pytest.approx(2.53125)
+    verdicts = {c.rule: c for c in critique_shot(tiny_plan, shot)}
+    assert verdicts["size"].measured["measured"] == "FS"
+    assert not verdicts["size"].passed  # the fixture calls it MS: the critic must disagree
+    assert verdicts["movement"].passed
+    assert verdicts["angle"].passed
+    assert verdicts["subject in frame"].passed
+
+
+def test_size_band_and_end_size_follow_the_arithmetic(tiny_plan: ShotPlan) -> None:
+    shot = tiny_plan.shots[1]
+    # Push from 2.5 m to 1.2 m on 50 mm: fh 1.0125 m (MS) to 0.486 m (MCU).
+    fixed = _with_camera(tiny_plan, 1, shot.camera, size="MS", end_size="MCU")
+    verdicts = _verdicts(fixed, fixed.shots[1])
+    assert verdicts["size"] and verdicts["end size"] and verdicts["movement"]
+
+
+def test_a_push_in_that_does_not_move_fails(tiny_plan: ShotPlan) -> None:
+    still = tiny_plan.shots[0].camera
+    frames = tiny_plan.shots[1].frames
+    camera = CameraTrack(
+        np.repeat(still.position[:1], frames, axis=0),
+        np.repeat(still.rotation[:1], frames, axis=0),
+        np.full(frames, 50.0),
+        np.full(frames, 3.0),
+    )
+    plan = _with_camera(tiny_plan, 1, camera)
+    assert not _verdicts(plan, plan.shots[1])["movement"]
+
+
+@pytest.mark.parametrize(("turn", "left_passes"), [(15.0, True), (-15.0, False), (5.0, False)])
+def test_pan_direction_and_threshold(tiny_plan: ShotPlan, turn: float, left_passes: bool) -> None:
+    frames = tiny_plan.shots[0].frames
+    position = np.tile([0.0, 1.5456, 4.0], (frames, 1))
+    camera = CameraTrack(
+        position,
+        _yaw_quats(np.linspace(0.0, turn, frames)),
+        np.full(frames, 24.0),
+        np.full(frames, 3.0),
+    )
+    left = _with_camera(tiny_plan, 0, camera, movement="pan_left")
+    right = _with_camera(tiny_plan, 0, camera, movement="pan_right")
+    assert _verdicts(left, left.shots[0])["movement"] is left_passes
+    assert _verdicts(right, right.shots[0])["movement"] is (turn <= -10.0)
+
+
+def test_camera_inside_the_table_is_caught(tiny_plan: ShotPlan) -> None:
+    frames = tiny_plan.shots[0].frames
+    inside = np.tile([0.0, 0.5, 0.0], (frames, 1))  # the kitchen table is centred at the origin
+    camera = CameraTrack(
+        inside, _yaw_quats(np.zeros(frames)), np.full(frames, 24.0), np.full(frames, 1.0)
+    )
+    plan = _with_camera(tiny_plan, 0, camera)
+    verdicts = _verdicts(plan, plan.shots[0])
+    assert not verdicts["clear of the set"]
+    assert not verdicts["subject in front"]  # Mara stands at z = 1, behind a camera looking -Z
+
+
+def test_high_angle_is_measured_from_pitch(tiny_plan: ShotPlan) -> None:
+    shot = tiny_plan.shots[0]
+    frames = shot.frames
+    eye = np.array([0.0, 0.92 * 1.68, 1.0])
+    height = 3.0 * math.tan(math.radians(25.0))  # 25 degrees down from 3 m away
+    position = np.tile(eye + [0.0, height, 3.0], (frames, 1))
+    half = math.radians(-25.0) / 2.0  # pitch down = rotation about +X by a negative angle
+    rotation = np.tile([math.cos(half), math.sin(half), 0.0, 0.0], (frames, 1))
+    camera = CameraTrack(position, rotation, np.full(frames, 24.0), np.full(frames, 3.2))
+    high = _with_camera(tiny_plan, 0, camera, angle="high")
+    verdicts = {c.rule: c for c in critique_shot(high, high.shots[0])}
+    assert verdicts["angle"].passed
+    assert verdicts["angle"].measured["pitch_deg"] == pytest.approx(25.0, abs=1e-3)
+
+
+def test_cut_across_the_line_breaks_the_180_degree_rule(tiny_plan: ShotPlan) -> None:
+    two = _two_people(tiny_plan)
+    frames = two.shots[1].frames
+    # Tom stands at x = 2; the line of action runs along x at z = 1. S01's camera is at z = 4.
+    behind = CameraTrack(
+        np.tile([0.0, 1.5, -2.0], (frames, 1)),
+        _yaw_quats(np.full(frames, 180.0)),
+        np.full(frames, 50.0),
+        np.full(frames, 3.0),
+    )
+    crossed = _with_camera(two, 1, behind)
+    rules = {c.rule: c.passed for c in critique_cut(crossed, crossed.shots[0], crossed.shots[1])}
+    assert rules["180-degree rule"] is False
+    same_side = {c.rule: c.passed for c in critique_cut(two, two.shots[0], two.shots[1])}
+    assert same_side["180-degree rule"] is True
+
+
+def _two_people(plan: ShotPlan) -> ShotPlan:
+    from beatcam.model import Blocking, CharacterTrack
+
+    frames = plan.frames
+    tom = CharacterTrack("Tom", 1.8, np.tile([2.0, 0.0, 1.0], (frames, 1)), np.full(frames, 270.0))
+    tracks = {"Mara": plan.blocking["Mara"], "Tom": tom}
+    return replace(plan, blocking=Blocking(tracks, frames), cast=(*plan.cast, ("Tom", 1.8)))
+
+
+def test_critique_counts_every_shot_and_cut(tiny_plan: ShotPlan) -> None:
+    verdict = critique(tiny_plan)
+    targets = {check.target for check in verdict.checks}
+    assert targets == {"S01", "S02", "S01>S02"} or targets == {"S01", "S02"}
+    assert 0.0 < verdict.pass_rate < 1.0
+    assert not verdict.passed
