@@ -31,7 +31,7 @@ def _with_camera(plan: ShotPlan, index: int, camera: CameraTrack, **words: objec
 def test_static_medium_shot_measures_as_written(tiny_plan: ShotPlan) -> None:
     shot = tiny_plan.shots[0]
     # Mara's eye is 3 m in front of a 24 mm lens: fh = 3 * 20.25 / 24 = 2.53 m, a full shot.
-    assert 3.0 * 20.25 / 24.0 == pytest.approx(2.53125)
+    assert pytest.approx(2.53125) == 3.0 * 20.25 / 24.0
     verdicts = {c.rule: c for c in critique_shot(tiny_plan, shot)}
     assert verdicts["size"].measured["measured"] == "FS"
     assert not verdicts["size"].passed  # the fixture calls it MS: the critic must disagree
