@@ -1,0 +1,130 @@
+"""compose(plan): the whole musical plan, pure and seeded, before any sound is made."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from beatcam.errors import StageError
+from beatcam.model import ShotPlan
+from beatcam.score.arrangement import GROUPS, Cue, design_cue
+from beatcam.score.harmony import TENSION_CLASH, chord
+from beatcam.score.hits import Hit, find_hits
+from beatcam.score.tempo import TICKS_PER_QUARTER, TempoMap, build_tempo_map
+from beatcam.score.texture import Control, Note, arrange
+
+SAMPLE_RATE: Final = 48_000
+TONICS: Final = (0, 2, 4, 5, 7, 9)  # C D E F G A: keys that sit well for strings and brass
+DOMINANT_DEGREE: Final = 4
+CADENCE_BARS: Final = 3  # a cue this long ends V-I; a shorter one just lands on I
+
+
+@dataclass(frozen=True)
+class ScorePlan:
+    """Everything the score will play, with the reasons; ``samples`` is the exact WAV length."""
+
+    title: str
+    seed: int
+    fps: int
+    frames: int
+    samples: int
+    tonic: int
+    cues: tuple[Cue, ...]
+    hits: tuple[Hit, ...]
+    ending: str
+    ending_why: str
+    tempo: TempoMap
+    notes: tuple[Note, ...]
+    controls: tuple[Control, ...]
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.fps
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The instrument groups that play at least one note, in a fixed order."""
+        playing = {note.group for note in self.notes}
+        return tuple(group for group in GROUPS if group in playing)
+
+
+def _cue_bounds(plan: ShotPlan) -> list[tuple[int, int, int]]:
+    """(beat position, start frame, end frame) per beat: contiguous and covering the scene."""
+    beats = [(i, beat) for i, beat in enumerate(plan.beats) if beat.frames > 0]
+    if not beats or plan.frames <= 0:
+        raise StageError("score", "the plan has no beats with frames; re-plan the scene")
+    bounds = []
+    for position, (i, beat) in enumerate(beats):
+        start = 0 if position == 0 else beat.start_frame
+        end = plan.frames if position == len(beats) - 1 else beats[position + 1][1].start_frame
+        bounds.append((i, start, end))
+    return bounds
+
+
+def _with_chords(cue: Cue, tonic: int, ending: str | None) -> Cue:
+    bars = math.ceil((cue.end_tick - cue.start_tick) / (cue.meter * TICKS_PER_QUARTER))
+    degrees = [cue.progression[i % len(cue.progression)] for i in range(bars)]
+    chords = [chord(tonic, cue.mode, d, cue.tension, cue.anger) for d in degrees]
+    if ending == "resolve":
+        if bars >= CADENCE_BARS:
+            chords[-2] = chord(tonic, "major", DOMINANT_DEGREE, 0.0, 0.0)
+        chords[-1] = chord(tonic, cue.mode, 0, 0.0, 0.0)
+    elif ending == "hang":
+        chords[-1] = chord(tonic, cue.mode, 1, max(cue.tension, TENSION_CLASH), cue.anger)
+    return dataclasses.replace(cue, chords=tuple(chords))
+
+
+def compose(plan: ShotPlan) -> ScorePlan:
+    """The musical plan for a shot plan: cues per beat, tempo map, hits, ending, every note."""
+    rng = np.random.default_rng(plan.seed)
+    tonic = int(TONICS[int(rng.integers(len(TONICS)))])
+    bounds = _cue_bounds(plan)
+    cues = []
+    for i, start, end in bounds:
+        beat = dataclasses.replace(plan.beats[i], start_frame=start, frames=end - start)
+        cues.append(design_cue(beat, plan.fps, tonic, rng))
+    quarters = [
+        max(1, round((cue.end_s - cue.start_s) * cue.tempo_target_bpm / 60.0)) for cue in cues
+    ]
+    tempo = build_tempo_map([(cue.start_s, cue.end_s) for cue in cues], quarters)
+    last_affect = plan.beats[bounds[-1][0]].affect
+    ending = "resolve" if last_affect.valence >= 0.0 else "hang"
+    ending_why = (
+        f"the last beat is positive (valence {last_affect.valence:+.2f}): resolve to the tonic"
+        if ending == "resolve"
+        else f"the last beat is negative (valence {last_affect.valence:+.2f}): "
+        "hang on an unresolved chord and fade"
+    )
+    placed = []
+    tick = 0
+    for index, (cue, count) in enumerate(zip(cues, quarters, strict=True)):
+        span = count * TICKS_PER_QUARTER
+        timed = dataclasses.replace(
+            cue,
+            start_tick=tick,
+            end_tick=tick + span,
+            tempo_bpm=60.0 * count / (cue.end_s - cue.start_s),
+        )
+        placed.append(_with_chords(timed, tonic, ending if index == len(cues) - 1 else None))
+        tick += span
+    hits = find_hits(plan)
+    notes, controls = arrange(placed, hits, tempo, ending == "hang", rng)
+    return ScorePlan(
+        title=plan.title,
+        seed=plan.seed,
+        fps=plan.fps,
+        frames=plan.frames,
+        samples=round(plan.frames * SAMPLE_RATE / plan.fps),
+        tonic=tonic,
+        cues=tuple(placed),
+        hits=hits,
+        ending=ending,
+        ending_why=ending_why,
+        tempo=tempo,
+        notes=notes,
+        controls=controls,
+    )
