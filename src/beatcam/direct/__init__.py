@@ -29,6 +29,7 @@ __all__ = ["DEFAULT_STYLE", "STYLES", "direct", "revise", "style_named"]
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
 CUT_RULES = frozenset({"180-degree rule", "30-degree rule"})
 SMASH_AROUSAL_JUMP = 0.6
+SMASH_AROUSAL = 0.5
 DUTCH_DEG = 12.0
 
 
@@ -40,12 +41,17 @@ def _slot_travel(blocking: Blocking, start: int, frames: int) -> dict[str, float
     return travel
 
 
-def _transition(index: int, last: int, slot_in_beat: int, rise: float, calm: bool) -> str:
+def _transition(index: int, last: int, slot_in_beat: int, arousal: float, previous: float) -> str:
+    """How a shot begins: fade in on the first, out on the last, a smash cut into a jolt,
+    a dissolve between two still beats, otherwise a cut."""
     if index == 0:
         return "fade_in"
     if index == last:
         return "fade_out"
-    if slot_in_beat == 0 and rise >= SMASH_AROUSAL_JUMP:
+    if slot_in_beat == 0 and arousal - previous >= SMASH_AROUSAL_JUMP and arousal >= SMASH_AROUSAL:
+        return "smash_cut"
+    calm = arousal < -0.2 and previous < -0.2
+    if slot_in_beat == 0 and calm:
         return "smash_cut"
     if slot_in_beat == 0 and calm:
         return "dissolve"
@@ -155,8 +161,8 @@ def direct(affected: AffectedScene, style: str = DEFAULT_STYLE) -> Direction:
                     index,
                     len(slots) - 1,
                     slot_in_beat,
-                    affect.arousal - previous_arousal,
-                    affect.arousal < -0.2 and previous_arousal < -0.2,
+                    affect.arousal,
+                    previous_arousal,
                 ),
                 subjects=picked.subjects,
                 lens_mm=pin.lens_mm

@@ -21,6 +21,8 @@ MOVING_M = 1.2
 FOCUS_BONUS = 0.8
 PIN_RULE = "the writer's choice"
 
+Scored = dict[str, tuple[float, list[tuple[str, float]]]]
+
 TIGHTENS = frozenset({"push_in", "zoom_in"})
 WIDENS = frozenset({"pull_out", "zoom_out"})
 NEEDS_SUBJECT = frozenset(
@@ -130,9 +132,7 @@ def allowed(
     return True
 
 
-def _field_scores(
-    field: str, values: tuple[str, ...], ctx: Context, style: Style
-) -> dict[str, tuple[float, list[tuple[str, float]]]]:
+def _field_scores(field: str, values: tuple[str, ...], ctx: Context, style: Style) -> Scored:
     scores: dict[str, float] = defaultdict(float)
     terms: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for rule in rules_for(field):
@@ -147,9 +147,7 @@ def _field_scores(
     return {value: (scores[value], terms[value]) for value in values}
 
 
-def _top(
-    scored: dict[str, tuple[float, list[tuple[str, float]]]], count: int, pinned: str | None
-) -> list[str]:
+def _top(scored: Scored, count: int, pinned: str | None) -> list[str]:
     if pinned is not None:
         return [pinned]
     return sorted(scored, key=lambda value: (-scored[value][0], value))[:count]
@@ -182,6 +180,35 @@ def candidates_for(
     movements = _field_scores("movement", MOVEMENTS, ctx, style)
     framings = _field_scores("framing", FRAMINGS, ctx, style)
     dutch = _field_scores("dutch", ("dutch", "level"), ctx, style)
+    result: list[Candidate] = []
+    top_sizes = _top(sizes, TOP_SIZES, pin.size)
+    # A scene always opens on an establishing shot unless the writer pinned another framing.
+    opening = "establishing" if ctx.slot == 0 and pin.is_empty() else pin.framing
+    for framing in _top(framings, TOP_FRAMINGS, opening):
+        fitting = [size for size in top_sizes if size in _FRAMING_SIZES.get(framing, SIZES)]
+        if not fitting and pin.size is None:
+            # The framing needs sizes the affect did not rank: offer its best one.
+            own = {size: sizes[size] for size in _FRAMING_SIZES[framing]}
+            fitting = _top(own, 1, None)
+        result.extend(
+            _combine(ctx, pin, cast, fitting, framing, sizes, angles, movements, framings, dutch)
+        )
+    result.sort(key=lambda c: (-c.score, c.size, c.angle, c.movement, c.framing, c.subjects))
+    return result[:KEEP_PER_SLOT]
+
+
+def _combine(
+    ctx: Context,
+    pin: ShotPin,
+    cast: tuple[str, ...],
+    fitting: list[str],
+    framing: str,
+    sizes: Scored,
+    angles: Scored,
+    movements: Scored,
+    framings: Scored,
+    dutch: Scored,
+) -> list[Candidate]:
     dutch_options = (
         [pin.dutch_deg is not None and abs(pin.dutch_deg) >= 5.0]
         if pin.dutch_deg is not None
@@ -189,12 +216,13 @@ def candidates_for(
     )
     pinned_rule = (PIN_RULE, 0.0)
     result: list[Candidate] = []
-    for size, angle, is_dutch, movement, framing in itertools.product(
-        _top(sizes, TOP_SIZES, pin.size),
-        _top(angles, TOP_ANGLES, pin.angle),
-        dutch_options,
-        _top(movements, TOP_MOVEMENTS, pin.movement),
-        _top(framings, TOP_FRAMINGS, pin.framing),
+    moves = _top(movements, TOP_MOVEMENTS, pin.movement)
+    if framing in _FRAMING_MOVES and pin.movement is None:
+        # Likewise the framing's best own move, when the top moves do not suit it.
+        own = {move: movements[move] for move in _FRAMING_MOVES[framing]}
+        moves = list(dict.fromkeys([*moves, *_top(own, 1, None)]))
+    for size, angle, is_dutch, movement in itertools.product(
+        fitting, _top(angles, TOP_ANGLES, pin.angle), dutch_options, moves
     ):
         for subjects in _subject_options(framing, ctx, cast):
             travel = ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0
@@ -221,5 +249,4 @@ def candidates_for(
                     terms=tuple(sorted(terms, key=lambda term: -term[1])),
                 )
             )
-    result.sort(key=lambda c: (-c.score, c.size, c.angle, c.movement, c.framing, c.subjects))
-    return result[:KEEP_PER_SLOT]
+    return result

@@ -77,7 +77,8 @@ RULES: tuple[Rule, ...] = (
         "establish the space",
         "size",
         lambda c: _when(
-            c.slot == 0 or c.function == "establishing", {"WS": 2.5, "EWS": 1.5, "FS": 1.0}
+            c.slot == 0 or (c.function == "establishing" and c.slot_in_beat == 0),
+            {"WS": 2.5, "EWS": 1.5, "FS": 1.0},
         ),
         "the scene opens wide to place everyone in the space",
     ),

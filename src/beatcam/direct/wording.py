@@ -106,7 +106,8 @@ def why(
         if cost < 0 and name in SEQUENCE_REASONS
     )
     because = ", and ".join(reasons) or "the plainest coverage"
-    text = f"{describe(candidate).capitalize()}{subject}: {because}"
+    name = describe(candidate)
+    text = f"{name[0].upper()}{name[1:]}{subject}: {because}"
     text += f" ({affect_summary(affect)})."
     if runner_up is not None:
         text += f" Beat a {describe(runner_up)} by {margin:.1f}."

@@ -1,0 +1,182 @@
+"""The director's choices, checked on real scenes read by the real affect stage."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beatcam.affect import read_affect
+from beatcam.direct import STYLES, direct
+from beatcam.direct.explicit import pin_from_text
+from beatcam.direct.placement import line_of_action
+from beatcam.errors import SceneError, UsageError
+from beatcam.model import Direction
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
+from beatcam.script import read_scenes
+
+
+def _direct(text: str, style: str = "classical") -> Direction:
+    scene = read_scenes("scene.yaml", text.encode())[0]
+    return direct(read_affect(scene), style)
+
+
+ESCALATION = """
+title: Escalation
+cast: [Mara]
+set: kitchen
+beats:
+  - Mara sits quietly at the table in the afternoon light, sipping tea.
+  - She notices a faint scratching behind the wall and frowns.
+  - The scratching grows louder; she stands, uneasy, holding her breath.
+  - Something slams against the door and she screams in terror, trembling.
+"""
+
+CONVERSATION = """
+title: Words
+cast: [Mara, Tom]
+set: interior
+beats:
+  - Mara and Tom sit across from each other in silence.
+  - Tom asks her where she was last night.
+  - Mara tells him she was at her sister's, and he does not believe her.
+  - Tom accuses her of lying and she shouts back at him.
+"""
+
+
+def test_every_shot_is_worded_in_the_vocabulary_and_explained() -> None:
+    plan = _direct(CONVERSATION)
+    for shot in plan.shots:
+        assert shot.size in SIZES and shot.end_size in SIZES
+        assert shot.angle in ANGLES and shot.movement in MOVEMENTS and shot.framing in FRAMINGS
+        assert len(shot.why) > 40 and ":" in shot.why
+    starts = [shot.start_frame for shot in plan.shots]
+    lengths = [shot.frames for shot in plan.shots]
+    assert starts == list(np.cumsum([0, *lengths[:-1]]))
+    assert sum(lengths) == plan.blocking.frames == sum(beat.frames for beat in plan.beats)
+
+
+def test_the_scene_opens_on_an_establishing_wide_shot() -> None:
+    first = _direct(ESCALATION).shots[0]
+    assert first.framing == "establishing"
+    assert first.size in {"EWS", "WS", "FS"}
+    assert first.transition == "fade_in"
+
+
+def test_shots_tighten_as_intensity_rises() -> None:
+    plan = _direct(ESCALATION)
+    intensity = {beat.index: beat.affect.intensity for beat in plan.beats}
+    assert intensity[3] > intensity[0]
+    tightness = {shot.beat: SIZES.index(shot.size) for shot in plan.shots}
+    assert tightness[3] > tightness[0]
+
+
+def test_conversation_stays_on_one_side_of_the_line() -> None:
+    plan = _direct(CONVERSATION)
+    line = line_of_action(plan.blocking, 0)
+    assert line is not None
+    start, end = line
+    sides = []
+    for shot in plan.shots:
+        if not shot.subjects or shot.framing == "pov":
+            continue
+        subject = plan.blocking[shot.subjects[0]].position[shot.start_frame][[0, 2]]
+        heading = np.deg2rad(
+            plan.blocking[shot.subjects[0]].facing_deg[shot.start_frame] + shot.azimuth_deg
+        )
+        camera = subject + 3.0 * np.array([np.sin(heading), np.cos(heading)])
+        cross = (end - start)[0] * (camera - start)[1] - (end - start)[1] * (camera - start)[0]
+        sides.append(np.sign(cross))
+    assert len(set(sides)) == 1
+
+
+def test_a_yaml_pin_is_honoured_and_said() -> None:
+    text = CONVERSATION.replace(
+        "  - Tom asks her where she was last night.",
+        "  - text: Tom asks her where she was last night.\n"
+        "    camera: {size: CU, movement: push_in, angle: low}",
+    )
+    plan = _direct(text)
+    pinned = next(shot for shot in plan.shots if shot.beat == 1)
+    assert (pinned.size, pinned.movement, pinned.angle) == ("CU", "push_in", "low")
+    assert "pinned in the scene file" in pinned.why
+
+
+def test_camera_words_in_a_beat_are_honoured() -> None:
+    text = ESCALATION.replace(
+        "She notices a faint scratching", "Slow push in on Mara as she notices a faint scratching"
+    )
+    shot = next(s for s in _direct(text).shots if s.beat == 1)
+    assert shot.movement == "push_in"
+    assert "named in the beat" in shot.why
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("Dolly zoom on her face as it dawns on her.", "movement", "dolly_zoom_in"),
+        ("Low angle on the king.", "angle", "low"),
+        ("Extreme close-up of the key.", "size", "ECU"),
+        ("Over-the-shoulder from Tom.", "framing", "over_shoulder"),
+        ("She pulls back her hand.", "movement", None),
+        ("Her eyes go wide.", "size", None),
+    ],
+)
+def test_explicit_camera_words(text: str, field: str, value: str | None) -> None:
+    assert getattr(pin_from_text(text), field) == value
+
+
+def test_an_impossible_pin_is_a_clear_error() -> None:
+    text = ESCALATION.replace(
+        "  - Mara sits quietly at the table in the afternoon light, sipping tea.",
+        "  - text: Mara sits quietly at the table.\n    camera: {movement: follow}",
+    )
+    with pytest.raises(SceneError, match="pinned"):
+        _direct(text)
+
+
+def test_styles_reweight_the_choices() -> None:
+    plans = {name: _direct(ESCALATION, name) for name in STYLES}
+    wordings = {
+        name: [(s.size, s.angle, s.movement, s.lens_mm) for s in p.shots]
+        for name, p in plans.items()
+    }
+    assert len({tuple(w) for w in wordings.values()}) >= 3
+    docu = [s.movement for s in plans["handheld-docu"].shots]
+    assert "handheld" in docu
+    with pytest.raises(UsageError, match="known styles"):
+        _direct(ESCALATION, "wes-anderson")
+
+
+def test_a_run_moves_the_runner_and_the_camera_follows() -> None:
+    text = """
+title: Run
+cast: [Jonah, Kite]
+set: corridor
+beats:
+  - Jonah waits by the door, listening.
+  - Jonah bolts down the corridor as fast as he can.
+"""
+    plan = _direct(text)
+    travel = plan.blocking["Jonah"].position[-1] - plan.blocking["Jonah"].position[0]
+    assert np.linalg.norm(travel) > 3.0
+    assert {s.movement for s in plan.shots if s.beat == 1} & {"follow", "lead"}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Mara laughs with Tom in the sun.",
+    "Tom shouts at Mara and slams the table.",
+    "Mara weeps alone by the grave.",
+    "The vast canyon opens beneath them.",
+    "Tom creeps toward the door, terrified.",
+    "Mara realises the letter is forged.",
+    "Tom runs down the street.",
+]), min_size=1, max_size=8))  # fmt: skip
+def test_any_sequence_of_beats_gets_a_contiguous_worded_plan(beats: list[str]) -> None:
+    text = "title: T\ncast: [Mara, Tom]\nbeats:\n" + "".join(f"  - {b}\n" for b in beats)
+    plan = _direct(text)
+    assert sum(s.frames for s in plan.shots) == plan.blocking.frames
+    assert {s.beat for s in plan.shots} == set(range(len(beats)))
+    assert plan.shots[0].framing == "establishing"
