@@ -6,6 +6,7 @@ boundaries through CC11 ramps; drops before hits cut every note in their window.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -205,12 +206,8 @@ def _drop(notes: list[Note], windows: Sequence[tuple[int, int]]) -> list[Note]:
             elif note.start < start < end:
                 end = start
         if not dropped and end > note.start:
-            kept.append(note if end == note.end else Note(note.start, end, *_tail(note)))
+            kept.append(dataclasses.replace(note, end=end))
     return kept
-
-
-def _tail(note: Note) -> tuple[int, int, int, str]:
-    return note.channel, note.pitch, note.velocity, note.group
 
 
 def _ramp(tick: int, length: int, before: int, after: int) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ from typing import Any, Final
 from beatcam.files import atomic_path, write_atomic
 from beatcam.model import ShotPlan
 from beatcam.score.compose import SAMPLE_RATE, ScorePlan, compose
+from beatcam.score.harmony import NOTE_NAMES
 from beatcam.score.midi import midi_bytes
 from beatcam.score.stems import render_stems
 from beatcam.score.synth import SCORE_PROVENANCE, TARGET_LUFS
@@ -68,7 +69,7 @@ def score_document(score: ScorePlan, measured_lufs: float, stems: list[str]) -> 
         "duration_s": _seconds(score.duration_s),
         "sample_rate": SAMPLE_RATE,
         "samples": score.samples,
-        "tonic": cue_tonic(score),
+        "tonic": NOTE_NAMES[score.tonic],
         "loudness": {"target_lufs": TARGET_LUFS, "integrated_lufs": round(measured_lufs, 2)},
         "ending": {"kind": score.ending, "why": score.ending_why},
         "cues": cues,
@@ -76,10 +77,6 @@ def score_document(score: ScorePlan, measured_lufs: float, stems: list[str]) -> 
         "stems": stems,
         "provenance": list(SCORE_PROVENANCE),
     }
-
-
-def cue_tonic(score: ScorePlan) -> str:
-    return score.cues[0].key.split()[0]
 
 
 def write_score(
