@@ -88,8 +88,10 @@ def movements(text: str, context: Context, lexicon: Lexicon) -> Movements:
     """The beat's movements; negated ones ("does not run") are left out."""
     actions: dict[str, None] = {}
     words: dict[str, None] = {}
-    for hit in lexicon.actions.greedy_hits(context.tokens):
-        if hit.cue.label != IGNORE_ACTION and context.negator_before(hit.start) is None:
+    hits = lexicon.actions.greedy_hits(context.tokens)
+    ignored = {hit.start for hit in hits if hit.cue.label == IGNORE_ACTION}
+    for hit in hits:
+        if hit.start not in ignored and context.negator_before(hit.start) is None:
             actions.setdefault(hit.cue.label)
             words.setdefault(span_text(text, context.tokens, hit.start, hit.end))
     return Movements(tuple(actions), tuple(words))

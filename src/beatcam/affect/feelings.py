@@ -9,6 +9,7 @@ that with VADER.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -39,6 +40,8 @@ INTENSITY_VALENCE: Final = 0.6
 INTENSITY_EMOTION: Final = 0.6
 INTENSITY_AROUSAL: Final = 0.4
 EVIDENCE_DECIMALS: Final = 2
+VADER_PIECE_WORDS: Final = 60
+_SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,26 @@ def _vader() -> Any:
     return SentimentIntensityAnalyzer()
 
 
+def _pieces(text: str) -> list[str]:
+    """Sentences of at most VADER_PIECE_WORDS words: VADER's cost grows with the square of its
+    input, and its authors advise scoring long texts sentence by sentence."""
+    pieces = []
+    for sentence in _SENTENCE_END.split(text):
+        words = sentence.split()
+        pieces += [
+            " ".join(words[at : at + VADER_PIECE_WORDS])
+            for at in range(0, len(words), VADER_PIECE_WORDS)
+        ]
+    return pieces
+
+
 def vader_compound(text: str) -> float:
-    """VADER's compound valence of ``text`` in [-1, 1]."""
-    return float(_vader().polarity_scores(text)["compound"])
+    """VADER's compound valence of ``text`` in [-1, 1]: the mean over the sentences that have
+    any sentiment, so a neutral sentence does not dilute a strong one."""
+    analyzer = _vader()
+    scores = [float(analyzer.polarity_scores(piece)["compound"]) for piece in _pieces(text)]
+    felt = [score for score in scores if score != 0.0]
+    return sum(felt) / len(felt) if felt else 0.0
 
 
 def _passive(tokens: Sequence[Token], hit: Hit) -> bool:

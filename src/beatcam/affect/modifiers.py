@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
 from beatcam.affect.lexicon import Lexicon
@@ -30,16 +31,27 @@ POST_MODIFIER_SUFFIX: Final = "ly"
 def _phrase_ends(
     tokens: Sequence[Token], phrases: Mapping[tuple[str, ...], float]
 ) -> dict[int, float]:
-    """Index of the last word of each phrase found, with its value."""
-    longest = max((len(phrase) for phrase in phrases), default=0)
+    """Index of the last word of each phrase found (the longest, where two end together)."""
+    by_last = _by_last_word(tuple(phrases))
     found: dict[int, float] = {}
-    for end in range(len(tokens)):
-        for size in range(min(longest, end + 1), 0, -1):
-            words = tuple(token.lower for token in tokens[end - size + 1 : end + 1])
-            if words in phrases:
-                found[end] = phrases[words]
+    for end, token in enumerate(tokens):
+        for phrase in by_last.get(token.lower, ()):
+            start = end + 1 - len(phrase)
+            if start >= 0 and all(
+                tokens[start + i].lower == word for i, word in enumerate(phrase[:-1])
+            ):
+                found[end] = phrases[phrase]
                 break
     return found
+
+
+@cache
+def _by_last_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases grouped by their last word, longest first."""
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        grouped.setdefault(phrase[-1], []).append(phrase)
+    return {word: tuple(group) for word, group in grouped.items()}
 
 
 def clause_before(tokens: Sequence[Token], start: int, window: int) -> range:

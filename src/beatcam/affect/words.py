@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 # A word is a run of letters with optional inner apostrophes (don't, Mara's); a boundary is
@@ -20,6 +21,7 @@ _VOWELS: Final = frozenset("aeiouy")
 _MIN_STEM: Final = 2
 _MIN_STEM_LY: Final = 3
 _MIN_E_DROP: Final = 2
+STEM_CACHE_SIZE: Final = 65536
 
 # Irregular past forms mapped to the base form before suffix rules run.
 _IRREGULAR: Final = {
@@ -177,6 +179,7 @@ def _strip_suffix(word: str) -> tuple[str, str]:
     return word, ""
 
 
+@lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(word: str) -> str:
     """The matching key of one word (lower-case letters in, key out)."""
     word = _spelling(word.lower())

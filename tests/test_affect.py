@@ -1,0 +1,587 @@
+"""The affect stage read from the outside: handwritten beats in, Affect out."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict
+from importlib import metadata, resources
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beatcam.affect import lexicon as lexicon_module
+from beatcam.affect import read_affect
+from beatcam.affect.words import stem
+from beatcam.errors import StageError
+from beatcam.model.scene import Affect, Beat, Character, Scene
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS
+
+OPENER = "Mara sits."
+CAST = ("Mara", "Tom")
+
+
+def scene_of(*texts: str, cast: tuple[str, ...] = CAST, set_preset: str | None = None) -> Scene:
+    return Scene(
+        title="test",
+        cast=tuple(Character(name) for name in cast),
+        beats=tuple(Beat(index, text) for index, text in enumerate(texts)),
+        set_preset=set_preset,
+    )
+
+
+def read(*texts: str, cast: tuple[str, ...] = CAST) -> tuple[Affect, ...]:
+    return read_affect(scene_of(*texts, cast=cast)).affects
+
+
+def one(text: str) -> Affect:
+    """A beat read as the second of its scene, so it is never the establishing opener."""
+    return read(OPENER, text)[1]
+
+
+def top(affect: Affect) -> str:
+    return max(EMOTIONS, key=lambda emotion: affect.emotions[emotion])
+
+
+# --- emotions, valence, arousal, dominance -------------------------------------------------
+
+EMOTION_BEATS = {
+    "fear": [
+        "Mara freezes, terrified, as footsteps creep closer.",
+        "Dread fills the room; Tom trembles in the dark.",
+        "A shadow stalks her down the alley and panic rises.",
+        "Mara is afraid of what waits behind the door.",
+        "Tom shudders at the eerie silence.",
+    ],
+    "joy": [
+        "Mara laughs and spins Tom around, overjoyed.",
+        "They dance in the sunlit kitchen, delighted.",
+        "Tom grins, beaming with happiness.",
+        "Mara is elated when the letter says yes.",
+    ],
+    "sadness": [
+        "Mara weeps over the old photograph.",
+        "Tom sits alone, heartbroken and numb.",
+        "She sobs quietly at the funeral.",
+        "Mara stares at the empty chair, hopeless.",
+    ],
+    "anger": [
+        "Tom slams his fist on the table, furious.",
+        "Mara glares at him, seething with rage.",
+        "Tom shouts at her, livid.",
+    ],
+    "disgust": [
+        "Mara gags at the stench of rotting meat.",
+        "Tom sneers at the filthy room with contempt.",
+        "She recoils from the maggots, revolted.",
+    ],
+    "surprise": [
+        "Mara gasps, astonished, and stops dead.",
+        "Tom is stunned; his jaw drops.",
+        "Out of nowhere the door bursts open and Mara is shocked.",
+    ],
+    "trust": [
+        "Tom promises to protect her, and Mara trusts him.",
+        "Mara confides in Tom, her loyal friend.",
+        "He reassures her gently and she feels safe.",
+    ],
+    "anticipation": [
+        "Mara waits eagerly by the door, expectant.",
+        "Tom checks his watch, impatient, ready to go.",
+        "She holds her breath, poised, counting down.",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("emotion", "text"),
+    [(emotion, text) for emotion, texts in EMOTION_BEATS.items() for text in texts],
+)
+def test_each_emotion_beat_has_its_emotion_on_top(emotion: str, text: str) -> None:
+    affect = one(text)
+    assert top(affect) == emotion, (text, affect.emotions)
+    assert affect.emotions[emotion] > 0.3
+
+
+@pytest.mark.parametrize("text", EMOTION_BEATS["joy"])
+def test_joyful_beats_are_positive(text: str) -> None:
+    assert one(text).valence > 0.3
+
+
+@pytest.mark.parametrize(
+    "text", EMOTION_BEATS["fear"] + EMOTION_BEATS["sadness"] + EMOTION_BEATS["disgust"]
+)
+def test_dark_beats_are_negative(text: str) -> None:
+    assert one(text).valence < -0.2
+
+
+def test_arousal_orders_explosions_above_stillness() -> None:
+    loud = ["The car explodes and Tom bolts, screaming.", "Mara slams the door and runs!"]
+    calm = ["Mara sleeps quietly.", "Tom drifts, still and silent, in the calm water."]
+    assert min(one(t).arousal for t in loud) > 0.5
+    assert max(one(t).arousal for t in calm) < -0.4
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("Tom looms over her.", 1),
+        ("Tom commands her to kneel, and she obeys.", 0),
+        ("Tom seizes the gun and towers over Mara.", 1),
+        ("Mara cowers in the corner.", -1),
+        ("Mara shrinks back and pleads with him.", -1),
+        ("Mara is trapped, helpless.", -1),
+        ("Mara is seized by Tom.", -1),
+    ],
+)
+def test_dominance_sign(text: str, sign: int) -> None:
+    dominance = one(text).dominance
+    if sign == 0:
+        assert abs(dominance) < 0.5
+    else:
+        assert dominance * sign > 0.3, (text, dominance)
+
+
+def test_active_seize_dominates_and_passive_submits() -> None:
+    assert one("Tom seizes Mara.").dominance > 0 > one("Mara is seized by Tom.").dominance
+
+
+# --- negation, intensifiers, diminishers, "but" --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("plain", "negated", "emotion"),
+    [
+        ("Mara is afraid.", "Mara is not afraid.", "fear"),
+        ("Tom smiles.", "Tom never smiles.", "joy"),
+        ("Mara is angry.", "Mara is no longer angry.", "anger"),
+        ("Tom trusts her.", "Tom doesn't trust her.", "trust"),
+        ("Mara weeps.", "Mara does not weep.", "sadness"),
+    ],
+)
+def test_negation_removes_most_of_the_emotion(plain: str, negated: str, emotion: str) -> None:
+    before, after = one(plain), one(negated)
+    assert before.emotions[emotion] > 0.4
+    assert after.emotions[emotion] < 0.25 * before.emotions[emotion]
+
+
+def test_negated_fear_is_not_negative_and_less_intense() -> None:
+    afraid, brave = one("Mara is afraid."), one("Mara is not afraid.")
+    assert afraid.valence < 0 <= brave.valence
+    assert brave.intensity < afraid.intensity
+    assert brave.dominance > afraid.dominance
+    assert "not afraid" in brave.evidence
+
+
+def test_negation_stops_at_the_clause() -> None:
+    assert one("Tom does not move, and Mara is afraid.").emotions["fear"] > 0.5
+
+
+@pytest.mark.parametrize(
+    ("plain", "boosted", "emotion"),
+    [
+        ("Mara is drained.", "Mara is utterly drained.", "sadness"),
+        ("Tom is afraid.", "Tom is very afraid.", "fear"),
+        ("Mara is hurt.", "Mara is deeply hurt.", "sadness"),
+        ("Tom is angry.", "Tom is completely furious.", "anger"),
+        ("Mara trembles.", "Mara trembles violently.", "fear"),
+    ],
+)
+def test_intensifiers_raise_emotion_and_intensity(plain: str, boosted: str, emotion: str) -> None:
+    before, after = one(plain), one(boosted)
+    assert after.emotions[emotion] > before.emotions[emotion] + 0.05
+    assert after.intensity > before.intensity
+
+
+@pytest.mark.parametrize(
+    ("plain", "damped", "emotion"),
+    [
+        ("Mara is afraid.", "Mara is slightly afraid.", "fear"),
+        ("Tom is sad.", "Tom is a little sad.", "sadness"),
+        ("Mara is annoyed.", "Mara is barely annoyed.", "anger"),
+    ],
+)
+def test_diminishers_lower_emotion(plain: str, damped: str, emotion: str) -> None:
+    assert one(damped).emotions[emotion] < one(plain).emotions[emotion] - 0.1
+
+
+def test_the_clause_after_but_decides() -> None:
+    affect = one("Mara smiles, but she is terrified.")
+    assert affect.emotions["fear"] > affect.emotions["joy"]
+    assert affect.valence < 0
+
+
+# --- stems --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("realise", "realises", "realised", "realising", "realize", "realizes", "realized"),
+        ("tremble", "trembles", "trembled", "trembling"),
+        ("run", "runs", "running", "ran"),
+        ("cry", "cries", "cried", "crying"),
+        ("flee", "flees", "fled", "fleeing"),
+        ("stop", "stops", "stopped", "stopping"),
+        ("kiss", "kisses", "kissed", "kissing"),
+        ("angry", "angrily"),
+        ("empty", "emptiness"),
+        ("grey", "gray"),
+    ],
+)
+def test_inflections_share_a_stem(forms: tuple[str, ...]) -> None:
+    assert len({stem(form) for form in forms}) == 1, {form: stem(form) for form in forms}
+
+
+@pytest.mark.parametrize("verb", ["realises", "realised", "is realising", "realizes"])
+def test_every_form_of_realise_is_a_realisation(verb: str) -> None:
+    affect = one(f"Mara {verb} the letter is forged.")
+    assert affect.function == "realisation"
+    assert affect.evidence[0] == verb.split()[-1]
+
+
+# --- narrative function -------------------------------------------------------------------
+
+FUNCTION_BEATS = {
+    "realisation": [
+        "Mara realises the letter is forged; dread creeps in.",
+        "It dawns on Tom that she lied.",
+        "Mara finally understands why he left.",
+    ],
+    "reveal": [
+        "Mara opens the drawer to find a gun.",
+        "Tom discovers the body behind the curtain.",
+        "It turns out the letter was written by Tom.",
+        "Mara uncovers the hidden ledger.",
+    ],
+    "confrontation": [
+        "Mara confronts Tom about the letter.",
+        "Tom accuses her of lying.",
+        "Mara demands the truth.",
+        "They argue across the table.",
+    ],
+    "intimacy": [
+        "Tom holds her close.",
+        "Mara kisses Tom softly.",
+        "She whispers to him in the dark.",
+        "Tom embraces Mara.",
+    ],
+    "isolation": [
+        "Mara sits alone in the empty house.",
+        "The abandoned station is deserted.",
+        "Tom stands by himself on the pier.",
+    ],
+    "threat": [
+        "A figure lurks at the end of the alley.",
+        "Tom watches from the shadows, gun in hand.",
+        "The stranger approaches menacingly.",
+        "Tom looms over her.",
+    ],
+    "attack": [
+        "Tom attacks Mara with a knife.",
+        "Mara strikes him with the bottle.",
+        "Tom lunges at her.",
+    ],
+    "chase": [
+        "Tom runs after her through the market.",
+        "Mara flees down the stairs.",
+        "The guards chase Tom across the rooftop.",
+        "Tom pursues her into the forest.",
+    ],
+    "triumph": [
+        "Mara wins the race.",
+        "Tom triumphs over his rival.",
+        "They celebrate in the street.",
+    ],
+    "grief": [
+        "Mara weeps at the grave.",
+        "Tom mourns his brother.",
+        "The funeral is quiet and grey.",
+    ],
+    "awe": [
+        "Mara gazes up at the vast cathedral.",
+        "A towering wave rises over the ship.",
+        "The majestic mountains glow at sunrise.",
+    ],
+    "suspense": [
+        "Mara waits by the phone.",
+        "Tom listens at the door.",
+        "The floorboards creak.",
+        "Something moves in the corner.",
+    ],
+    "disorientation": [
+        "The room spins and Mara feels dizzy.",
+        "Everything blurs as Tom reels.",
+        "Mara staggers, the world tilting.",
+    ],
+    "arrival": [
+        "Tom arrives at the station.",
+        "Mara enters the kitchen.",
+        "Tom walks in.",
+    ],
+    "departure": [
+        "Mara leaves without a word.",
+        "Tom exits the room.",
+        "She walks away.",
+        "Tom storms out.",
+    ],
+    "dialogue": [
+        "Mara says she is fine.",
+        "Tom asks where the key is.",
+        "Mara tells him about the house.",
+    ],
+    "transition": [
+        "The next morning.",
+        "Later, the rain.",
+    ],
+    "action": [
+        "Tom crosses to the window.",
+        "Mara picks up the phone and sits down.",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("function", "text"),
+    [(function, text) for function, texts in FUNCTION_BEATS.items() for text in texts],
+)
+def test_function_rules(function: str, text: str) -> None:
+    affect = one(text)
+    assert affect.function == function, (text, affect.function, affect.evidence)
+    assert affect.evidence and not affect.evidence[0].startswith("vader:")
+
+
+def test_every_function_has_test_sentences() -> None:
+    assert set(FUNCTION_BEATS) | {"establishing"} == set(FUNCTIONS)
+    assert all(len(texts) >= 2 for texts in FUNCTION_BEATS.values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mara opens the letter at the kitchen table.", "Night. Rain on the harbour.", "Tom waits."],
+)
+def test_first_beat_naming_a_place_establishes(text: str) -> None:
+    first = read_affect(scene_of(text, OPENER, set_preset="kitchen")).affects[0]
+    expected = "suspense" if text == "Tom waits." else "establishing"
+    assert first.function == expected
+    if expected == "establishing":
+        assert read(OPENER, text)[1].function != "establishing"
+
+
+def test_the_set_name_counts_as_a_place() -> None:
+    first = read_affect(scene_of("Mara at the bar.", set_preset="bar")).affects[0]
+    assert first.function == "establishing"
+    assert first.evidence[0] == "bar"
+
+
+def test_negated_cue_does_not_decide() -> None:
+    assert one("Tom does not attack.").function != "attack"
+
+
+# --- entities -----------------------------------------------------------------------------
+
+
+def test_characters_by_whole_word_any_case_and_possessive() -> None:
+    affects = read(
+        "MARA reads Tom's letter.",
+        "Tomas and the tomatoes wait.",
+        "mara's hands shake.",
+        cast=("Mara", "Tom", "Anna Reyes"),
+    )
+    assert affects[0].characters == ("Mara", "Tom")
+    assert affects[1].characters == ()
+    assert affects[2].characters == ("Mara",)
+    assert read("Anna waits; Reyes leaves.", cast=("Anna Reyes",))[0].characters == ("Anna Reyes",)
+
+
+def test_pronouns_carry_the_previous_characters() -> None:
+    affects = read(
+        "Tom enters.", "He sits down.", "The clock ticks.", "She looks up.", "Mara runs."
+    )
+    assert [a.characters for a in affects] == [
+        ("Tom",),
+        ("Tom",),
+        (),
+        ("Tom",),
+        ("Mara",),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("Tom bolts down the corridor.", "run"),
+        ("Mara bolts for the door.", "run"),
+        ("Mara crosses to the window.", "walk"),
+        ("Tom crosses the room.", "walk"),
+        ("Tom storms out.", "exit"),
+        ("Mara walks in.", "enter"),
+        ("Tom runs out of the house.", "exit"),
+        ("Tom runs out of the house.", "run"),
+        ("Mara turns to face him.", "turn"),
+        ("Tom backs away slowly.", "retreat"),
+        ("Mara steps toward the bed.", "approach"),
+        ("Mara sits down at the table.", "sit"),
+        ("Tom gets to his feet.", "stand"),
+        ("Tom falls to his knees.", "kneel"),
+        ("Mara stumbles and falls.", "fall"),
+        ("Tom chases the dog.", "chase"),
+        ("Mara flees the house.", "flee"),
+        ("Tom glances at the clock.", "look"),
+        ("Mara leaves.", "exit"),
+    ],
+)
+def test_movement_actions(text: str, action: str) -> None:
+    assert action in one(text).actions, (text, one(text).actions)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Mara does not run.", "run"),
+        ("Mara runs a hand through her hair.", "run"),
+        ("Tom bolts the door.", "run"),
+        ("Mara crosses her arms.", "walk"),
+        ("Tom leaves a note on the table.", "exit"),
+        ("It turns out he lied.", "turn"),
+    ],
+)
+def test_words_that_only_look_like_movement(text: str, absent: str) -> None:
+    assert absent not in one(text).actions
+
+
+def test_props() -> None:
+    assert one("Mara opens the letter at the table.").objects == ("letter", "table")
+    assert one("Tom checks his watch.").objects == ("watch",)
+    assert "watch" not in one("Tom watches the door.").objects
+    assert one("Mara drops the ledger on the floor.").objects == ("ledger",)
+    assert one("Tom hides the keys in her coat.").objects == ("key", "coat")
+    assert one("Mara stares at Tom.").objects == ()
+
+
+# --- evidence, provenance, ranges, determinism, speed ---------------------------------------
+
+
+def test_evidence_leads_with_the_deciding_words_and_ends_with_vader() -> None:
+    affect = one("Mara realises the letter is forged; dread creeps in.")
+    assert affect.evidence[:3] == ("realises", "forged", "dread")
+    assert affect.evidence[-1].startswith("vader:compound=-")
+    text = "Mara realises the letter is forged; dread creeps in."
+    assert all(word in text for word in affect.evidence[:-1])
+
+
+def test_models_name_vader_and_our_lists() -> None:
+    models = read_affect(scene_of(OPENER)).models
+    assert [m["name"] for m in models] == ["vaderSentiment", "beatcam affect word lists"]
+    for model in models:
+        assert set(model) == {"name", "version", "licence", "source"}
+        assert model["licence"] == "MIT"
+    assert models[0]["version"] == metadata.version("vaderSentiment")
+    assert "Hutto" in models[0]["source"]
+
+
+def assert_in_range(affect: Affect) -> None:
+    for value in (affect.valence, affect.arousal, affect.dominance):
+        assert -1.0 <= value <= 1.0
+    assert 0.0 <= affect.intensity <= 1.0
+    assert tuple(affect.emotions) == EMOTIONS
+    assert all(0.0 <= score <= 1.0 for score in affect.emotions.values())
+    assert affect.function in FUNCTIONS
+    json.dumps(asdict(affect))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(max_size=300), min_size=1, max_size=4))
+def test_any_text_reads_in_range(texts: list[str]) -> None:
+    for affect in read(*texts):
+        assert_in_range(affect)
+
+
+def lexicon_words() -> list[str]:
+    data = resources.files("beatcam.affect").joinpath("data")
+    emotions = yaml.safe_load(data.joinpath("emotions.yaml").read_text(encoding="utf-8"))
+    modifiers = yaml.safe_load(data.joinpath("modifiers.yaml").read_text(encoding="utf-8"))
+    words = [word for table in emotions.values() for word in table]
+    words += modifiers["negators"] + list(modifiers["intensifiers"]) + ["but", "!", ",", "Mara"]
+    return words
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(lexicon_words()), min_size=1, max_size=40))
+def test_piles_of_strong_words_stay_in_range(words: list[str]) -> None:
+    assert_in_range(one(" ".join(words)))
+
+
+def test_each_emotion_list_has_60_to_150_entries() -> None:
+    data = resources.files("beatcam.affect").joinpath("data")
+    emotions = yaml.safe_load(data.joinpath("emotions.yaml").read_text(encoding="utf-8"))
+    assert tuple(emotions) == EMOTIONS
+    assert all(60 <= len(table) <= 150 for table in emotions.values())
+
+
+def test_a_broken_list_is_a_stage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = lexicon_module._read
+
+    def broken(name: str) -> Any:
+        return {"joy": {"smile": 1.0}} if name == "emotions.yaml" else real(name)
+
+    lexicon_module.load_lexicon.cache_clear()
+    monkeypatch.setattr(lexicon_module, "_read", broken)
+    try:
+        with pytest.raises(StageError, match=r"emotions\.yaml: needs exactly the emotions"):
+            lexicon_module.load_lexicon()
+    finally:
+        monkeypatch.undo()
+        lexicon_module.load_lexicon.cache_clear()
+
+
+SCRIPT = """
+import json, sys
+from dataclasses import asdict
+from beatcam.affect import read_affect
+from beatcam.model.scene import Beat, Character, Scene
+texts = sys.stdin.read().splitlines()
+scene = Scene("t", (Character("Mara"), Character("Tom")),
+              tuple(Beat(i, t) for i, t in enumerate(texts)), set_preset="kitchen")
+print(json.dumps([asdict(a) for a in read_affect(scene).affects], sort_keys=False))
+"""
+
+
+def every_test_sentence() -> Iterator[str]:
+    for texts in (*EMOTION_BEATS.values(), *FUNCTION_BEATS.values()):
+        yield from texts
+
+
+def test_same_input_same_output_across_processes() -> None:
+    text = "\n".join(every_test_sentence())
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", SCRIPT],
+            input=text,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
+    assert len(json.loads(outputs.pop())) == len(text.splitlines())
+
+
+def test_two_thousand_beats_read_in_well_under_two_seconds() -> None:
+    sentences = list(every_test_sentence())
+    texts = [sentences[i % len(sentences)] + f" ({i})" for i in range(2000)]
+    read(OPENER)
+    started = time.perf_counter()
+    affects = read(*texts)
+    elapsed = time.perf_counter() - started
+    assert len(affects) == 2000
+    assert elapsed < 2.0, elapsed
