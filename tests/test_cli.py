@@ -1,0 +1,213 @@
+"""The command line as a user meets it: real scenes in, files read back with their own libraries."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pytest
+
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.*"))
+BEATCAM = [sys.executable, "-m", "beatcam"]
+
+
+def run(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*BEATCAM, *args],
+        input=stdin.decode("utf-8", "replace") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every example planned once through the CLI; name -> output folder."""
+    base = tmp_path_factory.mktemp("plans")
+    folders = {}
+    for example in EXAMPLES:
+        folder = base / example.stem
+        result = run("plan", str(example), "-o", str(folder), "--quiet")
+        assert result.returncode == 0, result.stderr
+        folders[example.name] = folder
+    return folders
+
+
+def _plan_files(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("plan.json"))
+
+
+def test_examples_cover_the_promised_situations() -> None:
+    names = {path.name for path in EXAMPLES}
+    assert {"the-letter.yaml", "the-chase.yaml", "two-scenes.fountain"} <= names
+    assert len(EXAMPLES) >= 4
+
+
+def test_every_example_plan_is_schema_valid_and_passes_its_critic(planned: dict[str, Path]) -> None:
+    schema = json.loads(run("schema").stdout)
+    for folder in planned.values():
+        plans = _plan_files(folder)
+        assert plans
+        for plan_path in plans:
+            document = json.loads(plan_path.read_text())
+            jsonschema.validate(document, schema)
+            verdict = run("critique", str(plan_path), "--json")
+            report = json.loads(verdict.stdout)
+            failures = [c for c in report["checks"] if not c["passed"]]
+            assert verdict.returncode == 0 and not failures, (plan_path, failures)
+            critique = json.loads((plan_path.parent / "critique.json").read_text())
+            assert critique["passed"] and critique["pass_rate"] == 1.0
+
+
+def test_shotlist_and_trajectory_match_the_plan(planned: dict[str, Path]) -> None:
+    folder = planned["the-letter.yaml"]
+    document = json.loads((folder / "plan.json").read_text())
+    with (folder / "shotlist.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["id"] for row in rows] == [shot["id"] for shot in document["shots"]]
+    trajectory = np.genfromtxt(
+        folder / "trajectory.csv", delimiter=",", names=True, dtype=None, encoding="utf-8"
+    )
+    frames = sum(beat["frames"] for beat in document["beats"])
+    assert len(trajectory) == frames
+    positions = np.concatenate([shot["camera"]["position"] for shot in document["shots"]])
+    assert np.allclose(
+        np.column_stack([trajectory["x"], trajectory["y"], trajectory["z"]]), positions, atol=1e-5
+    )
+
+
+def test_plan_words_come_from_the_vocabulary(planned: dict[str, Path]) -> None:
+    for folder in planned.values():
+        for plan_path in _plan_files(folder):
+            for shot in json.loads(plan_path.read_text())["shots"]:
+                assert shot["size"] in SIZES and shot["angle"] in ANGLES
+                assert shot["movement"] in MOVEMENTS and shot["framing"] in FRAMINGS
+                assert shot["why"]
+
+
+def test_same_input_and_seed_give_identical_bytes(tmp_path: Path) -> None:
+    scene = str(ROOT / "examples" / "the-chase.yaml")
+    for name in ("a", "b"):
+        assert (
+            run("plan", scene, "-o", str(tmp_path / name), "--quiet", "--seed", "7").returncode == 0
+        )
+    for file in ("plan.json", "shotlist.csv", "trajectory.csv", "critique.json"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes(), file
+
+
+def test_a_screenplay_writes_one_folder_per_scene_and_an_index(planned: dict[str, Path]) -> None:
+    folder = planned["two-scenes.fountain"]
+    index = json.loads((folder / "index.json").read_text())
+    assert len(index["scenes"]) == 2
+    for entry in index["scenes"]:
+        assert (Path(entry["folder"]) / "plan.json").is_file()
+        assert Path(entry["folder"]).name.startswith(f"{entry['index']:02d}-")
+
+
+def test_standard_input_is_a_scene(tmp_path: Path) -> None:
+    text = (
+        b"# Dawn\nCast: Ana\nAna wakes before the alarm.\nShe watches the light climb the wall.\n"
+    )
+    result = run("plan", "-", "-o", str(tmp_path / "out"), "--json", stdin=text)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)["scenes"][0]
+    assert summary["title"] == "Dawn" and summary["critic_pass_rate"] == 1.0
+
+
+def test_a_tampered_plan_fails_its_critique(planned: dict[str, Path], tmp_path: Path) -> None:
+    document = json.loads((planned["the-letter.yaml"] / "plan.json").read_text())
+    document["shots"][0]["movement"] = "whip_pan"
+    tampered = tmp_path / "plan.json"
+    tampered.write_text(json.dumps(document))
+    result = run("critique", str(tampered))
+    assert result.returncode == 1
+    assert "FAIL" in result.stdout
+
+
+BAD_SCENES = [
+    ("empty.txt", b"", "empty"),
+    ("blank.md", b"# Title only\n\n", "no beats"),
+    ("binary.txt", b"\x00\x01\x02\xff" * 10, "UTF-8"),
+    ("latin1.txt", "Señora Ruiz waits.".encode("latin-1"), "UTF-8"),
+    ("broken.yaml", b"title: [unclosed\nbeats: - a\n", "YAML"),
+    ("unknown-set.yaml", b"title: T\nset: moonbase\nbeats: [A beat.]\n", "moonbase"),
+    (
+        "bad-word.yaml",
+        b"title: T\nbeats:\n  - text: A beat.\n    camera: {movement: swoosh}\n",
+        "swoosh",
+    ),
+    ("huge.txt", b"A beat that goes on.\n" * 260_000, "5"),
+    ("long-beat.txt", b"word " * 500 + b"\n", "2,000"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "needle"), BAD_SCENES)
+def test_bad_scenes_get_one_line_and_exit_2(
+    tmp_path: Path, name: str, content: bytes, needle: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(content)
+    out = tmp_path / "out"
+    result = run("plan", str(source), "-o", str(out))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("beatcam: error:"), result.stderr
+    assert needle.lower() in lines[0].lower()
+    assert "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["plan", "no-such-scene.txt"], "no such file"),
+        (["plan", "."], "not a file"),
+        (["plan", "examples/lighthouse.txt", "--style", "dogme"], "known styles"),
+        (["plan", "examples/lighthouse.txt", "--fps", "0"], "--fps"),
+        (["critique", "README.md"], "JSON"),
+        (["critique", "pyproject.toml"], "JSON"),
+        (["shoot", "examples/lighthouse.txt", "--only", "plan,dance"], "dance"),
+    ],
+)
+def test_bad_usage_gets_one_line_and_exit_2(args: list[str], needle: str) -> None:
+    result = run(*args, cwd=ROOT)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+
+
+def test_an_unwritable_output_folder_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("plan", str(ROOT / "examples" / "lighthouse.txt"), "-o", str(blocker / "out"))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_schema_enumerates_the_vocabulary() -> None:
+    schema = json.loads(run("schema").stdout)
+    shot = schema["properties"]["shots"]["items"]["properties"]
+    assert shot["size"]["enum"] == list(SIZES)
+    assert shot["movement"]["enum"] == list(MOVEMENTS)
+    assert shot["angle"]["enum"] == list(ANGLES)
+    assert shot["framing"]["enum"] == list(FRAMINGS)
+
+
+def test_help_and_version_are_instant_and_clean() -> None:
+    result = run("--help")
+    assert result.returncode == 0 and "plan" in result.stdout and "shoot" in result.stdout
+    assert run("--version").stdout.startswith("beatcam ")
