@@ -10,6 +10,7 @@ and clipping are plain metres. Provenance lives in the layer's ``customLayerData
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,7 @@ def _define_set(stage: Any, plan: ShotPlan) -> None:
 
 
 def _define_characters(stage: Any, plan: ShotPlan) -> None:
-    from pxr import Gf, Usd, UsdGeom
+    from pxr import Gf, UsdGeom
 
     UsdGeom.Scope.Define(stage, f"{ROOT_PATH}/Characters")
     tracks = list(plan.blocking.tracks.values())
@@ -110,14 +111,11 @@ def _define_characters(stage: Any, plan: ShotPlan) -> None:
         path = f"{ROOT_PATH}/Characters/{name}"
         xform = UsdGeom.Xform.Define(stage, path)
         xform.GetPrim().SetDisplayName(track.name)
-        translate = xform.AddTranslateOp()
-        rotate = xform.AddRotateYOp(UsdGeom.XformOp.PrecisionDouble)
-        for frame, (position, facing) in enumerate(
-            zip(track.position.tolist(), track.facing_deg.tolist(), strict=True)
-        ):
-            time = Usd.TimeCode(frame)
-            translate.Set(Gf.Vec3d(*position), time)
-            rotate.Set(facing, time)
+        translate = xform.AddTranslateOp().GetAttr()
+        rotate = xform.AddRotateYOp(UsdGeom.XformOp.PrecisionDouble).GetAttr()
+        frames = range(len(track.position))
+        _author_samples(translate, frames, [Gf.Vec3d(*p) for p in track.position.tolist()])
+        _author_samples(rotate, frames, track.facing_deg.tolist())
         _define_body(stage, path, track)
 
 
@@ -177,24 +175,25 @@ def _sample_camera(
     focus_m: FloatArray,
 ) -> None:
     """Time-sample a camera's transform (translate, then orient), focal length and focus."""
-    from pxr import Gf, Usd, UsdGeom
+    from pxr import Gf, UsdGeom
 
-    translate = camera.AddTranslateOp()
-    orient = camera.AddOrientOp(UsdGeom.XformOp.PrecisionDouble)
-    focal_attr = camera.CreateFocalLengthAttr()
-    focus_attr = camera.CreateFocusDistanceAttr()
-    lens = np.asarray(focal_mm) * MM_TO_LENS_UNITS
-    rows = zip(
-        times.tolist(),
-        position.tolist(),
-        rotation.tolist(),
-        lens.tolist(),
-        focus_m.tolist(),
-        strict=True,
-    )
-    for time, xyz, (w, x, y, z), focal, focus in rows:
-        code = Usd.TimeCode(time)
-        translate.Set(Gf.Vec3d(*xyz), code)
-        orient.Set(Gf.Quatd(w, x, y, z), code)
-        focal_attr.Set(focal, code)
-        focus_attr.Set(focus, code)
+    times_list = times.tolist()
+    translate = camera.AddTranslateOp().GetAttr()
+    orient = camera.AddOrientOp(UsdGeom.XformOp.PrecisionDouble).GetAttr()
+    _author_samples(translate, times_list, [Gf.Vec3d(*p) for p in position.tolist()])
+    _author_samples(orient, times_list, [Gf.Quatd(*q) for q in rotation.tolist()])
+    lens = (np.asarray(focal_mm) * MM_TO_LENS_UNITS).tolist()
+    _author_samples(camera.CreateFocalLengthAttr(), times_list, lens)
+    _author_samples(camera.CreateFocusDistanceAttr(), times_list, focus_m.tolist())
+
+
+def _author_samples(attribute: Any, times: Iterable[float], values: Iterable[Any]) -> None:
+    """Write time samples straight into the layer: several times faster than
+    ``UsdAttribute.Set`` per sample, and the layer casts each value to the attribute's type."""
+    from pxr import Sdf
+
+    layer = attribute.GetStage().GetEditTarget().GetLayer()
+    path = attribute.GetPath()
+    with Sdf.ChangeBlock():
+        for time, value in zip(times, values, strict=True):
+            layer.SetTimeSample(path, time, value)
