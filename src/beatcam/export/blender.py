@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from beatcam.errors import StageError
+from beatcam.export import provenance
 from beatcam.export.scene_geometry import (
     CHARACTER_COLOR,
     CLIP_FAR_M,
@@ -30,7 +31,6 @@ from beatcam.export.scene_geometry import (
     SET_COLOR,
     capsule_mesh,
     nose_center_m,
-    provenance_facts,
     shot_metadata,
 )
 from beatcam.files import atomic_path, write_atomic
@@ -119,7 +119,7 @@ def scene_data(plan: ShotPlan) -> dict[str, Any]:
         "f_stop": PREVIS_F_STOP,
         "clip_m": [CLIP_NEAR_M, CLIP_FAR_M],
         "colors": {"set": SET_COLOR, "character": CHARACTER_COLOR, "nose": NOSE_COLOR},
-        "provenance": provenance_facts(plan),
+        "provenance": provenance.facts(plan),
         "boxes": [
             {"name": box.name, "center": list(box.center), "size": list(box.size)}
             for box in plan.set.boxes

@@ -246,9 +246,10 @@ def export_camera_fbx(scene: Any, data: dict[str, Any], folder: str) -> None:
     target = Path(folder).resolve()
     target.mkdir(parents=True, exist_ok=True)
     frame_range = scene.frame_start, scene.frame_end
+    cameras = {marker.name: marker.camera for marker in scene.timeline_markers}
     try:
         for shot in data["shots"]:
-            camera = bpy.data.objects[shot["id"]]
+            camera = cameras[shot["id"]]
             for obj in scene.objects:
                 obj.select_set(obj is camera)
             bpy.context.view_layer.objects.active = camera

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from beatcam.export import provenance
 from beatcam.export.scene_geometry import (
     CHARACTER_COLOR,
     CLIP_FAR_M,
@@ -28,7 +29,6 @@ from beatcam.export.scene_geometry import (
     cut_track,
     facing_quats,
     nose_center_m,
-    provenance_facts,
     shot_frames,
     shot_metadata,
     vertical_fov_rad,
@@ -216,7 +216,7 @@ def glb_bytes(plan: ShotPlan) -> bytes:
         asset=gltf.Asset(
             version="2.0",
             generator=f"beatcam {plan.provenance.beatcam_version}",
-            extras={"beatcam": provenance_facts(plan), "title": plan.title, "fps": plan.fps},
+            extras={"beatcam": provenance.facts(plan), "fps": plan.fps},
         ),
         scene=0,
         scenes=[gltf.Scene(name=plan.title, nodes=groups)],

@@ -172,7 +172,8 @@ def capsule_mesh(
 
 
 def shot_metadata(shot: Shot) -> dict[str, str | int | float]:
-    """The director's words for a shot, for the formats' per-object metadata."""
+    """The director's words for a shot as flat scalars, for the formats' per-object metadata
+    (a USD dictionary cannot hold an empty list, so subjects are one comma-separated string)."""
     return {
         "id": shot.id,
         "beat": shot.beat,
@@ -188,17 +189,4 @@ def shot_metadata(shot: Shot) -> dict[str, str | int | float]:
         "subjects": ", ".join(shot.subjects),
         "lens_mm": float(shot.lens_mm),
         "why": shot.why,
-    }
-
-
-def provenance_facts(plan: ShotPlan) -> dict[str, object]:
-    """The plan's provenance as plain data, for each format's file-level metadata."""
-    provenance = plan.provenance
-    return {
-        "beatcam_version": provenance.beatcam_version,
-        "input_sha256": provenance.input_sha256,
-        "seed": plan.seed,
-        "style": plan.style,
-        "models": [dict(model) for model in provenance.models],
-        "network": provenance.network,
     }

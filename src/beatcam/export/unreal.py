@@ -13,8 +13,8 @@ from importlib import resources
 from pathlib import Path
 
 from beatcam.errors import StageError
-from beatcam.export import blender, usd
-from beatcam.export.scene_geometry import PREVIS_F_STOP, provenance_facts
+from beatcam.export import blender, provenance, usd
+from beatcam.export.scene_geometry import PREVIS_F_STOP
 from beatcam.files import write_atomic
 from beatcam.model import ShotPlan
 
@@ -45,7 +45,7 @@ def script_text(plan: ShotPlan) -> str:
         "frames": plan.frames,
         "sensor_mm": list(plan.sensor_mm),
         "f_stop": PREVIS_F_STOP,
-        "provenance": provenance_facts(plan),
+        "provenance": provenance.facts(plan),
         "shots": blender.shot_records(plan),
     }
     return blender.embed_data(TEMPLATE, data)

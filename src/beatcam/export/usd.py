@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from beatcam.export import provenance
 from beatcam.export.scene_geometry import (
     CHARACTER_COLOR,
     CHARACTER_RADIUS_M,
@@ -29,7 +30,6 @@ from beatcam.export.scene_geometry import (
     cut_track,
     identifiers,
     nose_center_m,
-    provenance_facts,
     shot_frames,
     shot_metadata,
 )
@@ -62,7 +62,7 @@ def stage_text(plan: ShotPlan) -> str:
     stage.SetFramesPerSecond(plan.fps)
     stage.SetStartTimeCode(0)
     stage.SetEndTimeCode(max(plan.frames - 1, 0))
-    layer.customLayerData = {"beatcam": _usd_dict(provenance_facts(plan))}
+    layer.customLayerData = {"beatcam": _usd_dict(provenance.facts(plan))}
     layer.documentation = f"beatcam previs of {plan.title!r}"
     root = UsdGeom.Xform.Define(stage, ROOT_PATH)
     stage.SetDefaultPrim(root.GetPrim())
