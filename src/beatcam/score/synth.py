@@ -138,14 +138,21 @@ def master(
     stems: dict[str, np.ndarray], rate: int
 ) -> tuple[np.ndarray, dict[str, np.ndarray], float]:
     """Normalise the sum of the stems to TARGET_LUFS and limit its peaks, applying the very
-    same gain to every stem so they still sum to the mix. Returns mix, stems, loudness."""
+    same gain to every stem so they still sum to the mix. Returns mix, stems, loudness.
+
+    Loudness scales exactly with a constant gain, so it is measured again only when the
+    limiter has touched the mix."""
     mix = _sum(list(stems.values()))
     measured = loudness(mix, rate)
     gain = np.ones(len(mix), dtype=np.float32)
     if np.isfinite(measured):
         for _ in range(MASTER_PASSES):
             gain = gain * np.float32(10.0 ** ((TARGET_LUFS - measured) / 20.0))
-            gain = gain * limiter_gain(mix * gain[:, None], rate)
+            limit = limiter_gain(mix * gain[:, None], rate)
+            if limit.min() >= 1.0:
+                measured = TARGET_LUFS
+                break
+            gain = gain * limit
             measured = loudness(mix * gain[:, None], rate)
             if abs(measured - TARGET_LUFS) <= LOUDNESS_TOLERANCE_LU:
                 break
