@@ -45,6 +45,7 @@ def read_affect(scene: Scene) -> AffectedScene:
             first_in_scene=position == 0,
             set_name=scene.set_preset,
             moves=moves,
+            named=named,
         )
         evidence = dict.fromkeys(
             [

@@ -4,7 +4,8 @@ Characters are cast names found as whole words (any case, possessives too); a be
 nobody but says "she" or "they" keeps the people of the beat before. Movements are normalised
 verbs (walk, run, enter, exit, ...) found by the phrase cues of ``data/actions.yaml``, so
 "bolts down the corridor" is a run and "storms out" an exit. Props are words of the prop list
-after a determiner, or any other noun that closes a determiner phrase ("the ledger.").
+after a determiner, or any other unknown word that closes a determiner phrase ("the ledger.");
+"her" does not count as a determiner there, since it is as often an object ("lets her go").
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ PRONOUNS: Final = frozenset(
 )
 # Words that end a noun phrase, so "the ledger on the desk" makes "ledger" a prop.
 PHRASE_ENDERS: Final = frozenset(
-    {"of", "on", "in", "at", "to", "from", "with", "by", "into", "onto", "under", "over"}
+    {"on", "in", "at", "to", "from", "with", "by", "into", "onto", "under", "over"}
     | {"behind", "beside", "and", "or", "but", "as", "that", "which", "across", "through"}
     | {"against", "toward", "towards", "near", "off", "up", "down", "out", "away", "back"}
 )
+OBJECT_PRONOUNS: Final = frozenset({"her"})
 PROP_DETERMINER_WINDOW: Final = 3
 MIN_PROP_LETTERS: Final = 3
 ADVERB_SUFFIX: Final = "ly"
@@ -126,7 +128,7 @@ def props(tokens: Sequence[Token], lexicon: Lexicon, cast: CastNames) -> tuple[s
             if _after_determiner(tokens, index, determiners):
                 found.setdefault(lexicon.props[token.stem])
         elif (
-            tokens[index - 1].lower in determiners
+            tokens[index - 1].lower in determiners - OBJECT_PRONOUNS
             and _closes_phrase(tokens, index)
             and len(token.lower) >= MIN_PROP_LETTERS
             and not token.lower.endswith(ADVERB_SUFFIX)

@@ -1,12 +1,14 @@
 """The narrative function of a beat, by the explicit cue rules of ``data/functions.yaml``.
 
-The heaviest cue wins; a tie goes to the longer phrase, then to the function listed first.
-With no cue, the first beat of a scene that names a place is "establishing"; a beat where
-someone moves is "action"; anything else is "transition".
+The heaviest cue wins; a tie goes to the function with more cues in the beat, then to the
+longer phrase, then to the function listed first. The first beat of a scene that names a place
+is "establishing" unless a full-weight cue says otherwise. With no cue, a beat where someone
+moves or is named is "action"; anything else is "transition".
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -63,8 +65,9 @@ def read_function(
     first_in_scene: bool,
     set_name: str | None,
     moves: Movements,
+    named: Sequence[str],
 ) -> FunctionReading:
-    """Pick one function for a beat; ``moves`` are its movements, for the fallback."""
+    """Pick one function for a beat; its movements and characters decide the fallback."""
     tokens = context.tokens
     order = {function: rank for rank, function in enumerate(lexicon.function_order)}
     candidates = [
@@ -89,7 +92,8 @@ def read_function(
             for word in place_words(tokens, lexicon, set_name)
         ]
     if not candidates:
-        return FunctionReading(ACTION if moves.actions else TRANSITION, moves.words)
-    best = min(candidates, key=lambda c: (-c.weight, -c.length, c.rank))
+        return FunctionReading(ACTION if moves.actions or named else TRANSITION, moves.words)
+    agreeing = Counter(c.function for c in candidates)
+    best = min(candidates, key=lambda c: (-c.weight, -agreeing[c.function], -c.length, c.rank))
     backing = [c.words for c in candidates if c.function == best.function and c.words != best.words]
     return FunctionReading(best.function, tuple(dict.fromkeys([best.words, *backing])))

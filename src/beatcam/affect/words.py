@@ -20,7 +20,9 @@ _VOWELS: Final = frozenset("aeiouy")
 # Shortest stem a suffix may leave, so "bed", "sing" and "only" stay whole.
 _MIN_STEM: Final = 2
 _MIN_STEM_LY: Final = 3
-_MIN_E_DROP: Final = 2
+_PURE_VOWELS: Final = frozenset("aeiou")
+_NO_SHORT_END: Final = frozenset("wxy")
+_CVC: Final = 3
 STEM_CACHE_SIZE: Final = 65536
 
 # Irregular past forms mapped to the base form before suffix rules run.
@@ -38,6 +40,15 @@ _IRREGULAR: Final = {
     "known": "know",
     "struck": "strike",
     "held": "hold",
+    "died": "die",
+    "dies": "die",
+    "dying": "die",
+    "lied": "lie",
+    "lies": "lie",
+    "lying": "lie",
+    "tied": "tie",
+    "ties": "tie",
+    "tying": "tie",
     "went": "go",
     "goes": "go",
     "gone": "go",
@@ -142,8 +153,12 @@ _SUFFIXES: Final = (
     ("s", ""),
     ("ly", ""),
 )
-# Endings a rule must leave alone: "kiss" is no plural, "bleed" no past tense.
-_KEEP_ENDINGS: Final = {"s": ("ss", "us", "is"), "ed": ("eed",)}
+# Endings a rule must leave alone: "kiss" is no plural, "bleed" no past tense, "reply" no adverb.
+_KEEP_ENDINGS: Final = {
+    "s": ("ss", "us", "is"),
+    "ed": ("eed",),
+    "ly": ("reply", "apply", "supply", "imply", "comply"),
+}
 _UNDOUBLE_AFTER: Final = frozenset({"ing", "ed"})
 _NO_UNDOUBLE: Final = frozenset("lsz")
 
@@ -179,22 +194,56 @@ def _strip_suffix(word: str) -> tuple[str, str]:
     return word, ""
 
 
+def _consonant(word: str, at: int) -> bool:
+    """Porter's consonant: not a vowel, and "y" only when it follows a vowel or starts."""
+    letter = word[at]
+    if letter in _PURE_VOWELS:
+        return False
+    return letter != "y" or at == 0 or not _consonant(word, at - 1)
+
+
+def _measure(word: str) -> int:
+    """Porter's m: how many vowel-consonant runs the word has ("tr-ee" 0, "hat" 1, "realis" 2)."""
+    shape = "".join("c" if _consonant(word, at) else "v" for at in range(len(word)))
+    return shape.count("vc")
+
+
+def _short_syllable(word: str) -> bool:
+    """Porter's *o: ends consonant-vowel-consonant, the last not w, x or y ("hat", "mov")."""
+    return (
+        len(word) >= _CVC
+        and _consonant(word, len(word) - 3)
+        and not _consonant(word, len(word) - 2)
+        and _consonant(word, len(word) - 1)
+        and word[-1] not in _NO_SHORT_END
+    )
+
+
 @lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(word: str) -> str:
-    """The matching key of one word (lower-case letters in, key out)."""
+    """The matching key of one word (lower-case letters in, key out).
+
+    After a suffix comes off, Porter's rules decide about a final "e", so "hate", "hates" and
+    "hating" share "hate" while "hat" stays "hat", and "realise"/"realising" share "realis".
+    """
     word = _spelling(word.lower())
     word = _IRREGULAR.get(word, word)
     base, suffix = _strip_suffix(word)
-    if (
-        suffix in _UNDOUBLE_AFTER
-        and len(base) > _MIN_STEM + 1
-        and base[-1] == base[-2]
-        and base[-1] not in _NO_UNDOUBLE
-        and base[-1] not in _VOWELS
-    ):
-        base = base[:-1]
-    if len(base) > _MIN_E_DROP and base.endswith("e"):
-        base = base[:-1]
+    if suffix in _UNDOUBLE_AFTER:
+        if (
+            len(base) > _MIN_STEM + 1
+            and base[-1] == base[-2]
+            and base[-1] not in _NO_UNDOUBLE
+            and _consonant(base, len(base) - 1)
+        ):
+            base = base[:-1]
+        elif _measure(base) == 1 and _short_syllable(base):
+            base += "e"
+    if base.endswith("e"):
+        shorter = base[:-1]
+        measure = _measure(shorter)
+        if measure > 1 or (measure == 1 and not _short_syllable(shorter)):
+            base = shorter
     return base
 
 
