@@ -87,10 +87,11 @@ def main() -> None:
             return
         script = out / blender.FOLDER / blender.SCRIPT_NAME
         blend = out / blender.FOLDER / blender.BLEND_NAME
-        seconds = _median_seconds(lambda: blender.build_blend(script, blend), 1)
-        print(f"  .blend   {seconds * 1000:8.1f} ms  {blend.stat().st_size / 1024:8.0f} KiB")
-        seconds = _median_seconds(lambda: unreal.build_fbx(plan, out), 1)
-        print(f"  fbx      {seconds * 1000:8.1f} ms  ({len(plan.shots)} cameras)")
+        fbx_dir = out / unreal.FOLDER / unreal.FBX_FOLDER
+        seconds = _median_seconds(lambda: blender.build(script, blend, fbx_dir), 1)
+        size = blend.stat().st_size / 1024
+        cameras = len(list(fbx_dir.glob("*.fbx")))
+        print(f"  bpy      {seconds * 1000:8.1f} ms  scene.blend {size:.0f} KiB + {cameras} FBX")
 
 
 if __name__ == "__main__":

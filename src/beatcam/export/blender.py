@@ -13,6 +13,8 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -181,8 +183,25 @@ def run_script(script: Path, arguments: list[str]) -> None:
         raise StageError("export", f"{script} failed in Blender ({result.returncode}): {tail}")
 
 
+def build(script: Path, blend: Path | None = None, fbx_dir: Path | None = None) -> list[Path]:
+    """Run ``script`` once with Blender's Python to save the scene as ``blend`` and/or one FBX
+    per shot camera into ``fbx_dir``; each file appears only once complete. Returns them."""
+    with ExitStack() as stack:
+        arguments: list[str] = []
+        if blend is not None:
+            arguments += ["--output", str(stack.enter_context(atomic_path(blend)))]
+        if fbx_dir is not None:
+            fbx_dir.mkdir(parents=True, exist_ok=True)
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=fbx_dir, prefix=".")))
+            arguments += ["--fbx-dir", str(work)]
+        run_script(script, arguments)
+        written = [] if blend is None else [blend]
+        if fbx_dir is not None:
+            written += [fbx.replace(fbx_dir / fbx.name) for fbx in sorted(work.glob("*.fbx"))]
+    return written
+
+
 def build_blend(script: Path, out: Path) -> Path:
     """Run ``script`` with Blender's Python to save the scene as ``out`` (atomically)."""
-    with atomic_path(out) as temporary:
-        run_script(script, ["--output", str(temporary)])
+    build(script, blend=out)
     return out

@@ -55,15 +55,10 @@ def build_fbx(plan: ShotPlan, out_dir: Path) -> list[Path]:
     """Write ``out_dir/unreal/cameras/Sxx.fbx``, one baked camera per shot, through Blender's
     Python (see ``blender.blender_command``); each file appears only once complete."""
     target = out_dir / FOLDER / FBX_FOLDER
-    target.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target, prefix=".fbx-") as work:
+    with tempfile.TemporaryDirectory() as work:
         script = blender.write(plan, Path(work))[0]
-        exported = Path(work) / FBX_FOLDER
-        blender.run_script(script, ["--fbx-dir", str(exported)])
-        written = []
-        for shot in plan.shots:
-            source = exported / f"{shot.id}.fbx"
-            if not source.is_file():
-                raise StageError("export", "Blender wrote no FBX for the camera", shot.id)
-            written.append(source.replace(target / source.name))
+        written = blender.build(script, fbx_dir=target)
+    missing = sorted({f"{shot.id}.fbx" for shot in plan.shots} - {path.name for path in written})
+    if missing:
+        raise StageError("export", f"Blender wrote no FBX for {', '.join(missing)} in {target}")
     return written
