@@ -8,13 +8,14 @@ once, at its own edge. A character is a capsule standing on its ground point wit
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from beatcam.model import CameraTrack, CharacterTrack, Shot, ShotPlan
+from beatcam.model import CameraTrack, CharacterTrack, Shot, ShotPlan, ShotSpec
 from beatcam.model.geometry import FloatArray, make_continuous
 
 CHARACTER_RADIUS_M = 0.22  # half a shoulder width: the capsule's radius
@@ -172,21 +173,9 @@ def capsule_mesh(
 
 
 def shot_metadata(shot: Shot) -> dict[str, str | int | float]:
-    """The director's words for a shot as flat scalars, for the formats' per-object metadata
-    (a USD dictionary cannot hold an empty list, so subjects are one comma-separated string)."""
-    return {
-        "id": shot.id,
-        "beat": shot.beat,
-        "start_frame": shot.start_frame,
-        "frames": shot.frames,
-        "size": shot.size,
-        "end_size": shot.end_size,
-        "angle": shot.angle,
-        "dutch_deg": float(shot.dutch_deg),
-        "movement": shot.movement,
-        "framing": shot.framing,
-        "transition": shot.transition,
-        "subjects": ", ".join(shot.subjects),
-        "lens_mm": float(shot.lens_mm),
-        "why": shot.why,
-    }
+    """The director's words for a shot (every ShotSpec field) as flat scalars, for the formats'
+    per-object metadata (a USD dictionary cannot hold an empty list, so subjects are one
+    comma-separated string)."""
+    words = {field.name: getattr(shot, field.name) for field in dataclasses.fields(ShotSpec)}
+    words["subjects"] = ", ".join(shot.subjects)
+    return words
