@@ -139,6 +139,10 @@ def test_arousal_orders_explosions_above_stillness() -> None:
         ("Mara shrinks back and pleads with him.", -1),
         ("Mara is trapped, helpless.", -1),
         ("Mara is seized by Tom.", -1),
+        ("Tom traps her.", 1),
+        ("Tom defeats Mara.", 1),
+        ("Mara is defeated.", -1),
+        ("Cornered, Mara screams.", -1),
     ],
 )
 def test_dominance_sign(text: str, sign: int) -> None:
@@ -238,6 +242,17 @@ def test_the_clause_after_but_decides() -> None:
 )
 def test_inflections_share_a_stem(forms: tuple[str, ...]) -> None:
     assert len({stem(form) for form in forms}) == 1, {form: stem(form) for form in forms}
+
+
+@pytest.mark.parametrize(
+    "pair", [("hat", "hate"), ("hop", "hope"), ("rat", "rate"), ("not", "note"), ("cut", "cute")]
+)
+def test_different_words_keep_different_stems(pair: tuple[str, str]) -> None:
+    assert stem(pair[0]) != stem(pair[1])
+
+
+def test_a_hat_is_not_hatred() -> None:
+    assert one("Colm waits with his hat in his hands.").emotions["anger"] == 0.0
 
 
 @pytest.mark.parametrize("verb", ["realises", "realised", "is realising", "realizes"])

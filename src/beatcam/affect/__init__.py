@@ -50,7 +50,7 @@ def read_affect(scene: Scene) -> AffectedScene:
         evidence = dict.fromkeys(
             [
                 *function.evidence,
-                *(phrase for phrase, _ in feelings.evidence),
+                *feelings.evidence,
                 f"vader:compound={feelings.vader:+.2f}",
             ]
         )

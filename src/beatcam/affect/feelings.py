@@ -39,21 +39,20 @@ LISTS_WEIGHT: Final = 0.5
 INTENSITY_VALENCE: Final = 0.6
 INTENSITY_EMOTION: Final = 0.6
 INTENSITY_AROUSAL: Final = 0.4
-EVIDENCE_DECIMALS: Final = 2
 VADER_PIECE_WORDS: Final = 60
 _SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
 class Feelings:
-    """What a beat feels like; ``evidence`` pairs each deciding phrase with its weight."""
+    """What a beat feels like; ``evidence`` lists the phrases that carried it, heaviest first."""
 
     valence: float
     arousal: float
     dominance: float
     intensity: float
     emotions: Mapping[str, float]
-    evidence: tuple[tuple[str, float], ...]
+    evidence: tuple[str, ...]
     vader: float
 
 
@@ -143,7 +142,7 @@ def read_feelings(text: str, context: Context, lexicon: Lexicon) -> Feelings:
         dominance=_squash(dominance),
         intensity=min(max(intensity, 0.0), 1.0),
         emotions=emotions,
-        evidence=tuple((phrase, round(weight, EVIDENCE_DECIMALS)) for phrase, weight in ranked),
+        evidence=tuple(phrase for phrase, _ in ranked),
         vader=compound,
     )
 

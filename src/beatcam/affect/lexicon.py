@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import yaml
 
-from beatcam.affect.patterns import ANY_WORD, CLASS_MARK, CLAUSE_END, Cue, CueIndex
+from beatcam.affect.patterns import ANY_WORD, CLASS_MARK, CLAUSE_END, EXACT_MARK, Cue, CueIndex
 from beatcam.affect.words import stem, stem_phrase
 from beatcam.errors import StageError
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS
@@ -90,7 +90,9 @@ def _words(name: str, value: Any, where: str) -> list[str]:
 
 
 def _pattern(name: str, phrase: str, classes: Mapping[str, frozenset[str]]) -> tuple[str, ...]:
-    pattern = stem_phrase(phrase)
+    pattern = tuple(
+        part.lower() if part.startswith(EXACT_MARK) else part for part in stem_phrase(phrase)
+    )
     if not pattern or pattern[0] in (ANY_WORD, CLAUSE_END) or pattern[0].startswith(CLASS_MARK):
         raise _fail(name, f"cue {phrase!r} must start with a word")
     for part in pattern:

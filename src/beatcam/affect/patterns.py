@@ -1,8 +1,9 @@
 """Cue patterns: word-list phrases matched against a beat's tokens.
 
-A pattern is a tuple of parts: a stem, ``*`` (any one word), ``@class`` (a word of a class,
-matched as written) or ``$`` (the end of a clause, which uses up no word). Patterns are indexed
-by their first stem so a beat is read in one pass.
+A pattern is a tuple of parts: a stem, ``=word`` (exactly this word as written, for forms a
+stem would merge: "trapped" is not "traps"), ``*`` (any one word), ``@class`` (a word of a
+class, matched as written) or ``$`` (the end of a clause, which uses up no word). Patterns are
+indexed by their first part so a beat is read in one pass.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from beatcam.affect.words import Token
 ANY_WORD = "*"
 CLAUSE_END = "$"
 CLASS_MARK = "@"
+EXACT_MARK = "="
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,12 @@ class CueIndex:
         by_first: dict[str, list[Cue]] = {}
         for cue in cues:
             by_first.setdefault(cue.pattern[0], []).append(cue)
-        # Longest patterns first, so callers that keep the first match keep the longest.
+        # Longest patterns first, exact words before stems, so callers that keep the first
+        # match keep the most specific.
         self._by_first = {
-            first: tuple(sorted(group, key=lambda cue: -len(cue.pattern)))
+            first: tuple(
+                sorted(group, key=lambda cue: (-len(cue.pattern), cue.pattern[0][0] != EXACT_MARK))
+            )
             for first, group in by_first.items()
         }
 
@@ -63,6 +68,9 @@ class CueIndex:
             if part.startswith(CLASS_MARK):
                 if token.lower not in self._classes[part[1:]]:
                     return None
+            elif part.startswith(EXACT_MARK):
+                if token.lower != part[1:]:
+                    return None
             elif part not in (ANY_WORD, token.stem):
                 return None
             at += 1
@@ -70,9 +78,12 @@ class CueIndex:
 
     def matches_at(self, tokens: Sequence[Token], start: int) -> Iterator[Hit]:
         """Every cue matching at ``start``, longest first."""
-        if tokens[start].boundary:
+        token = tokens[start]
+        if token.boundary:
             return
-        for cue in self._by_first.get(tokens[start].stem, ()):
+        exact = self._by_first.get(EXACT_MARK + token.lower, ())
+        by_stem = self._by_first.get(token.stem, ())
+        for cue in sorted((*exact, *by_stem), key=lambda cue: -len(cue.pattern)):
             end = self._end(tokens, start, cue.pattern)
             if end is not None:
                 yield Hit(cue, start, end)

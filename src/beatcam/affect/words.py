@@ -20,6 +20,8 @@ _VOWELS: Final = frozenset("aeiouy")
 # Shortest stem a suffix may leave, so "bed", "sing" and "only" stay whole.
 _MIN_STEM: Final = 2
 _MIN_STEM_LY: Final = 3
+_POSSESSIVE: Final = "'s"
+_PATTERN_MARKS: Final = frozenset("*@=$")
 _PURE_VOWELS: Final = frozenset("aeiou")
 _NO_SHORT_END: Final = frozenset("wxy")
 _CVC: Final = 3
@@ -174,7 +176,6 @@ class Token:
     start: int
     end: int
     boundary: bool = False
-    possessive: bool = False
 
 
 def _spelling(word: str) -> str:
@@ -248,10 +249,8 @@ def stem(word: str) -> str:
 
 
 def stem_phrase(phrase: str) -> tuple[str, ...]:
-    """Stems of a word-list entry; pattern tokens ("*", "@dir") pass through unchanged."""
-    return tuple(
-        part if part == "*" or part.startswith("@") else stem(part) for part in phrase.split()
-    )
+    """Stems of a word-list entry; pattern parts ("*", "@dir", "=word", "$") pass through."""
+    return tuple(part if part[0] in _PATTERN_MARKS else stem(part) for part in phrase.split())
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
@@ -264,10 +263,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
             tokens.append(Token(raw, raw.strip(), raw.strip(), match.start(), match.end(), True))
             continue
         lower = raw.lower()
-        possessive = lower.endswith("'s") and len(lower) > len("'s")
-        if possessive:
-            lower = lower[: -len("'s")]
-        tokens.append(
-            Token(raw, lower, stem(lower), match.start(), match.end(), possessive=possessive)
-        )
+        if lower.endswith(_POSSESSIVE) and len(lower) > len(_POSSESSIVE):
+            lower = lower[: -len(_POSSESSIVE)]
+        tokens.append(Token(raw, lower, stem(lower), match.start(), match.end()))
     return tuple(tokens)
