@@ -272,3 +272,20 @@ def test_tempo_map_lands_every_cue_on_its_frame(frames: list[int], bpm: int) -> 
         assert abs(tempo.seconds(int(tick)) - seconds) < len(frames) * 1e-4
     assert abs(tempo.seconds(tempo.end_tick) - edges[-1]) < 1e-6
     assert tempo.tick(float(edges[-1])) == tempo.end_tick
+
+
+def test_a_quarter_second_scene_renders_exactly(tiny_plan: ShotPlan, tmp_path: Path) -> None:
+    first, second = tiny_plan.beats
+    short = dataclasses.replace(
+        tiny_plan,
+        beats=(
+            dataclasses.replace(first, frames=1),
+            dataclasses.replace(second, start_frame=1, frames=5),
+        ),
+        blocking=Blocking({}, 6),
+    )
+    write_score(short, tmp_path)
+    assert soundfile.info(str(tmp_path / "score.wav")).frames == 6 * RATE // FPS
+    assert abs(mido.MidiFile(str(tmp_path / "score.mid")).length - 6 / FPS) < 1 / RATE
+    document = json.loads((tmp_path / "score.json").read_text())  # strict JSON: no -Infinity
+    assert document["loudness"]["integrated_lufs"] is None  # under one 400 ms gating block

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
@@ -70,7 +71,10 @@ def score_document(score: ScorePlan, measured_lufs: float, stems: list[str]) -> 
         "sample_rate": SAMPLE_RATE,
         "samples": score.samples,
         "tonic": NOTE_NAMES[score.tonic],
-        "loudness": {"target_lufs": TARGET_LUFS, "integrated_lufs": round(measured_lufs, 2)},
+        "loudness": {
+            "target_lufs": TARGET_LUFS,
+            "integrated_lufs": round(measured_lufs, 2) if math.isfinite(measured_lufs) else None,
+        },
         "ending": {"kind": score.ending, "why": score.ending_why},
         "cues": cues,
         "hits": hits,
@@ -105,7 +109,7 @@ def write_score(
             soundfile.write(str(temporary), audio, SAMPLE_RATE, subtype=WAV_SUBTYPE, format="WAV")
         paths.append(target)
     document = score_document(score, measured, [f"stems/{g}.wav" for g in stems])
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     paths.insert(0, write_atomic(out_dir / "score.json", text))
     step()
     return paths
