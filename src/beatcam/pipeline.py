@@ -30,6 +30,10 @@ from beatcam.model import (
 from beatcam.model.vocab import ASPECTS, RESOLUTION
 
 REPAIR_ATTEMPTS = 3
+# Moves whose words say nothing about size: only the subject can change it during the shot.
+HOLDS_SIZE = frozenset(
+    {"static", "pan_left", "pan_right", "tilt_up", "tilt_down", "handheld", "whip_pan"}
+)
 DIRECTOR_PROVENANCE = {
     "name": "beatcam film-grammar rules",
     "version": __version__,
@@ -100,6 +104,21 @@ def plan_scene(
     plan = _assemble(scene, direction, shots, seed, models)
     for index, spec in enumerate(direction.shots):
         failed = _failures(plan, index)
+        if (
+            failed
+            and {check.rule for check in failed} == {"end size"}
+            and spec.movement in HOLDS_SIZE
+        ):
+            # The subject's own move changed the size: say so rather than change the shot.
+            measured = str(failed[0].measured["measured"])
+            spec = replace(
+                spec,
+                end_size=measured,
+                why=f"{spec.why} The subject's own move ends the shot in {measured}.",
+            )
+            shots[index] = _shot(spec, direction, scene, seed)
+            plan = replace(plan, shots=tuple(shots))
+            failed = _failures(plan, index)
         attempt = 0
         while failed and attempt < REPAIR_ATTEMPTS:
             attempt += 1

@@ -16,6 +16,7 @@ from beatcam.model.geometry import (
     camera_axes,
     depth_of,
     frame_height_at,
+    normalize,
     project,
     yaw_pitch_roll_deg,
 )
@@ -61,8 +62,13 @@ def max_offset_m(position: FloatArray) -> float:
 
 
 def max_turn_deg(rotation: FloatArray) -> float:
-    """Largest rotation away from the first frame's orientation."""
-    dots = np.clip(np.abs(rotation @ rotation[0]), 0.0, 1.0)
+    """Largest rotation away from the first frame's orientation.
+
+    Quaternions are renormalised first: a plan file stores them to 5 decimals, and arccos
+    near 1 would read that rounding as a turn of a degree.
+    """
+    unit = normalize(rotation)
+    dots = np.clip(np.abs(unit @ unit[0]), 0.0, 1.0)
     return float(np.degrees(2.0 * np.arccos(np.min(dots))))
 
 

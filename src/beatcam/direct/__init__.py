@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from beatcam.direct.blocking import block
 from beatcam.direct.candidates import Candidate, candidates_for
 from beatcam.direct.explicit import merged_pin
@@ -18,7 +20,7 @@ from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.sequence import choose
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, style_named
 from beatcam.direct.timing import beat_seconds, shot_count, split_frames
-from beatcam.direct.wording import MOVEMENT_WORDS, why
+from beatcam.direct.wording import repaired_why, why
 from beatcam.errors import SceneError
 from beatcam.model import AffectedScene, Blocking, Direction, PlannedBeat, ShotPin, ShotSpec
 from beatcam.model.sets import DEFAULT_PRESET, preset_named
@@ -39,6 +41,13 @@ def _slot_travel(blocking: Blocking, start: int, frames: int) -> dict[str, float
         path = track.position[start : start + frames]
         travel[name] = float(abs(path[-1] - path[0]).sum()) if len(path) else 0.0
     return travel
+
+
+def _separation(blocking: Blocking, people: tuple[str, ...], frame: int) -> float:
+    if len(people) < 2:
+        return float("inf")
+    first, second = (blocking[name].position[frame] for name in people[:2])
+    return float(np.linalg.norm(first - second))
 
 
 def _transition(index: int, last: int, slot_in_beat: int, arousal: float, previous: float) -> str:
@@ -106,6 +115,7 @@ def direct(affected: AffectedScene, style: str = DEFAULT_STYLE) -> Direction:
             rising=affect.intensity - previous,
             characters=focus,
             travel_m=_slot_travel(blocking, slot_start, frames),
+            separation_m=_separation(blocking, focus, slot_start),
         )
         beat = scene.beats[beat_index]
         pin, source = merged_pin(beat.text, beat.pin) if slot_in_beat == 0 else (ShotPin(), "")
@@ -258,9 +268,4 @@ def revise(spec: ShotSpec, failed: frozenset[str], attempt: int) -> ShotSpec:
             subjects=spec.subjects[:1] if spec.framing != "establishing" else spec.subjects,
             lens_mm=35.0,
         )
-    move = MOVEMENT_WORDS[spec.movement]
-    return replace(
-        revised,
-        why=f"{spec.why} Repaired: the {move} failed the critic ({rules}), "
-        f"so it became a {MOVEMENT_WORDS[revised.movement]} {revised.angle} {revised.size}.",
-    )
+    return replace(revised, why=repaired_why(spec, revised, rules))

@@ -3,8 +3,9 @@
 Characters start on marks laid out for the set (facing each other when two, a half circle
 when more) unless the scene file places them. A beat whose actions move its first named
 character (walk, run, enter, approach, ...) moves them during that beat; a chase moves every
-character it names. Walks ease in and out, turn the body to the direction of travel, and
-stay within the set's walking room (turning back at its end).
+character it names. Someone who enters waits off their mark until their entrance and walks
+onto it. Walks ease in and out, the body turns before it walks, and nobody leaves the
+set's walking room (a walk that would turns back).
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ TWO_SHOT_SPACING_M = 1.6
 CIRCLE_RADIUS_M = 1.4
 
 RUN_ACTIONS = frozenset({"run", "chase", "flee", "sprint", "bolt", "charge"})
-WALK_ACTIONS = frozenset({"walk", "enter", "exit", "approach", "retreat", "cross", "pace", "leave"})
+WALK_ACTIONS = frozenset(
+    {"walk", "enter", "arrive", "exit", "approach", "retreat", "cross", "pace", "leave"}
+)
 TOWARD_OTHERS = frozenset({"approach", "charge"})
 AWAY_FROM_OTHERS = frozenset({"retreat", "flee", "exit", "leave"})
+ENTER_ACTIONS = frozenset({"enter", "arrive"})
+ENTRANCE_M = 3.5
 
 
 @dataclass(frozen=True)
@@ -98,12 +103,29 @@ def _profile(frames: int, fps: int) -> FloatArray:
 
 
 def _turn(facing: FloatArray) -> FloatArray:
-    """Smooth sudden turns over a few frames so bodies rotate rather than pop."""
+    """Turn the body over the few frames *before* a new heading, so a character turns and
+    then walks, already facing the way they go on the walk's first frame."""
     unwrapped = np.rad2deg(np.unwrap(np.deg2rad(facing)))
-    kernel = np.ones(TURN_FRAMES) / TURN_FRAMES
-    padded = np.concatenate([np.full(TURN_FRAMES, unwrapped[0]), unwrapped])
-    smoothed = np.convolve(padded, kernel, mode="full")[TURN_FRAMES : TURN_FRAMES + len(facing)]
-    return np.asarray(np.mod(smoothed, 360.0), dtype=np.float64)
+    padded = np.concatenate([unwrapped, np.full(TURN_FRAMES - 1, unwrapped[-1])])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, TURN_FRAMES)
+    return np.asarray(np.mod(windows.mean(axis=1), 360.0), dtype=np.float64)
+
+
+def _entrances(affects: Sequence[Affect]) -> dict[str, int]:
+    """The beat in which each character who walks in enters (they are off their mark before)."""
+    entrances: dict[str, int] = {}
+    for index, affect in enumerate(affects):
+        movers, kind = _movers(affect)
+        if kind in ENTER_ACTIONS and movers and movers[0] not in entrances:
+            entrances[movers[0]] = index
+    return entrances
+
+
+def _clamped(start: FloatArray, direction: FloatArray, distance: float, room: float) -> FloatArray:
+    """The end of a walk, kept within ``room`` metres of the set's centre."""
+    end = start + distance * direction
+    radius = float(np.linalg.norm(end))
+    return end if radius <= room else end * (room / radius)
 
 
 def block(
@@ -116,14 +138,18 @@ def block(
     """Every character's per-frame track over the whole scene."""
     total = int(sum(beat_frames))
     marks = starting_marks(cast, preset)
+    entrances = _entrances(affects)
     positions = {name: np.zeros((total, 2)) for name in marks}
     facings = {name: np.zeros(total) for name in marks}
     current = {name: np.array([mark.x, mark.z]) for name, mark in marks.items()}
     facing_now = {name: mark.facing_deg for name, mark in marks.items()}
-    travelled = dict.fromkeys(marks, 0.0)
-    heading_sign = dict.fromkeys(marks, 1.0)
+    for name in entrances:
+        # Waiting off their mark, where the walk in will start.
+        away = _heading_vector(preset.walk_heading_deg + 180.0) * ENTRANCE_M
+        current[name] = current[name] + away
+        facing_now[name] = preset.walk_heading_deg
     start = 0
-    for affect, frames in zip(affects, beat_frames, strict=True):
+    for index, (affect, frames) in enumerate(zip(affects, beat_frames, strict=True)):
         end = start + frames
         movers, kind = _movers(affect)
         movers = tuple(name for name in movers if name in current)
@@ -134,27 +160,32 @@ def block(
             speed = RUN_SPEED if kind in RUN_ACTIONS else WALK_SPEED
             distance = speed * frames / fps * 0.85
             others = [current[other] for other in current if other != name]
-            if kind in TOWARD_OTHERS and others:
-                target = min(others, key=lambda point: float(np.linalg.norm(point - current[name])))
-                offset = target - current[name]
+            if entrances.get(name) == index:
+                target = np.array([marks[name].x, marks[name].z])
+            elif kind in TOWARD_OTHERS and others:
+                nearest = min(
+                    others, key=lambda point: float(np.linalg.norm(point - current[name]))
+                )
+                offset = nearest - current[name]
                 gap = float(np.linalg.norm(offset))
-                distance = max(0.0, min(distance, gap - APPROACH_STOP_M))
-                direction = offset / gap if gap > 0 else _heading_vector(preset.walk_heading_deg)
+                reach = max(0.0, min(distance, gap - APPROACH_STOP_M))
+                target = current[name] + (offset / gap * reach if gap > 0 else 0.0)
             else:
-                if travelled[name] + distance > preset.walk_room_m:
-                    heading_sign[name] = -heading_sign[name]
-                    travelled[name] = 0.0
-                direction = heading_sign[name] * _heading_vector(preset.walk_heading_deg)
-                if kind in AWAY_FROM_OTHERS and others:
+                direction = _heading_vector(preset.walk_heading_deg)
+                if others:
                     away = current[name] - np.mean(others, axis=0)
-                    if float(np.dot(away, direction)) < 0:
+                    wants_away = kind in AWAY_FROM_OTHERS
+                    if (float(np.dot(away, direction)) < 0) == wants_away:
                         direction = -direction
-                travelled[name] += distance
-            progress = _profile(frames, fps)
-            path = current[name] + np.outer(progress * distance, direction)
+                if np.linalg.norm(current[name] + distance * direction) > preset.walk_room_m:
+                    direction = -direction
+                target = _clamped(current[name], direction, distance, preset.walk_room_m)
+            offset = target - current[name]
+            travelled = float(np.linalg.norm(offset))
+            path = current[name] + np.outer(_profile(frames, fps), offset)
             positions[name][start:end] = path
-            if distance > 0:
-                facing_now[name] = _heading_of(direction)
+            if travelled > 1e-6:
+                facing_now[name] = _heading_of(offset)
                 facings[name][start:end] = facing_now[name]
             current[name] = path[-1]
         _face_partners(current, facing_now, movers)

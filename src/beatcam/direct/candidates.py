@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from beatcam.direct.grammar import Context, rules_for
 from beatcam.direct.styles import Style
 from beatcam.model import ShotPin
-from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZE_TARGET_M, SIZES
 
 KEEP_PER_SLOT = 14
 TOP_SIZES, TOP_ANGLES, TOP_MOVEMENTS, TOP_FRAMINGS = 4, 3, 6, 4
 MOVING_M = 1.2
 FOCUS_BONUS = 0.8
 PIN_RULE = "the writer's choice"
+WIDEST_ASPECT = 16.0 / 9.0
+TWO_SHOT_FILL = 0.55  # two people fit when they stand within this share of the frame's width
+CONVERSATION_DISTANCE_M = 4.0
 
 Scored = dict[str, tuple[float, list[tuple[str, float]]]]
 
@@ -104,9 +107,15 @@ def end_size_for(size: str, movement: str, intensity: float) -> str:
 
 def allowed(
     size: str, angle: str, dutch: bool, movement: str, framing: str, subjects: tuple[str, ...],
-    travel_m: float,
+    travel_m: float, separation_m: float = 0.0,
 ) -> bool:  # fmt: skip
     """What a camera can do here: the hard constraints of the grammar and of geometry."""
+    if framing in {"two_shot", "group"}:
+        frame_width = SIZE_TARGET_M[size] * WIDEST_ASPECT
+        if separation_m > TWO_SHOT_FILL * frame_width:
+            return False
+    if framing in {"over_shoulder", "pov"} and separation_m > CONVERSATION_DISTANCE_M:
+        return False
     if size not in _FRAMING_SIZES.get(framing, set(SIZES)):
         return False
     if framing in _FRAMING_MOVES and movement not in _FRAMING_MOVES[framing]:
@@ -226,7 +235,8 @@ def _combine(
     ):
         for subjects in _subject_options(framing, ctx, cast):
             travel = ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0
-            if not allowed(size, angle, is_dutch, movement, framing, subjects, travel):
+            separation = ctx.separation_m if len(subjects) >= 2 else 0.0
+            if not allowed(size, angle, is_dutch, movement, framing, subjects, travel, separation):
                 continue
             parts = [sizes[size], angles[angle], movements[movement], framings[framing]]
             parts.append(dutch["dutch" if is_dutch else "level"])

@@ -30,6 +30,7 @@ class Context:
     rising: float  # intensity change into this beat (positive: escalating)
     characters: tuple[str, ...]  # cast in this beat, focus first
     travel_m: Mapping[str, float]  # how far each character moves during the slot
+    separation_m: float = float("inf")  # between the first two characters, at the slot's start
 
     @property
     def subject_travel_m(self) -> float:

@@ -17,6 +17,8 @@ from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM, SIZES
 
 OPEN_FRONT = np.array([0.0, 50.0])  # (x, z): a point far off the set's open side
 THIRTY_DEGREE_STEP = 35.0
+SIDE_SWINGS = (0.0, -25.0, -45.0, -65.0)  # toward the side (90°) when the ideal spot is across
+PROBE_M = 3.0
 AZIMUTH_LADDER = (25.0, 60.0, 10.0, 45.0)
 FRAMING_AZIMUTH = {
     "single": 25.0,
@@ -96,13 +98,18 @@ def place(
     line = line_of_action(blocking, frame)
 
     def signed(candidate: float) -> float:
+        """The azimuth nearest ``candidate`` (either sign, then ever more to the side) that
+        puts the camera on the chosen side of the line."""
         if line is None:
             return candidate
-        for azimuth in (candidate, -candidate):
-            heading = np.deg2rad(facing + azimuth)
-            camera = origin + 2.0 * np.array([np.sin(heading), np.cos(heading)])
-            if _side_of(camera, *line) == side:
-                return azimuth
+        for swing in SIDE_SWINGS:
+            for sign in (1.0, -1.0):
+                magnitude = candidate + swing if candidate > 90.0 else candidate - swing
+                azimuth = sign * float(np.clip(magnitude, 0.0, 180.0))
+                heading = np.deg2rad(facing + azimuth)
+                camera = origin + PROBE_M * np.array([np.sin(heading), np.cos(heading)])
+                if _side_of(camera, *line) == side:
+                    return azimuth
         return candidate
 
     azimuth = signed(magnitude)

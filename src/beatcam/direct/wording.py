@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from beatcam.direct.candidates import PIN_RULE, Candidate
 from beatcam.direct.grammar import rule_named
-from beatcam.model import Affect
+from beatcam.model import Affect, ShotSpec
 
 MOVEMENT_WORDS = {
     "static": "locked-off",
@@ -53,16 +53,31 @@ SEQUENCE_REASONS = {
 }
 
 
-def describe(candidate: Candidate) -> str:
+def describe(candidate: Candidate | ShotSpec) -> str:
     """A short name for a shot: "low-angle MCU push-in"."""
     words = [ANGLE_WORDS[candidate.angle], candidate.size]
-    if candidate.dutch:
+    dutch = candidate.dutch if isinstance(candidate, Candidate) else abs(candidate.dutch_deg) >= 5
+    if dutch:
         words.insert(0, "dutch")
     framing = FRAMING_WORDS[candidate.framing]
     if framing:
         words.append(framing)
     words.append(MOVEMENT_WORDS[candidate.movement])
     return " ".join(words)
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def repaired_why(original: ShotSpec, revised: ShotSpec, rules: str) -> str:
+    """The why of a repaired shot: what it became, what it was, and the original reasons."""
+    _, _, reasons = original.why.partition(": ")
+    subject = f" on {revised.subjects[0]}" if revised.subjects else ""
+    return (
+        f"{capitalised(describe(revised))}{subject}, simplified from a {describe(original)} "
+        f"that failed the critic ({rules}): {reasons}"
+    )
 
 
 def affect_summary(affect: Affect) -> str:
@@ -106,8 +121,7 @@ def why(
         if cost < 0 and name in SEQUENCE_REASONS
     )
     because = ", and ".join(reasons) or "the plainest coverage"
-    name = describe(candidate)
-    text = f"{name[0].upper()}{name[1:]}{subject}: {because}"
+    text = f"{capitalised(describe(candidate))}{subject}: {because}"
     text += f" ({affect_summary(affect)})."
     if runner_up is not None:
         text += f" Beat a {describe(runner_up)} by {margin:.1f}."

@@ -56,7 +56,7 @@ PRESETS: dict[str, SetPreset] = {
                 SetBox("fridge", (-4.4, 0.9, -3.5), (0.8, 1.8, 0.7)),
             ),
             walk_heading_deg=90.0,
-            walk_room_m=6.0,
+            walk_room_m=4.0,
         ),
         SetPreset(
             "interior",
@@ -69,7 +69,7 @@ PRESETS: dict[str, SetPreset] = {
                 SetBox("bookcase", (4.6, 1.0, -2.0), (0.5, 2.0, 1.6)),
             ),
             walk_heading_deg=90.0,
-            walk_room_m=6.0,
+            walk_room_m=4.0,
         ),
         SetPreset(
             "street",
@@ -127,7 +127,7 @@ PRESETS: dict[str, SetPreset] = {
                 SetBox("cabinets", (-3.8, 0.7, -2.5), (1.2, 1.4, 0.6)),
             ),
             walk_heading_deg=90.0,
-            walk_room_m=6.0,
+            walk_room_m=4.0,
         ),
     )
 }
