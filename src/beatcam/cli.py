@@ -169,14 +169,21 @@ def _critique_table(verdict: Critique, everything: bool) -> Table:
 
 
 def _plan_into(
-    scene: Any, folder: Path, seed: int, style: str, quiet: bool
+    scene: Any, folder: Path, seed: int, style: str, quiet: bool, scored: bool
 ) -> tuple[ShotPlan, Critique]:
     from beatcam.export import export_plan
     from beatcam.export.critique_json import write_critique
     from beatcam.pipeline import plan_scene
 
+    extra: tuple[dict[str, str], ...] = ()
+    if scored:
+        from beatcam.score import SCORE_PROVENANCE
+
+        extra = tuple(dict(model) for model in SCORE_PROVENANCE)
     with _progress(f"planning {scene.title}", quiet) as progress:
-        plan, verdict = plan_scene(scene, seed=seed, style=style, progress=progress)
+        plan, verdict = plan_scene(
+            scene, seed=seed, style=style, progress=progress, extra_models=extra
+        )
     export_plan(plan, folder, PLAN_FORMATS)
     write_critique(verdict, folder)
     return plan, verdict
@@ -224,7 +231,7 @@ def _run_scenes(
     base, folders = _folders(scene, scenes, out)
     summaries = []
     for item, folder in zip(scenes, folders, strict=True):
-        shot_plan, verdict = _plan_into(item, folder, seed, style, quiet)
+        shot_plan, verdict = _plan_into(item, folder, seed, style, quiet, "score" in stages)
         if "score" in stages or "render" in stages or "export" in stages:
             _shoot_stages(shot_plan, folder, stages, hud, resolution, quiet)
         entry = {"folder": str(folder), **summary(shot_plan, verdict)}
@@ -264,10 +271,17 @@ def _shoot_stages(
         with _progress("drawing storyboard", quiet) as progress:
             render_storyboard(plan, folder, progress=progress)
     if "export" in stages:
-        from beatcam.export import export_plan
+        from beatcam.export import blender, export_plan
 
         with _progress("exporting", quiet):
-            export_plan(plan, folder, (*EXPORT_FORMATS, "provenance"))
+            export_plan(plan, folder, EXPORT_FORMATS)
+            if blender.blender_command() is not None:
+                blender.build(
+                    folder / "blender" / "build_scene.py",
+                    blend=folder / "blender" / "scene.blend",
+                    fbx_dir=folder / "unreal" / "cameras",
+                )
+    export_plan(plan, folder, ("provenance",))
 
 
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:
@@ -307,7 +321,10 @@ def shoot(
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Plan, score, render and export a scene: every file of DESIGN.md section 6."""
+    """Plan, score, render and export a scene: every file of DESIGN.md section 6.
+
+    The plan always runs, since every other stage works from it; --only picks the rest.
+    """
     with _errors_as_lines():
         stages = _parse_list(only, STAGES, "--only")
         size = _parse_resolution(resolution)

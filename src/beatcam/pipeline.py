@@ -90,11 +90,20 @@ def plan_scene(
     seed: int = 0,
     style: str = DEFAULT_STYLE,
     progress: Progress | None = None,
+    extra_models: tuple[dict[str, str], ...] = (),
 ) -> tuple[ShotPlan, Critique]:
-    """Plan one scene end to end; the Critique is of the final, repaired plan."""
+    """Plan one scene end to end; the Critique is of the final, repaired plan.
+
+    ``extra_models`` are provenance entries of later stages (the score's synthesiser and
+    sound font) so that plan.json names everything the whole shoot used.
+    """
     affected = read_affect(scene)
     direction = direct(affected, style)
-    models = tuple(dict(model) for model in affected.models) + (DIRECTOR_PROVENANCE,)
+    models = (
+        *(dict(model) for model in affected.models),
+        DIRECTOR_PROVENANCE,
+        *extra_models,
+    )
     shots: list[Shot] = []
     total = len(direction.shots)
     for done, spec in enumerate(direction.shots, start=1):
