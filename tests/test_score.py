@@ -274,18 +274,34 @@ def test_tempo_map_lands_every_cue_on_its_frame(frames: list[int], bpm: int) -> 
     assert tempo.tick(float(edges[-1])) == tempo.end_tick
 
 
+def _no_constants(name: str) -> None:
+    raise ValueError(f"score.json holds {name}, which is not JSON")
+
+
 def test_a_quarter_second_scene_renders_exactly(tiny_plan: ShotPlan, tmp_path: Path) -> None:
     first, second = tiny_plan.beats
     short = dataclasses.replace(
         tiny_plan,
         beats=(
             dataclasses.replace(first, frames=1),
-            dataclasses.replace(second, start_frame=1, frames=5),
+            dataclasses.replace(
+                second,
+                start_frame=1,
+                frames=5,
+                affect=dataclasses.replace(second.affect, function="grief"),  # no hit, no brass
+            ),
         ),
         blocking=Blocking({}, 6),
     )
+    (tmp_path / "stems").mkdir()
+    (tmp_path / "stems" / "brass.wav").write_bytes(b"left by an older, longer score")
     write_score(short, tmp_path)
+    assert not (tmp_path / "stems" / "brass.wav").exists()
+    listed = {
+        Path(name).name for name in json.loads((tmp_path / "score.json").read_text())["stems"]
+    }
+    assert listed == {path.name for path in (tmp_path / "stems").iterdir()}
     assert soundfile.info(str(tmp_path / "score.wav")).frames == 6 * RATE // FPS
     assert abs(mido.MidiFile(str(tmp_path / "score.mid")).length - 6 / FPS) < 1 / RATE
-    document = json.loads((tmp_path / "score.json").read_text())  # strict JSON: no -Infinity
+    document = json.loads((tmp_path / "score.json").read_text(), parse_constant=_no_constants)
     assert document["loudness"]["integrated_lufs"] is None  # under one 400 ms gating block

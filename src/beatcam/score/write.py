@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from beatcam.files import atomic_path, write_atomic
 from beatcam.model import ShotPlan
+from beatcam.score.arrangement import GROUPS
 from beatcam.score.compose import SAMPLE_RATE, ScorePlan, compose
 from beatcam.score.harmony import NOTE_NAMES
 from beatcam.score.midi import midi_bytes
@@ -108,6 +109,8 @@ def write_score(
         with atomic_path(target) as temporary:
             soundfile.write(str(temporary), audio, SAMPLE_RATE, subtype=WAV_SUBTYPE, format="WAV")
         paths.append(target)
+    for silent in set(GROUPS) - set(stems):
+        (out_dir / "stems" / f"{silent}.wav").unlink(missing_ok=True)  # stale from an older run
     document = score_document(score, measured, [f"stems/{g}.wav" for g in stems])
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     paths.insert(0, write_atomic(out_dir / "score.json", text))
