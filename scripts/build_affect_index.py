@@ -1,0 +1,58 @@
+"""Rebuild src/beatcam/affect/data/labelled_beats.npz from labelled_beats.yaml.
+
+Run after editing the labelled beats: ``.venv/bin/python scripts/build_affect_index.py``.
+The archive is byte-reproducible: fixed member timestamps, float16 unit vectors, and the
+SHA-256 of the example sentences so beatcam can tell a stale index from a fresh one.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from beatcam.affect import embedding, neighbours
+from beatcam.files import atomic_path
+
+TARGET = Path(__file__).resolve().parents[1] / "src/beatcam/affect/data" / neighbours.INDEX_FILE
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest zip timestamp: the same bytes on every build
+
+
+def index_arrays() -> dict[str, NDArray[np.generic]]:
+    """The arrays the index holds: float16 vectors, the labels digest and the model name."""
+    examples = neighbours.labelled_examples()
+    vectors = embedding.encode([b.text for b in examples]).astype(np.float16)
+    return {
+        "vectors": vectors,
+        "labels_sha256": np.array(neighbours.labels_digest(examples)),
+        "model": np.array(
+            f"{embedding.MODEL_PROVENANCE['name']} ({embedding.MODEL_PROVENANCE['package']} "
+            f"{embedding.MODEL_PROVENANCE['version']})"
+        ),
+    }
+
+
+def write_npz(target: Path, arrays: dict[str, NDArray[np.generic]]) -> None:
+    """Write ``arrays`` as an .npz that ``np.load`` reads, with no wall-clock in the bytes."""
+    with atomic_path(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, array, allow_pickle=False)
+            member = zipfile.ZipInfo(f"{name}.npy", date_time=ZIP_EPOCH)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(member, buffer.getvalue())
+
+
+def main() -> int:
+    arrays = index_arrays()
+    write_npz(TARGET, arrays)
+    print(f"wrote {TARGET} ({arrays['vectors'].shape[0]} examples)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""Affect by analogy: a beat feels like the labelled beats whose sentences mean the most like it.
+
+A lexicon sees words; this sees phrasing. "Her hand stops an inch from the door handle" has no
+fear word, yet its sentence vector sits beside beatcam's own suspense examples. The labelled
+beats (``data/labelled_beats.yaml``, written for this project) are embedded once by
+``scripts/build_affect_index.py`` into ``data/labelled_beats.npz``; a query is embedded with the
+same model and takes a similarity-weighted average of its k nearest examples' labels.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.resources
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import yaml
+from numpy.typing import NDArray
+
+from beatcam.affect import embedding
+from beatcam.errors import StageError
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS
+
+LABELS_FILE: Final = "labelled_beats.yaml"
+INDEX_FILE: Final = "labelled_beats.npz"
+BUILD_SCRIPT: Final = "scripts/build_affect_index.py"
+
+# Tuned by leave-one-out over the 80 % training part (`bench/affect_accuracy.py --tune`), loss =
+# mean valence/arousal/dominance MAE + function error, grid k 3-45 x temperature 0.02-1.0.
+# VAD error is nearly flat over the grid (MAE ~0.42 / 0.35 / 0.34); function accuracy grows with
+# k (0.15 at k=7, 0.22 at k=21, 0.25 at k=45) as the vote drifts toward a class-centroid vote.
+# k=21 with temperature 0.2 sits within 0.03 of the best loss while still letting the nearest
+# examples outweigh the far ones (a softmax at 0.2 over cosines 0.3-0.6 spans ~4.5x in weight).
+DEFAULT_K: Final = 21
+TEMPERATURE: Final = 0.2
+NEIGHBOURS_SHOWN: Final = 3
+HELD_OUT_SHARE: Final = 5  # one beat in five (by a stable hash of its text) is held out
+
+MAX_EMOTIONS: Final = 3
+ENTRY_KEYS: Final = frozenset(
+    {"text", "genre", "valence", "arousal", "dominance", "intensity", "emotions", "function"}
+)
+BIPOLAR: Final = ("valence", "arousal", "dominance")
+
+
+@dataclass(frozen=True)
+class LabelledBeat:
+    """One hand-labelled beat: the sentence and the affect a reader takes from it."""
+
+    text: str
+    genre: str
+    valence: float
+    arousal: float
+    dominance: float
+    intensity: float
+    emotions: Mapping[str, float]  # 1-3 of Plutchik's eight, weights 0..1
+    function: str
+
+
+@dataclass(frozen=True)
+class NeighbourGuess:
+    """The affect of a beat, read off its nearest labelled examples."""
+
+    valence: float
+    arousal: float
+    dominance: float
+    intensity: float
+    emotions: Mapping[str, float]  # all eight keys
+    function: str
+    function_confidence: float  # share of the neighbours' weight that voted for ``function``
+    neighbours: tuple[tuple[str, float], ...]  # (example sentence, cosine), nearest first
+
+
+def _fail(source: str, where: str, what: str) -> StageError:
+    return StageError("affect", f"{source} {where}: {what}; fix the labelled examples file")
+
+
+def _number(entry: Mapping[str, Any], key: str, low: float, source: str, where: str) -> float:
+    value = entry[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= 1.0:
+        raise _fail(source, where, f"{key} must be a number in [{low:g}, 1], got {value!r}")
+    return float(value)
+
+
+def _beat(entry: Any, source: str, where: str) -> LabelledBeat:
+    if not isinstance(entry, dict) or set(entry) != ENTRY_KEYS:
+        keys = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
+        raise _fail(source, where, f"needs exactly the keys {sorted(ENTRY_KEYS)}, got {keys}")
+    text, genre, function = entry["text"], entry["genre"], entry["function"]
+    if not isinstance(text, str) or not text.strip():
+        raise _fail(source, where, "text must be a non-empty string")
+    if not isinstance(genre, str) or not genre:
+        raise _fail(source, where, "genre must be a non-empty string")
+    if function not in FUNCTIONS:
+        raise _fail(source, where, f"function {function!r} is not one of {', '.join(FUNCTIONS)}")
+    emotions = entry["emotions"]
+    if not isinstance(emotions, dict) or not 1 <= len(emotions) <= MAX_EMOTIONS:
+        raise _fail(source, where, "emotions must map 1-3 of Plutchik's eight to weights")
+    for name in emotions:
+        if name not in EMOTIONS:
+            raise _fail(source, where, f"emotion {name!r} is not one of {', '.join(EMOTIONS)}")
+        _number(emotions, name, 0.0, source, where)
+    return LabelledBeat(
+        text=text.strip(),
+        genre=genre,
+        valence=_number(entry, "valence", -1.0, source, where),
+        arousal=_number(entry, "arousal", -1.0, source, where),
+        dominance=_number(entry, "dominance", -1.0, source, where),
+        intensity=_number(entry, "intensity", 0.0, source, where),
+        emotions={name: float(emotions[name]) for name in EMOTIONS if name in emotions},
+        function=function,
+    )
+
+
+def parse_labelled_beats(text: str, source: str = LABELS_FILE) -> tuple[LabelledBeat, ...]:
+    """Parse and validate labelled-beats YAML; a broken entry raises ``StageError`` naming it."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise _fail(source, "YAML", str(exc).splitlines()[0]) from exc
+    if not isinstance(document, dict) or not isinstance(document.get("beats"), list):
+        raise _fail(source, "top level", "expected a mapping with a 'beats' list")
+    beats = tuple(
+        _beat(entry, source, f"beat {i + 1}") for i, entry in enumerate(document["beats"])
+    )
+    seen: set[str] = set()
+    for i, beat in enumerate(beats):
+        if beat.text in seen:
+            raise _fail(source, f"beat {i + 1}", f"duplicate text {beat.text!r}")
+        seen.add(beat.text)
+    return beats
+
+
+def _data_file(name: str) -> Any:
+    return importlib.resources.files("beatcam.affect") / "data" / name
+
+
+@functools.cache
+def labelled_examples() -> tuple[LabelledBeat, ...]:
+    """beatcam's shipped labelled beats, parsed and validated once."""
+    return parse_labelled_beats(_data_file(LABELS_FILE).read_text(encoding="utf-8"))
+
+
+def labels_digest(beats: Sequence[LabelledBeat]) -> str:
+    """SHA-256 of the example sentences in order: what the stored index must have been built on."""
+    return hashlib.sha256("\n".join(b.text for b in beats).encode("utf-8")).hexdigest()
+
+
+def held_out(text: str) -> bool:
+    """Whether a labelled sentence belongs to the 20 % evaluation split (stable across runs)."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % HELD_OUT_SHARE == 0
+
+
+@functools.cache
+def stored_index() -> NDArray[np.float32]:
+    """The shipped unit vectors of the labelled beats, ``(n, 384)``, in file order."""
+    examples = labelled_examples()
+    with _data_file(INDEX_FILE).open("rb") as handle, np.load(handle) as npz:
+        stored = np.asarray(npz["vectors"], dtype=np.float32)
+        digest = str(npz["labels_sha256"])
+    if digest != labels_digest(examples) or stored.shape != (len(examples), embedding.DIM):
+        raise StageError(
+            "affect",
+            f"the stored {INDEX_FILE} does not match {LABELS_FILE}; run {BUILD_SCRIPT}",
+        )
+    # float16 storage leaves norms off by ~1e-4; cosines should read 1.0 for an exact match
+    unit: NDArray[np.float32] = stored / np.linalg.norm(stored, axis=1, keepdims=True)
+    return unit
+
+
+def guess_from_vectors(
+    queries: NDArray[np.float32],
+    vectors: NDArray[np.float32],
+    examples: Sequence[LabelledBeat],
+    k: int = DEFAULT_K,
+    temperature: float = TEMPERATURE,
+) -> list[NeighbourGuess]:
+    """Similarity-weighted kNN over unit vectors: queries ``(m, d)`` against ``(n, d)`` examples.
+
+    Weights are a softmax over the k cosines divided by ``temperature``; ties in cosine go to
+    the earlier example so the answer never depends on sort internals.
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    k = min(k, len(examples))
+    cosines = queries.astype(np.float32) @ vectors.astype(np.float32).T
+    order = np.argsort(-cosines, axis=1, kind="stable")[:, :k]
+    top = np.take_along_axis(cosines, order, axis=1)
+    logits = (top - top[:, :1]) / temperature
+    weights = np.exp(logits)
+    weights /= weights.sum(axis=1, keepdims=True)
+    guesses = []
+    for row, idx in enumerate(order):
+        w = weights[row]
+        near = [examples[i] for i in idx]
+        votes = dict.fromkeys(FUNCTIONS, 0.0)
+        for weight, beat in zip(w, near, strict=True):
+            votes[beat.function] += float(weight)
+        function = max(FUNCTIONS, key=lambda name: votes[name])
+
+        def mean(values: Sequence[float], w: NDArray[np.float32] = w) -> float:
+            return float(np.dot(w, np.asarray(values, dtype=np.float32)))
+
+        guesses.append(
+            NeighbourGuess(
+                valence=mean([b.valence for b in near]),
+                arousal=mean([b.arousal for b in near]),
+                dominance=mean([b.dominance for b in near]),
+                intensity=mean([b.intensity for b in near]),
+                emotions={e: mean([b.emotions.get(e, 0.0) for b in near]) for e in EMOTIONS},
+                function=function,
+                function_confidence=votes[function],
+                neighbours=tuple(
+                    (examples[i].text, float(cosines[row, i])) for i in idx[:NEIGHBOURS_SHOWN]
+                ),
+            )
+        )
+    return guesses
+
+
+def predict(texts: Sequence[str], k: int = DEFAULT_K) -> list[NeighbourGuess]:
+    """The affect of each beat text, from its k nearest labelled beats; one guess per text."""
+    if not texts:
+        return []
+    return guess_from_vectors(embedding.encode(texts), stored_index(), labelled_examples(), k)

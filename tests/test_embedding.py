@@ -1,0 +1,238 @@
+"""The numpy MiniLM encoder against the original implementation, and the labelled-beat neighbours.
+
+``tests/data/minilm_reference.npz`` holds vectors computed once with sentence-transformers 6.2.0
+on torch 2.13.0 (CPU) from the same model folder; the numpy forward pass must reproduce them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from beatcam.affect import embedding, neighbours
+from beatcam.errors import StageError
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS
+
+REFERENCE = Path(__file__).parent / "data" / "minilm_reference.npz"
+MIN_REFERENCE_COSINE = 0.9999
+MIN_EXAMPLES = 420
+MIN_PER_FUNCTION = 12
+HELD_OUT_FEAR = "Somewhere in the dark house, a floorboard creaks once."
+
+
+@pytest.fixture(scope="module")
+def reference() -> tuple[list[str], np.ndarray]:
+    with np.load(REFERENCE) as npz:
+        return [str(s) for s in npz["sentences"]], np.asarray(npz["vectors"])
+
+
+@pytest.fixture(scope="module")
+def split() -> tuple[list[int], list[int]]:
+    examples = neighbours.labelled_examples()
+    train = [i for i, b in enumerate(examples) if not neighbours.held_out(b.text)]
+    test = [i for i, b in enumerate(examples) if neighbours.held_out(b.text)]
+    return train, test
+
+
+def test_numpy_encoder_reproduces_sentence_transformers(
+    reference: tuple[list[str], np.ndarray],
+) -> None:
+    sentences, expected = reference
+    assert len(sentences) >= 12
+    got = embedding.encode(sentences)
+    cosines = np.sum(got * expected, axis=1) / np.linalg.norm(expected, axis=1)
+    assert cosines.min() >= MIN_REFERENCE_COSINE, dict(
+        zip(sentences, cosines.round(6), strict=True)
+    )
+
+
+def test_vectors_are_unit_length_rows_in_input_order() -> None:
+    texts = ["Rain on the window.", "Tom runs.", "The whole village walks behind the coffin."]
+    vectors = embedding.encode(texts)
+    assert vectors.shape == (3, embedding.DIM)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    reversed_rows = embedding.encode(texts[::-1])[::-1]
+    np.testing.assert_allclose(reversed_rows, vectors, atol=1e-5)
+    assert embedding.encode([]).shape == (0, embedding.DIM)
+    with pytest.raises(TypeError):
+        embedding.encode("one string")
+
+
+def test_encoding_is_deterministic() -> None:
+    texts = ["Her hand stops an inch from the door handle.", "A stranger rides into town."]
+    assert embedding.encode(texts).tobytes() == embedding.encode(texts).tobytes()
+
+
+def test_input_beyond_256_word_pieces_is_truncated(reference: tuple[list[str], np.ndarray]) -> None:
+    longest = max(reference[0], key=len)
+    assert len(longest.split()) > embedding.MAX_TOKENS  # every word is at least one word piece
+    padded = longest + " and then the rain stopped" * 20
+    a, b = embedding.encode([longest, padded])
+    assert float(a @ b) > 0.99999
+
+
+def test_provenance_names_model_licence_and_training_data() -> None:
+    info = embedding.MODEL_PROVENANCE
+    assert info["licence"] == "Apache-2.0"
+    assert "sentence-transformers/all-MiniLM-L6-v2" in info["source"]
+    assert "1 billion" in info["training_data"]
+    assert (embedding.model_dir() / "model.safetensors").is_file()
+
+
+def test_labelled_examples_meet_the_schema() -> None:
+    examples = neighbours.labelled_examples()
+    assert len(examples) >= MIN_EXAMPLES
+    counts = Counter(b.function for b in examples)
+    assert set(counts) == set(FUNCTIONS)
+    assert min(counts.values()) >= MIN_PER_FUNCTION, counts
+    assert len({b.text for b in examples}) == len(examples)
+    for beat in examples:
+        for value in (beat.valence, beat.arousal, beat.dominance):
+            assert -1.0 <= value <= 1.0
+        assert 0.0 <= beat.intensity <= 1.0
+        assert 1 <= len(beat.emotions) <= 3
+        assert set(beat.emotions) <= set(EMOTIONS)
+        assert all(0.0 <= w <= 1.0 for w in beat.emotions.values())
+    assert len({b.genre for b in examples}) >= 10
+    header = (
+        (Path(neighbours.__file__).parent / "data" / neighbours.LABELS_FILE).read_text().lower()
+    )
+    assert "licence: mit" in header
+
+
+GOOD = (
+    "{text: 'A door opens.', genre: drama, valence: 0.1, arousal: 0.0, dominance: 0.0, "
+    "intensity: 0.2, emotions: {anticipation: 0.5}, function: arrival}"
+)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (GOOD.replace("valence: 0.1", "valence: 1.5"), "valence"),
+        (GOOD.replace("intensity: 0.2", "intensity: -0.1"), "intensity"),
+        (GOOD.replace("anticipation", "dread"), "emotion 'dread'"),
+        (GOOD.replace("function: arrival", "function: montage"), "function 'montage'"),
+        (GOOD.replace("genre: drama, ", ""), "keys"),
+        (
+            GOOD.replace("{anticipation: 0.5}", "{joy: 1, fear: 1, anger: 1, trust: 1}"),
+            "emotions",
+        ),
+        (GOOD.replace("valence: 0.1", "valence: true"), "valence"),
+    ],
+)
+def test_the_validator_names_the_broken_entry(bad: str, message: str) -> None:
+    with pytest.raises(StageError, match=rf"beat 2: .*{message}"):
+        neighbours.parse_labelled_beats(f"beats:\n- {GOOD}\n- {bad}\n")
+
+
+def test_duplicate_sentences_are_rejected() -> None:
+    with pytest.raises(StageError, match="duplicate"):
+        neighbours.parse_labelled_beats(f"beats:\n- {GOOD}\n- {GOOD}\n")
+
+
+def test_stored_index_matches_a_fresh_encode() -> None:
+    examples = neighbours.labelled_examples()
+    stored = neighbours.stored_index()
+    rows = np.linspace(0, len(examples) - 1, 5).astype(int)
+    fresh = embedding.encode([examples[i].text for i in rows])
+    cosines = np.sum(stored[rows] * fresh, axis=1) / np.linalg.norm(stored[rows], axis=1)
+    assert cosines.min() > 0.9999
+
+
+def test_held_out_fear_beat_reads_as_fear(split: tuple[list[int], list[int]]) -> None:
+    examples = neighbours.labelled_examples()
+    train, test = split
+    stored = neighbours.stored_index()
+    reference = [examples[i] for i in train]
+    index = next(i for i in test if examples[i].text == HELD_OUT_FEAR)
+    (guess,) = neighbours.guess_from_vectors(stored[[index]], stored[train], reference)
+    assert max(guess.emotions, key=guess.emotions.__getitem__) == "fear"
+    assert guess.valence < 0.0
+    fear = [
+        i for i in test if max(examples[i].emotions, key=examples[i].emotions.__getitem__) == "fear"
+    ]
+    guesses = neighbours.guess_from_vectors(stored[fear], stored[train], reference)
+    hits = [max(g.emotions, key=g.emotions.__getitem__) == "fear" for g in guesses]
+    assert sum(hits) >= 2 * len(fear) / 3
+
+
+def test_knn_beats_a_constant_baseline_on_held_out_beats(
+    split: tuple[list[int], list[int]],
+) -> None:
+    examples = neighbours.labelled_examples()
+    train, test = split
+    stored = neighbours.stored_index()
+    reference = [examples[i] for i in train]
+    guesses = neighbours.guess_from_vectors(stored[test], stored[train], reference)
+    truth = np.array(
+        [[examples[i].valence, examples[i].arousal, examples[i].dominance] for i in test]
+    )
+    mean = np.array([[b.valence, b.arousal, b.dominance] for b in reference]).mean(axis=0)
+    knn_vad = np.array([[g.valence, g.arousal, g.dominance] for g in guesses])
+    assert np.abs(knn_vad - truth).mean() < np.abs(mean - truth).mean()
+    majority = Counter(b.function for b in reference).most_common(1)[0][0]
+    knn_acc = np.mean(
+        [g.function == examples[i].function for g, i in zip(guesses, test, strict=True)]
+    )
+    base_acc = np.mean([majority == examples[i].function for i in test])
+    assert knn_acc >= base_acc + 0.1
+
+
+def test_predict_returns_one_complete_guess_per_text() -> None:
+    texts = ["Her hand stops an inch from the door handle.", "They dance in the kitchen."]
+    guesses = neighbours.predict(texts)
+    assert len(guesses) == 2
+    for guess in guesses:
+        assert set(guess.emotions) == set(EMOTIONS)
+        assert guess.function in FUNCTIONS
+        assert 0.0 < guess.function_confidence <= 1.0
+        assert len(guess.neighbours) == neighbours.NEIGHBOURS_SHOWN
+        cosines = [c for _, c in guess.neighbours]
+        assert cosines == sorted(cosines, reverse=True)
+    nearest_text, nearest_cosine = guesses[0].neighbours[0]
+    assert nearest_text == texts[0]
+    assert nearest_cosine == pytest.approx(1.0, abs=1e-5)
+    assert neighbours.predict([]) == []
+
+
+unit_rows = arrays(np.float32, (3, 8), elements=st.floats(-1, 1, width=32, allow_nan=False)).filter(
+    lambda a: bool(np.all(np.linalg.norm(a, axis=1) > 0.1))
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(queries=unit_rows, k=st.integers(1, 12), temperature=st.floats(0.01, 2.0))
+def test_every_guess_stays_within_its_neighbours_labels(
+    queries: np.ndarray, k: int, temperature: float
+) -> None:
+    examples = neighbours.labelled_examples()[::40]
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(len(examples), 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    queries = queries / np.linalg.norm(queries, axis=1, keepdims=True)
+    guesses = neighbours.guess_from_vectors(queries, vectors, examples, k, temperature)
+    for query, guess in zip(queries, guesses, strict=True):
+        cosines = vectors @ query
+        nearest = np.argsort(-cosines, kind="stable")[: min(k, len(examples))]
+        near = [examples[i] for i in nearest]
+        for name in neighbours.BIPOLAR + ("intensity",):
+            values = [getattr(b, name) for b in near]
+            assert min(values) - 1e-5 <= getattr(guess, name) <= max(values) + 1e-5
+        assert guess.function in {b.function for b in near}
+        assert 0.0 < guess.function_confidence <= 1.0 + 1e-6
+        assert all(0.0 <= w <= 1.0 + 1e-6 for w in guess.emotions.values())
+        shown = [
+            (examples[i].text, float(cosines[i])) for i in nearest[: neighbours.NEIGHBOURS_SHOWN]
+        ]
+        assert [t for t, _ in guess.neighbours] == [t for t, _ in shown]
+        np.testing.assert_allclose(
+            [c for _, c in guess.neighbours], [c for _, c in shown], atol=1e-5
+        )
