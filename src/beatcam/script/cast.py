@@ -69,6 +69,11 @@ def unique_cast(cast: Iterable[Character], source: str) -> tuple[Character, ...]
     return characters
 
 
+def words(text: str) -> list[str]:
+    """The words of ``text`` in order, possessives dropped ("Mara's" -> "Mara")."""
+    return [_POSSESSIVE.sub("", match.group()) for match in _WORD.finditer(text)]
+
+
 def infer_cast(texts: Sequence[str]) -> tuple[Character, ...]:
     """Characters guessed from beat texts, in order of first appearance (see module doc)."""
     order: dict[str, None] = {}
@@ -77,8 +82,7 @@ def infer_cast(texts: Sequence[str]) -> tuple[Character, ...]:
     lowercase: set[str] = set()
     for text in texts:
         for sentence in _SENTENCE_END.split(text):
-            for position, match in enumerate(_WORD.finditer(sentence)):
-                word = _POSSESSIVE.sub("", match.group())
+            for position, word in enumerate(words(sentence)):
                 if not word[0].isupper():
                     lowercase.add(word.casefold())
                     continue

@@ -10,12 +10,13 @@ title page are ignored.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 
 import fountain_parser as fp
 
 from beatcam.errors import SceneError
 from beatcam.model.scene import Beat, Character, Scene
+from beatcam.script.cast import words
 from beatcam.script.limits import beat_text, check_beat_count, fold
 from beatcam.script.sets import guess_set
 
@@ -54,7 +55,7 @@ def parse_fountain(text: str, source: str) -> tuple[Scene, ...]:
     )
 
 
-def _scene(scene: fp.Scene, number: int, source: str, known: Sequence[str]) -> Scene:
+def _scene(scene: fp.Scene, number: int, source: str, known: Mapping[str, str]) -> Scene:
     title = fold(scene.heading.text) if scene.heading is not None else ""
     title = title or f"Scene {number}"
     where = f"{source} scene {number} ({title})"
@@ -96,18 +97,18 @@ def caps_names(action: str) -> list[str]:
     """Names introduced in capitals in an action paragraph, title-cased, in order."""
     names: list[str] = []
     for match in _CAPS_RUN.finditer(action):
-        words = [_POSSESSIVE.sub("", word) for word in match.group().split()]
-        while words and words[-1].strip(".") in CAPS_STOP_WORDS:
-            words.pop()
-        while words and words[0].strip(".") in CAPS_STOP_WORDS:
-            words.pop(0)
-        if words and len(words) <= MAX_NAME_WORDS:
-            names.append(" ".join(words).title())
+        run = [_POSSESSIVE.sub("", word) for word in match.group().split()]
+        while run and run[-1].strip(".") in CAPS_STOP_WORDS:
+            run.pop()
+        while run and run[0].strip(".") in CAPS_STOP_WORDS:
+            run.pop(0)
+        if run and len(run) <= MAX_NAME_WORDS:
+            names.append(" ".join(run).title())
     return names
 
 
-def _known_names(scenes: Iterable[fp.Scene]) -> list[str]:
-    """Everyone the screenplay introduces, by cue or in capitals, in order of appearance."""
+def _known_names(scenes: Iterable[fp.Scene]) -> dict[str, str]:
+    """Everyone the screenplay introduces, by cue or in capitals, keyed for _scene_cast."""
     names: dict[str, None] = {}
     for scene in scenes:
         for element in scene.elements:
@@ -116,23 +117,30 @@ def _known_names(scenes: Iterable[fp.Scene]) -> list[str]:
             elif isinstance(element, fp.Action):
                 names.update(dict.fromkeys(caps_names(_clean(element.text))))
     names.pop("", None)
-    return list(names)
+    known: dict[str, str] = {}
+    for name in names:
+        key = " ".join(words(name))
+        known[key] = known[key.upper()] = name
+    return known
 
 
-def _scene_cast(scene: fp.Scene, known: Sequence[str]) -> list[str]:
-    """Names present in one scene: its cues, and known names its action mentions."""
-    patterns = {
-        name: re.compile(rf"(?<!\w)(?:{re.escape(name)}|{re.escape(name.upper())})(?!\w)")
-        for name in known
-    }
+def _scene_cast(scene: fp.Scene, known: Mapping[str, str]) -> list[str]:
+    """Names present in one scene: its cues, and known names its action mentions.
+
+    ``known`` maps each known name, its words joined by spaces as written and in capitals, to
+    the name; runs of up to MAX_NAME_WORDS words are looked up in it, so the cost grows with
+    the text, not with text times cast.
+    """
     cast: dict[str, None] = {}
     for element in scene.elements:
         if isinstance(element, fp.Character):
             cast.setdefault(cue_name(element.name), None)
         elif isinstance(element, fp.Action):
-            text = _clean(element.text)
-            found = ((pattern.search(text), name) for name, pattern in patterns.items())
-            mentioned = sorted((match.start(), name) for match, name in found if match)
-            cast.update(dict.fromkeys(name for _, name in mentioned))
+            found = words(_clean(element.text))
+            for start in range(len(found)):
+                for end in range(start + 1, min(start + MAX_NAME_WORDS, len(found)) + 1):
+                    mention = known.get(" ".join(found[start:end]))
+                    if mention is not None:
+                        cast.setdefault(mention, None)
     cast.pop("", None)
     return list(cast)
