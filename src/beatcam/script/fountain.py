@@ -32,7 +32,7 @@ _CAPS_STOP_WORDS_TEXT = """
     INT EXT EST CONT'D CONTD CONTINUED CONTINUOUS MORE DAY NIGHT MORNING EVENING DAWN DUSK LATER
     SAME TIME MOMENTS FADE CUT DISSOLVE SMASH MATCH TO IN OUT BLACK THE END TITLE SUPER OVER
     POV ANGLE CLOSE WIDE SHOT INSERT BACK FLASHBACK MONTAGE SERIES OF SHOTS INTERCUT O.S V.O OS VO
-    ON AT AND OR OF A AN WE YOU HE SHE IT THEY NO YES OK OKAY TV PC DVD USA UK FBI CIA NYPD
+    ON AT AND OR A AN WE YOU HE SHE IT THEY NO YES OK OKAY TV PC DVD USA UK FBI CIA NYPD
     BANG BOOM CRASH THUD THUMP SLAM SLAMS RING RINGS RINGING KNOCK KNOCKS KNOCKING CLICK CLICKS
     BEEP BEEPS BUZZ BUZZES SCREAM SCREAMS SHATTER SHATTERS SMASHES CREAK CREAKS HISS HISSES
     SNAP SNAPS WHOOSH ROAR ROARS GUNSHOT GUNSHOTS SIREN SIRENS STOP HELP GO NOW RUN
@@ -56,8 +56,7 @@ def parse_fountain(text: str, source: str) -> tuple[Scene, ...]:
 
 
 def _scene(scene: fp.Scene, number: int, source: str, known: Mapping[str, str]) -> Scene:
-    title = fold(scene.heading.text) if scene.heading is not None else ""
-    title = title or f"Scene {number}"
+    title = fold(scene.heading.text) or f"Scene {number}"
     where = f"{source} scene {number} ({title})"
     paragraphs = [_clean(action.text) for action in scene.actions if not action.is_centered]
     paragraphs = [paragraph for paragraph in paragraphs if paragraph]
