@@ -26,7 +26,7 @@ from beatcam.export.shotlist import COLUMNS as SHOTLIST_COLUMNS
 from beatcam.model import Blocking, CameraTrack, CharacterTrack, PlannedBeat, ShotPlan
 
 TIMELINE_FORMATS = ("otio", "edl", "xml", "fcpxml")
-EDITORIAL_FORMATS = (*TIMELINE_FORMATS, "shotlist", "trajectory", "provenance")
+EDITORIAL_FORMATS = (*TIMELINE_FORMATS, "shotlist", "shotlist_pdf", "trajectory", "provenance")
 EDITORIAL_FILES = (
     "provenance.json",
     "shotlist.csv",
@@ -275,7 +275,7 @@ def test_shotlist_csv_has_one_row_per_shot_in_plan_words(
 
 
 def test_shotlist_pdf_metadata_and_text(tiny_plan: ShotPlan, tmp_path: Path) -> None:
-    _export(tiny_plan, tmp_path, ("shotlist",))
+    _export(tiny_plan, tmp_path, ("shotlist_pdf",))
     reader = PdfReader(tmp_path / "shotlist.pdf")
     meta = reader.metadata
     assert meta is not None
@@ -294,7 +294,7 @@ def test_shotlist_pdf_metadata_and_text(tiny_plan: ShotPlan, tmp_path: Path) -> 
 
 def test_shotlist_pdf_repeats_headings_on_every_page(tiny_plan: ShotPlan, tmp_path: Path) -> None:
     plan = _long_plan(tiny_plan, 40)
-    _export(plan, tmp_path, ("shotlist",))
+    _export(plan, tmp_path, ("shotlist_pdf",))
     reader = PdfReader(tmp_path / "shotlist.pdf")
     assert len(reader.pages) >= 2
     texts = [page.extract_text() for page in reader.pages]
@@ -307,8 +307,8 @@ def test_shotlist_pdf_repeats_headings_on_every_page(tiny_plan: ShotPlan, tmp_pa
 
 
 def test_shotlist_pdf_is_byte_identical(tiny_plan: ShotPlan, tmp_path: Path) -> None:
-    _export(tiny_plan, tmp_path / "a", ("shotlist",))
-    _export(tiny_plan, tmp_path / "b", ("shotlist",))
+    _export(tiny_plan, tmp_path / "a", ("shotlist_pdf",))
+    _export(tiny_plan, tmp_path / "b", ("shotlist_pdf",))
     assert (tmp_path / "a/shotlist.pdf").read_bytes() == (tmp_path / "b/shotlist.pdf").read_bytes()
     meta = PdfReader(tmp_path / "a/shotlist.pdf").metadata
     assert meta is not None

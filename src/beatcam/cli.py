@@ -37,7 +37,9 @@ stderr = Console(stderr=True, highlight=False)
 
 DEFAULT_OUT = Path("beatcam-out")
 PLAN_FORMATS = ("plan", "shotlist", "trajectory")
-EXPORT_FORMATS = ("usd", "gltf", "blender", "unreal", "otio", "edl", "xml", "fcpxml")
+EXPORT_FORMATS = (
+    "usd", "gltf", "blender", "unreal", "otio", "edl", "xml", "fcpxml", "shotlist_pdf",
+)  # fmt: skip
 STAGES = ("plan", "score", "render", "export")
 DEMO_SCENE = "the-letter.yaml"
 

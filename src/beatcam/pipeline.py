@@ -15,7 +15,7 @@ from dataclasses import asdict, fields, replace
 from beatcam import __version__
 from beatcam.affect import read_affect
 from beatcam.camera import track_for
-from beatcam.critic import critique, critique_cut, critique_shot
+from beatcam.critic import critique_cut, critique_shot
 from beatcam.direct import DEFAULT_STYLE, direct, revise
 from beatcam.model import (
     Check,
@@ -76,11 +76,16 @@ def _assemble(
     )
 
 
-def _failures(plan: ShotPlan, index: int) -> list[Check]:
+def _checks(plan: ShotPlan, index: int) -> list[Check]:
+    """The critic on one shot and on the cut into it."""
     shot = plan.shots[index]
     checks = critique_shot(plan, shot)
     if index:
         checks += critique_cut(plan, plan.shots[index - 1], shot)
+    return checks
+
+
+def _failed(checks: list[Check]) -> list[Check]:
     return [check for check in checks if not check.passed]
 
 
@@ -111,13 +116,13 @@ def plan_scene(
         if progress:
             progress(done, total)
     plan = _assemble(scene, direction, shots, seed, models)
+    verdicts: list[Check] = []
+    # Shots are settled in order, so the cut into each shot is judged against its final
+    # predecessor, and every shot's last checks are the plan's final critique.
     for index, spec in enumerate(direction.shots):
-        failed = _failures(plan, index)
-        if (
-            failed
-            and {check.rule for check in failed} == {"end size"}
-            and spec.movement in HOLDS_SIZE
-        ):
+        checks = _checks(plan, index)
+        failed = _failed(checks)
+        if failed and {c.rule for c in failed} == {"end size"} and spec.movement in HOLDS_SIZE:
             # The subject's own move changed the size: say so rather than change the shot.
             measured = str(failed[0].measured["measured"])
             spec = replace(
@@ -127,15 +132,16 @@ def plan_scene(
             )
             shots[index] = _shot(spec, direction, scene, seed)
             plan = replace(plan, shots=tuple(shots))
-            failed = _failures(plan, index)
+            checks = _checks(plan, index)
         attempt = 0
-        while failed and attempt < REPAIR_ATTEMPTS:
+        while _failed(checks) and attempt < REPAIR_ATTEMPTS:
             attempt += 1
-            revised = revise(spec, frozenset(check.rule for check in failed), attempt)
-            shots[index] = _shot(revised, direction, scene, seed)
+            rules = frozenset(check.rule for check in _failed(checks))
+            shots[index] = _shot(revise(spec, rules, attempt), direction, scene, seed)
             plan = replace(plan, shots=tuple(shots))
-            failed = _failures(plan, index)
-    return plan, critique(plan)
+            checks = _checks(plan, index)
+        verdicts.extend(checks)
+    return plan, Critique(tuple(verdicts))
 
 
 def summary(plan: ShotPlan, verdict: Critique) -> dict[str, object]:

@@ -24,6 +24,7 @@ FORMATS: dict[str, str] = {
     "xml": "fcp_xml",
     "fcpxml": "fcpxml",
     "shotlist": "shotlist",
+    "shotlist_pdf": "shotlist_pdf",
     "trajectory": "trajectory",
     "provenance": "provenance",
     "usd": "usd",

@@ -159,10 +159,86 @@ def _encode(value: Any, depth: int) -> str:
         if not value:
             return "[]"
         if all(isinstance(item, int | float) and not isinstance(item, bool) for item in value):
-            return "[" + ", ".join(json.dumps(item) for item in value) + "]"
+            # Rounded finite floats and ints print the same with repr as with json.dumps.
+            return "[" + ", ".join(map(repr, value)) + "]"
         items = [pad + _encode(item, depth + 1) for item in value]
         return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
     return json.dumps(value, ensure_ascii=False)
+
+
+# Per-frame arrays: (columns, lowest, highest) for each; None columns means one number per row.
+CAMERA_ARRAYS = {
+    "position": (3, -np.inf, np.inf),
+    "rotation": (4, -1.0, 1.0),
+    "focal_mm": (None, 12.0, 300.0),
+    "focus_m": (None, 0.0, np.inf),
+}
+BLOCKING_ARRAYS = {"position": (3, -np.inf, np.inf), "facing_deg": (None, -np.inf, np.inf)}
+
+
+def _per_frame(document: Any) -> list[tuple[str, list[Any], tuple[int | None, float, float]]]:
+    """(path, rows, shape and range) of every per-frame array in a schema-shaped document."""
+    found = []
+    if isinstance(document, dict):
+        for name, track in (document.get("blocking") or {}).items():
+            for key, spec in BLOCKING_ARRAYS.items():
+                if isinstance(track, dict) and isinstance(track.get(key), list):
+                    found.append((f"blocking/{name}/{key}", track[key], spec))
+        for index, shot in enumerate(document.get("shots") or []):
+            camera = shot.get("camera") if isinstance(shot, dict) else None
+            for key, spec in CAMERA_ARRAYS.items():
+                if isinstance(camera, dict) and isinstance(camera.get(key), list):
+                    found.append((f"shots/{index}/camera/{key}", camera[key], spec))
+    return found
+
+
+def _skeleton(document: Any) -> Any:
+    """The document with every per-frame array cut to its first row, for the schema check:
+    a schema walk over hundreds of thousands of rows would dominate the run time, and numpy
+    checks all of them (``_check_rows``) against the same rules far faster."""
+    if not isinstance(document, dict):
+        return document
+    skeleton = dict(document)
+    skeleton["blocking"] = (
+        {
+            name: {
+                key: value[:1] if isinstance(value, list) else value for key, value in track.items()
+            }
+            if isinstance(track, dict)
+            else track
+            for name, track in (document.get("blocking") or {}).items()
+        }
+        if isinstance(document.get("blocking"), dict)
+        else document.get("blocking")
+    )
+    if isinstance(document.get("shots"), list):
+        shots = []
+        for shot in document["shots"]:
+            if isinstance(shot, dict) and isinstance(shot.get("camera"), dict):
+                camera = {
+                    key: value[:1] if isinstance(value, list) else value
+                    for key, value in shot["camera"].items()
+                }
+                shot = {**shot, "camera": camera}
+            shots.append(shot)
+        skeleton["shots"] = shots
+    return skeleton
+
+
+def _check_rows(document: Any, source: str | Path) -> None:
+    for path, rows, (columns, lowest, highest) in _per_frame(document):
+        try:
+            array = np.asarray(rows, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise PlanFileError(
+                f"{path} must hold only numbers in rows of equal length", source
+            ) from None
+        expected = (len(rows), columns) if columns else (len(rows),)
+        if array.shape != expected:
+            want = f"rows of {columns} numbers" if columns else "one number per frame"
+            raise PlanFileError(f"{path} must hold {want}", source)
+        if not np.all(np.isfinite(array)) or np.any(array < lowest) or np.any(array > highest):
+            raise PlanFileError(f"{path} has a value outside {lowest}..{highest}", source)
 
 
 def validate(document: Any, source: str | Path = "plan") -> None:
@@ -170,10 +246,11 @@ def validate(document: Any, source: str | Path = "plan") -> None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    error = jsonschema.exceptions.best_match(validator.iter_errors(_skeleton(document)))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
         raise PlanFileError(f"does not match the plan schema at {where}: {error.message}", source)
+    _check_rows(document, source)
 
 
 def dumps(plan: ShotPlan) -> str:

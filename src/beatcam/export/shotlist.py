@@ -10,7 +10,6 @@ import csv
 import io
 from pathlib import Path
 
-from beatcam.export.shotlist_pdf import write_pdf
 from beatcam.files import write_atomic
 from beatcam.model import Shot, ShotPlan
 
@@ -72,5 +71,5 @@ def csv_text(plan: ShotPlan) -> str:
 
 
 def write(plan: ShotPlan, out_dir: Path) -> list[Path]:
-    """Write shotlist.csv and shotlist.pdf into ``out_dir``."""
-    return [write_atomic(out_dir / FILE_NAME, csv_text(plan)), write_pdf(plan, out_dir)]
+    """Write shotlist.csv into ``out_dir`` (the printable PDF is the "shotlist_pdf" format)."""
+    return [write_atomic(out_dir / FILE_NAME, csv_text(plan))]

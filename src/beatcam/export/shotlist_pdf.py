@@ -156,3 +156,8 @@ def _document(plan: ShotPlan) -> bytes:
 def write_pdf(plan: ShotPlan, out_dir: Path) -> Path:
     """Write shotlist.pdf into ``out_dir``; return its path."""
     return write_atomic(out_dir / FILE_NAME, _document(plan))
+
+
+def write(plan: ShotPlan, out_dir: Path) -> list[Path]:
+    """The registry's entry point: shotlist.pdf."""
+    return [write_pdf(plan, out_dir)]
