@@ -11,13 +11,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from beatcam.affect import embedding, neighbours
 from beatcam.errors import StageError
-from beatcam.model.vocab import EMOTIONS, FUNCTIONS
+from beatcam.model.vocab import ANGLES, EMOTIONS, FRAMINGS, FUNCTIONS, MOVEMENTS, SIZES
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.npz"
 MIN_REFERENCE_COSINE = 0.9999
@@ -236,3 +237,31 @@ def test_every_guess_stays_within_its_neighbours_labels(
         np.testing.assert_allclose(
             [c for _, c in guess.neighbours], [c for _, c in shown], atol=1e-5
         )
+
+
+SITUATIONS = Path(__file__).parents[1] / "bench" / "situations.yaml"
+SITUATION_TOPICS = {
+    "establishing", "intimacy", "power", "vulnerability", "disorientation", "realisation", "awe",
+    "isolation", "chase", "confrontation", "grief", "reveal", "suspense", "triumph", "dialogue",
+}  # fmt: skip
+
+
+def test_situations_use_the_plan_vocabulary_and_cover_the_literature_topics() -> None:
+    document = yaml.safe_load(SITUATIONS.read_text(encoding="utf-8"))
+    situations = document["situations"]
+    assert len(situations) >= 60
+    assert len({s["id"] for s in situations}) == len(situations)
+    assert {s["topic"] for s in situations} >= SITUATION_TOPICS
+
+    def choices(value: object) -> list[object]:
+        return value if isinstance(value, list) else [value]
+
+    for s in situations:
+        assert s["beat"] and s["context"] and isinstance(s["cast"], list), s["id"]
+        assert set(choices(s["size"])) <= set(SIZES), s["id"]
+        assert set(choices(s["angle"])) <= set(ANGLES), s["id"]
+        assert set(choices(s["movement"])) <= set(MOVEMENTS), s["id"]
+        assert set(choices(s.get("framing", []))) <= set(FRAMINGS), s["id"]
+        assert all(isinstance(d, bool) for d in choices(s["dutch"])), s["id"]
+        assert s["source"]["book"] in document["books"], s["id"]
+        assert s["source"]["topic"] and len(s["source"]["principle"]) > 40, s["id"]
