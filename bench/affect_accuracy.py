@@ -28,6 +28,7 @@ from beatcam.model.vocab import FUNCTIONS
 SIGN_DEAD_ZONE = 0.1  # labels closer to 0 than this have no sign and are left out of agreement
 TUNE_K = (3, 5, 7, 11, 15, 21, 31, 45)
 TUNE_TEMPERATURE = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+TUNE_ROWS_SHOWN = 60
 COLD_START = (
     "import time; t = time.perf_counter(); from beatcam.affect import embedding; "
     "embedding.encode(['A door opens.']); print(time.perf_counter() - t)"
@@ -104,7 +105,7 @@ def tune(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> None:
             rows.append((loss(result), k, temperature, result))
     rows.sort(key=lambda row: row[0])
     print(f"{'k':>3} {'T':>5} {'loss':>6} {'V MAE':>6} {'A MAE':>6} {'D MAE':>6} {'fn acc':>6}")
-    for value, k, temperature, r in rows[:12]:
+    for value, k, temperature, r in rows[:TUNE_ROWS_SHOWN]:
         print(
             f"{k:>3} {temperature:>5} {value:6.3f} {r['valence MAE']:6.3f} "
             f"{r['arousal MAE']:6.3f} {r['dominance MAE']:6.3f} {r['function acc']:6.3f}"

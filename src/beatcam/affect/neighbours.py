@@ -31,7 +31,7 @@ BUILD_SCRIPT: Final = "scripts/build_affect_index.py"
 # Tuned by leave-one-out over the 80 % training part (`bench/affect_accuracy.py --tune`), loss =
 # mean valence/arousal/dominance MAE + function error, grid k 3-45 x temperature 0.02-1.0.
 # VAD error is nearly flat over the grid (MAE ~0.42 / 0.35 / 0.34); function accuracy grows with
-# k (0.15 at k=7, 0.22 at k=21, 0.25 at k=45) as the vote drifts toward a class-centroid vote.
+# k (0.13 at k=7, 0.22 at k=21, 0.25 at k=45) as the vote drifts toward a class-centroid vote.
 # k=21 with temperature 0.2 sits within 0.03 of the best loss while still letting the nearest
 # examples outweigh the far ones (a softmax at 0.2 over cosines 0.3-0.6 spans ~4.5x in weight).
 DEFAULT_K: Final = 21
