@@ -17,6 +17,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -137,10 +138,11 @@ def _folders(scene: str, scenes: Sequence[Any], out: Path | None) -> tuple[Path,
     return base, [base / f"{index + 1:02d}-{item.slug}" for index, item in enumerate(scenes)]
 
 
-def _shot_table(plan: ShotPlan) -> Table:
+def _print_shots(plan: ShotPlan) -> None:
+    """The shot list as a compact table, then each shot's reason on its own lines."""
     table = Table(title=f"{plan.title} — {len(plan.shots)} shots, {plan.frames / plan.fps:.1f} s")
-    for column in ("shot", "beat", "s", "size", "angle", "lens", "movement", "framing", "why"):
-        table.add_column(column, overflow="fold")
+    for column in ("shot", "beat", "sec", "size", "angle", "lens", "movement", "framing"):
+        table.add_column(column, no_wrap=True)
     for shot in plan.shots:
         size = shot.size if shot.size == shot.end_size else f"{shot.size}→{shot.end_size}"
         angle = shot.angle + (f" dutch {shot.dutch_deg:+.0f}°" if abs(shot.dutch_deg) >= 5 else "")
@@ -153,9 +155,10 @@ def _shot_table(plan: ShotPlan) -> Table:
             f"{shot.lens_mm:.0f}mm",
             shot.movement,
             shot.framing,
-            shot.why,
         )
-    return table
+    stdout.print(table)
+    for shot in plan.shots:
+        stdout.print(f"[bold]{shot.id}[/bold] {escape(shot.why)}")
 
 
 def _critique_table(verdict: Critique, everything: bool) -> Table:
@@ -239,7 +242,7 @@ def _run_scenes(
         entry = {"folder": str(folder), **summary(shot_plan, verdict)}
         summaries.append(entry)
         if not quiet and not json_out:
-            stdout.print(_shot_table(shot_plan))
+            _print_shots(shot_plan)
             status = "all pass" if verdict.passed else f"{len(verdict.failures)} failing"
             stdout.print(f"critic: {len(verdict.checks)} checks, {status}; wrote {folder}/")
     if len(scenes) > 1:
