@@ -53,8 +53,8 @@ lint: setup
 test: lint setup-tools
 	$(BIN)/python -m pytest
 
-bench: setup
-	$(BIN)/python bench/plan.py
+bench: setup setup-tools
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(BLENDER_VENV) node_modules beatcam-out .pytest_cache .mypy_cache .ruff_cache

@@ -326,7 +326,7 @@ def shoot(
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Plan, score, render and export a scene: every file of DESIGN.md section 6.
+    """Plan, score, render and export a scene: plan, previs video, storyboard, score, exports.
 
     The plan always runs, since every other stage works from it; --only picks the rest.
     """
