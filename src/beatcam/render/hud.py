@@ -1,0 +1,168 @@
+"""Text burned into previs frames: the shot's data band, the beat band and the cast's name labels.
+
+Text is drawn by Pillow into small RGBA patches (cached where they do not change from frame to
+frame) and laid over the frame with numpy, so a 720p frame costs a few small blends, not a
+full-frame image conversion.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw, ImageFont
+
+from beatcam.errors import StageError
+from beatcam.model.plan import PlannedBeat, Shot
+
+FONT_DIR: Final = Path("/usr/share/fonts/truetype/dejavu")
+FONT_REGULAR: Final = "DejaVuSans.ttf"
+FONT_BOLD: Final = "DejaVuSans-Bold.ttf"
+FONT_MONO: Final = "DejaVuSansMono.ttf"
+FONT_HEIGHT_RATIO: Final = 0.022
+MIN_FONT_PX: Final = 8
+BAND_ALPHA: Final = 150
+LABEL_ALPHA: Final = 190
+BEAT_LINES: Final = 2
+
+Rgba = NDArray[np.uint8]
+Frame = NDArray[np.uint8]
+
+
+@lru_cache(maxsize=32)
+def font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    """A DejaVu face at ``size`` pixels; a StageError naming the package when it is missing."""
+    try:
+        return ImageFont.truetype(str(FONT_DIR / name), size)
+    except OSError as exc:
+        raise StageError(
+            "render", f"font {FONT_DIR / name} is missing; `apt-get install fonts-dejavu-core`"
+        ) from exc
+
+
+def font_px(frame_height: int) -> int:
+    """HUD text size for a frame height: small but legible."""
+    return max(MIN_FONT_PX, round(frame_height * FONT_HEIGHT_RATIO))
+
+
+def timecode(frame: int, fps: int) -> str:
+    """``HH:MM:SS:FF`` for a scene frame at an integer fps (non-drop)."""
+    seconds, frames = divmod(frame, fps)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}:{frames:02d}"
+
+
+def blend(frame: Frame, patch: Rgba, x: int, y: int) -> None:
+    """Lay an RGBA ``patch`` over ``frame`` (h, w, 3) in place with its top-left at (x, y),
+    clipped to the frame."""
+    height, width = frame.shape[:2]
+    x0, y0 = max(x, 0), max(y, 0)
+    x1, y1 = min(x + patch.shape[1], width), min(y + patch.shape[0], height)
+    if x0 >= x1 or y0 >= y1:
+        return
+    part = patch[y0 - y : y1 - y, x0 - x : x1 - x]
+    alpha = part[:, :, 3:4].astype(np.uint16)
+    region = frame[y0:y1, x0:x1]
+    mixed = (part[:, :, :3] * alpha + region * (255 - alpha) + 127) // 255
+    region[...] = mixed.astype(np.uint8)
+
+
+def _band(lines: list[tuple[str, str]], width: int, size: int) -> Rgba:
+    """A dark translucent band, one row per line: left-aligned text and right-aligned text."""
+    regular, mono = font(FONT_REGULAR, size), font(FONT_MONO, size)
+    pad = max(2, size // 3)
+    row = size + pad
+    image = Image.new("RGBA", (width, row * len(lines) + pad), (0, 0, 0, BAND_ALPHA))
+    draw = ImageDraw.Draw(image)
+    for index, (left, right) in enumerate(lines):
+        top = pad + index * row
+        draw.text((pad * 2, top), left, font=regular, fill=(240, 240, 236, 255))
+        if right:
+            right_width = draw.textlength(right, font=mono)
+            draw.text((width - pad * 2 - right_width, top), right, font=mono, fill=(255, 220, 120))
+    return np.asarray(image, dtype=np.uint8)
+
+
+def _fit(text: str, max_px: float, face: ImageFont.FreeTypeFont, lines: int) -> list[str]:
+    """Wrap ``text`` to at most ``lines`` lines of ``max_px`` pixels, ending in … if cut."""
+    average = max(face.getlength("abcdefghij") / 10.0, 1.0)
+    wrapped = textwrap.wrap(text, width=max(8, int(max_px / average))) or [""]
+    kept = wrapped[:lines]
+    if len(wrapped) > lines:
+        kept[-1] = kept[-1].rstrip(" .,;:") + "…"
+    return kept
+
+
+def shot_line(shot: Shot, focal_mm: float) -> str:
+    """The shot's data as one line: id, size→end size, angle, lens, movement, framing."""
+    sizes = shot.size if shot.size == shot.end_size else f"{shot.size}→{shot.end_size}"
+    angle = (
+        shot.angle if abs(shot.dutch_deg) < 1e-6 else f"{shot.angle} dutch {shot.dutch_deg:+.0f}°"
+    )
+    return f"{shot.id}   {sizes}   {angle}   {focal_mm:.0f}mm   {shot.movement}   {shot.framing}"
+
+
+class Hud:
+    """Draws the top band (shot data, timecode) and bottom band (beat) onto frames of one size."""
+
+    def __init__(self, size: tuple[int, int], fps: int):
+        self.width, self.height = size
+        self.fps = fps
+        self.size = font_px(self.height)
+        self._beat_bands: dict[int, Rgba] = {}
+
+    def _beat_band(self, beat: PlannedBeat) -> Rgba:
+        if beat.index not in self._beat_bands:
+            face = font(FONT_REGULAR, self.size)
+            text = _fit(f"B{beat.index + 1}  {beat.text}", self.width * 0.94, face, BEAT_LINES)
+            self._beat_bands[beat.index] = _band(
+                [(line, "") for line in text], self.width, self.size
+            )
+        return self._beat_bands[beat.index]
+
+    def draw(
+        self, frame: Frame, scene_frame: int, shot: Shot, focal_mm: float, beat: PlannedBeat | None
+    ) -> None:
+        """Burn the HUD for ``scene_frame`` of ``shot`` into ``frame`` in place."""
+        top = _band(
+            [(shot_line(shot, focal_mm), timecode(scene_frame, self.fps))], self.width, self.size
+        )
+        blend(frame, top, 0, 0)
+        if beat is not None:
+            band = self._beat_band(beat)
+            blend(frame, band, 0, self.height - band.shape[0])
+
+
+class Labels:
+    """Name tags drawn over the cast's heads: the costume colour as a bar under white text."""
+
+    def __init__(
+        self, names: list[str], colours: list[tuple[float, float, float]], frame_height: int
+    ):
+        size = max(MIN_FONT_PX, round(font_px(frame_height) * 0.9))
+        self._patches = [self._patch(n, c, size) for n, c in zip(names, colours, strict=True)]
+
+    @staticmethod
+    def _patch(name: str, colour: tuple[float, float, float], size: int) -> Rgba:
+        face = font(FONT_BOLD, size)
+        pad = max(2, size // 4)
+        width = int(face.getlength(name)) + 2 * pad
+        bar = max(3, size // 3)
+        image = Image.new("RGBA", (width, size + 2 * pad + bar), (20, 20, 22, LABEL_ALPHA))
+        draw = ImageDraw.Draw(image)
+        draw.text((pad, pad), name, font=face, fill=(255, 255, 255, 255))
+        rgb = tuple(int(255 * c) for c in colour)
+        draw.rectangle((0, size + 2 * pad, width, size + 2 * pad + bar), fill=(*rgb, 255))
+        return np.asarray(image, dtype=np.uint8)
+
+    def draw(self, frame: Frame, anchors: NDArray[np.float64]) -> None:
+        """Draw each name centred above its anchor pixel ``(c, 2)``; NaN anchors are skipped."""
+        for patch, (x, y) in zip(self._patches, anchors, strict=True):
+            if not (np.isfinite(x) and np.isfinite(y)):
+                continue
+            blend(frame, patch, round(x - patch.shape[1] / 2), round(y - patch.shape[0]))

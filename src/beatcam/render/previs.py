@@ -1,0 +1,245 @@
+"""The previs video: every scene frame rendered from its shot's camera, transitions applied, the
+HUD burned in, and encoded in the same loop into ``previs.mp4`` and ``shots/<id>.mp4``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from beatcam.errors import StageError
+from beatcam.model.geometry import FloatArray
+from beatcam.model.plan import ShotPlan
+from beatcam.render.hud import Hud, Labels
+from beatcam.render.projection import PictureRect, picture_rect, to_pixels, view_projections
+from beatcam.render.scene import SceneRenderer, cast_colour
+from beatcam.render.video import Clip, PrevisWriter, read_audio
+
+TRANSITION_FRAMES: Final = 12
+LABEL_LIFT_M: Final = 0.06
+MIN_SIDE_PX: Final = 16
+
+Progress = Callable[[int, int], None]
+Frame = NDArray[np.uint8]
+
+
+@dataclass(frozen=True)
+class SceneCameras:
+    """The cut camera over the whole scene, one row per scene frame: which shot, the frame
+    within it, and the camera's position (n, 3), rotation (n, 4) and focal length (n,)."""
+
+    shot: NDArray[np.int64]
+    local: NDArray[np.int64]
+    position: FloatArray
+    rotation: FloatArray
+    focal_mm: FloatArray
+
+
+def check_plan(plan: ShotPlan) -> None:
+    """A StageError unless the shots tile the scene's frames exactly, in order."""
+    if not plan.shots:
+        raise StageError("render", "the plan has no shots; plan the scene again")
+    expected = 0
+    for shot in plan.shots:
+        if shot.start_frame != expected or shot.frames < 1:
+            raise StageError(
+                "render",
+                f"starts at frame {shot.start_frame} with {shot.frames} frames, expected "
+                f"{expected}; shots must be contiguous",
+                shot.id,
+            )
+        expected += shot.frames
+    if expected != plan.frames:
+        raise StageError("render", f"shots cover {expected} frames but the scene has {plan.frames}")
+
+
+def check_resolution(size: tuple[int, int]) -> tuple[int, int]:
+    """Even width and height of at least 16 px (H.264 in 4:2:0 needs even sides)."""
+    width, height = size
+    if width < MIN_SIDE_PX or height < MIN_SIDE_PX or width % 2 or height % 2:
+        raise StageError("render", f"resolution {width}x{height} must be even and >= 16 px")
+    return width, height
+
+
+def scene_cameras(plan: ShotPlan) -> SceneCameras:
+    """The shots' camera tracks laid end to end over the scene."""
+    return SceneCameras(
+        np.concatenate([np.full(s.frames, i) for i, s in enumerate(plan.shots)]),
+        np.concatenate([np.arange(s.frames) for s in plan.shots]),
+        np.concatenate([s.camera.position for s in plan.shots]),
+        np.concatenate([s.camera.rotation for s in plan.shots]),
+        np.concatenate([s.camera.focal_mm for s in plan.shots]),
+    )
+
+
+def transition_frames(frames: int) -> int:
+    """Length of a fade or dissolve in a shot of ``frames`` frames: ~half a second, at most
+    half the shot."""
+    return min(TRANSITION_FRAMES, frames // 2)
+
+
+def fade_gains(plan: ShotPlan) -> FloatArray:
+    """``(n,)`` brightness per scene frame: 0 is black; ramps for fade_in / fade_out shots."""
+    gains = np.ones(plan.frames)
+    for shot in plan.shots:
+        length = transition_frames(shot.frames)
+        if not length:
+            continue
+        ramp = np.arange(length) / length
+        start, end = shot.start_frame, shot.start_frame + shot.frames
+        if shot.transition == "fade_in":
+            gains[start : start + length] = ramp
+        elif shot.transition == "fade_out":
+            gains[end - length : end] = ramp[::-1]
+    return gains
+
+
+def continued_camera(
+    position: FloatArray, rotation: FloatArray, focal_mm: FloatArray, steps: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """An outgoing shot's camera carried ``steps`` frames past its end (for a dissolve): the
+    last velocity continues, orientation and focal length hold."""
+    last = position[-1]
+    velocity = position[-1] - position[-2] if len(position) > 1 else np.zeros(3)
+    ahead = np.arange(1, steps + 1)[:, None]
+    return (
+        last + velocity * ahead,
+        np.tile(rotation[-1], (steps, 1)),
+        np.full(steps, focal_mm[-1]),
+    )
+
+
+def head_tops(plan: ShotPlan) -> FloatArray:
+    """``(n, c, 3)`` a point just above each cast member's head on every scene frame."""
+    tops = np.zeros((plan.frames, len(plan.cast), 3))
+    for index, (name, _) in enumerate(plan.cast):
+        track = plan.blocking[name]
+        tops[:, index] = track.position[: plan.frames]
+        tops[:, index, 1] += track.height_m + LABEL_LIFT_M
+    return tops
+
+
+class FrameMaker:
+    """Renders labelled frames of one plan at one size: the renderer, its labels, and the
+    matrices of the cut camera, shared by the previs and the storyboard."""
+
+    def __init__(self, plan: ShotPlan, size: tuple[int, int]):
+        self.plan = plan
+        self.size = check_resolution(size)
+        self.rect: PictureRect = picture_rect(size, plan.aspect)
+        self.viewport = (self.rect.x, self.rect.y, self.rect.width, self.rect.height)
+        self.renderer = SceneRenderer(plan, size)
+        names = [name for name, _ in plan.cast]
+        self.labels = Labels(names, [cast_colour(i) for i in range(len(names))], size[1])
+        self.tops = head_tops(plan)
+
+    def matrices(self, position: FloatArray, rotation: FloatArray, focal: FloatArray) -> FloatArray:
+        """Clip-from-world matrices for a camera track under this plan's sensor and aspect."""
+        return view_projections(position, rotation, focal, self.plan.sensor_mm[1], self.rect.aspect)
+
+    def frame(self, scene_frame: int, view_projection: FloatArray, eye: FloatArray) -> Frame:
+        """One rendered, labelled frame (a view of a reused buffer)."""
+        image = self.renderer.render(scene_frame, view_projection, eye, self.viewport)
+        frame = min(scene_frame, len(self.tops) - 1)
+        self.labels.draw(image, to_pixels(self.tops[frame], view_projection, self.rect))
+        return image
+
+    def release(self) -> None:
+        self.renderer.release()
+
+
+def provenance_metadata(plan: ShotPlan) -> dict[str, str]:
+    """Container metadata naming what made the file."""
+    p = plan.provenance
+    line = (
+        f"beatcam {p.beatcam_version}; input sha256 {p.input_sha256}; seed {plan.seed}; "
+        f"network {p.network}"
+    )
+    return {"title": plan.title, "comment": line, "description": line}
+
+
+def render_previs(
+    plan: ShotPlan,
+    out_dir: Path,
+    *,
+    resolution: tuple[int, int] | None = None,
+    hud: bool = True,
+    audio: Path | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Render ``out_dir/previs.mp4`` and ``out_dir/shots/<id>.mp4``; return their paths.
+
+    ``audio`` (a WAV of the scene's length) is muxed as AAC into every file, cut to each
+    shot. ``progress(done, total)`` is called after each frame.
+    """
+    check_plan(plan)
+    size = check_resolution(resolution or plan.resolution)
+    out_dir = Path(out_dir)
+    samples = read_audio(audio, plan.frames, plan.fps) if audio is not None else None
+    clips = [
+        Clip(out_dir / "shots" / f"{shot.id}.mp4", shot.start_frame, shot.frames)
+        for shot in plan.shots
+    ]
+    cameras = scene_cameras(plan)
+    gains = fade_gains(plan)
+    beats = {beat.index: beat for beat in plan.beats}
+    overlay = Hud(size, plan.fps) if hud else None
+    maker = FrameMaker(plan, size)
+    try:
+        matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
+        with PrevisWriter(
+            out_dir / "previs.mp4", clips, size, plan.fps, provenance_metadata(plan), samples
+        ) as writer:
+            outgoing: tuple[FloatArray, FloatArray] | None = None
+            for scene_frame in range(plan.frames):
+                index, local = int(cameras.shot[scene_frame]), int(cameras.local[scene_frame])
+                shot = plan.shots[index]
+                if local == 0:
+                    outgoing = None
+                    if shot.transition == "dissolve" and index > 0:
+                        outgoing = _outgoing(maker, plan, index)
+                image = maker.frame(
+                    scene_frame, matrices[scene_frame], cameras.position[scene_frame]
+                )
+                frame: Frame = image
+                if outgoing is not None and local < len(outgoing[0]):
+                    incoming = image.copy()
+                    before = maker.frame(scene_frame, outgoing[0][local], outgoing[1][local])
+                    weight = (local + 1) / (len(outgoing[0]) + 1)
+                    frame = _mix(before, incoming, weight)
+                if gains[scene_frame] < 1.0:
+                    frame = (frame * gains[scene_frame]).astype(np.uint8)
+                if overlay is not None:
+                    overlay.draw(
+                        frame,
+                        scene_frame,
+                        shot,
+                        float(cameras.focal_mm[scene_frame]),
+                        beats.get(shot.beat),
+                    )
+                writer.write(frame, keyframe=local == 0)
+                if progress is not None:
+                    progress(scene_frame + 1, plan.frames)
+    finally:
+        maker.release()
+    return [out_dir / "previs.mp4", *(clip.path for clip in clips)]
+
+
+def _outgoing(maker: FrameMaker, plan: ShotPlan, index: int) -> tuple[FloatArray, FloatArray]:
+    """Matrices and eye points of the previous shot's camera continued into a dissolve."""
+    camera = plan.shots[index - 1].camera
+    steps = transition_frames(plan.shots[index].frames)
+    position, rotation, focal = continued_camera(
+        camera.position, camera.rotation, camera.focal_mm, steps
+    )
+    return maker.matrices(position, rotation, focal), position
+
+
+def _mix(before: Frame, after: Frame, weight: float) -> Frame:
+    """Cross-fade: ``weight`` of ``after`` over ``before``."""
+    mixed = before * (1.0 - weight) + after * weight + 0.5
+    return mixed.astype(np.uint8)

@@ -1,0 +1,458 @@
+"""The grey-box set and the cast's mannequins, drawn by OpenGL on the CPU.
+
+One ``SceneRenderer`` holds one GL context, the meshes and the set's instance buffer, built
+once; each frame only the mannequins' instance matrices are uploaded, the scene is drawn into a
+multisampled framebuffer and read back once, top row first, straight into a reused array.
+
+A mannequin is built from unit shapes in fractions of the character's height, facing +Z
+before its ``facing_deg`` turns it. Its head is an ellipsoid centred on the eye point
+(``EYE_HEIGHT_RATIO`` of the height, the plan's subject point) whose top is the top of the
+head; a dark visor and a nose on the face show where it looks.
+
+The *matte* pass draws unlit, without anti-aliasing, each cast member's head and body in the
+flat colours of ``matte_colour`` and everything else black: an ID pass tests can read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from beatcam.model.geometry import FloatArray
+from beatcam.model.plan import ShotPlan
+from beatcam.model.vocab import EYE_HEIGHT_RATIO
+from beatcam.render import meshes
+from beatcam.render.context import open_context
+
+Image = NDArray[np.uint8]
+
+MSAA_SAMPLES: Final = 4
+MAX_SHADOWS: Final = 16
+SHADOW_RADIUS_RATIO: Final = 0.22
+HEAD_RADII_RATIO: Final = (0.058, 1.0 - EYE_HEIGHT_RATIO, 0.064)
+
+# Muted, distinct costume colours in cast order (display-referred RGB, 0..1).
+CAST_COLOURS: Final = (
+    (0.70, 0.42, 0.36),
+    (0.36, 0.50, 0.68),
+    (0.46, 0.60, 0.40),
+    (0.78, 0.64, 0.34),
+    (0.58, 0.44, 0.62),
+    (0.34, 0.60, 0.60),
+    (0.66, 0.52, 0.42),
+    (0.48, 0.48, 0.56),
+)
+SET_GREYS: Final = ((0.80, 0.79, 0.76), (0.72, 0.73, 0.75), (0.76, 0.74, 0.72))
+VISOR_COLOUR: Final = (0.10, 0.11, 0.13)
+SKIN_MIX: Final = 0.45
+LIMB_SHADE: Final = 0.82
+
+KIND_CUBE, KIND_SPHERE, KIND_CYLINDER = "cube", "sphere", "cylinder"
+ROLE_BODY, ROLE_LIMB, ROLE_SKIN, ROLE_VISOR = "body", "limb", "skin", "visor"
+INSTANCE_FLOATS: Final = 22  # 4x4 model matrix, colour, matte colour
+
+
+@dataclass(frozen=True)
+class Part:
+    """One shape of a mannequin: mesh kind, colour role, centre (or, for a cylinder, base
+    centre) and scale, all in fractions of the character's height, facing +Z. ``on_head``
+    parts make up the head in the matte pass (the visor and nose lie inside its outline)."""
+
+    kind: str
+    role: str
+    at: tuple[float, float, float]
+    scale: tuple[float, float, float]
+    on_head: bool = False
+
+
+_EYE = EYE_HEIGHT_RATIO
+MANNEQUIN: Final = (
+    Part(KIND_CYLINDER, ROLE_LIMB, (0.055, 0.02, 0.0), (0.038, 0.47, 0.04)),
+    Part(KIND_CYLINDER, ROLE_LIMB, (-0.055, 0.02, 0.0), (0.038, 0.47, 0.04)),
+    Part(KIND_CUBE, ROLE_VISOR, (0.055, 0.018, 0.03), (0.06, 0.036, 0.15)),
+    Part(KIND_CUBE, ROLE_VISOR, (-0.055, 0.018, 0.03), (0.06, 0.036, 0.15)),
+    Part(KIND_SPHERE, ROLE_BODY, (0.0, 0.51, 0.0), (0.10, 0.06, 0.065)),
+    Part(KIND_CYLINDER, ROLE_BODY, (0.0, 0.50, 0.0), (0.098, 0.27, 0.064)),
+    Part(KIND_SPHERE, ROLE_BODY, (0.0, 0.77, 0.0), (0.12, 0.045, 0.068)),
+    Part(KIND_CYLINDER, ROLE_LIMB, (0.0, 0.79, 0.0), (0.026, 0.07, 0.026)),
+    Part(KIND_CYLINDER, ROLE_LIMB, (0.125, 0.45, 0.0), (0.026, 0.33, 0.028)),
+    Part(KIND_CYLINDER, ROLE_LIMB, (-0.125, 0.45, 0.0), (0.026, 0.33, 0.028)),
+    Part(KIND_SPHERE, ROLE_SKIN, (0.125, 0.44, 0.0), (0.03, 0.035, 0.03)),
+    Part(KIND_SPHERE, ROLE_SKIN, (-0.125, 0.44, 0.0), (0.03, 0.035, 0.03)),
+    Part(KIND_SPHERE, ROLE_SKIN, (0.0, _EYE, 0.0), HEAD_RADII_RATIO, on_head=True),
+    Part(KIND_CUBE, ROLE_VISOR, (0.0, _EYE + 0.006, 0.05), (0.09, 0.026, 0.035), on_head=True),
+    Part(KIND_CUBE, ROLE_VISOR, (0.0, _EYE - 0.025, 0.062), (0.014, 0.024, 0.03), on_head=True),
+)
+MATTE_STEP: Final = 8
+
+
+def matte_colour(cast_index: int, head: bool) -> tuple[int, int, int]:
+    """The flat RGB (0..255) of a cast member's head or body in the matte pass."""
+    level = MATTE_STEP * (cast_index + 1)
+    return (255, level, 0) if head else (0, level, 255)
+
+
+def cast_colour(cast_index: int) -> tuple[float, float, float]:
+    """The costume colour of the cast member at ``cast_index`` (cycles after eight)."""
+    return CAST_COLOURS[cast_index % len(CAST_COLOURS)]
+
+
+def _part_matrix(part: Part) -> FloatArray:
+    matrix = np.diag([*part.scale, 1.0])
+    matrix[:3, 3] = part.at
+    return matrix
+
+
+def _role_colour(role: str, costume: tuple[float, float, float]) -> tuple[float, float, float]:
+    base = np.array(costume)
+    if role == ROLE_SKIN:
+        colour = base + (1.0 - base) * SKIN_MIX
+    elif role == ROLE_LIMB:
+        colour = base * LIMB_SHADE
+    elif role == ROLE_VISOR:
+        colour = np.array(VISOR_COLOUR)
+    else:
+        colour = base
+    return (float(colour[0]), float(colour[1]), float(colour[2]))
+
+
+@dataclass(frozen=True)
+class CastInstances:
+    """The mannequin parts of one mesh kind for the whole cast: which cast member each part
+    belongs to, its local matrix (height units), lit colour and matte colour."""
+
+    owner: NDArray[np.int64]
+    local: FloatArray
+    colour: FloatArray
+    matte: FloatArray
+
+
+def cast_instances(cast_count: int, kind: str) -> CastInstances:
+    """Every mannequin part of ``kind`` for ``cast_count`` characters."""
+    owner, local, colour, matte = [], [], [], []
+    for index in range(cast_count):
+        for part in MANNEQUIN:
+            if part.kind != kind:
+                continue
+            owner.append(index)
+            local.append(_part_matrix(part))
+            colour.append(_role_colour(part.role, cast_colour(index)))
+            flat = matte_colour(index, head=part.on_head)
+            matte.append(np.array(flat) / 255.0)
+    return CastInstances(
+        np.array(owner, dtype=np.int64),
+        np.array(local).reshape(-1, 4, 4),
+        np.array(colour).reshape(-1, 3),
+        np.array(matte).reshape(-1, 3),
+    )
+
+
+def character_matrices(positions: FloatArray, facing_deg: FloatArray, heights: FloatArray) -> Any:
+    """``(c, 4, 4)`` world-from-mannequin matrices: stand at ``positions`` (c, 3), turn by
+    ``facing_deg`` (c,) counter-clockwise seen from above, scale by ``heights`` (c,) metres."""
+    theta = np.radians(facing_deg)
+    cos_t, sin_t = np.cos(theta) * heights, np.sin(theta) * heights
+    matrices = np.zeros((len(heights), 4, 4))
+    matrices[:, 0, 0], matrices[:, 0, 2] = cos_t, sin_t
+    matrices[:, 1, 1] = heights
+    matrices[:, 2, 0], matrices[:, 2, 2] = -sin_t, cos_t
+    matrices[:, :3, 3] = positions
+    matrices[:, 3, 3] = 1.0
+    return matrices
+
+
+def pack_instances(models: FloatArray, colour: FloatArray, matte: FloatArray) -> Any:
+    """``(n, 22)`` float32 instance rows: column-major model matrix, colour, matte colour."""
+    columns = np.transpose(models, (0, 2, 1)).reshape(len(models), 16)
+    return np.concatenate([columns, colour, matte], axis=1).astype(np.float32)
+
+
+def set_instances(plan: ShotPlan) -> Any:
+    """Instance rows for the set's boxes, alternating three greys so neighbours separate."""
+    boxes = plan.set.boxes
+    models = np.zeros((len(boxes), 4, 4))
+    for index, box in enumerate(boxes):
+        models[index] = np.diag([*box.size, 1.0])
+        models[index, :3, 3] = box.center
+    greys = np.array([SET_GREYS[i % len(SET_GREYS)] for i in range(len(boxes))]).reshape(-1, 3)
+    return pack_instances(models, greys, np.zeros((len(boxes), 3)))
+
+
+_LIGHTING = """
+uniform vec3 u_eye;
+const vec3 KEY_DIR = normalize(vec3(0.45, 0.85, 0.55));
+const vec3 KEY = vec3(0.72, 0.69, 0.64);
+const vec3 FILL_DIR = normalize(vec3(-0.7, 0.35, 0.3));
+const vec3 FILL = vec3(0.18, 0.20, 0.24);
+const vec3 SKY_AMBIENT = vec3(0.40, 0.43, 0.48);
+const vec3 GROUND_AMBIENT = vec3(0.22, 0.21, 0.20);
+const vec3 HAZE = vec3(0.74, 0.76, 0.78);
+const float HAZE_DISTANCE = 260.0;
+vec3 shade(vec3 albedo, vec3 normal) {
+    vec3 n = normalize(normal);
+    vec3 light = KEY * max(dot(n, KEY_DIR), 0.0) + FILL * max(dot(n, FILL_DIR), 0.0)
+        + mix(GROUND_AMBIENT, SKY_AMBIENT, 0.5 + 0.5 * n.y);
+    return albedo * light;
+}
+vec3 haze(vec3 color, vec3 world) {
+    float d = length(world - u_eye) / HAZE_DISTANCE;
+    return mix(color, HAZE, 1.0 - exp(-d * d));
+}
+"""
+
+# Key, fill and sky light are directional, so shading per vertex (Gouraud) is exact for the
+# flat-sided boxes and close for the mannequins' rounded parts, and keeps llvmpipe's
+# per-sample fragment work to one interpolated colour.
+_MESH_VERTEX = (
+    """
+#version 330
+uniform mat4 u_view_proj;
+uniform bool u_matte;
+in vec3 in_pos;
+in vec3 in_normal;
+in vec4 in_m0;
+in vec4 in_m1;
+in vec4 in_m2;
+in vec4 in_m3;
+in vec3 in_color;
+in vec3 in_matte;
+out vec3 v_color;
+"""
+    + _LIGHTING
+    + """
+void main() {
+    mat4 model = mat4(in_m0, in_m1, in_m2, in_m3);
+    vec4 world = model * vec4(in_pos, 1.0);
+    vec3 normal = transpose(inverse(mat3(model))) * in_normal;
+    v_color = u_matte ? in_matte : haze(shade(in_color, normal), world.xyz);
+    gl_Position = u_view_proj * world;
+}
+"""
+)
+
+_MESH_FRAGMENT = """
+#version 330
+in vec3 v_color;
+out vec4 f_color;
+void main() {
+    f_color = vec4(v_color, 1.0);
+}
+"""
+
+_COMPOSE_VERTEX = """
+#version 330
+uniform mat4 u_inverse_view_proj;
+in vec2 in_ndc;
+noperspective out vec4 v_far;
+void main() {
+    v_far = u_inverse_view_proj * vec4(in_ndc, 1.0, 1.0);
+    gl_Position = vec4(in_ndc, 0.0, 1.0);
+}
+"""
+
+# Resolves the multisampled mesh layer and lays it over the sky and ground, computed per pixel
+# by casting the pixel's ray onto y = 0: one full-screen pass instead of three. SAMPLES and
+# SHADOWS are compile-time constants, because llvmpipe runs loops with uniform bounds slowly.
+_COMPOSE_FRAGMENT = (
+    """
+uniform sampler2DMS u_meshes;
+uniform vec3 u_shadows[SHADOWS + 1];
+noperspective in vec4 v_far;
+out vec4 f_color;
+const vec3 GROUND = vec3(0.56, 0.55, 0.52);
+const vec3 ZENITH = vec3(0.40, 0.53, 0.70);
+const vec3 HORIZON = vec3(0.88, 0.89, 0.90);
+const float GRID_LINE = 0.16;
+const float SHADOW = 0.55;
+"""
+    + _LIGHTING
+    + """
+vec3 ground(vec3 direction) {
+    vec3 world = u_eye + direction * (-u_eye.y / min(direction.y, -1e-6));
+    vec2 p = world.xz;
+    vec2 width = fwidth(p);
+    vec2 cell = abs(fract(p - 0.5) - 0.5) / max(width, 1e-4);
+    float line = 1.0 - min(min(cell.x, cell.y), 1.0);
+    float fade = clamp(1.0 - max(width.x, width.y) * 4.0, 0.0, 1.0);
+    float shadow = 0.0;
+    for (int i = 0; i < SHADOWS; ++i) {
+        float r = length(p - u_shadows[i].xy) / u_shadows[i].z;
+        shadow = max(shadow, SHADOW * (1.0 - smoothstep(0.35, 1.0, r)));
+    }
+    vec3 albedo = GROUND * (1.0 - GRID_LINE * line * fade) * (1.0 - shadow);
+    return haze(shade(albedo, vec3(0.0, 1.0, 0.0)), world);
+}
+void main() {
+    vec3 direction = normalize(v_far.xyz / v_far.w - u_eye);
+    vec3 back = direction.y < 0.0
+        ? ground(direction)
+        : mix(HORIZON, ZENITH, pow(direction.y, 0.6));
+    ivec2 pixel = ivec2(gl_FragCoord.xy);
+    vec4 layer = vec4(0.0);
+    for (int i = 0; i < SAMPLES; ++i) {
+        layer += texelFetch(u_meshes, pixel, i);
+    }
+    layer /= float(SAMPLES);
+    f_color = vec4(layer.rgb + (1.0 - layer.a) * back, 1.0);
+}
+"""
+)
+
+_FLIP_Y: Final = np.diag([1.0, -1.0, 1.0, 1.0])
+
+
+def _matrix_bytes(matrix: FloatArray) -> bytes:
+    return np.ascontiguousarray(matrix.T, dtype=np.float32).tobytes()
+
+
+class SceneRenderer:
+    """Draws one plan's set and cast from any camera into an ``(h, w, 3)`` uint8 frame.
+
+    ``render`` returns a view of an internal buffer that the next call overwrites; copy it
+    to keep it. Use as a context manager (or call ``release``) to free the GL context.
+    """
+
+    def __init__(self, plan: ShotPlan, size: tuple[int, int], samples: int = MSAA_SAMPLES):
+        self.size = size
+        self._samples = samples
+        self._ctx = open_context()
+        ctx = self._ctx
+        tracks = [plan.blocking[name] for name, _ in plan.cast]
+        frames = max(plan.frames, 1)
+        self._positions = np.zeros((frames, len(tracks), 3))
+        self._facing = np.zeros((frames, len(tracks)))
+        for index, track in enumerate(tracks):
+            self._positions[:, index] = track.position[:frames]
+            self._facing[:, index] = track.facing_deg[:frames]
+        self._heights = np.array([t.height_m for t in tracks], dtype=np.float64)
+        self._mesh_program = ctx.program(vertex_shader=_MESH_VERTEX, fragment_shader=_MESH_FRAGMENT)
+        self._shadows = min(len(tracks), MAX_SHADOWS)
+        defines = f"#version 330\n#define SAMPLES {samples}\n#define SHADOWS {self._shadows}\n"
+        self._compose_program = ctx.program(
+            vertex_shader=_COMPOSE_VERTEX, fragment_shader=defines + _COMPOSE_FRAGMENT
+        )
+        triangle = np.array([[-1, -1], [3, -1], [-1, 3]], dtype=np.float32)
+        self._compose = ctx.vertex_array(
+            self._compose_program, [(ctx.buffer(triangle.tobytes()), "2f", "in_ndc")]
+        )
+        shapes = {
+            KIND_CUBE: meshes.cube(),
+            KIND_SPHERE: meshes.sphere(),
+            KIND_CYLINDER: meshes.cylinder(),
+        }
+        self._cast = {kind: cast_instances(len(tracks), kind) for kind in shapes}
+        self._batches: list[tuple[Any, int]] = []
+        self._cast_buffers: dict[str, Any] = {}
+        for kind, mesh in shapes.items():
+            vertices = ctx.buffer(mesh.tobytes())
+            count = len(self._cast[kind].owner)
+            if count:
+                self._cast_buffers[kind] = ctx.buffer(reserve=count * INSTANCE_FLOATS * 4)
+                self._batches.append((self._instanced(vertices, self._cast_buffers[kind]), count))
+        set_rows = set_instances(plan)
+        if len(set_rows):
+            cube_vertices = ctx.buffer(shapes[KIND_CUBE].tobytes())
+            set_buffer = ctx.buffer(set_rows.tobytes())
+            self._batches.append((self._instanced(cube_vertices, set_buffer), len(set_rows)))
+        width, height = size
+        self._layer = ctx.texture(size, 4, samples=samples)
+        self._multisampled = ctx.framebuffer(
+            color_attachments=[self._layer],
+            depth_attachment=ctx.depth_renderbuffer(size, samples=samples),
+        )
+        self._plain = ctx.framebuffer(
+            color_attachments=[ctx.renderbuffer(size)],
+            depth_attachment=ctx.depth_renderbuffer(size),
+        )
+        self._pixels: Image = np.empty((height, width, 3), dtype=np.uint8)
+
+    def _instanced(self, vertices: Any, instances: Any) -> Any:
+        return self._ctx.vertex_array(
+            self._mesh_program,
+            [
+                (vertices, "3f 3f", "in_pos", "in_normal"),
+                (
+                    instances,
+                    "4f 4f 4f 4f 3f 3f/i",
+                    "in_m0",
+                    "in_m1",
+                    "in_m2",
+                    "in_m3",
+                    "in_color",
+                    "in_matte",
+                ),
+            ],
+        )
+
+    def _upload_cast(self, frame: int) -> None:
+        if not len(self._heights):
+            return
+        frame = min(max(frame, 0), len(self._positions) - 1)
+        positions = self._positions[frame]
+        bases = character_matrices(positions, self._facing[frame], self._heights)
+        for kind, buffer in self._cast_buffers.items():
+            parts = self._cast[kind]
+            models = bases[parts.owner] @ parts.local
+            buffer.write(pack_instances(models, parts.colour, parts.matte).tobytes())
+        count = self._shadows
+        shadows = np.ones((count + 1, 3), dtype=np.float32)
+        shadows[:count, 0] = positions[:count, 0]
+        shadows[:count, 1] = positions[:count, 2]
+        shadows[:count, 2] = self._heights[:count] * SHADOW_RADIUS_RATIO
+        if "u_shadows" in self._compose_program:
+            uniform = self._compose_program["u_shadows"]
+            uniform.write(shadows[: uniform.array_length].tobytes())
+
+    def render(
+        self,
+        frame: int,
+        view_projection: FloatArray,
+        eye: Sequence[float],
+        viewport: tuple[int, int, int, int],
+        *,
+        matte: bool = False,
+    ) -> Image:
+        """Draw scene frame ``frame`` through ``view_projection`` (clip-from-world, NDC y up)
+        into ``viewport`` (x, y from the top, width, height); black outside it."""
+        import moderngl
+
+        ctx = self._ctx
+        flipped = _FLIP_Y @ view_projection
+        eye_bytes = np.asarray(eye, dtype=np.float32).tobytes()
+        self._upload_cast(frame)
+        target = self._plain if matte else self._multisampled
+        target.use()
+        target.clear(0.0, 0.0, 0.0, 0.0)
+        ctx.viewport = viewport
+        ctx.enable(moderngl.DEPTH_TEST)
+        self._mesh_program["u_view_proj"].write(_matrix_bytes(flipped))
+        self._mesh_program["u_eye"].write(eye_bytes)
+        self._mesh_program["u_matte"].value = matte
+        for vertex_array, count in self._batches:
+            vertex_array.render(instances=count)
+        if not matte:
+            ctx.disable(moderngl.DEPTH_TEST)
+            self._plain.use()
+            self._plain.clear(0.0, 0.0, 0.0, 1.0)
+            ctx.viewport = viewport
+            program = self._compose_program
+            program["u_inverse_view_proj"].write(_matrix_bytes(np.linalg.inv(flipped)))
+            program["u_eye"].write(eye_bytes)
+            self._layer.use(0)
+            self._compose.render()
+        self._plain.read_into(self._pixels, components=3, alignment=1)
+        return self._pixels
+
+    def release(self) -> None:
+        """Free the GL context and everything in it."""
+        self._ctx.release()
+
+    def __enter__(self) -> SceneRenderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

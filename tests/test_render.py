@@ -1,0 +1,309 @@
+"""The render stage from the outside: MP4s read back with PyAV, the matte pass checked against an
+independent pinhole projection, the storyboard read back with pypdf and Pillow."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import soundfile
+from PIL import Image
+from pypdf import PdfReader
+
+from beatcam.errors import StageError
+from beatcam.model import Blocking, CameraTrack, CharacterTrack, ShotPlan
+from beatcam.model.geometry import look_at
+from beatcam.model.vocab import ASPECTS
+from beatcam.render import render_previs, render_storyboard
+from beatcam.render.projection import picture_rect, view_projections
+from beatcam.render.scene import HEAD_RADII_RATIO, SceneRenderer, matte_colour
+from beatcam.render.storyboard import contact_sheet_size
+
+SMALL = (320, 180)
+
+
+def _decode(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+def test_previs_reads_back_with_exact_frames_fps_and_audio(
+    tiny_plan: ShotPlan, tmp_path: Path
+) -> None:
+    seconds = tiny_plan.frames / tiny_plan.fps
+    wav = tmp_path / "score.wav"
+    t = np.arange(int(seconds * 48_000)) / 48_000
+    soundfile.write(wav, np.stack([np.sin(2 * np.pi * 220 * t)] * 2, axis=1) * 0.2, 48_000)
+    done: list[int] = []
+    paths = render_previs(
+        tiny_plan, tmp_path / "out", resolution=SMALL, audio=wav,
+        progress=lambda d, total: done.append(d),
+    )
+    assert [p.name for p in paths] == ["previs.mp4", "S01.mp4", "S02.mp4"]
+    assert done == list(range(1, tiny_plan.frames + 1))
+    expected = {"previs.mp4": tiny_plan.frames, "S01.mp4": 48, "S02.mp4": 72}
+    for path in paths:
+        with av.open(str(path)) as container:
+            video = container.streams.video[0]
+            assert video.codec_context.name == "h264"
+            assert (video.width, video.height) == SMALL
+            assert video.average_rate == Fraction(24)
+            frames = expected[path.name]
+            assert video.frames == frames
+            assert sum(1 for _ in container.decode(video)) == frames
+            assert float(video.duration * video.time_base) == pytest.approx(frames / 24)
+            (audio,) = container.streams.audio
+            assert audio.codec_context.name == "aac" and audio.rate == 48_000
+            assert float(audio.duration * audio.time_base) == pytest.approx(frames / 24, abs=0.03)
+            assert tiny_plan.provenance.input_sha256 in container.metadata["comment"]
+            assert "network none" in container.metadata["description"]
+
+
+def test_previs_without_audio_has_video_only_and_fades_in_from_black(
+    tiny_plan: ShotPlan, tmp_path: Path
+) -> None:
+    render_previs(tiny_plan, tmp_path, resolution=SMALL, hud=False)
+    with av.open(str(tmp_path / "previs.mp4")) as container:
+        assert not container.streams.audio
+    frames = _decode(tmp_path / "previs.mp4")
+    assert frames[0].mean() < 3.0  # S01 fades in
+    assert frames[20].mean() > 60.0
+
+
+def _one_shot_plan(tiny_plan: ShotPlan, aspect: str, frames: int = 12) -> ShotPlan:
+    """Mara off-centre, a camera circling her at 3.5 m, looking past her, rolled 8 degrees."""
+    position = np.tile([0.7, 0.0, -0.4], (frames, 1))
+    mara = CharacterTrack("Mara", 1.68, position, np.full(frames, 30.0))
+    angle = np.linspace(0.2, 0.9, frames)
+    eyes = np.stack([0.7 + 3.5 * np.sin(angle), 1.1 + 0.3 * angle, -0.4 + 3.5 * np.cos(angle)], 1)
+    aim = np.array([0.1, 1.2, -0.9])
+    focal = np.linspace(32.0, 40.0, frames)
+    camera = CameraTrack(eyes, look_at(eyes, aim, 8.0), focal, np.full(frames, 3.5))
+    shot = dataclasses.replace(
+        tiny_plan.shots[0], frames=frames, transition="cut", camera=camera
+    )
+    return dataclasses.replace(
+        tiny_plan,
+        aspect=aspect,
+        sensor_mm=ASPECTS[aspect],
+        blocking=Blocking({"Mara": mara}, frames),
+        shots=(shot,),
+    )
+
+
+def _pinhole(point: np.ndarray, eye: np.ndarray, quat: np.ndarray, focal: float,
+             sensor_h: float, size: tuple[int, int], aspect: float) -> tuple[float, float, float]:
+    """Pixel x, y and depth of a world point, from the quaternion by hand."""
+    w, x, y, z = quat / np.linalg.norm(quat)
+    rotation = np.array([
+        [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+        [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+        [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
+    ])
+    local = rotation.T @ (point - eye)
+    depth = -local[2]
+    half_h = sensor_h / 2.0
+    width, height = size
+    picture_h = min(height, 2 * round(width / aspect / 2))
+    picture_w = min(width, 2 * round(height * aspect / 2))
+    top, left = (height - picture_h) / 2, (width - picture_w) / 2
+    v = local[1] / depth * focal / half_h
+    u = local[0] / depth * focal / (half_h * aspect)
+    return left + (u + 1) / 2 * picture_w, top + (1 - v) / 2 * picture_h, depth
+
+
+@pytest.mark.parametrize(("aspect", "ratio"), [("16:9", 16 / 9), ("2.39", 2.39), ("4:3", 4 / 3)])
+def test_matte_head_lands_where_the_camera_track_projects_it(
+    tiny_plan: ShotPlan, aspect: str, ratio: float
+) -> None:
+    plan = _one_shot_plan(tiny_plan, aspect)
+    camera = plan.shots[0].camera
+    rect = picture_rect(SMALL, aspect)
+    matrices = view_projections(
+        camera.position, camera.rotation, camera.focal_mm, plan.sensor_mm[1], rect.aspect
+    )
+    head = np.array(matte_colour(0, head=True), dtype=np.uint8)
+    eye_point = np.array([0.7, 0.92 * 1.68, -0.4])
+    with SceneRenderer(plan, SMALL) as renderer:
+        for frame in (0, 5, 11):
+            image = renderer.render(
+                frame, matrices[frame], camera.position[frame],
+                (rect.x, rect.y, rect.width, rect.height), matte=True,
+            )
+            rows, cols = np.nonzero(np.all(image == head, axis=2))
+            assert len(rows) > 20
+            x, y, depth = _pinhole(eye_point, camera.position[frame], camera.rotation[frame],
+                                   camera.focal_mm[frame], plan.sensor_mm[1], SMALL, ratio)
+            assert math.dist((x, y), (SMALL[0] / 2, SMALL[1] / 2)) > 20  # a wrong lens would show
+            assert cols.mean() + 0.5 == pytest.approx(x, abs=0.75)
+            assert rows.mean() + 0.5 == pytest.approx(y, abs=0.75)
+            radius = HEAD_RADII_RATIO[1] * 1.68
+            expected_height = 2 * radius * camera.focal_mm[frame] / depth / plan.sensor_mm[1]
+            expected_px = expected_height * rect.height
+            # Counted pixel rows of a tessellated head come out up to a pixel and a few per
+            # cent short of the true ellipsoid's extent, never longer.
+            counted = rows.max() - rows.min() + 1
+            assert expected_px * 0.95 - 1.0 <= counted <= expected_px + 1.0
+            outside = np.ones(SMALL[::-1], dtype=bool)
+            outside[rect.y : rect.y + rect.height, rect.x : rect.x + rect.width] = False
+            assert not image[outside].any()
+
+
+def test_push_in_subject_grows_frame_over_frame(tiny_plan: ShotPlan) -> None:
+    shot = tiny_plan.shots[1]
+    rect = picture_rect(SMALL, tiny_plan.aspect)
+    camera = shot.camera
+    matrices = view_projections(
+        camera.position, camera.rotation, camera.focal_mm, tiny_plan.sensor_mm[1], rect.aspect
+    )
+    body = np.array(matte_colour(0, head=False), dtype=np.uint8)
+    head = np.array(matte_colour(0, head=True), dtype=np.uint8)
+    areas = []
+    with SceneRenderer(tiny_plan, SMALL) as renderer:
+        for local in range(0, shot.frames, 10):
+            image = renderer.render(
+                shot.start_frame + local, matrices[local], camera.position[local],
+                (rect.x, rect.y, rect.width, rect.height), matte=True,
+            )
+            areas.append(
+                int(np.all(image == head, axis=2).sum() + np.all(image == body, axis=2).sum())
+            )
+    assert all(b > a for a, b in zip(areas, areas[1:], strict=False)), areas
+
+
+def test_dissolve_blends_without_changing_the_frame_count(
+    tiny_plan: ShotPlan, tmp_path: Path
+) -> None:
+    shots = (tiny_plan.shots[0], dataclasses.replace(tiny_plan.shots[1], transition="dissolve"))
+    dissolving = dataclasses.replace(tiny_plan, shots=shots)
+    render_previs(tiny_plan, tmp_path / "cut", resolution=SMALL, hud=False)
+    render_previs(dissolving, tmp_path / "dissolve", resolution=SMALL, hud=False)
+    cut = _decode(tmp_path / "cut" / "previs.mp4")
+    mixed = _decode(tmp_path / "dissolve" / "previs.mp4")
+    assert len(mixed) == len(cut) == tiny_plan.frames
+    difference = [np.abs(a.astype(int) - b.astype(int)).mean() for a, b in zip(cut, mixed, strict=True)]
+    assert max(difference[:48]) < 2.0
+    assert difference[48] > 10.0  # mostly the outgoing wide shot
+    assert difference[48] > difference[54] > difference[58]
+    assert max(difference[62:]) < 3.0
+
+
+def test_storyboard_has_floor_plan_page_panels_and_contact_sheet(
+    tiny_plan: ShotPlan, tmp_path: Path
+) -> None:
+    many = tuple(
+        dataclasses.replace(tiny_plan.shots[i % 2], id=f"S{i + 1:02d}") for i in range(7)
+    )
+    plan = dataclasses.replace(tiny_plan, shots=many)
+    with pytest.raises(StageError, match="contiguous"):
+        render_storyboard(plan, tmp_path)
+    pdf_path, png_path = render_storyboard(tiny_plan, tmp_path)
+    reader = PdfReader(pdf_path)
+    assert len(reader.pages) == 2
+    assert "floor plan" in reader.pages[0].extract_text()
+    panels_text = reader.pages[1].extract_text()
+    assert panels_text.count("S01 ·") == 1 and panels_text.count("S02 ·") == 1
+    assert "push_in" in panels_text and "Why:" in panels_text
+    assert reader.metadata is not None
+    assert "Tiny" in str(reader.metadata.title)
+    assert tiny_plan.provenance.input_sha256 in str(reader.metadata.subject)
+    with Image.open(png_path) as sheet:
+        assert sheet.size == contact_sheet_size(2)
+
+
+def test_storyboard_paginates_six_panels_a_page(tiny_plan: ShotPlan, tmp_path: Path) -> None:
+    frames = 8
+    shots = tuple(
+        dataclasses.replace(
+            tiny_plan.shots[0], id=f"S{i + 1:02d}", start_frame=i * frames, frames=frames,
+            camera=CameraTrack(*(np.asarray(a)[:frames] for a in (
+                tiny_plan.shots[0].camera.position, tiny_plan.shots[0].camera.rotation,
+                tiny_plan.shots[0].camera.focal_mm, tiny_plan.shots[0].camera.focus_m))),
+        )
+        for i in range(7)
+    )
+    plan = dataclasses.replace(
+        tiny_plan, shots=shots, blocking=Blocking(tiny_plan.blocking.tracks, 7 * frames)
+    )
+    pdf_path, _ = render_storyboard(plan, tmp_path)
+    reader = PdfReader(pdf_path)
+    assert len(reader.pages) == 1 + math.ceil(7 / 6)
+    texts = [page.extract_text() for page in reader.pages[1:]]
+    assert [sum(t.count(f"S{i:02d} ·") for i in range(1, 8)) for t in texts] == [6, 1]
+
+
+def test_a_render_stopped_midway_leaves_no_previs(tiny_plan: ShotPlan, tmp_path: Path) -> None:
+    def stop(done: int, total: int) -> None:
+        if done == 30:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        render_previs(tiny_plan, tmp_path, resolution=SMALL, progress=stop)
+    assert not (tmp_path / "previs.mp4").exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_killed_render_process_leaves_no_previs(tmp_path: Path) -> None:
+    script = (
+        "import sys; sys.path.insert(0, 'tests')\n"
+        "from pathlib import Path\n"
+        "from conftest import build_tiny_plan\n"
+        "from beatcam.render import render_previs\n"
+        "def tell(done, total):\n"
+        "    print(done, flush=True)\n"
+        f"render_previs(build_tiny_plan(), Path({str(tmp_path)!r}), resolution=(320, 180),"
+        " progress=tell)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + 60
+    for line in process.stdout:
+        if int(line) >= 20 or time.monotonic() > deadline:
+            break
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not (tmp_path / "previs.mp4").exists()
+    assert not list(tmp_path.glob("shots/S0*.mp4"))
+
+
+def test_missing_egl_names_the_packages(tiny_plan: ShotPlan, monkeypatch: pytest.MonkeyPatch) -> None:
+    import moderngl
+
+    def no_egl(**kwargs: object) -> None:
+        raise Exception("eglGetDisplay failed")
+
+    monkeypatch.setattr(moderngl, "create_standalone_context", no_egl)
+    with pytest.raises(StageError, match="libegl1"):
+        SceneRenderer(tiny_plan, SMALL)
+
+
+def test_odd_resolution_and_broken_plans_are_stage_errors(
+    tiny_plan: ShotPlan, tmp_path: Path
+) -> None:
+    with pytest.raises(StageError, match="even"):
+        render_previs(tiny_plan, tmp_path, resolution=(321, 180))
+    short = dataclasses.replace(tiny_plan, shots=tiny_plan.shots[:1])
+    with pytest.raises(StageError, match="cover 48 frames"):
+        render_previs(short, tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_same_plan_gives_identical_bytes(tiny_plan: ShotPlan, tmp_path: Path) -> None:
+    short = dataclasses.replace(tiny_plan, shots=tiny_plan.shots[:1],
+                                blocking=Blocking(tiny_plan.blocking.tracks, 48))
+    first = render_previs(short, tmp_path / "a", resolution=SMALL)
+    second = render_previs(short, tmp_path / "b", resolution=SMALL)
+    assert first[0].read_bytes() == second[0].read_bytes()
