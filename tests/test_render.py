@@ -4,6 +4,7 @@ independent pinhole projection, the storyboard read back with pypdf and Pillow."
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import os
 import signal
@@ -46,7 +47,10 @@ def test_previs_reads_back_with_exact_frames_fps_and_audio(
     soundfile.write(wav, np.stack([np.sin(2 * np.pi * 220 * t)] * 2, axis=1) * 0.2, 48_000)
     done: list[int] = []
     paths = render_previs(
-        tiny_plan, tmp_path / "out", resolution=SMALL, audio=wav,
+        tiny_plan,
+        tmp_path / "out",
+        resolution=SMALL,
+        audio=wav,
         progress=lambda d, total: done.append(d),
     )
     assert [p.name for p in paths] == ["previs.mp4", "S01.mp4", "S02.mp4"]
@@ -61,9 +65,11 @@ def test_previs_reads_back_with_exact_frames_fps_and_audio(
             frames = expected[path.name]
             assert video.frames == frames
             assert sum(1 for _ in container.decode(video)) == frames
+            assert video.duration is not None and video.time_base is not None
             assert float(video.duration * video.time_base) == pytest.approx(frames / 24)
             (audio,) = container.streams.audio
             assert audio.codec_context.name == "aac" and audio.rate == 48_000
+            assert audio.duration is not None and audio.time_base is not None
             assert float(audio.duration * audio.time_base) == pytest.approx(frames / 24, abs=0.03)
             assert tiny_plan.provenance.input_sha256 in container.metadata["comment"]
             assert "network none" in container.metadata["description"]
@@ -89,9 +95,7 @@ def _one_shot_plan(tiny_plan: ShotPlan, aspect: str, frames: int = 12) -> ShotPl
     aim = np.array([0.1, 1.2, -0.9])
     focal = np.linspace(32.0, 40.0, frames)
     camera = CameraTrack(eyes, look_at(eyes, aim, 8.0), focal, np.full(frames, 3.5))
-    shot = dataclasses.replace(
-        tiny_plan.shots[0], frames=frames, transition="cut", camera=camera
-    )
+    shot = dataclasses.replace(tiny_plan.shots[0], frames=frames, transition="cut", camera=camera)
     return dataclasses.replace(
         tiny_plan,
         aspect=aspect,
@@ -101,15 +105,24 @@ def _one_shot_plan(tiny_plan: ShotPlan, aspect: str, frames: int = 12) -> ShotPl
     )
 
 
-def _pinhole(point: np.ndarray, eye: np.ndarray, quat: np.ndarray, focal: float,
-             sensor_h: float, size: tuple[int, int], aspect: float) -> tuple[float, float, float]:
+def _pinhole(
+    point: np.ndarray,
+    eye: np.ndarray,
+    quat: np.ndarray,
+    focal: float,
+    sensor_h: float,
+    size: tuple[int, int],
+    aspect: float,
+) -> tuple[float, float, float]:
     """Pixel x, y and depth of a world point, from the quaternion by hand."""
     w, x, y, z = quat / np.linalg.norm(quat)
-    rotation = np.array([
-        [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
-        [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
-        [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
-    ])
+    rotation = np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+            [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+            [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
+        ]
+    )
     local = rotation.T @ (point - eye)
     depth = -local[2]
     half_h = sensor_h / 2.0
@@ -137,13 +150,23 @@ def test_matte_head_lands_where_the_camera_track_projects_it(
     with SceneRenderer(plan, SMALL) as renderer:
         for frame in (0, 5, 11):
             image = renderer.render(
-                frame, matrices[frame], camera.position[frame],
-                (rect.x, rect.y, rect.width, rect.height), matte=True,
+                frame,
+                matrices[frame],
+                camera.position[frame],
+                (rect.x, rect.y, rect.width, rect.height),
+                matte=True,
             )
             rows, cols = np.nonzero(np.all(image == head, axis=2))
             assert len(rows) > 20
-            x, y, depth = _pinhole(eye_point, camera.position[frame], camera.rotation[frame],
-                                   camera.focal_mm[frame], plan.sensor_mm[1], SMALL, ratio)
+            x, y, depth = _pinhole(
+                eye_point,
+                camera.position[frame],
+                camera.rotation[frame],
+                camera.focal_mm[frame],
+                plan.sensor_mm[1],
+                SMALL,
+                ratio,
+            )
             assert math.dist((x, y), (SMALL[0] / 2, SMALL[1] / 2)) > 20  # a wrong lens would show
             assert cols.mean() + 0.5 == pytest.approx(x, abs=0.75)
             assert rows.mean() + 0.5 == pytest.approx(y, abs=0.75)
@@ -172,13 +195,16 @@ def test_push_in_subject_grows_frame_over_frame(tiny_plan: ShotPlan) -> None:
     with SceneRenderer(tiny_plan, SMALL) as renderer:
         for local in range(0, shot.frames, 10):
             image = renderer.render(
-                shot.start_frame + local, matrices[local], camera.position[local],
-                (rect.x, rect.y, rect.width, rect.height), matte=True,
+                shot.start_frame + local,
+                matrices[local],
+                camera.position[local],
+                (rect.x, rect.y, rect.width, rect.height),
+                matte=True,
             )
             areas.append(
                 int(np.all(image == head, axis=2).sum() + np.all(image == body, axis=2).sum())
             )
-    assert all(b > a for a, b in zip(areas, areas[1:], strict=False)), areas
+    assert all(b > a for a, b in itertools.pairwise(areas)), areas
 
 
 def test_dissolve_blends_without_changing_the_frame_count(
@@ -191,7 +217,9 @@ def test_dissolve_blends_without_changing_the_frame_count(
     cut = _decode(tmp_path / "cut" / "previs.mp4")
     mixed = _decode(tmp_path / "dissolve" / "previs.mp4")
     assert len(mixed) == len(cut) == tiny_plan.frames
-    difference = [np.abs(a.astype(int) - b.astype(int)).mean() for a, b in zip(cut, mixed, strict=True)]
+    difference = [
+        np.abs(a.astype(int) - b.astype(int)).mean() for a, b in zip(cut, mixed, strict=True)
+    ]
     assert max(difference[:48]) < 2.0
     assert difference[48] > 10.0  # mostly the outgoing wide shot
     assert difference[48] > difference[54] > difference[58]
@@ -201,9 +229,7 @@ def test_dissolve_blends_without_changing_the_frame_count(
 def test_storyboard_has_floor_plan_page_panels_and_contact_sheet(
     tiny_plan: ShotPlan, tmp_path: Path
 ) -> None:
-    many = tuple(
-        dataclasses.replace(tiny_plan.shots[i % 2], id=f"S{i + 1:02d}") for i in range(7)
-    )
+    many = tuple(dataclasses.replace(tiny_plan.shots[i % 2], id=f"S{i + 1:02d}") for i in range(7))
     plan = dataclasses.replace(tiny_plan, shots=many)
     with pytest.raises(StageError, match="contiguous"):
         render_storyboard(plan, tmp_path)
@@ -225,10 +251,21 @@ def test_storyboard_paginates_six_panels_a_page(tiny_plan: ShotPlan, tmp_path: P
     frames = 8
     shots = tuple(
         dataclasses.replace(
-            tiny_plan.shots[0], id=f"S{i + 1:02d}", start_frame=i * frames, frames=frames,
-            camera=CameraTrack(*(np.asarray(a)[:frames] for a in (
-                tiny_plan.shots[0].camera.position, tiny_plan.shots[0].camera.rotation,
-                tiny_plan.shots[0].camera.focal_mm, tiny_plan.shots[0].camera.focus_m))),
+            tiny_plan.shots[0],
+            id=f"S{i + 1:02d}",
+            start_frame=i * frames,
+            frames=frames,
+            camera=CameraTrack(
+                *(
+                    np.asarray(a)[:frames]
+                    for a in (
+                        tiny_plan.shots[0].camera.position,
+                        tiny_plan.shots[0].camera.rotation,
+                        tiny_plan.shots[0].camera.focal_mm,
+                        tiny_plan.shots[0].camera.focus_m,
+                    )
+                )
+            ),
         )
         for i in range(7)
     )
@@ -279,7 +316,9 @@ def test_a_killed_render_process_leaves_no_previs(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("shots/S0*.mp4"))
 
 
-def test_missing_egl_names_the_packages(tiny_plan: ShotPlan, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_egl_names_the_packages(
+    tiny_plan: ShotPlan, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import moderngl
 
     def no_egl(**kwargs: object) -> None:
@@ -302,8 +341,9 @@ def test_odd_resolution_and_broken_plans_are_stage_errors(
 
 
 def test_same_plan_gives_identical_bytes(tiny_plan: ShotPlan, tmp_path: Path) -> None:
-    short = dataclasses.replace(tiny_plan, shots=tiny_plan.shots[:1],
-                                blocking=Blocking(tiny_plan.blocking.tracks, 48))
+    short = dataclasses.replace(
+        tiny_plan, shots=tiny_plan.shots[:1], blocking=Blocking(tiny_plan.blocking.tracks, 48)
+    )
     first = render_previs(short, tmp_path / "a", resolution=SMALL)
     second = render_previs(short, tmp_path / "b", resolution=SMALL)
     assert first[0].read_bytes() == second[0].read_bytes()

@@ -1,4 +1,5 @@
-"""The headless OpenGL context: Mesa's llvmpipe through EGL, so rendering needs no display or GPU."""
+"""The headless OpenGL context: Mesa's llvmpipe through EGL, so rendering needs no display
+or GPU."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ def open_context() -> Any:
         import moderngl
     except ImportError as exc:
         raise StageError("render", "moderngl is not installed; run `make test` to set up") from exc
+    create: Any = moderngl.create_standalone_context  # its stub mistypes ``backend``
     try:
-        context = moderngl.create_standalone_context(backend="egl")
+        context = create(backend="egl")
     except Exception as exc:  # moderngl raises plain Exception when EGL or Mesa is missing
         raise StageError(
             "render",

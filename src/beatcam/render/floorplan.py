@@ -112,6 +112,7 @@ def draw_floor_plan(plan: ShotPlan) -> Image.Image:
         cx, cy = px(x, z)
         draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=colour, outline=INK, width=3)
         draw.text((cx, cy + r + 16), track.name, font=bold, fill=INK, anchor="mm")
+    labelled: list[tuple[float, float]] = []  # shots starting on one spot stack their labels
     for index, shot in enumerate(plan.shots):
         colour = CAMERA_COLOURS[index % len(CAMERA_COLOURS)]
         positions = shot.camera.position[:, [0, 2]]
@@ -125,8 +126,11 @@ def draw_floor_plan(plan: ShotPlan) -> Image.Image:
             plan.sensor_mm[0],
             colour,
         )
+        spot = (round(positions[0, 0], 1), round(positions[0, 1], 1))
+        stacked = labelled.count(spot)
+        labelled.append(spot)
         sx, sy = px(*positions[0])
-        draw.text((sx + 10, sy + 10), shot.id, font=label, fill=colour, anchor="la")
+        draw.text((sx + 10, sy + 10 + 26 * stacked), shot.id, font=label, fill=colour, anchor="la")
     _scale_bar(draw, scale, small)
     draw.text(
         (MARGIN_PX, 20), f"{plan.title} — floor plan (top view, 1 m grid)", font=bold, fill=INK
@@ -145,7 +149,7 @@ def _frustum(
 ) -> None:
     """The camera's horizontal field of view at its first frame, as a wedge on the floor."""
     assert callable(px)
-    right, up, forward = (axis[0] for axis in camera_axes(rotation[None, :]))
+    _right, up, forward = (axis[0] for axis in camera_axes(rotation[None, :]))
     flat = forward[[0, 2]] if np.linalg.norm(forward[[0, 2]]) > 0.2 else up[[0, 2]]
     flat = flat / max(float(np.linalg.norm(flat)), 1e-9)
     half = math.atan(sensor_w / (2.0 * focal))

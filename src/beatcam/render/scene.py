@@ -15,7 +15,6 @@ flat colours of ``matte_colour`` and everything else black: an ID pass tests can
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -411,7 +410,7 @@ class SceneRenderer:
         self,
         frame: int,
         view_projection: FloatArray,
-        eye: Sequence[float],
+        eye: FloatArray,
         viewport: tuple[int, int, int, int],
         *,
         matte: bool = False,
@@ -440,7 +439,9 @@ class SceneRenderer:
             self._plain.clear(0.0, 0.0, 0.0, 1.0)
             ctx.viewport = viewport
             program = self._compose_program
-            program["u_inverse_view_proj"].write(_matrix_bytes(np.linalg.inv(flipped)))
+            program["u_inverse_view_proj"].write(
+                _matrix_bytes(np.asarray(np.linalg.inv(flipped), dtype=np.float64))
+            )
             program["u_eye"].write(eye_bytes)
             self._layer.use(0)
             self._compose.render()

@@ -16,14 +16,13 @@ from typing import Any, Final
 import numpy as np
 from PIL import Image, ImageDraw
 
+from beatcam.files import atomic_path
 from beatcam.model.plan import Shot, ShotPlan
 from beatcam.render.arrows import draw_move
 from beatcam.render.floorplan import draw_floor_plan
 from beatcam.render.hud import FONT_BOLD, FONT_DIR, FONT_REGULAR, font
 from beatcam.render.previs import FrameMaker, check_plan, provenance_metadata, scene_cameras
 from beatcam.render.projection import to_pixels
-
-from beatcam.files import atomic_path
 
 PANEL_SIZE: Final = (480, 270)
 SHEET_COLUMNS: Final = 4
@@ -85,9 +84,7 @@ def render_panels(plan: ShotPlan, progress: Progress | None = None) -> list[Pane
             subject = None
             if shot.subjects and shot.subjects[0] in plan.blocking.tracks:
                 track = plan.blocking[shot.subjects[0]]
-                points = [
-                    to_pixels(track.eyes(f, 1), matrices[f], rect)[0] for f in ends
-                ]
+                points = [to_pixels(track.eyes(f, 1), matrices[f], rect)[0] for f in ends]
                 if all(np.isfinite(p).all() for p in points):
                     subject = ((points[0][0], points[0][1]), (points[1][0], points[1][1]))
             draw_move(ImageDraw.Draw(pictures[0]), shot, box, subject)
@@ -112,7 +109,7 @@ def contact_sheet(panels: list[Panel], fps: int) -> Image.Image:
     """All panels in a grid, each labelled with its shot's data."""
     sheet = Image.new("RGB", contact_sheet_size(len(panels)), (245, 245, 242))
     draw = ImageDraw.Draw(sheet)
-    bold, regular = font(FONT_BOLD, 15), font(FONT_REGULAR, 13)
+    bold, regular = font(FONT_BOLD, 13), font(FONT_REGULAR, 12)
     columns = min(SHEET_COLUMNS, max(len(panels), 1))
     for index, panel in enumerate(panels):
         row, column = divmod(index, columns)
@@ -165,6 +162,11 @@ def storyboard_pdf(plan: ShotPlan, panels: list[Panel], floor_plan: Image.Image)
     pdf.set_keywords(f"storyboard previs {plan.provenance.input_sha256}")
     pdf.add_font("DejaVu", "", str(FONT_DIR / FONT_REGULAR))
     pdf.add_font("DejaVu", "B", str(FONT_DIR / FONT_BOLD))
+    p = plan.provenance
+    short_provenance = (
+        f"beatcam {p.beatcam_version} · input {p.input_sha256[:12]} · seed {plan.seed} · "
+        f"network {p.network}"
+    )
     page_w, page_h = pdf.w, pdf.h
     inner_w = page_w - 2 * PAGE_MARGIN_MM
 
@@ -175,13 +177,17 @@ def storyboard_pdf(plan: ShotPlan, panels: list[Panel], floor_plan: Image.Image)
         pdf.cell(inner_w * 0.7, 6, text)
         pdf.set_font("DejaVu", "", 7)
         pdf.set_xy(PAGE_MARGIN_MM + inner_w * 0.5, PAGE_MARGIN_MM)
-        pdf.cell(inner_w * 0.5, 6, meta["comment"][:110], align="R")
+        pdf.cell(inner_w * 0.5, 6, short_provenance, align="R")
 
     header(f"{plan.title} — floor plan, {len(plan.shots)} shots")
     plan_h = page_h - 2 * PAGE_MARGIN_MM - HEADER_MM
     plan_w = min(inner_w, plan_h * floor_plan.width / floor_plan.height)
-    pdf.image(floor_plan, x=PAGE_MARGIN_MM + (inner_w - plan_w) / 2,
-              y=PAGE_MARGIN_MM + HEADER_MM, w=plan_w)
+    pdf.image(
+        floor_plan,
+        x=PAGE_MARGIN_MM + (inner_w - plan_w) / 2,
+        y=PAGE_MARGIN_MM + HEADER_MM,
+        w=plan_w,
+    )
     rows = PANELS_PER_PAGE // PAGE_COLUMNS
     cell_w = (inner_w - (PAGE_COLUMNS - 1) * PANEL_GAP_MM) / PAGE_COLUMNS
     cell_h = (page_h - 2 * PAGE_MARGIN_MM - HEADER_MM - (rows - 1) * PANEL_GAP_MM) / rows
@@ -198,15 +204,16 @@ def storyboard_pdf(plan: ShotPlan, panels: list[Panel], floor_plan: Image.Image)
         pdf.image(_with_inset(panel), x=x, y=y, w=cell_w, h=image_h)
         pdf.rect(x, y, cell_w, image_h)
         pdf.set_xy(x, y + image_h + 1.5)
-        pdf.set_font("DejaVu", "B", 7.5)
+        pdf.set_font("DejaVu", "B", 7)
         pdf.multi_cell(cell_w, 3.4, shot_facts(panel.shot, plan.fps))
         beat = next((b for b in plan.beats if b.index == panel.shot.beat), None)
         if beat is not None:
             pdf.set_x(x)
             pdf.set_font("DejaVu", "", 7)
             pdf.set_text_color(60, 60, 60)
-            pdf.multi_cell(cell_w, 3.2, _lines(pdf, f"B{beat.index + 1}: {beat.text}", cell_w,
-                                               BEAT_LINES))
+            pdf.multi_cell(
+                cell_w, 3.2, _lines(pdf, f"B{beat.index + 1}: {beat.text}", cell_w, BEAT_LINES)
+            )
         pdf.set_x(x)
         pdf.set_font("DejaVu", "", 6.5)
         pdf.set_text_color(100, 100, 100)

@@ -11,6 +11,8 @@ scene succeeded (``beatcam.files.atomic_path``), so an interrupted render leaves
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ AAC_FRAME: Final = 1024
 AUDIO_BITRATE: Final = 160_000
 X264_CRF: Final = "20"
 X264_PRESET: Final = "veryfast"
+QUEUE_FRAMES: Final = 4
 
 Audio = NDArray[np.float32]
 
@@ -87,7 +90,11 @@ def _encode_audio(container: Any, samples: Audio) -> None:
 
 
 class PrevisWriter:
-    """Encodes frames into the scene's MP4 and copies each shot's packets into its clip."""
+    """Encodes frames into the scene's MP4 and copies each shot's packets into its clip.
+
+    Encoding and muxing run on a worker thread fed through a short queue, so libx264 works
+    while the caller renders the next frame (PyAV releases the GIL inside the encoder).
+    """
 
     def __init__(
         self,
@@ -129,6 +136,26 @@ class PrevisWriter:
             raise
         self._frame_pts = 0
         self._picture_type = av.video.frame.PictureType
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_FRAMES)
+        self._failure: BaseException | None = None
+        self._worker = threading.Thread(target=self._encode_loop, daemon=True)
+        self._worker.start()
+
+    def _encode_loop(self) -> None:
+        """Encode queued frames until ``None`` arrives, then flush; keep the first error."""
+        while True:
+            frame = self._queue.get()
+            if self._failure is None:
+                try:
+                    self._route(self._video.encode(frame))
+                except BaseException as exc:  # handed to the caller's thread
+                    self._failure = exc
+            if frame is None:
+                return
+
+    def _check(self) -> None:
+        if self._failure is not None:
+            raise self._failure
 
     def _open(self, path: Path) -> Any:
         import av
@@ -176,17 +203,28 @@ class PrevisWriter:
         if keyframe:
             frame.pict_type = self._picture_type.I
         self._frame_pts += 1
-        self._route(self._video.encode(frame))
+        self._check()
+        self._queue.put(frame)
+
+    def _finish_worker(self) -> None:
+        if self._worker.is_alive():
+            self._queue.put(None)
+            self._worker.join()
 
     def close(self) -> None:
         """Flush the encoder, finish every file and rename them all into place."""
-        self._route(self._video.encode(None))
+        self._finish_worker()
+        self._check()
         for container in self._containers:
             container.close()
         self._stack.close()
 
     def _abort(self, error: BaseException) -> None:
         """Close what is open and delete every temporary file; nothing is renamed."""
+        worker = getattr(self, "_worker", None)
+        if worker is not None:
+            self._failure = self._failure or error
+            self._finish_worker()
         for container in self._containers:
             try:
                 container.close()

@@ -1,0 +1,133 @@
+"""How fast the previs renders and encodes, at 1280x720 and 640x360, measured in one run.
+
+For each size: frames per second for *render* alone (GL draw, readback, labels and HUD into
+memory), *encode* alone (the same frames, already rendered, through libx264 into previs.mp4
+and the shot clips) and *both* (``render_previs`` end to end, context start-up included), and
+the ratio both / encode-only: 1.0 would mean rendering costs nothing beside the encoder.
+
+The plan is the test fixture's two shots played twice (10 s at 24 fps) with a second
+character walking across the kitchen, so the frames hold two mannequins, one moving.
+
+    .venv/bin/python bench/render.py [--sizes 1280x720,640x360]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from beatcam.model import Blocking, CharacterTrack, ShotPlan
+from beatcam.render import render_previs
+from beatcam.render.hud import Hud
+from beatcam.render.previs import FrameMaker, provenance_metadata, scene_cameras
+from beatcam.render.video import Clip, PrevisWriter
+from conftest import build_tiny_plan
+
+
+def bench_plan() -> ShotPlan:
+    """Ten seconds: the fixture's shots twice over, Mara seated and Tom walking past."""
+    tiny = build_tiny_plan()
+    frames = 2 * tiny.frames
+    mara = tiny.blocking["Mara"]
+    walk = np.linspace(-2.5, 2.5, frames)
+    tom = CharacterTrack(
+        "Tom",
+        1.82,
+        np.stack([walk, np.zeros(frames), np.full(frames, -1.2)], axis=1),
+        np.full(frames, 90.0),
+    )
+    mara_long = CharacterTrack(
+        "Mara", mara.height_m, np.tile(mara.position[0], (frames, 1)), np.zeros(frames)
+    )
+    shots = tuple(
+        dataclasses.replace(
+            shot, id=f"S{index + 1:02d}", start_frame=shot.start_frame + lap * tiny.frames
+        )
+        for lap in range(2)
+        for index, shot in enumerate(tiny.shots, start=lap * len(tiny.shots))
+    )
+    return dataclasses.replace(
+        tiny,
+        cast=(*tiny.cast, ("Tom", 1.82)),
+        blocking=Blocking({"Mara": mara_long, "Tom": tom}, frames),
+        shots=shots,
+    )
+
+
+def render_only(plan: ShotPlan, size: tuple[int, int]) -> tuple[float, list[np.ndarray]]:
+    """Frames per second of drawing every frame with labels and HUD; the frames."""
+    cameras = scene_cameras(plan)
+    hud = Hud(size, plan.fps)
+    beats = {beat.index: beat for beat in plan.beats}
+    maker = FrameMaker(plan, size)
+    matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
+    kept = []
+    start = time.perf_counter()
+    for frame in range(plan.frames):
+        image = maker.frame(frame, matrices[frame], cameras.position[frame])
+        shot = plan.shots[int(cameras.shot[frame])]
+        hud.draw(image, frame, shot, float(cameras.focal_mm[frame]), beats.get(shot.beat))
+        kept.append(image.copy())
+    elapsed = time.perf_counter() - start
+    maker.release()
+    return plan.frames / elapsed, kept
+
+
+def encode_only(
+    plan: ShotPlan, size: tuple[int, int], frames: list[np.ndarray], out: Path
+) -> float:
+    """Frames per second of encoding pre-rendered frames into the previs and its clips."""
+    clips = [Clip(out / "shots" / f"{s.id}.mp4", s.start_frame, s.frames) for s in plan.shots]
+    starts = {s.start_frame for s in plan.shots}
+    start = time.perf_counter()
+    with PrevisWriter(
+        out / "previs.mp4", clips, size, plan.fps, provenance_metadata(plan)
+    ) as writer:
+        for index, frame in enumerate(frames):
+            writer.write(frame, keyframe=index in starts)
+    return len(frames) / (time.perf_counter() - start)
+
+
+def end_to_end(plan: ShotPlan, size: tuple[int, int], out: Path) -> float:
+    """Frames per second of ``render_previs``, context start-up included."""
+    start = time.perf_counter()
+    render_previs(plan, out, resolution=size)
+    return plan.frames / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1280x720,640x360")
+    args = parser.parse_args()
+    plan = bench_plan()
+    print(
+        f"plan: {plan.frames} frames, {len(plan.shots)} shots, {len(plan.cast)} cast, "
+        f"{os.cpu_count()} cores, load average before {os.getloadavg()[0]:.2f}"
+    )
+    print(f"{'size':>10} {'render fps':>11} {'encode fps':>11} {'both fps':>9} {'both/encode':>12}")
+    with tempfile.TemporaryDirectory() as scratch:
+        for text in args.sizes.split(","):
+            width, height = (int(v) for v in text.lower().split("x"))
+            size = (width, height)
+            render_fps, frames = render_only(plan, size)
+            encode_fps = encode_only(plan, size, frames, Path(scratch) / f"enc{width}")
+            del frames
+            both_fps = end_to_end(plan, size, Path(scratch) / f"both{width}")
+            print(
+                f"{text:>10} {render_fps:11.1f} {encode_fps:11.1f} {both_fps:9.1f} "
+                f"{both_fps / encode_fps:12.2f}"
+            )
+    print(f"load average after {os.getloadavg()[0]:.2f} (the machine is shared; rerun when idle)")
+
+
+if __name__ == "__main__":
+    main()
