@@ -31,7 +31,7 @@ def arrow(draw: ImageDraw.ImageDraw, start: Point, end: Point, width: int) -> No
     right = (back[0] - head * 0.6 * math.sin(angle), back[1] + head * 0.6 * math.cos(angle))
     for colour, extra in ((OUTLINE, 2), (ARROW, 0)):
         draw.line([start, back], fill=colour, width=width + 2 * extra)
-        draw.polygon([end, left, right], fill=colour if extra else ARROW, outline=OUTLINE)
+        draw.polygon([end, left, right], fill=colour, outline=OUTLINE)
 
 
 def _polyline_arrow(draw: ImageDraw.ImageDraw, points: list[Point], width: int) -> None:
@@ -51,7 +51,8 @@ def _converge(draw: ImageDraw.ImageDraw, box: Box, centre: Point, inward: bool, 
             corner[0] + (centre[0] - corner[0]) * 0.45,
             corner[1] + (centre[1] - corner[1]) * 0.45,
         )
-        arrow(draw, outer, inner, width) if inward else arrow(draw, inner, outer, width)
+        tail, tip = (outer, inner) if inward else (inner, outer)
+        arrow(draw, tail, tip, width)
 
 
 def _zoom(draw: ImageDraw.ImageDraw, box: Box, ratio: float, inward: bool, width: int) -> None:
@@ -70,7 +71,8 @@ def _zoom(draw: ImageDraw.ImageDraw, box: Box, ratio: float, inward: bool, width
     ):
         start = (ox + (ix - ox) * 0.25, oy + (iy - oy) * 0.25)
         end = (ox + (ix - ox) * 0.85, oy + (iy - oy) * 0.85)
-        arrow(draw, start, end, width) if inward else arrow(draw, end, start, width)
+        tail, tip = (start, end) if inward else (end, start)
+        arrow(draw, tail, tip, width)
 
 
 def draw_move(
