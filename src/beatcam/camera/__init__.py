@@ -1,1 +1,8 @@
-"""camera stage."""
+"""camera stage: per-frame camera tracks that realise each shot's words (DESIGN.md section 3).
+
+Entry point: ``track_for(spec, blocking, set_design, sensor_mm, fps, seed) -> CameraTrack``.
+"""
+
+from beatcam.camera.track import track_for
+
+__all__ = ["track_for"]

@@ -1,0 +1,71 @@
+"""Clearances between the camera and the set: boxes, characters' bodies and the ground.
+
+A character's body is a vertical capsule as tall as the character with radius ``BODY_RADIUS_M``
+standing on its blocking position; a set box is axis-aligned. Clearances are distances to the
+surface in metres, ``(n,)`` per frame, negative inside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from beatcam.model import Blocking, SetDesign
+from beatcam.model.geometry import FloatArray
+
+BODY_RADIUS_M = 0.25
+# The critic's limits; the camera aims for them plus a margin (see checks.py).
+BOX_CLEARANCE_M = 0.25
+BODY_CLEARANCE_M = 0.4
+GROUND_CLEARANCE_M = 0.1
+
+
+@dataclass(frozen=True)
+class Body:
+    """One character over the shot's frames: ground positions ``(n, 3)`` and height (m)."""
+
+    name: str
+    position: FloatArray
+    height_m: float
+
+
+@dataclass(frozen=True)
+class Obstacles:
+    """Everything the camera must keep clear of during one shot."""
+
+    centers: FloatArray
+    halves: FloatArray
+    bodies: tuple[Body, ...]
+
+    @staticmethod
+    def for_shot(set_design: SetDesign, blocking: Blocking, start: int, frames: int) -> Obstacles:
+        """The set's boxes and every character's body over frames ``start .. start+frames-1``."""
+        centers = np.array([box.center for box in set_design.boxes], dtype=np.float64).reshape(
+            -1, 3
+        )
+        sizes = np.array([box.size for box in set_design.boxes], dtype=np.float64).reshape(-1, 3)
+        bodies = tuple(
+            Body(name, np.asarray(track.position[start : start + frames]), track.height_m)
+            for name, track in blocking.tracks.items()
+        )
+        return Obstacles(centers, sizes / 2.0, bodies)
+
+
+def box_clearance(points: FloatArray, obstacles: Obstacles) -> FloatArray:
+    """Distance ``(n,)`` from each point to the nearest set box (negative inside one)."""
+    if not len(obstacles.centers):
+        return np.full(len(points), np.inf)
+    excess = np.abs(points[:, None, :] - obstacles.centers[None]) - obstacles.halves[None]
+    outside = np.linalg.norm(np.maximum(excess, 0.0), axis=2)
+    inside = np.minimum(excess.max(axis=2), 0.0)
+    return np.asarray((outside + inside).min(axis=1))
+
+
+def body_clearance(points: FloatArray, body: Body) -> FloatArray:
+    """Distance ``(n,)`` from each point to the surface of a character's capsule."""
+    bottom = body.position[:, 1] + BODY_RADIUS_M
+    top = body.position[:, 1] + max(body.height_m - BODY_RADIUS_M, BODY_RADIUS_M)
+    nearest = np.array(body.position)
+    nearest[:, 1] = np.clip(points[:, 1], bottom, top)
+    return np.asarray(np.linalg.norm(points - nearest, axis=1) - BODY_RADIUS_M)

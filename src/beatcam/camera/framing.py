@@ -1,0 +1,337 @@
+"""Framing: where the camera stands and what it holds where, before any move.
+
+A ``Framing`` is the shot's composition independent of lens choice: the aim point held at image
+position ``(u, v)`` (a subject's eye, a pair's midpoint, a character's hands), the subject whose
+frame height is measured, the camera's heading around the aim and the frame-height targets for the
+first and last frames. A ``Rig`` is one candidate realisation of it: a lens, a heading, a pitch.
+Swapping the lens keeps the framing because the camera distance scales with the focal length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from beatcam.camera.aiming import aim_at, forward_axes, rotation_matrices
+from beatcam.model import Blocking, ShotSpec
+from beatcam.model.geometry import FloatArray
+from beatcam.model.vocab import (
+    FOCAL_MAX_MM,
+    FOCAL_MIN_MM,
+    SIZE_LOWER_M,
+    SIZE_TARGET_M,
+    SIZE_UPPER_M,
+)
+
+THIRD = 1.0 / 3.0
+# Eye height in the image (v, [-1, 1], up) per size: headroom above, the body below.
+HEADROOM_V = {
+    "ECU": 0.0,
+    "CU": 0.12,
+    "MCU": 0.3,
+    "MS": 0.35,
+    "MLS": 0.4,
+    "FS": 0.55,
+    "WS": 0.2,
+    "EWS": 0.2,
+}
+CENTRED_SIZES = ("ECU", "CU")
+# No subject: the sets are built around an acting area at the origin, looked at from 1 m up.
+ACTING_AREA = np.array([0.0, 1.0, 0.0])
+HANDS_HEIGHT_RATIO = 0.55
+HANDS_FORWARD_M = 0.2
+OVER_SHOULDER_BACK_M = 0.45
+OVER_SHOULDER_SIDE_M = 0.55
+OVER_SHOULDER_UP_M = 0.1
+# Subjects of a two-shot or group are fitted within this fraction of the half-frame.
+FIT_HALF_WIDTH = 0.65
+FIT_HALF_HEIGHT = 0.6
+# Size bands are shrunk by these factors when aiming inside them (never at an edge).
+BAND_LOW_MARGIN = 1.08
+BAND_HIGH_MARGIN = 0.93
+SMALLEST_FRAME_M = 0.06
+WIDEST_FRAME_M = 40.0
+# follow: camera behind or beside the walk; lead: ahead of it (degrees from the walk heading).
+FOLLOW_MIN_REL_DEG = 110.0
+LEAD_MAX_REL_DEG = 30.0
+MIN_TRAVEL_M = 0.3
+
+# The sensor (width, height mm) and the frame height (m) a geometric framing picks its lens by.
+LensGoal = tuple[tuple[float, float], float]
+
+
+@dataclass(frozen=True)
+class Framing:
+    """A shot's composition over its frames (arrays ``(n, 3)`` metres, world)."""
+
+    aim: FloatArray
+    subject: FloatArray | None
+    in_frame: tuple[FloatArray, ...]
+    heading_deg: float
+    facing_deg: float
+    v: float
+    fh_min: float
+    centred: bool
+    side: int
+    pitch_deg: float | None = None
+    distance_m: float | None = None
+    u: float | None = None
+    exempt: tuple[str, ...] = ()
+    v_end: float | None = None
+
+
+@dataclass(frozen=True)
+class Rig:
+    """One candidate camera set-up for a shot: lens, heading and pitch around a framing."""
+
+    framing: Framing
+    spec: ShotSpec
+    sensor_mm: tuple[float, float]
+    fps: int
+    noise_key: tuple[int, int]
+    heading_deg: float
+    pitch_deg: float
+    focal_mm: float
+    u: float
+    v: float
+    v_end: float
+
+    @property
+    def frames(self) -> int:
+        return self.spec.frames
+
+    @property
+    def aim(self) -> FloatArray:
+        return self.framing.aim
+
+    @property
+    def measured(self) -> FloatArray:
+        """The point whose depth sets the frame height: the subject's eye, else the aim."""
+        return self.framing.aim if self.framing.subject is None else self.framing.subject
+
+    @property
+    def roll(self) -> FloatArray:
+        return np.full(self.frames, float(self.spec.dutch_deg))
+
+    def depth_for(self, frame_height_m: float) -> float:
+        """Subject depth (m) that gives ``frame_height_m`` at this rig's focal length."""
+        return frame_height_m * self.focal_mm / self.sensor_mm[1]
+
+    def targets(self) -> tuple[float, float]:
+        """Frame-height targets (m) for the first and last frames."""
+        return band_target(self.spec.size, self.framing.fh_min), band_target(
+            self.spec.end_size, self.framing.fh_min
+        )
+
+
+def shrunk_band(size: str, fh_min: float = 0.0) -> tuple[float, float]:
+    """The part of a size band the camera aims into (metres of frame height)."""
+    low = max(SIZE_LOWER_M[size], SMALLEST_FRAME_M / BAND_LOW_MARGIN) * BAND_LOW_MARGIN
+    high = min(SIZE_UPPER_M[size], WIDEST_FRAME_M / BAND_HIGH_MARGIN) * BAND_HIGH_MARGIN
+    return min(max(low, fh_min), high), high
+
+
+def band_target(size: str, fh_min: float = 0.0) -> float:
+    """The frame height to aim for: the size's target, raised to fit every subject if needed."""
+    low, high = shrunk_band(size, fh_min)
+    return float(np.clip(SIZE_TARGET_M[size], low, high))
+
+
+def spread(first: str, last: str, ratio: float, fh_min: float = 0.0) -> tuple[float, float]:
+    """First and last frame heights in their bands whose ratio last/first reaches ``ratio``.
+
+    ``ratio < 1`` tightens (push in, zoom in), ``ratio > 1`` widens. When the bands cannot give
+    the ratio, the two ends go to the band edges that come closest.
+    """
+    if ratio > 1.0:
+        end, start = spread(last, first, 1.0 / ratio, fh_min)
+        return start, end
+    high_a = shrunk_band(first, fh_min)[1]
+    low_b = shrunk_band(last, fh_min)[0]
+    target_a, target_b = band_target(first, fh_min), band_target(last, fh_min)
+    if target_b <= ratio * target_a:
+        return target_a, target_b
+    end = max(low_b, min(target_b, ratio * high_a))
+    start = min(high_a, max(target_a, end / ratio))
+    if end > ratio * start:
+        return high_a, low_b
+    return start, end
+
+
+def clamp_focal(focal_mm: float) -> float:
+    return float(np.clip(focal_mm, FOCAL_MIN_MM, FOCAL_MAX_MM))
+
+
+def heading_of(vector: FloatArray) -> float:
+    """Heading (degrees, counter-clockwise from +Z seen from above) of a world vector."""
+    return float(np.degrees(np.arctan2(vector[0], vector[2])))
+
+
+def wrap_deg(angle: float) -> float:
+    return (angle + 180.0) % 360.0 - 180.0
+
+
+def frame_shot(
+    spec: ShotSpec, blocking: Blocking, set_aim: FloatArray, sensor_mm: tuple[float, float]
+) -> Framing:
+    """The composition a shot asks for, from its framing word and its subjects' blocking."""
+    start, frames = spec.start_frame, spec.frames
+    if not spec.subjects:
+        aim = np.tile(set_aim, (frames, 1))
+        return Framing(aim, None, (), spec.azimuth_deg, 0.0, 0.0, 0.0, True, spec.side)
+    tracks = [blocking[name] for name in spec.subjects]
+    eyes = [track.eyes(start, frames) for track in tracks]
+    first = tracks[0]
+    facing = float(first.facing_deg[start])
+    heading = facing + spec.azimuth_deg
+    centred = spec.size in CENTRED_SIZES
+    base = Framing(
+        eyes[0],
+        eyes[0],
+        (eyes[0],),
+        heading,
+        facing,
+        HEADROOM_V[spec.size],
+        0.0,
+        centred,
+        spec.side,
+        v_end=HEADROOM_V[spec.end_size],
+    )
+    framing = spec.framing
+    if framing in ("two_shot", "group") and len(eyes) >= 2:
+        return _fit_many(base, eyes if framing == "group" else eyes[:2], framing == "two_shot")
+    if framing == "over_shoulder" and len(eyes) >= 2:
+        return _over_shoulder(base, eyes[1], (sensor_mm, band_target(spec.size)))
+    if framing == "pov" and len(eyes) >= 2:
+        pov = replace(base, v=base.v / 2.0, v_end=None, u=0.0, exempt=(spec.subjects[1],))
+        return _from_position(pov, eyes[1][0], (sensor_mm, band_target(spec.size)))
+    if framing == "insert":
+        hands = np.array(first.position[start : start + frames])
+        hands[:, 1] += HANDS_HEIGHT_RATIO * first.height_m
+        facings = np.deg2rad(first.facing_deg[start : start + frames])
+        hands[:, 0] += HANDS_FORWARD_M * np.sin(facings)
+        hands[:, 2] += HANDS_FORWARD_M * np.cos(facings)
+        return replace(base, aim=hands, in_frame=(hands,), v=0.0, v_end=0.0, centred=True)
+    if spec.movement in ("follow", "lead"):
+        return replace(base, heading_deg=_walk_heading(base, spec.movement, facing))
+    return base
+
+
+def _walk_heading(base: Framing, movement: str, facing: float) -> float:
+    """Camera heading for follow (behind or beside the walk) or lead (ahead, facing it)."""
+    travel = base.aim[-1] - base.aim[0]
+    travel[1] = 0.0
+    walk = heading_of(travel) if np.linalg.norm(travel) >= MIN_TRAVEL_M else facing
+    rel = wrap_deg(base.heading_deg - walk)
+    sign = float(np.sign(rel)) or float(base.side)
+    if movement == "follow" and abs(rel) < FOLLOW_MIN_REL_DEG:
+        rel = 180.0 if abs(rel) < 45.0 else sign * FOLLOW_MIN_REL_DEG
+    if movement == "lead" and abs(rel) > LEAD_MAX_REL_DEG:
+        rel = 0.0 if abs(rel) > 135.0 else sign * LEAD_MAX_REL_DEG
+    return walk + rel
+
+
+def _fit_many(base: Framing, eyes: list[FloatArray], perpendicular: bool) -> Framing:
+    """Aim at the subjects' centre and widen enough that every eye stays well inside the frame."""
+    centre = np.mean(eyes, axis=0)
+    heading = base.heading_deg
+    line = eyes[1][0] - eyes[0][0]
+    line[1] = 0.0
+    if perpendicular and np.linalg.norm(line) > 1e-6:
+        across = heading_of(line) + 90.0
+        heading = min((across, across + 180.0), key=lambda h: abs(wrap_deg(h - base.heading_deg)))
+    right = np.array([np.cos(np.deg2rad(heading)), 0.0, -np.sin(np.deg2rad(heading))])
+    offsets = np.array([eye[0] - centre[0] for eye in eyes])
+    lateral = float(np.abs(offsets @ right).max())
+    vertical = float(np.abs(offsets[:, 1]).max())
+    aspect = 16.0 / 9.0
+    fh_min = max(2.0 * lateral / FIT_HALF_WIDTH / aspect, 2.0 * vertical / FIT_HALF_HEIGHT)
+    return replace(
+        base, aim=centre, in_frame=tuple(eyes), heading_deg=heading, fh_min=fh_min, u=0.0
+    )
+
+
+def _over_shoulder(base: Framing, shoulder_eye: FloatArray, lens: LensGoal) -> Framing:
+    """Behind the second subject's shoulder, a little above, looking at the first."""
+    line = shoulder_eye[0] - base.aim[0]
+    line[1] = 0.0
+    toward = heading_of(line) if np.linalg.norm(line) > 1e-6 else base.heading_deg
+    rel = wrap_deg(base.heading_deg - toward)
+    side = int(np.sign(rel)) if abs(rel) > 1.0 else base.side
+    back = np.array([np.sin(np.deg2rad(toward)), 0.0, np.cos(np.deg2rad(toward))])
+    across = np.array([back[2], 0.0, -back[0]])
+    position = (
+        shoulder_eye[0]
+        + OVER_SHOULDER_BACK_M * back
+        + side * OVER_SHOULDER_SIDE_M * across
+        + np.array([0.0, OVER_SHOULDER_UP_M, 0.0])
+    )
+    u = side * (0.2 if base.centred else THIRD)
+    return _from_position(replace(base, side=side, u=u, v_end=None), position, lens)
+
+
+def _from_position(base: Framing, position: FloatArray, lens: LensGoal) -> Framing:
+    """A framing whose camera position is fixed by geometry: heading, pitch and distance follow.
+
+    The lens then comes from the size (``make_rig``), so the solve is repeated once with it.
+    """
+    sensor_mm, frame_height = lens
+    positions, aim = position[None], base.aim[:1]
+    uv = (np.full(1, base.u or 0.0), np.full(1, base.v))
+    distance = float(np.linalg.norm(aim - positions))
+    pitch = np.zeros(1)
+    for _ in range(2):
+        focal = np.full(1, clamp_focal(distance * sensor_mm[1] / frame_height))
+        yaw, pitch = aim_at(positions, aim, np.zeros(1), focal, uv, sensor_mm)
+        forward = forward_axes(rotation_matrices(yaw, pitch, np.zeros(1)))
+        distance = max(float(np.einsum("ij,ij->i", aim - positions, forward)[0]), 0.05)
+    return replace(
+        base,
+        heading_deg=heading_of(position - base.aim[0]),
+        pitch_deg=float(pitch[0]),
+        distance_m=distance,
+    )
+
+
+def thirds_u(framing: Framing, heading_deg: float) -> float:
+    """Horizontal image position: on a third, with look room toward where the subject faces."""
+    if framing.u is not None:
+        return framing.u
+    if framing.centred:
+        return 0.0
+    facing_side = np.sin(np.deg2rad(heading_deg - framing.facing_deg))
+    sign = float(np.sign(facing_side)) if abs(facing_side) > 0.1 else float(framing.side)
+    return sign * THIRD
+
+
+def make_rig(
+    framing: Framing,
+    spec: ShotSpec,
+    sensor_mm: tuple[float, float],
+    fps: int,
+    noise_key: tuple[int, int],
+    scale: float,
+    azimuth_offset_deg: float,
+    pitch_deg: float,
+) -> Rig:
+    """One candidate set-up: the lens scaled by ``scale`` (the distance scales with it)."""
+    heading = framing.heading_deg + azimuth_offset_deg
+    if framing.distance_m is not None:
+        fh_first = band_target(spec.size, framing.fh_min)
+        focal = clamp_focal(framing.distance_m * sensor_mm[1] / fh_first)
+    else:
+        focal = clamp_focal(spec.lens_mm * scale)
+    return Rig(
+        framing=framing,
+        spec=spec,
+        sensor_mm=sensor_mm,
+        fps=fps,
+        noise_key=noise_key,
+        heading_deg=heading,
+        pitch_deg=pitch_deg,
+        focal_mm=focal,
+        u=thirds_u(framing, heading),
+        v=framing.v,
+        v_end=framing.v if framing.v_end is None else framing.v_end,
+    )

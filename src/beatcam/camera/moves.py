@@ -1,0 +1,379 @@
+"""The 23 camera movements of DESIGN.md section 3, each built around a ``Rig``.
+
+Every builder returns a ``Pose``: positions ``(n, 3)`` metres world, world-from-camera matrices
+``(n, 3, 3)`` and focal lengths ``(n,)`` mm. Moves aim well past the measured thresholds so a
+plan reads its own words back with margin; every move eases in and out (``easing``), except the
+whip's fast middle and the handheld jitter.
+
+Moves fall in three families:
+
+* orbit moves keep the aim at a fixed image point and place the camera around it (push, pull,
+  dolly zoom, arc, follow, lead, handheld, static): the frame height is exact by construction;
+* rig moves travel a fixed path in the world and turn to keep the aim framed (truck, pedestal,
+  crane, zoom); where the focal length is free it holds the frame height to the size targets;
+* turns stand still and rotate onto the subject (pan, tilt, whip pan).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from beatcam.camera.aiming import (
+    aim_at,
+    forward_axes,
+    image_points,
+    orbit,
+    rotation_matrices,
+    yaw_toward,
+)
+from beatcam.camera.easing import eased, log_lerp, whip, whip_width
+from beatcam.camera.framing import THIRD, Rig, spread
+from beatcam.camera.handheld import shake
+from beatcam.model.geometry import FloatArray
+from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM
+
+PUSH_RATIO = 0.65
+ZOOM_RATIO = 1.5
+DOLLY_ZOOM_IN_RATIO = 0.6
+DOLLY_ZOOM_OUT_RATIO = 1.5
+MIN_DOLLY_NO_SUBJECT_M = 0.8
+TRUCK_M = 1.2
+ARC_DEG = 35.0
+CRANE_M = 1.3
+CRANE_LOWEST_M = 0.3
+PEDESTAL_RISES_M = (0.6, 0.5, 0.42, 0.35, 0.3, 0.26)
+PEDESTAL_PITCH_DEG = 3.5
+PEDESTAL_V = 0.2
+PEDESTAL_LOWEST_M = 0.2
+PAN_DEG = (25.0, 22.0, 19.0, 16.5, 14.0, 12.5, 11.5)
+TILT_DEG = (17.0, 15.0, 13.0, 11.5, 10.0, 9.0)
+TILT_UP_END_V = 0.05
+TILT_DOWN_END_V = 0.4
+WHIP_DEG = 50.0
+WHIP_MIN_RATE_DEG_S = 520.0
+# How far into the frame (of [-1, 1]) a subject may sit while a move sweeps it across.
+SWEEP_LIMIT = 0.85
+UP = np.array([0.0, 1.0, 0.0])
+
+
+@dataclass(frozen=True)
+class Pose:
+    """A camera over a shot: positions (n, 3), matrices (n, 3, 3), focal lengths (n,)."""
+
+    position: FloatArray
+    matrices: FloatArray
+    focal_mm: FloatArray
+
+
+def _full(rig: Rig, value: float) -> FloatArray:
+    return np.full(rig.frames, float(value))
+
+
+def _uv(rig: Rig, u: float | None = None, v: float | None = None) -> tuple[FloatArray, FloatArray]:
+    """Image position of the aim per frame; by default the headroom eases from the first
+    size's to the last's (a pull-out to a wide shot lowers the eye in frame)."""
+    heights = rig.v + (rig.v_end - rig.v) * eased(rig.frames) if v is None else _full(rig, v)
+    return _full(rig, rig.u if u is None else u), heights
+
+
+def _orbit_pose(
+    rig: Rig,
+    depth: FloatArray,
+    focal: FloatArray,
+    heading: FloatArray | None = None,
+    aim: FloatArray | None = None,
+    measured: FloatArray | None = None,
+) -> Pose:
+    """Orbit-family pose: the aim held at (u, v), the measured point at ``depth``."""
+    position, matrices = orbit(
+        rig.aim if aim is None else aim,
+        _full(rig, rig.heading_deg) if heading is None else heading,
+        _full(rig, rig.pitch_deg),
+        rig.roll,
+        focal,
+        _uv(rig),
+        depth,
+        rig.sensor_mm,
+        rig.measured if measured is None else measured,
+    )
+    return Pose(position, matrices, focal)
+
+
+def _base_position(rig: Rig, frame: int, frame_height: float) -> FloatArray:
+    """Where the rig's camera stands to frame ``frame`` at ``frame_height`` (one (3,) point)."""
+    position, _ = orbit(
+        rig.aim[frame : frame + 1],
+        np.full(1, rig.heading_deg),
+        np.full(1, rig.pitch_deg),
+        rig.roll[:1],
+        np.full(1, rig.focal_mm),
+        (np.full(1, rig.u), _uv(rig)[1][frame : frame + 1]),
+        np.full(1, rig.depth_for(frame_height)),
+        rig.sensor_mm,
+        rig.measured[frame : frame + 1],
+    )
+    return np.asarray(position[0])
+
+
+def hold_size(
+    rig: Rig, position: FloatArray, matrices: FloatArray, frame_height: FloatArray
+) -> FloatArray:
+    """Focal lengths ``(n,)`` that give ``frame_height`` at the measured point's depth."""
+    depth = np.einsum("ij,ij->i", rig.measured - position, forward_axes(matrices))
+    focal = np.maximum(depth, 1e-3) * rig.sensor_mm[1] / frame_height
+    return np.asarray(np.clip(focal, FOCAL_MIN_MM, FOCAL_MAX_MM))
+
+
+def _tracked(
+    rig: Rig,
+    position: FloatArray,
+    frame_height: FloatArray | None,
+    focal: FloatArray | None = None,
+) -> Pose:
+    """Turn to hold the aim at (u, v) from each position; with ``frame_height``, zoom to hold
+    the size too (twice round, since the aim's image angle depends on the focal length)."""
+    lens = _full(rig, rig.focal_mm) if focal is None else focal
+    for _ in range(2 if frame_height is not None else 1):
+        yaw, pitch = aim_at(position, rig.aim, rig.roll, lens, _uv(rig), rig.sensor_mm)
+        matrices = rotation_matrices(yaw, pitch, rig.roll)
+        if frame_height is not None:
+            lens = hold_size(rig, position, matrices, frame_height)
+    yaw, pitch = aim_at(position, rig.aim, rig.roll, lens, _uv(rig), rig.sensor_mm)
+    return Pose(position, rotation_matrices(yaw, pitch, rig.roll), lens)
+
+
+def _size_path(rig: Rig, profile: FloatArray) -> FloatArray:
+    first, last = rig.targets()
+    return log_lerp(first, last, profile)
+
+
+def sweep_extent(rig: Rig, pose: Pose) -> float:
+    """How far out the framed points reach in the image over the shot (max |x|, |y|)."""
+    reach = 0.0
+    for point in rig.framing.in_frame or (rig.aim,):
+        xy, _ = image_points(point, pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm)
+        reach = max(reach, float(np.nan_to_num(np.abs(xy), nan=np.inf).max()))
+    return reach
+
+
+def static(rig: Rig) -> Pose:
+    """Locked off on the first frame's framing; a walking subject walks through it."""
+    hold = np.repeat(rig.aim[:1], rig.frames, axis=0)
+    measured = np.repeat(rig.measured[:1], rig.frames, axis=0)
+    depth = _full(rig, rig.depth_for(rig.targets()[0]))
+    return _orbit_pose(rig, depth, _full(rig, rig.focal_mm), aim=hold, measured=measured)
+
+
+def _dolly(rig: Rig, ratio: float) -> Pose:
+    """Push in (ratio < 1) or pull out along the line of sight on a constant focal length."""
+    first, last = spread(rig.spec.size, rig.spec.end_size, ratio, rig.framing.fh_min)
+    start, end = rig.depth_for(first), rig.depth_for(last)
+    if rig.framing.subject is None and abs(end - start) < MIN_DOLLY_NO_SUBJECT_M:
+        step = MIN_DOLLY_NO_SUBJECT_M if ratio > 1.0 else -MIN_DOLLY_NO_SUBJECT_M
+        end = max(start + step, 0.3)
+    depth = log_lerp(start, end, eased(rig.frames))
+    return _orbit_pose(rig, depth, _full(rig, rig.focal_mm))
+
+
+def _zoom(rig: Rig, ratio: float) -> Pose:
+    """Stand still and change the focal length by ``ratio`` (frame heights within the bands)."""
+    first, last = spread(rig.spec.size, rig.spec.end_size, 1.0 / ratio, rig.framing.fh_min)
+    position = np.tile(_base_position(rig, 0, first), (rig.frames, 1))
+    focal = log_lerp(rig.focal_mm, rig.focal_mm * first / last, eased(rig.frames))
+    return _tracked(rig, position, None, focal)
+
+
+def _dolly_zoom(rig: Rig, ratio: float) -> Pose:
+    """Move by ``ratio`` of the distance while the focal length follows, so the size holds."""
+    depth = rig.depth_for(rig.targets()[0]) * (1.0 + (ratio - 1.0) * eased(rig.frames))
+    focal = rig.focal_mm * depth / depth[0]
+    return _orbit_pose(rig, depth, focal)
+
+
+def _level_right(rig: Rig) -> FloatArray:
+    heading = np.deg2rad(rig.heading_deg)
+    return np.array([np.cos(heading), 0.0, -np.sin(heading)])
+
+
+def _truck(rig: Rig, sign: float) -> Pose:
+    """Crab sideways on a straight track, turning to keep the subject framed."""
+    start = _base_position(rig, 0, rig.targets()[0])
+    profile = eased(rig.frames)
+    position = start + np.outer(profile * sign * TRUCK_M, _level_right(rig))
+    return _tracked(rig, position, _size_path(rig, profile))
+
+
+def _rise(rig: Rig, height: float, sign: float) -> FloatArray:
+    """Positions rising (sign +1) or falling by ``height``, centred on the middle frame."""
+    middle = rig.frames // 2
+    first, last = rig.targets()
+    centre = _base_position(rig, middle, float(np.sqrt(first * last)))
+    return centre + np.outer((eased(rig.frames) - 0.5) * sign * height, UP)
+
+
+def _crane(rig: Rig, sign: float) -> Pose:
+    """Rise or fall a crane's height, tilting to hold the subject; kept above the ground."""
+    position = _rise(rig, CRANE_M, sign)
+    position[:, 1] += max(0.0, CRANE_LOWEST_M - float(position[:, 1].min()))
+    return _tracked(rig, position, _size_path(rig, eased(rig.frames)))
+
+
+def _pedestal(rig: Rig, sign: float) -> Pose:
+    """Rise or fall on the column with the pitch nearly constant (the aim point travels too).
+
+    Takes the largest rise that keeps the subject in frame; the pitch eases by a few degrees
+    toward the subject, well under the 5 degrees that would make it a tilt.
+    """
+    profile = eased(rig.frames)
+    frame_height = _size_path(rig, profile)
+    depth = rig.depth_for(float(np.sqrt(frame_height[0] * frame_height[-1])))
+    uv = _uv(rig, v=min(rig.v, PEDESTAL_V))
+    pose = Pose(np.zeros((rig.frames, 3)), np.zeros((rig.frames, 3, 3)), frame_height)
+    for rise in PEDESTAL_RISES_M:
+        turn = min(PEDESTAL_PITCH_DEG, float(np.degrees(np.arctan2(rise, depth))))
+        pitch = rig.pitch_deg + (profile - 0.5) * sign * turn
+        position = _rise(rig, rise, sign)
+        focal = _full(rig, rig.focal_mm)
+        for _ in range(2):
+            yaw = yaw_toward(position, rig.aim, pitch, rig.roll, focal, uv, rig.sensor_mm)
+            matrices = rotation_matrices(yaw, pitch, rig.roll)
+            focal = hold_size(rig, position, matrices, frame_height)
+        yaw = yaw_toward(position, rig.aim, pitch, rig.roll, focal, uv, rig.sensor_mm)
+        pose = Pose(position, rotation_matrices(yaw, pitch, rig.roll), focal)
+        if sweep_extent(rig, pose) <= SWEEP_LIMIT and position[:, 1].min() >= PEDESTAL_LOWEST_M:
+            break
+    return pose
+
+
+def _arc(rig: Rig, sign: float) -> Pose:
+    """Circle the subject at constant distance; +1 moves toward the camera's own right."""
+    profile = eased(rig.frames)
+    heading = rig.heading_deg + sign * ARC_DEG * profile
+    depth = rig.depth_for(1.0) * _size_path(rig, profile)
+    return _orbit_pose(rig, depth, _full(rig, rig.focal_mm), heading=heading)
+
+
+def travel(rig: Rig) -> Pose:
+    """Follow or lead: the camera travels with the subject at a constant offset (the framing
+    already put it behind/beside or ahead of the walk)."""
+    depth = rig.depth_for(1.0) * _size_path(rig, eased(rig.frames))
+    return _orbit_pose(rig, depth, _full(rig, rig.focal_mm))
+
+
+def handheld(rig: Rig) -> Pose:
+    """An operator holding the framing: the orbit pose plus seeded jitter."""
+    base = travel(rig)
+    offsets, angles = shake(rig.frames, rig.fps, rig.noise_key)
+    yaw = np.degrees(
+        np.arctan2(-forward_axes(base.matrices)[:, 0], -forward_axes(base.matrices)[:, 2])
+    )
+    pitch = np.degrees(np.arcsin(np.clip(-forward_axes(base.matrices)[:, 1], -1.0, 1.0)))
+    matrices = rotation_matrices(yaw + angles[:, 0], pitch + angles[:, 1], rig.roll + angles[:, 2])
+    return Pose(base.position + offsets, matrices, base.focal_mm)
+
+
+def _turn(rig: Rig, axis: int, sign: float, sizes: tuple[float, ...]) -> Pose:
+    """Pan (axis 0, yaw) or tilt (axis 1, pitch) from a little off the subject onto it.
+
+    The sweep is the largest of ``sizes`` (degrees) that keeps the subject in frame; the end
+    framing puts the subject on the side the sweep carries it toward. A constant lens gives a
+    slightly different depth off-axis, so the distance is then scaled to centre both sizes.
+    """
+    u, v = rig.u, rig.v
+    if axis == 0:
+        u = sign * max(abs(rig.u), THIRD)
+    else:
+        v = min(rig.v, TILT_UP_END_V) if sign < 0 else max(rig.v, TILT_DOWN_END_V)
+    first, last = rig.targets()
+    profile = eased(rig.frames)
+    pose = None
+    for sweep in sizes:
+        offset = -sign * sweep * (1.0 - profile)
+        pose = _turned(rig, (u, v), last, axis, offset)
+        if sweep_extent(rig, pose) <= SWEEP_LIMIT:
+            break
+    assert pose is not None
+    depth = np.einsum("ij,ij->i", rig.measured - pose.position, forward_axes(pose.matrices))
+    if depth[0] > 0.0 and depth[-1] > 0.0:
+        measured = depth * rig.sensor_mm[1] / pose.focal_mm
+        scale = float(np.sqrt(first * last / (measured[0] * measured[-1])))
+        pose = _turned(rig, (u, v), last * scale, axis, offset)
+    return pose
+
+
+def _turned(
+    rig: Rig, uv: tuple[float, float], frame_height: float, axis: int, offset: FloatArray
+) -> Pose:
+    """Stand where the last frame is framed at ``frame_height``; add ``offset`` degrees of yaw
+    (axis 0) or pitch (axis 1) to the tracking orientation."""
+    pitch_end = rig.pitch_deg - (offset[rig.frames // 2] if axis == 1 else 0.0)
+    ended = replace(rig, pitch_deg=pitch_end, u=uv[0], v=uv[1], v_end=uv[1])
+    position = np.tile(_base_position(ended, rig.frames - 1, frame_height), (rig.frames, 1))
+    focal = _full(rig, rig.focal_mm)
+    yaw, pitch = aim_at(position, rig.aim, rig.roll, focal, _uv(ended), rig.sensor_mm)
+    angles = [yaw, pitch]
+    angles[axis] = angles[axis] + offset
+    return Pose(position, rotation_matrices(angles[0], angles[1], rig.roll), focal)
+
+
+def wrapped_steps(angles_deg: FloatArray) -> FloatArray:
+    """Frame-to-frame change of an angle (degrees), taking the short way round."""
+    return np.asarray((np.diff(angles_deg) + 180.0) % 360.0 - 180.0)
+
+
+def whip_pan(rig: Rig) -> Pose:
+    """Snap onto the subject from ``WHIP_DEG`` away in a fraction of a second.
+
+    The whip starts on the side the subject sits in the frame, so it is at most ~40 degrees
+    off-axis (always in front of the camera); the lens zooms with the whip so the first frame
+    still measures the requested size.
+    """
+    first, last = rig.targets()
+    position = np.tile(_base_position(rig, rig.frames - 1, last), (rig.frames, 1))
+    side = float(np.sign(rig.u)) or float(rig.spec.side)
+    width = whip_width(rig.fps)
+    while True:
+        step = whip(rig.frames, width)
+        frame_height = log_lerp(first, last, step)
+        lens = _full(rig, rig.focal_mm)
+        offset = -side * WHIP_DEG * (1.0 - step)
+        for _ in range(2):
+            yaw, pitch = aim_at(position, rig.aim, rig.roll, lens, _uv(rig), rig.sensor_mm)
+            matrices = rotation_matrices(yaw + offset, pitch, rig.roll)
+            lens = hold_size(rig, position, matrices, frame_height)
+        yaw, pitch = aim_at(position, rig.aim, rig.roll, lens, _uv(rig), rig.sensor_mm)
+        pose = Pose(position, rotation_matrices(yaw + offset, pitch, rig.roll), lens)
+        rate = float(np.abs(wrapped_steps(yaw + offset)).max(initial=0.0)) * rig.fps
+        if rate >= WHIP_MIN_RATE_DEG_S or width == 1:
+            return pose
+        width -= 1
+
+
+MOVES: dict[str, Callable[[Rig], Pose]] = {
+    "static": static,
+    "push_in": lambda rig: _dolly(rig, PUSH_RATIO),
+    "pull_out": lambda rig: _dolly(rig, 1.0 / PUSH_RATIO),
+    "zoom_in": lambda rig: _zoom(rig, ZOOM_RATIO),
+    "zoom_out": lambda rig: _zoom(rig, 1.0 / ZOOM_RATIO),
+    "dolly_zoom_in": lambda rig: _dolly_zoom(rig, DOLLY_ZOOM_IN_RATIO),
+    "dolly_zoom_out": lambda rig: _dolly_zoom(rig, DOLLY_ZOOM_OUT_RATIO),
+    "truck_left": lambda rig: _truck(rig, -1.0),
+    "truck_right": lambda rig: _truck(rig, 1.0),
+    "pan_left": lambda rig: _turn(rig, 0, 1.0, PAN_DEG),
+    "pan_right": lambda rig: _turn(rig, 0, -1.0, PAN_DEG),
+    "tilt_up": lambda rig: _turn(rig, 1, -1.0, TILT_DEG),
+    "tilt_down": lambda rig: _turn(rig, 1, 1.0, TILT_DEG),
+    "pedestal_up": lambda rig: _pedestal(rig, 1.0),
+    "pedestal_down": lambda rig: _pedestal(rig, -1.0),
+    "crane_up": lambda rig: _crane(rig, 1.0),
+    "crane_down": lambda rig: _crane(rig, -1.0),
+    "arc_left": lambda rig: _arc(rig, -1.0),
+    "arc_right": lambda rig: _arc(rig, 1.0),
+    "follow": travel,
+    "lead": travel,
+    "handheld": handheld,
+    "whip_pan": whip_pan,
+}

@@ -1,0 +1,183 @@
+"""``track_for``: the per-frame camera track that realises one ShotSpec.
+
+The search is small and deterministic. Phase one ignores the set and other characters and finds
+a lens (and, only when the ground forbids the asked angle, a flatter pitch) under which the move,
+the sizes, the angle and the framing all read back with margin. Phase two adds the set and the
+other characters: it tries azimuths around the asked one (+-10, +-20, ... +-90 degrees), then
+moves closer on a wider lens (the framing holds, since distance scales with focal length).
+The best-scoring candidate wins; ties go to the one nearest the request.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+
+import numpy as np
+
+from beatcam.camera.checks import CLEARANCE_MARGIN_M, Verdict, assess
+from beatcam.camera.collision import BODY_CLEARANCE_M, BODY_RADIUS_M, Obstacles
+from beatcam.camera.framing import (
+    ACTING_AREA,
+    Framing,
+    Rig,
+    band_target,
+    frame_shot,
+    make_rig,
+)
+from beatcam.camera.moves import MOVES, Pose
+from beatcam.errors import StageError
+from beatcam.model import Blocking, CameraTrack, SetDesign, ShotSpec
+from beatcam.model.geometry import FloatArray, matrix_to_quat
+from beatcam.model.vocab import (
+    ANGLE_TARGET_DEG,
+    ANGLES,
+    FOCAL_MAX_MM,
+    FOCAL_MIN_MM,
+    FRAMINGS,
+    SIZES,
+)
+
+# Lens scales tried in phase one, nearest the asked lens first.
+LENS_SCALES = (
+    *(1.0, 0.9, 1.12, 0.8, 1.25, 0.72, 1.4, 0.64, 1.6, 0.57, 0.5, 2.0, 0.4, 2.5, 0.32, 3.2),
+    *(0.25, 4.0, 0.2, 5.0, 0.16, 6.4, 0.125, 8.0, 10.0, 12.5, 16.0),
+)
+# Phase two: closer on a wider lens first, then farther on a longer one.
+COLLISION_SCALES = (1.0, 0.8, 0.64, 0.5, 0.4, 0.32, 0.25, 1.25, 1.6)
+AZIMUTH_OFFSETS_DEG = (0.0, *(sign * step for step in range(10, 100, 10) for sign in (1, -1)))
+PITCH_STEP_DEG = 6.0
+REACH_SPARE_M = 0.03
+
+
+def track_for(
+    spec: ShotSpec,
+    blocking: Blocking,
+    set_design: SetDesign,
+    sensor_mm: tuple[float, float],
+    fps: int,
+    seed: int,
+) -> CameraTrack:
+    """The camera track of one shot: exactly ``spec.frames`` samples from ``spec.start_frame``.
+
+    Never raises for a request it cannot meet (the critic reports those); raises
+    ``StageError`` only for unusable input: no frames, an unknown word or subject name, or a
+    shot that runs past the blocking.
+    """
+    _validate(spec, blocking)
+    framing = frame_shot(spec, blocking, _set_aim(spec, set_design), sensor_mm)
+    obstacles = Obstacles.for_shot(set_design, blocking, spec.start_frame, spec.frames)
+    key = (seed, zlib.crc32(spec.id.encode("utf-8")))
+    build = MOVES[spec.movement]
+
+    def attempt(
+        scale: float, azimuth: float, pitch: float, full: bool
+    ) -> tuple[Verdict, Rig, Pose]:
+        rig = make_rig(framing, spec, sensor_mm, fps, key, scale, azimuth, pitch)
+        pose = build(rig)
+        return assess(rig, pose, obstacles, full), rig, pose
+
+    best = None
+    scales = (1.0, _clear_of_subject(spec, framing, sensor_mm) / spec.lens_mm, *LENS_SCALES)
+    for pitch in _pitches(spec, framing):
+        for scale in _scales(spec.lens_mm, scales):
+            found = attempt(scale, 0.0, pitch, False)
+            if best is None or found[0].score < best[0].score:
+                best = found
+            if found[0].score == 0.0:
+                break
+        assert best is not None
+        if best[0].score == 0.0 or "ground" not in best[0].missed:
+            break
+    assert best is not None
+    chosen_scale = best[1].focal_mm / spec.lens_mm
+    pitch = best[1].pitch_deg
+    final = (assess(best[1], best[2], obstacles, True), best[1], best[2])
+    if "collision" in final[0].missed and framing.distance_m is None:
+        for factor in COLLISION_SCALES:
+            for azimuth in AZIMUTH_OFFSETS_DEG:
+                found = attempt(chosen_scale * factor, azimuth, pitch, True)
+                if found[0].score < final[0].score:
+                    final = found
+                if found[0].score == 0.0:
+                    break
+            if final[0].score == 0.0:
+                break
+    return _camera_track(final[1], final[2])
+
+
+def _camera_track(rig: Rig, pose: Pose) -> CameraTrack:
+    target = rig.framing.subject if rig.framing.subject is not None else rig.aim
+    focus = np.linalg.norm(target - pose.position, axis=1)
+    return CameraTrack(pose.position, matrix_to_quat(pose.matrices), pose.focal_mm, focus)
+
+
+def _scales(lens_mm: float, scales: tuple[float, ...]) -> Iterator[float]:
+    """Lens scales whose focal length is in range and not already tried (after clamping)."""
+    seen: set[float] = set()
+    for scale in scales:
+        focal = round(float(np.clip(lens_mm * scale, FOCAL_MIN_MM, FOCAL_MAX_MM)), 6)
+        if focal not in seen:
+            seen.add(focal)
+            yield focal / lens_mm
+
+
+def _clear_of_subject(spec: ShotSpec, framing: Framing, sensor_mm: tuple[float, float]) -> float:
+    """The shortest focal length (mm) that frames the size from outside the subject's body
+    clearance: tried early, since tight sizes on short lenses would put the camera in it."""
+    pitch = np.deg2rad(min(abs(ANGLE_TARGET_DEG[spec.angle]), 60.0))
+    reach = (BODY_RADIUS_M + BODY_CLEARANCE_M + CLEARANCE_MARGIN_M + REACH_SPARE_M) / np.cos(pitch)
+    return max(spec.lens_mm, float(reach * sensor_mm[1] / band_target(spec.size, framing.fh_min)))
+
+
+def _pitches(spec: ShotSpec, framing: Framing) -> Iterator[float]:
+    """The asked pitch, then flatter ones (only used when the ground forbids the asked one)."""
+    if framing.pitch_deg is not None:
+        yield framing.pitch_deg
+        return
+    target = ANGLE_TARGET_DEG[spec.angle]
+    yield target
+    steps = int(abs(target) // PITCH_STEP_DEG)
+    for step in range(1, steps + 1):
+        yield target - np.sign(target) * PITCH_STEP_DEG * step
+
+
+def _set_aim(spec: ShotSpec, set_design: SetDesign) -> FloatArray:
+    """What a shot without subjects looks at: the acting area, or for an insert the top of
+    whatever stands at the set's centre (the table), else the ground there."""
+    if spec.framing != "insert":
+        return ACTING_AREA
+    tops = [
+        box.center[1] + box.size[1] / 2.0
+        for box in set_design.boxes
+        if abs(box.center[0]) <= box.size[0] / 2.0 and abs(box.center[2]) <= box.size[2] / 2.0
+    ]
+    return np.array([0.0, max(tops, default=0.0), 0.0])
+
+
+def _validate(spec: ShotSpec, blocking: Blocking) -> None:
+    def fail(message: str) -> StageError:
+        return StageError("camera", message, shot=spec.id)
+
+    if spec.frames < 1:
+        raise fail(f"the shot has {spec.frames} frames; a shot needs at least 1")
+    if spec.start_frame < 0 or spec.start_frame + spec.frames > blocking.frames:
+        raise fail(
+            f"frames {spec.start_frame}..{spec.start_frame + spec.frames - 1} run past the "
+            f"blocking's {blocking.frames} frames; block the characters over the whole scene"
+        )
+    if spec.movement not in MOVES:
+        raise fail(f"unknown movement {spec.movement!r}; use one of {', '.join(MOVES)}")
+    for field, value, known in (
+        ("size", spec.size, SIZES),
+        ("end_size", spec.end_size, SIZES),
+        ("angle", spec.angle, ANGLES),
+        ("framing", spec.framing, FRAMINGS),
+    ):
+        if value not in known:
+            raise fail(f"unknown {field} {value!r}; use one of {', '.join(known)}")
+    for name in spec.subjects:
+        if name not in blocking.tracks:
+            raise fail(f"subject {name!r} is not blocked; known: {', '.join(blocking.tracks)}")
+    if not np.isfinite(spec.lens_mm) or spec.lens_mm <= 0.0:
+        raise fail(f"lens {spec.lens_mm} mm is not a focal length; use 12-300 mm")
