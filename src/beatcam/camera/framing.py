@@ -37,6 +37,9 @@ HEADROOM_V = {
     "EWS": 0.2,
 }
 CENTRED_SIZES = ("ECU", "CU")
+# A worm's-eye view from outside the body clearance only reaches its pitch with the subject
+# low in frame, looming over the lens (the camera pitches past the line of sight).
+WORM_V = -0.45
 # No subject: the sets are built around an acting area at the origin, looked at from 1 m up.
 ACTING_AREA = np.array([0.0, 1.0, 0.0])
 HANDS_HEIGHT_RATIO = 0.55
@@ -186,17 +189,18 @@ def frame_shot(
     facing = float(first.facing_deg[start])
     heading = facing + spec.azimuth_deg
     centred = spec.size in CENTRED_SIZES
+    looming = spec.angle == "worm"
     base = Framing(
         eyes[0],
         eyes[0],
         (eyes[0],),
         heading,
         facing,
-        HEADROOM_V[spec.size],
+        WORM_V if looming else HEADROOM_V[spec.size],
         0.0,
         centred,
         spec.side,
-        v_end=HEADROOM_V[spec.end_size],
+        v_end=WORM_V if looming else HEADROOM_V[spec.end_size],
     )
     framing = spec.framing
     if framing in ("two_shot", "group") and len(eyes) >= 2:
