@@ -1,12 +1,15 @@
-"""How well the labelled-beat neighbours predict affect on beats they have not seen.
+"""How well the affect stage predicts labelled beats it has not seen: lexicon, neighbours, blend.
 
 The labelled beats are split 80/20 by a stable hash of each sentence (``neighbours.held_out``);
-the held-out fifth is predicted from the other four fifths only and compared with a constant
-baseline (training mean for numbers, majority for labels) measured in the same run. Also times
-the numpy encoder: cold start in a fresh interpreter, and warm throughput.
+the held-out fifth is read by the word lists alone, by the neighbours (from the other four
+fifths only), and by the blend of both that ``read_affect`` uses, and compared with a constant
+baseline (training mean for numbers, majority for labels) measured in the same run. Each beat
+is read as a scene's second beat (never the establishing opener), with no cast. Also times the
+numpy encoder: cold start in a fresh interpreter, and warm throughput.
 
-    .venv/bin/python bench/affect_accuracy.py          # the report
-    .venv/bin/python bench/affect_accuracy.py --tune   # the k / temperature grid, leave-one-out
+    .venv/bin/python bench/affect_accuracy.py              # the report
+    .venv/bin/python bench/affect_accuracy.py --tune       # k / temperature grid, leave-one-out
+    .venv/bin/python bench/affect_accuracy.py --tune-blend # blend weights, training split only
 """
 
 from __future__ import annotations
@@ -17,11 +20,21 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam.affect import embedding, neighbours
+from beatcam.affect import WordReading, embedding, neighbours, read_words
+from beatcam.affect.blend import (
+    MIN_EMOTION_SHARE,
+    MIN_LEXICON_WEIGHT,
+    WEIGHTS,
+    BlendWeights,
+    blend,
+    choose_function,
+)
+from beatcam.affect.entities import CastNames
 from beatcam.affect.neighbours import LabelledBeat, NeighbourGuess
 from beatcam.model.vocab import FUNCTIONS
 
@@ -29,6 +42,9 @@ SIGN_DEAD_ZONE = 0.1  # labels closer to 0 than this have no sign and are left o
 TUNE_K = (3, 5, 7, 11, 15, 21, 31, 45)
 TUNE_TEMPERATURE = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 TUNE_ROWS_SHOWN = 60
+BLEND_LEXICON = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 10.0)
+BLEND_SHARE = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+BLEND_VOTE = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)
 COLD_START = (
     "import time; t = time.perf_counter(); from beatcam.affect import embedding; "
     "embedding.encode(['A door opens.']); print(time.perf_counter() - t)"
@@ -72,6 +88,30 @@ def knn_scores(
     return scores(truth, vad, [g.function for g in guesses], top)
 
 
+def lexicon_scores(
+    readings: Sequence[WordReading], truth: Sequence[LabelledBeat]
+) -> dict[str, float]:
+    vad = np.array(
+        [[r.feelings.valence, r.feelings.arousal, r.feelings.dominance] for r in readings]
+    )
+    top = [max(r.feelings.emotions, key=r.feelings.emotions.__getitem__) for r in readings]
+    return scores(truth, vad, [r.function.function for r in readings], top)
+
+
+def blend_scores(
+    readings: Sequence[WordReading],
+    guesses: Sequence[NeighbourGuess],
+    truth: Sequence[LabelledBeat],
+    weights: BlendWeights = WEIGHTS,
+) -> dict[str, float]:
+    blended = [
+        blend(r.feelings, r.function, g, weights) for r, g in zip(readings, guesses, strict=True)
+    ]
+    vad = np.array([[b.valence, b.arousal, b.dominance] for b in blended])
+    top = [max(b.emotions, key=b.emotions.__getitem__) for b in blended]
+    return scores(truth, vad, [b.function for b in blended], top)
+
+
 def baseline_scores(
     train: Sequence[LabelledBeat], truth: Sequence[LabelledBeat]
 ) -> dict[str, float]:
@@ -112,9 +152,87 @@ def tune(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> None:
         )
 
 
+def leave_one_out(
+    vectors: NDArray[np.float32], train: Sequence[LabelledBeat]
+) -> list[NeighbourGuess]:
+    """Each training beat guessed from the other training beats only."""
+    guesses: list[NeighbourGuess] = []
+    for i in range(len(train)):
+        rest = [b for j, b in enumerate(train) if j != i]
+        guesses += neighbours.guess_from_vectors(
+            vectors[i : i + 1], np.delete(vectors, i, axis=0), rest
+        )
+    return guesses
+
+
+def read_alone(beats: Sequence[LabelledBeat]) -> list[WordReading]:
+    """The word lists' reading of each labelled beat, as a non-opening beat with no cast."""
+    nobody = CastNames.of(())
+    return [read_words(b.text, nobody) for b in beats]
+
+
+def tune_blend(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> None:
+    """Grid-search the blend weights on the training split (neighbours leave-one-out).
+
+    The loss is separable (each dimension's MAE, top-emotion error, function error), so each
+    part is searched on its own grid. Numbers and emotions print the whole curve with the best
+    value and the best one the floors of ``blend`` allow (found words must overrule).
+    """
+    readings = read_alone(train)
+    guesses = leave_one_out(vectors, train)
+    alone = {"lexicon": lexicon_scores(readings, train), "kNN": knn_scores(guesses, train)}
+    for name, result in alone.items():
+        print(f"{name} alone on train: " + ", ".join(f"{k} {v:.4f}" for k, v in result.items()))
+    labels = {
+        "valence": [b.valence for b in train],
+        "arousal": [b.arousal for b in train],
+        "dominance": [b.dominance for b in train],
+        "intensity": [b.intensity for b in train],
+    }
+    for dimension, truth in labels.items():
+        rows = []
+        for weight in BLEND_LEXICON:
+            weights = replace(WEIGHTS, lexicon={**WEIGHTS.lexicon, dimension: weight})
+            got = [
+                getattr(blend(r.feelings, r.function, g, weights), dimension)
+                for r, g in zip(readings, guesses, strict=True)
+            ]
+            rows.append((float(np.abs(np.array(got) - np.array(truth)).mean()), weight))
+        allowed = [row for row in rows if row[1] >= MIN_LEXICON_WEIGHT]
+        print(
+            f"{dimension:<10} MAE by lexicon weight: "
+            + " ".join(f"{w:g}:{mae:.3f}" for mae, w in rows)
+            + f"; best {min(rows)[1]:g}, best allowed {min(allowed)[1]:g}"
+        )
+    rows = []
+    for share in BLEND_SHARE:
+        result = blend_scores(readings, guesses, train, replace(WEIGHTS, emotion_share=share))
+        rows.append((result["top emotion acc"], share))
+    allowed = [row for row in rows if row[1] >= MIN_EMOTION_SHARE]
+    print(
+        "emotions   top-emotion acc by lexicon share: "
+        + " ".join(f"{share:g}:{acc:.3f}" for acc, share in rows)
+        + f"; best {max(rows)[1]:g}, best allowed {max(allowed)[1]:g}"
+    )
+    votes = []
+    for minimum in BLEND_VOTE:
+        weights = replace(WEIGHTS, min_vote=minimum)
+        picked = [
+            choose_function(r.function, g, weights)[0]
+            for r, g in zip(readings, guesses, strict=True)
+        ]
+        accuracy = float(np.mean([p == b.function for p, b in zip(picked, train, strict=True)]))
+        votes.append((accuracy, minimum))
+    print(
+        "function   acc by the neighbours' minimum vote where no cue spoke: "
+        + " ".join(f"{minimum:g}:{acc:.3f}" for acc, minimum in votes)
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", action="store_true", help="grid-search k and temperature")
+    parser.add_argument("--tune-blend", action="store_true", help="grid-search blend weights")
     args = parser.parse_args(argv)
 
     examples = neighbours.labelled_examples()
@@ -125,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     test = [examples[i] for i in test_rows]
     if args.tune:
         tune(stored[train_rows], train)
+        return 0
+    if args.tune_blend:
+        tune_blend(stored[train_rows], train)
         return 0
 
     cold = float(
@@ -138,15 +259,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     guesses = neighbours.guess_from_vectors(queries, stored[train_rows], train)
     knn = knn_scores(guesses, test)
     base = baseline_scores(train, test)
+    readings = read_alone(test)
+    lexicon = lexicon_scores(readings, test)
+    blended = blend_scores(readings, guesses, test)
 
     print(
         f"labelled beats: {len(examples)} ({len(train)} train / {len(test)} held out), "
         f"k={neighbours.DEFAULT_K}, temperature={neighbours.TEMPERATURE}, "
         f"{len(FUNCTIONS)} functions"
     )
-    print(f"{'held-out metric':<18} {'kNN':>7} {'baseline':>9}")
+    print(f"{'held-out metric':<18} {'lexicon':>8} {'kNN':>7} {'blend':>7} {'baseline':>9}")
     for name in knn:
-        print(f"{name:<18} {knn[name]:7.3f} {base[name]:9.3f}")
+        print(
+            f"{name:<18} {lexicon[name]:8.3f} {knn[name]:7.3f} {blended[name]:7.3f} "
+            f"{base[name]:9.3f}"
+        )
     print(f"cold start (import, load model, encode 1 sentence): {cold:.2f} s")
     print(f"throughput: {len(test) / encode_s:.1f} sentences/s ({len(test)} in {encode_s:.2f} s)")
     return 0

@@ -1,23 +1,34 @@
 """affect stage: how each beat feels, what it does in the story, who moves and what matters.
 
 Entry point: :func:`read_affect`. Offline and deterministic: VADER (MIT) for valence plus
-beatcam's own word lists in ``affect/data`` (MIT), read by explicit rules so every number comes
-with the words that drove it.
+beatcam's own word lists in ``affect/data`` (MIT), read by explicit rules, blended with the
+nearest of beatcam's own labelled beats in the sentence space of all-MiniLM-L6-v2 (numpy, no
+torch), so every number comes with the words and the examples that drove it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
-from beatcam.affect.entities import CastNames, characters, movements, props, uses_pronoun
-from beatcam.affect.feelings import read_feelings
-from beatcam.affect.function import read_function
+from beatcam.affect import embedding, neighbours
+from beatcam.affect.blend import blend
+from beatcam.affect.entities import (
+    CastNames,
+    Movements,
+    characters,
+    movements,
+    props,
+    uses_pronoun,
+)
+from beatcam.affect.feelings import Feelings, read_feelings
+from beatcam.affect.function import FunctionReading, read_function
 from beatcam.affect.lexicon import load_lexicon, provenance
 from beatcam.affect.modifiers import Context
-from beatcam.affect.words import tokenize
+from beatcam.affect.words import Token, tokenize
 from beatcam.model.scene import Affect, AffectedScene, Scene
 
-__all__ = ["read_affect"]
+__all__ = ["WordReading", "read_affect", "read_words"]
 
 DECIMALS: Final = 4
 
@@ -26,47 +37,86 @@ def _round(value: float) -> float:
     return round(value, DECIMALS) + 0.0
 
 
+def labelled_provenance() -> dict[str, str]:
+    """The labelled-beats dataset the neighbours read from, as a provenance entry."""
+    examples = neighbours.labelled_examples()
+    return {
+        "name": "beatcam labelled beats",
+        "version": neighbours.labels_digest(examples)[:12],
+        "licence": "MIT",
+        "source": f"{len(examples)} camera-free beat sentences written and labelled for beatcam "
+        f"(valence, arousal, dominance, emotions, function): affect/data/{neighbours.LABELS_FILE}",
+    }
+
+
+@dataclass(frozen=True)
+class WordReading:
+    """What the word lists alone read in one beat, before the neighbours are consulted."""
+
+    tokens: tuple[Token, ...]
+    feelings: Feelings
+    function: FunctionReading
+    named: tuple[str, ...]
+    moves: Movements
+
+
+def read_words(
+    text: str,
+    cast: CastNames,
+    previous: tuple[str, ...] = (),
+    *,
+    first_in_scene: bool = False,
+    set_name: str | None = None,
+) -> WordReading:
+    """The lexicon's reading of one beat; ``previous`` are the characters a pronoun refers to."""
+    lexicon = load_lexicon()
+    tokens = tokenize(text)
+    context = Context.of(tokens, lexicon)
+    named = characters(tokens, cast) or (previous if uses_pronoun(tokens) else ())
+    moves = movements(text, context, lexicon)
+    function = read_function(
+        text,
+        context,
+        lexicon,
+        first_in_scene=first_in_scene,
+        set_name=set_name,
+        moves=moves,
+        named=named,
+    )
+    return WordReading(tokens, read_feelings(text, context, lexicon), function, named, moves)
+
+
 def read_affect(scene: Scene) -> AffectedScene:
-    """One Affect per beat of ``scene``, in order, with the models and lists that read them."""
+    """One Affect per beat of ``scene``, in order, with the models and lists that read them.
+
+    All beats are embedded in one batched call (repeated lines once), so a scene pays the
+    model's load and batching once.
+    """
     lexicon = load_lexicon()
     cast = CastNames.of(scene.cast)
+    texts = list(dict.fromkeys(beat.text for beat in scene.beats))
+    guesses = dict(zip(texts, neighbours.predict(texts), strict=True))
     affects = []
     previous: tuple[str, ...] = ()
     for position, beat in enumerate(scene.beats):
-        tokens = tokenize(beat.text)
-        context = Context.of(tokens, lexicon)
-        feelings = read_feelings(beat.text, context, lexicon)
-        named = characters(tokens, cast) or (previous if uses_pronoun(tokens) else ())
-        moves = movements(beat.text, context, lexicon)
-        function = read_function(
-            beat.text,
-            context,
-            lexicon,
-            first_in_scene=position == 0,
-            set_name=scene.set_preset,
-            moves=moves,
-            named=named,
+        words = read_words(
+            beat.text, cast, previous, first_in_scene=position == 0, set_name=scene.set_preset
         )
-        evidence = dict.fromkeys(
-            [
-                *function.evidence,
-                *feelings.evidence,
-                f"vader:compound={feelings.vader:+.2f}",
-            ]
-        )
+        blended = blend(words.feelings, words.function, guesses[beat.text])
         affects.append(
             Affect(
-                valence=_round(feelings.valence),
-                arousal=_round(feelings.arousal),
-                dominance=_round(feelings.dominance),
-                intensity=_round(feelings.intensity),
-                emotions={name: _round(score) for name, score in feelings.emotions.items()},
-                function=function.function,
-                characters=named,
-                actions=moves.actions,
-                objects=props(tokens, lexicon, cast),
-                evidence=tuple(evidence),
+                valence=_round(blended.valence),
+                arousal=_round(blended.arousal),
+                dominance=_round(blended.dominance),
+                intensity=_round(blended.intensity),
+                emotions={name: _round(score) for name, score in blended.emotions.items()},
+                function=blended.function,
+                characters=words.named,
+                actions=words.moves.actions,
+                objects=props(words.tokens, lexicon, cast),
+                evidence=(*blended.evidence, f"vader:compound={words.feelings.vader:+.2f}"),
             )
         )
-        previous = named or previous
-    return AffectedScene(scene=scene, affects=tuple(affects), models=provenance())
+        previous = words.named or previous
+    models = (*provenance(), dict(embedding.MODEL_PROVENANCE), labelled_provenance())
+    return AffectedScene(scene=scene, affects=tuple(affects), models=models)

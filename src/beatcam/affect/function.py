@@ -33,10 +33,12 @@ QUOTES_FOR_SPEECH: Final = 2
 
 @dataclass(frozen=True)
 class FunctionReading:
-    """The chosen function and the words (as written) that decided it."""
+    """The chosen function, the words (as written) that decided it and the deciding cue's
+    weight (0 for the fallback, when no cue spoke)."""
 
     function: str
     evidence: tuple[str, ...]
+    weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -96,4 +98,4 @@ def read_function(
     agreeing = Counter(c.function for c in candidates)
     best = min(candidates, key=lambda c: (-c.weight, -agreeing[c.function], -c.length, c.rank))
     backing = [c.words for c in candidates if c.function == best.function and c.words != best.words]
-    return FunctionReading(best.function, tuple(dict.fromkeys([best.words, *backing])))
+    return FunctionReading(best.function, tuple(dict.fromkeys([best.words, *backing])), best.weight)

@@ -69,10 +69,16 @@ def _fail(name: str, message: str) -> StageError:
     )
 
 
+def safe_yaml(text: str) -> Any:
+    """``yaml.safe_load`` through libyaml when it is there: the same safe subset, ~7x faster,
+    which is most of the affect stage's cold start."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _read(name: str) -> Any:
     source = resources.files("beatcam.affect").joinpath("data", name)
     try:
-        return yaml.safe_load(source.read_text(encoding="utf-8"))
+        return safe_yaml(source.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise _fail(name, f"cannot be read ({exc})") from exc
 

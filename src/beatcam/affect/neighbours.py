@@ -21,6 +21,7 @@ import yaml
 from numpy.typing import NDArray
 
 from beatcam.affect import embedding
+from beatcam.affect.lexicon import safe_yaml
 from beatcam.errors import StageError
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS
 
@@ -118,7 +119,7 @@ def _beat(entry: Any, source: str, where: str) -> LabelledBeat:
 def parse_labelled_beats(text: str, source: str = LABELS_FILE) -> tuple[LabelledBeat, ...]:
     """Parse and validate labelled-beats YAML; a broken entry raises ``StageError`` naming it."""
     try:
-        document = yaml.safe_load(text)
+        document = safe_yaml(text)
     except yaml.YAMLError as exc:
         raise _fail(source, "YAML", str(exc).splitlines()[0]) from exc
     if not isinstance(document, dict) or not isinstance(document.get("beats"), list):

@@ -1,0 +1,160 @@
+"""The lexicon and the labelled-beat neighbours read together, from the outside."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beatcam.affect import read_affect, read_words
+from beatcam.affect.blend import WEIGHTS, blend
+from beatcam.affect.entities import CastNames
+from beatcam.affect.feelings import Feelings
+from beatcam.affect.function import FunctionReading
+from beatcam.affect.neighbours import NeighbourGuess, labelled_examples, predict
+from beatcam.model.scene import Affect, Beat, Character, Scene
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS
+
+CAST = ("Mara", "Tom")
+LIKE = re.compile(r"^like: '(?P<text>.+)' \((?P<cosine>[01]\.\d\d)\)$")
+# No word of these is in any of beatcam's lists, VADER scores them 0 and no cue names a function.
+SILENT = (
+    "Two cups on the counter.",
+    "The lift numbers count down to the basement.",
+    "The phone on the table lights up with her name.",
+)
+
+
+def second_beat(text: str) -> Affect:
+    beats = (Beat(0, "Mara sits."), Beat(1, text))
+    scene = Scene("t", tuple(Character(name) for name in CAST), beats)
+    return read_affect(scene).affects[1]
+
+
+def top(emotions: dict[str, float] | Affect) -> str:
+    scores = emotions.emotions if isinstance(emotions, Affect) else emotions
+    return max(EMOTIONS, key=lambda name: scores[name])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He looks down the stairwell and is seized by dizzying terror.",
+        "Peering down the stairwell, Tom is gripped by a dizzying terror.",
+    ],
+)
+def test_dizzying_terror_reads_as_fear_and_disorientation(text: str) -> None:
+    affect = second_beat(text)
+    assert top(affect) == "fear"
+    assert affect.function in {"disorientation", "suspense"}
+    assert affect.valence < -0.2
+    assert affect.dominance < 0
+
+
+@pytest.mark.parametrize("text", SILENT)
+def test_a_beat_without_lexicon_words_takes_the_neighbours_affect(text: str) -> None:
+    words = read_words(text, CastNames.of(()))
+    assert words.feelings.evidence == () and words.feelings.vader == 0.0
+    assert words.function.evidence == ()
+    guess = predict([text])[0]
+    affect = second_beat(text)
+    for name in ("valence", "arousal", "dominance", "intensity"):
+        assert getattr(affect, name) == pytest.approx(getattr(guess, name), abs=1e-4)
+    for emotion in EMOTIONS:
+        assert affect.emotions[emotion] == pytest.approx(guess.emotions[emotion], abs=1e-4)
+    assert affect.function == guess.function
+    assert affect.evidence[0].startswith("like: ")
+
+
+def test_found_words_outweigh_the_neighbours() -> None:
+    text = "Mara is afraid."
+    words = read_words(text, CastNames.of(()))
+    guess = predict([text])[0]
+    affect = second_beat(text)
+    for name in ("valence", "arousal", "dominance"):
+        lexicon, neighbours, mixed = (
+            getattr(words.feelings, name),
+            getattr(guess, name),
+            getattr(affect, name),
+        )
+        low, high = sorted((lexicon, neighbours))
+        assert low - 1e-4 <= mixed <= high + 1e-4
+        assert abs(mixed - lexicon) <= abs(mixed - neighbours) + 1e-4
+    assert affect.emotions["fear"] > 0.5
+
+
+def test_evidence_names_at_most_two_nearest_labelled_examples() -> None:
+    known = {beat.text for beat in labelled_examples()}
+    affect = second_beat("Her hand stops an inch from the door handle.")
+    examples = [LIKE.match(item) for item in affect.evidence if item.startswith("like: ")]
+    assert 1 <= len(examples) <= 2
+    cosines = []
+    for match in examples:
+        assert match is not None
+        assert match["text"] in known
+        cosines.append(float(match["cosine"]))
+    assert cosines == sorted(cosines, reverse=True)
+
+
+def test_a_cue_word_keeps_the_function_the_neighbours_would_change() -> None:
+    affect = second_beat("Mara realises the letter is forged; dread creeps in.")
+    assert affect.function == "realisation"
+    assert affect.evidence[0] == "realises"
+
+
+def feelings_strategy() -> st.SearchStrategy[Feelings]:
+    unit = st.floats(-1.0, 1.0)
+    return st.builds(
+        Feelings,
+        valence=unit,
+        arousal=unit,
+        dominance=unit,
+        intensity=st.floats(0.0, 1.0),
+        emotions=st.fixed_dictionaries({name: st.floats(0.0, 1.0) for name in EMOTIONS}),
+        evidence=st.lists(st.sampled_from(["dread", "smiles", "runs"]), max_size=3).map(tuple),
+        vader=unit,
+    )
+
+
+def guess_strategy() -> st.SearchStrategy[NeighbourGuess]:
+    unit = st.floats(-1.0, 1.0)
+    return st.builds(
+        NeighbourGuess,
+        valence=unit,
+        arousal=unit,
+        dominance=unit,
+        intensity=st.floats(0.0, 1.0),
+        emotions=st.fixed_dictionaries({name: st.floats(0.0, 1.0) for name in EMOTIONS}),
+        function=st.sampled_from(FUNCTIONS),
+        function_confidence=st.floats(0.0, 1.0),
+        neighbours=st.just((("A door opens.", 0.61), ("Rain falls.", 0.52), ("Tom runs.", 0.4))),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    feelings_strategy(),
+    st.sampled_from(FUNCTIONS),
+    st.sampled_from([0.0, 0.6, 1.0]),
+    guess_strategy(),
+)
+def test_a_blend_stays_between_its_two_readings(
+    feelings: Feelings, function: str, weight: float, guess: NeighbourGuess
+) -> None:
+    reading = FunctionReading(function, ("cue",) if weight else (), weight)
+    mixed = blend(feelings, reading, guess)
+    for name in ("valence", "arousal", "dominance", "intensity"):
+        low, high = sorted((getattr(feelings, name), getattr(guess, name)))
+        assert low - 1e-9 <= getattr(mixed, name) <= high + 1e-9
+        if not feelings.evidence and not (name == "valence" and feelings.vader):
+            assert getattr(mixed, name) == pytest.approx(getattr(guess, name))
+    for emotion in EMOTIONS:
+        low, high = sorted((feelings.emotions[emotion], guess.emotions[emotion]))
+        assert low - 1e-9 <= mixed.emotions[emotion] <= high + 1e-9
+    if weight:
+        assert mixed.function == function
+    elif guess.function_confidence >= WEIGHTS.min_vote:
+        assert mixed.function == guess.function
+    assert sum(item.startswith("like: ") for item in mixed.evidence) == 2
