@@ -9,6 +9,7 @@ should be nothing) stays in the returned Critique for the caller to report.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import asdict, fields, replace
 
@@ -120,28 +121,48 @@ def plan_scene(
     # Shots are settled in order, so the cut into each shot is judged against its final
     # predecessor, and every shot's last checks are the plan's final critique.
     for index, spec in enumerate(direction.shots):
-        checks = _checks(plan, index)
-        failed = _failed(checks)
-        if failed and {c.rule for c in failed} == {"end size"} and spec.movement in HOLDS_SIZE:
-            # The subject's own move changed the size: say so rather than change the shot.
-            measured = str(failed[0].measured["measured"])
-            spec = replace(
-                spec,
-                end_size=measured,
-                why=f"{spec.why} The subject's own move ends the shot in {measured}.",
-            )
-            shots[index] = _shot(spec, direction, scene, seed)
-            plan = replace(plan, shots=tuple(shots))
-            checks = _checks(plan, index)
+        plan, checks = _settle(plan, index)
         attempt = 0
         while _failed(checks) and attempt < REPAIR_ATTEMPTS:
             attempt += 1
             rules = frozenset(check.rule for check in _failed(checks))
-            shots[index] = _shot(revise(spec, rules, attempt), direction, scene, seed)
-            plan = replace(plan, shots=tuple(shots))
-            checks = _checks(plan, index)
+            revised = revise(spec, rules, attempt, _previous_azimuth(plan, index))
+            shots = list(plan.shots)
+            shots[index] = _shot(revised, direction, scene, seed)
+            plan, checks = _settle(replace(plan, shots=tuple(shots)), index)
         verdicts.extend(checks)
     return plan, Critique(tuple(verdicts))
+
+
+def _settle(plan: ShotPlan, index: int) -> tuple[ShotPlan, list[Check]]:
+    """Check a shot; when its only fault is an end size that the subject's own move caused,
+    say so in its words (the track stays as it is) rather than call the shot a failure."""
+    checks = _checks(plan, index)
+    failed = _failed(checks)
+    shot = plan.shots[index]
+    if failed and {c.rule for c in failed} == {"end size"} and shot.movement in HOLDS_SIZE:
+        measured = str(failed[0].measured["measured"])
+        relabelled = replace(
+            shot,
+            end_size=measured,
+            why=f"{shot.why} The subject's own move ends the shot in {measured}.",
+        )
+        shots = list(plan.shots)
+        shots[index] = relabelled
+        plan = replace(plan, shots=tuple(shots))
+        checks = _checks(plan, index)
+    return plan, checks
+
+
+def _previous_azimuth(plan: ShotPlan, index: int) -> float | None:
+    """Where the previous shot's camera ended, as an azimuth around this shot's subject."""
+    shot = plan.shots[index]
+    if not index or not shot.subjects:
+        return None
+    track = plan.blocking[shot.subjects[0]]
+    offset = plan.shots[index - 1].camera.position[-1] - track.position[shot.start_frame]
+    heading = math.degrees(math.atan2(offset[0], offset[2]))
+    return (heading - float(track.facing_deg[shot.start_frame]) + 180.0) % 360.0 - 180.0
 
 
 def summary(plan: ShotPlan, verdict: Critique) -> dict[str, object]:

@@ -30,6 +30,7 @@ __all__ = ["DEFAULT_STYLE", "STYLES", "direct", "revise", "style_named"]
 
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
 CUT_RULES = frozenset({"180-degree rule", "30-degree rule"})
+ARCS = frozenset({"arc_left", "arc_right"})
 SMASH_AROUSAL_JUMP = 0.6
 SMASH_AROUSAL = 0.5
 DUTCH_DEG = 12.0
@@ -132,7 +133,9 @@ def direct(affected: AffectedScene, style: str = DEFAULT_STYLE) -> Direction:
 
     choices = choose(candidates, contexts, chosen_style)
     shots: list[ShotSpec] = []
-    side = open_side(blocking, 0)
+    # Coverage keeps to the side of the line of action that faces the set's open front, judged
+    # afresh at every shot as people move; a motivated crossing swaps sides from then on.
+    crossed = 1
     previous_place: tuple[str | None, float, int] | None = None
     for index, (choice, ctx, (beat_index, slot_start, frames, slot_in_beat)) in enumerate(
         zip(choices, contexts, slots, strict=True)
@@ -141,13 +144,18 @@ def direct(affected: AffectedScene, style: str = DEFAULT_STYLE) -> Direction:
         affect = ctx.affect
         crossing = bool(CROSSING_ACTIONS & set(affect.actions)) and slot_in_beat == 0 and index > 0
         if crossing:
-            side = -side
+            crossed = -crossed
+        side = crossed * open_side(blocking, slot_start)
         subject = picked.subjects[0] if picked.subjects else None
         placement = place(
             blocking, subject, picked.framing, picked.movement, slot_start, side,
             previous_place, picked.size,
         )  # fmt: skip
         previous_place = (subject, placement.azimuth_deg, SIZES.index(picked.size))
+        if picked.movement in ARCS:
+            # Both arcs score alike; swing toward the subject's face, never round to the back.
+            toward_face = "arc_left" if placement.azimuth_deg > 0 else "arc_right"
+            picked = replace(picked, movement=toward_face)
         reason = why(
             picked, affect, choice.sequence_terms, choice.runner_up, choice.margin, pins[index][1]
         )
@@ -217,20 +225,28 @@ SIMPLER_MOVE = {
 }
 
 
-def revise(spec: ShotSpec, failed: frozenset[str], attempt: int) -> ShotSpec:
+def revise(
+    spec: ShotSpec, failed: frozenset[str], attempt: int, previous_azimuth: float | None = None
+) -> ShotSpec:
     """A plainer version of a shot the critic rejected; each attempt gives up more.
 
-    A cut that breaks the 180° or 30° rule first moves the camera around the subject (mirrored
-    across the line, or 40° further round). Otherwise: 1: the move becomes its simpler cousin;
-    2: a static, level single of the same size; 3: a static eye-level medium shot (or wide,
-    for an establishing shot or a moving subject).
+    A cut that breaks the 180° or 30° rule first moves the camera around the subject: mirrored
+    across the line, or 40° away from where the previous shot's camera ended
+    (``previous_azimuth``, measured like ``azimuth_deg``). Otherwise: 1: the move becomes its
+    simpler cousin; 2: a static, level single of the same size; 3: a static eye-level medium
+    shot (or wide, for an establishing shot or a moving subject).
     """
     rules = ", ".join(sorted(failed))
     if failed <= CUT_RULES and attempt < 3:
-        if "180-degree rule" in failed:
+        if "180-degree rule" in failed and (attempt == 1 or previous_azimuth is None):
             azimuth = -spec.azimuth_deg if attempt == 1 else -spec.azimuth_deg * 0.5
+        elif "180-degree rule" in failed and previous_azimuth is not None:
+            # Stand near where the last camera stood: the same side of the line by construction.
+            azimuth = min((previous_azimuth + 35.0, previous_azimuth - 35.0), key=abs)
         else:
-            azimuth = spec.azimuth_deg + (40.0 if spec.azimuth_deg >= 0 else -40.0) * attempt
+            reference = spec.azimuth_deg if previous_azimuth is None else previous_azimuth
+            options = sorted((reference + 40.0, reference - 40.0), key=abs)
+            azimuth = options[attempt - 1]
         return replace(
             spec,
             azimuth_deg=azimuth,
@@ -268,4 +284,9 @@ def revise(spec: ShotSpec, failed: frozenset[str], attempt: int) -> ShotSpec:
             subjects=spec.subjects[:1] if spec.framing != "establishing" else spec.subjects,
             lens_mm=35.0,
         )
+        if failed & CUT_RULES and previous_azimuth is not None:
+            revised = replace(
+                revised,
+                azimuth_deg=min((previous_azimuth + 35.0, previous_azimuth - 35.0), key=abs),
+            )
     return replace(revised, why=repaired_why(spec, revised, rules))

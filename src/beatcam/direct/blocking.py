@@ -34,7 +34,6 @@ WALK_ACTIONS = frozenset(
 TOWARD_OTHERS = frozenset({"approach", "charge"})
 AWAY_FROM_OTHERS = frozenset({"retreat", "flee", "exit", "leave"})
 ENTER_ACTIONS = frozenset({"enter", "arrive"})
-ENTRANCE_M = 3.5
 
 
 @dataclass(frozen=True)
@@ -144,10 +143,9 @@ def block(
     current = {name: np.array([mark.x, mark.z]) for name, mark in marks.items()}
     facing_now = {name: mark.facing_deg for name, mark in marks.items()}
     for name in entrances:
-        # Waiting off their mark, where the walk in will start.
-        away = _heading_vector(preset.walk_heading_deg + 180.0) * ENTRANCE_M
-        current[name] = current[name] + away
-        facing_now[name] = preset.walk_heading_deg
+        # Waiting off stage, where the walk in will start, facing their mark.
+        current[name] = np.array(preset.entrance, dtype=np.float64)
+        facing_now[name] = _heading_of(np.array([marks[name].x, marks[name].z]) - current[name])
     start = 0
     for index, (affect, frames) in enumerate(zip(affects, beat_frames, strict=True)):
         end = start + frames

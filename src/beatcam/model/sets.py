@@ -2,7 +2,8 @@
 
 Each set is built around its acting area at the origin; the front (+Z) is left open like a
 stage, so the camera has room to stand back. ``walk_heading_deg`` is the direction a walk or
-chase runs along (the corridor's or street's length), ``walk_room_m`` how far it can go.
+chase runs along (the corridor's or street's length), ``walk_room_m`` how far it can go, and
+``entrance`` the off-stage spot (behind a wall, down the street) a character enters from.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class SetPreset:
     boxes: tuple[SetBox, ...]
     walk_heading_deg: float = 0.0
     walk_room_m: float = 12.0
+    entrance: tuple[float, float] = (0.0, -30.0)  # (x, z) off stage, where entrances start
 
     def design(self) -> SetDesign:
         return SetDesign(preset=self.name, boxes=self.boxes)
@@ -57,6 +59,7 @@ PRESETS: dict[str, SetPreset] = {
             ),
             walk_heading_deg=90.0,
             walk_room_m=4.0,
+            entrance=(9.0, 0.9),
         ),
         SetPreset(
             "interior",
@@ -70,6 +73,7 @@ PRESETS: dict[str, SetPreset] = {
             ),
             walk_heading_deg=90.0,
             walk_room_m=4.0,
+            entrance=(-9.0, -0.5),
         ),
         SetPreset(
             "street",
@@ -105,6 +109,7 @@ PRESETS: dict[str, SetPreset] = {
             ),
             walk_heading_deg=90.0,
             walk_room_m=5.0,
+            entrance=(3.0, -5.0),
         ),
         SetPreset(
             "landscape",
@@ -128,6 +133,7 @@ PRESETS: dict[str, SetPreset] = {
             ),
             walk_heading_deg=90.0,
             walk_room_m=4.0,
+            entrance=(9.0, -1.0),
         ),
     )
 }
