@@ -210,6 +210,8 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
 def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
     checks = []
     names = shot.subjects if shot.framing in ALL_IN_FRAME else shot.subjects[:1]
+    if shot.framing == "insert":
+        names = ()  # an insert frames the hands and what they hold, not the eyes
     for name in names:
         eyes = plan.blocking[name].eyes(shot.start_frame, shot.frames)
         image = track.image_points(eyes)

@@ -72,6 +72,18 @@ _MOVE_SIZES = {
     "zoom_out": set(SIZES) - {"EWS"},
 }
 _ANGLE_SIZES = {"worm": {"MCU", "MS", "MLS"}, "overhead": {"MCU", "MS", "MLS", "FS", "WS"}}
+# What the camera engine cannot do honestly (it would go under the ground, or the angle would
+# not read on the middle frame): measured by sweeping every combination through camera/.
+_ANGLE_MOVES_BARRED = frozenset(
+    {("low", "crane_up"), ("low", "crane_down"), ("worm", "crane_up"), ("worm", "crane_down")}
+    | {("worm", move) for move in ("push_in", "pull_out", "dolly_zoom_in", "dolly_zoom_out")}
+    | {("worm", "truck_left"), ("worm", "truck_right")}
+)
+_GEOMETRY_LIMITS = frozenset(
+    {("EWS", angle, move) for angle in ("low", "worm") for move in MOVEMENTS}
+    | {("WS", "low", move) for move in ("push_in", "pull_out", "zoom_in", "dolly_zoom_out")}
+    | {("FS", "low", "pull_out"), ("WS", "low", "crane_up"), ("WS", "low", "crane_down")}
+)
 _LEVEL_ONLY_MOVES = frozenset(
     {
         "follow", "lead", "dolly_zoom_in", "dolly_zoom_out", "tilt_up", "tilt_down",
@@ -115,6 +127,10 @@ def allowed(
         if separation_m > TWO_SHOT_FILL * frame_width:
             return False
     if framing in {"over_shoulder", "pov"} and separation_m > CONVERSATION_DISTANCE_M:
+        return False
+    if (size, angle, movement) in _GEOMETRY_LIMITS or (angle, movement) in _ANGLE_MOVES_BARRED:
+        return False
+    if size == "ECU" and movement in {"tilt_up", "tilt_down", "pedestal_up", "pedestal_down"}:
         return False
     if size not in _FRAMING_SIZES.get(framing, set(SIZES)):
         return False
