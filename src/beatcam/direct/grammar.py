@@ -58,7 +58,18 @@ def _tightness(size: str) -> int:
     return SIZES.index(size)
 
 
+# Beats whose feeling lives in the space around the character, not on the face: their
+# intensity is told by scale (Mascelli, Katz), so it must not pull the frame in.
+SPATIAL = frozenset({"establishing", "awe", "isolation"})
+# Dominance beyond this tilts the camera; the gain makes the tilt beat "eye level is honest"
+# from about |dominance| 0.35 (a character clearly on top of, or under, the moment).
+DOMINANCE_FELT = 0.2
+ANGLE_GAIN = 4.0
+
+
 def _intensity_tightens(ctx: Context) -> Preferences:
+    if ctx.function in SPATIAL or ctx.slot == 0:
+        return {}
     target = 2.0 + 4.6 * ctx.affect.intensity
     return {size: -0.3 * (_tightness(size) - target) ** 2 for size in SIZES}
 
@@ -133,8 +144,8 @@ RULES: tuple[Rule, ...] = (
         "power looks up",
         "angle",
         lambda c: _when(
-            c.affect.dominance > 0.25,
-            {"low": 3.0 * c.affect.dominance, "worm": 2.2 * (c.affect.dominance - 0.45)},
+            c.affect.dominance > DOMINANCE_FELT,
+            {"low": ANGLE_GAIN * c.affect.dominance, "worm": 2.2 * (c.affect.dominance - 0.45)},
         ),
         "a low angle gives the character power",
     ),
@@ -142,13 +153,19 @@ RULES: tuple[Rule, ...] = (
         "vulnerability looks down",
         "angle",
         lambda c: _when(
-            c.affect.dominance < -0.25,
+            c.affect.dominance < -DOMINANCE_FELT,
             {
-                "high": 3.0 * -c.affect.dominance,
+                "high": ANGLE_GAIN * -c.affect.dominance,
                 "overhead": 2.2 * (-c.affect.dominance - 0.45),
             },
         ),
         "a high angle makes the character small and exposed",
+    ),
+    Rule(
+        "menace looks up",
+        "angle",
+        lambda c: _when(c.function == "threat", {"low": 1.6}),
+        "a low angle makes the threat loom",
     ),
     Rule(
         "awe looks up",
@@ -214,10 +231,18 @@ RULES: tuple[Rule, ...] = (
         "isolation pulls away",
         "movement",
         lambda c: _when(
-            c.function in {"isolation", "departure"} or (c.last_beat and c.affect.valence < -0.2),
-            {"pull_out": 2.2, "crane_up": 1.4},
+            c.function in {"isolation", "departure"}, {"pull_out": 2.2, "crane_up": 1.4}
         ),
         "pulling away leaves the character alone",
+    ),
+    Rule(
+        "a dark ending withdraws",
+        "movement",
+        lambda c: _when(
+            c.last_beat and c.affect.valence < -0.2 and c.slot_in_beat == 0,
+            {"pull_out": 0.8, "crane_up": 0.5},
+        ),
+        "a dark scene ends by drawing away",
     ),
     Rule(
         "awe rises",
@@ -243,14 +268,19 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "travel with the runner",
         "movement",
-        lambda c: _when(c.subject_travel_m > 1.2, {"follow": 3.0, "lead": 2.4}),
+        lambda c: _when(
+            c.subject_travel_m > 1.2,
+            {"follow": 1.8 + 1.6 * max(0.0, c.affect.arousal), "lead": 1.4 + 1.4 * c.affect.arousal}
+            if c.function not in SPATIAL
+            else {"follow": 0.6, "lead": 0.4},
+        ),
         "the camera travels with the moving character",
     ),
     Rule(
         "intimacy circles",
         "movement",
         lambda c: _when(
-            c.function == "intimacy", {"arc_left": 1.3, "arc_right": 1.3, "push_in": 1.2}
+            c.function == "intimacy", {"push_in": 1.4, "arc_left": 0.7, "arc_right": 0.7}
         ),
         "a slow arc wraps the pair together",
     ),
@@ -292,7 +322,12 @@ RULES: tuple[Rule, ...] = (
         "movement",
         lambda c: _when(
             c.function == "triumph",
-            {"crane_up": 1.8, "arc_right": 1.2, "push_in": 0.8, "tilt_up": 0.6},
+            {
+                "crane_up": 0.8 + 1.6 * max(0.0, c.affect.arousal),
+                "arc_right": 0.8,
+                "push_in": 0.8,
+                "tilt_up": 0.6,
+            },
         ),
         "triumph lifts the camera",
     ),
@@ -327,7 +362,7 @@ RULES: tuple[Rule, ...] = (
         "movement",
         lambda c: _when(
             c.function == "disorientation",
-            {"dolly_zoom_out": 2.0, "arc_left": 1.0, "handheld": 1.2},
+            {"handheld": 2.2, "dolly_zoom_out": 1.4, "arc_left": 0.8},
         ),
         "the move unsettles the space",
     ),

@@ -1,0 +1,345 @@
+"""The director's development benchmark: does beatcam shoot the literature's situations as the
+books recommend, and is it fast enough?
+
+Every situation of ``bench/situations.yaml`` (a camera-free beat, its cast, and the sizes,
+angles, movements and dutch the cited book accepts) becomes a small scene: the beat alone when
+the book wants it as the opening establishing shot, otherwise after one neutral opening beat so
+it is not the scene's establishing shot. The scene is planned by ``beatcam.pipeline.plan_scene``
+(classical style, seed 0: camera, critic and repairs included), and every shot of the
+situation's beat is scored per field: it agrees when its value is in the accepted list (a beat
+covered by several shots scores the share of its shots that agree). Movement is also scored by
+coarse family (static, toward, away, lateral, vertical, travelling, handheld, whip).
+
+The constant-choice baseline picks, per field and per split, the single value accepted by the
+most situations of that split and scores it on the same situations: an optimistic baseline,
+since it is chosen on the data it is scored on. Situations are split by a stable hash of their
+id: a third is held out for reporting; rules are tuned on the rest only (``--misses`` lists the
+tuning split's disagreements, never the held-out ones).
+
+Also printed: the affect stage's held-out accuracy on the labelled beats (``affect_accuracy``),
+a cold ``beatcam plan`` of a 10-beat scene, a 2,000-beat plan (distinct sentences, so nothing is
+embedded twice) with its peak memory, and embedding throughput.
+
+    .venv/bin/python bench/director.py [--misses] [--tune-only] [--no-timing] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import affect_accuracy
+from beatcam.affect import embedding, neighbours
+from beatcam.model.scene import Beat, Character, Scene
+from beatcam.pipeline import plan_scene
+from beatcam.script import read_scenes
+
+BENCH = Path(__file__).parent
+ROOT = BENCH.parent
+SITUATIONS = BENCH / "situations.yaml"
+BEATCAM = Path(sys.executable).parent / "beatcam"
+EXAMPLE = ROOT / "examples" / "the-letter.yaml"
+EXTRA_BEAT = "Mara walks to the window and looks out at the empty street."
+STYLE = "classical"
+OPENER = "It is an ordinary afternoon."
+HELD_OUT_SHARE = 3  # one situation in three, by a stable hash of its id
+FIELDS = ("size", "angle", "movement", "movement family", "dutch", "framing")
+DUTCH_DEG = 5.0  # DESIGN.md 3: a shot is dutch when abs(roll) >= 5
+BIG_SCENE_BEATS = 2000
+BIG_SCENE_BUDGET_S = 30.0
+COLD_PLAN_BUDGET_S = 2.0
+PROFILE_ROWS = 25
+FAMILIES = {
+    "static": "static",
+    "push_in": "toward",
+    "zoom_in": "toward",
+    "dolly_zoom_in": "toward",
+    "pull_out": "away",
+    "zoom_out": "away",
+    "dolly_zoom_out": "away",
+    "truck_left": "lateral",
+    "truck_right": "lateral",
+    "pan_left": "lateral",
+    "pan_right": "lateral",
+    "arc_left": "lateral",
+    "arc_right": "lateral",
+    "tilt_up": "vertical",
+    "tilt_down": "vertical",
+    "pedestal_up": "vertical",
+    "pedestal_down": "vertical",
+    "crane_up": "vertical",
+    "crane_down": "vertical",
+    "follow": "travelling",
+    "lead": "travelling",
+    "handheld": "handheld",
+    "whip_pan": "whip",
+}
+
+
+@dataclass(frozen=True)
+class Situation:
+    """One situation: its beat and cast, and the values the book accepts per field."""
+
+    id: str
+    beat: str
+    cast: tuple[str, ...]
+    accepted: Mapping[str, frozenset[str]]  # field -> accepted values (framing may be absent)
+
+    @property
+    def opens(self) -> bool:
+        """The book wants this beat as the scene's establishing opening."""
+        return "establishing" in self.accepted.get("framing", frozenset())
+
+    @property
+    def held_out(self) -> bool:
+        digest = hashlib.sha256(self.id.encode("utf-8")).digest()
+        return int.from_bytes(digest[:4], "big") % HELD_OUT_SHARE == 0
+
+
+def _values(raw: Any) -> frozenset[str]:
+    items = raw if isinstance(raw, list) else [raw]
+    return frozenset(str(item).lower() if isinstance(item, bool) else str(item) for item in items)
+
+
+def load_situations(path: Path = SITUATIONS) -> list[Situation]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    situations = []
+    for entry in document["situations"]:
+        accepted = {name: _values(entry[name]) for name in ("size", "angle", "movement", "dutch")}
+        accepted["movement family"] = frozenset(FAMILIES[m] for m in accepted["movement"])
+        if "framing" in entry:
+            accepted["framing"] = _values(entry["framing"])
+        situations.append(Situation(entry["id"], entry["beat"], tuple(entry["cast"]), accepted))
+    return situations
+
+
+def scene_for(situation: Situation) -> tuple[Scene, int]:
+    """The scene that stages a situation, and the index of the situation's beat in it."""
+    texts = [situation.beat] if situation.opens else [OPENER, situation.beat]
+    scene = Scene(
+        title=situation.id,
+        cast=tuple(Character(name) for name in situation.cast),
+        beats=tuple(Beat(index, text) for index, text in enumerate(texts)),
+    )
+    return scene, len(texts) - 1
+
+
+def shot_values(shot: Any) -> dict[str, str]:
+    """A planned shot's value for every scored field."""
+    return {
+        "size": shot.size,
+        "angle": shot.angle,
+        "movement": shot.movement,
+        "movement family": FAMILIES[shot.movement],
+        "dutch": "true" if abs(shot.dutch_deg) >= DUTCH_DEG else "false",
+        "framing": shot.framing,
+    }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    situation: Situation
+    shots: tuple[dict[str, str], ...]
+    critic_pass_rate: float
+
+    def agreement(self, field: str) -> float | None:
+        accepted = self.situation.accepted.get(field)
+        if accepted is None:
+            return None
+        return sum(shot[field] in accepted for shot in self.shots) / len(self.shots)
+
+
+def run(situations: Iterable[Situation]) -> list[Outcome]:
+    outcomes = []
+    for situation in situations:
+        scene, beat = scene_for(situation)
+        plan, verdict = plan_scene(scene, style=STYLE)
+        shots = tuple(shot_values(shot) for shot in plan.shots if shot.beat == beat)
+        outcomes.append(Outcome(situation, shots, verdict.pass_rate))
+    return outcomes
+
+
+def agreement(outcomes: Sequence[Outcome], field: str) -> tuple[float, int]:
+    scores = [s for s in (o.agreement(field) for o in outcomes) if s is not None]
+    return (sum(scores) / len(scores) if scores else float("nan")), len(scores)
+
+
+def constant_baseline(outcomes: Sequence[Outcome], field: str) -> tuple[float, str]:
+    """The value accepted by most of these situations, and the share of them it satisfies."""
+    counts = Counter(
+        value for o in outcomes for value in sorted(o.situation.accepted.get(field, ()))
+    )
+    judged = sum(1 for o in outcomes if field in o.situation.accepted)
+    if not counts:
+        return float("nan"), "-"
+    value, hits = min(counts.items(), key=lambda item: (-item[1], item[0]))
+    return hits / judged, value
+
+
+def report_agreement(outcomes: Sequence[Outcome], tune_only: bool = False) -> None:
+    splits = {
+        "tune": [o for o in outcomes if not o.situation.held_out],
+        "held-out": [o for o in outcomes if o.situation.held_out],
+        "all": list(outcomes),
+    }
+    if tune_only:
+        splits = {"tune": splits["tune"]}
+    sizes = ", ".join(f"{name} {len(items)}" for name, items in splits.items())
+    print(f"situations: {sizes}; style {STYLE}; baseline = most-accepted constant per split")
+    header = f"{'field':<16}" + "".join(f"{name:>28}" for name in splits)
+    print(header)
+    print(f"{'':<16}" + f"{'beatcam  baseline (value)':>28}" * len(splits))
+    for field in FIELDS:
+        row = f"{field:<16}"
+        for items in splits.values():
+            ours, _ = agreement(items, field)
+            base, value = constant_baseline(items, field)
+            row += f"{ours:>9.3f}{base:>9.3f} ({value[:8]:>8})"
+        print(row)
+    rates = [o.critic_pass_rate for o in outcomes]
+    print(f"critic pass rate: min {min(rates):.3f} over {len(rates)} plans")
+
+
+def print_misses(outcomes: Sequence[Outcome]) -> None:
+    """The tuning split's disagreements, field by field (held-out situations are never shown)."""
+    for outcome in outcomes:
+        if outcome.situation.held_out:
+            continue
+        wrong = [
+            f"{field}={'/'.join(sorted({s[field] for s in outcome.shots}))} "
+            f"(wants {'/'.join(sorted(outcome.situation.accepted[field]))})"
+            for field in FIELDS
+            if field in outcome.situation.accepted and (outcome.agreement(field) or 0.0) < 1.0
+        ]
+        if wrong:
+            print(f"{outcome.situation.id:<18} " + "; ".join(wrong))
+
+
+def report_affect() -> None:
+    examples = neighbours.labelled_examples()
+    stored = neighbours.stored_index()
+    train_rows = [i for i, b in enumerate(examples) if not neighbours.held_out(b.text)]
+    test = [b for b in examples if neighbours.held_out(b.text)]
+    train = [examples[i] for i in train_rows]
+    guesses = neighbours.guess_from_vectors(
+        embedding.encode([b.text for b in test]), stored[train_rows], train
+    )
+    readings = affect_accuracy.read_alone(test)
+    columns = {
+        "lexicon": affect_accuracy.lexicon_scores(readings, test),
+        "kNN": affect_accuracy.knn_scores(guesses, test),
+        "blend": affect_accuracy.blend_scores(readings, guesses, test),
+        "baseline": affect_accuracy.baseline_scores(train, test),
+    }
+    print(f"affect, held-out labelled beats ({len(test)} of {len(examples)}):")
+    print(f"{'metric':<18}" + "".join(f"{name:>9}" for name in columns))
+    for metric in columns["blend"]:
+        print(f"{metric:<18}" + "".join(f"{col[metric]:>9.3f}" for col in columns.values()))
+
+
+def _timed_plan(scene_file: Path, out: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [str(BEATCAM), "plan", str(scene_file), "-o", str(out), "-q"],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def big_scene_lines(count: int) -> list[str]:
+    """``count`` distinct beat sentences: the labelled beats and situations, then numbered."""
+    pool = [b.text for b in neighbours.labelled_examples()]
+    pool += [s.beat for s in load_situations()]
+    return [
+        pool[i % len(pool)] + ("" if i < len(pool) else f" ({i // len(pool)})")
+        for i in range(count)
+    ]
+
+
+def write_big_scene(folder: Path, count: int = BIG_SCENE_BEATS) -> Path:
+    path = folder / "big.txt"
+    lines = ["# Bench", "Cast: Mara, Tom", "Set: kitchen", *big_scene_lines(count)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def report_timing() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        ten = folder / "ten.yaml"
+        document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+        document["beats"] = [*document["beats"], EXTRA_BEAT]
+        ten.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        cold = min(_timed_plan(ten, folder / f"ten{i}") for i in range(3))
+        print(
+            f"cold `beatcam plan` of a {len(document['beats'])}-beat scene: {cold:.2f} s "
+            f"(best of 3 fresh processes; budget {COLD_PLAN_BUDGET_S:.0f} s)"
+        )
+        big = write_big_scene(folder)
+        wall = _timed_plan(big, folder / "big")
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(
+            f"`beatcam plan` of {BIG_SCENE_BEATS} distinct beats: {wall:.1f} s "
+            f"(budget {BIG_SCENE_BUDGET_S:.0f} s), peak memory {peak_mb:.0f} MB"
+        )
+    texts = [b.text for b in neighbours.labelled_examples()]
+    embedding.encode(texts[:1])
+    started = time.perf_counter()
+    embedding.encode(texts)
+    elapsed = time.perf_counter() - started
+    print(f"embedding throughput: {len(texts) / elapsed:.0f} sentences/s ({len(texts)} warm)")
+
+
+def profile_big_scene() -> None:
+    """Where the 2,000-beat plan spends its time (in process, cumulative, top rows)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        scene = read_scenes(str(write_big_scene(Path(tmp))))[0]
+    profiler = cProfile.Profile()
+    profiler.runcall(plan_scene, scene, style=STYLE)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(PROFILE_ROWS)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="list the tuning split's misses")
+    parser.add_argument(
+        "--tune-only", action="store_true", help="agreement on the tuning split only (no affect)"
+    )
+    parser.add_argument("--no-timing", action="store_true", help="skip the timing runs")
+    parser.add_argument("--profile", action="store_true", help="profile the 2,000-beat plan")
+    args = parser.parse_args(argv)
+    if args.profile:
+        profile_big_scene()
+        return 0
+    situations = load_situations()
+    if args.tune_only:
+        situations = [s for s in situations if not s.held_out]
+    outcomes = run(situations)
+    report_agreement(outcomes, args.tune_only)
+    if args.misses:
+        print_misses(outcomes)
+    if args.tune_only:
+        return 0
+    report_affect()
+    if not args.no_timing:
+        report_timing()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
