@@ -225,6 +225,13 @@ SIMPLER_MOVE = {
 }
 
 
+def _beside(reference: float, step: float) -> list[float]:
+    """Azimuths ``step`` either side of ``reference``: first the one that stays on the same side
+    of the subject's facing (so of the line, when they face their partner), then the frontal."""
+    options = [reference + step, reference - step]
+    return sorted(options, key=lambda azimuth: (azimuth * reference < 0, abs(azimuth)))
+
+
 def revise(
     spec: ShotSpec, failed: frozenset[str], attempt: int, previous_azimuth: float | None = None
 ) -> ShotSpec:
@@ -242,11 +249,10 @@ def revise(
             azimuth = -spec.azimuth_deg if attempt == 1 else -spec.azimuth_deg * 0.5
         elif "180-degree rule" in failed and previous_azimuth is not None:
             # Stand near where the last camera stood: the same side of the line by construction.
-            azimuth = min((previous_azimuth + 35.0, previous_azimuth - 35.0), key=abs)
+            azimuth = _beside(previous_azimuth, 35.0)[0]
         else:
             reference = spec.azimuth_deg if previous_azimuth is None else previous_azimuth
-            options = sorted((reference + 40.0, reference - 40.0), key=abs)
-            azimuth = options[attempt - 1]
+            azimuth = _beside(reference, 40.0)[attempt - 1]
         return replace(
             spec,
             azimuth_deg=azimuth,
@@ -287,6 +293,6 @@ def revise(
         if failed & CUT_RULES and previous_azimuth is not None:
             revised = replace(
                 revised,
-                azimuth_deg=min((previous_azimuth + 35.0, previous_azimuth - 35.0), key=abs),
+                azimuth_deg=_beside(previous_azimuth, 35.0)[0],
             )
     return replace(revised, why=repaired_why(spec, revised, rules))
