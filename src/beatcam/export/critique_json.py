@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
+from beatcam.export import schemas
 from beatcam.files import write_atomic
 from beatcam.model import Critique
 
 FILE_NAME = "critique.json"
 
 
-@cache
 def schema() -> dict[str, Any]:
-    text = resources.files("beatcam.export").joinpath("schemas/critique.schema.json").read_text()
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return schemas.load("critique")
 
 
 def to_document(verdict: Critique) -> dict[str, Any]:

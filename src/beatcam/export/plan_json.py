@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from beatcam.errors import PlanFileError
+from beatcam.export import schemas
 from beatcam.files import write_atomic
 from beatcam.model import (
     Affect,
@@ -37,12 +36,9 @@ DECIMALS = 5
 FILE_NAME = "plan.json"
 
 
-@cache
 def schema() -> dict[str, Any]:
     """The JSON Schema every plan.json is checked against (``beatcam schema`` prints it)."""
-    text = resources.files("beatcam.export").joinpath("schemas/plan.schema.json").read_text()
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return schemas.load("plan")
 
 
 def _number(value: float) -> float | int:

@@ -9,14 +9,13 @@ same bytes.
 from __future__ import annotations
 
 import json
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
 from beatcam.errors import StageError
+from beatcam.export import schemas
 from beatcam.files import write_atomic
 from beatcam.model import ShotPlan
 
@@ -24,12 +23,9 @@ FILE_NAME = "provenance.json"
 FORMAT_VERSION = "1"
 
 
-@cache
 def schema() -> dict[str, Any]:
     """The JSON Schema every provenance.json is checked against."""
-    text = resources.files("beatcam.export").joinpath("schemas/provenance.schema.json")
-    loaded: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
-    return loaded
+    return schemas.load("provenance")
 
 
 def facts(plan: ShotPlan) -> dict[str, Any]:
