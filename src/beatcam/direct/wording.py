@@ -66,6 +66,11 @@ def describe(candidate: Candidate | ShotSpec) -> str:
     return " ".join(words)
 
 
+def with_article(text: str) -> str:
+    """ "an eye-level MS", "a low-angle CU": the article a shot's name reads with."""
+    return f"{'an' if text[:1].lower() in 'aeiou' else 'a'} {text}"
+
+
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -74,8 +79,9 @@ def repaired_why(original: ShotSpec, revised: ShotSpec, rules: str) -> str:
     """The why of a repaired shot: what it became, what it was, and the original reasons."""
     _, _, reasons = original.why.partition(": ")
     subject = f" on {revised.subjects[0]}" if revised.subjects else ""
+    was = with_article(describe(original))
     return (
-        f"{capitalised(describe(revised))}{subject}, simplified from a {describe(original)} "
+        f"{capitalised(describe(revised))}{subject}, simplified from {was} "
         f"that failed the critic ({rules}): {reasons}"
     )
 
@@ -124,5 +130,5 @@ def why(
     text = f"{capitalised(describe(candidate))}{subject}: {because}"
     text += f" ({affect_summary(affect)})."
     if runner_up is not None:
-        text += f" Beat a {describe(runner_up)} by {margin:.1f}."
+        text += f" Beat {with_article(describe(runner_up))} by {margin:.1f}."
     return text
