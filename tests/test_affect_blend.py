@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -104,42 +105,35 @@ def test_a_cue_word_keeps_the_function_the_neighbours_would_change() -> None:
     assert affect.evidence[0] == "realises"
 
 
-def feelings_strategy() -> st.SearchStrategy[Feelings]:
+def reading(kind: type, **rest: st.SearchStrategy[object]) -> st.SearchStrategy[Any]:
+    """A random lexicon or neighbour reading: the numbers and emotions both kinds share."""
     unit = st.floats(-1.0, 1.0)
     return st.builds(
-        Feelings,
+        kind,
         valence=unit,
         arousal=unit,
         dominance=unit,
         intensity=st.floats(0.0, 1.0),
         emotions=st.fixed_dictionaries({name: st.floats(0.0, 1.0) for name in EMOTIONS}),
-        evidence=st.lists(st.sampled_from(["dread", "smiles", "runs"]), max_size=3).map(tuple),
-        vader=unit,
+        **rest,
     )
 
 
-def guess_strategy() -> st.SearchStrategy[NeighbourGuess]:
-    unit = st.floats(-1.0, 1.0)
-    return st.builds(
-        NeighbourGuess,
-        valence=unit,
-        arousal=unit,
-        dominance=unit,
-        intensity=st.floats(0.0, 1.0),
-        emotions=st.fixed_dictionaries({name: st.floats(0.0, 1.0) for name in EMOTIONS}),
-        function=st.sampled_from(FUNCTIONS),
-        function_confidence=st.floats(0.0, 1.0),
-        neighbours=st.just((("A door opens.", 0.61), ("Rain falls.", 0.52), ("Tom runs.", 0.4))),
-    )
+FEELINGS = reading(
+    Feelings,
+    evidence=st.lists(st.sampled_from(["dread", "smiles", "runs"]), max_size=3).map(tuple),
+    vader=st.floats(-1.0, 1.0),
+)
+GUESSES = reading(
+    NeighbourGuess,
+    function=st.sampled_from(FUNCTIONS),
+    function_confidence=st.floats(0.0, 1.0),
+    neighbours=st.just((("A door opens.", 0.61), ("Rain falls.", 0.52), ("Tom runs.", 0.4))),
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    feelings_strategy(),
-    st.sampled_from(FUNCTIONS),
-    st.sampled_from([0.0, 0.6, 1.0]),
-    guess_strategy(),
-)
+@given(FEELINGS, st.sampled_from(FUNCTIONS), st.sampled_from([0.0, 0.6, 1.0]), GUESSES)
 def test_a_blend_stays_between_its_two_readings(
     feelings: Feelings, function: str, weight: float, guess: NeighbourGuess
 ) -> None:

@@ -8,7 +8,7 @@ torch), so every number comes with the words and the examples that drove it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from beatcam.affect import embedding, neighbours
@@ -26,7 +26,7 @@ from beatcam.affect.function import FunctionReading, read_function
 from beatcam.affect.lexicon import load_lexicon, provenance
 from beatcam.affect.modifiers import Context
 from beatcam.affect.words import Token, tokenize
-from beatcam.model.scene import Affect, AffectedScene, Scene
+from beatcam.model.scene import AffectedScene, Scene
 
 __all__ = ["WordReading", "read_affect", "read_words"]
 
@@ -104,13 +104,13 @@ def read_affect(scene: Scene) -> AffectedScene:
         )
         blended = blend(words.feelings, words.function, guesses[beat.text])
         affects.append(
-            Affect(
+            replace(
+                blended,
                 valence=_round(blended.valence),
                 arousal=_round(blended.arousal),
                 dominance=_round(blended.dominance),
                 intensity=_round(blended.intensity),
                 emotions={name: _round(score) for name, score in blended.emotions.items()},
-                function=blended.function,
                 characters=words.named,
                 actions=words.moves.actions,
                 objects=props(words.tokens, lexicon, cast),

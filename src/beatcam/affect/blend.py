@@ -18,6 +18,7 @@ from typing import Final
 from beatcam.affect.feelings import Feelings
 from beatcam.affect.function import FunctionReading
 from beatcam.affect.neighbours import NeighbourGuess
+from beatcam.model.scene import Affect
 from beatcam.model.vocab import EMOTIONS
 
 DIMENSIONS: Final = ("valence", "arousal", "dominance", "intensity")
@@ -62,19 +63,6 @@ WEIGHTS: Final = BlendWeights(
 )
 
 
-@dataclass(frozen=True)
-class Blended:
-    """The combined reading of one beat, with its evidence in deciding order."""
-
-    valence: float
-    arousal: float
-    dominance: float
-    intensity: float
-    emotions: Mapping[str, float]
-    function: str
-    evidence: tuple[str, ...]
-
-
 def _mix(lexicon: float, neighbours: float, weight: float) -> float:
     return (weight * lexicon + neighbours) / (weight + 1.0)
 
@@ -101,8 +89,9 @@ def blend(
     reading: FunctionReading,
     guess: NeighbourGuess,
     weights: BlendWeights = WEIGHTS,
-) -> Blended:
-    """Combine one beat's lexicon reading with its neighbour guess (pure; numbers unrounded)."""
+) -> Affect:
+    """Combine one beat's lexicon reading with its neighbour guess: the numbers (unrounded),
+    emotions, function and evidence of an Affect; the caller adds who and what is in the beat."""
     found = len(feelings.evidence)
     lexicon_values = {
         "valence": feelings.valence,
@@ -135,7 +124,7 @@ def blend(
         if by_neighbours
         else (*reading.evidence, *feelings.evidence, *examples)
     )
-    return Blended(
+    return Affect(
         valence=values["valence"],
         arousal=values["arousal"],
         dominance=values["dominance"],
