@@ -180,3 +180,14 @@ def test_any_sequence_of_beats_gets_a_contiguous_worded_plan(beats: list[str]) -
     assert sum(s.frames for s in plan.shots) == plan.blocking.frames
     assert {s.beat for s in plan.shots} == set(range(len(beats)))
     assert plan.shots[0].framing == "establishing"
+
+
+def test_transitions_follow_the_energy_between_beats() -> None:
+    from beatcam.direct import _transition
+
+    assert _transition(0, 5, 0, 0.0, 0.0) == "fade_in"
+    assert _transition(5, 5, 0, 0.0, 0.0) == "fade_out"
+    assert _transition(2, 5, 0, 0.9, -0.5) == "smash_cut"
+    assert _transition(2, 5, 0, -0.5, -0.6) == "dissolve"
+    assert _transition(2, 5, 1, -0.5, -0.6) == "cut"
+    assert _transition(2, 5, 0, 0.3, 0.1) == "cut"

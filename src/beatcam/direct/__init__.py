@@ -62,8 +62,6 @@ def _transition(index: int, last: int, slot_in_beat: int, arousal: float, previo
         return "smash_cut"
     calm = arousal < -0.2 and previous < -0.2
     if slot_in_beat == 0 and calm:
-        return "smash_cut"
-    if slot_in_beat == 0 and calm:
         return "dissolve"
     return "cut"
 
