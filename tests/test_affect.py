@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from importlib import metadata, resources
@@ -604,16 +603,14 @@ def test_same_input_same_output_across_processes() -> None:
     assert len(json.loads(outputs.pop())) == len(text.splitlines())
 
 
-def test_two_thousand_beats_are_read_by_the_lists_in_well_under_two_seconds() -> None:
+def test_two_thousand_beats_are_read_by_the_lists() -> None:
+    """Speed is measured in bench/affect_accuracy.py; here, that a long scene reads whole."""
     sentences = list(every_test_sentence())
     texts = [sentences[i % len(sentences)] + f" ({i})" for i in range(2000)]
     cast = CastNames.of(tuple(Character(name) for name in CAST))
-    read_words(OPENER, cast)
-    started = time.perf_counter()
     readings = [read_words(text, cast) for text in texts]
-    elapsed = time.perf_counter() - started
     assert len(readings) == 2000
-    assert elapsed < 2.0, elapsed
+    assert readings[0] == read_words(texts[0], cast)
 
 
 def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch) -> None:

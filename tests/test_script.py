@@ -6,7 +6,6 @@ import hashlib
 import io
 import re
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -477,9 +476,8 @@ def test_binary_and_non_utf8_input() -> None:
 
 
 def test_oversized_input_is_refused_before_decoding() -> None:
-    start = time.perf_counter()
+    # Bytes that are not UTF-8: the size error, not a decoding error, proves the order.
     refused("x.txt", b"\xff" * (MAX_INPUT_BYTES + 1), "larger than the 5,000,000-byte limit")
-    assert time.perf_counter() - start < 1.0
     just_fits = b"a\n" * (MAX_INPUT_BYTES // 2)
     refused("x.txt", just_fits, f"more than the limit of {MAX_BEATS:,}")
 
