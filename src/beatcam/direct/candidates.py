@@ -48,7 +48,8 @@ _FRAMING_MOVES = {
         "truck_right", "pull_out", "push_in", "arc_left", "arc_right", "follow", "lead",
     },
     "insert": {"static", "push_in", "zoom_in", "tilt_down", "pan_left", "pan_right"},
-    "over_shoulder": {"static", "push_in", "arc_left", "arc_right", "handheld", "zoom_in"},
+    # An over-the-shoulder camera cannot dolly in: it would pass through the near shoulder.
+    "over_shoulder": {"static", "arc_left", "arc_right", "handheld", "zoom_in"},
     "pov": {"static", "handheld", "zoom_in", "pan_left", "pan_right"},
     "two_shot": {
         "static", "push_in", "pull_out", "arc_left", "arc_right", "truck_left", "truck_right",
@@ -84,6 +85,9 @@ _GEOMETRY_LIMITS = frozenset(
     | {("WS", "low", move) for move in ("push_in", "pull_out", "zoom_in", "dolly_zoom_out")}
     | {("FS", "low", "pull_out"), ("WS", "low", "crane_up"), ("WS", "low", "crane_down")}
 )
+# The shoulder and the eyes fix where an over-the-shoulder camera stands, so its angle is the
+# characters' own (eye level), and from back there a zoom into a close-up runs out of lens.
+_OTS_LENS = frozenset({("CU", "zoom_in")})
 _LEVEL_ONLY_MOVES = frozenset(
     {
         "follow", "lead", "dolly_zoom_in", "dolly_zoom_out", "tilt_up", "tilt_down",
@@ -145,6 +149,12 @@ def allowed(
     if framing in {"pov", "over_shoulder", "two_shot"} and len(subjects) < 2:
         return False
     if framing == "pov" and (angle != "eye_level" or dutch):
+        return False
+    if framing == "over_shoulder" and (angle != "eye_level" or (size, movement) in _OTS_LENS):
+        return False
+    if framing == "insert" and not subjects and angle != "high":
+        # Nobody holds the prop, so the camera looks down at it where it lies; any other angle
+        # would put the camera under the floor (the critic's "above the ground").
         return False
     if dutch and framing in {"establishing", "insert"}:
         return False
