@@ -64,7 +64,13 @@ SPATIAL = frozenset({"establishing", "awe", "isolation"})
 # Dominance beyond this tilts the camera; the gain makes the tilt beat "eye level is honest"
 # from about |dominance| 0.35 (a character clearly on top of, or under, the moment).
 DOMINANCE_FELT = 0.2
+# Beats whose object is the news: what a reveal uncovers, the ticking bomb of suspense
+# (Hitchcock's bomb under the table) is shown itself; a realisation lands on the face first.
+OBJECT_BEATS = frozenset({"reveal", "suspense"})
 ANGLE_GAIN = 4.0
+# In awe and menace the one who feels small is the onlooker, and the camera shares their look
+# up at what dwarfs them rather than looking down on them.
+LOOKED_UP_AT = frozenset({"awe", "threat"})
 
 
 def _intensity_tightens(ctx: Context) -> Preferences:
@@ -76,6 +82,15 @@ def _intensity_tightens(ctx: Context) -> Preferences:
 
 def _when(condition: bool, preferences: Preferences) -> Preferences:
     return preferences if condition else {}
+
+
+def _place_framing(ctx: Context) -> float:
+    """The place is the subject of the opening, of an establishing beat, and of an empty scene."""
+    if ctx.slot == 0:
+        return 4.0
+    if ctx.function == "establishing" or not ctx.characters:
+        return 2.0
+    return -3.0
 
 
 def _fear_and_energy(ctx: Context) -> float:
@@ -153,7 +168,7 @@ RULES: tuple[Rule, ...] = (
         "vulnerability looks down",
         "angle",
         lambda c: _when(
-            c.affect.dominance < -DOMINANCE_FELT,
+            c.affect.dominance < -DOMINANCE_FELT and c.function not in LOOKED_UP_AT,
             {
                 "high": ANGLE_GAIN * -c.affect.dominance,
                 "overhead": 2.2 * (-c.affect.dominance - 0.45),
@@ -396,7 +411,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "open on the place",
         "framing",
-        lambda c: {"establishing": 4.0 if c.slot == 0 else -3.0},
+        lambda c: {"establishing": _place_framing(c)},
         "the scene opens on the place",
     ),
     Rule(
@@ -423,8 +438,9 @@ RULES: tuple[Rule, ...] = (
         "framing",
         lambda c: _when(
             bool(c.affect.objects)
-            and c.function in {"reveal", "realisation"}
-            and c.slot_in_beat > 0,
+            and (
+                c.function in OBJECT_BEATS or (c.function == "realisation" and c.slot_in_beat > 0)
+            ),
             {"insert": 2.2},
         ),
         "the object carries the beat",
