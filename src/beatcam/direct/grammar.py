@@ -60,7 +60,7 @@ def _tightness(size: str) -> int:
 
 # Beats whose feeling lives in the space around the character, not on the face: their
 # intensity is told by scale (Mascelli, Katz), so it must not pull the frame in.
-SPATIAL = frozenset({"establishing", "awe", "isolation"})
+SPATIAL = frozenset({"establishing", "awe", "isolation", "grief"})
 # Dominance beyond this tilts the camera; the gain makes the tilt beat "eye level is honest"
 # from about |dominance| 0.35 (a character clearly on top of, or under, the moment).
 DOMINANCE_FELT = 0.2
@@ -68,6 +68,8 @@ DOMINANCE_FELT = 0.2
 # (Hitchcock's bomb under the table) is shown itself; a realisation lands on the face first.
 OBJECT_BEATS = frozenset({"reveal", "suspense"})
 ANGLE_GAIN = 4.0
+# Action this aroused is too fast for a locked-off frame.
+ACTION_AROUSAL = 0.5
 # In awe and menace the one who feels small is the onlooker, and the camera shares their look
 # up at what dwarfs them rather than looking down on them.
 LOOKED_UP_AT = frozenset({"awe", "threat"})
@@ -130,8 +132,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "realisation lands on the face",
         "size",
-        lambda c: _when(c.function in {"realisation", "grief"}, {"MCU": 1.4, "CU": 1.4}),
+        lambda c: _when(c.function == "realisation", {"MCU": 1.4, "CU": 1.4}),
         "the thought has to land on the face",
+    ),
+    Rule(
+        "grief keeps its distance",
+        "size",
+        lambda c: _when(c.function == "grief", {"MLS": 1.4, "FS": 1.4, "WS": 0.8, "MS": 0.6}),
+        "grief is watched from a respectful distance",
     ),
     Rule(
         "action needs room",
@@ -279,6 +287,15 @@ RULES: tuple[Rule, ...] = (
             {"handheld": 2.0 + 2.0 * _fear_and_energy(c)},
         ),
         "chaos shakes the camera",
+    ),
+    Rule(
+        "action keeps up",
+        "movement",
+        lambda c: _when(
+            c.function in {"action", "attack", "chase"} and c.affect.arousal > ACTION_AROUSAL,
+            {"handheld": 1.6, "pan_left": 0.8, "pan_right": 0.8, "whip_pan": 0.6},
+        ),
+        "the camera scrambles to keep up with the action",
     ),
     Rule(
         "travel with the runner",
