@@ -191,3 +191,18 @@ def test_transitions_follow_the_energy_between_beats() -> None:
     assert _transition(2, 5, 0, -0.5, -0.6) == "dissolve"
     assert _transition(2, 5, 1, -0.5, -0.6) == "cut"
     assert _transition(2, 5, 0, 0.3, 0.1) == "cut"
+
+
+def test_over_the_shoulder_shots_are_shot_from_the_shoulder() -> None:
+    """The shoulder fixes the camera: eye level, and no dolly in through the near shoulder."""
+    shoulders = [
+        shot
+        for style in STYLES
+        for shot in _direct(
+            CONVERSATION.replace("in silence", "tenderly, close together"), style
+        ).shots
+        if shot.framing == "over_shoulder"
+    ]
+    assert shoulders
+    assert {shot.angle for shot in shoulders} == {"eye_level"}
+    assert not {shot.movement for shot in shoulders} & {"push_in", "dolly_zoom_in"}

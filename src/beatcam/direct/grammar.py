@@ -465,9 +465,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "the watcher's eyes",
         "framing",
-        lambda c: _when(
-            len(c.characters) >= 2 and c.function in {"threat", "suspense"}, {"pov": 1.6}
-        ),
+        # Not for a threat: a point of view is shot at eye level, and menace has to loom.
+        lambda c: _when(len(c.characters) >= 2 and c.function == "suspense", {"pov": 1.6}),
         "we see through the watcher's eyes",
     ),
     Rule(
