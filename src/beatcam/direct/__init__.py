@@ -276,7 +276,9 @@ def revise(
             angle="eye_level",
         )
     else:
-        size = "WS" if spec.framing == "establishing" or "follow" in spec.movement else "MS"
+        wide = spec.framing == "establishing" or spec.movement in {"follow", "lead"}
+        # A subject who walks out of a static frame needs the widest view to stay in it.
+        size = "EWS" if "subject in frame" in failed and wide else "WS" if wide else "MS"
         revised = replace(
             spec,
             size=size,

@@ -156,6 +156,20 @@ RULES: tuple[Rule, ...] = (
         lambda c: _when(c.function in {"dialogue", "confrontation"}, {"MS": 1.2, "MCU": 1.2}),
         "conversation plays at speaking distance",
     ),
+    Rule(
+        "faces over places",
+        "size",
+        lambda c: {"CU": 1.2, "MCU": 1.2, "ECU": 0.4, "MS": 0.4},
+        "this style stays on faces",
+        default_weight=0.0,
+    ),
+    Rule(
+        "places over faces",
+        "size",
+        lambda c: {"WS": 1.2, "EWS": 0.8, "FS": 0.8},
+        "this style keeps the space in view",
+        default_weight=0.0,
+    ),
     # --- angle
     Rule(
         "eye level is honest",
@@ -416,6 +430,16 @@ RULES: tuple[Rule, ...] = (
             "handheld": -0.6,
         },
         "showy moves are kept for moments that earn them",
+    ),
+    Rule(
+        "the camera creeps",
+        "movement",
+        lambda c: {
+            "push_in": 0.8 + c.emotion("fear") + c.emotion("anticipation"),
+            "static": -0.3,
+        },
+        "the camera keeps creeping closer",
+        default_weight=0.0,
     ),
     Rule(
         "observe by hand",
