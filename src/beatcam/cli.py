@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -23,7 +23,7 @@ from rich.table import Table
 
 from beatcam import __version__
 from beatcam.errors import BeatcamError, InputError, UsageError
-from beatcam.model import Critique, ShotPlan
+from beatcam.model import Critique, Scene, ShotPlan
 from beatcam.model.vocab import MAX_INPUT_BYTES
 
 app = typer.Typer(
@@ -116,9 +116,7 @@ def _read_input(scene: str) -> bytes:
     return data
 
 
-def _scenes(scene: str, fps: int | None) -> list[Any]:
-    from dataclasses import replace
-
+def _scenes(scene: str, fps: int | None) -> list[Scene]:
     from beatcam.script import read_scenes
 
     if fps is not None and not 1 <= fps <= 120:
@@ -127,7 +125,7 @@ def _scenes(scene: str, fps: int | None) -> list[Any]:
     return [replace(item, fps=fps) if fps else item for item in scenes]
 
 
-def _folders(scene: str, scenes: Sequence[Any], out: Path | None) -> tuple[Path, list[Path]]:
+def _folders(scene: str, scenes: Sequence[Scene], out: Path | None) -> tuple[Path, list[Path]]:
     """(base folder, one folder per scene): DIR itself for one scene, DIR/NN-slug for many."""
     if len(scenes) == 1:
         folder = out or DEFAULT_OUT / scenes[0].slug
@@ -174,7 +172,7 @@ def _critique_table(verdict: Critique, everything: bool) -> Table:
 
 
 def _plan_into(
-    scene: Any, folder: Path, seed: int, style: str, quiet: bool, scored: bool
+    scene: Scene, folder: Path, seed: int, style: str, quiet: bool, scored: bool
 ) -> tuple[ShotPlan, Critique]:
     from beatcam.export import export_plan
     from beatcam.export.critique_json import write_critique
