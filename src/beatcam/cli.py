@@ -274,17 +274,26 @@ def _shoot_stages(
         with _progress("drawing storyboard", quiet) as progress:
             render_storyboard(plan, folder, progress=progress)
     if "export" in stages:
-        from beatcam.export import blender, export_plan
-
         with _progress("exporting", quiet):
-            export_plan(plan, folder, EXPORT_FORMATS)
-            if blender.blender_command() is not None:
-                blender.build(
-                    folder / "blender" / "build_scene.py",
-                    blend=folder / "blender" / "scene.blend",
-                    fbx_dir=folder / "unreal" / "cameras",
-                )
+            _export(plan, folder, EXPORT_FORMATS)
+    from beatcam.export import export_plan
+
     export_plan(plan, folder, ("provenance",))
+
+
+def _export(plan: ShotPlan, folder: Path, formats: Sequence[str]) -> None:
+    """Write the formats; where Blender's Python is installed, also build the .blend and the
+    per-shot FBX cameras the Blender and Unreal exports promise."""
+    from beatcam.export import blender, export_plan
+
+    export_plan(plan, folder, formats)
+    wanted = {"blender", "unreal"} & set(formats)
+    if wanted and blender.blender_command() is not None:
+        blender.build(
+            folder / "blender" / "build_scene.py",
+            blend=folder / "blender" / "scene.blend" if "blender" in wanted else None,
+            fbx_dir=folder / "unreal" / "cameras" if "unreal" in wanted else None,
+        )
 
 
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:
@@ -413,12 +422,15 @@ def export(
     ] = ",".join(EXPORT_FORMATS),
     out: OutOpt = None,
 ) -> None:
-    """Export a plan for 3D tools and editing timelines."""
+    """Export a plan for 3D tools and editing timelines (provenance.json is updated too)."""
     with _errors_as_lines():
-        from beatcam.export import FORMATS, export_plan
+        from beatcam.export import FORMATS
 
         formats = _parse_list(to, sorted(FORMATS), "--to")
-        export_plan(_load(plan_file), out or plan_file.parent, formats)
+        if "unreal" in formats and "blender" not in formats:
+            formats.append("blender")  # the FBX cameras are built by the Blender script
+        shot_plan, folder = _load(plan_file), out or plan_file.parent
+        _export(shot_plan, folder, [*formats, "provenance"])
 
 
 @app.command()
