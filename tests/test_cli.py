@@ -211,3 +211,18 @@ def test_help_and_version_are_instant_and_clean() -> None:
     result = run("--help")
     assert result.returncode == 0 and "plan" in result.stdout and "shoot" in result.stdout
     assert run("--version").stdout.startswith("beatcam ")
+
+
+def test_export_writes_the_asked_formats_and_provenance(
+    planned: dict[str, Path], tmp_path: Path
+) -> None:
+    plan_path = planned["lighthouse.txt"] / "plan.json"
+    result = run("export", str(plan_path), "--to", "usd,otio", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert {path.name for path in tmp_path.iterdir()} == {
+        "scene.usda",
+        "timeline.otio",
+        "provenance.json",
+    }
+    provenance = json.loads((tmp_path / "provenance.json").read_text())
+    assert provenance["files"] == ["scene.usda", "timeline.otio"]
