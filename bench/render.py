@@ -63,45 +63,57 @@ def bench_plan() -> ShotPlan:
     )
 
 
-def render_only(plan: ShotPlan, size: tuple[int, int]) -> tuple[float, list[np.ndarray]]:
-    """Frames per second of drawing every frame with labels and HUD; the frames."""
+Speed = tuple[float, float]  # frames per second (wall clock), CPU ms per frame (all threads)
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _speed(frames: int, start: tuple[float, float]) -> Speed:
+    wall, cpu = (now - then for now, then in zip(_clock(), start, strict=True))
+    return frames / wall, 1000.0 * cpu / frames
+
+
+def render_only(plan: ShotPlan, size: tuple[int, int]) -> tuple[Speed, list[np.ndarray]]:
+    """Speed of drawing every frame with labels and HUD; the frames."""
     cameras = scene_cameras(plan)
     hud = Hud(size, plan.fps)
     beats = {beat.index: beat for beat in plan.beats}
     maker = FrameMaker(plan, size)
     matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
     kept = []
-    start = time.perf_counter()
+    start = _clock()
     for frame in range(plan.frames):
         image = maker.frame(frame, matrices[frame], cameras.position[frame])
         shot = plan.shots[int(cameras.shot[frame])]
         hud.draw(image, frame, shot, float(cameras.focal_mm[frame]), beats.get(shot.beat))
         kept.append(image.copy())
-    elapsed = time.perf_counter() - start
+    speed = _speed(plan.frames, start)
     maker.release()
-    return plan.frames / elapsed, kept
+    return speed, kept
 
 
 def encode_only(
     plan: ShotPlan, size: tuple[int, int], frames: list[np.ndarray], out: Path
-) -> float:
-    """Frames per second of encoding pre-rendered frames into the previs and its clips."""
+) -> Speed:
+    """Speed of encoding pre-rendered frames into the previs and its clips."""
     clips = [Clip(out / "shots" / f"{s.id}.mp4", s.start_frame, s.frames) for s in plan.shots]
     starts = {s.start_frame for s in plan.shots}
-    start = time.perf_counter()
+    start = _clock()
     with PrevisWriter(
         out / "previs.mp4", clips, size, plan.fps, provenance_metadata(plan)
     ) as writer:
         for index, frame in enumerate(frames):
             writer.write(frame, keyframe=index in starts)
-    return len(frames) / (time.perf_counter() - start)
+    return _speed(len(frames), start)
 
 
-def end_to_end(plan: ShotPlan, size: tuple[int, int], out: Path) -> float:
-    """Frames per second of ``render_previs``, context start-up included."""
-    start = time.perf_counter()
+def end_to_end(plan: ShotPlan, size: tuple[int, int], out: Path) -> Speed:
+    """Speed of ``render_previs``, context start-up included."""
+    start = _clock()
     render_previs(plan, out, resolution=size)
-    return plan.frames / (time.perf_counter() - start)
+    return _speed(plan.frames, start)
 
 
 def main() -> None:
@@ -113,18 +125,22 @@ def main() -> None:
         f"plan: {plan.frames} frames, {len(plan.shots)} shots, {len(plan.cast)} cast, "
         f"{os.cpu_count()} cores, load average before {os.getloadavg()[0]:.2f}"
     )
-    print(f"{'size':>10} {'render fps':>11} {'encode fps':>11} {'both fps':>9} {'both/encode':>12}")
+    print(
+        f"{'size':>10} {'render fps':>11} {'encode fps':>11} {'both fps':>9} {'both/encode':>12}"
+        f" {'CPU ms/frame r / e / b':>23} {'load':>5}"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         for text in args.sizes.split(","):
             width, height = (int(v) for v in text.lower().split("x"))
             size = (width, height)
-            render_fps, frames = render_only(plan, size)
-            encode_fps = encode_only(plan, size, frames, Path(scratch) / f"enc{width}")
+            render, frames = render_only(plan, size)
+            encode = encode_only(plan, size, frames, Path(scratch) / f"enc{width}")
             del frames
-            both_fps = end_to_end(plan, size, Path(scratch) / f"both{width}")
+            both = end_to_end(plan, size, Path(scratch) / f"both{width}")
+            cpu = f"{render[1]:.1f} / {encode[1]:.1f} / {both[1]:.1f}"
             print(
-                f"{text:>10} {render_fps:11.1f} {encode_fps:11.1f} {both_fps:9.1f} "
-                f"{both_fps / encode_fps:12.2f}"
+                f"{text:>10} {render[0]:11.1f} {encode[0]:11.1f} {both[0]:9.1f} "
+                f"{both[0] / encode[0]:12.2f} {cpu:>23} {os.getloadavg()[0]:5.2f}"
             )
     print(f"load average after {os.getloadavg()[0]:.2f} (the machine is shared; rerun when idle)")
 

@@ -68,24 +68,39 @@ def blend(frame: Frame, patch: Rgba, x: int, y: int) -> None:
     part = patch[y0 - y : y1 - y, x0 - x : x1 - x]
     alpha = part[:, :, 3:4].astype(np.uint16)
     region = frame[y0:y1, x0:x1]
-    mixed = (part[:, :, :3] * alpha + region * (255 - alpha) + 127) // 255
-    region[...] = mixed.astype(np.uint8)
+    mixed = region * (255 - alpha)
+    mixed += part[:, :, :3] * alpha
+    mixed += 127
+    mixed //= 255
+    region[...] = mixed
 
 
-def _band(lines: list[tuple[str, str]], width: int, size: int) -> Rgba:
-    """A dark translucent band, one row per line: left-aligned text and right-aligned text."""
-    regular, mono = font(FONT_REGULAR, size), font(FONT_MONO, size)
-    pad = max(2, size // 3)
+def _band(lines: list[str], width: int, size: int) -> Image.Image:
+    """A dark translucent band with one left-aligned line of text per row."""
+    regular = font(FONT_REGULAR, size)
+    pad = _pad(size)
     row = size + pad
     image = Image.new("RGBA", (width, row * len(lines) + pad), (0, 0, 0, BAND_ALPHA))
     draw = ImageDraw.Draw(image)
-    for index, (left, right) in enumerate(lines):
-        top = pad + index * row
-        draw.text((pad * 2, top), left, font=regular, fill=(240, 240, 236, 255))
-        if right:
-            right_width = draw.textlength(right, font=mono)
-            draw.text((width - pad * 2 - right_width, top), right, font=mono, fill=(255, 220, 120))
-    return np.asarray(image, dtype=np.uint8)
+    for index, text in enumerate(lines):
+        draw.text((pad * 2, pad + index * row), text, font=regular, fill=(240, 240, 236, 255))
+    return image
+
+
+def _pad(size: int) -> int:
+    return max(2, size // 3)
+
+
+def _right_aligned(band: Image.Image, text: str, size: int) -> Image.Image:
+    """A copy of ``band`` with ``text`` in the monospaced face at the right end of its first
+    row: the timecode, the only text that changes every frame."""
+    mono = font(FONT_MONO, size)
+    pad = _pad(size)
+    image = band.copy()
+    draw = ImageDraw.Draw(image)
+    text_width = draw.textlength(text, font=mono)
+    draw.text((image.width - pad * 2 - text_width, pad), text, font=mono, fill=(255, 220, 120))
+    return image
 
 
 def _fit(text: str, max_px: float, face: ImageFont.FreeTypeFont, lines: int) -> list[str]:
@@ -108,31 +123,37 @@ def shot_line(shot: Shot, focal_mm: float) -> str:
 
 
 class Hud:
-    """Draws the top band (shot data, timecode) and bottom band (beat) onto frames of one size."""
+    """Draws the top band (shot data, timecode) and bottom band (beat) onto frames of one size.
+
+    Bands are drawn by Pillow once per distinct text and kept; each frame only adds the
+    timecode to a copy of its shot's band.
+    """
 
     def __init__(self, size: tuple[int, int], fps: int):
         self.width, self.height = size
         self.fps = fps
         self.size = font_px(self.height)
         self._beat_bands: dict[int, Rgba] = {}
+        self._shot_band: tuple[str, Image.Image] | None = None
 
     def _beat_band(self, beat: PlannedBeat) -> Rgba:
         if beat.index not in self._beat_bands:
             face = font(FONT_REGULAR, self.size)
             text = _fit(f"B{beat.index + 1}  {beat.text}", self.width * 0.94, face, BEAT_LINES)
-            self._beat_bands[beat.index] = _band(
-                [(line, "") for line in text], self.width, self.size
-            )
+            self._beat_bands[beat.index] = np.asarray(_band(text, self.width, self.size))
         return self._beat_bands[beat.index]
+
+    def _top_band(self, line: str, scene_frame: int) -> Rgba:
+        if self._shot_band is None or self._shot_band[0] != line:
+            self._shot_band = (line, _band([line], self.width, self.size))
+        stamped = _right_aligned(self._shot_band[1], timecode(scene_frame, self.fps), self.size)
+        return np.asarray(stamped)
 
     def draw(
         self, frame: Frame, scene_frame: int, shot: Shot, focal_mm: float, beat: PlannedBeat | None
     ) -> None:
         """Burn the HUD for ``scene_frame`` of ``shot`` into ``frame`` in place."""
-        top = _band(
-            [(shot_line(shot, focal_mm), timecode(scene_frame, self.fps))], self.width, self.size
-        )
-        blend(frame, top, 0, 0)
+        blend(frame, self._top_band(shot_line(shot, focal_mm), scene_frame), 0, 0)
         if beat is not None:
             band = self._beat_band(beat)
             blend(frame, band, 0, self.height - band.shape[0])

@@ -198,8 +198,8 @@ vec3 shade(vec3 albedo, vec3 normal) {
     return albedo * light;
 }
 vec3 haze(vec3 color, vec3 world) {
-    float d = length(world - u_eye) / HAZE_DISTANCE;
-    return mix(color, HAZE, 1.0 - exp(-d * d));
+    vec3 offset = (world - u_eye) / HAZE_DISTANCE;
+    return mix(color, HAZE, 1.0 - exp(-dot(offset, offset)));
 }
 """
 
@@ -245,17 +245,23 @@ void main() {
 _COMPOSE_VERTEX = """
 #version 330
 uniform mat4 u_inverse_view_proj;
+uniform vec3 u_eye;
+uniform float u_side;
 in vec2 in_ndc;
 noperspective out vec4 v_far;
 void main() {
     v_far = u_inverse_view_proj * vec4(in_ndc, 1.0, 1.0);
+    gl_ClipDistance[0] = u_side * (u_eye.y * v_far.w - v_far.y);
     gl_Position = vec4(in_ndc, 0.0, 1.0);
 }
 """
 
-# Resolves the multisampled mesh layer and lays it over the sky and ground, computed per pixel
-# by casting the pixel's ray onto y = 0: one full-screen pass instead of three. SAMPLES and
-# SHADOWS are compile-time constants, because llvmpipe runs loops with uniform bounds slowly.
+# Resolves the multisampled mesh layer and lays it over the sky or the ground, computed per
+# pixel by casting the pixel's ray onto y = 0. llvmpipe evaluates both sides of a branch, so the
+# full-screen triangle is drawn twice, clipped along the horizon (a straight line in the
+# picture, where the ray's height stops falling): once by a program that shades only ground,
+# once by one that shades only sky. SAMPLES, SHADOWS and SHADE_GROUND are compile-time constants,
+# because llvmpipe runs loops with uniform bounds slowly.
 _COMPOSE_FRAGMENT = (
     """
 uniform sampler2DMS u_meshes;
@@ -270,8 +276,8 @@ const float SHADOW = 0.55;
 """
     + _LIGHTING
     + """
-vec3 ground(vec3 direction) {
-    vec3 world = u_eye + direction * (-u_eye.y / min(direction.y, -1e-6));
+vec3 ground(vec3 ray) {
+    vec3 world = u_eye + ray * (-u_eye.y / min(ray.y, -1e-6));
     vec2 p = world.xz;
     vec2 width = fwidth(p);
     vec2 cell = abs(fract(p - 0.5) - 0.5) / max(width, 1e-4);
@@ -286,10 +292,12 @@ vec3 ground(vec3 direction) {
     return haze(shade(albedo, vec3(0.0, 1.0, 0.0)), world);
 }
 void main() {
-    vec3 direction = normalize(v_far.xyz / v_far.w - u_eye);
-    vec3 back = direction.y < 0.0
-        ? ground(direction)
-        : mix(HORIZON, ZENITH, pow(direction.y, 0.6));
+    vec3 ray = v_far.xyz / v_far.w - u_eye;
+#if SHADE_GROUND
+    vec3 back = ground(ray);
+#else
+    vec3 back = mix(HORIZON, ZENITH, pow(max(normalize(ray).y, 0.0), 0.6));
+#endif
     ivec2 pixel = ivec2(gl_FragCoord.xy);
     vec4 layer = vec4(0.0);
     for (int i = 0; i < SAMPLES; ++i) {
@@ -301,6 +309,7 @@ void main() {
 """
 )
 
+GL_CLIP_DISTANCE0: Final = 0x3000
 _FLIP_Y: Final = np.diag([1.0, -1.0, 1.0, 1.0])
 
 
@@ -320,6 +329,7 @@ class SceneRenderer:
         self._samples = samples
         self._ctx = open_context()
         ctx = self._ctx
+        ctx.front_face = "cw"  # the y flip below mirrors the meshes' counter-clockwise faces
         tracks = [plan.blocking[name] for name, _ in plan.cast]
         frames = max(plan.frames, 1)
         self._positions = np.zeros((frames, len(tracks), 3))
@@ -330,14 +340,19 @@ class SceneRenderer:
         self._heights = np.array([t.height_m for t in tracks], dtype=np.float64)
         self._mesh_program = ctx.program(vertex_shader=_MESH_VERTEX, fragment_shader=_MESH_FRAGMENT)
         self._shadows = min(len(tracks), MAX_SHADOWS)
-        defines = f"#version 330\n#define SAMPLES {samples}\n#define SHADOWS {self._shadows}\n"
-        self._compose_program = ctx.program(
-            vertex_shader=_COMPOSE_VERTEX, fragment_shader=defines + _COMPOSE_FRAGMENT
-        )
-        triangle = np.array([[-1, -1], [3, -1], [-1, 3]], dtype=np.float32)
-        self._compose = ctx.vertex_array(
-            self._compose_program, [(ctx.buffer(triangle.tobytes()), "2f", "in_ndc")]
-        )
+        triangle = ctx.buffer(np.array([[-1, -1], [3, -1], [-1, 3]], dtype=np.float32).tobytes())
+        self._compose: list[tuple[Any, Any]] = []
+        for ground in (True, False):
+            defines = (
+                f"#version 330\n#define SAMPLES {samples}\n#define SHADOWS {self._shadows}\n"
+                f"#define SHADE_GROUND {int(ground)}\n"
+            )
+            program = ctx.program(
+                vertex_shader=_COMPOSE_VERTEX, fragment_shader=defines + _COMPOSE_FRAGMENT
+            )
+            program["u_side"].value = 1.0 if ground else -1.0
+            self._compose.append((program, ctx.vertex_array(program, [(triangle, "2f", "in_ndc")])))
+        self._ground_program = self._compose[0][0]
         shapes = {
             KIND_CUBE: meshes.cube(),
             KIND_SPHERE: meshes.sphere(),
@@ -402,8 +417,8 @@ class SceneRenderer:
         shadows[:count, 0] = positions[:count, 0]
         shadows[:count, 1] = positions[:count, 2]
         shadows[:count, 2] = self._heights[:count] * SHADOW_RADIUS_RATIO
-        if "u_shadows" in self._compose_program:
-            uniform = self._compose_program["u_shadows"]
+        if "u_shadows" in self._ground_program:
+            uniform = self._ground_program["u_shadows"]
             uniform.write(shadows[: uniform.array_length].tobytes())
 
     def render(
@@ -427,24 +442,26 @@ class SceneRenderer:
         target.use()
         target.clear(0.0, 0.0, 0.0, 0.0)
         ctx.viewport = viewport
-        ctx.enable(moderngl.DEPTH_TEST)
+        ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
         self._mesh_program["u_view_proj"].write(_matrix_bytes(flipped))
         self._mesh_program["u_eye"].write(eye_bytes)
         self._mesh_program["u_matte"].value = matte
         for vertex_array, count in self._batches:
             vertex_array.render(instances=count)
+        ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
         if not matte:
-            ctx.disable(moderngl.DEPTH_TEST)
             self._plain.use()
-            self._plain.clear(0.0, 0.0, 0.0, 1.0)
+            if viewport != (0, 0, *self.size):  # black bars; the picture is drawn in full
+                self._plain.clear(0.0, 0.0, 0.0, 1.0)
             ctx.viewport = viewport
-            program = self._compose_program
-            program["u_inverse_view_proj"].write(
-                _matrix_bytes(np.asarray(np.linalg.inv(flipped), dtype=np.float64))
-            )
-            program["u_eye"].write(eye_bytes)
+            inverse = _matrix_bytes(np.asarray(np.linalg.inv(flipped), dtype=np.float64))
             self._layer.use(0)
-            self._compose.render()
+            ctx.enable_direct(GL_CLIP_DISTANCE0)
+            for program, vertex_array in self._compose:
+                program["u_inverse_view_proj"].write(inverse)
+                program["u_eye"].write(eye_bytes)
+                vertex_array.render()
+            ctx.disable_direct(GL_CLIP_DISTANCE0)
         self._plain.read_into(self._pixels, components=3, alignment=1)
         return self._pixels
 
