@@ -6,7 +6,9 @@ import csv
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import numpy as np
@@ -135,6 +137,34 @@ def test_a_tampered_plan_fails_its_critique(planned: dict[str, Path], tmp_path: 
     result = run("critique", str(tampered))
     assert result.returncode == 1
     assert "FAIL" in result.stdout
+
+
+def _zero_rotation(document: dict[str, Any]) -> None:
+    camera = document["shots"][0]["camera"]
+    camera["rotation"] = [[0.0, 0.0, 0.0, 0.0]] * len(camera["rotation"])
+
+
+def _repeat_first_id(document: dict[str, Any]) -> None:
+    document["shots"][1]["id"] = document["shots"][0]["id"]
+
+
+@pytest.mark.parametrize(
+    ("tamper", "needle"),
+    [(_zero_rotation, "unit quaternion"), (_repeat_first_id, "unique")],
+)
+def test_a_malformed_plan_is_one_line_and_exit_2(
+    planned: dict[str, Path], tmp_path: Path, tamper: Callable[[dict[str, Any]], None], needle: str
+) -> None:
+    document = json.loads((planned["the-letter.yaml"] / "plan.json").read_text())
+    tamper(document)
+    broken = tmp_path / "plan.json"
+    broken.write_text(json.dumps(document))
+    for command in ("critique", "export"):
+        result = run(command, str(broken), "-o", str(tmp_path / "out"))
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 BAD_SCENES = [

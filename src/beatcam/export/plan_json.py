@@ -170,6 +170,8 @@ CAMERA_ARRAYS = {
     "focus_m": (None, 0.0, np.inf),
 }
 BLOCKING_ARRAYS = {"position": (3, -np.inf, np.inf), "facing_deg": (None, -np.inf, np.inf)}
+# Rotations are unit quaternions; rows rounded to 5 decimals stay far inside this.
+QUATERNION_NORM_TOLERANCE = 1e-3
 
 
 def _per_frame(document: Any) -> list[tuple[str, list[Any], tuple[int | None, float, float]]]:
@@ -235,6 +237,13 @@ def _check_rows(document: Any, source: str | Path) -> None:
             raise PlanFileError(f"{path} must hold {want}", source)
         if not np.all(np.isfinite(array)) or np.any(array < lowest) or np.any(array > highest):
             raise PlanFileError(f"{path} has a value outside {lowest}..{highest}", source)
+        if path.endswith("/rotation"):
+            norms = np.linalg.norm(array, axis=1)
+            if np.any(np.abs(norms - 1.0) > QUATERNION_NORM_TOLERANCE):
+                frame = int(np.argmax(np.abs(norms - 1.0)))
+                raise PlanFileError(
+                    f"{path} row {frame} is not a unit quaternion [w, x, y, z]", source
+                )
 
 
 def validate(document: Any, source: str | Path = "plan") -> None:
@@ -374,6 +383,10 @@ def _check_timeline(
                 f"beat {beat.index} starts at {beat.start_frame}, not {expected}", source
             )
         expected += beat.frames
+    ids = [shot.id for shot in shots]
+    repeated = sorted({name for name in ids if ids.count(name) > 1})
+    if repeated:
+        raise PlanFileError(f"shot ids must be unique; repeated: {repeated}", source)
     expected = 0
     for shot in shots:
         if shot.start_frame != expected:
