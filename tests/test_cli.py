@@ -256,3 +256,20 @@ def test_export_writes_the_asked_formats_and_provenance(
     }
     provenance = json.loads((tmp_path / "provenance.json").read_text())
     assert provenance["files"] == ["scene.usda", "timeline.otio"]
+
+
+def test_render_elsewhere_keeps_the_score_beside_the_plan(tmp_path: Path) -> None:
+    import av
+
+    scene = tmp_path / "scene.txt"
+    scene.write_text("Mara waits by the window.\nTom arrives at the door.\n")
+    folder = tmp_path / "plan"
+    assert run("plan", str(scene), "-o", str(folder), "--quiet").returncode == 0
+    assert run("score", str(folder / "plan.json"), "--quiet").returncode == 0
+    out = tmp_path / "render"
+    result = run(
+        "render", str(folder / "plan.json"), "-o", str(out), "--resolution", "64x36", "--quiet"
+    )
+    assert result.returncode == 0, result.stderr
+    with av.open(str(out / "previs.mp4")) as container:
+        assert [stream.type for stream in container.streams] == ["video", "audio"]

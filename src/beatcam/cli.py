@@ -388,7 +388,9 @@ def render(
     with _errors_as_lines():
         shot_plan = _load(plan_file)
         folder = out or plan_file.parent
-        audio = folder / "score.wav"
+        # The score may be beside the output (score -o DIR) or beside the plan (score PLAN).
+        scores = (folder / "score.wav", plan_file.parent / "score.wav")
+        audio = next((path for path in scores if path.is_file()), None)
         from beatcam.render import render_previs, render_storyboard
 
         with _progress("rendering previs", quiet) as progress:
@@ -397,7 +399,7 @@ def render(
                 folder,
                 resolution=_parse_resolution(resolution),
                 hud=hud,
-                audio=audio if audio.is_file() else None,
+                audio=audio,
                 progress=progress,
             )
         with _progress("drawing storyboard", quiet) as progress:
