@@ -148,9 +148,22 @@ def _repeat_first_id(document: dict[str, Any]) -> None:
     document["shots"][1]["id"] = document["shots"][0]["id"]
 
 
+def _stranger_in_blocking(document: dict[str, Any]) -> None:
+    document["blocking"]["Ghost"] = document["blocking"]["Mara"]
+
+
+def _negative_box(document: dict[str, Any]) -> None:
+    document["set"]["boxes"][0]["size"][0] = -1.0
+
+
 @pytest.mark.parametrize(
     ("tamper", "needle"),
-    [(_zero_rotation, "unit quaternion"), (_repeat_first_id, "unique")],
+    [
+        (_zero_rotation, "unit quaternion"),
+        (_repeat_first_id, "unique"),
+        (_stranger_in_blocking, "not in the cast"),
+        (_negative_box, "set/boxes/0/size/0"),
+    ],
 )
 def test_a_malformed_plan_is_one_line_and_exit_2(
     planned: dict[str, Path], tmp_path: Path, tamper: Callable[[dict[str, Any]], None], needle: str
@@ -273,3 +286,12 @@ def test_render_elsewhere_keeps_the_score_beside_the_plan(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     with av.open(str(out / "previs.mp4")) as container:
         assert [stream.type for stream in container.streams] == ["video", "audio"]
+
+
+def test_a_screenplay_of_one_scene_still_gets_its_scene_folder(tmp_path: Path) -> None:
+    screenplay = tmp_path / "one.fountain"
+    screenplay.write_text("INT. KITCHEN - NIGHT\n\nMARA reads the letter twice.\n")
+    result = run("plan", str(screenplay), "-o", str(tmp_path / "out"), "-q")
+    assert result.returncode == 0, result.stderr
+    index = json.loads((tmp_path / "out" / "index.json").read_text())
+    assert [Path(entry["folder"]).name for entry in index["scenes"]] == ["01-int-kitchen-night"]

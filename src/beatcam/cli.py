@@ -126,8 +126,9 @@ def _scenes(scene: str, fps: int | None) -> list[Scene]:
 
 
 def _folders(scene: str, scenes: Sequence[Scene], out: Path | None) -> tuple[Path, list[Path]]:
-    """(base folder, one folder per scene): DIR itself for one scene, DIR/NN-slug for many."""
-    if len(scenes) == 1:
+    """(base folder, one folder per scene): DIR itself for a scene, DIR/NN-slug for each scene
+    of a screenplay (even a screenplay of one scene, so its layout never changes)."""
+    if len(scenes) == 1 and Path(scene).suffix.lower() != ".fountain":
         folder = out or DEFAULT_OUT / scenes[0].slug
         return folder, [folder]
     from beatcam.script import slugify
@@ -243,7 +244,7 @@ def _run_scenes(
             _print_shots(shot_plan)
             status = "all pass" if verdict.passed else f"{len(verdict.failures)} failing"
             stdout.print(f"critic: {len(verdict.checks)} checks, {status}; wrote {folder}/")
-    if len(scenes) > 1:
+    if folders[0] != base:
         _write_index(base, [{"index": n + 1, **entry} for n, entry in enumerate(summaries)])
     if json_out:
         stdout.print_json(data={"scenes": summaries})
@@ -420,7 +421,11 @@ def score(plan_file: PlanArg, out: OutOpt = None, quiet: QuietOpt = False) -> No
 def export(
     plan_file: PlanArg,
     to: Annotated[
-        str, typer.Option(help=f"Formats, comma-separated: {','.join(EXPORT_FORMATS)}.")
+        str,
+        typer.Option(
+            help=f"Formats, comma-separated: {','.join(EXPORT_FORMATS)} "
+            "(also plan, shotlist, trajectory, provenance)."
+        ),
     ] = ",".join(EXPORT_FORMATS),
     out: OutOpt = None,
 ) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import FloatArray, normalize
 
 
 def rotation_matrices(
@@ -107,8 +107,7 @@ def aim_at(
     sensor_mm: tuple[float, float],
 ) -> tuple[FloatArray, FloatArray]:
     """Yaw and pitch ``(n,)`` degrees that put ``aim`` at image point ``uv`` from ``positions``."""
-    direction = aim - positions
-    direction = direction / np.linalg.norm(direction, axis=1, keepdims=True)
+    direction = normalize(aim - positions)  # a camera standing on its aim stays defined
     rolled = _rolled_rays(roll_deg, focal_mm, uv, sensor_mm)
     rolled = rolled / np.linalg.norm(rolled, axis=1, keepdims=True)
     a, b, c = rolled[:, 0], rolled[:, 1], rolled[:, 2]

@@ -299,6 +299,9 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
             for beat in document["beats"]
         )
         heights = {member["name"]: float(member["height_m"]) for member in document["cast"]}
+        strangers = sorted(set(document["blocking"]) - set(heights))
+        if strangers:
+            raise PlanFileError(f"blocking names {strangers}, who are not in the cast", source)
         frames = sum(beat.frames for beat in beats)
         tracks = {
             name: CharacterTrack(
