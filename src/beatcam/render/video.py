@@ -30,8 +30,11 @@ AUDIO_RATE: Final = 48_000
 AAC_FRAME: Final = 1024
 AUDIO_BITRATE: Final = 160_000
 X264_CRF: Final = "20"
-X264_PRESET: Final = "veryfast"
+X264_PRESET: Final = "superfast"
 QUEUE_FRAMES: Final = 4
+# Frames are copied into a ring of reused buffers that PyAV wraps without copying: a slot comes
+# round again only after the queue (QUEUE_FRAMES) and the frame being encoded have moved on.
+RING_FRAMES: Final = QUEUE_FRAMES + 2
 
 Audio = NDArray[np.float32]
 
@@ -136,6 +139,8 @@ class PrevisWriter:
             raise
         self._frame_pts = 0
         self._picture_type = av.video.frame.PictureType
+        width, height = size
+        self._ring = np.empty((RING_FRAMES, height, width, 3), dtype=np.uint8)
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_FRAMES)
         self._failure: BaseException | None = None
         self._worker = threading.Thread(target=self._encode_loop, daemon=True)
@@ -197,7 +202,9 @@ class PrevisWriter:
         """Encode the next frame (``(h, w, 3)`` uint8); ``keyframe`` starts a new shot."""
         import av
 
-        frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+        slot = self._ring[self._frame_pts % RING_FRAMES]
+        np.copyto(slot, rgb)
+        frame = av.VideoFrame.from_numpy_buffer(slot, format="rgb24")
         frame.pts = self._frame_pts
         frame.time_base = Fraction(1, self._fps)
         if keyframe:
