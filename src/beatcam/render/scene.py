@@ -296,7 +296,10 @@ void main() {
 #if SHADE_GROUND
     vec3 back = ground(ray);
 #else
-    vec3 back = mix(HORIZON, ZENITH, pow(max(normalize(ray).y, 0.0), 0.6));
+    // height^0.625 (within two levels of the height^0.6 it stands for) from square roots,
+    // which llvmpipe computes in a fraction of the time of pow
+    float root = sqrt(max(normalize(ray).y, 0.0));
+    vec3 back = mix(HORIZON, ZENITH, root * sqrt(sqrt(root)));
 #endif
     ivec2 pixel = ivec2(gl_FragCoord.xy);
     vec4 layer = vec4(0.0);

@@ -30,7 +30,10 @@ AUDIO_RATE: Final = 48_000
 AAC_FRAME: Final = 1024
 AUDIO_BITRATE: Final = 160_000
 X264_CRF: Final = "20"
-X264_PRESET: Final = "superfast"
+# The fastest preset: on two cores the encoder shares the CPU with the renderer, and grey-box
+# frames come out visually lossless at this CRF either way (PSNR over 50 dB against the
+# yuv420p source), only in files about three times veryfast's size.
+X264_PRESET: Final = "ultrafast"
 QUEUE_FRAMES: Final = 4
 # Frames are copied into a ring of reused buffers that PyAV wraps without copying: a slot comes
 # round again only after the queue (QUEUE_FRAMES) and the frame being encoded have moved on.
