@@ -26,9 +26,11 @@ from beatcam.model import Blocking, CameraTrack, CharacterTrack, ShotPlan
 from beatcam.model.geometry import look_at
 from beatcam.model.vocab import ASPECTS
 from beatcam.render import render_previs, render_storyboard
+from beatcam.render.hud import Hud
 from beatcam.render.projection import picture_rect, view_projections
 from beatcam.render.scene import HEAD_RADII_RATIO, SceneRenderer, matte_colour
 from beatcam.render.storyboard import contact_sheet_size
+from beatcam.render.video import Clip, PrevisWriter
 
 SMALL = (320, 180)
 
@@ -347,3 +349,66 @@ def test_same_plan_gives_identical_bytes(tiny_plan: ShotPlan, tmp_path: Path) ->
     first = render_previs(short, tmp_path / "a", resolution=SMALL)
     second = render_previs(short, tmp_path / "b", resolution=SMALL)
     assert first[0].read_bytes() == second[0].read_bytes()
+
+
+def test_sky_and_ground_meet_at_a_rolled_horizon_without_a_seam(tiny_plan: ShotPlan) -> None:
+    """Sky and ground are drawn by two passes split along the horizon: every pixel of an
+    empty set, seen through a rolled camera, must come from one of them (a missed pixel would
+    stay black), and nothing steps harder than the hazy ground meeting the pale sky."""
+    frames = 3
+    eyes = np.tile([0.0, 1.6, 0.0], (frames, 1))
+    aims = np.array([[10.0, 1.2, 10.0], [-8.0, 1.7, 6.0], [3.0, 1.5, -9.0]])
+    rotation = np.concatenate([look_at(eyes[i : i + 1], aims[i], 8.0 * (i - 1)) for i in range(3)])
+    empty = dataclasses.replace(
+        tiny_plan,
+        set=dataclasses.replace(tiny_plan.set, boxes=()),
+        cast=(),
+        blocking=Blocking({}, frames),
+    )
+    rect = picture_rect(SMALL, empty.aspect)
+    matrices = view_projections(
+        eyes, rotation, np.full(frames, 35.0), empty.sensor_mm[1], rect.aspect
+    )
+    with SceneRenderer(empty, SMALL) as renderer:
+        for frame in range(frames):
+            image = renderer.render(
+                frame, matrices[frame], eyes[frame], (rect.x, rect.y, rect.width, rect.height)
+            ).astype(int)
+            assert image.min() > 60
+            assert np.abs(np.diff(image, axis=0)).max() < 48
+            assert np.abs(np.diff(image, axis=1)).max() < 48
+
+
+def test_hud_bands_cached_per_shot_match_a_fresh_drawing(tiny_plan: ShotPlan) -> None:
+    """The shot band is drawn once per shot and only the timecode is added per frame: frames
+    of one shot differ only at the timecode, and a band kept from another shot never shows."""
+    size = (640, 360)
+    first, second = tiny_plan.shots
+    beat = tiny_plan.beats[0]
+    hud = Hud(size, tiny_plan.fps)
+    drawn = []
+    for scene_frame, shot in ((0, first), (1, first), (60, second)):
+        frame = np.full((size[1], size[0], 3), 90, dtype=np.uint8)
+        hud.draw(frame, scene_frame, shot, 35.0, beat)
+        drawn.append(frame)
+    fresh = np.full((size[1], size[0], 3), 90, dtype=np.uint8)
+    Hud(size, tiny_plan.fps).draw(fresh, 60, second, 35.0, beat)
+    assert np.array_equal(drawn[2], fresh)
+    changed = np.nonzero(np.any(drawn[0] != drawn[1], axis=2))
+    assert changed[0].size and changed[1].min() > size[0] * 0.75  # the timecode, right-aligned
+    assert np.any(drawn[1] != drawn[2])
+
+
+def test_writer_encodes_every_frame_it_was_given_in_order(tmp_path: Path) -> None:
+    """Frames queue through a ring of reused buffers; each must be encoded before its buffer
+    comes round again, so flat frames written as fast as possible read back at their level."""
+    count, size = 40, (64, 48)
+    levels = (np.arange(count) * 37 % 200 + 30).astype(np.uint8)
+    clips = [Clip(tmp_path / "shots" / "S01.mp4", 0, count)]
+    with PrevisWriter(tmp_path / "previs.mp4", clips, size, 24, {}) as writer:
+        frame = np.empty((size[1], size[0], 3), dtype=np.uint8)
+        for index, level in enumerate(levels):
+            frame[...] = level
+            writer.write(frame, keyframe=index == 0)
+    means = [decoded.mean() for decoded in _decode(tmp_path / "previs.mp4")]
+    assert np.abs(np.array(means) - levels).max() < 3.0
