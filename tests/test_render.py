@@ -354,7 +354,8 @@ def test_same_plan_gives_identical_bytes(tiny_plan: ShotPlan, tmp_path: Path) ->
 def test_sky_and_ground_meet_at_a_rolled_horizon_without_a_seam(tiny_plan: ShotPlan) -> None:
     """Sky and ground are drawn by two passes split along the horizon: every pixel of an
     empty set, seen through a rolled camera, must come from one of them (a missed pixel would
-    stay black), and nothing steps harder than the hazy ground meeting the pale sky."""
+    stay black), and nothing steps harder than the hazy ground meeting the pale sky. Bars
+    around a letterboxed picture are black even after a full-frame one."""
     frames = 3
     eyes = np.tile([0.0, 1.6, 0.0], (frames, 1))
     aims = np.array([[10.0, 1.2, 10.0], [-8.0, 1.7, 6.0], [3.0, 1.5, -9.0]])
@@ -377,6 +378,10 @@ def test_sky_and_ground_meet_at_a_rolled_horizon_without_a_seam(tiny_plan: ShotP
             assert image.min() > 60
             assert np.abs(np.diff(image, axis=0)).max() < 48
             assert np.abs(np.diff(image, axis=1)).max() < 48
+        wide = picture_rect(SMALL, "2.39")
+        letterboxed = renderer.render(0, matrices[0], eyes[0], (0, wide.y, SMALL[0], wide.height))
+        assert wide.y > 0 and not letterboxed[: wide.y].any() and not letterboxed[-wide.y :].any()
+        assert letterboxed[wide.y : -wide.y].min() > 60
 
 
 def test_hud_bands_cached_per_shot_match_a_fresh_drawing(tiny_plan: ShotPlan) -> None:
