@@ -28,6 +28,10 @@ twice); sky and ground are shaded by two passes clipped at the horizon instead o
 paid for both; the HUD's shot band is drawn once per shot; frames reach the encoder through
 reused buffers; x264 runs ``ultrafast``. Both / encode fell because the encoder sped up more
 than the renderer: GL (mostly llvmpipe's shaders) is now about 30 of the 39 CPU ms.
+
+With Blender's Python installed (``make setup-tools``), the same scene's first 48 frames are
+also rendered by Blender's Workbench engine from the Blender export, load excluded: 1.4 fps
+at 1280x720 against beatcam's 51 fps render-only in the same run (36x), load 1.1-1.6.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -135,6 +140,45 @@ def end_to_end(plan: ShotPlan, size: tuple[int, int], out: Path) -> Speed:
     return _speed(plan.frames, start)
 
 
+WORKBENCH_FRAMES = 48
+WORKBENCH_SCRIPT = """
+import sys, time
+import bpy
+blend, out, width, height, frames = sys.argv[sys.argv.index("--") + 1 :]
+bpy.ops.wm.open_mainfile(filepath=blend)
+scene = bpy.context.scene
+scene.render.engine = "BLENDER_WORKBENCH"
+scene.render.resolution_x, scene.render.resolution_y = int(width), int(height)
+scene.render.resolution_percentage = 100
+scene.render.image_settings.file_format = "PNG"
+scene.render.filepath = out + "/frame_"
+scene.frame_start, scene.frame_end = 0, int(frames) - 1
+start = time.perf_counter()
+bpy.ops.render.render(animation=True)
+print("WORKBENCH_SECONDS", time.perf_counter() - start)
+"""
+
+
+def workbench_fps(plan: ShotPlan, size: tuple[int, int], scratch: Path) -> float | None:
+    """Blender's Workbench engine rendering the same scene's first frames (load excluded),
+    through the Blender export and the side venv's bpy; None when Blender is not installed."""
+    from beatcam.export import blender
+
+    if blender.blender_command() is None:
+        return None
+    blender.write(plan, scratch)
+    blend = blender.build(scratch / "blender" / "build_scene.py", blend=scratch / "bench.blend")[0]
+    script = scratch / "workbench.py"
+    script.write_text(WORKBENCH_SCRIPT)
+    command = [*(blender.blender_command() or []), str(script), "--"]
+    arguments = [str(blend), str(scratch / "frames"), *map(str, size), str(WORKBENCH_FRAMES)]
+    result = subprocess.run([*command, *arguments], capture_output=True, text=True, check=True)
+    seconds = next(
+        float(line.split()[1]) for line in result.stdout.splitlines() if "WORKBENCH_SECONDS" in line
+    )
+    return WORKBENCH_FRAMES / seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1280x720,640x360")
@@ -160,6 +204,16 @@ def main() -> None:
             print(
                 f"{text:>10} {render[0]:11.1f} {encode[0]:11.1f} {both[0]:9.1f} "
                 f"{both[0] / encode[0]:12.2f} {cpu:>23} {os.getloadavg()[0]:5.2f}"
+            )
+        size = (1280, 720)
+        workbench = workbench_fps(plan, size, Path(scratch) / "workbench")
+        if workbench is None:
+            print("Blender (bpy) not installed: `make setup-tools` adds it for the comparison")
+        else:
+            ours = render_only(plan, size)[0][0]
+            print(
+                f"Blender Workbench, first {WORKBENCH_FRAMES} frames at 1280x720: "
+                f"{workbench:.1f} fps; beatcam render {ours:.1f} fps = {ours / workbench:.0f}x"
             )
     print(f"load average after {os.getloadavg()[0]:.2f} (the machine is shared; rerun when idle)")
 
