@@ -295,3 +295,15 @@ def test_a_screenplay_of_one_scene_still_gets_its_scene_folder(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     index = json.loads((tmp_path / "out" / "index.json").read_text())
     assert [Path(entry["folder"]).name for entry in index["scenes"]] == ["01-int-kitchen-night"]
+
+
+def test_shooting_again_clears_the_shots_of_a_longer_plan(tmp_path: Path) -> None:
+    stale = tmp_path / "out" / "shots" / "S99.mp4"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an older plan's clip")
+    scene = ROOT / "examples" / "lighthouse.txt"
+    result = run("shoot", str(scene), "-o", str(tmp_path / "out"), "--only", "export", "-q")
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists()
+    provenance = json.loads((tmp_path / "out" / "provenance.json").read_text())
+    assert "shots/S99.mp4" not in provenance["files"]

@@ -250,6 +250,16 @@ def _run_scenes(
         stdout.print_json(data={"scenes": summaries})
 
 
+def _remove_stale_shots(plan: ShotPlan, folder: Path) -> None:
+    """Drop per-shot files an earlier, longer plan left in this folder, so the folder (and
+    provenance.json, which lists it) describes this plan only."""
+    current = {shot.id for shot in plan.shots}
+    for pattern in ("shots/S*.mp4", "unreal/cameras/S*.fbx"):
+        for path in folder.glob(pattern):
+            if path.stem not in current:
+                path.unlink()
+
+
 def _shoot_stages(
     plan: ShotPlan,
     folder: Path,
@@ -258,6 +268,7 @@ def _shoot_stages(
     resolution: tuple[int, int] | None,
     quiet: bool,
 ) -> None:
+    _remove_stale_shots(plan, folder)
     audio = None
     if "score" in stages:
         from beatcam.score import write_score
