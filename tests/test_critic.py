@@ -136,3 +136,17 @@ def test_critique_counts_every_shot_and_cut(tiny_plan: ShotPlan) -> None:
     assert targets == {"S01", "S02", "S01>S02"} or targets == {"S01", "S02"}
     assert 0.0 < verdict.pass_rate < 1.0
     assert not verdict.passed
+
+
+def test_a_wall_between_camera_and_subject_is_caught(tiny_plan: ShotPlan) -> None:
+    frames = tiny_plan.shots[0].frames
+    # The kitchen's back wall stands at z = -4; Mara is at z = 1. From z = -5 it hides her.
+    behind_wall = CameraTrack(
+        np.tile([0.0, 1.5456, -5.0], (frames, 1)),
+        _yaw_quats(np.full(frames, 180.0)),
+        np.full(frames, 24.0),
+        np.full(frames, 6.0),
+    )
+    hidden = _with_camera(tiny_plan, 0, behind_wall)
+    assert not _verdicts(hidden, hidden.shots[0])["clear view"]
+    assert _verdicts(tiny_plan, tiny_plan.shots[0])["clear view"]

@@ -24,7 +24,7 @@ from beatcam.camera.collision import (
 )
 from beatcam.camera.framing import Rig
 from beatcam.camera.moves import Pose, wrapped_steps
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import FloatArray, sight_blocked
 from beatcam.model.vocab import ANGLE_PITCH_DEG, SIZE_LOWER_M, SIZE_UPPER_M
 
 FRAME_LIMIT = 0.9
@@ -39,6 +39,7 @@ WEIGHTS = {
     "ground": 20.0,
     "subject_body": 25.0,
     "collision": 25.0,
+    "view": 20.0,
     "movement": 10.0,
     "size": 4.0,
     "angle": 4.0,
@@ -200,6 +201,20 @@ def _clearance_grades(
     return own, other
 
 
+def _view_grade(rig: Rig, pose: Pose, obstacles: Obstacles) -> float:
+    """0 when the set leaves the subject's eyes in view; grows with the share hidden."""
+    subject = rig.framing.subject
+    if subject is None or not len(obstacles.centers):
+        return 0.0
+    hidden = sight_blocked(
+        pose.position,
+        subject,
+        obstacles.centers - obstacles.halves,
+        obstacles.centers + obstacles.halves,
+    )
+    return float(np.mean(hidden))
+
+
 def assess(rig: Rig, pose: Pose, obstacles: Obstacles, full: bool) -> Verdict:
     """Score a candidate; ``full`` adds the set and other characters (the collision search)."""
     front, frame = _frame_grades(rig, pose)
@@ -214,6 +229,7 @@ def assess(rig: Rig, pose: Pose, obstacles: Obstacles, full: bool) -> Verdict:
         ),
         "subject_body": own,
         "collision": other,
+        "view": _view_grade(rig, pose, obstacles) if full else 0.0,
         "movement": _movement_grade(rig, pose),
         "size": _size_grade(rig, pose),
         "angle": _angle_grade(rig, pose),

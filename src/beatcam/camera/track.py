@@ -93,7 +93,7 @@ def track_for(
     chosen_scale = best[1].focal_mm / spec.lens_mm
     pitch = best[1].pitch_deg
     final = (assess(best[1], best[2], obstacles, True), best[1], best[2])
-    if "collision" in final[0].missed and framing.distance_m is None:
+    if {"collision", "view"} & set(final[0].missed) and framing.distance_m is None:
         for factor in COLLISION_SCALES:
             for azimuth in AZIMUTH_OFFSETS_DEG:
                 found = attempt(chosen_scale * factor, azimuth, pitch, True)

@@ -13,7 +13,7 @@ import numpy as np
 from beatcam.critic.measure import Track, peak_speed_and_acceleration
 from beatcam.critic.movement import MOVEMENT_CHECKS
 from beatcam.model import Check, Critique, Shot, ShotPlan
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import FloatArray, sight_blocked
 from beatcam.model.vocab import (
     DUTCH_MIN_DEG,
     FOCAL_MAX_MM,
@@ -33,6 +33,7 @@ GROUND_CLEARANCE_M = 0.05
 MAX_SPEED_M_S = 12.0
 MAX_ACCELERATION_M_S2 = 15.0
 LINE_TOLERANCE_M = 0.3
+MAX_HIDDEN_SHARE = 0.1
 THIRTY_DEGREES = 30.0
 CROSSING_WORDS = "crosses the line"
 ALL_IN_FRAME = frozenset({"two_shot", "group"})
@@ -145,6 +146,25 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     checks.append(
         _check("movement", shot.id, passed, {"movement": shot.movement, **measured}, expected)
     )
+    if track.eyes is not None and shot.framing != "insert":
+        corners = [
+            (np.asarray(box.center) - np.asarray(box.size) / 2.0,
+             np.asarray(box.center) + np.asarray(box.size) / 2.0)
+            for box in plan.set.boxes
+        ]  # fmt: skip
+        box_min = np.array([low for low, _ in corners]).reshape(-1, 3)
+        box_max = np.array([high for _, high in corners]).reshape(-1, 3)
+        hidden = sight_blocked(shot.camera.position, track.eyes, box_min, box_max)
+        share = float(np.mean(hidden))
+        checks.append(
+            _check(
+                "clear view",
+                shot.id,
+                share <= MAX_HIDDEN_SHARE,
+                {"hidden_share": share},
+                "no set piece hides the subject's eyes for more than a tenth of the shot",
+            )
+        )
     hits = _inside_boxes(plan, shot.camera.position)
     checks.append(
         _check(

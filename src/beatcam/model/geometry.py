@@ -165,3 +165,27 @@ def project(
     x = np.einsum("ij,ij->i", rel, right) * focal / safe / (sensor_mm[0] / 2.0)
     y = np.einsum("ij,ij->i", rel, up) * focal / safe / (sensor_mm[1] / 2.0)
     return np.stack([x, y], axis=1)
+
+
+def sight_blocked(
+    eyes: FloatArray, targets: FloatArray, box_min: FloatArray, box_max: FloatArray
+) -> FloatArray:
+    """``(n,)`` True where an axis-aligned box cuts the segment from each eye to its target.
+
+    ``eyes``/``targets`` are ``(n, 3)``; ``box_min``/``box_max`` the ``(m, 3)`` corners. A slab
+    test of every segment against every box at once; a box the eye is inside of does not
+    count (that is a clearance fault, not a view one).
+    """
+    if not len(box_min):
+        return np.zeros(len(eyes), dtype=bool)
+    ray = (np.asarray(targets) - np.asarray(eyes))[:, None, :]
+    start = np.asarray(eyes)[:, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        near = (np.asarray(box_min)[None] - start) / ray
+        far = (np.asarray(box_max)[None] - start) / ray
+    lower = np.nan_to_num(np.minimum(near, far), nan=-np.inf)
+    upper = np.nan_to_num(np.maximum(near, far), nan=np.inf)
+    enter = lower.max(axis=2)
+    leave = upper.min(axis=2)
+    blocked = (enter <= leave) & (enter > 0.0) & (enter < 1.0)
+    return np.asarray(blocked.any(axis=1))
