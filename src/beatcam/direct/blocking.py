@@ -34,6 +34,8 @@ WALK_ACTIONS = frozenset(
 TOWARD_OTHERS = frozenset({"approach", "charge"})
 AWAY_FROM_OTHERS = frozenset({"retreat", "flee", "exit", "leave"})
 ENTER_ACTIONS = frozenset({"enter", "arrive"})
+BODY_CLEARANCE_M = 0.3
+WALK_SAMPLES = 64
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,30 @@ def _clamped(start: FloatArray, direction: FloatArray, distance: float, room: fl
     return end if radius <= room else end * (room / radius)
 
 
+def _stop_before_set(start: FloatArray, target: FloatArray, preset: SetPreset) -> FloatArray:
+    """Where a walk from ``start`` toward ``target`` must stop so the body (a disc of
+    BODY_CLEARANCE_M) never enters a set box; a walk that starts inside one is left alone."""
+    if not preset.boxes:
+        return target
+    low = np.array(
+        [[box.center[0] - box.size[0] / 2, box.center[2] - box.size[2] / 2] for box in preset.boxes]
+    )
+    high = np.array(
+        [[box.center[0] + box.size[0] / 2, box.center[2] + box.size[2] / 2] for box in preset.boxes]
+    )
+    steps = np.linspace(0.0, 1.0, WALK_SAMPLES)[:, None]
+    path = start + steps * (target - start)
+    inside = np.all(
+        (path[:, None, :] > low[None] - BODY_CLEARANCE_M)
+        & (path[:, None, :] < high[None] + BODY_CLEARANCE_M),
+        axis=2,
+    ).any(axis=1)
+    if not inside.any() or inside[0]:
+        return target
+    first = int(np.argmax(inside))
+    return np.asarray(path[max(first - 1, 0)], dtype=np.float64)
+
+
 def block(
     cast: Sequence[Character],
     affects: Sequence[Affect],
@@ -178,6 +204,7 @@ def block(
                 if np.linalg.norm(current[name] + distance * direction) > preset.walk_room_m:
                     direction = -direction
                 target = _clamped(current[name], direction, distance, preset.walk_room_m)
+            target = _stop_before_set(current[name], target, preset)
             offset = target - current[name]
             travelled = float(np.linalg.norm(offset))
             path = current[name] + np.outer(_profile(frames, fps), offset)
