@@ -93,25 +93,21 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     pitch, roll = float(angles[middle, 1]), float(angles[middle, 2])
     if track.eyes is not None:
         frame_height = track.frame_height()
-        first, last = float(frame_height[0]), float(frame_height[-1])
-        checks.append(
-            _check(
-                "size",
-                shot.id,
-                size_for_frame_height(first) == shot.size,
-                {"frame_height_m": first, "measured": size_for_frame_height(first)},
-                f"{shot.size} on the first frame",
+        for rule, index, word, which in (
+            ("size", 0, shot.size, "first"),
+            ("end size", -1, shot.end_size, "last"),
+        ):
+            height = float(frame_height[index])
+            measured = size_for_frame_height(height)
+            checks.append(
+                _check(
+                    rule,
+                    shot.id,
+                    measured == word,
+                    {"frame_height_m": height, "measured": measured},
+                    f"{word} on the {which} frame",
+                )
             )
-        )
-        checks.append(
-            _check(
-                "end size",
-                shot.id,
-                size_for_frame_height(last) == shot.end_size,
-                {"frame_height_m": last, "measured": size_for_frame_height(last)},
-                f"{shot.end_size} on the last frame",
-            )
-        )
         depth = track.depth()
         checks.append(
             _check(
