@@ -98,13 +98,13 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
             ("end size", -1, shot.end_size, "last"),
         ):
             height = float(frame_height[index])
-            measured = size_for_frame_height(height)
+            band = size_for_frame_height(height)
             checks.append(
                 _check(
                     rule,
                     shot.id,
-                    measured == word,
-                    {"frame_height_m": height, "measured": measured},
+                    band == word,
+                    {"frame_height_m": height, "measured": band},
                     f"{word} on the {which} frame",
                 )
             )
