@@ -417,3 +417,16 @@ def test_writer_encodes_every_frame_it_was_given_in_order(tmp_path: Path) -> Non
             writer.write(frame, keyframe=index == 0)
     means = [decoded.mean() for decoded in _decode(tmp_path / "previs.mp4")]
     assert np.abs(np.array(means) - levels).max() < 3.0
+
+
+def test_a_name_tag_is_hidden_behind_another_body(tiny_plan: ShotPlan) -> None:
+    from beatcam.render.previs import hidden_heads
+
+    plan = tiny_plan
+    camera = np.array([0.0, 1.6, 6.0])
+    feet = np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 3.0]])  # the second stands in front of the first
+    heights = np.array([1.68, 1.8])
+    heads = feet + np.outer(0.92 * heights, [0.0, 1.0, 0.0])
+    assert hidden_heads(camera, heads, feet, heights, plan).tolist() == [True, False]
+    aside = feet + [[0.0, 0.0, 0.0], [2.0, 0.0, 0.0]]
+    assert not hidden_heads(camera, heads - feet + aside, aside, heights, plan).any()

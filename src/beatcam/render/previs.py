@@ -12,8 +12,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from beatcam.errors import StageError
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import FloatArray, sight_blocked
 from beatcam.model.plan import ShotPlan
+from beatcam.model.vocab import EYE_HEIGHT_RATIO
 from beatcam.render.hud import Hud, Labels
 from beatcam.render.projection import PictureRect, picture_rect, to_pixels, view_projections
 from beatcam.render.scene import SceneRenderer, cast_colour
@@ -21,6 +22,7 @@ from beatcam.render.video import Clip, PrevisWriter, read_audio
 
 TRANSITION_FRAMES: Final = 12
 LABEL_LIFT_M: Final = 0.06
+BODY_HALF_WIDTH_M: Final = 0.2
 MIN_SIDE_PX: Final = 16
 
 Progress = Callable[[int, int], None]
@@ -123,6 +125,29 @@ def head_tops(plan: ShotPlan) -> FloatArray:
     return tops
 
 
+def hidden_heads(
+    eye: FloatArray, heads: FloatArray, feet: FloatArray, heights: FloatArray, plan: ShotPlan
+) -> NDArray[np.bool_]:
+    """``(c,)`` True where a set box or another character's body stands between the camera
+    and a character's head, so their name tag is not painted over whoever hides them.
+
+    Bodies are boxes ``BODY_HALF_WIDTH_M`` wide around each character's feet, as tall as them.
+    """
+    half = np.array([BODY_HALF_WIDTH_M, 0.0, BODY_HALF_WIDTH_M])
+    body_low = feet - half
+    body_high = feet + half
+    body_high[:, 1] = feet[:, 1] + heights
+    set_low = np.array([np.subtract(b.center, np.divide(b.size, 2)) for b in plan.set.boxes])
+    set_high = np.array([np.add(b.center, np.divide(b.size, 2)) for b in plan.set.boxes])
+    hidden = np.zeros(len(heads), dtype=bool)
+    for index in range(len(heads)):
+        others = np.arange(len(heads)) != index
+        low = np.concatenate([set_low.reshape(-1, 3), body_low[others]])
+        high = np.concatenate([set_high.reshape(-1, 3), body_high[others]])
+        hidden[index] = bool(sight_blocked(eye[None], heads[index : index + 1], low, high)[0])
+    return hidden
+
+
 class FrameMaker:
     """Renders labelled frames of one plan at one size: the renderer, its labels, and the
     matrices of the cut camera, shared by the previs and the storyboard."""
@@ -136,6 +161,7 @@ class FrameMaker:
         names = [name for name, _ in plan.cast]
         self.labels = Labels(names, [cast_colour(i) for i in range(len(names))], size[1])
         self.tops = head_tops(plan)
+        self.heights = np.array([height for _, height in plan.cast])
 
     def matrices(self, position: FloatArray, rotation: FloatArray, focal: FloatArray) -> FloatArray:
         """Clip-from-world matrices for a camera track under this plan's sensor and aspect."""
@@ -145,7 +171,12 @@ class FrameMaker:
         """One rendered, labelled frame (a view of a reused buffer)."""
         image = self.renderer.render(scene_frame, view_projection, eye, self.viewport)
         frame = min(scene_frame, len(self.tops) - 1)
-        self.labels.draw(image, to_pixels(self.tops[frame], view_projection, self.rect))
+        anchors = to_pixels(self.tops[frame], view_projection, self.rect)
+        feet = self.tops[frame].copy()
+        feet[:, 1] -= self.heights + LABEL_LIFT_M
+        heads = feet + np.outer(EYE_HEIGHT_RATIO * self.heights, [0.0, 1.0, 0.0])
+        anchors[hidden_heads(eye, heads, feet, self.heights, self.plan)] = np.nan
+        self.labels.draw(image, anchors)
         return image
 
     def release(self) -> None:
