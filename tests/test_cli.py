@@ -307,3 +307,14 @@ def test_shooting_again_clears_the_shots_of_a_longer_plan(tmp_path: Path) -> Non
     assert not stale.exists()
     provenance = json.loads((tmp_path / "out" / "provenance.json").read_text())
     assert "shots/S99.mp4" not in provenance["files"]
+
+
+def test_workers_shoot_scenes_in_parallel_with_the_same_result(tmp_path: Path) -> None:
+    screenplay = str(ROOT / "examples" / "two-scenes.fountain")
+    for workers in ("1", "2"):
+        out = str(tmp_path / workers)
+        result = run("shoot", screenplay, "-o", out, "--only", "plan", "--workers", workers, "-q")
+        assert result.returncode == 0, result.stderr
+    one, two = (sorted((tmp_path / w).rglob("plan.json")) for w in ("1", "2"))
+    assert len(one) == len(two) == 2
+    assert [a.read_bytes() for a in one] == [b.read_bytes() for b in two]

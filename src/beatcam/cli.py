@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -212,35 +213,58 @@ def plan(
 ) -> None:
     """Plan the shots of a scene: plan.json, shotlist.csv, trajectory.csv, critique.json."""
     with _errors_as_lines():
-        _run_scenes(scene, out, seed, fps, style, quiet, json_out, stages=("plan",))
+        _run_scenes(scene, out, fps, Job(seed, style, ("plan",), True, None, quiet), json_out)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything one scene's run needs, so it can be handed to another process."""
+
+    seed: int
+    style: str
+    stages: tuple[str, ...]
+    hud: bool
+    resolution: tuple[int, int] | None
+    quiet: bool
+
+
+def _run_one(job: Job, item: Scene, folder: Path) -> tuple[ShotPlan, Critique]:
+    """Plan one scene into its folder, then the other stages asked for."""
+    shot_plan, verdict = _plan_into(
+        item, folder, job.seed, job.style, job.quiet, "score" in job.stages
+    )
+    if {"score", "render", "export"} & set(job.stages):
+        _shoot_stages(shot_plan, folder, job.stages, job.hud, job.resolution, job.quiet)
+    return shot_plan, verdict
 
 
 def _run_scenes(
     scene: str,
     out: Path | None,
-    seed: int,
     fps: int | None,
-    style: str,
-    quiet: bool,
+    job: Job,
     json_out: bool,
-    stages: Sequence[str],
-    hud: bool = True,
-    resolution: tuple[int, int] | None = None,
+    workers: int = 1,
 ) -> None:
     from beatcam.direct import style_named
     from beatcam.pipeline import summary
 
-    style_named(style)
+    style_named(job.style)
     scenes = _scenes(scene, fps)
     base, folders = _folders(scene, scenes, out)
+    if workers > 1 and len(scenes) > 1:
+        # Scenes are independent: each goes to its own process (no progress bars there).
+        quiet_job = replace(job, quiet=True)
+        with ProcessPoolExecutor(max_workers=min(workers, len(scenes))) as pool:
+            results = list(pool.map(_run_one, [quiet_job] * len(scenes), scenes, folders))
+    else:
+        results = [
+            _run_one(job, item, folder) for item, folder in zip(scenes, folders, strict=True)
+        ]
     summaries = []
-    for item, folder in zip(scenes, folders, strict=True):
-        shot_plan, verdict = _plan_into(item, folder, seed, style, quiet, "score" in stages)
-        if "score" in stages or "render" in stages or "export" in stages:
-            _shoot_stages(shot_plan, folder, stages, hud, resolution, quiet)
-        entry = {"folder": str(folder), **summary(shot_plan, verdict)}
-        summaries.append(entry)
-        if not quiet and not json_out:
+    for (shot_plan, verdict), folder in zip(results, folders, strict=True):
+        summaries.append({"folder": str(folder), **summary(shot_plan, verdict)})
+        if not job.quiet and not json_out:
             _print_shots(shot_plan)
             status = "all pass" if verdict.passed else f"{len(verdict.failures)} failing"
             stdout.print(f"critic: {len(verdict.checks)} checks, {status}; wrote {folder}/")
@@ -342,6 +366,10 @@ def shoot(
     ] = ",".join(STAGES),
     hud: HudOpt = True,
     resolution: ResolutionOpt = None,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=64, help="Scenes of a screenplay shot at once, one process each."),
+    ] = 1,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -350,9 +378,9 @@ def shoot(
     The plan always runs, since every other stage works from it; --only picks the rest.
     """
     with _errors_as_lines():
-        stages = _parse_list(only, STAGES, "--only")
+        stages = tuple(_parse_list(only, STAGES, "--only"))
         size = _parse_resolution(resolution)
-        _run_scenes(scene, out, seed, fps, style, quiet, json_out, stages, hud, size)
+        _run_scenes(scene, out, fps, Job(seed, style, stages, hud, size, quiet), json_out, workers)
 
 
 def _load(plan_path: Path) -> ShotPlan:
@@ -467,7 +495,7 @@ def demo(
     """Shoot the bundled example scene, The Letter, into ./beatcam-out/the-letter/."""
     example = resources.files("beatcam").joinpath("examples", DEMO_SCENE)
     with resources.as_file(example) as path, _errors_as_lines():
-        _run_scenes(str(path), out, 0, None, "classical", quiet, False, STAGES)
+        _run_scenes(str(path), out, None, Job(0, "classical", STAGES, True, None, quiet), False)
 
 
 def _version(value: bool) -> None:
