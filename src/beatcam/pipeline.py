@@ -77,6 +77,11 @@ def _assemble(
     )
 
 
+def _with_shot(plan: ShotPlan, index: int, shot: Shot) -> ShotPlan:
+    """The plan with shot ``index`` replaced."""
+    return replace(plan, shots=(*plan.shots[:index], shot, *plan.shots[index + 1 :]))
+
+
 def _checks(plan: ShotPlan, index: int) -> list[Check]:
     """The critic on one shot and on the cut into it."""
     shot = plan.shots[index]
@@ -127,9 +132,8 @@ def plan_scene(
             attempt += 1
             rules = frozenset(check.rule for check in _failed(checks))
             revised = revise(spec, rules, attempt, _previous_azimuth(plan, index))
-            shots = list(plan.shots)
-            shots[index] = _shot(revised, direction, scene, seed)
-            plan, checks = _settle(replace(plan, shots=tuple(shots)), index)
+            revised_shot = _shot(revised, direction, scene, seed)
+            plan, checks = _settle(_with_shot(plan, index, revised_shot), index)
         verdicts.extend(checks)
     return plan, Critique(tuple(verdicts))
 
@@ -147,9 +151,7 @@ def _settle(plan: ShotPlan, index: int) -> tuple[ShotPlan, list[Check]]:
             end_size=measured,
             why=f"{shot.why} The subject's own move ends the shot in {measured}.",
         )
-        shots = list(plan.shots)
-        shots[index] = relabelled
-        plan = replace(plan, shots=tuple(shots))
+        plan = _with_shot(plan, index, relabelled)
         checks = _checks(plan, index)
     return plan, checks
 
