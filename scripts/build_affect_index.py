@@ -1,4 +1,5 @@
-"""Rebuild src/beatcam/affect/data/labelled_beats.npz from labelled_beats.yaml.
+"""Rebuild src/beatcam/affect/data/labelled_beats.npz (vectors and function readout) from
+labelled_beats.yaml.
 
 Run after editing the labelled beats: ``.venv/bin/python scripts/build_affect_index.py``.
 The archive is byte-reproducible: fixed member timestamps, float16 unit vectors, and the
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam.affect import embedding, neighbours
+from beatcam.affect import embedding, neighbours, readout
 from beatcam.files import atomic_path
 
 TARGET = Path(__file__).resolve().parents[1] / "src/beatcam/affect/data" / neighbours.INDEX_FILE
@@ -23,11 +24,17 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest zip timestamp: the same bytes 
 
 
 def index_arrays() -> dict[str, NDArray[np.generic]]:
-    """The arrays the index holds: float16 vectors, the labels digest and the model name."""
+    """The arrays the index holds: float16 vectors, the function readout fitted to them (as
+    beatcam reads them back: renormalised float32), the labels digest and the model name."""
     examples = neighbours.labelled_examples()
     vectors = embedding.encode([b.text for b in examples]).astype(np.float16)
+    unit = vectors.astype(np.float32)
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    fitted = readout.fit(unit, [b.function for b in examples])
     return {
         "vectors": vectors,
+        "function_weights": fitted.weights,
+        "function_bias": fitted.bias,
         "labels_sha256": np.array(neighbours.labels_digest(examples)),
         "model": np.array(
             f"{embedding.MODEL_PROVENANCE['name']} ({embedding.MODEL_PROVENANCE['package']} "

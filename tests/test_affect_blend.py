@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beatcam.affect import read_affect, read_words
-from beatcam.affect.blend import WEIGHTS, blend
+from beatcam.affect import embedding, neighbours, read_affect, read_words, readout
+from beatcam.affect.blend import WEIGHTS, blend, function_belief
 from beatcam.affect.entities import CastNames
 from beatcam.affect.feelings import Feelings
-from beatcam.affect.function import FunctionReading
-from beatcam.affect.neighbours import NeighbourGuess, labelled_examples, predict
+from beatcam.affect.function import Cue, FunctionReading
+from beatcam.affect.neighbours import NeighbourGuess, labelled_examples
 from beatcam.model.scene import Affect, Beat, Character, Scene
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS
 
@@ -59,30 +60,34 @@ def test_a_beat_without_lexicon_words_takes_the_neighbours_affect(text: str) -> 
     words = read_words(text, CastNames.of(()))
     assert words.feelings.evidence == () and words.feelings.vader == 0.0
     assert words.function.evidence == ()
-    guess = predict([text])[0]
+    vectors = embedding.encode([text])
+    guess = neighbours.guess(vectors)[0]
+    odds = readout.log_probabilities(readout.stored(), vectors)[0]
     affect = second_beat(text)
     for name in ("valence", "arousal", "dominance", "intensity"):
         assert getattr(affect, name) == pytest.approx(getattr(guess, name), abs=1e-4)
     for emotion in EMOTIONS:
         assert affect.emotions[emotion] == pytest.approx(guess.emotions[emotion], abs=1e-4)
-    assert affect.function == guess.function
+    assert affect.function == FUNCTIONS[int(np.argmax(odds))]
+    for function, belief in affect.function_belief.items():
+        assert belief == pytest.approx(np.exp(odds[FUNCTIONS.index(function)]), abs=1e-4)
     assert affect.evidence[0].startswith("like: ")
 
 
 def test_found_words_outweigh_the_neighbours() -> None:
     text = "Mara is afraid."
     words = read_words(text, CastNames.of(()))
-    guess = predict([text])[0]
+    guess = neighbours.guess(embedding.encode([text]))[0]
     affect = second_beat(text)
     for name in ("valence", "arousal", "dominance"):
-        lexicon, neighbours, mixed = (
+        lexicon, sentence, mixed = (
             getattr(words.feelings, name),
             getattr(guess, name),
             getattr(affect, name),
         )
-        low, high = sorted((lexicon, neighbours))
+        low, high = sorted((lexicon, sentence))
         assert low - 1e-4 <= mixed <= high + 1e-4
-        assert abs(mixed - lexicon) <= abs(mixed - neighbours) + 1e-4
+        assert abs(mixed - lexicon) <= abs(mixed - sentence) + 1e-4
     assert affect.emotions["fear"] > 0.5
 
 
@@ -126,19 +131,23 @@ FEELINGS = reading(
 )
 GUESSES = reading(
     NeighbourGuess,
-    function=st.sampled_from(FUNCTIONS),
-    function_confidence=st.floats(0.0, 1.0),
     neighbours=st.just((("A door opens.", 0.61), ("Rain falls.", 0.52), ("Tom runs.", 0.4))),
 )
+LOG_ODDS = st.lists(st.floats(-12.0, 0.0), min_size=len(FUNCTIONS), max_size=len(FUNCTIONS))
 
 
 @settings(max_examples=200, deadline=None)
-@given(FEELINGS, st.sampled_from(FUNCTIONS), st.sampled_from([0.0, 0.6, 1.0]), GUESSES)
+@given(FEELINGS, st.sampled_from(FUNCTIONS), st.sampled_from([0.0, 0.6, 1.0]), GUESSES, LOG_ODDS)
 def test_a_blend_stays_between_its_two_readings(
-    feelings: Feelings, function: str, weight: float, guess: NeighbourGuess
+    feelings: Feelings,
+    function: str,
+    weight: float,
+    guess: NeighbourGuess,
+    odds: list[float],
 ) -> None:
-    reading = FunctionReading(function, ("cue",) if weight else (), weight)
-    mixed = blend(feelings, reading, guess)
+    cues = {function: Cue(weight, ("cue",))} if weight else {}
+    reading = FunctionReading(function, ("cue",) if weight else (), weight, cues)
+    mixed = blend(feelings, reading, guess, odds)
     for name in ("valence", "arousal", "dominance", "intensity"):
         low, high = sorted((getattr(feelings, name), getattr(guess, name)))
         assert low - 1e-9 <= getattr(mixed, name) <= high + 1e-9
@@ -147,8 +156,22 @@ def test_a_blend_stays_between_its_two_readings(
     for emotion in EMOTIONS:
         low, high = sorted((feelings.emotions[emotion], guess.emotions[emotion]))
         assert low - 1e-9 <= mixed.emotions[emotion] <= high + 1e-9
-    if weight:
-        assert mixed.function == function
-    elif guess.function_confidence >= WEIGHTS.min_vote:
-        assert mixed.function == guess.function
+    assert mixed.function_belief[mixed.function] == max(mixed.function_belief.values())
+    assert sum(mixed.function_belief.values()) == pytest.approx(1.0, abs=len(FUNCTIONS) * 0.01)
     assert sum(item.startswith("like: ") for item in mixed.evidence) == 2
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(FUNCTIONS), st.floats(0.1, 1.0), LOG_ODDS)
+def test_a_cue_word_raises_the_belief_in_its_function(
+    function: str, weight: float, odds: list[float]
+) -> None:
+    silent = FunctionReading("transition", ())
+    cued = FunctionReading(function, ("cue",), weight, {function: Cue(weight, ("cue",))})
+    before = function_belief(silent, odds)[function]
+    after = function_belief(cued, odds)[function]
+    assert after > before or before > 1 - 1e-9
+    expected_odds = np.exp(WEIGHTS.cue_gain * weight)
+    ratio = (after / (1 - after)) / (before / (1 - before)) if 0 < before < 1 - 1e-9 else None
+    if ratio is not None and np.isfinite(ratio):
+        assert ratio == pytest.approx(expected_odds, rel=1e-6)

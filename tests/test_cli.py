@@ -14,7 +14,7 @@ import jsonschema
 import numpy as np
 import pytest
 
-from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
+from beatcam.model.vocab import ANGLES, FRAMINGS, FUNCTIONS, MOVEMENTS, SIZES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.*"))
@@ -318,3 +318,16 @@ def test_workers_shoot_scenes_in_parallel_with_the_same_result(tmp_path: Path) -
     one, two = (sorted((tmp_path / w).rglob("plan.json")) for w in ("1", "2"))
     assert len(one) == len(two) == 2
     assert [a.read_bytes() for a in one] == [b.read_bytes() for b in two]
+
+
+def test_every_beat_says_how_sure_the_director_is_of_its_function(
+    planned: dict[str, Path],
+) -> None:
+    for folder in planned.values():
+        for path in sorted(folder.rglob("plan.json")):
+            for beat in json.loads(path.read_text(encoding="utf-8"))["beats"]:
+                affect = beat["affect"]
+                belief = affect["function_belief"]
+                assert set(belief) <= set(FUNCTIONS)
+                assert max(belief, key=belief.__getitem__) == affect["function"]
+                assert 0.8 < sum(belief.values()) <= 1.0 + 1e-3

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Final
 
-from beatcam.affect import embedding, neighbours
+from beatcam.affect import embedding, neighbours, readout
 from beatcam.affect.blend import blend
 from beatcam.affect.entities import (
     CastNames,
@@ -95,14 +95,16 @@ def read_affect(scene: Scene) -> AffectedScene:
     lexicon = load_lexicon()
     cast = CastNames.of(scene.cast)
     texts = list(dict.fromkeys(beat.text for beat in scene.beats))
-    guesses = dict(zip(texts, neighbours.predict(texts), strict=True))
+    vectors = embedding.encode(texts)
+    guesses = dict(zip(texts, neighbours.guess(vectors), strict=True))
+    odds = dict(zip(texts, readout.log_probabilities(readout.stored(), vectors), strict=True))
     affects = []
     previous: tuple[str, ...] = ()
     for position, beat in enumerate(scene.beats):
         words = read_words(
             beat.text, cast, previous, first_in_scene=position == 0, set_name=scene.set_preset
         )
-        blended = blend(words.feelings, words.function, guesses[beat.text])
+        blended = blend(words.feelings, words.function, guesses[beat.text], odds[beat.text])
         affects.append(
             replace(
                 blended,
@@ -111,6 +113,7 @@ def read_affect(scene: Scene) -> AffectedScene:
                 dominance=_round(blended.dominance),
                 intensity=_round(blended.intensity),
                 emotions={name: _round(score) for name, score in blended.emotions.items()},
+                function_belief={name: _round(p) for name, p in blended.function_belief.items()},
                 characters=words.named,
                 actions=words.moves.actions,
                 objects=props(words.tokens, lexicon, cast),

@@ -9,8 +9,8 @@ moves or is named is "action"; anything else is "transition".
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Final
 
 from beatcam.affect.entities import Movements
@@ -32,13 +32,23 @@ QUOTES_FOR_SPEECH: Final = 2
 
 
 @dataclass(frozen=True)
+class Cue:
+    """The heaviest cue found for one function, and every phrase (as written) that cued it."""
+
+    weight: float
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FunctionReading:
     """The chosen function, the words (as written) that decided it and the deciding cue's
-    weight (0 for the fallback, when no cue spoke)."""
+    weight (0 for the fallback, when no cue spoke); ``cues`` holds every function any cue
+    spoke for, so a reader with other evidence can weigh them all."""
 
     function: str
     evidence: tuple[str, ...]
     weight: float = 0.0
+    cues: Mapping[str, Cue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,13 @@ def read_function(
     if not candidates:
         return FunctionReading(ACTION if moves.actions or named else TRANSITION, moves.words)
     agreeing = Counter(c.function for c in candidates)
-    best = min(candidates, key=lambda c: (-c.weight, -agreeing[c.function], -c.length, c.rank))
-    backing = [c.words for c in candidates if c.function == best.function and c.words != best.words]
-    return FunctionReading(best.function, tuple(dict.fromkeys([best.words, *backing])), best.weight)
+    ranked = sorted(candidates, key=lambda c: (-c.weight, -agreeing[c.function], -c.length, c.rank))
+    cues = {
+        function: Cue(
+            max(c.weight for c in candidates if c.function == function),
+            tuple(dict.fromkeys(c.words for c in ranked if c.function == function)),
+        )
+        for function in agreeing
+    }
+    best = ranked[0]
+    return FunctionReading(best.function, cues[best.function].words, best.weight, cues)

@@ -4,7 +4,8 @@ A lexicon sees words; this sees phrasing. "Her hand stops an inch from the door 
 fear word, yet its sentence vector sits beside beatcam's own suspense examples. The labelled
 beats (``data/labelled_beats.yaml``, written for this project) are embedded once by
 ``scripts/build_affect_index.py`` into ``data/labelled_beats.npz``; a query is embedded with the
-same model and takes a similarity-weighted average of its k nearest examples' labels.
+same model and takes a similarity-weighted average of its k nearest examples' numbers and
+emotions.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ INDEX_FILE: Final = "labelled_beats.npz"
 BUILD_SCRIPT: Final = "scripts/build_affect_index.py"
 
 # Tuned by leave-one-out over the 80 % training part (`bench/affect_accuracy.py --tune`), loss =
-# mean valence/arousal/dominance MAE + function error, grid k 3-45 x temperature 0.02-1.0.
-# VAD error is nearly flat over the grid (MAE ~0.42 / 0.35 / 0.34); function accuracy grows with
-# k (0.13 at k=7, 0.22 at k=21, 0.25 at k=45) as the vote drifts toward a class-centroid vote.
-# k=21 with temperature 0.2 sits within 0.03 of the best loss while still letting the nearest
-# examples outweigh the far ones (a softmax at 0.2 over cosines 0.3-0.6 spans ~4.5x in weight).
+# mean valence/arousal/dominance MAE, grid k 3-45 x temperature 0.02-1.0. The loss is nearly
+# flat (0.357 at k=15, T=0.1; 0.359 at k=21, T=0.2, with MAE 0.411 / 0.332 / 0.335): k=21 at
+# 0.2 lets the nearest examples outweigh the far ones (a softmax at 0.2 over cosines 0.3-0.6
+# spans ~4.5x in weight) without leaning on a handful. The function is not voted here: the
+# fitted readout (``readout.py``) reads it better than any vote of neighbours did.
 DEFAULT_K: Final = 21
 TEMPERATURE: Final = 0.2
 NEIGHBOURS_SHOWN: Final = 3
@@ -70,8 +71,6 @@ class NeighbourGuess:
     dominance: float
     intensity: float
     emotions: Mapping[str, float]  # all eight keys
-    function: str
-    function_confidence: float  # share of the neighbours' weight that voted for ``function``
     neighbours: tuple[tuple[str, float], ...]  # (example sentence, cosine), nearest first
 
 
@@ -146,8 +145,10 @@ def labelled_examples() -> tuple[LabelledBeat, ...]:
 
 
 def labels_digest(beats: Sequence[LabelledBeat]) -> str:
-    """SHA-256 of the example sentences in order: what the stored index must have been built on."""
-    return hashlib.sha256("\n".join(b.text for b in beats).encode("utf-8")).hexdigest()
+    """SHA-256 of the example sentences and their functions in order: what the stored index
+    and function readout must have been built from."""
+    lines = (f"{b.text}\t{b.function}" for b in beats)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def held_out(text: str) -> bool:
@@ -157,12 +158,19 @@ def held_out(text: str) -> bool:
 
 
 @functools.cache
+def index_arrays() -> dict[str, NDArray[Any]]:
+    """Every array of the shipped index archive, read once."""
+    with _data_file(INDEX_FILE).open("rb") as handle, np.load(handle) as npz:
+        return {name: np.asarray(npz[name]) for name in npz.files}
+
+
+@functools.cache
 def stored_index() -> NDArray[np.float32]:
     """The shipped unit vectors of the labelled beats, ``(n, 384)``, in file order."""
     examples = labelled_examples()
-    with _data_file(INDEX_FILE).open("rb") as handle, np.load(handle) as npz:
-        stored = np.asarray(npz["vectors"], dtype=np.float32)
-        digest = str(npz["labels_sha256"])
+    arrays = index_arrays()
+    stored = arrays["vectors"].astype(np.float32)
+    digest = str(arrays["labels_sha256"])
     if digest != labels_digest(examples) or stored.shape != (len(examples), embedding.DIM):
         raise StageError(
             "affect",
@@ -198,10 +206,6 @@ def guess_from_vectors(
     for row, idx in enumerate(order):
         w = weights[row]
         near = [examples[i] for i in idx]
-        votes = dict.fromkeys(FUNCTIONS, 0.0)
-        for weight, beat in zip(w, near, strict=True):
-            votes[beat.function] += float(weight)
-        function = max(FUNCTIONS, key=lambda name: votes[name])
 
         def mean(values: Sequence[float], w: NDArray[np.float32] = w) -> float:
             return float(np.dot(w, np.asarray(values, dtype=np.float32)))
@@ -213,8 +217,6 @@ def guess_from_vectors(
                 dominance=mean([b.dominance for b in near]),
                 intensity=mean([b.intensity for b in near]),
                 emotions={e: mean([b.emotions.get(e, 0.0) for b in near]) for e in EMOTIONS},
-                function=function,
-                function_confidence=votes[function],
                 neighbours=tuple(
                     (examples[i].text, float(cosines[row, i])) for i in idx[:NEIGHBOURS_SHOWN]
                 ),
@@ -223,8 +225,6 @@ def guess_from_vectors(
     return guesses
 
 
-def predict(texts: Sequence[str], k: int = DEFAULT_K) -> list[NeighbourGuess]:
-    """The affect of each beat text, from its k nearest labelled beats; one guess per text."""
-    if not texts:
-        return []
-    return guess_from_vectors(embedding.encode(texts), stored_index(), labelled_examples(), k)
+def guess(vectors: NDArray[np.float32], k: int = DEFAULT_K) -> list[NeighbourGuess]:
+    """The affect of each embedded beat ``(m, 384)``, from its k nearest shipped labelled beats."""
+    return guess_from_vectors(vectors, stored_index(), labelled_examples(), k)

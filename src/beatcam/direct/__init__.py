@@ -276,9 +276,10 @@ def revise(
             angle="eye_level",
         )
     else:
-        wide = spec.framing == "establishing" or spec.movement in {"follow", "lead"}
         # A subject who walks out of a static frame needs the widest view to stay in it.
-        size = "EWS" if "subject in frame" in failed and wide else "WS" if wide else "MS"
+        leaves = "subject in frame" in failed
+        wide = leaves or spec.framing == "establishing" or spec.movement in {"follow", "lead"}
+        size = "EWS" if leaves else "WS" if wide else "MS"
         revised = replace(
             spec,
             size=size,

@@ -215,19 +215,33 @@ def candidates_for(
     movements = _field_scores("movement", MOVEMENTS, ctx, style)
     framings = _field_scores("framing", FRAMINGS, ctx, style)
     dutch = _field_scores("dutch", ("dutch", "level"), ctx, style)
-    result: list[Candidate] = []
-    top_sizes = _top(sizes, TOP_SIZES, pin.size)
     # A scene always opens on an establishing shot unless the writer pinned another framing.
     opening = "establishing" if ctx.slot == 0 and pin.is_empty() else pin.framing
-    for framing in _top(framings, TOP_FRAMINGS, opening):
-        fitting = [size for size in top_sizes if size in _FRAMING_SIZES.get(framing, SIZES)]
-        if not fitting and pin.size is None:
-            # The framing needs sizes the affect did not rank: offer its best one.
-            own = {size: sizes[size] for size in _FRAMING_SIZES[framing]}
-            fitting = _top(own, 1, None)
-        result.extend(
-            _combine(ctx, pin, cast, fitting, framing, sizes, angles, movements, framings, dutch)
-        )
+    result: list[Candidate] = []
+    # The few best values of each field almost always combine into shots the camera can make;
+    # when the hard limits rule every combination out (a moving subject, an odd reweighting),
+    # every value is tried before the slot is called impossible.
+    for breadth in ((TOP_SIZES, TOP_FRAMINGS, TOP_ANGLES, TOP_MOVEMENTS), (len(MOVEMENTS),) * 4):
+        top_sizes = _top(sizes, breadth[0], pin.size)
+        for framing in _top(framings, breadth[1], opening):
+            fitting = [size for size in top_sizes if size in _FRAMING_SIZES.get(framing, SIZES)]
+            if not fitting and pin.size is None:
+                # The framing needs sizes the affect did not rank: offer its best one.
+                own = {size: sizes[size] for size in _FRAMING_SIZES[framing]}
+                fitting = _top(own, 1, None)
+            result.extend(
+                _combine(
+                    ctx,
+                    pin,
+                    cast,
+                    fitting,
+                    framing,
+                    (sizes, angles, movements, framings, dutch),
+                    breadth,
+                )
+            )
+        if result:
+            break
     result.sort(key=lambda c: (-c.score, c.size, c.angle, c.movement, c.framing, c.subjects))
     return result[:KEEP_PER_SLOT]
 
@@ -238,12 +252,10 @@ def _combine(
     cast: tuple[str, ...],
     fitting: list[str],
     framing: str,
-    sizes: Scored,
-    angles: Scored,
-    movements: Scored,
-    framings: Scored,
-    dutch: Scored,
+    scored: tuple[Scored, Scored, Scored, Scored, Scored],
+    breadth: tuple[int, ...],
 ) -> list[Candidate]:
+    sizes, angles, movements, framings, dutch = scored
     dutch_options = (
         [pin.dutch_deg is not None and abs(pin.dutch_deg) >= 5.0]
         if pin.dutch_deg is not None
@@ -251,13 +263,13 @@ def _combine(
     )
     pinned_rule = (PIN_RULE, 0.0)
     result: list[Candidate] = []
-    moves = _top(movements, TOP_MOVEMENTS, pin.movement)
+    moves = _top(movements, breadth[3], pin.movement)
     if framing in _FRAMING_MOVES and pin.movement is None:
         # Likewise the framing's best own move, when the top moves do not suit it.
         own = {move: movements[move] for move in _FRAMING_MOVES[framing]}
         moves = list(dict.fromkeys([*moves, *_top(own, 1, None)]))
     for size, angle, is_dutch, movement in itertools.product(
-        fitting, _top(angles, TOP_ANGLES, pin.angle), dutch_options, moves
+        fitting, _top(angles, breadth[2], pin.angle), dutch_options, moves
     ):
         for subjects in _subject_options(framing, ctx, cast):
             travel = ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0

@@ -40,9 +40,9 @@ class Context:
     def emotion(self, name: str) -> float:
         return float(self.affect.emotions.get(name, 0.0))
 
-    @property
-    def function(self) -> str:
-        return self.affect.function
+    def belief(self, *functions: str) -> float:
+        """How sure the director is that the beat does one of ``functions``."""
+        return self.affect.belief(*functions)
 
 
 @dataclass(frozen=True)
@@ -75,28 +75,48 @@ ACTION_AROUSAL = 0.5
 LOOKED_UP_AT = frozenset({"awe", "threat"})
 
 
-def _intensity_tightens(ctx: Context) -> Preferences:
-    if ctx.function in SPATIAL or ctx.slot == 0:
-        return {}
-    target = 2.0 + 4.6 * ctx.affect.intensity
-    return {size: -0.3 * (_tightness(size) - target) ** 2 for size in SIZES}
+def _given(belief: float, preferences: Preferences) -> Preferences:
+    """A rule for one kind of beat speaks as loudly as the director is sure the beat is that
+    kind: a beat it cannot read is shot by the general rules, plainly."""
+    return {value: belief * score for value, score in preferences.items()} if belief > 0 else {}
 
 
 def _when(condition: bool, preferences: Preferences) -> Preferences:
-    return preferences if condition else {}
+    return _given(1.0 if condition else 0.0, preferences)
+
+
+def _intensity_tightens(ctx: Context) -> Preferences:
+    if ctx.slot == 0:
+        return {}
+    target = 2.0 + 4.6 * ctx.affect.intensity
+    return _given(
+        1.0 - ctx.belief(*SPATIAL),
+        {size: -0.3 * (_tightness(size) - target) ** 2 for size in SIZES},
+    )
 
 
 def _place_framing(ctx: Context) -> float:
     """The place is the subject of the opening, of an establishing beat, and of an empty scene."""
     if ctx.slot == 0:
         return 4.0
-    if ctx.function == "establishing" or not ctx.characters:
+    if not ctx.characters:
         return 2.0
-    return -3.0
+    establishing = ctx.belief("establishing")
+    return 2.0 * establishing - 3.0 * (1.0 - establishing)
 
 
 def _fear_and_energy(ctx: Context) -> float:
     return max(ctx.emotion("fear"), ctx.emotion("anger")) * max(0.0, ctx.affect.arousal)
+
+
+def _travel_preferences(ctx: Context) -> Preferences:
+    """Keep pace with a subject who covers ground; in a beat about the space, only a little."""
+    spatial = ctx.belief(*SPATIAL)
+    arousal = ctx.affect.arousal
+    return {
+        "follow": (1.0 - spatial) * (1.8 + 1.6 * max(0.0, arousal)) + spatial * 0.6,
+        "lead": (1.0 - spatial) * (1.4 + 1.4 * arousal) + spatial * 0.4,
+    }
 
 
 RULES: tuple[Rule, ...] = (
@@ -105,8 +125,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "establish the space",
         "size",
-        lambda c: _when(
-            c.slot == 0 or (c.function == "establishing" and c.slot_in_beat == 0),
+        lambda c: _given(
+            1.0 if c.slot == 0 else c.belief("establishing") * (c.slot_in_beat == 0),
             {"WS": 2.5, "EWS": 1.5, "FS": 1.0},
         ),
         "the scene opens wide to place everyone in the space",
@@ -114,46 +134,70 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "isolation goes wide",
         "size",
-        lambda c: _when(c.function == "isolation", {"WS": 2.0, "EWS": 2.0, "FS": 0.8}),
+        lambda c: _given(c.belief("isolation"), {"WS": 2.0, "EWS": 2.0, "FS": 0.8}),
         "isolation leaves the character small in the frame",
     ),
     Rule(
         "awe goes wide",
         "size",
-        lambda c: _when(c.function == "awe", {"EWS": 2.5, "WS": 2.0}),
+        lambda c: _given(c.belief("awe"), {"EWS": 2.5, "WS": 2.0}),
         "awe needs the scale of the place",
     ),
     Rule(
         "intimacy comes close",
         "size",
-        lambda c: _when(c.function == "intimacy", {"CU": 1.5, "MCU": 1.5, "MS": 0.4}),
+        lambda c: _given(c.belief("intimacy"), {"CU": 1.5, "MCU": 1.5, "MS": 0.4}),
         "intimacy brings the camera close",
     ),
     Rule(
         "realisation lands on the face",
         "size",
-        lambda c: _when(c.function == "realisation", {"MCU": 1.4, "CU": 1.4}),
+        lambda c: _given(c.belief("realisation"), {"MCU": 1.4, "CU": 1.4}),
         "the thought has to land on the face",
     ),
     Rule(
         "grief keeps its distance",
         "size",
-        lambda c: _when(c.function == "grief", {"MLS": 1.4, "FS": 1.4, "WS": 0.8, "MS": 0.6}),
+        lambda c: _given(c.belief("grief"), {"MLS": 1.4, "FS": 1.4, "WS": 0.8, "MS": 0.6}),
         "grief is watched from a respectful distance",
     ),
     Rule(
         "action needs room",
         "size",
-        lambda c: _when(
-            c.function in {"chase", "attack", "action"} or c.subject_travel_m > 1.0,
+        lambda c: _given(
+            1.0 if c.subject_travel_m > 1.0 else c.belief("chase", "attack", "action"),
             {"MLS": 1.2, "FS": 1.6, "WS": 1.2, "CU": -1.5, "ECU": -2.5},
         ),
         "movement needs room in the frame",
     ),
     Rule(
+        "a body in motion is seen whole",
+        "size",
+        lambda c: _when(
+            bool(c.affect.actions),
+            {"FS": 1.0, "MLS": 1.0, "WS": 0.6, "CU": -0.8, "ECU": -1.5},
+        ),
+        "a body in motion is seen whole",
+    ),
+    Rule(
+        "entrances and exits are seen whole",
+        "size",
+        lambda c: _given(
+            c.belief("arrival", "departure"),
+            {"WS": 1.4, "FS": 1.4, "EWS": 0.6, "MLS": 0.6},
+        ),
+        "an entrance or an exit is seen whole, in its place",
+    ),
+    Rule(
+        "triumph takes the space",
+        "size",
+        lambda c: _given(c.belief("triumph"), {"FS": 1.0, "WS": 1.0, "MLS": 0.6}),
+        "triumph is seen in the space it has won",
+    ),
+    Rule(
         "conversation at speaking distance",
         "size",
-        lambda c: _when(c.function in {"dialogue", "confrontation"}, {"MS": 1.2, "MCU": 1.2}),
+        lambda c: _given(c.belief("dialogue", "confrontation"), {"MS": 1.2, "MCU": 1.2}),
         "conversation plays at speaking distance",
     ),
     Rule(
@@ -189,8 +233,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "vulnerability looks down",
         "angle",
-        lambda c: _when(
-            c.affect.dominance < -DOMINANCE_FELT and c.function not in LOOKED_UP_AT,
+        lambda c: _given(
+            (c.affect.dominance < -DOMINANCE_FELT) * (1.0 - c.belief(*LOOKED_UP_AT)),
             {
                 "high": ANGLE_GAIN * -c.affect.dominance,
                 "overhead": 2.2 * (-c.affect.dominance - 0.45),
@@ -201,19 +245,19 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "menace looks up",
         "angle",
-        lambda c: _when(c.function == "threat", {"low": 1.6}),
+        lambda c: _given(c.belief("threat"), {"low": 1.6}),
         "a low angle makes the threat loom",
     ),
     Rule(
         "awe looks up",
         "angle",
-        lambda c: _when(c.function == "awe", {"low": 1.6, "worm": 0.6}),
+        lambda c: _given(c.belief("awe"), {"low": 1.6, "worm": 0.6}),
         "looking up shares the character's awe",
     ),
     Rule(
         "isolation from above",
         "angle",
-        lambda c: _when(c.function == "isolation", {"high": 1.0, "overhead": 1.4}),
+        lambda c: _given(c.belief("isolation"), {"high": 1.0, "overhead": 1.4}),
         "from above the character is alone in the space",
     ),
     # --- dutch
@@ -221,7 +265,8 @@ RULES: tuple[Rule, ...] = (
         "disorientation tilts the frame",
         "dutch",
         lambda c: {
-            "dutch": 3.2 if c.function == "disorientation" else 3.0 * _fear_and_energy(c) - 1.6,
+            "dutch": 3.2 * c.belief("disorientation")
+            + (3.0 * _fear_and_energy(c) - 1.6) * (1.0 - c.belief("disorientation")),
             "level": 0.0,
         },
         "the world tilts with the character's balance",
@@ -236,8 +281,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "realisation pushes in",
         "movement",
-        lambda c: _when(
-            c.function in {"realisation", "reveal"} and c.slot_in_beat == 0,
+        lambda c: _given(
+            c.belief("realisation", "reveal") * (c.slot_in_beat == 0),
             {
                 "push_in": 2.4,
                 "dolly_zoom_in": 3.0 * c.emotion("fear") + 0.5 * c.affect.intensity,
@@ -267,10 +312,17 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "isolation pulls away",
         "movement",
-        lambda c: _when(
-            c.function in {"isolation", "departure"}, {"pull_out": 2.2, "crane_up": 1.4}
-        ),
+        lambda c: _given(c.belief("isolation"), {"pull_out": 2.2, "crane_up": 1.4}),
         "pulling away leaves the character alone",
+    ),
+    Rule(
+        "a departure is watched go",
+        "movement",
+        lambda c: _given(
+            c.belief("departure"),
+            {"static": 1.2, "pan_left": 0.6, "pan_right": 0.6, "pull_out": 0.6},
+        ),
+        "the camera stays and lets the character leave it",
     ),
     Rule(
         "a dark ending withdraws",
@@ -284,20 +336,20 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "awe rises",
         "movement",
-        lambda c: _when(c.function == "awe", {"crane_up": 2.4, "tilt_up": 1.8, "pedestal_up": 0.6}),
+        lambda c: _given(c.belief("awe"), {"crane_up": 2.4, "tilt_up": 1.8, "pedestal_up": 0.6}),
         "rising with the camera opens up the wonder",
     ),
     Rule(
         "grief withdraws",
         "movement",
-        lambda c: _when(c.function == "grief", {"pull_out": 1.4, "static": 1.0, "tilt_down": 0.8}),
+        lambda c: _given(c.belief("grief"), {"pull_out": 1.4, "static": 1.0, "tilt_down": 0.8}),
         "grief is given distance and stillness",
     ),
     Rule(
         "chaos goes handheld",
         "movement",
-        lambda c: _when(
-            c.function == "attack" or _fear_and_energy(c) > 0.35,
+        lambda c: _given(
+            1.0 if _fear_and_energy(c) > 0.35 else c.belief("attack"),
             {"handheld": 2.0 + 2.0 * _fear_and_energy(c)},
         ),
         "chaos shakes the camera",
@@ -305,8 +357,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "action keeps up",
         "movement",
-        lambda c: _when(
-            c.function in {"action", "attack", "chase"} and c.affect.arousal > ACTION_AROUSAL,
+        lambda c: _given(
+            c.belief("action", "attack", "chase") * (c.affect.arousal > ACTION_AROUSAL),
             {"handheld": 1.6, "pan_left": 0.8, "pan_right": 0.8, "whip_pan": 0.6},
         ),
         "the camera scrambles to keep up with the action",
@@ -314,27 +366,20 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "travel with the runner",
         "movement",
-        lambda c: _when(
-            c.subject_travel_m > 1.2,
-            {"follow": 1.8 + 1.6 * max(0.0, c.affect.arousal), "lead": 1.4 + 1.4 * c.affect.arousal}
-            if c.function not in SPATIAL
-            else {"follow": 0.6, "lead": 0.4},
-        ),
+        lambda c: _when(c.subject_travel_m > 1.2, _travel_preferences(c)),
         "the camera travels with the moving character",
     ),
     Rule(
         "intimacy circles",
         "movement",
-        lambda c: _when(
-            c.function == "intimacy", {"push_in": 1.4, "arc_left": 0.7, "arc_right": 0.7}
-        ),
+        lambda c: _given(c.belief("intimacy"), {"push_in": 1.4, "arc_left": 0.7, "arc_right": 0.7}),
         "a slow arc wraps the pair together",
     ),
     Rule(
         "tension circles",
         "movement",
-        lambda c: _when(
-            c.function in {"confrontation", "threat"},
+        lambda c: _given(
+            c.belief("confrontation", "threat"),
             {"push_in": 1.3, "arc_left": 0.9, "arc_right": 0.9, "static": 0.4},
         ),
         "tension tightens around the confrontation",
@@ -342,8 +387,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "reveal opens the frame",
         "movement",
-        lambda c: _when(
-            c.function == "reveal",
+        lambda c: _given(
+            c.belief("reveal"),
             {
                 "pull_out": 1.5,
                 "pan_left": 1.0,
@@ -357,8 +402,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "arrival is met",
         "movement",
-        lambda c: _when(
-            c.function == "arrival",
+        lambda c: _given(
+            c.belief("arrival"),
             {"pan_left": 1.2, "pan_right": 1.2, "crane_down": 1.2, "truck_left": 0.6},
         ),
         "the camera receives the arrival",
@@ -366,8 +411,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "triumph rises",
         "movement",
-        lambda c: _when(
-            c.function == "triumph",
+        lambda c: _given(
+            c.belief("triumph"),
             {
                 "crane_up": 0.8 + 1.6 * max(0.0, c.affect.arousal),
                 "arc_right": 0.8,
@@ -380,8 +425,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "suspense waits",
         "movement",
-        lambda c: _when(
-            c.function == "suspense",
+        lambda c: _given(
+            c.belief("suspense"),
             {"push_in": 1.4, "static": 1.0, "pan_left": 0.5, "truck_left": 0.5},
         ),
         "suspense makes the audience wait",
@@ -406,8 +451,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "disorientation unsettles",
         "movement",
-        lambda c: _when(
-            c.function == "disorientation",
+        lambda c: _given(
+            c.belief("disorientation"),
             {"handheld": 2.2, "dolly_zoom_out": 1.4, "arc_left": 0.8},
         ),
         "the move unsettles the space",
@@ -467,9 +512,8 @@ RULES: tuple[Rule, ...] = (
         lambda c: _when(
             len(c.characters) >= 2,
             {
-                "two_shot": 1.0 + (0.8 if c.function in {"intimacy", "confrontation"} else 0.0),
-                "over_shoulder": 1.2
-                + (0.6 if c.function in {"dialogue", "confrontation"} else 0.0),
+                "two_shot": 1.0 + 0.8 * c.belief("confrontation") + 1.2 * c.belief("intimacy"),
+                "over_shoulder": 1.2 + 0.6 * c.belief("dialogue", "confrontation"),
             },
         ),
         "both people stay in the frame",
@@ -477,11 +521,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "the object matters",
         "framing",
-        lambda c: _when(
+        lambda c: _given(
             bool(c.affect.objects)
-            and (
-                c.function in OBJECT_BEATS or (c.function == "realisation" and c.slot_in_beat > 0)
-            ),
+            * (c.belief(*OBJECT_BEATS) + c.belief("realisation") * (c.slot_in_beat > 0)),
             {"insert": 2.2},
         ),
         "the object carries the beat",
@@ -490,7 +532,7 @@ RULES: tuple[Rule, ...] = (
         "the watcher's eyes",
         "framing",
         # Not for a threat: a point of view is shot at eye level, and menace has to loom.
-        lambda c: _when(len(c.characters) >= 2 and c.function == "suspense", {"pov": 1.6}),
+        lambda c: _given((len(c.characters) >= 2) * c.belief("suspense"), {"pov": 1.6}),
         "we see through the watcher's eyes",
     ),
     Rule(

@@ -52,12 +52,12 @@ def transition_terms(
         terms.append(("escalate toward the peak", 0.7 * -size_step))
     if ctx.rising < -0.15 and size_step > 0 and not ctx.peak:
         terms.append(("release after the peak", 0.4 * size_step))
-    conversation = ctx.function in CONVERSATION and len(ctx.characters) >= 2
-    if conversation and before.framing in COVERAGE and after.framing in COVERAGE:
+    conversation = ctx.belief(*CONVERSATION) if len(ctx.characters) >= 2 else 0.0
+    if conversation > 0 and before.framing in COVERAGE and after.framing in COVERAGE:
         if before.subjects[:1] != after.subjects[:1]:
-            terms.append(("shot / reverse shot", -0.8))
+            terms.append(("shot / reverse shot", -0.8 * conversation))
         else:
-            terms.append(("shot / reverse shot", 0.5))
+            terms.append(("shot / reverse shot", 0.5 * conversation))
     if abs(size_step) >= 5 and not ctx.rising > 0.4:
         terms.append(("no unmotivated leaps in size", 0.6))
     return [(name, cost * style.weight(name)) for name, cost in terms]

@@ -31,6 +31,10 @@ STYLES: dict[str, Style] = {
         Style(
             "classical",
             "invisible, motivated coverage: eye level, steady dolly moves, strict continuity",
+            # Classical coverage moves only when a beat motivates it: stillness outweighs a
+            # move the director is unsure of (chosen on the tuning split of bench/director.py,
+            # the largest restraint that keeps the bundled scene's realisation push-ins).
+            weights={"calm holds still": 1.5},
         ),
         Style(
             "thriller",

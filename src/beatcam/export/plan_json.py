@@ -29,7 +29,7 @@ from beatcam.model import (
     Shot,
     ShotPlan,
 )
-from beatcam.model.vocab import EMOTIONS
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS
 
 FORMAT_VERSION = "1"
 DECIMALS = 5
@@ -64,6 +64,11 @@ def _affect(affect: Affect) -> dict[str, Any]:
         "actions": list(affect.actions),
         "objects": list(affect.objects),
         "evidence": list(affect.evidence),
+        "function_belief": {
+            name: _number(affect.function_belief[name])
+            for name in FUNCTIONS
+            if name in affect.function_belief
+        },
     }
 
 
@@ -294,6 +299,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                     actions=tuple(beat["affect"]["actions"]),
                     objects=tuple(beat["affect"]["objects"]),
                     evidence=tuple(beat["affect"]["evidence"]),
+                    function_belief=dict(beat["affect"].get("function_belief", {})),
                 ),
             )
             for beat in document["beats"]

@@ -69,7 +69,9 @@ class Affect:
     valence, arousal, dominance in [-1, 1]; intensity in [0, 1]; ``emotions`` maps each of
     Plutchik's eight (vocab.EMOTIONS) to [0, 1]; ``function`` is one of vocab.FUNCTIONS.
     ``characters`` are the cast named or implied; ``actions`` the verbs that move people
-    (walk, run, turn, enter, ...); ``objects`` the props that matter.
+    (walk, run, turn, enter, ...); ``objects`` the props that matter. ``function_belief``
+    is how likely the beat is to do each function (those left out count 0); empty means the
+    function is certain, as when a user states it.
     """
 
     valence: float
@@ -82,6 +84,13 @@ class Affect:
     actions: tuple[str, ...] = ()
     objects: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
+    function_belief: Mapping[str, float] = field(default_factory=dict)
+
+    def belief(self, *functions: str) -> float:
+        """How likely the beat is to do one of ``functions``."""
+        if not self.function_belief:
+            return 1.0 if self.function in functions else 0.0
+        return sum(self.function_belief.get(name, 0.0) for name in set(functions))
 
 
 @dataclass(frozen=True)
