@@ -44,6 +44,7 @@ TRUCK_M = 1.2
 ARC_DEG = 35.0
 CRANE_M = 1.3
 CRANE_LOWEST_M = 0.3
+CRANE_SHORTEST_M = 1.05  # DESIGN.md 3: a crane rises or falls at least 1.0 m
 PEDESTAL_RISES_M = (0.6, 0.5, 0.42, 0.35, 0.3, 0.26)
 PEDESTAL_PITCH_DEG = 3.5
 PEDESTAL_V = 0.2
@@ -215,8 +216,14 @@ def _rise(rig: Rig, height: float, sign: float) -> FloatArray:
 
 
 def _crane(rig: Rig, sign: float) -> Pose:
-    """Rise or fall a crane's height, tilting to hold the subject; kept above the ground."""
-    position = _rise(rig, CRANE_M, sign)
+    """Rise or fall a crane's height, tilting to hold the subject; kept above the ground.
+
+    A low camera shortens the travel (down to the shortest rise that still reads as a crane)
+    before the whole path is lifted, so the middle frame keeps the angle it was placed for.
+    """
+    middle = float(_rise(rig, 0.0, sign)[rig.frames // 2, 1])
+    height = min(CRANE_M, max(CRANE_SHORTEST_M, 2.0 * (middle - CRANE_LOWEST_M)))
+    position = _rise(rig, height, sign)
     position[:, 1] += max(0.0, CRANE_LOWEST_M - float(position[:, 1].min()))
     return _tracked(rig, position, _size_path(rig, eased(rig.frames)))
 
