@@ -4,10 +4,12 @@ books recommend, and is it fast enough?
 Every situation of ``bench/situations.yaml`` (a camera-free beat, its cast, and the sizes,
 angles, movements and dutch the cited book accepts) becomes a small scene: the beat alone when
 the book wants it as the opening establishing shot, otherwise after one neutral opening beat so
-it is not the scene's establishing shot. The scene is planned by ``beatcam.pipeline.plan_scene``
-(classical style, seed 0: camera, critic and repairs included), and every shot of the
-situation's beat is scored per field: it agrees when its value is in the accepted list (a beat
-covered by several shots scores the share of its shots that agree). Movement is also scored by
+it is not the scene's establishing shot; and followed by one neutral closing beat unless its
+context says it ends a scene, so the rules for a scene's last beat speak only there. The scene
+is planned by ``beatcam.pipeline.plan_scene`` (classical style, seed 0: camera, critic and
+repairs included), and every shot of the situation's beat is scored per field: it agrees when
+its value is in the accepted list (a beat covered by several shots scores the share of its
+shots that agree). Movement is also scored by
 coarse family (static, toward, away, lateral, vertical, travelling, handheld, whip).
 
 The constant-choice baseline picks, per field and per split, the single value accepted by the
@@ -29,6 +31,7 @@ import argparse
 import cProfile
 import hashlib
 import pstats
+import re
 import resource
 import subprocess
 import sys
@@ -43,7 +46,7 @@ from typing import Any
 import yaml
 
 import affect_accuracy
-from beatcam.affect import embedding, neighbours
+from beatcam.affect import embedding, neighbours, readout
 from beatcam.model.scene import Beat, Character, Scene
 from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
@@ -56,6 +59,8 @@ EXAMPLE = ROOT / "examples" / "the-letter.yaml"
 EXTRA_BEAT = "Mara walks to the window and looks out at the empty street."
 STYLE = "classical"
 OPENER = "It is an ordinary afternoon."
+CLOSER = "A little later, the place is quiet again."
+ENDING = re.compile(r"\b(end of|last beat|final beat)\b", re.IGNORECASE)
 HELD_OUT_SHARE = 3  # one situation in three, by a stable hash of its id
 FIELDS = ("size", "angle", "movement", "movement family", "dutch", "framing")
 DUTCH_DEG = 5.0  # DESIGN.md 3: a shot is dutch when abs(roll) >= 5
@@ -98,11 +103,17 @@ class Situation:
     beat: str
     cast: tuple[str, ...]
     accepted: Mapping[str, frozenset[str]]  # field -> accepted values (framing may be absent)
+    context: str = ""
 
     @property
     def opens(self) -> bool:
         """The book wants this beat as the scene's establishing opening."""
         return "establishing" in self.accepted.get("framing", frozenset())
+
+    @property
+    def closes(self) -> bool:
+        """The situation's context places the beat at the end of a scene, act or film."""
+        return bool(ENDING.search(self.context))
 
     @property
     def held_out(self) -> bool:
@@ -123,19 +134,24 @@ def load_situations(path: Path = SITUATIONS) -> list[Situation]:
         accepted["movement family"] = frozenset(FAMILIES[m] for m in accepted["movement"])
         if "framing" in entry:
             accepted["framing"] = _values(entry["framing"])
-        situations.append(Situation(entry["id"], entry["beat"], tuple(entry["cast"]), accepted))
+        situations.append(
+            Situation(entry["id"], entry["beat"], tuple(entry["cast"]), accepted, entry["context"])
+        )
     return situations
 
 
 def scene_for(situation: Situation) -> tuple[Scene, int]:
     """The scene that stages a situation, and the index of the situation's beat in it."""
     texts = [situation.beat] if situation.opens else [OPENER, situation.beat]
+    beat = len(texts) - 1
+    if not situation.closes:
+        texts.append(CLOSER)
     scene = Scene(
         title=situation.id,
         cast=tuple(Character(name) for name in situation.cast),
         beats=tuple(Beat(index, text) for index, text in enumerate(texts)),
     )
-    return scene, len(texts) - 1
+    return scene, beat
 
 
 def shot_values(shot: Any) -> dict[str, str]:
@@ -178,16 +194,21 @@ def agreement(outcomes: Sequence[Outcome], field: str) -> tuple[float, int]:
     return (sum(scores) / len(scores) if scores else float("nan")), len(scores)
 
 
+def most_accepted(situations: Sequence[Situation], field: str) -> str:
+    """The value accepted by most of these situations (the constant-choice baseline's pick)."""
+    counts = Counter(value for s in situations for value in sorted(s.accepted.get(field, ())))
+    if not counts:
+        return "-"
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
 def constant_baseline(outcomes: Sequence[Outcome], field: str) -> tuple[float, str]:
     """The value accepted by most of these situations, and the share of them it satisfies."""
-    counts = Counter(
-        value for o in outcomes for value in sorted(o.situation.accepted.get(field, ()))
-    )
-    judged = sum(1 for o in outcomes if field in o.situation.accepted)
-    if not counts:
+    judged = [o.situation for o in outcomes if field in o.situation.accepted]
+    if not judged:
         return float("nan"), "-"
-    value, hits = min(counts.items(), key=lambda item: (-item[1], item[0]))
-    return hits / judged, value
+    value = most_accepted(judged, field)
+    return sum(value in s.accepted[field] for s in judged) / len(judged), value
 
 
 def report_agreement(outcomes: Sequence[Outcome], tune_only: bool = False) -> None:
@@ -209,6 +230,26 @@ def report_agreement(outcomes: Sequence[Outcome], tune_only: bool = False) -> No
             ours, _ = agreement(items, field)
             base, value = constant_baseline(items, field)
             row += f"{ours:>9.3f}{base:>9.3f} ({value[:8]:>8})"
+        print(row)
+    print(
+        "where the books reject the split's constant (the baseline scores 0 there), and where "
+        "they accept it:"
+    )
+    print(f"{'field':<16}" + "".join(f"{name:>28}" for name in splits))
+    print(f"{'':<16}" + f"{'marked (n)   unmarked (n)':>28}" * len(splits))
+    for field in FIELDS:
+        row = f"{field:<16}"
+        for items in splits.values():
+            _, value = constant_baseline(items, field)
+            judged = [o for o in items if field in o.situation.accepted]
+            marked = [o for o in judged if value not in o.situation.accepted[field]]
+            unmarked = [o for o in judged if value in o.situation.accepted[field]]
+            cells = [
+                agreement(group, field)[0] if group else float("nan")
+                for group in (marked, unmarked)
+            ]
+            row += f"{cells[0]:>7.3f} ({len(marked):>3}) {cells[1]:>7.3f} ({len(unmarked):>3})"
+            row += " " * 2
         print(row)
     rates = [o.critic_pass_rate for o in outcomes]
     print(f"critic pass rate: min {min(rates):.3f} over {len(rates)} plans")
@@ -235,14 +276,15 @@ def report_affect() -> None:
     train_rows = [i for i, b in enumerate(examples) if not neighbours.held_out(b.text)]
     test = [b for b in examples if neighbours.held_out(b.text)]
     train = [examples[i] for i in train_rows]
-    guesses = neighbours.guess_from_vectors(
-        embedding.encode([b.text for b in test]), stored[train_rows], train
-    )
+    vectors = embedding.encode([b.text for b in test])
+    guesses = neighbours.guess_from_vectors(vectors, stored[train_rows], train)
+    fitted = readout.fit(stored[train_rows], [b.function for b in train])
+    odds = readout.log_probabilities(fitted, vectors)
     readings = affect_accuracy.read_alone(test)
     columns = {
         "lexicon": affect_accuracy.lexicon_scores(readings, test),
-        "kNN": affect_accuracy.knn_scores(guesses, test),
-        "blend": affect_accuracy.blend_scores(readings, guesses, test),
+        "sentence": affect_accuracy.sentence_scores(guesses, odds, test),
+        "blend": affect_accuracy.blend_scores(readings, guesses, odds, test),
         "baseline": affect_accuracy.baseline_scores(train, test),
     }
     print(f"affect, held-out labelled beats ({len(test)} of {len(examples)}):")
