@@ -1,16 +1,14 @@
 """How well the affect stage predicts labelled beats it has not seen: lexicon, sentence, blend.
 
 The labelled beats are split 80/20 by a stable hash of each sentence (``neighbours.held_out``);
-the held-out fifth is read by the word lists alone, by the sentence readers (the nearest
-neighbours for numbers and emotions, the function readout for the function, both from the
+the held-out fifth is read by the word lists alone, by the sentence readout (fitted to the
 other four fifths only), and by the blend of both that ``read_affect`` uses, and compared with
 a constant baseline (training mean for numbers, majority for labels) measured in the same run.
 Each beat is read as a scene's second beat (never the establishing opener), with no cast. Also
 times the numpy encoder: cold start in a fresh interpreter, and warm throughput.
 
     .venv/bin/python bench/affect_accuracy.py                # the report
-    .venv/bin/python bench/affect_accuracy.py --tune         # k / temperature, leave-one-out
-    .venv/bin/python bench/affect_accuracy.py --tune-readout # readout penalty, 5-fold CV
+    .venv/bin/python bench/affect_accuracy.py --tune-readout # readout penalties, 5-fold CV
     .venv/bin/python bench/affect_accuracy.py --tune-blend   # blend weights, training split only
 """
 
@@ -21,7 +19,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -38,20 +36,18 @@ from beatcam.affect.blend import (
     function_belief,
 )
 from beatcam.affect.entities import CastNames
-from beatcam.affect.neighbours import LabelledBeat, NeighbourGuess
+from beatcam.affect.neighbours import LabelledBeat
+from beatcam.affect.readout import SentenceReading
 from beatcam.model.vocab import FUNCTIONS
 
 SIGN_DEAD_ZONE = 0.1  # labels closer to 0 than this have no sign and are left out of agreement
-TUNE_K = (3, 5, 7, 11, 15, 21, 31, 45)
-TUNE_TEMPERATURE = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
-TUNE_ROWS_SHOWN = 60
 TUNE_PENALTY = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
+TUNE_RIDGE = (0.1, 0.3, 1.0, 2.0, 3.0, 10.0)
 FOLDS = 5
 BLEND_LEXICON = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 10.0)
 BLEND_SHARE = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 BLEND_CUE_GAIN = (0.0, 1.0, 2.0, 3.0, 4.0, 6.0)
 BLEND_MOTION_GAIN = (0.0, 0.5, 1.0, 2.0, 3.0)
-BLEND_SHARPNESS = (0.5, 0.75, 1.0, 1.5, 2.0)
 COLD_START = (
     "import time; t = time.perf_counter(); from beatcam.affect import embedding; "
     "embedding.encode(['A door opens.']); print(time.perf_counter() - t)"
@@ -88,14 +84,13 @@ def scores(
 
 
 def sentence_scores(
-    guesses: Sequence[NeighbourGuess],
-    odds: NDArray[np.float64],
-    truth: Sequence[LabelledBeat],
+    readings: Sequence[SentenceReading], truth: Sequence[LabelledBeat]
 ) -> dict[str, float]:
-    """The sentence readers alone: the neighbours' numbers and emotions, the readout's function."""
-    vad = np.array([[g.valence, g.arousal, g.dominance] for g in guesses])
-    top = [max(g.emotions, key=g.emotions.__getitem__) for g in guesses]
-    return scores(truth, vad, [FUNCTIONS[i] for i in odds.argmax(axis=1)], top)
+    """The sentence readout alone."""
+    vad = np.array([[r.valence, r.arousal, r.dominance] for r in readings])
+    top = [max(r.emotions, key=r.emotions.__getitem__) for r in readings]
+    functions = [FUNCTIONS[int(np.argmax(r.log_probabilities))] for r in readings]
+    return scores(truth, vad, functions, top)
 
 
 def lexicon_scores(
@@ -109,15 +104,13 @@ def lexicon_scores(
 
 
 def blend_scores(
-    readings: Sequence[WordReading],
-    guesses: Sequence[NeighbourGuess],
-    odds: NDArray[np.float64],
+    words: Sequence[WordReading],
+    readings: Sequence[SentenceReading],
     truth: Sequence[LabelledBeat],
     weights: BlendWeights = WEIGHTS,
 ) -> dict[str, float]:
     blended = [
-        blend(r.feelings, r.function, g, row, weights)
-        for r, g, row in zip(readings, guesses, odds, strict=True)
+        blend(w.feelings, w.function, r, (), weights) for w, r in zip(words, readings, strict=True)
     ]
     vad = np.array([[b.valence, b.arousal, b.dominance] for b in blended])
     top = [max(b.emotions, key=b.emotions.__getitem__) for b in blended]
@@ -135,62 +128,24 @@ def baseline_scores(
     return scores(truth, np.tile(mean, (n, 1)), [function] * n, [emotion] * n)
 
 
-def vad_loss(result: dict[str, float]) -> float:
-    """What the neighbours' tuning minimises: mean valence/arousal/dominance MAE."""
-    return float(np.mean([result[f"{name} MAE"] for name in neighbours.BIPOLAR]))
-
-
-def tune(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> None:
-    """Leave-one-out over the training part for every (k, temperature) on the grid."""
-    no_odds = np.zeros((len(train), len(FUNCTIONS)))
-    rows = []
-    for k in TUNE_K:
-        for temperature in TUNE_TEMPERATURE:
-            guesses = []
-            for i in range(len(train)):
-                rest = [b for j, b in enumerate(train) if j != i]
-                others = np.delete(vectors, i, axis=0)
-                guesses += neighbours.guess_from_vectors(
-                    vectors[i : i + 1], others, rest, k, temperature
-                )
-            result = sentence_scores(guesses, no_odds, train)
-            rows.append((vad_loss(result), k, temperature, result))
-    rows.sort(key=lambda row: row[0])
-    print(f"{'k':>3} {'T':>5} {'loss':>6} {'V MAE':>6} {'A MAE':>6} {'D MAE':>6}")
-    for value, k, temperature, r in rows[:TUNE_ROWS_SHOWN]:
-        print(
-            f"{k:>3} {temperature:>5} {value:6.3f} {r['valence MAE']:6.3f} "
-            f"{r['arousal MAE']:6.3f} {r['dominance MAE']:6.3f}"
-        )
-
-
-def leave_one_out(
-    vectors: NDArray[np.float32], train: Sequence[LabelledBeat]
-) -> list[NeighbourGuess]:
-    """Each training beat guessed from the other training beats only."""
-    guesses: list[NeighbourGuess] = []
-    for i in range(len(train)):
-        rest = [b for j, b in enumerate(train) if j != i]
-        guesses += neighbours.guess_from_vectors(
-            vectors[i : i + 1], np.delete(vectors, i, axis=0), rest
-        )
-    return guesses
-
-
-def out_of_fold_odds(
-    vectors: NDArray[np.float32], train: Sequence[LabelledBeat], penalty: float = readout.PENALTY
-) -> NDArray[np.float64]:
-    """Each training beat's function log-probabilities from a readout fitted on the other folds."""
-    odds = np.zeros((len(train), len(FUNCTIONS)))
+def out_of_fold(
+    vectors: NDArray[np.float32],
+    train: Sequence[LabelledBeat],
+    penalty: float = readout.PENALTY,
+    ridge: float = readout.RIDGE,
+) -> list[SentenceReading]:
+    """Each training beat read by a readout fitted on the other folds only."""
+    readings: list[SentenceReading | None] = [None] * len(train)
     for fold in range(FOLDS):
         held = np.arange(fold, len(train), FOLDS)
         rest = np.setdiff1d(np.arange(len(train)), held)
-        fitted = readout.fit(vectors[rest], [train[i].function for i in rest], penalty)
-        odds[held] = readout.log_probabilities(fitted, vectors[held])
-    return odds
+        fitted = readout.fit(vectors[rest], [train[i] for i in rest], penalty, ridge)
+        for i, reading in zip(held, readout.read(fitted, vectors[held]), strict=True):
+            readings[i] = reading
+    return [r for r in readings if r is not None]
 
 
-def log_loss(beliefs: Sequence[dict[str, float]], truth: Sequence[LabelledBeat]) -> float:
+def log_loss(beliefs: Sequence[Mapping[str, float]], truth: Sequence[LabelledBeat]) -> float:
     """Mean negative log-probability of the labelled function (lower is better calibrated)."""
     return float(
         -np.mean([np.log(max(b[t.function], 1e-9)) for b, t in zip(beliefs, truth, strict=True)])
@@ -198,16 +153,22 @@ def log_loss(beliefs: Sequence[dict[str, float]], truth: Sequence[LabelledBeat])
 
 
 def tune_readout(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> None:
-    """The readout alone, 5-fold over the training split, for each L2 penalty."""
+    """The readout alone, 5-fold over the training split: each penalty of either map."""
     for penalty in TUNE_PENALTY:
-        odds = out_of_fold_odds(vectors, train, penalty)
-        beliefs = [dict(zip(FUNCTIONS, np.exp(row), strict=True)) for row in odds]
-        accuracy = np.mean(
-            [FUNCTIONS[row.argmax()] == b.function for row, b in zip(odds, train, strict=True)]
-        )
+        readings = out_of_fold(vectors, train, penalty=penalty)
+        beliefs = [dict(zip(FUNCTIONS, np.exp(r.log_probabilities), strict=True)) for r in readings]
+        accuracy = sentence_scores(readings, train)["function acc"]
         print(
-            f"penalty {penalty:g}: function accuracy {accuracy:.3f}, "
+            f"function penalty {penalty:g}: accuracy {accuracy:.3f}, "
             f"log loss {log_loss(beliefs, train):.3f}"
+        )
+    for ridge in TUNE_RIDGE:
+        result = sentence_scores(out_of_fold(vectors, train, ridge=ridge), train)
+        mae = np.mean([result[f"{name} MAE"] for name in neighbours.BIPOLAR])
+        print(
+            f"ridge {ridge:g}: mean VAD MAE {mae:.3f} "
+            + " ".join(f"{name} {result[f'{name} MAE']:.3f}" for name in neighbours.BIPOLAR)
+            + f", top emotion {result['top emotion acc']:.3f}"
         )
 
 
@@ -218,20 +179,18 @@ def read_alone(beats: Sequence[LabelledBeat]) -> list[WordReading]:
 
 
 def tune_blend(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> None:
-    """Grid-search the blend weights on the training split (neighbours leave-one-out, readout
-    out-of-fold).
+    """Grid-search the blend weights on the training split (readout out-of-fold).
 
     The loss is separable (each dimension's MAE, top-emotion error, function), so each part is
     searched on its own grid. Numbers and emotions print the whole curve with the best value and
     the best one the floors of ``blend`` allow (found words must overrule); the function grid
     prints its best rows by accuracy, with the log loss that measures the belief's calibration.
     """
-    readings = read_alone(train)
-    guesses = leave_one_out(vectors, train)
-    odds = out_of_fold_odds(vectors, train)
+    words = read_alone(train)
+    readings = out_of_fold(vectors, train)
     alone = {
-        "lexicon": lexicon_scores(readings, train),
-        "sentence": sentence_scores(guesses, odds, train),
+        "lexicon": lexicon_scores(words, train),
+        "sentence": sentence_scores(readings, train),
     }
     for name, result in alone.items():
         print(f"{name} alone on train: " + ", ".join(f"{k} {v:.4f}" for k, v in result.items()))
@@ -246,8 +205,8 @@ def tune_blend(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> N
         for weight in BLEND_LEXICON:
             weights = replace(WEIGHTS, lexicon={**WEIGHTS.lexicon, dimension: weight})
             got = [
-                getattr(blend(r.feelings, r.function, g, row, weights), dimension)
-                for r, g, row in zip(readings, guesses, odds, strict=True)
+                getattr(blend(w.feelings, w.function, r, (), weights), dimension)
+                for w, r in zip(words, readings, strict=True)
             ]
             rows.append((float(np.abs(np.array(got) - np.array(truth)).mean()), weight))
         allowed = [row for row in rows if row[1] >= MIN_LEXICON_WEIGHT]
@@ -258,7 +217,7 @@ def tune_blend(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> N
         )
     rows = []
     for share in BLEND_SHARE:
-        result = blend_scores(readings, guesses, odds, train, replace(WEIGHTS, emotion_share=share))
+        result = blend_scores(words, readings, train, replace(WEIGHTS, emotion_share=share))
         rows.append((result["top emotion acc"], share))
     allowed = [row for row in rows if row[1] >= MIN_EMOTION_SHARE]
     print(
@@ -269,35 +228,26 @@ def tune_blend(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> N
     grid = []
     for cue_gain in BLEND_CUE_GAIN:
         for motion_gain in BLEND_MOTION_GAIN:
-            for sharpness in BLEND_SHARPNESS:
-                weights = replace(
-                    WEIGHTS, cue_gain=cue_gain, motion_gain=motion_gain, sharpness=sharpness
+            weights = replace(WEIGHTS, cue_gain=cue_gain, motion_gain=motion_gain)
+            beliefs = [
+                function_belief(w.function, r.log_probabilities, weights)
+                for w, r in zip(words, readings, strict=True)
+            ]
+            accuracy = float(
+                np.mean(
+                    [choose_function(b) == t.function for b, t in zip(beliefs, train, strict=True)]
                 )
-                beliefs = [
-                    function_belief(r.function, row, weights)
-                    for r, row in zip(readings, odds, strict=True)
-                ]
-                accuracy = float(
-                    np.mean(
-                        [
-                            choose_function(b) == t.function
-                            for b, t in zip(beliefs, train, strict=True)
-                        ]
-                    )
-                )
-                grid.append((accuracy, -log_loss(beliefs, train), cue_gain, motion_gain, sharpness))
+            )
+            grid.append((accuracy, -log_loss(beliefs, train), cue_gain, motion_gain))
     grid.sort(reverse=True)
-    print("function   best by accuracy (cue gain, motion gain, sharpness: accuracy, log loss):")
-    for accuracy, negative_loss, cue_gain, motion_gain, sharpness in grid[:12]:
-        print(
-            f"  {cue_gain:g}, {motion_gain:g}, {sharpness:g}: {accuracy:.3f}, {-negative_loss:.3f}"
-        )
+    print("function   best by accuracy (cue gain, motion gain: accuracy, log loss):")
+    for accuracy, negative_loss, cue_gain, motion_gain in grid[:10]:
+        print(f"  {cue_gain:g}, {motion_gain:g}: {accuracy:.3f}, {-negative_loss:.3f}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tune", action="store_true", help="grid-search k and temperature")
-    parser.add_argument("--tune-readout", action="store_true", help="grid-search the penalty")
+    parser.add_argument("--tune-readout", action="store_true", help="grid-search the penalties")
     parser.add_argument("--tune-blend", action="store_true", help="grid-search blend weights")
     args = parser.parse_args(argv)
 
@@ -307,9 +257,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     train_rows = [i for i, b in enumerate(examples) if not neighbours.held_out(b.text)]
     train = [examples[i] for i in train_rows]
     test = [examples[i] for i in test_rows]
-    if args.tune:
-        tune(stored[train_rows], train)
-        return 0
     if args.tune_readout:
         tune_readout(stored[train_rows], train)
         return 0
@@ -325,19 +272,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     queries = embedding.encode([b.text for b in test])
     encode_s = time.perf_counter() - start
-    guesses = neighbours.guess_from_vectors(queries, stored[train_rows], train)
-    fitted = readout.fit(stored[train_rows], [b.function for b in train])
-    odds = readout.log_probabilities(fitted, queries)
-    sentence = sentence_scores(guesses, odds, test)
+    readings = readout.read(readout.fit(stored[train_rows], train), queries)
+    sentence = sentence_scores(readings, test)
     base = baseline_scores(train, test)
-    readings = read_alone(test)
-    lexicon = lexicon_scores(readings, test)
-    blended = blend_scores(readings, guesses, odds, test)
+    words = read_alone(test)
+    lexicon = lexicon_scores(words, test)
+    blended = blend_scores(words, readings, test)
 
     print(
         f"labelled beats: {len(examples)} ({len(train)} train / {len(test)} held out), "
-        f"k={neighbours.DEFAULT_K}, temperature={neighbours.TEMPERATURE}, "
-        f"readout penalty {readout.PENALTY:g}, {len(FUNCTIONS)} functions"
+        f"readout penalty {readout.PENALTY:g}, ridge {readout.RIDGE:g}, "
+        f"{len(FUNCTIONS)} functions"
     )
     print(f"{'held-out metric':<18} {'lexicon':>8} {'sentence':>9} {'blend':>7} {'baseline':>9}")
     for name in sentence:

@@ -24,17 +24,18 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest zip timestamp: the same bytes 
 
 
 def index_arrays() -> dict[str, NDArray[np.generic]]:
-    """The arrays the index holds: float16 vectors, the function readout fitted to them (as
-    beatcam reads them back: renormalised float32), the labels digest and the model name."""
+    """The arrays the index holds: float16 vectors, the readout fitted to them (as beatcam reads
+    them back: renormalised float32), the labels digest and the model name."""
     examples = neighbours.labelled_examples()
     vectors = embedding.encode([b.text for b in examples]).astype(np.float16)
     unit = vectors.astype(np.float32)
     unit /= np.linalg.norm(unit, axis=1, keepdims=True)
-    fitted = readout.fit(unit, [b.function for b in examples])
+    fitted = readout.fit(unit, examples)
     return {
         "vectors": vectors,
-        "function_weights": fitted.weights,
-        "function_bias": fitted.bias,
+        "function_weights": fitted.function_weights,
+        "function_bias": fitted.function_bias,
+        "value_weights": fitted.value_weights,
         "labels_sha256": np.array(neighbours.labels_digest(examples)),
         "model": np.array(
             f"{embedding.MODEL_PROVENANCE['name']} ({embedding.MODEL_PROVENANCE['package']} "

@@ -10,12 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beatcam.affect import embedding, neighbours, read_affect, read_words, readout
+from beatcam.affect import embedding, read_affect, read_words, readout
 from beatcam.affect.blend import WEIGHTS, blend, function_belief
 from beatcam.affect.entities import CastNames
 from beatcam.affect.feelings import Feelings
 from beatcam.affect.function import Cue, FunctionReading
-from beatcam.affect.neighbours import NeighbourGuess, labelled_examples
+from beatcam.affect.neighbours import labelled_examples
+from beatcam.affect.readout import SentenceReading
 from beatcam.model.scene import Affect, Beat, Character, Scene
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS
 
@@ -60,14 +61,13 @@ def test_a_beat_without_lexicon_words_takes_the_neighbours_affect(text: str) -> 
     words = read_words(text, CastNames.of(()))
     assert words.feelings.evidence == () and words.feelings.vader == 0.0
     assert words.function.evidence == ()
-    vectors = embedding.encode([text])
-    guess = neighbours.guess(vectors)[0]
-    odds = readout.log_probabilities(readout.stored(), vectors)[0]
+    (sentence,) = readout.read(readout.stored(), embedding.encode([text]))
     affect = second_beat(text)
     for name in ("valence", "arousal", "dominance", "intensity"):
-        assert getattr(affect, name) == pytest.approx(getattr(guess, name), abs=1e-4)
+        assert getattr(affect, name) == pytest.approx(getattr(sentence, name), abs=1e-4)
     for emotion in EMOTIONS:
-        assert affect.emotions[emotion] == pytest.approx(guess.emotions[emotion], abs=1e-4)
+        assert affect.emotions[emotion] == pytest.approx(sentence.emotions[emotion], abs=1e-4)
+    odds = sentence.log_probabilities
     assert affect.function == FUNCTIONS[int(np.argmax(odds))]
     for function, belief in affect.function_belief.items():
         assert belief == pytest.approx(np.exp(odds[FUNCTIONS.index(function)]), abs=1e-4)
@@ -77,7 +77,7 @@ def test_a_beat_without_lexicon_words_takes_the_neighbours_affect(text: str) -> 
 def test_found_words_outweigh_the_neighbours() -> None:
     text = "Mara is afraid."
     words = read_words(text, CastNames.of(()))
-    guess = neighbours.guess(embedding.encode([text]))[0]
+    (guess,) = readout.read(readout.stored(), embedding.encode([text]))
     affect = second_beat(text)
     for name in ("valence", "arousal", "dominance"):
         lexicon, sentence, mixed = (
@@ -129,25 +129,19 @@ FEELINGS = reading(
     evidence=st.lists(st.sampled_from(["dread", "smiles", "runs"]), max_size=3).map(tuple),
     vader=st.floats(-1.0, 1.0),
 )
-GUESSES = reading(
-    NeighbourGuess,
-    neighbours=st.just((("A door opens.", 0.61), ("Rain falls.", 0.52), ("Tom runs.", 0.4))),
-)
 LOG_ODDS = st.lists(st.floats(-12.0, 0.0), min_size=len(FUNCTIONS), max_size=len(FUNCTIONS))
+SENTENCES = reading(SentenceReading, log_probabilities=LOG_ODDS.map(tuple))
+NEAREST = (("A door opens.", 0.61), ("Rain falls.", 0.52), ("Tom runs.", 0.4))
 
 
 @settings(max_examples=200, deadline=None)
-@given(FEELINGS, st.sampled_from(FUNCTIONS), st.sampled_from([0.0, 0.6, 1.0]), GUESSES, LOG_ODDS)
+@given(FEELINGS, st.sampled_from(FUNCTIONS), st.sampled_from([0.0, 0.6, 1.0]), SENTENCES)
 def test_a_blend_stays_between_its_two_readings(
-    feelings: Feelings,
-    function: str,
-    weight: float,
-    guess: NeighbourGuess,
-    odds: list[float],
+    feelings: Feelings, function: str, weight: float, guess: SentenceReading
 ) -> None:
     cues = {function: Cue(weight, ("cue",))} if weight else {}
     reading = FunctionReading(function, ("cue",) if weight else (), weight, cues)
-    mixed = blend(feelings, reading, guess, odds)
+    mixed = blend(feelings, reading, guess, NEAREST)
     for name in ("valence", "arousal", "dominance", "intensity"):
         low, high = sorted((getattr(feelings, name), getattr(guess, name)))
         assert low - 1e-9 <= getattr(mixed, name) <= high + 1e-9

@@ -96,15 +96,15 @@ def read_affect(scene: Scene) -> AffectedScene:
     cast = CastNames.of(scene.cast)
     texts = list(dict.fromkeys(beat.text for beat in scene.beats))
     vectors = embedding.encode(texts)
-    guesses = dict(zip(texts, neighbours.guess(vectors), strict=True))
-    odds = dict(zip(texts, readout.log_probabilities(readout.stored(), vectors), strict=True))
+    readings = dict(zip(texts, readout.read(readout.stored(), vectors), strict=True))
+    nearest = dict(zip(texts, neighbours.nearest(vectors), strict=True))
     affects = []
     previous: tuple[str, ...] = ()
     for position, beat in enumerate(scene.beats):
         words = read_words(
             beat.text, cast, previous, first_in_scene=position == 0, set_name=scene.set_preset
         )
-        blended = blend(words.feelings, words.function, guesses[beat.text], odds[beat.text])
+        blended = blend(words.feelings, words.function, readings[beat.text], nearest[beat.text])
         affects.append(
             replace(
                 blended,

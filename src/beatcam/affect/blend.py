@@ -2,13 +2,12 @@
 
 The lexicon is precise when it finds its words and silent when the phrasing carries the
 feeling ("is seized by dizzying terror" against "looks down the stairwell"); the sentence
-readers (the nearest labelled beats for the numbers, the fitted readout for the function)
-always answer, but vaguely. So each number is a weighted mean in which the lexicon weighs more
-when it found evidence and little when it found none, and the function is a belief over all
-of them: the readout's odds, raised for every function a cue word names. The director weighs
-its rules by that belief, so a beat it is unsure of is shot plainly. The weights were tuned on
-the training split of the labelled beats only (``bench/affect_accuracy.py --tune-blend``); the
-figures are beside ``WEIGHTS``.
+readout (fitted to beatcam's labelled beats) always answers, but vaguely. So each number is a
+weighted mean in which the lexicon weighs more when it found evidence and nothing when it found
+none, and the function is a belief over all nineteen: the readout's odds, raised for every
+function a cue word names. The director weighs its rules by that belief, so a beat it is unsure
+of is shot plainly. The weights were tuned on the training split of the labelled beats only
+(``bench/affect_accuracy.py --tune-blend``); the figures are beside ``WEIGHTS``.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import numpy as np
 
 from beatcam.affect.feelings import Feelings
 from beatcam.affect.function import ACTION, FunctionReading
-from beatcam.affect.neighbours import NeighbourGuess
+from beatcam.affect.readout import SentenceReading
 from beatcam.model.scene import Affect
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS
 
@@ -32,34 +31,32 @@ LIKE_PREFIX: Final = "like: "
 
 @dataclass(frozen=True)
 class BlendWeights:
-    """How much the lexicon counts against the sentence readers.
+    """How much the lexicon counts against the sentence readout.
 
     ``lexicon`` maps each dimension to the lexicon's weight when it found evidence (it counts 0
-    when it found none; the neighbours always count 1). ``emotion_share`` is the lexicon's share
+    when it found none; the readout always counts 1). ``emotion_share`` is the lexicon's share
     of an emotion score when it found emotion words. For the function, each cue word adds
     ``cue_gain`` times its weight to the log-odds of the function it names, and a movement verb
-    with no cue adds ``motion_gain`` to "action"; ``sharpness`` scales the readout's log
-    probabilities (below 1 when the fitted model is over-confident).
+    with no cue adds ``motion_gain`` to "action".
     """
 
     lexicon: Mapping[str, float]
     emotion_share: float
     cue_gain: float
     motion_gain: float
-    sharpness: float
 
 
-# Tuned on the 80 % training split only by `bench/affect_accuracy.py --tune-blend`, with the
-# lexicon held to at least MIN_LEXICON_WEIGHT (2/3 of a number) and MIN_EMOTION_SHARE when it
-# found evidence: the neighbours cannot read negation ("not afraid"), intensifiers or who does
-# what to whom ("is seized by"), so found words must be able to overrule them. Unconstrained,
-# the training loss prefers the neighbours (valence MAE 0.420 at lexicon weight 0.1 against
-# 0.434 at 2; intensity 0.176 against 0.230; top-emotion accuracy 0.341 at share 0.4 against
-# 0.321 at 0.8): a small price for a reading that follows the words. The function gains and
-# sharpness come from a grid scored with the readout out-of-fold (5 folds of the training
-# split): cue gain 3, motion gain 2, sharpness 1 reach accuracy 0.498 (log loss 1.772), from
-# 0.292 for the cue words alone and 0.408 for the readout alone; the best log loss on the grid
-# is 1.764. Sharpness above 1 never helped: the readout's odds are used as they are.
+# Tuned on the 80 % training split only by `bench/affect_accuracy.py --tune-blend` (the readout
+# refitted out-of-fold, 5 folds), with the lexicon held to at least MIN_LEXICON_WEIGHT (2/3 of a
+# number) and MIN_EMOTION_SHARE when it found evidence: the readout cannot read negation ("not
+# afraid"), intensifiers or who does what to whom ("is seized by"), so found words must be able
+# to overrule it ("Tom looms over her" must leave Tom in control, whatever the sentence's
+# neighbourhood says). Unconstrained, the training loss prefers a lighter lexicon (valence MAE
+# 0.396 at weight 0.5 against 0.404 at 2; arousal 0.305 at 0.25 against 0.328; dominance 0.317
+# against 0.326; intensity 0.163 at 0.1 against 0.224; top-emotion accuracy 0.454 at share 0.3
+# against 0.397 at 0.8): the price of a reading that follows the words. Function: cue gain 3
+# and motion gain 2 reach accuracy 0.498 (log loss 1.772), from 0.292 for the cue words alone
+# and 0.408 for the readout alone.
 MIN_LEXICON_WEIGHT: Final = 2.0
 MIN_EMOTION_SHARE: Final = 0.8
 WEIGHTS: Final = BlendWeights(
@@ -67,21 +64,19 @@ WEIGHTS: Final = BlendWeights(
     emotion_share=0.8,
     cue_gain=3.0,
     motion_gain=2.0,
-    sharpness=1.0,
 )
 # Beliefs below this are left out of the Affect: they would not move any rule.
 MIN_BELIEF: Final = 0.01
 
 
-def _mix(lexicon: float, neighbours: float, weight: float) -> float:
-    return (weight * lexicon + neighbours) / (weight + 1.0)
+def _mix(lexicon: float, sentence: float, weight: float) -> float:
+    return (weight * lexicon + sentence) / (weight + 1.0)
 
 
-def like(guess: NeighbourGuess) -> tuple[str, ...]:
+def like(nearest: Sequence[tuple[str, float]]) -> tuple[str, ...]:
     """The nearest labelled examples as evidence: ``like: 'sentence' (cosine)``."""
     return tuple(
-        f"{LIKE_PREFIX}'{text}' ({cosine:.2f})"
-        for text, cosine in guess.neighbours[:EXAMPLES_SHOWN]
+        f"{LIKE_PREFIX}'{text}' ({cosine:.2f})" for text, cosine in nearest[:EXAMPLES_SHOWN]
     )
 
 
@@ -89,7 +84,7 @@ def function_belief(
     reading: FunctionReading, log_probabilities: Sequence[float], weights: BlendWeights = WEIGHTS
 ) -> dict[str, float]:
     """How likely the beat is to do each function: the readout's odds, moved by the cue words."""
-    logits = np.asarray(log_probabilities, dtype=np.float64) * weights.sharpness
+    logits = np.array(log_probabilities, dtype=np.float64)
     for function, cue in reading.cues.items():
         logits[FUNCTIONS.index(function)] += weights.cue_gain * cue.weight
     if not reading.cues and reading.function == ACTION and reading.evidence:
@@ -107,11 +102,11 @@ def choose_function(belief: Mapping[str, float]) -> str:
 def blend(
     feelings: Feelings,
     reading: FunctionReading,
-    guess: NeighbourGuess,
-    log_probabilities: Sequence[float],
+    sentence: SentenceReading,
+    nearest: Sequence[tuple[str, float]],
     weights: BlendWeights = WEIGHTS,
 ) -> Affect:
-    """Combine one beat's lexicon reading with its neighbour guess: the numbers (unrounded),
+    """Combine one beat's lexicon reading with its sentence reading: the numbers (unrounded),
     emotions, function and evidence of an Affect; the caller adds who and what is in the beat."""
     found = len(feelings.evidence)
     lexicon_values = {
@@ -120,29 +115,29 @@ def blend(
         "dominance": feelings.dominance,
         "intensity": feelings.intensity,
     }
-    neighbour_values = {
-        "valence": guess.valence,
-        "arousal": guess.arousal,
-        "dominance": guess.dominance,
-        "intensity": guess.intensity,
+    sentence_values = {
+        "valence": sentence.valence,
+        "arousal": sentence.arousal,
+        "dominance": sentence.dominance,
+        "intensity": sentence.intensity,
     }
     values = {}
     for dimension in DIMENSIONS:
         # VADER is evidence for valence even when the word lists found nothing.
         count = found + (1 if dimension == "valence" and feelings.vader != 0.0 else 0)
         weight = weights.lexicon[dimension] if count else 0.0
-        values[dimension] = _mix(lexicon_values[dimension], neighbour_values[dimension], weight)
+        values[dimension] = _mix(lexicon_values[dimension], sentence_values[dimension], weight)
     # A negated word ("not afraid") is evidence too: its near-zero emotion must count.
     share = weights.emotion_share if found else 0.0
     emotions = {
-        name: share * feelings.emotions[name] + (1.0 - share) * guess.emotions[name]
+        name: share * feelings.emotions[name] + (1.0 - share) * sentence.emotions[name]
         for name in EMOTIONS
     }
-    belief = function_belief(reading, log_probabilities, weights)
+    belief = function_belief(reading, sentence.log_probabilities, weights)
     function = choose_function(belief)
     cue = reading.cues.get(function)
     named = cue.words if cue else reading.evidence if function == reading.function else ()
-    examples = like(guess)
+    examples = like(nearest)
     words = (*named, *feelings.evidence, *examples) if named else (*examples, *feelings.evidence)
     return Affect(
         valence=values["valence"],

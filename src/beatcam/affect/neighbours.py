@@ -1,11 +1,10 @@
-"""Affect by analogy: a beat feels like the labelled beats whose sentences mean the most like it.
+"""beatcam's labelled beats, their stored sentence vectors, and the nearest of them to a beat.
 
-A lexicon sees words; this sees phrasing. "Her hand stops an inch from the door handle" has no
-fear word, yet its sentence vector sits beside beatcam's own suspense examples. The labelled
-beats (``data/labelled_beats.yaml``, written for this project) are embedded once by
-``scripts/build_affect_index.py`` into ``data/labelled_beats.npz``; a query is embedded with the
-same model and takes a similarity-weighted average of its k nearest examples' numbers and
-emotions.
+The labelled beats (``data/labelled_beats.yaml``, written for this project) are embedded once
+by ``scripts/build_affect_index.py`` into ``data/labelled_beats.npz``, beside the readout fitted
+to them (``readout.py``). A beat's nearest labelled beats are the evidence a reader can check:
+"Her hand stops an inch from the door handle" has no fear word, yet it sits beside beatcam's
+own suspense examples.
 """
 
 from __future__ import annotations
@@ -30,14 +29,6 @@ LABELS_FILE: Final = "labelled_beats.yaml"
 INDEX_FILE: Final = "labelled_beats.npz"
 BUILD_SCRIPT: Final = "scripts/build_affect_index.py"
 
-# Tuned by leave-one-out over the 80 % training part (`bench/affect_accuracy.py --tune`), loss =
-# mean valence/arousal/dominance MAE, grid k 3-45 x temperature 0.02-1.0. The loss is nearly
-# flat (0.357 at k=15, T=0.1; 0.359 at k=21, T=0.2, with MAE 0.411 / 0.332 / 0.335): k=21 at
-# 0.2 lets the nearest examples outweigh the far ones (a softmax at 0.2 over cosines 0.3-0.6
-# spans ~4.5x in weight) without leaning on a handful. The function is not voted here: the
-# fitted readout (``readout.py``) reads it better than any vote of neighbours did.
-DEFAULT_K: Final = 21
-TEMPERATURE: Final = 0.2
 NEIGHBOURS_SHOWN: Final = 3
 HELD_OUT_SHARE: Final = 5  # one beat in five (by a stable hash of its text) is held out
 
@@ -60,18 +51,6 @@ class LabelledBeat:
     intensity: float
     emotions: Mapping[str, float]  # 1-3 of Plutchik's eight, weights 0..1
     function: str
-
-
-@dataclass(frozen=True)
-class NeighbourGuess:
-    """The affect of a beat, read off its nearest labelled examples."""
-
-    valence: float
-    arousal: float
-    dominance: float
-    intensity: float
-    emotions: Mapping[str, float]  # all eight keys
-    neighbours: tuple[tuple[str, float], ...]  # (example sentence, cosine), nearest first
 
 
 def _fail(source: str, where: str, what: str) -> StageError:
@@ -181,50 +160,19 @@ def stored_index() -> NDArray[np.float32]:
     return unit
 
 
-def guess_from_vectors(
+def nearest(
     queries: NDArray[np.float32],
-    vectors: NDArray[np.float32],
-    examples: Sequence[LabelledBeat],
-    k: int = DEFAULT_K,
-    temperature: float = TEMPERATURE,
-) -> list[NeighbourGuess]:
-    """Similarity-weighted kNN over unit vectors: queries ``(m, d)`` against ``(n, d)`` examples.
-
-    Weights are a softmax over the k cosines divided by ``temperature``; ties in cosine go to
-    the earlier example so the answer never depends on sort internals.
-    """
-    if k < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
-    k = min(k, len(examples))
+    vectors: NDArray[np.float32] | None = None,
+    examples: Sequence[LabelledBeat] | None = None,
+    count: int = NEIGHBOURS_SHOWN,
+) -> list[tuple[tuple[str, float], ...]]:
+    """For each unit query ``(m, d)``, the ``count`` most similar examples as (sentence,
+    cosine), nearest first; ties go to the earlier example. Defaults: the shipped beats."""
+    vectors = stored_index() if vectors is None else vectors
+    examples = labelled_examples() if examples is None else examples
     cosines = queries.astype(np.float32) @ vectors.astype(np.float32).T
-    order = np.argsort(-cosines, axis=1, kind="stable")[:, :k]
-    top = np.take_along_axis(cosines, order, axis=1)
-    logits = (top - top[:, :1]) / temperature
-    weights = np.exp(logits)
-    weights /= weights.sum(axis=1, keepdims=True)
-    guesses = []
-    for row, idx in enumerate(order):
-        w = weights[row]
-        near = [examples[i] for i in idx]
-
-        def mean(values: Sequence[float], w: NDArray[np.float32] = w) -> float:
-            return float(np.dot(w, np.asarray(values, dtype=np.float32)))
-
-        guesses.append(
-            NeighbourGuess(
-                valence=mean([b.valence for b in near]),
-                arousal=mean([b.arousal for b in near]),
-                dominance=mean([b.dominance for b in near]),
-                intensity=mean([b.intensity for b in near]),
-                emotions={e: mean([b.emotions.get(e, 0.0) for b in near]) for e in EMOTIONS},
-                neighbours=tuple(
-                    (examples[i].text, float(cosines[row, i])) for i in idx[:NEIGHBOURS_SHOWN]
-                ),
-            )
-        )
-    return guesses
-
-
-def guess(vectors: NDArray[np.float32], k: int = DEFAULT_K) -> list[NeighbourGuess]:
-    """The affect of each embedded beat ``(m, 384)``, from its k nearest shipped labelled beats."""
-    return guess_from_vectors(vectors, stored_index(), labelled_examples(), k)
+    order = np.argsort(-cosines, axis=1, kind="stable")[:, :count]
+    return [
+        tuple((examples[i].text, float(cosines[row, i])) for i in idx)
+        for row, idx in enumerate(order)
+    ]

@@ -1,17 +1,18 @@
-"""The narrative function read off the sentence vector by a small fitted model.
+"""What a beat's sentence vector says about its feeling and function: a small fitted readout.
 
-A vote of the nearest labelled beats is noisy for function: a beat's neighbours share its
-topic ("the letter", "the storm") more often than what it does in the story. A multinomial
-logistic regression over the 384 embedding dimensions learns which directions of the sentence
-space mark a realisation or a threat, from every labelled beat at once. It is fitted by full-batch
-gradient descent from zeros (deterministic, no random start) by ``scripts/build_affect_index.py``
-and shipped as plain numbers beside the labelled beats' vectors.
+A vote of the nearest labelled beats is noisy: a beat's neighbours share its topic ("the
+letter", "the storm") more often than its feeling or what it does in the story. Linear maps
+fitted to every labelled beat at once learn which directions of the sentence space carry
+dominance, fear or a realisation: ridge regression for the numbers and emotion weights, a
+multinomial logistic regression for the function. Both are fitted deterministically (a linear
+solve; full-batch gradient descent from zeros) by ``scripts/build_affect_index.py`` and shipped
+as plain numbers beside the labelled beats' vectors.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -19,24 +20,43 @@ import numpy as np
 from numpy.typing import NDArray
 
 from beatcam.affect import neighbours
+from beatcam.affect.neighbours import LabelledBeat
 from beatcam.errors import StageError
-from beatcam.model.vocab import FUNCTIONS
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS
 
 # Chosen by 5-fold cross-validation on the training split of the labelled beats
-# (`bench/affect_accuracy.py --tune-readout`): accuracy is flat from 1e-4 to 1e-3 (0.405-0.410)
-# and falls beyond (0.302 at 1e-2); 1e-4 has the best log loss (1.960 against 2.167 at 1e-3),
-# and the director reads these probabilities as how sure it is.
-PENALTY: Final = 1e-4  # L2 on the weights, per example
+# (`bench/affect_accuracy.py --tune-readout`, figures there): function accuracy is flat from 1e-4
+# to 1e-3 and 1e-4 has the best log loss, which matters because the director reads these
+# probabilities as how sure it is; the ridge penalty 1 has the lowest mean absolute error.
+PENALTY: Final = 1e-4  # logistic regression: L2 on the weights, per example
+RIDGE: Final = 1.0  # ridge regression: L2 on the weights
 STEPS: Final = 1500
 STEP_SIZE: Final = 2.0
+NUMBERS: Final = ("valence", "arousal", "dominance", "intensity")
+LOWEST: Final = np.array([-1.0, -1.0, -1.0] + [0.0] * (1 + len(EMOTIONS)))
 
 
 @dataclass(frozen=True)
-class FunctionReadout:
-    """``weights`` ``(d, len(FUNCTIONS))`` and ``bias`` ``(len(FUNCTIONS),)`` of the regression."""
+class Readout:
+    """``function_weights`` ``(d, F)`` and ``function_bias`` ``(F,)`` of the regression over
+    FUNCTIONS; ``value_weights`` ``(d + 1, 4 + 8)`` maps a vector with a trailing 1 to the
+    four numbers, then the eight emotions."""
 
-    weights: NDArray[np.float32]
-    bias: NDArray[np.float32]
+    function_weights: NDArray[np.float32]
+    function_bias: NDArray[np.float32]
+    value_weights: NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class SentenceReading:
+    """One beat as its sentence vector reads: numbers, emotion weights, function odds."""
+
+    valence: float
+    arousal: float
+    dominance: float
+    intensity: float
+    emotions: Mapping[str, float]  # all eight keys
+    log_probabilities: tuple[float, ...]  # one per FUNCTIONS, natural log
 
 
 def _log_softmax(logits: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -45,13 +65,17 @@ def _log_softmax(logits: NDArray[np.float64]) -> NDArray[np.float64]:
     return result
 
 
-def fit(
+def _with_bias(vectors: NDArray[np.float32]) -> NDArray[np.float64]:
+    return np.hstack([vectors.astype(np.float64), np.ones((len(vectors), 1))])
+
+
+def fit_function(
     vectors: NDArray[np.float32],
     functions: Sequence[str],
     penalty: float = PENALTY,
     steps: int = STEPS,
-) -> FunctionReadout:
-    """Fit the regression to unit vectors ``(n, d)`` labelled with one function each."""
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Weights and bias of the logistic regression of one function label per unit vector."""
     if len(functions) != len(vectors) or not len(vectors):
         raise ValueError("fit needs one function label per vector, and at least one vector")
     x = vectors.astype(np.float64)
@@ -62,26 +86,66 @@ def fit(
         error = np.exp(_log_softmax(x @ weights + bias)) - target
         weights -= STEP_SIZE * (x.T @ error / len(x) + penalty * weights)
         bias -= STEP_SIZE * error.mean(axis=0)
-    return FunctionReadout(weights.astype(np.float32), bias.astype(np.float32))
+    return weights.astype(np.float32), bias.astype(np.float32)
 
 
-def log_probabilities(
-    readout: FunctionReadout, vectors: NDArray[np.float32]
-) -> NDArray[np.float64]:
+def fit(
+    vectors: NDArray[np.float32],
+    examples: Sequence[LabelledBeat],
+    penalty: float = PENALTY,
+    ridge: float = RIDGE,
+) -> Readout:
+    """Fit both maps to unit vectors ``(n, d)`` of the labelled ``examples`` (same order)."""
+    weights, bias = fit_function(vectors, [b.function for b in examples], penalty)
+    targets = np.array(
+        [
+            [getattr(b, name) for name in NUMBERS] + [b.emotions.get(e, 0.0) for e in EMOTIONS]
+            for b in examples
+        ]
+    )
+    x = _with_bias(vectors)
+    gram = x.T @ x + ridge * np.eye(x.shape[1])
+    values = np.linalg.solve(gram, x.T @ targets)
+    return Readout(weights, bias, values.astype(np.float32))
+
+
+def log_probabilities(readout: Readout, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
     """``(m, len(FUNCTIONS))`` natural-log probabilities of each function for each vector."""
-    logits = vectors.astype(np.float64) @ readout.weights.astype(np.float64) + readout.bias
-    return _log_softmax(logits)
+    weights = readout.function_weights.astype(np.float64)
+    return _log_softmax(vectors.astype(np.float64) @ weights + readout.function_bias)
+
+
+def read(readout: Readout, vectors: NDArray[np.float32]) -> list[SentenceReading]:
+    """One reading per unit vector ``(m, d)``, every number inside its range."""
+    values = np.clip(_with_bias(vectors) @ readout.value_weights.astype(np.float64), LOWEST, 1.0)
+    odds = log_probabilities(readout, vectors)
+    return [
+        SentenceReading(
+            valence=float(row[0]),
+            arousal=float(row[1]),
+            dominance=float(row[2]),
+            intensity=float(row[3]),
+            emotions={name: float(w) for name, w in zip(EMOTIONS, row[4:], strict=True)},
+            log_probabilities=tuple(float(p) for p in line),
+        )
+        for row, line in zip(values, odds, strict=True)
+    ]
+
+
+ARRAYS: Final = ("function_weights", "function_bias", "value_weights")
 
 
 @functools.cache
-def stored() -> FunctionReadout:
+def stored() -> Readout:
     """The readout fitted to all of beatcam's labelled beats, shipped in the index archive."""
+    neighbours.stored_index()  # the archive must match the labelled beats it was fitted to
     arrays = neighbours.index_arrays()
-    weights, bias = arrays.get("function_weights"), arrays.get("function_bias")
-    if weights is None or bias is None or weights.shape[1:] != (len(FUNCTIONS),):
+    if any(name not in arrays for name in ARRAYS) or arrays["function_bias"].shape != (
+        len(FUNCTIONS),
+    ):
         raise StageError(
             "affect",
-            f"the stored {neighbours.INDEX_FILE} has no function readout for "
-            f"{len(FUNCTIONS)} functions; run {neighbours.BUILD_SCRIPT}",
+            f"the stored {neighbours.INDEX_FILE} has no readout for {len(FUNCTIONS)} "
+            f"functions; run {neighbours.BUILD_SCRIPT}",
         )
-    return FunctionReadout(weights, bias)
+    return Readout(*(arrays[name].astype(np.float32) for name in ARRAYS))

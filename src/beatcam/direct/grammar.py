@@ -60,7 +60,7 @@ def _tightness(size: str) -> int:
 
 # Beats whose feeling lives in the space around the character, not on the face: their
 # intensity is told by scale (Mascelli, Katz), so it must not pull the frame in.
-SPATIAL = frozenset({"establishing", "awe", "isolation", "grief"})
+SPATIAL = frozenset({"establishing", "awe", "isolation", "grief", "triumph"})
 # Dominance beyond this tilts the camera; the gain makes the tilt beat "eye level is honest"
 # from about |dominance| 0.35 (a character clearly on top of, or under, the moment).
 DOMINANCE_FELT = 0.2
@@ -73,6 +73,11 @@ ACTION_AROUSAL = 0.5
 # In awe and menace the one who feels small is the onlooker, and the camera shares their look
 # up at what dwarfs them rather than looking down on them.
 LOOKED_UP_AT = frozenset({"awe", "threat"})
+# In a chase, a wait for danger or a discovery the audience rides with the character, at their
+# eye level (Hitchcock's identification): looking down on them would judge them instead.
+SHARED = frozenset({"suspense", "chase", "reveal", "realisation"})
+# Composure in a task, a journey or a place is not power over anyone: no looking up at it.
+UNCONTESTED = frozenset({"action", "establishing", "transition", "arrival"})
 
 
 def _given(belief: float, preferences: Preferences) -> Preferences:
@@ -130,6 +135,12 @@ RULES: tuple[Rule, ...] = (
             {"WS": 2.5, "EWS": 1.5, "FS": 1.0},
         ),
         "the scene opens wide to place everyone in the space",
+    ),
+    Rule(
+        "an empty place is seen whole",
+        "size",
+        lambda c: _when(not c.characters, {"WS": 1.5, "EWS": 1.5, "FS": 0.5}),
+        "with nobody in it, the place itself is the subject",
     ),
     Rule(
         "isolation goes wide",
@@ -224,8 +235,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "power looks up",
         "angle",
-        lambda c: _when(
-            c.affect.dominance > DOMINANCE_FELT,
+        lambda c: _given(
+            (c.affect.dominance > DOMINANCE_FELT) * (1.0 - c.belief(*UNCONTESTED)),
             {"low": ANGLE_GAIN * c.affect.dominance, "worm": 2.2 * (c.affect.dominance - 0.45)},
         ),
         "a low angle gives the character power",
@@ -234,7 +245,7 @@ RULES: tuple[Rule, ...] = (
         "vulnerability looks down",
         "angle",
         lambda c: _given(
-            (c.affect.dominance < -DOMINANCE_FELT) * (1.0 - c.belief(*LOOKED_UP_AT)),
+            (c.affect.dominance < -DOMINANCE_FELT) * (1.0 - c.belief(*LOOKED_UP_AT, *SHARED)),
             {
                 "high": ANGLE_GAIN * -c.affect.dominance,
                 "overhead": 2.2 * (-c.affect.dominance - 0.45),
@@ -275,7 +286,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "calm holds still",
         "movement",
-        lambda c: {"static": 1.0 + 0.8 * max(0.0, -c.affect.arousal)},
+        lambda c: {"static": 1.0 - 0.8 * c.affect.arousal},
         "a calm moment holds still",
     ),
     Rule(
@@ -357,8 +368,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "action keeps up",
         "movement",
+        # A chase is motion whatever its pitch; other action once it is fast.
         lambda c: _given(
-            c.belief("action", "attack", "chase") * (c.affect.arousal > ACTION_AROUSAL),
+            c.belief("chase") + c.belief("action", "attack") * (c.affect.arousal > ACTION_AROUSAL),
             {"handheld": 1.6, "pan_left": 0.8, "pan_right": 0.8, "whip_pan": 0.6},
         ),
         "the camera scrambles to keep up with the action",

@@ -41,8 +41,9 @@ def transition_terms(
     terms: list[tuple[str, float]] = []
     same_subject = before.subjects[:1] == after.subjects[:1] and bool(after.subjects)
     size_step = SIZES.index(after.size) - SIZES.index(before.size)
-    same_setup = before.framing == after.framing and before.angle == after.angle
-    if same_subject and same_setup and abs(size_step) < 2:
+    # Tilting the camera up or down does not make a new setup of the same framing: an angle
+    # is for what it says about the character, so a cut escapes the jump by its size.
+    if same_subject and before.framing == after.framing and abs(size_step) < 2:
         terms.append(("no jump cuts", 1.6))
     if before.size == after.size and before.movement == after.movement:
         terms.append(("vary the coverage", 1.0))
