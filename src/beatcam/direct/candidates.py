@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from beatcam.direct.grammar import Context, rules_for
 from beatcam.direct.styles import Style
@@ -243,7 +243,11 @@ def candidates_for(
         if result:
             break
     result.sort(key=lambda c: (-c.score, c.size, c.angle, c.movement, c.framing, c.subjects))
-    return result[:KEEP_PER_SLOT]
+    # Terms are put strongest first only for the kept few: thousands are scored per slot.
+    return [
+        replace(c, terms=tuple(sorted(c.terms, key=lambda term: -term[1])))
+        for c in result[:KEEP_PER_SLOT]
+    ]
 
 
 def _combine(
@@ -261,7 +265,8 @@ def _combine(
         if pin.dutch_deg is not None
         else [value == "dutch" for value in _top(dutch, 2, None)]
     )
-    pinned_rule = (PIN_RULE, 0.0)
+    pinned = [(PIN_RULE, 0.0)] if not pin.is_empty() else []
+    people = _subject_options(framing, ctx, cast)
     result: list[Candidate] = []
     moves = _top(movements, breadth[3], pin.movement)
     if framing in _FRAMING_MOVES and pin.movement is None:
@@ -271,7 +276,7 @@ def _combine(
     for size, angle, is_dutch, movement in itertools.product(
         fitting, _top(angles, breadth[2], pin.angle), dutch_options, moves
     ):
-        for subjects in _subject_options(framing, ctx, cast):
+        for subjects in people:
             travel = ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0
             separation = ctx.separation_m if len(subjects) >= 2 else 0.0
             if not allowed(size, angle, is_dutch, movement, framing, subjects, travel, separation):
@@ -279,11 +284,9 @@ def _combine(
             parts = [sizes[size], angles[angle], movements[movement], framings[framing]]
             parts.append(dutch["dutch" if is_dutch else "level"])
             score = sum(part[0] for part in parts)
-            terms = [term for part in parts for term in part[1]]
+            terms = [term for part in parts for term in part[1]] + pinned
             if subjects and ctx.characters and subjects[0] == ctx.characters[0]:
                 score += FOCUS_BONUS
-            if not pin.is_empty():
-                terms.append(pinned_rule)
             result.append(
                 Candidate(
                     size=size,
@@ -294,7 +297,7 @@ def _combine(
                     framing=framing,
                     subjects=subjects,
                     score=score,
-                    terms=tuple(sorted(terms, key=lambda term: -term[1])),
+                    terms=tuple(terms),
                 )
             )
     return result

@@ -46,10 +46,13 @@ def _number(value: float) -> float | int:
     return 0.0 if rounded == 0 else rounded
 
 
+class _PerFrame(list[Any]):
+    """A per-frame array's rows: plain numbers, one row per frame (marked for the encoder)."""
+
+
 def _rows(array: np.ndarray) -> list[Any]:
     rounded = np.round(np.asarray(array, dtype=np.float64), DECIMALS) + 0.0
-    rows: list[Any] = rounded.tolist()
-    return rows
+    return _PerFrame(rounded.tolist())
 
 
 def _affect(affect: Affect) -> dict[str, Any]:
@@ -156,6 +159,13 @@ def _encode(value: Any, depth: int) -> str:
             f"{pad}{json.dumps(key)}: {_encode(item, depth + 1)}" for key, item in value.items()
         ]
         return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+    if isinstance(value, _PerFrame):
+        # Thousands of numbers: json's C encoder writes them all, then each row of a 2-D array
+        # is put on its own line ("], [" cannot occur inside a row of numbers).
+        if not value or not isinstance(value[0], list):
+            return json.dumps(value)
+        rows = json.dumps(value)[1:-1].replace("], [", "],\n" + pad + "[")
+        return "[\n" + pad + rows + "\n" + "  " * depth + "]"
     if isinstance(value, list):
         if not value:
             return "[]"
