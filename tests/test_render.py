@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from beatcam.errors import StageError
 from beatcam.model import Blocking, CameraTrack, CharacterTrack, ShotPlan
 from beatcam.model.geometry import look_at
+from beatcam.model.sets import preset_named
 from beatcam.model.vocab import ASPECTS
 from beatcam.render import render_previs, render_storyboard
 from beatcam.render.hud import Hud
@@ -430,3 +431,26 @@ def test_a_name_tag_is_hidden_behind_another_body(tiny_plan: ShotPlan) -> None:
     assert hidden_heads(camera, heads, feet, heights, plan).tolist() == [True, False]
     aside = feet + [[0.0, 0.0, 0.0], [2.0, 0.0, 0.0]]
     assert not hidden_heads(camera, heads - feet + aside, aside, heights, plan).any()
+
+
+@pytest.mark.parametrize(("offset_m", "drawn"), [(0.0, False), (1.0, True)])
+def test_someone_waiting_at_the_entrance_is_not_drawn(
+    tiny_plan: ShotPlan, offset_m: float, drawn: bool
+) -> None:
+    plan = _one_shot_plan(tiny_plan, "16:9")
+    entrance = preset_named(plan.set.preset).entrance
+    frames = plan.frames
+    ground = np.tile([entrance[0] + offset_m, 0.0, entrance[1]], (frames, 1))
+    waiting = CharacterTrack("Mara", 1.68, ground, np.zeros(frames))
+    plan = dataclasses.replace(plan, blocking=Blocking({"Mara": waiting}, frames))
+    rect = picture_rect(SMALL, plan.aspect)
+    eye = np.array([[entrance[0] + offset_m, 1.5, entrance[1] + 4.0]])
+    aim = np.array([entrance[0] + offset_m, 1.2, entrance[1]])
+    rotation = look_at(eye, aim, 0.0)
+    matrices = view_projections(eye, rotation, np.array([35.0]), plan.sensor_mm[1], rect.aspect)
+    head = np.array(matte_colour(0, head=True), dtype=np.uint8)
+    with SceneRenderer(plan, SMALL) as renderer:
+        image = renderer.render(
+            0, matrices[0], eye[0], (rect.x, rect.y, rect.width, rect.height), matte=True
+        )
+        assert (np.all(image == head, axis=2).sum() > 20) == drawn

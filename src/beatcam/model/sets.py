@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from beatcam.model.plan import SetBox, SetDesign
 
 
@@ -139,6 +141,21 @@ PRESETS: dict[str, SetPreset] = {
 }
 
 DEFAULT_PRESET = "empty"
+
+
+# A character this close to the set's entrance is waiting off stage for their entrance.
+OFF_STAGE_M = 0.05
+
+
+def on_stage(preset_name: str, ground: np.ndarray) -> np.ndarray:
+    """``(...)`` True where a character at ground points ``(..., 3)`` [x, y, z] is on stage:
+    anywhere but the preset's off-stage entrance spot, where entrances wait to begin."""
+    preset = PRESETS.get(preset_name)
+    if preset is None:
+        return np.ones(ground.shape[:-1], dtype=bool)
+    offset = ground[..., [0, 2]] - np.asarray(preset.entrance, dtype=np.float64)
+    present: np.ndarray = np.linalg.norm(offset, axis=-1) > OFF_STAGE_M
+    return present
 
 
 def preset_named(name: str) -> SetPreset:

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from beatcam.errors import StageError
 from beatcam.model.geometry import FloatArray, sight_blocked
 from beatcam.model.plan import ShotPlan
+from beatcam.model.sets import on_stage
 from beatcam.model.vocab import EYE_HEIGHT_RATIO
 from beatcam.render.hud import Hud, Labels
 from beatcam.render.projection import PictureRect, picture_rect, to_pixels, view_projections
@@ -176,6 +177,7 @@ class FrameMaker:
         feet[:, 1] -= self.heights + LABEL_LIFT_M
         heads = feet + np.outer(EYE_HEIGHT_RATIO * self.heights, [0.0, 1.0, 0.0])
         anchors[hidden_heads(eye, heads, feet, self.heights, self.plan)] = np.nan
+        anchors[~on_stage(self.plan.set.preset, feet)] = np.nan
         self.labels.draw(image, anchors)
         return image
 

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from beatcam.model.geometry import FloatArray
 from beatcam.model.plan import ShotPlan
+from beatcam.model.sets import on_stage
 from beatcam.model.vocab import EYE_HEIGHT_RATIO
 from beatcam.render import meshes
 from beatcam.render.context import open_context
@@ -32,6 +33,7 @@ Image = NDArray[np.uint8]
 MSAA_SAMPLES: Final = 4
 MAX_SHADOWS: Final = 16
 SHADOW_RADIUS_RATIO: Final = 0.22
+FAR_AWAY_M: Final = 1e6  # where the shadow of someone off stage falls
 HEAD_RADII_RATIO: Final = (0.058, 1.0 - EYE_HEIGHT_RATIO, 0.064)
 
 # Muted, distinct costume colours in cast order (display-referred RGB, 0..1).
@@ -341,6 +343,7 @@ class SceneRenderer:
             self._positions[:, index] = track.position[:frames]
             self._facing[:, index] = track.facing_deg[:frames]
         self._heights = np.array([t.height_m for t in tracks], dtype=np.float64)
+        self._on_stage = on_stage(plan.set.preset, self._positions)
         self._mesh_program = ctx.program(vertex_shader=_MESH_VERTEX, fragment_shader=_MESH_FRAGMENT)
         self._shadows = min(len(tracks), MAX_SHADOWS)
         triangle = ctx.buffer(np.array([[-1, -1], [3, -1], [-1, 3]], dtype=np.float32).tobytes())
@@ -411,6 +414,7 @@ class SceneRenderer:
         frame = min(max(frame, 0), len(self._positions) - 1)
         positions = self._positions[frame]
         bases = character_matrices(positions, self._facing[frame], self._heights)
+        bases[~self._on_stage[frame]] = 0.0  # waiting off stage: collapsed, so never drawn
         for kind, buffer in self._cast_buffers.items():
             parts = self._cast[kind]
             models = bases[parts.owner] @ parts.local
@@ -420,6 +424,7 @@ class SceneRenderer:
         shadows[:count, 0] = positions[:count, 0]
         shadows[:count, 1] = positions[:count, 2]
         shadows[:count, 2] = self._heights[:count] * SHADOW_RADIUS_RATIO
+        shadows[:count, :2][~self._on_stage[frame, :count]] = FAR_AWAY_M
         if "u_shadows" in self._ground_program:
             uniform = self._ground_program["u_shadows"]
             uniform.write(shadows[: uniform.array_length].tobytes())
