@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,7 +12,7 @@ from beatcam.direct import revise
 from beatcam.direct.candidates import allowed, candidates_for
 from beatcam.direct.grammar import Context, rule_named
 from beatcam.direct.styles import Style
-from beatcam.model import ShotPin, ShotSpec
+from beatcam.model import ShotPin, ShotPlan
 from beatcam.model.scene import Affect
 
 CALM = {"joy": 0.0, "fear": 0.0}
@@ -93,23 +95,10 @@ def test_when_the_favourite_shots_are_impossible_the_search_widens() -> None:
         )
 
 
-def test_the_last_repair_of_a_subject_who_leaves_the_frame_is_the_widest_static() -> None:
-    spec = ShotSpec(
-        id="S02",
-        beat=1,
-        start_frame=48,
-        frames=96,
-        size="WS",
-        end_size="WS",
-        angle="high",
-        dutch_deg=0.0,
-        movement="static",
-        framing="single",
-        transition="cut",
-        subjects=("Esther",),
-        lens_mm=35.0,
-        why="High-angle WS locked-off on Esther.",
-    )
+def test_the_last_repair_of_a_subject_who_leaves_the_frame_is_the_widest_static(
+    tiny_plan: ShotPlan,
+) -> None:
+    spec = replace(tiny_plan.shots[0], size="WS", end_size="WS", angle="high")
     fallback = revise(spec, frozenset({"subject in frame"}), 3)
     assert (fallback.size, fallback.end_size, fallback.movement) == ("EWS", "EWS", "static")
     assert fallback.angle == "eye_level"
