@@ -23,13 +23,13 @@ from pypdf import PdfReader
 
 from beatcam.errors import StageError
 from beatcam.model import Blocking, CameraTrack, CharacterTrack, ShotPlan
-from beatcam.model.geometry import look_at
+from beatcam.model.geometry import hands_point, look_at
 from beatcam.model.sets import preset_named
 from beatcam.model.vocab import ASPECTS
 from beatcam.render import render_previs, render_storyboard
 from beatcam.render.hud import Hud
 from beatcam.render.projection import picture_rect, view_projections
-from beatcam.render.scene import HEAD_RADII_RATIO, SceneRenderer, matte_colour
+from beatcam.render.scene import HEAD_RADII_RATIO, SceneRenderer, matte_colour, prop_matrices
 from beatcam.render.storyboard import contact_sheet_size
 from beatcam.render.video import Clip, PrevisWriter
 
@@ -454,3 +454,23 @@ def test_someone_waiting_at_the_entrance_is_not_drawn(
             0, matrices[0], eye[0], (rect.x, rect.y, rect.width, rect.height), matte=True
         )
         assert (np.all(image == head, axis=2).sum() > 20) == drawn
+
+
+def test_an_insert_shows_a_page_in_its_subjects_hands_facing_the_camera(
+    tiny_plan: ShotPlan,
+) -> None:
+    plan = _one_shot_plan(tiny_plan, "16:9")
+    plan = dataclasses.replace(plan, shots=(dataclasses.replace(plan.shots[0], framing="insert"),))
+    pages = prop_matrices(plan)
+    track = plan.blocking["Mara"]
+    hands = hands_point(track.position, track.facing_deg, track.height_m)
+    np.testing.assert_allclose(pages[:, :3, 3], hands)
+    normals = pages[:, :3, 2] / np.linalg.norm(pages[:, :3, 2], axis=1, keepdims=True)
+    toward = plan.shots[0].camera.position - hands
+    toward[:, 1] = 0.0
+    toward /= np.linalg.norm(toward, axis=1, keepdims=True)
+    # Facing the camera across the floor, tilted back to catch the light from above.
+    assert np.all(np.sum(normals * toward, axis=1) > 0.8)
+    assert np.all(normals[:, 1] > 0.5)
+    plain = prop_matrices(dataclasses.replace(plan, shots=(tiny_plan.shots[0],)))
+    assert not plain[: tiny_plan.shots[0].frames].any()

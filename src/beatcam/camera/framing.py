@@ -15,7 +15,7 @@ import numpy as np
 
 from beatcam.camera.aiming import aim_at, forward_axes, rotation_matrices
 from beatcam.model import Blocking, ShotSpec
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import FloatArray, hands_point
 from beatcam.model.vocab import (
     FOCAL_MAX_MM,
     FOCAL_MIN_MM,
@@ -42,8 +42,6 @@ CENTRED_SIZES = ("ECU", "CU")
 WORM_V = -0.45
 # No subject: the sets are built around an acting area at the origin, looked at from 1 m up.
 ACTING_AREA = np.array([0.0, 1.0, 0.0])
-HANDS_HEIGHT_RATIO = 0.55
-HANDS_FORWARD_M = 0.2
 OVER_SHOULDER_BACK_M = 0.45
 OVER_SHOULDER_SIDE_M = 0.55
 OVER_SHOULDER_UP_M = 0.1
@@ -211,11 +209,8 @@ def frame_shot(
         pov = replace(base, v=base.v / 2.0, v_end=None, u=0.0, exempt=(spec.subjects[1],))
         return _from_position(pov, eyes[1][0], (sensor_mm, band_target(spec.size)))
     if framing == "insert":
-        hands = np.array(first.position[start : start + frames])
-        hands[:, 1] += HANDS_HEIGHT_RATIO * first.height_m
-        facings = np.deg2rad(first.facing_deg[start : start + frames])
-        hands[:, 0] += HANDS_FORWARD_M * np.sin(facings)
-        hands[:, 2] += HANDS_FORWARD_M * np.cos(facings)
+        window = slice(start, start + frames)
+        hands = hands_point(first.position[window], first.facing_deg[window], first.height_m)
         return replace(base, aim=hands, in_frame=(hands,), v=0.0, v_end=0.0, centred=True)
     if spec.movement in ("follow", "lead"):
         return replace(base, heading_deg=_walk_heading(base, spec.movement, facing))

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from beatcam.model.vocab import HANDS_FORWARD_M, HANDS_HEIGHT_RATIO
+
 FloatArray = NDArray[np.float64]
 
 WORLD_UP: FloatArray = np.array([0.0, 1.0, 0.0])
@@ -165,6 +167,17 @@ def project(
     x = np.einsum("ij,ij->i", rel, right) * focal / safe / (sensor_mm[0] / 2.0)
     y = np.einsum("ij,ij->i", rel, up) * focal / safe / (sensor_mm[1] / 2.0)
     return np.stack([x, y], axis=1)
+
+
+def hands_point(position: FloatArray, facing_deg: FloatArray, height_m: float) -> FloatArray:
+    """``(n, 3)`` where a character standing at ``position`` (n, 3), facing ``facing_deg`` (n,)
+    counter-clockwise from +Z, holds a prop: the point an insert shot looks at."""
+    facings = np.deg2rad(np.asarray(facing_deg, dtype=np.float64))
+    hands = np.array(position, dtype=np.float64)
+    hands[:, 1] += HANDS_HEIGHT_RATIO * height_m
+    hands[:, 0] += HANDS_FORWARD_M * np.sin(facings)
+    hands[:, 2] += HANDS_FORWARD_M * np.cos(facings)
+    return hands
 
 
 def sight_blocked(

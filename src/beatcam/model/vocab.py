@@ -98,6 +98,9 @@ ANGLE_TARGET_DEG: Final = {
 
 DUTCH_MIN_DEG: Final = 5.0
 EYE_HEIGHT_RATIO: Final = 0.92
+# Where a standing character holds a prop: this share of their height, this far in front.
+HANDS_HEIGHT_RATIO: Final = 0.55
+HANDS_FORWARD_M: Final = 0.2
 DEFAULT_HEIGHT_M: Final = 1.75
 FOCAL_MIN_MM: Final = 12.0
 FOCAL_MAX_MM: Final = 300.0

@@ -21,7 +21,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import FloatArray, hands_point
 from beatcam.model.plan import ShotPlan
 from beatcam.model.sets import on_stage
 from beatcam.model.vocab import EYE_HEIGHT_RATIO
@@ -33,6 +33,14 @@ Image = NDArray[np.uint8]
 MSAA_SAMPLES: Final = 4
 MAX_SHADOWS: Final = 16
 SHADOW_RADIUS_RATIO: Final = 0.22
+# The object an insert shows, as a grey-box page held up: width, height, thickness in metres.
+PROP_SIZE_M: Final = (0.22, 0.30, 0.012)
+PROP_COLOUR: Final = (0.93, 0.91, 0.85)
+# Held tilted back, as a page is read, so its face catches the light from above.
+_TILT = np.radians(-35.0)
+PROP_TILT: Final = np.array(
+    [[1.0, 0.0, 0.0], [0.0, np.cos(_TILT), -np.sin(_TILT)], [0.0, np.sin(_TILT), np.cos(_TILT)]]
+)
 FAR_AWAY_M: Final = 1e6  # where the shadow of someone off stage falls
 HEAD_RADII_RATIO: Final = (0.058, 1.0 - EYE_HEIGHT_RATIO, 0.064)
 
@@ -170,6 +178,27 @@ def pack_instances(models: FloatArray, colour: FloatArray, matte: FloatArray) ->
     """``(n, 22)`` float32 instance rows: column-major model matrix, colour, matte colour."""
     columns = np.transpose(models, (0, 2, 1)).reshape(len(models), 16)
     return np.concatenate([columns, colour, matte], axis=1).astype(np.float32)
+
+
+def prop_matrices(plan: ShotPlan) -> FloatArray:
+    """``(n, 4, 4)`` per scene frame, the world-from-prop matrix of the object an insert shot
+    shows: a page in its subject's hands, turned to face the camera as an insert presents its
+    object; zero (not drawn) outside inserts."""
+    matrices = np.zeros((max(plan.frames, 1), 4, 4))
+    for shot in plan.shots:
+        if shot.framing != "insert" or not shot.subjects:
+            continue
+        if shot.subjects[0] not in plan.blocking.tracks:
+            continue
+        track = plan.blocking[shot.subjects[0]]
+        window = slice(shot.start_frame, shot.start_frame + shot.frames)
+        centre = hands_point(track.position[window], track.facing_deg[window], track.height_m)
+        toward = shot.camera.position - centre
+        facing = np.degrees(np.arctan2(toward[:, 0], toward[:, 2]))
+        page = character_matrices(centre, facing, np.ones(len(centre)))
+        page[:, :3, :3] = page[:, :3, :3] @ PROP_TILT @ np.diag(PROP_SIZE_M)
+        matrices[window] = page
+    return matrices
 
 
 def set_instances(plan: ShotPlan) -> Any:
@@ -373,6 +402,10 @@ class SceneRenderer:
             if count:
                 self._cast_buffers[kind] = ctx.buffer(reserve=count * INSTANCE_FLOATS * 4)
                 self._batches.append((self._instanced(vertices, self._cast_buffers[kind]), count))
+        self._props = prop_matrices(plan)
+        self._prop_buffer = ctx.buffer(reserve=INSTANCE_FLOATS * 4)
+        prop_vertices = ctx.buffer(shapes[KIND_CUBE].tobytes())
+        self._batches.append((self._instanced(prop_vertices, self._prop_buffer), 1))
         set_rows = set_instances(plan)
         if len(set_rows):
             cube_vertices = ctx.buffer(shapes[KIND_CUBE].tobytes())
@@ -409,9 +442,14 @@ class SceneRenderer:
         )
 
     def _upload_cast(self, frame: int) -> None:
+        frame = min(max(frame, 0), len(self._props) - 1)
+        prop = pack_instances(
+            self._props[frame : frame + 1], np.array([PROP_COLOUR]), np.zeros((1, 3))
+        )
+        self._prop_buffer.write(prop.tobytes())
         if not len(self._heights):
             return
-        frame = min(max(frame, 0), len(self._positions) - 1)
+        frame = min(frame, len(self._positions) - 1)
         positions = self._positions[frame]
         bases = character_matrices(positions, self._facing[frame], self._heights)
         bases[~self._on_stage[frame]] = 0.0  # waiting off stage: collapsed, so never drawn
