@@ -86,9 +86,16 @@ def repaired_why(original: ShotSpec, revised: ShotSpec, rules: str) -> str:
     )
 
 
+# Below this belief the reading is named as a guess, with how sure the director is.
+SURE_BELIEF = 0.5
+
+
 def affect_summary(affect: Affect) -> str:
     emotions = sorted(affect.emotions.items(), key=lambda item: (-item[1], item[0]))
-    parts = [affect.function]
+    belief = affect.belief(affect.function)
+    parts = [
+        affect.function if belief >= SURE_BELIEF else f"perhaps {affect.function} {belief:.2f}"
+    ]
     parts.extend(f"{name} {score:.2f}" for name, score in emotions[:2] if score >= 0.15)
     parts.append(f"valence {affect.valence:+.2f}")
     if abs(affect.dominance) >= 0.25:
