@@ -1,9 +1,9 @@
 """affect stage: how each beat feels, what it does in the story, who moves and what matters.
 
 Entry point: :func:`read_affect`. Offline and deterministic: VADER (MIT) for valence plus
-beatcam's own word lists in ``affect/data`` (MIT), read by explicit rules, blended with the
-nearest of beatcam's own labelled beats in the sentence space of all-MiniLM-L6-v2 (numpy, no
-torch), so every number comes with the words and the examples that drove it.
+beatcam's own word lists in ``affect/data`` (MIT), read by explicit rules, blended with a
+readout fitted to beatcam's own labelled beats in the sentence space of all-MiniLM-L6-v2 (numpy,
+no torch), so every number comes with the words and the nearest examples that drove it.
 """
 
 from __future__ import annotations
@@ -38,20 +38,22 @@ def _round(value: float) -> float:
 
 
 def labelled_provenance() -> dict[str, str]:
-    """The labelled-beats dataset the neighbours read from, as a provenance entry."""
+    """The labelled-beats dataset the readout was fitted to, as a provenance entry."""
     examples = neighbours.labelled_examples()
     return {
         "name": "beatcam labelled beats",
         "version": neighbours.labels_digest(examples)[:12],
         "licence": "MIT",
         "source": f"{len(examples)} camera-free beat sentences written and labelled for beatcam "
-        f"(valence, arousal, dominance, emotions, function): affect/data/{neighbours.LABELS_FILE}",
+        f"(valence, arousal, dominance, emotions, function): affect/data/{neighbours.LABELS_FILE}; "
+        "the readout (ridge and logistic regression on their sentence vectors) is fitted to them "
+        f"alone by {neighbours.BUILD_SCRIPT}",
     }
 
 
 @dataclass(frozen=True)
 class WordReading:
-    """What the word lists alone read in one beat, before the neighbours are consulted."""
+    """What the word lists alone read in one beat, before the sentence readout is consulted."""
 
     tokens: tuple[Token, ...]
     feelings: Feelings
