@@ -396,21 +396,21 @@ class SceneRenderer:
         self._cast = {kind: cast_instances(len(tracks), kind) for kind in shapes}
         self._batches: list[tuple[Any, int]] = []
         self._cast_buffers: dict[str, Any] = {}
-        for kind, mesh in shapes.items():
-            vertices = ctx.buffer(mesh.tobytes())
+        vertices = {kind: ctx.buffer(mesh.tobytes()) for kind, mesh in shapes.items()}
+        for kind in shapes:
             count = len(self._cast[kind].owner)
             if count:
                 self._cast_buffers[kind] = ctx.buffer(reserve=count * INSTANCE_FLOATS * 4)
-                self._batches.append((self._instanced(vertices, self._cast_buffers[kind]), count))
+                self._batches.append(
+                    (self._instanced(vertices[kind], self._cast_buffers[kind]), count)
+                )
         self._props = prop_matrices(plan)
         self._prop_buffer = ctx.buffer(reserve=INSTANCE_FLOATS * 4)
-        prop_vertices = ctx.buffer(shapes[KIND_CUBE].tobytes())
-        self._batches.append((self._instanced(prop_vertices, self._prop_buffer), 1))
+        self._batches.append((self._instanced(vertices[KIND_CUBE], self._prop_buffer), 1))
         set_rows = set_instances(plan)
         if len(set_rows):
-            cube_vertices = ctx.buffer(shapes[KIND_CUBE].tobytes())
             set_buffer = ctx.buffer(set_rows.tobytes())
-            self._batches.append((self._instanced(cube_vertices, set_buffer), len(set_rows)))
+            self._batches.append((self._instanced(vertices[KIND_CUBE], set_buffer), len(set_rows)))
         width, height = size
         self._layer = ctx.texture(size, 4, samples=samples)
         self._multisampled = ctx.framebuffer(
@@ -441,7 +441,8 @@ class SceneRenderer:
             ],
         )
 
-    def _upload_cast(self, frame: int) -> None:
+    def _upload_frame(self, frame: int) -> None:
+        """The cast, their shadows and any insert's prop as they stand on ``frame``."""
         frame = min(max(frame, 0), len(self._props) - 1)
         prop = pack_instances(
             self._props[frame : frame + 1], np.array([PROP_COLOUR]), np.zeros((1, 3))
@@ -449,7 +450,6 @@ class SceneRenderer:
         self._prop_buffer.write(prop.tobytes())
         if not len(self._heights):
             return
-        frame = min(frame, len(self._positions) - 1)
         positions = self._positions[frame]
         bases = character_matrices(positions, self._facing[frame], self._heights)
         bases[~self._on_stage[frame]] = 0.0  # waiting off stage: collapsed, so never drawn
@@ -483,7 +483,7 @@ class SceneRenderer:
         ctx = self._ctx
         flipped = _FLIP_Y @ view_projection
         eye_bytes = np.asarray(eye, dtype=np.float32).tobytes()
-        self._upload_cast(frame)
+        self._upload_frame(frame)
         target = self._plain if matte else self._multisampled
         target.use()
         target.clear(0.0, 0.0, 0.0, 0.0)
