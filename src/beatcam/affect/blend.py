@@ -109,24 +109,12 @@ def blend(
     """Combine one beat's lexicon reading with its sentence reading: the numbers (unrounded),
     emotions, function and evidence of an Affect; the caller adds who and what is in the beat."""
     found = len(feelings.evidence)
-    lexicon_values = {
-        "valence": feelings.valence,
-        "arousal": feelings.arousal,
-        "dominance": feelings.dominance,
-        "intensity": feelings.intensity,
-    }
-    sentence_values = {
-        "valence": sentence.valence,
-        "arousal": sentence.arousal,
-        "dominance": sentence.dominance,
-        "intensity": sentence.intensity,
-    }
     values = {}
     for dimension in DIMENSIONS:
         # VADER is evidence for valence even when the word lists found nothing.
         count = found + (1 if dimension == "valence" and feelings.vader != 0.0 else 0)
         weight = weights.lexicon[dimension] if count else 0.0
-        values[dimension] = _mix(lexicon_values[dimension], sentence_values[dimension], weight)
+        values[dimension] = _mix(getattr(feelings, dimension), getattr(sentence, dimension), weight)
     # A negated word ("not afraid") is evidence too: its near-zero emotion must count.
     share = weights.emotion_share if found else 0.0
     emotions = {
