@@ -245,23 +245,49 @@ def tune_blend(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> N
         print(f"  {cue_gain:g}, {motion_gain:g}: {accuracy:.3f}, {-negative_loss:.3f}")
 
 
+def labelled_split() -> tuple[list[LabelledBeat], NDArray[np.float32], list[LabelledBeat]]:
+    """The training beats, their stored vectors, and the held-out beats."""
+    examples = neighbours.labelled_examples()
+    train_rows = [i for i, b in enumerate(examples) if not neighbours.held_out(b.text)]
+    test = [b for b in examples if neighbours.held_out(b.text)]
+    return [examples[i] for i in train_rows], neighbours.stored_index()[train_rows], test
+
+
+def held_out_columns(
+    train: Sequence[LabelledBeat],
+    train_vectors: NDArray[np.float32],
+    test: Sequence[LabelledBeat],
+    test_vectors: NDArray[np.float32],
+) -> dict[str, dict[str, float]]:
+    """Every reader's scores on the held-out beats, the readout fitted on the training beats."""
+    readings = readout.read(readout.fit(train_vectors, train), test_vectors)
+    words = read_alone(test)
+    return {
+        "lexicon": lexicon_scores(words, test),
+        "sentence": sentence_scores(readings, test),
+        "blend": blend_scores(words, readings, test),
+        "baseline": baseline_scores(train, test),
+    }
+
+
+def print_columns(columns: Mapping[str, Mapping[str, float]]) -> None:
+    print(f"{'held-out metric':<18}" + "".join(f"{name:>9}" for name in columns))
+    for metric in columns["blend"]:
+        print(f"{metric:<18}" + "".join(f"{col[metric]:>9.3f}" for col in columns.values()))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune-readout", action="store_true", help="grid-search the penalties")
     parser.add_argument("--tune-blend", action="store_true", help="grid-search blend weights")
     args = parser.parse_args(argv)
 
-    examples = neighbours.labelled_examples()
-    stored = neighbours.stored_index()
-    test_rows = [i for i, b in enumerate(examples) if neighbours.held_out(b.text)]
-    train_rows = [i for i, b in enumerate(examples) if not neighbours.held_out(b.text)]
-    train = [examples[i] for i in train_rows]
-    test = [examples[i] for i in test_rows]
+    train, train_vectors, test = labelled_split()
     if args.tune_readout:
-        tune_readout(stored[train_rows], train)
+        tune_readout(train_vectors, train)
         return 0
     if args.tune_blend:
-        tune_blend(stored[train_rows], train)
+        tune_blend(train_vectors, train)
         return 0
 
     cold = float(
@@ -272,24 +298,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     queries = embedding.encode([b.text for b in test])
     encode_s = time.perf_counter() - start
-    readings = readout.read(readout.fit(stored[train_rows], train), queries)
-    sentence = sentence_scores(readings, test)
-    base = baseline_scores(train, test)
-    words = read_alone(test)
-    lexicon = lexicon_scores(words, test)
-    blended = blend_scores(words, readings, test)
-
     print(
-        f"labelled beats: {len(examples)} ({len(train)} train / {len(test)} held out), "
+        f"labelled beats: {len(train) + len(test)} ({len(train)} train / {len(test)} held out), "
         f"readout penalty {readout.PENALTY:g}, ridge {readout.RIDGE:g}, "
         f"{len(FUNCTIONS)} functions"
     )
-    print(f"{'held-out metric':<18} {'lexicon':>8} {'sentence':>9} {'blend':>7} {'baseline':>9}")
-    for name in sentence:
-        print(
-            f"{name:<18} {lexicon[name]:8.3f} {sentence[name]:9.3f} {blended[name]:7.3f} "
-            f"{base[name]:9.3f}"
-        )
+    print_columns(held_out_columns(train, train_vectors, test, queries))
     print(f"cold start (import, load model, encode 1 sentence): {cold:.2f} s")
     print(f"throughput: {len(test) / encode_s:.1f} sentences/s ({len(test)} in {encode_s:.2f} s)")
     return 0

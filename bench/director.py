@@ -47,7 +47,7 @@ from typing import Any
 import yaml
 
 import affect_accuracy
-from beatcam.affect import embedding, neighbours, readout
+from beatcam.affect import embedding, neighbours
 from beatcam.model.scene import Beat, Character, Scene
 from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
@@ -279,24 +279,12 @@ def print_misses(outcomes: Sequence[Outcome]) -> None:
 
 
 def report_affect() -> None:
-    examples = neighbours.labelled_examples()
-    stored = neighbours.stored_index()
-    train_rows = [i for i, b in enumerate(examples) if not neighbours.held_out(b.text)]
-    test = [b for b in examples if neighbours.held_out(b.text)]
-    train = [examples[i] for i in train_rows]
-    fitted = readout.fit(stored[train_rows], train)
-    readings = readout.read(fitted, embedding.encode([b.text for b in test]))
-    words = affect_accuracy.read_alone(test)
-    columns = {
-        "lexicon": affect_accuracy.lexicon_scores(words, test),
-        "sentence": affect_accuracy.sentence_scores(readings, test),
-        "blend": affect_accuracy.blend_scores(words, readings, test),
-        "baseline": affect_accuracy.baseline_scores(train, test),
-    }
-    print(f"affect, held-out labelled beats ({len(test)} of {len(examples)}):")
-    print(f"{'metric':<18}" + "".join(f"{name:>9}" for name in columns))
-    for metric in columns["blend"]:
-        print(f"{metric:<18}" + "".join(f"{col[metric]:>9.3f}" for col in columns.values()))
+    train, train_vectors, test = affect_accuracy.labelled_split()
+    test_vectors = embedding.encode([b.text for b in test])
+    print(f"affect, held-out labelled beats ({len(test)} of {len(train) + len(test)}):")
+    affect_accuracy.print_columns(
+        affect_accuracy.held_out_columns(train, train_vectors, test, test_vectors)
+    )
 
 
 def _timed_plan(scene_file: Path, out: Path) -> float:
