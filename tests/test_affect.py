@@ -453,6 +453,11 @@ def test_pronouns_carry_the_previous_characters() -> None:
         ("Mara flees the house.", "flee"),
         ("Tom glances at the clock.", "look"),
         ("Mara leaves.", "exit"),
+        ("The lights go out and Mara runs for the door.", "run"),
+        ("In the kitchen Mara walks to the window.", "walk"),
+        ("Tom enters, sees her, and walks over.", "walk"),
+        ("Having lost, Tom takes his coat, his hat and his pride, and marches out.", "walk"),
+        ("Mara watches him leave.", "exit"),
     ],
 )
 def test_movement_actions(text: str, action: str) -> None:
@@ -468,6 +473,13 @@ def test_movement_actions(text: str, action: str) -> None:
         ("Mara crosses her arms.", "walk"),
         ("Tom leaves a note on the table.", "exit"),
         ("It turns out he lied.", "turn"),
+        ("Tom stands on the dock and tells them who is in charge now.", "run"),
+        ("Mara and Tom sit on the bench, his walking stick between them.", "walk"),
+        ("In the cellar the lights go out one by one.", "exit"),
+        ("Mara waits; upstairs, the night guard's footsteps cross the ceiling.", "walk"),
+        ("The canvas rips, and Tom's lantern goes out.", "exit"),
+        ("Tom stops the tape and runs it back.", "run"),
+        ("Mara writes in the log for the fortieth day running.", "run"),
     ],
 )
 def test_words_that_only_look_like_movement(text: str, absent: str) -> None:

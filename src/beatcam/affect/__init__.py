@@ -75,7 +75,7 @@ def read_words(
     tokens = tokenize(text)
     context = Context.of(tokens, lexicon)
     named = characters(tokens, cast) or (previous if uses_pronoun(tokens) else ())
-    moves = movements(text, context, lexicon)
+    moves = movements(text, context, lexicon, cast)
     function = read_function(
         text,
         context,

@@ -31,6 +31,10 @@ PHRASE_ENDERS: Final = frozenset(
     | {"against", "toward", "towards", "near", "off", "up", "down", "out", "away", "back"}
 )
 OBJECT_PRONOUNS: Final = frozenset({"her"})
+SUBJECT_PRONOUNS: Final = frozenset({"he", "she", "they", "i", "we", "you", "who"})
+CONJUNCTIONS: Final = frozenset({"and", "but", "while", "as", "when", "then", "so", "because"})
+INFINITIVE: Final = frozenset({"to"})
+NAME_AFTER_DET: Final = 2  # "the old Colonel": a determiner may lead a name by two words
 PROP_DETERMINER_WINDOW: Final = 3
 MIN_PROP_LETTERS: Final = 3
 ADVERB_SUFFIX: Final = "ly"
@@ -86,17 +90,72 @@ class Movements:
     words: tuple[str, ...]
 
 
-def movements(text: str, context: Context, lexicon: Lexicon) -> Movements:
-    """The beat's movements; negated ones ("does not run") are left out."""
+def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) -> Movements:
+    """The movements of the beat's people; negated ones ("does not run"), nouns ("in charge",
+    "his walking stick") and things that move ("the lights go out") are left out."""
     actions: dict[str, None] = {}
     words: dict[str, None] = {}
-    hits = lexicon.actions.greedy_hits(context.tokens)
+    tokens = context.tokens
+    hits = lexicon.actions.greedy_hits(tokens)
     ignored = {hit.start for hit in hits if hit.cue.label == IGNORE_ACTION}
+    by_person = _person_subjects(tokens, cast, lexicon)
     for hit in hits:
-        if hit.start not in ignored and context.negator_before(hit.start) is None:
+        if (
+            hit.start not in ignored
+            and context.negator_before(hit.start) is None
+            and not _noun_use(tokens, hit.start, lexicon)
+            and by_person[hit.start]
+        ):
             actions.setdefault(hit.cue.label)
-            words.setdefault(span_text(text, context.tokens, hit.start, hit.end))
+            words.setdefault(span_text(text, tokens, hit.start, hit.end))
     return Movements(tuple(actions), tuple(words))
+
+
+def _prepositions(lexicon: Lexicon) -> frozenset[str]:
+    """Words that open a phrase of place; "to" also opens an infinitive ("turns to run")."""
+    return lexicon.classes["dir"] - INFINITIVE
+
+
+def _noun_use(tokens: Sequence[Token], index: int, lexicon: Lexicon) -> bool:
+    """A movement word right after a determiner or a preposition names a thing: "in charge",
+    "his walking stick", "the exit". "Her" is left out: "watches her leave" is a movement."""
+    if index == 0 or tokens[index - 1].boundary:
+        return False
+    before = tokens[index - 1].lower
+    determiners = lexicon.classes["det"] - OBJECT_PRONOUNS
+    return before in determiners or before in _prepositions(lexicon)
+
+
+def _person_subjects(tokens: Sequence[Token], cast: CastNames, lexicon: Lexicon) -> list[bool]:
+    """For each word: is the subject of its clause a person?
+
+    A clause starts after punctuation or a conjunction. Its subject is the first person (a cast
+    name, a subject pronoun) or thing (an article or number outside a phrase of place, or a
+    possessive: "Hal's lantern") it names; a clause that names neither ("..., runs it back")
+    is taken to go on with a person. Without a parser this reads word order only, enough to
+    keep "the night guard's footsteps cross the ceiling" from moving anyone.
+    """
+    people = cast.words() | SUBJECT_PRONOUNS
+    things = lexicon.classes["det"] - lexicon.classes["pron"]
+    prepositions = _prepositions(lexicon)
+    person, decided = True, False
+    verdicts: list[bool] = []
+    for index, token in enumerate(tokens):
+        if token.boundary or token.lower in CONJUNCTIONS:
+            person, decided = True, False
+        elif not decided:
+            after_preposition = index > 0 and tokens[index - 1].lower in prepositions
+            if token.lower in people:
+                person, decided = not _possessive(token), True
+            elif token.lower in things and not after_preposition:
+                following = {t.lower for t in tokens[index + 1 : index + 1 + NAME_AFTER_DET]}
+                person, decided = bool(following & cast.words()), True
+        verdicts.append(person)
+    return verdicts
+
+
+def _possessive(token: Token) -> bool:
+    return token.text.lower() != token.lower
 
 
 def _after_determiner(tokens: Sequence[Token], index: int, determiners: frozenset[str]) -> bool:
