@@ -68,6 +68,8 @@ DOMINANCE_FELT = 0.2
 # (Hitchcock's bomb under the table) is shown itself; a realisation lands on the face first.
 OBJECT_BEATS = frozenset({"reveal", "suspense"})
 ANGLE_GAIN = 4.0
+# Arrivals and departures are received or watched go from where the camera stands.
+COMINGS_AND_GOINGS = frozenset({"arrival", "departure"})
 # Action this aroused is too fast for a locked-off frame.
 ACTION_AROUSAL = 0.5
 # In awe and menace the one who feels small is the onlooker, and the camera shares their look
@@ -76,8 +78,9 @@ LOOKED_UP_AT = frozenset({"awe", "threat"})
 # In a chase, a wait for danger or a discovery the audience rides with the character, at their
 # eye level (Hitchcock's identification): looking down on them would judge them instead.
 SHARED = frozenset({"suspense", "chase", "reveal", "realisation"})
-# Composure in a task, a journey or a place is not power over anyone: no looking up at it.
-UNCONTESTED = frozenset({"action", "establishing", "transition", "arrival"})
+# Composure in a task, a journey or a place, or the bearing of someone grieving, is not power
+# over anyone: no looking up at it.
+UNCONTESTED = frozenset({"action", "establishing", "transition", "arrival", "grief"})
 
 
 def _given(belief: float, preferences: Preferences) -> Preferences:
@@ -115,12 +118,13 @@ def _fear_and_energy(ctx: Context) -> float:
 
 
 def _travel_preferences(ctx: Context) -> Preferences:
-    """Keep pace with a subject who covers ground; in a beat about the space, only a little."""
-    spatial = ctx.belief(*SPATIAL)
+    """Keep pace with a subject who covers ground; only a little in a beat about the space, or
+    about someone arriving in it or leaving it: the camera waits for them, or lets them go."""
+    held_back = min(1.0, ctx.belief(*SPATIAL, *COMINGS_AND_GOINGS))
     arousal = ctx.affect.arousal
     return {
-        "follow": (1.0 - spatial) * (1.8 + 1.6 * max(0.0, arousal)) + spatial * 0.6,
-        "lead": (1.0 - spatial) * (1.4 + 1.4 * arousal) + spatial * 0.4,
+        "follow": (1.0 - held_back) * (1.8 + 1.6 * max(0.0, arousal)) + held_back * 0.6,
+        "lead": (1.0 - held_back) * (1.4 + 1.4 * arousal) + held_back * 0.4,
     }
 
 
@@ -266,6 +270,12 @@ RULES: tuple[Rule, ...] = (
         "looking up shares the character's awe",
     ),
     Rule(
+        "triumph looks up",
+        "angle",
+        lambda c: _given(c.belief("triumph"), {"low": 1.6}),
+        "a low angle makes the victory heroic",
+    ),
+    Rule(
         "isolation from above",
         "angle",
         lambda c: _given(c.belief("isolation"), {"high": 1.0, "overhead": 1.4}),
@@ -374,6 +384,14 @@ RULES: tuple[Rule, ...] = (
             {"handheld": 1.6, "pan_left": 0.8, "pan_right": 0.8, "whip_pan": 0.6},
         ),
         "the camera scrambles to keep up with the action",
+    ),
+    Rule(
+        "a chase never stands still",
+        "movement",
+        lambda c: _given(
+            c.belief("chase"), {"static": -1.2, "truck_left": 0.6, "truck_right": 0.6}
+        ),
+        "a chase is shot on the move",
     ),
     Rule(
         "travel with the runner",
