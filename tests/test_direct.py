@@ -164,6 +164,48 @@ beats:
     assert {s.movement for s in plan.shots if s.beat == 1} & {"follow", "lead"}
 
 
+def test_things_that_move_do_not_move_the_cast() -> None:
+    text = """
+title: Cellar
+cast: [Corin]
+set: interior
+beats:
+  - Corin waits at the foot of the cellar stairs.
+  - Corin listens as the lights go out one by one; upstairs, the guard's footsteps cross the floor.
+"""
+    plan = _direct(text)
+    track = plan.blocking["Corin"].position
+    assert np.linalg.norm(track[-1] - track[0]) < 1e-9
+    assert {s.movement for s in plan.shots} & {"follow", "lead"} == set()
+
+
+def test_a_departure_is_watched_go_not_followed() -> None:
+    text = """
+title: Last shift
+cast: [Arvo]
+set: kitchen
+beats:
+  - Arvo wipes down the counter one last time.
+  - Arvo shoulders his bag, nods goodbye to the kitchen, and walks out for good.
+"""
+    plan = _direct(text)
+    travel = plan.blocking["Arvo"].position[-1] - plan.blocking["Arvo"].position[0]
+    assert np.linalg.norm(travel) > 1.2
+    assert {s.movement for s in plan.shots if s.beat == 1} & {"follow", "lead"} == set()
+
+
+def test_a_chase_is_never_locked_off() -> None:
+    text = """
+title: Market
+set: street
+beats:
+  - It is an ordinary afternoon.
+  - The patrol car swerves after the stolen van through the market.
+"""
+    plan = _direct(text)
+    assert all(s.movement != "static" for s in plan.shots if s.beat == 1)
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.sampled_from([
     "Mara laughs with Tom in the sun.",

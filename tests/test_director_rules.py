@@ -48,6 +48,8 @@ FUNCTION_RULES = [
     ("intimacy comes close", "intimacy"),
     ("menace looks up", "threat"),
     ("grief withdraws", "grief"),
+    ("a chase never stands still", "chase"),
+    ("triumph looks up", "triumph"),
 ]
 
 
