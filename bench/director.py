@@ -229,14 +229,11 @@ def most_accepted(situations: Sequence[Situation], field: str) -> str:
 def constant_shot(situations: Sequence[Situation]) -> tuple[float, str]:
     """The one shot (a value per field) the most of these situations accept, and that share."""
     best: tuple[int, str] = (-1, "-")
-    for size, angle, movement, dutch, framing in itertools.product(
-        SIZES, ANGLES, MOVEMENTS, ("false", "true"), FRAMINGS
-    ):
-        shot = {"size": size, "angle": angle, "movement": movement, "dutch": dutch}
-        shot["framing"] = framing
+    for values in itertools.product(SIZES, ANGLES, MOVEMENTS, ("false", "true"), FRAMINGS):
+        shot = dict(zip(SHOT_FIELDS, values, strict=True))
         count = sum(situation.accepts(shot) for situation in situations)
         if count > best[0]:
-            best = (count, f"{size} {movement}")
+            best = (count, f"{shot['size']} {shot['movement']}")
     return best[0] / len(situations), best[1]
 
 

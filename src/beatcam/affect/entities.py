@@ -96,14 +96,20 @@ def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) ->
     actions: dict[str, None] = {}
     words: dict[str, None] = {}
     tokens = context.tokens
+    # Words that open a phrase of place; "to" also opens an infinitive ("turns to run").
+    prepositions = lexicon.classes["dir"] - INFINITIVE
     hits = lexicon.actions.greedy_hits(tokens)
     ignored = {hit.start for hit in hits if hit.cue.label == IGNORE_ACTION}
-    by_person = _person_subjects(tokens, cast, lexicon)
+    # "Her" opens no noun here: "watches her leave" is a movement.
+    named_things = _noun_uses(tokens, (lexicon.classes["det"] - OBJECT_PRONOUNS) | prepositions)
+    by_person = _person_subjects(
+        tokens, cast, lexicon.classes["det"] - lexicon.classes["pron"], prepositions
+    )
     for hit in hits:
         if (
             hit.start not in ignored
             and context.negator_before(hit.start) is None
-            and not _noun_use(tokens, hit.start, lexicon)
+            and not named_things[hit.start]
             and by_person[hit.start]
         ):
             actions.setdefault(hit.cue.label)
@@ -111,22 +117,21 @@ def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) ->
     return Movements(tuple(actions), tuple(words))
 
 
-def _prepositions(lexicon: Lexicon) -> frozenset[str]:
-    """Words that open a phrase of place; "to" also opens an infinitive ("turns to run")."""
-    return lexicon.classes["dir"] - INFINITIVE
+def _noun_uses(tokens: Sequence[Token], openers: frozenset[str]) -> list[bool]:
+    """For each word: does it follow a determiner or a preposition (``openers``), so that a
+    movement word there names a thing ("in charge", "his walking stick", "the exit")?"""
+    return [
+        index > 0 and not tokens[index - 1].boundary and tokens[index - 1].lower in openers
+        for index in range(len(tokens))
+    ]
 
 
-def _noun_use(tokens: Sequence[Token], index: int, lexicon: Lexicon) -> bool:
-    """A movement word right after a determiner or a preposition names a thing: "in charge",
-    "his walking stick", "the exit". "Her" is left out: "watches her leave" is a movement."""
-    if index == 0 or tokens[index - 1].boundary:
-        return False
-    before = tokens[index - 1].lower
-    determiners = lexicon.classes["det"] - OBJECT_PRONOUNS
-    return before in determiners or before in _prepositions(lexicon)
-
-
-def _person_subjects(tokens: Sequence[Token], cast: CastNames, lexicon: Lexicon) -> list[bool]:
+def _person_subjects(
+    tokens: Sequence[Token],
+    cast: CastNames,
+    articles: frozenset[str],
+    prepositions: frozenset[str],
+) -> list[bool]:
     """For each word: is the subject of its clause a person?
 
     A clause starts after punctuation or a conjunction. Its subject is the first person (a cast
@@ -135,9 +140,8 @@ def _person_subjects(tokens: Sequence[Token], cast: CastNames, lexicon: Lexicon)
     is taken to go on with a person. Without a parser this reads word order only, enough to
     keep "the night guard's footsteps cross the ceiling" from moving anyone.
     """
-    people = cast.words() | SUBJECT_PRONOUNS
-    things = lexicon.classes["det"] - lexicon.classes["pron"]
-    prepositions = _prepositions(lexicon)
+    names = cast.words()
+    people = names | SUBJECT_PRONOUNS
     person, decided = True, False
     verdicts: list[bool] = []
     for index, token in enumerate(tokens):
@@ -147,9 +151,9 @@ def _person_subjects(tokens: Sequence[Token], cast: CastNames, lexicon: Lexicon)
             after_preposition = index > 0 and tokens[index - 1].lower in prepositions
             if token.lower in people:
                 person, decided = not _possessive(token), True
-            elif token.lower in things and not after_preposition:
+            elif token.lower in articles and not after_preposition:
                 following = {t.lower for t in tokens[index + 1 : index + 1 + NAME_AFTER_DET]}
-                person, decided = bool(following & cast.words()), True
+                person, decided = bool(following & names), True
         verdicts.append(person)
     return verdicts
 
