@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from beatcam.affect import embedding, read_affect, read_words
 from beatcam.affect import lexicon as lexicon_module
-from beatcam.affect.entities import CastNames
-from beatcam.affect.words import stem
+from beatcam.affect.entities import CastNames, others_acting
+from beatcam.affect.words import stem, tokenize
 from beatcam.errors import StageError
 from beatcam.model.scene import Affect, Beat, Character, Scene
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS
@@ -143,6 +143,12 @@ def test_arousal_orders_explosions_above_stillness() -> None:
         ("Tom defeats Mara.", 1),
         ("Mara is defeated.", -1),
         ("Cornered, Mara screams.", -1),
+        # Dominance is a relation: others' submission is the subject's power, and another's
+        # looming is the subject's weakness.
+        ("Mara raises one hand, and the soldiers kneel.", 1),
+        ("Tom enters; every guard cowers.", 1),
+        ("The storm towers over Mara.", -1),
+        ("Mara hides; the guard stands over the bed.", -1),
     ],
 )
 def test_dominance_sign(text: str, sign: int) -> None:
@@ -541,6 +547,21 @@ def assert_in_range(affect: Affect) -> None:
 def test_any_text_reads_in_range(texts: list[str]) -> None:
     for affect in read(*texts):
         assert_in_range(affect)
+
+
+CLAUSE_WORDS = ("Mara", "Tom", "she", "and", ",", ";", "the", "each", "guard", "kneels", "over")
+
+
+@given(st.lists(st.sampled_from(CLAUSE_WORDS), max_size=30))
+def test_only_another_subject_turns_a_clause(words: list[str]) -> None:
+    tokens = tokenize(" ".join(words))
+    cast = CastNames.of([Character("Mara"), Character("Tom")])
+    others = others_acting(tokens, cast, lexicon_module.load_lexicon())
+    assert len(others) == len(tokens)
+    if not {"Tom", "the", "each"} & set(words):
+        assert not any(others)  # Mara and pronouns only: every clause is Mara's own
+    first = next((i for i, t in enumerate(tokens) if t.lower in {"mara", "tom", "the", "each"}), 0)
+    assert not any(others[:first])
 
 
 def lexicon_words() -> list[str]:

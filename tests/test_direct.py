@@ -121,6 +121,12 @@ def test_camera_words_in_a_beat_are_honoured() -> None:
         ("Over-the-shoulder from Tom.", "framing", "over_shoulder"),
         ("She pulls back her hand.", "movement", None),
         ("Her eyes go wide.", "size", None),
+        ("Seen from overhead, the maze is a name.", "angle", "overhead"),
+        ("Overhead shot of the table.", "angle", "overhead"),
+        ("The redwoods close overhead and they stop talking.", "angle", None),
+        ("The destroyer's propellers pass overhead.", "angle", None),
+        ("A close up on the ring.", "size", "CU"),
+        ("They close up the shop early.", "size", None),
     ],
 )
 def test_explicit_camera_words(text: str, field: str, value: str | None) -> None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from importlib import resources
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beatcam.direct import revise
+from beatcam.direct import STYLES, revise
 from beatcam.direct.candidates import allowed, candidates_for
-from beatcam.direct.grammar import Context, rule_named
-from beatcam.direct.styles import Style
+from beatcam.direct.grammar import RULES, Context, rule_named
+from beatcam.direct.sequence import SEQUENCE_RULES
+from beatcam.direct.styles import CLASSICAL_WEIGHTS, Style
 from beatcam.model import ShotPin, ShotPlan
 from beatcam.model.scene import Affect
 
@@ -105,3 +108,13 @@ def test_the_last_repair_of_a_subject_who_leaves_the_frame_is_the_widest_static(
     assert (fallback.size, fallback.end_size, fallback.movement) == ("EWS", "EWS", "static")
     assert fallback.angle == "eye_level"
     assert "subject in frame" in fallback.why
+
+
+def test_the_fitted_classical_weights_name_real_rules() -> None:
+    """A renamed rule would silently drop its fitted weight: every name must still exist."""
+    source = resources.files("beatcam.direct").joinpath("data", CLASSICAL_WEIGHTS)
+    weights = yaml.safe_load(source.read_text(encoding="utf-8"))["weights"]
+    grammar = {rule.name for rule in RULES if rule.default_weight > 0}
+    assert weights and set(weights) <= grammar | set(SEQUENCE_RULES)
+    assert all(0 < weight <= 3 for weight in weights.values())  # balanced, never silenced
+    assert dict(STYLES["classical"].weights) == weights

@@ -18,6 +18,7 @@ from beatcam.affect.entities import (
     Movements,
     characters,
     movements,
+    others_acting,
     props,
     uses_pronoun,
 )
@@ -85,7 +86,8 @@ def read_words(
         moves=moves,
         named=named,
     )
-    return WordReading(tokens, read_feelings(text, context, lexicon), function, named, moves)
+    feelings = read_feelings(text, context, lexicon, others_acting(tokens, cast, lexicon))
+    return WordReading(tokens, feelings, function, named, moves)
 
 
 def read_affect(scene: Scene) -> AffectedScene:

@@ -158,6 +158,42 @@ def _person_subjects(
     return verdicts
 
 
+def others_acting(tokens: Sequence[Token], cast: CastNames, lexicon: Lexicon) -> list[bool]:
+    """For each word: does its clause have a subject other than the beat's own?
+
+    Dominance is a relation, so it depends on who acts: when "each kneels and kisses her
+    ring", the power is Lucrezia's, and when "the cliff towers over Ana", it is not Ana's. The
+    beat's own subject is its first-named cast member (else its first subject). A subject is a
+    cast name or a determiner's phrase ("the men", "each") outside a phrase of place; a pronoun
+    refers back to the beat's subject, and a clause that names none goes on with the one
+    before. Word order only, like ``_person_subjects``.
+    """
+    prepositions = lexicon.classes["dir"] - INFINITIVE
+    determiners = lexicon.classes["det"]
+    names = {word: name for words, name in cast.names for word in words[:1]}
+    first = next((names[token.lower] for token in tokens if token.lower in names), None)
+    current: str | None = None
+    decided = False
+    verdicts: list[bool] = []
+    for index, token in enumerate(tokens):
+        if token.boundary or token.lower in CONJUNCTIONS:
+            decided = False
+        elif not decided and not (index > 0 and tokens[index - 1].lower in prepositions):
+            subject: str | None = None
+            if token.lower in names:
+                subject = names[token.lower]
+            elif token.lower in SUBJECT_PRONOUNS:
+                subject = first
+            elif token.lower in determiners:
+                following = tokens[index + 1] if index + 1 < len(tokens) else token
+                subject = names.get(following.lower, following.lower)
+            if subject is not None or token.lower in SUBJECT_PRONOUNS:
+                current, decided = subject, True
+                first = first or subject
+        verdicts.append(current is not None and first is not None and current != first)
+    return verdicts
+
+
 def _possessive(token: Token) -> bool:
     return token.text.lower() != token.lower
 

@@ -98,8 +98,14 @@ def _squash(raw: float) -> float:
     return math.tanh(raw)
 
 
-def read_feelings(text: str, context: Context, lexicon: Lexicon) -> Feelings:
-    """The affect numbers of one beat, with the phrases that carried them."""
+def read_feelings(
+    text: str, context: Context, lexicon: Lexicon, others: Sequence[bool] = ()
+) -> Feelings:
+    """The affect numbers of one beat, with the phrases that carried them.
+
+    ``others`` marks the words whose clause has another subject than the beat's own: there a
+    dominance word counts for the beat's subject with its sign turned ("the men fall silent").
+    """
     tokens = context.tokens
     raw = dict.fromkeys(EMOTIONS, 0.0)
     pleasure = arousal = dominance = 0.0
@@ -111,7 +117,9 @@ def read_feelings(text: str, context: Context, lexicon: Lexicon) -> Feelings:
         if label == AROUSAL:
             arousal += amount
         elif label == DOMINANCE:
-            dominance += -amount if amount > 0 and _passive(tokens, hit) else amount
+            suffered = amount > 0 and _passive(tokens, hit)
+            by_another = hit.start < len(others) and others[hit.start]
+            dominance += -amount if suffered != by_another else amount
         else:
             found_emotion = True
             raw[label] += amount

@@ -18,7 +18,7 @@ from beatcam.direct.explicit import merged_pin
 from beatcam.direct.grammar import Context
 from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.sequence import choose
-from beatcam.direct.styles import DEFAULT_STYLE, STYLES, style_named
+from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
 from beatcam.direct.timing import beat_seconds, shot_count, split_frames
 from beatcam.direct.wording import repaired_why, why
 from beatcam.errors import SceneError
@@ -26,7 +26,7 @@ from beatcam.model import AffectedScene, Blocking, Direction, PlannedBeat, ShotP
 from beatcam.model.sets import DEFAULT_PRESET, preset_named
 from beatcam.model.vocab import SIZES
 
-__all__ = ["DEFAULT_STYLE", "STYLES", "direct", "revise", "style_named"]
+__all__ = ["DEFAULT_STYLE", "STYLES", "Style", "direct", "revise", "style_named"]
 
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
 CUT_RULES = frozenset({"180-degree rule", "30-degree rule"})
@@ -66,9 +66,10 @@ def _transition(index: int, last: int, slot_in_beat: int, arousal: float, previo
     return "cut"
 
 
-def direct(affected: AffectedScene, style: str = DEFAULT_STYLE) -> Direction:
-    """Direct a scene: beat timing, blocking and one worded ShotSpec per shot."""
-    chosen_style = style_named(style)
+def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direction:
+    """Direct a scene: beat timing, blocking and one worded ShotSpec per shot (in a named
+    style, or in a Style of one's own: ``scripts/fit_classical.py`` tries weights this way)."""
+    chosen_style = style if isinstance(style, Style) else style_named(style)
     scene = affected.scene
     preset = preset_named(scene.set_preset or DEFAULT_PRESET)
     affects = affected.affects

@@ -14,14 +14,21 @@ _SIZE_WORDS = (
     (r"\bextreme wide\b|\bextreme long shot\b|\bews\b", "EWS"),
     (r"\bextreme close[- ]?up\b|\becu\b", "ECU"),
     (r"\bmedium close[- ]?up\b|\bmcu\b", "MCU"),
-    (r"\bclose[- ]?up\b|\bcu\b", "CU"),
+    # "close up" with a space is also a verb ("they close up the shop"): a noun only after
+    # "a", "in" or "tight", or before "on" or "of".
+    (r"\bclose-?up\b|\b(?:a|in|tight) close up\b|\bclose up (?:on|of)\b|\bcu\b", "CU"),
     (r"\bmedium long shot\b|\bcowboy shot\b|\bmls\b", "MLS"),
     (r"\bmedium shot\b|\bmid shot\b", "MS"),
     (r"\bfull shot\b|\bfull figure\b", "FS"),
     (r"\bwide shot\b|\bwide angle shot\b", "WS"),
 )
 _ANGLE_WORDS = (
-    (r"\bbird'?s[- ]eye\b|\boverhead\b|\btop[- ]down\b", "overhead"),
+    # Alone, "overhead" is where things are ("the shells scream overhead"), not a camera.
+    (
+        r"\bbird'?s[- ]eye\b|\boverhead (?:shot|view|angle)\b|\bfrom (?:directly )?overhead\b"
+        r"|\btop[- ]down (?:shot|view|angle)\b",
+        "overhead",
+    ),
     (r"\bworm'?s[- ]eye\b", "worm"),
     (r"\blow[- ]angle\b", "low"),
     (r"\bhigh[- ]angle\b", "high"),

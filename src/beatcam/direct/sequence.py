@@ -22,6 +22,16 @@ from beatcam.model.vocab import SIZES
 SHOWY = frozenset({"dolly_zoom_in", "dolly_zoom_out", "whip_pan", "crane_up", "crane_down"})
 COVERAGE = frozenset({"single", "over_shoulder", "pov"})
 CONVERSATION = frozenset({"dialogue", "confrontation", "intimacy", "threat"})
+# The names of the transition terms below, which a style may weight like a grammar rule.
+SEQUENCE_RULES = (
+    "no jump cuts",
+    "vary the coverage",
+    "repeat a move sparingly",
+    "escalate toward the peak",
+    "release after the peak",
+    "shot / reverse shot",
+    "no unmotivated leaps in size",
+)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
 
 from beatcam.errors import UsageError
+
+CLASSICAL_WEIGHTS = "classical.yaml"
 
 
 @dataclass(frozen=True)
@@ -25,16 +30,21 @@ class Style:
         return self.weights.get(rule, default)
 
 
+def _classical_weights() -> dict[str, float]:
+    """Classical coverage is the grammar the books teach, so its weights are fitted to the
+    literature's situations (``scripts/fit_classical.py``) and kept as plain numbers."""
+    source = resources.files("beatcam.direct").joinpath("data", CLASSICAL_WEIGHTS)
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    return {str(name): float(weight) for name, weight in document["weights"].items()}
+
+
 STYLES: dict[str, Style] = {
     style.name: style
     for style in (
         Style(
             "classical",
             "invisible, motivated coverage: eye level, steady dolly moves, strict continuity",
-            # Classical coverage moves only when a beat motivates it: stillness outweighs a
-            # move the director is unsure of (chosen on the tuning split of bench/director.py,
-            # the largest restraint that keeps the bundled scene's realisation push-ins).
-            weights={"calm holds still": 1.5},
+            weights=_classical_weights(),
         ),
         Style(
             "thriller",
