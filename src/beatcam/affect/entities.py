@@ -10,7 +10,7 @@ after a determiner, or any other unknown word that closes a determiner phrase ("
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -96,8 +96,7 @@ def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) ->
     actions: dict[str, None] = {}
     words: dict[str, None] = {}
     tokens = context.tokens
-    # Words that open a phrase of place; "to" also opens an infinitive ("turns to run").
-    prepositions = lexicon.classes["dir"] - INFINITIVE
+    prepositions = _prepositions(lexicon)
     hits = lexicon.actions.greedy_hits(tokens)
     ignored = {hit.start for hit in hits if hit.cue.label == IGNORE_ACTION}
     # "Her" opens no noun here: "watches her leave" is a movement.
@@ -117,6 +116,12 @@ def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) ->
     return Movements(tuple(actions), tuple(words))
 
 
+def _prepositions(lexicon: Lexicon) -> frozenset[str]:
+    """Words that open a phrase of place; not "to", which also opens an infinitive ("turns to
+    run")."""
+    return lexicon.classes["dir"] - INFINITIVE
+
+
 def _noun_uses(tokens: Sequence[Token], openers: frozenset[str]) -> list[bool]:
     """For each word: does it follow a determiner or a preposition (``openers``), so that a
     movement word there names a thing ("in charge", "his walking stick", "the exit")?"""
@@ -124,6 +129,29 @@ def _noun_uses(tokens: Sequence[Token], openers: frozenset[str]) -> list[bool]:
         index > 0 and not tokens[index - 1].boundary and tokens[index - 1].lower in openers
         for index in range(len(tokens))
     ]
+
+
+def _clause_subjects(
+    tokens: Sequence[Token], opens_subject: Callable[[int], bool]
+) -> list[int | None]:
+    """For each word: the index of its clause's subject, or None before the clause names one.
+
+    A clause starts at punctuation or a conjunction; its subject is its first word that
+    ``opens_subject`` accepts. Without a parser this reads word order only.
+    """
+    subject: int | None = None
+    subjects: list[int | None] = []
+    for index, token in enumerate(tokens):
+        if token.boundary or token.lower in CONJUNCTIONS:
+            subject = None
+        elif subject is None and opens_subject(index):
+            subject = index
+        subjects.append(subject)
+    return subjects
+
+
+def _after(tokens: Sequence[Token], index: int, words: frozenset[str]) -> bool:
+    return index > 0 and tokens[index - 1].lower in words
 
 
 def _person_subjects(
@@ -134,28 +162,26 @@ def _person_subjects(
 ) -> list[bool]:
     """For each word: is the subject of its clause a person?
 
-    A clause starts after punctuation or a conjunction. Its subject is the first person (a cast
-    name, a subject pronoun) or thing (an article or number outside a phrase of place, or a
-    possessive: "Hal's lantern") it names; a clause that names neither ("..., runs it back")
-    is taken to go on with a person. Without a parser this reads word order only, enough to
+    The subject is the first person (a cast name, a subject pronoun) or thing (an article or
+    number outside a phrase of place, or a possessive: "Hal's lantern") the clause names; a
+    clause that names neither ("..., runs it back") is taken to go on with a person. Enough to
     keep "the night guard's footsteps cross the ceiling" from moving anyone.
     """
     names = cast.words()
     people = names | SUBJECT_PRONOUNS
-    person, decided = True, False
-    verdicts: list[bool] = []
-    for index, token in enumerate(tokens):
-        if token.boundary or token.lower in CONJUNCTIONS:
-            person, decided = True, False
-        elif not decided:
-            after_preposition = index > 0 and tokens[index - 1].lower in prepositions
-            if token.lower in people:
-                person, decided = not _possessive(token), True
-            elif token.lower in articles and not after_preposition:
-                following = {t.lower for t in tokens[index + 1 : index + 1 + NAME_AFTER_DET]}
-                person, decided = bool(following & names), True
-        verdicts.append(person)
-    return verdicts
+
+    def opens_subject(index: int) -> bool:
+        word = tokens[index].lower
+        return word in people or (word in articles and not _after(tokens, index, prepositions))
+
+    def is_person(index: int) -> bool:
+        if tokens[index].lower in people:
+            return not _possessive(tokens[index])
+        return bool({t.lower for t in tokens[index + 1 : index + 1 + NAME_AFTER_DET]} & names)
+
+    return [
+        subject is None or is_person(subject) for subject in _clause_subjects(tokens, opens_subject)
+    ]
 
 
 def others_acting(tokens: Sequence[Token], cast: CastNames, lexicon: Lexicon) -> list[bool]:
@@ -166,30 +192,30 @@ def others_acting(tokens: Sequence[Token], cast: CastNames, lexicon: Lexicon) ->
     beat's own subject is its first-named cast member (else its first subject). A subject is a
     cast name or a determiner's phrase ("the men", "each") outside a phrase of place; a pronoun
     refers back to the beat's subject, and a clause that names none goes on with the one
-    before. Word order only, like ``_person_subjects``.
+    before.
     """
-    prepositions = lexicon.classes["dir"] - INFINITIVE
+    prepositions = _prepositions(lexicon)
     determiners = lexicon.classes["det"]
     names = {word: name for words, name in cast.names for word in words[:1]}
+    openers = names.keys() | SUBJECT_PRONOUNS | determiners
     first = next((names[token.lower] for token in tokens if token.lower in names), None)
+
+    def opens_subject(index: int) -> bool:
+        return tokens[index].lower in openers and not _after(tokens, index, prepositions)
+
     current: str | None = None
-    decided = False
     verdicts: list[bool] = []
-    for index, token in enumerate(tokens):
-        if token.boundary or token.lower in CONJUNCTIONS:
-            decided = False
-        elif not decided and not (index > 0 and tokens[index - 1].lower in prepositions):
-            subject: str | None = None
-            if token.lower in names:
-                subject = names[token.lower]
-            elif token.lower in SUBJECT_PRONOUNS:
-                subject = first
-            elif token.lower in determiners:
-                following = tokens[index + 1] if index + 1 < len(tokens) else token
-                subject = names.get(following.lower, following.lower)
-            if subject is not None or token.lower in SUBJECT_PRONOUNS:
-                current, decided = subject, True
-                first = first or subject
+    for index, subject in enumerate(_clause_subjects(tokens, opens_subject)):
+        if subject == index:
+            word = tokens[index].lower
+            if word in names:
+                current = names[word]
+            elif word in SUBJECT_PRONOUNS:
+                current = first
+            else:
+                following = tokens[index + 1].lower if index + 1 < len(tokens) else word
+                current = names.get(following, following)
+            first = first or current
         verdicts.append(current is not None and first is not None and current != first)
     return verdicts
 

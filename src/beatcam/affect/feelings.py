@@ -99,7 +99,7 @@ def _squash(raw: float) -> float:
 
 
 def read_feelings(
-    text: str, context: Context, lexicon: Lexicon, others: Sequence[bool] = ()
+    text: str, context: Context, lexicon: Lexicon, others: Sequence[bool]
 ) -> Feelings:
     """The affect numbers of one beat, with the phrases that carried them.
 
@@ -118,8 +118,7 @@ def read_feelings(
             arousal += amount
         elif label == DOMINANCE:
             suffered = amount > 0 and _passive(tokens, hit)
-            by_another = hit.start < len(others) and others[hit.start]
-            dominance += -amount if suffered != by_another else amount
+            dominance += -amount if suffered != others[hit.start] else amount
         else:
             found_emotion = True
             raw[label] += amount
