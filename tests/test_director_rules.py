@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beatcam.direct import STYLES, revise
-from beatcam.direct.candidates import allowed, candidates_for
+from beatcam.direct.candidates import Candidate, allowed, candidates_for
 from beatcam.direct.grammar import RULES, Context, rule_named
-from beatcam.direct.sequence import SEQUENCE_RULES
+from beatcam.direct.sequence import SEQUENCE_RULES, transition_terms
 from beatcam.direct.styles import CLASSICAL_WEIGHTS, Style
 from beatcam.model import ShotPin, ShotPlan
 from beatcam.model.scene import Affect
@@ -118,3 +118,29 @@ def test_the_fitted_classical_weights_name_real_rules() -> None:
     assert weights and set(weights) <= grammar | set(SEQUENCE_RULES)
     assert all(0 < weight <= 3 for weight in weights.values())  # balanced, never silenced
     assert dict(STYLES["classical"].weights) == weights
+
+
+def test_every_transition_term_is_a_named_sequence_rule() -> None:
+    """Styles and the fit weight sequence terms by the names in SEQUENCE_RULES: a term named
+    otherwise would escape them, and a name no term uses would be fitted for nothing."""
+
+    def shot(size: str, movement: str, framing: str, subject: str) -> Candidate:
+        return Candidate(size, size, "eye_level", False, movement, framing, (subject,), 0.0, ())
+
+    shots = [
+        shot(size, movement, framing, subject)
+        for size in ("EWS", "MS", "MCU", "ECU")
+        for movement in ("static", "push_in", "crane_up")
+        for framing in ("single", "over_shoulder")
+        for subject in ("Mara", "Tom")
+    ]
+    base = replace(context({"dialogue": 1.0}), characters=("Mara", "Tom"))
+    contexts = [replace(base, rising=rising) for rising in (-0.5, 0.0, 0.5)]
+    named = {
+        name
+        for ctx in contexts
+        for before in shots
+        for after in shots
+        for name, _ in transition_terms(before, after, ctx, Style("plain", ""))
+    }
+    assert named == set(SEQUENCE_RULES)
