@@ -18,6 +18,18 @@ def _yaw_quats(yaw_deg: np.ndarray) -> np.ndarray:
     return np.stack([np.cos(half), np.zeros_like(half), np.sin(half), np.zeros_like(half)], axis=1)
 
 
+def _still_camera(
+    frames: int, position: list[float], yaw_deg: float, lens_mm: float, focus_m: float
+) -> CameraTrack:
+    """A level camera standing at ``position`` for the whole shot, turned by ``yaw_deg``."""
+    return CameraTrack(
+        np.tile(position, (frames, 1)),
+        _yaw_quats(np.full(frames, yaw_deg)),
+        np.full(frames, lens_mm),
+        np.full(frames, focus_m),
+    )
+
+
 def _verdicts(plan: ShotPlan, shot: Shot) -> dict[str, bool]:
     return {check.rule: check.passed for check in critique_shot(plan, shot)}
 
@@ -108,12 +120,7 @@ def test_cut_across_the_line_breaks_the_180_degree_rule(tiny_plan: ShotPlan) -> 
     two = _two_people(tiny_plan)
     frames = two.shots[1].frames
     # Tom stands at x = 2; the line of action runs along x at z = 1. S01's camera is at z = 4.
-    behind = CameraTrack(
-        np.tile([0.0, 1.5, -2.0], (frames, 1)),
-        _yaw_quats(np.full(frames, 180.0)),
-        np.full(frames, 50.0),
-        np.full(frames, 3.0),
-    )
+    behind = _still_camera(frames, [0.0, 1.5, -2.0], 180.0, 50.0, 3.0)
     crossed = _with_camera(two, 1, behind)
     rules = {c.rule: c.passed for c in critique_cut(crossed, crossed.shots[0], crossed.shots[1])}
     assert rules["180-degree rule"] is False
@@ -141,12 +148,7 @@ def test_critique_counts_every_shot_and_cut(tiny_plan: ShotPlan) -> None:
 def test_a_wall_between_camera_and_subject_is_caught(tiny_plan: ShotPlan) -> None:
     frames = tiny_plan.shots[0].frames
     # The kitchen's back wall stands at z = -4; Mara is at z = 1. From z = -5 it hides her.
-    behind_wall = CameraTrack(
-        np.tile([0.0, 1.5456, -5.0], (frames, 1)),
-        _yaw_quats(np.full(frames, 180.0)),
-        np.full(frames, 24.0),
-        np.full(frames, 6.0),
-    )
+    behind_wall = _still_camera(frames, [0.0, 1.5456, -5.0], 180.0, 24.0, 6.0)
     hidden = _with_camera(tiny_plan, 0, behind_wall)
     assert not _verdicts(hidden, hidden.shots[0])["clear view"]
     assert _verdicts(tiny_plan, tiny_plan.shots[0])["clear view"]
