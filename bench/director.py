@@ -18,11 +18,11 @@ movement, dutch and (where given) framing all in their accepted sets at once.
 The constant-choice baseline picks, per field and per split, the single value accepted by the
 most situations of that split and scores it on the same situations (for the whole shot, the one
 combination of values accepted by most): an optimistic baseline, since it is chosen on the data
-it is scored on. The held-out split is the situations marked ``held_out: true``: the third
+it is scored on. The held-out split is the situations marked ``held_out: true``: the fourth
 blind set, written by someone who had seen neither the director's rules nor its output, after
 the director was developed, never listed by ``--misses`` and never read by
-``scripts/fit_classical.py``. The others are the tuning split: the first and second blind sets
-(``blind: 1``, ``blind: 2``) were each measured once, in aggregate, and then folded into tuning
+``scripts/fit_classical.py``. The others are the tuning split: the first three blind sets
+(``blind: 1`` to ``blind: 3``) were each measured once, in aggregate, and then folded into tuning
 when the next was written; an earlier held-out split, chosen by hash, went the same way.
 
 Also printed: the affect stage's held-out accuracy on the labelled beats (``affect_accuracy``),
