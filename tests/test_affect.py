@@ -149,6 +149,11 @@ def test_arousal_orders_explosions_above_stillness() -> None:
         ("Tom enters; every guard cowers.", 1),
         ("The storm towers over Mara.", -1),
         ("Mara hides; the guard stands over the bed.", -1),
+        # Status shown by position, bodies and others' response, not by feeling words.
+        ("Mara lifts one finger and the novices fall silent.", 1),
+        ("Mara looks down from the bench at the defendant.", 1),
+        ("Tom lies strapped to the stretcher, unable to lift his head.", -1),
+        ("Mara looks up; the new tower dwarfs her.", -1),
     ],
 )
 def test_dominance_sign(text: str, sign: int) -> None:
