@@ -8,12 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beatcam.affect import read_affect
-from beatcam.direct import STYLES, direct
+from beatcam.direct import STYLES, Style, direct
 from beatcam.direct.explicit import pin_from_text
 from beatcam.direct.placement import line_of_action
 from beatcam.errors import SceneError, UsageError
 from beatcam.model import Direction
 from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
+from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
 
 
@@ -198,6 +199,40 @@ beats:
     travel = plan.blocking["Arvo"].position[-1] - plan.blocking["Arvo"].position[0]
     assert np.linalg.norm(travel) > 1.2
     assert {s.movement for s in plan.shots if s.beat == 1} & {"follow", "lead"} == set()
+
+
+ERRANDS = """
+title: Errands
+cast: [Inge]
+set: landscape
+beats:
+  - The harbour at dawn, gulls over the boats.
+  - Inge strolls down to the harbour.
+  - Inge wanders back up the hill to the cottages.
+  - Inge walks along the quay to the far end.
+  - Inge ambles back past the nets.
+  - The boats rock.
+"""
+
+
+def test_a_pan_with_a_walker_turns_the_way_they_cross_the_frame() -> None:
+    # A style that pans with every walk: each pan must read as the pan it says (the critic
+    # measures the yaw), or the turn onto the walker and the walk itself would cancel out.
+    panning = Style("panning", "pans with every walk", weights={"pan with the walker": 20.0})
+    scene = read_scenes("scene.yaml", ERRANDS.encode())[0]
+    directed = [s for s in direct(read_affect(scene), panning).shots if "pan" in s.movement]
+    plan, verdict = plan_scene(scene, style=panning)
+    assert len(directed) >= 3
+    assert verdict.pass_rate == 1.0
+    pans = {s.id: s for s in plan.shots if s.movement in ("pan_left", "pan_right")}
+    assert sorted(pans) == [s.id for s in directed]
+    assert {s.movement for s in pans.values()} == {"pan_left", "pan_right"}
+    for shot in pans.values():
+        walk = plan.blocking[shot.subjects[0]].position[
+            [shot.start_frame, shot.start_frame + shot.frames - 1]
+        ]
+        assert np.linalg.norm(walk[1] - walk[0]) > 1.2
+        assert shot.why.startswith(f"Eye-level {shot.size} {shot.movement.replace('_', ' ')}")
 
 
 def test_a_chase_is_never_locked_off() -> None:

@@ -17,7 +17,7 @@ from beatcam import __version__
 from beatcam.affect import read_affect
 from beatcam.camera import track_for
 from beatcam.critic import critique_cut, critique_shot
-from beatcam.direct import DEFAULT_STYLE, direct, revise
+from beatcam.direct import DEFAULT_STYLE, Style, direct, revise
 from beatcam.model import (
     Check,
     Critique,
@@ -99,7 +99,7 @@ def plan_scene(
     scene: Scene,
     *,
     seed: int = 0,
-    style: str = DEFAULT_STYLE,
+    style: str | Style = DEFAULT_STYLE,
     progress: Progress | None = None,
     extra_models: tuple[dict[str, str], ...] = (),
 ) -> tuple[ShotPlan, Critique]:
@@ -131,7 +131,7 @@ def plan_scene(
         while _failed(checks) and attempt < REPAIR_ATTEMPTS:
             attempt += 1
             rules = frozenset(check.rule for check in _failed(checks))
-            revised = revise(spec, rules, attempt, _previous_azimuth(plan, index))
+            revised = revise(spec, rules, attempt, _previous_azimuth(plan, index), plan.blocking)
             revised_shot = _shot(revised, direction, scene, seed)
             plan, checks = _settle(_with_shot(plan, index, revised_shot), index)
         verdicts.extend(checks)

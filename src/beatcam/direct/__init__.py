@@ -20,7 +20,7 @@ from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.sequence import choose
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
 from beatcam.direct.timing import beat_seconds, shot_count, split_frames
-from beatcam.direct.wording import repaired_why, why
+from beatcam.direct.wording import moved_why, repaired_why, why
 from beatcam.errors import SceneError
 from beatcam.model import AffectedScene, Blocking, Direction, PlannedBeat, ShotPin, ShotSpec
 from beatcam.model.sets import DEFAULT_PRESET, preset_named
@@ -31,6 +31,10 @@ __all__ = ["DEFAULT_STYLE", "STYLES", "Style", "direct", "revise", "style_named"
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
 CUT_RULES = frozenset({"180-degree rule", "30-degree rule"})
 ARCS = frozenset({"arc_left", "arc_right"})
+PANS = frozenset({"pan_left", "pan_right"})
+# A subject who crosses less of the frame than this (metres across the camera's view) leaves
+# the pan's direction to the grammar: the turn onto them reads the same either way.
+PAN_WITH_MIN_M = 0.5
 SMASH_AROUSAL_JUMP = 0.6
 SMASH_AROUSAL = 0.5
 DUTCH_DEG = 12.0
@@ -42,6 +46,22 @@ def _slot_travel(blocking: Blocking, start: int, frames: int) -> dict[str, float
         path = track.position[start : start + frames]
         travel[name] = float(abs(path[-1] - path[0]).sum()) if len(path) else 0.0
     return travel
+
+
+def _pan_with(
+    blocking: Blocking, subject: str, start: int, frames: int, azimuth: float
+) -> str | None:
+    """The pan that turns the way a walking subject crosses the frame, or None when they
+    hardly cross it. The camera stands ``azimuth`` degrees round from the subject's facing
+    (headings counter-clockwise from +Z seen from above, as the blocking's); its right-hand
+    direction on the floor is (cos h, -sin h) for view heading h + 180°."""
+    track = blocking[subject]
+    path = track.position[start : start + frames]
+    heading = np.deg2rad(float(track.facing_deg[start]) + azimuth)
+    across = float(np.dot(path[-1, [0, 2]] - path[0, [0, 2]], [np.cos(heading), -np.sin(heading)]))
+    if abs(across) < PAN_WITH_MIN_M:
+        return None
+    return "pan_right" if across > 0 else "pan_left"
 
 
 def _separation(blocking: Blocking, people: tuple[str, ...], frame: int) -> float:
@@ -155,6 +175,11 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             # Both arcs score alike; swing toward the subject's face, never round to the back.
             toward_face = "arc_left" if placement.azimuth_deg > 0 else "arc_right"
             picked = replace(picked, movement=toward_face)
+        if picked.movement in PANS and subject is not None and pins[index][0].movement is None:
+            # Which way a pan with a walker turns is geometry, not taste: the way they cross
+            # the frame, or the turn onto them and the walk itself would cancel out.
+            with_walk = _pan_with(blocking, subject, slot_start, frames, placement.azimuth_deg)
+            picked = replace(picked, movement=with_walk or picked.movement)
         reason = why(
             picked, affect, choice.sequence_terms, choice.runner_up, choice.margin, pins[index][1]
         )
@@ -232,13 +257,18 @@ def _beside(reference: float, step: float) -> list[float]:
 
 
 def revise(
-    spec: ShotSpec, failed: frozenset[str], attempt: int, previous_azimuth: float | None = None
+    spec: ShotSpec,
+    failed: frozenset[str],
+    attempt: int,
+    previous_azimuth: float | None = None,
+    blocking: Blocking | None = None,
 ) -> ShotSpec:
     """A plainer version of a shot the critic rejected; each attempt gives up more.
 
     A cut that breaks the 180° or 30° rule first moves the camera around the subject: mirrored
     across the line, or 40° away from where the previous shot's camera ended
-    (``previous_azimuth``, measured like ``azimuth_deg``). Otherwise: 1: the move becomes its
+    (``previous_azimuth``, measured like ``azimuth_deg``); a pan with a walker then turns the
+    way they cross the new frame (given the ``blocking``). Otherwise: 1: the move becomes its
     simpler cousin; 2: a static, level single of the same size; 3: a static eye-level medium
     shot (or wide, for an establishing shot or a moving subject).
     """
@@ -252,12 +282,14 @@ def revise(
         else:
             reference = spec.azimuth_deg if previous_azimuth is None else previous_azimuth
             azimuth = _beside(reference, 40.0)[attempt - 1]
-        return replace(
-            spec,
-            azimuth_deg=azimuth,
-            why=f"{spec.why} Moved {abs(azimuth - spec.azimuth_deg):.0f}° round the subject "
-            f"to keep the cut clean ({rules}).",
-        )
+        movement = spec.movement
+        if movement in PANS and spec.subjects and blocking is not None:
+            subject = spec.subjects[0]
+            movement = (
+                _pan_with(blocking, subject, spec.start_frame, spec.frames, azimuth) or movement
+            )
+        moved = replace(spec, azimuth_deg=azimuth, movement=movement)
+        return replace(moved, why=moved_why(spec, moved, rules))
     if attempt == 1:
         movement = SIMPLER_MOVE.get(spec.movement, "static")
         revised = replace(

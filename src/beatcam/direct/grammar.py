@@ -128,6 +128,16 @@ def _travel_preferences(ctx: Context) -> Preferences:
     }
 
 
+def _pan_preferences(ctx: Context) -> Preferences:
+    """A calm walk is panned with from where the camera stands (Mascelli), the more so when
+    someone comes or goes; pace the audience should ride with travels instead, and a lonely or
+    grieving figure is left to walk out of a still frame."""
+    watched = ctx.belief(*COMINGS_AND_GOINGS, "establishing", "transition")
+    alone = min(1.0, ctx.belief("isolation", "grief"))
+    pan = (1.2 + 0.6 * watched - 1.2 * max(0.0, ctx.affect.arousal)) * (1.0 - alone)
+    return {"pan_left": pan, "pan_right": pan}
+
+
 RULES: tuple[Rule, ...] = (
     # --- size
     Rule("intensity tightens", "size", _intensity_tightens, "intensity tightens the frame"),
@@ -398,6 +408,12 @@ RULES: tuple[Rule, ...] = (
         "movement",
         lambda c: _when(c.subject_travel_m > 1.2, _travel_preferences(c)),
         "the camera travels with the moving character",
+    ),
+    Rule(
+        "pan with the walker",
+        "movement",
+        lambda c: _when(c.subject_travel_m > 1.2, _pan_preferences(c)),
+        "the camera turns with the walk from where it stands",
     ),
     Rule(
         "intimacy circles",

@@ -86,6 +86,21 @@ def repaired_why(original: ShotSpec, revised: ShotSpec, rules: str) -> str:
     )
 
 
+def moved_why(original: ShotSpec, moved: ShotSpec, rules: str) -> str:
+    """The why of a shot whose camera moved round the subject for a clean cut (and whose pan,
+    if it follows a walker, turned to match the new side)."""
+    head, _, reasons = original.why.partition(": ")
+    turned = moved.movement != original.movement
+    if turned:
+        subject = f" on {moved.subjects[0]}" if moved.subjects else ""
+        head = f"{capitalised(describe(moved))}{subject}"
+    return (
+        f"{head}: {reasons} Moved {abs(moved.azimuth_deg - original.azimuth_deg):.0f}° round "
+        f"the subject to keep the cut clean ({rules})"
+        + (", so the pan turns the other way, with the walk." if turned else ".")
+    )
+
+
 # Below this belief the reading is named as a guess, with how sure the director is.
 SURE_BELIEF = 0.5
 
