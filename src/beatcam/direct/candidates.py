@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from beatcam.direct.grammar import Context, rules_for
 from beatcam.direct.styles import Style
@@ -25,6 +25,9 @@ TWO_SHOT_FILL = 0.55  # two people fit when they stand within this share of the 
 CONVERSATION_DISTANCE_M = 4.0
 
 Scored = dict[str, tuple[float, list[tuple[str, float]]]]
+# A combination before it becomes a Candidate: score, size, angle, movement, framing, subjects
+# and dutch. Thousands are scored per slot and a few kept, so only those are built in full.
+Option = tuple[float, str, str, str, str, tuple[str, ...], bool]
 
 TIGHTENS = frozenset({"push_in", "zoom_in"})
 WIDENS = frozenset({"pull_out", "zoom_out"})
@@ -217,7 +220,8 @@ def candidates_for(
     dutch = _field_scores("dutch", ("dutch", "level"), ctx, style)
     # A scene always opens on an establishing shot unless the writer pinned another framing.
     opening = "establishing" if ctx.slot == 0 and pin.is_empty() else pin.framing
-    result: list[Candidate] = []
+    scored = (sizes, angles, movements, framings, dutch)
+    options: list[Option] = []
     # The few best values of each field almost always combine into shots the camera can make;
     # when the hard limits rule every combination out (a moving subject, an odd reweighting),
     # every value is tried before the slot is called impossible.
@@ -229,25 +233,45 @@ def candidates_for(
                 # The framing needs sizes the affect did not rank: offer its best one.
                 own = {size: sizes[size] for size in _FRAMING_SIZES[framing]}
                 fitting = _top(own, 1, None)
-            result.extend(
-                _combine(
-                    ctx,
-                    pin,
-                    cast,
-                    fitting,
-                    framing,
-                    (sizes, angles, movements, framings, dutch),
-                    breadth,
-                )
-            )
-        if result:
+            options.extend(_combine(ctx, pin, cast, fitting, framing, scored, breadth))
+        if options:
             break
-    result.sort(key=lambda c: (-c.score, c.size, c.angle, c.movement, c.framing, c.subjects))
-    # Terms are put strongest first only for the kept few: thousands are scored per slot.
+    options.sort(key=lambda option: (-option[0], *option[1:6]))
+    pinned = [(PIN_RULE, 0.0)] if not pin.is_empty() else []
     return [
-        replace(c, terms=tuple(sorted(c.terms, key=lambda term: -term[1])))
-        for c in result[:KEEP_PER_SLOT]
+        _candidate(option, scored, pinned, ctx.affect.intensity)
+        for option in options[:KEEP_PER_SLOT]
     ]
+
+
+def _candidate(
+    option: Option,
+    scored: tuple[Scored, Scored, Scored, Scored, Scored],
+    pinned: list[tuple[str, float]],
+    intensity: float,
+) -> Candidate:
+    """A kept combination in full, its rule terms strongest first."""
+    score, size, angle, movement, framing, subjects, is_dutch = option
+    sizes, angles, movements, framings, dutch = scored
+    parts = (
+        sizes[size],
+        angles[angle],
+        movements[movement],
+        framings[framing],
+        dutch["dutch" if is_dutch else "level"],
+    )
+    terms = [term for part in parts for term in part[1]] + pinned
+    return Candidate(
+        size=size,
+        end_size=end_size_for(size, movement, intensity),
+        angle=angle,
+        dutch=is_dutch,
+        movement=movement,
+        framing=framing,
+        subjects=subjects,
+        score=score,
+        terms=tuple(sorted(terms, key=lambda term: -term[1])),
+    )
 
 
 def _combine(
@@ -258,21 +282,21 @@ def _combine(
     framing: str,
     scored: tuple[Scored, Scored, Scored, Scored, Scored],
     breadth: tuple[int, ...],
-) -> list[Candidate]:
+) -> list[Option]:
     sizes, angles, movements, framings, dutch = scored
     dutch_options = (
         [pin.dutch_deg is not None and abs(pin.dutch_deg) >= 5.0]
         if pin.dutch_deg is not None
         else [value == "dutch" for value in _top(dutch, 2, None)]
     )
-    pinned = [(PIN_RULE, 0.0)] if not pin.is_empty() else []
     people = _subject_options(framing, ctx, cast)
-    result: list[Candidate] = []
+    result: list[Option] = []
     moves = _top(movements, breadth[3], pin.movement)
     if framing in _FRAMING_MOVES and pin.movement is None:
         # Likewise the framing's best own move, when the top moves do not suit it.
         own = {move: movements[move] for move in _FRAMING_MOVES[framing]}
         moves = list(dict.fromkeys([*moves, *_top(own, 1, None)]))
+    focus = ctx.characters[0] if ctx.characters else None
     for size, angle, is_dutch, movement in itertools.product(
         fitting, _top(angles, breadth[2], pin.angle), dutch_options, moves
     ):
@@ -281,23 +305,14 @@ def _combine(
             separation = ctx.separation_m if len(subjects) >= 2 else 0.0
             if not allowed(size, angle, is_dutch, movement, framing, subjects, travel, separation):
                 continue
-            parts = [sizes[size], angles[angle], movements[movement], framings[framing]]
-            parts.append(dutch["dutch" if is_dutch else "level"])
-            score = sum(part[0] for part in parts)
-            terms = [term for part in parts for term in part[1]] + pinned
-            if subjects and ctx.characters and subjects[0] == ctx.characters[0]:
-                score += FOCUS_BONUS
-            result.append(
-                Candidate(
-                    size=size,
-                    end_size=end_size_for(size, movement, ctx.affect.intensity),
-                    angle=angle,
-                    dutch=is_dutch,
-                    movement=movement,
-                    framing=framing,
-                    subjects=subjects,
-                    score=score,
-                    terms=tuple(terms),
-                )
+            score = (
+                sizes[size][0]
+                + angles[angle][0]
+                + movements[movement][0]
+                + framings[framing][0]
+                + dutch["dutch" if is_dutch else "level"][0]
             )
+            if subjects and subjects[0] == focus:
+                score += FOCUS_BONUS
+            result.append((score, size, angle, movement, framing, subjects, is_dutch))
     return result
