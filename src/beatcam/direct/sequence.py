@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from beatcam.direct.candidates import Candidate
 from beatcam.direct.grammar import Context
@@ -22,6 +24,7 @@ from beatcam.model.vocab import SIZES
 SHOWY = frozenset({"dolly_zoom_in", "dolly_zoom_out", "whip_pan", "crane_up", "crane_down"})
 COVERAGE = frozenset({"single", "over_shoulder", "pov"})
 CONVERSATION = frozenset({"dialogue", "confrontation", "intimacy", "threat"})
+SIZE_INDEX = {size: index for index, size in enumerate(SIZES)}
 # The names of the transition terms below, which a style may weight like a grammar rule.
 SEQUENCE_RULES = (
     "no jump cuts",
@@ -44,34 +47,82 @@ class Choice:
     margin: float
 
 
+def _cut_terms(
+    before: Sequence[Candidate], after: Sequence[Candidate], ctx: Context
+) -> list[tuple[str, NDArray[np.bool_], float | NDArray[np.float64]]]:
+    """Every sequence rule's name, where it applies and its unweighted cost, for each cut from
+    a candidate of ``before`` (rows) to one of ``after`` (columns): a scene scores thousands of
+    cuts, so as arrays."""
+
+    def columns(slot: Sequence[Candidate]) -> tuple[NDArray[Any], ...]:
+        return (
+            np.array([c.subjects[0] if c.subjects else "" for c in slot]),
+            np.array([c.framing for c in slot]),
+            np.array([SIZE_INDEX[c.size] for c in slot]),
+            np.array([c.movement for c in slot]),
+        )
+
+    b_subject, b_framing, b_size, b_move = (column[:, None] for column in columns(before))
+    a_subject, a_framing, a_size, a_move = (column[None, :] for column in columns(after))
+    size_step = a_size - b_size
+    same_move = b_move == a_move
+    conversation = ctx.belief(*CONVERSATION) if len(ctx.characters) >= 2 else 0.0
+    coverage = sorted(COVERAGE)
+    return [
+        # Tilting the camera up or down does not make a new setup of the same framing: an
+        # angle is for what it says about the character, so a cut escapes the jump by its size.
+        (
+            "no jump cuts",
+            (b_subject == a_subject)
+            & (a_subject != "")
+            & (b_framing == a_framing)
+            & (np.abs(size_step) < 2),
+            1.6,
+        ),
+        ("vary the coverage", (size_step == 0) & same_move, 1.0),
+        (
+            "repeat a move sparingly",
+            same_move & (a_move != "static"),
+            np.where(np.isin(a_move, sorted(SHOWY)), 2.0, 0.6),
+        ),
+        ("escalate toward the peak", (size_step < 0) & (ctx.rising > 0.1), 0.7 * -size_step),
+        (
+            "release after the peak",
+            (size_step > 0) & (ctx.rising < -0.15) & (not ctx.peak),
+            0.4 * size_step,
+        ),
+        (
+            "shot / reverse shot",
+            np.isin(b_framing, coverage) & np.isin(a_framing, coverage) & (conversation > 0),
+            np.where(b_subject != a_subject, -0.8 * conversation, 0.5 * conversation),
+        ),
+        (
+            "no unmotivated leaps in size",
+            (np.abs(size_step) >= 5) & (not ctx.rising > 0.4),
+            0.6,
+        ),
+    ]
+
+
 def transition_terms(
     before: Candidate, after: Candidate, ctx: Context, style: Style
 ) -> list[tuple[str, float]]:
     """Named costs (positive) and bonuses (negative) of cutting from ``before`` to ``after``."""
-    terms: list[tuple[str, float]] = []
-    same_subject = before.subjects[:1] == after.subjects[:1] and bool(after.subjects)
-    size_step = SIZES.index(after.size) - SIZES.index(before.size)
-    # Tilting the camera up or down does not make a new setup of the same framing: an angle
-    # is for what it says about the character, so a cut escapes the jump by its size.
-    if same_subject and before.framing == after.framing and abs(size_step) < 2:
-        terms.append(("no jump cuts", 1.6))
-    if before.size == after.size and before.movement == after.movement:
-        terms.append(("vary the coverage", 1.0))
-    if before.movement == after.movement and after.movement != "static":
-        terms.append(("repeat a move sparingly", 2.0 if after.movement in SHOWY else 0.6))
-    if ctx.rising > 0.1 and size_step < 0:
-        terms.append(("escalate toward the peak", 0.7 * -size_step))
-    if ctx.rising < -0.15 and size_step > 0 and not ctx.peak:
-        terms.append(("release after the peak", 0.4 * size_step))
-    conversation = ctx.belief(*CONVERSATION) if len(ctx.characters) >= 2 else 0.0
-    if conversation > 0 and before.framing in COVERAGE and after.framing in COVERAGE:
-        if before.subjects[:1] != after.subjects[:1]:
-            terms.append(("shot / reverse shot", -0.8 * conversation))
-        else:
-            terms.append(("shot / reverse shot", 0.5 * conversation))
-    if abs(size_step) >= 5 and not ctx.rising > 0.4:
-        terms.append(("no unmotivated leaps in size", 0.6))
-    return [(name, cost * style.weight(name)) for name, cost in terms]
+    return [
+        (name, float(np.broadcast_to(cost, applies.shape)[0, 0]) * style.weight(name))
+        for name, applies, cost in _cut_terms([before], [after], ctx)
+        if applies[0, 0]
+    ]
+
+
+def transition_costs(
+    before: Sequence[Candidate], after: Sequence[Candidate], ctx: Context, style: Style
+) -> NDArray[np.float64]:
+    """The summed, weighted transition terms of every cut from ``before`` to ``after``."""
+    total = np.zeros((len(before), len(after)))
+    for name, applies, cost in _cut_terms(before, after, ctx):
+        total += np.where(applies, cost * style.weight(name), 0.0)
+    return total
 
 
 def choose(
@@ -82,16 +133,7 @@ def choose(
     unary = [np.array([c.score for c in slot]) for slot in slots]
     costs: list[np.ndarray] = [np.zeros((1, len(slots[0])))]
     for t in range(1, count):
-        matrix = np.array(
-            [
-                [
-                    sum(cost for _, cost in transition_terms(a, b, contexts[t], style))
-                    for b in slots[t]
-                ]
-                for a in slots[t - 1]
-            ]
-        )
-        costs.append(matrix)
+        costs.append(transition_costs(slots[t - 1], slots[t], contexts[t], style))
     forward = [unary[0]]
     back_pointer: list[np.ndarray] = [np.zeros(len(slots[0]), dtype=int)]
     for t in range(1, count):
