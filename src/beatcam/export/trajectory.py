@@ -59,12 +59,13 @@ def samples(plan: ShotPlan) -> np.ndarray:
 
 def csv_text(plan: ShotPlan) -> str:
     """The trajectory as CSV text: a header row, then one row per scene frame."""
-    numbers = np.char.mod(f"%.{DECIMALS}f", np.round(samples(plan), DECIMALS) + 0.0)
+    rows = (np.round(samples(plan), DECIMALS) + 0.0).tolist()
+    numbers = ",".join([f"%.{DECIMALS}f"] * (len(COLUMNS) - 2))
     shot_ids = [shot.id for shot in plan.shots for _ in range(shot.frames)]
     lines = [",".join(COLUMNS)]
     lines.extend(
-        f"{frame},{shot_id},{','.join(row)}"
-        for frame, (shot_id, row) in enumerate(zip(shot_ids, numbers.tolist(), strict=True))
+        f"{frame},{shot_id},{numbers % tuple(row)}"
+        for frame, (shot_id, row) in enumerate(zip(shot_ids, rows, strict=True))
     )
     return "\n".join(lines) + "\n"
 
