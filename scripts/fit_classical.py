@@ -11,7 +11,7 @@ is silenced, only balanced against the others.
 
 Only the director runs in the loop (camera moves and critic repairs change few shots and cost
 ten times the time); each situation's affect is read once. Deterministic: the same situations
-give the same weights. About 25 minutes on two cores.
+give the same weights. About 15–25 minutes on two cores (17 on 460 situations).
 
     .venv/bin/python scripts/fit_classical.py [--workers N]
 """
