@@ -49,18 +49,23 @@ def _slot_travel(blocking: Blocking, start: int, frames: int) -> dict[str, float
 
 
 def _pan_with(
-    blocking: Blocking, subject: str, start: int, frames: int, azimuth: float
-) -> str | None:
-    """The pan that turns the way a walking subject crosses the frame, or None when they
-    hardly cross it. The camera stands ``azimuth`` degrees round from the subject's facing
-    (headings counter-clockwise from +Z seen from above, as the blocking's); its right-hand
-    direction on the floor is (cos h, -sin h) for view heading h + 180°."""
+    movement: str, blocking: Blocking, subject: str | None, start: int, frames: int, azimuth: float
+) -> str:
+    """``movement``, except that a pan on a walker turns the way they cross the frame: which way
+    is geometry, not taste, or the turn onto them and the walk itself would cancel out. A
+    subject who hardly crosses the frame leaves the pan as the grammar chose it.
+
+    The camera stands ``azimuth`` degrees round from the subject's facing (headings
+    counter-clockwise from +Z seen from above, as the blocking's); its right-hand direction on
+    the floor is (cos h, -sin h) for view heading h + 180°."""
+    if movement not in PANS or subject is None:
+        return movement
     track = blocking[subject]
     path = track.position[start : start + frames]
     heading = np.deg2rad(float(track.facing_deg[start]) + azimuth)
     across = float(np.dot(path[-1, [0, 2]] - path[0, [0, 2]], [np.cos(heading), -np.sin(heading)]))
     if abs(across) < PAN_WITH_MIN_M:
-        return None
+        return movement
     return "pan_right" if across > 0 else "pan_left"
 
 
@@ -175,11 +180,11 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             # Both arcs score alike; swing toward the subject's face, never round to the back.
             toward_face = "arc_left" if placement.azimuth_deg > 0 else "arc_right"
             picked = replace(picked, movement=toward_face)
-        if picked.movement in PANS and subject is not None and pins[index][0].movement is None:
-            # Which way a pan with a walker turns is geometry, not taste: the way they cross
-            # the frame, or the turn onto them and the walk itself would cancel out.
-            with_walk = _pan_with(blocking, subject, slot_start, frames, placement.azimuth_deg)
-            picked = replace(picked, movement=with_walk or picked.movement)
+        if pins[index][0].movement is None:
+            turned = _pan_with(
+                picked.movement, blocking, subject, slot_start, frames, placement.azimuth_deg
+            )
+            picked = replace(picked, movement=turned)
         reason = why(
             picked, affect, choice.sequence_terms, choice.runner_up, choice.margin, pins[index][1]
         )
@@ -283,10 +288,10 @@ def revise(
             reference = spec.azimuth_deg if previous_azimuth is None else previous_azimuth
             azimuth = _beside(reference, 40.0)[attempt - 1]
         movement = spec.movement
-        if movement in PANS and spec.subjects and blocking is not None:
-            subject = spec.subjects[0]
-            movement = (
-                _pan_with(blocking, subject, spec.start_frame, spec.frames, azimuth) or movement
+        if blocking is not None:
+            subject = spec.subjects[0] if spec.subjects else None
+            movement = _pan_with(
+                movement, blocking, subject, spec.start_frame, spec.frames, azimuth
             )
         moved = replace(spec, azimuth_deg=azimuth, movement=movement)
         return replace(moved, why=moved_why(spec, moved, rules))
