@@ -24,10 +24,16 @@ WIDEST_ASPECT = 16.0 / 9.0
 TWO_SHOT_FILL = 0.55  # two people fit when they stand within this share of the frame's width
 CONVERSATION_DISTANCE_M = 4.0
 
-Scored = dict[str, tuple[float, list[tuple[str, float]]]]
-# A combination before it becomes a Candidate: score, size, angle, movement, framing, subjects
-# and dutch. Thousands are scored per slot and a few kept, so only those are built in full.
-Option = tuple[float, str, str, str, str, tuple[str, ...], bool]
+# One field's value as scored: its score and the rule terms behind it.
+FieldScore = tuple[float, list[tuple[str, float]]]
+Scored = dict[str, FieldScore]
+# A combination before it becomes a Candidate: score, size, angle, movement, framing, subjects,
+# dutch, and the five field scores it was summed from. Thousands are scored per slot and a few
+# kept, so only those are built in full.
+Option = tuple[
+    float, str, str, str, str, tuple[str, ...], bool,
+    tuple[FieldScore, FieldScore, FieldScore, FieldScore, FieldScore],
+]  # fmt: skip
 
 TIGHTENS = frozenset({"push_in", "zoom_in"})
 WIDENS = frozenset({"pull_out", "zoom_out"})
@@ -238,28 +244,12 @@ def candidates_for(
             break
     options.sort(key=lambda option: (-option[0], *option[1:6]))
     pinned = [(PIN_RULE, 0.0)] if not pin.is_empty() else []
-    return [
-        _candidate(option, scored, pinned, ctx.affect.intensity)
-        for option in options[:KEEP_PER_SLOT]
-    ]
+    return [_candidate(option, pinned, ctx.affect.intensity) for option in options[:KEEP_PER_SLOT]]
 
 
-def _candidate(
-    option: Option,
-    scored: tuple[Scored, Scored, Scored, Scored, Scored],
-    pinned: list[tuple[str, float]],
-    intensity: float,
-) -> Candidate:
+def _candidate(option: Option, pinned: list[tuple[str, float]], intensity: float) -> Candidate:
     """A kept combination in full, its rule terms strongest first."""
-    score, size, angle, movement, framing, subjects, is_dutch = option
-    sizes, angles, movements, framings, dutch = scored
-    parts = (
-        sizes[size],
-        angles[angle],
-        movements[movement],
-        framings[framing],
-        dutch["dutch" if is_dutch else "level"],
-    )
+    score, size, angle, movement, framing, subjects, is_dutch, parts = option
     terms = [term for part in parts for term in part[1]] + pinned
     return Candidate(
         size=size,
@@ -305,14 +295,15 @@ def _combine(
             separation = ctx.separation_m if len(subjects) >= 2 else 0.0
             if not allowed(size, angle, is_dutch, movement, framing, subjects, travel, separation):
                 continue
-            score = (
-                sizes[size][0]
-                + angles[angle][0]
-                + movements[movement][0]
-                + framings[framing][0]
-                + dutch["dutch" if is_dutch else "level"][0]
+            parts = (
+                sizes[size],
+                angles[angle],
+                movements[movement],
+                framings[framing],
+                dutch["dutch" if is_dutch else "level"],
             )
+            score = parts[0][0] + parts[1][0] + parts[2][0] + parts[3][0] + parts[4][0]
             if subjects and subjects[0] == focus:
                 score += FOCUS_BONUS
-            result.append((score, size, angle, movement, framing, subjects, is_dutch))
+            result.append((score, size, angle, movement, framing, subjects, is_dutch, parts))
     return result
