@@ -10,11 +10,13 @@ times the numpy encoder: cold start in a fresh interpreter, and warm throughput.
     .venv/bin/python bench/affect_accuracy.py                # the report
     .venv/bin/python bench/affect_accuracy.py --tune-readout # readout penalties, 5-fold CV
     .venv/bin/python bench/affect_accuracy.py --tune-blend   # blend weights, training split only
+    .venv/bin/python bench/affect_accuracy.py --tune-intent  # intent gains, training split only
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import subprocess
 import sys
 import time
@@ -36,7 +38,9 @@ from beatcam.affect.blend import (
     function_belief,
 )
 from beatcam.affect.entities import CastNames
-from beatcam.affect.neighbours import LabelledBeat
+from beatcam.affect.intent import WEIGHTS as INTENT_WEIGHTS
+from beatcam.affect.intent import IntentWeights, intent_belief
+from beatcam.affect.neighbours import INTENT_LABELS, LabelledBeat
 from beatcam.affect.readout import SentenceReading
 from beatcam.model.vocab import FUNCTIONS
 
@@ -48,6 +52,9 @@ BLEND_LEXICON = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 10.0)
 BLEND_SHARE = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 BLEND_CUE_GAIN = (0.0, 1.0, 2.0, 3.0, 4.0, 6.0)
 BLEND_MOTION_GAIN = (0.0, 0.5, 1.0, 2.0, 3.0)
+INTENT_CUE_GAIN = (0.0, 1.0, 2.0, 3.0)
+INTENT_FUNCTION_GAIN = (0.0, 1.0, 2.0, 3.0, 4.0)
+INTENT_DOMINANCE_GAIN = (0.0, 1.0, 2.0, 3.0)
 COLD_START = (
     "import time; t = time.perf_counter(); from beatcam.affect import embedding; "
     "embedding.encode(['A door opens.']); print(time.perf_counter() - t)"
@@ -110,7 +117,8 @@ def blend_scores(
     weights: BlendWeights = WEIGHTS,
 ) -> dict[str, float]:
     blended = [
-        blend(w.feelings, w.function, r, (), weights) for w, r in zip(words, readings, strict=True)
+        blend(w.feelings, w.function, r, (), w.intent_cues, weights)
+        for w, r in zip(words, readings, strict=True)
     ]
     vad = np.array([[b.valence, b.arousal, b.dominance] for b in blended])
     top = [max(b.emotions, key=b.emotions.__getitem__) for b in blended]
@@ -178,6 +186,78 @@ def read_alone(beats: Sequence[LabelledBeat]) -> list[WordReading]:
     return [read_words(b.text, nobody) for b in beats]
 
 
+def intent_beliefs(
+    words: Sequence[WordReading],
+    readings: Sequence[SentenceReading],
+    weights: IntentWeights = INTENT_WEIGHTS,
+) -> list[dict[str, float]]:
+    """Each beat's belief over the intent labels, as ``read_affect`` forms it."""
+    result = []
+    for w, r in zip(words, readings, strict=True):
+        functions = function_belief(w.function, r.log_probabilities)
+        result.append(
+            intent_belief(
+                w.intent_cues, r.intent_log_probabilities, functions, r.dominance, weights
+            )
+        )
+    return result
+
+
+def intent_scores(
+    beliefs: Sequence[Mapping[str, float]], truth: Sequence[LabelledBeat]
+) -> dict[str, float]:
+    """Accuracy, macro precision and recall over the intents (none excluded), and log loss."""
+    chosen = [max(INTENT_LABELS, key=belief.__getitem__) for belief in beliefs]
+    labels = [t.intent for t in truth]
+    precision, recall = [], []
+    for name in INTENT_LABELS[:-1]:
+        hits = sum(c == name == t for c, t in zip(chosen, labels, strict=True))
+        said, true = chosen.count(name), labels.count(name)
+        if true:
+            recall.append(hits / true)
+        if said:
+            precision.append(hits / said)
+    return {
+        "intent acc": float(np.mean([c == t for c, t in zip(chosen, labels, strict=True)])),
+        "intent precision": float(np.mean(precision)) if precision else 0.0,
+        "intent recall": float(np.mean(recall)) if recall else 0.0,
+        "intent log loss": float(
+            -np.mean([np.log(max(b[t], 1e-9)) for b, t in zip(beliefs, labels, strict=True)])
+        ),
+    }
+
+
+def per_intent(beliefs: Sequence[Mapping[str, float]], truth: Sequence[LabelledBeat]) -> None:
+    """Precision and recall of every intent label on these beats."""
+    chosen = [max(INTENT_LABELS, key=belief.__getitem__) for belief in beliefs]
+    labels = [t.intent for t in truth]
+    print(f"{'intent':<14}{'precision':>10}{'recall':>8}{'n':>5}")
+    for name in INTENT_LABELS:
+        hits = sum(c == name == t for c, t in zip(chosen, labels, strict=True))
+        said, true = chosen.count(name), labels.count(name)
+        precision = f"{hits / said:.2f}" if said else "-"
+        recall = f"{hits / true:.2f}" if true else "-"
+        print(f"{name:<14}{precision:>10}{recall:>8}{true:>5}")
+
+
+def tune_intent(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> None:
+    """Grid-search the intent gains on the training split (readout out-of-fold), by log loss:
+    the director reads the belief as how sure it is, so calibration is the target."""
+    words = read_alone(train)
+    readings = out_of_fold(vectors, train)
+    grid = []
+    for cue, function, dominance in itertools.product(
+        INTENT_CUE_GAIN, INTENT_FUNCTION_GAIN, INTENT_DOMINANCE_GAIN
+    ):
+        weights = IntentWeights(cue, function, dominance)
+        result = intent_scores(intent_beliefs(words, readings, weights), train)
+        grid.append((result["intent log loss"], -result["intent acc"], cue, function, dominance))
+    grid.sort()
+    print("intent     best by log loss (cue, function, dominance gain: log loss, accuracy):")
+    for loss, negative_acc, cue, function, dominance in grid[:8]:
+        print(f"  {cue:g}, {function:g}, {dominance:g}: {loss:.3f}, {-negative_acc:.3f}")
+
+
 def tune_blend(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> None:
     """Grid-search the blend weights on the training split (readout out-of-fold).
 
@@ -205,7 +285,7 @@ def tune_blend(vectors: NDArray[np.float32], train: Sequence[LabelledBeat]) -> N
         for weight in BLEND_LEXICON:
             weights = replace(WEIGHTS, lexicon={**WEIGHTS.lexicon, dimension: weight})
             got = [
-                getattr(blend(w.feelings, w.function, r, (), weights), dimension)
+                getattr(blend(w.feelings, w.function, r, (), w.intent_cues, weights), dimension)
                 for w, r in zip(words, readings, strict=True)
             ]
             rows.append((float(np.abs(np.array(got) - np.array(truth)).mean()), weight))
@@ -262,12 +342,23 @@ def held_out_columns(
     """Every reader's scores on the held-out beats, the readout fitted on the training beats."""
     readings = readout.read(readout.fit(train_vectors, train), test_vectors)
     words = read_alone(test)
-    return {
+    columns = {
         "lexicon": lexicon_scores(words, test),
         "sentence": sentence_scores(readings, test),
         "blend": blend_scores(words, readings, test),
         "baseline": baseline_scores(train, test),
     }
+    sentence_intents = [
+        dict(zip(INTENT_LABELS, np.exp(r.intent_log_probabilities), strict=True)) for r in readings
+    ]
+    majority = Counter(b.intent for b in train).most_common(1)[0][0]
+    constant = [{name: float(name == majority) for name in INTENT_LABELS}] * len(test)
+    cue_only = intent_beliefs(words, readings, replace(INTENT_WEIGHTS, function_gain=0.0))
+    columns["lexicon"].update(intent_scores(cue_only, test))
+    columns["sentence"].update(intent_scores(sentence_intents, test))
+    columns["blend"].update(intent_scores(intent_beliefs(words, readings), test))
+    columns["baseline"].update(intent_scores(constant, test))
+    return columns
 
 
 def print_columns(columns: Mapping[str, Mapping[str, float]]) -> None:
@@ -280,14 +371,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune-readout", action="store_true", help="grid-search the penalties")
     parser.add_argument("--tune-blend", action="store_true", help="grid-search blend weights")
+    parser.add_argument("--tune-intent", action="store_true", help="grid-search intent gains")
+    parser.add_argument("--per-intent", action="store_true", help="held-out P/R per intent")
     args = parser.parse_args(argv)
 
     train, train_vectors, test = labelled_split()
+    examples = neighbours.labelled_examples()
     if args.tune_readout:
         tune_readout(train_vectors, train)
         return 0
     if args.tune_blend:
         tune_blend(train_vectors, train)
+        return 0
+    if args.tune_intent:
+        tune_intent(train_vectors, train)
+        return 0
+    if args.per_intent:
+        test_vectors = neighbours.stored_index()[[neighbours.held_out(b.text) for b in examples]]
+        readings = readout.read(readout.fit(train_vectors, train), test_vectors)
+        per_intent(intent_beliefs(read_alone(test), readings), test)
         return 0
 
     cold = float(

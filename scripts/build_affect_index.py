@@ -36,6 +36,8 @@ def index_arrays() -> dict[str, NDArray[np.generic]]:
         "function_weights": fitted.function_weights,
         "function_bias": fitted.function_bias,
         "value_weights": fitted.value_weights,
+        "intent_weights": fitted.intent_weights,
+        "intent_bias": fitted.intent_bias,
         "labels_sha256": np.array(neighbours.labels_digest(examples)),
         "model": np.array(
             f"{embedding.MODEL_PROVENANCE['name']} ({embedding.MODEL_PROVENANCE['package']} "

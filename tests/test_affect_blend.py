@@ -15,10 +15,10 @@ from beatcam.affect.blend import WEIGHTS, blend, function_belief
 from beatcam.affect.entities import CastNames
 from beatcam.affect.feelings import Feelings
 from beatcam.affect.function import Cue, FunctionReading
-from beatcam.affect.neighbours import labelled_examples
+from beatcam.affect.neighbours import INTENT_LABELS, labelled_examples
 from beatcam.affect.readout import SentenceReading
 from beatcam.model.scene import Affect, Beat, Character, Scene
-from beatcam.model.vocab import EMOTIONS, FUNCTIONS
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS
 
 CAST = ("Mara", "Tom")
 LIKE = re.compile(r"^like: '(?P<text>.+)' \((?P<cosine>[01]\.\d\d)\)$")
@@ -130,7 +130,14 @@ FEELINGS = reading(
     vader=st.floats(-1.0, 1.0),
 )
 LOG_ODDS = st.lists(st.floats(-12.0, 0.0), min_size=len(FUNCTIONS), max_size=len(FUNCTIONS))
-SENTENCES = reading(SentenceReading, log_probabilities=LOG_ODDS.map(tuple))
+INTENT_ODDS = st.lists(
+    st.floats(-12.0, 0.0), min_size=len(INTENT_LABELS), max_size=len(INTENT_LABELS)
+)
+SENTENCES = reading(
+    SentenceReading,
+    log_probabilities=LOG_ODDS.map(tuple),
+    intent_log_probabilities=INTENT_ODDS.map(tuple),
+)
 NEAREST = (("A door opens.", 0.61), ("Rain falls.", 0.52), ("Tom runs.", 0.4))
 
 
@@ -141,7 +148,7 @@ def test_a_blend_stays_between_its_two_readings(
 ) -> None:
     cues = {function: Cue(weight, ("cue",))} if weight else {}
     reading = FunctionReading(function, ("cue",) if weight else (), weight, cues)
-    mixed = blend(feelings, reading, guess, NEAREST)
+    mixed = blend(feelings, reading, guess, NEAREST, {})
     for name in ("valence", "arousal", "dominance", "intensity"):
         low, high = sorted((getattr(feelings, name), getattr(guess, name)))
         assert low - 1e-9 <= getattr(mixed, name) <= high + 1e-9
@@ -153,6 +160,8 @@ def test_a_blend_stays_between_its_two_readings(
     assert mixed.function_belief[mixed.function] == max(mixed.function_belief.values())
     assert sum(mixed.function_belief.values()) == pytest.approx(1.0, abs=len(FUNCTIONS) * 0.01)
     assert sum(item.startswith("like: ") for item in mixed.evidence) == 2
+    assert set(mixed.intent_belief) <= set(INTENTS)
+    assert 0.0 <= sum(mixed.intent_belief.values()) <= 1.0 + 1e-9
 
 
 @settings(max_examples=100, deadline=None)

@@ -262,7 +262,17 @@ def test_any_sequence_of_beats_gets_a_contiguous_worded_plan(beats: list[str]) -
     plan = _direct(text)
     assert sum(s.frames for s in plan.shots) == plan.blocking.frames
     assert {s.beat for s in plan.shots} == set(range(len(beats)))
-    assert plan.shots[0].framing == "establishing"
+    # An establishing shot opens the scene only where the place matters: never a one-beat scene
+    # about someone; at most a third of its beat, with the beat's main shot after it.
+    establishing = [s for s in plan.shots if s.framing == "establishing"]
+    assert all(s is plan.shots[0] for s in establishing)
+    first = plan.beats[0]
+    about_place = first.affect.belief("establishing") >= 0.5
+    if len(beats) == 1 and not about_place:
+        assert not establishing
+    if establishing and not about_place:
+        assert establishing[0].frames <= first.frames // 3
+        assert plan.shots[1].beat == 0
 
 
 def test_transitions_follow_the_energy_between_beats() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from importlib import resources
 
@@ -10,18 +11,25 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beatcam.direct import STYLES, revise
+from beatcam.direct import STYLES, direct, revise
 from beatcam.direct.candidates import Candidate, allowed, candidates_for
-from beatcam.direct.grammar import RULES, Context, rule_named
+from beatcam.direct.grammar import INTENT_FLOOR, RULES, Context, rule_named
 from beatcam.direct.sequence import SEQUENCE_RULES, transition_terms
 from beatcam.direct.styles import CLASSICAL_WEIGHTS, Style
 from beatcam.model import ShotPin, ShotPlan
-from beatcam.model.scene import Affect
+from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene
+from beatcam.model.vocab import ANGLES, MOVEMENTS, Intent
 
 CALM = {"joy": 0.0, "fear": 0.0}
 
 
-def context(belief: dict[str, float], *, travel_m: float = 0.0, slot: int = 1) -> Context:
+def context(
+    belief: dict[str, float],
+    *,
+    travel_m: float = 0.0,
+    slot: int = 1,
+    intents: dict[str, float] | None = None,
+) -> Context:
     affect = Affect(
         valence=0.0,
         arousal=0.2,
@@ -31,6 +39,7 @@ def context(belief: dict[str, float], *, travel_m: float = 0.0, slot: int = 1) -
         function=max(belief, key=belief.__getitem__),
         characters=("Mara",),
         function_belief=belief,
+        intent_belief=intents or {},
     )
     return Context(
         affect=affect,
@@ -46,14 +55,14 @@ def context(belief: dict[str, float], *, travel_m: float = 0.0, slot: int = 1) -
 
 
 FUNCTION_RULES = [
-    ("realisation pushes in", "realisation"),
-    ("awe goes wide", "awe"),
-    ("intimacy comes close", "intimacy"),
-    ("menace looks up", "threat"),
-    ("grief withdraws", "grief"),
     ("a chase never stands still", "chase"),
-    ("triumph looks up", "triumph"),
+    ("suspense waits", "suspense"),
+    ("arrival is met", "arrival"),
+    ("reveal opens the frame", "reveal"),
+    ("a departure is watched go", "departure"),
 ]
+DEVICE_RULES = [rule.name for rule in RULES if rule.intent is not None]
+NEUTRAL_RULES = ["eye level is honest", "calm holds still"]
 
 
 @settings(max_examples=60, deadline=None)
@@ -69,6 +78,37 @@ def test_a_rule_for_one_kind_of_beat_speaks_as_loudly_as_the_director_is_sure(
     assert sure
     for value, score in sure.items():
         assert unsure.get(value, 0.0) == pytest.approx(belief * score, abs=1e-12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(DEVICE_RULES), st.floats(0.0, 1.0))
+def test_an_intent_device_speaks_as_loudly_as_the_director_is_sure_of_the_intent(
+    name: str, belief: float
+) -> None:
+    rule = rule_named(name)
+    assert rule.intent is not None
+    sure = rule.prefer(context({"transition": 1.0}, intents={rule.intent: 1.0}))
+    unsure = rule.prefer(context({"transition": 1.0}, intents={rule.intent: belief}))
+    if rule.field == "dutch" and not sure:
+        return  # this intent never cants the horizon
+    assert sure
+    for value, score in sure.items():
+        expected = belief * score if belief >= INTENT_FLOOR else 0.0
+        assert unsure.get(value, 0.0) == pytest.approx(expected, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(NEUTRAL_RULES), st.sampled_from(list(Intent)), st.floats(0.0, 1.0))
+def test_uncertainty_discounts_the_neutral_grammar_as_it_does_the_devices(
+    name: str, intent: Intent, belief: float
+) -> None:
+    """A neutral rule counts in full only when no intent is believed: before the second
+    generation it always did, so every doubt about a beat favoured the plainest shot."""
+    rule = rule_named(name)
+    plain = rule.prefer(context({"transition": 1.0}))
+    charged = rule.prefer(context({"transition": 1.0}, intents={intent: belief}))
+    for value, score in plain.items():
+        assert charged.get(value, 0.0) == pytest.approx((1.0 - belief) * score, abs=1e-12)
 
 
 def test_a_stated_function_counts_as_certain() -> None:
@@ -144,3 +184,60 @@ def test_every_transition_term_is_a_named_sequence_rule() -> None:
         for name, _ in transition_terms(before, after, ctx, Style("plain", ""))
     }
     assert named == set(SEQUENCE_RULES)
+
+
+def _charged(intent: Intent, dominance: float, actions: tuple[str, ...], people: tuple[str, ...],
+             arousal: float) -> Affect:  # fmt: skip
+    return Affect(
+        valence=-0.2,
+        arousal=arousal,
+        dominance=dominance,
+        intensity=0.8,
+        emotions={"fear": 0.5},
+        function="action",
+        characters=people,
+        actions=actions,
+        intent_belief={intent: 0.9},
+    )
+
+
+def test_every_movement_and_angle_is_reachable_from_a_confident_intent() -> None:
+    """Each intent, believed at 0.9, directed over three beats in every style, still or
+    walking, rising or sinking, alone or with a partner, on top of or under the moment, facing
+    either way: the shots an intent chose use all 23 movements and all 5 angles."""
+    movements: set[str] = set()
+    angles: set[str] = set()
+    for facing, intent, style, dominance, actions, people in itertools.product(
+        (None, -90.0),
+        Intent,
+        STYLES,
+        (-0.8, 0.8),
+        ((), ("walk",), ("kneel",), ("stand",)),
+        (("Mara",), ("Mara", "Tom")),
+    ):
+        mara = Character("Mara") if facing is None else Character("Mara", 1.75, (0.0, 0.0), facing)
+        beats = tuple(Beat(index, f"beat {index}") for index in range(3))
+        scene = Scene("reach", (mara, Character("Tom")), beats, set_preset="street")
+        affect = _charged(intent, dominance, actions, people, -0.3)
+        for shot in direct(AffectedScene(scene, (affect,) * 3), style).shots:
+            if shot.intent is not None:
+                assert shot.intent.name == intent and shot.intent.confidence == 0.9
+                movements.add(shot.movement)
+                angles.add(shot.angle)
+    assert set(MOVEMENTS) - movements == set()
+    assert set(ANGLES) - angles == set()
+
+
+def test_a_confident_intent_wins_and_an_unsure_one_leaves_the_neutral_grammar_in_charge() -> None:
+    scene = Scene("one", (Character("Ines"),), (Beat(0, "beat"),), set_preset="street")
+
+    def shot_for(belief: float) -> tuple[str, str, bool]:
+        affect = replace(
+            _charged(Intent.VERTIGO, 0.0, (), ("Ines",), -0.3), intent_belief={"vertigo": belief}
+        )
+        shot = direct(AffectedScene(scene, (affect,)), "classical").shots[-1]
+        return shot.movement, shot.angle, abs(shot.dutch_deg) >= 5.0
+
+    assert shot_for(0.9) == ("dolly_zoom_in", "high", True)
+    movement, angle, dutch = shot_for(0.1)
+    assert (angle, dutch) == ("eye_level", False) and "dolly_zoom" not in movement

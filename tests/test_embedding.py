@@ -110,7 +110,7 @@ def test_labelled_examples_meet_the_schema() -> None:
 
 GOOD = (
     "{text: 'A door opens.', genre: drama, valence: 0.1, arousal: 0.0, dominance: 0.0, "
-    "intensity: 0.2, emotions: {anticipation: 0.5}, function: arrival}"
+    "intensity: 0.2, emotions: {anticipation: 0.5}, function: arrival, intent: none}"
 )
 
 
@@ -218,7 +218,8 @@ def test_the_readout_separates_well_separated_functions(seed: int, names: list[s
     noise = rng.normal(0, 0.05, (len(labels), 16)).astype(np.float32)
     vectors = np.repeat(centres, 6, axis=0) + noise
     weights, bias = readout.fit_function(vectors, labels, steps=300)
-    fitted = readout.Readout(weights, bias, np.zeros((17, 12), np.float32))
+    nothing = np.zeros((16, len(neighbours.INTENT_LABELS)), np.float32)
+    fitted = readout.Readout(weights, bias, np.zeros((17, 12), np.float32), nothing, nothing[0])
     odds = readout.log_probabilities(fitted, vectors)
     assert [FUNCTIONS[i] for i in odds.argmax(axis=1)] == labels
     np.testing.assert_allclose(np.exp(odds).sum(axis=1), 1.0, atol=1e-9)

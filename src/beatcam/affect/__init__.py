@@ -8,6 +8,7 @@ no torch), so every number comes with the words and the nearest examples that dr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -23,7 +24,8 @@ from beatcam.affect.entities import (
     uses_pronoun,
 )
 from beatcam.affect.feelings import Feelings, read_feelings
-from beatcam.affect.function import FunctionReading, read_function
+from beatcam.affect.function import Cue, FunctionReading, read_function
+from beatcam.affect.intent import read_intent_cues
 from beatcam.affect.lexicon import load_lexicon, provenance
 from beatcam.affect.modifiers import Context
 from beatcam.affect.words import Token, tokenize
@@ -61,6 +63,7 @@ class WordReading:
     function: FunctionReading
     named: tuple[str, ...]
     moves: Movements
+    intent_cues: Mapping[str, Cue]
 
 
 def read_words(
@@ -87,7 +90,8 @@ def read_words(
         named=named,
     )
     feelings = read_feelings(text, context, lexicon, others_acting(tokens, cast, lexicon))
-    return WordReading(tokens, feelings, function, named, moves)
+    intents = read_intent_cues(text, context, lexicon)
+    return WordReading(tokens, feelings, function, named, moves, intents)
 
 
 def read_affect(scene: Scene) -> AffectedScene:
@@ -108,7 +112,13 @@ def read_affect(scene: Scene) -> AffectedScene:
         words = read_words(
             beat.text, cast, previous, first_in_scene=position == 0, set_name=scene.set_preset
         )
-        blended = blend(words.feelings, words.function, readings[beat.text], nearest[beat.text])
+        blended = blend(
+            words.feelings,
+            words.function,
+            readings[beat.text],
+            nearest[beat.text],
+            words.intent_cues,
+        )
         affects.append(
             replace(
                 blended,
@@ -118,6 +128,7 @@ def read_affect(scene: Scene) -> AffectedScene:
                 intensity=_round(blended.intensity),
                 emotions={name: _round(score) for name, score in blended.emotions.items()},
                 function_belief={name: _round(p) for name, p in blended.function_belief.items()},
+                intent_belief={name: _round(p) for name, p in blended.intent_belief.items()},
                 characters=words.named,
                 actions=words.moves.actions,
                 objects=props(words.tokens, lexicon, cast),

@@ -19,10 +19,11 @@ from typing import Final
 import numpy as np
 
 from beatcam.affect.feelings import Feelings
-from beatcam.affect.function import ACTION, FunctionReading
+from beatcam.affect.function import ACTION, Cue, FunctionReading
+from beatcam.affect.intent import intent_belief
 from beatcam.affect.readout import SentenceReading
 from beatcam.model.scene import Affect
-from beatcam.model.vocab import EMOTIONS, FUNCTIONS
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS
 
 DIMENSIONS: Final = ("valence", "arousal", "dominance", "intensity")
 EXAMPLES_SHOWN: Final = 2
@@ -104,10 +105,12 @@ def blend(
     reading: FunctionReading,
     sentence: SentenceReading,
     nearest: Sequence[tuple[str, float]],
+    intent_cues: Mapping[str, Cue],
     weights: BlendWeights = WEIGHTS,
 ) -> Affect:
     """Combine one beat's lexicon reading with its sentence reading: the numbers (unrounded),
-    emotions, function and evidence of an Affect; the caller adds who and what is in the beat."""
+    emotions, function, intents and evidence of an Affect; the caller adds who and what is in
+    the beat."""
     found = len(feelings.evidence)
     values = {}
     for dimension in DIMENSIONS:
@@ -123,10 +126,16 @@ def blend(
     }
     belief = function_belief(reading, sentence.log_probabilities, weights)
     function = choose_function(belief)
+    intents = intent_belief(
+        intent_cues, sentence.intent_log_probabilities, belief, values["dominance"]
+    )
     cue = reading.cues.get(function)
     named = cue.words if cue else reading.evidence if function == reading.function else ()
     examples = like(nearest)
-    words = (*named, *feelings.evidence, *examples) if named else (*examples, *feelings.evidence)
+    intent_words = [word for cue in intent_cues.values() for word in cue.words]
+    words = (*named, *feelings.evidence, *intent_words, *examples) if named else (
+        *examples, *feelings.evidence, *intent_words,
+    )  # fmt: skip
     return Affect(
         valence=values["valence"],
         arousal=values["arousal"],
@@ -136,6 +145,9 @@ def blend(
         function=function,
         function_belief={
             name: p for name, p in belief.items() if p >= MIN_BELIEF or name == function
+        },
+        intent_belief={
+            name: p for name, p in intents.items() if name in INTENTS and p >= MIN_BELIEF
         },
         evidence=tuple(dict.fromkeys(words)),
     )

@@ -18,13 +18,14 @@ import yaml
 from beatcam.affect.patterns import ANY_WORD, CLASS_MARK, CLAUSE_END, EXACT_MARK, Cue, CueIndex
 from beatcam.affect.words import stem, stem_phrase
 from beatcam.errors import StageError
-from beatcam.model.vocab import EMOTIONS, FUNCTIONS
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS
 
 DATA_FILES: Final = (
     "emotions.yaml",
     "dimensions.yaml",
     "modifiers.yaml",
     "functions.yaml",
+    "intents.yaml",
     "actions.yaml",
     "classes.yaml",
     "places.yaml",
@@ -46,7 +47,8 @@ class Lexicon:
 
     ``affect`` holds emotion cues (label = emotion) and arousal/dominance cues; ``pad`` maps each
     emotion to its (pleasure, arousal, dominance); ``negators``/``modifiers`` are keyed by the
-    words as written (tuples of lower-case words); ``function_order`` is the priority order.
+    words as written (tuples of lower-case words); ``function_order`` is the priority order;
+    ``intents`` holds the expressive-intent cues (label = intent).
     """
 
     affect: CueIndex
@@ -55,6 +57,7 @@ class Lexicon:
     modifiers: Mapping[tuple[str, ...], float]
     functions: CueIndex
     function_order: tuple[str, ...]
+    intents: CueIndex
     actions: CueIndex
     classes: Mapping[str, frozenset[str]]
     places: frozenset[str]
@@ -166,18 +169,21 @@ def _modifiers() -> tuple[frozenset[tuple[str, ...]], dict[tuple[str, ...], floa
     return negators, modifiers
 
 
-def _function_cues(classes: Mapping[str, frozenset[str]]) -> tuple[list[Cue], tuple[str, ...]]:
-    table = _mapping("functions.yaml", _read("functions.yaml"), "the file")
-    unknown = sorted(set(table) - set(FUNCTIONS))
+def _labelled_cues(
+    name: str, labels: tuple[str, ...], classes: Mapping[str, frozenset[str]]
+) -> tuple[list[Cue], tuple[str, ...]]:
+    """The cues of a table of ``labels`` (functions.yaml, intents.yaml) and its label order."""
+    table = _mapping(name, _read(name), "the file")
+    unknown = sorted(set(table) - set(labels))
     if unknown:
-        raise _fail("functions.yaml", f"unknown functions {unknown}; known: {FUNCTIONS}")
+        raise _fail(name, f"unknown labels {unknown}; known: {', '.join(labels)}")
     cues = []
-    for function, rule in table.items():
-        rule = _mapping("functions.yaml", rule, function)
+    for label, rule in table.items():
+        rule = _mapping(name, rule, label)
         strong = float(rule.get("weight", STRONG_CUE))
         for key, weight in (("cues", strong), ("weak", min(strong, WEAK_CUE))):
-            for phrase in _words("functions.yaml", rule.get(key, []), f"{function}.{key}"):
-                cues.append(Cue(_pattern("functions.yaml", phrase, classes), function, weight))
+            for phrase in _words(name, rule.get(key, []), f"{label}.{key}"):
+                cues.append(Cue(_pattern(name, phrase, classes), label, weight))
     return cues, tuple(table)
 
 
@@ -206,7 +212,8 @@ def load_lexicon() -> Lexicon:
     classes = _classes(places)
     affect_cues, dimensions = _affect_cues(classes)
     negators, modifiers = _modifiers()
-    function_cues, function_order = _function_cues(classes)
+    function_cues, function_order = _labelled_cues("functions.yaml", FUNCTIONS, classes)
+    intent_cues, _ = _labelled_cues("intents.yaml", INTENTS, classes)
     props_table = _mapping("props.yaml", _read("props.yaml"), "the file")
     props = _words("props.yaml", props_table.get("props"), "props")
     not_props = _words("props.yaml", props_table.get("not_props"), "not_props")
@@ -217,6 +224,7 @@ def load_lexicon() -> Lexicon:
         modifiers=modifiers,
         functions=CueIndex(function_cues, classes),
         function_order=function_order,
+        intents=CueIndex(intent_cues, classes),
         actions=CueIndex(_action_cues(classes), classes),
         classes=classes,
         places=frozenset(stem_phrase(place)[-1] for place in places),
@@ -242,6 +250,7 @@ def provenance() -> tuple[Mapping[str, str], ...]:
             "version": f"{LISTS_VERSION}+{load_lexicon().digest}",
             "licence": "MIT",
             "source": "written by hand for beatcam: Plutchik emotion, arousal, dominance, "
-            "modifier, narrative-function, movement, place and prop lists (affect/data)",
+            "modifier, narrative-function, expressive-intent, movement, place and prop lists "
+            "(affect/data)",
         },
     )

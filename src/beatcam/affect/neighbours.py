@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from beatcam.affect import embedding
 from beatcam.affect.lexicon import safe_yaml
 from beatcam.errors import StageError
-from beatcam.model.vocab import EMOTIONS, FUNCTIONS
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS, NO_INTENT
 
 LABELS_FILE: Final = "labelled_beats.yaml"
 INDEX_FILE: Final = "labelled_beats.npz"
@@ -34,8 +34,13 @@ HELD_OUT_SHARE: Final = 5  # one beat in five (by a stable hash of its text) is 
 
 MAX_EMOTIONS: Final = 3
 ENTRY_KEYS: Final = frozenset(
-    {"text", "genre", "valence", "arousal", "dominance", "intensity", "emotions", "function"}
-)
+    {
+        "text", "genre", "valence", "arousal", "dominance", "intensity", "emotions", "function",
+        "intent",
+    }
+)  # fmt: skip
+# What an intent label may be: an expressive intent, or none (plain coverage serves).
+INTENT_LABELS: Final = (*INTENTS, NO_INTENT)
 BIPOLAR: Final = ("valence", "arousal", "dominance")
 
 
@@ -51,6 +56,7 @@ class LabelledBeat:
     intensity: float
     emotions: Mapping[str, float]  # 1-3 of Plutchik's eight, weights 0..1
     function: str
+    intent: str  # one of INTENT_LABELS
 
 
 def _fail(source: str, where: str, what: str) -> StageError:
@@ -68,13 +74,15 @@ def _beat(entry: Any, source: str, where: str) -> LabelledBeat:
     if not isinstance(entry, dict) or set(entry) != ENTRY_KEYS:
         keys = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
         raise _fail(source, where, f"needs exactly the keys {sorted(ENTRY_KEYS)}, got {keys}")
-    text, genre, function = entry["text"], entry["genre"], entry["function"]
+    text, genre, function, intent = (entry[key] for key in ("text", "genre", "function", "intent"))
     if not isinstance(text, str) or not text.strip():
         raise _fail(source, where, "text must be a non-empty string")
     if not isinstance(genre, str) or not genre:
         raise _fail(source, where, "genre must be a non-empty string")
     if function not in FUNCTIONS:
         raise _fail(source, where, f"function {function!r} is not one of {', '.join(FUNCTIONS)}")
+    if intent not in INTENT_LABELS:
+        raise _fail(source, where, f"intent {intent!r} is not one of {', '.join(INTENT_LABELS)}")
     emotions = entry["emotions"]
     if not isinstance(emotions, dict) or not 1 <= len(emotions) <= MAX_EMOTIONS:
         raise _fail(source, where, "emotions must map 1-3 of Plutchik's eight to weights")
@@ -91,6 +99,7 @@ def _beat(entry: Any, source: str, where: str) -> LabelledBeat:
         intensity=_number(entry, "intensity", 0.0, source, where),
         emotions={name: float(emotions[name]) for name in EMOTIONS if name in emotions},
         function=function,
+        intent=str(intent),
     )
 
 
@@ -124,9 +133,9 @@ def labelled_examples() -> tuple[LabelledBeat, ...]:
 
 
 def labels_digest(beats: Sequence[LabelledBeat]) -> str:
-    """SHA-256 of the example sentences and their functions in order: what the stored index
-    and function readout must have been built from."""
-    lines = (f"{b.text}\t{b.function}" for b in beats)
+    """SHA-256 of the example sentences, their functions and intents in order: what the stored
+    index and readout must have been built from."""
+    lines = (f"{b.text}\t{b.function}\t{b.intent}" for b in beats)
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 

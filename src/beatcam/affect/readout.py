@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from beatcam.affect import neighbours
-from beatcam.affect.neighbours import LabelledBeat
+from beatcam.affect.neighbours import INTENT_LABELS, LabelledBeat
 from beatcam.errors import StageError
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS
 
@@ -40,11 +40,14 @@ LOWEST: Final = np.array([-1.0, -1.0, -1.0] + [0.0] * (1 + len(EMOTIONS)))
 class Readout:
     """``function_weights`` ``(d, F)`` and ``function_bias`` ``(F,)`` of the regression over
     FUNCTIONS; ``value_weights`` ``(d + 1, 4 + 8)`` maps a vector with a trailing 1 to the
-    four numbers, then the eight emotions."""
+    four numbers, then the eight emotions; ``intent_weights`` ``(d, I)`` and ``intent_bias``
+    ``(I,)`` are the regression over the intent labels (the intents, then none)."""
 
     function_weights: NDArray[np.float32]
     function_bias: NDArray[np.float32]
     value_weights: NDArray[np.float32]
+    intent_weights: NDArray[np.float32]
+    intent_bias: NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class SentenceReading:
     intensity: float
     emotions: Mapping[str, float]  # all eight keys
     log_probabilities: tuple[float, ...]  # one per FUNCTIONS, natural log
+    intent_log_probabilities: tuple[float, ...]  # one per INTENT_LABELS, natural log
 
 
 def _log_softmax(logits: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -71,17 +75,19 @@ def _with_bias(vectors: NDArray[np.float32]) -> NDArray[np.float64]:
 
 def fit_function(
     vectors: NDArray[np.float32],
-    functions: Sequence[str],
+    labels: Sequence[str],
     penalty: float = PENALTY,
     steps: int = STEPS,
+    classes: Sequence[str] = FUNCTIONS,
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """Weights and bias of the logistic regression of one function label per unit vector."""
-    if len(functions) != len(vectors) or not len(vectors):
-        raise ValueError("fit needs one function label per vector, and at least one vector")
+    """Weights and bias of the logistic regression of one label of ``classes`` (the functions
+    unless told) per unit vector."""
+    if len(labels) != len(vectors) or not len(vectors):
+        raise ValueError("fit needs one label per vector, and at least one vector")
     x = vectors.astype(np.float64)
-    target = np.eye(len(FUNCTIONS))[[FUNCTIONS.index(name) for name in functions]]
-    weights = np.zeros((x.shape[1], len(FUNCTIONS)))
-    bias = np.zeros(len(FUNCTIONS))
+    target = np.eye(len(classes))[[list(classes).index(name) for name in labels]]
+    weights = np.zeros((x.shape[1], len(classes)))
+    bias = np.zeros(len(classes))
     for _ in range(steps):
         error = np.exp(_log_softmax(x @ weights + bias)) - target
         weights -= STEP_SIZE * (x.T @ error / len(x) + penalty * weights)
@@ -97,6 +103,9 @@ def fit(
 ) -> Readout:
     """Fit both maps to unit vectors ``(n, d)`` of the labelled ``examples`` (same order)."""
     weights, bias = fit_function(vectors, [b.function for b in examples], penalty)
+    intent_weights, intent_bias = fit_function(
+        vectors, [b.intent for b in examples], penalty, classes=INTENT_LABELS
+    )
     targets = np.array(
         [
             [getattr(b, name) for name in NUMBERS] + [b.emotions.get(e, 0.0) for e in EMOTIONS]
@@ -106,7 +115,7 @@ def fit(
     x = _with_bias(vectors)
     gram = x.T @ x + ridge * np.eye(x.shape[1])
     values = np.linalg.solve(gram, x.T @ targets)
-    return Readout(weights, bias, values.astype(np.float32))
+    return Readout(weights, bias, values.astype(np.float32), intent_weights, intent_bias)
 
 
 def log_probabilities(readout: Readout, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
@@ -115,10 +124,17 @@ def log_probabilities(readout: Readout, vectors: NDArray[np.float32]) -> NDArray
     return _log_softmax(vectors.astype(np.float64) @ weights + readout.function_bias)
 
 
+def intent_log_probabilities(readout: Readout, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
+    """``(m, len(INTENT_LABELS))`` natural-log probabilities of each intent label per vector."""
+    weights = readout.intent_weights.astype(np.float64)
+    return _log_softmax(vectors.astype(np.float64) @ weights + readout.intent_bias)
+
+
 def read(readout: Readout, vectors: NDArray[np.float32]) -> list[SentenceReading]:
     """One reading per unit vector ``(m, d)``, every number inside its range."""
     values = np.clip(_with_bias(vectors) @ readout.value_weights.astype(np.float64), LOWEST, 1.0)
     odds = log_probabilities(readout, vectors)
+    intent_odds = intent_log_probabilities(readout, vectors)
     return [
         SentenceReading(
             valence=float(row[0]),
@@ -127,12 +143,15 @@ def read(readout: Readout, vectors: NDArray[np.float32]) -> list[SentenceReading
             intensity=float(row[3]),
             emotions={name: float(w) for name, w in zip(EMOTIONS, row[4:], strict=True)},
             log_probabilities=tuple(float(p) for p in line),
+            intent_log_probabilities=tuple(float(p) for p in intents),
         )
-        for row, line in zip(values, odds, strict=True)
+        for row, line, intents in zip(values, odds, intent_odds, strict=True)
     ]
 
 
-ARRAYS: Final = ("function_weights", "function_bias", "value_weights")
+ARRAYS: Final = (
+    "function_weights", "function_bias", "value_weights", "intent_weights", "intent_bias",
+)  # fmt: skip
 
 
 @functools.cache
@@ -140,12 +159,14 @@ def stored() -> Readout:
     """The readout fitted to all of beatcam's labelled beats, shipped in the index archive."""
     neighbours.stored_index()  # the archive must match the labelled beats it was fitted to
     arrays = neighbours.index_arrays()
-    if any(name not in arrays for name in ARRAYS) or arrays["function_bias"].shape != (
-        len(FUNCTIONS),
+    if (
+        any(name not in arrays for name in ARRAYS)
+        or arrays["function_bias"].shape != (len(FUNCTIONS),)
+        or arrays["intent_bias"].shape != (len(INTENT_LABELS),)
     ):
         raise StageError(
             "affect",
             f"the stored {neighbours.INDEX_FILE} has no readout for {len(FUNCTIONS)} "
-            f"functions; run {neighbours.BUILD_SCRIPT}",
+            f"functions and {len(INTENT_LABELS)} intent labels; run {neighbours.BUILD_SCRIPT}",
         )
     return Readout(*(arrays[name].astype(np.float32) for name in ARRAYS))

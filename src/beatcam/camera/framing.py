@@ -22,6 +22,8 @@ from beatcam.model.vocab import (
     SIZE_LOWER_M,
     SIZE_TARGET_M,
     SIZE_UPPER_M,
+    TWO_SHOT_FILL,
+    TWO_SHOT_TURN_DEG,
 )
 
 THIRD = 1.0 / 3.0
@@ -202,7 +204,10 @@ def frame_shot(
     )
     framing = spec.framing
     if framing in ("two_shot", "group") and len(eyes) >= 2:
-        return _fit_many(base, eyes if framing == "group" else eyes[:2], framing == "two_shot")
+        width = band_target(spec.size) * sensor_mm[0] / sensor_mm[1]
+        return _fit_many(
+            base, eyes if framing == "group" else eyes[:2], framing == "two_shot", width
+        )
     if framing == "over_shoulder" and len(eyes) >= 2:
         return _over_shoulder(base, eyes[1], (sensor_mm, band_target(spec.size)))
     if framing == "pov" and len(eyes) >= 2:
@@ -231,15 +236,26 @@ def _walk_heading(base: Framing, movement: str, facing: float) -> float:
     return walk + rel
 
 
-def _fit_many(base: Framing, eyes: list[FloatArray], perpendicular: bool) -> Framing:
-    """Aim at the subjects' centre and widen enough that every eye stays well inside the frame."""
+def _fit_many(
+    base: Framing, eyes: list[FloatArray], perpendicular: bool, width_m: float = 0.0
+) -> Framing:
+    """Aim at the subjects' centre and widen enough that every eye stays well inside the frame.
+
+    A two-shot (``perpendicular``) looks across the line between the pair, turned off that
+    profile view (toward the director's side) just enough, up to TWO_SHOT_TURN_DEG, for the pair
+    to fit within TWO_SHOT_FILL of a frame ``width_m`` wide at the subject."""
     centre = np.mean(eyes, axis=0)
     heading = base.heading_deg
     line = eyes[1][0] - eyes[0][0]
     line[1] = 0.0
-    if perpendicular and np.linalg.norm(line) > 1e-6:
+    separation = float(np.linalg.norm(line))
+    if perpendicular and separation > 1e-6:
         across = heading_of(line) + 90.0
         heading = min((across, across + 180.0), key=lambda h: abs(wrap_deg(h - base.heading_deg)))
+        fits = min(1.0, TWO_SHOT_FILL * width_m / separation)
+        turn = min(TWO_SHOT_TURN_DEG, float(np.degrees(np.arccos(fits))))
+        toward = float(np.sign(wrap_deg(base.heading_deg - heading))) or 1.0
+        heading += toward * turn
     right = np.array([np.cos(np.deg2rad(heading)), 0.0, -np.sin(np.deg2rad(heading))])
     offsets = np.array([eye[0] - centre[0] for eye in eyes])
     lateral = float(np.abs(offsets @ right).max())

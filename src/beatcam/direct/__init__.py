@@ -13,18 +13,28 @@ from dataclasses import replace
 import numpy as np
 
 from beatcam.direct.blocking import block
-from beatcam.direct.candidates import Candidate, candidates_for
+from beatcam.direct.candidates import PIN_RULE, Candidate, candidates_for
 from beatcam.direct.explicit import merged_pin
-from beatcam.direct.grammar import Context
+from beatcam.direct.grammar import EXCHANGE_INTENTS, EXCHANGES, Context, rule_named
+from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.sequence import choose
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
-from beatcam.direct.timing import beat_seconds, shot_count, split_frames
+from beatcam.direct.timing import beat_seconds, opening_parts, shot_count, split_frames
 from beatcam.direct.wording import moved_why, repaired_why, why
 from beatcam.errors import SceneError
-from beatcam.model import AffectedScene, Blocking, Direction, PlannedBeat, ShotPin, ShotSpec
-from beatcam.model.sets import DEFAULT_PRESET, preset_named
-from beatcam.model.vocab import SIZES
+from beatcam.model import (
+    Affect,
+    AffectedScene,
+    Blocking,
+    Direction,
+    PlannedBeat,
+    ShotIntent,
+    ShotPin,
+    ShotSpec,
+)
+from beatcam.model.sets import DEFAULT_PRESET, on_stage, preset_named
+from beatcam.model.vocab import SIZES, Intent
 
 __all__ = ["DEFAULT_STYLE", "STYLES", "Style", "direct", "revise", "style_named"]
 
@@ -32,12 +42,52 @@ CROSSING_ACTIONS = frozenset({"cross", "circle"})
 CUT_RULES = frozenset({"180-degree rule", "30-degree rule"})
 ARCS = frozenset({"arc_left", "arc_right"})
 PANS = frozenset({"pan_left", "pan_right"})
+SIDEWAYS = PANS | {"truck_left", "truck_right"}
+# A subject whose facing crosses the frame by at least this share (sin of 10°) looks across it.
+LOOKS_ACROSS = 0.17
 # A subject who crosses less of the frame than this (metres across the camera's view) leaves
 # the pan's direction to the grammar: the turn onto them reads the same either way.
 PAN_WITH_MIN_M = 0.5
 SMASH_AROUSAL_JUMP = 0.6
 SMASH_AROUSAL = 0.5
 DUTCH_DEG = 12.0
+# The scene's shape: the turning point may be boldest; a beat at a fraction f of its intensity
+# may be QUIET_BOLDNESS + (1 - QUIET_BOLDNESS) * f as bold, so the quiet beats stay quiet and
+# the peak's device is not one of ten signature moves in ten beats.
+QUIET_BOLDNESS = 0.55
+PEAK_BOLDNESS = 1.2
+# A beat that names one person is played with a partner when it is this likely an exchange.
+EXCHANGE_BELIEF = 0.35
+# A shot names the intent that chose it when that intent's device rules gave it this much score.
+INTENT_CHOSE = 0.75
+
+
+def _boldness(affects: tuple[Affect, ...], peak: int) -> list[float]:
+    top = max(affects[peak].intensity, 1e-6)
+    return [
+        PEAK_BOLDNESS
+        if index == peak
+        else QUIET_BOLDNESS + (1.0 - QUIET_BOLDNESS) * min(1.0, affect.intensity / top)
+        for index, affect in enumerate(affects)
+    ]
+
+
+def _chosen_intent(candidate: Candidate, affect: Affect) -> ShotIntent | None:
+    """The intent whose devices scored the candidate most, with the director's belief in it;
+    None when the neutral grammar chose the shot."""
+    by_intent: dict[str, float] = {}
+    for name, contribution in candidate.terms:
+        if name == PIN_RULE:
+            continue
+        intent = rule_named(name).intent
+        if intent is not None:
+            by_intent[intent] = by_intent.get(intent, 0.0) + contribution
+    if not by_intent:
+        return None
+    best = max(sorted(by_intent), key=lambda name: by_intent[name])
+    if by_intent[best] < INTENT_CHOSE:
+        return None
+    return ShotIntent(best, round(affect.intent(best), 5))
 
 
 def _slot_travel(blocking: Blocking, start: int, frames: int) -> dict[str, float]:
@@ -48,25 +98,48 @@ def _slot_travel(blocking: Blocking, start: int, frames: int) -> dict[str, float
     return travel
 
 
-def _pan_with(
+def _sideways(
     movement: str, blocking: Blocking, subject: str | None, start: int, frames: int, azimuth: float
 ) -> str:
-    """``movement``, except that a pan on a walker turns the way they cross the frame: which way
-    is geometry, not taste, or the turn onto them and the walk itself would cancel out. A
-    subject who hardly crosses the frame leaves the pan as the grammar chose it.
+    """``movement``, except that a pan or a truck turns the way its subject goes: which way is
+    geometry, not taste. A pan or truck on a walker goes the way they cross the frame, or the
+    turn onto them and the walk would cancel out; a truck on someone standing still travels the
+    way they look across the frame, giving them room ahead (Mascelli's screen direction). A
+    subject who neither crosses nor looks across the frame leaves the move as chosen.
 
     The camera stands ``azimuth`` degrees round from the subject's facing (headings
     counter-clockwise from +Z seen from above, as the blocking's); its right-hand direction on
-    the floor is (cos h, -sin h) for view heading h + 180°."""
-    if movement not in PANS or subject is None:
+    the floor is (cos h, -sin h) for view heading h + 180°, and a subject's facing crosses the
+    frame by -sin(azimuth)."""
+    if movement not in SIDEWAYS or subject is None:
         return movement
     track = blocking[subject]
     path = track.position[start : start + frames]
     heading = np.deg2rad(float(track.facing_deg[start]) + azimuth)
     across = float(np.dot(path[-1, [0, 2]] - path[0, [0, 2]], [np.cos(heading), -np.sin(heading)]))
     if abs(across) < PAN_WITH_MIN_M:
-        return movement
-    return "pan_right" if across > 0 else "pan_left"
+        if movement in PANS:
+            return movement
+        across = -np.sin(np.deg2rad(azimuth))
+        if abs(across) < LOOKS_ACROSS:
+            return movement
+    kind = movement.rsplit("_", 1)[0]
+    return f"{kind}_right" if across > 0 else f"{kind}_left"
+
+
+def _with_partner(
+    named: tuple[str, ...], affect: Affect, blocking: Blocking, preset: str, frame: int
+) -> tuple[str, ...]:
+    """The people a beat is played between: those it names and, when it names one and reads as
+    an exchange (a conversation, a confrontation, a standoff, an embrace), the first other
+    cast member on stage, whom the speaker faces even unnamed."""
+    exchange = max(affect.belief(*EXCHANGES), affect.intent(*EXCHANGE_INTENTS))
+    if len(named) != 1 or exchange < EXCHANGE_BELIEF:
+        return named
+    for name, track in blocking.tracks.items():
+        if name not in named and bool(on_stage(preset, track.position[frame])):
+            return (*named, name)
+    return named
 
 
 def _separation(blocking: Blocking, people: tuple[str, ...], frame: int) -> float:
@@ -106,20 +179,28 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     blocking = block(scene.cast, affects, beat_frames, preset, scene.fps)
     cast = tuple(member.name for member in scene.cast)
     peak = max(range(len(affects)), key=lambda i: (affects[i].intensity, -i))
+    boldness = _boldness(affects, peak)
 
     planned: list[PlannedBeat] = []
     slots: list[tuple[int, int, int, int]] = []  # beat, start frame, frames, slot in beat
+    opening_first = bool(opening_parts(beat_frames[0], scene.fps, len(affects), affects[0]))
     start = 0
     for beat, affect, frames, length in zip(
         scene.beats, affects, beat_frames, seconds, strict=True
     ):
         planned.append(PlannedBeat(beat.index, beat.text, start, frames, affect))
-        parts = split_frames(frames, shot_count(length, affect, beat.index == 0), scene.fps)
+        opening = opening_parts(frames, scene.fps, len(affects), affect) if not beat.index else []
+        if opening:
+            main = split_frames(opening[-1], shot_count(length, affect), scene.fps)
+            parts = opening[:-1] + main if len(opening) > 1 else opening
+        else:
+            parts = split_frames(frames, shot_count(length, affect), scene.fps)
         offset = start
         for slot_in_beat, part in enumerate(parts):
             slots.append((beat.index, offset, part, slot_in_beat))
             offset += part
         start += frames
+    establishing_slots = 1 if opening_first else 0
 
     contexts: list[Context] = []
     pins: list[tuple[ShotPin, str]] = []
@@ -128,7 +209,9 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     for index, (beat_index, slot_start, frames, slot_in_beat) in enumerate(slots):
         affect = affects[beat_index]
         if affect.characters:
-            focus = tuple(affect.characters)
+            focus = _with_partner(
+                tuple(affect.characters), affect, blocking, preset.name, slot_start
+            )
         previous = affects[beat_index - 1].intensity if beat_index else affect.intensity
         ctx = Context(
             affect=affect,
@@ -141,6 +224,8 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             characters=focus,
             travel_m=_slot_travel(blocking, slot_start, frames),
             separation_m=_separation(blocking, focus, slot_start),
+            boldness=boldness[beat_index],
+            opening=index < establishing_slots,
         )
         beat = scene.beats[beat_index]
         pin, source = merged_pin(beat.text, beat.pin) if slot_in_beat == 0 else (ShotPin(), "")
@@ -181,7 +266,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             toward_face = "arc_left" if placement.azimuth_deg > 0 else "arc_right"
             picked = replace(picked, movement=toward_face)
         if pins[index][0].movement is None:
-            turned = _pan_with(
+            turned = _sideways(
                 picked.movement, blocking, subject, slot_start, frames, placement.azimuth_deg
             )
             picked = replace(picked, movement=turned)
@@ -192,6 +277,10 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             reason += " The camera crosses the line of action with the character's move."
         previous_arousal = affects[beat_index - 1].arousal if beat_index else affect.arousal
         pin = pins[index][0]
+        intent = _chosen_intent(picked, affect)
+        lens_scale = chosen_style.lens_scale * (
+            intent_table()[Intent(intent.name)].lens_scale if intent else 1.0
+        )
         shots.append(
             ShotSpec(
                 id=f"S{index + 1:02d}",
@@ -218,11 +307,12 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
                     picked.movement,
                     picked.framing,
                     affect.function,
-                    chosen_style.lens_scale,
+                    lens_scale,
                 ),
                 why=reason,
                 azimuth_deg=placement.azimuth_deg,
                 side=placement.side,
+                intent=intent,
             )
         )
     return Direction(
@@ -290,7 +380,7 @@ def revise(
         movement = spec.movement
         if blocking is not None:
             subject = spec.subjects[0] if spec.subjects else None
-            movement = _pan_with(
+            movement = _sideways(
                 movement, blocking, subject, spec.start_frame, spec.frames, azimuth
             )
         moved = replace(spec, azimuth_deg=azimuth, movement=movement)

@@ -10,18 +10,31 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from beatcam.direct.grammar import Context, rules_for
 from beatcam.direct.styles import Style
 from beatcam.model import ShotPin
-from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZE_TARGET_M, SIZES
+from beatcam.model.vocab import (
+    ANGLES,
+    FRAMINGS,
+    MOVEMENTS,
+    SIZE_TARGET_M,
+    SIZES,
+    TWO_SHOT_FILL,
+    TWO_SHOT_TURN_DEG,
+)
 
 KEEP_PER_SLOT = 14
 TOP_SIZES, TOP_ANGLES, TOP_MOVEMENTS, TOP_FRAMINGS = 4, 3, 6, 4
 MOVING_M = 1.2
-FOCUS_BONUS = 0.8
+# The person the beat is about (who acts, speaks or reacts) holds its first shot: a bonus larger
+# than a shot / reverse-shot cut can pay (sequence.py: at most 1.3), so coverage alternates
+# between speakers beat by beat, and within a beat a later shot may turn to the listener.
+FOCUS_BONUS = 1.5
+LATER_FOCUS_BONUS = 0.3
 PIN_RULE = "the writer's choice"
 WIDEST_ASPECT = 16.0 / 9.0
-TWO_SHOT_FILL = 0.55  # two people fit when they stand within this share of the frame's width
 CONVERSATION_DISTANCE_M = 4.0
 
 # One field's value as scored: its score and the rule terms behind it.
@@ -137,7 +150,9 @@ def allowed(
     """What a camera can do here: the hard constraints of the grammar and of geometry."""
     if framing in {"two_shot", "group"}:
         frame_width = SIZE_TARGET_M[size] * WIDEST_ASPECT
-        if separation_m > TWO_SHOT_FILL * frame_width:
+        # A two-shot may turn off the profile view until the pair fits across the frame.
+        turn = np.cos(np.deg2rad(TWO_SHOT_TURN_DEG)) if framing == "two_shot" else 1.0
+        if separation_m * turn > TWO_SHOT_FILL * frame_width:
             return False
     if framing in {"over_shoulder", "pov"} and separation_m > CONVERSATION_DISTANCE_M:
         return False
@@ -224,8 +239,8 @@ def candidates_for(
     movements = _field_scores("movement", MOVEMENTS, ctx, style)
     framings = _field_scores("framing", FRAMINGS, ctx, style)
     dutch = _field_scores("dutch", ("dutch", "level"), ctx, style)
-    # A scene always opens on an establishing shot unless the writer pinned another framing.
-    opening = "establishing" if ctx.slot == 0 and pin.is_empty() else pin.framing
+    # An establishing slot opens on the place unless the writer pinned another framing.
+    opening = "establishing" if ctx.opening and pin.is_empty() else pin.framing
     scored = (sizes, angles, movements, framings, dutch)
     options: list[Option] = []
     # The few best values of each field almost always combine into shots the camera can make;
@@ -304,6 +319,6 @@ def _combine(
             )
             score = parts[0][0] + parts[1][0] + parts[2][0] + parts[3][0] + parts[4][0]
             if subjects and subjects[0] == focus:
-                score += FOCUS_BONUS
+                score += FOCUS_BONUS if ctx.slot_in_beat == 0 else LATER_FOCUS_BONUS
             result.append((score, size, angle, movement, framing, subjects, is_dutch, parts))
     return result

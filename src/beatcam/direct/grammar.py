@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Final
 
+from beatcam.direct.intents import DEVICE_FIELDS, IntentDevices, intent_table
 from beatcam.model import Affect
-from beatcam.model.vocab import SIZES
+from beatcam.model.vocab import SIZES, Intent
 
 Preferences = Mapping[str, float]
 
@@ -31,6 +33,11 @@ class Context:
     characters: tuple[str, ...]  # cast in this beat, focus first
     travel_m: Mapping[str, float]  # how far each character moves during the slot
     separation_m: float = float("inf")  # between the first two characters, at the slot's start
+    # This slot is the scene's establishing shot (``direct.timing.opening_parts`` decides).
+    opening: bool = False
+    # How bold the scene's shape lets this beat be: 1 at the turning point, less the quieter
+    # the beat is beside it (``direct.shape``).
+    boldness: float = 1.0
 
     @property
     def subject_travel_m(self) -> float:
@@ -44,6 +51,19 @@ class Context:
         """How sure the director is that the beat does one of ``functions``."""
         return self.affect.belief(*functions)
 
+    @property
+    def exchange(self) -> float:
+        """How sure the director is that the beat is an exchange between two people: a
+        conversation, a confrontation, a standoff or an embrace."""
+        if len(self.characters) < 2:
+            return 0.0
+        return min(1.0, max(self.belief(*EXCHANGES), self.affect.intent(*EXCHANGE_INTENTS)))
+
+    @property
+    def plain(self) -> float:
+        """How sure the director is that plain coverage serves the beat (no intent)."""
+        return self.affect.plain
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -52,6 +72,24 @@ class Rule:
     prefer: Callable[[Context], Preferences]
     reason: str  # a short clause: "realisation pushes in"
     default_weight: float = 1.0  # the weight in styles that do not name the rule
+    intent: Intent | None = None  # the expressive intent whose device the rule gives
+
+
+# Eye level's own score: as strong as an intent's first device (intents.DEVICE_GAIN), so that
+# the neutral angle and a marked one trade places where the director is about as sure of the
+# intent as of plain coverage.
+EYE_LEVEL: Final = 3.0
+# A confident intent, and a character utterly on top of or under the moment, take the angle to
+# its extreme: worm's eye for a towering power, overhead for the helpless (Mascelli).
+SURE: Final = 0.5
+EXTREME_DOMINANCE: Final = 0.6
+# Verbs that take the body up or down: the camera follows a vertical action (Mascelli's
+# motivated camera movement), so a rise or a fall is a reason for a tilt or a pedestal.
+RISING: Final = frozenset({"stand", "climb", "jump"})
+SINKING: Final = frozenset({"sit", "kneel", "crouch", "lie", "fall"})
+# A beat of these functions or intents is played between two people, even when it names one.
+EXCHANGES: Final = ("dialogue", "confrontation", "intimacy")
+EXCHANGE_INTENTS: Final = ("intimacy", "tension")
 
 
 def _tightness(size: str) -> int:
@@ -94,7 +132,7 @@ def _when(condition: bool, preferences: Preferences) -> Preferences:
 
 
 def _intensity_tightens(ctx: Context) -> Preferences:
-    if ctx.slot == 0:
+    if ctx.opening:
         return {}
     target = 2.0 + 4.6 * ctx.affect.intensity
     return _given(
@@ -105,7 +143,7 @@ def _intensity_tightens(ctx: Context) -> Preferences:
 
 def _place_framing(ctx: Context) -> float:
     """The place is the subject of the opening, of an establishing beat, and of an empty scene."""
-    if ctx.slot == 0:
+    if ctx.opening:
         return 4.0
     if not ctx.characters:
         return 2.0
@@ -138,14 +176,15 @@ def _pan_preferences(ctx: Context) -> Preferences:
     return {"pan_left": pan, "pan_right": pan}
 
 
-RULES: tuple[Rule, ...] = (
+# The grammar of coverage: structure, space, movement of people, and the neutral choices.
+GRAMMAR: tuple[Rule, ...] = (
     # --- size
     Rule("intensity tightens", "size", _intensity_tightens, "intensity tightens the frame"),
     Rule(
         "establish the space",
         "size",
         lambda c: _given(
-            1.0 if c.slot == 0 else c.belief("establishing") * (c.slot_in_beat == 0),
+            1.0 if c.opening else c.belief("establishing") * (c.slot_in_beat == 0) * (c.slot > 0),
             {"WS": 2.5, "EWS": 1.5, "FS": 1.0},
         ),
         "the scene opens wide to place everyone in the space",
@@ -155,36 +194,6 @@ RULES: tuple[Rule, ...] = (
         "size",
         lambda c: _when(not c.characters, {"WS": 1.5, "EWS": 1.5, "FS": 0.5}),
         "with nobody in it, the place itself is the subject",
-    ),
-    Rule(
-        "isolation goes wide",
-        "size",
-        lambda c: _given(c.belief("isolation"), {"WS": 2.0, "EWS": 2.0, "FS": 0.8}),
-        "isolation leaves the character small in the frame",
-    ),
-    Rule(
-        "awe goes wide",
-        "size",
-        lambda c: _given(c.belief("awe"), {"EWS": 2.5, "WS": 2.0}),
-        "awe needs the scale of the place",
-    ),
-    Rule(
-        "intimacy comes close",
-        "size",
-        lambda c: _given(c.belief("intimacy"), {"CU": 1.5, "MCU": 1.5, "MS": 0.4}),
-        "intimacy brings the camera close",
-    ),
-    Rule(
-        "realisation lands on the face",
-        "size",
-        lambda c: _given(c.belief("realisation"), {"MCU": 1.4, "CU": 1.4}),
-        "the thought has to land on the face",
-    ),
-    Rule(
-        "grief keeps its distance",
-        "size",
-        lambda c: _given(c.belief("grief"), {"MLS": 1.4, "FS": 1.4, "WS": 0.8, "MS": 0.6}),
-        "grief is watched from a respectful distance",
     ),
     Rule(
         "action needs room",
@@ -214,12 +223,6 @@ RULES: tuple[Rule, ...] = (
         "an entrance or an exit is seen whole, in its place",
     ),
     Rule(
-        "triumph takes the space",
-        "size",
-        lambda c: _given(c.belief("triumph"), {"FS": 1.0, "WS": 1.0, "MLS": 0.6}),
-        "triumph is seen in the space it has won",
-    ),
-    Rule(
         "conversation at speaking distance",
         "size",
         lambda c: _given(c.belief("dialogue", "confrontation"), {"MS": 1.2, "MCU": 1.2}),
@@ -243,108 +246,19 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "eye level is honest",
         "angle",
-        lambda c: {"eye_level": 1.2, "high": -0.2, "low": -0.2, "overhead": -1.8, "worm": -2.2},
+        lambda c: _given(
+            c.plain,
+            {"eye_level": EYE_LEVEL, "high": -0.4, "low": -0.4, "overhead": -2.5, "worm": -3.0},
+        ),
         "eye level keeps the audience level with the character",
     ),
-    Rule(
-        "power looks up",
-        "angle",
-        lambda c: _given(
-            (c.affect.dominance > DOMINANCE_FELT) * (1.0 - c.belief(*UNCONTESTED)),
-            {"low": ANGLE_GAIN * c.affect.dominance, "worm": 2.2 * (c.affect.dominance - 0.45)},
-        ),
-        "a low angle gives the character power",
-    ),
-    Rule(
-        "vulnerability looks down",
-        "angle",
-        lambda c: _given(
-            (c.affect.dominance < -DOMINANCE_FELT) * (1.0 - c.belief(*LOOKED_UP_AT, *SHARED)),
-            {
-                "high": ANGLE_GAIN * -c.affect.dominance,
-                "overhead": 2.2 * (-c.affect.dominance - 0.45),
-            },
-        ),
-        "a high angle makes the character small and exposed",
-    ),
-    Rule(
-        "menace looks up",
-        "angle",
-        lambda c: _given(c.belief("threat"), {"low": 1.6}),
-        "a low angle makes the threat loom",
-    ),
-    Rule(
-        "awe looks up",
-        "angle",
-        lambda c: _given(c.belief("awe"), {"low": 1.6, "worm": 0.6}),
-        "looking up shares the character's awe",
-    ),
-    Rule(
-        "triumph looks up",
-        "angle",
-        lambda c: _given(c.belief("triumph"), {"low": 1.6}),
-        "a low angle makes the victory heroic",
-    ),
-    Rule(
-        "isolation from above",
-        "angle",
-        lambda c: _given(c.belief("isolation"), {"high": 1.0, "overhead": 1.4}),
-        "from above the character is alone in the space",
-    ),
     # --- dutch
-    Rule(
-        "disorientation tilts the frame",
-        "dutch",
-        lambda c: {
-            "dutch": 3.2 * c.belief("disorientation")
-            + (3.0 * _fear_and_energy(c) - 1.6) * (1.0 - c.belief("disorientation")),
-            "level": 0.0,
-        },
-        "the world tilts with the character's balance",
-    ),
     # --- movement
     Rule(
         "calm holds still",
         "movement",
-        lambda c: {"static": 1.0 - 0.8 * c.affect.arousal},
+        lambda c: _given(c.plain, {"static": 1.0 - 0.8 * c.affect.arousal}),
         "a calm moment holds still",
-    ),
-    Rule(
-        "realisation pushes in",
-        "movement",
-        lambda c: _given(
-            c.belief("realisation", "reveal") * (c.slot_in_beat == 0),
-            {
-                "push_in": 2.4,
-                "dolly_zoom_in": 3.0 * c.emotion("fear") + 0.5 * c.affect.intensity,
-                "zoom_in": 0.6,
-            },
-        ),
-        "realisation pushes in",
-    ),
-    Rule(
-        "dread creeps in",
-        "movement",
-        lambda c: _when(
-            c.emotion("fear") > 0.3 and c.affect.arousal < 0.65,
-            {"push_in": 2.0 * c.emotion("fear"), "dolly_zoom_in": 0.8 * c.emotion("fear")},
-        ),
-        "dread creeps in",
-    ),
-    Rule(
-        "shock snaps",
-        "movement",
-        lambda c: _when(
-            c.emotion("surprise") > 0.45 and c.affect.arousal > 0.4,
-            {"zoom_in": 1.8, "whip_pan": 1.3},
-        ),
-        "a shock snaps the frame",
-    ),
-    Rule(
-        "isolation pulls away",
-        "movement",
-        lambda c: _given(c.belief("isolation"), {"pull_out": 2.2, "crane_up": 1.4}),
-        "pulling away leaves the character alone",
     ),
     Rule(
         "a departure is watched go",
@@ -356,6 +270,55 @@ RULES: tuple[Rule, ...] = (
         "the camera stays and lets the character leave it",
     ),
     Rule(
+        "towering power from the ground",
+        "angle",
+        lambda c: _when(
+            c.affect.intent("dominance") >= SURE and c.affect.dominance >= EXTREME_DOMINANCE,
+            {"worm": 2.0},
+        ),
+        "from the ground they tower over everything",
+    ),
+    Rule(
+        "the helpless from above",
+        "angle",
+        lambda c: _when(
+            c.affect.intent("vulnerability", "isolation") >= SURE
+            and c.affect.dominance <= -EXTREME_DOMINANCE,
+            {"overhead": 2.0},
+        ),
+        "from straight above they are at the world's mercy",
+    ),
+    Rule(
+        "a rise is followed up",
+        "movement",
+        lambda c: _when(
+            bool(RISING & set(c.affect.actions)),
+            {"tilt_up": 1.2, "pedestal_up": 1.0, "crane_up": 0.5},
+        ),
+        "the camera rises with them",
+    ),
+    Rule(
+        "a fall is followed down",
+        "movement",
+        lambda c: _when(
+            bool(SINKING & set(c.affect.actions)),
+            {"tilt_down": 1.2, "pedestal_down": 1.0},
+        ),
+        "the camera goes down with them",
+    ),
+    Rule(
+        "a look up is followed",
+        "movement",
+        lambda c: _when("look_up" in c.affect.actions, {"tilt_up": 1.4, "crane_up": 0.4}),
+        "the camera tilts up to what they see",
+    ),
+    Rule(
+        "a look down is followed",
+        "movement",
+        lambda c: _when("look_down" in c.affect.actions, {"tilt_down": 1.2}),
+        "the camera tilts down to what they see",
+    ),
+    Rule(
         "a dark ending withdraws",
         "movement",
         lambda c: _when(
@@ -363,27 +326,6 @@ RULES: tuple[Rule, ...] = (
             {"pull_out": 0.8, "crane_up": 0.5},
         ),
         "a dark scene ends by drawing away",
-    ),
-    Rule(
-        "awe rises",
-        "movement",
-        lambda c: _given(c.belief("awe"), {"crane_up": 2.4, "tilt_up": 1.8, "pedestal_up": 0.6}),
-        "rising with the camera opens up the wonder",
-    ),
-    Rule(
-        "grief withdraws",
-        "movement",
-        lambda c: _given(c.belief("grief"), {"pull_out": 1.4, "static": 1.0, "tilt_down": 0.8}),
-        "grief is given distance and stillness",
-    ),
-    Rule(
-        "chaos goes handheld",
-        "movement",
-        lambda c: _given(
-            1.0 if _fear_and_energy(c) > 0.35 else c.belief("attack"),
-            {"handheld": 2.0 + 2.0 * _fear_and_energy(c)},
-        ),
-        "chaos shakes the camera",
     ),
     Rule(
         "action keeps up",
@@ -416,21 +358,6 @@ RULES: tuple[Rule, ...] = (
         "the camera turns with the walk from where it stands",
     ),
     Rule(
-        "intimacy circles",
-        "movement",
-        lambda c: _given(c.belief("intimacy"), {"push_in": 1.4, "arc_left": 0.7, "arc_right": 0.7}),
-        "a slow arc wraps the pair together",
-    ),
-    Rule(
-        "tension circles",
-        "movement",
-        lambda c: _given(
-            c.belief("confrontation", "threat"),
-            {"push_in": 1.3, "arc_left": 0.9, "arc_right": 0.9, "static": 0.4},
-        ),
-        "tension tightens around the confrontation",
-    ),
-    Rule(
         "reveal opens the frame",
         "movement",
         lambda c: _given(
@@ -455,20 +382,6 @@ RULES: tuple[Rule, ...] = (
         "the camera receives the arrival",
     ),
     Rule(
-        "triumph rises",
-        "movement",
-        lambda c: _given(
-            c.belief("triumph"),
-            {
-                "crane_up": 0.8 + 1.6 * max(0.0, c.affect.arousal),
-                "arc_right": 0.8,
-                "push_in": 0.8,
-                "tilt_up": 0.6,
-            },
-        ),
-        "triumph lifts the camera",
-    ),
-    Rule(
         "suspense waits",
         "movement",
         lambda c: _given(
@@ -478,49 +391,12 @@ RULES: tuple[Rule, ...] = (
         "suspense makes the audience wait",
     ),
     Rule(
-        "defeat sinks",
-        "movement",
-        lambda c: _when(
-            c.emotion("sadness") > 0.5 and c.affect.dominance < -0.2,
-            {"tilt_down": 1.0, "pedestal_down": 0.8, "crane_down": 0.4},
-        ),
-        "the camera sinks with the defeat",
-    ),
-    Rule(
         "establishing reveals the place",
         "movement",
         lambda c: _when(
-            c.slot == 0, {"crane_down": 1.2, "pan_right": 0.9, "truck_right": 0.8, "static": 0.8}
+            c.opening, {"crane_down": 1.2, "pan_right": 0.9, "truck_right": 0.8, "static": 0.8}
         ),
         "the opening move shows the place",
-    ),
-    Rule(
-        "disorientation unsettles",
-        "movement",
-        lambda c: _given(
-            c.belief("disorientation"),
-            {"handheld": 2.2, "dolly_zoom_out": 1.4, "arc_left": 0.8},
-        ),
-        "the move unsettles the space",
-    ),
-    Rule(
-        "rare moves are earned",
-        "movement",
-        lambda c: {
-            "whip_pan": -1.4,
-            "dolly_zoom_in": -1.2,
-            "dolly_zoom_out": -1.4,
-            "crane_up": -0.5,
-            "crane_down": -0.6,
-            "pedestal_up": -0.8,
-            "pedestal_down": -0.8,
-            "tilt_up": -0.4,
-            "tilt_down": -0.5,
-            "zoom_in": -0.6,
-            "zoom_out": -0.8,
-            "handheld": -0.6,
-        },
-        "showy moves are kept for moments that earn them",
     ),
     Rule(
         "the camera creeps",
@@ -549,7 +425,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "one person, one frame",
         "framing",
-        lambda c: {"single": 1.5 if len(c.characters) <= 1 else 0.8},
+        # Between two people in an exchange, a single cuts one of them out of it.
+        lambda c: {"single": 1.5 if len(c.characters) <= 1 else 0.8 * (1.0 - c.exchange)},
         "the shot belongs to one character",
     ),
     Rule(
@@ -558,8 +435,11 @@ RULES: tuple[Rule, ...] = (
         lambda c: _when(
             len(c.characters) >= 2,
             {
-                "two_shot": 1.0 + 0.8 * c.belief("confrontation") + 1.2 * c.belief("intimacy"),
-                "over_shoulder": 1.2 + 0.6 * c.belief("dialogue", "confrontation"),
+                "two_shot": 1.0
+                + 0.8 * c.belief("confrontation")
+                + 1.2 * max(c.belief("intimacy"), c.affect.intent("intimacy")),
+                "over_shoulder": 1.2
+                + 0.6 * max(c.belief("dialogue", "confrontation"), c.affect.intent("tension")),
             },
         ),
         "both people stay in the frame",
@@ -587,6 +467,66 @@ RULES: tuple[Rule, ...] = (
         lambda c: _when(len(c.characters) >= 3, {"group": 1.8}),
         "the group is seen together",
     ),
+)
+
+
+# Moves that draw attention to the camera: where no intent asks for them, they cost.
+SHOWY: Final = {
+    "whip_pan": -1.4, "dolly_zoom_in": -1.2, "dolly_zoom_out": -1.4, "crane_up": -0.5,
+    "crane_down": -0.6, "pedestal_up": -0.8, "pedestal_down": -0.8, "tilt_up": -0.4,
+    "tilt_down": -0.5, "zoom_in": -0.6, "zoom_out": -0.8, "handheld": -0.6,
+}  # fmt: skip
+
+
+def _unasked(ctx: Context) -> Preferences:
+    """A showy move costs as much as no intent asks for it: the flat cost of earlier versions
+    fell hardest on the rarest device even when its moment had come."""
+    asking: dict[str, float] = {}
+    for row in intent_table().values():
+        belief = ctx.affect.intent(row.intent)
+        for move in row.ranked["movement"]:
+            asking[move] = asking.get(move, 0.0) + belief
+    return {move: cost * max(0.0, 1.0 - asking.get(move, 0.0)) for move, cost in SHOWY.items()}
+
+
+# Below this belief an intent does not speak: many faint readings that happen to share a device
+# (a low angle serves power, triumph and menace) must not add up to a choice none of them made.
+INTENT_FLOOR: Final = 0.2
+
+
+def _device_rule(row: IntentDevices, field: str) -> Rule:
+    def prefer(ctx: Context) -> Preferences:
+        belief = ctx.affect.intent(row.intent)
+        return _given((belief >= INTENT_FLOOR) * belief * ctx.boldness, row.preferences(field))
+
+    reason = row.reasons.get(field, f"the {field} serves the {row.intent}")
+    return Rule(f"{row.intent}: {field}", field, prefer, reason, intent=row.intent)
+
+
+def _device_rules() -> tuple[Rule, ...]:
+    """One rule per intent and field, from the intent -> device table."""
+    return tuple(
+        _device_rule(row, field)
+        for row in intent_table().values()
+        for field in (*DEVICE_FIELDS, "dutch")
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    *GRAMMAR,
+    Rule(
+        "showy moves are earned",
+        "movement",
+        _unasked,
+        "showy moves are kept for moments that ask for them",
+    ),
+    Rule(
+        "the horizon stays level",
+        "dutch",
+        lambda c: {"level": 1.2, "dutch": 0.0},
+        "the horizon stays level",
+    ),
+    *_device_rules(),
 )
 
 

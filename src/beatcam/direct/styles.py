@@ -16,6 +16,7 @@ import yaml
 from beatcam.errors import UsageError
 
 CLASSICAL_WEIGHTS = "classical.yaml"
+INTENT_FIELDS = ("movement", "angle", "size", "dutch")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,14 @@ def _classical_weights() -> dict[str, float]:
     return {str(name): float(weight) for name, weight in document["weights"].items()}
 
 
+def _intent_weights(
+    intents: tuple[str, ...], weight: float, fields: tuple[str, ...] = INTENT_FIELDS
+) -> dict[str, float]:
+    """The same weight for the device rules of these intents (``direct.grammar`` names them
+    "intent: field")."""
+    return {f"{intent}: {field}": weight for intent in intents for field in fields}
+
+
 STYLES: dict[str, Style] = {
     style.name: style
     for style in (
@@ -50,15 +59,11 @@ STYLES: dict[str, Style] = {
             "thriller",
             "tension first: slow creeping push-ins, low and high angles, dutch under stress",
             weights={
-                "dread creeps in": 1.6,
-                "realisation pushes in": 1.4,
-                "power looks up": 1.4,
-                "vulnerability looks down": 1.4,
-                "disorientation tilts the frame": 1.6,
-                "shock snaps": 1.5,
+                **_intent_weights(("dread", "shock", "vertigo", "tension"), 1.5),
+                **_intent_weights(("dominance", "vulnerability"), 1.3),
                 "the watcher's eyes": 1.6,
                 "calm holds still": 0.6,
-                "rare moves are earned": 0.6,
+                "showy moves are earned": 0.6,
                 "the camera creeps": 1.0,
             },
             lens_scale=1.15,
@@ -69,11 +74,9 @@ STYLES: dict[str, Style] = {
             "intimate drama: close sizes on longer lenses, slow arcs, faces over places",
             weights={
                 "intensity tightens": 1.4,
-                "intimacy comes close": 1.8,
-                "intimacy circles": 1.5,
+                **_intent_weights(("intimacy", "grief", "realisation"), 1.5),
+                **_intent_weights(("dominance", "vulnerability", "chaos"), 0.6),
                 "eye level is honest": 1.5,
-                "power looks up": 0.6,
-                "chaos goes handheld": 0.5,
                 "establish the space": 0.7,
                 "faces over places": 1.0,
             },
@@ -85,10 +88,9 @@ STYLES: dict[str, Style] = {
             "observational documentary: handheld, eye level, zooms rather than dollies",
             weights={
                 "observe by hand": 2.0,
-                "chaos goes handheld": 1.5,
                 "eye level is honest": 1.6,
-                "rare moves are earned": 1.5,
-                "disorientation tilts the frame": 0.3,
+                "showy moves are earned": 1.5,
+                **_intent_weights(("vertigo", "dread", "chaos"), 0.3, ("dutch",)),
             },
             lens_scale=1.2,
             pace=0.9,
@@ -97,12 +99,10 @@ STYLES: dict[str, Style] = {
             "epic",
             "epic: wide lenses and big spaces, cranes and arcs at the turning points",
             weights={
-                "awe goes wide": 1.6,
-                "awe rises": 1.6,
+                **_intent_weights(("wonder", "triumph", "liberation", "isolation"), 1.6),
                 "establish the space": 1.5,
-                "triumph rises": 1.6,
                 "intensity tightens": 0.7,
-                "rare moves are earned": 0.5,
+                "showy moves are earned": 0.5,
                 "places over faces": 2.0,
             },
             lens_scale=0.8,

@@ -3,7 +3,8 @@
 A beat's screen time grows with what it says (words) and shrinks with its energy (arousal):
 a tense, busy beat cuts faster; a still one is allowed to breathe. A writer's ``seconds``
 hint always wins. Long, energetic beats, and conversations between two people, are covered
-in two or three shots; a long still beat stays one slow shot.
+in two or three shots; a long still beat stays one slow shot. The first beat opens on the place
+only where the place matters (``opening_parts``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ BASE_SECONDS = 2.4
 MIN_SHOT_SECONDS = 2.0
 SPLIT_SECONDS = 6.0
 THREE_SHOT_SECONDS = 11.0
-ESTABLISH_SPLIT_SECONDS = 5.0
+ESTABLISHING_SHARE = 3  # an establishing shot takes at most this fraction (1/n) of its beat
+PLACE_BELIEF = 0.5  # the director is this sure the beat's subject is the place
 CONVERSATION = frozenset({"dialogue", "confrontation"})
 
 
@@ -32,16 +34,33 @@ def beat_seconds(beat: Beat, affect: Affect, pace: float, first: bool) -> float:
     return min(MAX_BEAT_SECONDS, max(MIN_BEAT_SECONDS, seconds))
 
 
-def shot_count(seconds: float, affect: Affect, first: bool) -> int:
-    """How many shots cover a beat of this length and feeling."""
-    if first and seconds >= ESTABLISH_SPLIT_SECONDS:
-        return 2
+def shot_count(seconds: float, affect: Affect) -> int:
+    """How many shots cover a beat of this length and feeling (an establishing shot aside)."""
     conversation = affect.function in CONVERSATION and len(affect.characters) >= 2
     if seconds >= THREE_SHOT_SECONDS and (affect.arousal > 0.4 or conversation):
         return 3
     if seconds >= SPLIT_SECONDS and (affect.arousal > 0.25 or conversation):
         return 2
     return 1
+
+
+def about_the_place(affect: Affect) -> bool:
+    """A beat whose subject is the place itself ("Morning in the fishing village")."""
+    return affect.belief("establishing") >= PLACE_BELIEF
+
+
+def opening_parts(frames: int, fps: int, beats: int, affect: Affect) -> list[int]:
+    """How the first beat opens: ``[establishing, main]`` frames when the place matters (a scene
+    of several beats), the establishing shot at most a third of the beat and never its main
+    shot; the whole beat when the beat is about the place; ``[]`` when no establishing shot is
+    wanted (a one-beat scene about someone) or the beat is too short to give one its minimum."""
+    if about_the_place(affect):
+        return [frames]
+    minimum = max(1, round(MIN_SHOT_SECONDS * fps))
+    establishing = frames // ESTABLISHING_SHARE
+    if beats < 2 or establishing < minimum:
+        return []
+    return [establishing, frames - establishing]
 
 
 def split_frames(frames: int, count: int, fps: int) -> list[int]:

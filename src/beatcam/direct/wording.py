@@ -97,7 +97,7 @@ def moved_why(original: ShotSpec, moved: ShotSpec, rules: str) -> str:
     return (
         f"{head}: {reasons} Moved {abs(moved.azimuth_deg - original.azimuth_deg):.0f}° round "
         f"the subject to keep the cut clean ({rules})"
-        + (", so the pan turns the other way, with the walk." if turned else ".")
+        + (", so the move turns the other way, with the subject." if turned else ".")
     )
 
 
@@ -134,15 +134,22 @@ def why(
     if candidate.framing == "establishing":
         subject = " of the set"
     reasons: list[str] = []
-    for name, contribution in candidate.terms:
+    # The intent that chose the device speaks first: it is why the shot is this shot.
+    terms = sorted(
+        candidate.terms,
+        key=lambda term: (term[0] == PIN_RULE or rule_named(term[0]).intent is None, -term[1]),
+    )
+    fields: set[str] = set()
+    for name, contribution in terms:
         if name == PIN_RULE:
             reasons.insert(0, f"the camera was {pin_source}")
             continue
-        if contribution <= 0.3 or len(reasons) >= 2:
+        rule = rule_named(name)
+        if contribution <= 0.3 or len(reasons) >= 2 or rule.field in fields:
             continue
-        reason = rule_named(name).reason
-        if reason not in reasons:
-            reasons.append(reason)
+        fields.add(rule.field)
+        if rule.reason not in reasons:
+            reasons.append(rule.reason)
     reasons.extend(
         SEQUENCE_REASONS[name]
         for name, cost in sequence_terms

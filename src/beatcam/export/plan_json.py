@@ -27,9 +27,10 @@ from beatcam.model import (
     SetBox,
     SetDesign,
     Shot,
+    ShotIntent,
     ShotPlan,
 )
-from beatcam.model.vocab import EMOTIONS, FUNCTIONS
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS
 
 FORMAT_VERSION = "1"
 DECIMALS = 5
@@ -72,6 +73,11 @@ def _affect(affect: Affect) -> dict[str, Any]:
             for name in FUNCTIONS
             if name in affect.function_belief
         },
+        "intent_belief": {
+            name: _number(affect.intent_belief[name])
+            for name in INTENTS
+            if name in affect.intent_belief
+        },
     }
 
 
@@ -93,6 +99,11 @@ def _shot(shot: Shot) -> dict[str, Any]:
         "azimuth_deg": _number(shot.azimuth_deg),
         "side": shot.side,
         "why": shot.why,
+        "intent": (
+            {"name": shot.intent.name, "confidence": _number(shot.intent.confidence)}
+            if shot.intent
+            else None
+        ),
         "camera": {
             "position": _rows(shot.camera.position),
             "rotation": _rows(shot.camera.rotation),
@@ -310,6 +321,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                     objects=tuple(beat["affect"]["objects"]),
                     evidence=tuple(beat["affect"]["evidence"]),
                     function_belief=dict(beat["affect"].get("function_belief", {})),
+                    intent_belief=dict(beat["affect"].get("intent_belief", {})),
                 ),
             )
             for beat in document["beats"]
@@ -346,6 +358,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                 why=shot["why"],
                 azimuth_deg=shot["azimuth_deg"],
                 side=shot["side"],
+                intent=ShotIntent(**shot["intent"]) if shot["intent"] else None,
                 camera=CameraTrack(
                     np.array(shot["camera"]["position"], dtype=np.float64),
                     np.array(shot["camera"]["rotation"], dtype=np.float64),

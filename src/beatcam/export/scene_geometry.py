@@ -175,7 +175,10 @@ def capsule_mesh(
 def shot_metadata(shot: Shot) -> dict[str, str | int | float]:
     """The director's words for a shot (every ShotSpec field) as flat scalars, for the formats'
     per-object metadata (a USD dictionary cannot hold an empty list, so subjects are one
-    comma-separated string)."""
+    comma-separated string, and the intent is its name, empty where the neutral grammar chose,
+    beside its confidence)."""
     words = {field.name: getattr(shot, field.name) for field in dataclasses.fields(ShotSpec)}
     words["subjects"] = ", ".join(shot.subjects)
+    words["intent"] = str(shot.intent.name) if shot.intent else ""
+    words["intent_confidence"] = shot.intent.confidence if shot.intent else 0.0
     return words

@@ -61,6 +61,11 @@ def shot_metadata(shot: Shot) -> dict[str, Any]:
     """The director's words for one shot (every ShotSpec field), for ``metadata["beatcam"]``."""
     words = {field.name: getattr(shot, field.name) for field in dataclasses.fields(ShotSpec)}
     words["subjects"] = list(shot.subjects)
+    words["intent"] = (
+        {"name": str(shot.intent.name), "confidence": shot.intent.confidence}
+        if shot.intent
+        else None
+    )
     return words
 
 

@@ -11,6 +11,7 @@ from beatcam.model.plan import (
     SetBox,
     SetDesign,
     Shot,
+    ShotIntent,
     ShotPlan,
     ShotSpec,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "SetBox",
     "SetDesign",
     "Shot",
+    "ShotIntent",
     "ShotPin",
     "ShotPlan",
     "ShotSpec",

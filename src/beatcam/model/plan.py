@@ -106,12 +106,22 @@ class CameraTrack:
 
 
 @dataclass(frozen=True)
+class ShotIntent:
+    """The expressive intent that chose a shot's device (vocab.Intent) and the director's
+    belief in it, in [0, 1]."""
+
+    name: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class ShotSpec:
     """A shot as the director words it, before the camera computes its track.
 
     ``azimuth_deg`` places the camera around the first subject, measured from the direction
     the subject faces (0: in front, facing them; +90: on the subject's left; 180: behind).
-    ``side`` is +1 or -1: which side of the line of action the coverage is on.
+    ``side`` is +1 or -1: which side of the line of action the coverage is on. ``intent`` is
+    the expressive intent that chose the device, None where the neutral grammar chose.
     """
 
     id: str
@@ -130,6 +140,7 @@ class ShotSpec:
     why: str
     azimuth_deg: float = 0.0
     side: int = 1
+    intent: ShotIntent | None = None
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,9 @@ class Affect:
     ``characters`` are the cast named or implied; ``actions`` the verbs that move people
     (walk, run, turn, enter, ...); ``objects`` the props that matter. ``function_belief``
     is how likely the beat is to do each function (those left out count 0); empty means the
-    function is certain, as when a user states it.
+    function is certain, as when a user states it. ``intent_belief`` is how likely the beat
+    is to ask for each expressive intent (vocab.INTENTS; those left out count 0, and what is
+    left of 1 is the belief that the beat asks for none).
     """
 
     valence: float
@@ -85,6 +87,18 @@ class Affect:
     objects: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
     function_belief: Mapping[str, float] = field(default_factory=dict)
+    intent_belief: Mapping[str, float] = field(default_factory=dict)
+
+    def intent(self, *intents: str) -> float:
+        """How likely the beat is to ask for one of ``intents``."""
+        return sum(self.intent_belief.get(name, 0.0) for name in set(intents))
+
+    @property
+    def plain(self) -> float:
+        """How much the neutral grammar should count: all of it when no intent is believed, none
+        when one is certain. Beliefs spread thinly over many intents still leave plain coverage
+        in charge, since no one of them is sure enough to choose a device."""
+        return 1.0 - max(self.intent_belief.values(), default=0.0)
 
     def belief(self, *functions: str) -> float:
         """How likely the beat is to do one of ``functions``."""

@@ -6,6 +6,7 @@ a limit or a default height.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Final
 
 SIZES: Final = ("EWS", "WS", "FS", "MLS", "MS", "MCU", "CU", "ECU")
@@ -96,6 +97,13 @@ ANGLE_TARGET_DEG: Final = {
     "worm": -68.0,
 }
 
+# A two-shot holds both people when their separation across the frame is at most this share of
+# its width; a pair standing further apart is seen from up to TWO_SHOT_TURN_DEG off the profile
+# view, so one stands nearer the camera and their separation across the frame shrinks
+# (Arijon's three-quarter two-shot). The camera and the director both judge by these numbers.
+TWO_SHOT_FILL: Final = 0.55
+TWO_SHOT_TURN_DEG: Final = 60.0
+
 DUTCH_MIN_DEG: Final = 5.0
 EYE_HEIGHT_RATIO: Final = 0.92
 # Where a standing character holds a prop: this share of their height, this far in front.
@@ -150,6 +158,33 @@ FUNCTIONS: Final = (
     "transition",
     "action",
 )
+
+
+class Intent(StrEnum):
+    """What a beat asks the camera to make the audience feel (DESIGN.md section 3): the layer
+    between affect and device. Each is defined for labellers in ``affect/data/intents.yaml``."""
+
+    SHOCK = "shock"
+    VERTIGO = "vertigo"
+    DREAD = "dread"
+    REALISATION = "realisation"
+    VULNERABILITY = "vulnerability"
+    DOMINANCE = "dominance"
+    ISOLATION = "isolation"
+    LIBERATION = "liberation"
+    TRIUMPH = "triumph"
+    WONDER = "wonder"
+    INTIMACY = "intimacy"
+    TENSION = "tension"
+    CHAOS = "chaos"
+    GRIEF = "grief"
+    PURSUIT = "pursuit"
+    STILLNESS = "stillness"
+
+
+INTENTS: Final = tuple(Intent)
+# The label of a beat that asks for no expressive device: plain coverage serves it.
+NO_INTENT: Final = "none"
 
 
 def size_for_frame_height(frame_height_m: float) -> str:

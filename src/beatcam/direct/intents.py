@@ -1,0 +1,117 @@
+"""The intent -> device table (``data/intent_devices.yaml``): what the literature does with the
+camera to make an audience feel each expressive intent, ranked, with its sources.
+
+The table is data so a DP can read, cite and argue with it; this module checks it against the
+vocabulary once and turns a row into the preferences a grammar rule gives. A device scores
+``DEVICE_GAIN × RANK_DECAY^rank``, so an intent's first device clearly beats its third, and the
+rule multiplies that by the director's belief in the intent: a confident intent's first device
+wins outright, an unsure one only tips a close choice.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Final
+
+import yaml
+
+from beatcam.errors import StageError
+from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES, Intent
+
+TABLE_FILE: Final = "intent_devices.yaml"
+# The first device of a fully believed intent scores this much: above the neutral grammar's
+# strongest single preference (3 × "calm holds still" at rest in the fitted classical style),
+# so that a confident intent wins, as DESIGN.md section 7 asks.
+DEVICE_GAIN: Final = 3.5
+RANK_DECAY: Final = 0.8  # each later device keeps this share of the one before
+LENSES: Final = {"wide": 0.75, "normal": 1.0, "long": 1.35}  # multiplies the size's usual lens
+SPEEDS: Final = ("slow", "fast")
+DEVICE_FIELDS: Final = ("movement", "angle", "size")
+# A sideways move's direction is geometry (where the subject walks or looks), not feeling, so a
+# row that names one direction asks for either.
+MIRRORED: Final = {
+    "pan_left": "pan_right", "pan_right": "pan_left", "truck_left": "truck_right",
+    "truck_right": "truck_left", "arc_left": "arc_right", "arc_right": "arc_left",
+}  # fmt: skip
+FIELD_VALUES: Final[Mapping[str, tuple[str, ...]]] = {
+    "movement": MOVEMENTS,
+    "angle": ANGLES,
+    "size": SIZES,
+}
+
+
+@dataclass(frozen=True)
+class IntentDevices:
+    """One row of the table: ranked devices per field, how strongly the intent asks for a
+    canted horizon (0 to 1), lens and speed, the words the director says, and the books."""
+
+    intent: Intent
+    ranked: Mapping[str, tuple[str, ...]]  # field -> values, best first
+    dutch: float
+    lens: str
+    speed: str
+    reasons: Mapping[str, str]
+    sources: tuple[Mapping[str, str], ...]
+
+    def preferences(self, field: str) -> dict[str, float]:
+        """The score of each listed value of ``field`` for a fully believed intent."""
+        if field == "dutch":
+            return {"dutch": DEVICE_GAIN * self.dutch} if self.dutch > 0 else {}
+        scores: dict[str, float] = {}
+        for rank, value in enumerate(self.ranked.get(field, ())):
+            for each in (value, MIRRORED.get(value, value)):
+                scores.setdefault(each, DEVICE_GAIN * RANK_DECAY**rank)
+        return scores
+
+    @property
+    def lens_scale(self) -> float:
+        return LENSES[self.lens]
+
+
+def _fail(message: str) -> StageError:
+    return StageError("direct", f"{TABLE_FILE}: {message}")
+
+
+def _row(intent: Intent, entry: Any) -> IntentDevices:
+    if not isinstance(entry, dict):
+        raise _fail(f"{intent}: expected a mapping")
+    ranked = {}
+    for field in DEVICE_FIELDS:
+        values = tuple(str(value) for value in entry.get(field, ()))
+        unknown = [value for value in values if value not in FIELD_VALUES[field]]
+        if unknown or not values:
+            raise _fail(f"{intent}.{field}: needs values of the vocabulary, got {values}")
+        ranked[field] = values
+    dutch = entry.get("dutch")
+    if not isinstance(dutch, int | float) or not 0.0 <= dutch <= 1.0:
+        raise _fail(f"{intent}.dutch: needs a number in [0, 1], got {dutch!r}")
+    if entry.get("lens") not in LENSES or entry.get("speed") not in SPEEDS:
+        raise _fail(f"{intent}: lens must be one of {sorted(LENSES)}, speed one of {SPEEDS}")
+    sources = entry.get("sources")
+    if not isinstance(sources, list) or not sources:
+        raise _fail(f"{intent}: every row cites at least one source")
+    return IntentDevices(
+        intent=intent,
+        ranked=ranked,
+        dutch=float(dutch),
+        lens=str(entry["lens"]),
+        speed=str(entry["speed"]),
+        reasons={str(k): str(v) for k, v in entry.get("reason", {}).items()},
+        sources=tuple({str(k): str(v) for k, v in source.items()} for source in sources),
+    )
+
+
+@functools.cache
+def intent_table() -> Mapping[Intent, IntentDevices]:
+    """Every intent's row, checked against the vocabulary (StageError naming a broken row)."""
+    source = resources.files("beatcam.direct").joinpath("data", TABLE_FILE)
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    rows = document.get("intents", {}) if isinstance(document, dict) else {}
+    missing = [intent.value for intent in Intent if intent.value not in rows]
+    unknown = sorted(set(rows) - {intent.value for intent in Intent})
+    if missing or unknown:
+        raise _fail(f"rows missing for {missing}, unknown rows {unknown}")
+    return {intent: _row(intent, rows[intent.value]) for intent in Intent}
