@@ -1,9 +1,10 @@
 """Regenerate the README's worked examples from the current director, so the docs never drift.
 
-Two blocks of README.md are written by this script, each between its HTML comment markers:
-``session`` (the shot list and first reasons of ``beatcam plan examples/the-letter.yaml``)
-and ``styles`` (``examples/the-landing.txt`` planned in four styles, with every reason).
-``tests/test_readme.py`` fails when either block is out of date (decimals aside).
+Three blocks of README.md are written by this script, each between its HTML comment markers:
+``session`` (the shot list and first reasons of ``beatcam plan examples/the-letter.yaml``),
+``styles`` (``examples/the-landing.txt`` planned in every style, with every reason) and
+``dialogue`` (``examples/the-confession.yaml``, a two-hander: who each shot is on, and how it is
+framed). ``tests/test_readme.py`` fails when any block is out of date (decimals aside).
 
     .venv/bin/python scripts/readme_examples.py          # rewrite README.md
     .venv/bin/python scripts/readme_examples.py --check  # exit 1 if README.md is stale
@@ -27,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 SESSION_SCENE = "examples/the-letter.yaml"
 STYLES_SCENE = "examples/the-landing.txt"
-STYLES_SHOWN = ("classical", "thriller", "intimate", "handheld-docu")
+STYLES_SHOWN = ("classical", "thriller", "intimate", "handheld-docu", "epic")
+DIALOGUE_SCENE = "examples/the-confession.yaml"
 REASONS_SHOWN = 4
 TABLE_WIDTH = "1000"
 DECIMAL = re.compile(r"[+-]?\d+\.\d+")
@@ -84,9 +86,33 @@ def styles_block() -> str:
     return "\n".join(parts)
 
 
+def dialogue_block() -> str:
+    """A two-hander in the classical style: each shot's framing and who it is on."""
+    scene = read_scenes(str(ROOT / DIALOGUE_SCENE))[0]
+    plan, _ = plan_scene(scene)
+    rows = [
+        "| shot | beat | framing | on | size | movement | why |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for shot in plan.shots:
+        on = (
+            " over ".join(shot.subjects[:2])
+            if shot.framing == "over_shoulder"
+            else (
+                " and ".join(shot.subjects[:2]) if shot.framing == "two_shot" else shot.subjects[0]
+            )
+        )
+        rows.append(
+            f"| {shot.id} | {shot.beat + 1} | {shot.framing} | {on} | {shot.size} | "
+            f"{shot.movement} | {shot.why} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 def regenerated(text: str) -> str:
-    """README text with both blocks replaced by freshly generated ones."""
-    for name, make in (("session", session_block), ("styles", styles_block)):
+    """README text with every block replaced by a freshly generated one."""
+    blocks = (("session", session_block), ("styles", styles_block), ("dialogue", dialogue_block))
+    for name, make in blocks:
         found = _block(name).search(text)
         if found is None:
             raise SystemExit(f"README.md has no <!-- {name}:begin --> ... end block")

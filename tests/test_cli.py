@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -331,3 +332,27 @@ def test_every_beat_says_how_sure_the_director_is_of_its_function(
                 assert set(belief) <= set(FUNCTIONS)
                 assert max(belief, key=belief.__getitem__) == affect["function"]
                 assert 0.8 < sum(belief.values()) <= 1.0 + 1e-3
+
+
+def test_every_shot_names_the_intent_that_chose_it_and_why_in_crew_words(
+    planned: dict[str, Path],
+) -> None:
+    """A shot's intent is one its beat was read to ask for, with that belief as its confidence;
+    the why reads as a DP talks (no affect numbers), and the reasons behind it are data."""
+    named = 0
+    for folder in planned.values():
+        for path in sorted(folder.rglob("plan.json")):
+            document = json.loads(path.read_text(encoding="utf-8"))
+            for shot in document["shots"]:
+                assert not re.search(r"[+-]?\d\.\d\d", shot["why"]), shot["why"]
+                assert "valence" not in shot["why"] and "dominance +" not in shot["why"]
+                rules = [name for name, _ in shot["reason"]["rules"]]
+                assert all(isinstance(score, float) for _, score in shot["reason"]["rules"])
+                intent = shot["intent"]
+                if intent is None:
+                    continue
+                named += 1
+                belief = document["beats"][shot["beat"]]["affect"]["intent_belief"]
+                assert intent["confidence"] == pytest.approx(belief[intent["name"]], abs=1e-4)
+                assert any(rule.startswith(f"{intent['name']}: ") for rule in rules)
+    assert named > 0

@@ -16,7 +16,7 @@ from beatcam.direct.candidates import Candidate, allowed, candidates_for
 from beatcam.direct.grammar import INTENT_FLOOR, RULES, Context, rule_named
 from beatcam.direct.sequence import SEQUENCE_RULES, transition_terms
 from beatcam.direct.styles import CLASSICAL_WEIGHTS, Style
-from beatcam.model import ShotPin, ShotPlan
+from beatcam.model import CriticRule, ShotPin, ShotPlan
 from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene
 from beatcam.model.vocab import ANGLES, MOVEMENTS, Intent
 
@@ -144,7 +144,7 @@ def test_the_last_repair_of_a_subject_who_leaves_the_frame_is_the_widest_static(
     tiny_plan: ShotPlan,
 ) -> None:
     spec = replace(tiny_plan.shots[0], size="WS", end_size="WS", angle="high")
-    fallback = revise(spec, frozenset({"subject in frame"}), 3)
+    fallback = revise(spec, frozenset({CriticRule.SUBJECT_IN_FRAME}), 3)
     assert (fallback.size, fallback.end_size, fallback.movement) == ("EWS", "EWS", "static")
     assert fallback.angle == "eye_level"
     assert "subject in frame" in fallback.why
@@ -241,3 +241,22 @@ def test_a_confident_intent_wins_and_an_unsure_one_leaves_the_neutral_grammar_in
     assert shot_for(0.9) == ("dolly_zoom_in", "high", True)
     movement, angle, dutch = shot_for(0.1)
     assert (angle, dutch) == ("eye_level", False) and "dolly_zoom" not in movement
+
+
+def test_the_turning_point_gets_the_boldest_device_and_the_quieter_beats_stay_quiet() -> None:
+    """Six beats that all ask for vertigo, at rising then falling intensity: the showy device
+    (a dolly zoom) is spent on the most intense beat alone, not on every beat that asks."""
+    intensities = (0.35, 0.45, 0.55, 0.65, 0.95, 0.4)
+    beats = tuple(Beat(index, f"beat {index}") for index in range(len(intensities)))
+    scene = Scene("shape", (Character("Mara"),), beats, set_preset="kitchen")
+    affects = tuple(
+        replace(_charged(Intent.VERTIGO, -0.2, (), ("Mara",), 0.1), intensity=intensity)
+        for intensity in intensities
+    )
+    affects = tuple(replace(a, intent_belief={"vertigo": 0.6}) for a in affects)
+    showy = {
+        shot.beat
+        for shot in direct(AffectedScene(scene, affects), "classical").shots
+        if shot.movement in {"dolly_zoom_in", "dolly_zoom_out", "whip_pan", "crane_up"}
+    }
+    assert showy == {intensities.index(max(intensities))}

@@ -17,9 +17,10 @@ from beatcam import __version__
 from beatcam.affect import read_affect
 from beatcam.camera import track_for
 from beatcam.critic import critique_cut, critique_shot
-from beatcam.direct import DEFAULT_STYLE, Style, direct, revise
+from beatcam.direct import DEFAULT_STYLE, Style, direct, render, revise
 from beatcam.model import (
     Check,
+    CriticRule,
     Critique,
     Direction,
     Provenance,
@@ -28,13 +29,11 @@ from beatcam.model import (
     ShotPlan,
     ShotSpec,
 )
-from beatcam.model.vocab import ASPECTS, RESOLUTION
+from beatcam.model.vocab import ASPECTS, RESOLUTION, moves_where
 
 REPAIR_ATTEMPTS = 3
 # Moves whose words say nothing about size: only the subject can change it during the shot.
-HOLDS_SIZE = frozenset(
-    {"static", "pan_left", "pan_right", "tilt_up", "tilt_down", "handheld", "whip_pan"}
-)
+HOLDS_SIZE = moves_where(holds_size=True)
 DIRECTOR_PROVENANCE = {
     "name": "beatcam film-grammar rules",
     "version": __version__,
@@ -144,13 +143,10 @@ def _settle(plan: ShotPlan, index: int) -> tuple[ShotPlan, list[Check]]:
     checks = _checks(plan, index)
     failed = _failed(checks)
     shot = plan.shots[index]
-    if failed and {c.rule for c in failed} == {"end size"} and shot.movement in HOLDS_SIZE:
+    if failed and {c.rule for c in failed} == {CriticRule.END_SIZE} and shot.movement in HOLDS_SIZE:
         measured = str(failed[0].measured["measured"])
-        relabelled = replace(
-            shot,
-            end_size=measured,
-            why=f"{shot.why} The subject's own move ends the shot in {measured}.",
-        )
+        relabelled = replace(shot, end_size=measured, reason=replace(shot.reason, ends_in=measured))
+        relabelled = replace(relabelled, why=render(relabelled))
         plan = _with_shot(plan, index, relabelled)
         checks = _checks(plan, index)
     return plan, checks

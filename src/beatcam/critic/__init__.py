@@ -12,7 +12,7 @@ import numpy as np
 
 from beatcam.critic.measure import Track, peak_speed_and_acceleration
 from beatcam.critic.movement import MOVEMENT_CHECKS
-from beatcam.model import Check, Critique, Shot, ShotPlan
+from beatcam.model import Check, CriticRule, Critique, Shot, ShotPlan
 from beatcam.model.geometry import FloatArray, sight_blocked
 from beatcam.model.vocab import (
     DUTCH_MIN_DEG,
@@ -35,7 +35,6 @@ MAX_ACCELERATION_M_S2 = 15.0
 LINE_TOLERANCE_M = 0.3
 MAX_HIDDEN_SHARE = 0.1
 THIRTY_DEGREES = 30.0
-CROSSING_WORDS = "crosses the line"
 ALL_IN_FRAME = frozenset({"two_shot", "group"})
 
 
@@ -47,7 +46,7 @@ def _track(plan: ShotPlan, shot: Shot, name: str | None = None) -> Track:
 
 
 def _check(
-    rule: str, shot: str, passed: bool, measured: dict[str, float | str], expected: str
+    rule: CriticRule, shot: str, passed: bool, measured: dict[str, float | str], expected: str
 ) -> Check:
     rounded: dict[str, float | str] = {
         key: round(value, 4) if isinstance(value, float) else value
@@ -94,8 +93,8 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     if track.eyes is not None:
         frame_height = track.frame_height()
         for rule, index, word, which in (
-            ("size", 0, shot.size, "first"),
-            ("end size", -1, shot.end_size, "last"),
+            (CriticRule.SIZE, 0, shot.size, "first"),
+            (CriticRule.END_SIZE, -1, shot.end_size, "last"),
         ):
             height = float(frame_height[index])
             band = size_for_frame_height(height)
@@ -111,7 +110,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         depth = track.depth()
         checks.append(
             _check(
-                "subject in front",
+                CriticRule.SUBJECT_IN_FRONT,
                 shot.id,
                 bool(np.all(depth > 0)),
                 {"min_depth_m": float(np.min(depth))},
@@ -121,7 +120,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         checks.extend(_framing_checks(plan, shot, track))
     checks.append(
         _check(
-            "angle",
+            CriticRule.ANGLE,
             shot.id,
             angle_for_pitch(pitch) == shot.angle,
             {"pitch_deg": pitch, "measured": angle_for_pitch(pitch)},
@@ -131,7 +130,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     wants_dutch = abs(shot.dutch_deg) >= DUTCH_MIN_DEG
     checks.append(
         _check(
-            "dutch",
+            CriticRule.DUTCH,
             shot.id,
             (abs(roll) >= DUTCH_MIN_DEG) == wants_dutch,
             {"roll_deg": roll},
@@ -140,7 +139,9 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     )
     passed, measured, expected = MOVEMENT_CHECKS[shot.movement](track)
     checks.append(
-        _check("movement", shot.id, passed, {"movement": shot.movement, **measured}, expected)
+        _check(
+            CriticRule.MOVEMENT, shot.id, passed, {"movement": shot.movement, **measured}, expected
+        )
     )
     if track.eyes is not None and shot.framing != "insert":
         corners = [
@@ -154,7 +155,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         share = float(np.mean(hidden))
         checks.append(
             _check(
-                "clear view",
+                CriticRule.CLEAR_VIEW,
                 shot.id,
                 share <= MAX_HIDDEN_SHARE,
                 {"hidden_share": share},
@@ -164,7 +165,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     hits = _inside_boxes(plan, shot.camera.position)
     checks.append(
         _check(
-            "clear of the set",
+            CriticRule.CLEAR_OF_THE_SET,
             shot.id,
             not hits,
             {"inside": ", ".join(hits) or "none"},
@@ -174,7 +175,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     lowest = float(np.min(shot.camera.position[:, 1]))
     checks.append(
         _check(
-            "above the ground",
+            CriticRule.ABOVE_THE_GROUND,
             shot.id,
             lowest > GROUND_CLEARANCE_M,
             {"lowest_m": lowest},
@@ -185,7 +186,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     if np.isfinite(clearance):
         checks.append(
             _check(
-                "clear of the cast",
+                CriticRule.CLEAR_OF_THE_CAST,
                 shot.id,
                 clearance >= CAST_CLEARANCE_M,
                 {"closest_m": clearance, "character": who},
@@ -196,7 +197,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     lens_ok = bool(np.all((focal >= FOCAL_MIN_MM - 1e-6) & (focal <= FOCAL_MAX_MM + 1e-6)))
     checks.append(
         _check(
-            "lens range",
+            CriticRule.LENS_RANGE,
             shot.id,
             lens_ok,
             {"min_mm": float(focal.min()), "max_mm": float(focal.max())},
@@ -213,7 +214,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         limit = max(limit, 1.5 * subject_speed)
     checks.append(
         _check(
-            "rig speed",
+            CriticRule.RIG_SPEED,
             shot.id,
             speed <= limit and acceleration <= MAX_ACCELERATION_M_S2,
             {"speed_m_s": speed, "acceleration_m_s2": acceleration},
@@ -237,7 +238,7 @@ def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
         worst = float(np.nanmax(np.abs(image))) if np.any(np.isfinite(image)) else float("inf")
         checks.append(
             _check(
-                "subject in frame",
+                CriticRule.SUBJECT_IN_FRAME,
                 shot.id,
                 bool(np.all(inside)),
                 {"subject": name, "worst_extent": worst, "frames_out": int(np.sum(~inside))},
@@ -252,7 +253,7 @@ def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
         top = track.image_points(np.repeat(tops, shot.frames, axis=0))[0]
         checks.append(
             _check(
-                "headroom",
+                CriticRule.HEADROOM,
                 shot.id,
                 bool(np.isfinite(top[1]) and top[1] <= FRAME_LIMIT),
                 {"head_top_y": float(top[1])},
@@ -282,10 +283,10 @@ def critique_cut(plan: ShotPlan, before: Shot, after: Shot) -> list[Check]:
             side_after = _side(after.camera.position[0][[0, 2]], start, end)
             same = side_before * side_after >= 0
             near = min(abs(side_before), abs(side_after)) < LINE_TOLERANCE_M
-            motivated = CROSSING_WORDS in after.why or "pov" in {before.framing, after.framing}
+            motivated = after.reason.crosses_line or "pov" in {before.framing, after.framing}
             checks.append(
                 _check(
-                    "180-degree rule",
+                    CriticRule.LINE_OF_ACTION,
                     target,
                     same or near or motivated,
                     {"side_before_m": side_before, "side_after_m": side_after},
@@ -303,7 +304,7 @@ def critique_cut(plan: ShotPlan, before: Shot, after: Shot) -> list[Check]:
         turn = float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
         checks.append(
             _check(
-                "30-degree rule",
+                CriticRule.THIRTY_DEGREES,
                 target,
                 turn >= THIRTY_DEGREES,
                 {"turn_deg": turn},

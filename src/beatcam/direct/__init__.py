@@ -13,20 +13,21 @@ from dataclasses import replace
 import numpy as np
 
 from beatcam.direct.blocking import block
-from beatcam.direct.candidates import PIN_RULE, Candidate, candidates_for
+from beatcam.direct.candidates import Candidate, candidates_for, intent_of
 from beatcam.direct.explicit import merged_pin
-from beatcam.direct.grammar import EXCHANGE_INTENTS, EXCHANGES, Context, rule_named
+from beatcam.direct.grammar import EXCHANGE_INTENTS, EXCHANGES, Context
 from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.sequence import choose
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
 from beatcam.direct.timing import beat_seconds, opening_parts, shot_count, split_frames
-from beatcam.direct.wording import moved_why, repaired_why, why
+from beatcam.direct.wording import describe, reason_for, render
 from beatcam.errors import SceneError
 from beatcam.model import (
     Affect,
     AffectedScene,
     Blocking,
+    CriticRule,
     Direction,
     PlannedBeat,
     ShotIntent,
@@ -34,15 +35,15 @@ from beatcam.model import (
     ShotSpec,
 )
 from beatcam.model.sets import DEFAULT_PRESET, on_stage, preset_named
-from beatcam.model.vocab import SIZES, Intent
+from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, moves_where
 
-__all__ = ["DEFAULT_STYLE", "STYLES", "Style", "direct", "revise", "style_named"]
+__all__ = ["DEFAULT_STYLE", "STYLES", "Style", "direct", "render", "revise", "style_named"]
 
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
-CUT_RULES = frozenset({"180-degree rule", "30-degree rule"})
-ARCS = frozenset({"arc_left", "arc_right"})
-PANS = frozenset({"pan_left", "pan_right"})
-SIDEWAYS = PANS | {"truck_left", "truck_right"}
+CUT_RULES = frozenset({CriticRule.LINE_OF_ACTION, CriticRule.THIRTY_DEGREES})
+ARCS = moves_where(sideways=True, needs_subject=True)
+PANS = moves_where(sideways=True, holds_size=True)
+SIDEWAYS = moves_where(sideways=True, needs_subject=False)
 # A subject whose facing crosses the frame by at least this share (sin of 10°) looks across it.
 LOOKS_ACROSS = 0.17
 # A subject who crosses less of the frame than this (metres across the camera's view) leaves
@@ -58,8 +59,6 @@ QUIET_BOLDNESS = 0.55
 PEAK_BOLDNESS = 1.2
 # A beat that names one person is played with a partner when it is this likely an exchange.
 EXCHANGE_BELIEF = 0.35
-# A shot names the intent that chose it when that intent's device rules gave it this much score.
-INTENT_CHOSE = 0.75
 
 
 def _boldness(affects: tuple[Affect, ...], peak: int) -> list[float]:
@@ -70,24 +69,6 @@ def _boldness(affects: tuple[Affect, ...], peak: int) -> list[float]:
         else QUIET_BOLDNESS + (1.0 - QUIET_BOLDNESS) * min(1.0, affect.intensity / top)
         for index, affect in enumerate(affects)
     ]
-
-
-def _chosen_intent(candidate: Candidate, affect: Affect) -> ShotIntent | None:
-    """The intent whose devices scored the candidate most, with the director's belief in it;
-    None when the neutral grammar chose the shot."""
-    by_intent: dict[str, float] = {}
-    for name, contribution in candidate.terms:
-        if name == PIN_RULE:
-            continue
-        intent = rule_named(name).intent
-        if intent is not None:
-            by_intent[intent] = by_intent.get(intent, 0.0) + contribution
-    if not by_intent:
-        return None
-    best = max(sorted(by_intent), key=lambda name: by_intent[name])
-    if by_intent[best] < INTENT_CHOSE:
-        return None
-    return ShotIntent(best, round(affect.intent(best), 5))
 
 
 def _slot_travel(blocking: Blocking, start: int, frames: int) -> dict[str, float]:
@@ -270,51 +251,61 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
                 picked.movement, blocking, subject, slot_start, frames, placement.azimuth_deg
             )
             picked = replace(picked, movement=turned)
-        reason = why(
-            picked, affect, choice.sequence_terms, choice.runner_up, choice.margin, pins[index][1]
+        reason = replace(
+            reason_for(
+                picked,
+                affect,
+                choice.sequence_terms,
+                "" if pins[index][0].is_empty() else pins[index][1],
+                ctx.peak,
+            ),
+            crosses_line=crossing,
+            runner_up=describe(choice.runner_up) if choice.runner_up else "",
+            margin=round(choice.margin, 5),
+            expressive=describe(choice.expressive) if choice.expressive else "",
+            expressive_margin=round(choice.expressive_margin, 5),
         )
-        if crossing:
-            reason += " The camera crosses the line of action with the character's move."
         previous_arousal = affects[beat_index - 1].arousal if beat_index else affect.arousal
         pin = pins[index][0]
-        intent = _chosen_intent(picked, affect)
+        chose = intent_of(picked)
+        intent = ShotIntent(chose, round(affect.intent(chose), 5)) if chose else None
         lens_scale = chosen_style.lens_scale * (
-            intent_table()[Intent(intent.name)].lens_scale if intent else 1.0
+            intent_table()[Intent(chose)].lens_scale if chose else 1.0
         )
-        shots.append(
-            ShotSpec(
-                id=f"S{index + 1:02d}",
-                beat=beat_index,
-                start_frame=slot_start,
-                frames=frames,
-                size=picked.size,
-                end_size=picked.end_size,
-                angle=picked.angle,
-                dutch_deg=(pin.dutch_deg or DUTCH_DEG) if picked.dutch else 0.0,
-                movement=picked.movement,
-                framing=picked.framing,
-                transition=_transition(
-                    index,
-                    len(slots) - 1,
-                    slot_in_beat,
-                    affect.arousal,
-                    previous_arousal,
-                ),
-                subjects=picked.subjects,
-                lens_mm=pin.lens_mm
-                or lens_for(
-                    picked.size,
-                    picked.movement,
-                    picked.framing,
-                    affect.function,
-                    lens_scale,
-                ),
-                why=reason,
-                azimuth_deg=placement.azimuth_deg,
-                side=placement.side,
-                intent=intent,
-            )
+        spec = ShotSpec(
+            id=f"S{index + 1:02d}",
+            beat=beat_index,
+            start_frame=slot_start,
+            frames=frames,
+            size=picked.size,
+            end_size=picked.end_size,
+            angle=picked.angle,
+            dutch_deg=(pin.dutch_deg or DUTCH_DEG) if picked.dutch else 0.0,
+            movement=picked.movement,
+            framing=picked.framing,
+            transition=_transition(
+                index,
+                len(slots) - 1,
+                slot_in_beat,
+                affect.arousal,
+                previous_arousal,
+            ),
+            subjects=picked.subjects,
+            lens_mm=pin.lens_mm
+            or lens_for(
+                picked.size,
+                picked.movement,
+                picked.framing,
+                affect.function,
+                lens_scale,
+            ),
+            why="",
+            azimuth_deg=placement.azimuth_deg,
+            side=placement.side,
+            intent=intent,
+            reason=reason,
         )
+        shots.append(replace(spec, why=render(spec)))
     return Direction(
         style=chosen_style.name,
         set=preset.design(),
@@ -328,22 +319,6 @@ def _pin_words(pin: ShotPin) -> str:
     return ", ".join(f"{key} {value}" for key, value in vars(pin).items() if value is not None)
 
 
-SIMPLER_MOVE = {
-    "dolly_zoom_in": "push_in",
-    "dolly_zoom_out": "pull_out",
-    "whip_pan": "pan_right",
-    "crane_up": "pedestal_up",
-    "crane_down": "pedestal_down",
-    "arc_left": "push_in",
-    "arc_right": "push_in",
-    "truck_left": "pan_left",
-    "truck_right": "pan_right",
-    "follow": "pan_left",
-    "lead": "pan_right",
-    "handheld": "static",
-}
-
-
 def _beside(reference: float, step: float) -> list[float]:
     """Azimuths ``step`` either side of ``reference``: first the one that stays on the same side
     of the subject's facing (so of the line, when they face their partner), then the frontal."""
@@ -353,7 +328,7 @@ def _beside(reference: float, step: float) -> list[float]:
 
 def revise(
     spec: ShotSpec,
-    failed: frozenset[str],
+    failed: frozenset[CriticRule],
     attempt: int,
     previous_azimuth: float | None = None,
     blocking: Blocking | None = None,
@@ -367,11 +342,10 @@ def revise(
     simpler cousin; 2: a static, level single of the same size; 3: a static eye-level medium
     shot (or wide, for an establishing shot or a moving subject).
     """
-    rules = ", ".join(sorted(failed))
     if failed <= CUT_RULES and attempt < 3:
-        if "180-degree rule" in failed and (attempt == 1 or previous_azimuth is None):
+        if CriticRule.LINE_OF_ACTION in failed and (attempt == 1 or previous_azimuth is None):
             azimuth = -spec.azimuth_deg if attempt == 1 else -spec.azimuth_deg * 0.5
-        elif "180-degree rule" in failed and previous_azimuth is not None:
+        elif CriticRule.LINE_OF_ACTION in failed and previous_azimuth is not None:
             # Stand near where the last camera stood: the same side of the line by construction.
             azimuth = _beside(previous_azimuth, 35.0)[0]
         else:
@@ -383,14 +357,23 @@ def revise(
             movement = _sideways(
                 movement, blocking, subject, spec.start_frame, spec.frames, azimuth
             )
-        moved = replace(spec, azimuth_deg=azimuth, movement=movement)
-        return replace(moved, why=moved_why(spec, moved, rules))
+        moved = replace(
+            spec,
+            azimuth_deg=azimuth,
+            movement=movement,
+            reason=replace(
+                spec.reason,
+                moved_deg=round(abs(azimuth - spec.azimuth_deg), 5),
+                failed=tuple(sorted(failed)),
+            ),
+        )
+        return replace(moved, why=render(moved))
     if attempt == 1:
-        movement = SIMPLER_MOVE.get(spec.movement, "static")
+        movement = MOVEMENT_TRAITS[spec.movement].simpler
         revised = replace(
             spec,
             movement=movement,
-            end_size=spec.end_size if movement in {"push_in", "pull_out"} else spec.size,
+            end_size=spec.end_size if MOVEMENT_TRAITS[movement].size_change else spec.size,
             angle=spec.angle if spec.angle in {"high", "low", "eye_level"} else "high",
         )
     elif attempt == 2:
@@ -405,8 +388,8 @@ def revise(
         )
     else:
         # A subject who walks out of a static frame needs the widest view to stay in it.
-        leaves = "subject in frame" in failed
-        wide = leaves or spec.framing == "establishing" or spec.movement in {"follow", "lead"}
+        leaves = CriticRule.SUBJECT_IN_FRAME in failed
+        wide = leaves or spec.framing == "establishing" or MOVEMENT_TRAITS[spec.movement].travels
         size = "EWS" if leaves else "WS" if wide else "MS"
         revised = replace(
             spec,
@@ -416,7 +399,12 @@ def revise(
             dutch_deg=0.0,
             angle="eye_level",
             framing=spec.framing if spec.framing == "establishing" else "single",
-            subjects=spec.subjects[:1] if spec.framing != "establishing" else spec.subjects,
+            # An establishing shot that people cross out of is held on the place itself.
+            subjects=()
+            if spec.framing == "establishing" and leaves
+            else spec.subjects[:1]
+            if spec.framing != "establishing"
+            else spec.subjects,
             lens_mm=35.0,
         )
         if failed & CUT_RULES and previous_azimuth is not None:
@@ -424,4 +412,15 @@ def revise(
                 revised,
                 azimuth_deg=_beside(previous_azimuth, 35.0)[0],
             )
-    return replace(revised, why=repaired_why(spec, revised, rules))
+    revised = replace(
+        revised,
+        reason=replace(
+            spec.reason,
+            repaired_from=describe(spec),
+            failed=tuple(sorted(failed)),
+            moved_deg=0.0,
+            runner_up="",
+            expressive="",
+        ),
+    )
+    return replace(revised, why=render(revised))

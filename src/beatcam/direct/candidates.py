@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from beatcam.direct.grammar import Context, rules_for
+from beatcam.direct.grammar import Context, rule_named, rules_for
 from beatcam.direct.styles import Style
 from beatcam.model import ShotPin
 from beatcam.model.vocab import (
@@ -23,6 +23,7 @@ from beatcam.model.vocab import (
     SIZES,
     TWO_SHOT_FILL,
     TWO_SHOT_TURN_DEG,
+    moves_where,
 )
 
 KEEP_PER_SLOT = 14
@@ -48,11 +49,9 @@ Option = tuple[
     tuple[FieldScore, FieldScore, FieldScore, FieldScore, FieldScore],
 ]  # fmt: skip
 
-TIGHTENS = frozenset({"push_in", "zoom_in"})
-WIDENS = frozenset({"pull_out", "zoom_out"})
-NEEDS_SUBJECT = frozenset(
-    {"follow", "lead", "arc_left", "arc_right", "dolly_zoom_in", "dolly_zoom_out"}
-)
+TIGHTENS = moves_where(size_change=1)
+WIDENS = moves_where(size_change=-1)
+NEEDS_SUBJECT = moves_where(needs_subject=True)
 STEEP = frozenset({"overhead", "worm"})
 LEVEL_ANGLES = frozenset({"eye_level", "high", "low"})
 
@@ -110,13 +109,7 @@ _GEOMETRY_LIMITS = frozenset(
 # The shoulder and the eyes fix where an over-the-shoulder camera stands, so its angle is the
 # characters' own (eye level), and from back there a zoom into a close-up runs out of lens.
 _OTS_LENS = frozenset({("CU", "zoom_in")})
-_LEVEL_ONLY_MOVES = frozenset(
-    {
-        "follow", "lead", "dolly_zoom_in", "dolly_zoom_out", "tilt_up", "tilt_down",
-        "pedestal_up", "pedestal_down", "crane_up", "crane_down", "whip_pan", "truck_left",
-        "truck_right",
-    }
-)  # fmt: skip
+_LEVEL_ONLY_MOVES = moves_where(level_only=True)
 
 
 @dataclass(frozen=True)
@@ -130,6 +123,29 @@ class Candidate:
     subjects: tuple[str, ...]
     score: float
     terms: tuple[tuple[str, float], ...]  # (rule, contribution), strongest first
+
+
+# An intent chose a field's value when its device rule was the strongest reason for it, by at
+# least this much (a faint agreement with the neutral grammar chooses nothing).
+INTENT_CHOSE = 0.5
+
+
+def intent_of(candidate: Candidate) -> str | None:
+    """The intent whose device rule was the strongest reason for one of the candidate's values
+    (the strongest such, if several); None when the neutral grammar chose every value."""
+    strongest: dict[str, tuple[float, str]] = {}
+    for name, contribution in candidate.terms:
+        if name == PIN_RULE:
+            continue
+        rule = rule_named(name)
+        if contribution > strongest.get(rule.field, (0.0, ""))[0]:
+            strongest[rule.field] = (contribution, name)
+    chosen = [
+        (contribution, str(rule_named(name).intent))
+        for contribution, name in strongest.values()
+        if rule_named(name).intent is not None and contribution >= INTENT_CHOSE
+    ]
+    return max(chosen)[1] if chosen else None
 
 
 def end_size_for(size: str, movement: str, intensity: float) -> str:

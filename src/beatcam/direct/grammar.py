@@ -14,7 +14,7 @@ from typing import Final
 
 from beatcam.direct.intents import DEVICE_FIELDS, IntentDevices, intent_table
 from beatcam.model import Affect
-from beatcam.model.vocab import SIZES, Intent
+from beatcam.model.vocab import SIZES, Intent, moves_where
 
 Preferences = Mapping[str, float]
 
@@ -471,7 +471,7 @@ GRAMMAR: tuple[Rule, ...] = (
 
 
 # Moves that draw attention to the camera: where no intent asks for them, they cost.
-SHOWY: Final = {
+ATTENTION_COST: Final = {
     "whip_pan": -1.4, "dolly_zoom_in": -1.2, "dolly_zoom_out": -1.4, "crane_up": -0.5,
     "crane_down": -0.6, "pedestal_up": -0.8, "pedestal_down": -0.8, "tilt_up": -0.4,
     "tilt_down": -0.5, "zoom_in": -0.6, "zoom_out": -0.8, "handheld": -0.6,
@@ -486,12 +486,45 @@ def _unasked(ctx: Context) -> Preferences:
         belief = ctx.affect.intent(row.intent)
         for move in row.ranked["movement"]:
             asking[move] = asking.get(move, 0.0) + belief
-    return {move: cost * max(0.0, 1.0 - asking.get(move, 0.0)) for move, cost in SHOWY.items()}
+    return {
+        move: cost * max(0.0, 1.0 - asking.get(move, 0.0)) for move, cost in ATTENTION_COST.items()
+    }
 
 
 # Below this belief an intent does not speak: many faint readings that happen to share a device
 # (a low angle serves power, triumph and menace) must not add up to a choice none of them made.
 INTENT_FLOOR: Final = 0.2
+
+
+# How much a device draws the eye, 0 to 1: the budget the scene's shape spends. Showy moves and
+# extreme angles are the boldest; a move that circles or rises on its own is half as bold; plain
+# pushes, pans and tilts cost nothing. A dutch angle is not spent by the shape: it needs an
+# intent that asks for it (disorientation, unease).
+BOLD: Final[Mapping[str, Mapping[str, float]]] = {
+    "movement": {
+        **dict.fromkeys(moves_where(showy=True), 1.0),
+        **dict.fromkeys(
+            ("arc_left", "arc_right", "pedestal_up", "pedestal_down", "handheld", "zoom_in",
+             "zoom_out"),
+            0.5,
+        ),
+    },
+    "angle": {"overhead": 1.0, "worm": 1.0, "high": 0.3, "low": 0.3},
+}  # fmt: skip
+SHAPE_GAIN: Final = 3.0
+
+
+def _shape(field: str) -> Callable[[Context], Preferences]:
+    """Restraint that makes the peak count: at the scene's turning point a bold device gains,
+    on the quieter beats it costs, the more the quieter the beat (``Context.boldness`` is above
+    1 only at the peak), and only as far as the director believes the beat is charged."""
+
+    def prefer(ctx: Context) -> Preferences:
+        charged = 1.0 - ctx.plain
+        weight = SHAPE_GAIN * (ctx.boldness - 1.0) * charged
+        return {value: weight * level for value, level in BOLD[field].items()} if weight else {}
+
+    return prefer
 
 
 def _device_rule(row: IntentDevices, field: str) -> Rule:
@@ -519,6 +552,19 @@ RULES: tuple[Rule, ...] = (
         "movement",
         _unasked,
         "showy moves are kept for moments that ask for them",
+    ),
+    *(
+        Rule(
+            f"the turning point is boldest ({field})",
+            field,
+            _shape(field),
+            "the scene's turning point gets its boldest move"
+            if field == "movement"
+            else "the turning point takes the angle to its extreme"
+            if field == "angle"
+            else "the horizon tips at the turning point",
+        )
+        for field in BOLD
     ),
     Rule(
         "the horizon stays level",

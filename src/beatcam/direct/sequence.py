@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam.direct.candidates import Candidate
+from beatcam.direct.candidates import Candidate, intent_of
 from beatcam.direct.grammar import Context
 from beatcam.direct.styles import Style
-from beatcam.model.vocab import SIZES
+from beatcam.model.vocab import SIZES, moves_where
 
-SHOWY = frozenset({"dolly_zoom_in", "dolly_zoom_out", "whip_pan", "crane_up", "crane_down"})
+SHOWY = moves_where(showy=True)
 COVERAGE = frozenset({"single", "over_shoulder", "pov"})
 CONVERSATION = frozenset({"dialogue", "confrontation", "intimacy", "threat"})
 SIZE_INDEX = {size: index for index, size in enumerate(SIZES)}
@@ -39,12 +39,16 @@ SEQUENCE_RULES = (
 
 @dataclass(frozen=True)
 class Choice:
-    """The candidate chosen for a slot, the sequence terms it paid, and the runner-up."""
+    """The candidate chosen for a slot, the sequence terms it paid, the runner-up, and where the
+    neutral grammar won, the best shot an intent would have chosen (each with its margin: how
+    far behind the chosen one the best whole scene through it finishes)."""
 
     candidate: Candidate
     sequence_terms: tuple[tuple[str, float], ...]
     runner_up: Candidate | None
     margin: float
+    expressive: Candidate | None = None
+    expressive_margin: float = 0.0
 
 
 def _cut_terms(
@@ -154,12 +158,22 @@ def choose(
         runner = int(alternatives[0]) if alternatives else None
         previous = slots[t - 1][path[t - 1]] if t else None
         terms = transition_terms(previous, slots[t][index], contexts[t], style) if previous else []
+        chosen = slots[t][index]
+        expressive = (
+            None
+            if intent_of(chosen)
+            else next((int(i) for i in alternatives if intent_of(slots[t][i])), None)
+        )
         choices.append(
             Choice(
-                candidate=slots[t][index],
+                candidate=chosen,
                 sequence_terms=tuple(terms),
                 runner_up=slots[t][runner] if runner is not None else None,
                 margin=float(through[index] - through[runner]) if runner is not None else 0.0,
+                expressive=slots[t][expressive] if expressive is not None else None,
+                expressive_margin=(
+                    float(through[index] - through[expressive]) if expressive is not None else 0.0
+                ),
             )
         )
     return choices

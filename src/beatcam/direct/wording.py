@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from beatcam.direct.candidates import PIN_RULE, Candidate
 from beatcam.direct.grammar import rule_named
-from beatcam.model import Affect, ShotSpec
+from beatcam.direct.intents import MIRRORED, intent_table
+from beatcam.model import Affect, Reason, ShotSpec
+from beatcam.model.vocab import DUTCH_MIN_DEG, Intent
 
 MOVEMENT_WORDS = {
     "static": "locked-off",
@@ -75,89 +77,120 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def repaired_why(original: ShotSpec, revised: ShotSpec, rules: str) -> str:
-    """The why of a repaired shot: what it became, what it was, and the original reasons."""
-    _, _, reasons = original.why.partition(": ")
-    subject = f" on {revised.subjects[0]}" if revised.subjects else ""
-    was = with_article(describe(original))
-    return (
-        f"{capitalised(describe(revised))}{subject}, simplified from {was} "
-        f"that failed the critic ({rules}): {reasons}"
-    )
-
-
-def moved_why(original: ShotSpec, moved: ShotSpec, rules: str) -> str:
-    """The why of a shot whose camera moved round the subject for a clean cut (and whose pan,
-    if it follows a walker, turned to match the new side)."""
-    head, _, reasons = original.why.partition(": ")
-    turned = moved.movement != original.movement
-    if turned:
-        subject = f" on {moved.subjects[0]}" if moved.subjects else ""
-        head = f"{capitalised(describe(moved))}{subject}"
-    return (
-        f"{head}: {reasons} Moved {abs(moved.azimuth_deg - original.azimuth_deg):.0f}° round "
-        f"the subject to keep the cut clean ({rules})"
-        + (", so the move turns the other way, with the subject." if turned else ".")
-    )
-
-
-# Below this belief the reading is named as a guess, with how sure the director is.
+# The intents as a DP names them in a sentence.
+INTENT_WORDS = {
+    "shock": "the shock",
+    "vertigo": "the vertigo",
+    "dread": "the dread",
+    "realisation": "the realisation",
+    "vulnerability": "their exposure",
+    "dominance": "their power",
+    "isolation": "their isolation",
+    "liberation": "the release",
+    "triumph": "the triumph",
+    "wonder": "the wonder",
+    "intimacy": "the intimacy",
+    "tension": "the standoff",
+    "chaos": "the chaos",
+    "grief": "the grief",
+    "pursuit": "the chase",
+    "stillness": "the weight of the moment",
+}
+# Below this belief the intent is named as a guess.
 SURE_BELIEF = 0.5
+REASONS_SAID = 2  # rule reasons a why gives, at most one per field
+SAID_ABOVE = 0.3  # a rule term smaller than this did not decide anything worth saying
+EVIDENCE_SAID = 3
 
 
-def affect_summary(affect: Affect) -> str:
-    emotions = sorted(affect.emotions.items(), key=lambda item: (-item[1], item[0]))
-    belief = affect.belief(affect.function)
-    parts = [
-        affect.function if belief >= SURE_BELIEF else f"perhaps {affect.function} {belief:.2f}"
-    ]
-    parts.extend(f"{name} {score:.2f}" for name, score in emotions[:2] if score >= 0.15)
-    parts.append(f"valence {affect.valence:+.2f}")
-    if abs(affect.dominance) >= 0.25:
-        parts.append(f"dominance {affect.dominance:+.2f}")
-    evidence = [word for word in affect.evidence if ":" not in word][:3]
-    if evidence:
-        parts.append("evidence: " + ", ".join(evidence))
-    return "; ".join(parts)
-
-
-def why(
+def reason_for(
     candidate: Candidate,
     affect: Affect,
     sequence_terms: tuple[tuple[str, float], ...],
-    runner_up: Candidate | None,
-    margin: float,
     pin_source: str,
-) -> str:
-    """One or two sentences a DP would say, naming the winning rules and what they read."""
-    subject = f" on {candidate.subjects[0]}" if candidate.subjects else ""
-    if candidate.framing == "establishing":
-        subject = " of the set"
-    reasons: list[str] = []
-    # The intent that chose the device speaks first: it is why the shot is this shot.
-    terms = sorted(
-        candidate.terms,
-        key=lambda term: (term[0] == PIN_RULE or rule_named(term[0]).intent is None, -term[1]),
+    turning_point: bool,
+) -> Reason:
+    """The why of a chosen candidate as data, before the choice's alternatives are added."""
+    # The intent that chose the device comes first: it is why the shot is this shot.
+    rules = sorted(
+        (term for term in candidate.terms if term[0] != PIN_RULE and term[1] > 0),
+        key=lambda term: (rule_named(term[0]).intent is None, -term[1]),
     )
+    return Reason(
+        rules=tuple((name, round(score, 5)) for name, score in rules),
+        sequence=tuple((name, round(cost, 5)) for name, cost in sequence_terms),
+        turning_point=turning_point,
+        pinned=pin_source,
+        evidence=tuple(word for word in affect.evidence if ":" not in word)[:EVIDENCE_SAID],
+    )
+
+
+def _leads(intent: str, field: str, spec: ShotSpec) -> bool:
+    """Whether the shot took the intent's first device for ``field`` (either direction of a
+    sideways move)."""
+    row = intent_table()[Intent(intent)]
+    if field == "dutch":
+        return abs(spec.dutch_deg) >= DUTCH_MIN_DEG
+    first = row.ranked[field][0]
+    value = str(getattr(spec, field))
+    return value in (first, MIRRORED.get(first, first))
+
+
+def render(spec: ShotSpec) -> str:
+    """The why a crew reads, from the shot and its Reason: what the shot is, what it is for,
+    what it was chosen over. The numbers stay in the plan."""
+    reason = spec.reason
+    subject = f" on {spec.subjects[0]}" if spec.subjects else ""
+    if spec.framing == "establishing":
+        subject = " of the set"
+    clauses = [f"the camera was {reason.pinned}"] if reason.pinned else []
     fields: set[str] = set()
-    for name, contribution in terms:
-        if name == PIN_RULE:
-            reasons.insert(0, f"the camera was {pin_source}")
-            continue
+    said = 0
+    for name, score in reason.rules:
         rule = rule_named(name)
-        if contribution <= 0.3 or len(reasons) >= 2 or rule.field in fields:
+        if score <= SAID_ABOVE or said >= REASONS_SAID or rule.field in fields:
             continue
+        if rule.intent is not None and (
+            spec.intent is None
+            or rule.intent != spec.intent.name
+            or not _leads(rule.intent, rule.field, spec)
+        ):
+            continue  # a device rule speaks for its intent's first device, and only its own
         fields.add(rule.field)
-        if rule.reason not in reasons:
-            reasons.append(rule.reason)
-    reasons.extend(
+        said += 1
+        if rule.reason not in clauses:
+            clauses.append(rule.reason)
+    clauses.extend(
         SEQUENCE_REASONS[name]
-        for name, cost in sequence_terms
+        for name, cost in reason.sequence
         if cost < 0 and name in SEQUENCE_REASONS
     )
-    because = ", and ".join(reasons) or "the plainest coverage"
-    text = f"{capitalised(describe(candidate))}{subject}: {because}"
-    text += f" ({affect_summary(affect)})."
-    if runner_up is not None:
-        text += f" Beat {with_article(describe(runner_up))} by {margin:.1f}."
+    text = f"{capitalised(describe(spec))}{subject}: {', and '.join(clauses) or 'plain coverage'}"
+    if spec.intent is not None:
+        words = INTENT_WORDS.get(spec.intent.name, spec.intent.name)
+        guess = "" if spec.intent.confidence >= SURE_BELIEF else "perhaps "
+        text += f", {guess}for {words}"
+    if reason.evidence:
+        text += f" (read from: {', '.join(reason.evidence)})"
+    text += "."
+    if reason.turning_point and spec.intent is not None:
+        text += " The scene turns here."
+    if reason.crosses_line:
+        text += " The camera crosses the line of action with the character's move."
+    if reason.repaired_from:
+        text += (
+            f" Simplified from {with_article(reason.repaired_from)} that failed the critic "
+            f"({', '.join(reason.failed)})."
+        )
+    elif reason.moved_deg:
+        text += (
+            f" Moved {reason.moved_deg:.0f}° round the subject to keep the cut clean "
+            f"({', '.join(reason.failed)})."
+        )
+    if reason.ends_in:
+        text += f" The subject's own move ends the shot in {reason.ends_in}."
+    if reason.runner_up:
+        text += f" Chosen over {with_article(reason.runner_up)}."
+    if reason.expressive and reason.expressive != reason.runner_up:
+        text += f" {capitalised(with_article(reason.expressive))} was weighed and set aside."
     return text

@@ -24,6 +24,7 @@ from beatcam.model import (
     CharacterTrack,
     PlannedBeat,
     Provenance,
+    Reason,
     SetBox,
     SetDesign,
     Shot,
@@ -35,6 +36,9 @@ from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS
 FORMAT_VERSION = "1"
 DECIMALS = 5
 FILE_NAME = "plan.json"
+
+
+REASON_SCORED = ("rules", "sequence")  # Reason fields holding (rule name, score) pairs
 
 
 def schema() -> dict[str, Any]:
@@ -81,6 +85,28 @@ def _affect(affect: Affect) -> dict[str, Any]:
     }
 
 
+def _reason(reason: Reason) -> dict[str, Any]:
+    """The why as data, in the field order of ``Reason`` (scored rules as [name, score])."""
+    document: dict[str, Any] = {}
+    for name, value in vars(reason).items():
+        if name in REASON_SCORED:
+            document[name] = [[rule, _number(score)] for rule, score in value]
+        elif isinstance(value, float):
+            document[name] = _number(value)
+        else:
+            document[name] = list(value) if isinstance(value, tuple) else value
+    return document
+
+
+def _reason_from(document: Mapping[str, Any]) -> Reason:
+    values = dict(document)
+    for name in REASON_SCORED:
+        values[name] = tuple((str(rule), float(score)) for rule, score in values[name])
+    for name in ("evidence", "failed"):
+        values[name] = tuple(values[name])
+    return Reason(**values)
+
+
 def _shot(shot: Shot) -> dict[str, Any]:
     return {
         "id": shot.id,
@@ -104,6 +130,7 @@ def _shot(shot: Shot) -> dict[str, Any]:
             if shot.intent
             else None
         ),
+        "reason": _reason(shot.reason),
         "camera": {
             "position": _rows(shot.camera.position),
             "rotation": _rows(shot.camera.rotation),
@@ -359,6 +386,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                 azimuth_deg=shot["azimuth_deg"],
                 side=shot["side"],
                 intent=ShotIntent(**shot["intent"]) if shot["intent"] else None,
+                reason=_reason_from(shot["reason"]),
                 camera=CameraTrack(
                     np.array(shot["camera"]["position"], dtype=np.float64),
                     np.array(shot["camera"]["rotation"], dtype=np.float64),

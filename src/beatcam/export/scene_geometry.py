@@ -177,7 +177,11 @@ def shot_metadata(shot: Shot) -> dict[str, str | int | float]:
     per-object metadata (a USD dictionary cannot hold an empty list, so subjects are one
     comma-separated string, and the intent is its name, empty where the neutral grammar chose,
     beside its confidence)."""
-    words = {field.name: getattr(shot, field.name) for field in dataclasses.fields(ShotSpec)}
+    words = {
+        field.name: getattr(shot, field.name)
+        for field in dataclasses.fields(ShotSpec)
+        if field.name != "reason"  # the why's data stays in plan.json; its words go here
+    }
     words["subjects"] = ", ".join(shot.subjects)
     words["intent"] = str(shot.intent.name) if shot.intent else ""
     words["intent_confidence"] = shot.intent.confidence if shot.intent else 0.0

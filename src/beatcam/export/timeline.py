@@ -59,7 +59,11 @@ def _span(start: int, count: int, fps: int) -> otio.opentime.TimeRange:
 
 def shot_metadata(shot: Shot) -> dict[str, Any]:
     """The director's words for one shot (every ShotSpec field), for ``metadata["beatcam"]``."""
-    words = {field.name: getattr(shot, field.name) for field in dataclasses.fields(ShotSpec)}
+    words = {
+        field.name: getattr(shot, field.name)
+        for field in dataclasses.fields(ShotSpec)
+        if field.name != "reason"  # the why's data stays in plan.json; its words go here
+    }
     words["subjects"] = list(shot.subjects)
     words["intent"] = (
         {"name": str(shot.intent.name), "confidence": shot.intent.confidence}

@@ -1,6 +1,6 @@
 """The immutable data that flows between beatcam's stages (see DESIGN.md section 1)."""
 
-from beatcam.model.critique import Check, Critique
+from beatcam.model.critique import Check, CriticRule, Critique
 from beatcam.model.plan import (
     Blocking,
     CameraTrack,
@@ -8,6 +8,7 @@ from beatcam.model.plan import (
     Direction,
     PlannedBeat,
     Provenance,
+    Reason,
     SetBox,
     SetDesign,
     Shot,
@@ -26,10 +27,12 @@ __all__ = [
     "Character",
     "CharacterTrack",
     "Check",
+    "CriticRule",
     "Critique",
     "Direction",
     "PlannedBeat",
     "Provenance",
+    "Reason",
     "Scene",
     "SetBox",
     "SetDesign",

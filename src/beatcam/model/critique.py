@@ -4,6 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class CriticRule(StrEnum):
+    """Every rule the critic checks, by the name critique.json gives it: the director's repairs
+    and the pipeline ask for rules by these members, never by matching words."""
+
+    SIZE = "size"
+    END_SIZE = "end size"
+    SUBJECT_IN_FRONT = "subject in front"
+    ANGLE = "angle"
+    DUTCH = "dutch"
+    MOVEMENT = "movement"
+    CLEAR_VIEW = "clear view"
+    CLEAR_OF_THE_SET = "clear of the set"
+    ABOVE_THE_GROUND = "above the ground"
+    CLEAR_OF_THE_CAST = "clear of the cast"
+    LENS_RANGE = "lens range"
+    RIG_SPEED = "rig speed"
+    SUBJECT_IN_FRAME = "subject in frame"
+    HEADROOM = "headroom"
+    LINE_OF_ACTION = "180-degree rule"
+    THIRTY_DEGREES = "30-degree rule"
 
 
 @dataclass(frozen=True)
@@ -14,7 +37,7 @@ class Check:
     ``expected`` says in words what passing means.
     """
 
-    rule: str
+    rule: CriticRule
     target: str
     passed: bool
     measured: Mapping[str, float | str]

@@ -115,13 +115,46 @@ class ShotIntent:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a shot is this shot, as data. ``direct.wording`` renders it to the ``why`` a crew
+    reads; plan.json keeps it, numbers included, for tools. No stage parses the words.
+
+    ``rules`` are the grammar and device rules that chose the shot with their score, strongest
+    first; ``sequence`` the sequence rules that favoured the cut into it (bonuses negative);
+    ``runner_up`` the best other shot (described) and ``margin`` how far behind it finished;
+    ``expressive`` the best shot an intent would have chosen where the neutral grammar won, and
+    ``expressive_margin`` its distance; ``pinned`` where the writer pinned the camera;
+    ``evidence`` the words the beat was read from. A repair adds ``repaired_from`` (the shot the
+    critic rejected, described) and ``failed`` (its rules), or ``moved_deg`` (how far the camera
+    moved round the subject for a clean cut); ``ends_in`` is a size the subject's own move ended
+    the shot in.
+    """
+
+    rules: tuple[tuple[str, float], ...] = ()
+    sequence: tuple[tuple[str, float], ...] = ()
+    turning_point: bool = False
+    runner_up: str = ""
+    margin: float = 0.0
+    expressive: str = ""
+    expressive_margin: float = 0.0
+    pinned: str = ""
+    evidence: tuple[str, ...] = ()
+    crosses_line: bool = False
+    repaired_from: str = ""
+    failed: tuple[str, ...] = ()
+    moved_deg: float = 0.0
+    ends_in: str = ""
+
+
+@dataclass(frozen=True)
 class ShotSpec:
     """A shot as the director words it, before the camera computes its track.
 
     ``azimuth_deg`` places the camera around the first subject, measured from the direction
     the subject faces (0: in front, facing them; +90: on the subject's left; 180: behind).
     ``side`` is +1 or -1: which side of the line of action the coverage is on. ``intent`` is
-    the expressive intent that chose the device, None where the neutral grammar chose.
+    the expressive intent that chose the device, None where the neutral grammar chose;
+    ``reason`` is the why as data, ``why`` its words.
     """
 
     id: str
@@ -141,6 +174,7 @@ class ShotSpec:
     azimuth_deg: float = 0.0
     side: int = 1
     intent: ShotIntent | None = None
+    reason: Reason = field(default_factory=Reason)
 
 
 @dataclass(frozen=True)

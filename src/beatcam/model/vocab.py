@@ -6,6 +6,8 @@ a limit or a default height.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Final
 
@@ -36,6 +38,79 @@ MOVEMENTS: Final = (
     "handheld",
     "whip_pan",
 )
+
+
+@dataclass(frozen=True)
+class MovementTraits:
+    """What a movement word commits the camera to, beyond its measured meaning (DESIGN.md 3):
+    the one table every stage asks instead of keeping its own sets.
+
+    ``size_change``: +1 tightens the frame by moving closer or zooming in, -1 widens it.
+    ``holds_size``: the camera stays put (it may turn), so only the subject can change the size
+    during the shot. ``needs_subject``: the move is
+    measured on a subject (an arc, a follow, a dolly zoom). ``showy``: the move draws attention
+    to the camera, so it repeats poorly. ``level_only``: the move cannot be made from an overhead
+    or worm's-eye angle. ``sideways``: a pan, truck or arc, whose direction is geometry (where
+    the subject walks or looks), not feeling. ``travels``: the camera travels with a moving
+    subject. ``simpler``: the plainer cousin a repair falls back to.
+    """
+
+    size_change: int = 0
+    holds_size: bool = False
+    needs_subject: bool = False
+    showy: bool = False
+    level_only: bool = False
+    sideways: bool = False
+    travels: bool = False
+    simpler: str = "static"
+
+
+_PAN = MovementTraits(holds_size=True, sideways=True)
+_TRUCK = MovementTraits(sideways=True, level_only=True)
+_ARC = MovementTraits(needs_subject=True, sideways=True, simpler="push_in")
+_TILT = MovementTraits(holds_size=True, level_only=True)
+_PEDESTAL = MovementTraits(level_only=True)
+_CRANE = MovementTraits(showy=True, level_only=True)
+MOVEMENT_TRAITS: Final[Mapping[str, MovementTraits]] = {
+    "static": MovementTraits(holds_size=True),
+    "push_in": MovementTraits(size_change=1, simpler="static"),
+    "pull_out": MovementTraits(size_change=-1, simpler="static"),
+    "zoom_in": MovementTraits(size_change=1),
+    "zoom_out": MovementTraits(size_change=-1),
+    "dolly_zoom_in": MovementTraits(
+        needs_subject=True, showy=True, level_only=True, simpler="push_in"
+    ),
+    "dolly_zoom_out": MovementTraits(
+        needs_subject=True, showy=True, level_only=True, simpler="pull_out"
+    ),
+    "truck_left": replace(_TRUCK, simpler="pan_left"),
+    "truck_right": replace(_TRUCK, simpler="pan_right"),
+    "pan_left": _PAN,
+    "pan_right": _PAN,
+    "tilt_up": _TILT,
+    "tilt_down": _TILT,
+    "pedestal_up": _PEDESTAL,
+    "pedestal_down": _PEDESTAL,
+    "crane_up": replace(_CRANE, simpler="pedestal_up"),
+    "crane_down": replace(_CRANE, simpler="pedestal_down"),
+    "arc_left": _ARC,
+    "arc_right": _ARC,
+    "follow": MovementTraits(needs_subject=True, level_only=True, travels=True, simpler="pan_left"),
+    "lead": MovementTraits(needs_subject=True, level_only=True, travels=True, simpler="pan_right"),
+    "handheld": MovementTraits(holds_size=True),
+    "whip_pan": MovementTraits(holds_size=True, showy=True, level_only=True, simpler="pan_right"),
+}
+
+
+def moves_where(**traits: object) -> frozenset[str]:
+    """The movement words whose traits have these values: ``moves_where(sideways=True)``."""
+    return frozenset(
+        move
+        for move, has in MOVEMENT_TRAITS.items()
+        if all(getattr(has, name) == value for name, value in traits.items())
+    )
+
+
 FRAMINGS: Final = (
     "single",
     "two_shot",
