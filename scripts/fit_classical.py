@@ -15,7 +15,7 @@ on this split, less 0.03 (the second generation may spend that much plain covera
 moments, no more). A pooled mean would reward the constant "static, eye level" shot, since
 unmarked situations outnumber the marked ones three to one; a plain mean of the two would let
 35 marked dutch situations outweigh 862 unmarked ones. The tuning split is
-``bench/situations.yaml`` and ``bench/expressive.yaml``; the held-out split is never read. No
+every situation of ``bench/`` that is not held out; the held-out split is never read. No
 weight goes below ``GRID[0]``, so no rule of the grammar is silenced, only balanced against the
 others.
 
