@@ -108,6 +108,16 @@ def _sideways(
     return f"{kind}_right" if across > 0 else f"{kind}_left"
 
 
+def _entering(blocking: Blocking, preset: str, start: int, frames: int) -> frozenset[str]:
+    """Who is off stage on the slot's first frame and on stage by its last: an entrance."""
+    last = start + frames - 1
+    return frozenset(
+        name
+        for name, track in blocking.tracks.items()
+        if not on_stage(preset, track.position[start]) and on_stage(preset, track.position[last])
+    )
+
+
 def _with_partner(
     named: tuple[str, ...], affect: Affect, blocking: Blocking, preset: str, frame: int
 ) -> tuple[str, ...]:
@@ -204,6 +214,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             rising=affect.intensity - previous,
             characters=focus,
             travel_m=_slot_travel(blocking, slot_start, frames),
+            entering=_entering(blocking, preset.name, slot_start, frames),
             separation_m=_separation(blocking, focus, slot_start),
             boldness=boldness[beat_index],
             opening=index < establishing_slots,

@@ -326,6 +326,13 @@ def _combine(
             separation = ctx.separation_m if len(subjects) >= 2 else 0.0
             if not allowed(size, angle, is_dutch, movement, framing, subjects, travel, separation):
                 continue
+            if (
+                movement == "static"
+                and framing != "establishing"
+                and subjects[:1]
+                and (subjects[0] in ctx.entering)
+            ):
+                continue  # a still frame on an entrance would open on the empty doorway
             parts = (
                 sizes[size],
                 angles[angle],

@@ -33,6 +33,8 @@ class Context:
     characters: tuple[str, ...]  # cast in this beat, focus first
     travel_m: Mapping[str, float]  # how far each character moves during the slot
     separation_m: float = float("inf")  # between the first two characters, at the slot's start
+    # Who starts the slot off stage and walks on during it (an entrance).
+    entering: frozenset[str] = frozenset()
     # This slot is the scene's establishing shot (``direct.timing.opening_parts`` decides).
     opening: bool = False
     # How bold the scene's shape lets this beat be: 1 at the turning point, less the quieter
