@@ -91,7 +91,7 @@ class Affect:
 
     def intent(self, *intents: str) -> float:
         """How likely the beat is to ask for one of ``intents``."""
-        return sum(self.intent_belief.get(name, 0.0) for name in set(intents))
+        return sum(self.intent_belief.get(name, 0.0) for name in sorted(set(intents)))
 
     @property
     def plain(self) -> float:
@@ -104,7 +104,9 @@ class Affect:
         """How likely the beat is to do one of ``functions``."""
         if not self.function_belief:
             return 1.0 if self.function in functions else 0.0
-        return sum(self.function_belief.get(name, 0.0) for name in set(functions))
+        # Each name once, in sorted order: a set's order changes with the process's hash seed,
+        # and so would the last bit of the sum, and with it a near-tie between two shots.
+        return sum(self.function_belief.get(name, 0.0) for name in sorted(set(functions)))
 
 
 @dataclass(frozen=True)
