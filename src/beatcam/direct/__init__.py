@@ -15,7 +15,7 @@ import numpy as np
 from beatcam.direct.blocking import block
 from beatcam.direct.candidates import Candidate, candidates_for, intent_of
 from beatcam.direct.explicit import merged_pin
-from beatcam.direct.grammar import EXCHANGE_INTENTS, EXCHANGES, Context
+from beatcam.direct.grammar import Context, exchange_belief
 from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.sequence import choose
@@ -124,8 +124,7 @@ def _with_partner(
     """The people a beat is played between: those it names and, when it names one and reads as
     an exchange (a conversation, a confrontation, a standoff, an embrace), the first other
     cast member on stage, whom the speaker faces even unnamed."""
-    exchange = max(affect.belief(*EXCHANGES), affect.intent(*EXCHANGE_INTENTS))
-    if len(named) != 1 or exchange < EXCHANGE_BELIEF:
+    if len(named) != 1 or exchange_belief(affect) < EXCHANGE_BELIEF:
         return named
     for name, track in blocking.tracks.items():
         if name not in named and bool(on_stage(preset, track.position[frame])):
@@ -174,24 +173,25 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
 
     planned: list[PlannedBeat] = []
     slots: list[tuple[int, int, int, int]] = []  # beat, start frame, frames, slot in beat
-    opening_first = bool(opening_parts(beat_frames[0], scene.fps, len(affects), affects[0]))
+    # The first beat's opening: its establishing shot (if any) is the scene's first slot.
+    opening = opening_parts(beat_frames[0], scene.fps, len(affects), affects[0])
     start = 0
     for beat, affect, frames, length in zip(
         scene.beats, affects, beat_frames, seconds, strict=True
     ):
         planned.append(PlannedBeat(beat.index, beat.text, start, frames, affect))
-        opening = opening_parts(frames, scene.fps, len(affects), affect) if not beat.index else []
-        if opening:
-            main = split_frames(opening[-1], shot_count(length, affect), scene.fps)
-            parts = opening[:-1] + main if len(opening) > 1 else opening
+        if beat.index == 0 and len(opening) == 1:
+            parts = opening  # the beat is about the place: it is all establishing
         else:
-            parts = split_frames(frames, shot_count(length, affect), scene.fps)
+            rest = opening[-1] if beat.index == 0 and opening else frames
+            parts = split_frames(rest, shot_count(length, affect), scene.fps)
+            if beat.index == 0 and opening:
+                parts = [opening[0], *parts]
         offset = start
         for slot_in_beat, part in enumerate(parts):
             slots.append((beat.index, offset, part, slot_in_beat))
             offset += part
         start += frames
-    establishing_slots = 1 if opening_first else 0
 
     contexts: list[Context] = []
     pins: list[tuple[ShotPin, str]] = []
@@ -217,7 +217,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             entering=_entering(blocking, preset.name, slot_start, frames),
             separation_m=_separation(blocking, focus, slot_start),
             boldness=boldness[beat_index],
-            opening=index < establishing_slots,
+            opening=index == 0 and bool(opening),
         )
         beat = scene.beats[beat_index]
         pin, source = merged_pin(beat.text, beat.pin) if slot_in_beat == 0 else (ShotPin(), "")
@@ -402,6 +402,11 @@ def revise(
         leaves = CriticRule.SUBJECT_IN_FRAME in failed
         wide = leaves or spec.framing == "establishing" or MOVEMENT_TRAITS[spec.movement].travels
         size = "EWS" if leaves else "WS" if wide else "MS"
+        if spec.framing != "establishing":
+            subjects = spec.subjects[:1]
+        else:
+            # An establishing shot that people cross out of is held on the place itself.
+            subjects = () if leaves else spec.subjects
         revised = replace(
             spec,
             size=size,
@@ -410,12 +415,7 @@ def revise(
             dutch_deg=0.0,
             angle="eye_level",
             framing=spec.framing if spec.framing == "establishing" else "single",
-            # An establishing shot that people cross out of is held on the place itself.
-            subjects=()
-            if spec.framing == "establishing" and leaves
-            else spec.subjects[:1]
-            if spec.framing != "establishing"
-            else spec.subjects,
+            subjects=subjects,
             lens_mm=35.0,
         )
         if failed & CUT_RULES and previous_azimuth is not None:

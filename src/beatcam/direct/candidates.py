@@ -161,9 +161,12 @@ def end_size_for(size: str, movement: str, intensity: float) -> str:
 
 def allowed(
     size: str, angle: str, dutch: bool, movement: str, framing: str, subjects: tuple[str, ...],
-    travel_m: float, separation_m: float = 0.0,
+    travel_m: float, separation_m: float = 0.0, entering: bool = False,
 ) -> bool:  # fmt: skip
-    """What a camera can do here: the hard constraints of the grammar and of geometry."""
+    """What a camera can do here: the hard constraints of the grammar and of geometry.
+    ``entering``: the first subject walks on from off stage during the shot."""
+    if entering and movement == "static" and framing != "establishing":
+        return False  # a still frame on an entrance would open on the empty doorway
     if framing in {"two_shot", "group"}:
         frame_width = SIZE_TARGET_M[size] * WIDEST_ASPECT
         # A two-shot may turn off the profile view until the pair fits across the frame.
@@ -324,15 +327,11 @@ def _combine(
         for subjects in people:
             travel = ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0
             separation = ctx.separation_m if len(subjects) >= 2 else 0.0
-            if not allowed(size, angle, is_dutch, movement, framing, subjects, travel, separation):
-                continue
-            if (
-                movement == "static"
-                and framing != "establishing"
-                and subjects[:1]
-                and (subjects[0] in ctx.entering)
+            entering = bool(subjects) and subjects[0] in ctx.entering
+            if not allowed(
+                size, angle, is_dutch, movement, framing, subjects, travel, separation, entering
             ):
-                continue  # a still frame on an entrance would open on the empty doorway
+                continue
             parts = (
                 sizes[size],
                 angles[angle],

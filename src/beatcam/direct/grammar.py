@@ -38,7 +38,7 @@ class Context:
     # This slot is the scene's establishing shot (``direct.timing.opening_parts`` decides).
     opening: bool = False
     # How bold the scene's shape lets this beat be: 1 at the turning point, less the quieter
-    # the beat is beside it (``direct.shape``).
+    # the beat is beside it (``direct._boldness``).
     boldness: float = 1.0
 
     @property
@@ -57,9 +57,7 @@ class Context:
     def exchange(self) -> float:
         """How sure the director is that the beat is an exchange between two people: a
         conversation, a confrontation, a standoff or an embrace."""
-        if len(self.characters) < 2:
-            return 0.0
-        return min(1.0, max(self.belief(*EXCHANGES), self.affect.intent(*EXCHANGE_INTENTS)))
+        return exchange_belief(self.affect) if len(self.characters) >= 2 else 0.0
 
     @property
     def plain(self) -> float:
@@ -92,6 +90,12 @@ SINKING: Final = frozenset({"sit", "kneel", "crouch", "lie", "fall"})
 # A beat of these functions or intents is played between two people, even when it names one.
 EXCHANGES: Final = ("dialogue", "confrontation", "intimacy")
 EXCHANGE_INTENTS: Final = ("intimacy", "tension")
+
+
+def exchange_belief(affect: Affect) -> float:
+    """How likely a beat is an exchange between two people: a conversation, a confrontation, a
+    standoff or an embrace."""
+    return min(1.0, max(affect.belief(*EXCHANGES), affect.intent(*EXCHANGE_INTENTS)))
 
 
 def _tightness(size: str) -> int:
@@ -514,6 +518,10 @@ BOLD: Final[Mapping[str, Mapping[str, float]]] = {
     "angle": {"overhead": 1.0, "worm": 1.0, "high": 0.3, "low": 0.3},
 }  # fmt: skip
 SHAPE_GAIN: Final = 3.0
+SHAPE_REASONS: Final = {
+    "movement": "the scene's turning point gets its boldest move",
+    "angle": "the turning point takes the angle to its extreme",
+}
 
 
 def _shape(field: str) -> Callable[[Context], Preferences]:
@@ -560,11 +568,7 @@ RULES: tuple[Rule, ...] = (
             f"the turning point is boldest ({field})",
             field,
             _shape(field),
-            "the scene's turning point gets its boldest move"
-            if field == "movement"
-            else "the turning point takes the angle to its extreme"
-            if field == "angle"
-            else "the horizon tips at the turning point",
+            SHAPE_REASONS[field],
         )
         for field in BOLD
     ),
@@ -578,12 +582,19 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# Every slot asks for each field's rules, and every kept candidate names its rules by name: with
+# the table's 64 device rules beside the grammar, both are looked up, not searched.
+_BY_FIELD: Final = {
+    field: tuple(rule for rule in RULES if rule.field == field)
+    for field in dict.fromkeys(rule.field for rule in RULES)
+}
+_BY_NAME: Final = {rule.name: rule for rule in RULES}
+
+
 def rules_for(field: str) -> tuple[Rule, ...]:
-    return tuple(rule for rule in RULES if rule.field == field)
+    return _BY_FIELD.get(field, ())
 
 
 def rule_named(name: str) -> Rule:
-    for rule in RULES:
-        if rule.name == name:
-            return rule
-    raise KeyError(name)
+    """The rule called ``name``; KeyError when there is none."""
+    return _BY_NAME[name]
