@@ -663,3 +663,29 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
     affects = read(OPENER, "Tom runs.", OPENER, "The house goes quiet.", "Tom runs.")
     assert len(affects) == 5
     assert calls == [3]  # one call; repeated lines encoded once
+
+
+@pytest.mark.parametrize(
+    ("text", "staging"),
+    [
+        ("Mara hears the news and slides down the wall to the floor.", "sink"),
+        ("Mara gets to her feet as the verdict is read.", "rise"),
+        ("Mara's eyes travel from the cot to the open window.", "scan"),
+        ("Mara walks slowly along the row of empty beds.", "pass_along"),
+        ("The corridor seems to stretch away from Mara as the alarm rings.", "warp"),
+        ("A scream rings out and Mara spins toward the sound.", "startle"),
+        ("Mara stands alone as the salt flat stretches to the horizon.", "expanse"),
+        ("Mara lies on the bare mattress, staring at nothing.", "lying"),
+        ("The statue towers over Mara in the empty square.", "looming"),
+        ("Mara stands at the top of the steps and smiles down at Tom.", "on_high"),
+        ("Mara looks up at the bell tower.", "look_up"),
+        ("Mara and Tom circle each other, knives held low.", "circle"),
+    ],
+)
+def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:
+    assert staging in one(text).stagings
+
+
+def test_a_negated_staging_is_not_read() -> None:
+    assert "look_up" not in one("Mara does not look up from her book.").stagings
+    assert one("Mara reads quietly by the window.").stagings == ()

@@ -15,10 +15,12 @@ from beatcam.direct import STYLES, direct, revise
 from beatcam.direct.candidates import Candidate, allowed, candidates_for
 from beatcam.direct.grammar import INTENT_FLOOR, RULES, Context, rule_named
 from beatcam.direct.sequence import SEQUENCE_RULES, transition_terms
+from beatcam.direct.stagings import staging_table
 from beatcam.direct.styles import CLASSICAL_WEIGHTS, Style
 from beatcam.model import CriticRule, ShotPin, ShotPlan
 from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene
-from beatcam.model.vocab import ANGLES, MOVEMENTS, Intent
+from beatcam.model.vocab import ANGLES, MOVEMENTS, Intent, Staging
+from beatcam.pipeline import plan_scene
 
 CALM = {"joy": 0.0, "fear": 0.0}
 
@@ -187,7 +189,7 @@ def test_every_transition_term_is_a_named_sequence_rule() -> None:
 
 
 def _charged(intent: Intent, dominance: float, actions: tuple[str, ...], people: tuple[str, ...],
-             arousal: float) -> Affect:  # fmt: skip
+             arousal: float, stagings: tuple[str, ...] = ()) -> Affect:  # fmt: skip
     return Affect(
         valence=-0.2,
         arousal=arousal,
@@ -197,28 +199,29 @@ def _charged(intent: Intent, dominance: float, actions: tuple[str, ...], people:
         function="action",
         characters=people,
         actions=actions,
+        stagings=stagings,
         intent_belief={intent: 0.9},
     )
 
 
 def test_every_movement_and_angle_is_reachable_from_a_confident_intent() -> None:
     """Each intent, believed at 0.9, directed over three beats in every style, still or
-    walking, rising or sinking, alone or with a partner, on top of or under the moment, facing
-    either way: the shots an intent chose use all 23 movements and all 5 angles."""
+    walking, rising or sinking (a staging), alone or with a partner, on top of or under the
+    moment, facing either way: the shots an intent chose use all 23 movements and all 5 angles."""
     movements: set[str] = set()
     angles: set[str] = set()
-    for facing, intent, style, dominance, actions, people in itertools.product(
+    for facing, intent, style, dominance, (actions, stagings), people in itertools.product(
         (None, -90.0),
         Intent,
         STYLES,
         (-0.8, 0.8),
-        ((), ("walk",), ("kneel",), ("stand",)),
+        (((), ()), (("walk",), ()), (("kneel",), ("sink",)), (("stand",), ("rise",))),
         (("Mara",), ("Mara", "Tom")),
     ):
         mara = Character("Mara") if facing is None else Character("Mara", 1.75, (0.0, 0.0), facing)
         beats = tuple(Beat(index, f"beat {index}") for index in range(3))
         scene = Scene("reach", (mara, Character("Tom")), beats, set_preset="street")
-        affect = _charged(intent, dominance, actions, people, -0.3)
+        affect = _charged(intent, dominance, actions, people, -0.3, stagings)
         for shot in direct(AffectedScene(scene, (affect,) * 3), style).shots:
             if shot.intent is not None:
                 assert shot.intent.name == intent and shot.intent.confidence == 0.9
@@ -260,3 +263,51 @@ def test_the_turning_point_gets_the_boldest_device_and_the_quieter_beats_stay_qu
         if shot.movement in {"dolly_zoom_in", "dolly_zoom_out", "whip_pan", "crane_up"}
     }
     assert showy == {intensities.index(max(intensities))}
+
+
+@pytest.mark.parametrize(
+    ("beat", "field", "accepted"),
+    [
+        ("Mara hears the news and slides down the wall to the floor.", "movement",
+         {"pedestal_down", "tilt_down", "crane_down"}),
+        ("Mara rises slowly from her chair as the verdict is read.", "movement",
+         {"pedestal_up", "tilt_up", "crane_up"}),
+        ("Mara's eyes travel from the cot along the wall to the open window.", "movement",
+         {"pan_left", "pan_right", "whip_pan"}),
+        ("Mara walks slowly along the row of empty hospital beds.", "movement",
+         {"truck_left", "truck_right", "follow", "lead"}),
+        ("Mara lies on the bare mattress in the empty flat, staring at nothing.", "angle",
+         {"overhead", "high"}),
+        ("Pinned under the beam, Mara watches the burning roof sag directly above her.", "angle",
+         {"worm", "low"}),
+    ],
+)  # fmt: skip
+def test_what_happens_in_the_beat_moves_the_camera(
+    beat: str, field: str, accepted: set[str]
+) -> None:
+    """A move the action motivates (she slides down the wall, his eyes travel) is the one the
+    books take, whatever mood the beat is read in; and the plan's measured track says so, since
+    the critic passes every shot."""
+    scene = Scene(
+        "staged",
+        (Character("Mara"),),
+        (Beat(0, "Mara waits."), Beat(1, beat)),
+        set_preset="interior",
+    )
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    shots = [shot for shot in plan.shots if shot.beat == 1]
+    assert all(getattr(shot, field) in accepted for shot in shots), [
+        (shot.size, shot.angle, shot.movement) for shot in shots
+    ]
+
+
+def test_every_staging_has_a_cited_row_of_the_vocabulary() -> None:
+    table = staging_table()
+    assert set(table) == set(Staging)
+    for row in table.values():
+        assert row.sources and row.ranked
+        assert set(row.ranked) <= {"movement", "angle"}
+        assert all(
+            value in {*MOVEMENTS, *ANGLES} for values in row.ranked.values() for value in values
+        )

@@ -21,6 +21,7 @@ from beatcam.affect.entities import (
     movements,
     others_acting,
     props,
+    stagings,
     uses_pronoun,
 )
 from beatcam.affect.feelings import Feelings, read_feelings
@@ -64,6 +65,7 @@ class WordReading:
     named: tuple[str, ...]
     moves: Movements
     intent_cues: Mapping[str, Cue]
+    staged: Movements
 
 
 def read_words(
@@ -91,7 +93,8 @@ def read_words(
     )
     feelings = read_feelings(text, context, lexicon, others_acting(tokens, cast, lexicon))
     intents = read_intent_cues(text, context, lexicon)
-    return WordReading(tokens, feelings, function, named, moves, intents)
+    staged = stagings(text, context, lexicon)
+    return WordReading(tokens, feelings, function, named, moves, intents, staged)
 
 
 def read_affect(scene: Scene) -> AffectedScene:
@@ -131,6 +134,7 @@ def read_affect(scene: Scene) -> AffectedScene:
                 intent_belief={name: _round(p) for name, p in blended.intent_belief.items()},
                 characters=words.named,
                 actions=words.moves.actions,
+                stagings=words.staged.actions,
                 objects=props(words.tokens, lexicon, cast),
                 evidence=(*blended.evidence, f"vader:compound={words.feelings.vader:+.2f}"),
             )

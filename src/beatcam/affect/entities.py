@@ -84,7 +84,8 @@ def uses_pronoun(tokens: Sequence[Token]) -> bool:
 
 @dataclass(frozen=True)
 class Movements:
-    """Normalised movement verbs in order, each once, and the words (as written) that said so."""
+    """Labels read in a beat (movement verbs or stagings) in order, each once, and the words
+    (as written) that said so."""
 
     actions: tuple[str, ...]
     words: tuple[str, ...]
@@ -114,6 +115,19 @@ def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) ->
             actions.setdefault(hit.cue.label)
             words.setdefault(span_text(text, tokens, hit.start, hit.end))
     return Movements(tuple(actions), tuple(words))
+
+
+def stagings(text: str, context: Context, lexicon: Lexicon) -> Movements:
+    """What a camera move could follow or answer in the beat (``data/stagings.yaml``): unlike
+    a movement it need not be a person's ("the walls seem to close in"), but a negated one
+    ("does not look up") is left out."""
+    labels: dict[str, None] = {}
+    words: dict[str, None] = {}
+    for hit in lexicon.stagings.greedy_hits(context.tokens):
+        if context.negator_before(hit.start) is None:
+            labels.setdefault(hit.cue.label)
+            words.setdefault(span_text(text, context.tokens, hit.start, hit.end))
+    return Movements(tuple(labels), tuple(words))
 
 
 def _prepositions(lexicon: Lexicon) -> frozenset[str]:

@@ -18,7 +18,7 @@ import yaml
 from beatcam.affect.patterns import ANY_WORD, CLASS_MARK, CLAUSE_END, EXACT_MARK, Cue, CueIndex
 from beatcam.affect.words import stem, stem_phrase
 from beatcam.errors import StageError
-from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS, STAGINGS
 
 DATA_FILES: Final = (
     "emotions.yaml",
@@ -27,6 +27,7 @@ DATA_FILES: Final = (
     "functions.yaml",
     "intents.yaml",
     "actions.yaml",
+    "stagings.yaml",
     "classes.yaml",
     "places.yaml",
     "props.yaml",
@@ -48,7 +49,8 @@ class Lexicon:
     ``affect`` holds emotion cues (label = emotion) and arousal/dominance cues; ``pad`` maps each
     emotion to its (pleasure, arousal, dominance); ``negators``/``modifiers`` are keyed by the
     words as written (tuples of lower-case words); ``function_order`` is the priority order;
-    ``intents`` holds the expressive-intent cues (label = intent).
+    ``intents`` holds the expressive-intent cues (label = intent); ``actions`` the movement
+    verbs and ``stagings`` what a camera move can follow (label = action or staging).
     """
 
     affect: CueIndex
@@ -59,6 +61,7 @@ class Lexicon:
     function_order: tuple[str, ...]
     intents: CueIndex
     actions: CueIndex
+    stagings: CueIndex
     classes: Mapping[str, frozenset[str]]
     places: frozenset[str]
     props: Mapping[str, str]
@@ -187,12 +190,18 @@ def _labelled_cues(
     return cues, tuple(table)
 
 
-def _action_cues(classes: Mapping[str, frozenset[str]]) -> list[Cue]:
-    table = _mapping("actions.yaml", _read("actions.yaml"), "the file")
+def _phrase_cues(
+    name: str, classes: Mapping[str, frozenset[str]], labels: tuple[str, ...] | None = None
+) -> list[Cue]:
+    """Unweighted phrase cues, one label per key of the file (checked against ``labels``)."""
+    table = _mapping(name, _read(name), "the file")
+    unknown = sorted(set(table) - set(labels)) if labels is not None else []
+    if unknown:
+        raise _fail(name, f"unknown labels {unknown}; known: {', '.join(labels or ())}")
     return [
-        Cue(_pattern("actions.yaml", phrase, classes), action)
-        for action, phrases in table.items()
-        for phrase in _words("actions.yaml", phrases, action)
+        Cue(_pattern(name, phrase, classes), label)
+        for label, phrases in table.items()
+        for phrase in _words(name, phrases, label)
     ]
 
 
@@ -225,7 +234,8 @@ def load_lexicon() -> Lexicon:
         functions=CueIndex(function_cues, classes),
         function_order=function_order,
         intents=CueIndex(intent_cues, classes),
-        actions=CueIndex(_action_cues(classes), classes),
+        actions=CueIndex(_phrase_cues("actions.yaml", classes), classes),
+        stagings=CueIndex(_phrase_cues("stagings.yaml", classes, STAGINGS), classes),
         classes=classes,
         places=frozenset(stem_phrase(place)[-1] for place in places),
         props={stem(prop): prop for prop in sorted(props, key=len, reverse=True)},

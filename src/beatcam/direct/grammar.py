@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from beatcam.direct.intents import DEVICE_FIELDS, IntentDevices, intent_table
+from beatcam.direct.stagings import StagingMoves, staging_table
 from beatcam.model import Affect
-from beatcam.model.vocab import SIZES, Intent, moves_where
+from beatcam.model.vocab import SIZES, Intent, Staging, moves_where
 
 Preferences = Mapping[str, float]
 
@@ -85,8 +86,6 @@ SURE: Final = 0.5
 EXTREME_DOMINANCE: Final = 0.6
 # Verbs that take the body up or down: the camera follows a vertical action (Mascelli's
 # motivated camera movement), so a rise or a fall is a reason for a tilt or a pedestal.
-RISING: Final = frozenset({"stand", "climb", "jump"})
-SINKING: Final = frozenset({"sit", "kneel", "crouch", "lie", "fall"})
 # A beat of these functions or intents is played between two people, even when it names one.
 EXCHANGES: Final = ("dialogue", "confrontation", "intimacy")
 EXCHANGE_INTENTS: Final = ("intimacy", "tension")
@@ -125,6 +124,17 @@ SHARED = frozenset({"suspense", "chase", "reveal", "realisation"})
 # Composure in a task, a journey or a place, or the bearing of someone grieving, is not power
 # over anyone: no looking up at it.
 UNCONTESTED = frozenset({"action", "establishing", "transition", "arrival", "grief"})
+
+
+def _staged(ctx: Context, field: str) -> frozenset[str]:
+    """The values of ``field`` that what happens in the beat asks for: where the action itself
+    takes the camera off eye level (she lies on the floor), plain coverage does not argue."""
+    table = staging_table()
+    return frozenset(
+        value
+        for staging in ctx.affect.stagings
+        for value in table[Staging(staging)].preferences(field)
+    )
 
 
 def _given(belief: float, preferences: Preferences) -> Preferences:
@@ -254,7 +264,17 @@ GRAMMAR: tuple[Rule, ...] = (
         "angle",
         lambda c: _given(
             c.plain,
-            {"eye_level": EYE_LEVEL, "high": -0.4, "low": -0.4, "overhead": -2.5, "worm": -3.0},
+            {
+                angle: score
+                for angle, score in {
+                    "eye_level": EYE_LEVEL,
+                    "high": -0.4,
+                    "low": -0.4,
+                    "overhead": -2.5,
+                    "worm": -3.0,
+                }.items()
+                if angle not in _staged(c, "angle")
+            },
         ),
         "eye level keeps the audience level with the character",
     ),
@@ -293,36 +313,6 @@ GRAMMAR: tuple[Rule, ...] = (
             {"overhead": 2.0},
         ),
         "from straight above they are at the world's mercy",
-    ),
-    Rule(
-        "a rise is followed up",
-        "movement",
-        lambda c: _when(
-            bool(RISING & set(c.affect.actions)),
-            {"tilt_up": 1.2, "pedestal_up": 1.0, "crane_up": 0.5},
-        ),
-        "the camera rises with them",
-    ),
-    Rule(
-        "a fall is followed down",
-        "movement",
-        lambda c: _when(
-            bool(SINKING & set(c.affect.actions)),
-            {"tilt_down": 1.2, "pedestal_down": 1.0},
-        ),
-        "the camera goes down with them",
-    ),
-    Rule(
-        "a look up is followed",
-        "movement",
-        lambda c: _when("look_up" in c.affect.actions, {"tilt_up": 1.4, "crane_up": 0.4}),
-        "the camera tilts up to what they see",
-    ),
-    Rule(
-        "a look down is followed",
-        "movement",
-        lambda c: _when("look_down" in c.affect.actions, {"tilt_down": 1.2}),
-        "the camera tilts down to what they see",
     ),
     Rule(
         "a dark ending withdraws",
@@ -492,6 +482,9 @@ def _unasked(ctx: Context) -> Preferences:
         belief = ctx.affect.intent(row.intent)
         for move in row.ranked["movement"]:
             asking[move] = asking.get(move, 0.0) + belief
+    for staging in ctx.affect.stagings:
+        for move in staging_table()[Staging(staging)].ranked.get("movement", ()):
+            asking[move] = asking.get(move, 0.0) + 1.0
     return {
         move: cost * max(0.0, 1.0 - asking.get(move, 0.0)) for move, cost in ATTENTION_COST.items()
     }
@@ -546,6 +539,21 @@ def _device_rule(row: IntentDevices, field: str) -> Rule:
     return Rule(f"{row.intent}: {field}", field, prefer, reason, intent=row.intent)
 
 
+def _staging_rule(row: StagingMoves, field: str) -> Rule:
+    def prefer(ctx: Context) -> Preferences:
+        return _when(row.staging in ctx.affect.stagings, row.preferences(field))
+
+    reason = row.reasons.get(field, f"the {field} answers what they do")
+    return Rule(f"staging: {row.staging}: {field}", field, prefer, reason)
+
+
+def _staging_rules() -> tuple[Rule, ...]:
+    """One rule per staging and field it ranks, from the staging -> move table."""
+    return tuple(
+        _staging_rule(row, field) for row in staging_table().values() for field in row.ranked
+    )
+
+
 def _device_rules() -> tuple[Rule, ...]:
     """One rule per intent and field, from the intent -> device table."""
     return tuple(
@@ -579,6 +587,7 @@ RULES: tuple[Rule, ...] = (
         "the horizon stays level",
     ),
     *_device_rules(),
+    *_staging_rules(),
 )
 
 

@@ -11,7 +11,7 @@ wins outright, an unsure one only tips a close choice.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
@@ -43,6 +43,36 @@ FIELD_VALUES: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+def ranked_scores(values: tuple[str, ...], gain: float) -> dict[str, float]:
+    """``gain × RANK_DECAY^rank`` for each value, best first; a sideways move counts for its
+    mirror too."""
+    scores: dict[str, float] = {}
+    for rank, value in enumerate(values):
+        for each in (value, MIRRORED.get(value, value)):
+            scores.setdefault(each, gain * RANK_DECAY**rank)
+    return scores
+
+
+def checked_values(
+    field: str, raw: Any, where: str, fail: Callable[[str], StageError]
+) -> tuple[str, ...]:
+    """A table's ranked values of ``field``, each a word of the vocabulary."""
+    values = tuple(str(value) for value in raw or ())
+    unknown = [value for value in values if value not in FIELD_VALUES[field]]
+    if unknown or not values:
+        raise fail(f"{where}.{field}: needs values of the vocabulary, got {values}")
+    return values
+
+
+def checked_sources(
+    raw: Any, where: str, fail: Callable[[str], StageError]
+) -> tuple[Mapping[str, str], ...]:
+    """A row's sources: at least one, each a mapping of strings."""
+    if not isinstance(raw, list) or not raw or not all(isinstance(s, dict) for s in raw):
+        raise fail(f"{where}: every row cites at least one source")
+    return tuple({str(k): str(v) for k, v in source.items()} for source in raw)
+
+
 @dataclass(frozen=True)
 class IntentDevices:
     """One row of the table: ranked devices per field, how strongly the intent asks for a
@@ -60,11 +90,7 @@ class IntentDevices:
         """The score of each listed value of ``field`` for a fully believed intent."""
         if field == "dutch":
             return {"dutch": DEVICE_GAIN * self.dutch} if self.dutch > 0 else {}
-        scores: dict[str, float] = {}
-        for rank, value in enumerate(self.ranked.get(field, ())):
-            for each in (value, MIRRORED.get(value, value)):
-                scores.setdefault(each, DEVICE_GAIN * RANK_DECAY**rank)
-        return scores
+        return ranked_scores(self.ranked.get(field, ()), DEVICE_GAIN)
 
     @property
     def lens_scale(self) -> float:
@@ -78,21 +104,15 @@ def _fail(message: str) -> StageError:
 def _row(intent: Intent, entry: Any) -> IntentDevices:
     if not isinstance(entry, dict):
         raise _fail(f"{intent}: expected a mapping")
-    ranked = {}
-    for field in DEVICE_FIELDS:
-        values = tuple(str(value) for value in entry.get(field, ()))
-        unknown = [value for value in values if value not in FIELD_VALUES[field]]
-        if unknown or not values:
-            raise _fail(f"{intent}.{field}: needs values of the vocabulary, got {values}")
-        ranked[field] = values
+    ranked = {
+        field: checked_values(field, entry.get(field), intent, _fail) for field in DEVICE_FIELDS
+    }
     dutch = entry.get("dutch")
     if not isinstance(dutch, int | float) or not 0.0 <= dutch <= 1.0:
         raise _fail(f"{intent}.dutch: needs a number in [0, 1], got {dutch!r}")
     if entry.get("lens") not in LENSES or entry.get("speed") not in SPEEDS:
         raise _fail(f"{intent}: lens must be one of {sorted(LENSES)}, speed one of {SPEEDS}")
-    sources = entry.get("sources")
-    if not isinstance(sources, list) or not sources:
-        raise _fail(f"{intent}: every row cites at least one source")
+    sources = checked_sources(entry.get("sources"), intent, _fail)
     return IntentDevices(
         intent=intent,
         ranked=ranked,
@@ -100,7 +120,7 @@ def _row(intent: Intent, entry: Any) -> IntentDevices:
         lens=str(entry["lens"]),
         speed=str(entry["speed"]),
         reasons={str(k): str(v) for k, v in entry.get("reason", {}).items()},
-        sources=tuple({str(k): str(v) for k, v in source.items()} for source in sources),
+        sources=sources,
     )
 
 

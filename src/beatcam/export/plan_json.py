@@ -70,6 +70,7 @@ def _affect(affect: Affect) -> dict[str, Any]:
         "function": affect.function,
         "characters": list(affect.characters),
         "actions": list(affect.actions),
+        "stagings": list(affect.stagings),
         "objects": list(affect.objects),
         "evidence": list(affect.evidence),
         "function_belief": {
@@ -346,6 +347,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                     characters=tuple(beat["affect"]["characters"]),
                     actions=tuple(beat["affect"]["actions"]),
                     objects=tuple(beat["affect"]["objects"]),
+                    stagings=tuple(beat["affect"].get("stagings", ())),
                     evidence=tuple(beat["affect"]["evidence"]),
                     function_belief=dict(beat["affect"].get("function_belief", {})),
                     intent_belief=dict(beat["affect"].get("intent_belief", {})),

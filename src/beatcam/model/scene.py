@@ -69,7 +69,9 @@ class Affect:
     valence, arousal, dominance in [-1, 1]; intensity in [0, 1]; ``emotions`` maps each of
     Plutchik's eight (vocab.EMOTIONS) to [0, 1]; ``function`` is one of vocab.FUNCTIONS.
     ``characters`` are the cast named or implied; ``actions`` the verbs that move people
-    (walk, run, turn, enter, ...); ``objects`` the props that matter. ``function_belief``
+    (walk, run, turn, enter, ...); ``stagings`` what a camera move could follow or answer
+    (vocab.STAGINGS: a rise, a look up, eyes scanning a room, ...); ``objects`` the props that
+    matter. ``function_belief``
     is how likely the beat is to do each function (those left out count 0); empty means the
     function is certain, as when a user states it. ``intent_belief`` is how likely the beat
     is to ask for each expressive intent (vocab.INTENTS; those left out count 0, and what is
@@ -85,6 +87,7 @@ class Affect:
     characters: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
     objects: tuple[str, ...] = ()
+    stagings: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
     function_belief: Mapping[str, float] = field(default_factory=dict)
     intent_belief: Mapping[str, float] = field(default_factory=dict)

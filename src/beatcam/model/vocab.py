@@ -258,6 +258,33 @@ class Intent(StrEnum):
 
 
 INTENTS: Final = tuple(Intent)
+
+
+class Staging(StrEnum):
+    """Something happening in front of the camera that a camera move can follow or answer
+    (read in ``affect/data/stagings.yaml``; the moves that answer it are the director's
+    ``direct/data/staging_devices.yaml``). Katz and Brown: a move is motivated by what the
+    subject does or sees, and the feeling decides how it is done."""
+
+    RISE = "rise"
+    SINK = "sink"
+    DESCEND = "descend"
+    LOOK_UP = "look_up"
+    LOOK_DOWN = "look_down"
+    SCAN = "scan"
+    PASS_ALONG = "pass_along"
+    STRIDE = "stride"
+    CIRCLE = "circle"
+    WARP = "warp"
+    STARTLE = "startle"
+    EXPANSE = "expanse"
+    LYING = "lying"
+    LOOMING = "looming"
+    ON_HIGH = "on_high"
+    FAR_BELOW = "far_below"
+
+
+STAGINGS: Final = tuple(Staging)
 # The label of a beat that asks for no expressive device: plain coverage serves it.
 NO_INTENT: Final = "none"
 

@@ -1,0 +1,80 @@
+"""The staging -> move table (``data/staging_devices.yaml``): the moves that follow or answer
+what happens in front of the camera (a rise, a look up, eyes travelling across a room), ranked,
+with their sources.
+
+A move motivated by the action is the one the audience does not notice (Mascelli, Katz,
+Brown), so a staging the beat states outright scores ``STAGING_GAIN``, above a confident
+intent's first device: the action chooses the move and the intent how it is done.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Final
+
+import yaml
+
+from beatcam.direct.intents import DEVICE_GAIN, checked_sources, checked_values, ranked_scores
+from beatcam.errors import StageError
+from beatcam.model.vocab import Staging
+
+TABLE_FILE: Final = "staging_devices.yaml"
+# Above a fully believed intent's first device (DEVICE_GAIN), so the stated action picks the
+# move; not so far above that a second, agreeing intent device cannot pick among its moves.
+STAGING_GAIN: Final = DEVICE_GAIN * 1.15
+FIELDS: Final = ("movement", "angle")
+
+
+@dataclass(frozen=True)
+class StagingMoves:
+    """One row of the table: ranked moves or angles (or both), words and books."""
+
+    staging: Staging
+    ranked: Mapping[str, tuple[str, ...]]  # field -> values, best first
+    weight: float  # above 1 where it overrules another staging it meets, below where it yields
+    reasons: Mapping[str, str]
+    sources: tuple[Mapping[str, str], ...]
+
+    def preferences(self, field: str) -> dict[str, float]:
+        """The score of each listed value of ``field`` when the beat states the staging."""
+        return ranked_scores(self.ranked.get(field, ()), STAGING_GAIN * self.weight)
+
+
+def _fail(message: str) -> StageError:
+    return StageError("direct", f"{TABLE_FILE}: {message}")
+
+
+def _row(staging: Staging, entry: Any) -> StagingMoves:
+    if not isinstance(entry, dict):
+        raise _fail(f"{staging}: expected a mapping")
+    ranked = {
+        field: checked_values(field, entry[field], staging, _fail)
+        for field in FIELDS
+        if field in entry
+    }
+    weight = entry.get("weight", 1.0)
+    if not ranked or not isinstance(weight, int | float) or weight <= 0:
+        raise _fail(f"{staging}: needs a movement or an angle list, and a positive weight")
+    return StagingMoves(
+        staging=staging,
+        ranked=ranked,
+        weight=float(weight),
+        reasons={str(k): str(v) for k, v in entry.get("reason", {}).items()},
+        sources=checked_sources(entry.get("sources"), staging, _fail),
+    )
+
+
+@functools.cache
+def staging_table() -> Mapping[Staging, StagingMoves]:
+    """Every staging's row, checked against the vocabulary (StageError naming a broken row)."""
+    source = resources.files("beatcam.direct").joinpath("data", TABLE_FILE)
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    rows = document.get("stagings", {}) if isinstance(document, dict) else {}
+    missing = [staging.value for staging in Staging if staging.value not in rows]
+    unknown = sorted(set(rows) - {staging.value for staging in Staging})
+    if missing or unknown:
+        raise _fail(f"rows missing for {missing}, unknown rows {unknown}")
+    return {staging: _row(staging, rows[staging.value]) for staging in Staging}
