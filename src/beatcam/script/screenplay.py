@@ -149,10 +149,14 @@ def _names(drafts: Sequence[_Draft]) -> list[tuple[str, bool]]:
 
 
 def _texts(drafts: Sequence[_Draft]) -> list[str]:
+    """Every text of the screenplay that may spell a name in mixed case (a forced "@McCLANE")."""
     texts: list[str] = []
     for draft in drafts:
         for part in draft.parts:
-            texts.extend([clean(part)] if isinstance(part, str) else map(clean, part.lines))
+            if isinstance(part, str):
+                texts.append(clean(part))
+            else:
+                texts.extend([part.cue, *map(clean, part.lines)])
     return texts
 
 
