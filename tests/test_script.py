@@ -312,7 +312,7 @@ def test_malformed_yaml_names_the_line(yaml_text: str, fragments: list[str]) -> 
 
 # --- Fountain -------------------------------------------------------------------------------
 
-SCREENPLAY = """Title: Ignored Title
+SCREENPLAY = """Title: Night Sink
 Author: Someone
 
 INT. MARA'S APARTMENT - KITCHEN - NIGHT
@@ -330,7 +330,7 @@ You knew what?
 
 .ALLEY BEHIND THE BAR
 
-!Rain. Tom waits under a broken light. DETECTIVE ANA RUIZ watches from a car.
+!Rain. Tom waits under a broken light. DETECTIVE ANA RUIZ, in plain clothes, watches.
 
 EXT. DESERT HIGHWAY - DAY
 
@@ -354,15 +354,24 @@ def test_fountain_scenes_beats_and_cast() -> None:
     assert texts(scenes[0]) == [
         "MARA (30s) stands at the sink. The tap drips.",
         "The phone RINGS. She lets it ring. She is not answering.",
+        "I knew.",
+        "You knew what?",
+    ]
+    assert [(b.speaker, b.parenthetical) for b in scenes[0].beats] == [
+        (None, None),
+        (None, None),
+        ("Mara", None),
+        ("Tom", "quietly"),
     ]
     assert texts(scenes[1]) == [
-        "Rain. Tom waits under a broken light. DETECTIVE ANA RUIZ watches from a car."
+        "Rain. Tom waits under a broken light. DETECTIVE ANA RUIZ, in plain clothes, watches."
     ]
     assert [names(s) for s in scenes] == [
         ["Mara", "Tom"],
         ["Tom", "Detective Ana Ruiz"],
         ["Mara"],
     ]
+    assert all(s.from_screenplay and s.film == "Night Sink" for s in scenes)
     assert len({s.source_sha256 for s in scenes}) == 1
     assert not any(s.cast_explicit for s in scenes)
 
@@ -400,12 +409,6 @@ def test_set_is_guessed_from_the_heading(heading: str, preset: str) -> None:
 
 
 def test_fountain_refusals() -> None:
-    refused(
-        "f.fountain",
-        "INT. KITCHEN - NIGHT\n\nShe waits.\n\nEXT. GARDEN - DAY\n\nMARA\nHello.\n",
-        "f.fountain scene 2 (EXT. GARDEN - DAY)",
-        "no action paragraphs",
-    )
     refused("f.fountain", "Just some action.\n\nMore action.\n", "no scene headings", "INT.")
     long_action = "word " * (MAX_BEAT_CHARS // 5 + 1)
     refused("f.fountain", f"INT. ROOM\n\nOk.\n\n{long_action}\n", "scene 1 (INT. ROOM) beat 2")

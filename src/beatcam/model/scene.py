@@ -35,12 +35,22 @@ class ShotPin:
 
 @dataclass(frozen=True)
 class Beat:
-    """One emotional beat: a line of the scene. ``seconds`` is the writer's duration hint."""
+    """One emotional beat: a line of the scene. ``seconds`` is the writer's duration hint.
+
+    A screenplay's dialogue block is a beat too: ``speaker`` is who speaks (a name of
+    ``Scene.cast``; None for action), ``text`` the spoken words alone, ``parenthetical`` the
+    actor's direction without its parentheses ("quietly"), and ``dual`` is True when the line
+    is spoken at the same time as the previous one (dual dialogue). A dialogue beat's
+    ``seconds`` is the time its words take to say; action leaves timing to the director.
+    """
 
     index: int
     text: str
     seconds: float | None = None
     pin: ShotPin = field(default_factory=ShotPin)
+    speaker: str | None = None
+    parenthetical: str | None = None
+    dual: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,9 @@ class Scene:
 
     ``cast_explicit`` is True when the writer listed the cast, so beats may not invent names.
     ``source_sha256`` is the hash of the whole input file (a screenplay's scenes share it).
+    ``film`` is the screenplay's title (its title page's Title), which names the film the
+    scene belongs to. ``from_screenplay`` is True for scenes read from a screenplay (Fountain,
+    Final Draft), whose camera words are the writer's hints rather than pins.
     """
 
     title: str
@@ -60,6 +73,8 @@ class Scene:
     cast_explicit: bool = False
     source_sha256: str = ""
     slug: str = "scene"
+    film: str | None = None
+    from_screenplay: bool = False
 
 
 @dataclass(frozen=True)

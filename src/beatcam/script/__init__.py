@@ -2,7 +2,8 @@
 
 One entry point, :func:`read_scenes`. The form is picked by the file's extension, or for
 standard input and unknown extensions by sniffing the content: a YAML mapping with ``beats``,
-else a Fountain screenplay if any line is a scene heading, else plain text. Every form checks
+else a Final Draft file if it starts as one, else a Fountain screenplay if any line is a scene
+heading, else plain text. Every form checks
 the same limits (``limits.py``) and raises ``SceneError`` with one line on bad input.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from beatcam.errors import SceneError
 from beatcam.model.scene import Scene
 from beatcam.model.vocab import MAX_INPUT_BYTES
+from beatcam.script.fdx import parse_fdx
 from beatcam.script.fountain import parse_fountain
 from beatcam.script.limits import decode
 from beatcam.script.text import parse_text
@@ -38,11 +40,13 @@ FORMS = {
     ".yaml": "yaml",
     ".yml": "yaml",
     ".fountain": "fountain",
+    ".fdx": "fdx",
 }
 _YAML_BEATS_KEY = re.compile(r"^beats\s*:", re.MULTILINE)
 _FOUNTAIN_HEADING = re.compile(
-    r"^[ \t]*(?:(?:INT|EXT|EST|INT\./EXT|INT/EXT|I/E)\.[ \t]|\.[A-Z])", re.MULTILINE
+    r"^[ \t]*(?:(?:INT|EXT|EST|INT\./EXT|INT/EXT|I/E)\.[ \t]|\.[^\W\d_])", re.MULTILINE
 )
+_FDX_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<FinalDraft[\s>]")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -66,6 +70,8 @@ def read_scenes(source: str, data: bytes | None = None) -> tuple[Scene, ...]:
         scenes: tuple[Scene, ...] = (parse_yaml(document, name, fallback_title),)
     elif form == "fountain":
         scenes = parse_fountain(text, name)
+    elif form == "fdx":
+        scenes = parse_fdx(text, name)
     else:
         scenes = (parse_text(text, name, fallback_title),)
     digest = hashlib.sha256(raw).hexdigest()
@@ -100,6 +106,8 @@ def _sniff(text: str, name: str) -> tuple[str, object]:
         document = load_yaml(text, name)
         if isinstance(document, Mapping) and "beats" in document:
             return "yaml", document
+    if _FDX_START.match(text):
+        return "fdx", None
     if _FOUNTAIN_HEADING.search(text):
         return "fountain", None
     return "text", None

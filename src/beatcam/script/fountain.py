@@ -1,145 +1,93 @@
-"""Fountain screenplays: one Scene per scene heading, read through ``fountain-parser``'s AST.
+"""Fountain screenplays (https://fountain.io/syntax), read with ``fountain-py``.
 
-Action paragraphs are beats; dialogue is not. The cast of a scene is everyone who speaks in it
-(character cues), everyone introduced in ALL CAPS in its action (the screenplay convention for
-a first appearance), and anyone known from elsewhere in the screenplay who is named in its
-action ("Mara" in scene 2 after "MARA" in scene 1). Elements before the first heading and the
-title page are ignored.
+``fountain-py`` passed 33 of 36 cases of the Fountain syntax page (title page, boneyard,
+notes, centred text, lyrics, forced elements, sections, synopses, page breaks, scene numbers,
+dual dialogue, extensions); its only miss that matters here is a forced heading in a
+non-Latin script (".ИНТ. КУХНЯ", ".内 台所"): it asks for an ASCII letter after the dot where
+the spec asks for any character but a dot. :class:`_Parser` widens that one pattern. BOM and
+line ends are handled before it, in ``limits.decode``.
+
+Its elements become the :class:`~beatcam.script.screenplay.Event` list that
+``screenplay.py`` turns into scenes. A lyric (``~``) under a character cue is sung dialogue;
+a lyric paragraph of its own is heard, an action beat. ``[[set: NAME]]`` notes, which the
+parser drops with the other notes, are found in the text and placed by line number.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator
 
-import fountain_parser as fp
+from fountain.elements import ElementType, FountainElement
+from fountain.parser import FountainParser
 
 from beatcam.errors import SceneError
-from beatcam.model.scene import Beat, Character, Scene
-from beatcam.script.cast import words
-from beatcam.script.limits import beat_text, check_beat_count, fold
-from beatcam.script.sets import guess_set
+from beatcam.model.scene import Scene
+from beatcam.script.screenplay import Event, Kind, build_scenes, clean, set_notes
 
-_CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’-]*[A-Z](?:\s+[A-Z][A-Z'’-]*[A-Z])*\b")
-_POSSESSIVE = re.compile(r"['’]S$")
-_NOTE = re.compile(r"\[\[.*?\]\]", re.DOTALL)
-_EMPHASIS = re.compile(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1")
-_EXTENSION = re.compile(r"\s*\([^)]*\)\s*$")
-# Longest run of capitalised words read as one name ("DETECTIVE ANA RUIZ").
-MAX_NAME_WORDS = 3
-# Words screenplays put in capitals that are not people: sounds, camera and scene terms.
-_CAPS_STOP_WORDS_TEXT = """
-    INT EXT EST CONT'D CONTD CONTINUED CONTINUOUS MORE DAY NIGHT MORNING EVENING DAWN DUSK LATER
-    SAME TIME MOMENTS FADE CUT DISSOLVE SMASH MATCH TO IN OUT BLACK THE END TITLE SUPER OVER
-    POV ANGLE CLOSE WIDE SHOT INSERT BACK FLASHBACK MONTAGE SERIES OF SHOTS INTERCUT O.S V.O OS VO
-    ON AT AND OR A AN WE YOU HE SHE IT THEY NO YES OK OKAY TV PC DVD USA UK FBI CIA NYPD
-    BANG BOOM CRASH THUD THUMP SLAM SLAMS RING RINGS RINGING KNOCK KNOCKS KNOCKING CLICK CLICKS
-    BEEP BEEPS BUZZ BUZZES SCREAM SCREAMS SHATTER SHATTERS SMASHES CREAK CREAKS HISS HISSES
-    SNAP SNAPS WHOOSH ROAR ROARS GUNSHOT GUNSHOTS SIREN SIRENS STOP HELP GO NOW RUN
-    """
-CAPS_STOP_WORDS = frozenset(_CAPS_STOP_WORDS_TEXT.split())
+_BONEYARD = re.compile(r"/\*.*?\*/", re.DOTALL)
+_KINDS = {
+    ElementType.SCENE_HEADING: Kind.HEADING,
+    ElementType.ACTION: Kind.ACTION,
+    ElementType.CHARACTER: Kind.CUE,
+    ElementType.PARENTHETICAL: Kind.PARENTHETICAL,
+    ElementType.DIALOGUE: Kind.LINE,
+}
+# Elements that continue a dialogue block when the next line holds a lyric.
+_IN_SPEECH = frozenset(
+    {ElementType.CHARACTER, ElementType.PARENTHETICAL, ElementType.DIALOGUE, ElementType.LYRICS}
+)
+
+
+class _Parser(FountainParser):
+    """fountain-py, with a forced scene heading in any script (see module doc)."""
+
+    FORCED_SCENE_HEADING_PATTERN = re.compile(r"^\.(?![.\s])")
 
 
 def parse_fountain(text: str, source: str) -> tuple[Scene, ...]:
-    """Scenes of a Fountain screenplay, in order; refuses one with no scene heading."""
-    screenplay = fp.parse(text)
-    scenes = [scene for scene in screenplay.scenes if scene.heading is not None]
-    if not scenes:
-        raise SceneError(
-            "no scene headings; start each scene with a line like 'INT. KITCHEN - NIGHT'",
-            source,
-        )
-    known = _known_names(scenes)
-    return tuple(
-        _scene(scene, number, source, known) for number, scene in enumerate(scenes, start=1)
-    )
+    """Scenes of a Fountain screenplay, in order; refuses one with no scene to plan."""
+    try:
+        document = _Parser().parse(text)
+    except RecursionError as exc:
+        raise SceneError("the screenplay is nested too deeply to read", source) from exc
+    film = clean(str(document.metadata.get("title", ""))) or None
+    events = _merge_by_line(_events(document.elements), _set_events(text))
+    return build_scenes(events, film, source)
 
 
-def _scene(scene: fp.Scene, number: int, source: str, known: Mapping[str, str]) -> Scene:
-    title = fold(scene.heading.text) or f"Scene {number}"
-    where = f"{source} scene {number} ({title})"
-    paragraphs = [_clean(action.text) for action in scene.actions if not action.is_centered]
-    paragraphs = [paragraph for paragraph in paragraphs if paragraph]
-    if not paragraphs:
-        raise SceneError(
-            "the scene has no action paragraphs (dialogue is not a beat); "
-            "describe what happens in an action line",
-            where,
-        )
-    check_beat_count(len(paragraphs), where)
-    beats = tuple(
-        Beat(index=index, text=beat_text(paragraph, index, where))
-        for index, paragraph in enumerate(paragraphs)
-    )
-    return Scene(
-        title=title,
-        cast=tuple(Character(name=name) for name in _scene_cast(scene, known)),
-        beats=beats,
-        set_preset=guess_set(title),
-    )
+def _events(elements: Iterable[FountainElement]) -> Iterator[tuple[int, Event]]:
+    """(line number, event) for each element, dual dialogue unfolded into its two blocks."""
+    previous: FountainElement | None = None
+    for element in elements:
+        if element.type is ElementType.DUAL_DIALOGUE:
+            left, right = element.dual_dialogue_columns()
+            yield from _events(left)
+            yield from _events(right)
+            previous = None
+            continue
+        line = element.line_number
+        if element.type is ElementType.LYRICS:
+            sung = previous is not None and previous.type in _IN_SPEECH
+            sung = sung and previous is not None and line == previous.line_number + 1
+            yield line, Event(Kind.LINE if sung else Kind.ACTION, element.text)
+        else:
+            kind = _KINDS.get(element.type, Kind.BREAK)
+            dual = bool(element.metadata.get("dual_dialogue"))
+            yield line, Event(kind, element.text, dual=kind is Kind.CUE and dual)
+        previous = element
 
 
-def _clean(action: str) -> str:
-    """Action text without Fountain markup: notes, emphasis and a forcing '!'."""
-    text = _EMPHASIS.sub(r"\2", _NOTE.sub(" ", action))
-    return fold(text.removeprefix("!"))
+def _set_events(text: str) -> Iterator[tuple[int, Event]]:
+    """(line number, SET event) for each ``[[set: NAME]]`` note outside the boneyard."""
+    visible = _BONEYARD.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
+    for line_number, line in enumerate(visible.split("\n"), start=1):
+        for name in set_notes(line):
+            yield line_number, Event(Kind.SET, name)
 
 
-def cue_name(raw: str) -> str:
-    """A cast name from a character cue: "MARA (V.O.)" -> "Mara"."""
-    while _EXTENSION.search(raw):
-        raw = _EXTENSION.sub("", raw)
-    return fold(raw.lstrip("@").rstrip("^")).title()
-
-
-def caps_names(action: str) -> list[str]:
-    """Names introduced in capitals in an action paragraph, title-cased, in order."""
-    names: list[str] = []
-    for match in _CAPS_RUN.finditer(action):
-        run = [_POSSESSIVE.sub("", word) for word in match.group().split()]
-        while run and run[-1].strip(".") in CAPS_STOP_WORDS:
-            run.pop()
-        while run and run[0].strip(".") in CAPS_STOP_WORDS:
-            run.pop(0)
-        if run and len(run) <= MAX_NAME_WORDS:
-            names.append(" ".join(run).title())
-    return names
-
-
-def _known_names(scenes: Iterable[fp.Scene]) -> dict[str, str]:
-    """Everyone the screenplay introduces, by cue or in capitals, keyed for _scene_cast."""
-    names: dict[str, None] = {}
-    for scene in scenes:
-        for element in scene.elements:
-            if isinstance(element, fp.Character):
-                names.setdefault(cue_name(element.name), None)
-            elif isinstance(element, fp.Action):
-                names.update(dict.fromkeys(caps_names(_clean(element.text))))
-    names.pop("", None)
-    known: dict[str, str] = {}
-    for name in names:
-        key = " ".join(words(name))
-        known[key] = known[key.upper()] = name
-    return known
-
-
-def _scene_cast(scene: fp.Scene, known: Mapping[str, str]) -> list[str]:
-    """Names present in one scene: its cues, and known names its action mentions.
-
-    ``known`` maps each known name, its words joined by spaces as written and in capitals, to
-    the name; runs of up to MAX_NAME_WORDS words are looked up in it, so the cost grows with
-    the text, not with text times cast.
-    """
-    cast: dict[str, None] = {}
-    for element in scene.elements:
-        if isinstance(element, fp.Character):
-            cast.setdefault(cue_name(element.name), None)
-        elif isinstance(element, fp.Action):
-            found = words(_clean(element.text))
-            for start in range(len(found)):
-                for end in range(start + 1, min(start + MAX_NAME_WORDS, len(found)) + 1):
-                    mention = known.get(" ".join(found[start:end]))
-                    if mention is not None:
-                        cast.setdefault(mention, None)
-    cast.pop("", None)
-    return list(cast)
+def _merge_by_line(*streams: Iterable[tuple[int, Event]]) -> list[Event]:
+    """Events of several streams in line order (a stable sort keeps each stream's order)."""
+    numbered = [item for stream in streams for item in stream]
+    numbered.sort(key=lambda item: item[0])
+    return [event for _, event in numbered]

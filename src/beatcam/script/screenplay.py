@@ -1,0 +1,197 @@
+"""Scenes from a screenplay, whichever format it came in (Fountain, Final Draft).
+
+A format reader turns its file into a flat list of :class:`Event` in script order; this
+module groups them into scenes (one per heading), dialogue blocks (a cue, its parentheticals
+and lines) and beats, names the cast (``characters.py``), times dialogue (``dialogue.py``)
+and chooses each scene's set: the heading's words, or a ``[[set: NAME]]`` note in the scene.
+
+Text before the first heading is not part of any scene. A heading with neither action nor
+dialogue under it (a lone slug, a montage title) is skipped; a script left with no scene is
+refused with one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from beatcam.errors import SceneError
+from beatcam.model.scene import Beat, Character, Scene
+from beatcam.script.characters import Casting, action_names, cue_name
+from beatcam.script.dialogue import spoken_seconds
+from beatcam.script.limits import beat_text, check_beat_count, fold
+from beatcam.script.sets import guess_set, set_named
+
+NO_SCENES = (
+    "no scene headings with action or dialogue under them; "
+    "start each scene with a line like 'INT. KITCHEN - NIGHT'"
+)
+SET_NOTE = re.compile(r"\[\[\s*set\s*:\s*(.*?)\s*\]\]", re.IGNORECASE | re.DOTALL)
+_NOTE = re.compile(r"\[\[.*?\]\]", re.DOTALL)
+_EMPHASIS = re.compile(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1")
+_ESCAPE = re.compile(r"\\([*_\\])")
+_PARENTHESES = re.compile(r"^\s*\((.*)\)\s*$", re.DOTALL)
+
+
+class Kind(Enum):
+    """What one piece of a screenplay is, as far as beats are concerned."""
+
+    HEADING = "heading"  # starts a scene; text is the heading
+    ACTION = "action"  # a beat of action
+    CUE = "cue"  # starts a dialogue block; text is the cue as written ("MARA (V.O.)")
+    PARENTHETICAL = "parenthetical"  # inside a dialogue block, with or without "( )"
+    LINE = "line"  # spoken or sung words of the current dialogue block
+    SET = "set"  # a set preset named by a note; text is the name
+    BREAK = "break"  # anything else (transition, centred text, section): ends a block
+
+
+@dataclass(frozen=True)
+class Event:
+    """One piece of a screenplay. ``dual`` marks a cue spoken at the same time as the last."""
+
+    kind: Kind
+    text: str = ""
+    dual: bool = False
+
+
+def clean(text: str) -> str:
+    """Text without Fountain markup (notes, nested emphasis, escapes), on one line."""
+    text = _NOTE.sub(" ", text)
+    while (plain := _EMPHASIS.sub(r"\2", text)) != text:
+        text = plain
+    return fold(_ESCAPE.sub(r"\1", text))
+
+
+def set_notes(text: str) -> list[str]:
+    """The preset names of the ``[[set: NAME]]`` notes in ``text``, in order."""
+    return [match.group(1) for match in SET_NOTE.finditer(text)]
+
+
+@dataclass
+class _Speech:
+    cue: str
+    dual: bool
+    parentheticals: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    """One scene while it is read: its heading, ordered action texts and speeches, set note."""
+
+    number: int
+    heading: str
+    parts: list[str | _Speech] = field(default_factory=list)
+    set_word: str | None = None
+
+
+def build_scenes(events: Iterable[Event], film: str | None, source: str) -> tuple[Scene, ...]:
+    """Scenes of a screenplay read as ``events`` (see module doc); ``film`` is its title."""
+    drafts = _drafts(events)
+    casting = Casting(_names(drafts), _texts(drafts))
+    scenes = [_scene(draft, casting, film, source) for draft in drafts if any(_beat_parts(draft))]
+    if not scenes:
+        raise SceneError(NO_SCENES, source)
+    return tuple(scenes)
+
+
+def _drafts(events: Iterable[Event]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    speech: _Speech | None = None
+    for event in events:
+        if event.kind is Kind.HEADING:
+            drafts.append(_Draft(number=len(drafts) + 1, heading=clean(event.text)))
+            speech = None
+            continue
+        if not drafts:
+            continue
+        draft = drafts[-1]
+        if event.kind is Kind.ACTION:
+            draft.parts.append(event.text)
+            speech = None
+        elif event.kind is Kind.CUE:
+            speech = _Speech(cue=cue_name(clean(event.text)), dual=event.dual)
+            draft.parts.append(speech)
+        elif event.kind is Kind.PARENTHETICAL and speech is not None:
+            inner = _PARENTHESES.match(event.text)
+            speech.parentheticals.append(clean(inner.group(1) if inner else event.text))
+        elif event.kind is Kind.LINE and speech is not None:
+            speech.lines.append(event.text)
+        elif event.kind is Kind.SET:
+            draft.set_word = event.text
+        elif event.kind is Kind.BREAK:
+            speech = None
+    return drafts
+
+
+def _beat_parts(draft: _Draft) -> Iterable[str | _Speech]:
+    """The parts of a scene that make beats: action with words, speeches with spoken words."""
+    for part in draft.parts:
+        if isinstance(part, str):
+            if clean(part):
+                yield part
+        elif clean(" ".join(part.lines)) and part.cue:
+            yield part
+
+
+def _names(drafts: Sequence[_Draft]) -> list[tuple[str, bool]]:
+    """Candidate people in script order: cues (certain), and capitals in action."""
+    names: list[tuple[str, bool]] = []
+    for draft in drafts:
+        for part in draft.parts:
+            if isinstance(part, str):
+                names.extend(action_names(clean(part)))
+            else:
+                names.append((part.cue, True))
+    return names
+
+
+def _texts(drafts: Sequence[_Draft]) -> list[str]:
+    """Every text of the screenplay that may spell a name in mixed case (a forced "@McCLANE")."""
+    texts: list[str] = []
+    for draft in drafts:
+        for part in draft.parts:
+            if isinstance(part, str):
+                texts.append(clean(part))
+            else:
+                texts.extend([part.cue, *map(clean, part.lines)])
+    return texts
+
+
+def _scene(draft: _Draft, casting: Casting, film: str | None, source: str) -> Scene:
+    title = draft.heading or f"Scene {draft.number}"
+    where = f"{source} scene {draft.number} ({title})"
+    parts = list(_beat_parts(draft))
+    check_beat_count(len(parts), where)
+    cast: dict[str, None] = {}
+    beats: list[Beat] = []
+    for index, part in enumerate(parts):
+        if isinstance(part, str):
+            text = clean(part)
+            cast.update(dict.fromkeys(casting.mentioned(text)))
+            beats.append(Beat(index=index, text=beat_text(text, index, where)))
+            continue
+        spoken = clean(" ".join(part.lines))
+        speaker = casting.person(part.cue)
+        if speaker is not None:
+            cast.setdefault(speaker, None)
+        beats.append(
+            Beat(
+                index=index,
+                text=beat_text(spoken, index, where),
+                seconds=spoken_seconds(spoken, part.parentheticals),
+                speaker=speaker,
+                parenthetical="; ".join(p for p in part.parentheticals if p) or None,
+                dual=part.dual,
+            )
+        )
+    return Scene(
+        title=title,
+        cast=tuple(Character(name=name) for name in cast),
+        beats=tuple(beats),
+        set_preset=guess_set(title) if draft.set_word is None else set_named(draft.set_word, where),
+        film=film,
+        from_screenplay=True,
+    )
