@@ -68,12 +68,19 @@ UNMARKED_FLOOR = {
 SHORTFALL_COST = 2.0
 REPORTED = (*OBJECTIVE, bench.WHOLE_SHOT)
 INTENT_PREFIX = "intent: "
+STAGING_PREFIX = "staging: "
 # Rules that only some styles switch on (default weight 0) are not part of the books' grammar.
-# A parameter names the rules it weights: one rule, or an intent's device rules together.
+# A parameter names the rules it weights: one rule, an intent's device rules together, or the
+# whole staging -> move table (its rows' relative weights are the table's own).
 PARAMETERS: dict[str, tuple[str, ...]] = {
     **{
-        rule.name: (rule.name,) for rule in RULES if rule.default_weight > 0 and rule.intent is None
+        rule.name: (rule.name,)
+        for rule in RULES
+        if rule.default_weight > 0
+        and rule.intent is None
+        and not rule.name.startswith(STAGING_PREFIX)
     },
+    "stagings": tuple(rule.name for rule in RULES if rule.name.startswith(STAGING_PREFIX)),
     **{name: (name,) for name in SEQUENCE_RULES},
     **{
         f"{INTENT_PREFIX}{intent}": tuple(rule.name for rule in RULES if rule.intent == intent)

@@ -19,6 +19,7 @@ from beatcam.camera import track_for
 from beatcam.critic import critique_cut, critique_shot
 from beatcam.direct import DEFAULT_STYLE, Style, direct, render, revise
 from beatcam.model import (
+    CUT_RULES,
     Check,
     CriticRule,
     Critique,
@@ -32,6 +33,9 @@ from beatcam.model import (
 from beatcam.model.vocab import ASPECTS, RESOLUTION, moves_where
 
 REPAIR_ATTEMPTS = 3
+# Where the plainest shot still breaks a cut rule (people moved since the last camera), it
+# tries standing at each of these azimuths round its subject, nearest the planned one first.
+LAST_RESORT_STEP_DEG = 30.0
 # Moves whose words say nothing about size: only the subject can change it during the shot.
 HOLDS_SIZE = moves_where(holds_size=True)
 DIRECTOR_PROVENANCE = {
@@ -127,14 +131,43 @@ def plan_scene(
     for index, spec in enumerate(direction.shots):
         plan, checks = _settle(plan, index)
         attempt = 0
+        revised = spec
+        rules: frozenset[CriticRule] = frozenset()
         while _failed(checks) and attempt < REPAIR_ATTEMPTS:
             attempt += 1
-            rules = frozenset(check.rule for check in _failed(checks))
+            # Every fault seen so far: a plainer shot must not bring back an earlier one.
+            rules |= {check.rule for check in _failed(checks)}
             revised = revise(spec, rules, attempt, _previous_azimuth(plan, index), plan.blocking)
             revised_shot = _shot(revised, direction, scene, seed)
             plan, checks = _settle(_with_shot(plan, index, revised_shot), index)
+        if _failed(checks) and {check.rule for check in _failed(checks)} <= CUT_RULES:
+            plan, checks = _stand_elsewhere(plan, index, revised, direction, scene, seed, checks)
         verdicts.extend(checks)
     return plan, Critique(tuple(verdicts))
+
+
+def _stand_elsewhere(
+    plan: ShotPlan,
+    index: int,
+    spec: ShotSpec,
+    direction: Direction,
+    scene: Scene,
+    seed: int,
+    checks: list[Check],
+) -> tuple[ShotPlan, list[Check]]:
+    """The plainest shot, moved round its subject until the cut into it keeps the 180° and 30°
+    rules; unchanged (with its failing checks) if no place does."""
+    steps = round(360.0 / LAST_RESORT_STEP_DEG)
+    offsets = sorted(range(1, steps), key=lambda k: (min(k, steps - k), k))
+    for offset in offsets:
+        azimuth = (spec.azimuth_deg + offset * LAST_RESORT_STEP_DEG + 180.0) % 360.0 - 180.0
+        moved = replace(spec, azimuth_deg=azimuth)
+        candidate, tried = _settle(
+            _with_shot(plan, index, _shot(moved, direction, scene, seed)), index
+        )
+        if not _failed(tried):
+            return candidate, tried
+    return plan, checks
 
 
 def _settle(plan: ShotPlan, index: int) -> tuple[ShotPlan, list[Check]]:

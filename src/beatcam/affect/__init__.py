@@ -97,6 +97,22 @@ def read_words(
     return WordReading(tokens, feelings, function, named, moves, intents, staged)
 
 
+def spoken_between(
+    speaker: str,
+    named: tuple[str, ...],
+    speakers: list[str],
+    previous: tuple[str, ...],
+    people: tuple[str, ...],
+) -> tuple[str, ...]:
+    """Who a line of dialogue is played between: the speaker, then whom it is said to: a
+    person the line names ("Amos, it's me"), else the last one to speak before, else whom the
+    scene was just about, else the only other person in the scene."""
+    others = [name for name in (*named, *reversed(speakers), *previous) if name != speaker]
+    if not others and len(people) == 2:
+        others = [name for name in people if name != speaker]
+    return (speaker, others[0]) if others else (speaker,)
+
+
 def read_affect(scene: Scene) -> AffectedScene:
     """One Affect per beat of ``scene``, in order, with the models and lists that read them.
 
@@ -111,10 +127,16 @@ def read_affect(scene: Scene) -> AffectedScene:
     nearest = dict(zip(texts, neighbours.nearest(vectors), strict=True))
     affects = []
     previous: tuple[str, ...] = ()
+    speakers: list[str] = []
+    people = tuple(member.name for member in scene.cast)
     for position, beat in enumerate(scene.beats):
         words = read_words(
             beat.text, cast, previous, first_in_scene=position == 0, set_name=scene.set_preset
         )
+        named = words.named
+        if beat.speaker is not None:
+            named = spoken_between(beat.speaker, named, speakers, previous, people)
+            speakers.append(beat.speaker)
         blended = blend(
             words.feelings,
             words.function,
@@ -132,13 +154,13 @@ def read_affect(scene: Scene) -> AffectedScene:
                 emotions={name: _round(score) for name, score in blended.emotions.items()},
                 function_belief={name: _round(p) for name, p in blended.function_belief.items()},
                 intent_belief={name: _round(p) for name, p in blended.intent_belief.items()},
-                characters=words.named,
+                characters=named,
                 actions=words.moves.actions,
                 stagings=words.staged.actions,
                 objects=props(words.tokens, lexicon, cast),
                 evidence=(*blended.evidence, f"vader:compound={words.feelings.vader:+.2f}"),
             )
         )
-        previous = words.named or previous
+        previous = named or previous
     models = (*provenance(), dict(embedding.MODEL_PROVENANCE), labelled_provenance())
     return AffectedScene(scene=scene, affects=tuple(affects), models=models)

@@ -21,9 +21,10 @@ from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.sequence import choose
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
 from beatcam.direct.timing import beat_seconds, opening_parts, shot_count, split_frames
-from beatcam.direct.wording import describe, reason_for, render
+from beatcam.direct.wording import describe, pin_part_words, reason_for, render, said_list
 from beatcam.errors import SceneError
 from beatcam.model import (
+    CUT_RULES,
     Affect,
     AffectedScene,
     Blocking,
@@ -40,7 +41,6 @@ from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, moves_where
 __all__ = ["DEFAULT_STYLE", "STYLES", "Style", "direct", "render", "revise", "style_named"]
 
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
-CUT_RULES = frozenset({CriticRule.LINE_OF_ACTION, CriticRule.THIRTY_DEGREES})
 ARCS = moves_where(sideways=True, needs_subject=True)
 PANS = moves_where(sideways=True, holds_size=True)
 SIDEWAYS = moves_where(sideways=True, needs_subject=False)
@@ -179,7 +179,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     for beat, affect, frames, length in zip(
         scene.beats, affects, beat_frames, seconds, strict=True
     ):
-        planned.append(PlannedBeat(beat.index, beat.text, start, frames, affect))
+        planned.append(PlannedBeat(beat.index, beat.text, start, frames, affect, beat.speaker))
         if beat.index == 0 and len(opening) == 1:
             parts = opening  # the beat is about the place: it is all establishing
         else:
@@ -218,10 +218,14 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             separation_m=_separation(blocking, focus, slot_start),
             boldness=boldness[beat_index],
             opening=index == 0 and bool(opening),
+            spoken=scene.beats[beat_index].speaker is not None,
         )
         beat = scene.beats[beat_index]
         pin, source = merged_pin(beat.text, beat.pin) if slot_in_beat == 0 else (ShotPin(), "")
-        options = candidates_for(ctx, chosen_style, pin, cast)
+        if scene.from_screenplay and beat.pin.is_empty():
+            pin, source, options = _as_hint(ctx, chosen_style, pin, cast)
+        else:
+            options = candidates_for(ctx, chosen_style, pin, cast)
         if not options:
             raise SceneError(
                 f"the camera pinned for this beat ({_pin_words(pin)}) cannot be shot here; "
@@ -267,7 +271,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
                 picked,
                 affect,
                 choice.sequence_terms,
-                "" if pins[index][0].is_empty() else pins[index][1],
+                pins[index][1] if not pins[index][0].is_empty() or scene.from_screenplay else "",
                 ctx.peak,
             ),
             crosses_line=crossing,
@@ -326,6 +330,35 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     )
 
 
+# The order a screenplay's camera hint is given up in, part by part, when the set cannot shoot
+# all of it: the move first (the hardest to fit), the framing it implies last.
+HINT_ORDER = ("movement", "angle", "lens_mm", "dutch_deg", "size", "framing")
+
+
+def _as_hint(
+    ctx: Context, style: Style, hint: ShotPin, cast: tuple[str, ...]
+) -> tuple[ShotPin, str, list[Candidate]]:
+    """A screenplay's camera words ("the camera pulls back", "overhead POV") are the writer's
+    hints, never a reason to fail: as much of the hint as the set can shoot, part by part, and
+    words that say what was given up."""
+    options = candidates_for(ctx, style, hint, cast)
+    if options or hint.is_empty():
+        return hint, "" if hint.is_empty() else "asked for in the script", options
+    kept = ShotPin()
+    dropped = []
+    for part in HINT_ORDER:
+        value = getattr(hint, part)
+        if value is None:
+            continue
+        trial = replace(kept, **{part: value})
+        if candidates_for(ctx, style, trial, cast):
+            kept = trial
+        else:
+            dropped.append(pin_part_words(part, value))
+    source = f"asked for in the script, but {said_list(dropped)} cannot be shot here"
+    return kept, source, candidates_for(ctx, style, kept, cast)
+
+
 def _pin_words(pin: ShotPin) -> str:
     return ", ".join(f"{key} {value}" for key, value in vars(pin).items() if value is not None)
 
@@ -351,7 +384,8 @@ def revise(
     (``previous_azimuth``, measured like ``azimuth_deg``); a pan with a walker then turns the
     way they cross the new frame (given the ``blocking``). Otherwise: 1: the move becomes its
     simpler cousin; 2: a static, level single of the same size; 3: a static eye-level medium
-    shot (or wide, for an establishing shot or a moving subject).
+    shot (or wide, for an establishing shot or a moving subject), beside the previous camera
+    after a cut that broke a cut rule.
     """
     if failed <= CUT_RULES and attempt < 3:
         if CriticRule.LINE_OF_ACTION in failed and (attempt == 1 or previous_azimuth is None):
@@ -418,11 +452,10 @@ def revise(
             subjects=subjects,
             lens_mm=35.0,
         )
+        # After a cut that broke the 180° or 30° rule, the last resort stands beside the
+        # previous camera, where its own new framing cannot cut across the line again.
         if failed & CUT_RULES and previous_azimuth is not None:
-            revised = replace(
-                revised,
-                azimuth_deg=_beside(previous_azimuth, 35.0)[0],
-            )
+            revised = replace(revised, azimuth_deg=_beside(previous_azimuth, 35.0)[0])
     revised = replace(
         revised,
         reason=replace(

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from beatcam.direct.intents import DEVICE_FIELDS, IntentDevices, intent_table
+from beatcam.direct.intents import DEVICE_FIELDS, IntentDevices, first_device, intent_table
 from beatcam.direct.stagings import StagingMoves, staging_table
 from beatcam.model import Affect
 from beatcam.model.vocab import SIZES, Intent, Staging, moves_where
@@ -41,6 +41,8 @@ class Context:
     # How bold the scene's shape lets this beat be: 1 at the turning point, less the quieter
     # the beat is beside it (``direct._boldness``).
     boldness: float = 1.0
+    # The beat is a line of dialogue (a screenplay's speaker and words): an exchange for sure.
+    spoken: bool = False
 
     @property
     def subject_travel_m(self) -> float:
@@ -57,8 +59,11 @@ class Context:
     @property
     def exchange(self) -> float:
         """How sure the director is that the beat is an exchange between two people: a
-        conversation, a confrontation, a standoff or an embrace."""
-        return exchange_belief(self.affect) if len(self.characters) >= 2 else 0.0
+        conversation, a confrontation, a standoff or an embrace. A spoken line between two
+        people is one for certain."""
+        if len(self.characters) < 2:
+            return 0.0
+        return 1.0 if self.spoken else exchange_belief(self.affect)
 
     @property
     def plain(self) -> float:
@@ -74,6 +79,9 @@ class Rule:
     reason: str  # a short clause: "realisation pushes in"
     default_weight: float = 1.0  # the weight in styles that do not name the rule
     intent: Intent | None = None  # the expressive intent whose device the rule gives
+    # The values the reason is true of ("the camera rises with them" is said of a pedestal up,
+    # not of the crane the same rule ranks second); empty: any value the rule prefers.
+    says: frozenset[str] = frozenset()
 
 
 # Eye level's own score: as strong as an intent's first device (intents.DEVICE_GAIN), so that
@@ -241,7 +249,9 @@ GRAMMAR: tuple[Rule, ...] = (
     Rule(
         "conversation at speaking distance",
         "size",
-        lambda c: _given(c.belief("dialogue", "confrontation"), {"MS": 1.2, "MCU": 1.2}),
+        lambda c: _given(
+            max(c.belief("dialogue", "confrontation"), float(c.spoken)), {"MS": 1.2, "MCU": 1.2}
+        ),
         "conversation plays at speaking distance",
     ),
     Rule(
@@ -536,7 +546,8 @@ def _device_rule(row: IntentDevices, field: str) -> Rule:
         return _given((belief >= INTENT_FLOOR) * belief * ctx.boldness, row.preferences(field))
 
     reason = row.reasons.get(field, f"the {field} serves the {row.intent}")
-    return Rule(f"{row.intent}: {field}", field, prefer, reason, intent=row.intent)
+    says = frozenset({"dutch"}) if field == "dutch" else first_device(row.ranked[field])
+    return Rule(f"{row.intent}: {field}", field, prefer, reason, intent=row.intent, says=says)
 
 
 def _staging_rule(row: StagingMoves, field: str) -> Rule:
@@ -544,7 +555,13 @@ def _staging_rule(row: StagingMoves, field: str) -> Rule:
         return _when(row.staging in ctx.affect.stagings, row.preferences(field))
 
     reason = row.reasons.get(field, f"the {field} answers what they do")
-    return Rule(f"staging: {row.staging}: {field}", field, prefer, reason)
+    return Rule(
+        f"staging: {row.staging}: {field}",
+        field,
+        prefer,
+        reason,
+        says=first_device(row.ranked[field]),
+    )
 
 
 def _staging_rules() -> tuple[Rule, ...]:

@@ -53,6 +53,12 @@ def ranked_scores(values: tuple[str, ...], gain: float) -> dict[str, float]:
     return scores
 
 
+def first_device(values: tuple[str, ...]) -> frozenset[str]:
+    """A row's first device, in either direction when it is a sideways move: what the row's
+    words are true of."""
+    return frozenset({values[0], MIRRORED.get(values[0], values[0])})
+
+
 def checked_values(
     field: str, raw: Any, where: str, fail: Callable[[str], StageError]
 ) -> tuple[str, ...]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from beatcam.direct.candidates import PIN_RULE, Candidate
 from beatcam.direct.grammar import rule_named
-from beatcam.direct.intents import MIRRORED, intent_table
 from beatcam.model import Affect, Reason, ShotSpec
-from beatcam.model.vocab import DUTCH_MIN_DEG, Intent
+from beatcam.model.vocab import DUTCH_MIN_DEG
 
 MOVEMENT_WORDS = {
     "static": "locked-off",
@@ -68,6 +67,26 @@ def describe(candidate: Candidate | ShotSpec) -> str:
     return " ".join(words)
 
 
+def pin_part_words(part: str, value: str | float) -> str:
+    """One pinned part as a crew says it: "the whip pan", "the worm's-eye angle", "the ECU"."""
+    if part == "movement":
+        return f"the {MOVEMENT_WORDS[str(value)]}"
+    if part == "angle":
+        return f"the {ANGLE_WORDS[str(value)]} angle".replace("-angle angle", " angle")
+    if part == "framing":
+        return f"the {FRAMING_WORDS[str(value)] or 'single'}"
+    if part == "lens_mm":
+        return f"the {float(value):g} mm lens"
+    if part == "dutch_deg":
+        return "the dutch angle"
+    return f"the {value}"
+
+
+def said_list(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return " and ".join(filter(None, [", ".join(items[:-1]), items[-1]])) if items else ""
+
+
 def with_article(text: str) -> str:
     """ "an eye-level MS", "a low-angle CU": the article a shot's name reads with."""
     return f"{'an' if text[:1].lower() in 'aeiou' else 'a'} {text}"
@@ -125,15 +144,11 @@ def reason_for(
     )
 
 
-def _leads(intent: str, field: str, spec: ShotSpec) -> bool:
-    """Whether the shot took the intent's first device for ``field`` (either direction of a
-    sideways move)."""
-    row = intent_table()[Intent(intent)]
+def _value(spec: ShotSpec, field: str) -> str:
+    """The shot's value of a field as the rules score it ("dutch" or "level" for the roll)."""
     if field == "dutch":
-        return abs(spec.dutch_deg) >= DUTCH_MIN_DEG
-    first = row.ranked[field][0]
-    value = str(getattr(spec, field))
-    return value in (first, MIRRORED.get(first, first))
+        return "dutch" if abs(spec.dutch_deg) >= DUTCH_MIN_DEG else "level"
+    return str(getattr(spec, field))
 
 
 def render(spec: ShotSpec) -> str:
@@ -150,12 +165,10 @@ def render(spec: ShotSpec) -> str:
         rule = rule_named(name)
         if score <= SAID_ABOVE or said >= REASONS_SAID or rule.field in fields:
             continue
-        if rule.intent is not None and (
-            spec.intent is None
-            or rule.intent != spec.intent.name
-            or not _leads(rule.intent, rule.field, spec)
-        ):
-            continue  # a device rule speaks for its intent's first device, and only its own
+        if rule.says and _value(spec, rule.field) not in rule.says:
+            continue  # a table rule speaks for its first device only: its words say that one
+        if rule.intent is not None and (spec.intent is None or rule.intent != spec.intent.name):
+            continue  # and a device rule only for the intent the shot is for
         fields.add(rule.field)
         said += 1
         if rule.reason not in clauses:

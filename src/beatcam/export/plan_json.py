@@ -170,6 +170,7 @@ def to_document(plan: ShotPlan) -> dict[str, Any]:
                 "text": beat.text,
                 "start_frame": beat.start_frame,
                 "frames": beat.frames,
+                "speaker": beat.speaker,
                 "affect": _affect(beat.affect),
             }
             for beat in plan.beats
@@ -337,6 +338,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                 text=beat["text"],
                 start_frame=beat["start_frame"],
                 frames=beat["frames"],
+                speaker=beat.get("speaker"),
                 affect=Affect(
                     valence=beat["affect"]["valence"],
                     arousal=beat["affect"]["arousal"],

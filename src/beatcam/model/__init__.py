@@ -1,6 +1,6 @@
 """The immutable data that flows between beatcam's stages (see DESIGN.md section 1)."""
 
-from beatcam.model.critique import Check, CriticRule, Critique
+from beatcam.model.critique import CUT_RULES, Check, CriticRule, Critique
 from beatcam.model.plan import (
     Blocking,
     CameraTrack,
@@ -19,6 +19,7 @@ from beatcam.model.plan import (
 from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene, ShotPin
 
 __all__ = [
+    "CUT_RULES",
     "Affect",
     "AffectedScene",
     "Beat",

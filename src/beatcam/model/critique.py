@@ -29,6 +29,10 @@ class CriticRule(StrEnum):
     THIRTY_DEGREES = "30-degree rule"
 
 
+# The rules judged on a cut between two shots rather than on one shot.
+CUT_RULES = frozenset({CriticRule.LINE_OF_ACTION, CriticRule.THIRTY_DEGREES})
+
+
 @dataclass(frozen=True)
 class Check:
     """One rule applied to one shot (``target`` "S03") or cut (``target`` "S03>S04").

@@ -192,13 +192,15 @@ class Shot(ShotSpec):
 
 @dataclass(frozen=True)
 class PlannedBeat:
-    """A beat placed on the timeline with the affect read from it."""
+    """A beat placed on the timeline with the affect read from it; ``speaker`` is who says it
+    when the beat is a screenplay's line of dialogue (None for action)."""
 
     index: int
     text: str
     start_frame: int
     frames: int
     affect: Affect
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)

@@ -282,6 +282,8 @@ class Staging(StrEnum):
     LOOMING = "looming"
     ON_HIGH = "on_high"
     FAR_BELOW = "far_below"
+    FLEE = "flee"
+    FROM_AFAR = "from_afar"
 
 
 STAGINGS: Final = tuple(Staging)

@@ -1,0 +1,95 @@
+"""Screenplays directed: dialogue covered as a DP would, camera words taken as hints."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from itertools import pairwise
+from pathlib import Path
+
+from beatcam.pipeline import plan_scene
+from beatcam.script import read_scenes
+
+KITCHEN = """\
+Title: The Rent
+
+INT. KITCHEN - NIGHT
+
+MARA, 30s, sits at the table with a stack of unopened bills. TOM, 30s, comes in with the shopping.
+
+TOM
+You didn't open them.
+
+MARA
+(quietly)
+I can't.
+
+TOM
+Mara, we're three months behind.
+
+MARA
+I know. I know what we are.
+
+Tom sets the bags down and sits across from her.
+
+TOM
+Then open them with me.
+"""
+
+HINTS = """\
+INT. STAIRWELL - NIGHT
+
+ANA climbs the last steps. Overhead POV, whip pan, extreme close up on her eyes, crane up.
+
+ANA
+Is anyone there?
+
+EXT. ROOF - NIGHT
+
+Worm's eye view as Ana runs to the edge. The camera pulls back to reveal the whole city.
+"""
+
+
+def test_dialogue_is_covered_from_the_speaker_with_reverses_and_shared_frames() -> None:
+    (scene,) = read_scenes("rent.fountain", KITCHEN.encode())
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    spoken = [beat for beat in plan.beats if beat.speaker is not None]
+    assert [beat.speaker for beat in spoken] == ["Tom", "Mara", "Tom", "Mara", "Tom"]
+    first_shots = {
+        beat.index: next(shot for shot in plan.shots if shot.beat == beat.index) for beat in spoken
+    }
+    # The camera is on whoever speaks: they are the first shot's subject (facing it, in an
+    # over-the-shoulder), and the line is played between them and the one they answer.
+    for beat in spoken:
+        assert first_shots[beat.index].subjects[0] == beat.speaker
+        assert set(beat.affect.characters) == {"Mara", "Tom"}
+    # Shot / reverse shot: consecutive lines by different people cut across the exchange.
+    for before, after in pairwise(spoken):
+        assert first_shots[before.index].subjects[0] != first_shots[after.index].subjects[0]
+    framings = {shot.framing for shot in plan.shots if plan.beats[shot.beat].speaker}
+    assert framings & {"over_shoulder", "two_shot"}, framings
+
+
+def test_camera_words_in_a_screenplay_are_hints_never_failures(tmp_path: Path) -> None:
+    script = tmp_path / "hints.fountain"
+    script.write_text(HINTS, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "beatcam", "plan", str(script), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    whys = []
+    for folder in sorted((tmp_path / "out").iterdir()):
+        if folder.is_dir():
+            document = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+            assert all(beat["speaker"] in (None, "Ana") for beat in document["beats"])
+            whys += [shot["why"] for shot in document["shots"]]
+    said = [why for why in whys if "asked for in the script" in why]
+    assert said, whys
+    # What the set could not give is named in crew words, not refused.
+    assert any("cannot be shot here" in why for why in said), said
