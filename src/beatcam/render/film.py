@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-import numpy as np
 from PIL import Image, ImageDraw
 
 from beatcam import __version__
@@ -106,18 +105,18 @@ def film_sheet_size(shot_counts: Sequence[int]) -> tuple[int, int]:
 def middle_frames(plan: ShotPlan) -> list[Image.Image]:
     """Each shot's middle frame, rendered at ``THUMB_SIZE`` without the HUD."""
     check_plan(plan)
-    frames = [shot.start_frame + shot.frames // 2 for shot in plan.shots]
-    local = [shot.frames // 2 for shot in plan.shots]
-    position = np.array([s.camera.position[i] for s, i in zip(plan.shots, local, strict=True)])
-    rotation = np.array([s.camera.rotation[i] for s, i in zip(plan.shots, local, strict=True)])
-    focal = np.array([s.camera.focal_mm[i] for s, i in zip(plan.shots, local, strict=True)])
     maker = FrameMaker(plan, THUMB_SIZE)
     try:
-        matrices = maker.matrices(position, rotation, focal)
-        return [
-            Image.fromarray(maker.frame(frame, matrices[i], position[i]).copy())
-            for i, frame in enumerate(frames)
-        ]
+        thumbs = []
+        for shot in plan.shots:
+            middle, camera = shot.frames // 2, shot.camera
+            at = slice(middle, middle + 1)
+            (matrix,) = maker.matrices(
+                camera.position[at], camera.rotation[at], camera.focal_mm[at]
+            )
+            frame = maker.frame(shot.start_frame + middle, matrix, camera.position[middle])
+            thumbs.append(Image.fromarray(frame.copy()))
+        return thumbs
     finally:
         maker.release()
 
