@@ -27,8 +27,8 @@ NAMESPACE: Final = "previs-shot"
 
 def previs_shot_key(plan: ShotPlan, shot_id: str, *, resolution: tuple[int, int], hud: bool) -> str:
     """The cache key of one shot's previs frames at ``resolution`` with or without the HUD."""
-    shot = plan.shot(shot_id)
-    index = plan.shots.index(shot)
+    index = [s.id for s in plan.shots].index(shot_id)
+    shot = plan.shots[index]
     window = slice(shot.start_frame, shot.start_frame + shot.frames)
     previous = plan.shots[index - 1] if index and shot.transition == "dissolve" else None
     depends = {
