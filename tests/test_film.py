@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +22,14 @@ from beatcam.film import write_film
 from beatcam.model import ShotPlan
 from beatcam.pipeline import plan_scene
 from beatcam.render import render_storyboard
-from beatcam.render.film import GAP_PX, LABEL_PX, THUMB_SIZE, TITLE_PX, film_sheet_size
+from beatcam.render.film import (
+    GAP_PX,
+    LABEL_PX,
+    THUMB_SIZE,
+    TITLE_PX,
+    film_sheet_size,
+    film_storyboard,
+)
 from beatcam.script import read_scenes
 
 SCREENPLAY = b"""Title: Short Night
@@ -202,3 +211,27 @@ def test_bad_scenes_fail_before_any_film_file_is_written(
     with pytest.raises(StageError, match="different fps"):
         write_film([scenes[0], (faster, scenes[1][1])], tmp_path, TITLE)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_long_film_lists_its_scenes_on_as_many_pages_as_it_needs(
+    shot: tuple[Path, Scenes], tmp_path: Path
+) -> None:
+    out, scenes = shot
+    plan, folder = scenes[0]
+    many = []
+    for number in range(1, 41):
+        scene_folder = tmp_path / f"{number:02d}"
+        scene_folder.mkdir()
+        (scene_folder / "storyboard.pdf").write_bytes(
+            (out / folder / "storyboard.pdf").read_bytes()
+        )
+        many.append((dataclasses.replace(plan, title=f"Scene {number}"), scene_folder))
+    reader = PdfReader(io.BytesIO(film_storyboard(TITLE, many)))
+    starts = [reader.get_destination_page_number(item) for item in reader.outline]
+    scene_pages = len(PdfReader(out / folder / "storyboard.pdf").pages)
+    contents_pages = len(reader.pages) - 40 * scene_pages
+    assert contents_pages > 1
+    assert starts == [contents_pages + n * scene_pages for n in range(40)]
+    contents = "\n".join(reader.pages[i].extract_text() for i in range(contents_pages))
+    listed = [int(page) - 1 for page in re.findall(r"p\. (\d+)", contents)]
+    assert listed == starts

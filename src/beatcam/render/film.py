@@ -32,6 +32,8 @@ GAP_PX: Final = 10
 TITLE_PX: Final = 30
 LABEL_PX: Final = 20
 BACKGROUND: Final = (245, 245, 242)
+TITLE_TOP_MM: Final = 40.0
+CONTENTS_ROW_MM: Final = 7.0
 
 Scenes = Sequence[tuple[ShotPlan, Path]]
 
@@ -65,13 +67,14 @@ def film_storyboard(title: str, scenes: Scenes) -> bytes:
 
 
 def _title_page(title: str, scenes: Scenes, pages: list[int]) -> bytes:
-    """One page: the film's title, its length and the scenes with the page each starts on."""
+    """The film's title and length, then the scenes with the page each starts on, running
+    onto further pages for a long screenplay."""
     pdf = new_pdf()
     pdf.add_page()
     width = pdf.w - 2 * PAGE_MARGIN_MM
     shots = sum(len(plan.shots) for plan, _ in scenes)
     seconds = sum(plan.frames / plan.fps for plan, _ in scenes)
-    pdf.set_xy(PAGE_MARGIN_MM, 40)
+    pdf.set_xy(PAGE_MARGIN_MM, TITLE_TOP_MM)
     pdf.set_font("DejaVu", "B", 28)
     pdf.multi_cell(width, 12, title, align="C")
     pdf.set_font("DejaVu", "", 11)
@@ -79,12 +82,19 @@ def _title_page(title: str, scenes: Scenes, pages: list[int]) -> bytes:
     summary = f"storyboard · {len(scenes)} scenes · {shots} shots · {_clock(seconds)}"
     pdf.multi_cell(width, 8, summary, align="C")
     pdf.ln(8)
-    first_page = 2  # the title page is page 1
+    bottom = pdf.h - PAGE_MARGIN_MM
+    first_rows = int((bottom - pdf.get_y()) // CONTENTS_ROW_MM)
+    later_rows = int((bottom - PAGE_MARGIN_MM) // CONTENTS_ROW_MM)
+    spill = max(0, len(scenes) - first_rows)
+    next_page = 2 + math.ceil(spill / later_rows)  # after the contents' own pages
     for number, ((plan, _), count) in enumerate(zip(scenes, pages, strict=True), start=1):
+        if pdf.get_y() + CONTENTS_ROW_MM > bottom:
+            pdf.add_page()
+            pdf.set_y(PAGE_MARGIN_MM)
         pdf.set_x(PAGE_MARGIN_MM + width / 4)
-        pdf.cell(width / 2 - 20, 7, f"{number:02d}  {plan.title}")
-        pdf.cell(20, 7, f"p. {first_page}", align="R", new_x="LMARGIN", new_y="NEXT")
-        first_page += count
+        pdf.cell(width / 2 - 20, CONTENTS_ROW_MM, f"{number:02d}  {plan.title}")
+        pdf.cell(20, CONTENTS_ROW_MM, f"p. {next_page}", align="R", new_x="LMARGIN", new_y="NEXT")
+        next_page += count
     return bytes(pdf.output())
 
 
