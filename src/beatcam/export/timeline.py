@@ -7,6 +7,11 @@ a shot is a Transition that starts at the cut (``in_offset`` 0), so the incoming
 its own first frame as the plan says; the outgoing shot has no handles, so an editor's tool
 holds its last frame under the dissolve.
 
+A film is the same cut over several scenes (``film_cut``): every scene's shots in order, clips
+named ``<NN>-<shot id>`` (NN counts scenes from 01, like their folders), media under each scene's
+folder (``01-corridor/shots/S01.mp4``), one score clip per scene on the audio track, and a marker
+per scene, named by its title, at its first frame instead of the beat markers.
+
 Media URLs are relative to the output folder (``shots/S01.mp4``, ``score.wav``), which keeps
 the files byte-identical wherever the folder lives. FCPXML resolves relative ``src`` URLs
 against the document's folder (Apple's FCPXML reference); DaVinci Resolve does the same for
@@ -28,11 +33,14 @@ What each adapter keeps (checked by round-trip tests):
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
 
+from beatcam.errors import StageError
 from beatcam.export.provenance import facts
 from beatcam.export.trajectory import check_contiguous
 from beatcam.files import atomic_path
@@ -57,6 +65,52 @@ def _span(start: int, count: int, fps: int) -> otio.opentime.TimeRange:
     return otio.opentime.TimeRange(_frames(start, fps), _frames(count, fps))
 
 
+@dataclass(frozen=True)
+class Placed:
+    """One scene's plan in a cut: the folder holding its media (relative to the cut's file,
+    ``""`` beside it), the prefix of its clip names, and its first frame in the cut."""
+
+    plan: ShotPlan
+    folder: str = ""
+    label: str = ""
+    start_frame: int = 0
+
+    def media(self, name: str) -> str:
+        """A URL of this scene's media, relative to the cut's folder."""
+        return f"{self.folder}/{name}" if self.folder else name
+
+    def clip_name(self, shot: Shot) -> str:
+        return f"{self.label}{shot.id}"
+
+
+@dataclass(frozen=True)
+class CutMarker:
+    """A named point of the cut, in frames from its start."""
+
+    frame: int
+    name: str
+    metadata: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Cut:
+    """What a timeline file shows: scenes end to end at one fps, markers and metadata."""
+
+    name: str
+    fps: int
+    scenes: tuple[Placed, ...]
+    markers: tuple[CutMarker, ...]
+    metadata: Mapping[str, Any]
+
+    def shots(self) -> list[tuple[Placed, Shot, int]]:
+        """Every shot in cut order with its scene and its first frame in the cut."""
+        return [
+            (placed, shot, placed.start_frame + shot.start_frame)
+            for placed in self.scenes
+            for shot in placed.plan.shots
+        ]
+
+
 def shot_metadata(shot: Shot) -> dict[str, Any]:
     """The director's words for one shot (every ShotSpec field), for ``metadata["beatcam"]``."""
     words = {
@@ -79,90 +133,131 @@ def marker_name(beat: PlannedBeat) -> str:
     return " ".join([f"B{beat.index + 1}", *words[:MARKER_WORDS]])
 
 
-def _beat_marker(beat: PlannedBeat, start: int, fps: int) -> otio.schema.Marker:
+def scene_cut(plan: ShotPlan) -> Cut:
+    """The cut of one scene: its shots, media beside the timeline, a marker per beat."""
+    check_contiguous(plan)
+    markers = tuple(
+        CutMarker(
+            beat.start_frame,
+            marker_name(beat),
+            {"beat": beat.index, "text": beat.text, "function": beat.affect.function},
+        )
+        for beat in plan.beats
+    )
+    return Cut(plan.title, plan.fps, (Placed(plan),), markers, facts(plan))
+
+
+def film_cut(title: str, scenes: Sequence[tuple[ShotPlan, str]]) -> Cut:
+    """The cut of a film: each ``(plan, folder)`` after the one before, a marker per scene.
+
+    Raises StageError when there are no scenes or their frame rates differ (one timeline
+    has one rate)."""
+    if not scenes:
+        raise StageError("export", "a film needs at least one scene")
+    rates = sorted({plan.fps for plan, _ in scenes})
+    if len(rates) > 1:
+        raise StageError("export", f"scenes run at different fps {rates}; plan them at one fps")
+    placed: list[Placed] = []
+    start = 0
+    for number, (plan, folder) in enumerate(scenes, start=1):
+        check_contiguous(plan)
+        placed.append(Placed(plan, folder, f"{number:02d}-", start))
+        start += plan.frames
+    markers = tuple(
+        CutMarker(p.start_frame, p.plan.title, {"scene": n, "folder": p.folder})
+        for n, p in enumerate(placed, start=1)
+    )
+    metadata = {
+        "title": title,
+        "scenes": [{"folder": p.folder, **facts(p.plan)} for p in placed],
+    }
+    return Cut(title, rates[0], tuple(placed), markers, metadata)
+
+
+def _marker(marker: CutMarker, frame: int, fps: int) -> otio.schema.Marker:
     return otio.schema.Marker(
-        name=marker_name(beat),
-        marked_range=_span(start, 0, fps),
+        name=marker.name,
+        marked_range=_span(frame, 0, fps),
         color=MARKER_COLOR,
-        metadata={
-            "beatcam": {"beat": beat.index, "text": beat.text, "function": beat.affect.function}
-        },
+        metadata={"beatcam": dict(marker.metadata)},
     )
 
 
-def _clip(shot: Shot, fps: int) -> otio.schema.Clip:
+def _clip(placed: Placed, shot: Shot, fps: int) -> otio.schema.Clip:
     available = _span(0, shot.frames, fps)
     media = otio.schema.ExternalReference(
-        target_url=f"{MEDIA_FOLDER}/{shot.id}.mp4", available_range=available
+        target_url=placed.media(f"{MEDIA_FOLDER}/{shot.id}.mp4"), available_range=available
     )
     return otio.schema.Clip(
-        name=shot.id,
+        name=placed.clip_name(shot),
         media_reference=media,
         source_range=available,
         metadata={"beatcam": shot_metadata(shot)},
     )
 
 
-def _dissolve(into: Shot, previous: Shot, fps: int) -> otio.schema.Transition:
+def _dissolve(into: Shot, previous: Shot, name: str, fps: int) -> otio.schema.Transition:
     length = min(round(DISSOLVE_SECONDS * fps), into.frames, previous.frames)
     return otio.schema.Transition(
-        name=f"dissolve to {into.id}",
+        name=f"dissolve to {name}",
         transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
         in_offset=_frames(0, fps),
         out_offset=_frames(length, fps),
     )
 
 
-def build_timeline(plan: ShotPlan) -> otio.schema.Timeline:
-    """The cut of a plan: video track of shots, audio track of the score, beat markers."""
-    check_contiguous(plan)
-    fps = plan.fps
+def build_timeline(cut: Cut) -> otio.schema.Timeline:
+    """The cut as a timeline: video track of shots, audio track of the scores, markers."""
+    fps = cut.fps
     timeline = otio.schema.Timeline(
-        name=plan.title,
+        name=cut.name,
         global_start_time=_frames(0, fps),
-        metadata={"beatcam": facts(plan)},
+        metadata={"beatcam": dict(cut.metadata)},
     )
     video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
-    for index, shot in enumerate(plan.shots):
-        if index > 0 and shot.transition == "dissolve":
-            video.append(_dissolve(shot, plan.shots[index - 1], fps))
-        video.append(_clip(shot, fps))
-    score = otio.schema.ExternalReference(
-        target_url=SCORE_FILE, available_range=_span(0, plan.frames, fps)
-    )
+    previous: Shot | None = None
+    for placed, shot, _ in cut.shots():
+        if previous is not None and shot.transition == "dissolve":
+            video.append(_dissolve(shot, previous, placed.clip_name(shot), fps))
+        video.append(_clip(placed, shot, fps))
+        previous = shot
     audio = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
-    audio.append(
-        otio.schema.Clip(
-            name="score", media_reference=score, source_range=_span(0, plan.frames, fps)
+    for placed in cut.scenes:
+        frames = placed.plan.frames
+        score = otio.schema.ExternalReference(
+            target_url=placed.media(SCORE_FILE), available_range=_span(0, frames, fps)
         )
-    )
+        audio.append(
+            otio.schema.Clip(
+                name="score", media_reference=score, source_range=_span(0, frames, fps)
+            )
+        )
     timeline.tracks.extend([video, audio])
-    for beat in plan.beats:
-        timeline.tracks.markers.append(_beat_marker(beat, beat.start_frame, fps))
+    for marker in cut.markers:
+        timeline.tracks.markers.append(_marker(marker, marker.frame, fps))
     return timeline
 
 
-def _markers_on_clips(timeline: otio.schema.Timeline, plan: ShotPlan) -> None:
-    """Move sequence markers onto the clip playing at each beat's start, in clip time."""
+def _markers_on_clips(timeline: otio.schema.Timeline, cut: Cut) -> None:
+    """Move sequence markers onto the clip playing at each marker's frame, in clip time."""
     timeline.tracks.markers.clear()
     clips = {clip.name: clip for clip in timeline.video_tracks()[0].find_clips()}
-    for beat in plan.beats:
-        shot = next(
-            s for s in plan.shots if s.start_frame <= beat.start_frame < s.start_frame + s.frames
+    for marker in cut.markers:
+        placed, shot, start = next(
+            (p, s, start) for p, s, start in cut.shots() if start <= marker.frame < start + s.frames
         )
-        marker = _beat_marker(beat, beat.start_frame - shot.start_frame, plan.fps)
-        clips[shot.id].markers.append(marker)
+        clips[placed.clip_name(shot)].markers.append(_marker(marker, marker.frame - start, cut.fps))
 
 
-def _logging_info(timeline: otio.schema.Timeline, plan: ShotPlan) -> None:
+def _logging_info(timeline: otio.schema.Timeline, cut: Cut) -> None:
     """Give FCP 7 XML clips the plan's words as logging info, which Premiere shows."""
-    for clip in timeline.video_tracks()[0].find_clips():
-        shot = plan.shot(clip.name)
+    clips = {clip.name: clip for clip in timeline.video_tracks()[0].find_clips()}
+    for placed, shot, _ in cut.shots():
         note = f"{shot.size} {shot.angle} {shot.movement} {shot.framing} {shot.lens_mm:g}mm"
-        clip.metadata["fcp_xml"] = {
+        clips[placed.clip_name(shot)].metadata["fcp_xml"] = {
             "logginginfo": {
                 "description": shot.why,
-                "scene": plan.title,
+                "scene": placed.plan.title,
                 "shottake": shot.id,
                 "lognote": note,
             }
@@ -170,30 +265,35 @@ def _logging_info(timeline: otio.schema.Timeline, plan: ShotPlan) -> None:
 
 
 def _reels(timeline: otio.schema.Timeline) -> None:
-    """Name each EDL source reel after its shot (the adapter would make ``S01mp4``)."""
+    """Name each EDL source reel after its clip (the adapter would make ``S01mp4``)."""
     for clip in timeline.video_tracks()[0].find_clips():
         clip.metadata["cmx_3600"] = {"reel": clip.name}
 
 
-def adapted(plan: ShotPlan, suffix: str) -> otio.schema.Timeline:
+def adapted(cut: Cut, suffix: str) -> otio.schema.Timeline:
     """The timeline as the adapter for ``suffix`` should receive it."""
-    timeline = build_timeline(plan)
+    timeline = build_timeline(cut)
     if suffix in CLIP_MARKER_SUFFIXES:
-        _markers_on_clips(timeline, plan)
+        _markers_on_clips(timeline, cut)
     if suffix == "edl":
         _reels(timeline)
     if suffix == "xml":
-        _logging_info(timeline, plan)
+        _logging_info(timeline, cut)
     return timeline
 
 
-def write_timeline(plan: ShotPlan, out_dir: Path, suffix: str) -> Path:
-    """Write ``timeline.<suffix>`` through OTIO's adapter for that suffix; return its path."""
+def write_cut(cut: Cut, out_dir: Path, suffix: str) -> Path:
+    """Write ``timeline.<suffix>`` of a cut through OTIO's adapter for that suffix."""
     target = out_dir / f"{FILE_STEM}.{suffix}"
     adapter = otio.adapters.from_filepath(target.name)
-    options: dict[str, Any] = {"rate": plan.fps} if suffix == "edl" else {}
+    options: dict[str, Any] = {"rate": cut.fps} if suffix == "edl" else {}
     # a fresh timeline each time: the EDL writer edits the timeline it is given
-    text = adapter.write_to_string(adapted(plan, suffix), **options)
+    text = adapter.write_to_string(adapted(cut, suffix), **options)
     with atomic_path(target) as temporary:
         temporary.write_text(text, encoding="utf-8", newline="\n")
     return target
+
+
+def write_timeline(plan: ShotPlan, out_dir: Path, suffix: str) -> Path:
+    """Write a scene's ``timeline.<suffix>`` into ``out_dir``; return its path."""
+    return write_cut(scene_cut(plan), out_dir, suffix)

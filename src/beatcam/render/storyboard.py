@@ -147,21 +147,29 @@ def _lines(pdf: Any, text: str, width: float, limit: int) -> str:
     return "\n".join(lines)
 
 
-def storyboard_pdf(plan: ShotPlan, panels: list[Panel], floor_plan: Image.Image) -> Any:
-    """The storyboard as an fpdf2 document: the floor plan page, then the panels."""
+def new_pdf() -> Any:
+    """An empty fpdf2 document as every storyboard page is laid out: A4 landscape in mm, the
+    HUD's fonts as "DejaVu", and a fixed creation date so that the same input gives the same
+    bytes."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_creation_date(FIXED_DATE)
+    pdf.add_font("DejaVu", "", str(FONT_DIR / FONT_REGULAR))
+    pdf.add_font("DejaVu", "B", str(FONT_DIR / FONT_BOLD))
+    return pdf
+
+
+def storyboard_pdf(plan: ShotPlan, panels: list[Panel], floor_plan: Image.Image) -> Any:
+    """The storyboard as an fpdf2 document: the floor plan page, then the panels."""
+    pdf = new_pdf()
     meta = provenance_metadata(plan)
     pdf.set_title(f"{plan.title} — storyboard")
     pdf.set_subject(f"Scene: {plan.title}. {meta['comment']}")
     pdf.set_author("beatcam")
     pdf.set_creator(f"beatcam {plan.provenance.beatcam_version}")
     pdf.set_keywords(f"storyboard previs {plan.provenance.input_sha256}")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / FONT_REGULAR))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / FONT_BOLD))
     p = plan.provenance
     short_provenance = (
         f"beatcam {p.beatcam_version} · input {p.input_sha256[:12]} · seed {plan.seed} · "

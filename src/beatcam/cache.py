@@ -1,0 +1,113 @@
+"""A content-addressed cache of derived bytes, so a run after an edit redoes only what changed.
+
+A key is the SHA-256 of everything a result depends on (``key``), the beatcam version always
+among them. A value is one file, ``<root>/<namespace>/<key[:2]>/<key>``, under
+``$XDG_CACHE_HOME/beatcam`` or, without it, ``~/.cache/beatcam`` (the XDG Base Directory
+specification, which also says a relative ``XDG_CACHE_HOME`` is to be ignored).
+
+An entry starts with ``MAGIC`` and the SHA-256 of its payload, and a read checks both, so a
+truncated or corrupt file (a crash, a full disk, a rename that outran the data) is a miss.
+Entries are written to a temporary file beside the entry and renamed into place
+(``beatcam.files``), so concurrent runs never read half an entry; two writers of one key write
+the same bytes and the last rename wins. The cache never fails a run: an unwritable or missing
+home makes it a silent no-op, and ``BEATCAM_CACHE=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Final
+
+from beatcam import __version__
+from beatcam.files import write_atomic
+
+SWITCH_ENV: Final = "BEATCAM_CACHE"
+XDG_ENV: Final = "XDG_CACHE_HOME"
+FOLDER: Final = "beatcam"
+MAGIC: Final = b"beatcam-cache 1\n"
+DIGEST_BYTES: Final = hashlib.sha256().digest_size
+_NAMESPACE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def root() -> Path | None:
+    """The cache folder, or None when ``BEATCAM_CACHE=0`` or there is no home to put it in."""
+    if os.environ.get(SWITCH_ENV, "").strip() == "0":
+        return None
+    base = os.environ.get(XDG_ENV, "")
+    if base and Path(base).is_absolute():
+        return Path(base) / FOLDER
+    try:
+        return Path.home() / ".cache" / FOLDER
+    except RuntimeError:  # no HOME and no password entry to find one
+        return None
+
+
+def key(*parts: bytes | str) -> str:
+    """The hex SHA-256 of the beatcam version and ``parts``, each length-prefixed so that
+    no two different lists of parts give the same bytes."""
+    digest = hashlib.sha256()
+    for part in (__version__, *parts):
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def entry_path(namespace: str, entry_key: str) -> Path | None:
+    """Where an entry lives, or None when the cache is off; a ValueError for a namespace that
+    is not a lower-case name or a key that is not a hex SHA-256 (both become file names)."""
+    if not _NAMESPACE.fullmatch(namespace):
+        raise ValueError(f"cache namespace {namespace!r} must match {_NAMESPACE.pattern}")
+    if not _KEY.fullmatch(entry_key):
+        raise ValueError(f"cache key {entry_key!r} must be a hex SHA-256; make it with key()")
+    base = root()
+    return None if base is None else base / namespace / entry_key[:2] / entry_key
+
+
+def get(namespace: str, entry_key: str) -> bytes | None:
+    """The payload stored under the key, or None for a miss, a damaged entry or no cache."""
+    path = entry_path(namespace, entry_key)
+    if path is None:
+        return None
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    header = len(MAGIC) + DIGEST_BYTES
+    payload = blob[header:]
+    if not blob.startswith(MAGIC) or blob[len(MAGIC) : header] != _digest(payload):
+        return None
+    return payload
+
+
+def put(namespace: str, entry_key: str, data: bytes) -> bool:
+    """Store ``data`` under the key; True if it was stored, False where the cache is off or
+    its folder cannot be written."""
+    path = entry_path(namespace, entry_key)
+    if path is None:
+        return False
+    try:
+        write_atomic(path, MAGIC + _digest(data) + data)
+    except OSError:
+        return False
+    return True
+
+
+def cached(namespace: str, key_parts: Iterable[bytes | str], compute: Callable[[], bytes]) -> bytes:
+    """The stored result for ``key_parts``, or ``compute()``'s, stored for the next run."""
+    entry_key = key(*key_parts)
+    hit = get(namespace, entry_key)
+    if hit is not None:
+        return hit
+    data = compute()
+    put(namespace, entry_key, data)
+    return data
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
