@@ -165,9 +165,10 @@ def fit(workers: int) -> tuple[dict[str, float], float]:
 
 def write(weights: Mapping[str, float], before: Mapping[str, float], situations: int) -> None:
     after = agreements(weights)
+    files = [f"bench/{path.name}" for path in bench.SITUATION_FILES]
     document = {
-        "fitted_on": f"bench/situations.yaml and bench/expressive.yaml, tuning split "
-        f"({situations} situations), marked and unmarked situations weighed apart",
+        "fitted_on": f"the tuning split of {', '.join(files)} ({situations} situations), "
+        "marked and unmarked situations weighed apart",
         "agreement": {
             field: {"default weights": round(before[field], 3), "fitted": round(after[field], 3)}
             for field in REPORTED
