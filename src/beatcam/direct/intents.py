@@ -11,7 +11,7 @@ wins outright, an unsure one only tips a close choice.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
@@ -130,14 +130,23 @@ def _row(intent: Intent, entry: Any) -> IntentDevices:
     )
 
 
+def table_rows(
+    table_file: str, key: str, names: Iterable[str], fail: Callable[[str], StageError]
+) -> Mapping[str, Any]:
+    """A device table's rows under ``key``, one for each of ``names`` and no other."""
+    source = resources.files("beatcam.direct").joinpath("data", table_file)
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    rows = document.get(key, {}) if isinstance(document, dict) else {}
+    wanted = list(names)
+    missing = [name for name in wanted if name not in rows]
+    unknown = sorted(set(rows) - set(wanted))
+    if missing or unknown:
+        raise fail(f"rows missing for {missing}, unknown rows {unknown}")
+    return {name: rows[name] for name in wanted}
+
+
 @functools.cache
 def intent_table() -> Mapping[Intent, IntentDevices]:
     """Every intent's row, checked against the vocabulary (StageError naming a broken row)."""
-    source = resources.files("beatcam.direct").joinpath("data", TABLE_FILE)
-    document = yaml.safe_load(source.read_text(encoding="utf-8"))
-    rows = document.get("intents", {}) if isinstance(document, dict) else {}
-    missing = [intent.value for intent in Intent if intent.value not in rows]
-    unknown = sorted(set(rows) - {intent.value for intent in Intent})
-    if missing or unknown:
-        raise _fail(f"rows missing for {missing}, unknown rows {unknown}")
+    rows = table_rows(TABLE_FILE, "intents", (intent.value for intent in Intent), _fail)
     return {intent: _row(intent, rows[intent.value]) for intent in Intent}

@@ -12,12 +12,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Final
 
-import yaml
-
-from beatcam.direct.intents import DEVICE_GAIN, checked_sources, checked_values, ranked_scores
+from beatcam.direct.intents import (
+    DEVICE_GAIN,
+    checked_sources,
+    checked_values,
+    ranked_scores,
+    table_rows,
+)
 from beatcam.errors import StageError
 from beatcam.model.vocab import Staging
 
@@ -70,11 +73,5 @@ def _row(staging: Staging, entry: Any) -> StagingMoves:
 @functools.cache
 def staging_table() -> Mapping[Staging, StagingMoves]:
     """Every staging's row, checked against the vocabulary (StageError naming a broken row)."""
-    source = resources.files("beatcam.direct").joinpath("data", TABLE_FILE)
-    document = yaml.safe_load(source.read_text(encoding="utf-8"))
-    rows = document.get("stagings", {}) if isinstance(document, dict) else {}
-    missing = [staging.value for staging in Staging if staging.value not in rows]
-    unknown = sorted(set(rows) - {staging.value for staging in Staging})
-    if missing or unknown:
-        raise _fail(f"rows missing for {missing}, unknown rows {unknown}")
+    rows = table_rows(TABLE_FILE, "stagings", (staging.value for staging in Staging), _fail)
     return {staging: _row(staging, rows[staging.value]) for staging in Staging}
