@@ -52,8 +52,6 @@ def serial(task: Callable[[Item], Result], items: Sequence[Item]) -> Iterator[tu
 @contextmanager
 def executor(workers: int = 1, dask: str | None = None) -> Iterator[Executor]:
     """The executor for ``workers`` local processes, or the Dask scheduler at ``dask``."""
-    if dask is not None and workers > 1:
-        raise UsageError("give --workers or --dask, not both; a Dask cluster has its own workers")
     if dask is not None:
         with _dask_client(dask) as client:
             yield lambda task, items: _on_dask(client, task, items)

@@ -34,6 +34,7 @@ from beatcam.pipeline.planning import plan_scene, summary
 DEFAULT_OUT = Path("beatcam-out")
 INDEX_FILE = "index.json"
 SCREENPLAY_FALLBACK = "screenplay"
+STDIN_WORDS = "standard input"
 FPS_RANGE = (1, 120)
 # Per-shot files an earlier, longer plan may have left in a scene folder.
 PER_SHOT_FILES = ("shots/S*.mp4", "unreal/cameras/S*.fbx")
@@ -112,6 +113,8 @@ def shoot(
     sends them to the Dask scheduler at that address. Temporary files a killed run left are
     removed first. Raises SceneFailedError naming the file and scene that failed.
     """
+    if dask is not None and workers > 1:
+        raise UsageError("give --workers or --dask, not both; a Dask cluster has its own workers")
     options = options or ShootOptions()
     from beatcam.direct import style_named
 
@@ -177,7 +180,7 @@ def layout(name: str | None, scenes: Sequence[Scene], out: Path | None) -> tuple
     inside it for each scene of a screenplay (even of one scene, so its layout never changes)."""
     from beatcam.script import STDIN, slugify
 
-    if len(scenes) == 1 and not scenes[0].from_screenplay:
+    if not _is_screenplay(scenes):
         folder = out or DEFAULT_OUT / scenes[0].slug
         return folder, [folder]
     stem = Path(name).stem if name is not None and name != STDIN else SCREENPLAY_FALLBACK
@@ -185,12 +188,20 @@ def layout(name: str | None, scenes: Sequence[Scene], out: Path | None) -> tuple
     return base, [base / f"{number:02d}-{scene.slug}" for number, scene in enumerate(scenes, 1)]
 
 
+def _is_screenplay(scenes: Sequence[Scene]) -> bool:
+    """Whether the scenes get a folder each: several of them, or any read from a screenplay."""
+    return len(scenes) > 1 or scenes[0].from_screenplay
+
+
 def _where(name: str | None, scenes: Sequence[Scene], position: int) -> str:
     """A scene as an error names it: "two-scenes.fountain scene 2 (EXT. STREET - DAY)"."""
-    scene = scenes[position]
-    if len(scenes) == 1 and not scene.from_screenplay:
-        return f"{name or 'scene'} ({scene.title})"
-    return f"{name or 'scenes'} scene {position + 1} ({scene.title})"
+    from beatcam.script import STDIN
+
+    file = STDIN_WORDS if name == STDIN else name or "scenes"
+    title = scenes[position].title
+    return (
+        f"{file} scene {position + 1} ({title})" if _is_screenplay(scenes) else f"{file} ({title})"
+    )
 
 
 @contextmanager
