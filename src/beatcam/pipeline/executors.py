@@ -8,6 +8,7 @@ imported only when an address is given, so the command line stays quick without 
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -56,7 +57,10 @@ def executor(workers: int = 1, dask: str | None = None) -> Iterator[Executor]:
         with _dask_client(dask) as client:
             yield lambda task, items: _on_dask(client, task, items)
     elif workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Spawned, not forked: a fork would copy this process's threads' locks (a renderer's,
+        # a caller's) half-held, and the worker could hang on them.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
             yield lambda task, items: _on_pool(pool, task, items)
     else:
         yield serial
