@@ -143,6 +143,18 @@ def test_a_screenplay_with_an_unknown_set_is_refused_before_anything_is_written(
     assert not out.exists()
 
 
+def test_a_screenplay_run_says_where_it_wrote_each_scene(tmp_path: Path) -> None:
+    out = tmp_path / "a folder whose path is long enough to be wrapped on a narrow terminal"
+    command = [*BEATCAM, "plan", str(SCREENPLAY), "-o", str(out)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    wrote = [line.split("wrote ", 1)[1] for line in result.stdout.splitlines() if "wrote" in line]
+    assert [Path(path) for path in wrote] == [
+        *sorted(path for path in out.iterdir() if path.is_dir()),
+        out / "index.json",
+    ]
+
+
 def test_a_pin_that_cannot_be_shot_names_the_file_and_scene(tmp_path: Path) -> None:
     scene = tmp_path / "pinned.yaml"
     scene.write_text(UNSHOOTABLE_PIN)

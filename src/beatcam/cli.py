@@ -190,13 +190,15 @@ def _shoot(
 
 
 def _print_result(result: ShootResult) -> None:
+    """Each scene's shots and critic line; paths are never wrapped away from their "wrote"."""
     for scene in result.scenes:
         _print_shots(scene.plan)
         verdict = scene.critique
         status = "all pass" if verdict.passed else f"{len(verdict.failures)} failing"
-        stdout.print(f"critic: {len(verdict.checks)} checks, {status}; wrote {scene.folder}/")
+        line = f"critic: {len(verdict.checks)} checks, {status}; wrote {scene.folder}/"
+        stdout.print(line, markup=False, soft_wrap=True)
     if result.index is not None:
-        stdout.print(f"wrote {result.index}")
+        stdout.print(f"wrote {result.index}", markup=False, soft_wrap=True)
 
 
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:
