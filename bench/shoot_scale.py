@@ -41,7 +41,6 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WORKERS = 2
 SAMPLE_S = 0.1
 MIB = 1024 * 1024
-HELPER_MAX_B = 150 * MIB
 
 
 def screenplay(count: int, beats: int) -> list[Scene]:
@@ -106,9 +105,11 @@ def _peak_text(memory: PeakMemory | None) -> str:
 
     me = psutil.Process().pid
     own = memory.peaks.get(me, 0)
-    workers = sorted((peak for pid, peak in memory.peaks.items() if pid != me), reverse=True)
-    # Small helpers (multiprocessing's resource tracker, Dask's nannies) are left out.
-    shown = ", ".join(f"{peak // MIB}" for peak in workers if peak >= HELPER_MAX_B) or "none"
+    # The largest WORKERS children are the workers: helpers (Dask's nannies, multiprocessing's
+    # resource tracker, which psutil may sample between fork and exec at its parent's size)
+    # are smaller or fewer.
+    children = sorted((peak for pid, peak in memory.peaks.items() if pid != me), reverse=True)
+    shown = ", ".join(f"{peak // MIB}" for peak in children[:WORKERS]) or "none"
     return f"this process {own // MIB} MiB; workers {shown} MiB"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
@@ -69,15 +69,13 @@ def executor(workers: int = 1, dask: str | None = None) -> Iterator[Executor]:
 def _on_pool(
     pool: ProcessPoolExecutor, task: Callable[[Item], Result], items: Sequence[Item]
 ) -> Iterator[tuple[int, Result]]:
-    futures: dict[Future[Result], int] = {
-        pool.submit(task, item): position for position, item in enumerate(items)
-    }
-    pending = set(futures)
+    # A future is dropped once its result is handed on, so a run holds one scene's files at a
+    # time, not every scene's.
+    pending = {pool.submit(task, item): position for position, item in enumerate(items)}
     try:
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in sorted(done, key=futures.__getitem__):
-                yield futures[future], _outcome(future, futures[future])
+        for future in as_completed(list(pending)):
+            position = pending.pop(future)
+            yield position, _outcome(future, position)
     finally:
         for future in pending:
             future.cancel()
@@ -101,17 +99,20 @@ def _dask_client(address: str) -> Iterator[Any]:
 def _on_dask(
     client: Any, task: Callable[[Item], Result], items: Sequence[Item]
 ) -> Iterator[tuple[int, Result]]:
-    from distributed import as_completed
+    import distributed
 
-    # Scattered first, so large items (plans) travel as data, not inside the task graph.
+    # Scattered first, so large items (plans) travel as data, not inside the task graph. A
+    # future is dropped once its result is handed on, so that the cluster can free its bytes.
     data = client.scatter(list(items))
-    futures = client.map(task, data, pure=False)
-    positions = {future.key: position for position, future in enumerate(futures)}
+    pending = dict(enumerate(client.map(task, data, pure=False)))
+    positions = {future.key: position for position, future in pending.items()}
     try:
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            yield positions[future.key], _outcome(future, positions[future.key])
+        for future in distributed.as_completed(list(pending.values())):  # type: ignore[no-untyped-call]
+            position = positions[future.key]
+            del pending[position]
+            yield position, _outcome(future, position)
     finally:
-        client.cancel(futures)
+        client.cancel(list(pending.values()))
 
 
 def _outcome(future: Any, position: int) -> Any:
