@@ -47,12 +47,12 @@ def write_atomic(target: Path, content: str | bytes) -> Path:
     return target
 
 
-def remove_partial_files(folder: Path, *, recursive: bool = True) -> list[Path]:
-    """Delete the temporary files a killed writer left in ``folder``; return what was removed."""
+def remove_partial_files(folder: Path, *, recursive: bool = True) -> None:
+    """Delete the temporary files a killed writer left in ``folder`` (and below, if
+    ``recursive``); other files are never touched."""
     if not folder.is_dir():
-        return []
+        return
     found = folder.rglob(f"*{PART_MARK}*") if recursive else folder.glob(f"*{PART_MARK}*")
-    leftovers = [path for path in found if path.is_file() and _PARTIAL_NAME.match(path.name)]
-    for path in leftovers:
-        path.unlink(missing_ok=True)
-    return leftovers
+    for path in list(found):
+        if path.is_file() and _PARTIAL_NAME.match(path.name):
+            path.unlink(missing_ok=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from beatcam.direct import DEFAULT_STYLE
+from beatcam.direct import DEFAULT_STYLE, style_named
 from beatcam.errors import BeatcamError, InputError, SceneFailedError, UsageError
 from beatcam.files import remove_partial_files, write_atomic
 from beatcam.model import Critique, Scene, ShotPlan
@@ -88,12 +88,11 @@ class SceneResult:
 @dataclass(frozen=True)
 class ShootResult:
     """A whole run: the output folder, each scene in file order, DIR/index.json for a
-    screenplay, and the temporary files a killed run had left (removed before starting)."""
+    screenplay."""
 
     folder: Path
     scenes: tuple[SceneResult, ...]
     index: Path | None = None
-    removed: tuple[Path, ...] = ()
 
 
 def shoot(
@@ -116,19 +115,18 @@ def shoot(
     if dask is not None and workers > 1:
         raise UsageError("give --workers or --dask, not both; a Dask cluster has its own workers")
     options = options or ShootOptions()
-    from beatcam.direct import style_named
-
     style_named(options.style)
     name, scenes = _read(source, options.fps)
     base, folders = layout(name, scenes, out)
     screenplay = folders[0] != base
-    removed = [*remove_partial_files(base, recursive=not screenplay)]
+    remove_partial_files(base, recursive=not screenplay)
     for folder in folders if screenplay else ():
-        removed += remove_partial_files(folder)
+        remove_partial_files(folder)
     tell = report or _silent
+    processes = min(workers, len(scenes))
     # In this process, tasks report their own stages; elsewhere only whole scenes are counted.
-    inner = report if workers <= 1 and dask is None else None
-    with executor(min(workers, len(scenes)), dask) as run:
+    inner = report if processes <= 1 and dask is None else None
+    with executor(processes, dask) as run:
         planned = _plan_all(run, scenes, options, name, inner, tell)
         results = []
         tasks = run(partial(shoot_task, options=options, report=inner), planned)
@@ -140,7 +138,7 @@ def shoot(
                 tell("shooting scenes", done, len(scenes))
     results.sort(key=lambda result: result.number)
     index = write_index(base, results) if screenplay else None
-    return ShootResult(base, tuple(results), index, tuple(removed))
+    return ShootResult(base, tuple(results), index)
 
 
 def _silent(label: str, done: int, total: int) -> None:
