@@ -40,13 +40,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import director as bench  # noqa: E402  (bench/ is not a package)
+from beatcam.affect import read_affect  # noqa: E402
 from beatcam.direct import Style, direct  # noqa: E402
 from beatcam.direct.grammar import RULES  # noqa: E402
 from beatcam.direct.sequence import SEQUENCE_RULES  # noqa: E402
 from beatcam.files import atomic_path  # noqa: E402
 from beatcam.model import AffectedScene  # noqa: E402
 from beatcam.model.vocab import Intent  # noqa: E402
-from beatcam.pipeline import read_affect  # noqa: E402
 
 TARGET = ROOT / "src/beatcam/direct/data/classical.yaml"
 GRID = (0.25, 0.5, 1.0, 2.0, 3.0)

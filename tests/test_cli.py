@@ -116,8 +116,9 @@ def test_a_screenplay_writes_one_folder_per_scene_and_an_index(planned: dict[str
     index = json.loads((folder / "index.json").read_text())
     assert len(index["scenes"]) == 2
     for entry in index["scenes"]:
-        assert (Path(entry["folder"]) / "plan.json").is_file()
-        assert Path(entry["folder"]).name.startswith(f"{entry['index']:02d}-")
+        assert not Path(entry["folder"]).is_absolute() and "/" not in entry["folder"]
+        assert (folder / entry["folder"] / "plan.json").is_file()
+        assert entry["folder"].startswith(f"{entry['index']:02d}-")
 
 
 def test_standard_input_is_a_scene(tmp_path: Path) -> None:

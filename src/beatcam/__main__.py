@@ -1,5 +1,9 @@
-"""``python -m beatcam`` runs the command line."""
+"""``python -m beatcam`` runs the command line.
+
+Guarded, since worker processes started by spawning import this module again.
+"""
 
 from beatcam.cli import app
 
-app(prog_name="beatcam")
+if __name__ == "__main__":
+    app(prog_name="beatcam")

@@ -9,23 +9,34 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from beatcam import __version__
-from beatcam.errors import BeatcamError, InputError, UsageError
-from beatcam.model import Critique, Scene, ShotPlan
-from beatcam.model.vocab import MAX_INPUT_BYTES
+from beatcam.errors import BeatcamError, UsageError
+from beatcam.export import EXPORT_FORMATS
+from beatcam.model import Critique, ShotPlan
+from beatcam.model.vocab import STAGES
+
+if TYPE_CHECKING:
+    from beatcam.pipeline import ShootOptions, ShootResult
 
 app = typer.Typer(
     add_completion=False,
@@ -37,12 +48,6 @@ app = typer.Typer(
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
 
-DEFAULT_OUT = Path("beatcam-out")
-PLAN_FORMATS = ("plan", "shotlist", "trajectory")
-EXPORT_FORMATS = (
-    "usd", "gltf", "blender", "unreal", "otio", "edl", "xml", "fcpxml", "shotlist_pdf",
-)  # fmt: skip
-STAGES = ("plan", "score", "render", "export")
 DEMO_SCENE = "the-letter.yaml"
 
 SceneArg = Annotated[
@@ -88,54 +93,24 @@ def _errors_as_lines() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(label: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback: a bar on a terminal, nothing in a pipe or with --quiet."""
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress callback (what, done, total): a bar per "what" on a terminal while it runs,
+    nothing in a pipe or with --quiet."""
     if quiet or not stderr.is_terminal:
-        yield lambda done, total: None
+        yield lambda label, done, total: None
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=stderr, transient=True) as bar:
-        task = bar.add_task(label, total=None)
+        tasks: dict[str, TaskID] = {}
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def update(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=None)
+            bar.update(tasks[label], completed=done, total=total)
+            if done >= total:
+                bar.remove_task(tasks.pop(label))
 
         yield update
-
-
-def _read_input(scene: str) -> bytes:
-    if scene == "-":
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-    else:
-        path = Path(scene)
-        if not path.exists():
-            raise InputError(f"{scene}: no such file; give a scene file or - for standard input")
-        if not path.is_file():
-            raise InputError(f"{scene}: not a file; give a scene file or - for standard input")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_INPUT_BYTES + 1)
-    return data
-
-
-def _scenes(scene: str, fps: int | None) -> list[Scene]:
-    from beatcam.script import read_scenes
-
-    if fps is not None and not 1 <= fps <= 120:
-        raise UsageError(f"--fps {fps} is out of range; use 1 to 120")
-    scenes = read_scenes(scene, _read_input(scene))
-    return [replace(item, fps=fps) if fps else item for item in scenes]
-
-
-def _folders(scene: str, scenes: Sequence[Scene], out: Path | None) -> tuple[Path, list[Path]]:
-    """(base folder, one folder per scene): DIR itself for a scene, DIR/NN-slug for each scene
-    of a screenplay (even a screenplay of one scene, so its layout never changes)."""
-    if len(scenes) == 1 and Path(scene).suffix.lower() != ".fountain":
-        folder = out or DEFAULT_OUT / scenes[0].slug
-        return folder, [folder]
-    from beatcam.script import slugify
-
-    base = out or DEFAULT_OUT / slugify(Path(scene).stem if scene != "-" else "screenplay")
-    return base, [base / f"{index + 1:02d}-{item.slug}" for index, item in enumerate(scenes)]
 
 
 def _print_shots(plan: ShotPlan) -> None:
@@ -173,34 +148,6 @@ def _critique_table(verdict: Critique, everything: bool) -> Table:
     return table
 
 
-def _plan_into(
-    scene: Scene, folder: Path, seed: int, style: str, quiet: bool, scored: bool
-) -> tuple[ShotPlan, Critique]:
-    from beatcam.export import export_plan
-    from beatcam.export.critique_json import write_critique
-    from beatcam.pipeline import plan_scene
-
-    extra: tuple[dict[str, str], ...] = ()
-    if scored:
-        from beatcam.score import SCORE_PROVENANCE
-
-        extra = tuple(dict(model) for model in SCORE_PROVENANCE)
-    with _progress(f"planning {scene.title}", quiet) as progress:
-        plan, verdict = plan_scene(
-            scene, seed=seed, style=style, progress=progress, extra_models=extra
-        )
-    export_plan(plan, folder, PLAN_FORMATS)
-    write_critique(verdict, folder)
-    return plan, verdict
-
-
-def _write_index(base: Path, entries: list[dict[str, Any]]) -> None:
-    from beatcam.files import write_atomic
-
-    document = {"beatcam": "1", "scenes": entries}
-    write_atomic(base / "index.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-
-
 @app.command()
 def plan(
     scene: SceneArg,
@@ -213,123 +160,45 @@ def plan(
 ) -> None:
     """Plan the shots of a scene: plan.json, shotlist.csv, trajectory.csv, critique.json."""
     with _errors_as_lines():
-        _run_scenes(scene, out, fps, Job(seed, style, ("plan",), True, None, quiet), json_out)
+        from beatcam.pipeline import ShootOptions
+
+        options = ShootOptions(seed=seed, style=style, stages=("plan",), fps=fps)
+        _shoot(scene, out, options, quiet, json_out)
 
 
-@dataclass(frozen=True)
-class Job:
-    """Everything one scene's run needs, so it can be handed to another process."""
-
-    seed: int
-    style: str
-    stages: tuple[str, ...]
-    hud: bool
-    resolution: tuple[int, int] | None
-    quiet: bool
-
-
-def _run_one(job: Job, item: Scene, folder: Path) -> tuple[ShotPlan, Critique]:
-    """Plan one scene into its folder, then the other stages asked for."""
-    shot_plan, verdict = _plan_into(
-        item, folder, job.seed, job.style, job.quiet, "score" in job.stages
-    )
-    if {"score", "render", "export"} & set(job.stages):
-        _shoot_stages(shot_plan, folder, job.stages, job.hud, job.resolution, job.quiet)
-    return shot_plan, verdict
-
-
-def _run_scenes(
+def _shoot(
     scene: str,
     out: Path | None,
-    fps: int | None,
-    job: Job,
+    options: ShootOptions,
+    quiet: bool,
     json_out: bool,
     workers: int = 1,
+    dask: str | None = None,
 ) -> None:
-    from beatcam.direct import style_named
+    """Shoot through the pipeline, then print each scene's shots and critic line (or the JSON
+    summary)."""
+    from beatcam.pipeline import shoot as shoot_scenes
     from beatcam.pipeline import summary
 
-    style_named(job.style)
-    scenes = _scenes(scene, fps)
-    base, folders = _folders(scene, scenes, out)
-    if workers > 1 and len(scenes) > 1:
-        # Scenes are independent: each goes to its own process (no progress bars there).
-        quiet_job = replace(job, quiet=True)
-        with ProcessPoolExecutor(max_workers=min(workers, len(scenes))) as pool:
-            results = list(pool.map(_run_one, [quiet_job] * len(scenes), scenes, folders))
-    else:
-        results = [
-            _run_one(job, item, folder) for item, folder in zip(scenes, folders, strict=True)
-        ]
-    summaries = []
-    for (shot_plan, verdict), folder in zip(results, folders, strict=True):
-        summaries.append({"folder": str(folder), **summary(shot_plan, verdict)})
-        if not job.quiet and not json_out:
-            _print_shots(shot_plan)
-            status = "all pass" if verdict.passed else f"{len(verdict.failures)} failing"
-            stdout.print(f"critic: {len(verdict.checks)} checks, {status}; wrote {folder}/")
-    if folders[0] != base:
-        _write_index(base, [{"index": n + 1, **entry} for n, entry in enumerate(summaries)])
+    with _progress(quiet) as report:
+        result = shoot_scenes(scene, out, options, workers=workers, dask=dask, report=report)
     if json_out:
-        stdout.print_json(data={"scenes": summaries})
+        scenes = [{"folder": str(s.folder), **summary(s.plan, s.critique)} for s in result.scenes]
+        stdout.print_json(data={"scenes": scenes})
+    elif not quiet:
+        _print_result(result)
 
 
-def _remove_stale_shots(plan: ShotPlan, folder: Path) -> None:
-    """Drop per-shot files an earlier, longer plan left in this folder, so the folder (and
-    provenance.json, which lists it) describes this plan only."""
-    current = {shot.id for shot in plan.shots}
-    for pattern in ("shots/S*.mp4", "unreal/cameras/S*.fbx"):
-        for path in folder.glob(pattern):
-            if path.stem not in current:
-                path.unlink()
-
-
-def _shoot_stages(
-    plan: ShotPlan,
-    folder: Path,
-    stages: Sequence[str],
-    hud: bool,
-    resolution: tuple[int, int] | None,
-    quiet: bool,
-) -> None:
-    _remove_stale_shots(plan, folder)
-    audio = None
-    if "score" in stages:
-        from beatcam.score import write_score
-
-        with _progress("scoring", quiet) as progress:
-            write_score(plan, folder, progress=progress)
-        audio = folder / "score.wav"
-    if "render" in stages:
-        from beatcam.render import render_previs, render_storyboard
-
-        with _progress("rendering previs", quiet) as progress:
-            render_previs(
-                plan, folder, resolution=resolution, hud=hud, audio=audio, progress=progress
-            )
-        with _progress("drawing storyboard", quiet) as progress:
-            render_storyboard(plan, folder, progress=progress)
-    if "export" in stages:
-        with _progress("exporting", quiet):
-            _export(plan, folder, EXPORT_FORMATS)
-    from beatcam.export import export_plan
-
-    export_plan(plan, folder, ("provenance",))
-
-
-def _export(plan: ShotPlan, folder: Path, formats: Sequence[str]) -> None:
-    """Write the formats; where Blender's Python is installed, also build the .blend and the
-    per-shot FBX cameras the Blender and Unreal exports promise."""
-    from beatcam.export import blender, export_plan
-
-    export_plan(plan, folder, formats)
-    wanted = {"blender", "unreal"} & set(formats)
-    if wanted and blender.blender_command() is not None:
-        blender.build(
-            folder / "blender" / "build_scene.py",
-            blend=folder / "blender" / "scene.blend" if "blender" in wanted else None,
-            fbx_dir=folder / "unreal" / "cameras" if "unreal" in wanted else None,
-        )
+def _print_result(result: ShootResult) -> None:
+    """Each scene's shots and critic line; paths are never wrapped away from their "wrote"."""
+    for scene in result.scenes:
+        _print_shots(scene.plan)
+        verdict = scene.critique
+        status = "all pass" if verdict.passed else f"{len(verdict.failures)} failing"
+        line = f"critic: {len(verdict.checks)} checks, {status}; wrote {scene.folder}/"
+        stdout.print(line, markup=False, soft_wrap=True)
+    if result.index is not None:
+        stdout.print(f"wrote {result.index}", markup=False, soft_wrap=True)
 
 
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:
@@ -370,6 +239,13 @@ def shoot(
         int,
         typer.Option(min=1, max=64, help="Scenes of a screenplay shot at once, one process each."),
     ] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="Shoot the scenes on the Dask scheduler at this address (e.g. tcp://host:8786) "
+            "instead of local processes; needs beatcam[dask]."
+        ),
+    ] = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -378,9 +254,17 @@ def shoot(
     The plan always runs, since every other stage works from it; --only picks the rest.
     """
     with _errors_as_lines():
-        stages = tuple(_parse_list(only, STAGES, "--only"))
-        size = _parse_resolution(resolution)
-        _run_scenes(scene, out, fps, Job(seed, style, stages, hud, size, quiet), json_out, workers)
+        from beatcam.pipeline import ShootOptions
+
+        options = ShootOptions(
+            seed=seed,
+            style=style,
+            stages=tuple(_parse_list(only, STAGES, "--only")),
+            hud=hud,
+            resolution=_parse_resolution(resolution),
+            fps=fps,
+        )
+        _shoot(scene, out, options, quiet, json_out, workers, dask)
 
 
 def _load(plan_path: Path) -> ShotPlan:
@@ -433,17 +317,16 @@ def render(
         audio = next((path for path in scores if path.is_file()), None)
         from beatcam.render import render_previs, render_storyboard
 
-        with _progress("rendering previs", quiet) as progress:
+        with _progress(quiet) as report:
             render_previs(
                 shot_plan,
                 folder,
                 resolution=_parse_resolution(resolution),
                 hud=hud,
                 audio=audio,
-                progress=progress,
+                progress=partial(report, "rendering previs"),
             )
-        with _progress("drawing storyboard", quiet) as progress:
-            render_storyboard(shot_plan, folder, progress=progress)
+            render_storyboard(shot_plan, folder, progress=partial(report, "drawing storyboard"))
 
 
 @app.command()
@@ -452,8 +335,10 @@ def score(plan_file: PlanArg, out: OutOpt = None, quiet: QuietOpt = False) -> No
     with _errors_as_lines():
         from beatcam.score import write_score
 
-        with _progress("scoring", quiet) as progress:
-            write_score(_load(plan_file), out or plan_file.parent, progress=progress)
+        with _progress(quiet) as report:
+            write_score(
+                _load(plan_file), out or plan_file.parent, progress=partial(report, "scoring")
+            )
 
 
 @app.command()
@@ -476,7 +361,9 @@ def export(
         if "unreal" in formats and "blender" not in formats:
             formats.append("blender")  # the FBX cameras are built by the Blender script
         shot_plan, folder = _load(plan_file), out or plan_file.parent
-        _export(shot_plan, folder, [*formats, "provenance"])
+        from beatcam.pipeline.shooting import export_formats
+
+        export_formats(shot_plan, folder, [*formats, "provenance"])
 
 
 @app.command()
@@ -495,7 +382,9 @@ def demo(
     """Shoot the bundled example scene, The Letter, into ./beatcam-out/the-letter/."""
     example = resources.files("beatcam").joinpath("examples", DEMO_SCENE)
     with resources.as_file(example) as path, _errors_as_lines():
-        _run_scenes(str(path), out, None, Job(0, "classical", STAGES, True, None, quiet), False)
+        from beatcam.pipeline import ShootOptions
+
+        _shoot(str(path), out, ShootOptions(), quiet, False)
 
 
 def _version(value: bool) -> None:

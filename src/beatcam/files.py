@@ -1,16 +1,23 @@
 """Writing outputs so that a failure never leaves a half-written file behind.
 
 Every stage that writes a file goes through ``atomic_path``: the work happens on a temporary
-name in the target folder and is renamed into place only when it completed.
+name in the target folder and is renamed into place only when it completed. A process killed
+mid-write cannot clean up, so its temporary file stays; ``remove_partial_files`` is how the
+next run clears them, matching only names ``atomic_path`` makes.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+PART_MARK = ".part"
+# ".<target name>.<mkstemp's 8 random characters>.part<target suffix>", as atomic_path names them
+_PARTIAL_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.part(\.[^./]+)?$")
 
 
 @contextmanager
@@ -18,7 +25,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` if the block succeeds."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent
+        prefix=f".{target.name}.", suffix=f"{PART_MARK}{target.suffix}", dir=target.parent
     )
     os.close(handle)
     temporary_path = Path(temporary)
@@ -38,3 +45,14 @@ def write_atomic(target: Path, content: str | bytes) -> Path:
         else:
             temporary.write_bytes(content)
     return target
+
+
+def remove_partial_files(folder: Path, *, recursive: bool = True) -> None:
+    """Delete the temporary files a killed writer left in ``folder`` (and below, if
+    ``recursive``); other files are never touched."""
+    if not folder.is_dir():
+        return
+    found = folder.rglob(f"*{PART_MARK}*") if recursive else folder.glob(f"*{PART_MARK}*")
+    for path in list(found):
+        if path.is_file() and _PARTIAL_NAME.match(path.name):
+            path.unlink(missing_ok=True)

@@ -33,6 +33,14 @@ FORMATS: dict[str, str] = {
     "unreal": "unreal",
 }
 
+# What the export stage writes (shoot's export stage, and export without --to); the plan's own
+# formats and provenance are written by the stages around it.
+EXPORT_FORMATS = (
+    "usd", "gltf", "blender", "unreal", "otio", "edl", "xml", "fcpxml", "shotlist_pdf",
+)  # fmt: skip
+# The plan stage's files (critique.json comes with them).
+PLAN_FORMATS = ("plan", "shotlist", "trajectory")
+
 
 def writer_for(name: str) -> Writer:
     """The writer of one format; an unknown name fails with the list of known ones."""

@@ -201,6 +201,8 @@ ASPECTS: Final = {
 }
 DEFAULT_ASPECT: Final = "16:9"
 RESOLUTION: Final = (1280, 720)
+# The stages of `beatcam shoot`, in the order they run (--only picks; DESIGN.md section 8).
+STAGES: Final = ("plan", "score", "render", "export")
 
 EMOTIONS: Final = (
     "joy",

@@ -1,4 +1,4 @@
-"""The pipeline: the one module that knows every stage and runs them in order.
+"""Planning one scene: the stages from scene to checked ShotPlan, run in order.
 
 scene ─affect─▶ feelings ─direct─▶ worded shots ─camera─▶ tracks ─critic─▶ repairs ─▶ ShotPlan
 

@@ -1,0 +1,199 @@
+"""How shooting a screenplay scales: one process, local worker processes, a two-worker Dask
+LocalCluster, on the same scenes, with the same bytes expected from each.
+
+The screenplay is made deterministically from the bundled examples: their scenes, taken in file
+order and cut into runs of ``--beats`` beats (a run keeps its scene's cast and set), until there
+are ``--scenes`` of them. Each is planned, scored, rendered at ``--resolution`` and exported
+through ``beatcam.pipeline.shoot``, as ``beatcam shoot`` does.
+
+For each way of shooting: wall time, speed-up over one process, overhead (the time beyond a
+perfect split over its workers), and the peak resident memory of this process and of each
+worker process (sampled with psutil every 0.1 s; without psutil, the kernel's peak for this
+process and its largest child). The Dask cluster's start-up is timed apart, since a user's
+scheduler is already running.
+
+    .venv/bin/python bench/shoot_scale.py [--scenes 20] [--beats 3] [--resolution 640x360]
+                                          [--only plan,score,render,export]
+
+Not part of ``make test``: at the defaults it takes several minutes on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import resource
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from beatcam.model import Scene
+from beatcam.model.vocab import STAGES
+from beatcam.pipeline import ShootOptions, ShootResult, shoot
+from beatcam.script import read_scenes
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+WORKERS = 2
+SAMPLE_S = 0.1
+MIB = 1024 * 1024
+
+
+def screenplay(count: int, beats: int) -> list[Scene]:
+    """``count`` scenes of ``beats`` beats each, cut in order from the bundled examples."""
+    sources = [scene for path in sorted(EXAMPLES.iterdir()) for scene in read_scenes(str(path))]
+    runs = [
+        (scene, start)
+        for scene in sources
+        for start in range(0, max(1, len(scene.beats) - beats + 1), beats)
+    ]
+    scenes = []
+    for number in range(count):
+        scene, start = runs[number % len(runs)]
+        cut = tuple(
+            dataclasses.replace(beat, index=index)
+            for index, beat in enumerate(scene.beats[start : start + beats])
+        )
+        title = f"{number + 1:02d} {scene.title}"
+        scenes.append(
+            dataclasses.replace(scene, title=title, slug=f"scene-{number + 1:02d}", beats=cut)
+        )
+    return scenes
+
+
+class PeakMemory:
+    """Peak resident set size of this process and of every process it started, by pid."""
+
+    def __init__(self) -> None:
+        self.peaks: dict[int, int] = {}
+        self._stop = threading.Event()
+
+    def sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.wait(SAMPLE_S):
+            for process in [me, *me.children(recursive=True)]:
+                try:
+                    rss = process.memory_info().rss
+                except psutil.Error:
+                    continue
+                self.peaks[process.pid] = max(rss, self.peaks.get(process.pid, 0))
+
+    @contextmanager
+    def watching(self) -> Iterator[PeakMemory]:
+        thread = threading.Thread(target=self.sample, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self._stop.set()
+            thread.join()
+
+
+def _peak_text(memory: PeakMemory | None) -> str:
+    """This process's peak and each worker's (every process it started), in MiB."""
+    if memory is None:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+        return f"this process {own} MiB, largest child so far {child} MiB"
+    import psutil
+
+    me = psutil.Process().pid
+    own = memory.peaks.get(me, 0)
+    # The largest WORKERS children are the workers: helpers (Dask's nannies, multiprocessing's
+    # resource tracker, which psutil may sample between fork and exec at its parent's size)
+    # are smaller or fewer.
+    children = sorted((peak for pid, peak in memory.peaks.items() if pid != me), reverse=True)
+    shown = ", ".join(f"{peak // MIB}" for peak in children[:WORKERS]) or "none"
+    return f"this process {own // MIB} MiB; workers {shown} MiB"
+
+
+def _digest(result: ShootResult) -> str:
+    """One hash over every file the run wrote, by path relative to its folder."""
+    digest = hashlib.sha256()
+    for path in sorted(result.folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(result.folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def timed(label: str, run: Callable[[Path], ShootResult], base: Path) -> tuple[float, str, str]:
+    """(seconds, files' digest, memory text) of one way of shooting into a fresh folder."""
+    try:
+        import psutil  # noqa: F401
+
+        watcher: PeakMemory | None = PeakMemory()
+    except ImportError:
+        watcher = None
+    start = time.perf_counter()
+    if watcher is None:
+        result = run(base / label)
+    else:
+        with watcher.watching():
+            result = run(base / label)
+    seconds = time.perf_counter() - start
+    return seconds, _digest(result), _peak_text(watcher)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenes", type=int, default=20)
+    parser.add_argument("--beats", type=int, default=3)
+    parser.add_argument("--resolution", default="640x360")
+    parser.add_argument("--only", default=",".join(STAGES))
+    arguments = parser.parse_args()
+    width, height = (int(part) for part in arguments.resolution.split("x"))
+    options = ShootOptions(stages=tuple(arguments.only.split(",")), resolution=(width, height))
+    scenes = screenplay(arguments.scenes, arguments.beats)
+    seconds_of_film = sum(len(scene.beats) for scene in scenes)
+    print(
+        f"{len(scenes)} scenes ({seconds_of_film} beats), stages {arguments.only}, "
+        f"{arguments.resolution}, {WORKERS} workers where parallel",
+        flush=True,
+    )
+    from distributed import LocalCluster
+
+    rows: list[tuple[str, float, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="beatcam-scale-") as scratch:
+        base = Path(scratch)
+        one = timed("1 process", lambda out: shoot(scenes, out, options), base)
+        rows.append(("1 process", *one))
+        print(f"  1 process done in {one[0]:.1f} s", flush=True)
+        two = timed(
+            f"{WORKERS} processes", lambda out: shoot(scenes, out, options, workers=WORKERS), base
+        )
+        rows.append((f"{WORKERS} processes", *two))
+        print(f"  {WORKERS} processes done in {two[0]:.1f} s", flush=True)
+        started = time.perf_counter()
+        with LocalCluster(
+            n_workers=WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            up = time.perf_counter() - started
+            dask = timed(
+                "dask",
+                lambda out: shoot(scenes, out, options, dask=cluster.scheduler_address),
+                base,
+            )
+        rows.append((f"Dask LocalCluster ({WORKERS})", *dask))
+        print(f"  Dask done in {dask[0]:.1f} s (cluster start-up {up:.1f} s, not counted)")
+
+    serial = rows[0][1]
+    print(f"\n{'how':<24} {'wall s':>8} {'speed-up':>9} {'overhead s':>11}  peak memory")
+    for name, seconds, _, memory in rows:
+        workers = 1 if name == "1 process" else WORKERS
+        overhead = seconds - serial / workers
+        print(f"{name:<24} {seconds:8.1f} {serial / seconds:8.2f}x {overhead:11.1f}  {memory}")
+    same = len({digest for _, _, digest, _ in rows}) == 1
+    print(f"\nidentical bytes from every executor: {'yes' if same else 'NO'}")
+    if not same:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

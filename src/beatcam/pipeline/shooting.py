@@ -1,0 +1,362 @@
+"""Shooting: every scene of a file planned, then made into files, wherever the work runs.
+
+    shoot(source, out) ─read─▶ scenes ─plan_task × N─▶ plans ─shoot_task × N─▶ {path: bytes} × N
+                                                                      ─write (here)─▶ DIR
+
+Two phases, so that a refused run writes nothing: every scene is planned before any folder is
+made, and a scene that cannot be planned stops the run naming the file and the scene. Then each
+scene's stages run in a scratch folder wherever the task runs (this process, a local process, a
+Dask worker) and come back as bytes, which this process writes atomically into the output
+folder: no shared filesystem is assumed, and the bytes are the same whichever executor made
+them. provenance.json and index.json are written here, last, since they describe the folders
+as they end up.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+
+from beatcam.direct import DEFAULT_STYLE, style_named
+from beatcam.errors import BeatcamError, InputError, SceneFailedError, UsageError
+from beatcam.files import remove_partial_files, write_atomic
+from beatcam.model import Critique, Scene, ShotPlan
+from beatcam.model.vocab import MAX_INPUT_BYTES, STAGES
+from beatcam.pipeline.executors import Executor, TaskError, executor
+from beatcam.pipeline.planning import plan_scene, summary
+
+DEFAULT_OUT = Path("beatcam-out")
+INDEX_FILE = "index.json"
+SCREENPLAY_FALLBACK = "screenplay"
+STDIN_WORDS = "standard input"
+FPS_RANGE = (1, 120)
+# Per-shot files an earlier, longer plan may have left in a scene folder.
+PER_SHOT_FILES = ("shots/S*.mp4", "unreal/cameras/S*.fbx")
+
+Report = Callable[[str, int, int], None]
+"""A progress callback: (what is being done, steps done, steps in all)."""
+
+
+@dataclass(frozen=True)
+class ShootOptions:
+    """What to make of every scene. Plain data, so it travels to other processes and machines.
+
+    ``stages`` beyond "plan" (which always runs, since every other stage works from it) pick
+    score, render and export; ``fps`` overrides the scenes' own; ``resolution`` is the render
+    size (None: the plan's).
+    """
+
+    seed: int = 0
+    style: str = DEFAULT_STYLE
+    stages: tuple[str, ...] = STAGES
+    hud: bool = True
+    resolution: tuple[int, int] | None = None
+    fps: int | None = None
+
+    def __post_init__(self) -> None:
+        unknown = [name for name in self.stages if name not in STAGES]
+        if unknown:
+            raise UsageError(f"unknown stages {unknown}; choose from {', '.join(STAGES)}")
+        if self.fps is not None and not FPS_RANGE[0] <= self.fps <= FPS_RANGE[1]:
+            raise UsageError(
+                f"--fps {self.fps} is out of range; use {FPS_RANGE[0]} to {FPS_RANGE[1]}"
+            )
+
+    @property
+    def beyond_plan(self) -> bool:
+        """Whether any stage other than the plan runs (and so provenance.json is written)."""
+        return any(name != "plan" for name in self.stages)
+
+
+@dataclass(frozen=True)
+class SceneResult:
+    """One scene shot: its plan and critique, its folder and the files written into it."""
+
+    number: int
+    plan: ShotPlan
+    critique: Critique
+    folder: Path
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class ShootResult:
+    """A whole run: the output folder, each scene in file order, DIR/index.json for a
+    screenplay."""
+
+    folder: Path
+    scenes: tuple[SceneResult, ...]
+    index: Path | None = None
+
+
+def shoot(
+    source: str | Path | Sequence[Scene],
+    out: Path | None = None,
+    options: ShootOptions | None = None,
+    *,
+    workers: int = 1,
+    dask: str | None = None,
+    report: Report | None = None,
+) -> ShootResult:
+    """Plan and shoot every scene of ``source`` (a scene file, ``-`` for standard input, or
+    scenes already read) into ``out``.
+
+    A scene goes into ``out`` itself; a screenplay's scenes go into ``out/NN-slug/`` each, with
+    ``out/index.json``. ``workers`` > 1 shoots scenes in that many local processes; ``dask``
+    sends them to the Dask scheduler at that address. Temporary files a killed run left are
+    removed first. Raises SceneFailedError naming the file and scene that failed.
+    """
+    if dask is not None and workers > 1:
+        raise UsageError("give --workers or --dask, not both; a Dask cluster has its own workers")
+    options = options or ShootOptions()
+    style_named(options.style)
+    name, scenes = _read(source, options.fps)
+    base, folders = layout(name, scenes, out)
+    screenplay = folders[0] != base
+    remove_partial_files(base, recursive=not screenplay)
+    for folder in folders if screenplay else ():
+        remove_partial_files(folder)
+    tell = report or _silent
+    processes = min(workers, len(scenes))
+    # In this process, tasks report their own stages; elsewhere only whole scenes are counted.
+    inner = report if processes <= 1 and dask is None else None
+    with executor(processes, dask) as run:
+        planned = _plan_all(run, scenes, options, name, inner, tell)
+        results = []
+        tasks = run(partial(shoot_task, options=options, report=inner), planned)
+        with _naming_the_scene(name, scenes, planning=False):
+            for done, (position, files) in enumerate(tasks, start=1):
+                plan, verdict = planned[position]
+                written = write_scene(folders[position], files, plan, options)
+                results.append(SceneResult(position + 1, plan, verdict, folders[position], written))
+                tell("shooting scenes", done, len(scenes))
+    results.sort(key=lambda result: result.number)
+    index = write_index(base, results) if screenplay else None
+    return ShootResult(base, tuple(results), index)
+
+
+def _silent(label: str, done: int, total: int) -> None:
+    """The report when nobody listens."""
+
+
+def _read(source: str | Path | Sequence[Scene], fps: int | None) -> tuple[str | None, list[Scene]]:
+    """(the name errors and folders use, the scenes with ``fps`` applied)."""
+    if isinstance(source, str | Path):
+        from beatcam.script import STDIN, read_scenes
+
+        name = str(source)
+        data = _read_bytes(name, STDIN)
+        scenes = list(read_scenes(name, data))
+    else:
+        name, scenes = None, list(source)
+    if not scenes:
+        raise InputError("no scenes to shoot")
+    return name, [replace(scene, fps=fps) if fps else scene for scene in scenes]
+
+
+def _read_bytes(name: str, stdin: str) -> bytes:
+    """The input, read up to one byte past the size limit so that the reader can refuse it."""
+    if name == stdin:
+        return sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    path = Path(name)
+    if not path.exists():
+        raise InputError(f"{name}: no such file; give a scene file or - for standard input")
+    if not path.is_file():
+        raise InputError(f"{name}: not a file; give a scene file or - for standard input")
+    with path.open("rb") as handle:
+        return handle.read(MAX_INPUT_BYTES + 1)
+
+
+def layout(name: str | None, scenes: Sequence[Scene], out: Path | None) -> tuple[Path, list[Path]]:
+    """(output folder, one folder per scene): the output folder itself for a scene, NN-slug
+    inside it for each scene of a screenplay (even of one scene, so its layout never changes)."""
+    from beatcam.script import STDIN, slugify
+
+    if not _is_screenplay(scenes):
+        folder = out or DEFAULT_OUT / scenes[0].slug
+        return folder, [folder]
+    stem = Path(name).stem if name is not None and name != STDIN else SCREENPLAY_FALLBACK
+    base = out or DEFAULT_OUT / slugify(stem)
+    return base, [base / f"{number:02d}-{scene.slug}" for number, scene in enumerate(scenes, 1)]
+
+
+def _is_screenplay(scenes: Sequence[Scene]) -> bool:
+    """Whether the scenes get a folder each: several of them, or any read from a screenplay."""
+    return len(scenes) > 1 or scenes[0].from_screenplay
+
+
+def _where(name: str | None, scenes: Sequence[Scene], position: int) -> str:
+    """A scene as an error names it: "two-scenes.fountain scene 2 (EXT. STREET - DAY)"."""
+    from beatcam.script import STDIN
+
+    file = STDIN_WORDS if name == STDIN else name or "scenes"
+    title = scenes[position].title
+    return (
+        f"{file} scene {position + 1} ({title})" if _is_screenplay(scenes) else f"{file} ({title})"
+    )
+
+
+@contextmanager
+def _naming_the_scene(name: str | None, scenes: Sequence[Scene], planning: bool) -> Iterator[None]:
+    """Raise a task's BeatcamError as a SceneFailedError naming the file and the scene."""
+    try:
+        yield
+    except TaskError as failure:
+        cause = failure.__cause__
+        if not isinstance(cause, BeatcamError):
+            raise cause or failure from None
+        where = _where(name, scenes, failure.position)
+        raise SceneFailedError(where, cause, planning) from cause
+
+
+def _plan_all(
+    run: Executor,
+    scenes: Sequence[Scene],
+    options: ShootOptions,
+    name: str | None,
+    inner: Report | None,
+    tell: Report,
+) -> list[tuple[ShotPlan, Critique]]:
+    """Every scene's plan and critique, in file order; the first scene that cannot be planned
+    stops the run before anything is written."""
+    planned: dict[int, tuple[ShotPlan, Critique]] = {}
+    with _naming_the_scene(name, scenes, planning=True):
+        tasks = run(partial(plan_task, options=options, report=inner), scenes)
+        for done, (position, result) in enumerate(tasks, start=1):
+            planned[position] = result
+            tell("planning scenes", done, len(scenes))
+    return [planned[position] for position in range(len(scenes))]
+
+
+def plan_task(
+    scene: Scene, options: ShootOptions, report: Report | None = None
+) -> tuple[ShotPlan, Critique]:
+    """Plan one scene (a task: runs wherever the executor sends it)."""
+    extra: tuple[dict[str, str], ...] = ()
+    if "score" in options.stages:
+        from beatcam.score import SCORE_PROVENANCE
+
+        extra = tuple(dict(model) for model in SCORE_PROVENANCE)
+    progress = partial(report, f"planning {scene.title}") if report else None
+    return plan_scene(
+        scene, seed=options.seed, style=options.style, progress=progress, extra_models=extra
+    )
+
+
+def shoot_task(
+    planned: tuple[ShotPlan, Critique], options: ShootOptions, report: Report | None = None
+) -> dict[str, bytes]:
+    """Make one planned scene's files in a scratch folder and return them as relative POSIX
+    path -> bytes (a task: runs wherever the executor sends it, on any filesystem)."""
+    plan, verdict = planned
+    with tempfile.TemporaryDirectory(prefix="beatcam-scene-") as scratch:
+        folder = Path(scratch)
+        make_scene_files(plan, verdict, folder, options, report)
+        return {
+            path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        }
+
+
+def make_scene_files(
+    plan: ShotPlan,
+    verdict: Critique,
+    folder: Path,
+    options: ShootOptions,
+    report: Report | None = None,
+) -> None:
+    """Write the plan's files and the asked stages' outputs into ``folder`` (not provenance)."""
+    from beatcam.export import EXPORT_FORMATS, PLAN_FORMATS, export_plan
+    from beatcam.export.critique_json import write_critique
+
+    def stage(label: str) -> Callable[[int, int], None] | None:
+        return partial(report, label) if report else None
+
+    export_plan(plan, folder, PLAN_FORMATS)
+    write_critique(verdict, folder)
+    audio = None
+    if "score" in options.stages:
+        from beatcam.score import write_score
+
+        write_score(plan, folder, progress=stage("scoring"))
+        audio = folder / "score.wav"
+    if "render" in options.stages:
+        from beatcam.render import render_previs, render_storyboard
+
+        render_previs(
+            plan,
+            folder,
+            resolution=options.resolution,
+            hud=options.hud,
+            audio=audio,
+            progress=stage("rendering previs"),
+        )
+        render_storyboard(plan, folder, progress=stage("drawing storyboard"))
+    if "export" in options.stages:
+        exporting = stage("exporting")
+        if exporting:
+            exporting(0, 1)
+        export_formats(plan, folder, EXPORT_FORMATS)
+        if exporting:
+            exporting(1, 1)
+
+
+def export_formats(plan: ShotPlan, folder: Path, formats: Sequence[str]) -> list[Path]:
+    """Write the formats; where Blender's Python is installed, also build the .blend and the
+    per-shot FBX cameras the Blender and Unreal exports promise."""
+    from beatcam.export import blender, export_plan
+
+    written = export_plan(plan, folder, formats)
+    wanted = {"blender", "unreal"} & set(formats)
+    if wanted and blender.blender_command() is not None:
+        blender.build(
+            folder / "blender" / "build_scene.py",
+            blend=folder / "blender" / "scene.blend" if "blender" in wanted else None,
+            fbx_dir=folder / "unreal" / "cameras" if "unreal" in wanted else None,
+        )
+    return written
+
+
+def write_scene(
+    folder: Path, files: Mapping[str, bytes], plan: ShotPlan, options: ShootOptions
+) -> tuple[Path, ...]:
+    """Write one scene's files atomically into ``folder``; return them in order.
+
+    Beyond the plan stage, per-shot files of an earlier, longer plan are removed and
+    provenance.json is rewritten, so the folder (and provenance.json, which lists it)
+    describes this plan only.
+    """
+    written = [write_atomic(folder / relative, data) for relative, data in sorted(files.items())]
+    if options.beyond_plan:
+        from beatcam.export import export_plan
+
+        current = {shot.id for shot in plan.shots}
+        for pattern in PER_SHOT_FILES:
+            for path in folder.glob(pattern):
+                if path.stem not in current:
+                    path.unlink()
+        written += export_plan(plan, folder, ("provenance",))
+    return tuple(written)
+
+
+def write_index(base: Path, results: Sequence[SceneResult]) -> Path:
+    """DIR/index.json: the scenes in order, each folder relative to DIR."""
+    entries = [
+        {
+            "index": result.number,
+            "folder": result.folder.relative_to(base).as_posix(),
+            **summary(result.plan, result.critique),
+        }
+        for result in results
+    ]
+    document = {"beatcam": "1", "scenes": entries}
+    return write_atomic(
+        base / INDEX_FILE, json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    )
