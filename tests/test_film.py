@@ -18,9 +18,9 @@ from pypdf import PdfReader
 
 from beatcam.errors import StageError
 from beatcam.export import export_plan
-from beatcam.film import write_film
 from beatcam.model import ShotPlan
 from beatcam.pipeline import plan_scene
+from beatcam.pipeline.film import write_film
 from beatcam.render import render_storyboard
 from beatcam.render.film import (
     GAP_PX,

@@ -6,6 +6,7 @@ one process (the reference) and compared byte for byte with the other ways of sh
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import signal
@@ -250,3 +251,38 @@ def test_errors_cross_process_boundaries_intact(error: BeatcamError) -> None:
     assert str(copy) == str(error) and copy.exit_code == error.exit_code
     fields = {key: str(value) for key, value in vars(error).items()}
     assert {key: str(value) for key, value in vars(copy).items()} == fields
+
+
+def test_a_rendered_screenplay_gets_the_films_storyboard_timeline_and_contact_sheet(
+    tmp_path: Path,
+) -> None:
+    """Film mode: beside the scene folders, one storyboard with a chapter per scene, one
+    timeline of every shot with a marker per scene, and a contact sheet, read back with pypdf,
+    OpenTimelineIO and Pillow."""
+    import opentimelineio as otio
+    from PIL import Image
+    from pypdf import PdfReader
+
+    out = tmp_path / "film"
+    command = [*BEATCAM, "shoot", str(SCREENPLAY), "-o", str(out), "--only", "plan,render"]
+    command += ["--resolution", "160x90", "--no-hud"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    plans = [
+        json.loads((out / entry["folder"] / "plan.json").read_text(encoding="utf-8"))
+        for entry in index["scenes"]
+    ]
+    titles = [plan["title"] for plan in plans]
+    for name in ("storyboard.pdf", "timeline.otio", "contact_sheet.png"):
+        assert f"wrote {out / name}" in result.stdout
+    outline = [item.title for item in PdfReader(out / "storyboard.pdf").outline]
+    assert outline == titles
+    timeline = otio.adapters.read_from_file(str(out / "timeline.otio"))
+    (video,) = timeline.video_tracks()
+    clips = list(video.find_clips())
+    assert len(clips) == sum(len(plan["shots"]) for plan in plans)
+    markers = [*timeline.tracks.markers, *video.markers, *(m for c in clips for m in c.markers)]
+    assert [marker.name for marker in markers] == titles
+    with Image.open(out / "contact_sheet.png") as sheet:
+        assert sheet.width > 0 and sheet.height > 0

@@ -199,6 +199,8 @@ def _print_result(result: ShootResult) -> None:
         stdout.print(line, markup=False, soft_wrap=True)
     if result.index is not None:
         stdout.print(f"wrote {result.index}", markup=False, soft_wrap=True)
+    for path in result.film:
+        stdout.print(f"wrote {path}", markup=False, soft_wrap=True)
 
 
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:

@@ -29,6 +29,7 @@ from beatcam.files import remove_partial_files, write_atomic
 from beatcam.model import Critique, Scene, ShotPlan
 from beatcam.model.vocab import MAX_INPUT_BYTES, STAGES
 from beatcam.pipeline.executors import Executor, TaskError, executor
+from beatcam.pipeline.film import write_film
 from beatcam.pipeline.planning import plan_scene, summary
 
 DEFAULT_OUT = Path("beatcam-out")
@@ -88,11 +89,12 @@ class SceneResult:
 @dataclass(frozen=True)
 class ShootResult:
     """A whole run: the output folder, each scene in file order, DIR/index.json for a
-    screenplay."""
+    screenplay, and (when it was rendered) the film's own files beside the scenes."""
 
     folder: Path
     scenes: tuple[SceneResult, ...]
     index: Path | None = None
+    film: tuple[Path, ...] = ()  # a rendered screenplay's storyboard, timelines, contact sheet
 
 
 def shoot(
@@ -138,7 +140,15 @@ def shoot(
                 tell("shooting scenes", done, len(scenes))
     results.sort(key=lambda result: result.number)
     index = write_index(base, results) if screenplay else None
-    return ShootResult(base, tuple(results), index)
+    film: tuple[Path, ...] = ()
+    if screenplay and "render" in options.stages:
+        tell("writing the film", 0, 1)
+        title = scenes[0].film or Path(name or SCREENPLAY_FALLBACK).stem
+        film = tuple(
+            write_film([(r.plan, r.folder.relative_to(base)) for r in results], base, title)
+        )
+        tell("writing the film", 1, 1)
+    return ShootResult(base, tuple(results), index, film)
 
 
 def _silent(label: str, done: int, total: int) -> None:

@@ -3,7 +3,8 @@
 ``write_film`` is one entry point over scenes already shot: ``storyboard.pdf`` (a title page
 and a bookmarked chapter per scene), ``timeline.otio``/``.edl``/``.xml``/``.fcpxml`` (every
 shot in order, media in the scenes' folders, a marker per scene) and ``contact_sheet.png``.
-``index.json`` is the shoot engine's. Like ``pipeline``, this module knows several stages.
+``index.json`` is the shoot engine's (``shooting.py``), which calls this once every scene of a
+rendered screenplay is in its folder.
 """
 
 from __future__ import annotations
