@@ -345,18 +345,19 @@ def _as_hint(
     if options or hint.is_empty():
         return hint, "" if hint.is_empty() else "asked for in the script", options
     kept = ShotPin()
+    options = candidates_for(ctx, style, kept, cast)
     dropped = []
     for part in HINT_ORDER:
         value = getattr(hint, part)
         if value is None:
             continue
         trial = replace(kept, **{part: value})
-        if candidates_for(ctx, style, trial, cast):
-            kept = trial
+        if tried := candidates_for(ctx, style, trial, cast):
+            kept, options = trial, tried
         else:
             dropped.append(pin_part_words(part, value))
     source = f"asked for in the script, but {said_list(dropped)} cannot be shot here"
-    return kept, source, candidates_for(ctx, style, kept, cast)
+    return kept, source, options
 
 
 def _pin_words(pin: ShotPin) -> str:

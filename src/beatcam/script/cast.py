@@ -15,7 +15,7 @@ from beatcam.errors import SceneError
 from beatcam.model.scene import Character
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*")
-_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 _ABBREVIATIONS = r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)(?<!\bSgt)(?<!\bLt)"
 _SENTENCE_END = re.compile(_ABBREVIATIONS + r"[.!?…]+[\"'”’)\]]*\s+")
 _NAME_SEPARATORS = re.compile(r"\s*(?:[,;&]|\band\b)\s*", re.IGNORECASE)
@@ -71,7 +71,7 @@ def unique_cast(cast: Iterable[Character], source: str) -> tuple[Character, ...]
 
 def words(text: str) -> list[str]:
     """The words of ``text`` in order, possessives dropped ("Mara's" -> "Mara")."""
-    return [_POSSESSIVE.sub("", match.group()) for match in _WORD.finditer(text)]
+    return [POSSESSIVE.sub("", match.group()) for match in _WORD.finditer(text)]
 
 
 def infer_cast(texts: Sequence[str]) -> tuple[Character, ...]:

@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from beatcam.script.cast import POSSESSIVE
+
 # Longest run of capitalised words read as one name ("DETECTIVE ANA RUIZ").
 MAX_NAME_WORDS = 3
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?")
-_POSSESSIVE = re.compile(r"['’]S$", re.IGNORECASE)
 _EXTENSION = re.compile(r"\s*\([^()]*\)\s*$")
 # Between two words of one name: spaces, or a hyphen inside a double-barrelled name.
 _JOIN = re.compile(r"[ \t]+|-")
@@ -97,13 +98,13 @@ def action_names(action: str) -> list[tuple[str, bool]]:
     for run, before, after in _caps_runs(action):
         if (after != "" and after in "!?") or _quoted(action, run[0][0]):
             continue
-        counted = before.upper() in COUNTING or _POSSESSIVE.search(before) is not None
+        counted = before.upper() in COUNTING or POSSESSIVE.search(before) is not None
         if counted or any(_bare(w) in NOT_PEOPLE for _, w in run):
             continue
         parts = _split(run)
         for number, part in enumerate(parts):
             words = [w if w.upper() in TITLES else w.rstrip(".") for w in part]
-            words[-1] = _POSSESSIVE.sub("", words[-1])
+            words[-1] = POSSESSIVE.sub("", words[-1])
             name = " ".join(words)
             if (
                 words[0].upper() not in COUNTING
@@ -117,7 +118,7 @@ def action_names(action: str) -> list[tuple[str, bool]]:
 
 
 def _bare(word: str) -> str:
-    return _POSSESSIVE.sub("", word).rstrip(".")
+    return POSSESSIVE.sub("", word).rstrip(".")
 
 
 def _caps_runs(text: str) -> Iterable[tuple[list[tuple[int, str]], str, str]]:
@@ -220,7 +221,7 @@ class Casting:
         not with text times cast; "Will" in lower case ("she will") is no mention.
         """
         found: dict[str, None] = {}
-        words = [_POSSESSIVE.sub("", m.group()).rstrip(".") for m in _TOKEN.finditer(text)]
+        words = [POSSESSIVE.sub("", m.group()).rstrip(".") for m in _TOKEN.finditer(text)]
         for start in range(len(words)):
             for end in range(min(start + MAX_NAME_WORDS, len(words)), start, -1):
                 person = self._forms.get(" ".join(words[start:end]))
