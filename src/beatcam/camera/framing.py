@@ -44,9 +44,15 @@ CENTRED_SIZES = ("ECU", "CU")
 WORM_V = -0.45
 # No subject: the sets are built around an acting area at the origin, looked at from 1 m up.
 ACTING_AREA = np.array([0.0, 1.0, 0.0])
-OVER_SHOULDER_BACK_M = 0.45
-OVER_SHOULDER_SIDE_M = 0.55
+# Over the shoulder (Thompson & Bowen, Grammar of the Shot: the near shoulder and the back of the
+# head fill the frame's edge, the far face sits on the opposite third): the near head's centre is
+# held this far across the frame, from the camera this far behind it, a little above its eyes.
+OVER_SHOULDER_NEAR_U = 0.75
+OVER_SHOULDER_BACK_M = 1.3
 OVER_SHOULDER_UP_M = 0.1
+# Beyond this angle off the line between the two, the near head would no longer be "over the
+# shoulder" but beside the lens: at close separations the near head comes further into frame.
+OVER_SHOULDER_MAX_DEG = 40.0
 # Subjects of a two-shot or group are fitted within this fraction of the half-frame.
 FIT_HALF_WIDTH = 0.65
 FIT_HALF_HEIGHT = 0.6
@@ -268,22 +274,42 @@ def _fit_many(
 
 
 def _over_shoulder(base: Framing, shoulder_eye: FloatArray, lens: LensGoal) -> Framing:
-    """Behind the second subject's shoulder, a little above, looking at the first."""
+    """Behind the second subject, looking past their head at the first.
+
+    The camera stands ``OVER_SHOULDER_BACK_M`` behind the near head on a line from the first
+    subject turned off the line between the two by the angle θ that puts the first on a third
+    and the near head ``OVER_SHOULDER_NEAR_U`` across the frame. From the camera the near head
+    is ``atan(s·sin θ / b)`` off the line to the far face (``s`` the separation, ``b`` the
+    distance behind), which must equal the two image angles ``atan(u·t)`` either side of the
+    axis, ``t`` the lens's half-width tangent at the far face; θ is found by bisection."""
+    sensor_mm, frame_height = lens
     line = shoulder_eye[0] - base.aim[0]
     line[1] = 0.0
-    toward = heading_of(line) if np.linalg.norm(line) > 1e-6 else base.heading_deg
+    distance = float(np.linalg.norm(line))
+    toward = heading_of(line) if distance > 1e-6 else base.heading_deg
+    separation = max(distance, 1e-6)
     rel = wrap_deg(base.heading_deg - toward)
     side = int(np.sign(rel)) if abs(rel) > 1.0 else base.side
-    back = np.array([np.sin(np.deg2rad(toward)), 0.0, np.cos(np.deg2rad(toward))])
-    across = np.array([back[2], 0.0, -back[0]])
-    position = (
-        shoulder_eye[0]
-        + OVER_SHOULDER_BACK_M * back
-        + side * OVER_SHOULDER_SIDE_M * across
-        + np.array([0.0, OVER_SHOULDER_UP_M, 0.0])
-    )
-    u = side * (0.2 if base.centred else THIRD)
-    return _from_position(replace(base, side=side, u=u, v_end=None), position, lens)
+    u_far = 0.2 if base.centred else THIRD
+    half_width = frame_height * sensor_mm[0] / sensor_mm[1] / 2.0
+    back = OVER_SHOULDER_BACK_M
+
+    def miss(angle: float) -> float:
+        tangent = half_width / (separation * np.cos(angle) + back)
+        seen = np.arctan(separation * np.sin(angle) / back)
+        return float(seen - np.arctan(u_far * tangent) - np.arctan(OVER_SHOULDER_NEAR_U * tangent))
+
+    low, high = 0.0, float(np.deg2rad(OVER_SHOULDER_MAX_DEG))
+    if miss(high) > 0.0:
+        for _ in range(30):
+            middle = (low + high) / 2.0
+            low, high = (middle, high) if miss(middle) < 0.0 else (low, middle)
+    angle = high
+    heading = np.deg2rad(toward) + side * angle
+    outward = np.array([np.sin(heading), 0.0, np.cos(heading)])
+    position = base.aim[0] + (separation * np.cos(angle) + back) * outward
+    position[1] = shoulder_eye[0][1] + OVER_SHOULDER_UP_M
+    return _from_position(replace(base, side=side, u=side * u_far, v_end=None), position, lens)
 
 
 def _from_position(base: Framing, position: FloatArray, lens: LensGoal) -> Framing:
