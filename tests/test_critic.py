@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from beatcam.critic import critique, critique_cut, critique_shot
-from beatcam.model import CameraTrack, Shot, ShotPlan
+from beatcam.model import Blocking, CameraTrack, CharacterTrack, Shot, ShotPlan
 
 
 def _yaw_quats(yaw_deg: np.ndarray) -> np.ndarray:
@@ -152,3 +152,30 @@ def test_a_wall_between_camera_and_subject_is_caught(tiny_plan: ShotPlan) -> Non
     hidden = _with_camera(tiny_plan, 0, behind_wall)
     assert not _verdicts(hidden, hidden.shots[0])["clear view"]
     assert _verdicts(tiny_plan, tiny_plan.shots[0])["clear view"]
+
+
+def _with_stranger(plan: ShotPlan, x: float, z: float) -> ShotPlan:
+    """The plan with Tom (1.8 m, not in any shot) standing at (x, z) throughout."""
+    frames = plan.blocking.frames
+    tom = CharacterTrack("Tom", 1.8, np.tile([x, 0.0, z], (frames, 1)), np.zeros(frames))
+    tracks = {**plan.blocking.tracks, "Tom": tom}
+    return replace(plan, blocking=Blocking(tracks, frames))
+
+
+@pytest.mark.parametrize(
+    ("x", "z", "clear"),
+    [
+        # S01's camera stands at z = 4 looking down -Z at Mara's eyes at z = 1, on a 24 mm lens.
+        (0.0, 2.5, False),  # in the line of sight
+        # Beside the line, 0.6 m from the lens: his 0.4 m column spans x/depth in [0.08, 0.75],
+        # times 24 / 18 (focal over half the sensor): 0.44 of the frame's width, over a third.
+        (0.25, 3.4, False),
+        (1.5, 3.4, True),  # well outside the frame
+        (0.9, 1.0, True),  # beside Mara, 3 m from the lens: under a tenth of the width
+    ],
+)
+def test_a_person_in_the_way_blocks_the_view(
+    tiny_plan: ShotPlan, x: float, z: float, clear: bool
+) -> None:
+    plan = _with_stranger(tiny_plan, x, z)
+    assert _verdicts(plan, plan.shots[0])["clear view"] is clear

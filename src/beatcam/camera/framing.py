@@ -53,6 +53,9 @@ OVER_SHOULDER_UP_M = 0.1
 # Beyond this angle off the line between the two, the near head would no longer be "over the
 # shoulder" but beside the lens: at close separations the near head comes further into frame.
 OVER_SHOULDER_MAX_DEG = 40.0
+# The near body's centre keeps this far from the line of sight to the far face: the critic's body
+# radius (critic.BODY_RADIUS_M, 0.2 m) and a tenth of a metre of air.
+OVER_SHOULDER_CLEARANCE_M = 0.3
 # Subjects of a two-shot or group are fitted within this fraction of the half-frame.
 FIT_HALF_WIDTH = 0.65
 FIT_HALF_HEIGHT = 0.6
@@ -304,7 +307,8 @@ def _over_shoulder(base: Framing, shoulder_eye: FloatArray, lens: LensGoal) -> F
         for _ in range(30):
             middle = (low + high) / 2.0
             low, high = (middle, high) if miss(middle) < 0.0 else (low, middle)
-    angle = high
+    # The near head stays clear of the line of sight to the far face, however long the lens.
+    angle = max(high, float(np.arcsin(min(1.0, OVER_SHOULDER_CLEARANCE_M / separation))))
     heading = np.deg2rad(toward) + side * angle
     outward = np.array([np.sin(heading), 0.0, np.cos(heading)])
     position = base.aim[0] + (separation * np.cos(angle) + back) * outward

@@ -13,7 +13,7 @@ import numpy as np
 from beatcam.critic.measure import Track, peak_speed_and_acceleration
 from beatcam.critic.movement import MOVEMENT_CHECKS
 from beatcam.model import Check, CriticRule, Critique, Shot, ShotPlan
-from beatcam.model.geometry import FloatArray, sight_blocked
+from beatcam.model.geometry import FloatArray, depth_of, sight_blocked
 from beatcam.model.vocab import (
     DUTCH_MIN_DEG,
     FOCAL_MAX_MM,
@@ -34,6 +34,8 @@ MAX_SPEED_M_S = 12.0
 MAX_ACCELERATION_M_S2 = 15.0
 LINE_TOLERANCE_M = 0.3
 MAX_HIDDEN_SHARE = 0.1
+# A body outside the shot wider than this share of the frame crowds it.
+STRANGER_WIDTH = 1.0 / 3.0
 THIRTY_DEGREES = 30.0
 ALL_IN_FRAME = frozenset({"two_shot", "group"})
 
@@ -81,6 +83,46 @@ def _cast_clearance(plan: ShotPlan, shot: Shot) -> tuple[float, str]:
         if distance < closest:
             closest, who = distance, name
     return closest, who
+
+
+def _bodies(plan: ShotPlan, shot: Shot) -> tuple[FloatArray, FloatArray]:
+    """``(frames, m, 3)`` corners of a column round every body but the subject's own (and the
+    one a point of view looks out of) on each frame of the shot: what can stand in the way."""
+    exempt = {shot.subjects[0]} if shot.subjects else set()
+    if shot.framing == "pov" and len(shot.subjects) > 1:
+        exempt.add(shot.subjects[1])
+    frames = slice(shot.start_frame, shot.start_frame + shot.frames)
+    lows, highs = [], []
+    for name, track in plan.blocking.tracks.items():
+        if name in exempt:
+            continue
+        feet = track.position[frames]
+        reach = np.array([BODY_RADIUS_M, 0.0, BODY_RADIUS_M])
+        lows.append(feet - reach)
+        highs.append(feet + reach + np.array([0.0, track.height_m, 0.0]))
+    if not lows:
+        return np.zeros((shot.frames, 0, 3)), np.zeros((shot.frames, 0, 3))
+    return np.stack(lows, axis=1), np.stack(highs, axis=1)
+
+
+def _crowded_share(plan: ShotPlan, shot: Shot, track: Track) -> float:
+    """The share of the shot's frames in which a body outside the shot (nobody it names) covers
+    more than ``STRANGER_WIDTH`` of the frame's width: someone walking through the foreground
+    for a moment is life, someone parked across the lens is a mistake."""
+    frames = slice(shot.start_frame, shot.start_frame + shot.frames)
+    crowded = np.zeros(shot.frames, dtype=bool)
+    for name, body in plan.blocking.tracks.items():
+        if name in shot.subjects:
+            continue
+        feet = body.position[frames]
+        x, feet_y = track.image_points(feet).T
+        head_y = track.image_points(feet + np.array([0.0, body.height_m, 0.0]))[:, 1]
+        depth = depth_of(feet, track.position, track.rotation)
+        half = BODY_RADIUS_M * track.focal_mm / np.maximum(depth, 1e-6) / (plan.sensor_mm[0] / 2)
+        width = np.clip(np.minimum(x + half, 1.0) - np.maximum(x - half, -1.0), 0.0, 2.0) / 2.0
+        upright = (head_y > -1.0) & (feet_y < 1.0)  # NaN (behind the lens) compares False
+        crowded |= upright & (np.nan_to_num(width) > STRANGER_WIDTH)
+    return float(np.mean(crowded))
 
 
 def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
@@ -151,15 +193,20 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         ]  # fmt: skip
         box_min = np.array([low for low, _ in corners]).reshape(-1, 3)
         box_max = np.array([high for _, high in corners]).reshape(-1, 3)
-        hidden = sight_blocked(shot.camera.position, track.eyes, box_min, box_max)
-        share = float(np.mean(hidden))
+        body_min, body_max = _bodies(plan, shot)
+        hidden = np.logical_or(
+            sight_blocked(shot.camera.position, track.eyes, box_min, box_max),
+            sight_blocked(shot.camera.position, track.eyes, body_min, body_max),
+        )
+        share, crowded = float(np.mean(hidden)), _crowded_share(plan, shot, track)
         checks.append(
             _check(
                 CriticRule.CLEAR_VIEW,
                 shot.id,
-                share <= MAX_HIDDEN_SHARE,
-                {"hidden_share": share},
-                "no set piece hides the subject's eyes for more than a tenth of the shot",
+                share <= MAX_HIDDEN_SHARE and crowded <= MAX_HIDDEN_SHARE,
+                {"hidden_share": share, "crowded_share": crowded},
+                "no set piece or person hides the subject's eyes, and nobody outside the shot "
+                "fills a third of its width, for more than a tenth of the shot",
             )
         )
     hits = _inside_boxes(plan, shot.camera.position)

@@ -382,14 +382,18 @@ def revise(
 
     A cut that breaks the 180° or 30° rule first moves the camera around the subject: mirrored
     across the line, or 40° away from where the previous shot's camera ended
-    (``previous_azimuth``, measured like ``azimuth_deg``); a pan with a walker then turns the
+    (``previous_azimuth``, measured like ``azimuth_deg``); a blocked view, 40° either way from
+    where the shot stood; a pan with a walker then turns the
     way they cross the new frame (given the ``blocking``). Otherwise: 1: the move becomes its
     simpler cousin; 2: a static, level single of the same size; 3: a static eye-level medium
     shot (or wide, for an establishing shot or a moving subject), beside the previous camera
     after a cut that broke a cut rule.
     """
-    if failed <= CUT_RULES and attempt < 3:
-        if CriticRule.LINE_OF_ACTION in failed and (attempt == 1 or previous_azimuth is None):
+    if failed <= CUT_RULES | {CriticRule.CLEAR_VIEW} and attempt < 3:
+        if CriticRule.CLEAR_VIEW in failed:
+            # Someone or something stands in the way: step round the subject, as a DP would.
+            azimuth = _beside(spec.azimuth_deg, 40.0)[attempt - 1]
+        elif CriticRule.LINE_OF_ACTION in failed and (attempt == 1 or previous_azimuth is None):
             azimuth = -spec.azimuth_deg if attempt == 1 else -spec.azimuth_deg * 0.5
         elif CriticRule.LINE_OF_ACTION in failed and previous_azimuth is not None:
             # Stand near where the last camera stood: the same side of the line by construction.

@@ -185,17 +185,21 @@ def sight_blocked(
 ) -> FloatArray:
     """``(n,)`` True where an axis-aligned box cuts the segment from each eye to its target.
 
-    ``eyes``/``targets`` are ``(n, 3)``; ``box_min``/``box_max`` the ``(m, 3)`` corners. A slab
-    test of every segment against every box at once; a box the eye is inside of does not
-    count (that is a clearance fault, not a view one).
+    ``eyes``/``targets`` are ``(n, 3)``; ``box_min``/``box_max`` the ``(m, 3)`` corners of boxes
+    that stand still, or ``(n, m, 3)`` for boxes that move (a body per frame). A slab test of
+    every segment against every box at once; a box the eye is inside of does not count (that is
+    a clearance fault, not a view one).
     """
-    if not len(box_min):
+    lows, highs = np.asarray(box_min), np.asarray(box_max)
+    if not lows.shape[-2]:
         return np.zeros(len(eyes), dtype=bool)
+    if lows.ndim == 2:
+        lows, highs = lows[None], highs[None]
     ray = (np.asarray(targets) - np.asarray(eyes))[:, None, :]
     start = np.asarray(eyes)[:, None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
-        near = (np.asarray(box_min)[None] - start) / ray
-        far = (np.asarray(box_max)[None] - start) / ray
+        near = (lows - start) / ray
+        far = (highs - start) / ray
     lower = np.nan_to_num(np.minimum(near, far), nan=-np.inf)
     upper = np.nan_to_num(np.maximum(near, far), nan=np.inf)
     enter = lower.max(axis=2)
