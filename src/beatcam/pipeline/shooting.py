@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -28,7 +27,12 @@ from typing import TYPE_CHECKING
 from beatcam import cache
 from beatcam.direct import DEFAULT_STYLE, style_named
 from beatcam.errors import BeatcamError, InputError, SceneFailedError, UsageError
-from beatcam.files import remove_partial_files, write_atomic
+from beatcam.files import (
+    remove_partial_files,
+    remove_stale_scratch,
+    scratch_folder,
+    write_atomic,
+)
 from beatcam.model import Critique, Scene, ShotPlan
 from beatcam.model.vocab import MAX_INPUT_BYTES, STAGES
 from beatcam.pipeline.executors import Executor, TaskError, executor
@@ -179,8 +183,9 @@ def shoot(
 
     A scene goes into ``out`` itself; a screenplay's scenes go into ``out/NN-slug/`` each, with
     ``out/index.json``. ``workers`` > 1 shoots scenes in that many local processes; ``dask``
-    sends them to the Dask scheduler at that address. Temporary files a killed run left are
-    removed first. Raises SceneFailedError naming the file and scene that failed.
+    sends them to the Dask scheduler at that address. Temporary files and scratch folders a
+    killed run left are removed first. Raises SceneFailedError naming the file and scene that
+    failed.
     """
     if dask is not None and workers > 1:
         raise UsageError("give --workers or --dask, not both; a Dask cluster has its own workers")
@@ -189,6 +194,7 @@ def shoot(
     name, scenes = _read(source, options.fps)
     base, folders = layout(name, scenes, out)
     screenplay = folders[0] != base
+    remove_stale_scratch()
     remove_partial_files(base, recursive=not screenplay)
     for folder in folders if screenplay else ():
         remove_partial_files(folder)
@@ -372,8 +378,8 @@ def shoot_task(
     """Make one planned scene's files in a scratch folder and return them with what the
     render cache gave (a task: runs wherever the executor sends it, on any filesystem)."""
     plan, verdict = planned
-    with tempfile.TemporaryDirectory(prefix="beatcam-scene-") as scratch:
-        folder = Path(scratch)
+    remove_stale_scratch()
+    with scratch_folder("scene") as folder:
         previs = make_scene_files(plan, verdict, folder, options, report)
         files = {
             path.relative_to(folder).as_posix(): path.read_bytes()
