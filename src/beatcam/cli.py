@@ -69,6 +69,17 @@ HudOpt = Annotated[bool, typer.Option("--hud/--no-hud", help="Burn shot data int
 ResolutionOpt = Annotated[
     str | None, typer.Option(help="Render size WIDTHxHEIGHT (default: the plan's, 1280x720).")
 ]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(min=1, max=64, help="Scenes of a screenplay done at once, one process each."),
+]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Do the scenes on the Dask scheduler at this address (e.g. tcp://host:8786) "
+        "instead of local processes; needs beatcam[dask]."
+    ),
+]
 
 
 def _fail(error: BeatcamError | str, code: int = 2) -> NoReturn:
@@ -155,6 +166,8 @@ def plan(
     seed: SeedOpt = 0,
     fps: FpsOpt = None,
     style: StyleOpt = "classical",
+    workers: WorkersOpt = 1,
+    dask: DaskOpt = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -163,7 +176,7 @@ def plan(
         from beatcam.pipeline import ShootOptions
 
         options = ShootOptions(seed=seed, style=style, stages=("plan",), fps=fps)
-        _shoot(scene, out, options, quiet, json_out)
+        _shoot(scene, out, options, quiet, json_out, workers, dask)
 
 
 def _shoot(
@@ -240,17 +253,8 @@ def shoot(
     ] = ",".join(STAGES),
     hud: HudOpt = True,
     resolution: ResolutionOpt = None,
-    workers: Annotated[
-        int,
-        typer.Option(min=1, max=64, help="Scenes of a screenplay shot at once, one process each."),
-    ] = 1,
-    dask: Annotated[
-        str | None,
-        typer.Option(
-            help="Shoot the scenes on the Dask scheduler at this address (e.g. tcp://host:8786) "
-            "instead of local processes; needs beatcam[dask]."
-        ),
-    ] = None,
+    workers: WorkersOpt = 1,
+    dask: DaskOpt = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
