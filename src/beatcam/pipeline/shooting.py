@@ -14,6 +14,7 @@ as they end up.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pickle
 import sys
@@ -51,6 +52,9 @@ FPS_RANGE = (1, 120)
 PER_SHOT_FILES = ("shots/S*.mp4", "unreal/cameras/S*.fbx")
 
 PLAN_NAMESPACE = "scene-plan"
+PLAN_FILES_NAMESPACE = "plan-files"
+# Stands for the input's hash in cached plan files (a SHA-256, so plan.json stays valid).
+INPUT_PLACEHOLDER = hashlib.sha256(b"beatcam: the input's hash goes here").hexdigest()
 # Distributions whose versions can change a plan's numbers: its array maths and the encoder.
 PLAN_LIBRARIES = (
     "numpy",
@@ -400,14 +404,12 @@ def make_scene_files(
 ) -> PrevisCache | None:
     """Write the plan's files and the asked stages' outputs into ``folder`` (not provenance);
     return the render cache the previs used, if it was rendered with one."""
-    from beatcam.export import EXPORT_FORMATS, PLAN_FORMATS, export_plan
-    from beatcam.export.critique_json import write_critique
+    from beatcam.export import EXPORT_FORMATS
 
     def stage(label: str) -> Callable[[int, int], None] | None:
         return partial(report, label) if report else None
 
-    export_plan(plan, folder, PLAN_FORMATS)
-    write_critique(verdict, folder)
+    write_plan_files(plan, verdict, folder)
     audio = None
     previs = None
     if "score" in options.stages:
@@ -439,6 +441,50 @@ def make_scene_files(
         if exporting:
             exporting(1, 1)
     return previs
+
+
+def write_plan_files(plan: ShotPlan, verdict: Critique, folder: Path) -> None:
+    """Write plan.json, shotlist.csv, trajectory.csv and critique.json into the empty
+    ``folder``, as bytes an earlier run made of this plan where the cache has them:
+    serialising and schema-checking them is most of a re-plan's time.
+
+    They are made and cached with ``INPUT_PLACEHOLDER`` for the input's hash, which every scene
+    of a screenplay shares and so changes with an edit to any scene; the hash goes in here.
+    """
+    from beatcam.export import PLAN_FORMATS, export_plan
+    from beatcam.export.critique_json import write_critique
+
+    made_by = replace(plan.provenance, input_sha256=INPUT_PLACEHOLDER)
+    blank = replace(plan, provenance=made_by)
+    entry = cache.key(PLAN_FILES_NAMESPACE, cache.canonical(blank), cache.canonical(verdict))
+    files = _unpickled_files(cache.get(PLAN_FILES_NAMESPACE, entry))
+    if files is None:
+        export_plan(blank, folder, PLAN_FORMATS)
+        write_critique(verdict, folder)
+        files = {
+            path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        }
+        cache.put(PLAN_FILES_NAMESPACE, entry, pickle.dumps(files, pickle.HIGHEST_PROTOCOL))
+    real = plan.provenance.input_sha256.encode()
+    for name, data in files.items():
+        write_atomic(folder / name, data.replace(INPUT_PLACEHOLDER.encode(), real))
+
+
+def _unpickled_files(blob: bytes | None) -> dict[str, bytes] | None:
+    """Stored files by relative path, or None for a miss or an entry this code cannot read."""
+    if blob is None:
+        return None
+    try:
+        files = pickle.loads(blob)
+    except Exception:  # an entry of other code is a miss: the cache never fails a run
+        return None
+    if isinstance(files, dict) and all(
+        isinstance(name, str) and isinstance(data, bytes) for name, data in files.items()
+    ):
+        return files
+    return None
 
 
 def export_formats(plan: ShotPlan, folder: Path, formats: Sequence[str]) -> list[Path]:
