@@ -263,6 +263,27 @@ def test_the_library_shoots_without_the_command_line(tmp_path: Path) -> None:
     assert ("planning scenes", 1, 1) in reports and ("shooting scenes", 1, 1) in reports
 
 
+def test_each_scenes_stages_report_progress_from_worker_processes(tmp_path: Path) -> None:
+    """Scenes planned and scored in two processes still show their own stages' progress here,
+    each ending on its last step."""
+    reports: list[tuple[str, int, int]] = []
+    result = shoot(
+        SCREENPLAY,
+        tmp_path / "out",
+        ShootOptions(stages=("plan", "score")),
+        workers=2,
+        report=lambda label, done, total: reports.append((label, done, total)),
+    )
+    for scene in result.scenes:
+        shots = len(scene.plan.shots)
+        assert (f"planning {scene.plan.title}", shots, shots) in reports
+        assert any(
+            label == f"scoring {scene.plan.title}" and done == total
+            for label, done, total in reports
+        )
+    assert ("shooting scenes", 2, 2) in reports
+
+
 @pytest.mark.parametrize(
     "error",
     [

