@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import os
+import pickle
 import re
 from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
@@ -116,6 +117,25 @@ def put(namespace: str, entry_key: str, data: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+def get_object(namespace: str, entry_key: str) -> object | None:
+    """The Python value ``put_object`` stored, or None for a miss or a value this code cannot
+    read (one of other code). Values are pickled: the cache is the user's own folder, and the
+    entry's digest has been checked before it is read."""
+    blob = get(namespace, entry_key)
+    if blob is None:
+        return None
+    try:
+        value: object = pickle.loads(blob)
+    except Exception:  # whatever other code stored is a miss: the cache never fails a run
+        return None
+    return value
+
+
+def put_object(namespace: str, entry_key: str, value: object) -> bool:
+    """Store a Python value (pickled) under the key, as ``put``."""
+    return put(namespace, entry_key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
 def cached(namespace: str, key_parts: Iterable[bytes | str], compute: Callable[[], bytes]) -> bytes:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -330,8 +329,7 @@ def plan_task(scene: Scene, options: ShootOptions, report: Report | None = None)
 
     The cache key is the scene's content (not the file's hash, which every scene of a
     screenplay shares, so an edit elsewhere keeps this scene's plan), the options that shape
-    a plan, and the libraries that compute it. The plan is stored pickled: it is this user's
-    own cache folder, and the entry's digest has been checked by ``cache.get``.
+    a plan, and the libraries that compute it.
     """
     extra: tuple[dict[str, str], ...] = ()
     if "score" in options.stages:
@@ -344,32 +342,19 @@ def plan_task(scene: Scene, options: ShootOptions, report: Report | None = None)
         cache.canonical([options.seed, options.style, extra]),
         cache.libraries(*PLAN_LIBRARIES),
     )
-    stored = _unpickled(cache.get(PLAN_NAMESPACE, entry))
-    if stored is not None:
-        plan, verdict = stored
+    stored = cache.get_object(PLAN_NAMESPACE, entry)
+    if isinstance(stored, Planned):
         if report:
             report(f"planning {scene.title}", 1, 1)
-        made_by = replace(plan.provenance, input_sha256=scene.source_sha256)
-        return Planned(replace(plan, provenance=made_by), verdict, reused=True)
+        made_by = replace(stored.plan.provenance, input_sha256=scene.source_sha256)
+        return replace(stored, plan=replace(stored.plan, provenance=made_by), reused=True)
     progress = partial(report, f"planning {scene.title}") if report else None
     plan, verdict = plan_scene(
         scene, seed=options.seed, style=options.style, progress=progress, extra_models=extra
     )
-    cache.put(PLAN_NAMESPACE, entry, pickle.dumps((plan, verdict), pickle.HIGHEST_PROTOCOL))
-    return Planned(plan, verdict, reused=False)
-
-
-def _unpickled(blob: bytes | None) -> tuple[ShotPlan, Critique] | None:
-    """A stored (plan, critique), or None for a miss or an entry this code cannot read."""
-    if blob is None:
-        return None
-    try:
-        plan, verdict = pickle.loads(blob)
-    except Exception:  # an entry of other code is a miss: the cache never fails a run
-        return None
-    if isinstance(plan, ShotPlan) and isinstance(verdict, Critique):
-        return plan, verdict
-    return None
+    made = Planned(plan, verdict, reused=False)
+    cache.put_object(PLAN_NAMESPACE, entry, made)
+    return made
 
 
 def shoot_task(
@@ -381,11 +366,7 @@ def shoot_task(
     remove_stale_scratch()
     with scratch_folder("scene") as folder:
         previs = make_scene_files(plan, verdict, folder, options, report)
-        files = {
-            path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*"))
-            if path.is_file()
-        }
+        files = _read_files(folder)
     if previs is None:
         return SceneFiles(files)
     return SceneFiles(files, tuple(previs.reused), tuple(previs.made))
@@ -454,34 +435,24 @@ def write_plan_files(plan: ShotPlan, verdict: Critique, folder: Path) -> None:
     made_by = replace(plan.provenance, input_sha256=INPUT_PLACEHOLDER)
     blank = replace(plan, provenance=made_by)
     entry = cache.key(PLAN_FILES_NAMESPACE, cache.canonical(blank), cache.canonical(verdict))
-    files = _unpickled_files(cache.get(PLAN_FILES_NAMESPACE, entry))
-    if files is None:
+    made = cache.get_object(PLAN_FILES_NAMESPACE, entry)
+    if not isinstance(made, SceneFiles):
         export_plan(blank, folder, PLAN_FORMATS)
         write_critique(verdict, folder)
-        files = {
-            path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*"))
-            if path.is_file()
-        }
-        cache.put(PLAN_FILES_NAMESPACE, entry, pickle.dumps(files, pickle.HIGHEST_PROTOCOL))
+        made = SceneFiles(_read_files(folder))
+        cache.put_object(PLAN_FILES_NAMESPACE, entry, made)
     real = plan.provenance.input_sha256.encode()
-    for name, data in files.items():
+    for name, data in made.files.items():
         write_atomic(folder / name, data.replace(INPUT_PLACEHOLDER.encode(), real))
 
 
-def _unpickled_files(blob: bytes | None) -> dict[str, bytes] | None:
-    """Stored files by relative path, or None for a miss or an entry this code cannot read."""
-    if blob is None:
-        return None
-    try:
-        files = pickle.loads(blob)
-    except Exception:  # an entry of other code is a miss: the cache never fails a run
-        return None
-    if isinstance(files, dict) and all(
-        isinstance(name, str) and isinstance(data, bytes) for name, data in files.items()
-    ):
-        return files
-    return None
+def _read_files(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by relative POSIX path, in path order."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def export_formats(plan: ShotPlan, folder: Path, formats: Sequence[str]) -> list[Path]:
