@@ -14,6 +14,7 @@ it (``beatcam.cache.key``).
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -90,14 +91,18 @@ class PrevisCache:
 
 
 def _encoder() -> dict[str, Any]:
-    """The encoder's name, options and the FFmpeg libraries and PyAV that run it."""
+    """The encoder's name, options, the FFmpeg libraries and PyAV that run it, and the
+    processors it may use: libx264 makes a thread per processor, and its frame threads change
+    the bytes it writes."""
     import av
 
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     return {
         "codec": ENCODER,
         "options": ENCODER_OPTIONS,
         "libraries": {name: list(v) for name, v in sorted(av.library_versions.items())},
         "pyav": av.__version__,
+        "processors": os.cpu_count() if usable is None else len(usable),
     }
 
 
