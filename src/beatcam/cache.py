@@ -156,6 +156,7 @@ def canonical(value: Any) -> str:
     return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"))
 
 
+@functools.cache
 def libraries(*names: str) -> str:
     """The installed versions of the named distributions, for the key of a result they make."""
     found = []

@@ -148,11 +148,13 @@ class ShootResult:
 
 @dataclass(frozen=True)
 class Planned:
-    """A plan_task's result: the plan, its critique, and whether the cache had it."""
+    """A plan_task's result: the plan, its critique, whether the cache had it, and its cache
+    key (a digest of all the plan was made from but the input's hash)."""
 
     plan: ShotPlan
     critique: Critique
     reused: bool
+    key: str
 
 
 @dataclass(frozen=True)
@@ -206,11 +208,10 @@ def shoot(
         reused = sum(1 for result in planned if result.reused)
         use = CacheUse(plans_reused=reused, plans_made=len(planned) - reused)
         results = []
-        pairs = [(result.plan, result.critique) for result in planned]
-        tasks = run(partial(shoot_task, options=options, report=inner), pairs)
+        tasks = run(partial(shoot_task, options=options, report=inner), planned)
         with _naming_the_scene(name, scenes, planning=False):
             for done, (position, made) in enumerate(tasks, start=1):
-                plan, verdict = pairs[position]
+                plan, verdict = planned[position].plan, planned[position].critique
                 written = write_scene(folders[position], made.files, plan, options)
                 results.append(SceneResult(position + 1, plan, verdict, folders[position], written))
                 use += CacheUse(
@@ -352,20 +353,17 @@ def plan_task(scene: Scene, options: ShootOptions, report: Report | None = None)
     plan, verdict = plan_scene(
         scene, seed=options.seed, style=options.style, progress=progress, extra_models=extra
     )
-    made = Planned(plan, verdict, reused=False)
+    made = Planned(plan, verdict, reused=False, key=entry)
     cache.put_object(PLAN_NAMESPACE, entry, made)
     return made
 
 
-def shoot_task(
-    planned: tuple[ShotPlan, Critique], options: ShootOptions, report: Report | None = None
-) -> SceneFiles:
+def shoot_task(planned: Planned, options: ShootOptions, report: Report | None = None) -> SceneFiles:
     """Make one planned scene's files in a scratch folder and return them with what the
     render cache gave (a task: runs wherever the executor sends it, on any filesystem)."""
-    plan, verdict = planned
     remove_stale_scratch()
     with scratch_folder("scene") as folder:
-        previs = make_scene_files(plan, verdict, folder, options, report)
+        previs = make_scene_files(planned, folder, options, report)
         files = _read_files(folder)
     if previs is None:
         return SceneFiles(files)
@@ -373,8 +371,7 @@ def shoot_task(
 
 
 def make_scene_files(
-    plan: ShotPlan,
-    verdict: Critique,
+    planned: Planned,
     folder: Path,
     options: ShootOptions,
     report: Report | None = None,
@@ -383,11 +380,13 @@ def make_scene_files(
     return the render cache the previs used, if it was rendered with one."""
     from beatcam.export import EXPORT_FORMATS
 
+    plan = planned.plan
+
     def stage(label: str) -> Callable[[int, int], None] | None:
         # Scenes may be made at once, each in its own process: each its own bars.
         return partial(report, f"{label} {plan.title}") if report else None
 
-    write_plan_files(plan, verdict, folder)
+    write_plan_files(planned, folder)
     audio = None
     previs = None
     if "score" in options.stages:
@@ -421,7 +420,7 @@ def make_scene_files(
     return previs
 
 
-def write_plan_files(plan: ShotPlan, verdict: Critique, folder: Path) -> None:
+def write_plan_files(planned: Planned, folder: Path) -> None:
     """Write plan.json, shotlist.csv, trajectory.csv and critique.json into the empty
     ``folder``, as bytes an earlier run made of this plan where the cache has them:
     serialising and schema-checking them is most of a re-plan's time.
@@ -432,13 +431,13 @@ def write_plan_files(plan: ShotPlan, verdict: Critique, folder: Path) -> None:
     from beatcam.export import PLAN_FORMATS, export_plan
     from beatcam.export.critique_json import write_critique
 
-    made_by = replace(plan.provenance, input_sha256=INPUT_PLACEHOLDER)
-    blank = replace(plan, provenance=made_by)
-    entry = cache.key(PLAN_FILES_NAMESPACE, cache.canonical(blank), cache.canonical(verdict))
+    plan = planned.plan
+    blank = replace(plan, provenance=replace(plan.provenance, input_sha256=INPUT_PLACEHOLDER))
+    entry = cache.key(PLAN_FILES_NAMESPACE, planned.key)
     made = cache.get_object(PLAN_FILES_NAMESPACE, entry)
     if not isinstance(made, SceneFiles):
         export_plan(blank, folder, PLAN_FORMATS)
-        write_critique(verdict, folder)
+        write_critique(planned.critique, folder)
         made = SceneFiles(_read_files(folder))
         cache.put_object(PLAN_FILES_NAMESPACE, entry, made)
     real = plan.provenance.input_sha256.encode()
