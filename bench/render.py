@@ -123,13 +123,12 @@ def encode_only(
 ) -> Speed:
     """Speed of encoding pre-rendered frames into the previs and its clips."""
     clips = [Clip(out / "shots" / f"{s.id}.mp4", s.start_frame, s.frames) for s in plan.shots]
-    starts = {s.start_frame for s in plan.shots}
     start = _clock()
     with PrevisWriter(
         out / "previs.mp4", clips, size, plan.fps, provenance_metadata(plan)
     ) as writer:
-        for index, frame in enumerate(frames):
-            writer.write(frame, keyframe=index in starts)
+        for frame in frames:
+            writer.write(frame)
     return _speed(len(frames), start)
 
 

@@ -10,7 +10,9 @@ For each way of shooting: wall time, speed-up over one process, overhead (the ti
 perfect split over its workers), and the peak resident memory of this process and of each
 worker process (sampled with psutil every 0.1 s; without psutil, the kernel's peak for this
 process and its largest child). The Dask cluster's start-up is timed apart, since a user's
-scheduler is already running.
+scheduler is already running. The one-process run fills an empty cache (``beatcam.cache``);
+the parallel runs have it off, so that each one does the whole work; a last run shoots the
+screenplay again in one process after one scene's first beat was edited, from that cache.
 
     .venv/bin/python bench/shoot_scale.py [--scenes 20] [--beats 3] [--resolution 640x360]
                                           [--only plan,score,render,export]
@@ -34,6 +36,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import os
 import resource
 import sys
 import tempfile
@@ -173,9 +176,11 @@ def main() -> None:
     rows: list[tuple[str, float, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="beatcam-scale-") as scratch:
         base = Path(scratch)
+        os.environ.update({"XDG_CACHE_HOME": str(base / "cache"), "BEATCAM_CACHE": "1"})
         one = timed("1 process", lambda out: shoot(scenes, out, options), base)
         rows.append(("1 process", *one))
         print(f"  1 process done in {one[0]:.1f} s", flush=True)
+        os.environ["BEATCAM_CACHE"] = "0"  # inherited by the workers started from here on
         two = timed(
             f"{WORKERS} processes", lambda out: shoot(scenes, out, options, workers=WORKERS), base
         )
@@ -193,13 +198,23 @@ def main() -> None:
             )
         rows.append((f"Dask LocalCluster ({WORKERS})", *dask))
         print(f"  Dask done in {dask[0]:.1f} s (cluster start-up {up:.1f} s, not counted)")
-
+        os.environ["BEATCAM_CACHE"] = "1"
+        edited = [*scenes]
+        first = edited[0].beats[0]
+        edited[0] = dataclasses.replace(
+            edited[0],
+            beats=(dataclasses.replace(first, text=first.text + " Rain."), *edited[0].beats[1:]),
+        )
+        again = timed("again", lambda out: shoot(edited, out, options), base)
+        print(f"  one scene edited, from the cache: {again[0]:.1f} s")
     serial = rows[0][1]
     print(f"\n{'how':<24} {'wall s':>8} {'speed-up':>9} {'overhead s':>11}  peak memory")
     for name, seconds, _, memory in rows:
         workers = 1 if name == "1 process" else WORKERS
         overhead = seconds - serial / workers
         print(f"{name:<24} {seconds:8.1f} {serial / seconds:8.2f}x {overhead:11.1f}  {memory}")
+    name, seconds, memory = "1 scene edited, cached", again[0], again[2]
+    print(f"{name:<24} {seconds:8.1f} {serial / seconds:8.2f}x {'':>11}  {memory}")
     same = len({digest for _, _, digest, _ in rows}) == 1
     print(f"\nidentical bytes from every executor: {'yes' if same else 'NO'}")
     if not same:

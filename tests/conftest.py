@@ -1,6 +1,10 @@
-"""Shared fixtures: a small hand-built plan, so stage tests need not run the whole pipeline."""
+"""Shared fixtures: a small hand-built plan, so stage tests need not run the whole pipeline;
+and a cache folder of each test's own, so no test reads or fills the user's cache."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -94,6 +98,26 @@ def build_tiny_plan() -> ShotPlan:
         shots=shots,
         provenance=Provenance("0.1.0", "0" * 64, ({"name": "test", "licence": "MIT"},)),
     )
+
+
+def _cache_in(folder: Path) -> Iterator[None]:
+    """$XDG_CACHE_HOME in ``folder`` and the cache on, inherited by subprocesses."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        patch.delenv("BEATCAM_CACHE", raising=False)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A cache for fixtures of module or session scope, which start before any test's own."""
+    yield from _cache_in(tmp_path_factory.mktemp("xdg-session"))
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(_session_cache: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """An empty cache per test, so that no test depends on what another left there."""
+    yield from _cache_in(tmp_path_factory.mktemp("xdg"))
 
 
 @pytest.fixture

@@ -4,17 +4,19 @@ writers, the XDG folder; and the per-shot keys that let a re-run render only edi
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from beatcam import cache
-from beatcam.model import ShotPlan
+from beatcam.model import CharacterTrack, SetBox, SetDesign, ShotPlan
 from beatcam.render.keys import previs_shot_keys
 
 NAMESPACE = "test"
@@ -225,7 +227,131 @@ def test_blocking_counts_only_over_the_shots_own_frames(tiny_plan: ShotPlan) -> 
     assert _changed(before, _keys(edited)) == [last.id]
 
 
+def _perturbed(value: Any, window: slice) -> Any:
+    """``value`` changed inside ``window`` where it is per-frame, else changed outright; a
+    field of a kind not known here fails the test below until it is taught."""
+    if isinstance(value, np.ndarray):
+        changed = value.copy()
+        changed[window.start + 1] = changed[window.start] if value.dtype == object else 0.123
+        return changed
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, float | int):
+        return value + 0.25
+    if isinstance(value, str):
+        return value + "x"
+    if isinstance(value, tuple) and all(isinstance(item, SetBox) for item in value):
+        return (*value, SetBox("crate", (2.0, 0.3, 2.0), (0.6, 0.6, 0.6)))
+    raise AssertionError(f"no way to change a {type(value).__name__}: teach _perturbed")
+
+
+@pytest.mark.parametrize("kind", [CharacterTrack, SetDesign])
+def test_every_field_of_blocking_and_set_is_in_the_key(tiny_plan: ShotPlan, kind: type) -> None:
+    """Fields added later (per-frame poses, props) are in the key with no list to extend:
+    changed on the last shot's frames, per-frame data re-renders that shot, other data all."""
+    last = tiny_plan.shots[-1]
+    window = slice(last.start_frame, last.start_frame + last.frames)
+    before = _keys(tiny_plan)
+    for item in dataclasses.fields(kind):
+        if kind is CharacterTrack:
+            track = tiny_plan.blocking["Mara"]
+            value = _perturbed(getattr(track, item.name), window)
+            tracks = {"Mara": dataclasses.replace(track, **{item.name: value})}
+            edited = dataclasses.replace(
+                tiny_plan, blocking=dataclasses.replace(tiny_plan.blocking, tracks=tracks)
+            )
+        else:
+            value = _perturbed(getattr(tiny_plan.set, item.name), window)
+            edited = dataclasses.replace(
+                tiny_plan, set=dataclasses.replace(tiny_plan.set, **{item.name: value})
+            )
+        per_frame = isinstance(value, np.ndarray)
+        expected = [last.id] if per_frame else [shot.id for shot in tiny_plan.shots]
+        assert _changed(before, _keys(edited)) == expected, item.name
+
+
+def test_metadata_the_frames_never_show_leaves_the_keys(tiny_plan: ShotPlan) -> None:
+    renamed = dataclasses.replace(tiny_plan, title="Another title", seed=7)
+    assert _keys(renamed) == _keys(tiny_plan)
+
+
 def test_render_settings_change_every_key(tiny_plan: ShotPlan) -> None:
     before = _keys(tiny_plan)
     assert _changed(before, _keys(tiny_plan, size=(640, 360))) == ["S01", "S02"]
     assert _changed(before, _keys(tiny_plan, hud=False)) == ["S01", "S02"]
+
+
+# ---- re-running a shoot ----------------------------------------------------------------------
+
+SCRIPT = """INT. KITCHEN - NIGHT
+
+MARA reads the letter at the kitchen table.
+
+She folds it slowly and looks at the door.
+
+EXT. BUS STOP - DAY
+
+TOM waits at the bus stop in the rain.
+
+The bus comes, and he does not get on.
+"""
+EDITED = SCRIPT.replace("in the rain", "in the snow")
+
+
+def _shoot_json(script: Path, out: Path, **env: str) -> dict[str, Any]:
+    command = [sys.executable, "-m", "beatcam", "shoot", str(script), "-o", str(out)]
+    options = ["--only", "plan,render", "--resolution", "128x72", "--json"]
+    run = subprocess.run(
+        [*command, *options],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, **env},
+    )
+    assert run.returncode == 0, run.stderr
+    document: dict[str, Any] = json.loads(run.stdout)
+    return document
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in _files(folder)}
+
+
+def _shots(folder: Path) -> int:
+    plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    return len(plan["shots"])
+
+
+def test_a_shoot_after_an_edit_redoes_only_the_edited_scene_in_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    script = tmp_path / "night.fountain"
+    script.write_text(SCRIPT, encoding="utf-8")
+    cold = _shoot_json(script, tmp_path / "cold")
+    first = tmp_path / "cold" / "01-int-kitchen-night"
+    second = tmp_path / "cold" / "02-ext-bus-stop-day"
+    shots = _shots(first) + _shots(second)
+    assert cold["cache"] == {
+        "plans_reused": 0,
+        "plans_made": 2,
+        "shots_reused": 0,
+        "shots_made": shots,
+    }
+
+    script.write_text(EDITED, encoding="utf-8")
+    again = _shoot_json(script, tmp_path / "again")
+    edited = _shots(tmp_path / "again" / "02-ext-bus-stop-day")
+    assert again["cache"] == {
+        "plans_reused": 1,
+        "plans_made": 1,
+        "shots_reused": _shots(first),
+        "shots_made": edited,
+    }
+    uncached = _shoot_json(script, tmp_path / "uncached", BEATCAM_CACHE="0")
+    assert uncached["cache"] is None
+    assert _contents(tmp_path / "again") == _contents(tmp_path / "uncached")
+    assert (
+        _contents(tmp_path / "cold")["02-ext-bus-stop-day/previs.mp4"]
+        != _contents(tmp_path / "again")["02-ext-bus-stop-day/previs.mp4"]
+    )

@@ -6,6 +6,9 @@ on torch 2.13.0 (CPU) from the same model folder; the numpy forward pass must re
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -293,3 +296,31 @@ def test_situations_use_the_plan_vocabulary_and_cover_the_literature_topics() ->
         assert all(isinstance(d, bool) for d in choices(s["dutch"])), s["id"]
         assert s["source"]["book"] in document["books"], s["id"]
         assert s["source"]["topic"] and len(s["source"]["principle"]) > 40, s["id"]
+
+
+_ENCODE_TO_STDOUT = """
+import sys
+import yaml
+from beatcam.affect import embedding
+beats = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))["beats"]
+texts = [beat if isinstance(beat, str) else beat["text"] for beat in beats]
+sys.stdout.buffer.write(embedding.encode(texts).tobytes())
+"""
+
+
+def test_vectors_are_the_same_bytes_on_any_number_of_blas_threads() -> None:
+    """A Dask worker runs OpenBLAS on one thread, a laptop on one per core: the plan must not
+    change with it (these beats once came out differently in the fourth decimal)."""
+    scene = Path(__file__).resolve().parents[1] / "examples" / "the-confession.yaml"
+    vectors = {
+        threads: subprocess.run(
+            [sys.executable, "-c", _ENCODE_TO_STDOUT, str(scene)],
+            capture_output=True,
+            timeout=120,
+            check=True,
+            env={**os.environ, "OPENBLAS_NUM_THREADS": threads},
+        ).stdout
+        for threads in ("1", "2")
+    }
+    assert len(vectors["1"]) > 4 * embedding.DIM
+    assert vectors["1"] == vectors["2"]

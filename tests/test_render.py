@@ -413,9 +413,9 @@ def test_writer_encodes_every_frame_it_was_given_in_order(tmp_path: Path) -> Non
     clips = [Clip(tmp_path / "shots" / "S01.mp4", 0, count)]
     with PrevisWriter(tmp_path / "previs.mp4", clips, size, 24, {}) as writer:
         frame = np.empty((size[1], size[0], 3), dtype=np.uint8)
-        for index, level in enumerate(levels):
+        for level in levels:
             frame[...] = level
-            writer.write(frame, keyframe=index == 0)
+            writer.write(frame)
     means = [decoded.mean() for decoded in _decode(tmp_path / "previs.mp4")]
     assert np.abs(np.array(means) - levels).max() < 3.0
 

@@ -216,6 +216,35 @@ def test_a_killed_shoot_is_completed_by_the_next_run(
     assert _contents(out) == reference
 
 
+def test_a_shoot_killed_inside_a_scene_leaves_no_scratch_once_the_next_run_starts(
+    reference: dict[str, bytes], tmp_path: Path
+) -> None:
+    """Killed while a scene is being made in its scratch folder, the run leaves that folder;
+    the next run removes it (its process is gone) and completes with the reference's bytes."""
+    out, scratch = tmp_path / "out", tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    command = [*BEATCAM, "shoot", str(SCREENPLAY), "-o", str(out), "--only", STAGES, "-q"]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    ) as run:
+        deadline = time.monotonic() + 120
+        while not list(scratch.glob("beatcam-score-*/*.wav")):
+            assert run.poll() is None, "the shoot ended before it made a scene"
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        os.kill(run.pid, signal.SIGKILL)
+    assert list(scratch.glob("beatcam-scene-*")), "the killed run left no scratch folder"
+
+    again = subprocess.run(
+        [*command, "--workers", "2"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert again.returncode == 0, again.stderr
+    assert list(scratch.iterdir()) == []
+    assert not [path for path in out.rglob("*") if ".part" in path.name]
+    assert _contents(out) == reference
+
+
 def test_the_library_shoots_without_the_command_line(tmp_path: Path) -> None:
     reports: list[tuple[str, int, int]] = []
     result = shoot(
@@ -232,6 +261,27 @@ def test_the_library_shoots_without_the_command_line(tmp_path: Path) -> None:
         path.name for path in scene.files
     }
     assert ("planning scenes", 1, 1) in reports and ("shooting scenes", 1, 1) in reports
+
+
+def test_each_scenes_stages_report_progress_from_worker_processes(tmp_path: Path) -> None:
+    """Scenes planned and scored in two processes still show their own stages' progress here,
+    each ending on its last step."""
+    reports: list[tuple[str, int, int]] = []
+    result = shoot(
+        SCREENPLAY,
+        tmp_path / "out",
+        ShootOptions(stages=("plan", "score")),
+        workers=2,
+        report=lambda label, done, total: reports.append((label, done, total)),
+    )
+    for scene in result.scenes:
+        shots = len(scene.plan.shots)
+        assert (f"planning {scene.plan.title}", shots, shots) in reports
+        assert any(
+            label == f"scoring {scene.plan.title}" and done == total
+            for label, done, total in reports
+        )
+    assert ("shooting scenes", 2, 2) in reports
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,9 @@
 """A content-addressed cache of derived bytes, so a run after an edit redoes only what changed.
 
-A key is the SHA-256 of everything a result depends on (``key``), the beatcam version always
-among them. A value is one file, ``<root>/<namespace>/<key[:2]>/<key>``, under
+A key is the SHA-256 of everything a result depends on (``key``), the beatcam version and the
+digest of beatcam's own files always among them, so that an edited rule, lexicon or renderer
+never meets results of the code before it (a developer's version number does not change).
+A value is one file, ``<root>/<namespace>/<key[:2]>/<key>``, under
 ``$XDG_CACHE_HOME/beatcam`` or, without it, ``~/.cache/beatcam`` (the XDG Base Directory
 specification, which also says a relative ``XDG_CACHE_HOME`` is to be ignored).
 
@@ -15,12 +17,19 @@ home makes it a silent no-op, and ``BEATCAM_CACHE=0`` turns it off.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
+import json
 import os
+import pickle
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from importlib import metadata
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
+
+import numpy as np
 
 from beatcam import __version__
 from beatcam.files import write_atomic
@@ -48,13 +57,25 @@ def root() -> Path | None:
 
 
 def key(*parts: bytes | str) -> str:
-    """The hex SHA-256 of the beatcam version and ``parts``, each length-prefixed so that
-    no two different lists of parts give the same bytes."""
+    """The hex SHA-256 of the beatcam version, its code and ``parts``, each length-prefixed so
+    that no two different lists of parts give the same bytes."""
     digest = hashlib.sha256()
-    for part in (__version__, *parts):
+    for part in (__version__, code_digest(), *parts):
         data = part.encode("utf-8") if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """The SHA-256 of every file of the installed beatcam package (code and data), by path."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -98,6 +119,25 @@ def put(namespace: str, entry_key: str, data: bytes) -> bool:
     return True
 
 
+def get_object(namespace: str, entry_key: str) -> object | None:
+    """The Python value ``put_object`` stored, or None for a miss or a value this code cannot
+    read (one of other code). Values are pickled: the cache is the user's own folder, and the
+    entry's digest has been checked before it is read."""
+    blob = get(namespace, entry_key)
+    if blob is None:
+        return None
+    try:
+        value: object = pickle.loads(blob)
+    except Exception:  # whatever other code stored is a miss: the cache never fails a run
+        return None
+    return value
+
+
+def put_object(namespace: str, entry_key: str, value: object) -> bool:
+    """Store a Python value (pickled) under the key, as ``put``."""
+    return put(namespace, entry_key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+
 def cached(namespace: str, key_parts: Iterable[bytes | str], compute: Callable[[], bytes]) -> bytes:
     """The stored result for ``key_parts``, or ``compute()``'s, stored for the next run."""
     entry_key = key(*key_parts)
@@ -107,6 +147,44 @@ def cached(namespace: str, key_parts: Iterable[bytes | str], compute: Callable[[
     data = compute()
     put(namespace, entry_key, data)
     return data
+
+
+def canonical(value: Any) -> str:
+    """One JSON text per content, for a key part: dataclasses by field, mappings by sorted key,
+    arrays by dtype, shape and the digest of their bytes, floats exactly (JSON writes
+    ``repr``). A value of any other kind is a TypeError, never a silent hole in a key."""
+    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"))
+
+
+@functools.cache
+def libraries(*names: str) -> str:
+    """The installed versions of the named distributions, for the key of a result they make."""
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} missing")
+    return ",".join(found)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {item.name: _plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
+    if isinstance(value, np.ndarray):
+        data = np.ascontiguousarray(value)
+        if data.dtype == object:
+            return [_plain(item) for item in data.tolist()]
+        return [str(data.dtype), list(data.shape), hashlib.sha256(data.tobytes()).hexdigest()]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"{type(value).__name__} has no canonical form for a cache key")
 
 
 def _digest(data: bytes) -> bytes:

@@ -69,6 +69,17 @@ HudOpt = Annotated[bool, typer.Option("--hud/--no-hud", help="Burn shot data int
 ResolutionOpt = Annotated[
     str | None, typer.Option(help="Render size WIDTHxHEIGHT (default: the plan's, 1280x720).")
 ]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(min=1, max=64, help="Scenes of a screenplay done at once, one process each."),
+]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Do the scenes on the Dask scheduler at this address (e.g. tcp://host:8786) "
+        "instead of local processes; needs beatcam[dask]."
+    ),
+]
 
 
 def _fail(error: BeatcamError | str, code: int = 2) -> NoReturn:
@@ -155,6 +166,8 @@ def plan(
     seed: SeedOpt = 0,
     fps: FpsOpt = None,
     style: StyleOpt = "classical",
+    workers: WorkersOpt = 1,
+    dask: DaskOpt = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -163,7 +176,7 @@ def plan(
         from beatcam.pipeline import ShootOptions
 
         options = ShootOptions(seed=seed, style=style, stages=("plan",), fps=fps)
-        _shoot(scene, out, options, quiet, json_out)
+        _shoot(scene, out, options, quiet, json_out, workers, dask)
 
 
 def _shoot(
@@ -184,7 +197,8 @@ def _shoot(
         result = shoot_scenes(scene, out, options, workers=workers, dask=dask, report=report)
     if json_out:
         scenes = [{"folder": str(s.folder), **summary(s.plan, s.critique)} for s in result.scenes]
-        stdout.print_json(data={"scenes": scenes})
+        use = None if result.cache is None else asdict(result.cache)
+        stdout.print_json(data={"scenes": scenes, "cache": use})
     elif not quiet:
         _print_result(result)
 
@@ -201,6 +215,8 @@ def _print_result(result: ShootResult) -> None:
         stdout.print(f"wrote {result.index}", markup=False, soft_wrap=True)
     for path in result.film:
         stdout.print(f"wrote {path}", markup=False, soft_wrap=True)
+    if result.cache is not None:
+        stdout.print(result.cache.summary(), markup=False, soft_wrap=True)
 
 
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:
@@ -237,17 +253,8 @@ def shoot(
     ] = ",".join(STAGES),
     hud: HudOpt = True,
     resolution: ResolutionOpt = None,
-    workers: Annotated[
-        int,
-        typer.Option(min=1, max=64, help="Scenes of a screenplay shot at once, one process each."),
-    ] = 1,
-    dask: Annotated[
-        str | None,
-        typer.Option(
-            help="Shoot the scenes on the Dask scheduler at this address (e.g. tcp://host:8786) "
-            "instead of local processes; needs beatcam[dask]."
-        ),
-    ] = None,
+    workers: WorkersOpt = 1,
+    dask: DaskOpt = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
 ) -> None:

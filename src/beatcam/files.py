@@ -4,18 +4,27 @@ Every stage that writes a file goes through ``atomic_path``: the work happens on
 name in the target folder and is renamed into place only when it completed. A process killed
 mid-write cannot clean up, so its temporary file stays; ``remove_partial_files`` is how the
 next run clears them, matching only names ``atomic_path`` makes.
+
+Work that needs a folder of its own (a scene made in a worker, the score's stems) gets one from
+``scratch_folder``, in the system's temporary folder and named for the process that made it;
+``remove_stale_scratch`` removes those of processes that no longer run (a killed worker's), and
+never one of a process still at work.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 PART_MARK = ".part"
+SCRATCH_PREFIX = "beatcam-"
+# "beatcam-<kind>-<pid>-<mkdtemp's 8 random characters>", as scratch_folder names them
+_SCRATCH_NAME = re.compile(r"^beatcam-[a-z]+-(\d+)-[a-z0-9_]{8}$")
 # ".<target name>.<mkstemp's 8 random characters>.part<target suffix>", as atomic_path names them
 _PARTIAL_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.part(\.[^./]+)?$")
 
@@ -56,3 +65,31 @@ def remove_partial_files(folder: Path, *, recursive: bool = True) -> None:
     for path in list(found):
         if path.is_file() and _PARTIAL_NAME.match(path.name):
             path.unlink(missing_ok=True)
+
+
+@contextmanager
+def scratch_folder(kind: str) -> Iterator[Path]:
+    """A fresh folder named for this process (``beatcam-<kind>-<pid>-…``), removed on exit."""
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{kind}-{os.getpid()}-") as folder:
+        yield Path(folder)
+
+
+def remove_stale_scratch() -> None:
+    """Delete the scratch folders of beatcam processes that are gone (killed before they could
+    clean up); folders of running processes and every other name are left alone."""
+    base = Path(tempfile.gettempdir())
+    for path in base.glob(f"{SCRATCH_PREFIX}*"):
+        named = _SCRATCH_NAME.match(path.name)
+        if named and path.is_dir() and not _running(int(named.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` exists (one of another user counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -29,8 +30,20 @@ def to_document(verdict: Critique) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _validator() -> jsonschema.protocols.Validator:
+    """The validator ``jsonschema.validate`` would use, its schema checked once, not on every
+    call."""
+    known = schema()
+    kind = jsonschema.validators.validator_for(known)
+    kind.check_schema(known)
+    return kind(known)
+
+
 def write_critique(verdict: Critique, out_dir: Path) -> Path:
     document = to_document(verdict)
-    jsonschema.validate(document, schema())
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
+    if error is not None:
+        raise error
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     return write_atomic(out_dir / FILE_NAME, text)

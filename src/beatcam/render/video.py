@@ -1,9 +1,11 @@
 """Encoding and muxing: H.264 (libx264) video and AAC audio in MP4, through PyAV.
 
-The scene is encoded once. Every shot starts on an IDR frame and the encoder makes no
-B-frames, so each packet is one frame in display order and a shot's packets, copied as they
-are into their own MP4, make a clip that decodes on its own: the clips in ``shots/`` cost no
-second encode. Audio is encoded per file from the same samples, cut to each file's frames.
+Each shot is encoded on its own, by a fresh encoder that starts on an IDR frame and makes no
+B-frames, so a shot's packets (an ``EncodedShot``) depend on nothing but the shot's frames:
+they are what the render cache keeps (``render.keys``), and a shot found there is muxed without
+being rendered or encoded again, in the same bytes. The packets go as they are into the scene's
+``previs.mp4`` and into the shot's own clip in ``shots/``, which decodes on its own. Audio is
+encoded per file from the same samples, cut to each file's frames.
 
 Every file is written under a temporary name and renamed into place only when the whole
 scene succeeded (``beatcam.files.atomic_path``), so an interrupted render leaves none of them.
@@ -12,8 +14,9 @@ scene succeeded (``beatcam.files.atomic_path``), so an interrupted render leaves
 from __future__ import annotations
 
 import queue
+import struct
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,17 +32,21 @@ from beatcam.files import atomic_path
 AUDIO_RATE: Final = 48_000
 AAC_FRAME: Final = 1024
 AUDIO_BITRATE: Final = 160_000
+ENCODER: Final = "libx264"
 X264_CRF: Final = "20"
 # The fastest preset: on two cores the encoder shares the CPU with the renderer, and grey-box
 # frames come out visually lossless at this CRF either way (PSNR over 50 dB against the
 # yuv420p source), only in files about three times veryfast's size.
 X264_PRESET: Final = "ultrafast"
+# Whatever else changes an encoded shot's bytes besides its frames is in here (render.keys).
+ENCODER_OPTIONS: Final = {"crf": X264_CRF, "preset": X264_PRESET, "bf": "0", "forced-idr": "1"}
 QUEUE_FRAMES: Final = 4
 # Frames are copied into a ring of reused buffers that PyAV wraps without copying: a slot comes
 # round again only after the queue (QUEUE_FRAMES) and the frame being encoded have moved on.
 RING_FRAMES: Final = QUEUE_FRAMES + 2
 
 Audio = NDArray[np.float32]
+_PACKET_HEAD = struct.Struct(">q?I")
 
 
 @dataclass(frozen=True)
@@ -95,11 +102,70 @@ def _encode_audio(container: Any, samples: Audio) -> None:
         container.mux(packet)
 
 
-class PrevisWriter:
-    """Encodes frames into the scene's MP4 and copies each shot's packets into its clip.
+@dataclass(frozen=True)
+class EncodedShot:
+    """One shot's H.264 packets in display order, as ``(pts, keyframe, data)`` with pts counted
+    from the shot's first frame (no B-frames: decode order is display order)."""
 
-    Encoding and muxing run on a worker thread fed through a short queue, so libx264 works
-    while the caller renders the next frame (PyAV releases the GIL inside the encoder).
+    packets: tuple[tuple[int, bool, bytes], ...]
+
+    def to_bytes(self) -> bytes:
+        """A flat record: per packet its pts, keyframe flag and length, then its data."""
+        parts = []
+        for pts, keyframe, data in self.packets:
+            parts.append(_PACKET_HEAD.pack(pts, keyframe, len(data)))
+            parts.append(data)
+        return b"".join(parts)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> EncodedShot:
+        """The shot ``to_bytes`` wrote; a ValueError for anything else."""
+        packets = []
+        offset = 0
+        while offset < len(blob):
+            if offset + _PACKET_HEAD.size > len(blob):
+                raise ValueError("an encoded shot ends inside a packet header")
+            pts, keyframe, length = _PACKET_HEAD.unpack_from(blob, offset)
+            offset += _PACKET_HEAD.size
+            if offset + length > len(blob):
+                raise ValueError("an encoded shot ends inside a packet")
+            packets.append((pts, keyframe, blob[offset : offset + length]))
+            offset += length
+        return cls(tuple(packets))
+
+
+def _configure(context: Any, size: tuple[int, int], fps: int) -> None:
+    """The one encoder set-up of the scene's stream and of every shot's encoder, so shots
+    encoded apart share the stream's parameters (SPS and PPS)."""
+    context.width, context.height = size
+    context.pix_fmt = "yuv420p"
+    context.time_base = Fraction(1, fps)
+    context.options = dict(ENCODER_OPTIONS)
+
+
+def _end(clip: Clip) -> int:
+    return clip.start + clip.frames
+
+
+def _shot_encoder(size: tuple[int, int], fps: int) -> Any:
+    import av
+
+    context = av.CodecContext.create(ENCODER, "w")
+    _configure(context, size, fps)
+    context.framerate = Fraction(fps)
+    # As the MP4 muxer asks of the scene's stream: parameter sets in the stream header.
+    context.flags |= av.codec.context.Flags.global_header
+    return context
+
+
+class PrevisWriter:
+    """Encodes frames shot by shot into the scene's MP4 and each shot's clip.
+
+    ``clips`` are the shots in order. Frames come through ``write``, or a whole shot already
+    encoded through ``write_encoded``; a shot encoded here is handed to ``on_encoded(index,
+    shot)`` once complete (the render cache stores it). Encoding and muxing run on a worker
+    thread fed through a short queue, so libx264 works while the caller renders the next frame
+    (PyAV releases the GIL inside the encoder).
     """
 
     def __init__(
@@ -110,30 +176,22 @@ class PrevisWriter:
         fps: int,
         metadata: Mapping[str, str],
         audio: Audio | None = None,
+        on_encoded: Callable[[int, EncodedShot], None] | None = None,
     ):
-        import av
-
         self._fps = fps
+        self._size = size
         self._clips = list(clips)
         self._metadata = dict(metadata)
         self._audio = audio
+        self._on_encoded = on_encoded
         self._stack = ExitStack()
         self._containers: list[Any] = []
-        self._clip_streams: dict[int, Any] = {}
         try:
             self._scene = self._open(scene)
             self._clip_containers = [self._open(clip.path) for clip in self._clips]
-            stream = self._scene.add_stream("libx264", rate=Fraction(fps))
-            stream.width, stream.height = size
-            stream.pix_fmt = "yuv420p"
+            stream = self._scene.add_stream(ENCODER, rate=Fraction(fps))
+            _configure(stream.codec_context, size, fps)
             stream.time_base = Fraction(1, fps)
-            stream.codec_context.time_base = Fraction(1, fps)
-            stream.options = {
-                "crf": X264_CRF,
-                "preset": X264_PRESET,
-                "bf": "0",
-                "forced-idr": "1",
-            }
             self._video = stream
             if audio is not None:
                 _encode_audio(self._scene, audio)
@@ -141,25 +199,48 @@ class PrevisWriter:
             self._abort(exc)
             raise
         self._frame_pts = 0
-        self._picture_type = av.video.frame.PictureType
+        self._next_clip = 0  # the clip the next frame or encoded shot belongs to
         width, height = size
         self._ring = np.empty((RING_FRAMES, height, width, 3), dtype=np.uint8)
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_FRAMES)
         self._failure: BaseException | None = None
+        self._encoder: Any = None
+        self._packets: list[tuple[int, bool, bytes]] = []
         self._worker = threading.Thread(target=self._encode_loop, daemon=True)
         self._worker.start()
 
     def _encode_loop(self) -> None:
-        """Encode queued frames until ``None`` arrives, then flush; keep the first error."""
+        """Encode queued frames and mux finished shots until ``None`` arrives; keep the first
+        error."""
         while True:
-            frame = self._queue.get()
-            if self._failure is None:
+            item = self._queue.get()
+            if self._failure is None and item is not None:
                 try:
-                    self._route(self._video.encode(frame))
+                    self._take(*item)
                 except BaseException as exc:  # handed to the caller's thread
                     self._failure = exc
-            if frame is None:
+            if item is None:
                 return
+
+    def _take(self, index: int, local: int, item: Any) -> None:
+        """Frame ``local`` of clip ``index`` (an av.VideoFrame), or its whole EncodedShot."""
+        if isinstance(item, EncodedShot):
+            self._mux(index, item)
+            return
+        if local == 0:
+            self._encoder = _shot_encoder(self._size, self._fps)
+            self._packets = []
+        self._collect(self._encoder.encode(item))
+        if local == self._clips[index].frames - 1:
+            self._collect(self._encoder.encode(None))
+            shot = EncodedShot(tuple(self._packets))
+            self._encoder = None
+            if self._on_encoded is not None:
+                self._on_encoded(index, shot)
+            self._mux(index, shot)
+
+    def _collect(self, packets: Sequence[Any]) -> None:
+        self._packets.extend((int(p.pts), bool(p.is_keyframe), bytes(p)) for p in packets)
 
     def _check(self) -> None:
         if self._failure is not None:
@@ -174,47 +255,72 @@ class PrevisWriter:
         self._containers.append(container)
         return container
 
-    def _clip_for(self, pts: int) -> int:
-        for index, clip in enumerate(self._clips):
-            if clip.start <= pts < clip.start + clip.frames:
-                return index
-        raise StageError("render", f"encoded frame {pts} lies outside every shot")
+    def _mux(self, index: int, shot: EncodedShot) -> None:
+        """One shot's packets into the scene's MP4 (at its place) and into its clip."""
+        clip, container = self._clips[index], self._clip_containers[index]
+        if len(shot.packets) != clip.frames:
+            raise StageError("render", f"{len(shot.packets)} packets for {clip.frames} frames")
+        clip_stream = None
+        for pts, keyframe, data in shot.packets:
+            self._scene.mux(self._packet(data, pts + clip.start, keyframe, self._video))
+            if clip_stream is None:
+                # The scene's stream opens with its first packet: only then does it hold the
+                # parameter sets that a clip's stream copies.
+                clip_stream = self._clip_stream(index)
+            container.mux(self._packet(data, pts, keyframe, clip_stream))
 
-    def _route(self, packets: Sequence[Any]) -> None:
+    def _packet(self, data: bytes, pts: int, keyframe: bool, stream: Any) -> Any:
         import av
 
-        for packet in packets:
-            pts, dts = int(packet.pts), int(packet.dts)
-            index = self._clip_for(pts)
-            clip, container = self._clips[index], self._clip_containers[index]
-            if index not in self._clip_streams:
-                self._clip_streams[index] = container.add_stream_from_template(self._video)
-                if self._audio is not None:
-                    first = clip.start * AUDIO_RATE // self._fps
-                    last = (clip.start + clip.frames) * AUDIO_RATE // self._fps
-                    _encode_audio(container, self._audio[:, first:last])
-            copy = av.Packet(bytes(packet))
-            copy.pts, copy.dts = pts - clip.start, dts - clip.start
-            copy.time_base = packet.time_base
-            copy.is_keyframe = packet.is_keyframe
-            copy.stream = self._clip_streams[index]
-            self._scene.mux(packet)
-            container.mux(copy)
+        packet = av.Packet(data)
+        packet.pts = packet.dts = pts
+        packet.time_base = Fraction(1, self._fps)
+        packet.is_keyframe = keyframe
+        packet.stream = stream
+        return packet
 
-    def write(self, rgb: NDArray[np.uint8], keyframe: bool = False) -> None:
-        """Encode the next frame (``(h, w, 3)`` uint8); ``keyframe`` starts a new shot."""
+    def _clip_stream(self, index: int) -> Any:
+        clip, container = self._clips[index], self._clip_containers[index]
+        stream = container.add_stream_from_template(self._video)
+        if self._audio is not None:
+            first = clip.start * AUDIO_RATE // self._fps
+            last = (clip.start + clip.frames) * AUDIO_RATE // self._fps
+            _encode_audio(container, self._audio[:, first:last])
+        return stream
+
+    def _place(self) -> tuple[int, int]:
+        """(clip, frame within it) of the next frame; a StageError past the last clip."""
+        clips = self._clips
+        while self._next_clip < len(clips) and self._frame_pts >= _end(clips[self._next_clip]):
+            self._next_clip += 1
+        if self._next_clip == len(self._clips):
+            raise StageError("render", f"frame {self._frame_pts} lies outside every shot")
+        return self._next_clip, self._frame_pts - self._clips[self._next_clip].start
+
+    def write(self, rgb: NDArray[np.uint8]) -> None:
+        """Encode the next frame (``(h, w, 3)`` uint8)."""
         import av
 
+        index, local = self._place()
         slot = self._ring[self._frame_pts % RING_FRAMES]
         np.copyto(slot, rgb)
         frame = av.VideoFrame.from_numpy_buffer(slot, format="rgb24")
-        frame.pts = self._frame_pts
+        frame.pts = local
         frame.time_base = Fraction(1, self._fps)
-        if keyframe:
-            frame.pict_type = self._picture_type.I
+        if local == 0:
+            frame.pict_type = av.video.frame.PictureType.I
         self._frame_pts += 1
         self._check()
-        self._queue.put(frame)
+        self._queue.put((index, local, frame))
+
+    def write_encoded(self, shot: EncodedShot) -> None:
+        """Add the next clip's shot, already encoded, in place of its frames."""
+        index, local = self._place()
+        if local:
+            raise StageError("render", f"an encoded shot given at frame {local} of a shot")
+        self._frame_pts += self._clips[index].frames
+        self._check()
+        self._queue.put((index, 0, shot))
 
     def _finish_worker(self) -> None:
         if self._worker.is_alive():
@@ -225,6 +331,8 @@ class PrevisWriter:
         """Flush the encoder, finish every file and rename them all into place."""
         self._finish_worker()
         self._check()
+        if self._clips and self._frame_pts != _end(self._clips[-1]):
+            raise StageError("render", f"{self._frame_pts} of {_end(self._clips[-1])} frames given")
         for container in self._containers:
             container.close()
         self._stack.close()
@@ -249,6 +357,10 @@ class PrevisWriter:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: object
     ) -> None:
         if error is None:
-            self.close()
+            try:
+                self.close()
+            except BaseException as failure:
+                self._abort(failure)
+                raise
         else:
             self._abort(error)

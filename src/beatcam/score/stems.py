@@ -7,13 +7,12 @@ loudness gain and peak limiter computed on the sum are applied to every stem ali
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from pathlib import Path
 
 import numpy as np
 
+from beatcam.files import scratch_folder
 from beatcam.score.compose import SAMPLE_RATE, ScorePlan
 from beatcam.score.midi import midi_bytes
 from beatcam.score.synth import find_synth, master, render
@@ -24,8 +23,7 @@ def render_stems(
 ) -> tuple[np.ndarray, dict[str, np.ndarray], float]:
     """(mix, stems by group, integrated LUFS): each (score.samples, 2) float32, mastered."""
     binary = find_synth()
-    with tempfile.TemporaryDirectory(prefix="beatcam-score-") as folder:
-        work = Path(folder)
+    with scratch_folder("score") as work:
 
         def one(group: str) -> np.ndarray:
             midi = work / f"{group}.mid"

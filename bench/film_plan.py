@@ -1,0 +1,242 @@
+"""Planning a feature-length screenplay: scenes found, full plan, and re-plan after an edit.
+
+The feature is made deterministically from the real scripts in ``tests/data/screenplays/``
+(their licences are in SOURCES.md): their scenes in file order, title pages dropped, again and
+again with " - TAKE n" added to the headings of each later round, until the script holds
+``--scenes`` scenes that beatcam finds (headings with nothing under them are not scenes).
+
+Each figure is ``beatcam plan`` run as a user runs it, in a subprocess, timed whole:
+
+- scenes found vs headings, for the feature and for each real script;
+- the full plan with the cache off (``BEATCAM_CACHE=0``) in one process: the baseline;
+- the same with ``--workers 2``, as a ratio of the baseline;
+- a cold plan into an empty cache, then, after one scene's action line is edited, the
+  re-plan, as a ratio of the baseline, and its plan files compared with a cache-off plan of
+  the edited script (they must be the same bytes);
+- the peak resident memory of each run's largest process (psutil, sampled every 0.1 s).
+
+    .venv/bin/python bench/film_plan.py [--scenes 190]
+
+Not part of ``make test``: at the default it takes about five minutes on two cores.
+
+Figures on the 2-core machine (190 scenes of 193 headings, 1,584 beats), run while two other
+engineers' benches and this branch's test suite kept the load average at 6-10, so wall times
+are two to four times the CPU times and the CPU columns are the ones to compare:
+
+    run                                       wall s of full   cpu s of full peak MiB
+    full plan, cache off, 1 process            325.8   1.000    88.6   1.000      259
+    full plan, cache off, --workers 2          225.1   0.691    97.6   1.102      223
+    cold plan into an empty cache              311.3   0.956    89.5   1.010      260
+    re-plan after editing piece 100              9.0   0.028     4.3   0.049      259
+
+Same bytes with --workers 2, and the re-plan's files are those of a cache-off plan of the
+edited script. Earlier, at a load average of 4-5, one process planned the feature in 54 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from beatcam.errors import SceneError
+from beatcam.script import read_scenes
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ROOT / "tests" / "data" / "screenplays"
+# A scene heading as Fountain writes it: INT./EXT./EST./I/E or a forced ".HEADING".
+HEADING = re.compile(r"^(?:INT|EXT|EST|INT\./EXT|INT/EXT|I/E)[. ]|^\.[^\W\d_.]", re.M | re.I)
+EDIT_SCENE = 100  # the piece of script (from its heading on) edited, counted from 1
+SAMPLE_S = 0.1
+MIB = 1024 * 1024
+
+
+def _body(path: Path) -> str:
+    """A script from its first heading on (no title page), with LF line ends."""
+    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    first = HEADING.search(text)
+    return text[first.start() :] if first else ""
+
+
+def _pieces(text: str) -> list[str]:
+    """The script cut before every heading."""
+    starts = [match.start() for match in HEADING.finditer(text)]
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def feature(scenes: int) -> str:
+    """A screenplay in which beatcam finds exactly ``scenes`` scenes."""
+    pieces = [
+        piece for path in sorted(SCRIPTS.glob("*.fountain")) for piece in _pieces(_body(path))
+    ]
+    parts = ["Title: Feature\nAuthor: bench/film_plan.py, from tests/data/screenplays\n\n"]
+    found = 0
+    while found < scenes:
+        count = len(parts) - 1
+        piece = pieces[count % len(pieces)]
+        if count >= len(pieces):
+            heading, _, rest = piece.partition("\n")
+            piece = f"{heading.rstrip()} - TAKE {count // len(pieces) + 1}\n{rest}"
+        parts.append(piece.rstrip("\n") + "\n\n")
+        found += _scenes_in(piece)
+    script = "".join(parts)
+    if len(read_scenes("feature.fountain", script.encode())) != scenes:
+        raise SystemExit(f"the feature does not hold exactly {scenes} scenes")
+    return script
+
+
+def _scenes_in(piece: str) -> int:
+    """How many scenes beatcam finds in one heading and what follows it: 1, or 0 for none."""
+    try:
+        return len(read_scenes("piece.fountain", piece.encode()))
+    except SceneError:
+        return 0
+
+
+def edited(script: str) -> str:
+    """The script with an action line added to one scene, ``EDIT_SCENE`` or the next that
+    takes it, checked to change that scene's beats and no other's."""
+    before = [scene.beats for scene in read_scenes("feature.fountain", script.encode())]
+    head, pieces = script[: HEADING.search(script).start()], _pieces(script)
+    for index in range(EDIT_SCENE - 1, len(pieces)):
+        heading, _, rest = pieces[index].partition("\n")
+        line = "The rain stops, and for a moment nobody moves."
+        changed = [*pieces[:index], f"{heading}\n\n{line}\n{rest}", *pieces[index + 1 :]]
+        text = head + "".join(changed)
+        after = [scene.beats for scene in read_scenes("feature.fountain", text.encode())]
+        differ = [a != b for a, b in zip(before, after, strict=False)]
+        if len(after) == len(before) and sum(differ) == 1:
+            return text
+    raise SystemExit("no scene could be edited on its own")
+
+
+def headings(text: str) -> int:
+    return len(HEADING.findall(text.replace("\r\n", "\n")))
+
+
+class Peak:
+    """The peak resident memory of a process and its children, sampled while it runs."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak = pid, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        import psutil
+
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self._stop.wait(SAMPLE_S):
+            try:
+                processes = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                return
+            for process in processes:
+                try:
+                    self.peak = max(self.peak, process.memory_info().rss)
+                except psutil.Error:
+                    continue
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def plan(script: Path, out: Path, *options: str, **env: str) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of it and its children, peak MiB of its largest process) of
+    ``beatcam plan`` as a user runs it. CPU time is what a busy machine does not inflate."""
+    command = [sys.executable, "-m", "beatcam", "plan", str(script), "-o", str(out), "-q"]
+    before = _children_cpu()
+    start = time.perf_counter()
+    with subprocess.Popen([*command, *options], env={**os.environ, **env}) as run:
+        peak = Peak(run.pid)
+        code = run.wait()
+    seconds = time.perf_counter() - start
+    if code:
+        raise SystemExit(f"beatcam plan {script} failed with exit {code}")
+    return seconds, _children_cpu() - before, peak.stop() // MIB
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def digest(folder: Path) -> str:
+    """One hash over every file of a run, by relative path."""
+    total = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            total.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            total.update(path.read_bytes())
+    return total.hexdigest()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenes", type=int, default=190)
+    arguments = parser.parse_args()
+
+    print("scenes found vs headings")
+    for path in sorted(SCRIPTS.glob("*.f*")):
+        if path.suffix in {".fountain", ".fdx"}:
+            text = path.read_text(encoding="utf-8-sig")
+            heads = (
+                headings(text) if path.suffix == ".fountain" else text.count('Type="Scene Heading"')
+            )
+            print(f"  {path.name:<36} {len(read_scenes(str(path))):>4} of {heads:>4}")
+    script = feature(arguments.scenes)
+    scenes = read_scenes("feature.fountain", script.encode())
+    beats = sum(len(scene.beats) for scene in scenes)
+    print(f"  {'the feature':<36} {len(scenes):>4} of {headings(script):>4} ({beats} beats)")
+
+    with tempfile.TemporaryDirectory(prefix="beatcam-film-plan-") as scratch:
+        base = Path(scratch)
+        source = base / "feature.fountain"
+        source.write_text(script, encoding="utf-8")
+        change = base / "feature-edited.fountain"
+        change.write_text(edited(script), encoding="utf-8")
+        off = {"BEATCAM_CACHE": "0"}
+        two = ("--workers", "2")
+        rows: list[tuple[str, float, float, int]] = []
+
+        full = plan(source, base / "full", **off)
+        rows.append(("full plan, cache off, 1 process", *full))
+        print(f"  full plan {full[0]:.1f} s", flush=True)
+        rows.append(("full plan, cache off, --workers 2", *plan(source, base / "two", *two, **off)))
+        same_workers = digest(base / "full") == digest(base / "two")
+
+        home = {"XDG_CACHE_HOME": str(base / "cache"), "BEATCAM_CACHE": "1"}
+        rows.append(("cold plan into an empty cache", *plan(source, base / "cold", **home)))
+        again = plan(change, base / "again", **home)
+        rows.append((f"re-plan after editing piece {EDIT_SCENE}", *again))
+        plan(change, base / "edited", **off)
+        same_edit = digest(base / "again") == digest(base / "edited")
+
+    print(f"\n{'run':<40} {'wall s':>7} {'of full':>7} {'cpu s':>7} {'of full':>7} {'peak MiB':>8}")
+    for name, seconds, cpu, memory in rows:
+        wall_ratio, cpu_ratio = seconds / full[0], cpu / full[1]
+        print(
+            f"{name:<40} {seconds:7.1f} {wall_ratio:7.3f} {cpu:7.1f} {cpu_ratio:7.3f} {memory:8d}"
+        )
+    print(f"\nsame bytes with --workers 2: {'yes' if same_workers else 'NO'}")
+    print(f"re-plan = cache-off plan of the edited script: {'yes' if same_edit else 'NO'}")
+    if not (same_workers and same_edit):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
