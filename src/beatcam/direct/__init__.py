@@ -18,6 +18,7 @@ from beatcam.direct.explicit import merged_pin
 from beatcam.direct.grammar import Context, exchange_belief
 from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
+from beatcam.direct.poses import act
 from beatcam.direct.sequence import choose
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
 from beatcam.direct.timing import beat_seconds, opening_parts, shot_count, split_frames
@@ -192,6 +193,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             slots.append((beat.index, offset, part, slot_in_beat))
             offset += part
         start += frames
+    blocking = act(blocking, planned, scene.fps)
 
     contexts: list[Context] = []
     pins: list[tuple[ShotPin, str]] = []

@@ -52,7 +52,7 @@ def _number(value: float) -> float | int:
 
 
 class _PerFrame(list[Any]):
-    """A per-frame array's rows: plain numbers, one row per frame (marked for the encoder)."""
+    """A per-frame array's rows, one per frame (numbers, or a word), marked for the encoder."""
 
 
 def _rows(array: np.ndarray) -> list[Any]:
@@ -176,7 +176,12 @@ def to_document(plan: ShotPlan) -> dict[str, Any]:
             for beat in plan.beats
         ],
         "blocking": {
-            name: {"position": _rows(track.position), "facing_deg": _rows(track.facing_deg)}
+            name: {
+                "position": _rows(track.position),
+                "facing_deg": _rows(track.facing_deg),
+                "pose": _PerFrame(track.pose),
+                "look_at": _PerFrame(track.look_at),
+            }
             for name, track in plan.blocking.tracks.items()
         },
         "shots": [_shot(shot) for shot in plan.shots],
@@ -368,6 +373,9 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                 heights.get(name, 1.75),
                 np.array(track["position"], dtype=np.float64),
                 np.array(track["facing_deg"], dtype=np.float64),
+                tuple(track.get("pose", ())),
+                tuple(track.get("look_at", ())),
+                document["fps"],
             )
             for name, track in document["blocking"].items()
         }
@@ -472,6 +480,9 @@ def _check_timeline(
             raise PlanFileError(
                 f"blocking of {name} has {len(track.position)} frames, not {frames}", source
             )
+        strangers = sorted({str(o) for o in track.look_at if o is not None and o not in tracks})
+        if strangers:
+            raise PlanFileError(f"{name} looks at {strangers}, who are not blocked", source)
 
 
 def loads(text: str, source: str | Path = "plan") -> ShotPlan:

@@ -13,7 +13,8 @@ import numpy as np
 
 from beatcam.model.geometry import FloatArray
 from beatcam.model.scene import Affect
-from beatcam.model.vocab import EYE_HEIGHT_RATIO
+from beatcam.model.skeleton import eye_offsets, to_world
+from beatcam.model.vocab import DEFAULT_FPS, EYE_HEIGHT_RATIO, POSES, Pose
 
 
 def _frozen(array: FloatArray, columns: int | None, name: str) -> FloatArray:
@@ -46,28 +47,55 @@ class SetDesign:
 @dataclass(frozen=True)
 class CharacterTrack:
     """Where a character stands on every scene frame: ``position`` (n, 3) metres on the
-    ground, ``facing_deg`` (n,) counter-clockwise from +Z seen from above."""
+    ground, ``facing_deg`` (n,) counter-clockwise from +Z seen from above; ``pose`` (n,) a
+    vocab.Pose word and ``look_at`` (n,) whom they look at (a name, or None) per frame, at
+    ``fps`` (poses blend over a time, not a frame count). Left empty, everyone stands and
+    looks nowhere in particular."""
 
     name: str
     height_m: float
     position: FloatArray
     facing_deg: FloatArray
+    pose: tuple[str, ...] = ()
+    look_at: tuple[str | None, ...] = ()
+    fps: int = DEFAULT_FPS
+    _eye_offsets: FloatArray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "position", _frozen(self.position, 3, "position"))
         object.__setattr__(self, "facing_deg", _frozen(self.facing_deg, None, "facing_deg"))
-        if len(self.position) != len(self.facing_deg):
+        frames = len(self.position)
+        if len(self.facing_deg) != frames:
             raise ValueError(f"{self.name}: position and facing_deg lengths differ")
+        if not self.pose:
+            object.__setattr__(self, "pose", (Pose.STAND.value,) * frames)
+        if not self.look_at:
+            object.__setattr__(self, "look_at", (None,) * frames)
+        if len(self.pose) != frames or len(self.look_at) != frames:
+            raise ValueError(f"{self.name}: pose and look_at need one entry per frame")
+        unknown = sorted(set(self.pose) - set(POSES))
+        if unknown:
+            raise ValueError(f"{self.name}: unknown poses {unknown}; known: {list(POSES)}")
+        offsets = to_world(
+            eye_offsets(self.pose, self.fps)[:, None, :],
+            np.zeros_like(self.position),
+            self.facing_deg,
+            self.height_m,
+        )[:, 0]
+        offsets.setflags(write=False)
+        object.__setattr__(self, "_eye_offsets", offsets)
 
     @property
     def eye_height_m(self) -> float:
+        """The standing eye height (DESIGN.md 3); a pose moves the eye from it (``eyes``)."""
         return EYE_HEIGHT_RATIO * self.height_m
 
     def eyes(self, start: int, frames: int) -> FloatArray:
-        """Eye points (frames, 3) over a frame range: the subject point of DESIGN.md 3."""
+        """Eye points (frames, 3) over a frame range, as posed: the subject point of DESIGN.md
+        3, lower when sitting or kneeling."""
         points = np.array(self.position[start : start + frames])
         points[:, 1] += self.eye_height_m
-        return points
+        return np.asarray(points + self._eye_offsets[start : start + frames], dtype=np.float64)
 
 
 @dataclass(frozen=True)
