@@ -31,6 +31,7 @@ from beatcam.export.scene_geometry import (
     NOSE_SIZE_M,
     PREVIS_F_STOP,
     SET_COLOR,
+    bone_tracks,
     capsule_mesh,
     nose_center_m,
     shot_metadata,
@@ -98,14 +99,28 @@ def scene_data(plan: ShotPlan) -> dict[str, Any]:
     """The scene in beatcam's frame as plain JSON data (the Blender script converts it)."""
     characters = []
     for track in plan.blocking.tracks.values():
-        vertices, _, triangles = capsule_mesh(track.height_m)
         facing = np.rad2deg(np.unwrap(np.deg2rad(track.facing_deg)))  # turn the short way
+        bones = []
+        for bone in bone_tracks(plan, track.name):
+            vertices, _, triangles = capsule_mesh(bone.length_m, bone.radius_m)
+            bones.append(
+                {
+                    "name": bone.name,
+                    "mesh": {
+                        "vertices": _rounded(vertices + np.array(bone.centre_m)),
+                        "triangles": triangles.tolist(),
+                    },
+                    "frames": bone.frames.astype(int).tolist(),
+                    "translation": _rounded(bone.translation),
+                    "rotation": _rounded(bone.rotation),
+                }
+            )
         characters.append(
             {
                 "name": track.name,
                 "height_m": track.height_m,
-                "mesh": {"vertices": _rounded(vertices), "triangles": triangles.tolist()},
-                "nose_center": list(nose_center_m(track)),
+                "bones": bones,
+                "nose_center": list(nose_center_m(track.height_m)),
                 "nose_size": list(NOSE_SIZE_M),
                 "position": _rounded(track.position),
                 "facing_deg": _rounded(facing),

@@ -4,9 +4,9 @@ camera, as binary glTF 2.0.
 glTF shares beatcam's frame (right-handed, +Y up, metres, cameras looking down local -Z), so
 only the quaternion layout changes: glTF stores ``[x, y, z, w]``. One animation, "scene",
 plays everything on the scene clock (seconds = frame / fps): each camera's translation and
-rotation, each character's walk and turn, and each camera's focal length as its vertical
-field of view through ``KHR_animation_pointer`` (declared used, not required, so a viewer
-without it still plays the moves). Provenance lives in ``asset.extras``.
+rotation, each character's walk and turn and each of its bones' pose, and each camera's focal
+length as its vertical field of view through ``KHR_animation_pointer`` (declared used, not
+required, so a viewer without it still plays the moves). Provenance lives in ``asset.extras``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from beatcam.export.scene_geometry import (
     NOSE_COLOR,
     NOSE_SIZE_M,
     SET_COLOR,
+    bone_tracks,
     box_mesh,
     capsule_mesh,
     cut_track,
@@ -172,20 +173,38 @@ def glb_bytes(plan: ShotPlan) -> bytes:
     scene_times = np.arange(plan.frames, dtype=np.float64) / plan.fps
     character_nodes = []
     for track in plan.blocking.tracks.values():
-        body = build.node(
-            name=f"{track.name} body",
-            mesh=build.mesh(track.name, capsule_mesh(track.height_m), character_material),
-        )
-        nose = build.node(
-            name=f"{track.name} nose",
-            mesh=nose_mesh,
-            translation=list(nose_center_m(track)),
-            scale=list(NOSE_SIZE_M),
-        )
+        bones = []
+        for bone in bone_tracks(plan, track.name):
+            shape = build.node(
+                name=f"{track.name} {bone.name} shape",
+                mesh=build.mesh(
+                    f"{track.name} {bone.name}",
+                    capsule_mesh(bone.length_m, bone.radius_m),
+                    character_material,
+                ),
+                translation=list(bone.centre_m),
+            )
+            children = [shape]
+            if bone.name == "head":
+                nose = build.node(
+                    name=f"{track.name} nose",
+                    mesh=nose_mesh,
+                    translation=list(nose_center_m(track.height_m)),
+                    scale=list(NOSE_SIZE_M),
+                )
+                children.append(nose)
+            node = build.node(
+                name=f"{track.name} {bone.name}",
+                children=children,
+                translation=bone.translation[0].tolist(),
+                rotation=to_gltf_quats(bone.rotation[:1])[0].tolist(),
+            )
+            build.animate_node(node, bone.frames / plan.fps, bone.translation, bone.rotation)
+            bones.append(node)
         rotation = facing_quats(track.facing_deg)
         node = build.node(
             name=track.name,
-            children=[body, nose],
+            children=bones,
             translation=track.position[0].tolist(),
             rotation=to_gltf_quats(rotation[:1])[0].tolist(),
         )

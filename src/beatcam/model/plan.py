@@ -13,7 +13,7 @@ import numpy as np
 
 from beatcam.model.geometry import FloatArray
 from beatcam.model.scene import Affect
-from beatcam.model.skeleton import eye_offsets, to_world
+from beatcam.model.skeleton import Posed, eye_offsets, pose_figure, to_world
 from beatcam.model.vocab import DEFAULT_FPS, EYE_HEIGHT_RATIO, POSES, Pose
 
 
@@ -107,6 +107,20 @@ class Blocking:
 
     def __getitem__(self, name: str) -> CharacterTrack:
         return self.tracks[name]
+
+    def figure(self, name: str) -> Posed:
+        """``name``'s posed skeleton on every frame (character frame, height units), the head
+        turned toward the eyes of whom they look at: what the render and the exports draw."""
+        track = self.tracks[name]
+        targets = np.full((len(track.position), 3), np.nan)
+        looks = np.array(track.look_at, dtype=object)
+        for other, other_track in self.tracks.items():
+            mask = looks == other
+            if mask.any():
+                targets[mask] = other_track.eyes(0, len(track.position))[mask]
+        return pose_figure(
+            track.pose, track.position, track.facing_deg, track.height_m, track.fps, targets
+        )
 
 
 @dataclass(frozen=True)

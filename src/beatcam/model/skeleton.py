@@ -4,7 +4,9 @@ One skeleton drives the render and every 3D export, so what a viewer sees is wha
 framed. Units are fractions of the character's height in the character's own frame: feet on
 y = 0 when standing, facing +Z, +X on the character's left (right-handed, +Y up). A bone's
 frame has its origin at its joint; its rotation maps bone axes to character axes, and the bone
-runs ``length`` along its own +Y (spine, head) or -Y (limbs, ``up`` False). Angles are in
+runs ``length`` along its own +Y (spine, head) or -Y (limbs, ``up`` False), and its body is
+the capsule of ``radius`` round that segment (the head's reaches the top of the head; the
+shin's, the sole). Angles are in
 degrees; positive flexion brings a limb forward, positive ``*_out`` lifts it sideways.
 
 Segment lengths are Drillis and Contini's proportions of stature (hip joint 0.530, knee 0.285,
@@ -85,11 +87,12 @@ _THIGH = HIP_RATIO - KNEE_RATIO
 _SHIN = KNEE_RATIO - ANKLE_RATIO
 _UPPER_ARM = SHOULDER_RATIO - ELBOW_RATIO
 _FOREARM = ELBOW_RATIO - WRIST_RATIO
+_HEAD_RADIUS = 0.062
 BONES: Final = (
     Bone("pelvis", -1, (0.0, 0.0, 0.0), 0.10, 0.095, True,
          (("y", "body_yaw", 1.0), ("x", "body_pitch", 1.0))),
     Bone("spine", 0, (0.0, 0.0, 0.0), _SPINE, 0.1, True, (("x", "spine_pitch", 1.0),)),
-    Bone("head", 1, (0.0, _SPINE, 0.0), 1.0 - SHOULDER_RATIO, 0.062, True,
+    Bone("head", 1, (0.0, _SPINE, 0.0), 1.0 - SHOULDER_RATIO - _HEAD_RADIUS, _HEAD_RADIUS, True,
          (("y", "head_yaw", 1.0), ("x", "head_pitch", 1.0))),
     Bone("l_upper_arm", 1, (SHOULDER_HALF, _SPINE - 0.03, 0.0), _UPPER_ARM, 0.028, False,
          (("x", "l_shoulder", -1.0), ("z", "l_shoulder_out", 1.0))),

@@ -4,10 +4,11 @@ One ``SceneRenderer`` holds one GL context, the meshes and the set's instance bu
 once; each frame only the mannequins' instance matrices are uploaded, the scene is drawn into a
 multisampled framebuffer and read back once, top row first, straight into a reused array.
 
-A mannequin is built from unit shapes in fractions of the character's height, facing +Z
-before its ``facing_deg`` turns it. Its head is an ellipsoid centred on the eye point
-(``EYE_HEIGHT_RATIO`` of the height, the plan's subject point) whose top is the top of the
-head; a dark visor and a nose on the face show where it looks.
+A mannequin is the articulated skeleton of ``model/skeleton.py`` dressed in unit shapes, each
+part riding one bone, in fractions of the character's height; the plan's poses and looks move
+the bones every frame. Its head is an ellipsoid centred on the eye point (the plan's subject
+point) whose top is the top of the head; a dark visor and a nose on the face show where it
+looks, and feet that point where it faces.
 
 The *matte* pass draws unlit, without anti-aliasing, each cast member's head and body in the
 flat colours of ``matte_colour`` and everything else black: an ID pass tests can read.
@@ -24,6 +25,14 @@ from numpy.typing import NDArray
 from beatcam.model.geometry import FloatArray, hands_point
 from beatcam.model.plan import ShotPlan
 from beatcam.model.sets import on_stage
+from beatcam.model.skeleton import (
+    BONE_INDEX,
+    BONES,
+    EYE_ABOVE_NECK,
+    HAND_REACH,
+    to_world,
+    world_rotations,
+)
 from beatcam.model.vocab import EYE_HEIGHT_RATIO
 from beatcam.render import meshes
 from beatcam.render.context import open_context
@@ -67,10 +76,13 @@ INSTANCE_FLOATS: Final = 22  # 4x4 model matrix, colour, matte colour
 
 @dataclass(frozen=True)
 class Part:
-    """One shape of a mannequin: mesh kind, colour role, centre (or, for a cylinder, base
-    centre) and scale, all in fractions of the character's height, facing +Z. ``on_head``
-    parts make up the head in the matte pass (the visor and nose lie inside its outline)."""
+    """One shape of a mannequin, riding a bone: mesh kind, colour role, centre (or, for a
+    cylinder, base centre) and scale in the bone's frame, in fractions of the character's
+    height. A cylinder on a limb (a bone running down its -Y) is turned to run down with it.
+    ``on_head`` parts make up the head in the matte pass (the visor and nose lie inside its
+    outline)."""
 
+    bone: str
     kind: str
     role: str
     at: tuple[float, float, float]
@@ -78,24 +90,38 @@ class Part:
     on_head: bool = False
 
 
-_EYE = EYE_HEIGHT_RATIO
+def _limb(bone: str, radius: float) -> Part:
+    """A cylinder the length of ``bone``, from its joint along it."""
+    length = BONES[BONE_INDEX[bone]].length
+    return Part(bone, KIND_CYLINDER, ROLE_LIMB, (0.0, 0.0, 0.0), (radius, length, radius))
+
+
+_EYE = EYE_ABOVE_NECK
+_HAND = BONES[BONE_INDEX["l_forearm"]].length + HAND_REACH
+_FOOT = BONES[BONE_INDEX["l_shin"]].length + 0.021  # the sole at ANKLE_RATIO below the ankle
 MANNEQUIN: Final = (
-    Part(KIND_CYLINDER, ROLE_LIMB, (0.055, 0.02, 0.0), (0.038, 0.47, 0.04)),
-    Part(KIND_CYLINDER, ROLE_LIMB, (-0.055, 0.02, 0.0), (0.038, 0.47, 0.04)),
-    Part(KIND_CUBE, ROLE_VISOR, (0.055, 0.018, 0.03), (0.06, 0.036, 0.15)),
-    Part(KIND_CUBE, ROLE_VISOR, (-0.055, 0.018, 0.03), (0.06, 0.036, 0.15)),
-    Part(KIND_SPHERE, ROLE_BODY, (0.0, 0.51, 0.0), (0.10, 0.06, 0.065)),
-    Part(KIND_CYLINDER, ROLE_BODY, (0.0, 0.50, 0.0), (0.098, 0.27, 0.064)),
-    Part(KIND_SPHERE, ROLE_BODY, (0.0, 0.77, 0.0), (0.12, 0.045, 0.068)),
-    Part(KIND_CYLINDER, ROLE_LIMB, (0.0, 0.79, 0.0), (0.026, 0.07, 0.026)),
-    Part(KIND_CYLINDER, ROLE_LIMB, (0.125, 0.45, 0.0), (0.026, 0.33, 0.028)),
-    Part(KIND_CYLINDER, ROLE_LIMB, (-0.125, 0.45, 0.0), (0.026, 0.33, 0.028)),
-    Part(KIND_SPHERE, ROLE_SKIN, (0.125, 0.44, 0.0), (0.03, 0.035, 0.03)),
-    Part(KIND_SPHERE, ROLE_SKIN, (-0.125, 0.44, 0.0), (0.03, 0.035, 0.03)),
-    Part(KIND_SPHERE, ROLE_SKIN, (0.0, _EYE, 0.0), HEAD_RADII_RATIO, on_head=True),
-    Part(KIND_CUBE, ROLE_VISOR, (0.0, _EYE + 0.006, 0.05), (0.09, 0.026, 0.035), on_head=True),
-    Part(KIND_CUBE, ROLE_VISOR, (0.0, _EYE - 0.025, 0.062), (0.014, 0.024, 0.03), on_head=True),
+    Part("pelvis", KIND_SPHERE, ROLE_BODY, (0.0, -0.02, 0.0), (0.10, 0.06, 0.065)),
+    Part("spine", KIND_CYLINDER, ROLE_BODY, (0.0, -0.03, 0.0), (0.098, 0.27, 0.064)),
+    Part("spine", KIND_SPHERE, ROLE_BODY, (0.0, 0.24, 0.0), (0.12, 0.045, 0.068)),
+    Part("head", KIND_CYLINDER, ROLE_LIMB, (0.0, -0.03, 0.0), (0.026, 0.07, 0.026)),
+    _limb("l_upper_arm", 0.028),
+    _limb("r_upper_arm", 0.028),
+    _limb("l_forearm", 0.025),
+    _limb("r_forearm", 0.025),
+    Part("l_forearm", KIND_SPHERE, ROLE_SKIN, (0.0, -_HAND, 0.0), (0.03, 0.035, 0.03)),
+    Part("r_forearm", KIND_SPHERE, ROLE_SKIN, (0.0, -_HAND, 0.0), (0.03, 0.035, 0.03)),
+    _limb("l_thigh", 0.045),
+    _limb("r_thigh", 0.045),
+    _limb("l_shin", 0.038),
+    _limb("r_shin", 0.038),
+    Part("l_shin", KIND_CUBE, ROLE_VISOR, (0.0, -_FOOT, 0.03), (0.06, 0.036, 0.15)),
+    Part("r_shin", KIND_CUBE, ROLE_VISOR, (0.0, -_FOOT, 0.03), (0.06, 0.036, 0.15)),
+    Part("head", KIND_SPHERE, ROLE_SKIN, (0.0, _EYE, 0.0), HEAD_RADII_RATIO, on_head=True),
+    Part("head", KIND_CUBE, ROLE_VISOR, (0.0, _EYE + 0.006, 0.05), (0.09, 0.026, 0.035), True),
+    Part("head", KIND_CUBE, ROLE_VISOR, (0.0, _EYE - 0.025, 0.062), (0.014, 0.024, 0.03), True),
 )
+# A cylinder mesh runs up its +Y; on a limb it is turned a half turn about Z to run down.
+_DOWN: Final = np.diag([-1.0, -1.0, 1.0, 1.0])
 MATTE_STEP: Final = 8
 
 
@@ -111,8 +137,11 @@ def cast_colour(cast_index: int) -> tuple[float, float, float]:
 
 
 def _part_matrix(part: Part) -> FloatArray:
+    """The part's bone-from-part matrix (height units)."""
     matrix = np.diag([*part.scale, 1.0])
     matrix[:3, 3] = part.at
+    if part.kind == KIND_CYLINDER and not BONES[BONE_INDEX[part.bone]].up:
+        matrix = _DOWN @ matrix
     return matrix
 
 
@@ -131,10 +160,11 @@ def _role_colour(role: str, costume: tuple[float, float, float]) -> tuple[float,
 
 @dataclass(frozen=True)
 class CastInstances:
-    """The mannequin parts of one mesh kind for the whole cast: which cast member each part
-    belongs to, its local matrix (height units), lit colour and matte colour."""
+    """The mannequin parts of one mesh kind for the whole cast: which cast member and bone
+    each part rides, its bone-from-part matrix (height units), lit colour and matte colour."""
 
     owner: NDArray[np.int64]
+    bone: NDArray[np.int64]
     local: FloatArray
     colour: FloatArray
     matte: FloatArray
@@ -142,18 +172,20 @@ class CastInstances:
 
 def cast_instances(cast_count: int, kind: str) -> CastInstances:
     """Every mannequin part of ``kind`` for ``cast_count`` characters."""
-    owner, local, colour, matte = [], [], [], []
+    owner, bone, local, colour, matte = [], [], [], [], []
     for index in range(cast_count):
         for part in MANNEQUIN:
             if part.kind != kind:
                 continue
             owner.append(index)
+            bone.append(BONE_INDEX[part.bone])
             local.append(_part_matrix(part))
             colour.append(_role_colour(part.role, cast_colour(index)))
             flat = matte_colour(index, head=part.on_head)
             matte.append(np.array(flat) / 255.0)
     return CastInstances(
         np.array(owner, dtype=np.int64),
+        np.array(bone, dtype=np.int64),
         np.array(local).reshape(-1, 4, 4),
         np.array(colour).reshape(-1, 3),
         np.array(matte).reshape(-1, 3),
@@ -171,6 +203,24 @@ def character_matrices(positions: FloatArray, facing_deg: FloatArray, heights: F
     matrices[:, 2, 0], matrices[:, 2, 2] = -sin_t, cos_t
     matrices[:, :3, 3] = positions
     matrices[:, 3, 3] = 1.0
+    return matrices
+
+
+def bone_matrices(plan: ShotPlan) -> FloatArray:
+    """``(frames, cast, bones, 4, 4)`` world-from-bone matrices (scaled by each height) of the
+    posed cast on every scene frame, in cast order."""
+    frames = max(plan.frames, 1)
+    matrices = np.zeros((frames, len(plan.cast), len(BONES), 4, 4))
+    for index, (name, _) in enumerate(plan.cast):
+        track = plan.blocking[name]
+        posed = plan.blocking.figure(name)
+        ground, facing = track.position[:frames], track.facing_deg[:frames]
+        rotations = world_rotations(posed.rotations[:frames], facing) * track.height_m
+        matrices[:, index, :, :3, :3] = rotations
+        matrices[:, index, :, :3, 3] = to_world(
+            posed.origins[:frames], ground, facing, track.height_m
+        )
+        matrices[:, index, :, 3, 3] = 1.0
     return matrices
 
 
@@ -367,12 +417,12 @@ class SceneRenderer:
         tracks = [plan.blocking[name] for name, _ in plan.cast]
         frames = max(plan.frames, 1)
         self._positions = np.zeros((frames, len(tracks), 3))
-        self._facing = np.zeros((frames, len(tracks)))
         for index, track in enumerate(tracks):
             self._positions[:, index] = track.position[:frames]
-            self._facing[:, index] = track.facing_deg[:frames]
         self._heights = np.array([t.height_m for t in tracks], dtype=np.float64)
         self._on_stage = on_stage(plan.set.preset, self._positions)
+        self._bones = bone_matrices(plan)
+        self._bones[~self._on_stage] = 0.0  # waiting off stage: collapsed, so never drawn
         self._mesh_program = ctx.program(vertex_shader=_MESH_VERTEX, fragment_shader=_MESH_FRAGMENT)
         self._shadows = min(len(tracks), MAX_SHADOWS)
         triangle = ctx.buffer(np.array([[-1, -1], [3, -1], [-1, 3]], dtype=np.float32).tobytes())
@@ -451,11 +501,10 @@ class SceneRenderer:
         if not len(self._heights):
             return
         positions = self._positions[frame]
-        bases = character_matrices(positions, self._facing[frame], self._heights)
-        bases[~self._on_stage[frame]] = 0.0  # waiting off stage: collapsed, so never drawn
+        bones = self._bones[frame]
         for kind, buffer in self._cast_buffers.items():
             parts = self._cast[kind]
-            models = bases[parts.owner] @ parts.local
+            models = bones[parts.owner, parts.bone] @ parts.local
             buffer.write(pack_instances(models, parts.colour, parts.matte).tobytes())
         count = self._shadows
         shadows = np.ones((count + 1, 3), dtype=np.float32)
