@@ -15,7 +15,7 @@ import pygltflib
 import pytest
 
 from beatcam.export import blender
-from beatcam.model.skeleton import KNEE_RATIO
+from beatcam.model.skeleton import HIP_RATIO, KNEE_RATIO
 
 SCENE = "Cast: Mara, Tom\nSet: office\nMara sits down.\nTom kneels in front of her.\n"
 TOLERANCE_M = 0.01
@@ -126,7 +126,10 @@ def test_blender_bones_sit(exported: tuple[Path, dict[str, Any]], tmp_path: Path
     assert result.returncode == 0, result.stderr[-2000:]
     line = next(line for line in result.stdout.splitlines() if line.startswith("REPORT"))
     report = json.loads(line.removeprefix("REPORT"))
-    position = plan["blocking"]["Mara"]["position"][frame]
-    expected = [position[0], -position[2], KNEE_RATIO * _heights(plan)["Mara"]]  # Z up
-    assert np.allclose(report[str(frame)], expected, atol=TOLERANCE_M)
-    assert report["0"][2] > expected[2] + 0.3
+    height = _heights(plan)["Mara"]
+    x, _, z = plan["blocking"]["Mara"]["position"][frame]
+    hips = np.array(report[str(frame)])  # Blender is Z up: (x, -z, y)
+    assert hips[2] == pytest.approx(KNEE_RATIO * height, abs=TOLERANCE_M)
+    back = float(np.hypot(hips[0] - x, hips[1] + z))  # sat down onto a chair behind the mark
+    assert back == pytest.approx((HIP_RATIO - KNEE_RATIO) * height, abs=TOLERANCE_M)
+    assert report["0"][2] > hips[2] + 0.3

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from beatcam.camera.aiming import aim_at, forward_axes, rotation_matrices
-from beatcam.model import Blocking, ShotSpec
+from beatcam.model import Blocking, SetDesign, ShotSpec
 from beatcam.model.geometry import FloatArray, hands_point
 from beatcam.model.vocab import (
     FOCAL_MAX_MM,
@@ -176,9 +176,14 @@ def wrap_deg(angle: float) -> float:
 
 
 def frame_shot(
-    spec: ShotSpec, blocking: Blocking, set_aim: FloatArray, sensor_mm: tuple[float, float]
+    spec: ShotSpec,
+    blocking: Blocking,
+    set_aim: FloatArray,
+    sensor_mm: tuple[float, float],
+    set_design: SetDesign | None = None,
 ) -> Framing:
-    """The composition a shot asks for, from its framing word and its subjects' blocking."""
+    """The composition a shot asks for, from its framing word and its subjects' blocking (an
+    insert frames the prop in its subject's hand, where the set has one)."""
     start, frames = spec.start_frame, spec.frames
     if not spec.subjects:
         aim = np.tile(set_aim, (frames, 1))
@@ -215,7 +220,11 @@ def frame_shot(
         return _from_position(pov, eyes[1][0], (sensor_mm, band_target(spec.size)))
     if framing == "insert":
         window = slice(start, start + frames)
-        hands = hands_point(first.position[window], first.facing_deg[window], first.height_m)
+        held = set_design.held(spec.subjects[0], start) if set_design else None
+        if held is not None:
+            hands = np.array(held.position[window])
+        else:
+            hands = hands_point(first.position[window], first.facing_deg[window], first.height_m)
         return replace(base, aim=hands, in_frame=(hands,), v=0.0, v_end=0.0, centred=True)
     if spec.movement in ("follow", "lead"):
         return replace(base, heading_deg=_walk_heading(base, spec.movement, facing))

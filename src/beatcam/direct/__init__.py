@@ -19,6 +19,7 @@ from beatcam.direct.grammar import Context, exchange_belief
 from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.poses import act
+from beatcam.direct.props import place_props
 from beatcam.direct.sequence import choose
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
 from beatcam.direct.timing import beat_seconds, opening_parts, shot_count, split_frames
@@ -194,6 +195,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             offset += part
         start += frames
     blocking = act(blocking, planned, scene.fps)
+    props = place_props(blocking, planned, preset.boxes)
 
     contexts: list[Context] = []
     pins: list[tuple[ShotPin, str]] = []
@@ -325,7 +327,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
         shots.append(replace(spec, why=render(spec)))
     return Direction(
         style=chosen_style.name,
-        set=preset.design(),
+        set=replace(preset.design(), props=props),
         blocking=blocking,
         beats=tuple(planned),
         shots=tuple(shots),

@@ -40,7 +40,7 @@ SUBJECT_PRONOUNS: Final = frozenset({"he", "she", "they"})
 OBJECT_PRONOUNS: Final = frozenset({"him", "her", "them"})
 LOOK: Final = "look"
 IGNORED: Final = "ignore"
-_WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?|[,;:.!?]")
+WORDS: Final = re.compile(r"[a-z]+(?:'[a-z]+)?|[,;:.!?]")
 
 
 @dataclass(frozen=True)
@@ -64,16 +64,16 @@ def cues() -> Cues:
     labelled: list[tuple[tuple[str, ...], str]] = []
     for label, phrases in document["cues"].items():
         Pose(label)  # an unknown pose in the table is a bug, found on first use
-        labelled.extend((tuple(_WORDS.findall(phrase)), label) for phrase in phrases)
-    labelled.extend((tuple(_WORDS.findall(p)), LOOK) for p in document["looks"])
-    labelled.extend((tuple(_WORDS.findall(p)), IGNORED) for p in document["ignore"])
+        labelled.extend((tuple(WORDS.findall(phrase)), label) for phrase in phrases)
+    labelled.extend((tuple(WORDS.findall(p)), LOOK) for p in document["looks"])
+    labelled.extend((tuple(WORDS.findall(p)), IGNORED) for p in document["ignore"])
     return Cues(
         phrases=tuple(sorted(labelled, key=lambda entry: -len(entry[0]))),
         postures=frozenset(document["postures"]),
         then={Pose(k).value: Pose(v).value for k, v in document["then"].items()},
         fall_seconds=float(document["fall_seconds"]),
         gesture_seconds=float(document["gesture_seconds"]),
-        negations=tuple(tuple(_WORDS.findall(str(n))) for n in document["negations"]),
+        negations=tuple(tuple(WORDS.findall(str(n))) for n in document["negations"]),
         clause_breaks=frozenset(str(word) for word in document["clause_breaks"]),
     )
 
@@ -90,7 +90,7 @@ class Cue:
     negated: bool
 
 
-def _people(
+def people_in(
     tokens: Sequence[str], cast: Sequence[str], first: str | None, breaks: frozenset[str]
 ) -> tuple[list[str | None], list[str | None]]:
     """For each word, the cast member it names (a name; a subject pronoun is the last person
@@ -133,7 +133,7 @@ def _possessive(tokens: Sequence[str], index: int, breaks: frozenset[str]) -> bo
     )
 
 
-def _negated(tokens: Sequence[str], start: int, table: Cues) -> bool:
+def negated(tokens: Sequence[str], start: int, table: Cues) -> bool:
     window: list[str] = []
     for token in reversed(tokens[max(0, start - NEGATION_WINDOW) : start]):
         if token in table.clause_breaks:
@@ -148,9 +148,9 @@ def _negated(tokens: Sequence[str], start: int, table: Cues) -> bool:
 def read_cues(beat: PlannedBeat, cast: Sequence[str]) -> list[Cue]:
     """The pose and look cues of one action beat, with their doers, in the order said."""
     table = cues()
-    tokens = _WORDS.findall(beat.text.lower())
+    tokens = WORDS.findall(beat.text.lower())
     first = beat.affect.characters[0] if beat.affect.characters else None
-    people, subjects = _people(tokens, cast, first, table.clause_breaks)
+    people, subjects = people_in(tokens, cast, first, table.clause_breaks)
     found: list[Cue] = []
     index = 0
     while index < len(tokens):
@@ -172,7 +172,7 @@ def read_cues(beat: PlannedBeat, cast: Sequence[str]) -> list[Cue]:
         target = next((person for person in ahead if person not in {None, doer}), None)
         if label != IGNORED and doer is not None:
             frame = beat.start_frame + int(beat.frames * index / max(len(tokens), 1))
-            found.append(Cue(label, doer, target, frame, _negated(tokens, index, table)))
+            found.append(Cue(label, doer, target, frame, negated(tokens, index, table)))
         index = after
     return found
 

@@ -30,10 +30,12 @@ from beatcam.export.scene_geometry import (
     NOSE_COLOR,
     NOSE_SIZE_M,
     PREVIS_F_STOP,
+    PROP_COLOR,
     SET_COLOR,
     bone_tracks,
     capsule_mesh,
     nose_center_m,
+    prop_tracks,
     shot_metadata,
 )
 from beatcam.files import atomic_path, write_atomic
@@ -126,6 +128,16 @@ def scene_data(plan: ShotPlan) -> dict[str, Any]:
                 "facing_deg": _rounded(facing),
             }
         )
+    props = [
+        {
+            "name": prop.name,
+            "boxes": [{"center": list(c), "size": list(z)} for c, z in prop.boxes],
+            "frames": prop.frames.astype(int).tolist(),
+            "position": _rounded(prop.translation),
+            "facing_deg": _rounded(prop.facing_deg),
+        }
+        for prop in prop_tracks(plan)
+    ]
     shots = shot_records(plan)
     return {
         "title": plan.title,
@@ -135,13 +147,19 @@ def scene_data(plan: ShotPlan) -> dict[str, Any]:
         "resolution": list(plan.resolution),
         "f_stop": PREVIS_F_STOP,
         "clip_m": [CLIP_NEAR_M, CLIP_FAR_M],
-        "colors": {"set": SET_COLOR, "character": CHARACTER_COLOR, "nose": NOSE_COLOR},
+        "colors": {
+            "set": SET_COLOR,
+            "character": CHARACTER_COLOR,
+            "nose": NOSE_COLOR,
+            "prop": PROP_COLOR,
+        },
         "provenance": provenance.facts(plan),
         "boxes": [
             {"name": box.name, "center": list(box.center), "size": list(box.size)}
             for box in plan.set.boxes
         ],
         "characters": characters,
+        "props": props,
         "shots": shots,
     }
 

@@ -1,5 +1,6 @@
-"""Rebuild a beatcam previs scene in Blender: the set, the blocked characters, one camera per
-shot with its lens, focus and moves, and timeline markers bound to the cameras so the cut plays.
+"""Rebuild a beatcam previs scene in Blender: the set, the posed characters, the props, one
+camera per shot with its lens, focus and moves, and timeline markers bound to the cameras so
+the cut plays.
 
 Self-contained (Python standard library and ``bpy`` only); beatcam wrote the scene into DATA.
 Run it in Blender (Scripting workspace > Open > Run Script: the scene is added to the open
@@ -124,6 +125,7 @@ def build_scene(data: dict[str, Any]) -> Any:
     try:
         _build_set(scene, data)
         _build_characters(scene, data)
+        _build_props(scene, data)
         cameras = [_build_camera(scene, data, shot) for shot in data["shots"]]
     finally:
         edit.keyframe_new_interpolation_type = interpolation
@@ -230,6 +232,30 @@ def _build_characters(scene: Any, data: dict[str, Any]) -> None:
                 nose.location = to_blender_location(character["nose_center"])
                 nose.scale = to_blender_size(character["nose_size"])
                 collection.objects.link(nose)
+
+
+def _build_props(scene: Any, data: dict[str, Any]) -> None:
+    """Each prop an empty moved and turned on the frames it moves, parent of its boxes."""
+    import bpy
+
+    collection = _collection(scene, "Props")
+    material = _material("prop", data["colors"]["prop"])
+    cube = _mesh("prop box", UNIT_CUBE_VERTICES, UNIT_CUBE_FACES, material)
+    for prop in data["props"]:
+        root = bpy.data.objects.new(prop["name"], None)
+        collection.objects.link(root)
+        for index, box in enumerate(prop["boxes"]):
+            obj = bpy.data.objects.new(f"{prop['name']} box {index}", cube)
+            obj.parent = root
+            obj.location = to_blender_location(box["center"])
+            obj.scale = to_blender_size(box["size"])
+            collection.objects.link(obj)
+        samples = zip(prop["frames"], prop["position"], prop["facing_deg"], strict=True)
+        for frame, position, facing in samples:
+            root.location = to_blender_location(position)
+            root.rotation_euler = (0.0, 0.0, math.radians(facing))
+            root.keyframe_insert("location", frame=frame)
+            root.keyframe_insert("rotation_euler", index=2, frame=frame)
 
 
 def _build_camera(scene: Any, data: dict[str, Any], shot: dict[str, Any]) -> Any:

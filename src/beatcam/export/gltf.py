@@ -1,12 +1,13 @@
-"""``scene.glb``: the set, the blocked characters, one animated camera per shot and the cut
-camera, as binary glTF 2.0.
+"""``scene.glb``: the set, the posed characters, the props, one animated camera per shot and
+the cut camera, as binary glTF 2.0.
 
 glTF shares beatcam's frame (right-handed, +Y up, metres, cameras looking down local -Z), so
 only the quaternion layout changes: glTF stores ``[x, y, z, w]``. One animation, "scene",
 plays everything on the scene clock (seconds = frame / fps): each camera's translation and
-rotation, each character's walk and turn and each of its bones' pose, and each camera's focal
-length as its vertical field of view through ``KHR_animation_pointer`` (declared used, not
-required, so a viewer without it still plays the moves). Provenance lives in ``asset.extras``.
+rotation, each character's walk and turn and its bones' pose, each prop's moves, and each
+camera's focal length as its vertical field of view through ``KHR_animation_pointer``
+(declared used, not required, so a viewer without it still plays the moves). Provenance
+lives in ``asset.extras``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from beatcam.export.scene_geometry import (
     CLIP_NEAR_M,
     NOSE_COLOR,
     NOSE_SIZE_M,
+    PROP_COLOR,
     SET_COLOR,
     bone_tracks,
     box_mesh,
@@ -30,6 +32,7 @@ from beatcam.export.scene_geometry import (
     cut_track,
     facing_quats,
     nose_center_m,
+    prop_tracks,
     shot_frames,
     shot_metadata,
     vertical_fov_rad,
@@ -162,9 +165,10 @@ def glb_bytes(plan: ShotPlan) -> bytes:
     """The whole scene as a .glb: deterministic bytes for the same plan."""
     build = _Builder()
     gltf = build.gltf
-    set_material, character_material, nose_material = 0, 1, 2
+    set_material, character_material, nose_material, prop_material = 0, 1, 2, 3
     cube = build.mesh("box", box_mesh(), set_material)
     nose_mesh = build.mesh("nose", box_mesh(), nose_material)
+    prop_cube = build.mesh("prop", box_mesh(), prop_material)
 
     set_nodes = [
         build.node(name=box.name, mesh=cube, translation=list(box.center), scale=list(box.size))
@@ -211,6 +215,24 @@ def glb_bytes(plan: ShotPlan) -> bytes:
         build.animate_node(node, scene_times, track.position, rotation)
         character_nodes.append(node)
 
+    prop_nodes = []
+    for prop in prop_tracks(plan):
+        boxes = [
+            build.node(name=f"{prop.name} box {index}", mesh=prop_cube, translation=list(centre),
+                       scale=list(size))
+            for index, (centre, size) in enumerate(prop.boxes)
+        ]  # fmt: skip
+        turns = facing_quats(prop.facing_deg)
+        node = build.node(
+            name=prop.name,
+            children=boxes,
+            translation=prop.translation[0].tolist(),
+            rotation=to_gltf_quats(turns[:1])[0].tolist(),
+            extras={"beatcam": {"kind": prop.kind}},
+        )
+        build.animate_node(node, prop.frames / plan.fps, prop.translation, turns)
+        prop_nodes.append(node)
+
     aspect = plan.sensor_mm[0] / plan.sensor_mm[1]
     sensor_height = plan.sensor_mm[1]
     camera_nodes = []
@@ -229,6 +251,7 @@ def glb_bytes(plan: ShotPlan) -> bytes:
     groups = [
         build.node(name="Set", children=set_nodes),
         build.node(name="Characters", children=character_nodes),
+        build.node(name="Props", children=prop_nodes),
         build.node(name="Cameras", children=camera_nodes),
     ]
     document = gltf.GLTF2(
@@ -245,6 +268,7 @@ def glb_bytes(plan: ShotPlan) -> bytes:
             _material(gltf, "set", SET_COLOR),
             _material(gltf, "character", CHARACTER_COLOR),
             _material(gltf, "nose", NOSE_COLOR),
+            _material(gltf, "prop", PROP_COLOR),
         ],
         cameras=build.cameras,
         animations=[gltf.Animation(name="scene", samplers=build.samplers, channels=build.channels)],

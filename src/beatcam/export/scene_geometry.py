@@ -19,6 +19,7 @@ import numpy as np
 
 from beatcam.model import CameraTrack, Shot, ShotPlan, ShotSpec
 from beatcam.model.geometry import FloatArray, make_continuous, matrix_to_quat
+from beatcam.model.props import PROP_SHAPES
 from beatcam.model.skeleton import BONES, EYE_ABOVE_NECK, HEAD, Bone
 
 NOSE_SIZE_M = (0.08, 0.08, 0.16)  # the facing marker: width, height, depth
@@ -28,6 +29,7 @@ PREVIS_F_STOP = 2.8  # a plan names no stop; a fast cine stop makes the focus pu
 CUT_LEAD_FRAMES = 0.01  # the cut camera holds the outgoing shot until this long before a cut
 
 SET_COLOR = (0.62, 0.62, 0.6)
+PROP_COLOR = (0.93, 0.91, 0.85)  # paper white: props read apart from the grey set
 CHARACTER_COLOR = (0.85, 0.55, 0.35)
 NOSE_COLOR = (0.2, 0.2, 0.22)
 
@@ -87,9 +89,9 @@ def changing_samples(values: FloatArray) -> np.ndarray:
 
 
 def bone_tracks(plan: ShotPlan, name: str) -> list[BoneTrack]:
-    """Every bone of ``name``, posed as the render poses it (``Blocking.figure``)."""
+    """Every bone of ``name``, posed as the render poses it (``ShotPlan.figure``)."""
     height = plan.blocking[name].height_m
-    posed = plan.blocking.figure(name)
+    posed = plan.figure(name)
     tracks = []
     for index, bone in enumerate(BONES):
         translation = posed.origins[:, index] * height
@@ -106,6 +108,36 @@ def bone_tracks(plan: ShotPlan, name: str) -> list[BoneTrack]:
                 make_continuous(rotation[keep]),
             )
         )
+    return tracks
+
+
+@dataclass(frozen=True)
+class PropTrack:
+    """One prop for a format: its node ``name`` (unique), ``kind`` (its shape), ``boxes``
+    (centre, size) in its frame, and its ``frames`` (k,), ``translation`` (k, 3) metres world
+    and ``facing_deg`` (k,) sampled where it moves."""
+
+    name: str
+    kind: str
+    boxes: tuple[tuple[tuple[float, float, float], tuple[float, float, float]], ...]
+    frames: FloatArray
+    translation: FloatArray
+    facing_deg: FloatArray
+
+
+def prop_tracks(plan: ShotPlan) -> list[PropTrack]:
+    """Every prop of the plan, named uniquely ("chair", "chair_2", ...)."""
+    names = identifiers(prop.name for prop in plan.set.props)
+    tracks = []
+    for prop, name in zip(plan.set.props, names, strict=True):
+        facing = np.rad2deg(np.unwrap(np.deg2rad(prop.facing_deg)))  # turn the short way
+        keep = changing_samples(np.column_stack([prop.position, facing]))
+        tracks.append(
+            PropTrack(
+                name, prop.name, PROP_SHAPES[prop.name], keep.astype(np.float64),
+                prop.position[keep], facing[keep],
+            )
+        )  # fmt: skip
     return tracks
 
 

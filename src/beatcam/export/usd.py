@@ -1,4 +1,5 @@
-"""``scene.usda``: the set, the blocked characters, one camera per shot and the cut camera.
+"""``scene.usda``: the set, the posed characters, the props, one camera per shot and the cut
+camera.
 
 The stage is in metres with +Y up, the same frame as beatcam, so positions and rotations are
 written unchanged: a USD camera also looks down its local -Z with +Y up, and a shot's
@@ -24,12 +25,14 @@ from beatcam.export.scene_geometry import (
     NOSE_COLOR,
     NOSE_SIZE_M,
     PREVIS_F_STOP,
+    PROP_COLOR,
     SET_COLOR,
     BoneTrack,
     bone_tracks,
     cut_track,
     identifiers,
     nose_center_m,
+    prop_tracks,
     shot_frames,
     shot_metadata,
 )
@@ -68,6 +71,7 @@ def stage_text(plan: ShotPlan) -> str:
     stage.SetDefaultPrim(root.GetPrim())
     _define_set(stage, plan)
     _define_characters(stage, plan)
+    _define_props(stage, plan)
     _define_cameras(stage, plan)
     text: str = layer.ExportToString()
     return text
@@ -150,6 +154,28 @@ def _define_capsule(stage: Any, path: str, bone: BoneTrack) -> None:
     capsule.CreateHeightAttr(bone.length_m)
     capsule.AddTranslateOp().Set(Gf.Vec3d(*bone.centre_m))
     _color(capsule, CHARACTER_COLOR)
+
+
+def _define_props(stage: Any, plan: ShotPlan) -> None:
+    """Each prop an Xform moved and turned on the frames it moves, holding its boxes."""
+    from pxr import Gf, UsdGeom
+
+    UsdGeom.Scope.Define(stage, f"{ROOT_PATH}/Props")
+    for prop in prop_tracks(plan):
+        path = f"{ROOT_PATH}/Props/{prop.name}"
+        xform = UsdGeom.Xform.Define(stage, path)
+        xform.GetPrim().SetDisplayName(prop.kind)
+        translate = xform.AddTranslateOp().GetAttr()
+        rotate = xform.AddRotateYOp(UsdGeom.XformOp.PrecisionDouble).GetAttr()
+        frames = prop.frames.tolist()
+        _author_samples(translate, frames, [Gf.Vec3d(*p) for p in prop.translation.tolist()])
+        _author_samples(rotate, frames, prop.facing_deg.tolist())
+        for index, (centre, size) in enumerate(prop.boxes):
+            cube = UsdGeom.Cube.Define(stage, f"{path}/box_{index}")
+            cube.CreateSizeAttr(1.0)
+            cube.AddTranslateOp().Set(Gf.Vec3d(*centre))
+            cube.AddScaleOp().Set(Gf.Vec3f(*size))
+            _color(cube, PROP_COLOR)
 
 
 def _define_cameras(stage: Any, plan: ShotPlan) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from beatcam.model.geometry import FloatArray
 from beatcam.model.scene import Affect
@@ -37,11 +38,39 @@ class SetBox:
 
 
 @dataclass(frozen=True)
+class Prop:
+    """An object the beats name (``model/props.py`` gives its grey-box shape): who first holds
+    it (None: it is only ever placed), and per scene frame its ``position`` (n, 3) metres
+    world (the middle of the hand holding it, or its base where it rests), ``facing_deg``
+    (n,) its front's heading, as a character's, and ``holder`` (n,) who holds it (or None)."""
+
+    name: str
+    held_by: str | None
+    position: FloatArray
+    facing_deg: FloatArray
+    holder: tuple[str | None, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "position", _frozen(self.position, 3, "position"))
+        object.__setattr__(self, "facing_deg", _frozen(self.facing_deg, None, "facing_deg"))
+        if not self.holder:
+            object.__setattr__(self, "holder", (None,) * len(self.position))
+        if not len(self.position) == len(self.facing_deg) == len(self.holder):
+            raise ValueError(f"prop {self.name}: position, facing_deg and holder lengths differ")
+
+
+@dataclass(frozen=True)
 class SetDesign:
-    """The set the scene plays on: a preset name and its boxes (may be empty: open ground)."""
+    """The set the scene plays on: a preset name, its boxes (may be empty: open ground) and
+    the props the beats name."""
 
     preset: str
     boxes: tuple[SetBox, ...] = ()
+    props: tuple[Prop, ...] = ()
+
+    def held(self, name: str, frame: int) -> Prop | None:
+        """The prop in ``name``'s hand on ``frame``, if any."""
+        return next((prop for prop in self.props if prop.holder[frame] == name), None)
 
 
 @dataclass(frozen=True)
@@ -108,9 +137,10 @@ class Blocking:
     def __getitem__(self, name: str) -> CharacterTrack:
         return self.tracks[name]
 
-    def figure(self, name: str) -> Posed:
+    def figure(self, name: str, holding: NDArray[np.bool_] | None = None) -> Posed:
         """``name``'s posed skeleton on every frame (character frame, height units), the head
-        turned toward the eyes of whom they look at: what the render and the exports draw."""
+        turned toward the eyes of whom they look at and the holding arm bent where ``holding``
+        (n,) is True (``ShotPlan.figure`` knows from the props)."""
         track = self.tracks[name]
         targets = np.full((len(track.position), 3), np.nan)
         looks = np.array(track.look_at, dtype=object)
@@ -119,7 +149,13 @@ class Blocking:
             if mask.any():
                 targets[mask] = other_track.eyes(0, len(track.position))[mask]
         return pose_figure(
-            track.pose, track.position, track.facing_deg, track.height_m, track.fps, targets
+            track.pose,
+            track.position,
+            track.facing_deg,
+            track.height_m,
+            track.fps,
+            targets,
+            holding,
         )
 
 
@@ -276,6 +312,14 @@ class ShotPlan:
     @property
     def frames(self) -> int:
         return self.blocking.frames
+
+    def figure(self, name: str) -> Posed:
+        """``name``'s posed skeleton (``Blocking.figure``), carrying what the props say they
+        hold: the one posing the render and every export draw."""
+        holding = np.zeros(self.frames, dtype=bool)
+        for prop in self.set.props:
+            holding |= np.array([holder == name for holder in prop.holder], dtype=bool)
+        return self.blocking.figure(name, holding)
 
     def shot(self, shot_id: str) -> Shot:
         for shot in self.shots:

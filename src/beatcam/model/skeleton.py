@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+from numpy.typing import NDArray
 
 from beatcam.model.geometry import FloatArray
 from beatcam.model.vocab import EYE_HEIGHT_RATIO, POSES, Pose
@@ -64,6 +65,7 @@ ANGLES: Final = (
     "r_hip",
     "r_hip_out",
     "r_knee",
+    "hips_forward",  # not an angle: how far the hips move forward, in height units
 )
 _A = {name: index for index, name in enumerate(ANGLES)}
 
@@ -113,14 +115,16 @@ BONE_INDEX: Final = {bone.name: index for index, bone in enumerate(BONES)}
 HEAD, HOLDING_HAND = BONE_INDEX["head"], BONE_INDEX["r_forearm"]
 
 # Each pose's joint angles (degrees; left out: 0, the standing figure with arms at its sides).
-# Sitting is hips and knees at right angles, so the thighs rest level on a seat of knee height;
+# Sitting is hips and knees at right angles, so the thighs rest level on a seat of knee height,
+# the hips gone back a thigh's length so the knees stay over the feet (one sits down onto a
+# chair behind one's mark);
 # kneeling puts the knees and shins on the floor; lying is on the back, feet toward +Z.
 POSE_ANGLES: Final[Mapping[Pose, Mapping[str, float]]] = {
     Pose.STAND: {},
     Pose.WALK: {},
     Pose.RUN: {},
     Pose.SIT: {"l_hip": 90, "r_hip": 90, "l_knee": 90, "r_knee": 90, "l_elbow": 40,
-               "r_elbow": 40, "l_shoulder": 10, "r_shoulder": 10},
+               "r_elbow": 40, "l_shoulder": 10, "r_shoulder": 10, "hips_forward": -_THIGH},
     Pose.KNEEL: {"l_knee": 90, "r_knee": 90, "spine_pitch": 5, "head_pitch": 10},
     Pose.CROUCH: {"l_hip": 110, "r_hip": 110, "l_knee": 130, "r_knee": 130, "spine_pitch": 30,
                   "l_shoulder": 40, "r_shoulder": 40, "l_elbow": 30, "r_elbow": 30},
@@ -146,6 +150,19 @@ POSE_INDEX: Final = {pose.value: index for index, pose in enumerate(POSES)}
 # runner's lean and bent elbows.
 GAIT_SWING: Final = {Pose.WALK: (22.0, 30.0, 14.0), Pose.RUN: (40.0, 70.0, 35.0)}
 RUN_LEAN_DEG, RUN_ELBOW_DEG = 10.0, 80.0
+# Holding a prop bends the holding (right) arm to bring it up in front, as one carries a page or
+# a phone, in every pose that leaves the arm free.
+HOLD_ANGLES: Final = {"r_elbow": 75.0, "r_shoulder": 15.0}
+_HOLD: Final = np.array([HOLD_ANGLES.get(name, 0.0) for name in ANGLES])
+ARM_FREE: Final = (
+    Pose.STAND,
+    Pose.WALK,
+    Pose.RUN,
+    Pose.SIT,
+    Pose.KNEEL,
+    Pose.CROUCH,
+    Pose.TURN_AWAY,
+)
 
 
 def transition_frames(fps: int) -> int:
@@ -155,12 +172,9 @@ def transition_frames(fps: int) -> int:
 def pose_weights(poses: Sequence[str], fps: int) -> FloatArray:
     """``(n, len(POSES))`` blend weights per frame: each pose's share of the coming
     transition window, so a pose is whole on its first frame and eased into before."""
-    window = transition_frames(fps)
     one_hot = np.zeros((len(poses), len(POSES)))
     one_hot[np.arange(len(poses)), [POSE_INDEX[pose] for pose in poses]] = 1.0
-    padded = np.concatenate([one_hot, np.repeat(one_hot[-1:], window - 1, axis=0)])
-    cumulative = np.concatenate([np.zeros((1, len(POSES))), np.cumsum(padded, axis=0)])
-    return np.asarray((cumulative[window:] - cumulative[:-window]) / window, dtype=np.float64)
+    return _eased(one_hot, fps)
 
 
 def _rotation(axis: str, degrees: FloatArray) -> FloatArray:
@@ -206,9 +220,11 @@ class Posed:
 
 
 def _chain(angles: FloatArray) -> Posed:
-    """The bones of ``angles`` (n, len(ANGLES)) degrees, hips' centre at the origin."""
+    """The bones of ``angles`` (n, len(ANGLES)) degrees, hips' centre over the ground point
+    (or ``hips_forward`` before it)."""
     count = len(angles)
     origins = np.zeros((count, len(BONES), 3))
+    origins[:, 0, 2] = angles[:, _A["hips_forward"]]
     rotations = np.zeros((count, len(BONES), 3, 3))
     for index, bone in enumerate(BONES):
         if bone.parent < 0:
@@ -282,9 +298,15 @@ def head_yaw(
     bearing = np.degrees(np.arctan2(offset[:, 0], offset[:, 2]))
     turn = (bearing - facing_deg + 180.0) % 360.0 - 180.0
     turn = np.clip(np.nan_to_num(turn, nan=0.0), -HEAD_TURN_MAX_DEG, HEAD_TURN_MAX_DEG)
+    return _eased(turn, fps)
+
+
+def _eased(values: FloatArray, fps: int) -> FloatArray:
+    """``values`` (n, ...) averaged over the transition window that follows each frame: a
+    change is whole on its frame and eased into before, as a pose is."""
     window = transition_frames(fps)
-    padded = np.concatenate([turn, np.full(window - 1, turn[-1] if len(turn) else 0.0)])
-    cumulative = np.concatenate([[0.0], np.cumsum(padded)])
+    padded = np.concatenate([values, np.repeat(values[-1:], window - 1, axis=0)])
+    cumulative = np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(padded, axis=0)])
     return np.asarray((cumulative[window:] - cumulative[:-window]) / window, dtype=np.float64)
 
 
@@ -295,11 +317,17 @@ def pose_figure(
     height_m: float,
     fps: int,
     look_targets: FloatArray | None = None,
+    holding: NDArray[np.bool_] | None = None,
 ) -> Posed:
     """The posed skeleton on every frame (character frame, height units): the pose blend, the
-    gait over ``ground`` (n, 3) and the head turned toward ``look_targets`` (n, 3; NaN: none)."""
+    gait over ``ground`` (n, 3), the head turned toward ``look_targets`` (n, 3; NaN: none) and
+    the holding arm bent where ``holding`` (n,) is True."""
     base = base_angles(poses, fps)
     angles = base + gait(poses, ground, height_m, fps)
+    if holding is not None and holding.any():
+        free = pose_weights(poses, fps)[:, [POSE_INDEX[pose] for pose in ARM_FREE]].sum(axis=1)
+        eased = _eased(holding.astype(np.float64), fps)
+        angles += (free * eased)[:, None] * _HOLD
     if look_targets is not None:
         # A turned-away body looks away: the gaze turns the head only when it faces the target.
         yaw = head_yaw(ground, facing_deg + base[:, _A["body_yaw"]], look_targets, fps)

@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from beatcam.model.geometry import FloatArray, hands_point
 from beatcam.model.plan import ShotPlan
+from beatcam.model.props import prop_box_matrices
 from beatcam.model.sets import on_stage
 from beatcam.model.skeleton import (
     BONE_INDEX,
@@ -213,7 +214,7 @@ def bone_matrices(plan: ShotPlan) -> FloatArray:
     matrices = np.zeros((frames, len(plan.cast), len(BONES), 4, 4))
     for index, (name, _) in enumerate(plan.cast):
         track = plan.blocking[name]
-        posed = plan.blocking.figure(name)
+        posed = plan.figure(name)
         ground, facing = track.position[:frames], track.facing_deg[:frames]
         rotations = world_rotations(posed.rotations[:frames], facing) * track.height_m
         matrices[:, index, :, :3, :3] = rotations
@@ -232,14 +233,16 @@ def pack_instances(models: FloatArray, colour: FloatArray, matte: FloatArray) ->
 
 def prop_matrices(plan: ShotPlan) -> FloatArray:
     """``(n, 4, 4)`` per scene frame, the world-from-prop matrix of the object an insert shot
-    shows: a page in its subject's hands, turned to face the camera as an insert presents its
-    object; zero (not drawn) outside inserts."""
+    shows when its subject holds none of the plan's props: a page in its subject's hands,
+    turned to face the camera as an insert presents its object; zero (not drawn) elsewhere."""
     matrices = np.zeros((max(plan.frames, 1), 4, 4))
     for shot in plan.shots:
         if shot.framing != "insert" or not shot.subjects:
             continue
         if shot.subjects[0] not in plan.blocking.tracks:
             continue
+        if plan.set.held(shot.subjects[0], shot.start_frame) is not None:
+            continue  # the insert frames the prop in the hand
         track = plan.blocking[shot.subjects[0]]
         window = slice(shot.start_frame, shot.start_frame + shot.frames)
         centre = hands_point(track.position[window], track.facing_deg[window], track.height_m)
@@ -249,6 +252,17 @@ def prop_matrices(plan: ShotPlan) -> FloatArray:
         page[:, :3, :3] = page[:, :3, :3] @ PROP_TILT @ np.diag(PROP_SIZE_M)
         matrices[window] = page
     return matrices
+
+
+def scene_prop_matrices(plan: ShotPlan) -> FloatArray:
+    """``(frames, boxes, 4, 4)`` world-from-unit-cube matrices of every box of every prop
+    the beats name, on every scene frame."""
+    frames = max(plan.frames, 1)
+    parts = [
+        prop_box_matrices(prop.name, prop.position[:frames], prop.facing_deg[:frames])
+        for prop in plan.set.props
+    ]
+    return np.concatenate(parts, axis=1) if parts else np.zeros((frames, 0, 4, 4))
 
 
 def set_instances(plan: ShotPlan) -> Any:
@@ -454,9 +468,11 @@ class SceneRenderer:
                 self._batches.append(
                     (self._instanced(vertices[kind], self._cast_buffers[kind]), count)
                 )
-        self._props = prop_matrices(plan)
-        self._prop_buffer = ctx.buffer(reserve=INSTANCE_FLOATS * 4)
-        self._batches.append((self._instanced(vertices[KIND_CUBE], self._prop_buffer), 1))
+        self._props = np.concatenate([prop_matrices(plan)[:, None], scene_prop_matrices(plan)], 1)
+        count = self._props.shape[1]
+        self._prop_colours = np.tile(PROP_COLOUR, (count, 1))
+        self._prop_buffer = ctx.buffer(reserve=count * INSTANCE_FLOATS * 4)
+        self._batches.append((self._instanced(vertices[KIND_CUBE], self._prop_buffer), count))
         set_rows = set_instances(plan)
         if len(set_rows):
             set_buffer = ctx.buffer(set_rows.tobytes())
@@ -492,10 +508,10 @@ class SceneRenderer:
         )
 
     def _upload_frame(self, frame: int) -> None:
-        """The cast, their shadows and any insert's prop as they stand on ``frame``."""
+        """The cast, their shadows and the props as they stand on ``frame``."""
         frame = min(max(frame, 0), len(self._props) - 1)
         prop = pack_instances(
-            self._props[frame : frame + 1], np.array([PROP_COLOUR]), np.zeros((1, 3))
+            self._props[frame], self._prop_colours, np.zeros_like(self._prop_colours)
         )
         self._prop_buffer.write(prop.tobytes())
         if not len(self._heights):
