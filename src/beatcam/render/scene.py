@@ -16,6 +16,8 @@ flat colours of ``matte_colour`` and everything else black: an ID pass tests can
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -54,7 +56,7 @@ PROP_TILT: Final = np.array(
 FAR_AWAY_M: Final = 1e6  # where the shadow of someone off stage falls
 HEAD_RADII_RATIO: Final = (0.058, 1.0 - EYE_HEIGHT_RATIO, 0.064)
 
-# Muted, distinct costume colours in cast order (display-referred RGB, 0..1).
+# Muted, distinct costume colours (display-referred RGB, 0..1); each name picks its own.
 CAST_COLOURS: Final = (
     (0.70, 0.42, 0.36),
     (0.36, 0.50, 0.68),
@@ -64,6 +66,10 @@ CAST_COLOURS: Final = (
     (0.34, 0.60, 0.60),
     (0.66, 0.52, 0.42),
     (0.48, 0.48, 0.56),
+    (0.80, 0.50, 0.56),
+    (0.40, 0.62, 0.78),
+    (0.62, 0.66, 0.36),
+    (0.54, 0.38, 0.30),
 )
 SET_GREYS: Final = ((0.80, 0.79, 0.76), (0.72, 0.73, 0.75), (0.76, 0.74, 0.72))
 VISOR_COLOUR: Final = (0.10, 0.11, 0.13)
@@ -132,9 +138,25 @@ def matte_colour(cast_index: int, head: bool) -> tuple[int, int, int]:
     return (255, level, 0) if head else (0, level, 255)
 
 
-def cast_colour(cast_index: int) -> tuple[float, float, float]:
-    """The costume colour of the cast member at ``cast_index`` (cycles after eight)."""
-    return CAST_COLOURS[cast_index % len(CAST_COLOURS)]
+def cast_colours(names: Sequence[str]) -> list[tuple[float, float, float]]:
+    """The costume colours of a cast, by name: each person's own colour, picked by a hash of
+    their name, so they wear it in every scene of a film whatever the scene's cast order. Two
+    people of one scene whose names pick the same colour: the later by hash takes the next
+    free one (a colour repeats only in a cast larger than the palette)."""
+    chosen: dict[str, int] = {}
+    for name in sorted(names, key=lambda n: (_name_hash(n), n)):
+        index = _name_hash(name) % len(CAST_COLOURS)
+        taken = set(chosen.values())
+        for step in range(len(CAST_COLOURS)):
+            if (index + step) % len(CAST_COLOURS) not in taken:
+                index = (index + step) % len(CAST_COLOURS)
+                break
+        chosen[name] = index
+    return [CAST_COLOURS[chosen[name]] for name in names]
+
+
+def _name_hash(name: str) -> int:
+    return zlib.crc32(name.casefold().encode("utf-8"))
 
 
 def _part_matrix(part: Part) -> FloatArray:
@@ -171,17 +193,18 @@ class CastInstances:
     matte: FloatArray
 
 
-def cast_instances(cast_count: int, kind: str) -> CastInstances:
-    """Every mannequin part of ``kind`` for ``cast_count`` characters."""
+def cast_instances(names: Sequence[str], kind: str) -> CastInstances:
+    """Every mannequin part of ``kind`` for the cast ``names``, in cast order."""
     owner, bone, local, colour, matte = [], [], [], [], []
-    for index in range(cast_count):
+    costumes = cast_colours(names)
+    for index in range(len(names)):
         for part in MANNEQUIN:
             if part.kind != kind:
                 continue
             owner.append(index)
             bone.append(BONE_INDEX[part.bone])
             local.append(_part_matrix(part))
-            colour.append(_role_colour(part.role, cast_colour(index)))
+            colour.append(_role_colour(part.role, costumes[index]))
             flat = matte_colour(index, head=part.on_head)
             matte.append(np.array(flat) / 255.0)
     return CastInstances(
@@ -457,7 +480,8 @@ class SceneRenderer:
             KIND_SPHERE: meshes.sphere(),
             KIND_CYLINDER: meshes.cylinder(),
         }
-        self._cast = {kind: cast_instances(len(tracks), kind) for kind in shapes}
+        names = [name for name, _ in plan.cast]
+        self._cast = {kind: cast_instances(names, kind) for kind in shapes}
         self._batches: list[tuple[Any, int]] = []
         self._cast_buffers: dict[str, Any] = {}
         vertices = {kind: ctx.buffer(mesh.tobytes()) for kind, mesh in shapes.items()}
