@@ -129,3 +129,14 @@ def test_feet_are_on_the_floor_standing_walking_and_sitting(pose: str) -> None:
     soles = posed.tails()[:, [skeleton.BONE_INDEX["l_shin"], skeleton.BONE_INDEX["r_shin"]], 1]
     assert soles.min() >= skeleton.ANKLE_RATIO - 1e-9  # a swinging foot lifts, never sinks
     assert soles.min(axis=1) == pytest.approx(skeleton.ANKLE_RATIO, abs=0.03)
+
+
+def test_an_embrace_brings_them_within_reach_first(acted: dict[str, Any]) -> None:
+    mara = np.array(acted["blocking"]["Mara"]["position"])
+    tom = np.array(acted["blocking"]["Tom"]["position"])
+    gap = np.linalg.norm(mara - tom, axis=1)
+    embrace = [f for f, pose in enumerate(acted["blocking"]["Mara"]["pose"]) if pose == "embrace"]
+    assert gap[acted["beats"][2]["start_frame"]] > 1.0  # apart when the beat begins
+    assert gap[embrace[-1]] <= 0.45 + 1e-3  # chest to chest while it lasts
+    walked = acted["blocking"]["Mara"]["pose"][acted["beats"][2]["start_frame"] : embrace[0]]
+    assert "walk" in walked  # she crossed to him, she did not slide

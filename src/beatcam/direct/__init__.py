@@ -12,13 +12,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from beatcam.direct.blocking import block
+from beatcam.direct.blocking import block, close_in
 from beatcam.direct.candidates import Candidate, candidates_for, intent_of
 from beatcam.direct.explicit import merged_pin
 from beatcam.direct.grammar import Context, exchange_belief
 from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
-from beatcam.direct.poses import act
+from beatcam.direct.poses import act, contacts
 from beatcam.direct.props import place_props
 from beatcam.direct.sequence import choose
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
@@ -194,6 +194,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             slots.append((beat.index, offset, part, slot_in_beat))
             offset += part
         start += frames
+    blocking = close_in(blocking, contacts(planned, cast, scene.fps), preset, scene.fps)
     blocking = act(blocking, planned, scene.fps)
     props = place_props(blocking, planned, preset.boxes)
 

@@ -23,8 +23,9 @@ from typing import Final
 import numpy as np
 import yaml
 
-from beatcam.direct.blocking import RUN_SPEED, WALK_SPEED
+from beatcam.direct.blocking import RUN_SPEED, WALK_SPEED, Contact
 from beatcam.model import Blocking, PlannedBeat
+from beatcam.model.skeleton import transition_frames
 from beatcam.model.vocab import POSES, Pose
 
 CUES_FILE: Final = "poses.yaml"
@@ -54,6 +55,7 @@ class Cues:
     gesture_seconds: float
     negations: tuple[tuple[str, ...], ...]
     clause_breaks: frozenset[str]
+    reach_m: Mapping[str, float]
 
 
 @cache
@@ -75,6 +77,7 @@ def cues() -> Cues:
         gesture_seconds=float(document["gesture_seconds"]),
         negations=tuple(tuple(WORDS.findall(str(n))) for n in document["negations"]),
         clause_breaks=frozenset(str(word) for word in document["clause_breaks"]),
+        reach_m={Pose(k).value: float(v) for k, v in document["reach_m"].items()},
     )
 
 
@@ -105,8 +108,9 @@ def people_in(
     since_break = 0
     for index, token in enumerate(tokens):
         named: str | None = None
-        if token in lowered:
-            named = last = lowered[token]
+        own = token.removesuffix("'s")  # "Tom's arm" names Tom
+        if own in lowered:
+            named = last = lowered[own]
         elif token in SUBJECT_PRONOUNS:
             named = last
         elif token in OBJECT_PRONOUNS and not _possessive(tokens, index, breaks):
@@ -174,6 +178,24 @@ def read_cues(beat: PlannedBeat, cast: Sequence[str]) -> list[Cue]:
             frame = beat.start_frame + int(beat.frames * index / max(len(tokens), 1))
             found.append(Cue(label, doer, target, frame, negated(tokens, index, table)))
         index = after
+    return found
+
+
+def contacts(beats: Sequence[PlannedBeat], cast: Sequence[str], fps: int) -> list[Contact]:
+    """The touches the action beats ask for (an embrace, a grab, a slap, a hand held out to
+    someone): who reaches whom, by which frame and from when they may walk there."""
+    reach = cues().reach_m
+    found = []
+    for beat in beats:
+        if beat.speaker is not None:
+            continue
+        end = beat.start_frame + beat.frames
+        for cue in read_cues(beat, cast):
+            if cue.label in reach and cue.target is not None and not cue.negated:
+                touch = min(cue.frame + transition_frames(fps), end - 1)
+                found.append(
+                    Contact(cue.doer, cue.target, beat.start_frame, touch, end, reach[cue.label])
+                )
     return found
 
 

@@ -126,6 +126,13 @@ class CharacterTrack:
         points[:, 1] += self.eye_height_m
         return np.asarray(points + self._eye_offsets[start : start + frames], dtype=np.float64)
 
+    def head_tops(self, start: int, frames: int) -> FloatArray:
+        """The top of the head (frames, 3), as posed: above the eyes by what a standing head
+        has above them."""
+        tops = self.eyes(start, frames)
+        tops[:, 1] += self.height_m - self.eye_height_m
+        return tops
+
 
 @dataclass(frozen=True)
 class Blocking:

@@ -121,8 +121,8 @@ def head_tops(plan: ShotPlan) -> FloatArray:
     tops = np.zeros((plan.frames, len(plan.cast), 3))
     for index, (name, _) in enumerate(plan.cast):
         track = plan.blocking[name]
-        tops[:, index] = track.position[: plan.frames]
-        tops[:, index, 1] += track.height_m + LABEL_LIFT_M
+        tops[:, index] = track.head_tops(0, plan.frames)
+        tops[:, index, 1] += LABEL_LIFT_M
     return tops
 
 
