@@ -65,6 +65,8 @@ ANGLES: Final = (
     "r_hip",
     "r_hip_out",
     "r_knee",
+    "l_ankle",
+    "r_ankle",
     "hips_forward",  # not an angle: how far the hips move forward, in height units
 )
 _A = {name: index for index, name in enumerate(ANGLES)}
@@ -73,7 +75,8 @@ _A = {name: index for index, name in enumerate(ANGLES)}
 @dataclass(frozen=True)
 class Bone:
     """One bone: its parent (-1 for the root), its joint in the parent's frame, its length and
-    radius, which way it runs, and the joint rotations (axis, angle name, sign) in order."""
+    radius, which way it runs, and the joint rotations (axis, angle name, sign) in order, after
+    a fixed ``rest_pitch`` (degrees about x: a foot is turned to point forward)."""
 
     name: str
     parent: int
@@ -82,6 +85,7 @@ class Bone:
     radius: float
     up: bool
     turns: tuple[tuple[str, str, float], ...]
+    rest_pitch: float = 0.0
 
 
 _SPINE = SHOULDER_RATIO - HIP_RATIO
@@ -90,6 +94,8 @@ _SHIN = KNEE_RATIO - ANKLE_RATIO
 _UPPER_ARM = SHOULDER_RATIO - ELBOW_RATIO
 _FOREARM = ELBOW_RATIO - WRIST_RATIO
 _HEAD_RADIUS = 0.062
+_FOOT = 0.11  # ankle to the ball of the foot, of a 0.152 foot length
+_FOOT_RADIUS = 0.025  # under the shin's, so a standing figure stands on its heels' line
 BONES: Final = (
     Bone("pelvis", -1, (0.0, 0.0, 0.0), 0.10, 0.095, True,
          (("y", "body_yaw", 1.0), ("x", "body_pitch", 1.0))),
@@ -110,6 +116,10 @@ BONES: Final = (
     Bone("r_thigh", 0, (-HIP_HALF, 0.0, 0.0), _THIGH, 0.05, False,
          (("x", "r_hip", -1.0), ("z", "r_hip_out", -1.0))),
     Bone("r_shin", 9, (0.0, -_THIGH, 0.0), _SHIN, ANKLE_RATIO, False, (("x", "r_knee", 1.0),)),
+    Bone("l_foot", 8, (0.0, -_SHIN, 0.0), _FOOT, _FOOT_RADIUS, False, (("x", "l_ankle", 1.0),),
+         rest_pitch=-90.0),
+    Bone("r_foot", 10, (0.0, -_SHIN, 0.0), _FOOT, _FOOT_RADIUS, False, (("x", "r_ankle", 1.0),),
+         rest_pitch=-90.0),
 )  # fmt: skip
 BONE_INDEX: Final = {bone.name: index for index, bone in enumerate(BONES)}
 HEAD, HOLDING_HAND = BONE_INDEX["head"], BONE_INDEX["r_forearm"]
@@ -117,15 +127,16 @@ HEAD, HOLDING_HAND = BONE_INDEX["head"], BONE_INDEX["r_forearm"]
 # Each pose's joint angles (degrees; left out: 0, the standing figure with arms at its sides).
 # Sitting is hips and knees at right angles, so the thighs rest level on a seat of knee height,
 # the hips gone back a thigh's length so the knees stay over the feet (one sits down onto a
-# chair behind one's mark);
-# kneeling puts the knees and shins on the floor; lying is on the back, feet toward +Z.
+# chair behind one's mark); kneeling puts the knees and shins on the floor, toes pointed;
+# lying is on the back, feet toward +Z.
 POSE_ANGLES: Final[Mapping[Pose, Mapping[str, float]]] = {
     Pose.STAND: {},
     Pose.WALK: {},
     Pose.RUN: {},
     Pose.SIT: {"l_hip": 90, "r_hip": 90, "l_knee": 90, "r_knee": 90, "l_elbow": 40,
                "r_elbow": 40, "l_shoulder": 10, "r_shoulder": 10, "hips_forward": -_THIGH},
-    Pose.KNEEL: {"l_knee": 90, "r_knee": 90, "spine_pitch": 5, "head_pitch": 10},
+    Pose.KNEEL: {"l_knee": 90, "r_knee": 90, "l_ankle": 90, "r_ankle": 90, "spine_pitch": 5,
+                 "head_pitch": 10},
     Pose.CROUCH: {"l_hip": 110, "r_hip": 110, "l_knee": 130, "r_knee": 130, "spine_pitch": 30,
                   "l_shoulder": 40, "r_shoulder": 40, "l_elbow": 30, "r_elbow": 30},
     Pose.LIE: {"body_pitch": -90, "l_shoulder_out": 15, "r_shoulder_out": 15, "l_hip_out": 6,
@@ -232,6 +243,8 @@ def _chain(angles: FloatArray) -> Posed:
         else:
             rotation = rotations[:, bone.parent]
             origins[:, index] = origins[:, bone.parent] + rotation @ np.array(bone.anchor)
+        if bone.rest_pitch:
+            rotation = rotation @ _rotation("x", np.full(count, bone.rest_pitch))
         for axis, name, sign in bone.turns:
             rotation = rotation @ _rotation(axis, sign * angles[:, _A[name]])
         rotations[:, index] = rotation

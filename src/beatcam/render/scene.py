@@ -29,6 +29,7 @@ from beatcam.model.plan import ShotPlan
 from beatcam.model.props import prop_box_matrices
 from beatcam.model.sets import on_stage
 from beatcam.model.skeleton import (
+    ANKLE_RATIO,
     BONE_INDEX,
     BONES,
     EYE_ABOVE_NECK,
@@ -105,7 +106,9 @@ def _limb(bone: str, radius: float) -> Part:
 
 _EYE = EYE_ABOVE_NECK
 _HAND = BONES[BONE_INDEX["l_forearm"]].length + HAND_REACH
-_FOOT = BONES[BONE_INDEX["l_shin"]].length + 0.021  # the sole at ANKLE_RATIO below the ankle
+# A foot's bone runs forward from the ankle with its +Z up: the shoe reaches 3 cm in front of
+# the ball, and its sole is ANKLE_RATIO below the ankle.
+_FOOT_AT = (0.0, -0.03, 0.018 - ANKLE_RATIO)
 MANNEQUIN: Final = (
     Part("pelvis", KIND_SPHERE, ROLE_BODY, (0.0, -0.02, 0.0), (0.10, 0.06, 0.065)),
     Part("spine", KIND_CYLINDER, ROLE_BODY, (0.0, -0.03, 0.0), (0.098, 0.27, 0.064)),
@@ -121,8 +124,8 @@ MANNEQUIN: Final = (
     _limb("r_thigh", 0.045),
     _limb("l_shin", 0.038),
     _limb("r_shin", 0.038),
-    Part("l_shin", KIND_CUBE, ROLE_VISOR, (0.0, -_FOOT, 0.03), (0.06, 0.036, 0.15)),
-    Part("r_shin", KIND_CUBE, ROLE_VISOR, (0.0, -_FOOT, 0.03), (0.06, 0.036, 0.15)),
+    Part("l_foot", KIND_CUBE, ROLE_VISOR, _FOOT_AT, (0.06, 0.15, 0.036)),
+    Part("r_foot", KIND_CUBE, ROLE_VISOR, _FOOT_AT, (0.06, 0.15, 0.036)),
     Part("head", KIND_SPHERE, ROLE_SKIN, (0.0, _EYE, 0.0), HEAD_RADII_RATIO, on_head=True),
     Part("head", KIND_CUBE, ROLE_VISOR, (0.0, _EYE + 0.006, 0.05), (0.09, 0.026, 0.035), True),
     Part("head", KIND_CUBE, ROLE_VISOR, (0.0, _EYE - 0.025, 0.062), (0.014, 0.024, 0.03), True),
