@@ -4,8 +4,6 @@ each scene meets them in."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +14,7 @@ from beatcam.model.geometry import look_at
 from beatcam.model.plan import ShotPlan
 from beatcam.render.projection import picture_rect, view_projections
 from beatcam.render.scene import SceneRenderer, cast_colours, matte_colour
+from conftest import BEATCAM, run_ok
 
 SCRIPT = """Title: Two Rooms
 
@@ -44,11 +43,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> list[ShotPlan]:
     folder = tmp_path_factory.mktemp("film")
     script = folder / "two.fountain"
     script.write_text(SCRIPT, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "beatcam", "plan", str(script), "-o", str(folder), "-q"],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    run_ok([*BEATCAM, "plan", str(script), "-o", str(folder), "-q"])
     index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     folders = [folder / scene["folder"] for scene in index["scenes"]]
     return [plan_json.read(Path(scene) / "plan.json") for scene in folders]

@@ -5,8 +5,6 @@ would."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +12,8 @@ import numpy as np
 import pygltflib
 import pytest
 
-from beatcam.export import blender
 from beatcam.model.skeleton import HIP_RATIO, KNEE_RATIO
+from conftest import plan_and_export, read_back_in_blender
 
 SCENE = "Cast: Mara, Tom\nSet: office\nMara sits down.\nTom kneels in front of her.\n"
 TOLERANCE_M = 0.01
@@ -24,19 +22,7 @@ TOLERANCE_M = 0.01
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     folder = tmp_path_factory.mktemp("posed")
-    scene = folder / "posed.txt"
-    scene.write_text(SCENE, encoding="utf-8")
-    for command in (
-        ["plan", str(scene), "-o", str(folder), "-q"],
-        ["export", str(folder / "plan.json"), "-o", str(folder), "--to", "usd,gltf,blender"],
-    ):
-        result = subprocess.run(
-            [sys.executable, "-m", "beatcam", *command],
-            capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-    plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
-    return folder, plan
+    return folder, plan_and_export(folder, "posed.txt", SCENE, "usd,gltf,blender")
 
 
 def _last(plan: dict[str, Any], name: str, pose: str) -> int:
@@ -111,21 +97,9 @@ print("REPORT" + json.dumps(report))
 
 
 def test_blender_bones_sit(exported: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
-    command = blender.blender_command()
-    if command is None:
-        pytest.skip(f"no Blender Python (side venv absent); install: {blender.INSTALL_HINT}")
     folder, plan = exported
-    blend = blender.build_blend(folder / "blender" / "build_scene.py", tmp_path / "scene.blend")
-    check = tmp_path / "check.py"
-    check.write_text(BLEND_CHECK)
     frame = _last(plan, "Mara", "sit")
-    result = subprocess.run(
-        [*command, str(check), str(blend), json.dumps([0, frame])],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    line = next(line for line in result.stdout.splitlines() if line.startswith("REPORT"))
-    report = json.loads(line.removeprefix("REPORT"))
+    report = read_back_in_blender(folder, tmp_path, BLEND_CHECK, json.dumps([0, frame]))
     height = _heights(plan)["Mara"]
     x, _, z = plan["blocking"]["Mara"]["position"][frame]
     hips = np.array(report[str(frame)])  # Blender is Z up: (x, -z, y)

@@ -3,9 +3,6 @@ projected back to metres, not read from the plan, and found resting on the chair
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
@@ -16,6 +13,7 @@ from beatcam.model.props import SEAT_FORWARD_M, SEAT_SIZE_M, SEAT_TOP_M
 from beatcam.model.skeleton import BONE_INDEX, BONES, HIP_RATIO, KNEE_RATIO
 from beatcam.render.projection import picture_rect, view_projections
 from beatcam.render.scene import SceneRenderer, matte_colour
+from conftest import plan_and_export
 
 SIZE = (480, 480)
 FOCAL_MM = 50.0
@@ -28,13 +26,7 @@ KNEE_CLEARANCE_M = 0.05
 @pytest.fixture(scope="module")
 def seated(tmp_path_factory: pytest.TempPathFactory) -> ShotPlan:
     folder = tmp_path_factory.mktemp("seated")
-    scene = folder / "seated.txt"
-    scene.write_text("Cast: Mara\nSet: office\nMara sits down and waits.\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "beatcam", "plan", str(scene), "-o", str(folder), "-q"],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    plan_and_export(folder, "seated.txt", "Cast: Mara\nSet: office\nMara sits down and waits.\n")
     return plan_json.read(folder / "plan.json")
 
 

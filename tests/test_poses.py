@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
-import sys
 from typing import Any
 
 import numpy as np
@@ -16,6 +14,7 @@ from hypothesis import strategies as st
 
 from beatcam.model import skeleton
 from beatcam.model.vocab import POSES
+from conftest import plan_and_export
 
 SCENE = """# Acting
 Cast: Mara, Tom
@@ -33,16 +32,7 @@ def _runs(words: list[Any]) -> list[tuple[Any, int]]:
 
 @pytest.fixture(scope="module")
 def acted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    folder = tmp_path_factory.mktemp("acting")
-    scene = folder / "acting.txt"
-    scene.write_text(SCENE, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "beatcam", "plan", str(scene), "-o", str(folder), "-q"],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    document: dict[str, Any] = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
-    return document
+    return plan_and_export(tmp_path_factory.mktemp("acting"), "acting.txt", SCENE)
 
 
 def _beat_poses(document: dict[str, Any], name: str, beat: int) -> set[str]:

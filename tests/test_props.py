@@ -3,9 +3,6 @@ present in every 3D export, read back with each format's own library."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +10,11 @@ import numpy as np
 import pygltflib
 import pytest
 
-from beatcam.export import blender, schemas
+from beatcam.export import schemas
 from beatcam.model.geometry import quat_to_matrix
 from beatcam.model.props import PROP_KINDS
 from beatcam.model.vocab import POSES
+from conftest import plan_and_export, read_back_in_blender
 
 SCENE = """title: Props
 cast: [Mara, Tom]
@@ -34,18 +32,7 @@ INSERT_AIM_DEG = 3.0  # the insert's lens axis passes this close to the prop
 @pytest.fixture(scope="module")
 def shot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     folder = tmp_path_factory.mktemp("props")
-    scene = folder / "props.yaml"
-    scene.write_text(SCENE, encoding="utf-8")
-    for command in (
-        ["plan", str(scene), "-o", str(folder), "-q"],
-        ["export", str(folder / "plan.json"), "-o", str(folder), "--to", "usd,gltf,blender"],
-    ):
-        result = subprocess.run(
-            [sys.executable, "-m", "beatcam", *command],
-            capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-    return folder, json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    return folder, plan_and_export(folder, "props.yaml", SCENE, "usd,gltf,blender")
 
 
 def _prop(plan: dict[str, Any], name: str) -> dict[str, Any]:
@@ -121,20 +108,9 @@ print("REPORT" + json.dumps(list(scene.objects["letter"].matrix_world.translatio
 
 
 def test_blender_carries_the_props(shot: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
-    command = blender.blender_command()
-    if command is None:
-        pytest.skip(f"no Blender Python (side venv absent); install: {blender.INSTALL_HINT}")
     folder, plan = shot
-    blend = blender.build_blend(folder / "blender" / "build_scene.py", tmp_path / "scene.blend")
-    check = tmp_path / "check.py"
-    check.write_text(BLEND_CHECK)
     letter = _prop(plan, "letter")["position"]
     frame = len(letter) - 1
-    result = subprocess.run(
-        [*command, str(check), str(blend), str(frame)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    line = next(line for line in result.stdout.splitlines() if line.startswith("REPORT"))
     x, y, z = letter[frame]
-    assert np.allclose(json.loads(line.removeprefix("REPORT")), [x, -z, y], atol=TOLERANCE_M)
+    at = read_back_in_blender(folder, tmp_path, BLEND_CHECK, str(frame))
+    assert np.allclose(at, [x, -z, y], atol=TOLERANCE_M)

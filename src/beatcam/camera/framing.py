@@ -50,6 +50,7 @@ OVER_SHOULDER_UP_M = 0.1
 # Subjects of a two-shot or group are fitted within this fraction of the half-frame.
 FIT_HALF_WIDTH = 0.65
 FIT_HALF_HEIGHT = 0.6
+LEVEL_EYES_M = 0.1  # eyes closer in height than this frame as one standing pair
 # Size bands are shrunk by these factors when aiming inside them (never at an edge).
 BAND_LOW_MARGIN = 1.08
 BAND_HIGH_MARGIN = 0.93
@@ -271,9 +272,13 @@ def _fit_many(
     vertical = float(np.abs(offsets[:, 1]).max())
     aspect = 16.0 / 9.0
     fh_min = max(2.0 * lateral / FIT_HALF_WIDTH / aspect, 2.0 * vertical / FIT_HALF_HEIGHT)
+    # Eyes at different heights (one seated, one standing): centre the pair in the frame
+    # instead of raising their middle to the headroom line, which would crop the higher one.
+    level = vertical < LEVEL_EYES_M
     return replace(
-        base, aim=centre, in_frame=tuple(eyes), heading_deg=heading, fh_min=fh_min, u=0.0
-    )
+        base, aim=centre, in_frame=tuple(eyes), heading_deg=heading, fh_min=fh_min, u=0.0,
+        v=base.v if level else 0.0, v_end=base.v_end if level else 0.0,
+    )  # fmt: skip
 
 
 def _over_shoulder(base: Framing, shoulder_eye: FloatArray, lens: LensGoal) -> Framing:

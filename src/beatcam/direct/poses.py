@@ -95,17 +95,18 @@ class Cue:
 
 def people_in(
     tokens: Sequence[str], cast: Sequence[str], first: str | None, breaks: frozenset[str]
-) -> tuple[list[str | None], list[str | None]]:
+) -> tuple[list[str | None], list[tuple[str, ...]]]:
     """For each word, the cast member it names (a name; a subject pronoun is the last person
-    named, an object pronoun the last one who is not the subject), and the subject of its
-    clause: a person at the head of the clause, or the sentence's subject before it ("Tom
-    stares at Mara, then collapses": Tom collapses)."""
+    named, an object pronoun the last one who is not the subject), and the subjects of its
+    clause: the people at the head of the clause ("Pell and Iris sit": both), or the
+    sentence's subject before it ("Tom stares at Mara, then collapses": Tom collapses)."""
     lowered = {name.lower().split()[0]: name for name in cast}
     people: list[str | None] = []
-    subjects: list[str | None] = []
+    subjects: list[tuple[str, ...]] = []
     last: str | None = first
-    subject: str | None = None
+    subject: tuple[str, ...] = ()
     since_break = 0
+    joining = False
     for index, token in enumerate(tokens):
         named: str | None = None
         own = token.removesuffix("'s")  # "Tom's arm" names Tom
@@ -114,14 +115,20 @@ def people_in(
         elif token in SUBJECT_PRONOUNS:
             named = last
         elif token in OBJECT_PRONOUNS and not _possessive(tokens, index, breaks):
-            named = last if last != subject else _only([n for n in cast if n != subject])
+            doer = subject[0] if subject else None
+            named = last if last != doer else _only([n for n in cast if n != doer])
+        following = tokens[index + 1].removesuffix("'s") if index + 1 < len(tokens) else ""
+        joins = token == "and" and bool(people) and people[-1] in subject and following in lowered
         if token in SENTENCE_ENDS:
-            subject, since_break = None, 0
+            subject, since_break = (), 0
+        elif joins:
+            joining = True  # "Pell and Iris": one subject of two people
         elif token in breaks:
             since_break = 0
         else:
             if named is not None and token not in OBJECT_PRONOUNS and since_break < CLAUSE_HEAD:
-                subject = named
+                subject = (*subject, named) if joining else (named,)
+            joining = False
             since_break += 1
         people.append(named)
         subjects.append(subject)
@@ -170,12 +177,12 @@ def read_cues(beat: PlannedBeat, cast: Sequence[str]) -> list[Cue]:
             index += 1
             continue
         words, label = hit
-        doer = subjects[index - 1] if index else None
+        doers = subjects[index - 1] if index else ()
         after = index + len(words)
-        ahead = (people[later] for later in range(after, len(tokens)))
-        target = next((person for person in ahead if person not in {None, doer}), None)
-        if label != IGNORED and doer is not None:
-            frame = beat.start_frame + int(beat.frames * index / max(len(tokens), 1))
+        frame = beat.start_frame + int(beat.frames * index / max(len(tokens), 1))
+        for doer in doers if label != IGNORED else ():
+            ahead = (people[later] for later in range(after, len(tokens)))
+            target = next((person for person in ahead if person not in {None, *doers}), None)
             found.append(Cue(label, doer, target, frame, negated(tokens, index, table)))
         index = after
     return found

@@ -97,7 +97,7 @@ def read_props(beat: PlannedBeat, cast: Sequence[str]) -> list[PropEvent]:
             ),
             None,
         )
-        if hit is not None and subjects[index] is not None:
+        if hit is not None and subjects[index]:
             verb = (hit[1], index)
             index += len(hit[0])
             continue
@@ -106,7 +106,7 @@ def read_props(beat: PlannedBeat, cast: Sequence[str]) -> list[PropEvent]:
             frame = beat.start_frame + int(beat.frames * index / max(len(tokens), 1))
             act, person = NAMED, first
             if verb is not None and not negated(tokens, verb[1], cues()):
-                act, person = verb[0], subjects[verb[1]]
+                act, person = verb[0], subjects[verb[1]][0]
                 if act == GIVE:
                     given = [p for p in people[verb[1] : index + 3] if p not in {None, person}]
                     act, person = (TAKE, given[0]) if given else (TAKE, person)
