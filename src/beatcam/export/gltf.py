@@ -146,6 +146,19 @@ class _Builder:
         self.animate(times, translation, "VEC3", target(node=node, path="translation"))
         self.animate(times, to_gltf_quats(rotation), "VEC4", target(node=node, path="rotation"))
 
+    def moving_node(
+        self, times: FloatArray, translation: FloatArray, rotation: FloatArray, **fields: Any
+    ) -> int:
+        """A node (``fields``: name, children, camera, ...) placed at its first sample, which
+        is what a viewer shows before playing, and animated through all of them."""
+        node = self.node(
+            translation=translation[0].tolist(),
+            rotation=to_gltf_quats(rotation[:1])[0].tolist(),
+            **fields,
+        )
+        self.animate_node(node, times, translation, rotation)
+        return node
+
     def animate_yfov(self, camera: int, times: FloatArray, yfov: FloatArray) -> None:
         pointer = {POINTER_EXTENSION: {"pointer": f"/cameras/{camera}/perspective/yfov"}}
         target = self.gltf.AnimationChannelTarget(path="pointer", extensions=pointer)
@@ -197,23 +210,18 @@ def glb_bytes(plan: ShotPlan) -> bytes:
                     scale=list(NOSE_SIZE_M),
                 )
                 children.append(nose)
-            node = build.node(
-                name=f"{track.name} {bone.name}",
-                children=children,
-                translation=bone.translation[0].tolist(),
-                rotation=to_gltf_quats(bone.rotation[:1])[0].tolist(),
-            )
-            build.animate_node(node, bone.frames / plan.fps, bone.translation, bone.rotation)
-            bones.append(node)
+            bones.append(
+                build.moving_node(
+                    bone.frames / plan.fps, bone.translation, bone.rotation,
+                    name=f"{track.name} {bone.name}", children=children,
+                )
+            )  # fmt: skip
         rotation = facing_quats(track.facing_deg)
-        node = build.node(
-            name=track.name,
-            children=bones,
-            translation=track.position[0].tolist(),
-            rotation=to_gltf_quats(rotation[:1])[0].tolist(),
+        character_nodes.append(
+            build.moving_node(
+                scene_times, track.position, rotation, name=track.name, children=bones
+            )
         )
-        build.animate_node(node, scene_times, track.position, rotation)
-        character_nodes.append(node)
 
     prop_nodes = []
     for prop in prop_tracks(plan):
@@ -223,14 +231,9 @@ def glb_bytes(plan: ShotPlan) -> bytes:
             for index, (centre, size) in enumerate(prop.boxes)
         ]  # fmt: skip
         turns = facing_quats(prop.facing_deg)
-        node = build.node(
-            name=prop.name,
-            children=boxes,
-            translation=prop.translation[0].tolist(),
-            rotation=to_gltf_quats(turns[:1])[0].tolist(),
-            extras={"beatcam": {"kind": prop.kind}},
-        )
-        build.animate_node(node, prop.frames / plan.fps, prop.translation, turns)
+        times = prop.frames / plan.fps
+        node = build.moving_node(times, prop.translation, turns, name=prop.name, children=boxes)
+        build.nodes[node].extras = {"beatcam": {"kind": prop.kind}}
         prop_nodes.append(node)
 
     aspect = plan.sensor_mm[0] / plan.sensor_mm[1]
@@ -303,12 +306,6 @@ def _camera(
         )
     )
     camera = len(build.cameras) - 1
-    node = build.node(
-        name=name,
-        camera=camera,
-        translation=position[0].tolist(),
-        rotation=to_gltf_quats(rotation[:1])[0].tolist(),
-    )
-    build.animate_node(node, times, position, rotation)
+    node = build.moving_node(times, position, rotation, name=name, camera=camera)
     build.animate_yfov(camera, times, yfov)
     return node
