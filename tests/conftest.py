@@ -3,8 +3,12 @@ and a cache folder of each test's own, so no test reads or fills the user's cach
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -123,3 +127,43 @@ def _own_cache(_session_cache: None, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture
 def tiny_plan() -> ShotPlan:
     return build_tiny_plan()
+
+
+BEATCAM = [sys.executable, "-m", "beatcam"]
+
+
+def run_ok(command: list[str]) -> str:
+    """Run ``command`` (``[*BEATCAM, ...]`` for the CLI, as a user would), insist that it
+    succeeds, and return what it printed."""
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def plan_and_export(folder: Path, name: str, text: str, formats: str = "") -> dict[str, Any]:
+    """Write a scene file ``name`` holding ``text`` into ``folder``, plan it there with the
+    CLI (and export ``formats``, e.g. "usd,gltf"), and return plan.json as data."""
+    scene = folder / name
+    scene.write_text(text, encoding="utf-8")
+    run_ok([*BEATCAM, "plan", str(scene), "-o", str(folder), "-q"])
+    if formats:
+        run_ok([*BEATCAM, "export", str(folder / "plan.json"), "-o", str(folder), "--to", formats])
+    document: dict[str, Any] = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    return document
+
+
+def read_back_in_blender(folder: Path, work: Path, check: str, *args: str) -> Any:
+    """Build ``folder``'s exported Blender script into a .blend in ``work``, run the bpy
+    script ``check`` on it (argv: the .blend, then ``args``) and return the JSON it prints
+    after "REPORT"; skips where Blender's Python is not installed."""
+    from beatcam.export import blender
+
+    command = blender.blender_command()
+    if command is None:
+        pytest.skip(f"no Blender Python (side venv absent); install: {blender.INSTALL_HINT}")
+    blend = blender.build_blend(folder / "blender" / "build_scene.py", work / "scene.blend")
+    script = work / "check.py"
+    script.write_text(check, encoding="utf-8")
+    output = run_ok([*command, str(script), str(blend), *args])
+    line = next(line for line in output.splitlines() if line.startswith("REPORT"))
+    return json.loads(line.removeprefix("REPORT"))

@@ -137,9 +137,10 @@ def test_usd_characters_follow_the_blocking(stage: Any, tiny_plan: ShotPlan) -> 
     for frame in (0, 50, tiny_plan.frames - 1):
         world = character.ComputeLocalToWorldTransform(Usd.TimeCode(frame))
         assert np.allclose(world.ExtractTranslation(), track.position[frame], atol=TOLERANCE)
-    body = UsdGeom.Capsule(stage.GetPrimAtPath("/Scene/Characters/Mara/Body"))
-    total = body.GetHeightAttr().Get() + 2 * body.GetRadiusAttr().Get()
-    assert total == pytest.approx(track.height_m)
+    head = UsdGeom.Capsule(stage.GetPrimAtPath("/Scene/Characters/Mara/head/Shape"))
+    centre = head.ComputeLocalToWorldTransform(Usd.TimeCode(0)).ExtractTranslation()
+    top = centre[1] + head.GetHeightAttr().Get() / 2 + head.GetRadiusAttr().Get()
+    assert top == pytest.approx(track.height_m)  # standing, the head's top is the height
     boxes = stage.GetPrimAtPath("/Scene/Set").GetChildren()
     assert len(boxes) == len(tiny_plan.set.boxes)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from beatcam.camera.aiming import aim_at, forward_axes, rotation_matrices
-from beatcam.model import Blocking, ShotSpec
+from beatcam.model import Blocking, SetDesign, ShotSpec
 from beatcam.model.geometry import FloatArray, hands_point
 from beatcam.model.vocab import (
     FOCAL_MAX_MM,
@@ -59,6 +59,7 @@ OVER_SHOULDER_CLEARANCE_M = 0.3
 # Subjects of a two-shot or group are fitted within this fraction of the half-frame.
 FIT_HALF_WIDTH = 0.65
 FIT_HALF_HEIGHT = 0.6
+LEVEL_EYES_M = 0.1  # eyes closer in height than this frame as one standing pair
 # Size bands are shrunk by these factors when aiming inside them (never at an edge).
 BAND_LOW_MARGIN = 1.08
 BAND_HIGH_MARGIN = 0.93
@@ -185,9 +186,14 @@ def wrap_deg(angle: float) -> float:
 
 
 def frame_shot(
-    spec: ShotSpec, blocking: Blocking, set_aim: FloatArray, sensor_mm: tuple[float, float]
+    spec: ShotSpec,
+    blocking: Blocking,
+    set_aim: FloatArray,
+    sensor_mm: tuple[float, float],
+    set_design: SetDesign | None = None,
 ) -> Framing:
-    """The composition a shot asks for, from its framing word and its subjects' blocking."""
+    """The composition a shot asks for, from its framing word and its subjects' blocking (an
+    insert frames the prop in its subject's hand, where the set has one)."""
     start, frames = spec.start_frame, spec.frames
     if not spec.subjects:
         aim = np.tile(set_aim, (frames, 1))
@@ -224,7 +230,11 @@ def frame_shot(
         return _from_position(pov, eyes[1][0], (sensor_mm, band_target(spec.size)))
     if framing == "insert":
         window = slice(start, start + frames)
-        hands = hands_point(first.position[window], first.facing_deg[window], first.height_m)
+        held = set_design.held(spec.subjects[0], start) if set_design else None
+        if held is not None:
+            hands = np.array(held.position[window])
+        else:
+            hands = hands_point(first.position[window], first.facing_deg[window], first.height_m)
         return replace(base, aim=hands, in_frame=(hands,), v=0.0, v_end=0.0, centred=True)
     if spec.movement in ("follow", "lead"):
         return replace(base, heading_deg=_walk_heading(base, spec.movement, facing))
@@ -271,9 +281,13 @@ def _fit_many(
     vertical = float(np.abs(offsets[:, 1]).max())
     aspect = 16.0 / 9.0
     fh_min = max(2.0 * lateral / FIT_HALF_WIDTH / aspect, 2.0 * vertical / FIT_HALF_HEIGHT)
+    # Eyes at different heights (one seated, one standing): centre the pair in the frame
+    # instead of raising their middle to the headroom line, which would crop the higher one.
+    level = vertical < LEVEL_EYES_M
     return replace(
-        base, aim=centre, in_frame=tuple(eyes), heading_deg=heading, fh_min=fh_min, u=0.0
-    )
+        base, aim=centre, in_frame=tuple(eyes), heading_deg=heading, fh_min=fh_min, u=0.0,
+        v=base.v if level else 0.0, v_end=base.v_end if level else 0.0,
+    )  # fmt: skip
 
 
 def _over_shoulder(base: Framing, shoulder_eye: FloatArray, lens: LensGoal) -> Framing:

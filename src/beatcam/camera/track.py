@@ -65,7 +65,7 @@ def track_for(
     shot that runs past the blocking.
     """
     _validate(spec, blocking)
-    framing = frame_shot(spec, blocking, _set_aim(spec, set_design), sensor_mm)
+    framing = frame_shot(spec, blocking, _set_aim(spec, set_design), sensor_mm, set_design)
     obstacles = Obstacles.for_shot(set_design, blocking, spec.start_frame, spec.frames)
     key = (seed, zlib.crc32(spec.id.encode("utf-8")))
     build = MOVES[spec.movement]

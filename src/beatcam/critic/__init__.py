@@ -293,10 +293,7 @@ def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
             )
         )
     if SIZES.index(shot.size) <= SIZES.index("MS") and shot.framing not in {"insert", "pov"}:
-        tops = (
-            plan.blocking[shot.subjects[0]].position[shot.start_frame : shot.start_frame + 1].copy()
-        )
-        tops[:, 1] = plan.blocking[shot.subjects[0]].height_m
+        tops = plan.blocking[shot.subjects[0]].head_tops(shot.start_frame, 1)
         top = track.image_points(np.repeat(tops, shot.frames, axis=0))[0]
         checks.append(
             _check(

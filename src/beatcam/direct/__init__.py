@@ -12,12 +12,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from beatcam.direct.blocking import block
+from beatcam.direct.blocking import block, close_in
 from beatcam.direct.candidates import Candidate, candidates_for, intent_of
 from beatcam.direct.explicit import merged_pin
 from beatcam.direct.grammar import Context, exchange_belief
 from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
+from beatcam.direct.poses import act, contacts
+from beatcam.direct.props import place_props
 from beatcam.direct.sequence import choose
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
 from beatcam.direct.timing import beat_seconds, opening_parts, shot_count, split_frames
@@ -192,6 +194,9 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             slots.append((beat.index, offset, part, slot_in_beat))
             offset += part
         start += frames
+    blocking = close_in(blocking, contacts(planned, cast, scene.fps), preset, scene.fps)
+    blocking = act(blocking, planned, scene.fps)
+    props = place_props(blocking, planned, preset.boxes)
 
     contexts: list[Context] = []
     pins: list[tuple[ShotPin, str]] = []
@@ -323,7 +328,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
         shots.append(replace(spec, why=render(spec)))
     return Direction(
         style=chosen_style.name,
-        set=preset.design(),
+        set=replace(preset.design(), props=props),
         blocking=blocking,
         beats=tuple(planned),
         shots=tuple(shots),

@@ -11,7 +11,7 @@ set's walking room (a walk that would turns back).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -223,6 +223,64 @@ def block(
             member.name, member.height_m, position, _turn(facings[member.name])
         )
     return Blocking(tracks, total)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A touch the beats ask for: ``doer`` reaches ``other`` (within ``reach_m``) on frame
+    ``touch``, may start walking there on ``start`` and faces them until ``until``."""
+
+    doer: str
+    other: str
+    start: int
+    touch: int
+    until: int
+    reach_m: float
+
+
+def close_in(
+    blocking: Blocking, contacts: Sequence[Contact], preset: SetPreset, fps: int
+) -> Blocking:
+    """Bring people within reach before they touch: the doer walks (turning first) to within
+    reach of the other by the touch, stays there facing them to the end of the beat, and
+    carries on from there. Contacts already within reach change nothing."""
+    positions = {name: np.array(track.position) for name, track in blocking.tracks.items()}
+    facings = {name: np.array(track.facing_deg) for name, track in blocking.tracks.items()}
+    moved: set[str] = set()
+    for contact in contacts:
+        doer, touch = contact.doer, contact.touch
+        here = positions[doer][touch, [0, 2]]
+        there = positions[contact.other][touch, [0, 2]]
+        gap = float(np.linalg.norm(there - here))
+        if gap <= contact.reach_m or touch <= contact.start:
+            continue
+        target = _stop_before_set(here, here + (there - here) * (1 - contact.reach_m / gap), preset)
+        offset = target - here
+        travelled = float(np.linalg.norm(offset))
+        if travelled < 1e-6:
+            continue
+        walk = min(touch - contact.start, max(1, round(travelled / WALK_SPEED * fps / 0.85)))
+        ramp = np.ones(blocking.frames)
+        ramp[: touch - walk] = 0.0
+        ramp[touch - walk : touch] = _profile(walk, fps)
+        track = positions[doer]
+        track[:, [0, 2]] += np.outer(ramp, offset)
+        # Arrived, they stay for the touch: the rest of the beat's walk is given up, and later
+        # frames carry on from where they stopped.
+        track[contact.until :] += track[touch] - track[contact.until - 1]
+        track[touch : contact.until] = track[touch]
+        facings[doer][max(touch - walk - TURN_FRAMES, 0) : touch] = _heading_of(offset)
+        facings[doer][touch : contact.until] = _heading_of(there - target)
+        moved.add(doer)
+    tracks = {
+        name: replace(
+            track,
+            position=positions[name],
+            facing_deg=_turn(facings[name]) if name in moved else track.facing_deg,
+        )
+        for name, track in blocking.tracks.items()
+    }
+    return Blocking(tracks, blocking.frames)
 
 
 def _face_partners(

@@ -30,9 +30,12 @@ from beatcam.export.scene_geometry import (
     NOSE_COLOR,
     NOSE_SIZE_M,
     PREVIS_F_STOP,
+    PROP_COLOR,
     SET_COLOR,
+    bone_tracks,
     capsule_mesh,
     nose_center_m,
+    prop_tracks,
     shot_metadata,
 )
 from beatcam.files import atomic_path, write_atomic
@@ -98,19 +101,43 @@ def scene_data(plan: ShotPlan) -> dict[str, Any]:
     """The scene in beatcam's frame as plain JSON data (the Blender script converts it)."""
     characters = []
     for track in plan.blocking.tracks.values():
-        vertices, _, triangles = capsule_mesh(track.height_m)
         facing = np.rad2deg(np.unwrap(np.deg2rad(track.facing_deg)))  # turn the short way
+        bones = []
+        for bone in bone_tracks(plan, track.name):
+            vertices, _, triangles = capsule_mesh(bone.length_m, bone.radius_m)
+            bones.append(
+                {
+                    "name": bone.name,
+                    "mesh": {
+                        "vertices": _rounded(vertices + np.array(bone.centre_m)),
+                        "triangles": triangles.tolist(),
+                    },
+                    "frames": bone.frames.astype(int).tolist(),
+                    "translation": _rounded(bone.translation),
+                    "rotation": _rounded(bone.rotation),
+                }
+            )
         characters.append(
             {
                 "name": track.name,
                 "height_m": track.height_m,
-                "mesh": {"vertices": _rounded(vertices), "triangles": triangles.tolist()},
-                "nose_center": list(nose_center_m(track)),
+                "bones": bones,
+                "nose_center": list(nose_center_m(track.height_m)),
                 "nose_size": list(NOSE_SIZE_M),
                 "position": _rounded(track.position),
                 "facing_deg": _rounded(facing),
             }
         )
+    props = [
+        {
+            "name": prop.name,
+            "boxes": [{"center": list(c), "size": list(z)} for c, z in prop.boxes],
+            "frames": prop.frames.astype(int).tolist(),
+            "position": _rounded(prop.translation),
+            "facing_deg": _rounded(prop.facing_deg),
+        }
+        for prop in prop_tracks(plan)
+    ]
     shots = shot_records(plan)
     return {
         "title": plan.title,
@@ -120,13 +147,19 @@ def scene_data(plan: ShotPlan) -> dict[str, Any]:
         "resolution": list(plan.resolution),
         "f_stop": PREVIS_F_STOP,
         "clip_m": [CLIP_NEAR_M, CLIP_FAR_M],
-        "colors": {"set": SET_COLOR, "character": CHARACTER_COLOR, "nose": NOSE_COLOR},
+        "colors": {
+            "set": SET_COLOR,
+            "character": CHARACTER_COLOR,
+            "nose": NOSE_COLOR,
+            "prop": PROP_COLOR,
+        },
         "provenance": provenance.facts(plan),
         "boxes": [
             {"name": box.name, "center": list(box.center), "size": list(box.size)}
             for box in plan.set.boxes
         ],
         "characters": characters,
+        "props": props,
         "shots": shots,
     }
 

@@ -1,5 +1,6 @@
-"""Rebuild a beatcam previs scene in Blender: the set, the blocked characters, one camera per
-shot with its lens, focus and moves, and timeline markers bound to the cameras so the cut plays.
+"""Rebuild a beatcam previs scene in Blender: the set, the posed characters, the props, one
+camera per shot with its lens, focus and moves, and timeline markers bound to the cameras so
+the cut plays.
 
 Self-contained (Python standard library and ``bpy`` only); beatcam wrote the scene into DATA.
 Run it in Blender (Scripting workspace > Open > Run Script: the scene is added to the open
@@ -75,6 +76,13 @@ def to_blender_rotation(quat: Sequence[float]) -> Quaternion:
     return quat_multiply(Y_UP_TO_Z_UP, quat)
 
 
+def to_blender_turn(quat: Sequence[float]) -> Quaternion:
+    """A rotation [w, x, y, z] between two beatcam frames (a bone in its character) as the same
+    turn between the Blender frames those become: conjugated by the Y-up to Z-up turn."""
+    w, x, y, z = Y_UP_TO_Z_UP
+    return quat_multiply(quat_multiply(Y_UP_TO_Z_UP, quat), (w, -x, -y, -z))
+
+
 def main(argv: Sequence[str]) -> None:
     """Parse the command line (after ``--`` when run by Blender), build, and save."""
     args = list(argv[list(argv).index("--") + 1 :]) if "--" in argv else list(argv[1:])
@@ -117,6 +125,7 @@ def build_scene(data: dict[str, Any]) -> Any:
     try:
         _build_set(scene, data)
         _build_characters(scene, data)
+        _build_props(scene, data)
         cameras = [_build_camera(scene, data, shot) for shot in data["shots"]]
     finally:
         edit.keyframe_new_interpolation_type = interpolation
@@ -181,6 +190,8 @@ def _build_set(scene: Any, data: dict[str, Any]) -> None:
 
 
 def _build_characters(scene: Any, data: dict[str, Any]) -> None:
+    """Each character an empty that walks and turns, parent of its bones: each a capsule
+    posed on the frames it moves (the head wears the nose)."""
     import bpy
 
     collection = _collection(scene, "Characters")
@@ -188,25 +199,63 @@ def _build_characters(scene: Any, data: dict[str, Any]) -> None:
     nose_material = _material("nose", data["colors"]["nose"])
     nose_mesh = _mesh("nose", UNIT_CUBE_VERTICES, UNIT_CUBE_FACES, nose_material)
     for character in data["characters"]:
-        capsule = character["mesh"]
-        faces = [capsule["triangles"][i : i + 3] for i in range(0, len(capsule["triangles"]), 3)]
-        mesh = _mesh(character["name"], capsule["vertices"], faces, body_material)
-        _weld(mesh)
-        mesh.shade_smooth()
-        body = bpy.data.objects.new(character["name"], mesh)
-        collection.objects.link(body)
-        nose = bpy.data.objects.new(f"{character['name']} nose", nose_mesh)
-        nose.parent = body
-        nose.location = to_blender_location(character["nose_center"])
-        nose.scale = to_blender_size(character["nose_size"])
-        collection.objects.link(nose)
+        root = bpy.data.objects.new(character["name"], None)
+        collection.objects.link(root)
         for frame, (position, facing) in enumerate(
             zip(character["position"], character["facing_deg"], strict=True)
         ):
-            body.location = to_blender_location(position)
-            body.rotation_euler = (0.0, 0.0, math.radians(facing))
-            body.keyframe_insert("location", frame=frame)
-            body.keyframe_insert("rotation_euler", index=2, frame=frame)
+            root.location = to_blender_location(position)
+            root.rotation_euler = (0.0, 0.0, math.radians(facing))
+            root.keyframe_insert("location", frame=frame)
+            root.keyframe_insert("rotation_euler", index=2, frame=frame)
+        for bone in character["bones"]:
+            capsule = bone["mesh"]
+            triangles = capsule["triangles"]
+            faces = [triangles[i : i + 3] for i in range(0, len(triangles), 3)]
+            name = f"{character['name']} {bone['name']}"
+            mesh = _mesh(name, capsule["vertices"], faces, body_material)
+            _weld(mesh)
+            mesh.shade_smooth()
+            obj = bpy.data.objects.new(name, mesh)
+            obj.parent = root
+            obj.rotation_mode = "QUATERNION"
+            collection.objects.link(obj)
+            samples = zip(bone["frames"], bone["translation"], bone["rotation"], strict=True)
+            for frame, translation, rotation in samples:
+                obj.location = to_blender_location(translation)
+                obj.rotation_quaternion = to_blender_turn(rotation)
+                obj.keyframe_insert("location", frame=frame)
+                obj.keyframe_insert("rotation_quaternion", frame=frame)
+            if bone["name"] == "head":
+                nose = bpy.data.objects.new(f"{character['name']} nose", nose_mesh)
+                nose.parent = obj
+                nose.location = to_blender_location(character["nose_center"])
+                nose.scale = to_blender_size(character["nose_size"])
+                collection.objects.link(nose)
+
+
+def _build_props(scene: Any, data: dict[str, Any]) -> None:
+    """Each prop an empty moved and turned on the frames it moves, parent of its boxes."""
+    import bpy
+
+    collection = _collection(scene, "Props")
+    material = _material("prop", data["colors"]["prop"])
+    cube = _mesh("prop box", UNIT_CUBE_VERTICES, UNIT_CUBE_FACES, material)
+    for prop in data["props"]:
+        root = bpy.data.objects.new(prop["name"], None)
+        collection.objects.link(root)
+        for index, box in enumerate(prop["boxes"]):
+            obj = bpy.data.objects.new(f"{prop['name']} box {index}", cube)
+            obj.parent = root
+            obj.location = to_blender_location(box["center"])
+            obj.scale = to_blender_size(box["size"])
+            collection.objects.link(obj)
+        samples = zip(prop["frames"], prop["position"], prop["facing_deg"], strict=True)
+        for frame, position, facing in samples:
+            root.location = to_blender_location(position)
+            root.rotation_euler = (0.0, 0.0, math.radians(facing))
+            root.keyframe_insert("location", frame=frame)
+            root.keyframe_insert("rotation_euler", index=2, frame=frame)
 
 
 def _build_camera(scene: Any, data: dict[str, Any], shot: dict[str, Any]) -> Any:

@@ -1,12 +1,13 @@
-"""``scene.glb``: the set, the blocked characters, one animated camera per shot and the cut
-camera, as binary glTF 2.0.
+"""``scene.glb``: the set, the posed characters, the props, one animated camera per shot and
+the cut camera, as binary glTF 2.0.
 
 glTF shares beatcam's frame (right-handed, +Y up, metres, cameras looking down local -Z), so
 only the quaternion layout changes: glTF stores ``[x, y, z, w]``. One animation, "scene",
 plays everything on the scene clock (seconds = frame / fps): each camera's translation and
-rotation, each character's walk and turn, and each camera's focal length as its vertical
-field of view through ``KHR_animation_pointer`` (declared used, not required, so a viewer
-without it still plays the moves). Provenance lives in ``asset.extras``.
+rotation, each character's walk and turn and its bones' pose, each prop's moves, and each
+camera's focal length as its vertical field of view through ``KHR_animation_pointer``
+(declared used, not required, so a viewer without it still plays the moves). Provenance
+lives in ``asset.extras``.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from beatcam.export.scene_geometry import (
     CLIP_NEAR_M,
     NOSE_COLOR,
     NOSE_SIZE_M,
+    PROP_COLOR,
     SET_COLOR,
+    bone_tracks,
     box_mesh,
     capsule_mesh,
     cut_track,
     facing_quats,
     nose_center_m,
+    prop_tracks,
     shot_frames,
     shot_metadata,
     vertical_fov_rad,
@@ -142,6 +146,19 @@ class _Builder:
         self.animate(times, translation, "VEC3", target(node=node, path="translation"))
         self.animate(times, to_gltf_quats(rotation), "VEC4", target(node=node, path="rotation"))
 
+    def moving_node(
+        self, times: FloatArray, translation: FloatArray, rotation: FloatArray, **fields: Any
+    ) -> int:
+        """A node (``fields``: name, children, camera, ...) placed at its first sample, which
+        is what a viewer shows before playing, and animated through all of them."""
+        node = self.node(
+            translation=translation[0].tolist(),
+            rotation=to_gltf_quats(rotation[:1])[0].tolist(),
+            **fields,
+        )
+        self.animate_node(node, times, translation, rotation)
+        return node
+
     def animate_yfov(self, camera: int, times: FloatArray, yfov: FloatArray) -> None:
         pointer = {POINTER_EXTENSION: {"pointer": f"/cameras/{camera}/perspective/yfov"}}
         target = self.gltf.AnimationChannelTarget(path="pointer", extensions=pointer)
@@ -161,9 +178,10 @@ def glb_bytes(plan: ShotPlan) -> bytes:
     """The whole scene as a .glb: deterministic bytes for the same plan."""
     build = _Builder()
     gltf = build.gltf
-    set_material, character_material, nose_material = 0, 1, 2
+    set_material, character_material, nose_material, prop_material = 0, 1, 2, 3
     cube = build.mesh("box", box_mesh(), set_material)
     nose_mesh = build.mesh("nose", box_mesh(), nose_material)
+    prop_cube = build.mesh("prop", box_mesh(), prop_material)
 
     set_nodes = [
         build.node(name=box.name, mesh=cube, translation=list(box.center), scale=list(box.size))
@@ -172,25 +190,51 @@ def glb_bytes(plan: ShotPlan) -> bytes:
     scene_times = np.arange(plan.frames, dtype=np.float64) / plan.fps
     character_nodes = []
     for track in plan.blocking.tracks.values():
-        body = build.node(
-            name=f"{track.name} body",
-            mesh=build.mesh(track.name, capsule_mesh(track.height_m), character_material),
-        )
-        nose = build.node(
-            name=f"{track.name} nose",
-            mesh=nose_mesh,
-            translation=list(nose_center_m(track)),
-            scale=list(NOSE_SIZE_M),
-        )
+        bones = []
+        for bone in bone_tracks(plan, track.name):
+            shape = build.node(
+                name=f"{track.name} {bone.name} shape",
+                mesh=build.mesh(
+                    f"{track.name} {bone.name}",
+                    capsule_mesh(bone.length_m, bone.radius_m),
+                    character_material,
+                ),
+                translation=list(bone.centre_m),
+            )
+            children = [shape]
+            if bone.name == "head":
+                nose = build.node(
+                    name=f"{track.name} nose",
+                    mesh=nose_mesh,
+                    translation=list(nose_center_m(track.height_m)),
+                    scale=list(NOSE_SIZE_M),
+                )
+                children.append(nose)
+            bones.append(
+                build.moving_node(
+                    bone.frames / plan.fps, bone.translation, bone.rotation,
+                    name=f"{track.name} {bone.name}", children=children,
+                )
+            )  # fmt: skip
         rotation = facing_quats(track.facing_deg)
-        node = build.node(
-            name=track.name,
-            children=[body, nose],
-            translation=track.position[0].tolist(),
-            rotation=to_gltf_quats(rotation[:1])[0].tolist(),
+        character_nodes.append(
+            build.moving_node(
+                scene_times, track.position, rotation, name=track.name, children=bones
+            )
         )
-        build.animate_node(node, scene_times, track.position, rotation)
-        character_nodes.append(node)
+
+    prop_nodes = []
+    for prop in prop_tracks(plan):
+        boxes = [
+            build.node(name=f"{prop.name} box {index}", mesh=prop_cube, translation=list(centre),
+                       scale=list(size))
+            for index, (centre, size) in enumerate(prop.boxes)
+        ]  # fmt: skip
+        turns = facing_quats(prop.facing_deg)
+        times = prop.frames / plan.fps
+        node = build.moving_node(times, prop.translation, turns, name=prop.name, children=boxes)
+        build.nodes[node].extras = {"beatcam": {"kind": prop.kind}}
+        prop_nodes.append(node)
 
     aspect = plan.sensor_mm[0] / plan.sensor_mm[1]
     sensor_height = plan.sensor_mm[1]
@@ -210,6 +254,7 @@ def glb_bytes(plan: ShotPlan) -> bytes:
     groups = [
         build.node(name="Set", children=set_nodes),
         build.node(name="Characters", children=character_nodes),
+        build.node(name="Props", children=prop_nodes),
         build.node(name="Cameras", children=camera_nodes),
     ]
     document = gltf.GLTF2(
@@ -226,6 +271,7 @@ def glb_bytes(plan: ShotPlan) -> bytes:
             _material(gltf, "set", SET_COLOR),
             _material(gltf, "character", CHARACTER_COLOR),
             _material(gltf, "nose", NOSE_COLOR),
+            _material(gltf, "prop", PROP_COLOR),
         ],
         cameras=build.cameras,
         animations=[gltf.Animation(name="scene", samplers=build.samplers, channels=build.channels)],
@@ -260,12 +306,6 @@ def _camera(
         )
     )
     camera = len(build.cameras) - 1
-    node = build.node(
-        name=name,
-        camera=camera,
-        translation=position[0].tolist(),
-        rotation=to_gltf_quats(rotation[:1])[0].tolist(),
-    )
-    build.animate_node(node, times, position, rotation)
+    node = build.moving_node(times, position, rotation, name=name, camera=camera)
     build.animate_yfov(camera, times, yfov)
     return node

@@ -23,6 +23,7 @@ from beatcam.model import (
     CameraTrack,
     CharacterTrack,
     PlannedBeat,
+    Prop,
     Provenance,
     Reason,
     SetBox,
@@ -52,7 +53,7 @@ def _number(value: float) -> float | int:
 
 
 class _PerFrame(list[Any]):
-    """A per-frame array's rows: plain numbers, one row per frame (marked for the encoder)."""
+    """A per-frame array's rows, one per frame (numbers, or a word), marked for the encoder."""
 
 
 def _rows(array: np.ndarray) -> list[Any]:
@@ -163,6 +164,16 @@ def to_document(plan: ShotPlan) -> dict[str, Any]:
                 }
                 for box in plan.set.boxes
             ],
+            "props": [
+                {
+                    "name": prop.name,
+                    "held_by": prop.held_by,
+                    "position": _rows(prop.position),
+                    "facing_deg": _rows(prop.facing_deg),
+                    "holder": _PerFrame(prop.holder),
+                }
+                for prop in plan.set.props
+            ],
         },
         "beats": [
             {
@@ -176,7 +187,12 @@ def to_document(plan: ShotPlan) -> dict[str, Any]:
             for beat in plan.beats
         ],
         "blocking": {
-            name: {"position": _rows(track.position), "facing_deg": _rows(track.facing_deg)}
+            name: {
+                "position": _rows(track.position),
+                "facing_deg": _rows(track.facing_deg),
+                "pose": _PerFrame(track.pose),
+                "look_at": _PerFrame(track.look_at),
+            }
             for name, track in plan.blocking.tracks.items()
         },
         "shots": [_shot(shot) for shot in plan.shots],
@@ -237,6 +253,13 @@ def _per_frame(document: Any) -> list[tuple[str, list[Any], tuple[int | None, fl
             for key, spec in BLOCKING_ARRAYS.items():
                 if isinstance(track, dict) and isinstance(track.get(key), list):
                     found.append((f"blocking/{name}/{key}", track[key], spec))
+        props = (
+            document.get("set", {}).get("props") if isinstance(document.get("set"), dict) else None
+        )
+        for index, prop in enumerate(props if isinstance(props, list) else []):
+            for key, spec in BLOCKING_ARRAYS.items():
+                if isinstance(prop, dict) and isinstance(prop.get(key), list):
+                    found.append((f"set/props/{index}/{key}", prop[key], spec))
         for index, shot in enumerate(document.get("shots") or []):
             camera = shot.get("camera") if isinstance(shot, dict) else None
             for key, spec in CAMERA_ARRAYS.items():
@@ -264,6 +287,14 @@ def _skeleton(document: Any) -> Any:
         if isinstance(document.get("blocking"), dict)
         else document.get("blocking")
     )
+    if isinstance(document.get("set"), dict) and isinstance(document["set"].get("props"), list):
+        props = [
+            {key: value[:1] if isinstance(value, list) else value for key, value in prop.items()}
+            if isinstance(prop, dict)
+            else prop
+            for prop in document["set"]["props"]
+        ]
+        skeleton["set"] = {**document["set"], "props": props}
     if isinstance(document.get("shots"), list):
         shots = []
         for shot in document["shots"]:
@@ -368,6 +399,9 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                 heights.get(name, 1.75),
                 np.array(track["position"], dtype=np.float64),
                 np.array(track["facing_deg"], dtype=np.float64),
+                tuple(track.get("pose", ())),
+                tuple(track.get("look_at", ())),
+                document["fps"],
             )
             for name, track in document["blocking"].items()
         }
@@ -400,9 +434,28 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
             )
             for shot in document["shots"]
         )
+        props = tuple(
+            Prop(
+                prop["name"],
+                prop["held_by"],
+                np.array(prop["position"], dtype=np.float64),
+                np.array(prop["facing_deg"], dtype=np.float64),
+                tuple(prop.get("holder", ())),
+            )
+            for prop in document["set"].get("props", ())
+        )
     except ValueError as exc:
         raise PlanFileError(f"inconsistent plan: {exc}", source) from exc
     _check_timeline(beats, shots, tracks, frames, source)
+    for prop in props:
+        if len(prop.position) != frames:
+            raise PlanFileError(
+                f"prop {prop.name} has {len(prop.position)} frames, not {frames}", source
+            )
+        if prop.held_by is not None and prop.held_by not in tracks:
+            raise PlanFileError(
+                f"prop {prop.name} is held by {prop.held_by!r}, who is not blocked", source
+            )
     provenance = document["provenance"]
     return ShotPlan(
         title=document["title"],
@@ -419,6 +472,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                 SetBox(box["name"], _tuple3(box["center"]), _tuple3(box["size"]))
                 for box in document["set"]["boxes"]
             ),
+            props=props,
         ),
         beats=beats,
         blocking=Blocking(tracks, frames),
@@ -472,6 +526,9 @@ def _check_timeline(
             raise PlanFileError(
                 f"blocking of {name} has {len(track.position)} frames, not {frames}", source
             )
+        strangers = sorted({str(o) for o in track.look_at if o is not None and o not in tracks})
+        if strangers:
+            raise PlanFileError(f"{name} looks at {strangers}, who are not blocked", source)
 
 
 def loads(text: str, source: str | Path = "plan") -> ShotPlan:

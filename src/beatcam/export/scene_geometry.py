@@ -2,8 +2,10 @@
 
 Everything here is in beatcam's world frame (right-handed, +Y up, metres; cameras look down
 local -Z; quaternions ``[w, x, y, z]``, world-from-local), so each format module converts
-once, at its own edge. A character is a capsule standing on its ground point with a small
-"nose" box at eye height on its local +Z, so its facing reads in any viewer.
+once, at its own edge. A character is a node standing on its ground point, turned to its
+facing, holding the bones of ``model/skeleton.py``: each bone a node posed on every frame it
+moves (character frame, metres) wearing a capsule from its joint along its length, and the
+head a small "nose" box at eye height on its front, so facing and eyeline read in any viewer.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from beatcam.model import CameraTrack, CharacterTrack, Shot, ShotPlan, ShotSpec
-from beatcam.model.geometry import FloatArray, make_continuous
+from beatcam.model import CameraTrack, Shot, ShotPlan, ShotSpec
+from beatcam.model.geometry import FloatArray, make_continuous, matrix_to_quat
+from beatcam.model.props import PROP_SHAPES
+from beatcam.model.skeleton import BONES, EYE_ABOVE_NECK, HEAD, Bone
 
-CHARACTER_RADIUS_M = 0.22  # half a shoulder width: the capsule's radius
 NOSE_SIZE_M = (0.08, 0.08, 0.16)  # the facing marker: width, height, depth
 CLIP_NEAR_M = 0.05
 CLIP_FAR_M = 1000.0
@@ -26,6 +29,7 @@ PREVIS_F_STOP = 2.8  # a plan names no stop; a fast cine stop makes the focus pu
 CUT_LEAD_FRAMES = 0.01  # the cut camera holds the outgoing shot until this long before a cut
 
 SET_COLOR = (0.62, 0.62, 0.6)
+PROP_COLOR = (0.93, 0.91, 0.85)  # paper white: props read apart from the grey set
 CHARACTER_COLOR = (0.85, 0.55, 0.35)
 NOSE_COLOR = (0.2, 0.2, 0.22)
 
@@ -50,14 +54,97 @@ def identifiers(names: Iterable[str]) -> list[str]:
     return result
 
 
-def capsule_cylinder_m(height_m: float) -> float:
-    """Length of the capsule's straight part so that the whole capsule is ``height_m`` tall."""
-    return max(height_m - 2.0 * CHARACTER_RADIUS_M, 0.0)
+@dataclass(frozen=True)
+class BoneTrack:
+    """One bone of one character for a format: ``name``; its capsule's ``length_m`` and
+    ``radius_m`` and which way it runs (``up``: along +Y from the joint, else along -Y);
+    ``frames`` (k,) the scene frames it is sampled on (every frame where it moves, and the ends
+    of every still stretch, so linear interpolation replays it exactly); ``translation`` (k, 3)
+    metres and ``rotation`` (k, 4) [w, x, y, z] sign-continuous, character frame."""
+
+    name: str
+    length_m: float
+    radius_m: float
+    up: bool
+    frames: FloatArray
+    translation: FloatArray
+    rotation: FloatArray
+
+    @property
+    def centre_m(self) -> tuple[float, float, float]:
+        """The capsule's centre in the bone's frame: halfway along the bone."""
+        return (0.0, (0.5 if self.up else -0.5) * self.length_m, 0.0)
 
 
-def nose_center_m(track: CharacterTrack) -> tuple[float, float, float]:
-    """Centre of the facing marker in the character's local frame (feet at the origin)."""
-    return (0.0, track.eye_height_m, CHARACTER_RADIUS_M)
+def changing_samples(values: FloatArray) -> np.ndarray:
+    """``(k,)`` indices of the rows of ``values`` (n, d) that linear interpolation needs: the
+    first, the last, and every row that differs from a neighbour."""
+    flat = np.asarray(values).reshape(len(values), -1)
+    differs = np.any(np.diff(flat, axis=0) != 0.0, axis=1)
+    keep = np.zeros(len(flat), dtype=bool)
+    keep[[0, -1]] = True
+    keep[1:] |= differs
+    keep[:-1] |= differs
+    return np.flatnonzero(keep)
+
+
+def bone_tracks(plan: ShotPlan, name: str) -> list[BoneTrack]:
+    """Every bone of ``name``, posed as the render poses it (``ShotPlan.figure``)."""
+    height = plan.blocking[name].height_m
+    posed = plan.figure(name)
+    tracks = []
+    for index, bone in enumerate(BONES):
+        translation = posed.origins[:, index] * height
+        rotation = matrix_to_quat(posed.rotations[:, index])
+        keep = changing_samples(np.concatenate([translation, rotation], axis=1))
+        tracks.append(
+            BoneTrack(
+                bone.name,
+                bone.length * height,
+                bone.radius * height,
+                bone.up,
+                keep.astype(np.float64),
+                translation[keep],
+                make_continuous(rotation[keep]),
+            )
+        )
+    return tracks
+
+
+@dataclass(frozen=True)
+class PropTrack:
+    """One prop for a format: its node ``name`` (unique), ``kind`` (its shape), ``boxes``
+    (centre, size) in its frame, and its ``frames`` (k,), ``translation`` (k, 3) metres world
+    and ``facing_deg`` (k,) sampled where it moves."""
+
+    name: str
+    kind: str
+    boxes: tuple[tuple[tuple[float, float, float], tuple[float, float, float]], ...]
+    frames: FloatArray
+    translation: FloatArray
+    facing_deg: FloatArray
+
+
+def prop_tracks(plan: ShotPlan) -> list[PropTrack]:
+    """Every prop of the plan, named uniquely ("chair", "chair_2", ...)."""
+    names = identifiers(prop.name for prop in plan.set.props)
+    tracks = []
+    for prop, name in zip(plan.set.props, names, strict=True):
+        facing = np.rad2deg(np.unwrap(np.deg2rad(prop.facing_deg)))  # turn the short way
+        keep = changing_samples(np.column_stack([prop.position, facing]))
+        tracks.append(
+            PropTrack(
+                name, prop.name, PROP_SHAPES[prop.name], keep.astype(np.float64),
+                prop.position[keep], facing[keep],
+            )
+        )  # fmt: skip
+    return tracks
+
+
+def nose_center_m(height_m: float) -> tuple[float, float, float]:
+    """Centre of the facing marker in the head bone's frame: at the eyes, on the face."""
+    head: Bone = BONES[HEAD]
+    return (0.0, EYE_ABOVE_NECK * height_m, head.radius * height_m)
 
 
 def facing_quats(facing_deg: FloatArray) -> FloatArray:
@@ -134,12 +221,13 @@ def box_mesh() -> tuple[FloatArray, FloatArray, np.ndarray]:
 
 
 def capsule_mesh(
-    height_m: float, segments: int = 16, rings: int = 6
+    length_m: float, radius_m: float, segments: int = 16, rings: int = 6
 ) -> tuple[FloatArray, FloatArray, np.ndarray]:
-    """A capsule along +Y from the ground (y = 0) to ``height_m``: positions, normals and
-    counter-clockwise triangle indices, as in ``box_mesh``. ``rings`` per hemisphere."""
-    radius, half = CHARACTER_RADIUS_M, capsule_cylinder_m(height_m) / 2.0
-    centre_y = height_m / 2.0
+    """A capsule centred on the origin along Y: a straight part ``length_m`` long capped by
+    hemispheres of ``radius_m``: positions, normals and counter-clockwise triangle indices, as
+    in ``box_mesh``. ``rings`` per hemisphere."""
+    radius, half = radius_m, length_m / 2.0
+    centre_y = 0.0
     # Latitudes from the bottom pole to the top pole; each hemisphere's equator is doubled so
     # the cylinder between them is a band of its own.
     lower = np.linspace(-np.pi / 2, 0.0, rings + 1)

@@ -1,4 +1,5 @@
-"""``scene.usda``: the set, the blocked characters, one camera per shot and the cut camera.
+"""``scene.usda``: the set, the posed characters, the props, one camera per shot and the cut
+camera.
 
 The stage is in metres with +Y up, the same frame as beatcam, so positions and rotations are
 written unchanged: a USD camera also looks down its local -Z with +Y up, and a shot's
@@ -19,22 +20,24 @@ import numpy as np
 from beatcam.export import provenance
 from beatcam.export.scene_geometry import (
     CHARACTER_COLOR,
-    CHARACTER_RADIUS_M,
     CLIP_FAR_M,
     CLIP_NEAR_M,
     NOSE_COLOR,
     NOSE_SIZE_M,
     PREVIS_F_STOP,
+    PROP_COLOR,
     SET_COLOR,
-    capsule_cylinder_m,
+    BoneTrack,
+    bone_tracks,
     cut_track,
     identifiers,
     nose_center_m,
+    prop_tracks,
     shot_frames,
     shot_metadata,
 )
 from beatcam.files import write_atomic
-from beatcam.model import CharacterTrack, ShotPlan
+from beatcam.model import ShotPlan
 from beatcam.model.geometry import FloatArray
 
 FILE_NAME = "scene.usda"
@@ -68,6 +71,7 @@ def stage_text(plan: ShotPlan) -> str:
     stage.SetDefaultPrim(root.GetPrim())
     _define_set(stage, plan)
     _define_characters(stage, plan)
+    _define_props(stage, plan)
     _define_cameras(stage, plan)
     text: str = layer.ExportToString()
     return text
@@ -116,23 +120,62 @@ def _define_characters(stage: Any, plan: ShotPlan) -> None:
         frames = range(len(track.position))
         _author_samples(translate, frames, [Gf.Vec3d(*p) for p in track.position.tolist()])
         _author_samples(rotate, frames, track.facing_deg.tolist())
-        _define_body(stage, path, track)
+        _define_body(stage, path, plan, track.name)
 
 
-def _define_body(stage: Any, path: str, track: CharacterTrack) -> None:
+def _define_body(stage: Any, path: str, plan: ShotPlan, name: str) -> None:
+    """The character's bones under its node: each an Xform posed on the frames it moves,
+    wearing its capsule; the head wears the nose too."""
     from pxr import Gf, UsdGeom
 
-    body = UsdGeom.Capsule.Define(stage, f"{path}/Body")
-    body.CreateAxisAttr(UsdGeom.Tokens.y)
-    body.CreateRadiusAttr(CHARACTER_RADIUS_M)
-    body.CreateHeightAttr(capsule_cylinder_m(track.height_m))
-    body.AddTranslateOp().Set(Gf.Vec3d(0.0, track.height_m / 2.0, 0.0))
-    _color(body, CHARACTER_COLOR)
-    nose = UsdGeom.Cube.Define(stage, f"{path}/Nose")
-    nose.CreateSizeAttr(1.0)
-    nose.AddTranslateOp().Set(Gf.Vec3d(*nose_center_m(track)))
-    nose.AddScaleOp().Set(Gf.Vec3f(*NOSE_SIZE_M))
-    _color(nose, NOSE_COLOR)
+    height = plan.blocking[name].height_m
+    for bone in bone_tracks(plan, name):
+        xform = UsdGeom.Xform.Define(stage, f"{path}/{bone.name}")
+        translate = xform.AddTranslateOp().GetAttr()
+        orient = xform.AddOrientOp(UsdGeom.XformOp.PrecisionDouble).GetAttr()
+        frames = bone.frames.tolist()
+        _author_samples(translate, frames, [Gf.Vec3d(*p) for p in bone.translation.tolist()])
+        _author_samples(orient, frames, [Gf.Quatd(*q) for q in bone.rotation.tolist()])
+        _define_capsule(stage, f"{path}/{bone.name}/Shape", bone)
+        if bone.name == "head":
+            nose = UsdGeom.Cube.Define(stage, f"{path}/{bone.name}/Nose")
+            nose.CreateSizeAttr(1.0)
+            nose.AddTranslateOp().Set(Gf.Vec3d(*nose_center_m(height)))
+            nose.AddScaleOp().Set(Gf.Vec3f(*NOSE_SIZE_M))
+            _color(nose, NOSE_COLOR)
+
+
+def _define_capsule(stage: Any, path: str, bone: BoneTrack) -> None:
+    from pxr import Gf, UsdGeom
+
+    capsule = UsdGeom.Capsule.Define(stage, path)
+    capsule.CreateAxisAttr(UsdGeom.Tokens.y)
+    capsule.CreateRadiusAttr(bone.radius_m)
+    capsule.CreateHeightAttr(bone.length_m)
+    capsule.AddTranslateOp().Set(Gf.Vec3d(*bone.centre_m))
+    _color(capsule, CHARACTER_COLOR)
+
+
+def _define_props(stage: Any, plan: ShotPlan) -> None:
+    """Each prop an Xform moved and turned on the frames it moves, holding its boxes."""
+    from pxr import Gf, UsdGeom
+
+    UsdGeom.Scope.Define(stage, f"{ROOT_PATH}/Props")
+    for prop in prop_tracks(plan):
+        path = f"{ROOT_PATH}/Props/{prop.name}"
+        xform = UsdGeom.Xform.Define(stage, path)
+        xform.GetPrim().SetDisplayName(prop.kind)
+        translate = xform.AddTranslateOp().GetAttr()
+        rotate = xform.AddRotateYOp(UsdGeom.XformOp.PrecisionDouble).GetAttr()
+        frames = prop.frames.tolist()
+        _author_samples(translate, frames, [Gf.Vec3d(*p) for p in prop.translation.tolist()])
+        _author_samples(rotate, frames, prop.facing_deg.tolist())
+        for index, (centre, size) in enumerate(prop.boxes):
+            cube = UsdGeom.Cube.Define(stage, f"{path}/box_{index}")
+            cube.CreateSizeAttr(1.0)
+            cube.AddTranslateOp().Set(Gf.Vec3d(*centre))
+            cube.AddScaleOp().Set(Gf.Vec3f(*size))
+            _color(cube, PROP_COLOR)
 
 
 def _define_cameras(stage: Any, plan: ShotPlan) -> None:

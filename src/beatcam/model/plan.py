@@ -10,10 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from beatcam.model.geometry import FloatArray
 from beatcam.model.scene import Affect
-from beatcam.model.vocab import EYE_HEIGHT_RATIO
+from beatcam.model.skeleton import Posed, eye_offsets, pose_figure, to_world
+from beatcam.model.vocab import DEFAULT_FPS, EYE_HEIGHT_RATIO, POSES, Pose
 
 
 def _frozen(array: FloatArray, columns: int | None, name: str) -> FloatArray:
@@ -36,38 +38,100 @@ class SetBox:
 
 
 @dataclass(frozen=True)
+class Prop:
+    """An object the beats name (``model/props.py`` gives its grey-box shape): who first holds
+    it (None: it is only ever placed), and per scene frame its ``position`` (n, 3) metres
+    world (the middle of the hand holding it, or its base where it rests), ``facing_deg``
+    (n,) its front's heading, as a character's, and ``holder`` (n,) who holds it (or None)."""
+
+    name: str
+    held_by: str | None
+    position: FloatArray
+    facing_deg: FloatArray
+    holder: tuple[str | None, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "position", _frozen(self.position, 3, "position"))
+        object.__setattr__(self, "facing_deg", _frozen(self.facing_deg, None, "facing_deg"))
+        if not self.holder:
+            object.__setattr__(self, "holder", (None,) * len(self.position))
+        if not len(self.position) == len(self.facing_deg) == len(self.holder):
+            raise ValueError(f"prop {self.name}: position, facing_deg and holder lengths differ")
+
+
+@dataclass(frozen=True)
 class SetDesign:
-    """The set the scene plays on: a preset name and its boxes (may be empty: open ground)."""
+    """The set the scene plays on: a preset name, its boxes (may be empty: open ground) and
+    the props the beats name."""
 
     preset: str
     boxes: tuple[SetBox, ...] = ()
+    props: tuple[Prop, ...] = ()
+
+    def held(self, name: str, frame: int) -> Prop | None:
+        """The prop in ``name``'s hand on ``frame``, if any."""
+        return next((prop for prop in self.props if prop.holder[frame] == name), None)
 
 
 @dataclass(frozen=True)
 class CharacterTrack:
     """Where a character stands on every scene frame: ``position`` (n, 3) metres on the
-    ground, ``facing_deg`` (n,) counter-clockwise from +Z seen from above."""
+    ground, ``facing_deg`` (n,) counter-clockwise from +Z seen from above; ``pose`` (n,) a
+    vocab.Pose word and ``look_at`` (n,) whom they look at (a name, or None) per frame, at
+    ``fps`` (poses blend over a time, not a frame count). Left empty, everyone stands and
+    looks nowhere in particular."""
 
     name: str
     height_m: float
     position: FloatArray
     facing_deg: FloatArray
+    pose: tuple[str, ...] = ()
+    look_at: tuple[str | None, ...] = ()
+    fps: int = DEFAULT_FPS
+    _eye_offsets: FloatArray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "position", _frozen(self.position, 3, "position"))
         object.__setattr__(self, "facing_deg", _frozen(self.facing_deg, None, "facing_deg"))
-        if len(self.position) != len(self.facing_deg):
+        frames = len(self.position)
+        if len(self.facing_deg) != frames:
             raise ValueError(f"{self.name}: position and facing_deg lengths differ")
+        if not self.pose:
+            object.__setattr__(self, "pose", (Pose.STAND.value,) * frames)
+        if not self.look_at:
+            object.__setattr__(self, "look_at", (None,) * frames)
+        if len(self.pose) != frames or len(self.look_at) != frames:
+            raise ValueError(f"{self.name}: pose and look_at need one entry per frame")
+        unknown = sorted(set(self.pose) - set(POSES))
+        if unknown:
+            raise ValueError(f"{self.name}: unknown poses {unknown}; known: {list(POSES)}")
+        offsets = to_world(
+            eye_offsets(self.pose, self.fps)[:, None, :],
+            np.zeros_like(self.position),
+            self.facing_deg,
+            self.height_m,
+        )[:, 0]
+        offsets.setflags(write=False)
+        object.__setattr__(self, "_eye_offsets", offsets)
 
     @property
     def eye_height_m(self) -> float:
+        """The standing eye height (DESIGN.md 3); a pose moves the eye from it (``eyes``)."""
         return EYE_HEIGHT_RATIO * self.height_m
 
     def eyes(self, start: int, frames: int) -> FloatArray:
-        """Eye points (frames, 3) over a frame range: the subject point of DESIGN.md 3."""
+        """Eye points (frames, 3) over a frame range, as posed: the subject point of DESIGN.md
+        3, lower when sitting or kneeling."""
         points = np.array(self.position[start : start + frames])
         points[:, 1] += self.eye_height_m
-        return points
+        return np.asarray(points + self._eye_offsets[start : start + frames], dtype=np.float64)
+
+    def head_tops(self, start: int, frames: int) -> FloatArray:
+        """The top of the head (frames, 3), as posed: above the eyes by what a standing head
+        has above them."""
+        tops = self.eyes(start, frames)
+        tops[:, 1] += self.height_m - self.eye_height_m
+        return tops
 
 
 @dataclass(frozen=True)
@@ -79,6 +143,27 @@ class Blocking:
 
     def __getitem__(self, name: str) -> CharacterTrack:
         return self.tracks[name]
+
+    def figure(self, name: str, holding: NDArray[np.bool_] | None = None) -> Posed:
+        """``name``'s posed skeleton on every frame (character frame, height units), the head
+        turned toward the eyes of whom they look at and the holding arm bent where ``holding``
+        (n,) is True (``ShotPlan.figure`` knows from the props)."""
+        track = self.tracks[name]
+        targets = np.full((len(track.position), 3), np.nan)
+        looks = np.array(track.look_at, dtype=object)
+        for other, other_track in self.tracks.items():
+            mask = looks == other
+            if mask.any():
+                targets[mask] = other_track.eyes(0, len(track.position))[mask]
+        return pose_figure(
+            track.pose,
+            track.position,
+            track.facing_deg,
+            track.height_m,
+            track.fps,
+            targets,
+            holding,
+        )
 
 
 @dataclass(frozen=True)
@@ -234,6 +319,14 @@ class ShotPlan:
     @property
     def frames(self) -> int:
         return self.blocking.frames
+
+    def figure(self, name: str) -> Posed:
+        """``name``'s posed skeleton (``Blocking.figure``), carrying what the props say they
+        hold: the one posing the render and every export draw."""
+        holding = np.zeros(self.frames, dtype=bool)
+        for prop in self.set.props:
+            holding |= np.array([holder == name for holder in prop.holder], dtype=bool)
+        return self.blocking.figure(name, holding)
 
     def shot(self, shot_id: str) -> Shot:
         for shot in self.shots:

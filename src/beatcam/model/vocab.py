@@ -289,6 +289,30 @@ class Staging(StrEnum):
 
 
 STAGINGS: Final = tuple(Staging)
+
+
+class Pose(StrEnum):
+    """What a character's body does on a frame (DESIGN.md section 3, ``blocking[name].pose``):
+    read from the beats' verbs by ``direct/poses.py``; ``model/skeleton.py`` gives each its
+    joint angles."""
+
+    STAND = "stand"
+    WALK = "walk"
+    RUN = "run"
+    SIT = "sit"
+    KNEEL = "kneel"
+    CROUCH = "crouch"
+    LIE = "lie"
+    FALL = "fall"
+    REACH = "reach"
+    EMBRACE = "embrace"
+    POINT = "point"
+    ARMS_UP = "arms_up"
+    HANDS_TO_FACE = "hands_to_face"
+    TURN_AWAY = "turn_away"
+
+
+POSES: Final = tuple(Pose)
 # The label of a beat that asks for no expressive device: plain coverage serves it.
 NO_INTENT: Final = "none"
 

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from beatcam.model.geometry import FloatArray, camera_axes
 from beatcam.model.plan import ShotPlan
 from beatcam.render.hud import FONT_BOLD, FONT_REGULAR, font
-from beatcam.render.scene import cast_colour
+from beatcam.render.scene import cast_colours
 
 PLAN_SIZE: Final = (1800, 1100)
 MARGIN_PX: Final = 60
@@ -99,8 +99,8 @@ def draw_floor_plan(plan: ShotPlan) -> Image.Image:
         draw.text(
             (mid[0], mid[1] - 28), "line of action", font=small, fill=(190, 40, 40), anchor="mm"
         )
-    for index, track in enumerate(tracks):
-        colour = tuple(int(255 * c) for c in cast_colour(index))
+    for track, costume in zip(tracks, cast_colours([t.name for t in tracks]), strict=True):
+        colour = tuple(int(255 * c) for c in costume)
         path = [px(x, z) for x, z in track.position[:, [0, 2]]]
         if np.ptp(track.position[:, [0, 2]], axis=0).max() > 0.05:
             draw.line(path, fill=colour, width=4)

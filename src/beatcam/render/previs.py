@@ -20,7 +20,7 @@ from beatcam.model.vocab import EYE_HEIGHT_RATIO
 from beatcam.render.hud import Hud, Labels
 from beatcam.render.keys import PrevisCache
 from beatcam.render.projection import PictureRect, picture_rect, to_pixels, view_projections
-from beatcam.render.scene import SceneRenderer, cast_colour
+from beatcam.render.scene import SceneRenderer, cast_colours
 from beatcam.render.video import Clip, PrevisWriter, read_audio
 
 TRANSITION_FRAMES: Final = 12
@@ -123,8 +123,8 @@ def head_tops(plan: ShotPlan) -> FloatArray:
     tops = np.zeros((plan.frames, len(plan.cast), 3))
     for index, (name, _) in enumerate(plan.cast):
         track = plan.blocking[name]
-        tops[:, index] = track.position[: plan.frames]
-        tops[:, index, 1] += track.height_m + LABEL_LIFT_M
+        tops[:, index] = track.head_tops(0, plan.frames)
+        tops[:, index, 1] += LABEL_LIFT_M
     return tops
 
 
@@ -162,7 +162,7 @@ class FrameMaker:
         self.viewport = (self.rect.x, self.rect.y, self.rect.width, self.rect.height)
         self.renderer = SceneRenderer(plan, size)
         names = [name for name, _ in plan.cast]
-        self.labels = Labels(names, [cast_colour(i) for i in range(len(names))], size[1])
+        self.labels = Labels(names, cast_colours(names), size[1])
         self.tops = head_tops(plan)
         self.heights = np.array([height for _, height in plan.cast])
 

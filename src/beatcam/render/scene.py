@@ -4,10 +4,11 @@ One ``SceneRenderer`` holds one GL context, the meshes and the set's instance bu
 once; each frame only the mannequins' instance matrices are uploaded, the scene is drawn into a
 multisampled framebuffer and read back once, top row first, straight into a reused array.
 
-A mannequin is built from unit shapes in fractions of the character's height, facing +Z
-before its ``facing_deg`` turns it. Its head is an ellipsoid centred on the eye point
-(``EYE_HEIGHT_RATIO`` of the height, the plan's subject point) whose top is the top of the
-head; a dark visor and a nose on the face show where it looks.
+A mannequin is the articulated skeleton of ``model/skeleton.py`` dressed in unit shapes, each
+part riding one bone, in fractions of the character's height; the plan's poses and looks move
+the bones every frame. Its head is an ellipsoid centred on the eye point (the plan's subject
+point) whose top is the top of the head; a dark visor and a nose on the face show where it
+looks, and feet that point where it faces.
 
 The *matte* pass draws unlit, without anti-aliasing, each cast member's head and body in the
 flat colours of ``matte_colour`` and everything else black: an ID pass tests can read.
@@ -15,6 +16,8 @@ flat colours of ``matte_colour`` and everything else black: an ID pass tests can
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -23,7 +26,17 @@ from numpy.typing import NDArray
 
 from beatcam.model.geometry import FloatArray, hands_point
 from beatcam.model.plan import ShotPlan
+from beatcam.model.props import prop_box_matrices
 from beatcam.model.sets import on_stage
+from beatcam.model.skeleton import (
+    ANKLE_RATIO,
+    BONE_INDEX,
+    BONES,
+    EYE_ABOVE_NECK,
+    HAND_REACH,
+    to_world,
+    world_rotations,
+)
 from beatcam.model.vocab import EYE_HEIGHT_RATIO
 from beatcam.render import meshes
 from beatcam.render.context import open_context
@@ -44,7 +57,7 @@ PROP_TILT: Final = np.array(
 FAR_AWAY_M: Final = 1e6  # where the shadow of someone off stage falls
 HEAD_RADII_RATIO: Final = (0.058, 1.0 - EYE_HEIGHT_RATIO, 0.064)
 
-# Muted, distinct costume colours in cast order (display-referred RGB, 0..1).
+# Muted, distinct costume colours (display-referred RGB, 0..1); each name picks its own.
 CAST_COLOURS: Final = (
     (0.70, 0.42, 0.36),
     (0.36, 0.50, 0.68),
@@ -54,6 +67,10 @@ CAST_COLOURS: Final = (
     (0.34, 0.60, 0.60),
     (0.66, 0.52, 0.42),
     (0.48, 0.48, 0.56),
+    (0.80, 0.50, 0.56),
+    (0.40, 0.62, 0.78),
+    (0.62, 0.66, 0.36),
+    (0.54, 0.38, 0.30),
 )
 SET_GREYS: Final = ((0.80, 0.79, 0.76), (0.72, 0.73, 0.75), (0.76, 0.74, 0.72))
 VISOR_COLOUR: Final = (0.10, 0.11, 0.13)
@@ -67,10 +84,13 @@ INSTANCE_FLOATS: Final = 22  # 4x4 model matrix, colour, matte colour
 
 @dataclass(frozen=True)
 class Part:
-    """One shape of a mannequin: mesh kind, colour role, centre (or, for a cylinder, base
-    centre) and scale, all in fractions of the character's height, facing +Z. ``on_head``
-    parts make up the head in the matte pass (the visor and nose lie inside its outline)."""
+    """One shape of a mannequin, riding a bone: mesh kind, colour role, centre (or, for a
+    cylinder, base centre) and scale in the bone's frame, in fractions of the character's
+    height. A cylinder on a limb (a bone running down its -Y) is turned to run down with it.
+    ``on_head`` parts make up the head in the matte pass (the visor and nose lie inside its
+    outline)."""
 
+    bone: str
     kind: str
     role: str
     at: tuple[float, float, float]
@@ -78,24 +98,40 @@ class Part:
     on_head: bool = False
 
 
-_EYE = EYE_HEIGHT_RATIO
+def _limb(bone: str, radius: float) -> Part:
+    """A cylinder the length of ``bone``, from its joint along it."""
+    length = BONES[BONE_INDEX[bone]].length
+    return Part(bone, KIND_CYLINDER, ROLE_LIMB, (0.0, 0.0, 0.0), (radius, length, radius))
+
+
+_EYE = EYE_ABOVE_NECK
+_HAND = BONES[BONE_INDEX["l_forearm"]].length + HAND_REACH
+# A foot's bone runs forward from the ankle with its +Z up: the shoe reaches 3 cm in front of
+# the ball, and its sole is ANKLE_RATIO below the ankle.
+_FOOT_AT = (0.0, -0.03, 0.018 - ANKLE_RATIO)
 MANNEQUIN: Final = (
-    Part(KIND_CYLINDER, ROLE_LIMB, (0.055, 0.02, 0.0), (0.038, 0.47, 0.04)),
-    Part(KIND_CYLINDER, ROLE_LIMB, (-0.055, 0.02, 0.0), (0.038, 0.47, 0.04)),
-    Part(KIND_CUBE, ROLE_VISOR, (0.055, 0.018, 0.03), (0.06, 0.036, 0.15)),
-    Part(KIND_CUBE, ROLE_VISOR, (-0.055, 0.018, 0.03), (0.06, 0.036, 0.15)),
-    Part(KIND_SPHERE, ROLE_BODY, (0.0, 0.51, 0.0), (0.10, 0.06, 0.065)),
-    Part(KIND_CYLINDER, ROLE_BODY, (0.0, 0.50, 0.0), (0.098, 0.27, 0.064)),
-    Part(KIND_SPHERE, ROLE_BODY, (0.0, 0.77, 0.0), (0.12, 0.045, 0.068)),
-    Part(KIND_CYLINDER, ROLE_LIMB, (0.0, 0.79, 0.0), (0.026, 0.07, 0.026)),
-    Part(KIND_CYLINDER, ROLE_LIMB, (0.125, 0.45, 0.0), (0.026, 0.33, 0.028)),
-    Part(KIND_CYLINDER, ROLE_LIMB, (-0.125, 0.45, 0.0), (0.026, 0.33, 0.028)),
-    Part(KIND_SPHERE, ROLE_SKIN, (0.125, 0.44, 0.0), (0.03, 0.035, 0.03)),
-    Part(KIND_SPHERE, ROLE_SKIN, (-0.125, 0.44, 0.0), (0.03, 0.035, 0.03)),
-    Part(KIND_SPHERE, ROLE_SKIN, (0.0, _EYE, 0.0), HEAD_RADII_RATIO, on_head=True),
-    Part(KIND_CUBE, ROLE_VISOR, (0.0, _EYE + 0.006, 0.05), (0.09, 0.026, 0.035), on_head=True),
-    Part(KIND_CUBE, ROLE_VISOR, (0.0, _EYE - 0.025, 0.062), (0.014, 0.024, 0.03), on_head=True),
+    Part("pelvis", KIND_SPHERE, ROLE_BODY, (0.0, -0.02, 0.0), (0.10, 0.06, 0.065)),
+    Part("spine", KIND_CYLINDER, ROLE_BODY, (0.0, -0.03, 0.0), (0.098, 0.27, 0.064)),
+    Part("spine", KIND_SPHERE, ROLE_BODY, (0.0, 0.24, 0.0), (0.12, 0.045, 0.068)),
+    Part("head", KIND_CYLINDER, ROLE_LIMB, (0.0, -0.03, 0.0), (0.026, 0.07, 0.026)),
+    _limb("l_upper_arm", 0.028),
+    _limb("r_upper_arm", 0.028),
+    _limb("l_forearm", 0.025),
+    _limb("r_forearm", 0.025),
+    Part("l_forearm", KIND_SPHERE, ROLE_SKIN, (0.0, -_HAND, 0.0), (0.03, 0.035, 0.03)),
+    Part("r_forearm", KIND_SPHERE, ROLE_SKIN, (0.0, -_HAND, 0.0), (0.03, 0.035, 0.03)),
+    _limb("l_thigh", 0.045),
+    _limb("r_thigh", 0.045),
+    _limb("l_shin", 0.038),
+    _limb("r_shin", 0.038),
+    Part("l_foot", KIND_CUBE, ROLE_VISOR, _FOOT_AT, (0.06, 0.15, 0.036)),
+    Part("r_foot", KIND_CUBE, ROLE_VISOR, _FOOT_AT, (0.06, 0.15, 0.036)),
+    Part("head", KIND_SPHERE, ROLE_SKIN, (0.0, _EYE, 0.0), HEAD_RADII_RATIO, on_head=True),
+    Part("head", KIND_CUBE, ROLE_VISOR, (0.0, _EYE + 0.006, 0.05), (0.09, 0.026, 0.035), True),
+    Part("head", KIND_CUBE, ROLE_VISOR, (0.0, _EYE - 0.025, 0.062), (0.014, 0.024, 0.03), True),
 )
+# A cylinder mesh runs up its +Y; on a limb it is turned a half turn about Z to run down.
+_DOWN: Final = np.diag([-1.0, -1.0, 1.0, 1.0])
 MATTE_STEP: Final = 8
 
 
@@ -105,14 +141,33 @@ def matte_colour(cast_index: int, head: bool) -> tuple[int, int, int]:
     return (255, level, 0) if head else (0, level, 255)
 
 
-def cast_colour(cast_index: int) -> tuple[float, float, float]:
-    """The costume colour of the cast member at ``cast_index`` (cycles after eight)."""
-    return CAST_COLOURS[cast_index % len(CAST_COLOURS)]
+def cast_colours(names: Sequence[str]) -> list[tuple[float, float, float]]:
+    """The costume colours of a cast, by name: each person's own colour, picked by a hash of
+    their name, so they wear it in every scene of a film whatever the scene's cast order. Two
+    people of one scene whose names pick the same colour: the later by hash takes the next
+    free one (a colour repeats only in a cast larger than the palette)."""
+    chosen: dict[str, int] = {}
+    for name in sorted(names, key=lambda n: (_name_hash(n), n)):
+        index = _name_hash(name) % len(CAST_COLOURS)
+        taken = set(chosen.values())
+        for step in range(len(CAST_COLOURS)):
+            if (index + step) % len(CAST_COLOURS) not in taken:
+                index = (index + step) % len(CAST_COLOURS)
+                break
+        chosen[name] = index
+    return [CAST_COLOURS[chosen[name]] for name in names]
+
+
+def _name_hash(name: str) -> int:
+    return zlib.crc32(name.casefold().encode("utf-8"))
 
 
 def _part_matrix(part: Part) -> FloatArray:
+    """The part's bone-from-part matrix (height units)."""
     matrix = np.diag([*part.scale, 1.0])
     matrix[:3, 3] = part.at
+    if part.kind == KIND_CYLINDER and not BONES[BONE_INDEX[part.bone]].up:
+        matrix = _DOWN @ matrix
     return matrix
 
 
@@ -131,29 +186,33 @@ def _role_colour(role: str, costume: tuple[float, float, float]) -> tuple[float,
 
 @dataclass(frozen=True)
 class CastInstances:
-    """The mannequin parts of one mesh kind for the whole cast: which cast member each part
-    belongs to, its local matrix (height units), lit colour and matte colour."""
+    """The mannequin parts of one mesh kind for the whole cast: which cast member and bone
+    each part rides, its bone-from-part matrix (height units), lit colour and matte colour."""
 
     owner: NDArray[np.int64]
+    bone: NDArray[np.int64]
     local: FloatArray
     colour: FloatArray
     matte: FloatArray
 
 
-def cast_instances(cast_count: int, kind: str) -> CastInstances:
-    """Every mannequin part of ``kind`` for ``cast_count`` characters."""
-    owner, local, colour, matte = [], [], [], []
-    for index in range(cast_count):
+def cast_instances(names: Sequence[str], kind: str) -> CastInstances:
+    """Every mannequin part of ``kind`` for the cast ``names``, in cast order."""
+    owner, bone, local, colour, matte = [], [], [], [], []
+    costumes = cast_colours(names)
+    for index in range(len(names)):
         for part in MANNEQUIN:
             if part.kind != kind:
                 continue
             owner.append(index)
+            bone.append(BONE_INDEX[part.bone])
             local.append(_part_matrix(part))
-            colour.append(_role_colour(part.role, cast_colour(index)))
+            colour.append(_role_colour(part.role, costumes[index]))
             flat = matte_colour(index, head=part.on_head)
             matte.append(np.array(flat) / 255.0)
     return CastInstances(
         np.array(owner, dtype=np.int64),
+        np.array(bone, dtype=np.int64),
         np.array(local).reshape(-1, 4, 4),
         np.array(colour).reshape(-1, 3),
         np.array(matte).reshape(-1, 3),
@@ -174,6 +233,24 @@ def character_matrices(positions: FloatArray, facing_deg: FloatArray, heights: F
     return matrices
 
 
+def bone_matrices(plan: ShotPlan) -> FloatArray:
+    """``(frames, cast, bones, 4, 4)`` world-from-bone matrices (scaled by each height) of the
+    posed cast on every scene frame, in cast order."""
+    frames = max(plan.frames, 1)
+    matrices = np.zeros((frames, len(plan.cast), len(BONES), 4, 4))
+    for index, (name, _) in enumerate(plan.cast):
+        track = plan.blocking[name]
+        posed = plan.figure(name)
+        ground, facing = track.position[:frames], track.facing_deg[:frames]
+        rotations = world_rotations(posed.rotations[:frames], facing) * track.height_m
+        matrices[:, index, :, :3, :3] = rotations
+        matrices[:, index, :, :3, 3] = to_world(
+            posed.origins[:frames], ground, facing, track.height_m
+        )
+        matrices[:, index, :, 3, 3] = 1.0
+    return matrices
+
+
 def pack_instances(models: FloatArray, colour: FloatArray, matte: FloatArray) -> Any:
     """``(n, 22)`` float32 instance rows: column-major model matrix, colour, matte colour."""
     columns = np.transpose(models, (0, 2, 1)).reshape(len(models), 16)
@@ -182,14 +259,16 @@ def pack_instances(models: FloatArray, colour: FloatArray, matte: FloatArray) ->
 
 def prop_matrices(plan: ShotPlan) -> FloatArray:
     """``(n, 4, 4)`` per scene frame, the world-from-prop matrix of the object an insert shot
-    shows: a page in its subject's hands, turned to face the camera as an insert presents its
-    object; zero (not drawn) outside inserts."""
+    shows when its subject holds none of the plan's props: a page in its subject's hands,
+    turned to face the camera as an insert presents its object; zero (not drawn) elsewhere."""
     matrices = np.zeros((max(plan.frames, 1), 4, 4))
     for shot in plan.shots:
         if shot.framing != "insert" or not shot.subjects:
             continue
         if shot.subjects[0] not in plan.blocking.tracks:
             continue
+        if plan.set.held(shot.subjects[0], shot.start_frame) is not None:
+            continue  # the insert frames the prop in the hand
         track = plan.blocking[shot.subjects[0]]
         window = slice(shot.start_frame, shot.start_frame + shot.frames)
         centre = hands_point(track.position[window], track.facing_deg[window], track.height_m)
@@ -199,6 +278,17 @@ def prop_matrices(plan: ShotPlan) -> FloatArray:
         page[:, :3, :3] = page[:, :3, :3] @ PROP_TILT @ np.diag(PROP_SIZE_M)
         matrices[window] = page
     return matrices
+
+
+def scene_prop_matrices(plan: ShotPlan) -> FloatArray:
+    """``(frames, boxes, 4, 4)`` world-from-unit-cube matrices of every box of every prop
+    the beats name, on every scene frame."""
+    frames = max(plan.frames, 1)
+    parts = [
+        prop_box_matrices(prop.name, prop.position[:frames], prop.facing_deg[:frames])
+        for prop in plan.set.props
+    ]
+    return np.concatenate(parts, axis=1) if parts else np.zeros((frames, 0, 4, 4))
 
 
 def set_instances(plan: ShotPlan) -> Any:
@@ -367,12 +457,12 @@ class SceneRenderer:
         tracks = [plan.blocking[name] for name, _ in plan.cast]
         frames = max(plan.frames, 1)
         self._positions = np.zeros((frames, len(tracks), 3))
-        self._facing = np.zeros((frames, len(tracks)))
         for index, track in enumerate(tracks):
             self._positions[:, index] = track.position[:frames]
-            self._facing[:, index] = track.facing_deg[:frames]
         self._heights = np.array([t.height_m for t in tracks], dtype=np.float64)
         self._on_stage = on_stage(plan.set.preset, self._positions)
+        self._bones = bone_matrices(plan)
+        self._bones[~self._on_stage] = 0.0  # waiting off stage: collapsed, so never drawn
         self._mesh_program = ctx.program(vertex_shader=_MESH_VERTEX, fragment_shader=_MESH_FRAGMENT)
         self._shadows = min(len(tracks), MAX_SHADOWS)
         triangle = ctx.buffer(np.array([[-1, -1], [3, -1], [-1, 3]], dtype=np.float32).tobytes())
@@ -393,7 +483,8 @@ class SceneRenderer:
             KIND_SPHERE: meshes.sphere(),
             KIND_CYLINDER: meshes.cylinder(),
         }
-        self._cast = {kind: cast_instances(len(tracks), kind) for kind in shapes}
+        names = [name for name, _ in plan.cast]
+        self._cast = {kind: cast_instances(names, kind) for kind in shapes}
         self._batches: list[tuple[Any, int]] = []
         self._cast_buffers: dict[str, Any] = {}
         vertices = {kind: ctx.buffer(mesh.tobytes()) for kind, mesh in shapes.items()}
@@ -404,9 +495,11 @@ class SceneRenderer:
                 self._batches.append(
                     (self._instanced(vertices[kind], self._cast_buffers[kind]), count)
                 )
-        self._props = prop_matrices(plan)
-        self._prop_buffer = ctx.buffer(reserve=INSTANCE_FLOATS * 4)
-        self._batches.append((self._instanced(vertices[KIND_CUBE], self._prop_buffer), 1))
+        self._props = np.concatenate([prop_matrices(plan)[:, None], scene_prop_matrices(plan)], 1)
+        count = self._props.shape[1]
+        self._prop_colours = np.tile(PROP_COLOUR, (count, 1))
+        self._prop_buffer = ctx.buffer(reserve=count * INSTANCE_FLOATS * 4)
+        self._batches.append((self._instanced(vertices[KIND_CUBE], self._prop_buffer), count))
         set_rows = set_instances(plan)
         if len(set_rows):
             set_buffer = ctx.buffer(set_rows.tobytes())
@@ -442,20 +535,19 @@ class SceneRenderer:
         )
 
     def _upload_frame(self, frame: int) -> None:
-        """The cast, their shadows and any insert's prop as they stand on ``frame``."""
+        """The cast, their shadows and the props as they stand on ``frame``."""
         frame = min(max(frame, 0), len(self._props) - 1)
         prop = pack_instances(
-            self._props[frame : frame + 1], np.array([PROP_COLOUR]), np.zeros((1, 3))
+            self._props[frame], self._prop_colours, np.zeros_like(self._prop_colours)
         )
         self._prop_buffer.write(prop.tobytes())
         if not len(self._heights):
             return
         positions = self._positions[frame]
-        bases = character_matrices(positions, self._facing[frame], self._heights)
-        bases[~self._on_stage[frame]] = 0.0  # waiting off stage: collapsed, so never drawn
+        bones = self._bones[frame]
         for kind, buffer in self._cast_buffers.items():
             parts = self._cast[kind]
-            models = bases[parts.owner] @ parts.local
+            models = bones[parts.owner, parts.bone] @ parts.local
             buffer.write(pack_instances(models, parts.colour, parts.matte).tobytes())
         count = self._shadows
         shadows = np.ones((count + 1, 3), dtype=np.float32)

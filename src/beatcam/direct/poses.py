@@ -1,0 +1,319 @@
+"""Acting: what each character's body does and whom they look at on every frame.
+
+The beats' words are read with the cues of ``data/poses.yaml``: "sits on the edge of her desk"
+seats the person named before it, from the point of the beat where it is said; "collapses"
+falls, then lies; "does not sit" does nothing. Postures (sit, kneel, crouch, lie, stand) hold
+until another posture or a walk; gestures (reach, embrace, point, ...) hold to the end of their
+beat, and are made standing. Walking and running come from the blocking itself (how fast the
+character moves), so a seated character who walks has stood up. Looks: a speaker looks at the
+nearest listener and the listeners at the speaker; in action, the first person a beat names
+looks at the second and the rest at the first, and a look cue ("asks him", "stares at Tom")
+says whom. ``model/skeleton.py`` turns the words into joint angles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+from typing import Final
+
+import numpy as np
+import yaml
+
+from beatcam.direct.blocking import RUN_SPEED, WALK_SPEED, Contact
+from beatcam.model import Blocking, PlannedBeat
+from beatcam.model.skeleton import transition_frames
+from beatcam.model.vocab import POSES, Pose
+
+CUES_FILE: Final = "poses.yaml"
+# Faster than this (m/s) a character is walking, not shifting their weight; the blocking eases
+# every walk in over half a second, so its first frames are slower still.
+MOVING_SPEED: Final = 0.25
+RUNNING_SPEED: Final = (WALK_SPEED + RUN_SPEED) / 2.0
+CLAUSE_HEAD: Final = 3  # a person among a clause's first words is its subject
+NEGATION_WINDOW: Final = 4  # words before a cue a negation may stand and still deny it
+DETERMINERS: Final = frozenset({"the", "a", "an", "his", "her", "their", "this", "that"})
+SENTENCE_ENDS: Final = frozenset({".", "!", "?"})
+SUBJECT_PRONOUNS: Final = frozenset({"he", "she", "they"})
+OBJECT_PRONOUNS: Final = frozenset({"him", "her", "them"})
+LOOK: Final = "look"
+IGNORED: Final = "ignore"
+WORDS: Final = re.compile(r"[a-z]+(?:'[a-z]+)?|[,;:.!?]")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The cue table: word sequences by label (a pose, ``look`` or ``ignore``), longest first."""
+
+    phrases: tuple[tuple[tuple[str, ...], str], ...]
+    postures: frozenset[str]
+    then: Mapping[str, str]
+    fall_seconds: float
+    gesture_seconds: float
+    negations: tuple[tuple[str, ...], ...]
+    clause_breaks: frozenset[str]
+    reach_m: Mapping[str, float]
+
+
+@cache
+def cues() -> Cues:
+    """The shipped cue table (``data/poses.yaml``), checked against the pose vocabulary."""
+    source = resources.files("beatcam.direct").joinpath("data", CUES_FILE)
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    labelled: list[tuple[tuple[str, ...], str]] = []
+    for label, phrases in document["cues"].items():
+        Pose(label)  # an unknown pose in the table is a bug, found on first use
+        labelled.extend((tuple(WORDS.findall(phrase)), label) for phrase in phrases)
+    labelled.extend((tuple(WORDS.findall(p)), LOOK) for p in document["looks"])
+    labelled.extend((tuple(WORDS.findall(p)), IGNORED) for p in document["ignore"])
+    return Cues(
+        phrases=tuple(sorted(labelled, key=lambda entry: -len(entry[0]))),
+        postures=frozenset(document["postures"]),
+        then={Pose(k).value: Pose(v).value for k, v in document["then"].items()},
+        fall_seconds=float(document["fall_seconds"]),
+        gesture_seconds=float(document["gesture_seconds"]),
+        negations=tuple(tuple(WORDS.findall(str(n))) for n in document["negations"]),
+        clause_breaks=frozenset(str(word) for word in document["clause_breaks"]),
+        reach_m={Pose(k).value: float(v) for k, v in document["reach_m"].items()},
+    )
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue read in a beat: its label, its doer, whom it is aimed at, the scene frame it
+    starts on and whether it is denied."""
+
+    label: str
+    doer: str
+    target: str | None
+    frame: int
+    negated: bool
+
+
+def people_in(
+    tokens: Sequence[str], cast: Sequence[str], first: str | None, breaks: frozenset[str]
+) -> tuple[list[str | None], list[tuple[str, ...]]]:
+    """For each word, the cast member it names (a name; a subject pronoun is the last person
+    named, an object pronoun the last one who is not the subject), and the subjects of its
+    clause: the people at the head of the clause ("Pell and Iris sit": both), or the
+    sentence's subject before it ("Tom stares at Mara, then collapses": Tom collapses)."""
+    lowered = {name.lower().split()[0]: name for name in cast}
+    people: list[str | None] = []
+    subjects: list[tuple[str, ...]] = []
+    last: str | None = first
+    subject: tuple[str, ...] = ()
+    since_break = 0
+    joining = False
+    for index, token in enumerate(tokens):
+        named: str | None = None
+        own = token.removesuffix("'s")  # "Tom's arm" names Tom
+        if own in lowered:
+            named = last = lowered[own]
+        elif token in SUBJECT_PRONOUNS:
+            named = last
+        elif token in OBJECT_PRONOUNS and not _possessive(tokens, index, breaks):
+            doer = subject[0] if subject else None
+            named = last if last != doer else _only([n for n in cast if n != doer])
+        following = tokens[index + 1].removesuffix("'s") if index + 1 < len(tokens) else ""
+        joins = token == "and" and bool(people) and people[-1] in subject and following in lowered
+        if token in SENTENCE_ENDS:
+            subject, since_break = (), 0
+        elif joins:
+            joining = True  # "Pell and Iris": one subject of two people
+        elif token in breaks:
+            since_break = 0
+        else:
+            if named is not None and token not in OBJECT_PRONOUNS and since_break < CLAUSE_HEAD:
+                subject = (*subject, named) if joining else (named,)
+            joining = False
+            since_break += 1
+        people.append(named)
+        subjects.append(subject)
+    return people, subjects
+
+
+def _possessive(tokens: Sequence[str], index: int, breaks: frozenset[str]) -> bool:
+    """ "Her" before a noun owns it ("her desk"); before a break, a determiner or nothing it is
+    a person ("in front of her", "hands her the letter")."""
+    following = tokens[index + 1] if index + 1 < len(tokens) else "."
+    return tokens[index] == "her" and not (
+        following in breaks or following in SENTENCE_ENDS or following in DETERMINERS
+    )
+
+
+def negated(tokens: Sequence[str], start: int, table: Cues) -> bool:
+    window: list[str] = []
+    for token in reversed(tokens[max(0, start - NEGATION_WINDOW) : start]):
+        if token in table.clause_breaks:
+            break
+        window.insert(0, token)
+    text = f" {' '.join(window)} "
+    return any(f" {' '.join(n)} " in text for n in table.negations) or any(
+        word.endswith("n't") for word in window
+    )
+
+
+def read_cues(beat: PlannedBeat, cast: Sequence[str]) -> list[Cue]:
+    """The pose and look cues of one action beat, with their doers, in the order said."""
+    table = cues()
+    tokens = WORDS.findall(beat.text.lower())
+    first = beat.affect.characters[0] if beat.affect.characters else None
+    people, subjects = people_in(tokens, cast, first, table.clause_breaks)
+    found: list[Cue] = []
+    index = 0
+    while index < len(tokens):
+        hit = next(
+            (
+                (words, label)
+                for words, label in table.phrases
+                if tuple(tokens[index : index + len(words)]) == words
+            ),
+            None,
+        )
+        if hit is None:
+            index += 1
+            continue
+        words, label = hit
+        doers = subjects[index - 1] if index else ()
+        after = index + len(words)
+        frame = beat.start_frame + int(beat.frames * index / max(len(tokens), 1))
+        for doer in doers if label != IGNORED else ():
+            ahead = (people[later] for later in range(after, len(tokens)))
+            target = next((person for person in ahead if person not in {None, *doers}), None)
+            found.append(Cue(label, doer, target, frame, negated(tokens, index, table)))
+        index = after
+    return found
+
+
+def contacts(beats: Sequence[PlannedBeat], cast: Sequence[str], fps: int) -> list[Contact]:
+    """The touches the action beats ask for (an embrace, a grab, a slap, a hand held out to
+    someone): who reaches whom, by which frame and from when they may walk there."""
+    reach = cues().reach_m
+    found = []
+    for beat in beats:
+        if beat.speaker is not None:
+            continue
+        end = beat.start_frame + beat.frames
+        for cue in read_cues(beat, cast):
+            if cue.label in reach and cue.target is not None and not cue.negated:
+                touch = min(cue.frame + transition_frames(fps), end - 1)
+                found.append(
+                    Contact(cue.doer, cue.target, beat.start_frame, touch, end, reach[cue.label])
+                )
+    return found
+
+
+def _moving(position: np.ndarray, fps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame: walking, and running (speed on the ground above the thresholds)."""
+    steps = np.linalg.norm(np.diff(position[:, [0, 2]], axis=0), axis=1) * fps
+    speed = np.concatenate([steps[:1], steps]) if len(steps) else np.zeros(len(position))
+    return speed > MOVING_SPEED, speed > RUNNING_SPEED
+
+
+def _poses(
+    frames: int, cues_of: Sequence[Cue], beat_end: Mapping[int, int], moving: np.ndarray,
+    running: np.ndarray, fps: int,
+) -> list[str]:  # fmt: skip
+    """One character's pose words: postures filled forward, gestures to the end of their beat
+    (standing only), a walk standing them up, and the walk or run itself."""
+    table = cues()
+    posture_from = np.full(frames, -1)
+    labels: list[str] = [Pose.STAND.value]
+    starts = np.flatnonzero(moving & ~np.concatenate([[False], moving[:-1]]))
+    events = [(int(f), Pose.STAND.value) for f in starts]
+    gestures: list[tuple[int, int, str]] = []
+    fall_frames = max(1, round(table.fall_seconds * fps))
+    for cue in cues_of:
+        if cue.negated:
+            continue
+        if cue.label in table.postures:
+            events.append((cue.frame, cue.label))
+        else:
+            end = max(beat_end[cue.frame], cue.frame + round(table.gesture_seconds * fps))
+            end = min(end, frames)
+            if cue.label in table.then:
+                end = min(cue.frame + fall_frames, frames)
+                events.append((end, table.then[cue.label]))
+            gestures.append((cue.frame, end, cue.label))
+    for frame, label in sorted(events, key=lambda event: event[0]):
+        labels.append(label)
+        posture_from[frame] = len(labels) - 1
+    which = np.maximum.accumulate(np.where(posture_from >= 0, posture_from, 0))
+    poses = np.array(labels, dtype=object)[which]
+    for start, end, label in gestures:
+        window = slice(start, end)
+        standing = poses[window] == Pose.STAND.value
+        falls = label in table.then
+        poses[window] = np.where(standing | falls, label, poses[window])
+    poses[moving] = Pose.WALK.value
+    poses[running] = Pose.RUN.value
+    return [str(pose) for pose in poses]
+
+
+def _looks(
+    name: str, beats: Sequence[PlannedBeat], cues_of: Sequence[Cue], blocking: Blocking
+) -> list[str | None]:
+    """Whom one character looks at on each frame (None: nobody in particular)."""
+    looks: list[str | None] = [None] * blocking.frames
+    others = [other for other in blocking.tracks if other != name]
+    for beat in beats:
+        window = range(beat.start_frame, beat.start_frame + beat.frames)
+        named = [person for person in beat.affect.characters if person in blocking.tracks]
+        target: str | None = None
+        if beat.speaker is not None and beat.speaker in blocking.tracks:
+            target = (
+                beat.speaker
+                if name != beat.speaker
+                else _nearest(name, others, blocking, window.start)
+            )
+        elif name in named and len(named) > 1:
+            target = named[1] if name == named[0] else named[0]
+        for frame in window:
+            looks[frame] = target
+    for cue in cues_of:
+        end = next(b.start_frame + b.frames for b in beats if cue.frame < b.start_frame + b.frames)
+        if cue.label == LOOK or cue.label == Pose.TURN_AWAY.value:
+            aimed = cue.label == LOOK and not cue.negated
+            for frame in range(cue.frame, end):
+                looks[frame] = (cue.target or _only(others)) if aimed else None
+        elif cue.target is not None and not cue.negated:
+            looks[cue.frame : end] = [cue.target] * (end - cue.frame)
+    return looks
+
+
+def _nearest(name: str, others: Sequence[str], blocking: Blocking, frame: int) -> str | None:
+    if not others:
+        return None
+    here = blocking[name].position[frame]
+    return min(
+        others, key=lambda other: float(np.linalg.norm(blocking[other].position[frame] - here))
+    )
+
+
+def _only(others: Sequence[str]) -> str | None:
+    return others[0] if len(others) == 1 else None
+
+
+def act(blocking: Blocking, beats: Sequence[PlannedBeat], fps: int) -> Blocking:
+    """The blocking with every character's per-frame pose and look_at read from the beats."""
+    cast = list(blocking.tracks)
+    read = [cue for beat in beats if beat.speaker is None for cue in read_cues(beat, cast)]
+    beat_end = {}
+    for beat in beats:
+        for frame in range(beat.start_frame, beat.start_frame + beat.frames):
+            beat_end[frame] = beat.start_frame + beat.frames
+    tracks = {}
+    for name, track in blocking.tracks.items():
+        own = [cue for cue in read if cue.doer == name]
+        moving, running = _moving(track.position, fps)
+        pose_cues = [cue for cue in own if cue.label in POSES]
+        tracks[name] = replace(
+            track,
+            pose=tuple(_poses(blocking.frames, pose_cues, beat_end, moving, running, fps)),
+            look_at=tuple(_looks(name, beats, own, blocking)),
+            fps=fps,
+        )
+    return Blocking(tracks, blocking.frames)

@@ -1,0 +1,132 @@
+"""Acting: poses and looks read from the beats, written to plan.json, and the skeleton's
+geometry (bone lengths kept, feet on the floor) under any blend of poses."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beatcam.model import skeleton
+from beatcam.model.vocab import POSES
+from conftest import plan_and_export
+
+SCENE = """# Acting
+Cast: Mara, Tom
+Set: office
+Mara sits on the edge of her desk and reads the letter.
+Tom kneels in front of her and holds out a ring.
+Mara does not sit down again; she stands and embraces Tom.
+Tom stares at Mara, then collapses.
+"""
+
+
+def _runs(words: list[Any]) -> list[tuple[Any, int]]:
+    return [(word, len(list(group))) for word, group in itertools.groupby(words)]
+
+
+@pytest.fixture(scope="module")
+def acted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return plan_and_export(tmp_path_factory.mktemp("acting"), "acting.txt", SCENE)
+
+
+def _beat_poses(document: dict[str, Any], name: str, beat: int) -> set[str]:
+    start = document["beats"][beat]["start_frame"]
+    frames = document["beats"][beat]["frames"]
+    return set(document["blocking"][name]["pose"][start : start + frames])
+
+
+def test_every_frame_has_a_pose_and_a_look(acted: dict[str, Any]) -> None:
+    frames = sum(beat["frames"] for beat in acted["beats"])
+    for name, track in acted["blocking"].items():
+        assert len(track["pose"]) == len(track["look_at"]) == frames
+        assert set(track["pose"]) <= set(POSES)
+        assert set(track["look_at"]) <= {None, *acted["blocking"]} - {name}
+
+
+def test_sitting_kneeling_embracing_and_collapsing_are_read(acted: dict[str, Any]) -> None:
+    assert "sit" in _beat_poses(acted, "Mara", 0)
+    assert "kneel" in _beat_poses(acted, "Tom", 1)
+    assert "embrace" in _beat_poses(acted, "Mara", 2)
+    tom = _runs(acted["blocking"]["Tom"]["pose"])
+    assert [pose for pose, _ in tom][-2:] == ["fall", "lie"]  # a collapse ends on the floor
+    # "does not sit down again" is denied; she stands before she embraces.
+    mara = [pose for pose, _ in _runs(acted["blocking"]["Mara"]["pose"])]
+    assert mara.index("embrace") > mara.index("sit") + 1
+
+
+def test_people_look_at_whom_they_act_on(acted: dict[str, Any]) -> None:
+    start = acted["beats"][3]["start_frame"]
+    assert acted["blocking"]["Tom"]["look_at"][start + 5] == "Mara"
+    first = acted["beats"][0]
+    assert set(acted["blocking"]["Mara"]["look_at"][: first["frames"]]) == {None}  # "her desk"
+
+
+def test_a_seated_subject_is_framed_at_seated_eye_height(acted: dict[str, Any]) -> None:
+    from beatcam.export import plan_json
+
+    text = json.dumps(acted)
+    plan = plan_json.loads(text)
+    mara = plan.blocking["Mara"]
+    sitting = acted["blocking"]["Mara"]["pose"].index("sit") + 30
+    eye = mara.eyes(sitting, 1)[0, 1]
+    assert eye == pytest.approx(0.675 * mara.height_m, abs=0.02)  # seated, not 0.92 h
+
+
+ANGLE_STRATEGY = st.lists(
+    st.floats(-150.0, 150.0, allow_nan=False), min_size=len(skeleton.ANGLES),
+    max_size=len(skeleton.ANGLES),
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(angles=ANGLE_STRATEGY)
+def test_any_joint_angles_keep_every_bone_its_length(angles: list[float]) -> None:
+    posed = skeleton.forward(np.array([angles]))
+    lengths = np.linalg.norm(posed.tails() - posed.origins, axis=2)[0]
+    assert lengths == pytest.approx([bone.length for bone in skeleton.BONES])
+    rotations = posed.rotations[0]
+    assert np.allclose(rotations @ np.transpose(rotations, (0, 2, 1)), np.eye(3), atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=st.sampled_from(POSES),
+    second=st.sampled_from(POSES),
+    switch=st.integers(0, 40),
+    fps=st.sampled_from([12, 24, 30]),
+)
+def test_blends_of_any_two_poses_never_go_below_the_floor(
+    first: str, second: str, switch: int, fps: int
+) -> None:
+    words = [first] * switch + [second] * (40 - switch)
+    posed = skeleton.forward(skeleton.base_angles(words, fps))
+    radii = np.array([bone.radius for bone in skeleton.BONES])
+    lowest = np.minimum(posed.origins[..., 1], posed.tails()[..., 1]) - radii
+    assert lowest.min(axis=1) == pytest.approx(0.0, abs=1e-9)  # touching, never under
+
+
+@pytest.mark.parametrize("pose", ["stand", "walk", "sit"])
+def test_feet_are_on_the_floor_standing_walking_and_sitting(pose: str) -> None:
+    words = [pose] * 48
+    ground = np.column_stack([np.zeros(48), np.zeros(48), np.linspace(0.0, 2.0, 48)])
+    posed = skeleton.pose_figure(words, ground, np.zeros(48), 1.75, 24)
+    soles = posed.tails()[:, [skeleton.BONE_INDEX["l_shin"], skeleton.BONE_INDEX["r_shin"]], 1]
+    assert soles.min() >= skeleton.ANKLE_RATIO - 1e-9  # a swinging foot lifts, never sinks
+    assert soles.min(axis=1) == pytest.approx(skeleton.ANKLE_RATIO, abs=0.03)
+
+
+def test_an_embrace_brings_them_within_reach_first(acted: dict[str, Any]) -> None:
+    mara = np.array(acted["blocking"]["Mara"]["position"])
+    tom = np.array(acted["blocking"]["Tom"]["position"])
+    gap = np.linalg.norm(mara - tom, axis=1)
+    embrace = [f for f, pose in enumerate(acted["blocking"]["Mara"]["pose"]) if pose == "embrace"]
+    assert gap[acted["beats"][2]["start_frame"]] > 1.0  # apart when the beat begins
+    assert gap[embrace[-1]] <= 0.45 + 1e-3  # chest to chest while it lasts
+    walked = acted["blocking"]["Mara"]["pose"][acted["beats"][2]["start_frame"] : embrace[0]]
+    assert "walk" in walked  # she crossed to him, she did not slide
