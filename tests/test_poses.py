@@ -130,3 +130,24 @@ def test_an_embrace_brings_them_within_reach_first(acted: dict[str, Any]) -> Non
     assert gap[embrace[-1]] <= 0.45 + 1e-3  # chest to chest while it lasts
     walked = acted["blocking"]["Mara"]["pose"][acted["beats"][2]["start_frame"] : embrace[0]]
     assert "walk" in walked  # she crossed to him, she did not slide
+
+
+FAR_CONTACT = """title: Too far to touch
+cast:
+  - {name: Jonah, position: [0.0, -6.0], facing_deg: 0}
+  - {name: Kite, position: [0.0, 6.0], facing_deg: 180}
+set: corridor
+beats:
+  - Jonah waits at the near end of the corridor.
+  - {text: Kite grabs Jonah., seconds: 1.5}
+"""
+
+
+def test_nobody_outruns_a_runner_to_make_a_touch(tmp_path: Any) -> None:
+    """A grab across the corridor in a short beat brings the doer as near as a run allows:
+    never faster than a runner (3.6 m/s, blocking.RUN_SPEED), never a teleport."""
+    document = plan_and_export(tmp_path, "far.yaml", FAR_CONTACT)
+    for name, track in document["blocking"].items():
+        position = np.array(track["position"])[:, [0, 2]]
+        speed = np.linalg.norm(np.diff(position, axis=0), axis=1) * document["fps"]
+        assert speed.max() <= 3.6 * 1.001, name

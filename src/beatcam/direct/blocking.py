@@ -259,7 +259,14 @@ def close_in(
         travelled = float(np.linalg.norm(offset))
         if travelled < 1e-6:
             continue
-        walk = min(touch - contact.start, max(1, round(travelled / WALK_SPEED * fps / 0.85)))
+        # Nobody outruns RUN_SPEED to make a touch on time: too far, and they get as near as a
+        # run takes them (``_profile``'s top speed is its mean over 1 - ramp).
+        available = touch - contact.start
+        ramp = min(0.45, ACCELERATION_SECONDS * fps / max(available, 1))
+        farthest = RUN_SPEED * (1.0 - ramp) * (available - 1) / fps
+        if travelled > farthest:
+            offset, travelled = offset * (farthest / travelled), farthest
+        walk = min(available, max(1, round(travelled / WALK_SPEED * fps / 0.85)))
         ramp = np.ones(blocking.frames)
         ramp[: touch - walk] = 0.0
         ramp[touch - walk : touch] = _profile(walk, fps)

@@ -112,6 +112,7 @@ def _windowed(value: Any, frames: int, window: slice) -> Any:
         return {
             item.name: _windowed(getattr(value, item.name), frames, window)
             for item in dataclasses.fields(value)
+            if item.init  # a field the others derive (posed eye points) adds nothing to a key
         }
     if isinstance(value, Mapping):
         return {str(k): _windowed(v, frames, window) for k, v in value.items()}
