@@ -240,8 +240,11 @@ def _perturbed(value: Any, window: slice) -> Any:
         return value + 0.25
     if isinstance(value, str):
         return value + "x"
-    if isinstance(value, tuple) and len(value) > window.stop - 1 and value and all(
-        isinstance(item, str | None) for item in value
+    if (
+        isinstance(value, tuple)
+        and len(value) > window.stop - 1
+        and value
+        and all(isinstance(item, str | None) for item in value)
     ):  # per-frame words (a pose, whom they look at), changed mid-shot: a pose is eased into
         # over the half second before it (model.skeleton), which reaches back across a cut
         middle = (window.start + window.stop) // 2

@@ -91,10 +91,15 @@ def _movers(affect: Affect) -> tuple[tuple[str, ...], str]:
     return tuple(movers), kind
 
 
+def _easing_share(frames: int, fps: int) -> float:
+    """The share of a move's frames spent speeding up (and as many slowing down)."""
+    return min(0.45, ACCELERATION_SECONDS * fps / max(frames, 1))
+
+
 def _profile(frames: int, fps: int) -> FloatArray:
     """Progress 0..1 over a move: constant speed in the middle, eased at both ends."""
     t = np.linspace(0.0, 1.0, frames)
-    ramp = min(0.45, ACCELERATION_SECONDS * fps / max(frames, 1))
+    ramp = _easing_share(frames, fps)
     # Trapezoidal velocity integrated in closed form.
     peak = 1.0 / (1.0 - ramp)
     accel = np.where(t < ramp, 0.5 * peak * t**2 / ramp, 0.0)
@@ -260,10 +265,9 @@ def close_in(
         if travelled < 1e-6:
             continue
         # Nobody outruns RUN_SPEED to make a touch on time: too far, and they get as near as a
-        # run takes them (``_profile``'s top speed is its mean over 1 - ramp).
+        # run takes them (``_profile``'s top speed is its mean over 1 - its easing share).
         available = touch - contact.start
-        ramp = min(0.45, ACCELERATION_SECONDS * fps / max(available, 1))
-        farthest = RUN_SPEED * (1.0 - ramp) * (available - 1) / fps
+        farthest = RUN_SPEED * (1.0 - _easing_share(available, fps)) * (available - 1) / fps
         if travelled > farthest:
             offset, travelled = offset * (farthest / travelled), farthest
         walk = min(available, max(1, round(travelled / WALK_SPEED * fps / 0.85)))
