@@ -151,3 +151,12 @@ def test_nobody_outruns_a_runner_to_make_a_touch(tmp_path: Any) -> None:
         position = np.array(track["position"])[:, [0, 2]]
         speed = np.linalg.norm(np.diff(position, axis=0), axis=1) * document["fps"]
         assert speed.max() <= 3.6 * 1.001, name
+
+
+def test_a_fall_in_the_scene_s_last_moment_is_played_to_the_end(tmp_path: Any) -> None:
+    """The fall's landing (lying) would come after the last frame: the scene ends mid-fall."""
+    text = "title: Last breath\ncast: [Tom]\nbeats:\n  - Tom stares at the wall.\n"
+    text += "  - {text: Tom collapses., seconds: 0.5}\n"
+    document = plan_and_export(tmp_path, "last.yaml", text)
+    poses = document["blocking"]["Tom"]["pose"]
+    assert poses[-1] == "fall" and "lie" not in poses

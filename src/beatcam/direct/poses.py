@@ -236,7 +236,8 @@ def _poses(
             end = min(end, frames)
             if cue.label in table.then:
                 end = min(cue.frame + fall_frames, frames)
-                events.append((end, table.then[cue.label]))
+                if end < frames:  # a fall in the scene's last moments ends as the scene does
+                    events.append((end, table.then[cue.label]))
             gestures.append((cue.frame, end, cue.label))
     for frame, label in sorted(events, key=lambda event: event[0]):
         labels.append(label)
