@@ -47,6 +47,7 @@ LENS_SCALES = (
 COLLISION_SCALES = (1.0, 0.8, 0.64, 0.5, 0.4, 0.32, 0.25, 1.25, 1.6)
 AZIMUTH_OFFSETS_DEG = (0.0, *(sign * step for step in range(10, 100, 10) for sign in (1, -1)))
 PITCH_STEP_DEG = 6.0
+EYE_LEVEL_DOWN_DEG = (6.0, 10.0)
 REACH_SPARE_M = 0.03
 
 
@@ -140,6 +141,10 @@ def _pitches(spec: ShotSpec, framing: Framing) -> Iterator[float]:
     steps = int(abs(target) // PITCH_STEP_DEG)
     for step in range(1, steps + 1):
         yield target - np.sign(target) * PITCH_STEP_DEG * step
+    if spec.angle == "eye_level":
+        # Someone lying or sitting on the floor: level with their eyes the lens would be under
+        # the ground, so it looks a little down from just above it, still eye level (< 12°).
+        yield from EYE_LEVEL_DOWN_DEG
 
 
 def _set_aim(spec: ShotSpec, set_design: SetDesign) -> FloatArray:

@@ -27,6 +27,7 @@ from beatcam.direct.wording import describe, pin_part_words, reason_for, render,
 from beatcam.errors import SceneError
 from beatcam.model import (
     CUT_RULES,
+    MOVABLE_RULES,
     Affect,
     AffectedScene,
     Blocking,
@@ -394,7 +395,7 @@ def revise(
     shot (or wide, for an establishing shot or a moving subject), beside the previous camera
     after a cut that broke a cut rule.
     """
-    if failed <= CUT_RULES | {CriticRule.CLEAR_VIEW} and attempt < 3:
+    if failed <= MOVABLE_RULES and attempt < 3:
         if CriticRule.CLEAR_VIEW in failed:
             # Someone or something stands in the way: step round the subject, as a DP would.
             azimuth = _beside(spec.azimuth_deg, 40.0)[attempt - 1]

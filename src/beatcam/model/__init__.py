@@ -1,6 +1,6 @@
 """The immutable data that flows between beatcam's stages (see DESIGN.md section 1)."""
 
-from beatcam.model.critique import CUT_RULES, Check, CriticRule, Critique
+from beatcam.model.critique import CUT_RULES, MOVABLE_RULES, Check, CriticRule, Critique
 from beatcam.model.plan import (
     Blocking,
     CameraTrack,
@@ -21,6 +21,7 @@ from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene, S
 
 __all__ = [
     "CUT_RULES",
+    "MOVABLE_RULES",
     "Affect",
     "AffectedScene",
     "Beat",

@@ -31,6 +31,8 @@ class CriticRule(StrEnum):
 
 # The rules judged on a cut between two shots rather than on one shot.
 CUT_RULES = frozenset({CriticRule.LINE_OF_ACTION, CriticRule.THIRTY_DEGREES})
+# Faults a camera fixes by standing somewhere else round its subject: a cut's, and a blocked view.
+MOVABLE_RULES = CUT_RULES | {CriticRule.CLEAR_VIEW}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from beatcam.camera import track_for
 from beatcam.critic import critique_cut, critique_shot
 from beatcam.direct import DEFAULT_STYLE, Style, direct, render, revise
 from beatcam.model import (
-    CUT_RULES,
+    MOVABLE_RULES,
     Check,
     CriticRule,
     Critique,
@@ -140,7 +140,7 @@ def plan_scene(
             revised = revise(spec, rules, attempt, _previous_azimuth(plan, index), plan.blocking)
             revised_shot = _shot(revised, direction, scene, seed)
             plan, checks = _settle(_with_shot(plan, index, revised_shot), index)
-        if _failed(checks) and {check.rule for check in _failed(checks)} <= CUT_RULES:
+        if _failed(checks) and {check.rule for check in _failed(checks)} <= MOVABLE_RULES:
             plan, checks = _stand_elsewhere(plan, index, revised, direction, scene, seed, checks)
         verdicts.extend(checks)
     return plan, Critique(tuple(verdicts))
@@ -156,7 +156,7 @@ def _stand_elsewhere(
     checks: list[Check],
 ) -> tuple[ShotPlan, list[Check]]:
     """The plainest shot, moved round its subject until the cut into it keeps the 180° and 30°
-    rules; unchanged (with its failing checks) if no place does."""
+    rules and nothing blocks the view; unchanged (with its failing checks) if no place does."""
     steps = round(360.0 / LAST_RESORT_STEP_DEG)
     offsets = sorted(range(1, steps), key=lambda k: (min(k, steps - k), k))
     for offset in offsets:
