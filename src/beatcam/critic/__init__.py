@@ -92,12 +92,12 @@ def _bodies(plan: ShotPlan, shot: Shot) -> tuple[FloatArray, FloatArray]:
     if shot.framing == "pov" and len(shot.subjects) > 1:
         exempt.add(shot.subjects[1])
     frames = slice(shot.start_frame, shot.start_frame + shot.frames)
+    reach = np.array([BODY_RADIUS_M, 0.0, BODY_RADIUS_M])
     lows, highs = [], []
     for name, track in plan.blocking.tracks.items():
         if name in exempt:
             continue
         feet = track.position[frames]
-        reach = np.array([BODY_RADIUS_M, 0.0, BODY_RADIUS_M])
         lows.append(feet - reach)
         highs.append(feet + reach + np.array([0.0, track.height_m, 0.0]))
     if not lows:

@@ -33,8 +33,9 @@ from beatcam.model import (
 from beatcam.model.vocab import ASPECTS, RESOLUTION, moves_where
 
 REPAIR_ATTEMPTS = 3
-# Where the plainest shot still breaks a cut rule (people moved since the last camera), it
-# tries standing at each of these azimuths round its subject, nearest the planned one first.
+# Where the plainest shot still breaks a cut rule (people moved since the last camera) or
+# someone blocks its view, it tries standing at each of these azimuths round its subject,
+# nearest the planned one first.
 LAST_RESORT_STEP_DEG = 30.0
 # Moves whose words say nothing about size: only the subject can change it during the shot.
 HOLDS_SIZE = moves_where(holds_size=True)
