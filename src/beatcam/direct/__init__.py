@@ -14,6 +14,7 @@ import numpy as np
 
 from beatcam.direct.blocking import block, close_in
 from beatcam.direct.candidates import Candidate, candidates_for, intent_of
+from beatcam.direct.dressing import dress
 from beatcam.direct.explicit import merged_pin
 from beatcam.direct.grammar import Context, exchange_belief
 from beatcam.direct.intents import intent_table
@@ -21,6 +22,7 @@ from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.poses import act, contacts
 from beatcam.direct.props import place_props
 from beatcam.direct.sequence import choose
+from beatcam.direct.space import read_space
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
 from beatcam.direct.timing import beat_seconds, opening_parts, shot_count, split_frames
 from beatcam.direct.wording import describe, pin_part_words, reason_for, render, said_list
@@ -162,15 +164,17 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     style, or in a Style of one's own: ``scripts/fit_classical.py`` tries weights this way)."""
     chosen_style = style if isinstance(style, Style) else style_named(style)
     scene = affected.scene
-    preset = preset_named(scene.set_preset or DEFAULT_PRESET)
+    action = [beat.text for beat in scene.beats if beat.speaker is None]
+    preset = dress(preset_named(scene.set_preset or DEFAULT_PRESET), [scene.title, *action])
     affects = affected.affects
     seconds = [
         beat_seconds(beat, affect, chosen_style.pace, beat.index == 0)
         for beat, affect in zip(scene.beats, affects, strict=True)
     ]
     beat_frames = [max(1, round(s * scene.fps)) for s in seconds]
-    blocking = block(scene.cast, affects, beat_frames, preset, scene.fps)
     cast = tuple(member.name for member in scene.cast)
+    relations = read_space(scene.beats, affects, cast)
+    blocking = block(scene.cast, affects, beat_frames, preset, scene.fps, relations)
     peak = max(range(len(affects)), key=lambda i: (affects[i].intensity, -i))
     boldness = _boldness(affects, peak)
 

@@ -15,9 +15,20 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from beatcam.direct.spots import (
+    BODY_CLEARANCE_M,
+    STAND_OFF_M,
+    Relation,
+    back_off,
+    footprints,
+    free_spot,
+    place,
+    standing,
+)
 from beatcam.model import Affect, Blocking, Character, CharacterTrack
 from beatcam.model.geometry import FloatArray
-from beatcam.model.sets import SetPreset
+from beatcam.model.set_kit import kind_of
+from beatcam.model.sets import INTERIORS, SetPreset
 
 WALK_SPEED = 1.3
 RUN_SPEED = 3.6
@@ -34,7 +45,7 @@ WALK_ACTIONS = frozenset(
 TOWARD_OTHERS = frozenset({"approach", "charge"})
 AWAY_FROM_OTHERS = frozenset({"retreat", "flee", "exit", "leave"})
 ENTER_ACTIONS = frozenset({"enter", "arrive"})
-BODY_CLEARANCE_M = 0.3
+SPREAD = frozenset({"across", "far"})  # relations that spread two unplaced people apart
 WALK_SAMPLES = 64
 
 
@@ -57,7 +68,7 @@ def _heading_of(vector: FloatArray) -> float:
 def starting_marks(cast: Sequence[Character], preset: SetPreset) -> dict[str, Mark]:
     """Marks for the cast: explicit positions first, the set's layout for the rest."""
     count = len(cast)
-    front_z = 0.9 if preset.name in {"kitchen", "interior", "office"} else 0.0
+    front_z = 0.9 if preset.name in INTERIORS else 0.0
     layout: list[Mark]
     if count == 1:
         layout = [Mark(0.0, front_z, 0.0)]
@@ -75,10 +86,91 @@ def starting_marks(cast: Sequence[Character], preset: SetPreset) -> dict[str, Ma
             )
     marks: dict[str, Mark] = {}
     for member, default in zip(cast, layout, strict=True):
-        x, z = member.position if member.position is not None else (default.x, default.z)
+        if member.position is None:  # nobody's default mark is inside a piece of the set
+            others = np.array([[mark.x, mark.z] for mark in marks.values()]).reshape(-1, 2)
+            free = free_spot(np.array([default.x, default.z]), preset.boxes, others)
+            x, z = float(free[0]), float(free[1])
+        else:
+            x, z = member.position
         facing = member.facing_deg if member.facing_deg is not None else default.facing_deg
         marks[member.name] = Mark(x, z, facing)
     return marks
+
+
+def _spot(
+    relation: Relation,
+    positions: dict[str, FloatArray],
+    facings: dict[str, float],
+    preset: SetPreset,
+) -> tuple[FloatArray, float] | None:
+    """Where ``relation`` puts its doer given everyone's ``positions`` and ``facings``."""
+    anchor = relation.anchor
+    held = (positions[anchor], facings[anchor]) if anchor in positions else None
+    others = np.array([p for name, p in positions.items() if name != relation.doer]).reshape(-1, 2)
+    return place(
+        relation, positions[relation.doer], held, preset.boxes, preset.walk_heading_deg, others
+    )
+
+
+def _opening(
+    relations: Sequence[Relation], affects: Sequence[Affect], entrances: dict[str, int]
+) -> list[Relation]:
+    """The relations that say where someone stands when we first see them: stated no later
+    than the beat that first names them (or brings them on), in a beat where they do not
+    walk; the first such relation for each person."""
+    first: dict[str, int] = {}
+    for index, affect in enumerate(affects):
+        for name in affect.characters:
+            first.setdefault(name, index)
+    opening: dict[str, Relation] = {}
+    for relation in relations:
+        doer = relation.doer
+        introduced = relation.beat <= first.get(doer, 0) or relation.beat == entrances.get(doer)
+        walks = doer in _movers(affects[relation.beat])[0] and entrances.get(doer) != relation.beat
+        if introduced and not walks:
+            opening.setdefault(doer, relation)
+    return list(opening.values())
+
+
+def _placed_marks(
+    marks: dict[str, Mark], opening: Sequence[Relation], preset: SetPreset, fixed: set[str]
+) -> dict[str, Mark]:
+    """The marks with each opening relation honoured, in the order said (so "Tom stands
+    behind her" finds Mara already at the window). Across from or far from someone whose mark
+    nothing ``fixed`` (the scene file, earlier words), the two spread about their middle."""
+    placed = dict(marks)
+    settled = set(fixed)
+    for relation in opening:
+        positions = {name: np.array([mark.x, mark.z]) for name, mark in placed.items()}
+        facings = {name: mark.facing_deg for name, mark in placed.items()}
+        doer, anchor = relation.doer, relation.anchor
+        spread = relation.kind in SPREAD and anchor in placed and anchor not in settled
+        if spread and anchor is not None:
+            # Placed on open ground from their middle, then each kept clear of the set.
+            centre = (positions[doer] + positions[anchor]) / 2.0
+            positions[anchor] = centre
+            open_ground = replace(preset, boxes=())
+            spot = _spot(relation, positions, facings, open_ground)
+        else:
+            spot = _spot(relation, positions, facings, preset)
+        if spot is None:
+            continue
+        point, facing = spot
+        if spread and anchor is not None:
+            half = (point - centre) / 2.0
+            others = np.array([p for n, p in positions.items() if n not in {doer, anchor}])
+            others = others.reshape(-1, 2)
+            there = free_spot(
+                back_off(centre - half, centre, preset.boxes, others), preset.boxes, others
+            )
+            point = free_spot(
+                back_off(centre + half, centre, preset.boxes, others), preset.boxes, others
+            )
+            placed[anchor] = Mark(float(there[0]), float(there[1]), _heading_of(point - there))
+            facing = _heading_of(there - point)
+        placed[doer] = Mark(float(point[0]), float(point[1]), facing)
+        settled.add(doer)
+    return placed
 
 
 def _movers(affect: Affect) -> tuple[tuple[str, ...], str]:
@@ -137,14 +229,10 @@ def _clamped(start: FloatArray, direction: FloatArray, distance: float, room: fl
 def _stop_before_set(start: FloatArray, target: FloatArray, preset: SetPreset) -> FloatArray:
     """Where a walk from ``start`` toward ``target`` must stop so the body (a disc of
     BODY_CLEARANCE_M) never enters a set box; a walk that starts inside one is left alone."""
-    if not preset.boxes:
+    boxes = standing(preset.boxes)
+    if not boxes:
         return target
-    low = np.array(
-        [[box.center[0] - box.size[0] / 2, box.center[2] - box.size[2] / 2] for box in preset.boxes]
-    )
-    high = np.array(
-        [[box.center[0] + box.size[0] / 2, box.center[2] + box.size[2] / 2] for box in preset.boxes]
-    )
+    low, high = footprints(boxes)
     steps = np.linspace(0.0, 1.0, WALK_SAMPLES)[:, None]
     path = start + steps * (target - start)
     inside = np.all(
@@ -158,17 +246,117 @@ def _stop_before_set(start: FloatArray, target: FloatArray, preset: SetPreset) -
     return np.asarray(path[max(first - 1, 0)], dtype=np.float64)
 
 
+def _walk_target(
+    name: str, kind: str, index: int, current: dict[str, FloatArray], marks: dict[str, Mark],
+    entrances: dict[str, int], distance: float, preset: SetPreset,
+) -> FloatArray:  # fmt: skip
+    """Where a walk of ``distance`` the words give no place for ends: an entrance on its mark,
+    an approach short of the nearest person, a retreat away from the others, otherwise along
+    the set's walking line, turning back before its walking room runs out."""
+    others = [current[other] for other in current if other != name]
+    if entrances.get(name) == index:
+        return np.array([marks[name].x, marks[name].z])
+    if kind in TOWARD_OTHERS and others:
+        nearest = min(others, key=lambda point: float(np.linalg.norm(point - current[name])))
+        offset = nearest - current[name]
+        gap = float(np.linalg.norm(offset))
+        reach = max(0.0, min(distance, gap - APPROACH_STOP_M))
+        return current[name] + (offset / gap * reach if gap > 0 else 0.0)
+    direction = _heading_vector(preset.walk_heading_deg)
+    if others:
+        away = current[name] - np.mean(others, axis=0)
+        wants_away = kind in AWAY_FROM_OTHERS
+        if (float(np.dot(away, direction)) < 0) == wants_away:
+            direction = -direction
+    if np.linalg.norm(current[name] + distance * direction) > preset.walk_room_m:
+        direction = -direction
+    return _clamped(current[name], direction, distance, preset.walk_room_m)
+
+
+def _around(start: FloatArray, target: FloatArray, preset: SetPreset) -> FloatArray:
+    """``(k, 2)`` waypoints from ``start`` toward ``target``: straight, or round a corner of
+    the first box in the way (the shortest way of the four that is clear), or as far as the
+    straight way goes."""
+    straight = _stop_before_set(start, target, preset)
+    if np.allclose(straight, target):
+        return np.array([start, target])
+    boxes = standing(preset.boxes)
+    low, high = footprints(boxes)
+    margin = STAND_OFF_M + 0.05
+    touched = np.all((straight > low - margin) & (straight < high + margin), axis=1)
+    corners = [
+        np.array([x, z])
+        for index in np.flatnonzero(touched)
+        for x in (low[index][0] - margin, high[index][0] + margin)
+        for z in (low[index][1] - margin, high[index][1] + margin)
+    ]
+    clear = [
+        corner
+        for corner in corners
+        if np.allclose(_stop_before_set(start, corner, preset), corner)
+        and np.allclose(_stop_before_set(corner, target, preset), target)
+    ]
+    if not clear:
+        return np.array([start, straight])
+    corner = min(
+        clear,
+        key=lambda c: float(np.linalg.norm(c - start) + np.linalg.norm(target - c)),
+    )
+    return np.array([start, corner, target])
+
+
+def _route(start: FloatArray, target: FloatArray, preset: SetPreset) -> FloatArray:
+    """``(k, 2)`` waypoints of a walk (see ``_around``); when a wall stands in the way and
+    the set has a door, in through the door nearest ``start``: to a spot before it, one past
+    it, then on toward the target."""
+    doors = [box for box in preset.boxes if kind_of(box) == "door"]
+    if np.allclose(_stop_before_set(start, target, preset), target) or not doors:
+        return _around(start, target, preset)
+    low, high = footprints(doors)
+    centre, half = (low + high) / 2.0, (high - low) / 2.0
+    index = int(np.argmin(np.linalg.norm(centre - start, axis=1)))
+    thin = int(np.argmin(half[index]))
+    step = np.zeros(2)
+    step[thin] = (half[index][thin] + STAND_OFF_M) * (
+        1.0 if start[thin] > centre[index][thin] else -1.0
+    )
+    inside = centre[index] - step
+    return np.vstack([[start, centre[index] + step], _around(inside, target, preset)])
+
+
+def _along(route: FloatArray, progress: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Points ``(n, 2)`` at ``progress`` (n,) 0..1 of the way along ``route`` (k, 2) by
+    distance walked, and the heading (n,) of the leg each is on."""
+    legs = np.diff(route, axis=0)
+    lengths = np.linalg.norm(legs, axis=1)
+    total = float(lengths.sum())
+    if total < 1e-9:
+        return np.tile(route[0], (len(progress), 1)), np.zeros(len(progress))
+    walked = np.concatenate([[0.0], np.cumsum(lengths)])
+    distance = progress * total
+    path = np.column_stack([np.interp(distance, walked, route[:, axis]) for axis in (0, 1)])
+    leg = np.clip(np.searchsorted(walked, distance, side="right") - 1, 0, len(legs) - 1)
+    heading = np.degrees(np.arctan2(legs[leg, 0], legs[leg, 1]))
+    return path, np.asarray(heading, dtype=np.float64)
+
+
 def block(
     cast: Sequence[Character],
     affects: Sequence[Affect],
     beat_frames: Sequence[int],
     preset: SetPreset,
     fps: int,
+    relations: Sequence[Relation] = (),
 ) -> Blocking:
-    """Every character's per-frame track over the whole scene."""
+    """Every character's per-frame track over the whole scene; ``relations`` (read from the
+    beats by ``space``) say where people stand: on their first marks when stated as we meet
+    them, else walked to in the beat that states them."""
     total = int(sum(beat_frames))
-    marks = starting_marks(cast, preset)
     entrances = _entrances(affects)
+    opening = _opening(relations, affects, entrances)
+    fixed = {member.name for member in cast if member.position is not None}
+    marks = _placed_marks(starting_marks(cast, preset), opening, preset, fixed)
+    later = [relation for relation in relations if relation not in opening]
     positions = {name: np.zeros((total, 2)) for name in marks}
     facings = {name: np.zeros(total) for name in marks}
     current = {name: np.array([mark.x, mark.z]) for name, mark in marks.items()}
@@ -185,40 +373,46 @@ def block(
         for name in current:
             positions[name][start:end] = current[name]
             facings[name][start:end] = facing_now[name]
-        for name in movers:
+        stated: dict[str, Relation] = {}
+        for relation in later:
+            if relation.beat == index and relation.doer in current:
+                stated.setdefault(relation.doer, relation)
+        # Those placed relative to someone who moves in this beat go after them.
+        order = sorted(stated.values(), key=lambda relation: relation.anchor in stated)
+        stated = {relation.doer: relation for relation in order}
+        for name in (*movers, *(name for name in stated if name not in movers)):
             speed = RUN_SPEED if kind in RUN_ACTIONS else WALK_SPEED
-            distance = speed * frames / fps * 0.85
-            others = [current[other] for other in current if other != name]
-            if entrances.get(name) == index:
-                target = np.array([marks[name].x, marks[name].z])
-            elif kind in TOWARD_OTHERS and others:
-                nearest = min(
-                    others, key=lambda point: float(np.linalg.norm(point - current[name]))
+            spot = _spot(stated[name], current, facing_now, preset) if name in stated else None
+            if spot is not None:
+                target = spot[0]
+            elif name in movers:
+                distance = speed * frames / fps * 0.85
+                target = _walk_target(
+                    name, kind, index, current, marks, entrances, distance, preset
                 )
-                offset = nearest - current[name]
-                gap = float(np.linalg.norm(offset))
-                reach = max(0.0, min(distance, gap - APPROACH_STOP_M))
-                target = current[name] + (offset / gap * reach if gap > 0 else 0.0)
             else:
-                direction = _heading_vector(preset.walk_heading_deg)
-                if others:
-                    away = current[name] - np.mean(others, axis=0)
-                    wants_away = kind in AWAY_FROM_OTHERS
-                    if (float(np.dot(away, direction)) < 0) == wants_away:
-                        direction = -direction
-                if np.linalg.norm(current[name] + distance * direction) > preset.walk_room_m:
-                    direction = -direction
-                target = _clamped(current[name], direction, distance, preset.walk_room_m)
-            target = _stop_before_set(current[name], target, preset)
-            offset = target - current[name]
-            travelled = float(np.linalg.norm(offset))
-            path = current[name] + np.outer(_profile(frames, fps), offset)
-            positions[name][start:end] = path
-            if travelled > 1e-6:
-                facing_now[name] = _heading_of(offset)
-                facings[name][start:end] = facing_now[name]
+                continue
+            route = _route(current[name], target, preset)
+            length = float(np.linalg.norm(np.diff(route, axis=0), axis=1).sum())
+            walk, share = frames, 1.0
+            if spot is not None:
+                # A stated place is walked to from the beat's start and then held, at a walk,
+                # or a run when it is far; too far for a run, they get as near as one takes them.
+                reach = RUN_SPEED * frames / fps * 0.85
+                share = min(1.0, reach / length) if length > 1e-6 else 1.0
+                walk = min(frames, max(1, round(length * share / WALK_SPEED * fps / 0.85)))
+            path, heading = _along(route, _profile(walk, fps) * share)
+            positions[name][start : start + walk] = path
+            positions[name][start + walk : end] = path[-1]
+            if length > 1e-6:
+                facing_now[name] = float(heading[-1])
+                facings[name][start : start + walk] = heading
+                facings[name][start + walk : end] = facing_now[name]
+            if spot is not None:
+                facing_now[name] = spot[1]
+                facings[name][start + walk - 1 if length > 1e-6 else start : end] = spot[1]
             current[name] = path[-1]
-        _face_partners(current, facing_now, movers)
+        _face_partners(current, facing_now, [name for name in movers if name not in stated])
         start = end
     tracks: dict[str, CharacterTrack] = {}
     for member in cast:

@@ -1,7 +1,8 @@
 """The set preset library: grey-box sets a scene can name with ``set:``.
 
-Each set is built around its acting area at the origin; the front (+Z) is left open like a
-stage, so the camera has room to stand back. ``walk_heading_deg`` is the direction a walk or
+Each set is built around its acting area at the origin from the pieces of ``set_kit``; the
+front (+Z) is left open like a stage, so the camera has room to stand back, and interiors are
+walled on the other three sides like a studio set. ``walk_heading_deg`` is the direction a walk or
 chase runs along (the corridor's or street's length), ``walk_room_m`` how far it can go, and
 ``entrance`` the off-stage spot (behind a wall, down the street) a character enters from.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from beatcam.model.plan import SetBox, SetDesign
+from beatcam.model.set_kit import car, door, flight, room, window
 
 
 @dataclass(frozen=True)
@@ -32,18 +34,10 @@ def _wall(name: str, x: float, z: float, width: float, depth: float, height: flo
     return SetBox(name, (x, height / 2.0, z), (width, height, depth))
 
 
-def _stairs(
-    steps: int, x: float, z0: float, rise: float, run: float, width: float
-) -> tuple[SetBox, ...]:
-    return tuple(
-        SetBox(
-            f"step_{i + 1:02d}",
-            (x, rise * (i + 1) / 2.0, z0 - run * i),
-            (width, rise * (i + 1), run),
-        )
-        for i in range(steps)
-    )
-
+# Interiors are a room 10 m wide, open toward the camera (+Z) to ROOM_FRONT_Z, with a door
+# where their entrance comes in and a window in the wall across from it.
+ROOM_HALF_WIDTH_M = 5.0
+ROOM_FRONT_Z = 4.0
 
 PRESETS: dict[str, SetPreset] = {
     preset.name: preset
@@ -51,13 +45,17 @@ PRESETS: dict[str, SetPreset] = {
         SetPreset("empty", "open grey ground, no set pieces", (), walk_room_m=30.0),
         SetPreset(
             "kitchen",
-            "kitchen with a table at the centre, counter and two walls",
+            "kitchen with a table at the centre, a counter, a fridge; a door right, a window left",
             (
                 SetBox("table", (0.0, 0.38, 0.0), (1.6, 0.76, 0.9)),
                 SetBox("counter", (0.0, 0.45, -3.6), (4.0, 0.9, 0.6)),
-                _wall("back_wall", 0.0, -4.0, 10.0, 0.1, 2.8),
-                _wall("left_wall", -5.0, 0.0, 0.1, 8.0, 2.8),
                 SetBox("fridge", (-4.4, 0.9, -3.5), (0.8, 1.8, 0.7)),
+                *room(
+                    ROOM_HALF_WIDTH_M,
+                    -4.0,
+                    ROOM_FRONT_Z,
+                    (("right", door, 0.9), ("left", window, -0.5)),
+                ),
             ),
             walk_heading_deg=90.0,
             walk_room_m=4.0,
@@ -65,13 +63,17 @@ PRESETS: dict[str, SetPreset] = {
         ),
         SetPreset(
             "interior",
-            "living room with a sofa, a low table, a doorway and two walls",
+            "living room with a sofa, a low table and a bookcase; a door left, a window right",
             (
                 SetBox("sofa", (0.0, 0.4, -2.2), (2.2, 0.8, 0.9)),
-                SetBox("low_table", (0.0, 0.22, -0.9), (1.2, 0.44, 0.6)),
-                _wall("back_wall", 0.0, -3.2, 10.0, 0.1, 2.8),
-                _wall("right_wall", 5.0, 0.0, 0.1, 8.0, 2.8),
+                SetBox("table_low", (0.0, 0.22, -0.9), (1.2, 0.44, 0.6)),
                 SetBox("bookcase", (4.6, 1.0, -2.0), (0.5, 2.0, 1.6)),
+                *room(
+                    ROOM_HALF_WIDTH_M,
+                    -3.2,
+                    ROOM_FRONT_Z,
+                    (("left", door, -0.5), ("right", window, 1.0)),
+                ),
             ),
             walk_heading_deg=90.0,
             walk_room_m=4.0,
@@ -81,10 +83,10 @@ PRESETS: dict[str, SetPreset] = {
             "street",
             "city street: two rows of buildings along Z, a lamp post and a parked car",
             (
-                _wall("buildings_left", -7.0, -10.0, 4.0, 40.0, 12.0),
-                _wall("buildings_right", 7.0, -10.0, 4.0, 40.0, 9.0),
+                _wall("building_left", -7.0, -10.0, 4.0, 40.0, 12.0),
+                _wall("building_right", 7.0, -10.0, 4.0, 40.0, 9.0),
                 SetBox("lamp_post", (3.5, 2.0, -2.0), (0.15, 4.0, 0.15)),
-                SetBox("parked_car", (3.6, 0.7, -8.0), (1.8, 1.4, 4.2)),
+                *car(3.6, -8.0, 0),
             ),
             walk_heading_deg=180.0,
             walk_room_m=24.0,
@@ -95,7 +97,7 @@ PRESETS: dict[str, SetPreset] = {
             (
                 _wall("wall_left", -2.05, -12.0, 0.1, 40.0, 3.0),
                 _wall("wall_right", 2.05, -12.0, 0.1, 40.0, 3.0),
-                _wall("end_wall", 0.0, -32.0, 4.2, 0.1, 3.0),
+                _wall("wall_end", 0.0, -32.0, 4.2, 0.1, 3.0),
             ),
             walk_heading_deg=180.0,
             walk_room_m=20.0,
@@ -104,10 +106,10 @@ PRESETS: dict[str, SetPreset] = {
             "stairwell",
             "stairwell: a flight of stairs rising to a landing, open well beside it",
             (
-                *_stairs(12, -1.5, -1.0, 0.18, 0.28, 1.2),
-                SetBox("landing", (-1.5, 1.08, -5.0), (3.0, 2.16, 1.6)),
-                _wall("back_wall", 0.0, -6.0, 8.0, 0.1, 6.0),
-                _wall("left_wall", -3.5, -2.0, 0.1, 8.0, 6.0),
+                *flight(12, -1.5, -2.54, 0),
+                SetBox("stairs_landing", (-1.5, 1.08, -5.0), (3.0, 2.16, 1.6)),
+                _wall("wall_back", 0.0, -6.0, 8.0, 0.1, 6.0),
+                _wall("wall_left", -3.5, -2.0, 0.1, 8.0, 6.0),
             ),
             walk_heading_deg=90.0,
             walk_room_m=5.0,
@@ -127,11 +129,16 @@ PRESETS: dict[str, SetPreset] = {
         ),
         SetPreset(
             "office",
-            "office: a desk with a chair, a window wall and filing cabinets",
+            "office: a desk, filing cabinets, a wall of windows behind, a door right",
             (
                 SetBox("desk", (0.0, 0.38, -1.2), (1.8, 0.76, 0.8)),
-                _wall("window_wall", 0.0, -3.0, 10.0, 0.1, 2.8),
                 SetBox("cabinets", (-3.8, 0.7, -2.5), (1.2, 1.4, 0.6)),
+                *room(
+                    ROOM_HALF_WIDTH_M,
+                    -3.0,
+                    ROOM_FRONT_Z,
+                    (("back", window, -2.0), ("back", window, 2.0), ("right", door, -1.0)),
+                ),
             ),
             walk_heading_deg=90.0,
             walk_room_m=4.0,
@@ -139,6 +146,7 @@ PRESETS: dict[str, SetPreset] = {
         ),
     )
 }
+INTERIORS = frozenset({"kitchen", "interior", "office"})
 
 DEFAULT_PRESET = "empty"
 

@@ -1,0 +1,191 @@
+"""Space from the words: who stands where relative to whom, read from the action beats.
+
+The cues of ``data/space.yaml`` are read with the clause walker of ``poses`` (who is the
+subject of each clause, whom a pronoun names): "Tom stands behind her" puts Tom behind Mara;
+"Across the street, Tom watches Mara" puts Tom across the street from Mara; "Mara waits at the
+window" puts her at the set's window. A relation with no one named after it is taken with the
+beat's other person ("Mara and Tom sit across the table": Tom across from Mara), or the scene's
+only other one. Dialogue places nobody, and a denied relation ("does not sit near him") none.
+``spots`` turns a relation into a place on the floor.
+
+A dependency parser (spaCy's small English pipeline) was weighed against this walker: it
+costs ten times the cold start of ``import numpy`` by itself and was no more accurate on the
+spatial beats of ``tests/data/space_beats.yaml``; see ``tests/test_space.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Final
+
+import yaml
+
+from beatcam.direct.poses import SENTENCE_ENDS, WORDS, cues, negated, people_in
+from beatcam.direct.spots import STREET, Relation
+from beatcam.model import Affect, Beat
+
+TABLE_FILE: Final = "space.yaml"
+PIECE_WINDOW: Final = 3  # a piece word may stand this many words after its preposition
+AT: Final = "at"
+# Leaning or bending "over the table" is being at it; "far from the door" is not placed.
+OVER_A_PIECE: Final = frozenset({"over"})
+
+
+@dataclass(frozen=True)
+class SpaceWords:
+    """The table: relation phrases (word sequences, longest first) by kind, the prepositions
+    that take a piece, and the piece each word sequence names."""
+
+    relations: tuple[tuple[tuple[str, ...], str], ...]
+    places: tuple[tuple[str, ...], ...]
+    pieces: tuple[tuple[tuple[str, ...], str], ...]
+
+
+def _longest_first(
+    entries: list[tuple[tuple[str, ...], str]],
+) -> tuple[tuple[tuple[str, ...], str], ...]:
+    return tuple(sorted(entries, key=lambda entry: -len(entry[0])))
+
+
+@cache
+def space_words() -> SpaceWords:
+    """The shipped table (``data/space.yaml``)."""
+    source = resources.files("beatcam.direct").joinpath("data", TABLE_FILE)
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    relations = [
+        (tuple(WORDS.findall(str(phrase))), str(kind))
+        for kind, phrases in document["relations"].items()
+        for phrase in phrases
+    ]
+    pieces = [
+        (tuple(WORDS.findall(str(word))), str(kind))
+        for kind, words in document["pieces"].items()
+        for word in words
+    ] + [((str(word),), STREET) for word in document["streets"]]
+    places = sorted(
+        (tuple(WORDS.findall(str(p))) for p in document["places"]), key=len, reverse=True
+    )
+    return SpaceWords(_longest_first(relations), tuple(places), _longest_first(pieces))
+
+
+def _match(
+    tokens: Sequence[str], index: int, table: Sequence[tuple[tuple[str, ...], str]]
+) -> tuple[tuple[str, ...], str] | None:
+    return next(
+        (entry for entry in table if tuple(tokens[index : index + len(entry[0])]) == entry[0]),
+        None,
+    )
+
+
+def piece_after(tokens: Sequence[str], start: int, people: Sequence[str | None]) -> str | None:
+    """The piece named within PIECE_WINDOW words from ``start`` ("the kitchen table"), if the
+    clause names one before anyone or its end."""
+    breaks = cues().clause_breaks
+    for index in range(start, min(start + PIECE_WINDOW + 1, len(tokens))):
+        if tokens[index] in breaks or people[index] is not None:
+            return None
+        hit = _match(tokens, index, space_words().pieces)
+        if hit is not None:
+            return hit[1]
+    return None
+
+
+def pieces_named(text: str) -> tuple[str, ...]:
+    """The kit pieces ``text`` names, in order of first mention, each once."""
+    tokens = WORDS.findall(text.lower())
+    found: dict[str, None] = {}
+    for index in range(len(tokens)):
+        hit = _match(tokens, index, space_words().pieces)
+        if hit is not None and hit[1] != STREET:
+            found.setdefault(hit[1])
+    return tuple(found)
+
+
+def _clause_end(tokens: Sequence[str], start: int) -> int:
+    breaks = cues().clause_breaks
+    return next((i for i in range(start, len(tokens)) if tokens[i] in breaks), len(tokens))
+
+
+def read_relations(
+    text: str, cast: Sequence[str], named: Sequence[str], beat: int
+) -> list[Relation]:
+    """The relations one action beat states, in the order said; ``named`` are the people the
+    beat names (its first is the subject a leading pronoun means)."""
+    table = space_words()
+    tokens = WORDS.findall(text.lower())
+    people, subjects = people_in(tokens, cast, named[0] if named else None, cues().clause_breaks)
+    found: list[Relation] = []
+    index = 0
+    while index < len(tokens):
+        hit = _match(tokens, index, table.relations)
+        place = None if hit else next(
+            (words for words in table.places if tuple(tokens[index : index + len(words)]) == words),
+            None,
+        )  # fmt: skip
+        words = hit[0] if hit else place
+        if words is None:
+            index += 1
+            continue
+        after = index + len(words)
+        piece = piece_after(tokens, after, people)
+        kind = hit[1] if hit else AT
+        if kind in OVER_A_PIECE and piece not in (None, STREET):
+            kind = AT
+        relation = None
+        if (hit or piece) and not negated(tokens, index, cues()):
+            relation = _relation(tokens, people, subjects, index, after, kind, piece, cast, named)
+        if relation is not None:
+            share = index / max(len(tokens), 1)
+            found.append(Relation(*relation, beat, share, " ".join(tokens[index:after])))
+        index = after
+    return found
+
+
+def _relation(
+    tokens: Sequence[str], people: Sequence[str | None], subjects: Sequence[tuple[str, ...]],
+    index: int, after: int, kind: str, piece: str | None, cast: Sequence[str],
+    named: Sequence[str],
+) -> tuple[str, str, str | None, str | None] | None:  # fmt: skip
+    """(doer, kind, anchor, piece) of a relation phrase at ``index``..``after``, or None."""
+    doers = subjects[index]
+    if not doers:  # "Across the street, Tom watches Mara": the clause's subject comes later
+        sentence = next(
+            (i for i in range(index, len(tokens)) if tokens[i] in SENTENCE_ENDS), len(tokens)
+        )
+        doers = next((s for s in subjects[after:sentence] if s), ())
+    if not doers:
+        return None
+    ahead = people[after : _clause_end(tokens, after)]
+    anchor = next((person for person in ahead if person not in {None, *doers}), None)
+    if anchor is None and len(doers) > 1:
+        anchor, doers = doers[0], doers[1:]  # "Mara and Tom sit across from each other"
+    if anchor is None and (piece is None or piece == STREET):
+        anchor = _partner(doers[0], cast, named)
+    if anchor is None and piece is None:
+        return None
+    return doers[0], kind, anchor, piece
+
+
+def _partner(doer: str, cast: Sequence[str], named: Sequence[str]) -> str | None:
+    """The other person a relation means when it names none: the beat's other one, or the
+    scene's only other one."""
+    in_beat = [name for name in named if name != doer]
+    if in_beat:
+        return in_beat[0]
+    others = [name for name in cast if name != doer]
+    return others[0] if len(others) == 1 else None
+
+
+def read_space(
+    beats: Sequence[Beat], affects: Sequence[Affect], cast: Sequence[str]
+) -> tuple[Relation, ...]:
+    """Every relation the scene's action beats state, in order."""
+    return tuple(
+        relation
+        for index, (beat, affect) in enumerate(zip(beats, affects, strict=True))
+        if beat.speaker is None
+        for relation in read_relations(beat.text, cast, affect.characters, index)
+    )
