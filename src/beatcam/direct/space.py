@@ -23,15 +23,17 @@ from typing import Final
 
 import yaml
 
-from beatcam.direct.poses import SENTENCE_ENDS, WORDS, cues, negated, people_in
+from beatcam.direct.poses import DETERMINERS, SENTENCE_ENDS, WORDS, cues, negated, people_in
 from beatcam.direct.spots import STREET, Relation
 from beatcam.model import Affect, Beat
 
 TABLE_FILE: Final = "space.yaml"
-PIECE_WINDOW: Final = 3  # a piece word may stand this many words after its preposition
+PIECE_WINDOW: Final = 5  # a piece word may stand this many words after its preposition
 AT: Final = "at"
-# Leaning or bending "over the table" is being at it; "far from the door" is not placed.
-OVER_A_PIECE: Final = frozenset({"over"})
+# A look or a word aimed "at" or "to" something places nobody ("glances at the door").
+AIMED: Final = frozenset({("at",), ("to",), ("towards",), ("toward",)})
+# Leaning "over the table" is being at it, as is leaning across it with nobody across.
+AT_A_PIECE: Final = frozenset({"over"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class SpaceWords:
     relations: tuple[tuple[tuple[str, ...], str], ...]
     places: tuple[tuple[str, ...], ...]
     pieces: tuple[tuple[tuple[str, ...], str], ...]
+    not_placing: frozenset[str]
+    grounds: frozenset[str]
 
 
 def _longest_first(
@@ -68,7 +72,13 @@ def space_words() -> SpaceWords:
     places = sorted(
         (tuple(WORDS.findall(str(p))) for p in document["places"]), key=len, reverse=True
     )
-    return SpaceWords(_longest_first(relations), tuple(places), _longest_first(pieces))
+    return SpaceWords(
+        _longest_first(relations),
+        tuple(places),
+        _longest_first(pieces),
+        frozenset(str(word) for word in document["not_placing"]),
+        frozenset(str(word) for word in document["grounds"]),
+    )
 
 
 def _match(
@@ -121,19 +131,18 @@ def read_relations(
     index = 0
     while index < len(tokens):
         hit = _match(tokens, index, table.relations)
-        place = None if hit else next(
+        place = next(
             (words for words in table.places if tuple(tokens[index : index + len(words)]) == words),
             None,
-        )  # fmt: skip
-        words = hit[0] if hit else place
+        )
+        aimed = index > 0 and tokens[index - 1] in table.not_placing and place in AIMED
+        words = hit[0] if hit else None if aimed else place
         if words is None:
             index += 1
             continue
         after = index + len(words)
         piece = piece_after(tokens, after, people)
         kind = hit[1] if hit else AT
-        if kind in OVER_A_PIECE and piece not in (None, STREET):
-            kind = AT
         relation = None
         if (hit or piece) and not negated(tokens, index, cues()):
             relation = _relation(tokens, people, subjects, index, after, kind, piece, cast, named)
@@ -158,14 +167,30 @@ def _relation(
         doers = next((s for s in subjects[after:sentence] if s), ())
     if not doers:
         return None
-    ahead = people[after : _clause_end(tokens, after)]
-    anchor = next((person for person in ahead if person not in {None, *doers}), None)
+    end = _clause_end(tokens, after)
+    anchor = next(
+        (
+            person
+            for person, token in zip(people[after:end], tokens[after:end], strict=True)
+            if person not in {None, *doers} and not token.endswith("'s")  # "the outlaw's gun"
+        ),
+        None,
+    )
     if anchor is None and len(doers) > 1:
         anchor, doers = doers[0], doers[1:]  # "Mara and Tom sit across from each other"
-    if anchor is None and (piece is None or piece == STREET):
+    rest = [token for token in tokens[after:end] if token not in DETERMINERS]
+    if anchor is None and (
+        (piece == STREET and kind == "across") or not rest or rest[0] in space_words().grounds
+    ):
+        # Nobody named: the partner, unless the words go on about something else ("stands
+        # over the outlaw's gun", "catches him across the shoulder").
         anchor = _partner(doers[0], cast, named)
     if anchor is None and piece is None:
         return None
+    if piece not in (None, STREET) and (kind in AT_A_PIECE or (kind == "across" and not anchor)):
+        kind = AT  # "leans over the table", "leans across the table": at it
+    if kind == AT:
+        anchor = None  # "sits on the stairs beside Mara": at the stairs; beside her is its own
     return doers[0], kind, anchor, piece
 
 
