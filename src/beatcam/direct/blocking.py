@@ -17,8 +17,10 @@ import numpy as np
 
 from beatcam.direct.spots import (
     BODY_CLEARANCE_M,
+    FAR_SIDE_M,
     STAND_OFF_M,
     Relation,
+    at_piece,
     back_off,
     footprints,
     free_spot,
@@ -46,6 +48,9 @@ TOWARD_OTHERS = frozenset({"approach", "charge"})
 AWAY_FROM_OTHERS = frozenset({"retreat", "flee", "exit", "leave"})
 ENTER_ACTIONS = frozenset({"enter", "arrive"})
 SPREAD = frozenset({"across", "far"})  # relations that spread two unplaced people apart
+# Across a table, each sits this share of its length off its middle, on opposite sides: the
+# stage's cheat, so that from the open front neither hides the other.
+DIAGONAL_SHARE = 0.15
 WALK_SAMPLES = 64
 
 
@@ -137,14 +142,37 @@ def _placed_marks(
 ) -> dict[str, Mark]:
     """The marks with each opening relation honoured, in the order said (so "Tom stands
     behind her" finds Mara already at the window). Across from or far from someone whose mark
-    nothing ``fixed`` (the scene file, earlier words), the two spread about their middle."""
+    nothing ``fixed`` (the scene file, earlier words), the two spread about their middle;
+    across a piece ("across the table"), that one takes the piece's long side nearest them
+    and the other the far one, across its narrow way as people sit at a table, each
+    DIAGONAL_SHARE of its length off its middle."""
     placed = dict(marks)
     settled = set(fixed)
     for relation in opening:
+        if relation.doer in fixed:  # the scene file's own marks stand
+            continue
         positions = {name: np.array([mark.x, mark.z]) for name, mark in placed.items()}
         facings = {name: mark.facing_deg for name, mark in placed.items()}
         doer, anchor = relation.doer, relation.anchor
-        spread = relation.kind in SPREAD and anchor in placed and anchor not in settled
+        loose = relation.kind in SPREAD and anchor in placed and anchor not in settled
+        own = [box for box in preset.boxes if kind_of(box) == relation.piece]
+        spread = loose and not own
+        if loose and own and anchor is not None:
+            # Across a piece: its two long sides, diagonally, so neither hides the other.
+            low, high = footprints(own)
+            middle = (low.min(axis=0) + high.max(axis=0)) / 2.0
+            extent = high.max(axis=0) - low.min(axis=0)
+            axis = int(np.argmin(extent))  # its narrow way
+            side, along = np.zeros(2), np.zeros(2)
+            side[axis] = 1.0 if positions[anchor][axis] > middle[axis] else -1.0
+            along[1 - axis] = DIAGONAL_SHARE * extent[1 - axis]
+            along *= 1.0 if positions[anchor][1 - axis] < middle[1 - axis] else -1.0
+            there = at_piece(own, middle + FAR_SIDE_M * side)[0] - along
+            point = at_piece(own, middle - FAR_SIDE_M * side)[0] + along
+            placed[anchor] = Mark(float(there[0]), float(there[1]), _heading_of(point - there))
+            placed[doer] = Mark(float(point[0]), float(point[1]), _heading_of(there - point))
+            settled |= {anchor, doer}
+            continue
         if spread and anchor is not None:
             # Placed on open ground from their middle, then each kept clear of the set.
             centre = (positions[doer] + positions[anchor]) / 2.0

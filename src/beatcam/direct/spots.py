@@ -41,8 +41,10 @@ STAND_OFF_M: Final = BODY_CLEARANCE_M + 0.05
 SEARCH_STEP_M: Final = 0.1
 SEARCH_M: Final = 6.0
 SEARCH_DIRECTIONS: Final = 24
-# "Behind the counter" stands on the side of the piece away from the camera's open front (+Z).
-BEHIND_PIECE: Final = np.array([0.0, -100.0])
+# A point this far off a piece picks its side facing that way: "behind the counter" is the
+# side away from the camera's open front (+Z).
+FAR_SIDE_M: Final = 100.0
+BEHIND_PIECE: Final = np.array([0.0, -FAR_SIDE_M])
 
 KINDS: Final = ("behind", "beside", "over", "across", "near", "far", "away", "at")
 PIECE_KINDS: Final = frozenset({"behind", "beside", "across", "near", "at"})  # "at the window"
@@ -159,7 +161,9 @@ def place(
         if kind == "behind":
             here = middle + BEHIND_PIECE
         elif kind == "across" and anchor is not None:
-            here = middle + 100.0 * (middle - anchor[0])  # the far side from the anchor
+            here = middle + FAR_SIDE_M * (middle - anchor[0]) / max(  # the far side from them
+                float(np.linalg.norm(middle - anchor[0])), 1e-9
+            )
         spot = at_piece(own, here)
     elif anchor is None:
         return None
