@@ -62,7 +62,9 @@ def _longest_first(
 def space_words() -> SpaceWords:
     """The shipped table (``data/space.yaml``)."""
     source = resources.files("beatcam.direct").joinpath("data", TABLE_FILE)
-    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    # libyaml's loader where it is there: the same safe subset, several times faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    document = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)
     relations = [
         (tuple(WORDS.findall(str(phrase))), str(kind))
         for kind, phrases in document["relations"].items()
