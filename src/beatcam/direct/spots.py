@@ -46,6 +46,8 @@ SEARCH_DIRECTIONS: Final = 24
 FAR_SIDE_M: Final = 100.0
 BEHIND_PIECE: Final = np.array([0.0, -FAR_SIDE_M])
 
+# Pieces one sits on or waits at with one's back to them: a bench, a sofa, a bus shelter.
+BACK_TO: Final = frozenset({"bench", "sofa", "chair", "bus"})
 KINDS: Final = ("behind", "beside", "over", "across", "near", "far", "away", "at")
 PIECE_KINDS: Final = frozenset({"behind", "beside", "across", "near", "at"})  # "at the window"
 
@@ -130,7 +132,8 @@ def back_off(
 def at_piece(own: Sequence[SetBox], reference: FloatArray) -> tuple[FloatArray, float]:
     """Where someone coming from ``reference`` (2,) stands at a piece made of the boxes
     ``own``: STAND_OFF_M off the middle of the side of its nearest box that faces them (a
-    window's middle, a table's near side), facing it."""
+    window's middle, a table's near side), facing it, or facing away from a seat or a shelter
+    (BACK_TO)."""
     low, high = footprints(own)
     index = int(np.argmin(np.linalg.norm(np.clip(reference, low, high) - reference, axis=1)))
     centre, half = (low[index] + high[index]) / 2.0, (high[index] - low[index]) / 2.0
@@ -138,7 +141,8 @@ def at_piece(own: Sequence[SetBox], reference: FloatArray) -> tuple[FloatArray, 
     axis = int(np.argmax(np.abs(toward)))
     outward = np.zeros(2)
     outward[axis] = 1.0 if toward[axis] >= 0 else -1.0
-    return centre + outward * (half + STAND_OFF_M), _heading(-outward)
+    facing = outward if kind_of(own[index]) in BACK_TO else -outward
+    return centre + outward * (half + STAND_OFF_M), _heading(facing)
 
 
 def place(
