@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from beatcam.direct.spots import (
     place,
     standing,
 )
-from beatcam.model import Affect, Blocking, Character, CharacterTrack
+from beatcam.model import Affect, Blocking, Character, CharacterTrack, SetBox
 from beatcam.model.geometry import FloatArray
 from beatcam.model.set_kit import kind_of
 from beatcam.model.sets import INTERIORS, SetPreset
@@ -52,6 +53,9 @@ SPREAD = frozenset({"across", "far"})  # relations that spread two unplaced peop
 # stage's cheat, so that from the open front neither hides the other.
 DIAGONAL_SHARE = 0.15
 WALK_SAMPLES = 64
+# A person in the way of a walk is a box this wide and tall (BODY_CLEARANCE_M more is kept).
+BODY_WIDTH_M = 0.3
+BODY_HEIGHT_M = 1.8
 
 
 @dataclass(frozen=True)
@@ -301,55 +305,80 @@ def _walk_target(
     return _clamped(current[name], direction, distance, preset.walk_room_m)
 
 
-def _around(start: FloatArray, target: FloatArray, preset: SetPreset) -> FloatArray:
-    """``(k, 2)`` waypoints from ``start`` toward ``target``: straight, or round a corner of
-    the first box in the way (the shortest way of the four that is clear), or as far as the
-    straight way goes."""
-    straight = _stop_before_set(start, target, preset)
-    if np.allclose(straight, target):
-        return np.array([start, target])
-    boxes = standing(preset.boxes)
-    low, high = footprints(boxes)
+def _corners(points: FloatArray, preset: SetPreset) -> list[FloatArray]:
+    """The corners (grown by a body and a little) of the standing boxes near ``points``."""
+    low, high = footprints(standing(preset.boxes))
     margin = STAND_OFF_M + 0.05
-    touched = np.all((straight > low - margin) & (straight < high + margin), axis=1)
-    corners = [
+    near = np.zeros(len(low), dtype=bool)
+    for point in points:
+        near |= np.all((point > low - 2 * margin) & (point < high + 2 * margin), axis=1)
+    return [
         np.array([x, z])
-        for index in np.flatnonzero(touched)
+        for index in np.flatnonzero(near)
         for x in (low[index][0] - margin, high[index][0] + margin)
         for z in (low[index][1] - margin, high[index][1] + margin)
     ]
+
+
+def _clear(start: FloatArray, end: FloatArray, preset: SetPreset) -> bool:
+    return bool(np.allclose(_stop_before_set(start, end, preset), end))
+
+
+def _around(start: FloatArray, target: FloatArray, preset: SetPreset) -> FloatArray:
+    """``(k, 2)`` waypoints from ``start`` toward ``target``: straight, or round one or two
+    corners of the boxes in the way (the shortest clear way), or as far as the straight way
+    goes."""
+    straight = _stop_before_set(start, target, preset)
+    if np.allclose(straight, target):
+        return np.array([start, target])
+    corners = _corners(np.array([straight, target]), preset)
+    ways = [[corner] for corner in corners] + [
+        [first, second] for first in corners for second in corners if first is not second
+    ]
     clear = [
-        corner
-        for corner in corners
-        if np.allclose(_stop_before_set(start, corner, preset), corner)
-        and np.allclose(_stop_before_set(corner, target, preset), target)
+        np.array([start, *way, target])
+        for way in ways
+        if all(_clear(a, b, preset) for a, b in pairwise([start, *way, target]))
     ]
     if not clear:
         return np.array([start, straight])
-    corner = min(
-        clear,
-        key=lambda c: float(np.linalg.norm(c - start) + np.linalg.norm(target - c)),
-    )
-    return np.array([start, corner, target])
+    return min(clear, key=_length)
+
+
+def _with_people(preset: SetPreset, current: dict[str, FloatArray], name: str) -> SetPreset:
+    """The set with everyone but ``name`` standing in it as a box a body wide, so a walk goes
+    round people as it goes round furniture."""
+    people = tuple(
+        SetBox("person", (float(point[0]), BODY_HEIGHT_M / 2.0, float(point[1])),
+               (BODY_WIDTH_M, BODY_HEIGHT_M, BODY_WIDTH_M))
+        for other, point in current.items()
+        if other != name
+    )  # fmt: skip
+    return replace(preset, boxes=preset.boxes + people)
 
 
 def _route(start: FloatArray, target: FloatArray, preset: SetPreset) -> FloatArray:
-    """``(k, 2)`` waypoints of a walk (see ``_around``); when a wall stands in the way and
-    the set has a door, in through the door nearest ``start``: to a spot before it, one past
-    it, then on toward the target."""
+    """``(k, 2)`` waypoints of a walk: round what stands in it (see ``_around``), or, from
+    the far side of a wall with a door, in through the door nearest ``start``: to a spot
+    before it, one past it, then on."""
     doors = [box for box in preset.boxes if kind_of(box) == "door"]
-    if np.allclose(_stop_before_set(start, target, preset), target) or not doors:
+    if not doors:
         return _around(start, target, preset)
     low, high = footprints(doors)
     centre, half = (low + high) / 2.0, (high - low) / 2.0
     index = int(np.argmin(np.linalg.norm(centre - start, axis=1)))
     thin = int(np.argmin(half[index]))
+    side = np.sign(start[thin] - centre[index][thin])
+    if side == np.sign(target[thin] - centre[index][thin]):
+        return _around(start, target, preset)
     step = np.zeros(2)
-    step[thin] = (half[index][thin] + STAND_OFF_M) * (
-        1.0 if start[thin] > centre[index][thin] else -1.0
-    )
+    step[thin] = (half[index][thin] + STAND_OFF_M) * side
     inside = centre[index] - step
     return np.vstack([[start, centre[index] + step], _around(inside, target, preset)])
+
+
+def _length(way: FloatArray) -> float:
+    return float(np.linalg.norm(np.diff(way, axis=0), axis=1).sum())
 
 
 def _along(route: FloatArray, progress: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -420,7 +449,7 @@ def block(
                 )
             else:
                 continue
-            route = _route(current[name], target, preset)
+            route = _route(current[name], target, _with_people(preset, current, name))
             length = float(np.linalg.norm(np.diff(route, axis=0), axis=1).sum())
             walk, share = frames, 1.0
             if spot is not None:

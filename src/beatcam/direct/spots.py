@@ -46,6 +46,8 @@ SEARCH_DIRECTIONS: Final = 24
 FAR_SIDE_M: Final = 100.0
 BEHIND_PIECE: Final = np.array([0.0, -FAR_SIDE_M])
 
+# Pieces people face each other across: someone at one, "across from her" is across it.
+ACROSS_PIECES: Final = frozenset({"table", "desk", "counter", "bed"})
 # Pieces one sits on or waits at with one's back to them: a bench, a sofa, a bus shelter.
 BACK_TO: Final = frozenset({"bench", "sofa", "chair", "bus"})
 KINDS: Final = ("behind", "beside", "over", "across", "near", "far", "away", "at")
@@ -145,6 +147,17 @@ def at_piece(own: Sequence[SetBox], reference: FloatArray) -> tuple[FloatArray, 
     return centre + outward * (half + STAND_OFF_M), _heading(facing)
 
 
+def _piece_at(point: FloatArray, boxes: Sequence[SetBox]) -> str | None:
+    """The piece one faces someone across (ACROSS_PIECES) that ``point`` stands at, if any."""
+    shared = [box for box in boxes if kind_of(box) in ACROSS_PIECES]
+    if not shared:
+        return None
+    low, high = footprints(shared)
+    gaps = np.linalg.norm(np.clip(point, low, high) - point, axis=1)
+    index = int(np.argmin(gaps))
+    return kind_of(shared[index]) if gaps[index] <= STAND_OFF_M + SEARCH_STEP_M else None
+
+
 def place(
     relation: Relation,
     here: FloatArray,
@@ -157,6 +170,8 @@ def place(
     anchor's position and facing, ``others`` (k, 2) everyone else's positions. None when the
     relation cannot be placed (its piece is not in the set, its anchor is unknown)."""
     kind, piece = relation.kind, relation.piece
+    if kind == "across" and piece is None and anchor is not None:
+        piece = _piece_at(anchor[0], boxes)  # "sits across from her": she is at the table
     own = [box for box in boxes if piece is not None and kind_of(box) == piece]
     spot: tuple[FloatArray, float] | None
     if own and kind in PIECE_KINDS:

@@ -38,6 +38,9 @@ def _wall(name: str, x: float, z: float, width: float, depth: float, height: flo
 # where their entrance comes in and a window in the wall across from it.
 ROOM_HALF_WIDTH_M = 5.0
 ROOM_FRONT_Z = 4.0
+# People who enter wait just outside the door, so they are hidden by its wall only for the
+# step before they come through it.
+ENTRANCE_X = ROOM_HALF_WIDTH_M + 0.6
 
 PRESETS: dict[str, SetPreset] = {
     preset.name: preset
@@ -59,7 +62,7 @@ PRESETS: dict[str, SetPreset] = {
             ),
             walk_heading_deg=90.0,
             walk_room_m=4.0,
-            entrance=(9.0, 0.9),
+            entrance=(ENTRANCE_X, 0.9),
         ),
         SetPreset(
             "interior",
@@ -77,7 +80,7 @@ PRESETS: dict[str, SetPreset] = {
             ),
             walk_heading_deg=90.0,
             walk_room_m=4.0,
-            entrance=(-9.0, -0.5),
+            entrance=(-ENTRANCE_X, -0.5),
         ),
         SetPreset(
             "street",
@@ -142,7 +145,7 @@ PRESETS: dict[str, SetPreset] = {
             ),
             walk_heading_deg=90.0,
             walk_room_m=4.0,
-            entrance=(9.0, -1.0),
+            entrance=(ENTRANCE_X, -1.0),
         ),
     )
 }
