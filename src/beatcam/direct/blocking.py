@@ -449,7 +449,11 @@ def block(
                 )
             else:
                 continue
-            route = _route(current[name], target, _with_people(preset, current, name))
+            if spot is not None or entrances.get(name) == index:
+                # Somewhere in particular: round what is in the way, in through a door.
+                route = _route(current[name], target, _with_people(preset, current, name))
+            else:  # a walk with no place to go stops before the set
+                route = np.array([current[name], _stop_before_set(current[name], target, preset)])
             length = float(np.linalg.norm(np.diff(route, axis=0), axis=1).sum())
             walk, share = frames, 1.0
             if spot is not None:
