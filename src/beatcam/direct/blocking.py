@@ -5,7 +5,10 @@ when more) unless the scene file places them. A beat whose actions move its firs
 character (walk, run, enter, approach, ...) moves them during that beat; a chase moves every
 character it names. Someone who enters waits off their mark until their entrance and walks
 onto it. Walks ease in and out, the body turns before it walks, and nobody leaves the
-set's walking room (a walk that would turns back).
+set's walking room (a walk that would turns back). Where the words put people (``space``:
+"behind her", "at the window", "across the street") is their first mark when said as we meet
+them, else where they walk in that beat; such a walk goes round furniture and people, and in
+through a door from outside a room.
 """
 
 from __future__ import annotations

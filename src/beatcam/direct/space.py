@@ -28,7 +28,7 @@ from typing import Final
 import yaml
 
 from beatcam.direct.poses import DETERMINERS, WORDS, cues, negated, people_in
-from beatcam.direct.spots import STREET, Relation
+from beatcam.direct.spots import KINDS, STREET, Relation
 from beatcam.model import Affect, Beat
 
 TABLE_FILE: Final = "space.yaml"
@@ -65,6 +65,9 @@ def space_words() -> SpaceWords:
     # libyaml's loader where it is there: the same safe subset, several times faster.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     document = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)
+    unknown = set(document["relations"]) - set(KINDS)
+    if unknown:  # a relation blocking cannot place is a bug, found on first use
+        raise ValueError(f"{TABLE_FILE}: unknown relations {sorted(unknown)}; known: {KINDS}")
     relations = [
         (tuple(WORDS.findall(str(phrase))), str(kind))
         for kind, phrases in document["relations"].items()
@@ -153,8 +156,7 @@ def read_relations(
         if (hit or piece) and not negated(tokens, index, cues()):
             relation = _relation(tokens, people, subjects, index, after, kind, piece, cast, named)
         if relation is not None:
-            share = index / max(len(tokens), 1)
-            found.append(Relation(*relation, beat, share, " ".join(tokens[index:after])))
+            found.append(Relation(*relation, beat))
         index = after
     return found
 

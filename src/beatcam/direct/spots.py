@@ -57,16 +57,13 @@ PIECE_KINDS: Final = frozenset({"behind", "beside", "across", "near", "at"})  # 
 @dataclass(frozen=True)
 class Relation:
     """Where the beats put ``doer``: ``kind`` (one of KINDS) relative to ``anchor`` (a cast
-    member) and/or ``piece`` (a set piece's kind, or a street), from ``share`` of the way
-    through beat ``beat``; ``words`` are what said so."""
+    member) and/or ``piece`` (a set piece's kind, or a street), as said in beat ``beat``."""
 
     doer: str
     kind: str
     anchor: str | None
     piece: str | None
     beat: int
-    share: float
-    words: str
 
 
 def _heading(vector: FloatArray) -> float:
