@@ -23,8 +23,8 @@ from beatcam.camera.collision import (
     box_clearance,
 )
 from beatcam.camera.framing import Rig
-from beatcam.camera.moves import Pose, wrapped_steps
-from beatcam.model.geometry import FloatArray, sight_blocked
+from beatcam.camera.moves import Pose, headroom_extent, wrapped_steps
+from beatcam.model.geometry import FloatArray, body_columns, sight_blocked
 from beatcam.model.vocab import ANGLE_PITCH_DEG, SIZE_LOWER_M, SIZE_UPPER_M
 
 FRAME_LIMIT = 0.9
@@ -66,7 +66,7 @@ def _depth(rig: Rig, pose: Pose, point: FloatArray) -> FloatArray:
 
 
 def _frame_grades(rig: Rig, pose: Pose) -> tuple[float, float]:
-    """(front, frame) grades of the points that must stay visible."""
+    """(front, frame) grades of the points that must stay visible, and of the head's top."""
     if rig.framing.subject is None:
         return 0.0, 0.0
     only_last = rig.spec.movement == "whip_pan"
@@ -77,6 +77,7 @@ def _frame_grades(rig: Rig, pose: Pose) -> tuple[float, float]:
         reach = np.nan_to_num(np.abs(xy).max(axis=1), nan=np.inf)
         worst = float(reach[-1] if only_last else reach.max())
         frame = max(frame, _grade(-worst, -FRAME_MARGIN, -FRAME_LIMIT))
+    frame = max(frame, _grade(-headroom_extent(rig, pose), -FRAME_MARGIN, -FRAME_LIMIT))
     return front, frame
 
 
@@ -202,15 +203,24 @@ def _clearance_grades(
 
 
 def _view_grade(rig: Rig, pose: Pose, obstacles: Obstacles) -> float:
-    """0 when the set leaves the subject's eyes in view; grows with the share hidden."""
+    """0 when the set and the other people leave the subject's eyes in view; grows with the
+    share of frames hidden (the critic's clear-view test, on the same body columns)."""
     subject = rig.framing.subject
-    if subject is None or not len(obstacles.centers):
+    if subject is None:
         return 0.0
-    hidden = sight_blocked(
-        pose.position,
-        subject,
-        obstacles.centers - obstacles.halves,
-        obstacles.centers + obstacles.halves,
+    exempt = {rig.spec.subjects[0], *rig.framing.exempt}
+    others = [body for body in obstacles.bodies if body.name not in exempt]
+    lows, highs = body_columns(
+        rig.frames, [body.position for body in others], [body.head_tops for body in others]
+    )
+    hidden = np.logical_or(
+        sight_blocked(pose.position, subject, lows, highs),
+        sight_blocked(
+            pose.position,
+            subject,
+            obstacles.centers - obstacles.halves,
+            obstacles.centers + obstacles.halves,
+        ),
     )
     return float(np.mean(hidden))
 

@@ -38,6 +38,7 @@ from beatcam.model import (
     ShotPin,
     ShotSpec,
 )
+from beatcam.model.geometry import wrap_deg
 from beatcam.model.sets import DEFAULT_PRESET, on_stage, preset_named
 from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, moves_where
 
@@ -52,6 +53,9 @@ LOOKS_ACROSS = 0.17
 # A subject who crosses less of the frame than this (metres across the camera's view) leaves
 # the pan's direction to the grammar: the turn onto them reads the same either way.
 PAN_WITH_MIN_M = 0.5
+# A reaction seen from behind is retaken three-quarters on to the face (Mascelli's three-quarter
+# angle), then square on.
+FACE_THREE_QUARTER_DEG = 35.0
 SMASH_AROUSAL_JUMP = 0.6
 SMASH_AROUSAL = 0.5
 DUTCH_DEG = 12.0
@@ -377,6 +381,16 @@ def _beside(reference: float, step: float) -> list[float]:
     return sorted(options, key=lambda azimuth: (azimuth * reference < 0, abs(azimuth)))
 
 
+def _face_azimuth(blocking: Blocking, spec: ShotSpec) -> float:
+    """Where the subject's face points in the middle of the shot, as an azimuth (degrees round
+    from their facing on the shot's first frame, as ``ShotSpec.azimuth_deg``)."""
+    name = spec.subjects[0]
+    track = blocking[name]
+    middle = spec.start_frame + spec.frames // 2
+    face = float(track.facing_deg[middle] + blocking.figure(name).face_yaw()[middle])
+    return wrap_deg(face - float(track.facing_deg[spec.start_frame]))
+
+
 def revise(
     spec: ShotSpec,
     failed: frozenset[CriticRule],
@@ -388,15 +402,21 @@ def revise(
 
     A cut that breaks the 180° or 30° rule first moves the camera around the subject: mirrored
     across the line, or 40° away from where the previous shot's camera ended
-    (``previous_azimuth``, measured like ``azimuth_deg``); a blocked view, 40° either way from
-    where the shot stood; a pan with a walker then turns the
-    way they cross the new frame (given the ``blocking``). Otherwise: 1: the move becomes its
-    simpler cousin; 2: a static, level single of the same size; 3: a static eye-level medium
-    shot (or wide, for an establishing shot or a moving subject), beside the previous camera
-    after a cut that broke a cut rule.
+    (``previous_azimuth``, measured like ``azimuth_deg``); a reaction seen from behind,
+    three-quarters on to the face, then square on (a follow becoming a lead); a blocked view,
+    40° either way from where the shot stood; a pan with a walker then turns the way they cross
+    the new frame (given the ``blocking``). Otherwise: 1: the move becomes its simpler cousin (a
+    pan with someone who walked out of a static frame); 2: a static, level single of the same
+    size; 3: a static eye-level medium shot (or wide, for an establishing shot or a moving
+    subject), beside the previous camera after a cut that broke a cut rule.
     """
     if failed <= MOVABLE_RULES and attempt < 3:
-        if CriticRule.CLEAR_VIEW in failed:
+        if CriticRule.FACE_SEEN in failed and blocking is not None and spec.subjects:
+            # A reaction seen from behind: stand three-quarters on to where the face looks.
+            face = _face_azimuth(blocking, spec)
+            side = 1.0 if wrap_deg(spec.azimuth_deg - face) >= 0.0 else -1.0
+            azimuth = wrap_deg(face + side * (FACE_THREE_QUARTER_DEG if attempt == 1 else 0.0))
+        elif CriticRule.CLEAR_VIEW in failed:
             # Someone or something stands in the way: step round the subject, as a DP would.
             azimuth = _beside(spec.azimuth_deg, 40.0)[attempt - 1]
         elif CriticRule.LINE_OF_ACTION in failed and (attempt == 1 or previous_azimuth is None):
@@ -408,6 +428,8 @@ def revise(
             reference = spec.azimuth_deg if previous_azimuth is None else previous_azimuth
             azimuth = _beside(reference, 40.0)[attempt - 1]
         movement = spec.movement
+        if CriticRule.FACE_SEEN in failed and movement == "follow":
+            movement = "lead"  # a reaction is met from the front, not followed from behind
         if blocking is not None:
             subject = spec.subjects[0] if spec.subjects else None
             movement = _sideways(
@@ -426,6 +448,19 @@ def revise(
         return replace(moved, why=render(moved))
     if attempt == 1:
         movement = MOVEMENT_TRAITS[spec.movement].simpler
+        subject = spec.subjects[0] if spec.subjects else None
+        if (
+            movement == "static"
+            and CriticRule.SUBJECT_IN_FRAME in failed
+            and blocking is not None
+            and subject is not None
+        ):
+            # Someone who walks out of a locked-off frame is panned with, as an operator would.
+            panned = _sideways(
+                "pan_right", blocking, subject, spec.start_frame, spec.frames, spec.azimuth_deg
+            )
+            travel = _slot_travel(blocking, spec.start_frame, spec.frames)[subject]
+            movement = panned if travel >= PAN_WITH_MIN_M else movement
         revised = replace(
             spec,
             movement=movement,

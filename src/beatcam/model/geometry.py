@@ -12,12 +12,19 @@ All functions take and return plain numpy arrays; ``(n, 3)`` means n rows of x, 
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 from numpy.typing import NDArray
 
 from beatcam.model.vocab import HANDS_FORWARD_M, HANDS_HEIGHT_RATIO
 
 FloatArray = NDArray[np.float64]
+AngleT = TypeVar("AngleT", float, FloatArray)
+
+# Half a body's width, for what it blocks and how close a camera may come: a 1.75 m adult's
+# shoulders are 0.259 of their height across (Drillis & Contini 1966), 0.45 m, plus the arms.
+BODY_RADIUS_M = 0.25
 
 WORLD_UP: FloatArray = np.array([0.0, 1.0, 0.0])
 
@@ -169,6 +176,21 @@ def project(
     return np.stack([x, y], axis=1)
 
 
+def wrap_deg(angle: AngleT) -> AngleT:
+    """An angle or array of angles (degrees) wrapped into [-180, 180)."""
+    return (angle + 180.0) % 360.0 - 180.0
+
+
+def moving_average(values: FloatArray, window: int) -> FloatArray:
+    """Centred moving average over ``window`` frames of each column of ``(n, k)`` values, the
+    ends held (padded with the first and last rows), so the result keeps all ``n`` rows."""
+    kernel = np.ones(window) / window
+    padded = np.pad(values, ((window // 2, window - 1 - window // 2), (0, 0)), mode="edge")
+    return np.stack(
+        [np.convolve(padded[:, k], kernel, mode="valid") for k in range(values.shape[1])], axis=1
+    )
+
+
 def hands_point(position: FloatArray, facing_deg: FloatArray, height_m: float) -> FloatArray:
     """``(n, 3)`` where a character standing at ``position`` (n, 3), facing ``facing_deg`` (n,)
     counter-clockwise from +Z, holds a prop: the point an insert shot looks at."""
@@ -178,6 +200,21 @@ def hands_point(position: FloatArray, facing_deg: FloatArray, height_m: float) -
     hands[:, 0] += HANDS_FORWARD_M * np.sin(facings)
     hands[:, 2] += HANDS_FORWARD_M * np.cos(facings)
     return hands
+
+
+def body_columns(
+    frames: int, feet: list[FloatArray], tops: list[FloatArray]
+) -> tuple[FloatArray, FloatArray]:
+    """``(frames, m, 3)`` low and high corners of an upright box round each of ``m`` bodies:
+    ``BODY_RADIUS_M`` either side of where they stand (``feet``, each (frames, 3)) and up to
+    the top of their head (``tops``, each (frames, 3), as posed: lower when seated)."""
+    if not feet:
+        return np.zeros((frames, 0, 3)), np.zeros((frames, 0, 3))
+    reach = np.array([BODY_RADIUS_M, 0.0, BODY_RADIUS_M])
+    lows = np.stack([np.asarray(f) - reach for f in feet], axis=1)
+    highs = np.stack([np.asarray(f) + reach for f in feet], axis=1)
+    highs[..., 1] = np.stack([np.asarray(t)[:, 1] for t in tops], axis=1)
+    return lows, highs
 
 
 def sight_blocked(

@@ -143,6 +143,9 @@ SIZE_LOWER_M: Final = {
     "WS": 2.60,
     "EWS": 8.0,
 }
+# Sizes at which the whole head is in frame (the critic's headroom check): from a medium shot
+# out; closer sizes may crop the top of the head (Thompson & Bowen, "Grammar of the Shot").
+HEAD_IN_FRAME_SIZES: Final = SIZES[: SIZES.index("MS") + 1]
 # A frame height that sits comfortably inside each band: the target when framing a size.
 SIZE_TARGET_M: Final = {
     "ECU": 0.14,
