@@ -173,11 +173,26 @@ def negated(tokens: Sequence[str], start: int, table: Cues) -> bool:
     )
 
 
-def read_cues(beat: PlannedBeat, cast: Sequence[str]) -> list[Cue]:
-    """The pose and look cues of one action beat, with their doers, in the order said."""
+def action_cues(beats: Sequence[PlannedBeat], cast: Sequence[str]) -> list[tuple[PlannedBeat, Cue]]:
+    """The pose and look cues of every action beat, with their beats, in the order said. A
+    pronoun before any name in a beat ("She rises") is whoever the action before named last."""
+    found: list[tuple[PlannedBeat, Cue]] = []
+    last: str | None = None
+    for beat in beats:
+        if beat.speaker is None:
+            beat_cues, last = read_cues(beat, cast, last)
+            found.extend((beat, cue) for cue in beat_cues)
+    return found
+
+
+def read_cues(
+    beat: PlannedBeat, cast: Sequence[str], before: str | None = None
+) -> tuple[list[Cue], str | None]:
+    """The pose and look cues of one action beat, with their doers, in the order said, and the
+    last person it names (``before``: the one the beats before it named last)."""
     table = cues()
     tokens = WORDS.findall(beat.text.lower())
-    first = beat.affect.characters[0] if beat.affect.characters else None
+    first = before or (beat.affect.characters[0] if beat.affect.characters else None)
     people, subjects = people_in(tokens, cast, first, table.clause_breaks)
     found: list[Cue] = []
     index = 0
@@ -202,7 +217,8 @@ def read_cues(beat: PlannedBeat, cast: Sequence[str]) -> list[Cue]:
             target = next((person for person in ahead if person not in {None, *doers}), None)
             found.append(Cue(label, doer, target, frame, negated(tokens, index, table), words))
         index = after
-    return found
+    named = [person for person in people if person is not None]
+    return found, named[-1] if named else first
 
 
 def contacts(beats: Sequence[PlannedBeat], cast: Sequence[str], fps: int) -> list[Contact]:
@@ -210,16 +226,13 @@ def contacts(beats: Sequence[PlannedBeat], cast: Sequence[str], fps: int) -> lis
     someone): who reaches whom, by which frame and from when they may walk there."""
     reach = cues().reach_m
     found = []
-    for beat in beats:
-        if beat.speaker is not None:
-            continue
-        end = beat.start_frame + beat.frames
-        for cue in read_cues(beat, cast):
-            if cue.label in reach and cue.target is not None and not cue.negated:
-                touch = min(cue.frame + transition_frames(fps), end - 1)
-                found.append(
-                    Contact(cue.doer, cue.target, beat.start_frame, touch, end, reach[cue.label])
-                )
+    for beat, cue in action_cues(beats, cast):
+        if cue.label in reach and cue.target is not None and not cue.negated:
+            end = beat.start_frame + beat.frames
+            touch = min(cue.frame + transition_frames(fps), end - 1)
+            found.append(
+                Contact(cue.doer, cue.target, beat.start_frame, touch, end, reach[cue.label])
+            )
     return found
 
 
@@ -334,7 +347,7 @@ def _only(others: Sequence[str]) -> str | None:
 def act(blocking: Blocking, beats: Sequence[PlannedBeat], fps: int) -> Blocking:
     """The blocking with every character's per-frame pose and look_at read from the beats."""
     cast = list(blocking.tracks)
-    said = [cue for beat in beats if beat.speaker is None for cue in read_cues(beat, cast)]
+    said = [cue for _, cue in action_cues(beats, cast)]
     # An embrace is mutual: the one embraced holds the other too.
     read = said + [
         replace(cue, doer=cue.target, target=cue.doer)
