@@ -186,3 +186,15 @@ def test_the_scene_finds_people_as_the_words_do(tmp_path: Any) -> None:
     ivo = [pose for pose, _ in poses["Ivo"]]
     assert ivo[0] != "sit" and "sit" in ivo
     assert "fall" not in ivo and "lie" not in ivo
+
+
+def test_a_pronoun_opening_a_beat_is_whom_the_action_before_named(tmp_path: Any) -> None:
+    """ "She rises" after a beat about Mara is Mara rising (the beat itself names Tom first)."""
+    text = "title: Pronouns\ncast: [Mara, Tom]\nbeats:\n  - Mara sits at the table.\n"
+    text += "  - Tom kneels beside her.\n  - Mara suddenly realises the letter is forged.\n"
+    text += "  - She rises, and Tom embraces her.\n"
+    document = plan_and_export(tmp_path, "pronouns.yaml", text)
+    mara = [pose for pose, _ in _runs(document["blocking"]["Mara"]["pose"])]
+    tom = [pose for pose, _ in _runs(document["blocking"]["Tom"]["pose"])]
+    assert mara == ["sit", "stand", "embrace"]
+    assert tom[tom.index("kneel") + 1] != "stand"
