@@ -167,8 +167,8 @@ def _with_stranger(plan: ShotPlan, x: float, z: float) -> ShotPlan:
     [
         # S01's camera stands at z = 4 looking down -Z at Mara's eyes at z = 1, on a 24 mm lens.
         (0.0, 2.5, False),  # in the line of sight
-        # Beside the line, 0.6 m from the lens: his 0.4 m column spans x/depth in [0.08, 0.75],
-        # times 24 / 18 (focal over half the sensor): 0.44 of the frame's width, over a third.
+        # Beside the line, 0.6 m from the lens: his 0.5 m wide body spans x/depth in [0, 0.83],
+        # times 24 / 18 (focal over half the sensor): half the frame's width, over a third.
         (0.25, 3.4, False),
         (1.5, 3.4, True),  # well outside the frame
         (0.9, 1.0, True),  # beside Mara, 3 m from the lens: under a tenth of the width

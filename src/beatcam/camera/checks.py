@@ -24,7 +24,12 @@ from beatcam.camera.collision import (
 )
 from beatcam.camera.framing import Rig
 from beatcam.camera.moves import Pose, headroom_extent, wrapped_steps
-from beatcam.model.geometry import FloatArray, body_columns, sight_blocked
+from beatcam.model.geometry import (
+    FloatArray,
+    bodies_over,
+    sight_blocked,
+    sight_blocked_by_bodies,
+)
 from beatcam.model.vocab import ANGLE_PITCH_DEG, SIZE_LOWER_M, SIZE_UPPER_M
 
 FRAME_LIMIT = 0.9
@@ -209,12 +214,12 @@ def _view_grade(rig: Rig, pose: Pose, obstacles: Obstacles) -> float:
     if subject is None:
         return 0.0
     exempt = {rig.spec.subjects[0], *rig.framing.exempt}
-    others = [body for body in obstacles.bodies if body.name not in exempt]
-    lows, highs = body_columns(
-        rig.frames, [body.position for body in others], [body.head_tops for body in others]
+    feet, tops = bodies_over(
+        [(body.position, body.head_tops) for body in obstacles.bodies if body.name not in exempt],
+        rig.frames,
     )
     hidden = np.logical_or(
-        sight_blocked(pose.position, subject, lows, highs),
+        sight_blocked_by_bodies(pose.position, subject, feet, tops),
         sight_blocked(
             pose.position,
             subject,

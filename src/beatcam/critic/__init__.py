@@ -16,9 +16,10 @@ from beatcam.model import Check, CriticRule, Critique, Shot, ShotPlan
 from beatcam.model.geometry import (
     BODY_RADIUS_M,
     FloatArray,
-    body_columns,
+    bodies_over,
     depth_of,
     sight_blocked,
+    sight_blocked_by_bodies,
     wrap_deg,
 )
 from beatcam.model.vocab import (
@@ -100,16 +101,19 @@ def _cast_clearance(plan: ShotPlan, shot: Shot) -> tuple[float, str]:
 
 
 def _bodies(plan: ShotPlan, shot: Shot) -> tuple[FloatArray, FloatArray]:
-    """``(frames, m, 3)`` corners of a column round every body but the subject's own (and the
-    one a point of view looks out of) on each frame of the shot: what can stand in the way."""
+    """Where every body but the subject's own (and the one a point of view looks out of)
+    stands on each frame of the shot, and how high its head is: what can stand in the way."""
     exempt = {shot.subjects[0]} if shot.subjects else set()
     if shot.framing == "pov" and len(shot.subjects) > 1:
         exempt.add(shot.subjects[1])
-    others = [track for name, track in plan.blocking.tracks.items() if name not in exempt]
-    return body_columns(
+    window = slice(shot.start_frame, shot.start_frame + shot.frames)
+    return bodies_over(
+        [
+            (track.position[window], track.head_tops(shot.start_frame, shot.frames))
+            for name, track in plan.blocking.tracks.items()
+            if name not in exempt
+        ],
         shot.frames,
-        [track.position[shot.start_frame : shot.start_frame + shot.frames] for track in others],
-        [track.head_tops(shot.start_frame, shot.frames) for track in others],
     )
 
 
@@ -234,10 +238,10 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         ]  # fmt: skip
         box_min = np.array([low for low, _ in corners]).reshape(-1, 3)
         box_max = np.array([high for _, high in corners]).reshape(-1, 3)
-        body_min, body_max = _bodies(plan, shot)
+        feet, tops = _bodies(plan, shot)
         hidden = np.logical_or(
             sight_blocked(shot.camera.position, track.eyes, box_min, box_max),
-            sight_blocked(shot.camera.position, track.eyes, body_min, body_max),
+            sight_blocked_by_bodies(shot.camera.position, track.eyes, feet, tops),
         )
         share, crowded = float(np.mean(hidden)), _crowded_share(plan, shot, track)
         checks.append(

@@ -168,7 +168,9 @@ def allowed(
     if entering and movement == "static" and framing != "establishing":
         return False  # a still frame on an entrance would open on the empty doorway
     if framing in {"two_shot", "group"}:
-        frame_width = SIZE_TARGET_M[size] * WIDEST_ASPECT
+        # The pair must fit the tightest frame the shot reaches (a push-in ends a size closer).
+        tightest = SIZES[min(SIZES.index(size) + (movement in TIGHTENS), len(SIZES) - 1)]
+        frame_width = SIZE_TARGET_M[tightest] * WIDEST_ASPECT
         # A two-shot may turn off the profile view until the pair fits across the frame.
         turn = np.cos(np.deg2rad(TWO_SHOT_TURN_DEG)) if framing == "two_shot" else 1.0
         if separation_m * turn > TWO_SHOT_FILL * frame_width:
