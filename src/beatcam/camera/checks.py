@@ -41,6 +41,7 @@ HARD_PENALTY = 10.0
 WEIGHTS = {
     "front": 50.0,
     "frame": 20.0,
+    "headroom": 8.0,
     "ground": 20.0,
     "subject_body": 25.0,
     "collision": 25.0,
@@ -71,7 +72,7 @@ def _depth(rig: Rig, pose: Pose, point: FloatArray) -> FloatArray:
 
 
 def _frame_grades(rig: Rig, pose: Pose) -> tuple[float, float]:
-    """(front, frame) grades of the points that must stay visible, and of the head's top."""
+    """(front, frame) grades of the points that must stay visible."""
     if rig.framing.subject is None:
         return 0.0, 0.0
     only_last = rig.spec.movement == "whip_pan"
@@ -82,7 +83,6 @@ def _frame_grades(rig: Rig, pose: Pose) -> tuple[float, float]:
         reach = np.nan_to_num(np.abs(xy).max(axis=1), nan=np.inf)
         worst = float(reach[-1] if only_last else reach.max())
         frame = max(frame, _grade(-worst, -FRAME_MARGIN, -FRAME_LIMIT))
-    frame = max(frame, _grade(-headroom_extent(rig, pose), -FRAME_MARGIN, -FRAME_LIMIT))
     return front, frame
 
 
@@ -237,6 +237,7 @@ def assess(rig: Rig, pose: Pose, obstacles: Obstacles, full: bool) -> Verdict:
     grades = {
         "front": front,
         "frame": frame,
+        "headroom": _grade(-headroom_extent(rig, pose), -FRAME_MARGIN, -FRAME_LIMIT),
         "ground": _grade(
             float(pose.position[:, 1].min()),
             GROUND_CLEARANCE_M + CLEARANCE_MARGIN_M,

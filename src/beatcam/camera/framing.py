@@ -30,6 +30,7 @@ from beatcam.model.vocab import (
     SIZE_TARGET_M,
     SIZE_UPPER_M,
     TWO_SHOT_FILL,
+    TWO_SHOT_HEIGHT_FILL,
     TWO_SHOT_TURN_DEG,
 )
 
@@ -65,7 +66,7 @@ OVER_SHOULDER_MAX_DEG = 40.0
 OVER_SHOULDER_CLEARANCE_M = BODY_RADIUS_M + 0.05
 # Subjects of a two-shot or group are fitted within this fraction of the half-frame.
 FIT_HALF_WIDTH = 0.65
-FIT_HALF_HEIGHT = 0.6
+FIT_HALF_HEIGHT = TWO_SHOT_HEIGHT_FILL
 LEVEL_EYES_M = 0.1  # eyes closer in height than this frame as one standing pair
 # Size bands are shrunk by these factors when aiming inside them (never at an edge).
 BAND_LOW_MARGIN = 1.08
@@ -231,8 +232,13 @@ def frame_shot(
     framing = spec.framing
     if framing in ("two_shot", "group") and len(eyes) >= 2:
         width = band_target(spec.size) * sensor_mm[0] / sensor_mm[1]
+        people = tracks if framing == "group" else tracks[:2]
         fitted = _fit_many(
-            base, eyes if framing == "group" else eyes[:2], framing == "two_shot", width
+            base,
+            [track.eyes(start, frames) for track in people],
+            [track.head_tops(start, frames) for track in people],
+            framing == "two_shot",
+            width,
         )
         return replace(fitted, aim=np.mean(aims if framing == "group" else aims[:2], axis=0))
     if framing == "over_shoulder" and len(eyes) >= 2:
@@ -285,7 +291,11 @@ def _walk_heading(base: Framing, movement: str, facing: float) -> float:
 
 
 def _fit_many(
-    base: Framing, eyes: list[FloatArray], perpendicular: bool, width_m: float = 0.0
+    base: Framing,
+    eyes: list[FloatArray],
+    tops: list[FloatArray],
+    perpendicular: bool,
+    width_m: float = 0.0,
 ) -> Framing:
     """Aim at the subjects' centre and widen enough that every eye stays well inside the frame.
 
@@ -309,10 +319,13 @@ def _fit_many(
     lateral = float(np.abs(offsets @ right).max())
     vertical = float(np.abs(offsets[..., 1]).max())
     aspect = 16.0 / 9.0
-    fh_min = max(2.0 * lateral / FIT_HALF_WIDTH / aspect, 2.0 * vertical / FIT_HALF_HEIGHT)
     # Eyes at different heights (one seated, one standing): centre the pair in the frame
-    # instead of raising their middle to the headroom line, which would crop the higher one.
+    # instead of raising their middle to the headroom line, which would crop the higher one,
+    # and keep the higher head's top inside the frame as well as the eyes.
     level = vertical < LEVEL_EYES_M
+    if not level:
+        vertical = max(vertical, float(max((top[:, 1] - centre[:, 1]).max() for top in tops)))
+    fh_min = max(2.0 * lateral / FIT_HALF_WIDTH / aspect, 2.0 * vertical / FIT_HALF_HEIGHT)
     return replace(
         base, aim=centre, in_frame=tuple(eyes), heading_deg=heading, fh_min=fh_min, u=0.0,
         v=base.v if level else 0.0, v_end=base.v_end if level else 0.0,

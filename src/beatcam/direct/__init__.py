@@ -146,6 +146,14 @@ def _separation(blocking: Blocking, people: tuple[str, ...], frame: int) -> floa
     return float(np.linalg.norm(first - second))
 
 
+def _eye_gap(blocking: Blocking, people: tuple[str, ...], start: int, frames: int) -> float:
+    """The most the first two people's eye heights differ over a slot (one sits, one stands)."""
+    if len(people) < 2:
+        return 0.0
+    first, second = (blocking[name].eyes(start, frames)[:, 1] for name in people[:2])
+    return float(np.abs(first - second).max())
+
+
 def _transition(index: int, last: int, slot_in_beat: int, arousal: float, previous: float) -> str:
     """How a shot begins: fade in on the first, out on the last, a smash cut into a jolt,
     a dissolve between two still beats, otherwise a cut."""
@@ -226,6 +234,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             travel_m=_slot_travel(blocking, slot_start, frames),
             entering=_entering(blocking, preset.name, slot_start, frames),
             separation_m=_separation(blocking, focus, slot_start),
+            eye_gap_m=_eye_gap(blocking, focus, slot_start, frames),
             boldness=boldness[beat_index],
             opening=index == 0 and bool(opening),
             spoken=scene.beats[beat_index].speaker is not None,
