@@ -167,8 +167,8 @@ def _with_stranger(plan: ShotPlan, x: float, z: float) -> ShotPlan:
     [
         # S01's camera stands at z = 4 looking down -Z at Mara's eyes at z = 1, on a 24 mm lens.
         (0.0, 2.5, False),  # in the line of sight
-        # Beside the line, 0.6 m from the lens: his 0.4 m column spans x/depth in [0.08, 0.75],
-        # times 24 / 18 (focal over half the sensor): 0.44 of the frame's width, over a third.
+        # Beside the line, 0.6 m from the lens: his 0.5 m wide body spans x/depth in [0, 0.83],
+        # times 24 / 18 (focal over half the sensor): half the frame's width, over a third.
         (0.25, 3.4, False),
         (1.5, 3.4, True),  # well outside the frame
         (0.9, 1.0, True),  # beside Mara, 3 m from the lens: under a tenth of the width
@@ -179,3 +179,40 @@ def test_a_person_in_the_way_blocks_the_view(
 ) -> None:
     plan = _with_stranger(tiny_plan, x, z)
     assert _verdicts(plan, plan.shots[0])["clear view"] is clear
+
+
+def test_a_reaction_seen_from_behind_fails_the_face_check() -> None:
+    """The main shot of a realisation must see the face: the planned one does; the same shot
+    from 3 m straight behind her head (her face 180° from the lens) fails, and from 3 m in
+    front (0°) passes."""
+    from beatcam.model import Beat, Character, CriticRule, Scene
+    from beatcam.pipeline.planning import plan_scene
+
+    scene = Scene(
+        "letter",
+        (Character("Mara"),),
+        (
+            Beat(0, "Mara opens the letter."),
+            Beat(1, "Mara suddenly realises the letter is forged."),
+        ),
+        set_preset="interior",
+    )
+    plan, verdict = plan_scene(scene)
+    faces = [check for check in verdict.checks if check.rule == CriticRule.FACE_SEEN]
+    assert faces and all(check.passed for check in faces)
+    index = next(i for i, shot in enumerate(plan.shots) if shot.id == faces[0].target)
+    shot = plan.shots[index]
+    track = plan.blocking["Mara"]
+    heading = float(track.facing_deg[shot.start_frame])
+    ahead = np.array([math.sin(math.radians(heading)), 0.0, math.cos(math.radians(heading))])
+    eyes = track.eyes(shot.start_frame, 1)[0]
+    # Behind her, looking the way she faces; in front of her, looking back at her.
+    for offset, yaw, off, seen in (
+        (-3.0, heading + 180.0, 180.0, False),
+        (3.0, heading, 0.0, True),
+    ):
+        camera = _still_camera(shot.frames, list(eyes + offset * ahead), yaw, 35.0, 3.0)
+        moved = _with_camera(plan, index, camera)
+        check = next(c for c in critique_shot(moved, moved.shots[index]) if c.rule == "face seen")
+        assert check.passed is seen
+        assert float(check.measured["median_off_deg"]) == pytest.approx(off, abs=15.0)

@@ -311,3 +311,21 @@ def test_every_staging_has_a_cited_row_of_the_vocabulary() -> None:
         assert all(
             value in {*MOVEMENTS, *ANGLES} for values in row.ranked.values() for value in values
         )
+
+
+@pytest.mark.parametrize(
+    ("size", "movement", "gap_m", "fits"),
+    [
+        # MS frames 0.87 m: 0.6 of it is 0.52 m, less a head (0.14 m) leaves 0.38 m of gap.
+        ("MS", "static", 0.25, True),
+        ("MS", "static", 0.45, False),  # one seated, one standing: both heads do not fit
+        ("MLS", "static", 0.45, True),
+        ("MLS", "push_in", 0.45, False),  # the push ends at MS, where they no longer fit
+    ],
+)
+def test_a_two_shot_must_hold_both_heads_to_its_tightest_frame(
+    size: str, movement: str, gap_m: float, fits: bool
+) -> None:
+    ok = allowed(size, "eye_level", False, movement, "two_shot", ("Pell", "Iris"), 0.0, 1.0,
+                 False, gap_m)  # fmt: skip
+    assert ok is fits

@@ -160,3 +160,41 @@ def test_a_fall_in_the_scene_s_last_moment_is_played_to_the_end(tmp_path: Any) -
     document = plan_and_export(tmp_path, "last.yaml", text)
     poses = document["blocking"]["Tom"]["pose"]
     assert poses[-1] == "fall" and "lie" not in poses
+
+
+OPENINGS = """title: Openings
+cast: [Petra, Lena, Omar, Ivo]
+beats:
+  - Lena and Omar sit close on the sofa.
+  - Petra rises from her chair and refuses to sign.
+  - Ivo enters and sits down by the door.
+  - Ivo lifts the trophy as confetti falls.
+"""
+
+
+def test_the_scene_finds_people_as_the_words_do(tmp_path: Any) -> None:
+    """Sitting in the first beat that names them, they were already seated when the scene
+    began; a rise nothing sat her down for was made from a chair; someone who walks in stands
+    until he sits; confetti falling fells nobody."""
+    document = plan_and_export(tmp_path, "openings.yaml", OPENINGS)
+    poses = {name: _runs(track["pose"]) for name, track in document["blocking"].items()}
+    assert poses["Lena"][0][0] == poses["Omar"][0][0] == "sit"
+    petra = [pose for pose, _ in poses["Petra"]]
+    assert petra[:2] == ["sit", "stand"]
+    second = document["beats"][1]
+    assert sum(n for _, n in poses["Petra"][:1]) > second["start_frame"]  # seated until she rises
+    ivo = [pose for pose, _ in poses["Ivo"]]
+    assert ivo[0] != "sit" and "sit" in ivo
+    assert "fall" not in ivo and "lie" not in ivo
+
+
+def test_a_pronoun_opening_a_beat_is_whom_the_action_before_named(tmp_path: Any) -> None:
+    """ "She rises" after a beat about Mara is Mara rising (the beat itself names Tom first)."""
+    text = "title: Pronouns\ncast: [Mara, Tom]\nbeats:\n  - Mara sits at the table.\n"
+    text += "  - Tom kneels beside her.\n  - Mara suddenly realises the letter is forged.\n"
+    text += "  - She rises, and Tom embraces her.\n"
+    document = plan_and_export(tmp_path, "pronouns.yaml", text)
+    mara = [pose for pose, _ in _runs(document["blocking"]["Mara"]["pose"])]
+    tom = [pose for pose, _ in _runs(document["blocking"]["Tom"]["pose"])]
+    assert mara == ["sit", "stand", "embrace"]
+    assert tom[tom.index("kneel") + 1] != "stand"

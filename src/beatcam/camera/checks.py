@@ -23,8 +23,13 @@ from beatcam.camera.collision import (
     box_clearance,
 )
 from beatcam.camera.framing import Rig
-from beatcam.camera.moves import Pose, wrapped_steps
-from beatcam.model.geometry import FloatArray, sight_blocked
+from beatcam.camera.moves import Pose, headroom_extent, wrapped_steps
+from beatcam.model.geometry import (
+    FloatArray,
+    bodies_over,
+    sight_blocked,
+    sight_blocked_by_bodies,
+)
 from beatcam.model.vocab import ANGLE_PITCH_DEG, SIZE_LOWER_M, SIZE_UPPER_M
 
 FRAME_LIMIT = 0.9
@@ -36,6 +41,7 @@ HARD_PENALTY = 10.0
 WEIGHTS = {
     "front": 50.0,
     "frame": 20.0,
+    "headroom": 8.0,
     "ground": 20.0,
     "subject_body": 25.0,
     "collision": 25.0,
@@ -202,15 +208,24 @@ def _clearance_grades(
 
 
 def _view_grade(rig: Rig, pose: Pose, obstacles: Obstacles) -> float:
-    """0 when the set leaves the subject's eyes in view; grows with the share hidden."""
+    """0 when the set and the other people leave the subject's eyes in view; grows with the
+    share of frames hidden (the critic's clear-view test, on the same body columns)."""
     subject = rig.framing.subject
-    if subject is None or not len(obstacles.centers):
+    if subject is None:
         return 0.0
-    hidden = sight_blocked(
-        pose.position,
-        subject,
-        obstacles.centers - obstacles.halves,
-        obstacles.centers + obstacles.halves,
+    exempt = {rig.spec.subjects[0], *rig.framing.exempt}
+    feet, tops = bodies_over(
+        [(body.position, body.head_tops) for body in obstacles.bodies if body.name not in exempt],
+        rig.frames,
+    )
+    hidden = np.logical_or(
+        sight_blocked_by_bodies(pose.position, subject, feet, tops),
+        sight_blocked(
+            pose.position,
+            subject,
+            obstacles.centers - obstacles.halves,
+            obstacles.centers + obstacles.halves,
+        ),
     )
     return float(np.mean(hidden))
 
@@ -222,6 +237,7 @@ def assess(rig: Rig, pose: Pose, obstacles: Obstacles, full: bool) -> Verdict:
     grades = {
         "front": front,
         "frame": frame,
+        "headroom": _grade(-headroom_extent(rig, pose), -FRAME_MARGIN, -FRAME_LIMIT),
         "ground": _grade(
             float(pose.position[:, 1].min()),
             GROUND_CLEARANCE_M + CLEARANCE_MARGIN_M,

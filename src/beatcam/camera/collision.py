@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from beatcam.model import Blocking, SetDesign
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import BODY_RADIUS_M, FloatArray
 
-BODY_RADIUS_M = 0.25
 # The critic's limits; the camera aims for them plus a margin (see checks.py).
 BOX_CLEARANCE_M = 0.25
 BODY_CLEARANCE_M = 0.4
@@ -23,11 +22,13 @@ GROUND_CLEARANCE_M = 0.1
 
 @dataclass(frozen=True)
 class Body:
-    """One character over the shot's frames: ground positions ``(n, 3)`` and height (m)."""
+    """One character over the shot's frames: ground positions ``(n, 3)``, height (m) and the
+    top of the head as posed ``(n, 3)`` (lower when they sit)."""
 
     name: str
     position: FloatArray
     height_m: float
+    head_tops: FloatArray
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,12 @@ class Obstacles:
         )
         sizes = np.array([box.size for box in set_design.boxes], dtype=np.float64).reshape(-1, 3)
         bodies = tuple(
-            Body(name, np.asarray(track.position[start : start + frames]), track.height_m)
+            Body(
+                name,
+                np.asarray(track.position[start : start + frames]),
+                track.height_m,
+                track.head_tops(start, frames),
+            )
             for name, track in blocking.tracks.items()
         )
         return Obstacles(centers, sizes / 2.0, bodies)

@@ -14,15 +14,23 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from beatcam.camera.aiming import aim_at, forward_axes, rotation_matrices
-from beatcam.model import Blocking, SetDesign, ShotSpec
-from beatcam.model.geometry import FloatArray, hands_point
+from beatcam.model import Blocking, CharacterTrack, SetDesign, ShotSpec
+from beatcam.model.geometry import (
+    BODY_RADIUS_M,
+    FloatArray,
+    hands_point,
+    moving_average,
+    wrap_deg,
+)
 from beatcam.model.vocab import (
     FOCAL_MAX_MM,
     FOCAL_MIN_MM,
+    HEAD_IN_FRAME_SIZES,
     SIZE_LOWER_M,
     SIZE_TARGET_M,
     SIZE_UPPER_M,
     TWO_SHOT_FILL,
+    TWO_SHOT_HEIGHT_FILL,
     TWO_SHOT_TURN_DEG,
 )
 
@@ -53,12 +61,12 @@ OVER_SHOULDER_UP_M = 0.1
 # Beyond this angle off the line between the two, the near head would no longer be "over the
 # shoulder" but beside the lens: at close separations the near head comes further into frame.
 OVER_SHOULDER_MAX_DEG = 40.0
-# The near body's centre keeps this far from the line of sight to the far face: the critic's body
-# radius (critic.BODY_RADIUS_M, 0.2 m) and a tenth of a metre of air.
-OVER_SHOULDER_CLEARANCE_M = 0.3
+# The near body's centre keeps this far from the line of sight to the far face: a body's radius
+# (geometry.BODY_RADIUS_M) and five centimetres of air.
+OVER_SHOULDER_CLEARANCE_M = BODY_RADIUS_M + 0.05
 # Subjects of a two-shot or group are fitted within this fraction of the half-frame.
 FIT_HALF_WIDTH = 0.65
-FIT_HALF_HEIGHT = 0.6
+FIT_HALF_HEIGHT = TWO_SHOT_HEIGHT_FILL
 LEVEL_EYES_M = 0.1  # eyes closer in height than this frame as one standing pair
 # Size bands are shrunk by these factors when aiming inside them (never at an edge).
 BAND_LOW_MARGIN = 1.08
@@ -69,6 +77,10 @@ WIDEST_FRAME_M = 40.0
 FOLLOW_MIN_REL_DEG = 110.0
 LEAD_MAX_REL_DEG = 30.0
 MIN_TRAVEL_M = 0.3
+# An operator eases onto someone who sits down or stands up rather than snapping with them: the
+# aim follows the posture's moving average over this long, about twice the 0.5 s a pose takes
+# to blend (model/skeleton.py), so the camera's rise or fall starts before and ends after it.
+OPERATOR_EASE_S = 1.0
 
 # The sensor (width, height mm) and the frame height (m) a geometric framing picks its lens by.
 LensGoal = tuple[tuple[float, float], float]
@@ -92,6 +104,7 @@ class Framing:
     u: float | None = None
     exempt: tuple[str, ...] = ()
     v_end: float | None = None
+    head_top: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -181,10 +194,6 @@ def heading_of(vector: FloatArray) -> float:
     return float(np.degrees(np.arctan2(vector[0], vector[2])))
 
 
-def wrap_deg(angle: float) -> float:
-    return (angle + 180.0) % 360.0 - 180.0
-
-
 def frame_shot(
     spec: ShotSpec,
     blocking: Blocking,
@@ -205,9 +214,11 @@ def frame_shot(
     heading = facing + spec.azimuth_deg
     centred = spec.size in CENTRED_SIZES
     looming = spec.angle == "worm"
+    ease = max(1, round(OPERATOR_EASE_S * first.fps))
+    aims = [_operated_eyes(track, start, frames, ease) for track in tracks]
     base = Framing(
-        eyes[0],
-        eyes[0],
+        aims[0],
+        aims[0],
         (eyes[0],),
         heading,
         facing,
@@ -216,17 +227,26 @@ def frame_shot(
         centred,
         spec.side,
         v_end=WORM_V if looming else HEADROOM_V[spec.end_size],
+        head_top=first.head_tops(start, 1)[0] if spec.size in HEAD_IN_FRAME_SIZES else None,
     )
     framing = spec.framing
     if framing in ("two_shot", "group") and len(eyes) >= 2:
         width = band_target(spec.size) * sensor_mm[0] / sensor_mm[1]
-        return _fit_many(
-            base, eyes if framing == "group" else eyes[:2], framing == "two_shot", width
+        people = tracks if framing == "group" else tracks[:2]
+        fitted = _fit_many(
+            base,
+            [track.eyes(start, frames) for track in people],
+            [track.head_tops(start, frames) for track in people],
+            framing == "two_shot",
+            width,
         )
+        return replace(fitted, aim=np.mean(aims if framing == "group" else aims[:2], axis=0))
     if framing == "over_shoulder" and len(eyes) >= 2:
         return _over_shoulder(base, eyes[1], (sensor_mm, band_target(spec.size)))
     if framing == "pov" and len(eyes) >= 2:
-        pov = replace(base, v=base.v / 2.0, v_end=None, u=0.0, exempt=(spec.subjects[1],))
+        pov = replace(
+            base, v=base.v / 2.0, v_end=None, u=0.0, exempt=(spec.subjects[1],), head_top=None
+        )
         return _from_position(pov, eyes[1][0], (sensor_mm, band_target(spec.size)))
     if framing == "insert":
         window = slice(start, start + frames)
@@ -235,10 +255,25 @@ def frame_shot(
             hands = np.array(held.position[window])
         else:
             hands = hands_point(first.position[window], first.facing_deg[window], first.height_m)
-        return replace(base, aim=hands, in_frame=(hands,), v=0.0, v_end=0.0, centred=True)
+        return replace(
+            base, aim=hands, in_frame=(hands,), v=0.0, v_end=0.0, centred=True, head_top=None
+        )
     if spec.movement in ("follow", "lead"):
         return replace(base, heading_deg=_walk_heading(base, spec.movement, facing))
     return base
+
+
+def _operated_eyes(track: CharacterTrack, start: int, frames: int, window: int) -> FloatArray:
+    """Where an operator holds someone's eyes: their walk followed exactly, but what their
+    posture does to the eyes (sitting, kneeling, a fall, a walk's bob) eased over ``window``
+    frames (``OPERATOR_EASE_S``); the eyes themselves where the posture never changes."""
+    eyes = track.eyes(start, frames)
+    standing = np.array(track.position[start : start + frames])
+    standing[:, 1] += track.eye_height_m
+    posture = eyes - standing
+    if float(np.ptp(posture, axis=0).max()) == 0.0:
+        return eyes
+    return np.asarray(standing + moving_average(posture, window))
 
 
 def _walk_heading(base: Framing, movement: str, facing: float) -> float:
@@ -256,7 +291,11 @@ def _walk_heading(base: Framing, movement: str, facing: float) -> float:
 
 
 def _fit_many(
-    base: Framing, eyes: list[FloatArray], perpendicular: bool, width_m: float = 0.0
+    base: Framing,
+    eyes: list[FloatArray],
+    tops: list[FloatArray],
+    perpendicular: bool,
+    width_m: float = 0.0,
 ) -> Framing:
     """Aim at the subjects' centre and widen enough that every eye stays well inside the frame.
 
@@ -276,14 +315,17 @@ def _fit_many(
         toward = float(np.sign(wrap_deg(base.heading_deg - heading))) or 1.0
         heading += toward * turn
     right = np.array([np.cos(np.deg2rad(heading)), 0.0, -np.sin(np.deg2rad(heading))])
-    offsets = np.array([eye[0] - centre[0] for eye in eyes])
+    offsets = np.array([eye - centre for eye in eyes])  # (people, frames, 3)
     lateral = float(np.abs(offsets @ right).max())
-    vertical = float(np.abs(offsets[:, 1]).max())
+    vertical = float(np.abs(offsets[..., 1]).max())
     aspect = 16.0 / 9.0
-    fh_min = max(2.0 * lateral / FIT_HALF_WIDTH / aspect, 2.0 * vertical / FIT_HALF_HEIGHT)
     # Eyes at different heights (one seated, one standing): centre the pair in the frame
-    # instead of raising their middle to the headroom line, which would crop the higher one.
+    # instead of raising their middle to the headroom line, which would crop the higher one,
+    # and keep the higher head's top inside the frame as well as the eyes.
     level = vertical < LEVEL_EYES_M
+    if not level:
+        vertical = max(vertical, float(max((top[:, 1] - centre[:, 1]).max() for top in tops)))
+    fh_min = max(2.0 * lateral / FIT_HALF_WIDTH / aspect, 2.0 * vertical / FIT_HALF_HEIGHT)
     return replace(
         base, aim=centre, in_frame=tuple(eyes), heading_deg=heading, fh_min=fh_min, u=0.0,
         v=base.v if level else 0.0, v_end=base.v_end if level else 0.0,

@@ -9,22 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import FloatArray, moving_average
 
 POSITION_RMS_M = 0.010
 # Yaw, pitch, roll jitter (degrees RMS); together about 0.5 degrees of rotation.
 ANGLE_RMS_DEG = (0.32, 0.28, 0.18)
 SOFTEN_KERNEL = np.array([1.0, 2.0, 3.0, 2.0, 1.0])
 WINDOW_SECONDS = 0.5
-
-
-def moving_average(values: FloatArray, window: int) -> FloatArray:
-    """Centred moving average over ``window`` frames of each column of ``(n, k)`` values."""
-    kernel = np.ones(window) / window
-    padded = np.pad(values, ((window // 2, window - 1 - window // 2), (0, 0)), mode="edge")
-    return np.stack(
-        [np.convolve(padded[:, k], kernel, mode="valid") for k in range(values.shape[1])], axis=1
-    )
 
 
 def shake(frames: int, fps: int, key: tuple[int, int]) -> tuple[FloatArray, FloatArray]:

@@ -32,7 +32,7 @@ from beatcam.camera.aiming import (
 from beatcam.camera.easing import eased, log_lerp, whip, whip_width
 from beatcam.camera.framing import THIRD, Rig, spread
 from beatcam.camera.handheld import shake
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import FloatArray, wrap_deg
 from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM
 
 PUSH_RATIO = 0.65
@@ -55,6 +55,9 @@ TILT_UP_END_V = 0.05
 TILT_DOWN_END_V = 0.4
 WHIP_DEG = 50.0
 WHIP_MIN_RATE_DEG_S = 520.0
+# An eye that rises or falls more than this in a shot has changed posture (sat, knelt, fallen),
+# not shifted its weight or walked (a walk bobs the eye by a few centimetres).
+POSTURE_CHANGE_M = 0.15
 # How far into the frame (of [-1, 1]) a subject may sit while a move sweeps it across.
 SWEEP_LIMIT = 0.85
 UP = np.array([0.0, 1.0, 0.0])
@@ -160,12 +163,35 @@ def sweep_extent(rig: Rig, pose: Pose) -> float:
     return reach
 
 
+def headroom_extent(rig: Rig, pose: Pose) -> float:
+    """How high the subject's head top sits in the first frame (image v, up), as the critic
+    measures headroom; -inf where the size need not hold the whole head."""
+    top = rig.framing.head_top
+    if top is None:
+        return -np.inf
+    xy, _ = image_points(
+        top[None], pose.position[:1], pose.matrices[:1], pose.focal_mm[:1], rig.sensor_mm
+    )
+    return float(np.nan_to_num(xy[0, 1], nan=np.inf))
+
+
 def static(rig: Rig) -> Pose:
-    """Locked off on the first frame's framing; a walking subject walks through it."""
+    """Locked off on the first frame's framing; a walking subject walks through it. Someone
+    who sits, kneels or falls in the shot is framed for the whole change: the held aim is
+    halfway between the highest and lowest eye, in the middle of the frame."""
     hold = np.repeat(rig.aim[:1], rig.frames, axis=0)
     measured = np.repeat(rig.measured[:1], rig.frames, axis=0)
     depth = _full(rig, rig.depth_for(rig.targets()[0]))
-    return _orbit_pose(rig, depth, _full(rig, rig.focal_mm), aim=hold, measured=measured)
+    points = rig.framing.in_frame or (rig.aim,)
+    if max(float(np.ptp(point[:, 1])) for point in points) <= POSTURE_CHANGE_M:
+        return _orbit_pose(rig, depth, _full(rig, rig.focal_mm), aim=hold, measured=measured)
+    heights = np.concatenate([point[:, 1] for point in points])
+    hold[:, 1] = (heights.min() + heights.max()) / 2.0
+    position, matrices = orbit(
+        hold, _full(rig, rig.heading_deg), _full(rig, rig.pitch_deg), rig.roll,
+        _full(rig, rig.focal_mm), _uv(rig, v=0.0), depth, rig.sensor_mm, measured,
+    )  # fmt: skip
+    return Pose(position, matrices, _full(rig, rig.focal_mm))
 
 
 def _dolly(rig: Rig, ratio: float) -> Pose:
@@ -231,7 +257,8 @@ def _crane(rig: Rig, sign: float) -> Pose:
 def _pedestal(rig: Rig, sign: float) -> Pose:
     """Rise or fall on the column with the pitch nearly constant (the aim point travels too).
 
-    Takes the largest rise that keeps the subject in frame; the pitch eases by a few degrees
+    Takes the largest rise that keeps the subject (and at the start the top of their head) in
+    frame; the pitch eases by a few degrees
     toward the subject, well under the 5 degrees that would make it a tilt.
     """
     profile = eased(rig.frames)
@@ -250,7 +277,8 @@ def _pedestal(rig: Rig, sign: float) -> Pose:
             focal = hold_size(rig, position, matrices, frame_height)
         yaw = yaw_toward(position, rig.aim, pitch, rig.roll, focal, uv, rig.sensor_mm)
         pose = Pose(position, rotation_matrices(yaw, pitch, rig.roll), focal)
-        if sweep_extent(rig, pose) <= SWEEP_LIMIT and position[:, 1].min() >= PEDESTAL_LOWEST_M:
+        inside = max(sweep_extent(rig, pose), headroom_extent(rig, pose)) <= SWEEP_LIMIT
+        if inside and position[:, 1].min() >= PEDESTAL_LOWEST_M:
             break
     return pose
 
@@ -328,7 +356,7 @@ def _turned(
 
 def wrapped_steps(angles_deg: FloatArray) -> FloatArray:
     """Frame-to-frame change of an angle (degrees), taking the short way round."""
-    return np.asarray((np.diff(angles_deg) + 180.0) % 360.0 - 180.0)
+    return wrap_deg(np.diff(angles_deg))
 
 
 def whip_pan(rig: Rig) -> Pose:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from beatcam.camera.checks import CLEARANCE_MARGIN_M, Verdict, assess
-from beatcam.camera.collision import BODY_CLEARANCE_M, BODY_RADIUS_M, Obstacles
+from beatcam.camera.collision import BODY_CLEARANCE_M, Obstacles
 from beatcam.camera.framing import (
     ACTING_AREA,
     Framing,
@@ -28,7 +28,7 @@ from beatcam.camera.framing import (
 from beatcam.camera.moves import MOVES, Pose
 from beatcam.errors import StageError
 from beatcam.model import Blocking, CameraTrack, SetDesign, ShotSpec
-from beatcam.model.geometry import FloatArray, matrix_to_quat
+from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, matrix_to_quat
 from beatcam.model.vocab import (
     ANGLE_TARGET_DEG,
     ANGLES,

@@ -13,11 +13,20 @@ import numpy as np
 from beatcam.critic.measure import Track, peak_speed_and_acceleration
 from beatcam.critic.movement import MOVEMENT_CHECKS
 from beatcam.model import Check, CriticRule, Critique, Shot, ShotPlan
-from beatcam.model.geometry import FloatArray, depth_of, sight_blocked
+from beatcam.model.geometry import (
+    BODY_RADIUS_M,
+    FloatArray,
+    bodies_over,
+    depth_of,
+    sight_blocked,
+    sight_blocked_by_bodies,
+    wrap_deg,
+)
 from beatcam.model.vocab import (
     DUTCH_MIN_DEG,
     FOCAL_MAX_MM,
     FOCAL_MIN_MM,
+    HEAD_IN_FRAME_SIZES,
     SIZES,
     angle_for_pitch,
     size_for_frame_height,
@@ -28,7 +37,6 @@ __all__ = ["critique", "critique_shot"]
 FRAME_LIMIT = 1.0
 SET_CLEARANCE_M = 0.05
 CAST_CLEARANCE_M = 0.3
-BODY_RADIUS_M = 0.2
 GROUND_CLEARANCE_M = 0.05
 MAX_SPEED_M_S = 12.0
 MAX_ACCELERATION_M_S2 = 15.0
@@ -38,6 +46,13 @@ MAX_HIDDEN_SHARE = 0.1
 STRANGER_WIDTH = 1.0 / 3.0
 THIRTY_DEGREES = 30.0
 ALL_IN_FRAME = frozenset({"two_shot", "group"})
+# A reaction is played on the face: the main shot of a beat that realises or reacts must see it,
+# the face turned within this of the camera (past it only an ear and the back of the head
+# remain) on at least this share of the shot's frames (a turn to the lens mid-shot counts).
+FACE_SEEN_DEG = 100.0
+FACE_SEEN_SHARE = 0.5
+REACTIONS = frozenset({"realisation", "shock"})  # functions and intents played on the face
+FACE_FRAMINGS = frozenset({"single", "two_shot", "over_shoulder", "group"})
 
 
 def _track(plan: ShotPlan, shot: Shot, name: str | None = None) -> Track:
@@ -86,23 +101,20 @@ def _cast_clearance(plan: ShotPlan, shot: Shot) -> tuple[float, str]:
 
 
 def _bodies(plan: ShotPlan, shot: Shot) -> tuple[FloatArray, FloatArray]:
-    """``(frames, m, 3)`` corners of a column round every body but the subject's own (and the
-    one a point of view looks out of) on each frame of the shot: what can stand in the way."""
+    """Where every body but the subject's own (and the one a point of view looks out of)
+    stands on each frame of the shot, and how high its head is: what can stand in the way."""
     exempt = {shot.subjects[0]} if shot.subjects else set()
     if shot.framing == "pov" and len(shot.subjects) > 1:
         exempt.add(shot.subjects[1])
-    frames = slice(shot.start_frame, shot.start_frame + shot.frames)
-    reach = np.array([BODY_RADIUS_M, 0.0, BODY_RADIUS_M])
-    lows, highs = [], []
-    for name, track in plan.blocking.tracks.items():
-        if name in exempt:
-            continue
-        feet = track.position[frames]
-        lows.append(feet - reach)
-        highs.append(feet + reach + np.array([0.0, track.height_m, 0.0]))
-    if not lows:
-        return np.zeros((shot.frames, 0, 3)), np.zeros((shot.frames, 0, 3))
-    return np.stack(lows, axis=1), np.stack(highs, axis=1)
+    window = slice(shot.start_frame, shot.start_frame + shot.frames)
+    return bodies_over(
+        [
+            (track.position[window], track.head_tops(shot.start_frame, shot.frames))
+            for name, track in plan.blocking.tracks.items()
+            if name not in exempt
+        ],
+        shot.frames,
+    )
 
 
 def _crowded_share(plan: ShotPlan, shot: Shot, track: Track) -> float:
@@ -123,6 +135,37 @@ def _crowded_share(plan: ShotPlan, shot: Shot, track: Track) -> float:
         upright = (head_y > -1.0) & (feet_y < 1.0)  # NaN (behind the lens) compares False
         crowded |= upright & (np.nan_to_num(width) > STRANGER_WIDTH)
     return float(np.mean(crowded))
+
+
+def _plays_a_reaction(plan: ShotPlan, shot: Shot) -> bool:
+    """Whether ``shot`` is the main shot (the longest that frames a person) of a beat that
+    realises or reacts, by its narrative function or the intent that chose its device."""
+    beat = plan.beats[shot.beat]
+    intent = shot.intent.name if shot.intent else None
+    if beat.affect.function not in REACTIONS and intent not in REACTIONS:
+        return False
+    framed = [s for s in plan.shots if s.beat == shot.beat and s.framing in FACE_FRAMINGS]
+    return bool(framed) and max(framed, key=lambda s: s.frames) is shot
+
+
+def _face_check(plan: ShotPlan, shot: Shot) -> Check:
+    """Whether the camera sees the subject's face: the angle between where the face points
+    (body and head turn, ``Posed.face_yaw``) and the direction from the eyes to the camera."""
+    name = shot.subjects[0]
+    frames = slice(shot.start_frame, shot.start_frame + shot.frames)
+    face = plan.blocking[name].facing_deg[frames] + plan.blocking.figure(name).face_yaw()[frames]
+    offset = shot.camera.position - plan.blocking[name].eyes(shot.start_frame, shot.frames)
+    bearing = np.degrees(np.arctan2(offset[:, 0], offset[:, 2]))
+    off = np.abs(wrap_deg(bearing - face))
+    share = float(np.mean(off <= FACE_SEEN_DEG))
+    return _check(
+        CriticRule.FACE_SEEN,
+        shot.id,
+        share >= FACE_SEEN_SHARE,
+        {"subject": name, "seen_share": share, "median_off_deg": float(np.median(off))},
+        f"{name}'s face within {FACE_SEEN_DEG:.0f}° of the camera on at least "
+        f"{FACE_SEEN_SHARE:.0%} of the frames",
+    )
 
 
 def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
@@ -160,6 +203,8 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
             )
         )
         checks.extend(_framing_checks(plan, shot, track))
+        if _plays_a_reaction(plan, shot):
+            checks.append(_face_check(plan, shot))
     checks.append(
         _check(
             CriticRule.ANGLE,
@@ -193,10 +238,10 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         ]  # fmt: skip
         box_min = np.array([low for low, _ in corners]).reshape(-1, 3)
         box_max = np.array([high for _, high in corners]).reshape(-1, 3)
-        body_min, body_max = _bodies(plan, shot)
+        feet, tops = _bodies(plan, shot)
         hidden = np.logical_or(
             sight_blocked(shot.camera.position, track.eyes, box_min, box_max),
-            sight_blocked(shot.camera.position, track.eyes, body_min, body_max),
+            sight_blocked_by_bodies(shot.camera.position, track.eyes, feet, tops),
         )
         share, crowded = float(np.mean(hidden)), _crowded_share(plan, shot, track)
         checks.append(
@@ -292,7 +337,7 @@ def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
                 "eyes inside the frame on every frame",
             )
         )
-    if SIZES.index(shot.size) <= SIZES.index("MS") and shot.framing not in {"insert", "pov"}:
+    if shot.size in HEAD_IN_FRAME_SIZES and shot.framing not in {"insert", "pov"}:
         tops = plan.blocking[shot.subjects[0]].head_tops(shot.start_frame, 1)
         top = track.image_points(np.repeat(tops, shot.frames, axis=0))[0]
         checks.append(

@@ -40,6 +40,7 @@ from beatcam.model import (
     ShotPin,
     ShotSpec,
 )
+from beatcam.model.geometry import wrap_deg
 from beatcam.model.sets import DEFAULT_PRESET, on_stage, preset_named
 from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, moves_where
 
@@ -54,6 +55,9 @@ LOOKS_ACROSS = 0.17
 # A subject who crosses less of the frame than this (metres across the camera's view) leaves
 # the pan's direction to the grammar: the turn onto them reads the same either way.
 PAN_WITH_MIN_M = 0.5
+# A reaction seen from behind is retaken three-quarters on to the face (Mascelli's three-quarter
+# angle), then square on.
+FACE_THREE_QUARTER_DEG = 35.0
 SMASH_AROUSAL_JUMP = 0.6
 SMASH_AROUSAL = 0.5
 DUTCH_DEG = 12.0
@@ -144,6 +148,14 @@ def _separation(blocking: Blocking, people: tuple[str, ...], frame: int) -> floa
     return float(np.linalg.norm(first - second))
 
 
+def _eye_gap(blocking: Blocking, people: tuple[str, ...], start: int, frames: int) -> float:
+    """The most the first two people's eye heights differ over a slot (one sits, one stands)."""
+    if len(people) < 2:
+        return 0.0
+    first, second = (blocking[name].eyes(start, frames)[:, 1] for name in people[:2])
+    return float(np.abs(first - second).max())
+
+
 def _transition(index: int, last: int, slot_in_beat: int, arousal: float, previous: float) -> str:
     """How a shot begins: fade in on the first, out on the last, a smash cut into a jolt,
     a dissolve between two still beats, otherwise a cut."""
@@ -226,6 +238,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             travel_m=_slot_travel(blocking, slot_start, frames),
             entering=_entering(blocking, preset.name, slot_start, frames),
             separation_m=_separation(blocking, focus, slot_start),
+            eye_gap_m=_eye_gap(blocking, focus, slot_start, frames),
             boldness=boldness[beat_index],
             opening=index == 0 and bool(opening),
             spoken=scene.beats[beat_index].speaker is not None,
@@ -381,6 +394,16 @@ def _beside(reference: float, step: float) -> list[float]:
     return sorted(options, key=lambda azimuth: (azimuth * reference < 0, abs(azimuth)))
 
 
+def _face_azimuth(blocking: Blocking, spec: ShotSpec) -> float:
+    """Where the subject's face points in the middle of the shot, as an azimuth (degrees round
+    from their facing on the shot's first frame, as ``ShotSpec.azimuth_deg``)."""
+    name = spec.subjects[0]
+    track = blocking[name]
+    middle = spec.start_frame + spec.frames // 2
+    face = float(track.facing_deg[middle] + blocking.figure(name).face_yaw()[middle])
+    return wrap_deg(face - float(track.facing_deg[spec.start_frame]))
+
+
 def revise(
     spec: ShotSpec,
     failed: frozenset[CriticRule],
@@ -392,15 +415,21 @@ def revise(
 
     A cut that breaks the 180° or 30° rule first moves the camera around the subject: mirrored
     across the line, or 40° away from where the previous shot's camera ended
-    (``previous_azimuth``, measured like ``azimuth_deg``); a blocked view, 40° either way from
-    where the shot stood; a pan with a walker then turns the
-    way they cross the new frame (given the ``blocking``). Otherwise: 1: the move becomes its
-    simpler cousin; 2: a static, level single of the same size; 3: a static eye-level medium
-    shot (or wide, for an establishing shot or a moving subject), beside the previous camera
-    after a cut that broke a cut rule.
+    (``previous_azimuth``, measured like ``azimuth_deg``); a reaction seen from behind,
+    three-quarters on to the face, then square on (a follow becoming a lead); a blocked view,
+    40° either way from where the shot stood; a pan with a walker then turns the way they cross
+    the new frame (given the ``blocking``). Otherwise: 1: the move becomes its simpler cousin (a
+    pan with someone who walked out of a static frame); 2: a static, level single of the same
+    size; 3: a static eye-level medium shot (or wide, for an establishing shot or a moving
+    subject), beside the previous camera after a cut that broke a cut rule.
     """
     if failed <= MOVABLE_RULES and attempt < 3:
-        if CriticRule.CLEAR_VIEW in failed:
+        if CriticRule.FACE_SEEN in failed and blocking is not None and spec.subjects:
+            # A reaction seen from behind: stand three-quarters on to where the face looks.
+            face = _face_azimuth(blocking, spec)
+            side = 1.0 if wrap_deg(spec.azimuth_deg - face) >= 0.0 else -1.0
+            azimuth = wrap_deg(face + side * (FACE_THREE_QUARTER_DEG if attempt == 1 else 0.0))
+        elif CriticRule.CLEAR_VIEW in failed:
             # Someone or something stands in the way: step round the subject, as a DP would.
             azimuth = _beside(spec.azimuth_deg, 40.0)[attempt - 1]
         elif CriticRule.LINE_OF_ACTION in failed and (attempt == 1 or previous_azimuth is None):
@@ -412,6 +441,8 @@ def revise(
             reference = spec.azimuth_deg if previous_azimuth is None else previous_azimuth
             azimuth = _beside(reference, 40.0)[attempt - 1]
         movement = spec.movement
+        if CriticRule.FACE_SEEN in failed and movement == "follow":
+            movement = "lead"  # a reaction is met from the front, not followed from behind
         if blocking is not None:
             subject = spec.subjects[0] if spec.subjects else None
             movement = _sideways(
@@ -430,6 +461,19 @@ def revise(
         return replace(moved, why=render(moved))
     if attempt == 1:
         movement = MOVEMENT_TRAITS[spec.movement].simpler
+        subject = spec.subjects[0] if spec.subjects else None
+        if (
+            movement == "static"
+            and CriticRule.SUBJECT_IN_FRAME in failed
+            and blocking is not None
+            and subject is not None
+        ):
+            # Someone who walks out of a locked-off frame is panned with, as an operator would.
+            panned = _sideways(
+                "pan_right", blocking, subject, spec.start_frame, spec.frames, spec.azimuth_deg
+            )
+            travel = _slot_travel(blocking, spec.start_frame, spec.frames)[subject]
+            movement = panned if travel >= PAN_WITH_MIN_M else movement
         revised = replace(
             spec,
             movement=movement,

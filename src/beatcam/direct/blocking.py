@@ -529,15 +529,17 @@ def close_in(
         if travelled > farthest:
             offset, travelled = offset * (farthest / travelled), farthest
         walk = min(available, max(1, round(travelled / WALK_SPEED * fps / 0.85)))
-        ramp = np.ones(blocking.frames)
-        ramp[: touch - walk] = 0.0
-        ramp[touch - walk : touch] = _profile(walk, fps)
         track = positions[doer]
-        track[:, [0, 2]] += np.outer(ramp, offset)
-        # Arrived, they stay for the touch: the rest of the beat's walk is given up, and later
-        # frames carry on from where they stopped.
-        track[contact.until :] += track[touch] - track[contact.until - 1]
-        track[touch : contact.until] = track[touch]
+        goal = np.array(track[touch])
+        goal[[0, 2]] += offset
+        # They walk straight from where they were to the spot within reach, arrive at rest and
+        # stay there for the touch: the rest of the beat's walk is given up, and later frames
+        # carry on from where they stopped.
+        share = _profile(walk, fps)[:, None]
+        window = slice(touch - walk, touch)
+        track[window] = (1.0 - share) * track[touch - walk] + share * goal
+        track[contact.until :] += goal - track[contact.until - 1]
+        track[touch : contact.until] = goal
         facings[doer][max(touch - walk - TURN_FRAMES, 0) : touch] = _heading_of(offset)
         facings[doer][touch : contact.until] = _heading_of(there - target)
         moved.add(doer)

@@ -17,11 +17,14 @@ from beatcam.direct.styles import Style
 from beatcam.model import ShotPin
 from beatcam.model.vocab import (
     ANGLES,
+    DEFAULT_HEIGHT_M,
+    EYE_HEIGHT_RATIO,
     FRAMINGS,
     MOVEMENTS,
     SIZE_TARGET_M,
     SIZES,
     TWO_SHOT_FILL,
+    TWO_SHOT_HEIGHT_FILL,
     TWO_SHOT_TURN_DEG,
     moves_where,
 )
@@ -37,6 +40,8 @@ LATER_FOCUS_BONUS = 0.3
 PIN_RULE = "the writer's choice"
 WIDEST_ASPECT = 16.0 / 9.0
 CONVERSATION_DISTANCE_M = 4.0
+# How far the top of the head stands above the eyes, for a person of the usual height.
+HEAD_ABOVE_EYES_M = (1.0 - EYE_HEIGHT_RATIO) * DEFAULT_HEIGHT_M
 
 # One field's value as scored: its score and the rule terms behind it.
 FieldScore = tuple[float, list[tuple[str, float]]]
@@ -161,18 +166,22 @@ def end_size_for(size: str, movement: str, intensity: float) -> str:
 
 def allowed(
     size: str, angle: str, dutch: bool, movement: str, framing: str, subjects: tuple[str, ...],
-    travel_m: float, separation_m: float = 0.0, entering: bool = False,
+    travel_m: float, separation_m: float = 0.0, entering: bool = False, eye_gap_m: float = 0.0,
 ) -> bool:  # fmt: skip
     """What a camera can do here: the hard constraints of the grammar and of geometry.
     ``entering``: the first subject walks on from off stage during the shot."""
     if entering and movement == "static" and framing != "establishing":
         return False  # a still frame on an entrance would open on the empty doorway
     if framing in {"two_shot", "group"}:
-        frame_width = SIZE_TARGET_M[size] * WIDEST_ASPECT
+        # The pair must fit the tightest frame the shot reaches (a push-in ends a size closer).
+        tightest = SIZES[min(SIZES.index(size) + (movement in TIGHTENS), len(SIZES) - 1)]
+        frame_width = SIZE_TARGET_M[tightest] * WIDEST_ASPECT
         # A two-shot may turn off the profile view until the pair fits across the frame.
         turn = np.cos(np.deg2rad(TWO_SHOT_TURN_DEG)) if framing == "two_shot" else 1.0
         if separation_m * turn > TWO_SHOT_FILL * frame_width:
             return False
+        if eye_gap_m + HEAD_ABOVE_EYES_M > TWO_SHOT_HEIGHT_FILL * SIZE_TARGET_M[tightest]:
+            return False  # one seated, one standing: the frame must hold both heads
     if framing in {"over_shoulder", "pov"} and separation_m > CONVERSATION_DISTANCE_M:
         return False
     if (size, angle, movement) in _GEOMETRY_LIMITS or (angle, movement) in _ANGLE_MOVES_BARRED:
@@ -327,10 +336,12 @@ def _combine(
         for subjects in people:
             travel = ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0
             separation = ctx.separation_m if len(subjects) >= 2 else 0.0
+            gap = ctx.eye_gap_m if len(subjects) >= 2 else 0.0
             entering = bool(subjects) and subjects[0] in ctx.entering
             if not allowed(
-                size, angle, is_dutch, movement, framing, subjects, travel, separation, entering
-            ):
+                size, angle, is_dutch, movement, framing, subjects, travel, separation, entering,
+                gap,
+            ):  # fmt: skip
                 continue
             parts = (
                 sizes[size],

@@ -34,6 +34,7 @@ class Context:
     characters: tuple[str, ...]  # cast in this beat, focus first
     travel_m: Mapping[str, float]  # how far each character moves during the slot
     separation_m: float = float("inf")  # between the first two characters, at the slot's start
+    eye_gap_m: float = 0.0  # the most their eye heights differ during the slot (one seated)
     # Who starts the slot off stage and walks on during it (an entrance).
     entering: frozenset[str] = frozenset()
     # This slot is the scene's establishing shot (``direct.timing.opening_parts`` decides).

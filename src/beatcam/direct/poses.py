@@ -56,6 +56,8 @@ class Cues:
     negations: tuple[tuple[str, ...], ...]
     clause_breaks: frozenset[str]
     reach_m: Mapping[str, float]
+    rises: frozenset[tuple[str, ...]]
+    found_in: frozenset[tuple[str, ...]]
 
 
 @cache
@@ -78,19 +80,22 @@ def cues() -> Cues:
         negations=tuple(tuple(WORDS.findall(str(n))) for n in document["negations"]),
         clause_breaks=frozenset(str(word) for word in document["clause_breaks"]),
         reach_m={Pose(k).value: float(v) for k, v in document["reach_m"].items()},
+        rises=frozenset(tuple(WORDS.findall(p)) for p in document["rises"]),
+        found_in=frozenset(tuple(WORDS.findall(p)) for p in document["found_in"]),
     )
 
 
 @dataclass(frozen=True)
 class Cue:
     """A cue read in a beat: its label, its doer, whom it is aimed at, the scene frame it
-    starts on and whether it is denied."""
+    starts on, whether it is denied and the words that said it."""
 
     label: str
     doer: str
     target: str | None
     frame: int
     negated: bool
+    words: tuple[str, ...] = ()
 
 
 def people_in(
@@ -126,6 +131,8 @@ def people_in(
         elif token in breaks:
             since_break = 0
         else:
+            if since_break == 0 and named is None and _starts_other_subject(token):
+                subject = ()  # "as confetti falls": the clause's subject is not a person
             if named is not None and token not in OBJECT_PRONOUNS and since_break < CLAUSE_HEAD:
                 subject = (*subject, named) if joining else (named,)
             joining = False
@@ -133,6 +140,16 @@ def people_in(
         people.append(named)
         subjects.append(subject)
     return people, subjects
+
+
+def _starts_other_subject(word: str) -> bool:
+    """Whether a clause opening on ``word`` names its own (non-person) subject rather than
+    going on with the sentence's: a determiner ("as the rain falls") or a word that is not a
+    present or past verb, a participle or an adverb ("as confetti falls"; "then collapses",
+    "slowly sits" and "shaking, sits" go on with it). Plain English morphology, no tagger."""
+    if word in DETERMINERS:
+        return True
+    return not word.endswith(("s", "ed", "ing", "ly"))
 
 
 def _possessive(tokens: Sequence[str], index: int, breaks: frozenset[str]) -> bool:
@@ -156,11 +173,26 @@ def negated(tokens: Sequence[str], start: int, table: Cues) -> bool:
     )
 
 
-def read_cues(beat: PlannedBeat, cast: Sequence[str]) -> list[Cue]:
-    """The pose and look cues of one action beat, with their doers, in the order said."""
+def action_cues(beats: Sequence[PlannedBeat], cast: Sequence[str]) -> list[tuple[PlannedBeat, Cue]]:
+    """The pose and look cues of every action beat, with their beats, in the order said. A
+    pronoun before any name in a beat ("She rises") is whoever the action before named last."""
+    found: list[tuple[PlannedBeat, Cue]] = []
+    last: str | None = None
+    for beat in beats:
+        if beat.speaker is None:
+            beat_cues, last = read_cues(beat, cast, last)
+            found.extend((beat, cue) for cue in beat_cues)
+    return found
+
+
+def read_cues(
+    beat: PlannedBeat, cast: Sequence[str], before: str | None = None
+) -> tuple[list[Cue], str | None]:
+    """The pose and look cues of one action beat, with their doers, in the order said, and the
+    last person it names (``before``: the one the beats before it named last)."""
     table = cues()
     tokens = WORDS.findall(beat.text.lower())
-    first = beat.affect.characters[0] if beat.affect.characters else None
+    first = before or (beat.affect.characters[0] if beat.affect.characters else None)
     people, subjects = people_in(tokens, cast, first, table.clause_breaks)
     found: list[Cue] = []
     index = 0
@@ -183,9 +215,10 @@ def read_cues(beat: PlannedBeat, cast: Sequence[str]) -> list[Cue]:
         for doer in doers if label != IGNORED else ():
             ahead = (people[later] for later in range(after, len(tokens)))
             target = next((person for person in ahead if person not in {None, *doers}), None)
-            found.append(Cue(label, doer, target, frame, negated(tokens, index, table)))
+            found.append(Cue(label, doer, target, frame, negated(tokens, index, table), words))
         index = after
-    return found
+    named = [person for person in people if person is not None]
+    return found, named[-1] if named else first
 
 
 def contacts(beats: Sequence[PlannedBeat], cast: Sequence[str], fps: int) -> list[Contact]:
@@ -193,16 +226,13 @@ def contacts(beats: Sequence[PlannedBeat], cast: Sequence[str], fps: int) -> lis
     someone): who reaches whom, by which frame and from when they may walk there."""
     reach = cues().reach_m
     found = []
-    for beat in beats:
-        if beat.speaker is not None:
-            continue
-        end = beat.start_frame + beat.frames
-        for cue in read_cues(beat, cast):
-            if cue.label in reach and cue.target is not None and not cue.negated:
-                touch = min(cue.frame + transition_frames(fps), end - 1)
-                found.append(
-                    Contact(cue.doer, cue.target, beat.start_frame, touch, end, reach[cue.label])
-                )
+    for beat, cue in action_cues(beats, cast):
+        if cue.label in reach and cue.target is not None and not cue.negated:
+            end = beat.start_frame + beat.frames
+            touch = min(cue.frame + transition_frames(fps), end - 1)
+            found.append(
+                Contact(cue.doer, cue.target, beat.start_frame, touch, end, reach[cue.label])
+            )
     return found
 
 
@@ -213,15 +243,31 @@ def _moving(position: np.ndarray, fps: int) -> tuple[np.ndarray, np.ndarray]:
     return speed > MOVING_SPEED, speed > RUNNING_SPEED
 
 
+def _opening(cues_of: Sequence[Cue], first_beat_end: int, moving: np.ndarray) -> str:
+    """The posture the scene finds someone in (``rises`` and ``found_in`` of the cue table):
+    seated before a rise nothing sat them down for, or in the posture the first beat that
+    names them (ending on ``first_beat_end``) finds them in; standing otherwise, and always
+    when they walk before their first posture."""
+    table = cues()
+    first = next((c for c in cues_of if c.label in table.postures and not c.negated), None)
+    if first is None or bool(np.any(moving[: first.frame + 1])):
+        return Pose.STAND.value
+    if first.label == Pose.STAND.value and first.words in table.rises:
+        return Pose.SIT.value
+    if first.frame < first_beat_end and first.words in table.found_in:
+        return first.label
+    return Pose.STAND.value
+
+
 def _poses(
     frames: int, cues_of: Sequence[Cue], beat_end: Mapping[int, int], moving: np.ndarray,
-    running: np.ndarray, fps: int,
+    running: np.ndarray, fps: int, opening: str,
 ) -> list[str]:  # fmt: skip
-    """One character's pose words: postures filled forward, gestures to the end of their beat
-    (standing only), a walk standing them up, and the walk or run itself."""
+    """One character's pose words: the opening posture, postures filled forward, gestures to
+    the end of their beat (standing only), a walk standing them up, and the walk or run."""
     table = cues()
     posture_from = np.full(frames, -1)
-    labels: list[str] = [Pose.STAND.value]
+    labels: list[str] = [opening]
     starts = np.flatnonzero(moving & ~np.concatenate([[False], moving[:-1]]))
     events = [(int(f), Pose.STAND.value) for f in starts]
     gestures: list[tuple[int, int, str]] = []
@@ -301,7 +347,13 @@ def _only(others: Sequence[str]) -> str | None:
 def act(blocking: Blocking, beats: Sequence[PlannedBeat], fps: int) -> Blocking:
     """The blocking with every character's per-frame pose and look_at read from the beats."""
     cast = list(blocking.tracks)
-    read = [cue for beat in beats if beat.speaker is None for cue in read_cues(beat, cast)]
+    said = [cue for _, cue in action_cues(beats, cast)]
+    # An embrace is mutual: the one embraced holds the other too.
+    read = said + [
+        replace(cue, doer=cue.target, target=cue.doer)
+        for cue in said
+        if cue.label == Pose.EMBRACE.value and cue.target is not None
+    ]
     beat_end = {}
     for beat in beats:
         for frame in range(beat.start_frame, beat.start_frame + beat.frames):
@@ -311,9 +363,12 @@ def act(blocking: Blocking, beats: Sequence[PlannedBeat], fps: int) -> Blocking:
         own = [cue for cue in read if cue.doer == name]
         moving, running = _moving(track.position, fps)
         pose_cues = [cue for cue in own if cue.label in POSES]
+        named = (b for b in beats if b.speaker is None and name in b.affect.characters)
+        first_end = next((b.start_frame + b.frames for b in named), 0)
+        opening = _opening(pose_cues, first_end, moving)
         tracks[name] = replace(
             track,
-            pose=tuple(_poses(blocking.frames, pose_cues, beat_end, moving, running, fps)),
+            pose=tuple(_poses(blocking.frames, pose_cues, beat_end, moving, running, fps, opening)),
             look_at=tuple(_looks(name, beats, own, blocking)),
             fps=fps,
         )

@@ -25,14 +25,16 @@ class CriticRule(StrEnum):
     RIG_SPEED = "rig speed"
     SUBJECT_IN_FRAME = "subject in frame"
     HEADROOM = "headroom"
+    FACE_SEEN = "face seen"
     LINE_OF_ACTION = "180-degree rule"
     THIRTY_DEGREES = "30-degree rule"
 
 
 # The rules judged on a cut between two shots rather than on one shot.
 CUT_RULES = frozenset({CriticRule.LINE_OF_ACTION, CriticRule.THIRTY_DEGREES})
-# Faults a camera fixes by standing somewhere else round its subject: a cut's, and a blocked view.
-MOVABLE_RULES = CUT_RULES | {CriticRule.CLEAR_VIEW}
+# Faults a camera fixes by standing somewhere else round its subject: a cut's, a blocked view,
+# and a reaction seen from behind.
+MOVABLE_RULES = CUT_RULES | {CriticRule.CLEAR_VIEW, CriticRule.FACE_SEEN}
 
 
 @dataclass(frozen=True)

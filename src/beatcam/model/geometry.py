@@ -12,12 +12,19 @@ All functions take and return plain numpy arrays; ``(n, 3)`` means n rows of x, 
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 from numpy.typing import NDArray
 
 from beatcam.model.vocab import HANDS_FORWARD_M, HANDS_HEIGHT_RATIO
 
 FloatArray = NDArray[np.float64]
+AngleT = TypeVar("AngleT", float, FloatArray)
+
+# Half a body's width, for what it blocks and how close a camera may come: a 1.75 m adult's
+# shoulders are 0.259 of their height across (Drillis & Contini 1966), 0.45 m, plus the arms.
+BODY_RADIUS_M = 0.25
 
 WORLD_UP: FloatArray = np.array([0.0, 1.0, 0.0])
 
@@ -169,6 +176,21 @@ def project(
     return np.stack([x, y], axis=1)
 
 
+def wrap_deg(angle: AngleT) -> AngleT:
+    """An angle or array of angles (degrees) wrapped into [-180, 180)."""
+    return (angle + 180.0) % 360.0 - 180.0
+
+
+def moving_average(values: FloatArray, window: int) -> FloatArray:
+    """Centred moving average over ``window`` frames of each column of ``(n, k)`` values, the
+    ends held (padded with the first and last rows), so the result keeps all ``n`` rows."""
+    kernel = np.ones(window) / window
+    padded = np.pad(values, ((window // 2, window - 1 - window // 2), (0, 0)), mode="edge")
+    return np.stack(
+        [np.convolve(padded[:, k], kernel, mode="valid") for k in range(values.shape[1])], axis=1
+    )
+
+
 def hands_point(position: FloatArray, facing_deg: FloatArray, height_m: float) -> FloatArray:
     """``(n, 3)`` where a character standing at ``position`` (n, 3), facing ``facing_deg`` (n,)
     counter-clockwise from +Z, holds a prop: the point an insert shot looks at."""
@@ -180,21 +202,64 @@ def hands_point(position: FloatArray, facing_deg: FloatArray, height_m: float) -
     return hands
 
 
+def bodies_over(
+    tracks: list[tuple[FloatArray, FloatArray]], frames: int
+) -> tuple[FloatArray, FloatArray]:
+    """``(frames, m, 3)`` the foot of each of ``m`` bodies' upright axis and ``(frames, m)`` the
+    tops of their heads, from each body's ``(feet, head tops)`` over the same frames: what
+    ``sight_blocked_by_bodies`` takes. The axis runs under the head, which is what stands in a
+    line of sight at eye height (a seated body's head is not above its blocking mark)."""
+    if not tracks:
+        return np.zeros((frames, 0, 3)), np.zeros((frames, 0))
+    feet = np.stack([np.asarray(f) for f, _ in tracks], axis=1)
+    heads = np.stack([np.asarray(t) for _, t in tracks], axis=1)
+    feet[..., [0, 2]] = heads[..., [0, 2]]
+    return feet, heads[..., 1]
+
+
+def sight_blocked_by_bodies(
+    eyes: FloatArray, targets: FloatArray, feet: FloatArray, tops: FloatArray
+) -> NDArray[np.bool_]:
+    """``(n,)`` True where a body stands in the segment from each eye to its target.
+
+    A body is an upright cylinder of ``BODY_RADIUS_M`` from where it stands (``feet``,
+    ``(n, m, 3)`` for ``m`` bodies) to the top of its head (``tops`` ``(n, m)``, heights as
+    posed: lower when seated). The part of the segment within the radius on the floor plan
+    (a quadratic in the segment's parameter) blocks when its heights meet the cylinder's; an
+    eye inside a body does not count (a clearance fault, not a view one).
+    """
+    if not feet.shape[1]:
+        return np.zeros(len(eyes), dtype=bool)
+    start = np.asarray(eyes)[:, None, :]
+    ray = (np.asarray(targets) - np.asarray(eyes))[:, None, :]
+    flat = (start - feet)[..., [0, 2]]
+    along = np.broadcast_to(ray[..., [0, 2]], flat.shape)
+    a = np.einsum("nmk,nmk->nm", along, along)
+    b = 2.0 * np.einsum("nmk,nmk->nm", flat, along)
+    c = np.einsum("nmk,nmk->nm", flat, flat) - BODY_RADIUS_M**2
+    root = np.sqrt(np.maximum(b * b - 4.0 * a * c, 0.0))
+    safe = np.where(a > 1e-12, 2.0 * a, np.inf)
+    enter = np.clip((-b - root) / safe, 0.0, 1.0)
+    leave = np.clip((-b + root) / safe, 0.0, 1.0)
+    crosses = (b * b - 4.0 * a * c > 0.0) & (leave > enter) & (c > 0.0)
+    low = start[..., 1] + np.minimum(enter, leave) * ray[..., 1]
+    high = start[..., 1] + np.maximum(enter, leave) * ray[..., 1]
+    meets = (np.maximum(low, high) >= feet[..., 1]) & (np.minimum(low, high) <= tops)
+    return np.asarray((crosses & meets).any(axis=1))
+
+
 def sight_blocked(
     eyes: FloatArray, targets: FloatArray, box_min: FloatArray, box_max: FloatArray
 ) -> FloatArray:
     """``(n,)`` True where an axis-aligned box cuts the segment from each eye to its target.
 
-    ``eyes``/``targets`` are ``(n, 3)``; ``box_min``/``box_max`` the ``(m, 3)`` corners of boxes
-    that stand still, or ``(n, m, 3)`` for boxes that move (a body per frame). A slab test of
-    every segment against every box at once; a box the eye is inside of does not count (that is
-    a clearance fault, not a view one).
+    ``eyes``/``targets`` are ``(n, 3)``; ``box_min``/``box_max`` the ``(m, 3)`` corners of the
+    set's boxes. A slab test of every segment against every box at once; a box the eye is
+    inside of does not count (that is a clearance fault, not a view one).
     """
-    lows, highs = np.asarray(box_min), np.asarray(box_max)
-    if not lows.shape[-2]:
+    lows, highs = np.asarray(box_min)[None], np.asarray(box_max)[None]
+    if not lows.shape[1]:
         return np.zeros(len(eyes), dtype=bool)
-    if lows.ndim == 2:
-        lows, highs = lows[None], highs[None]
     ray = (np.asarray(targets) - np.asarray(eyes))[:, None, :]
     start = np.asarray(eyes)[:, None, :]
     with np.errstate(divide="ignore", invalid="ignore"):

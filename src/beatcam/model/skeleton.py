@@ -30,7 +30,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import FloatArray, wrap_deg
 from beatcam.model.vocab import EYE_HEIGHT_RATIO, POSES, Pose
 
 HIP_RATIO: Final = 0.530
@@ -222,6 +222,12 @@ class Posed:
             dtype=np.float64,
         )
 
+    def face_yaw(self) -> FloatArray:
+        """``(n,)`` degrees the face turns from the character's facing (its +Z), counter-clockwise
+        seen from above as headings are: the body's turn and the head's together."""
+        front = self.rotations[:, HEAD, :, 2]
+        return np.asarray(np.degrees(np.arctan2(front[:, 0], front[:, 2])), dtype=np.float64)
+
     def hands(self) -> FloatArray:
         """``(n, 3)`` the middle of the holding (right) hand, where a held prop sits."""
         rotation = self.rotations[:, HOLDING_HAND, :, 1]
@@ -309,7 +315,7 @@ def head_yaw(
     like a pose."""
     offset = targets - position
     bearing = np.degrees(np.arctan2(offset[:, 0], offset[:, 2]))
-    turn = (bearing - facing_deg + 180.0) % 360.0 - 180.0
+    turn = wrap_deg(bearing - facing_deg)
     turn = np.clip(np.nan_to_num(turn, nan=0.0), -HEAD_TURN_MAX_DEG, HEAD_TURN_MAX_DEG)
     return _eased(turn, fps)
 

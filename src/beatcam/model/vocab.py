@@ -143,6 +143,9 @@ SIZE_LOWER_M: Final = {
     "WS": 2.60,
     "EWS": 8.0,
 }
+# Sizes at which the whole head is in frame (the critic's headroom check): from a medium shot
+# out; closer sizes may crop the top of the head (Thompson & Bowen, "Grammar of the Shot").
+HEAD_IN_FRAME_SIZES: Final = SIZES[: SIZES.index("MS") + 1]
 # A frame height that sits comfortably inside each band: the target when framing a size.
 SIZE_TARGET_M: Final = {
     "ECU": 0.14,
@@ -178,6 +181,10 @@ ANGLE_TARGET_DEG: Final = {
 # (Arijon's three-quarter two-shot). The camera and the director both judge by these numbers.
 TWO_SHOT_FILL: Final = 0.55
 TWO_SHOT_TURN_DEG: Final = 60.0
+# Each eye of a pair at different heights (one seated, one standing) stays within this share of
+# the way from the frame's middle to its top or bottom edge, so their difference in eye height
+# may be up to this share of the frame's height.
+TWO_SHOT_HEIGHT_FILL: Final = 0.6
 
 DUTCH_MIN_DEG: Final = 5.0
 EYE_HEIGHT_RATIO: Final = 0.92

@@ -30,6 +30,7 @@ from beatcam.model import (
     ShotPlan,
     ShotSpec,
 )
+from beatcam.model.geometry import wrap_deg
 from beatcam.model.vocab import ASPECTS, RESOLUTION, moves_where
 
 REPAIR_ATTEMPTS = 3
@@ -161,7 +162,7 @@ def _stand_elsewhere(
     steps = round(360.0 / LAST_RESORT_STEP_DEG)
     offsets = sorted(range(1, steps), key=lambda k: (min(k, steps - k), k))
     for offset in offsets:
-        azimuth = (spec.azimuth_deg + offset * LAST_RESORT_STEP_DEG + 180.0) % 360.0 - 180.0
+        azimuth = wrap_deg(spec.azimuth_deg + offset * LAST_RESORT_STEP_DEG)
         moved = replace(spec, azimuth_deg=azimuth)
         candidate, tried = _settle(
             _with_shot(plan, index, _shot(moved, direction, scene, seed)), index
@@ -194,7 +195,7 @@ def _previous_azimuth(plan: ShotPlan, index: int) -> float | None:
     track = plan.blocking[shot.subjects[0]]
     offset = plan.shots[index - 1].camera.position[-1] - track.position[shot.start_frame]
     heading = math.degrees(math.atan2(offset[0], offset[2]))
-    return (heading - float(track.facing_deg[shot.start_frame]) + 180.0) % 360.0 - 180.0
+    return wrap_deg(heading - float(track.facing_deg[shot.start_frame]))
 
 
 def summary(plan: ShotPlan, verdict: Critique) -> dict[str, object]:

@@ -14,7 +14,7 @@ from typing import Final
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from beatcam.model.geometry import FloatArray, camera_axes
+from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, camera_axes
 from beatcam.model.plan import ShotPlan
 from beatcam.render.hud import FONT_BOLD, FONT_REGULAR, font
 from beatcam.render.scene import cast_colours
@@ -23,7 +23,6 @@ PLAN_SIZE: Final = (1800, 1100)
 MARGIN_PX: Final = 60
 MARGIN_M: Final = 1.0
 SET_RANGE_M: Final = 12.0
-CHARACTER_RADIUS_M: Final = 0.25
 FACING_ARROW_M: Final = 0.6
 FRUSTUM_M: Final = 1.2
 CAMERA_COLOURS: Final = (
@@ -108,7 +107,7 @@ def draw_floor_plan(plan: ShotPlan) -> Image.Image:
         heading = math.radians(track.facing_deg[0])
         tip = px(x + FACING_ARROW_M * math.sin(heading), z + FACING_ARROW_M * math.cos(heading))
         draw.line([px(x, z), tip], fill=INK, width=4)
-        r = CHARACTER_RADIUS_M * scale
+        r = BODY_RADIUS_M * scale
         cx, cy = px(x, z)
         draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=colour, outline=INK, width=3)
         draw.text((cx, cy + r + 16), track.name, font=bold, fill=INK, anchor="mm")

@@ -1,0 +1,59 @@
+"""Property tests of model/geometry's shared helpers against brute-force computations here."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beatcam.model.geometry import BODY_RADIUS_M, sight_blocked_by_bodies, wrap_deg
+
+coordinate = st.floats(-4.0, 4.0, allow_nan=False)
+height = st.floats(0.0, 2.5, allow_nan=False)
+
+
+def _sampled(eye: np.ndarray, target: np.ndarray, foot: np.ndarray, top: float) -> bool:
+    """Walk the segment in 20,000 steps and ask whether any point is inside the cylinder."""
+    t = np.linspace(0.0, 1.0, 20_001)[1:-1, None]
+    points = eye + t * (target - eye)
+    flat = np.hypot(points[:, 0] - foot[0], points[:, 2] - foot[2])
+    inside = (flat < BODY_RADIUS_M) & (points[:, 1] >= foot[1]) & (points[:, 1] <= top)
+    return bool(inside.any())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    eye=st.tuples(coordinate, height, coordinate),
+    target=st.tuples(coordinate, height, coordinate),
+    foot=st.tuples(coordinate, coordinate),
+    top=st.floats(0.8, 2.0),
+)
+def test_a_body_blocks_exactly_the_segments_that_pass_through_it(
+    eye: tuple[float, float, float],
+    target: tuple[float, float, float],
+    foot: tuple[float, float],
+    top: float,
+) -> None:
+    start, end = np.array(eye), np.array(target)
+    feet = np.array([[[foot[0], 0.0, foot[1]]]])
+    if np.hypot(start[0] - foot[0], start[2] - foot[1]) < BODY_RADIUS_M + 1e-3:
+        return  # an eye inside a body is a clearance fault, not counted as a view one
+    brute = _sampled(start, end, feet[0, 0], top)
+    found = bool(sight_blocked_by_bodies(start[None], end[None], feet, np.array([[top]]))[0])
+    # Grazing segments (within a millimetre of the surface) may go either way.
+    t = np.linspace(0.0, 1.0, 2001)[:, None]
+    points = start + t * (end - start)
+    flat = np.hypot(points[:, 0] - foot[0], points[:, 2] - foot[1])
+    grazing = np.any(np.abs(flat - BODY_RADIUS_M) < 2e-3) or np.any(
+        (flat < BODY_RADIUS_M) & (np.abs(points[:, 1] - top) < 2e-3)
+    )
+    if not grazing:
+        assert found is brute
+
+
+@given(angle=st.floats(-1e4, 1e4, allow_nan=False))
+def test_wrapped_angles_are_the_same_direction_in_half_open_range(angle: float) -> None:
+    wrapped = wrap_deg(angle)
+    assert -180.0 <= wrapped < 180.0
+    assert np.isclose(np.cos(np.deg2rad(wrapped)), np.cos(np.deg2rad(angle)), atol=1e-9)
+    assert np.isclose(np.sin(np.deg2rad(wrapped)), np.sin(np.deg2rad(angle)), atol=1e-9)
