@@ -25,10 +25,12 @@ from beatcam.camera.collision import (
 from beatcam.camera.framing import Rig
 from beatcam.camera.moves import Pose, headroom_extent, wrapped_steps
 from beatcam.model.geometry import (
+    WALLED_LIMIT,
     FloatArray,
     bodies_over,
     sight_blocked,
     sight_blocked_by_bodies,
+    walled_share,
 )
 from beatcam.model.vocab import ANGLE_PITCH_DEG, SIZE_LOWER_M, SIZE_UPPER_M
 
@@ -208,8 +210,8 @@ def _clearance_grades(
 
 
 def _view_grade(rig: Rig, pose: Pose, obstacles: Obstacles) -> float:
-    """0 when the set and the other people leave the subject's eyes in view; grows with the
-    share of frames hidden (the critic's clear-view test, on the same body columns)."""
+    """0 when the set and the other people leave the subject's eyes in view and no set piece
+    walls off the frame; grows with the share of frames that fail (the critic's clear view)."""
     subject = rig.framing.subject
     if subject is None:
         return 0.0
@@ -218,15 +220,16 @@ def _view_grade(rig: Rig, pose: Pose, obstacles: Obstacles) -> float:
         [(body.position, body.head_tops) for body in obstacles.bodies if body.name not in exempt],
         rig.frames,
     )
+    lows, highs = obstacles.centers - obstacles.halves, obstacles.centers + obstacles.halves
     hidden = np.logical_or(
         sight_blocked_by_bodies(pose.position, subject, feet, tops),
-        sight_blocked(
-            pose.position,
-            subject,
-            obstacles.centers - obstacles.halves,
-            obstacles.centers + obstacles.halves,
-        ),
+        sight_blocked(pose.position, subject, lows, highs),
     )
+    covered = walled_share(
+        pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm,
+        _depth(rig, pose, subject), lows, highs,
+    )  # fmt: skip
+    hidden |= covered > WALLED_LIMIT
     return float(np.mean(hidden))
 
 

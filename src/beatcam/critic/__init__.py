@@ -15,11 +15,14 @@ from beatcam.critic.movement import MOVEMENT_CHECKS
 from beatcam.model import Check, CriticRule, Critique, Shot, ShotPlan
 from beatcam.model.geometry import (
     BODY_RADIUS_M,
+    WALLED_LIMIT,
     FloatArray,
     bodies_over,
     depth_of,
+    quat_to_matrix,
     sight_blocked,
     sight_blocked_by_bodies,
+    walled_share,
     wrap_deg,
 )
 from beatcam.model.vocab import (
@@ -244,14 +247,20 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
             sight_blocked_by_bodies(shot.camera.position, track.eyes, feet, tops),
         )
         share, crowded = float(np.mean(hidden)), _crowded_share(plan, shot, track)
+        covered = walled_share(
+            shot.camera.position, quat_to_matrix(shot.camera.rotation), shot.camera.focal_mm,
+            plan.sensor_mm, track.depth(), box_min, box_max,
+        )  # fmt: skip
+        walled = float(np.mean(covered > WALLED_LIMIT))
         checks.append(
             _check(
                 CriticRule.CLEAR_VIEW,
                 shot.id,
-                share <= MAX_HIDDEN_SHARE and crowded <= MAX_HIDDEN_SHARE,
-                {"hidden_share": share, "crowded_share": crowded},
-                "no set piece or person hides the subject's eyes, and nobody outside the shot "
-                "fills a third of its width, for more than a tenth of the shot",
+                max(share, crowded, walled) <= MAX_HIDDEN_SHARE,
+                {"hidden_share": share, "crowded_share": crowded, "walled_share": walled},
+                "no set piece or person hides the subject's eyes, nobody outside the shot fills "
+                "a third of its width and no set piece a third of its middle, for more than a "
+                "tenth of the shot",
             )
         )
     hits = _inside_boxes(plan, shot.camera.position)

@@ -12,7 +12,7 @@ All functions take and return plain numpy arrays; ``(n, 3)`` means n rows of x, 
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,6 +25,10 @@ AngleT = TypeVar("AngleT", float, FloatArray)
 # Half a body's width, for what it blocks and how close a camera may come: a 1.75 m adult's
 # shoulders are 0.259 of their height across (Drillis & Contini 1966), 0.45 m, plus the arms.
 BODY_RADIUS_M = 0.25
+WALL_NEARER = 0.8  # a box this much nearer than the subject stands in front of them
+# More of the frame's middle than this walled off by a set piece (two of the grid's seven
+# columns) fills the picture.
+WALLED_LIMIT = 0.25
 
 WORLD_UP: FloatArray = np.array([0.0, 1.0, 0.0])
 
@@ -246,6 +250,49 @@ def sight_blocked_by_bodies(
     high = start[..., 1] + np.maximum(enter, leave) * ray[..., 1]
     meets = (np.maximum(low, high) >= feet[..., 1]) & (np.minimum(low, high) <= tops)
     return np.asarray((crosses & meets).any(axis=1))
+
+
+# The middle band of the frame a set piece must not wall off: a grid of image points (x, y in
+# [-1, 1]) over its middle third in height and nearly all its width.
+WALL_GRID: Final = np.array(
+    [(x, y) for y in (-1 / 3, 0.0, 1 / 3) for x in np.linspace(-6 / 7, 6 / 7, 7)]
+)
+
+
+def walled_share(
+    positions: FloatArray,
+    matrices: FloatArray,
+    focal_mm: FloatArray,
+    sensor_mm: tuple[float, float],
+    subject_depth: FloatArray,
+    box_min: FloatArray,
+    box_max: FloatArray,
+) -> FloatArray:
+    """``(n,)`` the share of the middle of the frame (``WALL_GRID``) that a set box covers in
+    front of the subject: the camera standing behind a wall's end or a fridge, which leaves the
+    subject's eyes in view but fills the picture. A ray through each grid point, from a camera at
+    ``positions`` (n, 3) turned by ``matrices`` (n, 3, 3) world-from-camera, is walled where a
+    box ((m, 3) corners) crosses it nearer than 0.8 of ``subject_depth`` (n,) along the view."""
+    if not len(box_min):
+        return np.zeros(len(positions))
+    local = np.stack(
+        [
+            WALL_GRID[:, 0][None] * (sensor_mm[0] / 2.0) / focal_mm[:, None],
+            WALL_GRID[:, 1][None] * (sensor_mm[1] / 2.0) / focal_mm[:, None],
+            -np.ones((len(positions), len(WALL_GRID))),
+        ],
+        axis=-1,
+    )  # (n, k, 3): the ray's step per metre of depth, so its parameter is the depth
+    rays = np.einsum("nij,nkj->nki", matrices, local)[:, :, None, :]
+    start = positions[:, None, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        near = (box_min[None, None] - start) / rays
+        far = (box_max[None, None] - start) / rays
+    lower = np.nan_to_num(np.minimum(near, far), nan=-np.inf).max(axis=3)
+    upper = np.nan_to_num(np.maximum(near, far), nan=np.inf).min(axis=3)
+    limit = WALL_NEARER * subject_depth[:, None, None]
+    walled = (lower <= upper) & (upper > 0.0) & (np.maximum(lower, 0.0) < limit)
+    return np.asarray(walled.any(axis=2).mean(axis=1), dtype=np.float64)
 
 
 def sight_blocked(
