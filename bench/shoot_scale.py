@@ -4,7 +4,10 @@ LocalCluster, on the same scenes, with the same bytes expected from each.
 The screenplay is made deterministically from the bundled examples: their scenes, taken in file
 order and cut into runs of ``--beats`` beats (a run keeps its scene's cast and set), until there
 are ``--scenes`` of them. Each is planned, scored, rendered at ``--resolution`` and exported
-through ``beatcam.pipeline.shoot``, as ``beatcam shoot`` does.
+through ``beatcam.pipeline.shoot``, as ``beatcam shoot`` does. With ``--real`` the scenes are
+instead the first ``--scenes`` of the feature ``bench/film_plan.py`` cuts from the real
+screenplays in ``tests/data/screenplays/`` (licences in SOURCES.md): whole scenes, dialogue
+and all, so far longer than the examples' runs of beats.
 
 For each way of shooting: wall time, speed-up over one process, overhead (the time beyond a
 perfect split over its workers), and the peak resident memory of this process and of each
@@ -14,8 +17,8 @@ scheduler is already running. The one-process run fills an empty cache (``beatca
 the parallel runs have it off, so that each one does the whole work; a last run shoots the
 screenplay again in one process after one scene's first beat was edited, from that cache.
 
-    .venv/bin/python bench/shoot_scale.py [--scenes 20] [--beats 3] [--resolution 640x360]
-                                          [--only plan,score,render,export]
+    .venv/bin/python bench/shoot_scale.py [--scenes 20] [--beats 3 | --real]
+                                          [--resolution 640x360] [--only plan,score,render,export]
 
 Not part of ``make test``: at the defaults it takes several minutes on two cores.
 
@@ -159,15 +162,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=20)
     parser.add_argument("--beats", type=int, default=3)
+    parser.add_argument("--real", action="store_true", help="whole scenes of real screenplays")
     parser.add_argument("--resolution", default="640x360")
     parser.add_argument("--only", default=",".join(STAGES))
     arguments = parser.parse_args()
     width, height = (int(part) for part in arguments.resolution.split("x"))
     options = ShootOptions(stages=tuple(arguments.only.split(",")), resolution=(width, height))
-    scenes = screenplay(arguments.scenes, arguments.beats)
-    seconds_of_film = sum(len(scene.beats) for scene in scenes)
+    if arguments.real:
+        from film_plan import feature
+
+        scenes = read_scenes("feature.fountain", feature(arguments.scenes).encode())
+    else:
+        scenes = screenplay(arguments.scenes, arguments.beats)
+    beats = sum(len(scene.beats) for scene in scenes)
     print(
-        f"{len(scenes)} scenes ({seconds_of_film} beats), stages {arguments.only}, "
+        f"{len(scenes)} scenes ({beats} beats), stages {arguments.only}, "
         f"{arguments.resolution}, {WORKERS} workers where parallel",
         flush=True,
     )
