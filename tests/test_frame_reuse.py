@@ -1,6 +1,6 @@
 """Frame reuse: a frame whose camera and cast did not change since the last one is that
 frame's picture again, not a new draw, and the previs comes out in the same bytes as when
-every frame is drawn."""
+every frame is drawn. Audio reuse: a re-render takes each file's AAC packets from the cache."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import av
 import numpy as np
 import pytest
+import soundfile
 
 from beatcam.model import Blocking, CharacterTrack, ShotPlan
 from beatcam.render import render_previs
+from beatcam.render.keys import PrevisCache
 from beatcam.render.previs import FrameMaker, scene_cameras
+from beatcam.render.video import AUDIO_RATE
 
 SMALL = (320, 180)
 STILL_FRAMES = 48  # the fixture's first shot: a static camera on Mara standing still
@@ -111,3 +115,33 @@ def test_the_previs_is_the_same_bytes_as_drawing_every_frame(
     every = render_previs(tiny_plan, tmp_path / "every", resolution=SMALL, hud=hud)
     for mine, theirs in zip(reused, every, strict=True):
         assert mine.read_bytes() == theirs.read_bytes(), mine.name
+
+
+def test_a_rendered_scenes_audio_comes_back_from_the_cache_in_the_same_bytes(
+    tiny_plan: ShotPlan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seconds = tiny_plan.frames / tiny_plan.fps
+    wav = tmp_path / "score.wav"
+    t = np.arange(int(seconds * AUDIO_RATE)) / AUDIO_RATE
+    soundfile.write(wav, np.stack([np.sin(2 * np.pi * 220 * t)] * 2, axis=1) * 0.2, AUDIO_RATE)
+
+    def render(name: str, cache: PrevisCache | None) -> dict[str, bytes]:
+        paths = render_previs(tiny_plan, tmp_path / name, resolution=SMALL, audio=wav, cache=cache)
+        return {path.name: path.read_bytes() for path in paths}
+
+    uncached = render("uncached", None)
+    first = render("first", PrevisCache(tiny_plan, SMALL, True))
+    encoded: list[int] = []
+    encode = av.audio.stream.AudioStream.encode
+
+    def counting(self: Any, frame: Any = None) -> Any:
+        encoded.append(1)
+        return encode(self, frame)
+
+    monkeypatch.setattr(av.audio.stream.AudioStream, "encode", counting)
+    again = PrevisCache(tiny_plan, SMALL, True)
+    second = render("second", again)
+    assert again.reused == [shot.id for shot in tiny_plan.shots]
+    assert not encoded, "the audio was encoded again"
+    assert first == uncached
+    assert second == uncached

@@ -246,7 +246,7 @@ def render_previs(
     shot. ``progress(done, total)`` is called after each frame (after each shot the cache
     gave). With a ``cache`` of this plan at this size, a shot whose frames an earlier run
     encoded is taken from it and a shot drawn here is stored in it, and it records which was
-    which; the files are the same bytes either way.
+    which; so is each file's encoded audio. The files are the same bytes either way.
     """
     check_plan(plan)
     size = check_resolution(resolution or plan.resolution)
@@ -275,6 +275,7 @@ def render_previs(
             provenance_metadata(plan),
             samples,
             on_encoded=None if store is None else lambda i, shot: store.put(plan.shots[i], shot),
+            audio_store=store,
         ) as writer:
             for index, shot in enumerate(plan.shots):
                 found = None if store is None else store.get(shot)
