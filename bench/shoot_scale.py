@@ -10,7 +10,9 @@ screenplays in ``tests/data/screenplays/`` (licences in SOURCES.md), dialogue an
 cut to its first ``--beats`` beats (0: whole; the first 20 whole scenes run 17.6 minutes).
 
 For each way of shooting: wall time, speed-up over one process, overhead (the time beyond a
-perfect split over its workers), and the peak resident memory of this process and of each
+perfect split over its workers), CPU seconds of every process and what they add to one
+process's (the overhead a busy machine does not hide: with other work on the cores, wall
+time cannot show a split), and the peak resident memory of this process and of each
 worker process (sampled with psutil every 0.1 s; without psutil, the kernel's peak for this
 process and its largest child). The Dask cluster's start-up is timed apart, since a user's
 scheduler is already running. The one-process run fills an empty cache (``beatcam.cache``);
@@ -145,6 +147,13 @@ def _digest(result: ShootResult) -> str:
     return digest.hexdigest()
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of every process it started and reaped (workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def timed(label: str, run: Callable[[Path], ShootResult], base: Path) -> tuple[float, str, str]:
     """(seconds, files' digest, memory text) of one way of shooting into a fresh folder."""
     try:
@@ -188,19 +197,22 @@ def main() -> None:
     )
     from distributed import LocalCluster
 
-    rows: list[tuple[str, float, str, str]] = []
+    rows: list[tuple[str, float, str, str, float]] = []
     with tempfile.TemporaryDirectory(prefix="beatcam-scale-") as scratch:
         base = Path(scratch)
         os.environ.update({"XDG_CACHE_HOME": str(base / "cache"), "BEATCAM_CACHE": "1"})
+        cpu = cpu_seconds()
         one = timed("1 process", lambda out: shoot(scenes, out, options), base)
-        rows.append(("1 process", *one))
+        rows.append(("1 process", *one, cpu_seconds() - cpu))
         print(f"  1 process done in {one[0]:.1f} s", flush=True)
         os.environ["BEATCAM_CACHE"] = "0"  # inherited by the workers started from here on
+        cpu = cpu_seconds()
         two = timed(
             f"{WORKERS} processes", lambda out: shoot(scenes, out, options, workers=WORKERS), base
         )
-        rows.append((f"{WORKERS} processes", *two))
+        rows.append((f"{WORKERS} processes", *two, cpu_seconds() - cpu))
         print(f"  {WORKERS} processes done in {two[0]:.1f} s", flush=True)
+        cpu = cpu_seconds()  # the cluster's workers are reaped, and counted, when it closes
         started = time.perf_counter()
         with LocalCluster(
             n_workers=WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
@@ -211,7 +223,7 @@ def main() -> None:
                 lambda out: shoot(scenes, out, options, dask=cluster.scheduler_address),
                 base,
             )
-        rows.append((f"Dask LocalCluster ({WORKERS})", *dask))
+        rows.append((f"Dask LocalCluster ({WORKERS})", *dask, cpu_seconds() - cpu))
         print(f"  Dask done in {dask[0]:.1f} s (cluster start-up {up:.1f} s, not counted)")
         os.environ["BEATCAM_CACHE"] = "1"
         edited = [*scenes]
@@ -222,15 +234,21 @@ def main() -> None:
         )
         again = timed("again", lambda out: shoot(edited, out, options), base)
         print(f"  one scene edited, from the cache: {again[0]:.1f} s")
-    serial = rows[0][1]
-    print(f"\n{'how':<24} {'wall s':>8} {'speed-up':>9} {'overhead s':>11}  peak memory")
-    for name, seconds, _, memory in rows:
+    serial, serial_cpu = rows[0][1], rows[0][4]
+    print(
+        f"\n{'how':<24} {'wall s':>8} {'speed-up':>9} {'overhead s':>11} {'cpu s':>7} "
+        f"{'cpu +s':>7}  peak memory"
+    )
+    for name, seconds, _, memory, cpu in rows:
         workers = 1 if name == "1 process" else WORKERS
         overhead = seconds - serial / workers
-        print(f"{name:<24} {seconds:8.1f} {serial / seconds:8.2f}x {overhead:11.1f}  {memory}")
+        print(
+            f"{name:<24} {seconds:8.1f} {serial / seconds:8.2f}x {overhead:11.1f} {cpu:7.1f} "
+            f"{cpu - serial_cpu:7.1f}  {memory}"
+        )
     name, seconds, memory = "1 scene edited, cached", again[0], again[2]
     print(f"{name:<24} {seconds:8.1f} {serial / seconds:8.2f}x {'':>11}  {memory}")
-    same = len({digest for _, _, digest, _ in rows}) == 1
+    same = len({digest for _, _, digest, _, _ in rows}) == 1
     print(f"\nidentical bytes from every executor: {'yes' if same else 'NO'}")
     if not same:
         sys.exit(1)
