@@ -34,6 +34,21 @@ while other work kept the load average at 4-6 (so the speed-ups are low and vary
 
 Every run wrote identical bytes. Before the executors dropped each finished future, the
 second row held every scene's files at once (1216 MiB here) and Dask workers 0.9 GB each.
+
+Later, with frame reuse and the score and audio in the cache, ``--real --beats 4`` (the first
+20 scenes of the real screenplays, 68 beats), load average 6.4-8.8 from other work:
+
+    how                    wall s  speed-up  overhead s  cpu s  cpu +s  peak MiB: this; largest
+    1 process               171.7    1.00x       0        139.2    0      967; 825 (see below)
+    2 processes             144.0    1.19x      58.2      150.6   11.4    865; 842, 718
+    Dask LocalCluster (2)   165.2    1.04x      79.4      205.0   65.9   1027; 759, 724
+    1 scene edited, cached   42.3    4.06x                               1057
+
+(the first run before any of these, at load 4.5-6: 263.3 s, 282.7 s, 290.0 s, and 117.5 s
+for the edited re-shoot with the score but not yet the audio cached). A second local process
+costs 8 % more CPU; Dask's 47 % more counts its cluster's start, its scheduler and nannies.
+The children's peaks are sampled, so a fork caught before it runs fluidsynth shows its
+parent's size: the one-process row's 825 MiB is most likely such a fork of this process.
 """
 
 from __future__ import annotations
