@@ -52,6 +52,10 @@ PER_SHOT_FILES = ("shots/S*.mp4", "unreal/cameras/S*.fbx")
 
 PLAN_NAMESPACE = "scene-plan"
 PLAN_FILES_NAMESPACE = "plan-files"
+SCORE_FILES_NAMESPACE = "score-files"
+# Distributions whose versions can change a score's bytes beside the plan: loudness
+# measurement, the WAV writer (and the libsndfile it wraps) and the MIDI writer.
+SCORE_LIBRARIES = ("numpy", "pyloudnorm", "soundfile", "mido")
 # Stands for the input's hash in cached plan files (a SHA-256, so plan.json stays valid).
 INPUT_PLACEHOLDER = hashlib.sha256(b"beatcam: the input's hash goes here").hexdigest()
 # Distributions whose versions can change a plan's numbers: its array maths and the encoder.
@@ -390,9 +394,7 @@ def make_scene_files(
     audio = None
     previs = None
     if "score" in options.stages:
-        from beatcam.score import write_score
-
-        write_score(plan, folder, progress=stage("scoring"))
+        write_score_files(planned, folder, stage("scoring"))
         audio = folder / "score.wav"
     if "render" in options.stages:
         from beatcam.render import render_previs, render_storyboard
@@ -443,6 +445,47 @@ def write_plan_files(planned: Planned, folder: Path) -> None:
     real = plan.provenance.input_sha256.encode()
     for name, data in made.files.items():
         write_atomic(folder / name, data.replace(INPUT_PLACEHOLDER.encode(), real))
+
+
+def write_score_files(
+    planned: Planned, folder: Path, progress: Callable[[int, int], None] | None = None
+) -> None:
+    """Write the plan's score files into ``folder``, as bytes an earlier run made of this plan
+    where the cache has them: synthesising and mastering the score is most of what a re-shoot
+    of an unchanged scene does (its plan and previs shots come from the cache too).
+
+    The score reads nothing of the input's hash, so the plan's key stands for the plan; to it
+    the key adds the synthesiser and the sound font as installed (their size and time, which
+    an upgrade changes) and the libraries that write and measure the audio.
+    """
+    from beatcam.score import write_score
+
+    if cache.root() is None:
+        write_score(planned.plan, folder, progress=progress)
+        return
+    from beatcam.score.synth import SOUND_FONT, find_synth
+
+    installed = [
+        (str(path), path.stat().st_size, path.stat().st_mtime_ns)
+        for path in (Path(find_synth()), SOUND_FONT)
+    ]
+    entry = cache.key(
+        SCORE_FILES_NAMESPACE,
+        planned.key,
+        cache.canonical(installed),
+        cache.libraries(*SCORE_LIBRARIES),
+    )
+    made = cache.get_object(SCORE_FILES_NAMESPACE, entry)
+    if isinstance(made, SceneFiles):
+        if progress is not None:
+            progress(1, 1)
+    else:
+        with scratch_folder("score") as scratch:
+            write_score(planned.plan, scratch, progress=progress)
+            made = SceneFiles(_read_files(scratch))
+        cache.put_object(SCORE_FILES_NAMESPACE, entry, made)
+    for name, data in made.files.items():
+        write_atomic(folder / name, data)
 
 
 def _read_files(folder: Path) -> dict[str, bytes]:

@@ -9,6 +9,9 @@ sensor, and any field added later, such as per-frame poses or props) counts whol
 per-frame sequences (those as long as the scene) cut to the shot's frames. To the plan's data
 the key adds the render settings, the encoder's options and libraries, and the code that made
 it (``beatcam.cache.key``).
+
+A file's encoded audio is kept under ``AUDIO_NAMESPACE``, keyed by the samples it encodes (their
+shape and bytes), the AAC settings and the libraries that encode it.
 """
 
 from __future__ import annotations
@@ -23,9 +26,19 @@ import numpy as np
 
 from beatcam import cache
 from beatcam.model.plan import Shot, ShotPlan
-from beatcam.render.video import ENCODER, ENCODER_OPTIONS, EncodedShot
+from beatcam.render.video import (
+    AAC_FRAME,
+    AUDIO_BITRATE,
+    AUDIO_RATE,
+    ENCODER,
+    ENCODER_OPTIONS,
+    Audio,
+    EncodedAudio,
+    EncodedShot,
+)
 
 NAMESPACE: Final = "previs-shot"
+AUDIO_NAMESPACE: Final = "previs-audio"
 # Plan fields no rendered pixel depends on: the file's metadata says them, added when muxed.
 NOT_IN_FRAMES: Final = frozenset({"title", "seed", "style", "resolution", "provenance"})
 
@@ -59,7 +72,8 @@ def previs_shot_keys(plan: ShotPlan, *, resolution: tuple[int, int], hud: bool) 
 @dataclass
 class PrevisCache:
     """The cached shots of one plan at one render setting, and what a render took from it:
-    ``reused`` the shots found, ``made`` those rendered and stored."""
+    ``reused`` the shots found, ``made`` those rendered and stored; also the files' encoded
+    audio, whatever plan it came with."""
 
     plan: ShotPlan
     resolution: tuple[int, int]
@@ -89,20 +103,52 @@ class PrevisCache:
         cache.put(NAMESPACE, self._keys[shot.id], encoded.to_bytes())
         self.made.append(shot.id)
 
+    def get_audio(self, samples: Audio) -> EncodedAudio | None:
+        """The AAC packets an earlier run made of ``samples``, or None."""
+        blob = cache.get(AUDIO_NAMESPACE, _audio_key(samples))
+        if blob is None:
+            return None
+        try:
+            return EncodedAudio.from_bytes(blob)
+        except ValueError:
+            return None
+
+    def put_audio(self, samples: Audio, encoded: EncodedAudio) -> None:
+        """Keep the AAC packets just made of ``samples`` for the next run."""
+        cache.put(AUDIO_NAMESPACE, _audio_key(samples), encoded.to_bytes())
+
+
+def _audio_key(samples: Audio) -> str:
+    settings = {"rate": AUDIO_RATE, "bitrate": AUDIO_BITRATE, "frame": AAC_FRAME}
+    return cache.key(
+        AUDIO_NAMESPACE,
+        cache.canonical(
+            {"aac": settings, "shape": samples.shape, "dtype": str(samples.dtype), **_libraries()}
+        ),
+        np.ascontiguousarray(samples).tobytes(),
+    )
+
 
 def _encoder() -> dict[str, Any]:
     """The encoder's name, options, the FFmpeg libraries and PyAV that run it, and the
     processors it may use: libx264 makes a thread per processor, and its frame threads change
     the bytes it writes."""
-    import av
-
     usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     return {
         "codec": ENCODER,
         "options": ENCODER_OPTIONS,
+        **_libraries(),
+        "processors": os.cpu_count() if usable is None else len(usable),
+    }
+
+
+def _libraries() -> dict[str, Any]:
+    """The FFmpeg libraries and the PyAV that encode."""
+    import av
+
+    return {
         "libraries": {name: list(v) for name, v in sorted(av.library_versions.items())},
         "pyav": av.__version__,
-        "processors": os.cpu_count() if usable is None else len(usable),
     }
 
 

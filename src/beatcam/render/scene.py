@@ -534,9 +534,22 @@ class SceneRenderer:
             ],
         )
 
+    def _clamped(self, frame: int) -> int:
+        """``frame`` within the plan's frames: the first or last stands for those beyond."""
+        return min(max(frame, 0), len(self._props) - 1)
+
+    def frame_key(self, frame: int) -> bytes:
+        """Everything a draw of scene ``frame`` reads from the plan, as bytes: the cast's bones
+        (positions, facings, poses and looks), where they stand and whether on stage, and the
+        props. Frames with equal keys drawn through one camera are one picture, so a caller
+        may reuse it (``previs.FrameMaker``) and still write the bytes a draw would."""
+        frame = self._clamped(frame)
+        rows = (self._bones[frame], self._positions[frame], self._on_stage[frame])
+        return b"".join(row.tobytes() for row in (*rows, self._props[frame]))
+
     def _upload_frame(self, frame: int) -> None:
         """The cast, their shadows and the props as they stand on ``frame``."""
-        frame = min(max(frame, 0), len(self._props) - 1)
+        frame = self._clamped(frame)
         prop = pack_instances(
             self._props[frame], self._prop_colours, np.zeros_like(self._prop_colours)
         )

@@ -5,7 +5,9 @@ B-frames, so a shot's packets (an ``EncodedShot``) depend on nothing but the sho
 they are what the render cache keeps (``render.keys``), and a shot found there is muxed without
 being rendered or encoded again, in the same bytes. The packets go as they are into the scene's
 ``previs.mp4`` and into the shot's own clip in ``shots/``, which decodes on its own. Audio is
-encoded per file from the same samples, cut to each file's frames.
+encoded per file from the same samples, cut to each file's frames; its AAC packets
+(``EncodedAudio``) depend on nothing but those samples, so the render cache keeps them too:
+encoding them again was most of a re-shoot whose shots all came from the cache.
 
 Every file is written under a temporary name and renamed into place only when the whole
 scene succeeded (``beatcam.files.atomic_path``), so an interrupted render leaves none of them.
@@ -21,7 +23,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,6 +49,7 @@ RING_FRAMES: Final = QUEUE_FRAMES + 2
 
 Audio = NDArray[np.float32]
 _PACKET_HEAD = struct.Struct(">q?I")
+_AUDIO_HEAD = struct.Struct(">qqq?I")
 
 
 @dataclass(frozen=True)
@@ -84,22 +87,96 @@ def read_audio(path: Path, frames: int, fps: int) -> Audio:
     return fitted
 
 
-def _encode_audio(container: Any, samples: Audio) -> None:
+@dataclass(frozen=True)
+class EncodedAudio:
+    """One file's AAC packets in order, as ``(pts, dts, duration, keyframe, data)`` with times
+    in samples at ``AUDIO_RATE``."""
+
+    packets: tuple[tuple[int, int, int, bool, bytes], ...]
+
+    def to_bytes(self) -> bytes:
+        """A flat record: per packet its pts, dts, duration, keyframe flag and length, then
+        its data."""
+        return _pack(_AUDIO_HEAD, self.packets)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> EncodedAudio:
+        """The audio ``to_bytes`` wrote; a ValueError for anything else."""
+        return cls(tuple(_unpack(_AUDIO_HEAD, blob, "encoded audio")))
+
+
+def _pack(head: struct.Struct, packets: Sequence[tuple[Any, ...]]) -> bytes:
+    """Per packet its fields but the last (its data) and the data's length packed by ``head``,
+    then the data."""
+    parts = []
+    for *fields, data in packets:
+        parts.append(head.pack(*fields, len(data)))
+        parts.append(data)
+    return b"".join(parts)
+
+
+def _unpack(head: struct.Struct, blob: bytes, what: str) -> list[tuple[Any, ...]]:
+    """The packets ``_pack`` wrote with ``head``; a ValueError naming ``what`` for anything
+    else."""
+    packets = []
+    offset = 0
+    while offset < len(blob):
+        if offset + head.size > len(blob):
+            raise ValueError(f"{what} ends inside a packet header")
+        *fields, length = head.unpack_from(blob, offset)
+        offset += head.size
+        if offset + length > len(blob):
+            raise ValueError(f"{what} ends inside a packet")
+        packets.append((*fields, blob[offset : offset + length]))
+        offset += length
+    return packets
+
+
+class AudioStore(Protocol):
+    """Where encoded audio is kept between runs (``render.keys.PrevisCache``)."""
+
+    def get_audio(self, samples: Audio) -> EncodedAudio | None: ...
+
+    def put_audio(self, samples: Audio, encoded: EncodedAudio) -> None: ...
+
+
+def _encode_audio(container: Any, samples: Audio, store: AudioStore | None = None) -> None:
+    """Add an AAC stream of ``samples`` to ``container``: its packets from ``store`` where it
+    has them (muxed as they were, so the file is the same bytes), else encoded here and kept
+    there."""
     import av
 
     layout = "mono" if samples.shape[0] == 1 else "stereo"
     stream = container.add_stream("aac", rate=AUDIO_RATE, layout=layout)
     stream.bit_rate = AUDIO_BITRATE
+    found = None if store is None else store.get_audio(samples)
+    if found is not None:
+        for pts, dts, duration, keyframe, data in found.packets:
+            packet = av.Packet(data)
+            packet.pts, packet.dts, packet.duration = pts, dts, duration
+            packet.is_keyframe = keyframe
+            packet.time_base = Fraction(1, AUDIO_RATE)
+            packet.stream = stream
+            container.mux(packet)
+        return
+    made: list[tuple[int, int, int, bool, bytes]] = []
+
+    def mux(packets: Sequence[Any]) -> None:
+        for packet in packets:
+            times = (int(packet.pts), int(packet.dts), int(packet.duration))
+            made.append((*times, bool(packet.is_keyframe), bytes(packet)))
+            container.mux(packet)
+
     for start in range(0, samples.shape[1], AAC_FRAME):
         chunk = np.ascontiguousarray(samples[:, start : start + AAC_FRAME])
         frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
         frame.sample_rate = AUDIO_RATE
         frame.pts = start
         frame.time_base = Fraction(1, AUDIO_RATE)
-        for packet in stream.encode(frame):
-            container.mux(packet)
-    for packet in stream.encode(None):
-        container.mux(packet)
+        mux(stream.encode(frame))
+    mux(stream.encode(None))
+    if store is not None:
+        store.put_audio(samples, EncodedAudio(tuple(made)))
 
 
 @dataclass(frozen=True)
@@ -111,27 +188,12 @@ class EncodedShot:
 
     def to_bytes(self) -> bytes:
         """A flat record: per packet its pts, keyframe flag and length, then its data."""
-        parts = []
-        for pts, keyframe, data in self.packets:
-            parts.append(_PACKET_HEAD.pack(pts, keyframe, len(data)))
-            parts.append(data)
-        return b"".join(parts)
+        return _pack(_PACKET_HEAD, self.packets)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> EncodedShot:
         """The shot ``to_bytes`` wrote; a ValueError for anything else."""
-        packets = []
-        offset = 0
-        while offset < len(blob):
-            if offset + _PACKET_HEAD.size > len(blob):
-                raise ValueError("an encoded shot ends inside a packet header")
-            pts, keyframe, length = _PACKET_HEAD.unpack_from(blob, offset)
-            offset += _PACKET_HEAD.size
-            if offset + length > len(blob):
-                raise ValueError("an encoded shot ends inside a packet")
-            packets.append((pts, keyframe, blob[offset : offset + length]))
-            offset += length
-        return cls(tuple(packets))
+        return cls(tuple(_unpack(_PACKET_HEAD, blob, "an encoded shot")))
 
 
 def _configure(context: Any, size: tuple[int, int], fps: int) -> None:
@@ -163,7 +225,8 @@ class PrevisWriter:
 
     ``clips`` are the shots in order. Frames come through ``write``, or a whole shot already
     encoded through ``write_encoded``; a shot encoded here is handed to ``on_encoded(index,
-    shot)`` once complete (the render cache stores it). Encoding and muxing run on a worker
+    shot)`` once complete (the render cache stores it); ``audio_store`` keeps and gives the
+    files' encoded audio. Encoding and muxing run on a worker
     thread fed through a short queue, so libx264 works while the caller renders the next frame
     (PyAV releases the GIL inside the encoder).
     """
@@ -177,6 +240,7 @@ class PrevisWriter:
         metadata: Mapping[str, str],
         audio: Audio | None = None,
         on_encoded: Callable[[int, EncodedShot], None] | None = None,
+        audio_store: AudioStore | None = None,
     ):
         self._fps = fps
         self._size = size
@@ -184,6 +248,7 @@ class PrevisWriter:
         self._metadata = dict(metadata)
         self._audio = audio
         self._on_encoded = on_encoded
+        self._audio_store = audio_store
         self._stack = ExitStack()
         self._containers: list[Any] = []
         try:
@@ -194,7 +259,7 @@ class PrevisWriter:
             stream.time_base = Fraction(1, fps)
             self._video = stream
             if audio is not None:
-                _encode_audio(self._scene, audio)
+                _encode_audio(self._scene, audio, audio_store)
         except BaseException as exc:
             self._abort(exc)
             raise
@@ -285,7 +350,7 @@ class PrevisWriter:
         if self._audio is not None:
             first = clip.start * AUDIO_RATE // self._fps
             last = (clip.start + clip.frames) * AUDIO_RATE // self._fps
-            _encode_audio(container, self._audio[:, first:last])
+            _encode_audio(container, self._audio[:, first:last], self._audio_store)
         return stream
 
     def _place(self) -> tuple[int, int]:
