@@ -63,7 +63,7 @@ def test_wrapped_angles_are_the_same_direction_in_half_open_range(angle: float) 
 def test_a_box_in_front_of_the_subject_walls_off_the_frame() -> None:
     """A level camera at the origin looking down -Z on 35 mm (36 x 20.25 mm sensor), subject 5 m
     away. A 1 m wide box 1-2 m ahead fills the middle: a ray at image x reaches |x| * 18/35 m
-    sideways at 1 m, inside the box's 0.5 m for every grid column (|x| <= 6/7). The same box
+    sideways at 1 m, inside the box's 0.5 m for every grid column (|x| <= 0.6). The same box
     beyond the subject, or 3 m to the side, walls off nothing."""
     from beatcam.model.geometry import walled_share
 
@@ -80,7 +80,6 @@ def test_a_box_in_front_of_the_subject_walls_off_the_frame() -> None:
     assert share([-0.5, -1.0, -2.0], [0.5, 1.0, -1.0]) == 1.0
     assert share([-0.5, -1.0, -7.0], [0.5, 1.0, -6.0]) == 0.0
     assert share([3.0, -1.0, -2.0], [4.0, 1.0, -1.0]) == 0.0
-    # A box covering only the right-hand quarter at 1-2 m: x from 0.6 m at 1 m holds the grid's
-    # columns at x = 6/7 (0.44 m at 1 m is less than 0.6: no; at 2 m, 0.88 m: yes), one of
-    # seven in each of three rows.
-    assert share([0.6, -1.0, -2.0], [3.0, 1.0, -1.0]) == pytest.approx(1 / 7)
+    # A box from 0.5 m to the right at 1-2 m holds the grid's column at x = 0.6 (0.31 m at 1 m,
+    # 0.62 m at 2 m) but not the one at x = 0.3 (at most 0.31 m): one of five in each row.
+    assert share([0.5, -1.0, -2.0], [3.0, 1.0, -1.0]) == pytest.approx(1 / 5)

@@ -26,7 +26,7 @@ AngleT = TypeVar("AngleT", float, FloatArray)
 # shoulders are 0.259 of their height across (Drillis & Contini 1966), 0.45 m, plus the arms.
 BODY_RADIUS_M = 0.25
 WALL_NEARER = 0.8  # a box this much nearer than the subject stands in front of them
-# More of the frame's middle than this walled off by a set piece (two of the grid's seven
+# More of the frame's middle than this walled off by a set piece (two of the grid's five
 # columns) fills the picture.
 WALLED_LIMIT = 0.25
 
@@ -252,10 +252,11 @@ def sight_blocked_by_bodies(
     return np.asarray((crosses & meets).any(axis=1))
 
 
-# The middle band of the frame a set piece must not wall off: a grid of image points (x, y in
-# [-1, 1]) over its middle third in height and nearly all its width.
+# The middle of the frame a set piece must not wall off: a grid of image points (x, y in
+# [-1, 1]) over its middle third in height and middle 60 % in width (a corridor's or a room's
+# side walls at the frame's edges are the set, not something in the way).
 WALL_GRID: Final = np.array(
-    [(x, y) for y in (-1 / 3, 0.0, 1 / 3) for x in np.linspace(-6 / 7, 6 / 7, 7)]
+    [(x, y) for y in (-1 / 3, 0.0, 1 / 3) for x in np.linspace(-0.6, 0.6, 5)]
 )
 
 
