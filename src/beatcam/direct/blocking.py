@@ -32,7 +32,7 @@ from beatcam.direct.spots import (
     standing,
 )
 from beatcam.model import Affect, Blocking, Character, CharacterTrack, SetBox
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import FloatArray, floor_direction, floor_heading_deg
 from beatcam.model.set_kit import kind_of
 from beatcam.model.sets import INTERIORS, SetPreset
 
@@ -68,15 +68,6 @@ class Mark:
     facing_deg: float
 
 
-def _heading_vector(heading_deg: float) -> FloatArray:
-    radians = np.deg2rad(heading_deg)
-    return np.array([np.sin(radians), np.cos(radians)])
-
-
-def _heading_of(vector: FloatArray) -> float:
-    return float(np.degrees(np.arctan2(vector[0], vector[1])))
-
-
 def starting_marks(cast: Sequence[Character], preset: SetPreset) -> dict[str, Mark]:
     """Marks for the cast: explicit positions first, the set's layout for the rest."""
     count = len(cast)
@@ -92,7 +83,7 @@ def starting_marks(cast: Sequence[Character], preset: SetPreset) -> dict[str, Ma
         headings = np.linspace(120.0, 240.0, count)
         layout = []
         for heading in headings:
-            offset = CIRCLE_RADIUS_M * _heading_vector(float(heading))
+            offset = CIRCLE_RADIUS_M * floor_direction(float(heading))
             layout.append(
                 Mark(float(offset[0]), centre_z + float(offset[1]), float(heading) + 180.0)
             )
@@ -176,8 +167,9 @@ def _placed_marks(
             along *= 1.0 if positions[anchor][1 - axis] < middle[1 - axis] else -1.0
             there = at_piece(own, middle + FAR_SIDE_M * side)[0] - along
             point = at_piece(own, middle - FAR_SIDE_M * side)[0] + along
-            placed[anchor] = Mark(float(there[0]), float(there[1]), _heading_of(point - there))
-            placed[doer] = Mark(float(point[0]), float(point[1]), _heading_of(there - point))
+            back = floor_heading_deg(point - there)
+            placed[anchor] = Mark(float(there[0]), float(there[1]), back)
+            placed[doer] = Mark(float(point[0]), float(point[1]), floor_heading_deg(there - point))
             settled |= {anchor, doer}
             continue
         if spread and anchor is not None:
@@ -201,8 +193,9 @@ def _placed_marks(
             point = free_spot(
                 back_off(centre + half, centre, preset.boxes, others), preset.boxes, others
             )
-            placed[anchor] = Mark(float(there[0]), float(there[1]), _heading_of(point - there))
-            facing = _heading_of(there - point)
+            back = floor_heading_deg(point - there)
+            placed[anchor] = Mark(float(there[0]), float(there[1]), back)
+            facing = floor_heading_deg(there - point)
         placed[doer] = Mark(float(point[0]), float(point[1]), facing)
         settled.add(doer)
     return placed
@@ -297,7 +290,7 @@ def _walk_target(
         gap = float(np.linalg.norm(offset))
         reach = max(0.0, min(distance, gap - APPROACH_STOP_M))
         return current[name] + (offset / gap * reach if gap > 0 else 0.0)
-    direction = _heading_vector(preset.walk_heading_deg)
+    direction = floor_direction(preset.walk_heading_deg)
     if others:
         away = current[name] - np.mean(others, axis=0)
         wants_away = kind in AWAY_FROM_OTHERS
@@ -424,7 +417,8 @@ def block(
     for name in entrances:
         # Waiting off stage, where the walk in will start, facing their mark.
         current[name] = np.array(preset.entrance, dtype=np.float64)
-        facing_now[name] = _heading_of(np.array([marks[name].x, marks[name].z]) - current[name])
+        target = np.array([marks[name].x, marks[name].z])
+        facing_now[name] = floor_heading_deg(target - current[name])
     start = 0
     for index, (affect, frames) in enumerate(zip(affects, beat_frames, strict=True)):
         end = start + frames
@@ -540,8 +534,8 @@ def close_in(
         track[window] = (1.0 - share) * track[touch - walk] + share * goal
         track[contact.until :] += goal - track[contact.until - 1]
         track[touch : contact.until] = goal
-        facings[doer][max(touch - walk - TURN_FRAMES, 0) : touch] = _heading_of(offset)
-        facings[doer][touch : contact.until] = _heading_of(there - target)
+        facings[doer][max(touch - walk - TURN_FRAMES, 0) : touch] = floor_heading_deg(offset)
+        facings[doer][touch : contact.until] = floor_heading_deg(there - target)
         moved.add(doer)
     tracks = {
         name: replace(
@@ -565,4 +559,4 @@ def _face_partners(
         nearest = min(others, key=lambda point: float(np.linalg.norm(point - current[name])))
         offset = nearest - current[name]
         if float(np.linalg.norm(offset)) > 1e-6:
-            facing[name] = _heading_of(offset)
+            facing[name] = floor_heading_deg(offset)

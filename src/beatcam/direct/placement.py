@@ -40,10 +40,6 @@ class Placement:
     side: int
 
 
-def _heading(vector: np.ndarray) -> float:
-    return float(np.degrees(np.arctan2(vector[0], vector[1])))
-
-
 def _side_of(point: np.ndarray, start: np.ndarray, end: np.ndarray) -> float:
     line, offset = end - start, point - start
     return float(np.sign(line[0] * offset[1] - line[1] * offset[0]))

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from beatcam.model import SetBox
-from beatcam.model.geometry import FloatArray
+from beatcam.model.geometry import FloatArray, floor_direction, floor_heading_deg
 from beatcam.model.set_kit import kind_of
 
 # Hall's personal distance, close phase (0.45-0.76 m): where someone stands beside, behind or
@@ -64,15 +64,6 @@ class Relation:
     anchor: str | None
     piece: str | None
     beat: int
-
-
-def _heading(vector: FloatArray) -> float:
-    return float(np.degrees(np.arctan2(vector[0], vector[1])))
-
-
-def _unit(heading_deg: float) -> FloatArray:
-    radians = np.deg2rad(heading_deg)
-    return np.array([np.sin(radians), np.cos(radians)])
 
 
 def footprints(boxes: Sequence[SetBox]) -> tuple[FloatArray, FloatArray]:
@@ -141,7 +132,7 @@ def at_piece(own: Sequence[SetBox], reference: FloatArray) -> tuple[FloatArray, 
     outward = np.zeros(2)
     outward[axis] = 1.0 if toward[axis] >= 0 else -1.0
     facing = outward if kind_of(own[index]) in BACK_TO else -outward
-    return centre + outward * (half + STAND_OFF_M), _heading(facing)
+    return centre + outward * (half + STAND_OFF_M), floor_heading_deg(facing)
 
 
 def _piece_at(point: FloatArray, boxes: Sequence[SetBox]) -> str | None:
@@ -192,7 +183,7 @@ def place(
         point = back_off(point, anchor[0], boxes, others)
     point = free_spot(point, boxes, others)
     if kind == "away" and anchor is not None:
-        return point, _heading(point - anchor[0])
+        return point, floor_heading_deg(point - anchor[0])
     return point, spot[1]
 
 
@@ -207,25 +198,25 @@ def _beside_person(
     there, facing = anchor
     toward = here - there
     gap = float(np.linalg.norm(toward))
-    direction = toward / gap if gap > 1e-9 else _unit(facing)
+    direction = toward / gap if gap > 1e-9 else floor_direction(facing)
     if kind == "behind":
-        point = there - CLOSE_M * _unit(facing)
+        point = there - CLOSE_M * floor_direction(facing)
         return point, facing
     if kind == "beside":
-        side = _unit(facing + 90.0)
+        side = floor_direction(facing + 90.0)
         side = side if float(np.dot(side, direction)) >= 0 else -side
         return there + CLOSE_M * side, facing
     if kind in {"near", "over"}:  # over someone seated or lying: near, looking down
         point = there + CLOSE_M * direction
-        return point, _heading(there - point)
+        return point, floor_heading_deg(there - point)
     if kind in {"across", "far"}:
         distance = FAR_M if kind == "far" else ACROSS_M
         if piece == STREET:
             distance = ACROSS_STREET_M
-            across = _unit(walk_heading_deg + 90.0)
+            across = floor_direction(walk_heading_deg + 90.0)
             direction = across if float(np.dot(across, direction)) >= 0 else -across
         point = there + distance * direction
-        return point, _heading(there - point)
+        return point, floor_heading_deg(there - point)
     if kind == "away":
-        return here, _heading(here - there)
+        return here, floor_heading_deg(here - there)
     return None

@@ -180,6 +180,19 @@ def project(
     return np.stack([x, y], axis=1)
 
 
+def floor_heading_deg(vector: FloatArray) -> float:
+    """The heading (degrees counter-clockwise from +Z, seen from above) of a floor-plan vector
+    ``(x, z)``: the convention of every character's ``facing_deg``."""
+    return float(np.degrees(np.arctan2(vector[0], vector[1])))
+
+
+def floor_direction(heading_deg: float) -> FloatArray:
+    """The unit floor-plan vector ``(x, z)`` a heading points along (``floor_heading_deg``'s
+    inverse)."""
+    radians = np.deg2rad(heading_deg)
+    return np.array([np.sin(radians), np.cos(radians)])
+
+
 def wrap_deg(angle: AngleT) -> AngleT:
     """An angle or array of angles (degrees) wrapped into [-180, 180)."""
     return (angle + 180.0) % 360.0 - 180.0
