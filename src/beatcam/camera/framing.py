@@ -232,15 +232,15 @@ def frame_shot(
     framing = spec.framing
     if framing in ("two_shot", "group") and len(eyes) >= 2:
         width = band_target(spec.size) * sensor_mm[0] / sensor_mm[1]
-        people = tracks if framing == "group" else tracks[:2]
+        count = len(tracks) if framing == "group" else 2
         fitted = _fit_many(
             base,
-            [track.eyes(start, frames) for track in people],
-            [track.head_tops(start, frames) for track in people],
+            eyes[:count],
+            [track.head_tops(start, frames) for track in tracks[:count]],
             framing == "two_shot",
             width,
         )
-        return replace(fitted, aim=np.mean(aims if framing == "group" else aims[:2], axis=0))
+        return replace(fitted, aim=np.mean(aims[:count], axis=0))
     if framing == "over_shoulder" and len(eyes) >= 2:
         return _over_shoulder(base, eyes[1], (sensor_mm, band_target(spec.size)))
     if framing == "pov" and len(eyes) >= 2:

@@ -90,15 +90,17 @@ def _orbit_pose(
     heading: FloatArray | None = None,
     aim: FloatArray | None = None,
     measured: FloatArray | None = None,
+    v: float | None = None,
 ) -> Pose:
-    """Orbit-family pose: the aim held at (u, v), the measured point at ``depth``."""
+    """Orbit-family pose: the aim held at (u, v) (``v`` fixed, or the rig's headroom path),
+    the measured point at ``depth``."""
     position, matrices = orbit(
         rig.aim if aim is None else aim,
         _full(rig, rig.heading_deg) if heading is None else heading,
         _full(rig, rig.pitch_deg),
         rig.roll,
         focal,
-        _uv(rig),
+        _uv(rig, v=v),
         depth,
         rig.sensor_mm,
         rig.measured if measured is None else measured,
@@ -187,11 +189,7 @@ def static(rig: Rig) -> Pose:
         return _orbit_pose(rig, depth, _full(rig, rig.focal_mm), aim=hold, measured=measured)
     heights = np.concatenate([point[:, 1] for point in points])
     hold[:, 1] = (heights.min() + heights.max()) / 2.0
-    position, matrices = orbit(
-        hold, _full(rig, rig.heading_deg), _full(rig, rig.pitch_deg), rig.roll,
-        _full(rig, rig.focal_mm), _uv(rig, v=0.0), depth, rig.sensor_mm, measured,
-    )  # fmt: skip
-    return Pose(position, matrices, _full(rig, rig.focal_mm))
+    return _orbit_pose(rig, depth, _full(rig, rig.focal_mm), aim=hold, measured=measured, v=0.0)
 
 
 def _dolly(rig: Rig, ratio: float) -> Pose:
