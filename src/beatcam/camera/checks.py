@@ -24,14 +24,7 @@ from beatcam.camera.collision import (
 )
 from beatcam.camera.framing import Rig
 from beatcam.camera.moves import Pose, headroom_extent, wrapped_steps
-from beatcam.model.geometry import (
-    WALLED_LIMIT,
-    FloatArray,
-    bodies_over,
-    sight_blocked,
-    sight_blocked_by_bodies,
-    walled_share,
-)
+from beatcam.model.geometry import FloatArray, bodies_over, view_faults
 from beatcam.model.vocab import ANGLE_PITCH_DEG, SIZE_LOWER_M, SIZE_UPPER_M
 
 FRAME_LIMIT = 0.9
@@ -220,17 +213,12 @@ def _view_grade(rig: Rig, pose: Pose, obstacles: Obstacles) -> float:
         [(body.position, body.head_tops) for body in obstacles.bodies if body.name not in exempt],
         rig.frames,
     )
-    lows, highs = obstacles.centers - obstacles.halves, obstacles.centers + obstacles.halves
-    hidden = np.logical_or(
-        sight_blocked_by_bodies(pose.position, subject, feet, tops),
-        sight_blocked(pose.position, subject, lows, highs),
-    )
-    covered = walled_share(
-        pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm,
-        _depth(rig, pose, subject), lows, highs,
+    boxes = (obstacles.centers - obstacles.halves, obstacles.centers + obstacles.halves)
+    hidden, walled = view_faults(
+        pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm, subject,
+        _depth(rig, pose, subject), boxes, (feet, tops),
     )  # fmt: skip
-    hidden |= covered > WALLED_LIMIT
-    return float(np.mean(hidden))
+    return float(np.mean(hidden | walled))
 
 
 def assess(rig: Rig, pose: Pose, obstacles: Obstacles, full: bool) -> Verdict:

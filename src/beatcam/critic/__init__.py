@@ -15,14 +15,11 @@ from beatcam.critic.movement import MOVEMENT_CHECKS
 from beatcam.model import Check, CriticRule, Critique, Shot, ShotPlan
 from beatcam.model.geometry import (
     BODY_RADIUS_M,
-    WALLED_LIMIT,
     FloatArray,
     bodies_over,
     depth_of,
     quat_to_matrix,
-    sight_blocked,
-    sight_blocked_by_bodies,
-    walled_share,
+    view_faults,
     wrap_deg,
 )
 from beatcam.model.vocab import (
@@ -241,17 +238,12 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         ]  # fmt: skip
         box_min = np.array([low for low, _ in corners]).reshape(-1, 3)
         box_max = np.array([high for _, high in corners]).reshape(-1, 3)
-        feet, tops = _bodies(plan, shot)
-        hidden = np.logical_or(
-            sight_blocked(shot.camera.position, track.eyes, box_min, box_max),
-            sight_blocked_by_bodies(shot.camera.position, track.eyes, feet, tops),
-        )
-        share, crowded = float(np.mean(hidden)), _crowded_share(plan, shot, track)
-        covered = walled_share(
+        hidden, walled_off = view_faults(
             shot.camera.position, quat_to_matrix(shot.camera.rotation), shot.camera.focal_mm,
-            plan.sensor_mm, track.depth(), box_min, box_max,
+            plan.sensor_mm, track.eyes, track.depth(), (box_min, box_max), _bodies(plan, shot),
         )  # fmt: skip
-        walled = float(np.mean(covered > WALLED_LIMIT))
+        share, crowded = float(np.mean(hidden)), _crowded_share(plan, shot, track)
+        walled = float(np.mean(walled_off))
         checks.append(
             _check(
                 CriticRule.CLEAR_VIEW,
@@ -259,7 +251,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
                 max(share, crowded, walled) <= MAX_HIDDEN_SHARE,
                 {"hidden_share": share, "crowded_share": crowded, "walled_share": walled},
                 "no set piece or person hides the subject's eyes, nobody outside the shot fills "
-                "a third of its width and no set piece a third of its middle, for more than a "
+                "a third of its width and no set piece a quarter of its middle, for more than a "
                 "tenth of the shot",
             )
         )

@@ -309,6 +309,28 @@ def walled_share(
     return np.asarray(walled.any(axis=2).mean(axis=1), dtype=np.float64)
 
 
+def view_faults(
+    positions: FloatArray,
+    matrices: FloatArray,
+    focal_mm: FloatArray,
+    sensor_mm: tuple[float, float],
+    eyes: FloatArray,
+    subject_depth: FloatArray,
+    boxes: tuple[FloatArray, FloatArray],
+    bodies: tuple[FloatArray, FloatArray],
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """The clear-view test the camera's search and the critic share, per frame of a shot seen
+    from ``positions`` (n, 3) turned by ``matrices``: whether a set box (``boxes``, the (m, 3)
+    low and high corners) or a body (``bodies``, as ``bodies_over`` gives them) hides the
+    subject's ``eyes``, and whether a set piece walls off the frame's middle (more than
+    ``WALLED_LIMIT`` of ``walled_share``)."""
+    hidden = np.logical_or(
+        sight_blocked(positions, eyes, *boxes), sight_blocked_by_bodies(positions, eyes, *bodies)
+    )
+    covered = walled_share(positions, matrices, focal_mm, sensor_mm, subject_depth, *boxes)
+    return hidden, covered > WALLED_LIMIT
+
+
 def sight_blocked(
     eyes: FloatArray, targets: FloatArray, box_min: FloatArray, box_max: FloatArray
 ) -> FloatArray:
