@@ -19,7 +19,7 @@ from beatcam.direct.explicit import merged_pin
 from beatcam.direct.grammar import Context, exchange_belief
 from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
-from beatcam.direct.poses import act, contacts
+from beatcam.direct.poses import act, action_cues, contacts
 from beatcam.direct.props import place_props
 from beatcam.direct.sequence import choose
 from beatcam.direct.space import read_space
@@ -211,8 +211,9 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             slots.append((beat.index, offset, part, slot_in_beat))
             offset += part
         start += frames
-    blocking = close_in(blocking, contacts(planned, cast, scene.fps), preset, scene.fps)
-    blocking = act(blocking, planned, scene.fps)
+    said = action_cues(planned, cast)
+    blocking = close_in(blocking, contacts(said, scene.fps), preset, scene.fps)
+    blocking = act(blocking, planned, said, scene.fps)
     props = place_props(blocking, planned, preset.boxes)
 
     contexts: list[Context] = []

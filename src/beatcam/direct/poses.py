@@ -221,12 +221,13 @@ def read_cues(
     return found, named[-1] if named else first
 
 
-def contacts(beats: Sequence[PlannedBeat], cast: Sequence[str], fps: int) -> list[Contact]:
+def contacts(said: Sequence[tuple[PlannedBeat, Cue]], fps: int) -> list[Contact]:
     """The touches the action beats ask for (an embrace, a grab, a slap, a hand held out to
-    someone): who reaches whom, by which frame and from when they may walk there."""
+    someone), from their cues (``action_cues``): who reaches whom, by which frame and from when
+    they may walk there."""
     reach = cues().reach_m
     found = []
-    for beat, cue in action_cues(beats, cast):
+    for beat, cue in said:
         if cue.label in reach and cue.target is not None and not cue.negated:
             end = beat.start_frame + beat.frames
             touch = min(cue.frame + transition_frames(fps), end - 1)
@@ -344,14 +345,19 @@ def _only(others: Sequence[str]) -> str | None:
     return others[0] if len(others) == 1 else None
 
 
-def act(blocking: Blocking, beats: Sequence[PlannedBeat], fps: int) -> Blocking:
-    """The blocking with every character's per-frame pose and look_at read from the beats."""
-    cast = list(blocking.tracks)
-    said = [cue for _, cue in action_cues(beats, cast)]
+def act(
+    blocking: Blocking,
+    beats: Sequence[PlannedBeat],
+    said: Sequence[tuple[PlannedBeat, Cue]],
+    fps: int,
+) -> Blocking:
+    """The blocking with every character's per-frame pose and look_at read from the beats'
+    cues (``action_cues``)."""
     # An embrace is mutual: the one embraced holds the other too.
-    read = said + [
+    read = [cue for _, cue in said]
+    read += [
         replace(cue, doer=cue.target, target=cue.doer)
-        for cue in said
+        for cue in read
         if cue.label == Pose.EMBRACE.value and cue.target is not None
     ]
     beat_end = {}
