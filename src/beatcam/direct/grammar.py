@@ -93,8 +93,6 @@ EYE_LEVEL: Final = 3.0
 # its extreme: worm's eye for a towering power, overhead for the helpless (Mascelli).
 SURE: Final = 0.5
 EXTREME_DOMINANCE: Final = 0.6
-# Verbs that take the body up or down: the camera follows a vertical action (Mascelli's
-# motivated camera movement), so a rise or a fall is a reason for a tilt or a pedestal.
 # A beat of these functions or intents is played between two people, even when it names one.
 EXCHANGES: Final = ("dialogue", "confrontation", "intimacy")
 EXCHANGE_INTENTS: Final = ("intimacy", "tension")
@@ -113,26 +111,13 @@ def _tightness(size: str) -> int:
 # Beats whose feeling lives in the space around the character, not on the face: their
 # intensity is told by scale (Mascelli, Katz), so it must not pull the frame in.
 SPATIAL = frozenset({"establishing", "awe", "isolation", "grief", "triumph"})
-# Dominance beyond this tilts the camera; the gain makes the tilt beat "eye level is honest"
-# from about |dominance| 0.35 (a character clearly on top of, or under, the moment).
-DOMINANCE_FELT = 0.2
 # Beats whose object is the news: what a reveal uncovers, the ticking bomb of suspense
 # (Hitchcock's bomb under the table) is shown itself; a realisation lands on the face first.
 OBJECT_BEATS = frozenset({"reveal", "suspense"})
-ANGLE_GAIN = 4.0
 # Arrivals and departures are received or watched go from where the camera stands.
 COMINGS_AND_GOINGS = frozenset({"arrival", "departure"})
 # Action this aroused is too fast for a locked-off frame.
 ACTION_AROUSAL = 0.5
-# In awe and menace the one who feels small is the onlooker, and the camera shares their look
-# up at what dwarfs them rather than looking down on them.
-LOOKED_UP_AT = frozenset({"awe", "threat"})
-# In a chase, a wait for danger or a discovery the audience rides with the character, at their
-# eye level (Hitchcock's identification): looking down on them would judge them instead.
-SHARED = frozenset({"suspense", "chase", "reveal", "realisation"})
-# Composure in a task, a journey or a place, or the bearing of someone grieving, is not power
-# over anyone: no looking up at it.
-UNCONTESTED = frozenset({"action", "establishing", "transition", "arrival", "grief"})
 
 
 def _staged(ctx: Context, field: str) -> frozenset[str]:

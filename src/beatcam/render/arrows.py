@@ -17,7 +17,6 @@ from beatcam.model.plan import Shot
 ARROW: Final = (255, 214, 64)
 OUTLINE: Final = (20, 20, 20)
 ZOOM_FRAME: Final = (255, 255, 255)
-INSET: Final = 0.14
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
 
