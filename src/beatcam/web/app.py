@@ -168,6 +168,10 @@ def create_app(data_dir: Path) -> FastAPI:
             return _json(studio.documents_json(documents))
         return _json(documents[0])
 
+    @app.get("/api/vocabulary", summary="The words a shot's size, angle and movement take")
+    def vocabulary() -> dict[str, list[str]]:
+        return {part: list(words) for part, words in studio.CHOICES.items()}
+
     @app.post("/api/read", summary="Read an uploaded scene file's bytes as text")
     async def read_upload(request: Request) -> dict[str, str]:
         from beatcam.script.limits import decode

@@ -112,18 +112,28 @@ def plan_all(scene_list: Sequence[Scene], style: str) -> tuple[list[str], list[d
 
 
 def view(plan: ShotPlan) -> dict[str, Any]:
-    """Per character, the posed eye point on every frame (the subject point the camera frames
-    and the centre of the rendered head) and the head's radii, in metres."""
-    from beatcam.render.scene import HEAD_RADII_RATIO
+    """What the 3D view needs beyond plan.json, from the renderer itself so that "look through
+    the camera" draws what the previs draws: the picture's aspect, the clipping planes, and per
+    character the costume colour, the posed eye point on every frame (the subject point the
+    camera frames, and the centre of the rendered head) and the head's radii, in metres."""
+    from beatcam.render.projection import FAR_M, NEAR_M, aspect_ratio
+    from beatcam.render.scene import HEAD_RADII_RATIO, cast_colours
 
+    names = [name for name, _ in plan.cast]
     cast = {}
-    for name, height in plan.cast:
+    for (name, height), costume in zip(plan.cast, cast_colours(names), strict=True):
         eyes = np.round(plan.blocking[name].eyes(0, plan.frames), VIEW_DECIMALS)
         cast[name] = {
+            "costume": [round(channel, VIEW_DECIMALS) for channel in costume],
             "eyes": eyes.tolist(),
             "head_radii": [round(ratio * height, VIEW_DECIMALS) for ratio in HEAD_RADII_RATIO],
         }
-    return {"cast": cast}
+    return {
+        "aspect_ratio": aspect_ratio(plan.aspect),
+        "near_m": NEAR_M,
+        "far_m": FAR_M,
+        "cast": cast,
+    }
 
 
 def pin_edit(
