@@ -329,3 +329,15 @@ def test_serve_binds_loopback_by_default_and_plan_does_not_load_the_server() -> 
         [sys.executable, "-c", imports], capture_output=True, text=True, check=True
     ).stdout
     assert loaded.strip() == "[]"
+
+
+def test_the_load_bench_loses_nothing_on_a_short_cold_run() -> None:
+    bench = Path(__file__).resolve().parents[1] / "bench" / "web_load.py"
+    command = [sys.executable, str(bench), "--plans", "8", "--shoots", "2", "--cold", "--json"]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+
+    assert finished.returncode == 0, finished.stderr
+    figures = json.loads(finished.stdout.splitlines()[-1])
+    assert figures["plans"]["requests"] == 8 and figures["plans"]["bad"] == 0
+    assert figures["shoots"]["jobs"] == 2 and figures["shoots"]["bad"] == 0
+    assert 0 < figures["plans"]["p50"] <= figures["plans"]["p95"]
