@@ -228,3 +228,26 @@ def test_look_through_the_camera_puts_the_eyes_where_the_previs_does(page: Page)
         f"{rows.mean() + 0.5 - eye_y:+.2f} px; minus the previs head: "
         f"{cols.mean() - head_cols.mean():+.2f}, {rows.mean() - head_rows.mean():+.2f} px"
     )
+
+
+def test_an_uploaded_screenplay_plans_every_scene_and_a_binary_file_is_refused(
+    page: Page, tmp_path: Path
+) -> None:
+    screenplay = tmp_path / "night.fountain"
+    screenplay.write_text(
+        "INT. KITCHEN - NIGHT\n\nMARA sits at the table.\n\n"
+        "EXT. STREET - DAY\n\nTOM runs down the street.\n"
+    )
+    page.set_input_files("#upload", str(screenplay))
+    expect(page.locator("#format")).to_have_value("fountain")
+    expect(page.locator("#text")).to_have_value(screenplay.read_text())
+    page.click("#plan")
+    expect(page.locator("#scene option")).to_have_count(2, timeout=PLAN_TIMEOUT_MS)
+    page.select_option("#scene", "1")
+    expect(page.locator("#shots tbody tr").first.locator("td").nth(8)).to_contain_text("street")
+
+    picture = tmp_path / "still.txt"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    page.set_input_files("#upload", str(picture))
+    expect(page.locator("#error")).to_contain_text("binary input")
+    expect(page.locator("#text")).to_have_value(screenplay.read_text())
