@@ -112,6 +112,11 @@ def test_binary_and_huge_uploads_are_refused_with_a_message(client: TestClient) 
     assert "UTF-8" in _error(latin1, 422)
     huge = client.post("/api/read", content=b"Mara waits.\n" * (MAX_BODY_BYTES // 12 + 1))
     assert "larger than" in _error(huge, 413)
+    megabyte = b"x" * 1_000_000
+    unsized = client.post(  # sent in chunks, without a length to refuse it by
+        "/api/read", content=(megabyte for _ in range(MAX_BODY_BYTES // len(megabyte) + 1))
+    )
+    assert "larger than" in _error(unsized, 413)
     text = client.post("/api/read", content=b"Mara waits.\r\n")
     assert text.json() == {"text": "Mara waits.\n"}
     not_json = client.post(

@@ -23,6 +23,7 @@ from beatcam.pipeline import ShootOptions
 from beatcam.web.store import DONE, FAILED, RUNNING, Store
 
 JOBS_FOLDER = "jobs"
+STOP_WAIT_S = 5.0
 log = logging.getLogger("beatcam.web")
 
 
@@ -63,10 +64,11 @@ class JobRunner:
             return None if current is None else dict(current)
 
     def stop(self) -> None:
-        """Finish the job in hand and end the thread; what is still queued stays queued (and is
-        marked failed when the store is next opened)."""
+        """End the thread once the job in hand is done, waiting at most STOP_WAIT_S for it: a
+        server being stopped does not hang on a long shoot. What is queued or still running
+        stays so in the store, which marks it failed when it is next opened."""
         self._orders.put(None)
-        self._thread.join()
+        self._thread.join(timeout=STOP_WAIT_S)
 
     def _work(self) -> None:
         while (order := self._orders.get()) is not None:
