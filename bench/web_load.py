@@ -15,9 +15,12 @@ all the others.
 The studio keeps beatcam's cache on, so a scene planned before is answered from it; with
 ``--cold`` the server runs with the cache off and makes every plan afresh.
 
-Figures on the 2-core machine (defaults; other work on the cores):
+Figures on the 2-core machine (defaults: 50 plans, 10 shoots of plan, score and render at
+160x90; two other engineers' work on the cores), 0 bad answers in each:
 
-    see the note of the commit that last changed this file
+    run      plans: wall  p50     p95      shoots: wall  p50      p95
+    cache    0.71 s       0.54 s  0.62 s   8.2 s         4.3 s    6.9 s
+    --cold   2.27 s       1.75 s  1.97 s   26.4 s        14.9 s   24.6 s
 """
 
 from __future__ import annotations
