@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libgbm1 fluidsynth fluid-soundfont-gm \
-                poppler-utils fonts-dejavu-core libsndfile1
+                poppler-utils fonts-dejavu-core libsndfile1 chromium
 STAMP := $(VENV)/.installed
 BLENDER_VENV := .venv-blender
 BLENDER_STAMP := $(BLENDER_VENV)/.installed

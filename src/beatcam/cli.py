@@ -222,13 +222,9 @@ def _print_result(result: ShootResult) -> None:
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:
     if text is None:
         return None
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise UsageError(f"--resolution {text!r} is not WIDTHxHEIGHT, e.g. 1280x720") from None
-    if not (16 <= width <= 7680 and 16 <= height <= 4320) or width % 2 or height % 2:
-        raise UsageError(f"--resolution {text} must be even sizes between 16x16 and 7680x4320")
-    return width, height
+    from beatcam.render.previs import parse_resolution
+
+    return parse_resolution(text)
 
 
 def _parse_list(text: str, known: Sequence[str], option: str) -> list[str]:
@@ -394,6 +390,26 @@ def demo(
         from beatcam.pipeline import ShootOptions
 
         _shoot(str(path), out, ShootOptions(), quiet, False)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; other than 127.0.0.1 opens it to others.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    data: Annotated[
+        Path, typer.Option(help="Folder for the projects' database and the shoots' files.")
+    ] = Path("beatcam-studio"),
+) -> None:
+    """Open the studio, a page on this machine: write beats, see and edit the shots, shoot."""
+    with _errors_as_lines():
+        import uvicorn
+
+        from beatcam.web.app import create_app
+
+        stderr.print(f"beatcam studio on http://{host}:{port}/ (data in {data}/)", markup=False)
+        uvicorn.run(create_app(data), host=host, port=port, log_level="warning")
 
 
 def _version(value: bool) -> None:

@@ -12,7 +12,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam.errors import StageError
+from beatcam.errors import StageError, UsageError
 from beatcam.model.geometry import FloatArray, sight_blocked
 from beatcam.model.plan import ShotPlan
 from beatcam.model.sets import on_stage
@@ -27,6 +27,7 @@ TRANSITION_FRAMES: Final = 12
 LABEL_LIFT_M: Final = 0.06
 BODY_HALF_WIDTH_M: Final = 0.2
 MIN_SIDE_PX: Final = 16
+MAX_SIZE_PX: Final = (7680, 4320)  # 8K UHD, the largest frame the command line accepts
 
 Progress = Callable[[int, int], None]
 Frame = NDArray[np.uint8]
@@ -60,6 +61,23 @@ def check_plan(plan: ShotPlan) -> None:
         expected += shot.frames
     if expected != plan.frames:
         raise StageError("render", f"shots cover {expected} frames but the scene has {plan.frames}")
+
+
+def parse_resolution(text: str) -> tuple[int, int]:
+    """``"WIDTHxHEIGHT"`` as (width, height), even sizes from 16x16 to MAX_SIZE_PX; a
+    UsageError naming the option's form otherwise."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"resolution {text!r} is not WIDTHxHEIGHT, e.g. 1280x720") from None
+    largest_w, largest_h = MAX_SIZE_PX
+    fits = MIN_SIDE_PX <= width <= largest_w and MIN_SIDE_PX <= height <= largest_h
+    if not fits or width % 2 or height % 2:
+        raise UsageError(
+            f"resolution {text} must be even sizes between {MIN_SIDE_PX}x{MIN_SIDE_PX} "
+            f"and {largest_w}x{largest_h}"
+        )
+    return width, height
 
 
 def check_resolution(size: tuple[int, int]) -> tuple[int, int]:

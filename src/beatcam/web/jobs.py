@@ -1,0 +1,108 @@
+"""Shoots as background jobs: one worker thread takes them in order and calls
+``beatcam.pipeline.shoot`` (never the CLI), so a browser tab never waits on a render.
+
+One thread because a shoot already keeps the machine's cores busy (the renderer, the encoder,
+the synthesiser); a queue of them finishes each sooner than a crowd sharing the CPU. Progress
+lives in memory for the server-sent events; status, messages and files live in the store, so
+they outlive the process (a restart fails whatever was queued or running, in ``Store``).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from beatcam.errors import BeatcamError
+from beatcam.model import Scene
+from beatcam.pipeline import ShootOptions
+from beatcam.web.store import DONE, FAILED, RUNNING, Store
+
+JOBS_FOLDER = "jobs"
+STOP_WAIT_S = 5.0
+log = logging.getLogger("beatcam.web")
+
+
+def one_line(error: BaseException) -> str:
+    """The first line of an error's message, as the CLI prints it."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+@dataclass(frozen=True)
+class Order:
+    job: int
+    scenes: tuple[Scene, ...]
+    options: ShootOptions
+
+
+class JobRunner:
+    """Runs the jobs of ``store`` into ``data_dir/jobs/<id>/`` on one daemon thread."""
+
+    def __init__(self, store: Store, data_dir: Path) -> None:
+        self._store = store
+        self._data_dir = data_dir
+        self._orders: queue.Queue[Order | None] = queue.Queue()
+        self._progress: dict[int, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._work, name="beatcam-jobs", daemon=True)
+        self._thread.start()
+
+    def submit(self, project: int, scenes: Sequence[Scene], options: ShootOptions) -> int:
+        job = self._store.create_job(project)
+        self._orders.put(Order(job, tuple(scenes), options))
+        return job
+
+    def progress(self, job: int) -> dict[str, Any] | None:
+        """The stage the job is in (label, done, total), while it runs."""
+        with self._lock:
+            current = self._progress.get(job)
+            return None if current is None else dict(current)
+
+    def stop(self) -> None:
+        """End the thread once the job in hand is done, waiting at most STOP_WAIT_S for it: a
+        server being stopped does not hang on a long shoot. What is queued or still running
+        stays so in the store, which marks it failed when it is next opened."""
+        self._orders.put(None)
+        self._thread.join(timeout=STOP_WAIT_S)
+
+    def _work(self) -> None:
+        while (order := self._orders.get()) is not None:
+            self._run(order)
+
+    def _report(self, job: int, label: str, done: int, total: int) -> None:
+        with self._lock:
+            self._progress[job] = {"stage": label, "done": done, "total": total}
+
+    def _run(self, order: Order) -> None:
+        from beatcam.pipeline import shoot
+
+        relative = Path(JOBS_FOLDER) / str(order.job)
+        folder = self._data_dir / relative
+        self._store.update_job(order.job, RUNNING, folder=relative.as_posix())
+
+        def report(label: str, done: int, total: int) -> None:
+            self._report(order.job, label, done, total)
+
+        try:
+            shoot(order.scenes, folder, order.options, report=report)
+        except BeatcamError as exc:
+            self._store.update_job(order.job, FAILED, one_line(exc), relative.as_posix())
+        except Exception as exc:  # the worker outlives any one job; the user gets a line
+            log.exception("job %d failed", order.job)
+            message = f"internal error ({type(exc).__name__}: {one_line(exc)})"
+            self._store.update_job(order.job, FAILED, message, relative.as_posix())
+        else:
+            files = tuple(
+                path.relative_to(folder).as_posix()
+                for path in sorted(folder.rglob("*"))
+                if path.is_file()
+            )
+            self._store.update_job(order.job, DONE, folder=relative.as_posix(), files=files)
+        finally:
+            with self._lock:
+                self._progress.pop(order.job, None)

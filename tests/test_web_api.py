@@ -1,0 +1,348 @@
+"""The studio's HTTP interface from the outside, through FastAPI's test client: plans the same
+as the command line's, one-line errors, paths kept inside the data folder, projects that
+survive a restart, edits with undo and redo, and shoots as background jobs."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import av
+import pytest
+from fastapi.testclient import TestClient
+
+from beatcam.export.plan_json import loads
+from beatcam.pipeline import ShootOptions, shoot
+from beatcam.web.app import MAX_BODY_BYTES, create_app
+from beatcam.web.store import FAILED, RUNNING, Store
+
+SCENE = (
+    "# The Letter\nCast: Mara\n"
+    "Mara opens the letter.\nMara realises it is forged; dread creeps in.\n"
+)
+ONE_BEAT = "# Alone\nCast: Mara\nMara waits by the window.\n"
+SCREENPLAY = (
+    "INT. KITCHEN - NIGHT\n\nMARA sits at the table.\n\nMARA\nWho sent this?\n\n"
+    "EXT. STREET - DAY\n\nTOM runs down the street.\n"
+)
+# One long beat, which the director covers in more than one shot.
+LONG_BEAT = (
+    "title: Long\ncast: [Mara]\nbeats:\n"
+    "  - text: Mara paces the room, thinking it over again and again.\n    seconds: 20\n"
+)
+# A pin the director cannot shoot here: nobody walks, so there is nothing to follow.
+UNSHOOTABLE = {"movement": "follow"}
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(tmp_path / "data")) as test_client:
+        yield test_client
+
+
+def _error(response: Any, status: int) -> str:
+    """The one-line error of a refused request."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert list(body) == ["error"]
+    message = str(body["error"])
+    assert message and "\n" not in message and "Traceback" not in message
+    return message
+
+
+def _shots(project: dict[str, Any], scene: int = 0) -> list[tuple[Any, ...]]:
+    return [
+        (s["id"], s["beat"], s["size"], s["angle"], s["movement"], s["lens_mm"], s["frames"])
+        for s in project["plans"][scene]["shots"]
+    ]
+
+
+def test_plan_is_the_plan_json_the_command_line_writes(client: TestClient, tmp_path: Path) -> None:
+    scene_file = tmp_path / "the-letter.txt"
+    scene_file.write_text(SCENE)
+    shoot(str(scene_file), tmp_path / "cli", ShootOptions(stages=("plan",), style="thriller"))
+
+    response = client.post("/api/plan", json={"text": SCENE, "format": "txt", "style": "thriller"})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.content == (tmp_path / "cli" / "plan.json").read_bytes()
+    assert loads(response.text).style == "thriller"
+
+
+def test_a_screenplay_plans_to_a_list_of_scenes(client: TestClient) -> None:
+    response = client.post("/api/plan", json={"text": SCREENPLAY, "format": "fountain"})
+
+    assert response.status_code == 200
+    documents = response.json()
+    assert [document["title"] for document in documents] == [
+        "INT. KITCHEN - NIGHT",
+        "EXT. STREET - DAY",
+    ]
+    assert all(document["shots"] for document in documents)
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"text": "", "format": "txt"}, "scene.txt: empty input"),
+        ({"text": "Mara waits.", "style": "noir-ish"}, "unknown style 'noir-ish'"),
+        ({"text": "Mara waits.", "format": "docx"}, "format: Input should be"),
+        ({"text": "beats: [1, 2", "format": "yaml"}, "scene.yaml"),
+        ({"text": "x" * 2_001}, "beat 1"),
+        ({"format": "txt"}, "text: Field required"),
+    ],
+)
+def test_bad_scenes_get_the_readers_one_line_errors(
+    client: TestClient, body: dict[str, Any], words: str
+) -> None:
+    assert words in _error(client.post("/api/plan", json=body), 422)
+
+
+def test_binary_and_huge_uploads_are_refused_with_a_message(client: TestClient) -> None:
+    binary = client.post("/api/read", content=b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    assert "binary input" in _error(binary, 422)
+    latin1 = client.post("/api/read", content="Mara café".encode("latin-1"))
+    assert "UTF-8" in _error(latin1, 422)
+    huge = client.post("/api/read", content=b"Mara waits.\n" * (MAX_BODY_BYTES // 12 + 1))
+    assert "larger than" in _error(huge, 413)
+    megabyte = b"x" * 1_000_000
+    unsized = client.post(  # sent in chunks, without a length to refuse it by
+        "/api/read", content=(megabyte for _ in range(MAX_BODY_BYTES // len(megabyte) + 1))
+    )
+    assert "larger than" in _error(unsized, 413)
+    text = client.post("/api/read", content=b"Mara waits.\r\n")
+    assert text.json() == {"text": "Mara waits.\n"}
+    not_json = client.post(
+        "/api/plan", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    _error(not_json, 422)
+
+
+def test_the_openapi_description_names_the_plan_endpoint(client: TestClient) -> None:
+    description = client.get("/openapi.json").json()
+    assert "/api/plan" in description["paths"]
+    assert "post" in description["paths"]["/api/plan"]
+
+
+def test_an_edit_re_plans_around_the_pin_and_undo_redo_walk_the_history(
+    client: TestClient,
+) -> None:
+    start = client.post("/api/projects", json={"text": SCENE}).json()
+    project = start["project"]["id"]
+    assert start["project"]["can_undo"] is False
+    second = start["plans"][0]["shots"][-1]
+    assert second["size"] != "ECU"
+
+    edited = client.post(
+        f"/api/projects/{project}/edits",
+        json={"shot": second["id"], "size": "CU", "movement": "static"},
+    ).json()
+    shot = edited["plans"][0]["shots"][-1]
+    assert (shot["size"], shot["movement"]) == ("CU", "static")
+    assert "pinned" in shot["why"]
+    assert edited["project"]["unkept"] == []
+    longer = client.post(
+        f"/api/projects/{project}/edits", json={"shot": "S01", "seconds": 7.5}
+    ).json()
+    assert longer["plans"][0]["beats"][0]["frames"] == round(7.5 * 24)
+
+    lens = client.post(f"/api/projects/{project}/edits", json={"shot": "S01", "lens_mm": 85}).json()
+    assert lens["plans"][0]["shots"][0]["lens_mm"] == 85.0
+    assert lens["project"]["unkept"] == []
+    client.post(f"/api/projects/{project}/undo")
+
+    undone = client.post(f"/api/projects/{project}/undo").json()
+    assert _shots(undone) == _shots(edited)
+    first = client.post(f"/api/projects/{project}/undo").json()
+    assert _shots(first) == _shots(start)
+    assert first["project"]["can_undo"] is False
+    assert "nothing to undo" in _error(client.post(f"/api/projects/{project}/undo"), 422)
+    redone = client.post(f"/api/projects/{project}/redo").json()
+    assert _shots(redone) == _shots(edited)
+    assert redone["project"]["can_redo"] is True
+
+
+def test_a_lock_keeps_the_shot_through_a_rewrite_of_the_beats(client: TestClient) -> None:
+    start = client.post("/api/projects", json={"text": SCENE}).json()
+    project = start["project"]["id"]
+    locked = start["plans"][0]["shots"][0]
+    client.post(f"/api/projects/{project}/edits", json={"shot": locked["id"], "lock": True})
+
+    rewritten = client.put(
+        f"/api/projects/{project}",
+        json={"text": SCENE.replace("dread creeps in", "she laughs"), "style": "epic"},
+    ).json()
+
+    kept = rewritten["plans"][0]["shots"][0]
+    for part in ("size", "angle", "movement", "framing", "lens_mm"):
+        assert kept[part] == locked[part]
+    assert rewritten["project"]["style"] == "epic"
+
+
+def test_a_lens_the_camera_could_not_keep_is_named(client: TestClient) -> None:
+    project = client.post("/api/projects", json={"text": SCENE}).json()["project"]["id"]
+
+    edited = client.post(
+        f"/api/projects/{project}/edits", json={"shot": "S02", "size": "ECU", "lens_mm": 24}
+    ).json()
+
+    planned = edited["plans"][0]["shots"][1]["lens_mm"]
+    assert planned != 24.0
+    assert edited["project"]["unkept"] == [f"S02: lens_mm pinned at 24.0, planned as {planned}"]
+
+
+def test_a_pin_that_cannot_be_shot_says_why_and_changes_nothing(client: TestClient) -> None:
+    start = client.post("/api/projects", json={"text": ONE_BEAT}).json()
+    project = start["project"]["id"]
+
+    refused = client.post(f"/api/projects/{project}/edits", json={"shot": "S01", **UNSHOOTABLE})
+
+    assert "cannot be shot here; loosen the pin" in _error(refused, 422)
+    after = client.get(f"/api/projects/{project}").json()
+    assert after["project"]["cursor"] == 1 and _shots(after) == _shots(start)
+    wrong = client.post(f"/api/projects/{project}/edits", json={"shot": "S01", "size": "XL"})
+    assert "unknown size 'XL'" in _error(wrong, 422)
+    missing = client.post(f"/api/projects/{project}/edits", json={"shot": "S09", "size": "CU"})
+    assert "no shot 'S09'" in _error(missing, 422)
+    assert "no project 99" in _error(client.get("/api/projects/99"), 404)
+
+
+def test_only_a_beats_first_shot_takes_a_pin(client: TestClient) -> None:
+    made = client.post("/api/projects", json={"text": LONG_BEAT, "format": "yaml"}).json()
+    first, later = made["plans"][0]["shots"][:2]
+    assert later["beat"] == first["beat"]
+
+    refused = client.post(
+        f"/api/projects/{made['project']['id']}/edits", json={"shot": later["id"], "size": "CU"}
+    )
+
+    assert f"pins hold a beat's first shot ({first['id']})" in _error(refused, 422)
+
+
+def test_projects_survive_a_restart_and_an_interrupted_job_is_failed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with TestClient(create_app(data)) as client:
+        made = client.post("/api/projects", json={"text": SCENE}).json()
+        project = made["project"]["id"]
+        edited = client.post(
+            f"/api/projects/{project}/edits", json={"shot": "S01", "size": "WS"}
+        ).json()
+    # A job that was running when the server died, as the database holds it.
+    store = Store(data)
+    job = store.create_job(project)
+    store.update_job(job, RUNNING, folder=f"jobs/{job}")
+
+    with TestClient(create_app(data)) as client:
+        again = client.get(f"/api/projects/{project}").json()
+        listed = client.get("/api/projects").json()
+        interrupted = client.get(f"/api/jobs/{job}").json()
+
+    assert again["plans"] == edited["plans"] and again["views"] == edited["views"]
+    assert {**again["project"], "jobs": []} == edited["project"]
+    assert listed == [{"id": project, "title": "The Letter", "cursor": 2}]
+    assert interrupted["status"] == FAILED
+    assert "interrupted by a restart" in interrupted["message"]
+
+
+def _events(client: TestClient, job: int) -> list[dict[str, Any]]:
+    with client.stream("GET", f"/api/jobs/{job}/events") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        return [json.loads(line[5:]) for line in stream.iter_lines() if line.startswith("data:")]
+
+
+def test_a_shoot_runs_as_a_job_with_progress_and_its_files_download(client: TestClient) -> None:
+    made = client.post("/api/projects", json={"text": ONE_BEAT}).json()
+    project, frames = made["project"]["id"], made["plans"][0]["shots"][-1]
+    started = client.post(
+        f"/api/projects/{project}/jobs",
+        json={"resolution": "160x90", "stages": ["plan", "score", "render"]},
+    ).json()
+    assert started["status"] == "queued"
+
+    events = _events(client, started["id"])
+
+    assert events[-1]["status"] == "done", events[-1]
+    assert any(event["progress"] for event in events)
+    files = events[-1]["files"]
+    assert {"plan.json", "previs.mp4", "score.wav", "storyboard.png"} <= set(files)
+    previs = client.get(f"/api/jobs/{started['id']}/files/previs.mp4")
+    assert previs.status_code == 200
+    with av.open(io.BytesIO(previs.content)) as video:
+        stream = video.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == (160, 90)
+        assert sum(1 for _ in video.decode(stream)) == frames["start_frame"] + frames["frames"]
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/api/jobs/{started['id']}/zip").content))
+    assert sorted(archive.namelist()) == sorted(files)
+    assert (
+        archive.read("plan.json")
+        == client.get(f"/api/jobs/{started['id']}/files/plan.json").content
+    )
+    listed = client.get(f"/api/projects/{project}").json()["project"]["jobs"]
+    assert [job["status"] for job in listed] == ["done"]
+
+
+def test_a_job_with_bad_options_is_refused_before_it_starts(client: TestClient) -> None:
+    project = client.post("/api/projects", json={"text": ONE_BEAT}).json()["project"]["id"]
+    odd = client.post(f"/api/projects/{project}/jobs", json={"resolution": "161x90"})
+    assert "must be even sizes" in _error(odd, 422)
+    unknown = client.post(f"/api/projects/{project}/jobs", json={"stages": ["plan", "paint"]})
+    assert "unknown stages ['paint']" in _error(unknown, 422)
+    assert client.get(f"/api/projects/{project}").json()["project"]["jobs"] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "..%2F..%2Fstudio.sqlite3",
+        "%2Fetc%2Fpasswd",
+        "shots%2F..%2F..%2F..%2Fstudio.sqlite3",
+    ],
+)
+def test_a_path_outside_the_jobs_folder_is_refused(client: TestClient, path: str) -> None:
+    project = client.post("/api/projects", json={"text": ONE_BEAT}).json()["project"]["id"]
+    job = client.post(
+        f"/api/projects/{project}/jobs", json={"resolution": "64x36", "stages": ["plan"]}
+    ).json()["id"]
+    assert _events(client, job)[-1]["status"] == "done"
+
+    refused = client.get(f"/api/jobs/{job}/files/{path}")
+
+    assert "outside the job's folder" in _error(refused, 403)
+    assert "no file" in _error(client.get(f"/api/jobs/{job}/files/nothing.mp4"), 404)
+
+
+def test_serve_binds_loopback_by_default_and_plan_does_not_load_the_server() -> None:
+    helptext = subprocess.run(
+        [sys.executable, "-m", "beatcam", "serve", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "127.0.0.1" in helptext and "8000" in helptext
+    imports = (
+        "import sys, beatcam.cli; "
+        "print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", imports], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_the_load_bench_loses_nothing_on_a_short_cold_run() -> None:
+    bench = Path(__file__).resolve().parents[1] / "bench" / "web_load.py"
+    command = [sys.executable, str(bench), "--plans", "8", "--shoots", "2", "--cold", "--json"]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+
+    assert finished.returncode == 0, finished.stderr
+    figures = json.loads(finished.stdout.splitlines()[-1])
+    assert figures["plans"]["requests"] == 8 and figures["plans"]["bad"] == 0
+    assert figures["shoots"]["jobs"] == 2 and figures["shoots"]["bad"] == 0
+    assert 0 < figures["plans"]["p50"] <= figures["plans"]["p95"]
