@@ -329,3 +329,29 @@ def test_a_two_shot_must_hold_both_heads_to_its_tightest_frame(
     ok = allowed(size, "eye_level", False, movement, "two_shot", ("Pell", "Iris"), 0.0, 1.0,
                  False, gap_m)  # fmt: skip
     assert ok is fits
+
+
+def test_power_reads_from_both_sides_low_on_who_holds_it_high_on_who_gives_way() -> None:
+    """A beat of power between two people, covered from both sides: the camera looks up at the
+    one on top and down on the other, and the other's why says the angle answers the power."""
+    scene = Scene(
+        title="The order",
+        cast=(Character("Colm"), Character("Vera")),
+        beats=(
+            Beat(0, "Vera waits by the desk."),
+            Beat(
+                1,
+                "Colm towers over Vera, takes command of the room and orders her to sit down "
+                "and listen to every single word he has to say about the debt she owes him.",
+            ),
+            Beat(2, "Vera sits."),
+        ),
+        set_preset="interior",
+    )
+    plan, _ = plan_scene(scene)
+    on = {shot.subjects[0]: shot for shot in plan.shots if shot.beat == 1}
+    assert set(on) == {"Colm", "Vera"}, [(s.subjects, s.angle) for s in plan.shots]
+    assert on["Colm"].angle in {"low", "worm"}
+    assert on["Vera"].angle in {"high", "overhead"}
+    assert "down on who gives way" in on["Vera"].why
+    assert "hold the space" not in on["Vera"].why  # the dominant's words are not said of her

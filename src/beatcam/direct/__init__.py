@@ -58,6 +58,9 @@ PAN_WITH_MIN_M = 0.5
 # A reaction seen from behind is retaken three-quarters on to the face (Mascelli's three-quarter
 # angle), then square on.
 FACE_THREE_QUARTER_DEG = 35.0
+# A steep angle the camera cannot hold softens to its own side: a worm's eye to a low angle, an
+# overhead to a high one, so the repair keeps what the angle said about the subject.
+SOFTER_ANGLE = {"worm": "low", "overhead": "high"}
 SMASH_AROUSAL_JUMP = 0.6
 SMASH_AROUSAL = 0.5
 DUTCH_DEG = 12.0
@@ -479,7 +482,7 @@ def revise(
             spec,
             movement=movement,
             end_size=spec.end_size if MOVEMENT_TRAITS[movement].size_change else spec.size,
-            angle=spec.angle if spec.angle in {"high", "low", "eye_level"} else "high",
+            angle=SOFTER_ANGLE.get(spec.angle, spec.angle),
         )
     elif attempt == 2:
         revised = replace(

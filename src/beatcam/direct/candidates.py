@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from beatcam.direct.grammar import Context, rule_named, rules_for
+from beatcam.direct.grammar import (
+    OPPOSITE_ANGLE,
+    POWER_INTENTS,
+    POWER_REVERSED,
+    Context,
+    power_between,
+    rule_named,
+    rules_for,
+)
 from beatcam.direct.styles import Style
 from beatcam.model import ShotPin
 from beatcam.model.vocab import (
@@ -307,6 +315,27 @@ def _candidate(option: Option, pinned: list[tuple[str, float]], intensity: float
     )
 
 
+def _answering_power(
+    felt: tuple[FieldScore, FieldScore, FieldScore],
+) -> tuple[FieldScore, FieldScore, FieldScore]:
+    """Size, angle and movement scores of a shot on the other person of a power beat: the same
+    numbers, with the angle (all of it: the opposite of the one scored) and what the power
+    intents gave the size and the move credited to the power seen from the other side, since
+    their words ("the low angle gives them the power") are about the one who holds it."""
+    (size, size_terms), (angle, _), (movement, movement_terms) = felt
+
+    def answered(score: float, terms: list[tuple[str, float]]) -> FieldScore:
+        own = [term for term in terms if rule_named(term[0]).intent not in POWER_INTENTS]
+        power = sum(term[1] for term in terms if rule_named(term[0]).intent in POWER_INTENTS)
+        return score, [*own, (POWER_REVERSED, power)] if power else own
+
+    return (
+        answered(size, size_terms),
+        (angle, [(POWER_REVERSED, angle)] if angle > 0 else []),
+        answered(movement, movement_terms),
+    )
+
+
 def _combine(
     ctx: Context,
     pin: ShotPin,
@@ -330,28 +359,26 @@ def _combine(
         own = {move: movements[move] for move in _FRAMING_MOVES[framing]}
         moves = list(dict.fromkeys([*moves, *_top(own, 1, None)]))
     focus = ctx.characters[0] if ctx.characters else None
+    power = power_between(ctx) and pin.angle is None
     for size, angle, is_dutch, movement in itertools.product(
         fitting, _top(angles, breadth[2], pin.angle), dutch_options, moves
     ):
         for subjects in people:
+            shown, felt = angle, (sizes[size], angles[angle], movements[movement])
+            if power and subjects and subjects[0] != focus:
+                shown, felt = OPPOSITE_ANGLE[angle], _answering_power(felt)
             travel = ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0
             separation = ctx.separation_m if len(subjects) >= 2 else 0.0
             gap = ctx.eye_gap_m if len(subjects) >= 2 else 0.0
             entering = bool(subjects) and subjects[0] in ctx.entering
             if not allowed(
-                size, angle, is_dutch, movement, framing, subjects, travel, separation, entering,
+                size, shown, is_dutch, movement, framing, subjects, travel, separation, entering,
                 gap,
             ):  # fmt: skip
                 continue
-            parts = (
-                sizes[size],
-                angles[angle],
-                movements[movement],
-                framings[framing],
-                dutch["dutch" if is_dutch else "level"],
-            )
+            parts = (*felt, framings[framing], dutch["dutch" if is_dutch else "level"])
             score = parts[0][0] + parts[1][0] + parts[2][0] + parts[3][0] + parts[4][0]
             if subjects and subjects[0] == focus:
                 score += FOCUS_BONUS if ctx.slot_in_beat == 0 else LATER_FOCUS_BONUS
-            result.append((score, size, angle, movement, framing, subjects, is_dutch, parts))
+            result.append((score, size, shown, movement, framing, subjects, is_dutch, parts))
     return result

@@ -491,6 +491,21 @@ def _unasked(ctx: Context) -> Preferences:
 INTENT_FLOOR: Final = 0.2
 
 
+# Power is a relation (Mascelli: the camera looks up at whoever holds it, down on whoever gives
+# way): in a beat of power between two people, the shot on the other one takes the opposite
+# angle, scored as the angle it answers.
+POWER_INTENTS: Final = frozenset({Intent.DOMINANCE, Intent.VULNERABILITY})
+OPPOSITE_ANGLE: Final = {
+    "low": "high", "high": "low", "worm": "overhead", "overhead": "worm", "eye_level": "eye_level",
+}  # fmt: skip
+POWER_REVERSED = "power seen from the other side"
+
+
+def power_between(ctx: Context) -> bool:
+    """The beat is about who has power over whom, between (at least) two people."""
+    return len(ctx.characters) >= 2 and ctx.affect.intent(*POWER_INTENTS) >= INTENT_FLOOR
+
+
 # How much a device draws the eye, 0 to 1: the budget the scene's shape spends. Showy moves and
 # extreme angles are the boldest; a move that circles or rises on its own is half as bold; plain
 # pushes, pans and tilts cost nothing. A dutch angle is not spent by the shape: it needs an
@@ -582,6 +597,17 @@ RULES: tuple[Rule, ...] = (
             SHAPE_REASONS[field],
         )
         for field in BOLD
+    ),
+    # Scores nothing itself: the candidates credit it with the angle score of the shot it answers
+    # (``power_between``), so the why names the reversed angle for what it is.
+    Rule(
+        POWER_REVERSED,
+        "angle",
+        lambda c: {},
+        "the angle turns with the power, up at who holds it and down on who gives way",
+        default_weight=0.0,
+        intent=Intent.DOMINANCE,
+        says=frozenset(OPPOSITE_ANGLE) - {"eye_level"},
     ),
     Rule(
         "the horizon stays level",
