@@ -120,7 +120,11 @@ def blend(
         # VADER is evidence for valence even when the word lists found nothing.
         count = found + (1 if dimension == "valence" and feelings.vader != 0.0 else 0)
         weight = weights.lexicon[dimension] if count else 0.0
-        values[dimension] = _mix(getattr(feelings, dimension), getattr(sentence, dimension), weight)
+        sentence_value = getattr(sentence, dimension)
+        if dimension == "dominance" and feelings.power_turned:
+            # The sentence reads the verb's power, not who suffers it: the words decide.
+            sentence_value = feelings.dominance
+        values[dimension] = _mix(getattr(feelings, dimension), sentence_value, weight)
     # A negated word ("not afraid") is evidence too: its near-zero emotion must count.
     share = weights.emotion_share if found else 0.0
     emotions = {

@@ -54,6 +54,9 @@ class Feelings:
     emotions: Mapping[str, float]
     evidence: tuple[str, ...]
     vader: float
+    # A dominance word whose sign the sentence turned ("is seized by", "the men fall silent"):
+    # who does what to whom, which the sentence vector cannot read.
+    power_turned: bool = False
 
 
 @cache
@@ -109,7 +112,7 @@ def read_feelings(
     tokens = context.tokens
     raw = dict.fromkeys(EMOTIONS, 0.0)
     pleasure = arousal = dominance = 0.0
-    found_emotion = False
+    found_emotion = power_turned = False
     weights: dict[str, float] = {}
     for hit in lexicon.affect.longest_hits(tokens):
         factor, first = context.scale(hit)
@@ -118,7 +121,9 @@ def read_feelings(
             arousal += amount
         elif label == DOMINANCE:
             suffered = amount > 0 and _passive(tokens, hit)
-            dominance += -amount if suffered != others[hit.start] else amount
+            turned = suffered != others[hit.start]
+            power_turned = power_turned or turned
+            dominance += -amount if turned else amount
         else:
             found_emotion = True
             raw[label] += amount
@@ -151,6 +156,7 @@ def read_feelings(
         emotions=emotions,
         evidence=tuple(phrase for phrase, _ in ranked),
         vader=compound,
+        power_turned=power_turned,
     )
 
 
