@@ -51,6 +51,7 @@ import hashlib
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,8 +61,10 @@ from pathlib import Path
 
 from beatcam.errors import SceneError
 from beatcam.script import read_scenes
+from cold_start import checkout
 
 ROOT = Path(__file__).resolve().parents[1]
+HERE_SRC = ROOT / "src"
 SCRIPTS = ROOT / "tests" / "data" / "screenplays"
 # A scene heading as Fountain writes it: INT./EXT./EST./I/E or a forced ".HEADING".
 HEADING = re.compile(r"^(?:INT|EXT|EST|INT\./EXT|INT/EXT|I/E)[. ]|^\.[^\W\d_.]", re.M | re.I)
@@ -166,13 +169,17 @@ class Peak:
         return self.peak
 
 
-def plan(script: Path, out: Path, *options: str, **env: str) -> tuple[float, float, int]:
+def plan(
+    script: Path, out: Path, *options: str, src: Path = HERE_SRC, **env: str
+) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds of it and its children, peak MiB of its largest process) of
-    ``beatcam plan`` as a user runs it. CPU time is what a busy machine does not inflate."""
+    ``beatcam plan`` as a user runs it, with the code in ``src``. CPU time is what a busy
+    machine does not inflate."""
     command = [sys.executable, "-m", "beatcam", "plan", str(script), "-o", str(out), "-q"]
     before = _children_cpu()
     start = time.perf_counter()
-    with subprocess.Popen([*command, *options], env={**os.environ, **env}) as run:
+    environment = {**os.environ, "PYTHONPATH": str(src), **env}
+    with subprocess.Popen([*command, *options], env=environment) as run:
         peak = Peak(run.pid)
         code = run.wait()
     seconds = time.perf_counter() - start
@@ -199,6 +206,9 @@ def digest(folder: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=190)
+    parser.add_argument(
+        "--against", help="a git ref whose full plans are measured too, each beside this code's"
+    )
     arguments = parser.parse_args()
 
     print("scenes found vs headings")
@@ -222,13 +232,28 @@ def main() -> None:
         change.write_text(edited(script), encoding="utf-8")
         off = {"BEATCAM_CACHE": "0"}
         two = ("--workers", "2")
+        codes = {"": HERE_SRC}
+        if arguments.against:
+            (base / "against").mkdir()
+            codes = {
+                f"{arguments.against}: ": checkout(arguments.against, base / "against"),
+                **codes,
+            }
         rows: list[tuple[str, float, float, int]] = []
-
-        full = plan(source, base / "full", **off)
-        rows.append(("full plan, cache off, 1 process", *full))
-        print(f"  full plan {full[0]:.1f} s", flush=True)
-        rows.append(("full plan, cache off, --workers 2", *plan(source, base / "two", *two, **off)))
-        same_workers = digest(base / "full") == digest(base / "two")
+        digests = set()
+        # Each code's full plans in turn, one process then two, so that both meet the same load.
+        for workers in ((), two):
+            for name, src in codes.items():
+                out = base / f"full-{len(rows)}"
+                label = f"{name}full plan, cache off, " + (
+                    "--workers 2" if workers else "1 process"
+                )
+                rows.append((label, *plan(source, out, *workers, src=src, **off)))
+                print(f"  {label}: {rows[-1][1]:.1f} s", flush=True)
+                digests.add(digest(out))
+                shutil.rmtree(out)
+        full = rows[len(codes) - 1][1:]  # this code, one process: the baseline of the ratios
+        same_workers = len(digests) == 1
 
         home = {"XDG_CACHE_HOME": str(base / "cache"), "BEATCAM_CACHE": "1"}
         rows.append(("cold plan into an empty cache", *plan(source, base / "cold", **home)))
@@ -237,13 +262,16 @@ def main() -> None:
         plan(change, base / "edited", **off)
         same_edit = digest(base / "again") == digest(base / "edited")
 
-    print(f"\n{'run':<40} {'wall s':>7} {'of full':>7} {'cpu s':>7} {'of full':>7} {'peak MiB':>8}")
+    print(f"\n{'run':<50} {'wall s':>7} {'of full':>7} {'cpu s':>7} {'of full':>7} {'peak MiB':>8}")
     for name, seconds, cpu, memory in rows:
         wall_ratio, cpu_ratio = seconds / full[0], cpu / full[1]
         print(
-            f"{name:<40} {seconds:7.1f} {wall_ratio:7.3f} {cpu:7.1f} {cpu_ratio:7.3f} {memory:8d}"
+            f"{name:<50} {seconds:7.1f} {wall_ratio:7.3f} {cpu:7.1f} {cpu_ratio:7.3f} {memory:8d}"
         )
-    print(f"\nsame bytes with --workers 2: {'yes' if same_workers else 'NO'}")
+    print(
+        f"\nsame bytes with --workers 2 (and from {arguments.against or 'no other code'}): ", end=""
+    )
+    print("yes" if same_workers else "NO")
     print(f"re-plan = cache-off plan of the edited script: {'yes' if same_edit else 'NO'}")
     if not (same_workers and same_edit):
         sys.exit(1)
