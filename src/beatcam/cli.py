@@ -63,8 +63,14 @@ ResolutionOpt = Annotated[
     str | None, typer.Option(help="Render size WIDTHxHEIGHT (default: the plan's, 1280x720).")
 ]
 WorkersOpt = Annotated[
-    int,
-    typer.Option(min=1, max=64, help="Scenes of a screenplay done at once, one process each."),
+    int | None,
+    typer.Option(
+        min=1,
+        max=64,
+        help="Scenes of a screenplay done at once, one process each (default: one per core, "
+        "when there are enough scenes to make for each).",
+        show_default=False,
+    ),
 ]
 DaskOpt = Annotated[
     str | None,
@@ -172,7 +178,7 @@ def plan(
     seed: SeedOpt = 0,
     fps: FpsOpt = None,
     style: StyleOpt = "classical",
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = None,
     dask: DaskOpt = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
@@ -191,7 +197,7 @@ def _shoot(
     options: ShootOptions,
     quiet: bool,
     json_out: bool,
-    workers: int = 1,
+    workers: int | None = 1,
     dask: str | None = None,
 ) -> None:
     """Shoot through the pipeline, then print each scene's shots and critic line (or the JSON
@@ -259,7 +265,7 @@ def shoot(
     ] = ",".join(STAGES),
     hud: HudOpt = True,
     resolution: ResolutionOpt = None,
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = None,
     dask: DaskOpt = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,

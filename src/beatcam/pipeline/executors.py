@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import threading
 import time
 import uuid
@@ -35,6 +36,10 @@ DASK_EXTRA_HINT = "pip install 'beatcam[dask]'"
 RELAY_INTERVAL_S = 0.2
 # How long to wait for a scheduler that does not answer, in seconds.
 DASK_CONNECT_TIMEOUT_S = 10
+# A local worker starts by importing beatcam and reading the encoder and the word lists, about
+# 1.2 s of CPU, where planning a scene of a feature takes 0.45 s on average (bench/film_plan.py):
+# a worker given fewer tasks than this spends more on starting than on them.
+TASKS_PER_WORKER = 4
 
 
 class TaskError(Exception):
@@ -93,6 +98,14 @@ class Relay:
             return
         self._sent[label] = now
         self.send(label, done, total)
+
+
+def local_workers(tasks: int, cores: int | None = None) -> int:
+    """How many local processes suit ``tasks`` tasks when the caller did not say: one per core
+    this process may run on (``cores``, by default what the OS allows it), but no more than one
+    per ``TASKS_PER_WORKER`` tasks, and at least 1 (this process alone)."""
+    usable = cores if cores is not None else len(os.sched_getaffinity(0))
+    return max(1, min(usable, tasks // TASKS_PER_WORKER))
 
 
 def serial(task: Callable[[Item], Result], items: Sequence[Item]) -> Iterator[tuple[int, Result]]:
