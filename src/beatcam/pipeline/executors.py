@@ -3,7 +3,8 @@
 All three take the same task (a module-level function, so it pickles by name) and the same
 items, and yield ``(position, result)`` as tasks finish; the first failure is raised as a
 TaskError saying which item failed, and the tasks not yet started are cancelled. Dask is
-imported only when an address is given, so the command line stays quick without it.
+imported only when an address is given, and local processes' machinery (multiprocessing,
+concurrent.futures) only when they are asked for, so the command line stays quick without them.
 
 Each also carries a progress callback for its tasks (``Executor.report``) that reaches the
 caller's from wherever a task runs: called directly here, through a multiprocessing manager's
@@ -15,18 +16,19 @@ frame render does not flood the caller.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from beatcam.errors import UsageError
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -130,6 +132,9 @@ def executor(
     elif workers > 1:
         # Spawned, not forked: a fork would copy this process's threads' locks (a renderer's,
         # a caller's) half-held, and the worker could hang on them.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         spawn = multiprocessing.get_context("spawn")
         with (
             _queue_relay(spawn, report) as relay,
@@ -197,6 +202,8 @@ def _on_pool(
     # time, not every scene's.
     pending = {pool.submit(task, item): position for position, item in enumerate(items)}
     try:
+        from concurrent.futures import as_completed
+
         for future in as_completed(list(pending)):
             position = pending.pop(future)
             yield position, _outcome(future, position)
