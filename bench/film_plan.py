@@ -10,38 +10,42 @@ Each figure is ``beatcam plan`` run as a user runs it, in a subprocess, timed wh
 - scenes found vs headings, for the feature and for each real script;
 - the full plan with the cache off (``BEATCAM_CACHE=0``) in one process: the baseline;
 - the same with ``--workers 2``, as a ratio of the baseline;
-- a cold plan into an empty cache, then, after one scene's action line is edited, the
-  re-plan, as a ratio of the baseline, and its plan files compared with a cache-off plan of
-  the edited script (they must be the same bytes);
+- with ``--against REF``, both full plans of that commit's code too, each run just before this
+  code's, so the two meet the same load, and all four must be the same bytes;
+- a cold plan into an empty cache (``--workers`` left to its default), then, after one scene's
+  action line is edited, the re-plan, as a ratio of the baseline, and its plan files compared
+  with a cache-off plan of the edited script (they must be the same bytes);
 - the peak resident memory of each run's largest process (psutil, sampled every 0.1 s).
 
-    .venv/bin/python bench/film_plan.py [--scenes 190]
+    .venv/bin/python bench/film_plan.py [--scenes 190] [--against d86187a]
 
-Not part of ``make test``: at the default it takes about five minutes on two cores.
+Not part of ``make test``: at the default it takes about five minutes on two idle cores.
 
-Figures on the 2-core machine (190 scenes of 193 headings, 1,584 beats), run while two other
-engineers' benches and this branch's test suite kept the load average at 6-10, so wall times
-are two to four times the CPU times and the CPU columns are the ones to compare:
+Figures on the 2-core machine (190 scenes of 193 headings, 1,584 beats), against d86187a (the
+code before the speed work of issues 15 and 19), while two other engineers' test suites and
+fits kept the load average at 7-10: the wall times measure the load more than the code, and
+the CPU columns are the ones to compare:
 
-    run                                       wall s of full   cpu s of full peak MiB
-    full plan, cache off, 1 process            325.8   1.000    88.6   1.000      259
-    full plan, cache off, --workers 2          225.1   0.691    97.6   1.102      223
-    cold plan into an empty cache              311.3   0.956    89.5   1.010      260
-    re-plan after editing piece 100              9.0   0.028     4.3   0.049      259
+    run                                                 wall s of full   cpu s of full peak MiB
+    d86187a: full plan, cache off, 1 process             298.0   0.702   117.6   1.405      309
+    full plan, cache off, 1 process                      424.7   1.000    83.7   1.000      308
+    d86187a: full plan, cache off, --workers 2           309.5   0.729   123.2   1.472      230
+    full plan, cache off, --workers 2                    169.5   0.399    94.3   1.126      224
+    cold plan into an empty cache                        271.4   0.639    95.2   1.138      306
+    re-plan after editing piece 100                        9.7   0.023     3.4   0.041      274
 
-Same bytes with --workers 2, and the re-plan's files are those of a cache-off plan of the
-edited script. Earlier, at a load average of 4-5, one process planned the feature in 54 s.
-
-Later, the full plan (cache off) in pairs, one process then ``--workers 2`` in turn, two pairs,
-whole processes, load average 5.3-6.1 from two other engineers' work: one process 109 s wall
-(76 s CPU, 318 MiB), ``--workers 2`` 127 s wall (88 s CPU, 235 MiB in the largest process),
-a wall ratio of 1.18 (0.97-1.38) and 1.16 the CPU. With the two cores already busy a second
-worker finds no free core, and pays for its own start (imports, the sentence encoder, the
-lexicons) and the plans' round trips. Where the CPU went in one process (cProfile, 190
-scenes, 214 s under the profiler): the director 30 % (scoring candidate shots 12 %, posing
-skeletons to place props 5 %, reading pose cues 5 %), camera tracks 16 %, the sentence
-encoder's matrix products 15 %, the JSON Schema checks of plan.json and critique.json on
-every write 12 %, the critic 7 %.
+The same bytes from both codes, with one process and with two, and the re-plan's files are
+those of a cache-off plan of the edited script. The CPU of a full plan fell by 29 % (one
+process) and 23 % (two): the schema checks of every written file are one compiled check
+(jsonschema only explains a rejection), the whole plan runs on one BLAS thread (a second one
+spun through every small product), the slab tests of the clear-view check reduce their three
+axes pairwise, and the camera's collision search skips the view check of a candidate that
+cannot beat the best so far. (On idle cores the session-start code took 90.4 s with one
+process and 62.2 s with two.) Where the CPU went in one process after the first three of those
+changes (cProfile, 40 scenes, 25 s): the camera's search 26 % (its clear-view and framing
+checks), the director 18 % (not this bench's to change), the affect stage 18 % (the sentence
+encoder 13 %), writing the plan files 9 %, the critic 8 % (posing the whole scene's skeleton
+again for each face check is most of it).
 """
 
 from __future__ import annotations
