@@ -45,6 +45,12 @@ def _openblas_threads() -> tuple[Any, Any] | None:
     return None
 
 
+def threads() -> int | None:
+    """The thread count of numpy's OpenBLAS now, or None where numpy uses another BLAS."""
+    found = _openblas_threads()
+    return None if found is None else int(found[0]())
+
+
 @contextmanager
 def one_thread() -> Iterator[None]:
     """Run the block on one BLAS thread (see the module's docstring for why)."""
