@@ -40,12 +40,25 @@ process) and 23 % (two): the schema checks of every written file are one compile
 (jsonschema only explains a rejection), the whole plan runs on one BLAS thread (a second one
 spun through every small product), the slab tests of the clear-view check reduce their three
 axes pairwise, and the camera's collision search skips the view check of a candidate that
-cannot beat the best so far. (On idle cores the session-start code took 90.4 s with one
-process and 62.2 s with two.) Where the CPU went in one process after the first three of those
-changes (cProfile, 40 scenes, 25 s): the camera's search 26 % (its clear-view and framing
-checks), the director 18 % (not this bench's to change), the affect stage 18 % (the sentence
-encoder 13 %), writing the plan files 9 %, the critic 8 % (posing the whole scene's skeleton
-again for each face check is most of it).
+cannot beat the best so far.
+
+The same commands by hand later, in pairs on a quieter machine (load average 1-2.5, the
+other engineers idle), same bytes throughout:
+
+    run (190 scenes, cache off unless said)        d86187a wall / cpu s     this wall / cpu s
+    --workers 2                                            63.8 / 124.4          49.9 / 95.8
+    --workers 1                                           107.1 / 141.2          95.0 / 94.8
+    default --workers (2 here), into an empty cache                              44.7 / 86.0
+    re-plan after editing piece 100, from that cache                              3.1 / 3.0
+
+so the two-process plan is 10 s inside issue 15's 60 s, and the re-plan is 7 % of the full
+plan's wall time (3 % of one process's).
+
+Where the CPU went in one process after the first three of those changes (cProfile, 40
+scenes, 25 s): the camera's search 26 % (its clear-view and framing checks), the director
+18 % (not this bench's to change), the affect stage 18 % (the sentence encoder 13 %), writing
+the plan files 9 %, the critic 8 % (posing the whole scene's skeleton again for each face
+check is most of it).
 """
 
 from __future__ import annotations
