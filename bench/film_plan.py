@@ -10,38 +10,55 @@ Each figure is ``beatcam plan`` run as a user runs it, in a subprocess, timed wh
 - scenes found vs headings, for the feature and for each real script;
 - the full plan with the cache off (``BEATCAM_CACHE=0``) in one process: the baseline;
 - the same with ``--workers 2``, as a ratio of the baseline;
-- a cold plan into an empty cache, then, after one scene's action line is edited, the
-  re-plan, as a ratio of the baseline, and its plan files compared with a cache-off plan of
-  the edited script (they must be the same bytes);
+- with ``--against REF``, both full plans of that commit's code too, each run just before this
+  code's, so the two meet the same load, and all four must be the same bytes;
+- a cold plan into an empty cache (``--workers`` left to its default), then, after one scene's
+  action line is edited, the re-plan, as a ratio of the baseline, and its plan files compared
+  with a cache-off plan of the edited script (they must be the same bytes);
 - the peak resident memory of each run's largest process (psutil, sampled every 0.1 s).
 
-    .venv/bin/python bench/film_plan.py [--scenes 190]
+    .venv/bin/python bench/film_plan.py [--scenes 190] [--against d86187a]
 
-Not part of ``make test``: at the default it takes about five minutes on two cores.
+Not part of ``make test``: at the default it takes about five minutes on two idle cores.
 
-Figures on the 2-core machine (190 scenes of 193 headings, 1,584 beats), run while two other
-engineers' benches and this branch's test suite kept the load average at 6-10, so wall times
-are two to four times the CPU times and the CPU columns are the ones to compare:
+Figures on the 2-core machine (190 scenes of 193 headings, 1,584 beats), against d86187a (the
+code before the speed work of issues 15 and 19), while two other engineers' test suites and
+fits kept the load average at 7-10: the wall times measure the load more than the code, and
+the CPU columns are the ones to compare:
 
-    run                                       wall s of full   cpu s of full peak MiB
-    full plan, cache off, 1 process            325.8   1.000    88.6   1.000      259
-    full plan, cache off, --workers 2          225.1   0.691    97.6   1.102      223
-    cold plan into an empty cache              311.3   0.956    89.5   1.010      260
-    re-plan after editing piece 100              9.0   0.028     4.3   0.049      259
+    run                                                 wall s of full   cpu s of full peak MiB
+    d86187a: full plan, cache off, 1 process             298.0   0.702   117.6   1.405      309
+    full plan, cache off, 1 process                      424.7   1.000    83.7   1.000      308
+    d86187a: full plan, cache off, --workers 2           309.5   0.729   123.2   1.472      230
+    full plan, cache off, --workers 2                    169.5   0.399    94.3   1.126      224
+    cold plan into an empty cache                        271.4   0.639    95.2   1.138      306
+    re-plan after editing piece 100                        9.7   0.023     3.4   0.041      274
 
-Same bytes with --workers 2, and the re-plan's files are those of a cache-off plan of the
-edited script. Earlier, at a load average of 4-5, one process planned the feature in 54 s.
+The same bytes from both codes, with one process and with two, and the re-plan's files are
+those of a cache-off plan of the edited script. The CPU of a full plan fell by 29 % (one
+process) and 23 % (two): the schema checks of every written file are one compiled check
+(jsonschema only explains a rejection), the whole plan runs on one BLAS thread (a second one
+spun through every small product), the slab tests of the clear-view check reduce their three
+axes pairwise, and the camera's collision search skips the view check of a candidate that
+cannot beat the best so far.
 
-Later, the full plan (cache off) in pairs, one process then ``--workers 2`` in turn, two pairs,
-whole processes, load average 5.3-6.1 from two other engineers' work: one process 109 s wall
-(76 s CPU, 318 MiB), ``--workers 2`` 127 s wall (88 s CPU, 235 MiB in the largest process),
-a wall ratio of 1.18 (0.97-1.38) and 1.16 the CPU. With the two cores already busy a second
-worker finds no free core, and pays for its own start (imports, the sentence encoder, the
-lexicons) and the plans' round trips. Where the CPU went in one process (cProfile, 190
-scenes, 214 s under the profiler): the director 30 % (scoring candidate shots 12 %, posing
-skeletons to place props 5 %, reading pose cues 5 %), camera tracks 16 %, the sentence
-encoder's matrix products 15 %, the JSON Schema checks of plan.json and critique.json on
-every write 12 %, the critic 7 %.
+The same commands by hand later, in pairs on a quieter machine (load average 1-2.5, the
+other engineers idle), same bytes throughout:
+
+    run (190 scenes, cache off unless said)        d86187a wall / cpu s     this wall / cpu s
+    --workers 2                                            63.8 / 124.4          49.9 / 95.8
+    --workers 1                                           107.1 / 141.2          95.0 / 94.8
+    default --workers (2 here), into an empty cache                              44.7 / 86.0
+    re-plan after editing piece 100, from that cache                              3.1 / 3.0
+
+so the two-process plan is 10 s inside issue 15's 60 s, and the re-plan is 7 % of the full
+plan's wall time (3 % of one process's).
+
+Where the CPU went in one process after the first three of those changes (cProfile, 40
+scenes, 25 s): the camera's search 26 % (its clear-view and framing checks), the director
+18 % (not this bench's to change), the affect stage 18 % (the sentence encoder 13 %), writing
+the plan files 9 %, the critic 8 % (posing the whole scene's skeleton again for each face
+check is most of it).
 """
 
 from __future__ import annotations
@@ -51,6 +68,7 @@ import hashlib
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,8 +78,10 @@ from pathlib import Path
 
 from beatcam.errors import SceneError
 from beatcam.script import read_scenes
+from cold_start import checkout
 
 ROOT = Path(__file__).resolve().parents[1]
+HERE_SRC = ROOT / "src"
 SCRIPTS = ROOT / "tests" / "data" / "screenplays"
 # A scene heading as Fountain writes it: INT./EXT./EST./I/E or a forced ".HEADING".
 HEADING = re.compile(r"^(?:INT|EXT|EST|INT\./EXT|INT/EXT|I/E)[. ]|^\.[^\W\d_.]", re.M | re.I)
@@ -166,13 +186,17 @@ class Peak:
         return self.peak
 
 
-def plan(script: Path, out: Path, *options: str, **env: str) -> tuple[float, float, int]:
+def plan(
+    script: Path, out: Path, *options: str, src: Path = HERE_SRC, **env: str
+) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds of it and its children, peak MiB of its largest process) of
-    ``beatcam plan`` as a user runs it. CPU time is what a busy machine does not inflate."""
+    ``beatcam plan`` as a user runs it, with the code in ``src``. CPU time is what a busy
+    machine does not inflate."""
     command = [sys.executable, "-m", "beatcam", "plan", str(script), "-o", str(out), "-q"]
     before = _children_cpu()
     start = time.perf_counter()
-    with subprocess.Popen([*command, *options], env={**os.environ, **env}) as run:
+    environment = {**os.environ, "PYTHONPATH": str(src), **env}
+    with subprocess.Popen([*command, *options], env=environment) as run:
         peak = Peak(run.pid)
         code = run.wait()
     seconds = time.perf_counter() - start
@@ -199,6 +223,9 @@ def digest(folder: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=190)
+    parser.add_argument(
+        "--against", help="a git ref whose full plans are measured too, each beside this code's"
+    )
     arguments = parser.parse_args()
 
     print("scenes found vs headings")
@@ -222,13 +249,28 @@ def main() -> None:
         change.write_text(edited(script), encoding="utf-8")
         off = {"BEATCAM_CACHE": "0"}
         two = ("--workers", "2")
+        codes = {"": HERE_SRC}
+        if arguments.against:
+            (base / "against").mkdir()
+            codes = {
+                f"{arguments.against}: ": checkout(arguments.against, base / "against"),
+                **codes,
+            }
         rows: list[tuple[str, float, float, int]] = []
-
-        full = plan(source, base / "full", **off)
-        rows.append(("full plan, cache off, 1 process", *full))
-        print(f"  full plan {full[0]:.1f} s", flush=True)
-        rows.append(("full plan, cache off, --workers 2", *plan(source, base / "two", *two, **off)))
-        same_workers = digest(base / "full") == digest(base / "two")
+        digests = set()
+        # Each code's full plans in turn, one process then two, so that both meet the same load.
+        for workers in ((), two):
+            for name, src in codes.items():
+                out = base / f"full-{len(rows)}"
+                label = f"{name}full plan, cache off, " + (
+                    "--workers 2" if workers else "1 process"
+                )
+                rows.append((label, *plan(source, out, *workers, src=src, **off)))
+                print(f"  {label}: {rows[-1][1]:.1f} s", flush=True)
+                digests.add(digest(out))
+                shutil.rmtree(out)
+        full = rows[len(codes) - 1][1:]  # this code, one process: the baseline of the ratios
+        same_workers = len(digests) == 1
 
         home = {"XDG_CACHE_HOME": str(base / "cache"), "BEATCAM_CACHE": "1"}
         rows.append(("cold plan into an empty cache", *plan(source, base / "cold", **home)))
@@ -237,13 +279,16 @@ def main() -> None:
         plan(change, base / "edited", **off)
         same_edit = digest(base / "again") == digest(base / "edited")
 
-    print(f"\n{'run':<40} {'wall s':>7} {'of full':>7} {'cpu s':>7} {'of full':>7} {'peak MiB':>8}")
+    print(f"\n{'run':<50} {'wall s':>7} {'of full':>7} {'cpu s':>7} {'of full':>7} {'peak MiB':>8}")
     for name, seconds, cpu, memory in rows:
         wall_ratio, cpu_ratio = seconds / full[0], cpu / full[1]
         print(
-            f"{name:<40} {seconds:7.1f} {wall_ratio:7.3f} {cpu:7.1f} {cpu_ratio:7.3f} {memory:8d}"
+            f"{name:<50} {seconds:7.1f} {wall_ratio:7.3f} {cpu:7.1f} {cpu_ratio:7.3f} {memory:8d}"
         )
-    print(f"\nsame bytes with --workers 2: {'yes' if same_workers else 'NO'}")
+    print(
+        f"\nsame bytes with --workers 2 (and from {arguments.against or 'no other code'}): ", end=""
+    )
+    print("yes" if same_workers else "NO")
     print(f"re-plan = cache-off plan of the edited script: {'yes' if same_edit else 'NO'}")
     if not (same_workers and same_edit):
         sys.exit(1)

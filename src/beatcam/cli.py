@@ -18,24 +18,17 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 from beatcam import __version__
 from beatcam.errors import BeatcamError, UsageError
 from beatcam.export import EXPORT_FORMATS
-from beatcam.model import Critique, ShotPlan
 from beatcam.model.vocab import STAGES
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rest is imported where it is used, so that --help starts quickly
+    from rich.progress import TaskID
+    from rich.table import Table
+
+    from beatcam.model import Critique, ShotPlan
     from beatcam.pipeline import ShootOptions, ShootResult
 
 app = typer.Typer(
@@ -70,8 +63,14 @@ ResolutionOpt = Annotated[
     str | None, typer.Option(help="Render size WIDTHxHEIGHT (default: the plan's, 1280x720).")
 ]
 WorkersOpt = Annotated[
-    int,
-    typer.Option(min=1, max=64, help="Scenes of a screenplay done at once, one process each."),
+    int | None,
+    typer.Option(
+        min=1,
+        max=64,
+        help="Scenes of a screenplay done at once, one process each (default: one per core, "
+        "when there are enough scenes to make for each).",
+        show_default=False,
+    ),
 ]
 DaskOpt = Annotated[
     str | None,
@@ -110,6 +109,14 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
     if quiet or not stderr.is_terminal:
         yield lambda label, done, total: None
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=stderr, transient=True) as bar:
         tasks: dict[str, TaskID] = {}
@@ -126,6 +133,9 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
 
 def _print_shots(plan: ShotPlan) -> None:
     """The shot list as a compact table, then each shot's reason on its own lines."""
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=f"{plan.title} — {len(plan.shots)} shots, {plan.frames / plan.fps:.1f} s")
     for column in ("shot", "beat", "sec", "size", "angle", "lens", "movement", "framing"):
         table.add_column(column, no_wrap=True)
@@ -148,6 +158,8 @@ def _print_shots(plan: ShotPlan) -> None:
 
 
 def _critique_table(verdict: Critique, everything: bool) -> Table:
+    from rich.table import Table
+
     passing = len(verdict.checks) - len(verdict.failures)
     table = Table(title=f"critic: {passing}/{len(verdict.checks)} checks pass")
     for column in ("target", "rule", "result", "measured", "expected"):
@@ -166,7 +178,7 @@ def plan(
     seed: SeedOpt = 0,
     fps: FpsOpt = None,
     style: StyleOpt = "classical",
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = None,
     dask: DaskOpt = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
@@ -185,7 +197,7 @@ def _shoot(
     options: ShootOptions,
     quiet: bool,
     json_out: bool,
-    workers: int = 1,
+    workers: int | None = 1,
     dask: str | None = None,
 ) -> None:
     """Shoot through the pipeline, then print each scene's shots and critic line (or the JSON
@@ -249,7 +261,7 @@ def shoot(
     ] = ",".join(STAGES),
     hud: HudOpt = True,
     resolution: ResolutionOpt = None,
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = None,
     dask: DaskOpt = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,

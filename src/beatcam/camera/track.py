@@ -10,6 +10,7 @@ The best-scoring candidate wins; ties go to the one nearest the request.
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Iterator
 
@@ -72,17 +73,20 @@ def track_for(
     build = MOVES[spec.movement]
 
     def attempt(
-        scale: float, azimuth: float, pitch: float, full: bool
-    ) -> tuple[Verdict, Rig, Pose]:
+        scale: float, azimuth: float, pitch: float, full: bool, beat: float = math.inf
+    ) -> tuple[Verdict, Rig, Pose] | None:
+        """The candidate and its verdict; None when it cannot score below ``beat``."""
         rig = make_rig(framing, spec, sensor_mm, fps, key, scale, azimuth, pitch)
         pose = build(rig)
-        return assess(rig, pose, obstacles, full), rig, pose
+        verdict = assess(rig, pose, obstacles, full, beat)
+        return None if verdict is None else (verdict, rig, pose)
 
     best = None
     scales = (1.0, _clear_of_subject(spec, framing, sensor_mm) / spec.lens_mm, *LENS_SCALES)
     for pitch in _pitches(spec, framing):
         for scale in _scales(spec.lens_mm, scales):
             found = attempt(scale, 0.0, pitch, False)
+            assert found is not None  # nothing to beat
             if best is None or found[0].score < best[0].score:
                 best = found
             if found[0].score == 0.0:
@@ -93,11 +97,17 @@ def track_for(
     assert best is not None
     chosen_scale = best[1].focal_mm / spec.lens_mm
     pitch = best[1].pitch_deg
-    final = (assess(best[1], best[2], obstacles, True), best[1], best[2])
+    verdict = assess(best[1], best[2], obstacles, True)
+    assert verdict is not None  # nothing to beat
+    final = (verdict, best[1], best[2])
     if {"collision", "view"} & set(final[0].missed) and framing.distance_m is None:
         for factor in COLLISION_SCALES:
             for azimuth in AZIMUTH_OFFSETS_DEG:
-                found = attempt(chosen_scale * factor, azimuth, pitch, True)
+                # One that cannot beat the best so far (whose score is above 0 here) changes
+                # nothing, so its costliest check is skipped.
+                found = attempt(chosen_scale * factor, azimuth, pitch, True, final[0].score)
+                if found is None:
+                    continue
                 if found[0].score < final[0].score:
                     final = found
                 if found[0].score == 0.0:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-
-import jsonschema
 
 from beatcam.export import schemas
 from beatcam.files import write_atomic
@@ -30,19 +27,9 @@ def to_document(verdict: Critique) -> dict[str, Any]:
     }
 
 
-@functools.cache
-def _validator() -> jsonschema.protocols.Validator:
-    """The validator ``jsonschema.validate`` would use, its schema checked once, not on every
-    call."""
-    known = schema()
-    kind = jsonschema.validators.validator_for(known)
-    kind.check_schema(known)
-    return kind(known)
-
-
 def write_critique(verdict: Critique, out_dir: Path) -> Path:
     document = to_document(verdict)
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
+    error = schemas.first_error("critique", document)
     if error is not None:
         raise error
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -53,12 +53,19 @@ def _number(value: float) -> float | int:
 
 
 class _PerFrame(list[Any]):
-    """A per-frame array's rows, one per frame (numbers, or a word), marked for the encoder."""
+    """A per-frame array's rows, one per frame (numbers, or a word), marked for the encoder.
+
+    Rows of numbers the writer listed keep the rounded array they came from (``array``), so
+    that checking them before writing (``_check_rows``) does not rebuild it from the lists."""
+
+    array: np.ndarray | None = None
 
 
 def _rows(array: np.ndarray) -> list[Any]:
     rounded = np.round(np.asarray(array, dtype=np.float64), DECIMALS) + 0.0
-    return _PerFrame(rounded.tolist())
+    rows = _PerFrame(rounded.tolist())
+    rows.array = rounded
+    return rows
 
 
 def _affect(affect: Affect) -> dict[str, Any]:
@@ -312,7 +319,8 @@ def _skeleton(document: Any) -> Any:
 def _check_rows(document: Any, source: str | Path) -> None:
     for path, rows, (columns, lowest, highest) in _per_frame(document):
         try:
-            array = np.asarray(rows, dtype=np.float64)
+            listed = rows.array if isinstance(rows, _PerFrame) else None
+            array = np.asarray(rows, dtype=np.float64) if listed is None else listed
         except (TypeError, ValueError):
             raise PlanFileError(
                 f"{path} must hold only numbers in rows of equal length", source
@@ -334,10 +342,7 @@ def _check_rows(document: Any, source: str | Path) -> None:
 
 def validate(document: Any, source: str | Path = "plan") -> None:
     """Raise PlanFileError naming the first place where ``document`` breaks the schema."""
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(_skeleton(document)))
+    error = schemas.first_error("plan", _skeleton(document))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
         raise PlanFileError(f"does not match the plan schema at {where}: {error.message}", source)

@@ -12,8 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from beatcam.errors import StageError
 from beatcam.export import schemas
 from beatcam.files import write_atomic
@@ -60,9 +58,7 @@ def folder_files(out_dir: Path) -> list[str]:
 def document(plan: ShotPlan, files: list[str]) -> str:
     """The provenance.json text for a plan and the files it describes, checked by the schema."""
     content = facts(plan) | {"files": sorted(files)}
-    first = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema()).iter_errors(content)
-    )
+    first = schemas.first_error("provenance", content)
     if first is not None:
         where = "/".join(str(part) for part in first.absolute_path) or "(top level)"
         raise StageError(

@@ -302,8 +302,7 @@ def walled_share(
     with np.errstate(divide="ignore", invalid="ignore"):
         near = (box_min[None, None] - start) / rays
         far = (box_max[None, None] - start) / rays
-    lower = np.nan_to_num(np.minimum(near, far), nan=-np.inf).max(axis=3)
-    upper = np.nan_to_num(np.maximum(near, far), nan=np.inf).min(axis=3)
+    lower, upper = _slab_bounds(near, far)
     limit = WALL_NEARER * subject_depth[:, None, None]
     walled = (lower <= upper) & (upper > 0.0) & (np.maximum(lower, 0.0) < limit)
     return np.asarray(walled.any(axis=2).mean(axis=1), dtype=np.float64)
@@ -348,9 +347,22 @@ def sight_blocked(
     with np.errstate(divide="ignore", invalid="ignore"):
         near = (lows - start) / ray
         far = (highs - start) / ray
-    lower = np.nan_to_num(np.minimum(near, far), nan=-np.inf)
-    upper = np.nan_to_num(np.maximum(near, far), nan=np.inf)
-    enter = lower.max(axis=2)
-    leave = upper.min(axis=2)
+    enter, leave = _slab_bounds(near, far)
     blocked = (enter <= leave) & (enter > 0.0) & (enter < 1.0)
     return np.asarray(blocked.any(axis=1))
+
+
+def _slab_bounds(near: FloatArray, far: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Where a ray enters and leaves a box, from its ``near`` and ``far`` slab crossings (the
+    last axis holds x, y, z): the largest of the three entries and the smallest of the three
+    exits. An axis whose crossing is 0/0 (NaN: the ray runs along that slab's face) does not
+    bound the ray, and infinities become the largest finite numbers (``np.nan_to_num``).
+
+    The three columns are combined pairwise (``np.fmax`` skips NaN) and ``nan_to_num`` applied
+    to the result, which gives the same numbers as applying it first and reducing over the
+    last axis (it is monotone), a third of the work, and no reduction over a 3-wide axis, which
+    numpy does slowly."""
+    entry, exit_ = np.minimum(near, far), np.maximum(near, far)
+    lower = np.fmax(np.fmax(entry[..., 0], entry[..., 1]), entry[..., 2])
+    upper = np.fmin(np.fmin(exit_[..., 0], exit_[..., 1]), exit_[..., 2])
+    return np.nan_to_num(lower, nan=-np.inf), np.nan_to_num(upper, nan=np.inf)

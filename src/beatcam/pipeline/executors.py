@@ -3,7 +3,8 @@
 All three take the same task (a module-level function, so it pickles by name) and the same
 items, and yield ``(position, result)`` as tasks finish; the first failure is raised as a
 TaskError saying which item failed, and the tasks not yet started are cancelled. Dask is
-imported only when an address is given, so the command line stays quick without it.
+imported only when an address is given, and local processes' machinery (multiprocessing,
+concurrent.futures) only when they are asked for, so the command line stays quick without them.
 
 Each also carries a progress callback for its tasks (``Executor.report``) that reaches the
 caller's from wherever a task runs: called directly here, through a multiprocessing manager's
@@ -15,17 +16,19 @@ frame render does not flood the caller.
 from __future__ import annotations
 
 import math
-import multiprocessing
+import os
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from beatcam.errors import UsageError
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -35,6 +38,10 @@ DASK_EXTRA_HINT = "pip install 'beatcam[dask]'"
 RELAY_INTERVAL_S = 0.2
 # How long to wait for a scheduler that does not answer, in seconds.
 DASK_CONNECT_TIMEOUT_S = 10
+# A local worker starts by importing beatcam and reading the encoder and the word lists, about
+# 1.2 s of CPU, where planning a scene of a feature takes 0.45 s on average (bench/film_plan.py):
+# a worker given fewer tasks than this spends more on starting than on them.
+TASKS_PER_WORKER = 4
 
 
 class TaskError(Exception):
@@ -95,6 +102,14 @@ class Relay:
         self.send(label, done, total)
 
 
+def local_workers(tasks: int, cores: int | None = None) -> int:
+    """How many local processes suit ``tasks`` tasks when the caller did not say: one per core
+    this process may run on (``cores``, by default what the OS allows it), but no more than one
+    per ``TASKS_PER_WORKER`` tasks, and at least 1 (this process alone)."""
+    usable = cores if cores is not None else len(os.sched_getaffinity(0))
+    return max(1, min(usable, tasks // TASKS_PER_WORKER))
+
+
 def serial(task: Callable[[Item], Result], items: Sequence[Item]) -> Iterator[tuple[int, Result]]:
     """One after another in this process: no pickling, so progress callbacks work."""
     for position, item in enumerate(items):
@@ -117,6 +132,9 @@ def executor(
     elif workers > 1:
         # Spawned, not forked: a fork would copy this process's threads' locks (a renderer's,
         # a caller's) half-held, and the worker could hang on them.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         spawn = multiprocessing.get_context("spawn")
         with (
             _queue_relay(spawn, report) as relay,
@@ -184,6 +202,8 @@ def _on_pool(
     # time, not every scene's.
     pending = {pool.submit(task, item): position for position, item in enumerate(items)}
     try:
+        from concurrent.futures import as_completed
+
         for future in as_completed(list(pending)):
             position = pending.pop(future)
             yield position, _outcome(future, position)

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, fields, replace
 
-from beatcam import __version__
+from beatcam import __version__, blas
 from beatcam.affect import read_affect
 from beatcam.camera import track_for
 from beatcam.critic import critique_cut, critique_shot
@@ -111,8 +111,21 @@ def plan_scene(
     """Plan one scene end to end; the Critique is of the final, repaired plan.
 
     ``extra_models`` are provenance entries of later stages (the score's synthesiser and
-    sound font) so that plan.json names everything the whole shoot used.
+    sound font) so that plan.json names everything the whole shoot used. numpy's BLAS runs on
+    one thread meanwhile, so a plan's numbers do not depend on the machine's cores
+    (``beatcam.blas``).
     """
+    with blas.one_thread():
+        return _plan_scene(scene, seed, style, progress, extra_models)
+
+
+def _plan_scene(
+    scene: Scene,
+    seed: int,
+    style: str | Style,
+    progress: Progress | None,
+    extra_models: tuple[dict[str, str], ...],
+) -> tuple[ShotPlan, Critique]:
     affected = read_affect(scene)
     direction = direct(affected, style)
     models = (

@@ -35,7 +35,7 @@ from beatcam.files import (
 )
 from beatcam.model import Critique, Scene, ShotPlan
 from beatcam.model.vocab import MAX_INPUT_BYTES, STAGES
-from beatcam.pipeline.executors import Executor, Report, TaskError, executor
+from beatcam.pipeline.executors import Executor, Report, TaskError, executor, local_workers
 from beatcam.pipeline.film import write_film
 from beatcam.pipeline.planning import plan_scene, summary
 
@@ -180,7 +180,7 @@ def shoot(
     out: Path | None = None,
     options: ShootOptions | None = None,
     *,
-    workers: int = 1,
+    workers: int | None = 1,
     dask: str | None = None,
     report: Report | None = None,
 ) -> ShootResult:
@@ -188,12 +188,13 @@ def shoot(
     scenes already read) into ``out``.
 
     A scene goes into ``out`` itself; a screenplay's scenes go into ``out/NN-slug/`` each, with
-    ``out/index.json``. ``workers`` > 1 shoots scenes in that many local processes; ``dask``
-    sends them to the Dask scheduler at that address. Temporary files and scratch folders a
-    killed run left are removed first. Raises SceneFailedError naming the file and scene that
-    failed.
+    ``out/index.json``. ``workers`` > 1 shoots scenes in that many local processes, None as
+    many as suit the work (``local_workers`` of the scenes to make: those whose plan the cache
+    does not hold, when only the plan is asked for); ``dask`` sends them to the Dask scheduler
+    at that address. Temporary files and scratch folders a killed run left are removed first.
+    Raises SceneFailedError naming the file and scene that failed.
     """
-    if dask is not None and workers > 1:
+    if dask is not None and workers is not None and workers > 1:
         raise UsageError("give --workers or --dask, not both; a Dask cluster has its own workers")
     options = options or ShootOptions()
     style_named(options.style)
@@ -205,6 +206,8 @@ def shoot(
     for folder in folders if screenplay else ():
         remove_partial_files(folder)
     tell = report or _silent
+    if workers is None:
+        workers = 1 if dask is not None else local_workers(_to_make(scenes, options))
     processes = min(workers, len(scenes))
     with executor(processes, dask, report) as run:
         inner = run.report
@@ -328,13 +331,25 @@ def _plan_all(
     return [planned[position] for position in range(len(scenes))]
 
 
-def plan_task(scene: Scene, options: ShootOptions, report: Report | None = None) -> Planned:
-    """Plan one scene, or take its plan from the cache (a task: runs wherever the executor
-    sends it).
+def _to_make(scenes: Sequence[Scene], options: ShootOptions) -> int:
+    """How many scenes a run must make: those whose plan the cache does not hold when only the
+    plan is asked for (a re-plan after an edit is then one scene's work), else all of them."""
+    if options.beyond_plan:
+        return len(scenes)
+    return sum(1 for scene in scenes if not _plan_cached(scene, options))
 
-    The cache key is the scene's content (not the file's hash, which every scene of a
-    screenplay shares, so an edit elsewhere keeps this scene's plan), the options that shape
-    a plan, and the libraries that compute it.
+
+def _plan_cached(scene: Scene, options: ShootOptions) -> bool:
+    path = cache.entry_path(PLAN_NAMESPACE, _plan_key(scene, options)[0])
+    return path is not None and path.is_file()
+
+
+def _plan_key(scene: Scene, options: ShootOptions) -> tuple[str, tuple[dict[str, str], ...]]:
+    """(the cache key of a scene's plan, the provenance entries the later stages add to it).
+
+    The key is the scene's content (not the file's hash, which every scene of a screenplay
+    shares, so an edit elsewhere keeps this scene's plan), the options that shape a plan, and
+    the libraries that compute it.
     """
     extra: tuple[dict[str, str], ...] = ()
     if "score" in options.stages:
@@ -347,6 +362,13 @@ def plan_task(scene: Scene, options: ShootOptions, report: Report | None = None)
         cache.canonical([options.seed, options.style, extra]),
         cache.libraries(*PLAN_LIBRARIES),
     )
+    return entry, extra
+
+
+def plan_task(scene: Scene, options: ShootOptions, report: Report | None = None) -> Planned:
+    """Plan one scene, or take its plan from the cache (a task: runs wherever the executor
+    sends it)."""
+    entry, extra = _plan_key(scene, options)
     stored = cache.get_object(PLAN_NAMESPACE, entry)
     if isinstance(stored, Planned):
         if report:

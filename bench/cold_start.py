@@ -1,0 +1,163 @@
+"""How quickly beatcam starts: ``--help`` and a cold 10-beat ``plan``, against Python + numpy.
+
+Issue 19's targets, as ratios to the floor ``python -c "import numpy"`` measured in the same
+run: ``beatcam --help`` at most 2x the floor's CPU time, a cold 10-beat plan at most 4x. Each
+command is a fresh process; its CPU time (user + system, its children included) is what a busy
+machine does not inflate, and the median of ``--rounds`` runs is quoted, wall time beside it.
+
+The plan is measured twice: with the cache off (``BEATCAM_CACHE=0``: nothing but the package
+on disk), and with a cache that an earlier run of another scene filled (what a user's second
+run meets: derived data such as the pre-parsed labelled beats is there, this scene's plan is
+not). ``--against REF`` runs every command with the code of a git ref as well (its ``src``,
+first on ``PYTHONPATH``), alternating with this code round by round, so both meet the same load.
+
+    .venv/bin/python bench/cold_start.py [--rounds 5] [--against d86187a]
+
+Figures on the 2-core machine, 7 rounds against d86187a (the code before the speed work of
+issues 15 and 19), load average 2-5 from other engineers' work:
+
+    code       command                                    cpu s  wall s  x floor  target
+               python -c 'import numpy'                   0.201   0.126     1.00
+    this       beatcam --help                             0.363   0.258     1.81    <= 2
+    this       plan, 10 beats, cache off                  2.227   2.145    11.10    <= 4
+    this       plan, 10 beats, another scene cached       2.110   2.075    10.51    <= 4
+    d86187a    beatcam --help                             0.421   0.327     2.10    <= 2
+    d86187a    plan, 10 beats, cache off                  3.089   2.917    15.39    <= 4
+    d86187a    plan, 10 beats, another scene cached       2.853   2.795    14.21    <= 4
+
+(The floor's CPU exceeds its wall time: importing numpy starts OpenBLAS's threads.) ``--help``
+meets its target. The cold plan does not: of its ~2.2 s of CPU, planning the ten beats (the
+director, the camera's search, the critic) is ~0.9 s by itself, over the whole 4x budget, and
+imports (~0.6 s; typer 0.29 coerces every option through pydantic, ~0.15 s) and the word lists, the
+director's tables and the encoder (~0.5 s) take the rest. The figures vary by about 10 % from
+run to run under load; compare codes within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE_SRC = ROOT / "src"
+TARGET_HELP = 2.0  # issue 19: beatcam --help <= 2x the numpy floor, CPU time
+TARGET_PLAN = 4.0  # issue 19: a cold 10-beat plan <= 4x the numpy floor, CPU time
+BEATS = 10
+SENTENCES = (
+    "Mara sorts the post at the kitchen table, humming to herself.",
+    "Tom comes in and drops his keys on the counter.",
+    "She finds a letter addressed in her mother's hand.",
+    "Her smile fades as she reads; something is wrong.",
+    "Mara realises the letter is forged, and dread creeps in.",
+    "Tom steps toward her, talking fast, reaching for the page.",
+    "She backs away and holds the letter up between them.",
+    "Tom shouts at her and slams his fist on the table.",
+    "The house goes very quiet.",
+    "Mara walks to the window and looks out at the empty street.",
+    "Tom sits down slowly and does not look at her.",
+    "She laughs, suddenly, at how small it all is.",
+)
+
+
+def scene_text(beats: int, start: int = 0) -> str:
+    """A kitchen scene of ``beats`` beats; ``start`` shifts which sentences it opens with, so
+    two scenes of the same size differ."""
+    lines = ["# Bench", "Cast: Mara, Tom", "Set: kitchen"]
+    lines += [SENTENCES[(start + index) % len(SENTENCES)] for index in range(beats)]
+    return "\n".join(lines) + "\n"
+
+
+def measured(command: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one fresh process, which must succeed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall
+
+
+def checkout(ref: str, folder: Path) -> Path:
+    """The ``src`` folder of ``ref``, unpacked into ``folder``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--against", help="a git ref whose code is measured alongside")
+    arguments = parser.parse_args()
+
+    python = sys.executable
+    with tempfile.TemporaryDirectory(prefix="beatcam-cold-") as scratch:
+        base = Path(scratch)
+        scene, other = base / "scene.txt", base / "other.txt"
+        scene.write_text(scene_text(BEATS), encoding="utf-8")
+        other.write_text(scene_text(BEATS, start=2), encoding="utf-8")
+        codes = {"this": HERE_SRC}
+        if arguments.against:
+            (base / "against").mkdir()
+            codes[arguments.against] = checkout(arguments.against, base / "against")
+
+        def env(src: Path, **extra: str) -> dict[str, str]:
+            return {**os.environ, "PYTHONPATH": str(src), **extra}
+
+        def beatcam(*args: str) -> list[str]:
+            return [python, "-m", "beatcam", *args]
+
+        caches = {name: base / f"cache-{index}" for index, name in enumerate(codes)}
+        for name, src in codes.items():  # each code fills its own cache from another scene
+            warm = env(src, BEATCAM_CACHE="1", XDG_CACHE_HOME=str(caches[name]))
+            measured(beatcam("plan", str(other), "-o", str(base / "warm"), "-q"), warm)
+
+        runs: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        for round_ in range(arguments.rounds):
+            floor = measured([python, "-c", "import numpy"], dict(os.environ))
+            runs.setdefault(("", "python -c 'import numpy'"), []).append(floor)
+            for index, (name, src) in enumerate(codes.items()):
+                out = str(base / f"out-{round_}-{index}")
+                # This scene's own results must not be found: a fresh copy of the warm cache.
+                fresh = base / f"cache-{round_}-{index}"
+                shutil.copytree(caches[name], fresh)
+                cached = env(src, BEATCAM_CACHE="1", XDG_CACHE_HOME=str(fresh))
+                commands = {
+                    "beatcam --help": (beatcam("--help"), env(src)),
+                    "plan, 10 beats, cache off": (
+                        beatcam("plan", str(scene), "-o", out + "-off", "-q"),
+                        env(src, BEATCAM_CACHE="0"),
+                    ),
+                    "plan, 10 beats, another scene cached": (
+                        beatcam("plan", str(scene), "-o", out + "-on", "-q"),
+                        cached,
+                    ),
+                }
+                for label, (command, environment) in commands.items():
+                    runs.setdefault((name, label), []).append(measured(command, environment))
+
+    floor_cpu = statistics.median(cpu for cpu, _ in runs[("", "python -c 'import numpy'")])
+    print(f"medians of {arguments.rounds} rounds; ratios are CPU time over the numpy floor\n")
+    print(f"{'code':<10} {'command':<40} {'cpu s':>7} {'wall s':>7} {'x floor':>8} {'target':>7}")
+    for (name, label), samples in runs.items():
+        cpu = statistics.median(sample[0] for sample in samples)
+        wall = statistics.median(sample[1] for sample in samples)
+        target = TARGET_HELP if "help" in label else TARGET_PLAN if "plan" in label else None
+        limit = f"<= {target:g}" if target else ""
+        print(f"{name:<10} {label:<40} {cpu:7.3f} {wall:7.3f} {cpu / floor_cpu:8.2f} {limit:>7}")
+
+
+if __name__ == "__main__":
+    main()

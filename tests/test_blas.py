@@ -1,0 +1,51 @@
+"""A plan runs on one BLAS thread, whatever the machine's cores, and gives the thread count
+back afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from beatcam import blas
+from beatcam.model import Scene
+from beatcam.pipeline import planning
+from beatcam.script import read_scenes
+
+SCENE = "Cast: Mara\nSet: kitchen\nMara reads the letter.\nShe sets it down, shaking.\n"
+
+
+@pytest.fixture
+def two_threads() -> Iterator[None]:
+    """numpy's OpenBLAS on two threads for the test, as on a two-core machine."""
+    before = blas.threads()
+    if before is None:
+        pytest.skip("numpy's BLAS is not OpenBLAS")
+    found = blas._openblas_threads()
+    assert found is not None
+    found[1](2)
+    yield
+    found[1](before)
+
+
+def test_one_thread_holds_blas_to_one_and_gives_the_count_back(two_threads: None) -> None:
+    with blas.one_thread():
+        assert blas.threads() == 1
+    assert blas.threads() == 2
+
+
+def test_planning_a_scene_runs_on_one_blas_thread(
+    two_threads: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int | None] = []
+    original = planning.read_affect
+
+    def read_affect(scene: Scene) -> object:
+        seen.append(blas.threads())
+        return original(scene)
+
+    monkeypatch.setattr(planning, "read_affect", read_affect)
+    scene = read_scenes("scene.txt", SCENE.encode())[0]
+    planning.plan_scene(scene)
+    assert seen == [1]
+    assert blas.threads() == 2

@@ -1,0 +1,126 @@
+"""The compiled schema checks that every write runs: they accept what beatcam writes, and never
+accept what jsonschema (the authority, and the source of every error message) rejects."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from beatcam.export import provenance, schemas
+from beatcam.pipeline import ShootOptions, shoot
+
+ROOT = Path(__file__).resolve().parents[1]
+MUTATIONS = 300
+# A list this long is a per-frame array (no other list of a plan is; a scene lasts seconds).
+PER_FRAME_AT_LEAST = 24
+# Values of every JSON kind, and some near the schemas' limits (negative sizes, a bad shot id).
+ODD_VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    -0.5,
+    2.5,
+    1e9,
+    "",
+    "x",
+    "S1",
+    [],
+    {},
+    [1],
+    {"a": 1},
+]
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """plan.json, critique.json and provenance.json as beatcam writes them for an example,
+    every per-frame array cut to two rows so that jsonschema is quick on hundreds of variants."""
+    out = tmp_path_factory.mktemp("schemas")
+    result = shoot(ROOT / "examples" / "the-letter.yaml", out, ShootOptions(stages=("plan",)))
+    plan = result.scenes[0].plan
+    return {
+        "plan": _trimmed(json.loads((out / "plan.json").read_text())),
+        "critique": json.loads((out / "critique.json").read_text()),
+        "provenance": json.loads(provenance.document(plan, ["plan.json", "critique.json"])),
+    }
+
+
+def _trimmed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _trimmed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        rows = value[:2] if len(value) > PER_FRAME_AT_LEAST else value
+        return [_trimmed(item) for item in rows]
+    return value
+
+
+def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path of every node below ``value``."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _places(item, (*path, index))
+    return found
+
+
+def _mutated(document: Any, places: list[tuple[Any, ...]], rng: random.Random) -> Any:
+    """The document with one node (at one of its ``places``) replaced, removed or given an
+    extra key or item."""
+    changed = json.loads(json.dumps(document))
+    path = rng.choice(places[1:])
+    parent = changed
+    for step in path[:-1]:
+        parent = parent[step]
+    node = parent[path[-1]]
+    how = rng.randrange(3)
+    if how == 1:
+        del parent[path[-1]]
+    elif how == 2 and isinstance(node, dict):
+        node["unexpected"] = rng.choice(ODD_VALUES)
+    elif how == 2 and isinstance(node, list):
+        node.append(rng.choice(ODD_VALUES))
+    else:
+        parent[path[-1]] = rng.choice(ODD_VALUES)
+    return changed
+
+
+@pytest.mark.parametrize("name", ["plan", "critique", "provenance"])
+def test_what_beatcam_writes_passes_the_compiled_check(
+    name: str, documents: dict[str, Any]
+) -> None:
+    assert schemas.compile_schema(schemas.load(name))(documents[name])
+    assert schemas.first_error(name, documents[name]) is None
+    jsonschema.validate(documents[name], schemas.load(name))
+
+
+@pytest.mark.parametrize("name", ["plan", "critique", "provenance"])
+def test_the_compiled_check_rejects_whatever_jsonschema_rejects(
+    name: str, documents: dict[str, Any]
+) -> None:
+    check = schemas.compile_schema(schemas.load(name))
+    validator = jsonschema.Draft202012Validator(schemas.load(name))
+    rng = random.Random(name)
+    places = _places(documents[name])
+    rejected = 0
+    for _ in range(MUTATIONS):
+        variant = _mutated(documents[name], places, rng)
+        if not validator.is_valid(variant):
+            rejected += 1
+            assert not check(variant), json.dumps(variant)[:2000]
+            assert schemas.first_error(name, variant) is not None
+    assert rejected > MUTATIONS // 4  # the variants do exercise the schema
+
+
+def test_a_keyword_the_compiler_does_not_know_is_refused() -> None:
+    with pytest.raises(ValueError, match="patternProperties"):
+        schemas.compile_schema({"type": "object", "patternProperties": {"^x": {}}})
