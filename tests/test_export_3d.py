@@ -295,6 +295,7 @@ def test_blender_script_is_self_contained_and_embeds_the_plan(
     assert imported <= {
         "__future__",
         "argparse",
+        "datetime",
         "json",
         "math",
         "sys",
@@ -303,6 +304,7 @@ def test_blender_script_is_self_contained_and_embeds_the_plan(
         "typing",
         "bpy",
         "bmesh",
+        "io_scene_fbx",  # the FBX exporter that ships with Blender
     }
     namespace = load_script(script)
     data = namespace["DATA"]
@@ -535,3 +537,22 @@ def test_registry_writes_every_3d_format_identically_twice(
     leftovers = [p.name for p in (tmp_path / "a").rglob(".*")]
     assert leftovers == []
     assert str(tmp_path) not in first[0].read_text()
+
+
+def test_fbx_cameras_are_the_same_bytes_from_two_runs_in_two_folders(
+    tiny_plan: ShotPlan, tmp_path: Path
+) -> None:
+    if blender.blender_command() is None:
+        pytest.skip(f"no Blender Python (side venv absent); install: {blender.INSTALL_HINT}")
+    folders = [tmp_path / "first", tmp_path / "second run"]
+    built = []
+    for folder in folders:
+        (script,) = blender.write(tiny_plan, folder)
+        built.append(blender.build(script, folder / "scene.blend", folder / "cameras"))
+    for a, b in zip(*built, strict=True):
+        assert a.name == b.name
+        if a.suffix == ".fbx":  # each run hashes names and stamps the time anew unless fixed
+            assert a.read_bytes() == b.read_bytes(), a.name
+        for folder in folders:  # no absolute path inside, Blender's /tmp/ default included
+            for path in (str(folder).encode(), b"/tmp/"):
+                assert path not in a.read_bytes() and path not in b.read_bytes(), a.name

@@ -201,6 +201,9 @@ def run_script(script: Path, arguments: list[str]) -> None:
     command = blender_command()
     if command is None:
         raise StageError("export", f"no Blender Python found to run {script}; try: {INSTALL_HINT}")
+    # Blender's FBX exporter makes its object ids with hash() of names, which Python salts per
+    # process unless PYTHONHASHSEED is fixed: the same scene would get other ids on every run.
+    environment = {**os.environ, "PYTHONHASHSEED": "0"}
     try:
         result = subprocess.run(
             [*command, str(script), "--", *arguments],
@@ -208,6 +211,7 @@ def run_script(script: Path, arguments: list[str]) -> None:
             text=True,
             timeout=BLENDER_TIMEOUT_S,
             check=False,
+            env=environment,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise StageError("export", f"running {script} with {command[0]} failed: {exc}") from exc

@@ -23,6 +23,7 @@ Scene frame f is Blender frame f (the timeline starts at 0, like USD, glTF and U
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import math
 import sys
@@ -38,6 +39,8 @@ Quaternion = tuple[float, float, float, float]
 HALF_TURN_ABOUT_X = math.sqrt(0.5)
 Y_UP_TO_Z_UP: Quaternion = (HALF_TURN_ABOUT_X, HALF_TURN_ABOUT_X, 0.0, 0.0)  # +90 deg about X
 WELD_DISTANCE_M = 1e-6
+# The creation time written into every FBX header: fixed, so two runs write the same bytes.
+FBX_TIME = datetime.datetime(2000, 1, 1)
 UNIT_CUBE_VERTICES = [(x, y, z) for x in (-0.5, 0.5) for y in (-0.5, 0.5) for z in (-0.5, 0.5)]
 UNIT_CUBE_FACES = [
     (0, 1, 3, 2),
@@ -115,6 +118,7 @@ def build_scene(data: dict[str, Any]) -> Any:
     scene.name = data["title"]
     scene.render.fps = data["fps"]
     scene.render.fps_base = 1.0
+    scene.render.filepath = "//render/"  # beside the .blend: no absolute path (Blender: /tmp/)
     scene.render.resolution_x, scene.render.resolution_y = data["resolution"]
     scene.frame_start = 0
     scene.frame_end = max(data["frames"] - 1, 0)
@@ -289,8 +293,16 @@ def _build_camera(scene: Any, data: dict[str, Any], shot: dict[str, Any]) -> Any
 
 
 def export_camera_fbx(scene: Any, data: dict[str, Any], folder: str) -> None:
-    """One FBX per shot camera, baked over that shot's frames only."""
+    """One FBX per shot camera, baked over that shot's frames only. The exporter stamps its
+    header with the time of writing; it gets FBX_TIME instead, so a file depends only on
+    the scene."""
     import bpy
+    from io_scene_fbx import export_fbx_bin  # type: ignore[import-not-found]
+
+    stamp_header = export_fbx_bin.fbx_header_elements
+    export_fbx_bin.fbx_header_elements = lambda root, scene_data, time=None: stamp_header(
+        root, scene_data, FBX_TIME
+    )
 
     target = Path(folder).resolve()
     target.mkdir(parents=True, exist_ok=True)
@@ -316,6 +328,7 @@ def export_camera_fbx(scene: Any, data: dict[str, Any], folder: str) -> None:
             )
     finally:
         scene.frame_start, scene.frame_end = frame_range
+        export_fbx_bin.fbx_header_elements = stamp_header
 
 
 if __name__ == "__main__":
