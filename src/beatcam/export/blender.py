@@ -45,6 +45,7 @@ from beatcam.model.geometry import FloatArray, make_continuous
 FOLDER = "blender"
 SCRIPT_NAME = "build_scene.py"
 BLEND_NAME = "scene.blend"
+SCORE_FROM_BLEND = "../score.wav"  # the scene's score.wav, from the .blend in FOLDER
 TEMPLATE = "blender_script.py"
 DATA_LINE = "DATA: dict[str, Any] = {}  # beatcam embeds the scene here\n"
 DECIMALS = 6  # micrometres and micro-degrees: far below what a previs can show
@@ -161,6 +162,7 @@ def scene_data(plan: ShotPlan) -> dict[str, Any]:
         "characters": characters,
         "props": props,
         "shots": shots,
+        "score": SCORE_FROM_BLEND,
     }
 
 

@@ -9,7 +9,9 @@ file), or from a shell, where it starts from an empty file:
     blender --background --factory-startup --python build_scene.py -- --output scene.blend
     python build_scene.py --output scene.blend          # with the ``bpy`` module installed
 
-``--fbx-dir DIR`` also writes one FBX per shot camera (for Unreal's Sequencer).
+``--fbx-dir DIR`` also writes one FBX per shot camera (for Unreal's Sequencer). With
+``--output``, the scene's score (DATA["score"], relative to the .blend) goes on the sequencer
+when it is there, stored as a path relative to the .blend.
 
 Conventions. DATA is in beatcam's frame: right-handed, +Y up, metres, quaternions
 [w, x, y, z] world-from-camera. Blender is right-handed with +Z up, so a point (x, y, z)
@@ -102,6 +104,7 @@ def main(argv: Sequence[str]) -> None:
         export_camera_fbx(scene, DATA, options.fbx_dir)
     if options.output:
         output = Path(options.output).resolve()
+        add_score(scene, output.parent, DATA["score"])
         output.unlink(missing_ok=True)  # else Blender keeps the old file as a .blend1 backup
         bpy.ops.wm.save_as_mainfile(filepath=str(output), compress=False)
 
@@ -290,6 +293,18 @@ def _build_camera(scene: Any, data: dict[str, Any], shot: dict[str, Any]) -> Any
         camera.keyframe_insert("lens", frame=frame)
         camera.keyframe_insert("dof.focus_distance", frame=frame)
     return obj
+
+
+def add_score(scene: Any, blend_folder: Path, relative: str) -> None:
+    """The score as a sound strip from the scene's first frame, if the file is at
+    ``relative`` to the .blend's folder; the .blend keeps that relative path ("//" + it)."""
+    score = blend_folder / relative
+    if not score.is_file():
+        return
+    editor = scene.sequence_editor_create()
+    strips = editor.strips if hasattr(editor, "strips") else editor.sequences  # 4.4 renamed
+    strip = strips.new_sound("score", str(score), 1, scene.frame_start)
+    strip.sound.filepath = "//" + relative
 
 
 def export_camera_fbx(scene: Any, data: dict[str, Any], folder: str) -> None:
