@@ -104,9 +104,10 @@ def main(argv: Sequence[str]) -> None:
         export_camera_fbx(scene, DATA, options.fbx_dir)
     if options.output:
         output = Path(options.output).resolve()
-        add_score(scene, output.parent, DATA["score"])
         output.unlink(missing_ok=True)  # else Blender keeps the old file as a .blend1 backup
         bpy.ops.wm.save_as_mainfile(filepath=str(output), compress=False)
+        if add_score(scene, output.parent, DATA["score"]):  # saved: "//" means its folder
+            bpy.ops.wm.save_mainfile(compress=False)
 
 
 def build_scene(data: dict[str, Any]) -> Any:
@@ -295,16 +296,16 @@ def _build_camera(scene: Any, data: dict[str, Any], shot: dict[str, Any]) -> Any
     return obj
 
 
-def add_score(scene: Any, blend_folder: Path, relative: str) -> None:
-    """The score as a sound strip from the scene's first frame, if the file is at
-    ``relative`` to the .blend's folder; the .blend keeps that relative path ("//" + it)."""
-    score = blend_folder / relative
-    if not score.is_file():
-        return
+def add_score(scene: Any, blend_folder: Path, relative: str) -> bool:
+    """Put the score on the sequencer as a sound strip from the scene's first frame, if the
+    file is at ``relative`` to the saved .blend's folder; return whether it was. It is loaded
+    by that relative path ("//" + it), so no absolute path ever enters the file."""
+    if not (blend_folder / relative).is_file():
+        return False
     editor = scene.sequence_editor_create()
     strips = editor.strips if hasattr(editor, "strips") else editor.sequences  # 4.4 renamed
-    strip = strips.new_sound("score", str(score), 1, scene.frame_start)
-    strip.sound.filepath = "//" + relative
+    strips.new_sound("score", "//" + relative, 1, scene.frame_start)
+    return True
 
 
 def export_camera_fbx(scene: Any, data: dict[str, Any], folder: str) -> None:
