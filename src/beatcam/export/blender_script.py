@@ -104,10 +104,9 @@ def main(argv: Sequence[str]) -> None:
         export_camera_fbx(scene, DATA, options.fbx_dir)
     if options.output:
         output = Path(options.output).resolve()
-        output.unlink(missing_ok=True)  # else Blender keeps the old file as a .blend1 backup
-        bpy.ops.wm.save_as_mainfile(filepath=str(output), compress=False)
+        save(output)
         if add_score(scene, output.parent, DATA["score"]):  # saved: "//" means its folder
-            bpy.ops.wm.save_mainfile(compress=False)
+            save(output)
 
 
 def build_scene(data: dict[str, Any]) -> Any:
@@ -294,6 +293,14 @@ def _build_camera(scene: Any, data: dict[str, Any], shot: dict[str, Any]) -> Any
         camera.keyframe_insert("lens", frame=frame)
         camera.keyframe_insert("dof.focus_distance", frame=frame)
     return obj
+
+
+def save(output: Path) -> None:
+    """Save the open file as ``output``, leaving no ``.blend1`` backup of an older one."""
+    import bpy
+
+    output.unlink(missing_ok=True)
+    bpy.ops.wm.save_as_mainfile(filepath=str(output), compress=False)
 
 
 def add_score(scene: Any, blend_folder: Path, relative: str) -> bool:

@@ -18,7 +18,7 @@ from beatcam.score.stems import render_stems
 from beatcam.score.synth import SCORE_PROVENANCE, TARGET_LUFS
 
 WAV_SUBTYPE: Final = "PCM_24"
-SCORE_FORMAT: Final = "beatcam.score.1"
+SCORE_FORMAT: Final = "beatcam.score.2"  # 2: cues per section, levels per beat
 
 
 def _seconds(value: float) -> float:
