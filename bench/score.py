@@ -59,7 +59,7 @@ def _colour(level: np.ndarray) -> np.ndarray:
 
 
 def spectrogram_png(wav: Path, plan: ShotPlan, hits: list[float], target: Path) -> None:
-    """Log-frequency spectrogram with beat boundaries, hit points, level and arousal curves."""
+    """Log-frequency spectrogram with beat boundaries, hit points, level and intensity curves."""
     audio, rate = soundfile.read(str(wav))
     mono = audio.mean(axis=1)
     size, hop = 4096, 512
@@ -97,13 +97,13 @@ def spectrogram_png(wav: Path, plan: ShotPlan, hits: list[float], target: Path) 
 
     points = [(x_of(i / 10), scale(v, -50, 0)) for i, v in enumerate(rms_db)]
     draw.line(points, fill=(255, 255, 255), width=2)
-    arousal = []
+    intensity = []
     for beat in plan.beats:
-        y = scale(beat.affect.arousal, -1, 1)
+        y = scale(beat.affect.intensity, 0, 1)
         start, end = beat.start_frame / plan.fps, (beat.start_frame + beat.frames) / plan.fps
-        arousal += [(x_of(start), y), (x_of(end), y)]
-    draw.line(arousal, fill=(80, 200, 255), width=2)
-    draw.text((6, HEIGHT + 4), "level dB (white), arousal (blue), hits (green)", font=font)
+        intensity += [(x_of(start), y), (x_of(end), y)]
+    draw.line(intensity, fill=(80, 200, 255), width=2)
+    draw.text((6, HEIGHT + 4), "level dB (white), intensity (blue), hits (green)", font=font)
     for hz in (100, 1000, 10000):
         y = int(np.argmin(np.abs(rows - hz)))
         draw.text((WIDTH - 60, y - 7), f"{hz} Hz", fill=(200, 200, 200), font=font)

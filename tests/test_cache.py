@@ -17,6 +17,7 @@ import pytest
 
 from beatcam import cache
 from beatcam.model import CharacterTrack, SetBox, SetDesign, ShotPlan
+from beatcam.model.vocab import handle_frames
 from beatcam.render.keys import previs_shot_keys
 
 NAMESPACE = "test"
@@ -215,11 +216,13 @@ def test_a_shots_camera_changes_its_key_and_a_dissolve_into_the_next(
     assert _changed(_keys(plain), _keys(moved_plain)) == ["S01", "S02"]
 
 
-def test_blocking_counts_only_over_the_shots_own_frames(tiny_plan: ShotPlan) -> None:
+def test_blocking_counts_only_over_the_shots_own_frames_and_handles(tiny_plan: ShotPlan) -> None:
     track = tiny_plan.blocking["Mara"]
     position = track.position.copy()
     last = tiny_plan.shots[-1]
-    position[last.start_frame + 5, 0] += 0.3  # Mara steps aside during the last shot
+    # Mara steps aside during the last shot, past the frames the shot before shows in its
+    # clip's tail handle
+    position[last.start_frame + handle_frames(tiny_plan.fps) + 5, 0] += 0.3
     moved = dataclasses.replace(track, position=position)
     blocking = dataclasses.replace(tiny_plan.blocking, tracks={"Mara": moved})
     edited = dataclasses.replace(tiny_plan, blocking=blocking)
@@ -261,7 +264,8 @@ def test_every_field_of_blocking_and_set_is_in_the_key(tiny_plan: ShotPlan, kind
     """Fields added later (per-frame poses, props) are in the key with no list to extend:
     changed on the last shot's frames, per-frame data re-renders that shot, other data all."""
     last = tiny_plan.shots[-1]
-    window = slice(last.start_frame, last.start_frame + last.frames)
+    past_handle = last.start_frame + handle_frames(tiny_plan.fps)  # S01's clip shows no further
+    window = slice(past_handle, last.start_frame + last.frames)
     before = _keys(tiny_plan)
     for item in dataclasses.fields(kind):
         if not item.init:  # derived from the other fields (a cache of posed eye points)

@@ -295,6 +295,7 @@ def test_blender_script_is_self_contained_and_embeds_the_plan(
     assert imported <= {
         "__future__",
         "argparse",
+        "datetime",
         "json",
         "math",
         "sys",
@@ -303,6 +304,7 @@ def test_blender_script_is_self_contained_and_embeds_the_plan(
         "typing",
         "bpy",
         "bmesh",
+        "io_scene_fbx",  # the FBX exporter that ships with Blender
     }
     namespace = load_script(script)
     data = namespace["DATA"]
@@ -535,3 +537,61 @@ def test_registry_writes_every_3d_format_identically_twice(
     leftovers = [p.name for p in (tmp_path / "a").rglob(".*")]
     assert leftovers == []
     assert str(tmp_path) not in first[0].read_text()
+
+
+def test_fbx_cameras_are_the_same_bytes_from_two_runs_in_two_folders(
+    tiny_plan: ShotPlan, tmp_path: Path
+) -> None:
+    if blender.blender_command() is None:
+        pytest.skip(f"no Blender Python (side venv absent); install: {blender.INSTALL_HINT}")
+    folders = [tmp_path / "run-a-7f3", tmp_path / "run-b-longer-91c"]
+    built = []
+    from beatcam.score import write_score
+
+    for folder in folders:
+        write_score(tiny_plan, folder)  # the .blend's sequencer plays it
+        (script,) = blender.write(tiny_plan, folder)
+        built.append(blender.build(script, folder / "blender" / "scene.blend", folder / "cameras"))
+    for a, b in zip(*built, strict=True):
+        assert a.name == b.name
+        if a.suffix == ".fbx":  # each run hashes names and stamps the time anew unless fixed
+            assert a.read_bytes() == b.read_bytes(), a.name
+        for folder in folders:  # no absolute path inside, Blender's /tmp/ default included
+            for path in (folder.name.encode(), b"/tmp/"):  # nor a piece of one
+                assert path not in a.read_bytes() and path not in b.read_bytes(), a.name
+
+
+SEQUENCER_CHECK = """
+import json, sys
+import bpy
+bpy.ops.wm.open_mainfile(filepath=sys.argv[1])
+scene = bpy.context.scene
+strips = [s for s in scene.sequence_editor.strips_all if s.type == "SOUND"]
+print("REPORT" + json.dumps([
+    {"name": s.name, "start": s.frame_final_start, "end": s.frame_final_end,
+     "path": s.sound.filepath, "found": bpy.path.abspath(s.sound.filepath)}
+    for s in strips
+]))
+"""
+
+
+def test_blend_plays_the_score_on_its_sequencer(tiny_plan: ShotPlan, tmp_path: Path) -> None:
+    command = blender.blender_command()
+    if command is None:
+        pytest.skip(f"no Blender Python (side venv absent); install: {blender.INSTALL_HINT}")
+    from beatcam.score import write_score
+
+    write_score(tiny_plan, tmp_path)
+    (script,) = blender.write(tiny_plan, tmp_path)
+    blend = blender.build_blend(script, tmp_path / "blender" / "scene.blend")
+    check = tmp_path / "check.py"
+    check.write_text(SEQUENCER_CHECK)
+    result = subprocess.run(
+        [*command, str(check), str(blend)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    line = next(line for line in result.stdout.splitlines() if line.startswith("REPORT"))
+    (strip,) = json.loads(line.removeprefix("REPORT"))
+    assert (strip["start"], strip["end"]) == (0, tiny_plan.frames)  # the whole scene, in sync
+    assert strip["path"] == "//../score.wav"  # relative: the folder can move
+    assert Path(strip["found"]).resolve() == (tmp_path / "score.wav").resolve()

@@ -11,6 +11,7 @@ import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
+import av
 import jsonschema
 import numpy as np
 import opentimelineio as otio
@@ -23,6 +24,8 @@ from beatcam.export import FORMATS, export_plan, writer_for
 from beatcam.export import provenance as provenance_export
 from beatcam.export.shotlist import COLUMNS as SHOTLIST_COLUMNS
 from beatcam.model import Blocking, CameraTrack, CharacterTrack, PlannedBeat, ShotPlan
+from beatcam.render import render_previs
+from conftest import build_tiny_plan
 
 TIMELINE_FORMATS = ("otio", "edl", "xml", "fcpxml")
 EDITORIAL_FORMATS = (*TIMELINE_FORMATS, "shotlist", "shotlist_pdf", "trajectory", "provenance")
@@ -218,6 +221,47 @@ def test_dissolve_becomes_a_transition_starting_at_the_cut(
     assert transition.in_offset.to_frames() == 0
     assert transition.out_offset.to_frames() == DISSOLVE_FRAMES
     assert [c.duration().to_frames() for c in items[::2]] == [s.frames for s in plan.shots]
+
+
+@pytest.fixture(scope="module")
+def rendered_cut(tmp_path_factory: pytest.TempPathFactory) -> tuple[ShotPlan, Path]:
+    """The tiny plan with a dissolve, rendered small (its shots' clips) and exported to every
+    timeline format in one folder."""
+    plan = _with_dissolve(build_tiny_plan())
+    out = tmp_path_factory.mktemp("cut")
+    render_previs(plan, out, resolution=(320, 180), hud=False)
+    _export(plan, out, TIMELINE_FORMATS)
+    return plan, out
+
+
+def _media_frames(path: Path) -> int:
+    """Frames in a clip's file, counted by decoding it with PyAV."""
+    with av.open(str(path)) as container:
+        return sum(1 for _ in container.decode(video=0))
+
+
+@pytest.mark.parametrize("suffix", TIMELINE_FORMATS)
+def test_every_transition_plays_within_its_clips_media(
+    rendered_cut: tuple[ShotPlan, Path], suffix: str
+) -> None:
+    plan, out = rendered_cut
+    track = _read_timeline(out / f"timeline.{suffix}", plan.fps).video_tracks()[0]
+    items = list(track)
+    clips = [item for item in items if isinstance(item, otio.schema.Clip)]
+    assert [clip.name for clip in clips] == [shot.id for shot in plan.shots]
+    media = {clip.name: _media_frames(out / "shots" / f"{clip.name}.mp4") for clip in clips}
+    for clip in clips:  # every clip inside its file, with handles to spare
+        start = clip.source_range.start_time.to_frames()
+        assert start > 0 and start + clip.source_range.duration.to_frames() < media[clip.name]
+    transitions = [i for i, item in enumerate(items) if isinstance(item, otio.schema.Transition)]
+    assert len(transitions) == (0 if suffix == "fcpxml" else 1)  # its adapter writes none
+    for index in transitions:
+        outgoing, transition, incoming = items[index - 1 : index + 2]
+        needs_after = outgoing.source_range.end_time_exclusive() + transition.out_offset
+        needs_before = incoming.source_range.start_time - transition.in_offset
+        assert transition.out_offset.to_frames() > 0
+        assert needs_after.to_frames() <= media[outgoing.name]
+        assert needs_before.to_frames() >= 0
 
 
 def test_fcpxml_drops_dissolves_but_keeps_durations(tiny_plan: ShotPlan, tmp_path: Path) -> None:

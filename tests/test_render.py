@@ -25,7 +25,7 @@ from beatcam.errors import StageError
 from beatcam.model import Blocking, CameraTrack, CharacterTrack, ShotPlan
 from beatcam.model.geometry import hands_point, look_at
 from beatcam.model.sets import preset_named
-from beatcam.model.vocab import ASPECTS
+from beatcam.model.vocab import ASPECTS, handle_frames
 from beatcam.render import render_previs, render_storyboard
 from beatcam.render.hud import Hud
 from beatcam.render.projection import picture_rect, view_projections
@@ -58,7 +58,8 @@ def test_previs_reads_back_with_exact_frames_fps_and_audio(
     )
     assert [p.name for p in paths] == ["previs.mp4", "S01.mp4", "S02.mp4"]
     assert done == list(range(1, tiny_plan.frames + 1))
-    expected = {"previs.mp4": tiny_plan.frames, "S01.mp4": 48, "S02.mp4": 72}
+    handles = 2 * handle_frames(tiny_plan.fps)  # a shot's clip has handles at both ends
+    expected = {"previs.mp4": tiny_plan.frames, "S01.mp4": 48 + handles, "S02.mp4": 72 + handles}
     for path in paths:
         with av.open(str(path)) as container:
             video = container.streams.video[0]
@@ -227,6 +228,24 @@ def test_dissolve_blends_without_changing_the_frame_count(
     assert difference[48] > 10.0  # mostly the outgoing wide shot
     assert difference[48] > difference[54] > difference[58]
     assert max(difference[62:]) < 3.0
+    # The shots' own clips hold no dissolve: the incoming clip is the cut's picture, whole,
+    # between handles that hold its camera's first and last pose; the editor dissolves.
+    handle = handle_frames(tiny_plan.fps)
+    for shot in dissolving.shots:
+        clip = _decode(tmp_path / "dissolve" / "shots" / f"{shot.id}.mp4")
+        assert len(clip) == shot.frames + 2 * handle
+        body = clip[handle : handle + shot.frames]
+        shown = cut[shot.start_frame : shot.start_frame + shot.frames]
+        assert (
+            max(
+                np.abs(a.astype(int) - b.astype(int)).mean()
+                for a, b in zip(body, shown, strict=True)
+            )
+            < 2.0
+        )
+        head_change = np.abs(clip[handle - 1].astype(int) - body[0].astype(int)).mean()
+        tail_change = np.abs(clip[handle + shot.frames].astype(int) - body[-1].astype(int)).mean()
+        assert head_change < 3.0 and tail_change < 3.0  # the same camera held, no cut
 
 
 def test_storyboard_has_floor_plan_page_panels_and_contact_sheet(

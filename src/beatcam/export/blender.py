@@ -45,6 +45,7 @@ from beatcam.model.geometry import FloatArray, make_continuous
 FOLDER = "blender"
 SCRIPT_NAME = "build_scene.py"
 BLEND_NAME = "scene.blend"
+SCORE_FROM_BLEND = "../score.wav"  # the scene's score.wav, from the .blend in FOLDER
 TEMPLATE = "blender_script.py"
 DATA_LINE = "DATA: dict[str, Any] = {}  # beatcam embeds the scene here\n"
 DECIMALS = 6  # micrometres and micro-degrees: far below what a previs can show
@@ -161,6 +162,7 @@ def scene_data(plan: ShotPlan) -> dict[str, Any]:
         "characters": characters,
         "props": props,
         "shots": shots,
+        "score": SCORE_FROM_BLEND,
     }
 
 
@@ -201,6 +203,9 @@ def run_script(script: Path, arguments: list[str]) -> None:
     command = blender_command()
     if command is None:
         raise StageError("export", f"no Blender Python found to run {script}; try: {INSTALL_HINT}")
+    # Blender's FBX exporter makes its object ids with hash() of names, which Python salts per
+    # process unless PYTHONHASHSEED is fixed: the same scene would get other ids on every run.
+    environment = {**os.environ, "PYTHONHASHSEED": "0"}
     try:
         result = subprocess.run(
             [*command, str(script), "--", *arguments],
@@ -208,6 +213,7 @@ def run_script(script: Path, arguments: list[str]) -> None:
             text=True,
             timeout=BLENDER_TIMEOUT_S,
             check=False,
+            env=environment,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise StageError("export", f"running {script} with {command[0]} failed: {exc}") from exc

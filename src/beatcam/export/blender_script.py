@@ -9,7 +9,9 @@ file), or from a shell, where it starts from an empty file:
     blender --background --factory-startup --python build_scene.py -- --output scene.blend
     python build_scene.py --output scene.blend          # with the ``bpy`` module installed
 
-``--fbx-dir DIR`` also writes one FBX per shot camera (for Unreal's Sequencer).
+``--fbx-dir DIR`` also writes one FBX per shot camera (for Unreal's Sequencer). With
+``--output``, the scene's score (DATA["score"], relative to the .blend) goes on the sequencer
+when it is there, stored as a path relative to the .blend.
 
 Conventions. DATA is in beatcam's frame: right-handed, +Y up, metres, quaternions
 [w, x, y, z] world-from-camera. Blender is right-handed with +Z up, so a point (x, y, z)
@@ -23,6 +25,7 @@ Scene frame f is Blender frame f (the timeline starts at 0, like USD, glTF and U
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import math
 import sys
@@ -38,6 +41,8 @@ Quaternion = tuple[float, float, float, float]
 HALF_TURN_ABOUT_X = math.sqrt(0.5)
 Y_UP_TO_Z_UP: Quaternion = (HALF_TURN_ABOUT_X, HALF_TURN_ABOUT_X, 0.0, 0.0)  # +90 deg about X
 WELD_DISTANCE_M = 1e-6
+# The creation time written into every FBX header: fixed, so two runs write the same bytes.
+FBX_TIME = datetime.datetime(2000, 1, 1)
 UNIT_CUBE_VERTICES = [(x, y, z) for x in (-0.5, 0.5) for y in (-0.5, 0.5) for z in (-0.5, 0.5)]
 UNIT_CUBE_FACES = [
     (0, 1, 3, 2),
@@ -99,8 +104,9 @@ def main(argv: Sequence[str]) -> None:
         export_camera_fbx(scene, DATA, options.fbx_dir)
     if options.output:
         output = Path(options.output).resolve()
-        output.unlink(missing_ok=True)  # else Blender keeps the old file as a .blend1 backup
-        bpy.ops.wm.save_as_mainfile(filepath=str(output), compress=False)
+        save(output)
+        if add_score(scene, output.parent, DATA["score"]):  # saved: "//" means its folder
+            save(output)
 
 
 def build_scene(data: dict[str, Any]) -> Any:
@@ -115,6 +121,7 @@ def build_scene(data: dict[str, Any]) -> Any:
     scene.name = data["title"]
     scene.render.fps = data["fps"]
     scene.render.fps_base = 1.0
+    scene.render.filepath = "//render/"  # beside the .blend: no absolute path (Blender: /tmp/)
     scene.render.resolution_x, scene.render.resolution_y = data["resolution"]
     scene.frame_start = 0
     scene.frame_end = max(data["frames"] - 1, 0)
@@ -288,9 +295,37 @@ def _build_camera(scene: Any, data: dict[str, Any], shot: dict[str, Any]) -> Any
     return obj
 
 
-def export_camera_fbx(scene: Any, data: dict[str, Any], folder: str) -> None:
-    """One FBX per shot camera, baked over that shot's frames only."""
+def save(output: Path) -> None:
+    """Save the open file as ``output``, leaving no ``.blend1`` backup of an older one."""
     import bpy
+
+    output.unlink(missing_ok=True)
+    bpy.ops.wm.save_as_mainfile(filepath=str(output), compress=False)
+
+
+def add_score(scene: Any, blend_folder: Path, relative: str) -> bool:
+    """Put the score on the sequencer as a sound strip from the scene's first frame, if the
+    file is at ``relative`` to the saved .blend's folder; return whether it was. It is loaded
+    by that relative path ("//" + it), so no absolute path ever enters the file."""
+    if not (blend_folder / relative).is_file():
+        return False
+    editor = scene.sequence_editor_create()
+    strips = editor.strips if hasattr(editor, "strips") else editor.sequences  # 4.4 renamed
+    strips.new_sound("score", "//" + relative, 1, scene.frame_start)
+    return True
+
+
+def export_camera_fbx(scene: Any, data: dict[str, Any], folder: str) -> None:
+    """One FBX per shot camera, baked over that shot's frames only. The exporter stamps its
+    header with the time of writing; it gets FBX_TIME instead, so a file depends only on
+    the scene."""
+    import bpy
+    from io_scene_fbx import export_fbx_bin  # type: ignore[import-not-found]
+
+    stamp_header = export_fbx_bin.fbx_header_elements
+    export_fbx_bin.fbx_header_elements = lambda root, scene_data, time=None: stamp_header(
+        root, scene_data, FBX_TIME
+    )
 
     target = Path(folder).resolve()
     target.mkdir(parents=True, exist_ok=True)
@@ -316,6 +351,7 @@ def export_camera_fbx(scene: Any, data: dict[str, Any], folder: str) -> None:
             )
     finally:
         scene.frame_start, scene.frame_end = frame_range
+        export_fbx_bin.fbx_header_elements = stamp_header
 
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 
 One video track holds a clip per shot, named by its id, whose media is ``shots/<id>.mp4``; one
 audio track holds ``score.wav`` for the whole scene; each beat is a marker at its first frame.
-Times are frame counts at the plan's fps (``RationalTime``), never seconds. A ``dissolve`` into
-a shot is a Transition that starts at the cut (``in_offset`` 0), so the incoming shot starts on
-its own first frame as the plan says; the outgoing shot has no handles, so an editor's tool
-holds its last frame under the dissolve.
+Times are frame counts at the plan's fps (``RationalTime``), never seconds. Each shot's media
+has handles (``model.vocab.handle_frames`` more at both ends, no transition baked in), so its
+available range is the shot plus two handles and the clip uses the middle. A ``dissolve`` into
+a shot is a Transition as long as a handle that starts at the cut (``in_offset`` 0), so the
+incoming shot starts on its own first frame as the plan says and the outgoing shot plays on
+into its tail handle under the dissolve: no missing media, no double dissolve.
 
 A film is the same cut over several scenes (``film_cut``): every scene's shots in order, clips
 named ``<NN>-<shot id>`` (NN counts scenes from 01, like their folders), media under each scene's
@@ -45,11 +47,11 @@ from beatcam.export.provenance import facts
 from beatcam.export.trajectory import check_contiguous
 from beatcam.files import atomic_path
 from beatcam.model import PlannedBeat, Shot, ShotPlan, ShotSpec
+from beatcam.model.vocab import handle_frames
 
 MEDIA_FOLDER = "shots"
 SCORE_FILE = "score.wav"
 FILE_STEM = "timeline"
-DISSOLVE_SECONDS = 0.5
 MARKER_WORDS = 6
 MARKER_COLOR = otio.schema.MarkerColor.BLUE
 SUFFIXES = ("otio", "edl", "xml", "fcpxml")
@@ -184,20 +186,21 @@ def _marker(marker: CutMarker, frame: int, fps: int) -> otio.schema.Marker:
 
 
 def _clip(placed: Placed, shot: Shot, fps: int) -> otio.schema.Clip:
-    available = _span(0, shot.frames, fps)
+    handle = handle_frames(fps)
     media = otio.schema.ExternalReference(
-        target_url=placed.media(f"{MEDIA_FOLDER}/{shot.id}.mp4"), available_range=available
+        target_url=placed.media(f"{MEDIA_FOLDER}/{shot.id}.mp4"),
+        available_range=_span(0, shot.frames + 2 * handle, fps),
     )
     return otio.schema.Clip(
         name=placed.clip_name(shot),
         media_reference=media,
-        source_range=available,
+        source_range=_span(handle, shot.frames, fps),
         metadata={"beatcam": shot_metadata(shot)},
     )
 
 
 def _dissolve(into: Shot, previous: Shot, name: str, fps: int) -> otio.schema.Transition:
-    length = min(round(DISSOLVE_SECONDS * fps), into.frames, previous.frames)
+    length = min(handle_frames(fps), into.frames, previous.frames)
     return otio.schema.Transition(
         name=f"dissolve to {name}",
         transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,

@@ -121,6 +121,15 @@ FRAMINGS: Final = (
     "establishing",
 )
 TRANSITIONS: Final = ("cut", "match_cut", "smash_cut", "dissolve", "fade_in", "fade_out")
+# Each shot's own clip carries this much more picture at both ends (the camera's first and last
+# pose held), the longest dissolve the timelines ask of it, so an editor's transitions find media.
+HANDLE_SECONDS: Final = 0.5
+
+
+def handle_frames(fps: int) -> int:
+    """Frames of handle at each end of a shot's clip at ``fps``."""
+    return round(HANDLE_SECONDS * fps)
+
 
 # Frame height at the subject (metres) where each size ends: ECU < 0.20 <= CU < 0.45 ...
 SIZE_UPPER_M: Final = {

@@ -6,9 +6,9 @@ today: every field of the plan is in it, each cut to what one shot can see, exce
 named in ``NOT_IN_FRAMES``. ``shots`` and ``beats`` count only this shot, its beat and, when it
 dissolves, the camera it dissolves from; everything else (cast, set, blocking, fps, aspect,
 sensor, and any field added later, such as per-frame poses or props) counts whole, with its
-per-frame sequences (those as long as the scene) cut to the shot's frames. To the plan's data
-the key adds the render settings, the encoder's options and libraries, and the code that made
-it (``beatcam.cache.key``).
+per-frame sequences (those as long as the scene) cut to the shot's frames and its clip's
+handles. To the plan's data the key adds the render settings, the encoder's options and
+libraries, and the code that made it (``beatcam.cache.key``).
 
 A file's encoded audio is kept under ``AUDIO_NAMESPACE``, keyed by the samples it encodes (their
 shape and bytes), the AAC settings and the libraries that encode it.
@@ -26,6 +26,7 @@ import numpy as np
 
 from beatcam import cache
 from beatcam.model.plan import Shot, ShotPlan
+from beatcam.model.vocab import handle_frames
 from beatcam.render.video import (
     AAC_FRAME,
     AUDIO_BITRATE,
@@ -47,7 +48,8 @@ def previs_shot_key(plan: ShotPlan, shot_id: str, *, resolution: tuple[int, int]
     """The cache key of one shot's previs frames at ``resolution`` with or without the HUD."""
     index = [s.id for s in plan.shots].index(shot_id)
     shot = plan.shots[index]
-    window = slice(shot.start_frame, shot.start_frame + shot.frames)
+    handle = handle_frames(plan.fps)  # the clip's handles show the scene around the shot
+    window = slice(max(0, shot.start_frame - handle), shot.start_frame + shot.frames + handle)
     previous = plan.shots[index - 1] if index and shot.transition == "dissolve" else None
     depends: dict[str, Any] = {
         "shot": shot,

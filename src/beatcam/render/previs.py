@@ -4,6 +4,7 @@ the render cache holds (``render.keys``) is neither drawn nor encoded again."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +15,9 @@ from numpy.typing import NDArray
 
 from beatcam.errors import StageError, UsageError
 from beatcam.model.geometry import FloatArray, sight_blocked
-from beatcam.model.plan import ShotPlan
+from beatcam.model.plan import PlannedBeat, Shot, ShotPlan
 from beatcam.model.sets import on_stage
-from beatcam.model.vocab import EYE_HEIGHT_RATIO
+from beatcam.model.vocab import EYE_HEIGHT_RATIO, handle_frames
 from beatcam.render.hud import Hud, Labels
 from beatcam.render.keys import PrevisCache
 from beatcam.render.projection import PictureRect, picture_rect, to_pixels, view_projections
@@ -274,9 +275,16 @@ def render_previs(
         raise ValueError("the previs cache is of another plan or render setting")
     out_dir = Path(out_dir)
     samples = read_audio(audio, plan.frames, plan.fps) if audio is not None else None
+    handle = handle_frames(plan.fps)
     clips = [
-        Clip(out_dir / "shots" / f"{shot.id}.mp4", shot.start_frame, shot.frames)
-        for shot in plan.shots
+        Clip(
+            out_dir / "shots" / f"{shot.id}.mp4",
+            shot.start_frame,
+            shot.frames,
+            handle,
+            transition_frames(shot.frames) if _dissolves(plan, index) else 0,
+        )
+        for index, shot in enumerate(plan.shots)
     ]
     store = cache
     cameras = scene_cameras(plan)
@@ -305,39 +313,70 @@ def render_previs(
                 if maker is None:  # the GL context only when a shot has to be drawn
                     maker = FrameMaker(plan, size)
                     matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
-                outgoing = (
-                    _outgoing(maker, plan, index)
-                    if shot.transition == "dissolve" and index > 0
-                    else None
+                outgoing = _outgoing(maker, plan, index) if clips[index].mixed else None
+
+                finished = functools.partial(
+                    _finished,
+                    overlay=overlay,
+                    shot=shot,
+                    beat=beats.get(shot.beat),
+                    focal_mm=cameras.focal_mm,
                 )
+                start, end = shot.start_frame, shot.start_frame + shot.frames
+                for scene_frame in range(start - handle, start):  # first pose and fade level held
+                    held = max(scene_frame, 0)
+                    image = maker.frame(held, matrices[start], cameras.position[start])
+                    writer.write(finished(image, held, gains[start]))
+                clean: list[Frame] = []
                 for local in range(shot.frames):
-                    scene_frame = shot.start_frame + local
+                    scene_frame = start + local
                     image = maker.frame(
                         scene_frame, matrices[scene_frame], cameras.position[scene_frame]
                     )
                     frame: Frame = image
                     if outgoing is not None and local < len(outgoing[0]):
                         incoming = image.copy()
+                        clean.append(finished(incoming.copy(), scene_frame, gains[scene_frame]))
                         before = maker.frame(scene_frame, outgoing[0][local], outgoing[1][local])
                         weight = (local + 1) / (len(outgoing[0]) + 1)
                         frame = _mix(before, incoming, weight)
-                    if gains[scene_frame] < 1.0:
-                        frame = (frame * gains[scene_frame]).astype(np.uint8)
-                    if overlay is not None:
-                        overlay.draw(
-                            frame,
-                            scene_frame,
-                            shot,
-                            float(cameras.focal_mm[scene_frame]),
-                            beats.get(shot.beat),
-                        )
-                    writer.write(frame)
+                    writer.write(finished(frame, scene_frame, gains[scene_frame]))
+                    if local + 1 == clips[index].mixed:  # the mixed start done: its clean twin next
+                        for twin in clean:
+                            writer.write(twin)
                     if progress is not None:
                         progress(scene_frame + 1, plan.frames)
+                for scene_frame in range(end, end + handle):  # last pose and fade level held
+                    held = min(scene_frame, plan.frames - 1)
+                    image = maker.frame(held, matrices[end - 1], cameras.position[end - 1])
+                    writer.write(finished(image, held, gains[end - 1]))
     finally:
         if maker is not None:
             maker.release()
     return [out_dir / "previs.mp4", *(clip.path for clip in clips)]
+
+
+def _finished(
+    frame: Frame,
+    scene_frame: int,
+    gain: float = 1.0,
+    *,
+    overlay: Hud | None,
+    shot: Shot,
+    beat: PlannedBeat | None,
+    focal_mm: FloatArray,
+) -> Frame:
+    """A frame of ``shot`` with its fade (``gain``) and HUD, as the files show it."""
+    if gain < 1.0:
+        frame = (frame * gain).astype(np.uint8)
+    if overlay is not None:
+        overlay.draw(frame, scene_frame, shot, float(focal_mm[scene_frame]), beat)
+    return frame
+
+
+def _dissolves(plan: ShotPlan, index: int) -> bool:
+    """Whether shot ``index`` dissolves from the shot before it."""
+    return index > 0 and plan.shots[index].transition == "dissolve"
 
 
 def _outgoing(maker: FrameMaker, plan: ShotPlan, index: int) -> tuple[FloatArray, FloatArray]:

@@ -49,16 +49,34 @@ RING_FRAMES: Final = QUEUE_FRAMES + 2
 
 Audio = NDArray[np.float32]
 _PACKET_HEAD = struct.Struct(">q?I")
+_PARTS_HEAD = struct.Struct(">4Q")
 _AUDIO_HEAD = struct.Struct(">qqq?I")
 
 
 @dataclass(frozen=True)
 class Clip:
-    """A file to write: the scene frames ``start .. start + frames`` go into ``path``."""
+    """A shot's file: the scene frames ``start .. start + frames`` go into the scene's file
+    and, with ``handle`` frames more at each end, into ``path``. The first ``mixed`` frames of
+    the scene's copy have a transition in them (a dissolve from the shot before); the clip
+    gets them clean, so an editor's own transition finds untouched media."""
 
     path: Path
     start: int
     frames: int
+    handle: int = 0
+    mixed: int = 0
+
+    def segments(self) -> list[tuple[str, int]]:
+        """(part, frames) in the order frames are given, each part encoded on its own from an
+        IDR frame: head handle, mixed start, its clean twin, the rest, tail handle."""
+        parts = [
+            ("head", self.handle),
+            ("mixed", self.mixed),
+            ("clean", self.mixed),
+            ("rest", self.frames - self.mixed),
+            ("tail", self.handle),
+        ]
+        return [(part, count) for part, count in parts if count > 0]
 
 
 def read_audio(path: Path, frames: int, fps: int) -> Audio:
@@ -179,21 +197,52 @@ def _encode_audio(container: Any, samples: Audio, store: AudioStore | None = Non
         store.put_audio(samples, EncodedAudio(tuple(made)))
 
 
+Packets = tuple[tuple[int, bool, bytes], ...]
+
+
 @dataclass(frozen=True)
 class EncodedShot:
-    """One shot's H.264 packets in display order, as ``(pts, keyframe, data)`` with pts counted
-    from the shot's first frame (no B-frames: decode order is display order)."""
+    """One shot's H.264 packets in display order, as ``(pts, keyframe, data)`` (no B-frames:
+    decode order is display order). ``packets`` are the shot's frames as the scene's file
+    shows them, pts from its first frame; ``head`` and ``tail`` its clip's handles and
+    ``clean`` the clean twin of its first (mixed) frames, each with pts from its own start."""
 
-    packets: tuple[tuple[int, bool, bytes], ...]
+    packets: Packets
+    head: Packets = ()
+    tail: Packets = ()
+    clean: Packets = ()
+
+    def clip_packets(self) -> Packets:
+        """The clip's packets, pts from its first frame: head, clean body, tail."""
+        body = self.clean + self.packets[len(self.clean) :]
+        parts = [(0, self.head), (len(self.head), body), (len(self.head) + len(body), self.tail)]
+        return tuple(
+            (pts + offset, keyframe, data)
+            for offset, packets in parts
+            for pts, keyframe, data in packets
+        )
 
     def to_bytes(self) -> bytes:
-        """A flat record: per packet its pts, keyframe flag and length, then its data."""
-        return _pack(_PACKET_HEAD, self.packets)
+        """Four packed parts (per packet its pts, keyframe flag and length, then its data),
+        after a header of their lengths in bytes."""
+        parts = [_pack(_PACKET_HEAD, p) for p in (self.packets, self.head, self.tail, self.clean)]
+        return _PARTS_HEAD.pack(*(len(part) for part in parts)) + b"".join(parts)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> EncodedShot:
         """The shot ``to_bytes`` wrote; a ValueError for anything else."""
-        return cls(tuple(_unpack(_PACKET_HEAD, blob, "an encoded shot")))
+        if len(blob) < _PARTS_HEAD.size:
+            raise ValueError("an encoded shot ends inside its header")
+        sizes = _PARTS_HEAD.unpack_from(blob)
+        if _PARTS_HEAD.size + sum(sizes) != len(blob):
+            raise ValueError("an encoded shot is not as long as its header says")
+        parts = []
+        offset = _PARTS_HEAD.size
+        for size in sizes:
+            parts.append(tuple(_unpack(_PACKET_HEAD, blob[offset : offset + size], "a shot")))
+            offset += size
+        packets, head, tail, clean = parts
+        return cls(packets, head, tail, clean)
 
 
 def _configure(context: Any, size: tuple[int, int], fps: int) -> None:
@@ -207,6 +256,15 @@ def _configure(context: Any, size: tuple[int, int], fps: int) -> None:
 
 def _end(clip: Clip) -> int:
     return clip.start + clip.frames
+
+
+def _window(audio: Audio, first: int, last: int) -> Audio:
+    """Samples ``first .. last`` of planar ``audio``, silent where they fall outside it."""
+    window = np.zeros((audio.shape[0], last - first), dtype=np.float32)
+    start, stop = max(first, 0), min(last, audio.shape[1])
+    if stop > start:
+        window[:, start - first : stop - first] = audio[:, start:stop]
+    return window
 
 
 def _shot_encoder(size: tuple[int, int], fps: int) -> Any:
@@ -263,14 +321,16 @@ class PrevisWriter:
         except BaseException as exc:
             self._abort(exc)
             raise
-        self._frame_pts = 0
-        self._next_clip = 0  # the clip the next frame or encoded shot belongs to
+        self._segments = [clip.segments() for clip in self._clips]
+        self._next = (0, 0, 0)  # clip, part and frame within the part of the next frame
+        self._given = 0  # frames given so far (they take turns in the ring of buffers)
         width, height = size
         self._ring = np.empty((RING_FRAMES, height, width, 3), dtype=np.uint8)
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_FRAMES)
         self._failure: BaseException | None = None
         self._encoder: Any = None
         self._packets: list[tuple[int, bool, bytes]] = []
+        self._parts: dict[str, Packets] = {}
         self._worker = threading.Thread(target=self._encode_loop, daemon=True)
         self._worker.start()
 
@@ -287,8 +347,9 @@ class PrevisWriter:
             if item is None:
                 return
 
-    def _take(self, index: int, local: int, item: Any) -> None:
-        """Frame ``local`` of clip ``index`` (an av.VideoFrame), or its whole EncodedShot."""
+    def _take(self, index: int, part: str, local: int, count: int, item: Any) -> None:
+        """Frame ``local`` of ``count`` in ``part`` of clip ``index`` (an av.VideoFrame), or
+        the clip's whole EncodedShot."""
         if isinstance(item, EncodedShot):
             self._mux(index, item)
             return
@@ -296,13 +357,22 @@ class PrevisWriter:
             self._encoder = _shot_encoder(self._size, self._fps)
             self._packets = []
         self._collect(self._encoder.encode(item))
-        if local == self._clips[index].frames - 1:
-            self._collect(self._encoder.encode(None))
-            shot = EncodedShot(tuple(self._packets))
-            self._encoder = None
-            if self._on_encoded is not None:
-                self._on_encoded(index, shot)
-            self._mux(index, shot)
+        if local < count - 1:
+            return
+        self._collect(self._encoder.encode(None))
+        self._encoder = None
+        self._parts[part] = tuple(self._packets)
+        if part != self._segments[index][-1][0]:
+            return
+        parts, self._parts = self._parts, {}
+        mixed = parts.get("mixed", ())
+        rest = tuple((pts + len(mixed), keyframe, data) for pts, keyframe, data in parts["rest"])
+        shot = EncodedShot(
+            mixed + rest, parts.get("head", ()), parts.get("tail", ()), parts.get("clean", ())
+        )
+        if self._on_encoded is not None:
+            self._on_encoded(index, shot)
+        self._mux(index, shot)
 
     def _collect(self, packets: Sequence[Any]) -> None:
         self._packets.extend((int(p.pts), bool(p.is_keyframe), bytes(p)) for p in packets)
@@ -323,15 +393,17 @@ class PrevisWriter:
     def _mux(self, index: int, shot: EncodedShot) -> None:
         """One shot's packets into the scene's MP4 (at its place) and into its clip."""
         clip, container = self._clips[index], self._clip_containers[index]
-        if len(shot.packets) != clip.frames:
-            raise StageError("render", f"{len(shot.packets)} packets for {clip.frames} frames")
-        clip_stream = None
+        counts = (len(shot.packets), len(shot.head), len(shot.tail), len(shot.clean))
+        if counts != (clip.frames, clip.handle, clip.handle, clip.mixed):
+            raise StageError(
+                "render", f"packets {counts} for frames, handles and clean start of {clip}"
+            )
         for pts, keyframe, data in shot.packets:
             self._scene.mux(self._packet(data, pts + clip.start, keyframe, self._video))
-            if clip_stream is None:
-                # The scene's stream opens with its first packet: only then does it hold the
-                # parameter sets that a clip's stream copies.
-                clip_stream = self._clip_stream(index)
+        # The scene's stream opens with its first packet: only then does it hold the
+        # parameter sets that a clip's stream copies.
+        clip_stream = self._clip_stream(index)
+        for pts, keyframe, data in shot.clip_packets():
             container.mux(self._packet(data, pts, keyframe, clip_stream))
 
     def _packet(self, data: bytes, pts: int, keyframe: bool, stream: Any) -> Any:
@@ -348,44 +420,54 @@ class PrevisWriter:
         clip, container = self._clips[index], self._clip_containers[index]
         stream = container.add_stream_from_template(self._video)
         if self._audio is not None:
-            first = clip.start * AUDIO_RATE // self._fps
-            last = (clip.start + clip.frames) * AUDIO_RATE // self._fps
-            _encode_audio(container, self._audio[:, first:last], self._audio_store)
+            first = (clip.start - clip.handle) * AUDIO_RATE // self._fps
+            last = (_end(clip) + clip.handle) * AUDIO_RATE // self._fps
+            _encode_audio(container, _window(self._audio, first, last), self._audio_store)
         return stream
 
-    def _place(self) -> tuple[int, int]:
-        """(clip, frame within it) of the next frame; a StageError past the last clip."""
-        clips = self._clips
-        while self._next_clip < len(clips) and self._frame_pts >= _end(clips[self._next_clip]):
-            self._next_clip += 1
-        if self._next_clip == len(self._clips):
-            raise StageError("render", f"frame {self._frame_pts} lies outside every shot")
-        return self._next_clip, self._frame_pts - self._clips[self._next_clip].start
+    def _place(self) -> tuple[int, str, int, int]:
+        """(clip, part, frame within it, frames in it) of the next frame; a StageError past
+        the last clip."""
+        index, segment, local = self._next
+        if index == len(self._clips):
+            raise StageError("render", f"frame {self._given} given after the last shot's")
+        part, count = self._segments[index][segment]
+        return index, part, local, count
+
+    def _advance(self) -> None:
+        index, segment, local = self._next
+        local += 1
+        if local == self._segments[index][segment][1]:
+            segment, local = segment + 1, 0
+            if segment == len(self._segments[index]):
+                index, segment = index + 1, 0
+        self._next = (index, segment, local)
 
     def write(self, rgb: NDArray[np.uint8]) -> None:
-        """Encode the next frame (``(h, w, 3)`` uint8)."""
+        """Encode the next frame (``(h, w, 3)`` uint8), in the order of ``Clip.segments``."""
         import av
 
-        index, local = self._place()
-        slot = self._ring[self._frame_pts % RING_FRAMES]
+        index, part, local, count = self._place()
+        slot = self._ring[self._given % RING_FRAMES]
         np.copyto(slot, rgb)
         frame = av.VideoFrame.from_numpy_buffer(slot, format="rgb24")
         frame.pts = local
         frame.time_base = Fraction(1, self._fps)
         if local == 0:
             frame.pict_type = av.video.frame.PictureType.I
-        self._frame_pts += 1
+        self._given += 1
+        self._advance()
         self._check()
-        self._queue.put((index, local, frame))
+        self._queue.put((index, part, local, count, frame))
 
     def write_encoded(self, shot: EncodedShot) -> None:
         """Add the next clip's shot, already encoded, in place of its frames."""
-        index, local = self._place()
-        if local:
+        index, _, local, _ = self._place()
+        if self._next[1:] != (0, 0):
             raise StageError("render", f"an encoded shot given at frame {local} of a shot")
-        self._frame_pts += self._clips[index].frames
+        self._next = (index + 1, 0, 0)
         self._check()
-        self._queue.put((index, 0, shot))
+        self._queue.put((index, "", 0, 0, shot))
 
     def _finish_worker(self) -> None:
         if self._worker.is_alive():
@@ -396,8 +478,8 @@ class PrevisWriter:
         """Flush the encoder, finish every file and rename them all into place."""
         self._finish_worker()
         self._check()
-        if self._clips and self._frame_pts != _end(self._clips[-1]):
-            raise StageError("render", f"{self._frame_pts} of {_end(self._clips[-1])} frames given")
+        if self._next[0] != len(self._clips):
+            raise StageError("render", f"shot {self._next[0] + 1} of {len(self._clips)} unfinished")
         for container in self._containers:
             container.close()
         self._stack.close()

@@ -18,7 +18,7 @@ from beatcam.score.stems import render_stems
 from beatcam.score.synth import SCORE_PROVENANCE, TARGET_LUFS
 
 WAV_SUBTYPE: Final = "PCM_24"
-SCORE_FORMAT: Final = "beatcam.score.1"
+SCORE_FORMAT: Final = "beatcam.score.2"  # 2: cues per section, levels per beat
 
 
 def _seconds(value: float) -> float:
@@ -29,8 +29,10 @@ def score_document(score: ScorePlan, measured_lufs: float, stems: list[str]) -> 
     """The content of score.json: every cue and hit with the affect and reasons behind it."""
     cues = [
         {
+            "cue": cue.number,
             "section": cue.section,
-            "beat": cue.beat,
+            "role": cue.role,
+            "beats": list(cue.beats),
             "start_s": _seconds(cue.start_s),
             "end_s": _seconds(cue.end_s),
             "key": cue.key,
@@ -41,14 +43,23 @@ def score_document(score: ScorePlan, measured_lufs: float, stems: list[str]) -> 
             "chords": [c.symbol for c in cue.chords],
             "instruments": list(cue.instruments),
             "groups": list(cue.groups),
-            "dynamics": cue.dynamics,
-            "velocity": cue.velocity,
-            "expression_cc11": cue.expression,
-            "notes_per_quarter": cue.density,
             "tension": round(cue.tension, 3),
-            "register_semitones": cue.register,
             "affect": cue.affect_words,
             "why": cue.why,
+            "levels": [
+                {
+                    "beat": level.beat,
+                    "start_s": _seconds(level.start_s),
+                    "intensity": round(level.intensity, 3),
+                    "build": round(level.build, 3),
+                    "dynamics": level.dynamics,
+                    "velocity": level.velocity,
+                    "expression_cc11": level.expression,
+                    "notes_per_quarter": level.density,
+                    "register_semitones": level.register,
+                }
+                for level in cue.levels
+            ],
         }
         for cue in score.cues
     ]
@@ -76,7 +87,17 @@ def score_document(score: ScorePlan, measured_lufs: float, stems: list[str]) -> 
             "target_lufs": TARGET_LUFS,
             "integrated_lufs": round(measured_lufs, 2) if math.isfinite(measured_lufs) else None,
         },
+        "peak_beat": score.peak_beat,
         "ending": {"kind": score.ending, "why": score.ending_why},
+        "silences": [
+            {
+                "start_s": _seconds(hit.seconds - hit.drop_s),
+                "end_s": _seconds(hit.seconds),
+                "why": hit.why,
+            }
+            for hit in score.hits
+            if hit.drop_s > 0
+        ],
         "cues": cues,
         "hits": hits,
         "stems": stems,
