@@ -606,7 +606,6 @@ RULES: tuple[Rule, ...] = (
         lambda c: {},
         "the angle turns with the power, up at who holds it and down on who gives way",
         default_weight=0.0,
-        intent=Intent.DOMINANCE,
         says=frozenset(OPPOSITE_ANGLE) - {"eye_level"},
     ),
     Rule(
