@@ -47,25 +47,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from plan import SENTENCES  # bench/plan.py: the same scene, so the two benches time one thing
+
 ROOT = Path(__file__).resolve().parents[1]
 HERE_SRC = ROOT / "src"
 TARGET_HELP = 2.0  # issue 19: beatcam --help <= 2x the numpy floor, CPU time
 TARGET_PLAN = 4.0  # issue 19: a cold 10-beat plan <= 4x the numpy floor, CPU time
 BEATS = 10
-SENTENCES = (
-    "Mara sorts the post at the kitchen table, humming to herself.",
-    "Tom comes in and drops his keys on the counter.",
-    "She finds a letter addressed in her mother's hand.",
-    "Her smile fades as she reads; something is wrong.",
-    "Mara realises the letter is forged, and dread creeps in.",
-    "Tom steps toward her, talking fast, reaching for the page.",
-    "She backs away and holds the letter up between them.",
-    "Tom shouts at her and slams his fist on the table.",
-    "The house goes very quiet.",
-    "Mara walks to the window and looks out at the empty street.",
-    "Tom sits down slowly and does not look at her.",
-    "She laughs, suddenly, at how small it all is.",
-)
 
 
 def scene_text(beats: int, start: int = 0) -> str:
