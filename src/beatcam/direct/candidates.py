@@ -66,7 +66,6 @@ TIGHTENS = moves_where(size_change=1)
 WIDENS = moves_where(size_change=-1)
 NEEDS_SUBJECT = moves_where(needs_subject=True)
 STEEP = frozenset({"overhead", "worm"})
-LEVEL_ANGLES = frozenset({"eye_level", "high", "low"})
 
 _FRAMING_SIZES = {
     "establishing": {"EWS", "WS", "FS"},
