@@ -497,9 +497,10 @@ def revise(
     else:
         # A subject who walks out of a static frame, or so far toward or away from it that its size
         # cannot hold, needs the widest view to stay in it at a size that holds.
-        leaves = bool({CriticRule.SUBJECT_IN_FRAME, CriticRule.END_SIZE} & failed)
-        wide = leaves or spec.framing == "establishing" or MOVEMENT_TRAITS[spec.movement].travels
-        size = "EWS" if leaves else "WS" if wide else "MS"
+        leaves = CriticRule.SUBJECT_IN_FRAME in failed
+        widest = leaves or CriticRule.END_SIZE in failed
+        wide = widest or spec.framing == "establishing" or MOVEMENT_TRAITS[spec.movement].travels
+        size = "EWS" if widest else "WS" if wide else "MS"
         if spec.framing != "establishing":
             subjects = spec.subjects[:1]
         else:
