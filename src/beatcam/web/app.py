@@ -288,25 +288,27 @@ def create_app(data_dir: Path) -> FastAPI:
     def _title(project: int) -> str:
         return str(next(p["title"] for p in store.projects() if p["id"] == project))
 
+    def _planned(edits: list[dict[str, Any]]) -> tuple[str, str]:
+        """The plans and views (as stored JSON) of the state a history of edits makes."""
+        state = studio.replay(edits)
+        documents, views = studio.plan_all(studio.scenes(state), state.style)
+        return studio.documents_json(documents), json.dumps(views)
+
     def _plans(project: int, cursor: int) -> tuple[str, str]:
         """The plans at ``cursor``, made from the history when they were not kept."""
         kept = store.plans(project, cursor)
         if kept is not None:
             return kept
-        state = studio.replay(store.history(project)[:cursor])
-        documents, views = studio.plan_all(studio.scenes(state), state.style)
-        made = (studio.documents_json(documents), json.dumps(views))
+        made = _planned(store.history(project)[:cursor])
         store.keep_plans(project, cursor, *made)
         return made
 
     def _apply(project: int, edit: dict[str, Any], title: str) -> Response:
         """Re-plan with ``edit`` on top of the history; only a plan that works is kept, so a
         pin that cannot be shot leaves the project as it was (and says why)."""
-        cursor = _cursor(project)
-        state = studio.replay([*store.history(project)[:cursor], edit])
-        documents, views = studio.plan_all(studio.scenes(state), state.style)
+        made = _planned([*store.history(project)[: _cursor(project)], edit])
         cursor = store.push_edit(project, edit, title)
-        store.keep_plans(project, cursor, studio.documents_json(documents), json.dumps(views))
+        store.keep_plans(project, cursor, *made)
         return _project(project)
 
     def _project(project: int) -> Response:
