@@ -689,3 +689,20 @@ def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:
 def test_a_negated_staging_is_not_read() -> None:
     assert "look_up" not in one("Mara does not look up from her book.").stagings
     assert one("Mara reads quietly by the window.").stagings == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "staging"),
+    [
+        ("Told the news, Vasquez sinks slowly back into the chair.", "sink"),
+        ("Ama looks left along the jury box, seat by seat.", "scan"),
+        ("Lidia's eyes drop to the floor.", "look_down"),
+        ("Tomas glances back over his shoulder at the dogs.", "flee"),
+    ],
+)
+def test_manner_words_inside_a_staging_cue_are_stepped_over(text: str, staging: str) -> None:
+    assert staging in one(text).stagings
+
+
+def test_manner_words_do_not_join_a_staging_across_a_clause() -> None:
+    assert "sink" not in one("Vasquez sinks, slowly, back. Into the chair goes the cat.").stagings

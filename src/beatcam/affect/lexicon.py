@@ -40,6 +40,8 @@ STRONG_CUE: Final = 1.0
 WEAK_CUE: Final = 0.6
 PAD_AXES: Final = 3
 PLACE_CLASS: Final = "place"
+# Words a staging cue steps over between its parts ("sinks slowly into the chair").
+MANNER_CLASS: Final = "manner"
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,9 @@ def load_lexicon() -> Lexicon:
         function_order=function_order,
         intents=CueIndex(intent_cues, classes),
         actions=CueIndex(_phrase_cues("actions.yaml", classes), classes),
-        stagings=CueIndex(_phrase_cues("stagings.yaml", classes, STAGINGS), classes),
+        stagings=CueIndex(
+            _phrase_cues("stagings.yaml", classes, STAGINGS), classes, classes[MANNER_CLASS]
+        ),
         classes=classes,
         places=frozenset(stem_phrase(place)[-1] for place in places),
         props={stem(prop): prop for prop in sorted(props, key=len, reverse=True)},

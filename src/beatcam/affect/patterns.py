@@ -3,7 +3,8 @@
 A pattern is a tuple of parts: a stem, ``=word`` (exactly this word as written, for forms a
 stem would merge: "trapped" is not "traps"), ``*`` (any one word), ``@class`` (a word of a
 class, matched as written) or ``$`` (the end of a clause, which uses up no word). Patterns are
-indexed by their first part so a beat is read in one pass.
+indexed by their first part so a beat is read in one pass. An index may be given words to
+step over between a pattern's parts (manner adverbs: "sinks slowly into" is "sink into").
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ ANY_WORD = "*"
 CLAUSE_END = "$"
 CLASS_MARK = "@"
 EXACT_MARK = "="
+# "sinks slowly back into": two manner words between a verb and its particle are common, more
+# would join words of different phrases.
+MAX_SKIPPED = 2
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,14 @@ class Hit:
 class CueIndex:
     """Cues by first stem; finds every cue that matches at a token."""
 
-    def __init__(self, cues: Sequence[Cue], classes: Mapping[str, frozenset[str]]) -> None:
+    def __init__(
+        self,
+        cues: Sequence[Cue],
+        classes: Mapping[str, frozenset[str]],
+        skippable: frozenset[str] = frozenset(),
+    ) -> None:
         self._classes = classes
+        self._skippable = skippable
         by_first: dict[str, list[Cue]] = {}
         for cue in cues:
             by_first.setdefault(cue.pattern[0], []).append(cue)
@@ -57,24 +67,32 @@ class CueIndex:
     def _end(self, tokens: Sequence[Token], start: int, pattern: tuple[str, ...]) -> int | None:
         """Index after the match of ``pattern`` at ``start``, or None when it does not match."""
         at = start
-        for part in pattern:
+        for index, part in enumerate(pattern):
             if part == CLAUSE_END:
                 if at < len(tokens) and not tokens[at].boundary:
                     return None
                 continue
-            if at >= len(tokens) or tokens[at].boundary:
-                return None
-            token = tokens[at]
-            if part.startswith(CLASS_MARK):
-                if token.lower not in self._classes[part[1:]]:
-                    return None
-            elif part.startswith(EXACT_MARK):
-                if token.lower != part[1:]:
-                    return None
-            elif part not in (ANY_WORD, token.stem):
+            skipped = 0
+            while (
+                index > 0
+                and skipped < MAX_SKIPPED
+                and at < len(tokens)
+                and tokens[at].lower in self._skippable
+                and not self._fits(tokens[at], part)
+            ):
+                at, skipped = at + 1, skipped + 1
+            if at >= len(tokens) or tokens[at].boundary or not self._fits(tokens[at], part):
                 return None
             at += 1
         return at
+
+    def _fits(self, token: Token, part: str) -> bool:
+        """One pattern part matches one word."""
+        if part.startswith(CLASS_MARK):
+            return token.lower in self._classes[part[1:]]
+        if part.startswith(EXACT_MARK):
+            return token.lower == part[1:]
+        return part in (ANY_WORD, token.stem)
 
     def matches_at(self, tokens: Sequence[Token], start: int) -> Iterator[Hit]:
         """Every cue matching at ``start``, longest first."""
