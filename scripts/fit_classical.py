@@ -89,7 +89,11 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "stagings": tuple(rule.name for rule in RULES if rule.name.startswith(STAGING_PREFIX)),
     **{name: (name,) for name in SEQUENCE_RULES},
     **{
-        f"{INTENT_PREFIX}{intent}": tuple(rule.name for rule in RULES if rule.intent == intent)
+        f"{INTENT_PREFIX}{intent}": tuple(
+            rule.name
+            for rule in RULES
+            if rule.intent == intent and not rule.name.startswith(STAGING_PREFIX)
+        )
         for intent in Intent
     },
 }

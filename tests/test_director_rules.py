@@ -31,6 +31,7 @@ def context(
     travel_m: float = 0.0,
     slot: int = 1,
     intents: dict[str, float] | None = None,
+    stagings: tuple[str, ...] = (),
 ) -> Context:
     affect = Affect(
         valence=0.0,
@@ -42,6 +43,7 @@ def context(
         characters=("Mara",),
         function_belief=belief,
         intent_belief=intents or {},
+        stagings=stagings,
     )
     return Context(
         affect=affect,
@@ -63,7 +65,9 @@ FUNCTION_RULES = [
     ("reveal opens the frame", "reveal"),
     ("a departure is watched go", "departure"),
 ]
-DEVICE_RULES = [rule.name for rule in RULES if rule.intent is not None]
+DEVICE_RULES = [
+    rule.name for rule in RULES if rule.intent is not None and not rule.name.startswith("staging: ")
+]
 NEUTRAL_RULES = ["eye level is honest", "calm holds still"]
 
 
@@ -302,10 +306,31 @@ def test_what_happens_in_the_beat_moves_the_camera(
     ]
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.0, 1.0))
+def test_an_intent_shares_a_stagings_gain_as_far_as_it_is_believed(belief: float) -> None:
+    """A look down is answered by a tilt, and by the dolly zoom as far as it is vertigo: the
+    two rankings share the staging's gain, so together they never say more than it does."""
+    looking = context({"transition": 1.0}, intents={"vertigo": belief}, stagings=("look_down",))
+    general = rule_named("staging: look_down: movement").prefer(looking)
+    vertigo = rule_named("staging: look_down as vertigo: movement").prefer(looking)
+    full = staging_table()[Staging.LOOK_DOWN].preferences("movement")
+    shaded = staging_table()[Staging.LOOK_DOWN].shadings[Intent.VERTIGO].preferences("movement")
+    heard = belief if belief >= INTENT_FLOOR else 0.0
+    assert general.get("tilt_down", 0.0) == pytest.approx((1.0 - heard) * full["tilt_down"])
+    assert vertigo.get("dolly_zoom_out", 0.0) == pytest.approx(heard * shaded["dolly_zoom_out"])
+    assert (
+        rule_named("staging: look_down as vertigo: movement").prefer(
+            context({"transition": 1.0}, intents={"vertigo": 1.0})
+        )
+        == {}
+    )  # no look down, no answer to it
+
+
 def test_every_staging_has_a_cited_row_of_the_vocabulary() -> None:
     table = staging_table()
     assert set(table) == set(Staging)
-    for row in table.values():
+    for row in (*table.values(), *(s for r in table.values() for s in r.shadings.values())):
         assert row.sources and row.ranked
         assert set(row.ranked) <= {"movement", "angle"}
         assert all(

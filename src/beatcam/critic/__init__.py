@@ -354,8 +354,10 @@ def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
             )
         )
     if shot.size in HEAD_IN_FRAME_SIZES and shot.framing not in {"insert", "pov"}:
-        tops = plan.blocking[shot.subjects[0]].head_tops(shot.start_frame, 1)
-        top = track.image_points(np.repeat(tops, shot.frames, axis=0))[0]
+        # Judged where the composition is made: the first frame, or where a whip lands.
+        framed = shot.frames - 1 if shot.movement == "whip_pan" else 0
+        tops = plan.blocking[shot.subjects[0]].head_tops(shot.start_frame + framed, 1)
+        top = track.image_points(np.repeat(tops, shot.frames, axis=0))[framed]
         checks.append(
             _check(
                 CriticRule.HEADROOM,

@@ -479,8 +479,12 @@ def _unasked(ctx: Context) -> Preferences:
         for move in row.ranked["movement"]:
             asking[move] = asking.get(move, 0.0) + belief
     for staging in ctx.affect.stagings:
-        for move in staging_table()[Staging(staging)].ranked.get("movement", ()):
+        staged = staging_table()[Staging(staging)]
+        for move in staged.ranked.get("movement", ()):
             asking[move] = asking.get(move, 0.0) + 1.0
+        for intent, shaded in staged.shadings.items():
+            for move in shaded.ranked.get("movement", ()):
+                asking[move] = asking.get(move, 0.0) + _believed(ctx, intent)
     return {
         move: cost * max(0.0, 1.0 - asking.get(move, 0.0)) for move, cost in ATTENTION_COST.items()
     }
@@ -551,25 +555,49 @@ def _device_rule(row: IntentDevices, field: str) -> Rule:
     return Rule(f"{row.intent}: {field}", field, prefer, reason, intent=row.intent, says=says)
 
 
-def _staging_rule(row: StagingMoves, field: str) -> Rule:
+def _believed(ctx: Context, intent: Intent) -> float:
+    """The director's belief in ``intent``, where it is sure enough to speak."""
+    belief = ctx.affect.intent(intent)
+    return belief if belief >= INTENT_FLOOR else 0.0
+
+
+def _staging_rule(row: StagingMoves, field: str, shaded_by: tuple[Intent, ...]) -> Rule:
+    """A staging's ranking of one field: an intent's own ranking (``row.intent``) speaks as
+    far as the director believes the intent; the row's general ranking for the rest."""
+
     def prefer(ctx: Context) -> Preferences:
-        return _when(row.staging in ctx.affect.stagings, row.preferences(field))
+        if row.staging not in ctx.affect.stagings:
+            return {}
+        if row.intent is not None:
+            share = _believed(ctx, row.intent)
+        else:
+            share = 1.0 - sum(_believed(ctx, intent) for intent in shaded_by)
+        return _given(share, row.preferences(field))
 
     reason = row.reasons.get(field, f"the {field} answers what they do")
+    shade = f" as {row.intent}" if row.intent else ""
     return Rule(
-        f"staging: {row.staging}: {field}",
+        f"staging: {row.staging}{shade}: {field}",
         field,
         prefer,
         reason,
+        intent=row.intent,
         says=first_device(row.ranked[field]),
     )
 
 
 def _staging_rules() -> tuple[Rule, ...]:
-    """One rule per staging and field it ranks, from the staging -> move table."""
-    return tuple(
-        _staging_rule(row, field) for row in staging_table().values() for field in row.ranked
-    )
+    """One rule per staging (and intent it is shaded by) and field it ranks, from the staging
+    -> move table; an intent's ranking of a field shares the gain with the general one."""
+    rules = []
+    for row in staging_table().values():
+        for field in row.ranked:
+            shaded_by = tuple(
+                intent for intent, shaded in row.shadings.items() if field in shaded.ranked
+            )
+            rules.append(_staging_rule(row, field, shaded_by))
+            rules += [_staging_rule(row.shadings[intent], field, ()) for intent in shaded_by]
+    return tuple(rules)
 
 
 def _device_rules() -> tuple[Rule, ...]:

@@ -4,14 +4,17 @@ with their sources.
 
 A move motivated by the action is the one the audience does not notice (Mascelli, Katz,
 Brown), so a staging the beat states outright scores ``STAGING_GAIN``, above a confident
-intent's first device: the action chooses the move and the intent how it is done.
+intent's first device: the action chooses the move and the intent how it is done. Where the
+books answer the same action differently for one feeling (a look down into a drop is a tilt,
+until it is vertigo: then the space warps), a row's ``as`` rows rank the moves for that intent,
+and the director shares the staging's gain between them by its belief in the intent.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from beatcam.direct.intents import (
@@ -22,7 +25,7 @@ from beatcam.direct.intents import (
     table_rows,
 )
 from beatcam.errors import StageError
-from beatcam.model.vocab import Staging
+from beatcam.model.vocab import Intent, Staging
 
 TABLE_FILE: Final = "staging_devices.yaml"
 # Above a fully believed intent's first device (DEVICE_GAIN), so the stated action picks the
@@ -40,6 +43,9 @@ class StagingMoves:
     weight: float  # above 1 where it overrules another staging it meets, below where it yields
     reasons: Mapping[str, str]
     sources: tuple[Mapping[str, str], ...]
+    intent: Intent | None = None  # the feeling this ranking is for; None: any other
+    # The row's own rankings for particular intents.
+    shadings: Mapping[Intent, StagingMoves] = field(default_factory=dict)
 
     def preferences(self, field: str) -> dict[str, float]:
         """The score of each listed value of ``field`` when the beat states the staging."""
@@ -50,23 +56,33 @@ def _fail(message: str) -> StageError:
     return StageError("direct", f"{TABLE_FILE}: {message}")
 
 
-def _row(staging: Staging, entry: Any) -> StagingMoves:
+def _row(staging: Staging, entry: Any, intent: Intent | None = None) -> StagingMoves:
+    where = f"{staging} as {intent}" if intent else str(staging)
     if not isinstance(entry, dict):
-        raise _fail(f"{staging}: expected a mapping")
+        raise _fail(f"{where}: expected a mapping")
     ranked = {
-        field: checked_values(field, entry[field], staging, _fail)
+        field: checked_values(field, entry[field], where, _fail)
         for field in FIELDS
         if field in entry
     }
     weight = entry.get("weight", 1.0)
     if not ranked or not isinstance(weight, int | float) or weight <= 0:
-        raise _fail(f"{staging}: needs a movement or an angle list, and a positive weight")
+        raise _fail(f"{where}: needs a movement or an angle list, and a positive weight")
+    shaded = entry.get("as", {}) if intent is None else {}
+    unknown = sorted(set(shaded) - {str(each) for each in Intent})
+    if not isinstance(shaded, dict) or unknown:
+        raise _fail(f"{where}.as: needs a mapping of intents to rankings, unknown {unknown}")
     return StagingMoves(
         staging=staging,
         ranked=ranked,
         weight=float(weight),
         reasons={str(k): str(v) for k, v in entry.get("reason", {}).items()},
-        sources=checked_sources(entry.get("sources"), staging, _fail),
+        sources=checked_sources(entry.get("sources"), where, _fail),
+        intent=intent,
+        shadings={
+            Intent(name): _row(staging, {"weight": weight, **shaded[name]}, Intent(name))
+            for name in shaded
+        },
     )
 
 
