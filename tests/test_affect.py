@@ -11,12 +11,14 @@ from dataclasses import asdict
 from importlib import metadata, resources
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beatcam.affect import embedding, read_affect, read_words
+from beatcam.affect import intent as intent_module
 from beatcam.affect import lexicon as lexicon_module
 from beatcam.affect.entities import CastNames, others_acting
 from beatcam.affect.words import stem, tokenize
@@ -706,3 +708,27 @@ def test_manner_words_inside_a_staging_cue_are_stepped_over(text: str, staging: 
 
 def test_manner_words_do_not_join_a_staging_across_a_clause() -> None:
     assert "sink" not in one("Vasquez sinks, slowly, back. Into the chair goes the cat.").stagings
+
+
+def test_the_plain_share_the_intent_odds_are_moved_from_is_the_labelled_beats() -> None:
+    """The prior shift is only right while it names the share of plain beats the readout was
+    fitted on: relabelling or adding beats must update it."""
+    source = resources.files("beatcam.affect").joinpath("data", "labelled_beats.yaml")
+    beats = yaml.safe_load(source.read_text(encoding="utf-8"))["beats"]
+    plain = sum(beat.get("intent", "none") == "none" for beat in beats)
+    assert pytest.approx(plain / len(beats), abs=0.01) == intent_module.LABELLED_PLAIN_SHARE
+
+
+@given(st.lists(st.floats(-8.0, 0.0), min_size=17, max_size=17))
+def test_the_prior_shift_moves_belief_toward_plain_and_keeps_the_intents_order(
+    log_odds: list[float],
+) -> None:
+    shifted = intent_module.intent_belief({}, log_odds, {}, 0.0)
+    raw = np.exp(np.array(log_odds) - max(log_odds))
+    raw /= raw.sum()
+    assert sum(shifted.values()) == pytest.approx(1.0)
+    assert shifted["none"] >= raw[-1] - 1e-12
+    intents = list(shifted)[:-1]
+    assert sorted(intents, key=lambda k: (shifted[k], k)) == sorted(
+        intents, key=lambda k: (raw[intents.index(k)], k)
+    )
