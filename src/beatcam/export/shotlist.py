@@ -12,6 +12,8 @@ from pathlib import Path
 
 from beatcam.files import write_atomic
 from beatcam.model import Shot, ShotPlan
+from beatcam.model.setups import camera_height_m, rig_for, setup_of, tilt_deg
+from beatcam.model.setups import setups as plan_setups
 
 FILE_NAME = "shotlist.csv"
 DECIMALS = 5
@@ -29,6 +31,10 @@ COLUMNS = (
     "lens_mm",
     "movement",
     "framing",
+    "rig",
+    "setup",
+    "camera_height_m",
+    "tilt_deg",
     "transition",
     "subjects",
     "why",
@@ -40,8 +46,8 @@ def number(value: float) -> str:
     return repr(round(float(value), DECIMALS) + 0.0)
 
 
-def row(shot: Shot, fps: int) -> list[str | int]:
-    """One shot in the order of COLUMNS."""
+def row(shot: Shot, fps: int, setup: str) -> list[str | int]:
+    """One shot in the order of COLUMNS (``tilt_deg`` positive looks down)."""
     return [
         shot.id,
         shot.beat,
@@ -55,6 +61,10 @@ def row(shot: Shot, fps: int) -> list[str | int]:
         number(shot.lens_mm),
         shot.movement,
         shot.framing,
+        rig_for(shot),
+        setup,
+        number(camera_height_m(shot)),
+        number(tilt_deg(shot)),
         shot.transition,
         SUBJECT_SEPARATOR.join(shot.subjects),
         shot.why,
@@ -66,7 +76,8 @@ def csv_text(plan: ShotPlan) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(row(shot, plan.fps) for shot in plan.shots)
+    setups = setup_of(plan_setups(plan))
+    writer.writerows(row(shot, plan.fps, setups[shot.id].id) for shot in plan.shots)
     return buffer.getvalue()
 
 
