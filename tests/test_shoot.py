@@ -23,6 +23,7 @@ EXPECTED = (
     "critique.json",
     "shotlist.csv",
     "shotlist.pdf",
+    "setups.csv",
     "trajectory.csv",
     "previs.mp4",
     "shots/S01.mp4",

@@ -68,7 +68,8 @@ class Path:
 
 @dataclass(frozen=True)
 class RigRule:
-    """One rig rule: the rig, why it does the move (the crew reads this), and the test."""
+    """One rig rule: the rig, why it does the move (a sentence the crew reads on the setups
+    page), and the test."""
 
     rig: str
     reason: str
@@ -76,35 +77,37 @@ class RigRule:
 
 
 RIG_RULES: tuple[RigRule, ...] = (
-    RigRule("handheld", "the move is the operator's own hands", lambda p: p.movement == "handheld"),
+    RigRule(
+        "handheld", "The move is the operator's own hands.", lambda p: p.movement == "handheld"
+    ),
     RigRule(
         "crane",
-        "the whole camera rises or falls: an arm lifts it",
+        "The whole camera rises or falls: an arm lifts it.",
         lambda p: p.movement.startswith(("crane_", "pedestal_")),
     ),
-    RigRule("crane", "the lens is above what legs reach", lambda p: p.highest_m > REACH_M),
+    RigRule("crane", "The lens is higher than legs reach.", lambda p: p.highest_m > REACH_M),
     RigRule(
         "sticks",
-        "the camera stays put: pans, tilts and zooms are the head's and the lens's",
+        "The camera stays put: pans, tilts and zooms are the head's and the lens's.",
         lambda p: p.length_m < STILL_M,
     ),
     RigRule(
         "slider",
-        "a straight move short enough for a slider",
+        "A straight move short enough for a slider.",
         lambda p: p.straight and p.length_m <= SLIDER_M,
     ),
-    RigRule("dolly", "a straight move: dolly on straight track", lambda p: p.straight),
+    RigRule("dolly", "A straight move: dolly on straight track.", lambda p: p.straight),
     RigRule(
         "dolly",
-        "the move keeps its distance round one centre: dolly on round track",
+        "The move keeps its distance round one centre: dolly on round track.",
         lambda p: p.off_circle_m <= ROUND_TRACK_M,
     ),
     RigRule(
         "gimbal",
-        "a walked move below a steadicam's reach: a gimbal carried low",
+        "A walked move below a steadicam's reach: a gimbal carried low.",
         lambda p: p.lowest_m < WAIST_M,
     ),
-    RigRule("steadicam", "a walked move that bends: no track lays it", lambda p: True),
+    RigRule("steadicam", "A walked move that bends: no track lays it.", lambda p: True),
 )
 
 
