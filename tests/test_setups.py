@@ -5,6 +5,7 @@ the camera tracks in plan.json (the tolerances are the crew's, restated on purpo
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import math
 import subprocess
@@ -45,7 +46,7 @@ def shots(out: Path) -> list[dict[str, Any]]:
 
 def _path_length(shot: dict[str, Any]) -> float:
     points = shot["camera"]["position"]
-    return sum(math.dist(a, b) for a, b in zip(points, points[1:], strict=False))
+    return sum(math.dist(a, b) for a, b in itertools.pairwise(points))
 
 
 def _heading(shot: dict[str, Any]) -> float:
