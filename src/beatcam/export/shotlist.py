@@ -12,7 +12,7 @@ from pathlib import Path
 
 from beatcam.files import write_atomic
 from beatcam.model import Shot, ShotPlan
-from beatcam.model.setups import camera_height_m, rig_for, setup_of, tilt_deg
+from beatcam.model.setups import camera_height_m, crossings, rig_for, setup_of, tilt_deg
 from beatcam.model.setups import setups as plan_setups
 
 FILE_NAME = "shotlist.csv"
@@ -37,6 +37,7 @@ COLUMNS = (
     "tilt_deg",
     "transition",
     "subjects",
+    "warning",
     "why",
 )
 
@@ -46,7 +47,16 @@ def number(value: float) -> str:
     return repr(round(float(value), DECIMALS) + 0.0)
 
 
-def row(shot: Shot, fps: int, setup: str) -> list[str | int]:
+def warnings(plan: ShotPlan) -> dict[str, str]:
+    """What the crew must sort out before a shot, by shot id: a camera that stands or travels
+    through a set piece."""
+    said: dict[str, list[str]] = {}
+    for crossing in crossings(plan):
+        said.setdefault(crossing.shot, []).append(crossing.words(rig_for(plan.shot(crossing.shot))))
+    return {shot: " ".join(words) for shot, words in said.items()}
+
+
+def row(shot: Shot, fps: int, setup: str, warning: str) -> list[str | int]:
     """One shot in the order of COLUMNS (``tilt_deg`` positive looks down)."""
     return [
         shot.id,
@@ -67,6 +77,7 @@ def row(shot: Shot, fps: int, setup: str) -> list[str | int]:
         number(tilt_deg(shot)),
         shot.transition,
         SUBJECT_SEPARATOR.join(shot.subjects),
+        warning,
         shot.why,
     ]
 
@@ -77,7 +88,10 @@ def csv_text(plan: ShotPlan) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     setups = setup_of(plan_setups(plan))
-    writer.writerows(row(shot, plan.fps, setups[shot.id].id) for shot in plan.shots)
+    warned = warnings(plan)
+    writer.writerows(
+        row(shot, plan.fps, setups[shot.id].id, warned.get(shot.id, "")) for shot in plan.shots
+    )
     return buffer.getvalue()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from beatcam import __version__
 from beatcam.errors import StageError
+from beatcam.export.shotlist import warnings
 from beatcam.files import write_atomic
 from beatcam.model import PlannedBeat, Shot, ShotPlan
 from beatcam.model.setups import (
@@ -85,13 +86,15 @@ def camera_cell(height_m: float, tilt: float) -> str:
     return f"{height_m:.2f} m, {tilted}"
 
 
-def cells(shot: Shot, fps: int, setup: str) -> tuple[str, ...]:
+def cells(shot: Shot, fps: int, setup: str, warning: str) -> tuple[str, ...]:
     """The printed cells of one shot, in the order of COLUMNS after the beat."""
     size = shot.size if shot.end_size == shot.size else f"{shot.size} → {shot.end_size}"
     angle = _words(shot.angle)
     if shot.dutch_deg:
         angle = f"{angle}, dutch {shot.dutch_deg:+.0f}°"
     notes = shot.why if shot.transition == "cut" else f"[{_words(shot.transition)}] {shot.why}"
+    if warning:
+        notes = f"⚠ {warning}\n{notes}"
     return (
         shot.id,
         setup,
@@ -169,6 +172,7 @@ def _document(plan: ShotPlan) -> bytes:
 
     setups = plan_setups(plan)
     setup_ids = {shot: setup.id for shot, setup in setup_of(setups).items()}
+    warned = warnings(plan)
     pdf.set_font(FONT, size=TABLE_PT)
     heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=HEADING_FILL)
     beat_style = FontFace(fill_color=BEAT_FILL)
@@ -190,7 +194,7 @@ def _document(plan: ShotPlan) -> bytes:
                     row = table.row()
                     if position == 0:
                         row.cell(beat_cell(beat), rowspan=len(group), style=beat_style)
-                    for text in cells(shot, plan.fps, setup_ids[shot.id]):
+                    for text in cells(shot, plan.fps, setup_ids[shot.id], warned.get(shot.id, "")):
                         row.cell(text)
     _setups_page(pdf, plan, setups, heading)
     return bytes(pdf.output())

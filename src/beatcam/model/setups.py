@@ -268,3 +268,64 @@ def setups(plan: ShotPlan) -> tuple[Setup, ...]:
 def setup_of(plan_setups: tuple[Setup, ...]) -> dict[str, Setup]:
     """Each shot id's setup."""
     return {shot: setup for setup in plan_setups for shot in setup.shots}
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """A camera that stands or travels where a set piece stands: the shot, the piece (a
+    ``SetBox`` name), the first floor point (x, z) inside it, and whether the camera moves."""
+
+    shot: str
+    piece: str
+    point: tuple[float, float]
+    moving: bool
+
+    def words(self, rig: str) -> str:
+        """The warning as the shot list prints it."""
+        piece = piece_words(self.piece)
+        if self.moving:
+            return f"The {rig}'s path runs through the {piece}: re-lay it or move the {piece}."
+        return f"The camera stands where the {piece} is: move the {piece} or cheat the camera."
+
+
+def piece_words(name: str) -> str:
+    """A set box's name as a crew says it: "wall_left_4" the "left wall", "window_sill_wall_left"
+    the "window", "chair_seat" the "chair"."""
+    words = [word for word in name.split("_") if not word.isdigit()]
+    if words[0] == "wall":
+        return f"{' '.join(words[1:])} wall".strip()
+    for opening in ("door", "window"):
+        if opening in words:
+            return opening
+    return words[0]
+
+
+# A piece whose underside is this high is hung (a lintel, a window head): a camera on the
+# floor passes under it.
+HUNG_M = 0.5
+
+
+def crossings(plan: ShotPlan) -> tuple[Crossing, ...]:
+    """Every shot whose camera, on some frame, stands inside the floor footprint of a piece
+    that stands on the floor (a rig on the floor would have to go through it), lower than the
+    piece's top or on a rig other than a crane (whose arm can reach over it); one per shot and
+    piece, in cut order."""
+    found: list[Crossing] = []
+    for shot in plan.shots:
+        position = shot.camera.position
+        rig = rig_for(shot)
+        moving = path_of(shot).length_m >= STILL_M
+        for box in plan.set.boxes:
+            (cx, cy, cz), (sx, sy, sz) = box.center, box.size
+            if cy - sy / 2 > HUNG_M:
+                continue
+            inside = (
+                (np.abs(position[:, 0] - cx) < sx / 2)
+                & (np.abs(position[:, 2] - cz) < sz / 2)
+                & ((rig != "crane") | (position[:, 1] < cy + sy / 2))
+            )
+            if inside.any():
+                first = position[int(np.argmax(inside))]
+                point = (float(first[0]), float(first[2]))
+                found.append(Crossing(shot.id, box.name, point, moving))
+    return tuple(found)
