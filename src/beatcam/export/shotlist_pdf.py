@@ -49,10 +49,10 @@ SHOOTING_ORDER_NOTE = (
     "the camera column gives lens height and tilt."
 )
 COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Beat", 38.0),
+    ("Beat", 36.0),
     ("Shot", 10.0),
     ("Setup", 11.0),
-    ("Size", 15.0),
+    ("Size", 17.0),
     ("Type", 19.0),
     ("Angle", 18.0),
     ("Movement", 20.0),
