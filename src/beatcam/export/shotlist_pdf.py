@@ -8,6 +8,8 @@ fixed, so the same plan gives the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -173,19 +175,8 @@ def _document(plan: ShotPlan) -> bytes:
     setups = plan_setups(plan)
     setup_ids = {shot: setup.id for shot, setup in setup_of(setups).items()}
     warned = warnings(plan)
-    pdf.set_font(FONT, size=TABLE_PT)
-    heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=HEADING_FILL)
     beat_style = FontFace(fill_color=BEAT_FILL)
-    with pdf.table(
-        col_widths=[width for _, width in COLUMNS],
-        width=sum(width for _, width in COLUMNS),
-        headings_style=heading,
-        text_align="LEFT",
-        v_align="TOP",
-        line_height=1.3 * TABLE_PT * 25.4 / 72,
-        padding=1,
-    ) as table:
-        table.row([name for name, _ in COLUMNS])
+    with _table(pdf, COLUMNS) as table:
         for beat in plan.beats:
             shots = [shot for shot in plan.shots if shot.beat == beat.index]
             for first in range(0, len(shots), MAX_GROUP):
@@ -196,8 +187,28 @@ def _document(plan: ShotPlan) -> bytes:
                         row.cell(beat_cell(beat), rowspan=len(group), style=beat_style)
                     for text in cells(shot, plan.fps, setup_ids[shot.id], warned.get(shot.id, "")):
                         row.cell(text)
-    _setups_page(pdf, plan, setups, heading)
+    _setups_page(pdf, plan, setups)
     return bytes(pdf.output())
+
+
+@contextmanager
+def _table(pdf: Any, columns: tuple[tuple[str, float], ...]) -> Iterator[Any]:
+    """A table of ``columns`` (heading, width in mm), its heading row in and repeated on every
+    page."""
+    from fpdf import FontFace
+
+    pdf.set_font(FONT, size=TABLE_PT)
+    with pdf.table(
+        col_widths=[width for _, width in columns],
+        width=sum(width for _, width in columns),
+        headings_style=FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=HEADING_FILL),
+        text_align="LEFT",
+        v_align="TOP",
+        line_height=1.3 * TABLE_PT * 25.4 / 72,
+        padding=1,
+    ) as table:
+        table.row([name for name, _ in columns])
+        yield table
 
 
 def setup_cells(plan: ShotPlan, setup: Setup) -> tuple[str, ...]:
@@ -216,7 +227,7 @@ def setup_cells(plan: ShotPlan, setup: Setup) -> tuple[str, ...]:
     )
 
 
-def _setups_page(pdf: Any, plan: ShotPlan, setups: tuple[Setup, ...], heading: Any) -> None:
+def _setups_page(pdf: Any, plan: ShotPlan, setups: tuple[Setup, ...]) -> None:
     """The setups in shooting order, on a page of their own, with the rule of the order."""
     pdf.add_page()
     pdf.set_font(FONT, "B", TITLE_PT)
@@ -224,17 +235,7 @@ def _setups_page(pdf: Any, plan: ShotPlan, setups: tuple[Setup, ...], heading: A
     pdf.set_font(FONT, size=TEXT_PT)
     pdf.multi_cell(0, 5, SHOOTING_ORDER_NOTE, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font(FONT, size=TABLE_PT)
-    with pdf.table(
-        col_widths=[width for _, width in SETUP_COLUMNS],
-        width=sum(width for _, width in SETUP_COLUMNS),
-        headings_style=heading,
-        text_align="LEFT",
-        v_align="TOP",
-        line_height=1.3 * TABLE_PT * 25.4 / 72,
-        padding=1,
-    ) as table:
-        table.row([name for name, _ in SETUP_COLUMNS])
+    with _table(pdf, SETUP_COLUMNS) as table:
         for setup in setups:
             table.row(setup_cells(plan, setup))
 
