@@ -218,7 +218,7 @@ def render(spec: ShotSpec) -> str:
         text += f" Set further round {who} so as not to {faults}."
     if reason.ends_in:
         text += f" {who}'s own move ends the shot in {reason.ends_in}."
-    if reason.runner_up:
+    if reason.runner_up and reason.runner_up != describe(spec):  # not a twin in other numbers
         text += f" Chosen over {with_article(reason.runner_up)}."
     if reason.expressive and reason.expressive != reason.runner_up:
         text += f" {capitalised(with_article(reason.expressive))} was weighed and set aside."

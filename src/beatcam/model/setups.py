@@ -13,7 +13,7 @@ can always be recomputed from the plan itself (and the tests do).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -222,10 +222,7 @@ def shooting_order(setups: list[Setup], widest: dict[str, int]) -> list[Setup]:
         setups,
         key=lambda setup: (setup is not master, quarter(setup), widest[setup.id], setup.id),
     )
-    return [
-        Setup(s.id, order, s.rig, s.lens_mm, s.position, s.heading_deg, s.shots)
-        for order, s in enumerate(ordered, start=1)
-    ]
+    return [replace(setup, order=order) for order, setup in enumerate(ordered, start=1)]
 
 
 def setups(plan: ShotPlan) -> tuple[Setup, ...]:
