@@ -153,7 +153,8 @@ def test_the_last_repair_of_a_subject_who_leaves_the_frame_is_the_widest_static(
     fallback = revise(spec, frozenset({CriticRule.SUBJECT_IN_FRAME}), 3)
     assert (fallback.size, fallback.end_size, fallback.movement) == ("EWS", "EWS", "static")
     assert fallback.angle == "eye_level"
-    assert "subject in frame" in fallback.why
+    assert "subject in frame" in fallback.reason.failed
+    assert "lose the subject out of frame" in fallback.why  # the crew's words, not the rule's
 
 
 def test_the_fitted_classical_weights_name_real_rules() -> None:

@@ -8,7 +8,9 @@ import dataclasses
 import io
 import json
 import socket
+import xml.etree.ElementTree as ElementTree
 from datetime import UTC, datetime
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -264,12 +266,34 @@ def test_every_transition_plays_within_its_clips_media(
         assert needs_before.to_frames() >= 0
 
 
-def test_fcpxml_drops_dissolves_but_keeps_durations(tiny_plan: ShotPlan, tmp_path: Path) -> None:
+def test_fcpxml_dissolve_is_fcps_cross_dissolve_from_the_cut_over_the_handle(
+    tiny_plan: ShotPlan, tmp_path: Path
+) -> None:
     plan = _with_dissolve(tiny_plan)
     _export(plan, tmp_path, ("fcpxml",))
+    root = ElementTree.parse(tmp_path / "timeline.fcpxml").getroot()
+    spine = root.find(".//spine")
+    assert spine is not None
+    assert [item.tag for item in spine] == ["clip", "transition", "clip"]
+    outgoing, transition, incoming = spine
+    assert transition.get("offset") == incoming.get("offset")  # from the cut
+    duration = Fraction(str(transition.get("duration")).removesuffix("s"))
+    assert duration == Fraction(DISSOLVE_FRAMES, plan.fps)
+    # the outgoing clip's tail handle covers it: its asset runs a handle past the clip's end
+    start = Fraction(str(outgoing.get("start", "0s")).removesuffix("s"))
+    end = start + Fraction(str(outgoing.get("duration")).removesuffix("s"))
+    video = outgoing.find("video")
+    assert video is not None
+    assets = {asset.get("id"): asset for asset in root.iter("asset")}
+    media = Fraction(str(assets[video.get("ref")].get("duration")).removesuffix("s"))
+    assert end + duration <= media
+    effect = transition.find("filter-video")
+    assert effect is not None
+    (declared,) = (e for e in root.iter("effect") if e.get("id") == effect.get("ref"))
+    assert declared.get("uid") == "FxPlug:4731E73A-8DAC-4113-9A30-AE85B1761265"
+    # and the adapter still reads the cut back, clip durations unchanged
     timeline = _read_timeline(tmp_path / "timeline.fcpxml", plan.fps)
-    items = list(timeline.video_tracks()[0])
-    assert [type(item).__name__ for item in items] == ["Clip", "Clip"]
+    items = [item for item in timeline.video_tracks()[0] if isinstance(item, otio.schema.Clip)]
     assert [c.duration().to_frames() for c in items] == [s.frames for s in plan.shots]
 
 
@@ -328,9 +352,10 @@ def test_shotlist_pdf_metadata_and_text(tiny_plan: ShotPlan, tmp_path: Path) -> 
     assert str(meta["/Keywords"]) == "network: none"
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height
     text = reader.pages[0].extract_text()
+    flowed = " ".join(text.split())  # the notes column wraps the why
     for shot in tiny_plan.shots:
         assert shot.id in text
-        assert shot.why in text
+        assert shot.why in flowed
     assert "MCU → CU" in text
     assert "push in" in text
 
@@ -341,9 +366,12 @@ def test_shotlist_pdf_repeats_headings_on_every_page(tiny_plan: ShotPlan, tmp_pa
     reader = PdfReader(tmp_path / "shotlist.pdf")
     assert len(reader.pages) >= 2
     texts = [page.extract_text() for page in reader.pages]
-    for text in texts:
+    setups = next(i for i, text in enumerate(texts) if "Setups in shooting order" in text)
+    for text in texts[:setups]:
         assert "Movement" in text
         assert "Notes" in text
+    for text in texts[setups:]:  # the setups table (one setup per shot here) runs on too
+        assert "Why this rig" in text
     everything = "\n".join(texts)
     assert "Zoë wartet" in everything
     assert all(shot.id in everything for shot in plan.shots)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ EXPECTED = (
     "critique.json",
     "shotlist.csv",
     "shotlist.pdf",
+    "setups.csv",
     "trajectory.csv",
     "previs.mp4",
     "shots/S01.mp4",
@@ -105,3 +107,32 @@ def test_previs_is_the_plans_length_with_the_score_as_audio(shot: Path) -> None:
     info = soundfile.info(str(shot / "score.wav"))
     assert info.samplerate == 48000
     assert info.frames == round(frames * 48000 / plan["fps"])
+
+
+def test_two_runs_into_two_folders_write_the_same_bytes(shot: Path, tmp_path: Path) -> None:
+    """Every file, the .blend and the FBX cameras included: no clock, no absolute path and no
+    memory address in any of them. The second run has no cache, so nothing is copied over."""
+    from beatcam.export import blender
+
+    if blender.blender_command() is None:
+        pytest.skip(f"no Blender Python to build scene.blend; install: {blender.INSTALL_HINT}")
+    elsewhere = tmp_path / "another" / "folder"
+    command = [
+        *_offline(), sys.executable, "-m", "beatcam", "shoot", str(shot.parent / "scene.yaml"),
+        "-o", str(elsewhere), "--resolution", "320x180", "-q",
+    ]  # fmt: skip
+    environment = {**os.environ, "BEATCAM_CACHE": "0"}
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=600, check=False, env=environment
+    )
+    assert result.returncode == 0, result.stderr
+    files = sorted(path.relative_to(shot).as_posix() for path in shot.rglob("*") if path.is_file())
+    assert files == sorted(
+        path.relative_to(elsewhere).as_posix() for path in elsewhere.rglob("*") if path.is_file()
+    )
+    assert "blender/scene.blend" in files
+    assert any(name.startswith("unreal/cameras/") and name.endswith(".fbx") for name in files)
+    differ = [
+        name for name in files if (shot / name).read_bytes() != (elsewhere / name).read_bytes()
+    ]
+    assert not differ

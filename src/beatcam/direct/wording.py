@@ -1,4 +1,6 @@
-"""The ``why`` of a shot: the rules that won, the affect that triggered them, the runner-up."""
+"""The ``why`` of a shot: the rules that won, the affect that triggered them, the runner-up,
+in a DP's words. The model's own terms (beliefs, evidence words, critic rules, degrees round
+the subject) stay in plan.json's ``reason``; the why says what they mean on the floor."""
 
 from __future__ import annotations
 
@@ -115,11 +117,32 @@ INTENT_WORDS = {
     "pursuit": "the chase",
     "stillness": "the weight of the moment",
 }
-# Below this belief the intent is named as a guess.
+# Below this belief the intent is not named: the device's own reasons say what it does.
 SURE_BELIEF = 0.5
 REASONS_SAID = 2  # rule reasons a why gives, at most one per field
 SAID_ABOVE = 0.3  # a rule term smaller than this did not decide anything worth saying
 EVIDENCE_SAID = 3
+# What a shot that broke a critic rule would do on screen, as a crew says it (after "would" or
+# "so as not to"), by model.CriticRule value.
+FAULT_WORDS = {
+    "size": "miss its size",
+    "end size": "end at the wrong size",
+    "subject in front": "lose the subject behind the camera",
+    "angle": "miss its angle",
+    "dutch": "miss its tilt",
+    "movement": "not make its move",
+    "clear view": "have someone in front of the lens",
+    "clear of the set": "put the camera into the set",
+    "above the ground": "put the lens below the floor",
+    "clear of the cast": "put the camera into an actor",
+    "lens range": "need a lens outside the kit",
+    "rig speed": "move faster than the rig can",
+    "subject in frame": "lose the subject out of frame",
+    "headroom": "cut off the head",
+    "face seen": "lose the face",
+    "180-degree rule": "cross the line",
+    "30-degree rule": "jump-cut from the shot before",
+}
 
 
 def reason_for(
@@ -179,30 +202,23 @@ def render(spec: ShotSpec) -> str:
         if cost < 0 and name in SEQUENCE_REASONS
     )
     text = f"{capitalised(describe(spec))}{subject}: {', and '.join(clauses) or 'plain coverage'}"
-    if spec.intent is not None:
-        words = INTENT_WORDS.get(spec.intent.name, spec.intent.name)
-        guess = "" if spec.intent.confidence >= SURE_BELIEF else "perhaps "
-        text += f", {guess}for {words}"
-    if reason.evidence:
-        text += f" (read from: {', '.join(reason.evidence)})"
+    if spec.intent is not None and spec.intent.confidence >= SURE_BELIEF:
+        text += f", for {INTENT_WORDS.get(spec.intent.name, spec.intent.name)}"
     text += "."
     if reason.turning_point and spec.intent is not None:
         text += " The scene turns here."
     if reason.crosses_line:
         text += " The camera crosses the line of action with the character's move."
+    faults = said_list([FAULT_WORDS.get(rule, rule) for rule in reason.failed])
+    who = spec.subjects[0] if spec.subjects else "the subject"
     if reason.repaired_from:
-        text += (
-            f" Simplified from {with_article(reason.repaired_from)} that failed the critic "
-            f"({', '.join(reason.failed)})."
-        )
-    elif reason.moved_deg:
-        text += (
-            f" Moved {reason.moved_deg:.0f}° round the subject to keep the cut clean "
-            f"({', '.join(reason.failed)})."
-        )
+        would = f", which would {faults}" if faults else ""
+        text += f" Plainer than {with_article(reason.repaired_from)}{would}."
+    elif reason.moved_deg and faults:
+        text += f" Set further round {who} so as not to {faults}."
     if reason.ends_in:
-        text += f" The subject's own move ends the shot in {reason.ends_in}."
-    if reason.runner_up:
+        text += f" {who}'s own move ends the shot in {reason.ends_in}."
+    if reason.runner_up and reason.runner_up != describe(spec):  # not a twin in other numbers
         text += f" Chosen over {with_article(reason.runner_up)}."
     if reason.expressive and reason.expressive != reason.runner_up:
         text += f" {capitalised(with_article(reason.expressive))} was weighed and set aside."

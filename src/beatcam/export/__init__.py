@@ -25,6 +25,7 @@ FORMATS: dict[str, str] = {
     "fcpxml": "fcpxml",
     "shotlist": "shotlist",
     "shotlist_pdf": "shotlist_pdf",
+    "setups": "setups_csv",
     "trajectory": "trajectory",
     "provenance": "provenance",
     "usd": "usd",
@@ -37,6 +38,7 @@ FORMATS: dict[str, str] = {
 # formats and provenance are written by the stages around it.
 EXPORT_FORMATS = (
     "usd", "gltf", "blender", "unreal", "otio", "edl", "xml", "fcpxml", "shotlist_pdf",
+    "setups",
 )  # fmt: skip
 # The plan stage's files (critique.json comes with them).
 PLAN_FORMATS = ("plan", "shotlist", "trajectory")

@@ -23,6 +23,7 @@ import numpy as np
 
 from beatcam.errors import StageError
 from beatcam.export import provenance
+from beatcam.export.blend_file import normalise
 from beatcam.export.scene_geometry import (
     CHARACTER_COLOR,
     CLIP_FAR_M,
@@ -227,13 +228,16 @@ def build(script: Path, blend: Path | None = None, fbx_dir: Path | None = None) 
     per shot camera into ``fbx_dir``; each file appears only once complete. Returns them."""
     with ExitStack() as stack:
         arguments: list[str] = []
-        if blend is not None:
-            arguments += ["--output", str(stack.enter_context(atomic_path(blend)))]
+        saved = None if blend is None else Path(stack.enter_context(atomic_path(blend)))
+        if saved is not None:
+            arguments += ["--output", str(saved)]
         if fbx_dir is not None:
             fbx_dir.mkdir(parents=True, exist_ok=True)
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=fbx_dir, prefix=".")))
             arguments += ["--fbx-dir", str(work)]
         run_script(script, arguments)
+        if saved is not None:
+            normalise(saved)  # what Blender takes from the clock, fixed
         written = [] if blend is None else [blend]
         if fbx_dir is not None:
             written += [fbx.replace(fbx_dir / fbx.name) for fbx in sorted(work.glob("*.fbx"))]

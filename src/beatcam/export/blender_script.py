@@ -97,16 +97,22 @@ def main(argv: Sequence[str]) -> None:
     options, _ = parser.parse_known_args(args)
     import bpy  # type: ignore[import-not-found]
 
-    if options.output or options.fbx_dir:
-        bpy.ops.wm.read_factory_settings(use_empty=True)
-    scene = build_scene(DATA)
-    if options.fbx_dir:
-        export_camera_fbx(scene, DATA, options.fbx_dir)
+    if not (options.output or options.fbx_dir):
+        build_scene(DATA)  # into the file open in Blender's editor
+        return
+    # Each file is made from a fresh build: the FBX export leaves the cameras' Cycles settings
+    # behind in an order that differs from run to run, and a saved file's path goes into the
+    # FBX header; so neither may come before the other in one build.
     if options.output:
+        bpy.ops.wm.read_factory_settings(use_empty=True)
+        scene = build_scene(DATA)
         output = Path(options.output).resolve()
         save(output)
         if add_score(scene, output.parent, DATA["score"]):  # saved: "//" means its folder
             save(output)
+    if options.fbx_dir:
+        bpy.ops.wm.read_factory_settings(use_empty=True)
+        export_camera_fbx(build_scene(DATA), DATA, options.fbx_dir)
 
 
 def build_scene(data: dict[str, Any]) -> Any:
@@ -168,6 +174,12 @@ def _mesh(name: str, vertices: Sequence[Sequence[float]], faces: Any, material: 
     mesh.from_pydata([to_blender_location(v) for v in vertices], [], faces)
     mesh.materials.append(material)
     mesh.update()
+    # What is selected is the editor's state, not the scene's; and Blender 5.0's from_pydata
+    # gives .select_edge the edges' own 8-byte type over a 1-byte bool array, so its saved
+    # block would carry uninitialised bytes (a different .blend on every run).
+    for name in [attribute.name for attribute in mesh.attributes]:
+        if name.startswith(".select_"):
+            mesh.attributes.remove(mesh.attributes[name])
     return mesh
 
 

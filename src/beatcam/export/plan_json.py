@@ -32,6 +32,8 @@ from beatcam.model import (
     ShotIntent,
     ShotPlan,
 )
+from beatcam.model.setups import Setup, rig_for, setup_of
+from beatcam.model.setups import setups as plan_setups
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS
 
 FORMAT_VERSION = "1"
@@ -116,7 +118,9 @@ def _reason_from(document: Mapping[str, Any]) -> Reason:
     return Reason(**values)
 
 
-def _shot(shot: Shot) -> dict[str, Any]:
+def _shot(shot: Shot, setup: Setup) -> dict[str, Any]:
+    """One shot; its ``rig`` and ``setup`` are read off the tracks (``model.setups``), so the
+    reader recomputes them rather than trusting the file."""
     return {
         "id": shot.id,
         "beat": shot.beat,
@@ -131,6 +135,8 @@ def _shot(shot: Shot) -> dict[str, Any]:
         "transition": shot.transition,
         "subjects": list(shot.subjects),
         "lens_mm": _number(shot.lens_mm),
+        "rig": rig_for(shot),
+        "setup": setup.id,
         "azimuth_deg": _number(shot.azimuth_deg),
         "side": shot.side,
         "why": shot.why,
@@ -151,6 +157,7 @@ def _shot(shot: Shot) -> dict[str, Any]:
 
 def to_document(plan: ShotPlan) -> dict[str, Any]:
     """The plan as plain JSON-ready data, in the contract's key order."""
+    setups = setup_of(plan_setups(plan))
     return {
         "beatcam": FORMAT_VERSION,
         "title": plan.title,
@@ -202,7 +209,7 @@ def to_document(plan: ShotPlan) -> dict[str, Any]:
             }
             for name, track in plan.blocking.tracks.items()
         },
-        "shots": [_shot(shot) for shot in plan.shots],
+        "shots": [_shot(shot, setups[shot.id]) for shot in plan.shots],
         "provenance": {
             "beatcam_version": plan.provenance.beatcam_version,
             "input_sha256": plan.provenance.input_sha256,

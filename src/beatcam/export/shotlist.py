@@ -12,6 +12,8 @@ from pathlib import Path
 
 from beatcam.files import write_atomic
 from beatcam.model import Shot, ShotPlan
+from beatcam.model.setups import camera_height_m, crossings, rig_for, setup_of, tilt_deg
+from beatcam.model.setups import setups as plan_setups
 
 FILE_NAME = "shotlist.csv"
 DECIMALS = 5
@@ -29,8 +31,13 @@ COLUMNS = (
     "lens_mm",
     "movement",
     "framing",
+    "rig",
+    "setup",
+    "camera_height_m",
+    "tilt_deg",
     "transition",
     "subjects",
+    "warning",
     "why",
 )
 
@@ -40,8 +47,17 @@ def number(value: float) -> str:
     return repr(round(float(value), DECIMALS) + 0.0)
 
 
-def row(shot: Shot, fps: int) -> list[str | int]:
-    """One shot in the order of COLUMNS."""
+def warnings(plan: ShotPlan) -> dict[str, str]:
+    """What the crew must sort out before a shot, by shot id: a camera that stands or travels
+    through a set piece."""
+    said: dict[str, list[str]] = {}
+    for crossing in crossings(plan):
+        said.setdefault(crossing.shot, []).append(crossing.words(rig_for(plan.shot(crossing.shot))))
+    return {shot: " ".join(words) for shot, words in said.items()}
+
+
+def row(shot: Shot, fps: int, setup: str, warning: str) -> list[str | int]:
+    """One shot in the order of COLUMNS (``tilt_deg`` positive looks down)."""
     return [
         shot.id,
         shot.beat,
@@ -55,8 +71,13 @@ def row(shot: Shot, fps: int) -> list[str | int]:
         number(shot.lens_mm),
         shot.movement,
         shot.framing,
+        rig_for(shot),
+        setup,
+        number(camera_height_m(shot)),
+        number(tilt_deg(shot)),
         shot.transition,
         SUBJECT_SEPARATOR.join(shot.subjects),
+        warning,
         shot.why,
     ]
 
@@ -66,7 +87,11 @@ def csv_text(plan: ShotPlan) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(row(shot, plan.fps) for shot in plan.shots)
+    setups = setup_of(plan_setups(plan))
+    warned = warnings(plan)
+    writer.writerows(
+        row(shot, plan.fps, setups[shot.id].id, warned.get(shot.id, "")) for shot in plan.shots
+    )
     return buffer.getvalue()
 
 

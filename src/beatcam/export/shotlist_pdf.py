@@ -8,13 +8,26 @@ fixed, so the same plan gives the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from beatcam import __version__
 from beatcam.errors import StageError
+from beatcam.export.shotlist import warnings
 from beatcam.files import write_atomic
 from beatcam.model import PlannedBeat, Shot, ShotPlan
+from beatcam.model.setups import (
+    Setup,
+    camera_height_m,
+    rig_for,
+    rig_rule,
+    setup_of,
+    tilt_deg,
+)
+from beatcam.model.setups import setups as plan_setups
 
 FILE_NAME = "shotlist.pdf"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -30,17 +43,37 @@ MUTED = (100, 100, 100)
 # a beat's cell spans at most this many shots, so a group always fits on one page
 MAX_GROUP = 8
 BEAT_TEXT_CHARS = 140
+SHOOTING_ORDER_NOTE = (
+    "Each setup is lit and marked once and all its shots are taken together, out of story "
+    "order. The master (the setup of the widest shot) goes first; then the camera turns round "
+    "the set one way, a quarter at a time, so each direction is lit once; within a direction, "
+    "widest first. Floor marks are metres on the floor plan's grid (x across, z down the page); "
+    "the camera column gives lens height and tilt."
+)
 COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Beat", 44.0),
-    ("Shot", 11.0),
+    ("Beat", 36.0),
+    ("Shot", 10.0),
+    ("Setup", 11.0),
     ("Size", 17.0),
-    ("Type", 20.0),
-    ("Angle", 20.0),
-    ("Movement", 22.0),
-    ("Lens", 13.0),
+    ("Type", 19.0),
+    ("Angle", 18.0),
+    ("Movement", 20.0),
+    ("Lens", 12.0),
+    ("Rig", 15.0),
+    ("Camera", 17.0),
     ("Duration", 15.0),
-    ("Subjects", 25.0),
-    ("Notes", 90.0),
+    ("Subjects", 19.0),
+    ("Notes", 68.0),
+)
+SETUP_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Order", 13.0),
+    ("Setup", 13.0),
+    ("Shots", 40.0),
+    ("Rig", 18.0),
+    ("Lens", 15.0),
+    ("Camera", 24.0),
+    ("Floor mark", 34.0),
+    ("Why this rig", 120.0),
 )
 
 
@@ -48,20 +81,32 @@ def _words(term: str) -> str:
     return term.replace("_", " ")
 
 
-def cells(shot: Shot, fps: int) -> tuple[str, ...]:
+def camera_cell(height_m: float, tilt: float) -> str:
+    """Lens height and tilt as a crew says them: "1.40 m, 5° down"."""
+    turn = round(tilt)
+    tilted = "level" if not turn else f"{abs(turn)}° {'down' if turn > 0 else 'up'}"
+    return f"{height_m:.2f} m, {tilted}"
+
+
+def cells(shot: Shot, fps: int, setup: str, warning: str) -> tuple[str, ...]:
     """The printed cells of one shot, in the order of COLUMNS after the beat."""
     size = shot.size if shot.end_size == shot.size else f"{shot.size} → {shot.end_size}"
     angle = _words(shot.angle)
     if shot.dutch_deg:
         angle = f"{angle}, dutch {shot.dutch_deg:+.0f}°"
     notes = shot.why if shot.transition == "cut" else f"[{_words(shot.transition)}] {shot.why}"
+    if warning:
+        notes = f"⚠ {warning}\n{notes}"
     return (
         shot.id,
+        setup,
         size,
         _words(shot.framing),
         angle,
         _words(shot.movement),
-        f"{shot.lens_mm:g} mm",
+        f"{shot.lens_mm:.0f} mm",
+        rig_for(shot),
+        camera_cell(camera_height_m(shot), tilt_deg(shot)),
         f"{shot.frames / fps:.2f} s\n{shot.frames} fr",
         ", ".join(shot.subjects),
         notes,
@@ -127,19 +172,11 @@ def _document(plan: ShotPlan) -> bytes:
     pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
 
-    pdf.set_font(FONT, size=TABLE_PT)
-    heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=HEADING_FILL)
+    setups = plan_setups(plan)
+    setup_ids = {shot: setup.id for shot, setup in setup_of(setups).items()}
+    warned = warnings(plan)
     beat_style = FontFace(fill_color=BEAT_FILL)
-    with pdf.table(
-        col_widths=[width for _, width in COLUMNS],
-        width=sum(width for _, width in COLUMNS),
-        headings_style=heading,
-        text_align="LEFT",
-        v_align="TOP",
-        line_height=1.3 * TABLE_PT * 25.4 / 72,
-        padding=1,
-    ) as table:
-        table.row([name for name, _ in COLUMNS])
+    with _table(pdf, COLUMNS) as table:
         for beat in plan.beats:
             shots = [shot for shot in plan.shots if shot.beat == beat.index]
             for first in range(0, len(shots), MAX_GROUP):
@@ -148,9 +185,59 @@ def _document(plan: ShotPlan) -> bytes:
                     row = table.row()
                     if position == 0:
                         row.cell(beat_cell(beat), rowspan=len(group), style=beat_style)
-                    for text in cells(shot, plan.fps):
+                    for text in cells(shot, plan.fps, setup_ids[shot.id], warned.get(shot.id, "")):
                         row.cell(text)
+    _setups_page(pdf, plan, setups)
     return bytes(pdf.output())
+
+
+@contextmanager
+def _table(pdf: Any, columns: tuple[tuple[str, float], ...]) -> Iterator[Any]:
+    """A table of ``columns`` (heading, width in mm), its heading row in and repeated on every
+    page."""
+    from fpdf import FontFace
+
+    pdf.set_font(FONT, size=TABLE_PT)
+    with pdf.table(
+        col_widths=[width for _, width in columns],
+        width=sum(width for _, width in columns),
+        headings_style=FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=HEADING_FILL),
+        text_align="LEFT",
+        v_align="TOP",
+        line_height=1.3 * TABLE_PT * 25.4 / 72,
+        padding=1,
+    ) as table:
+        table.row([name for name, _ in columns])
+        yield table
+
+
+def setup_cells(plan: ShotPlan, setup: Setup) -> tuple[str, ...]:
+    """The printed cells of one setup, in the order of SETUP_COLUMNS."""
+    first = plan.shot(setup.shots[0])
+    x, height, z = setup.position
+    return (
+        str(setup.order),
+        setup.id,
+        ", ".join(setup.shots),
+        setup.rig,
+        f"{setup.lens_mm:.0f} mm",
+        camera_cell(height, tilt_deg(first)),
+        f"x {x:.2f} m, z {z:.2f} m",
+        rig_rule(first).reason,
+    )
+
+
+def _setups_page(pdf: Any, plan: ShotPlan, setups: tuple[Setup, ...]) -> None:
+    """The setups in shooting order, on a page of their own, with the rule of the order."""
+    pdf.add_page()
+    pdf.set_font(FONT, "B", TITLE_PT)
+    pdf.cell(0, 8, f"Setups in shooting order — {plan.title}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, size=TEXT_PT)
+    pdf.multi_cell(0, 5, SHOOTING_ORDER_NOTE, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    with _table(pdf, SETUP_COLUMNS) as table:
+        for setup in setups:
+            table.row(setup_cells(plan, setup))
 
 
 def write_pdf(plan: ShotPlan, out_dir: Path) -> Path:

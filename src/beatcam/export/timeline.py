@@ -28,13 +28,17 @@ What each adapter keeps (checked by round-trip tests):
   come back from ``* FROM CLIP NAME`` comments; beat markers ride on clips as ``* LOC`` lines,
   upper-cased. After a dissolve the reader gives the incoming clip the outgoing clip's media
   URL and markers (it reads the event's FROM comments), an adapter limit.
-- ``.fcpxml``: clips, audio and clip markers; the adapter writes no transitions, so a dissolve
-  becomes a cut there (durations unchanged).
+- ``.fcpxml``: clips, audio and clip markers. The adapter writes no transitions, so beatcam
+  puts each dissolve into the spine itself (``_fcpxml_dissolves``): Final Cut Pro's built-in
+  Cross Dissolve, from the cut for a handle's length, over the clips' handles as in OTIO. The
+  adapter's reader does not read them back (an adapter limit).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import fractions
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +61,12 @@ MARKER_COLOR = otio.schema.MarkerColor.BLUE
 SUFFIXES = ("otio", "edl", "xml", "fcpxml")
 # formats whose adapter keeps markers only on clips, not on the sequence
 CLIP_MARKER_SUFFIXES = frozenset({"edl", "fcpxml"})
+# Final Cut Pro's built-in Cross Dissolve, as FCP itself names it in the FCPXML it exports.
+FCP_CROSS_DISSOLVE = {
+    "name": "Cross Dissolve",
+    "uid": "FxPlug:4731E73A-8DAC-4113-9A30-AE85B1761265",
+}
+FCPXML_PROLOGUE = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n\n'
 
 
 def _frames(count: int, fps: int) -> otio.opentime.RationalTime:
@@ -199,8 +209,13 @@ def _clip(placed: Placed, shot: Shot, fps: int) -> otio.schema.Clip:
     )
 
 
+def _dissolve_frames(into: Shot, previous: Shot, fps: int) -> int:
+    """A dissolve's length: a handle, or shorter where either shot is."""
+    return min(handle_frames(fps), into.frames, previous.frames)
+
+
 def _dissolve(into: Shot, previous: Shot, name: str, fps: int) -> otio.schema.Transition:
-    length = min(handle_frames(fps), into.frames, previous.frames)
+    length = _dissolve_frames(into, previous, fps)
     return otio.schema.Transition(
         name=f"dissolve to {name}",
         transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
@@ -285,6 +300,45 @@ def adapted(cut: Cut, suffix: str) -> otio.schema.Timeline:
     return timeline
 
 
+def _fcpxml_time(frames: int, fps: int) -> str:
+    """FCPXML's rational seconds, as the adapter writes them: "97/12s", "3s"."""
+    seconds = fractions.Fraction(frames, fps)
+    return f"{seconds.numerator}s" if seconds.denominator == 1 else f"{seconds}s"
+
+
+def _fcpxml_dissolves(text: str, cut: Cut) -> str:
+    """The adapter's FCPXML with a Cross Dissolve ``<transition>`` in the spine before each
+    clip the cut dissolves into: ``offset`` at the cut, as long as the OTIO transition, so the
+    clips keep their offsets and durations and the outgoing one plays into its tail handle
+    (how FCPXML overlaps a transition with its neighbours)."""
+    root = ElementTree.fromstring(text)
+    resources, spine = root.find("resources"), root.find(".//spine")
+    if resources is None or spine is None:
+        raise StageError("export", "the FCPXML adapter wrote no resources or no spine")
+    taken = [int(item.get("id", "r0")[1:]) for item in resources]
+    effect = f"r{max(taken, default=0) + 1}"
+    clips = {clip.get("name"): clip for clip in spine}
+    previous: Shot | None = None
+    for placed, shot, start in cut.shots():
+        if previous is not None and shot.transition == "dissolve":
+            clip = clips[placed.clip_name(shot)]
+            transition = ElementTree.Element(
+                "transition",
+                name=FCP_CROSS_DISSOLVE["name"],
+                offset=_fcpxml_time(start, cut.fps),
+                duration=_fcpxml_time(_dissolve_frames(shot, previous, cut.fps), cut.fps),
+            )
+            ElementTree.SubElement(
+                transition, "filter-video", ref=effect, name=FCP_CROSS_DISSOLVE["name"]
+            )
+            spine.insert(list(spine).index(clip), transition)
+        previous = shot
+    if any(item.tag == "transition" for item in spine):
+        ElementTree.SubElement(resources, "effect", {"id": effect, **FCP_CROSS_DISSOLVE})
+    ElementTree.indent(root, space="    ")
+    return FCPXML_PROLOGUE + ElementTree.tostring(root, encoding="unicode") + "\n"
+
+
 def write_cut(cut: Cut, out_dir: Path, suffix: str) -> Path:
     """Write ``timeline.<suffix>`` of a cut through OTIO's adapter for that suffix."""
     target = out_dir / f"{FILE_STEM}.{suffix}"
@@ -292,6 +346,8 @@ def write_cut(cut: Cut, out_dir: Path, suffix: str) -> Path:
     options: dict[str, Any] = {"rate": cut.fps} if suffix == "edl" else {}
     # a fresh timeline each time: the EDL writer edits the timeline it is given
     text = adapter.write_to_string(adapted(cut, suffix), **options)
+    if suffix == "fcpxml":
+        text = _fcpxml_dissolves(text, cut)
     with atomic_path(target) as temporary:
         temporary.write_text(text, encoding="utf-8", newline="\n")
     return target

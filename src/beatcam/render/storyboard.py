@@ -237,7 +237,7 @@ def render_storyboard(
     check_plan(plan)
     out_dir = Path(out_dir)
     panels = render_panels(plan, progress)
-    pdf = storyboard_pdf(plan, panels, draw_floor_plan(plan))
+    pdf = storyboard_pdf(plan, panels, draw_floor_plan(plan).image)
     pdf_path, png_path = out_dir / "storyboard.pdf", out_dir / "storyboard.png"
     with atomic_path(pdf_path) as temporary_pdf, atomic_path(png_path) as temporary_png:
         pdf.output(str(temporary_pdf))

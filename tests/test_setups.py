@@ -1,0 +1,147 @@
+"""Setups and shooting order as the crew receives them: plan.json's ``rig`` and ``setup``,
+setups.csv and the setups page of shotlist.pdf, checked against setups recomputed here from
+the camera tracks in plan.json (the tolerances are the crew's, restated on purpose)."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[1]
+# The Offer: locked-off coverage, a push-in on a dolly and a pedestal move on a crane arm.
+SCENE = ROOT / "src" / "beatcam" / "examples" / "standoff.md"
+SIZES = ("EWS", "WS", "FS", "MLS", "MS", "MCU", "CU", "ECU")
+STANDS_STILL = {"static", "pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out"}
+TRAVELLING_RIGS = {"slider", "dolly", "steadicam", "gimbal", "crane"}
+SAME_PLACE_M, SAME_HEIGHT_M, SAME_LENS = 0.15, 0.10, 0.05
+SLIDER_M = 1.0
+
+
+def _beatcam(*args: str | Path) -> None:
+    subprocess.run([sys.executable, "-m", "beatcam", *map(str, args)], check=True)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("setups")
+    _beatcam("plan", SCENE, "-o", folder)
+    _beatcam("export", folder / "plan.json", "--to", "setups,shotlist_pdf", "-o", folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def shots(out: Path) -> list[dict[str, Any]]:
+    shots: list[dict[str, Any]] = json.loads((out / "plan.json").read_text())["shots"]
+    return shots
+
+
+def _path_length(shot: dict[str, Any]) -> float:
+    points = shot["camera"]["position"]
+    return sum(math.dist(a, b) for a, b in itertools.pairwise(points))
+
+
+def _heading(shot: dict[str, Any]) -> float:
+    """The floor heading of the first frame's view axis (camera -Z), from the quaternion."""
+    w, x, y, z = shot["camera"]["rotation"][0]
+    forward = (-2 * (x * z + w * y), -2 * (y * z - w * x), -(1 - 2 * (x * x + y * y)))
+    return math.degrees(math.atan2(forward[0], forward[2]))
+
+
+def _together(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    (ax, ay, az), (bx, by, bz) = a["camera"]["position"][0], b["camera"]["position"][0]
+    lens_a, lens_b = a["camera"]["focal_mm"][0], b["camera"]["focal_mm"][0]
+    return (
+        a["rig"] == b["rig"]
+        and math.hypot(ax - bx, az - bz) <= SAME_PLACE_M
+        and abs(ay - by) <= SAME_HEIGHT_M
+        and abs(lens_a - lens_b) <= SAME_LENS * lens_a
+    )
+
+
+def test_each_rig_fits_its_move(shots: list[dict[str, Any]]) -> None:
+    for shot in shots:
+        travel = _path_length(shot)
+        if shot["movement"] in STANDS_STILL and max(p[1] for p in shot["camera"]["position"]) < 2:
+            assert shot["rig"] == "sticks", shot["id"]
+        elif shot["movement"].startswith(("pedestal", "crane")):
+            assert shot["rig"] == "crane", shot["id"]
+        elif shot["movement"] == "handheld":
+            assert shot["rig"] == "handheld", shot["id"]
+        else:
+            assert shot["rig"] in TRAVELLING_RIGS, shot["id"]
+        if shot["rig"] == "slider":
+            assert travel <= SLIDER_M, shot["id"]
+    assert len({shot["rig"] for shot in shots}) >= 2
+
+
+def test_setups_are_the_shots_that_share_place_lens_and_rig(shots: list[dict[str, Any]]) -> None:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for shot in shots:
+        groups.setdefault(shot["setup"], []).append(shot)
+    for members in groups.values():
+        assert all(_together(members[0], other) for other in members[1:])
+    firsts = [members[0] for members in groups.values()]
+    for index, later in enumerate(firsts):
+        assert not any(_together(earlier, later) for earlier in firsts[:index])
+    # named in the order the cut first sees them
+    assert list(groups) == sorted(groups, key=lambda name: (len(name), name))
+    # not vacuous: the cut comes back to one camera (The Offer's reverse on Colm, S05 and S10)
+    assert len(groups) < len(shots)
+
+
+def test_setups_csv_lists_them_in_a_shooting_order_that_lights_each_way_once(
+    out: Path, shots: list[dict[str, Any]]
+) -> None:
+    with (out / "setups.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(row["shooting_order"]) for row in rows] == list(range(1, len(rows) + 1))
+    by_id = {shot["id"]: shot for shot in shots}
+    groups: dict[str, list[str]] = {}
+    for shot in shots:
+        groups.setdefault(shot["setup"], []).append(shot["id"])
+    assert {row["setup"]: row["shots"].split(";") for row in rows} == groups
+    for row in rows:
+        first = by_id[row["shots"].split(";")[0]]
+        x, height, z = first["camera"]["position"][0]
+        assert float(row["x_m"]) == pytest.approx(x, abs=0.005)
+        assert float(row["z_m"]) == pytest.approx(z, abs=0.005)
+        assert float(row["camera_height_m"]) == pytest.approx(height, abs=0.005)
+        assert row["rig"] == first["rig"]
+    # the master (the widest shot's setup) first, then the camera turns one way round the set
+    widest = min(shots, key=lambda shot: SIZES.index(shot["size"]))
+    assert rows[0]["setup"] == widest["setup"]
+    master = _heading(by_id[rows[0]["shots"].split(";")[0]])
+    quarters = [
+        int(((_heading(by_id[row["shots"].split(";")[0]]) - master + 45) % 360) // 90)
+        for row in rows
+    ]
+    assert quarters == sorted(quarters)
+
+
+def test_shot_list_gives_every_shot_its_rig_height_tilt_and_setup(
+    out: Path, shots: list[dict[str, Any]]
+) -> None:
+    with (out / "shotlist.csv").open(newline="", encoding="utf-8") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    for shot in shots:
+        row = rows[shot["id"]]
+        assert (row["rig"], row["setup"]) == (shot["rig"], shot["setup"])
+        assert float(row["camera_height_m"]) == pytest.approx(shot["camera"]["position"][0][1])
+        w, x, y, z = shot["camera"]["rotation"][0]
+        down = math.degrees(math.asin(2 * (y * z - w * x)))  # pitch of -Z, positive looks down
+        assert float(row["tilt_deg"]) == pytest.approx(down, abs=1e-3)
+    pages = [page.extract_text() for page in PdfReader(out / "shotlist.pdf").pages]
+    setups_page = pages[-1]
+    assert "Setups in shooting order" in setups_page
+    assert "Why this rig" in setups_page
+    for shot in shots:
+        assert shot["rig"] in " ".join(pages)
