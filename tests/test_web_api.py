@@ -146,11 +146,13 @@ def test_an_edit_re_plans_around_the_pin_and_undo_redo_walk_the_history(
     ).json()
     shot = edited["plans"][0]["shots"][-1]
     assert (shot["size"], shot["movement"]) == ("CU", "static")
-    assert "pinned" in shot["why"]
+    assert "pinned in the studio" in shot["why"]
+    assert "scene file" not in shot["why"]
     assert edited["project"]["unkept"] == []
     longer = client.post(
         f"/api/projects/{project}/edits", json={"shot": "S01", "seconds": 7.5}
     ).json()
+    # S01 was its beat's only shot, so the beat takes the new length.
     assert longer["plans"][0]["beats"][0]["frames"] == round(7.5 * 24)
 
     lens = client.post(f"/api/projects/{project}/edits", json={"shot": "S01", "lens_mm": 85}).json()
@@ -224,6 +226,24 @@ def test_only_a_beats_first_shot_takes_a_pin(client: TestClient) -> None:
     )
 
     assert f"pins hold a beat's first shot ({first['id']})" in _error(refused, 422)
+
+
+def test_a_new_length_is_the_shots_and_its_beats_other_shots_keep_their_share(
+    client: TestClient,
+) -> None:
+    made = client.post("/api/projects", json={"text": LONG_BEAT, "format": "yaml"}).json()
+    first, later = made["plans"][0]["shots"][:2]
+    beat = made["plans"][0]["beats"][0]["frames"]
+    share = later["frames"] / beat
+
+    edited = client.post(
+        f"/api/projects/{made['project']['id']}/edits", json={"shot": first["id"], "seconds": 6}
+    ).json()
+
+    shots = edited["plans"][0]["shots"]
+    assert len(shots) == len(made["plans"][0]["shots"])
+    assert abs(shots[0]["frames"] - 6 * 24) <= 1
+    assert abs(shots[1]["frames"] / edited["plans"][0]["beats"][0]["frames"] - share) < 0.01
 
 
 def test_projects_survive_a_restart_and_an_interrupted_job_is_failed(tmp_path: Path) -> None:

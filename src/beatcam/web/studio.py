@@ -2,8 +2,9 @@
 
 A project is its history of edits, replayed up to a cursor (so undo and redo are moves of the
 cursor): a ``text`` edit sets the scene text, its format and the style; a ``pin`` edit pins
-parts of one beat's shot, as the YAML ``camera:`` key does, and may set the beat's seconds. A
-pin rides its beat by position, so it outlives a rewrite of the text while that beat exists.
+parts of one beat's shot, as the YAML ``camera:`` key does (its why says "pinned in the
+studio"), and may set the beat's seconds. A pin rides its beat by position, so it outlives a
+rewrite of the text while that beat exists.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ LOCKED_PARTS = ("size", "angle", "movement", "framing", "lens_mm", "dutch_deg")
 # in whole millimetres).
 LENS_TOLERANCE_MM = 0.5
 VIEW_DECIMALS = 4  # a tenth of a millimetre
+# Where the studio's pins were set, in the words of a shot's why ("pinned in the studio").
+PINNED_HERE = "in the studio"
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,8 @@ def scenes(state: State) -> tuple[Scene, ...]:
         for (scene_index, beat_index), pin in state.pins.items():
             if scene_index == number and beat_index < len(beats):
                 beat = beats[beat_index]
-                beats[beat_index] = replace(beat, pin=_merge(beat.pin, pin))
+                studio_pin = replace(pin, pinned=PINNED_HERE)
+                beats[beat_index] = replace(beat, pin=_merge(beat.pin, studio_pin))
         for (scene_index, beat_index), seconds in state.seconds.items():
             if scene_index == number and beat_index < len(beats):
                 beats[beat_index] = replace(beats[beat_index], seconds=seconds)
@@ -147,7 +151,10 @@ def pin_edit(
     with ``lock`` the whole shot as it stands with the changes on top.
 
     Pins are per beat (the YAML ``camera:`` key) and hold its first shot, so only a beat's
-    first shot can be edited; seconds are the beat's. Raises InputError with one line.
+    first shot can be edited. ``seconds`` is the shot's new length: the director shares a
+    beat's frames evenly among its shots, so the beat is scaled by the shot's change and its
+    other shots keep their share of it (a beat of one shot is the shot). Raises InputError
+    with one line.
     """
     if not 0 <= scene < len(documents):
         raise InputError(f"no scene {scene + 1}; the project has {len(documents)}")
@@ -173,7 +180,9 @@ def pin_edit(
         pin["lens_mm"] = _number(lens, "lens_mm", FOCAL_MIN_MM, FOCAL_MAX_MM)
     seconds = changes.get("seconds")
     if seconds is not None:
-        seconds = _number(seconds, "seconds", *SECONDS_RANGE)
+        asked = _number(seconds, "seconds", *SECONDS_RANGE)
+        beat_seconds = asked * documents[scene]["beats"][shot["beat"]]["frames"] / shot["frames"]
+        seconds = round(min(max(beat_seconds, SECONDS_RANGE[0]), SECONDS_RANGE[1]), 3)
     if not pin and seconds is None:
         raise InputError("nothing to change; give size, angle, movement, lens_mm or seconds")
     return {
