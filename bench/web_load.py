@@ -6,8 +6,8 @@ answer must be byte for byte the plan that scene got when asked alone (nothing l
 mixed up between requests). Shoots: ``--shoots`` jobs submitted at once over two projects;
 each must finish, and every job of a project must have written the same plan.json and a
 previs.mp4 with one frame per plan frame. Latency is from sending to the answer (plans) or to
-the job's end (shoots); the shoot engine runs one job at a time, so the last shoot waits for
-all the others.
+the job's end (shoots); the studio shoots one job per core at a time (its default worker
+count), so the last shoots wait for the first.
 
     .venv/bin/python bench/web_load.py [--plans 50] [--shoots 10] [--resolution 160x90]
                                        [--stages plan,score,render] [--cold] [--json]

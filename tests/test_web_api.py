@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from fastapi.testclient import TestClient
 from beatcam.export.plan_json import loads
 from beatcam.pipeline import ShootOptions, shoot
 from beatcam.web.app import MAX_BODY_BYTES, create_app
-from beatcam.web.store import FAILED, RUNNING, Store
+from beatcam.web.store import DONE, FAILED, RUNNING, Store
 
 SCENE = (
     "# The Letter\nCast: Mara\n"
@@ -306,6 +307,29 @@ def test_a_shoot_runs_as_a_job_with_progress_and_its_files_download(client: Test
     )
     listed = client.get(f"/api/projects/{project}").json()["project"]["jobs"]
     assert [job["status"] for job in listed] == ["done"]
+
+
+def test_shoots_run_side_by_side_up_to_the_worker_count(tmp_path: Path) -> None:
+    with TestClient(create_app(tmp_path / "data", workers=2)) as client:
+        project = client.post("/api/projects", json={"text": ONE_BEAT}).json()["project"]["id"]
+        jobs = [
+            client.post(
+                f"/api/projects/{project}/jobs",
+                json={"resolution": "160x90", "stages": ["plan", "render"]},
+            ).json()["id"]
+            for _ in range(3)
+        ]
+        running_at_once = set()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            statuses = [client.get(f"/api/jobs/{job}").json()["status"] for job in jobs]
+            running_at_once.add(statuses.count(RUNNING))
+            if all(status in (DONE, FAILED) for status in statuses):
+                break
+            time.sleep(0.05)
+
+    assert statuses == [DONE] * 3
+    assert max(running_at_once) == 2
 
 
 def test_a_job_with_bad_options_is_refused_before_it_starts(client: TestClient) -> None:

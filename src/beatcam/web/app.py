@@ -124,12 +124,13 @@ def _json(text: str) -> Response:
     return Response(text, media_type="application/json")
 
 
-def create_app(data_dir: Path) -> FastAPI:
-    """The studio over the data folder ``data_dir`` (made if missing), with its job thread."""
+def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
+    """The studio over the data folder ``data_dir`` (made if missing), shooting at most
+    ``workers`` jobs at once (None: one per core, ``jobs.default_workers``)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     root = data_dir.resolve()
     store = Store(root)
-    runner = JobRunner(store, root)
+    runner = JobRunner(store, root, workers)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
