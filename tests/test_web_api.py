@@ -153,12 +153,16 @@ def test_an_edit_re_plans_around_the_pin_and_undo_redo_walk_the_history(
     longer = client.post(
         f"/api/projects/{project}/edits", json={"shot": "S01", "seconds": 7.5}
     ).json()
-    # S01 was its beat's only shot, so the beat takes the new length.
+    # S01 was its beat's only shot, so the beat takes the new length, long enough now to open
+    # on an establishing shot: S01 is that shot, and the note says so.
     assert longer["plans"][0]["beats"][0]["frames"] == round(7.5 * 24)
+    assert longer["project"]["unkept"] == [
+        "S01: 7.5 s asked, planned as 2.5 s, since its beat is now covered in 2 shots"
+    ]
 
     lens = client.post(f"/api/projects/{project}/edits", json={"shot": "S01", "lens_mm": 85}).json()
     assert lens["plans"][0]["shots"][0]["lens_mm"] == 85.0
-    assert lens["project"]["unkept"] == []
+    assert not any("lens_mm" in note for note in lens["project"]["unkept"])
     client.post(f"/api/projects/{project}/undo")
 
     undone = client.post(f"/api/projects/{project}/undo").json()
@@ -245,6 +249,23 @@ def test_a_new_length_is_the_shots_and_its_beats_other_shots_keep_their_share(
     assert len(shots) == len(made["plans"][0]["shots"])
     assert abs(shots[0]["frames"] - 6 * 24) <= 1
     assert abs(shots[1]["frames"] / edited["plans"][0]["beats"][0]["frames"] - share) < 0.01
+
+
+def test_a_length_the_beats_new_split_cannot_give_is_named(client: TestClient) -> None:
+    text = "# Long\nCast: Mara\nMara paces the room, thinking it over and over, again and again.\n"
+    made = client.post("/api/projects", json={"text": text}).json()
+    assert len(made["plans"][0]["shots"]) == 2
+
+    edited = client.post(
+        f"/api/projects/{made['project']['id']}/edits", json={"shot": "S01", "seconds": 6}
+    ).json()
+
+    shots = edited["plans"][0]["shots"]
+    assert len(shots) == 3
+    got = shots[0]["frames"] / 24
+    assert edited["project"]["unkept"] == [
+        f"S01: 6 s asked, planned as {got:.1f} s, since its beat is now covered in 3 shots"
+    ]
 
 
 def test_projects_survive_a_restart_and_an_interrupted_job_is_failed(tmp_path: Path) -> None:

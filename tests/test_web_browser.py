@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +59,12 @@ SHOOT_TIMEOUT_MS = 180_000
 TWO_BEATS = (
     "# Kitchen\nCast: Mara\nMara opens the letter at the kitchen table.\n"
     "Mara realises it is forged; dread creeps in.\n"
+)
+
+# One long beat, which the director covers in more than one shot.
+LONG_BEAT = (
+    "title: Long\ncast: [Mara]\nbeats:\n"
+    "  - text: Mara paces the room, thinking it over again and again.\n    seconds: 20\n"
 )
 
 
@@ -150,6 +157,8 @@ def test_write_plan_scrub_edit_undo_shoot_and_play(page: Page, studio: str) -> N
     page.click("#apply")
     size_cell = page.locator(f"#shots tbody tr[data-shot={edited_id}] td").nth(3)
     expect(size_cell).to_contain_text(new_size, timeout=PLAN_TIMEOUT_MS)
+    why = page.locator(f"#shots tbody tr[data-shot={edited_id}] td.why")
+    expect(why).to_contain_text("pinned in the studio")
     expect(page.locator("#undo")).to_be_enabled()
     _snap(page, "studio-edited")
     page.click("#undo")
@@ -160,7 +169,8 @@ def test_write_plan_scrub_edit_undo_shoot_and_play(page: Page, studio: str) -> N
     page.locator(f"#shots tbody tr[data-shot={edited_id}]").click()
     page.select_option("#edit [name=movement]", "follow")
     page.click("#apply")
-    expect(page.locator("#error")).to_contain_text("cannot be shot here")
+    expect(page.locator("#edit-error")).to_contain_text("cannot be shot here")
+    expect(page.locator("#apply")).to_be_enabled()
     expect(size_cell).to_contain_text(old_size)
 
     # Shoot small, follow the progress, play the previs with its score.
@@ -191,6 +201,26 @@ def test_write_plan_scrub_edit_undo_shoot_and_play(page: Page, studio: str) -> N
     assert zip_link is not None and zip_link.endswith("/zip")
     page.locator("#frame").fill(str(last // 2))
     _snap(page, "studio")  # docs/studio.png is a copy of this one
+
+
+def test_a_shots_new_length_and_the_pin_show_in_the_table(page: Page) -> None:
+    page.select_option("#format", "yaml")
+    plan = _plan(page, LONG_BEAT)
+    first, later = plan["shots"][:2]
+    assert first["beat"] == later["beat"]
+
+    page.locator(f"#shots tbody tr[data-shot={later['id']}]").click()
+    expect(page.locator("#edit-note")).to_contain_text(f"edit or lock {first['id']}")
+    expect(page.locator("#apply")).to_be_disabled()
+
+    row = page.locator(f"#shots tbody tr[data-shot={first['id']}]")
+    row.click()
+    expect(page.locator("#apply")).to_be_enabled()
+    page.fill("#edit [name=seconds]", "6")
+    page.click("#apply")
+    expect(row.locator("td").nth(2)).to_have_text("6.0", timeout=PLAN_TIMEOUT_MS)
+    expect(row).to_have_class(re.compile(r"\bpinned\b"))
+    _snap(page, "studio-pinned")
 
 
 def test_look_through_the_camera_puts_the_eyes_where_the_previs_does(page: Page) -> None:
