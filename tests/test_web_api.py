@@ -280,17 +280,20 @@ def test_projects_survive_a_restart_and_an_interrupted_job_is_failed(tmp_path: P
     store = Store(data)
     job = store.create_job(project)
     store.update_job(job, RUNNING, folder=f"jobs/{job}")
+    waiting = store.create_job(project)  # and one still queued behind it
 
     with TestClient(create_app(data)) as client:
         again = client.get(f"/api/projects/{project}").json()
         listed = client.get("/api/projects").json()
         interrupted = client.get(f"/api/jobs/{job}").json()
+        queued = client.get(f"/api/jobs/{waiting}").json()
 
     assert again["plans"] == edited["plans"] and again["views"] == edited["views"]
     assert {**again["project"], "jobs": []} == edited["project"]
     assert listed == [{"id": project, "title": "The Letter", "cursor": 2}]
-    assert interrupted["status"] == FAILED
-    assert "interrupted by a restart" in interrupted["message"]
+    for stopped in (interrupted, queued):
+        assert stopped["status"] == FAILED
+        assert "interrupted by a restart" in stopped["message"]
 
 
 def _events(client: TestClient, job: int) -> list[dict[str, Any]]:
