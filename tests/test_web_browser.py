@@ -20,6 +20,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from beatcam.export.plan_json import loads
+from beatcam.model import ShotPlan
 from beatcam.render.previs import FrameMaker, fade_gains, scene_cameras
 from beatcam.render.projection import picture_rect, to_pixels, view_projections
 from beatcam.render.scene import SceneRenderer, matte_colour
@@ -223,13 +224,19 @@ def test_a_shots_new_length_and_the_pin_show_in_the_table(page: Page) -> None:
     _snap(page, "studio-pinned")
 
 
-def test_look_through_the_camera_puts_the_eyes_where_the_previs_does(page: Page) -> None:
-    plan_document = _plan(page, "# Alone\nCast: Mara\nMara waits by the window.\n")
-    plan = loads(json.dumps(plan_document))
+def _look_through_alone(page: Page) -> tuple[ShotPlan, int]:
+    """Plan one person alone and look through the camera in the middle of the last shot: the
+    plan and that frame."""
+    plan = loads(json.dumps(_plan(page, "# Alone\nCast: Mara\nMara waits by the window.\n")))
     shot = plan.shots[-1]
     frame = shot.start_frame + shot.frames // 2
     page.locator("#frame").fill(str(frame))
     page.check("#look")
+    return plan, frame
+
+
+def test_look_through_the_camera_puts_the_eyes_where_the_previs_does(page: Page) -> None:
+    plan, frame = _look_through_alone(page)
     seen = _canvas(page)
     assert seen.shape[:2] == (CANVAS[1], CANVAS[0])
     head_colour = page.evaluate(
@@ -314,12 +321,7 @@ def _head_shift(decoded: np.ndarray, drawn: np.ndarray, head: np.ndarray) -> tup
 def test_the_eyes_seen_through_the_camera_are_on_the_heads_of_the_decoded_previs(
     page: Page, studio: str
 ) -> None:
-    plan_document = _plan(page, "# Alone\nCast: Mara\nMara waits by the window.\n")
-    plan = loads(json.dumps(plan_document))
-    shot = plan.shots[-1]
-    frame = shot.start_frame + shot.frames // 2
-    page.locator("#frame").fill(str(frame))
-    page.check("#look")
+    plan, frame = _look_through_alone(page)
     # The eye point as the studio's own three.js camera projects it, in canvas pixels.
     ndc = page.evaluate(
         """() => {
