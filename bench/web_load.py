@@ -17,7 +17,8 @@ The studio keeps beatcam's cache on, so a scene planned before is answered from 
 ``--cold`` the server runs with the cache off and makes every plan afresh.
 
 Figures on the 2-core machine (defaults: 50 plans, 10 shoots of plan, score and render at
-160x90; two other engineers' work on the cores), 0 bad answers in each:
+160x90; two other engineers' work on the cores; shoots then one at a time), 0 bad answers
+in each:
 
     run      plans: wall  p50     p95      shoots: wall  p50      p95
     cache    0.71 s       0.54 s  0.62 s   8.2 s         4.3 s    6.9 s

@@ -407,6 +407,7 @@ def test_serve_binds_loopback_by_default_and_plan_does_not_load_the_server() -> 
 def test_the_load_bench_loses_nothing_on_a_short_cold_run() -> None:
     bench = Path(__file__).resolve().parents[1] / "bench" / "web_load.py"
     command = [sys.executable, str(bench), "--plans", "8", "--shoots", "2", "--cold", "--json"]
+    command += ["--workers", "2"]  # the two shoots side by side, whatever the cores
     finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
 
     assert finished.returncode == 0, finished.stderr
