@@ -213,6 +213,7 @@ def test_a_shots_new_length_and_the_pin_show_in_the_table(page: Page) -> None:
     page.locator(f"#shots tbody tr[data-shot={later['id']}]").click()
     expect(page.locator("#edit-note")).to_contain_text(f"edit or lock {first['id']}")
     expect(page.locator("#apply")).to_be_disabled()
+    _snap(page, "studio-later-shot")
 
     row = page.locator(f"#shots tbody tr[data-shot={first['id']}]")
     row.click()
