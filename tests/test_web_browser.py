@@ -173,6 +173,12 @@ def test_write_plan_scrub_edit_undo_shoot_and_play(page: Page, studio: str) -> N
     expect(page.locator("#edit-error")).to_contain_text("cannot be shot here")
     expect(page.locator("#apply")).to_be_enabled()
     expect(size_cell).to_contain_text(old_size)
+    # The refused choice stays in the form to be changed; picking the shot again shows the plan.
+    expect(page.locator("#edit [name=movement]")).to_have_value("follow")
+    page.locator(f"#shots tbody tr[data-shot={edited_id}]").click()
+    planned_move = next(s["movement"] for s in plan["shots"] if s["id"] == edited_id)
+    expect(page.locator("#edit [name=movement]")).to_have_value(planned_move)
+    expect(page.locator("#edit-error")).to_be_hidden()
 
     # Shoot small, follow the progress, play the previs with its score.
     page.select_option("#resolution", "320x180")
