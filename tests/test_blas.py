@@ -3,6 +3,7 @@ back afterwards."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -31,6 +32,29 @@ def two_threads() -> Iterator[None]:
 def test_one_thread_holds_blas_to_one_and_gives_the_count_back(two_threads: None) -> None:
     with blas.one_thread():
         assert blas.threads() == 1
+    assert blas.threads() == 2
+
+
+def test_a_plan_that_ends_first_does_not_give_the_count_back_under_another(
+    two_threads: None,
+) -> None:
+    entered, first_left = threading.Event(), threading.Event()
+    seen: list[int | None] = []
+
+    def second_plan() -> None:
+        with blas.one_thread():
+            entered.set()
+            first_left.wait(timeout=10)
+            seen.append(blas.threads())
+
+    other = threading.Thread(target=second_plan)
+    with blas.one_thread():
+        other.start()
+        entered.wait(timeout=10)
+    first_left.set()
+    other.join(timeout=10)
+
+    assert seen == [1]
     assert blas.threads() == 2
 
 

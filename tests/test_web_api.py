@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from fastapi.testclient import TestClient
 from beatcam.export.plan_json import loads
 from beatcam.pipeline import ShootOptions, shoot
 from beatcam.web.app import MAX_BODY_BYTES, create_app
-from beatcam.web.store import FAILED, RUNNING, Store
+from beatcam.web.store import DONE, FAILED, RUNNING, Store
 
 SCENE = (
     "# The Letter\nCast: Mara\n"
@@ -146,16 +147,22 @@ def test_an_edit_re_plans_around_the_pin_and_undo_redo_walk_the_history(
     ).json()
     shot = edited["plans"][0]["shots"][-1]
     assert (shot["size"], shot["movement"]) == ("CU", "static")
-    assert "pinned" in shot["why"]
+    assert "pinned in the studio" in shot["why"]
+    assert "scene file" not in shot["why"]
     assert edited["project"]["unkept"] == []
     longer = client.post(
         f"/api/projects/{project}/edits", json={"shot": "S01", "seconds": 7.5}
     ).json()
+    # S01 was its beat's only shot, so the beat takes the new length, long enough now to open
+    # on an establishing shot: S01 is that shot, and the note says so.
     assert longer["plans"][0]["beats"][0]["frames"] == round(7.5 * 24)
+    assert longer["project"]["unkept"] == [
+        "S01: 7.5 s asked, planned as 2.5 s, since its beat is now covered in 2 shots"
+    ]
 
     lens = client.post(f"/api/projects/{project}/edits", json={"shot": "S01", "lens_mm": 85}).json()
     assert lens["plans"][0]["shots"][0]["lens_mm"] == 85.0
-    assert lens["project"]["unkept"] == []
+    assert not any("lens_mm" in note for note in lens["project"]["unkept"])
     client.post(f"/api/projects/{project}/undo")
 
     undone = client.post(f"/api/projects/{project}/undo").json()
@@ -226,6 +233,41 @@ def test_only_a_beats_first_shot_takes_a_pin(client: TestClient) -> None:
     assert f"pins hold a beat's first shot ({first['id']})" in _error(refused, 422)
 
 
+def test_a_new_length_is_the_shots_and_its_beats_other_shots_keep_their_share(
+    client: TestClient,
+) -> None:
+    made = client.post("/api/projects", json={"text": LONG_BEAT, "format": "yaml"}).json()
+    first, later = made["plans"][0]["shots"][:2]
+    beat = made["plans"][0]["beats"][0]["frames"]
+    share = later["frames"] / beat
+
+    edited = client.post(
+        f"/api/projects/{made['project']['id']}/edits", json={"shot": first["id"], "seconds": 6}
+    ).json()
+
+    shots = edited["plans"][0]["shots"]
+    assert len(shots) == len(made["plans"][0]["shots"])
+    assert abs(shots[0]["frames"] - 6 * 24) <= 1
+    assert abs(shots[1]["frames"] / edited["plans"][0]["beats"][0]["frames"] - share) < 0.01
+
+
+def test_a_length_the_beats_new_split_cannot_give_is_named(client: TestClient) -> None:
+    text = "# Long\nCast: Mara\nMara paces the room, thinking it over and over, again and again.\n"
+    made = client.post("/api/projects", json={"text": text}).json()
+    assert len(made["plans"][0]["shots"]) == 2
+
+    edited = client.post(
+        f"/api/projects/{made['project']['id']}/edits", json={"shot": "S01", "seconds": 6}
+    ).json()
+
+    shots = edited["plans"][0]["shots"]
+    assert len(shots) == 3
+    got = shots[0]["frames"] / 24
+    assert edited["project"]["unkept"] == [
+        f"S01: 6 s asked, planned as {got:.1f} s, since its beat is now covered in 3 shots"
+    ]
+
+
 def test_projects_survive_a_restart_and_an_interrupted_job_is_failed(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with TestClient(create_app(data)) as client:
@@ -238,17 +280,20 @@ def test_projects_survive_a_restart_and_an_interrupted_job_is_failed(tmp_path: P
     store = Store(data)
     job = store.create_job(project)
     store.update_job(job, RUNNING, folder=f"jobs/{job}")
+    waiting = store.create_job(project)  # and one still queued behind it
 
     with TestClient(create_app(data)) as client:
         again = client.get(f"/api/projects/{project}").json()
         listed = client.get("/api/projects").json()
         interrupted = client.get(f"/api/jobs/{job}").json()
+        queued = client.get(f"/api/jobs/{waiting}").json()
 
     assert again["plans"] == edited["plans"] and again["views"] == edited["views"]
     assert {**again["project"], "jobs": []} == edited["project"]
     assert listed == [{"id": project, "title": "The Letter", "cursor": 2}]
-    assert interrupted["status"] == FAILED
-    assert "interrupted by a restart" in interrupted["message"]
+    for stopped in (interrupted, queued):
+        assert stopped["status"] == FAILED
+        assert "interrupted by a restart" in stopped["message"]
 
 
 def _events(client: TestClient, job: int) -> list[dict[str, Any]]:
@@ -286,6 +331,29 @@ def test_a_shoot_runs_as_a_job_with_progress_and_its_files_download(client: Test
     )
     listed = client.get(f"/api/projects/{project}").json()["project"]["jobs"]
     assert [job["status"] for job in listed] == ["done"]
+
+
+def test_shoots_run_side_by_side_up_to_the_worker_count(tmp_path: Path) -> None:
+    with TestClient(create_app(tmp_path / "data", workers=2)) as client:
+        project = client.post("/api/projects", json={"text": ONE_BEAT}).json()["project"]["id"]
+        jobs = [
+            client.post(
+                f"/api/projects/{project}/jobs",
+                json={"resolution": "160x90", "stages": ["plan", "render"]},
+            ).json()["id"]
+            for _ in range(3)
+        ]
+        running_at_once = set()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            statuses = [client.get(f"/api/jobs/{job}").json()["status"] for job in jobs]
+            running_at_once.add(statuses.count(RUNNING))
+            if all(status in (DONE, FAILED) for status in statuses):
+                break
+            time.sleep(0.05)
+
+    assert statuses == [DONE] * 3
+    assert max(running_at_once) == 2
 
 
 def test_a_job_with_bad_options_is_refused_before_it_starts(client: TestClient) -> None:
@@ -339,6 +407,7 @@ def test_serve_binds_loopback_by_default_and_plan_does_not_load_the_server() -> 
 def test_the_load_bench_loses_nothing_on_a_short_cold_run() -> None:
     bench = Path(__file__).resolve().parents[1] / "bench" / "web_load.py"
     command = [sys.executable, str(bench), "--plans", "8", "--shoots", "2", "--cold", "--json"]
+    command += ["--workers", "2"]  # the two shoots side by side, whatever the cores
     finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
 
     assert finished.returncode == 0, finished.stderr

@@ -7,17 +7,21 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import av
 import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from beatcam.export.plan_json import loads
-from beatcam.render.previs import scene_cameras
+from beatcam.model import ShotPlan
+from beatcam.render.previs import FrameMaker, fade_gains, scene_cameras
 from beatcam.render.projection import picture_rect, to_pixels, view_projections
 from beatcam.render.scene import SceneRenderer, matte_colour
 from web_server import running_studio
@@ -44,6 +48,10 @@ EYE_TOLERANCE_PX = 1.0
 # ... and from the centre of the head in the previs renderer's own ID pass of that frame, whose
 # head also carries a nose and turns with the pose where the view's is a plain ellipsoid.
 HEAD_TOLERANCE_PX = 2.5
+# How far the head may be looked for around where the renderer drew it, in the decoded previs
+# frame, and how far from there it may be found: the encoder moves no pixel.
+HEAD_SEARCH_PX = 8
+DECODED_SHIFT_PX = 0
 # A pixel counts as the head's flat colour within this much per channel (edges are blended).
 HEAD_COLOUR_TOLERANCE = 4
 PLAN_TIMEOUT_MS = 60_000
@@ -52,6 +60,12 @@ SHOOT_TIMEOUT_MS = 180_000
 TWO_BEATS = (
     "# Kitchen\nCast: Mara\nMara opens the letter at the kitchen table.\n"
     "Mara realises it is forged; dread creeps in.\n"
+)
+
+# One long beat, which the director covers in more than one shot.
+LONG_BEAT = (
+    "title: Long\ncast: [Mara]\nbeats:\n"
+    "  - text: Mara paces the room, thinking it over again and again.\n    seconds: 20\n"
 )
 
 
@@ -86,6 +100,12 @@ def _snap(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def _keep(picture: np.ndarray, name: str) -> None:
+    """Keep a picture a test compared, to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    Image.fromarray(picture).save(ARTIFACTS / f"{name}.png")
 
 
 def _plan(page: Page, text: str) -> dict[str, Any]:
@@ -138,6 +158,8 @@ def test_write_plan_scrub_edit_undo_shoot_and_play(page: Page, studio: str) -> N
     page.click("#apply")
     size_cell = page.locator(f"#shots tbody tr[data-shot={edited_id}] td").nth(3)
     expect(size_cell).to_contain_text(new_size, timeout=PLAN_TIMEOUT_MS)
+    why = page.locator(f"#shots tbody tr[data-shot={edited_id}] td.why")
+    expect(why).to_contain_text("pinned in the studio")
     expect(page.locator("#undo")).to_be_enabled()
     _snap(page, "studio-edited")
     page.click("#undo")
@@ -148,8 +170,15 @@ def test_write_plan_scrub_edit_undo_shoot_and_play(page: Page, studio: str) -> N
     page.locator(f"#shots tbody tr[data-shot={edited_id}]").click()
     page.select_option("#edit [name=movement]", "follow")
     page.click("#apply")
-    expect(page.locator("#error")).to_contain_text("cannot be shot here")
+    expect(page.locator("#edit-error")).to_contain_text("cannot be shot here")
+    expect(page.locator("#apply")).to_be_enabled()
     expect(size_cell).to_contain_text(old_size)
+    # The refused choice stays in the form to be changed; picking the shot again shows the plan.
+    expect(page.locator("#edit [name=movement]")).to_have_value("follow")
+    page.locator(f"#shots tbody tr[data-shot={edited_id}]").click()
+    planned_move = next(s["movement"] for s in plan["shots"] if s["id"] == edited_id)
+    expect(page.locator("#edit [name=movement]")).to_have_value(planned_move)
+    expect(page.locator("#edit-error")).to_be_hidden()
 
     # Shoot small, follow the progress, play the previs with its score.
     page.select_option("#resolution", "320x180")
@@ -181,13 +210,40 @@ def test_write_plan_scrub_edit_undo_shoot_and_play(page: Page, studio: str) -> N
     _snap(page, "studio")  # docs/studio.png is a copy of this one
 
 
-def test_look_through_the_camera_puts_the_eyes_where_the_previs_does(page: Page) -> None:
-    plan_document = _plan(page, "# Alone\nCast: Mara\nMara waits by the window.\n")
-    plan = loads(json.dumps(plan_document))
+def test_a_shots_new_length_and_the_pin_show_in_the_table(page: Page) -> None:
+    page.select_option("#format", "yaml")
+    plan = _plan(page, LONG_BEAT)
+    first, later = plan["shots"][:2]
+    assert first["beat"] == later["beat"]
+
+    page.locator(f"#shots tbody tr[data-shot={later['id']}]").click()
+    expect(page.locator("#edit-note")).to_contain_text(f"edit or lock {first['id']}")
+    expect(page.locator("#apply")).to_be_disabled()
+    _snap(page, "studio-later-shot")
+
+    row = page.locator(f"#shots tbody tr[data-shot={first['id']}]")
+    row.click()
+    expect(page.locator("#apply")).to_be_enabled()
+    page.fill("#edit [name=seconds]", "6")
+    page.click("#apply")
+    expect(row.locator("td").nth(2)).to_have_text("6.0", timeout=PLAN_TIMEOUT_MS)
+    expect(row).to_have_class(re.compile(r"\bpinned\b"))
+    _snap(page, "studio-pinned")
+
+
+def _look_through_alone(page: Page) -> tuple[ShotPlan, int]:
+    """Plan one person alone and look through the camera in the middle of the last shot: the
+    plan and that frame."""
+    plan = loads(json.dumps(_plan(page, "# Alone\nCast: Mara\nMara waits by the window.\n")))
     shot = plan.shots[-1]
     frame = shot.start_frame + shot.frames // 2
     page.locator("#frame").fill(str(frame))
     page.check("#look")
+    return plan, frame
+
+
+def test_look_through_the_camera_puts_the_eyes_where_the_previs_does(page: Page) -> None:
+    plan, frame = _look_through_alone(page)
     seen = _canvas(page)
     assert seen.shape[:2] == (CANVAS[1], CANVAS[0])
     head_colour = page.evaluate(
@@ -213,8 +269,8 @@ def test_look_through_the_camera_puts_the_eyes_where_the_previs_does(page: Page)
         )
     head_rows, head_cols = np.nonzero(np.all(matte == matte_colour(0, head=True), axis=2))
     assert len(head_rows) > 30
-    Image.fromarray(seen).save(ARTIFACTS / "look-through.png")
-    Image.fromarray(matte.copy()).save(ARTIFACTS / "previs-matte.png")
+    _keep(seen, "look-through")
+    _keep(matte.copy(), "previs-matte")
 
     eye = plan.blocking["Mara"].eyes(frame, 1)
     ((eye_x, eye_y),) = to_pixels(eye, matrices[frame], rect)
@@ -228,6 +284,92 @@ def test_look_through_the_camera_puts_the_eyes_where_the_previs_does(page: Page)
         f"{rows.mean() + 0.5 - eye_y:+.2f} px; minus the previs head: "
         f"{cols.mean() - head_cols.mean():+.2f}, {rows.mean() - head_rows.mean():+.2f} px"
     )
+
+
+def _shot_previs(page: Page, studio: str) -> bytes:
+    """previs.mp4 of the page's project, shot through the studio at the 3D view's size without
+    the HUD (which would print over the picture)."""
+    project = page.evaluate("window.studio.project.project.id")
+    body = {"resolution": "x".join(map(str, CANVAS)), "hud": False, "stages": ["plan", "render"]}
+    job = page.request.post(f"{studio}/api/projects/{project}/jobs", data=body).json()["id"]
+    deadline = time.monotonic() + SHOOT_TIMEOUT_MS / 1000
+    while (status := page.request.get(f"{studio}/api/jobs/{job}").json())["status"] != "done":
+        assert status["status"] != "failed" and time.monotonic() < deadline, status
+        time.sleep(0.2)
+    return page.request.get(f"{studio}/api/jobs/{job}/files/previs.mp4").body()
+
+
+def _decoded(video: bytes, frame: int) -> np.ndarray:
+    with av.open(io.BytesIO(video)) as container:
+        for index, decoded in enumerate(container.decode(video=0)):
+            if index == frame:
+                picture: np.ndarray = decoded.to_ndarray(format="rgb24")
+                return picture
+    raise AssertionError(f"previs.mp4 has no frame {frame}")
+
+
+def _head_shift(decoded: np.ndarray, drawn: np.ndarray, head: np.ndarray) -> tuple[int, int]:
+    """Where the head the renderer drew stands in the decoded frame, relative to where it was
+    drawn: the (dx, dy) within HEAD_SEARCH_PX that best lays the drawn head's pixels (the
+    matte's head mask) onto the decoded frame (least squared difference)."""
+    rows, cols = np.nonzero(head)
+    wanted = drawn[rows, cols].astype(float)
+    height, width = head.shape
+    costs = {}
+    for dy in range(-HEAD_SEARCH_PX, HEAD_SEARCH_PX + 1):
+        for dx in range(-HEAD_SEARCH_PX, HEAD_SEARCH_PX + 1):
+            found = decoded[np.clip(rows + dy, 0, height - 1), np.clip(cols + dx, 0, width - 1)]
+            costs[dx, dy] = float(((found.astype(float) - wanted) ** 2).mean())
+    best = min(costs, key=lambda shift: costs[shift])
+    assert costs[best] * 4 < max(costs.values()), "no head stands out in the decoded frame"
+    return best
+
+
+def test_the_eyes_seen_through_the_camera_are_on_the_heads_of_the_decoded_previs(
+    page: Page, studio: str
+) -> None:
+    plan, frame = _look_through_alone(page)
+    # The eye point as the studio's own three.js camera projects it, in canvas pixels.
+    ndc = page.evaluate(
+        """() => {
+            const view = window.studio.view;
+            const eye = view.people[0].head.position.clone().project(view.shotCamera);
+            return [eye.x, eye.y];
+        }"""
+    )
+    rect = picture_rect(CANVAS, plan.aspect)
+    eye_x = rect.x + (ndc[0] + 1) / 2 * rect.width
+    eye_y = rect.y + (1 - ndc[1]) / 2 * rect.height
+
+    decoded = _decoded(_shot_previs(page, studio), frame)
+    assert decoded.shape[:2] == (CANVAS[1], CANVAS[0])
+    cameras = scene_cameras(plan)
+    maker = FrameMaker(plan, CANVAS)
+    try:
+        matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
+        drawn = maker.draw(frame, matrices[frame], cameras.position[frame]).copy()
+        matte = maker.renderer.render(
+            frame, matrices[frame], cameras.position[frame], maker.viewport, matte=True
+        )
+        head = np.all(matte == matte_colour(0, head=True), axis=2)
+    finally:
+        maker.release()
+    drawn = np.round(drawn * fade_gains(plan)[frame]).astype(np.uint8)
+    assert head.sum() > 30
+    _keep(decoded, "previs-decoded")
+
+    dx, dy = _head_shift(decoded, drawn, head)
+    rows, cols = np.nonzero(head)
+    head_x, head_y = cols.mean() + 0.5 + dx, rows.mean() + 0.5 + dy
+    print(
+        f"decoded previs frame {frame}: head found shifted {dx:+d}, {dy:+d} px from where the "
+        f"renderer drew it; its centre minus the three.js eye point: {head_x - eye_x:+.2f}, "
+        f"{head_y - eye_y:+.2f} px; picture differs from the drawn frame by "
+        f"{np.abs(decoded.astype(int) - drawn.astype(int)).mean():.2f} levels on average"
+    )
+    assert abs(dx) <= DECODED_SHIFT_PX and abs(dy) <= DECODED_SHIFT_PX
+    assert head_x == pytest.approx(eye_x, abs=HEAD_TOLERANCE_PX)
+    assert head_y == pytest.approx(eye_y, abs=HEAD_TOLERANCE_PX)
 
 
 def test_an_uploaded_screenplay_plans_every_scene_and_a_binary_file_is_refused(

@@ -23,10 +23,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_studio(data: Path) -> Iterator[str]:
-    """Start ``beatcam serve --data data`` on a free port; yield its base URL; stop it."""
+def running_studio(data: Path, workers: int | None = None) -> Iterator[str]:
+    """Start ``beatcam serve --data data`` on a free port (shooting ``workers`` jobs at once,
+    by default one per core); yield its base URL; stop it."""
     port = free_port()
     command = [sys.executable, "-m", "beatcam", "serve", "--port", str(port), "--data", str(data)]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

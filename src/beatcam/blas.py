@@ -10,12 +10,16 @@ took 300 s with two threads, 55 s with one, under the same load; 40 scenes on an
 23.7 s of CPU with two, 18.8 s with one, the same bytes).
 
 The count is set through OpenBLAS's own functions in the copy numpy bundles (ctypes, no
-import of a thread-pool library); numpy built with another BLAS is left as it is.
+import of a thread-pool library); numpy built with another BLAS is left as it is. The count is
+the process's, so threads that plan at once (the studio's requests and shoots) share one hold
+on it: the first to enter sets one thread, the last to leave restores the count, and no plan
+runs on more threads because another plan ended first.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +29,9 @@ import numpy as np
 
 # (prefix, suffix) of OpenBLAS's thread-count functions: numpy's scipy-openblas build, plain.
 OPENBLAS_SYMBOLS: Final = (("scipy_openblas_", "64_"), ("openblas_", ""))
+# The threads inside ``one_thread`` now, and the count to restore when the last leaves.
+_HOLD = threading.Lock()
+_held = {"threads": 0, "before": 0}
 
 
 @functools.cache
@@ -59,9 +66,15 @@ def one_thread() -> Iterator[None]:
         yield
         return
     get, put = threads
-    before = int(get())
-    put(1)
+    with _HOLD:
+        if _held["threads"] == 0:
+            _held["before"] = int(get())
+            put(1)
+        _held["threads"] += 1
     try:
         yield
     finally:
-        put(before)
+        with _HOLD:
+            _held["threads"] -= 1
+            if _held["threads"] == 0:
+                put(_held["before"])

@@ -413,6 +413,10 @@ def serve(
     data: Annotated[
         Path, typer.Option(help="Folder for the projects' database and the shoots' files.")
     ] = Path("beatcam-studio"),
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Shoots run at once (default: one per core); more wait."),
+    ] = None,
 ) -> None:
     """Open the studio, a page on this machine: write beats, see and edit the shots, shoot."""
     with _errors_as_lines():
@@ -421,7 +425,7 @@ def serve(
         from beatcam.web.app import create_app
 
         stderr.print(f"beatcam studio on http://{host}:{port}/ (data in {data}/)", markup=False)
-        uvicorn.run(create_app(data), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(data, workers), host=host, port=port, log_level="warning")
 
 
 def _version(value: bool) -> None:

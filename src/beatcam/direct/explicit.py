@@ -69,6 +69,8 @@ _FRAMING_WORDS = (
 )
 _DUTCH = re.compile(r"\bdutch (?:angle|tilt)\b|\bcanted (?:angle|frame)\b", re.IGNORECASE)
 DUTCH_DEG = 12.0
+# Where a pin with no other origin was set, as the why says it.
+SCENE_FILE = "in the scene file"
 
 
 def _first(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
@@ -90,7 +92,8 @@ def pin_from_text(text: str) -> ShotPin:
 
 
 def merged_pin(text: str, pinned: ShotPin) -> tuple[ShotPin, str]:
-    """The pin to honour, and where it came from (the scene file's pin or the beat's words)."""
+    """The pin to honour, and where it came from in a crew's words: the beat's words, the
+    scene file's pin, or wherever else ``pinned.pinned`` says (the studio)."""
     from_text = pin_from_text(text)
     if pinned.is_empty():
         return from_text, "named in the beat"
@@ -98,4 +101,4 @@ def merged_pin(text: str, pinned: ShotPin) -> tuple[ShotPin, str]:
         from_text,
         **{key: value for key, value in vars(pinned).items() if value is not None},
     )
-    return merged, "pinned in the scene file"
+    return merged, f"pinned {pinned.pinned or SCENE_FILE}"

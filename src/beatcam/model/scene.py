@@ -20,7 +20,13 @@ class Character:
 
 @dataclass(frozen=True)
 class ShotPin:
-    """Parts of a beat's shot the writer pinned (YAML ``camera:``); None leaves it open."""
+    """Parts of a beat's shot the writer pinned (YAML ``camera:``); None leaves it open.
+
+    ``pinned`` says where it was pinned, as the words that follow "pinned" in the shot's why
+    ("in the studio"), so a crew reads who chose; None is the scene file. It is part of the
+    pin's value (two pins from different places are different inputs to a plan) but pins
+    nothing itself.
+    """
 
     size: str | None = None
     angle: str | None = None
@@ -28,9 +34,10 @@ class ShotPin:
     framing: str | None = None
     lens_mm: float | None = None
     dutch_deg: float | None = None
+    pinned: str | None = None
 
     def is_empty(self) -> bool:
-        return all(value is None for value in vars(self).values())
+        return all(value is None for key, value in vars(self).items() if key != "pinned")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
     app.py      FastAPI routes: the page, /api/plan, projects, edits, jobs, downloads
     studio.py   scene text + the director's pins -> plans, through beatcam's own readers
     store.py    projects, edits, plans and jobs in SQLite inside the data folder
-    jobs.py     shoots as background jobs on one worker thread, with progress for SSE
+    jobs.py     shoots as background jobs, one worker thread per core, with progress for SSE
     static/     the hand-written page (plain ES modules) and three.js 0.187.0 (npm, MIT) with
                 its licence: three.module.js, three.core.js, OrbitControls.js, unmodified
 

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,6 +39,7 @@ MAX_BODY_BYTES = 2 * MAX_INPUT_BYTES
 EVENT_POLL_S = 0.25
 DEFAULT_RESOLUTION = "640x360"
 log = logging.getLogger("beatcam.web")
+T = TypeVar("T")
 
 Format = Literal["txt", "yaml", "fountain"]
 Scope = MutableMapping[str, Any]
@@ -62,7 +63,9 @@ class EditRequest(BaseModel):
     angle: str | None = None
     movement: str | None = None
     lens_mm: float | None = None
-    seconds: float | None = Field(None, description="The duration of the shot's beat.")
+    seconds: float | None = Field(
+        None, description="The shot's length; its beat's other shots keep their share of it."
+    )
     lock: bool = False
 
 
@@ -121,12 +124,13 @@ def _json(text: str) -> Response:
     return Response(text, media_type="application/json")
 
 
-def create_app(data_dir: Path) -> FastAPI:
-    """The studio over the data folder ``data_dir`` (made if missing), with its job thread."""
+def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
+    """The studio over the data folder ``data_dir`` (made if missing), shooting at most
+    ``workers`` jobs at once (None: one per core, ``jobs.default_workers``)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     root = data_dir.resolve()
     store = Store(root)
-    runner = JobRunner(store, root)
+    runner = JobRunner(store, root, workers)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -280,10 +284,7 @@ def create_app(data_dir: Path) -> FastAPI:
         return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
 
     def _cursor(project: int) -> int:
-        cursor = store.cursor(project)
-        if cursor is None:
-            raise HTTPException(404, f"no project {project}")
-        return cursor
+        return _found(store.cursor(project), f"project {project}")
 
     def _title(project: int) -> str:
         return str(next(p["title"] for p in store.projects() if p["id"] == project))
@@ -332,10 +333,7 @@ def create_app(data_dir: Path) -> FastAPI:
         return _json(f'{{"project": {json.dumps(about)}, "plans": {documents}, "views": {views}}}')
 
     def _job(job: int) -> Job:
-        found = store.job(job)
-        if found is None:
-            raise HTTPException(404, f"no job {job}")
-        return found
+        return _found(store.job(job), f"job {job}")
 
     def _done(job: int) -> Job:
         found = _job(job)
@@ -344,6 +342,14 @@ def create_app(data_dir: Path) -> FastAPI:
         return found
 
     return app
+
+
+def _found(value: T | None, what: str) -> T:
+    """``value``, or a 404 saying there is no ``what`` (the store answers None for an id it
+    does not hold)."""
+    if value is None:
+        raise HTTPException(404, f"no {what}")
+    return value
 
 
 def _inside(folder: Path, relative: str) -> Path:

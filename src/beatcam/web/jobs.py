@@ -1,17 +1,22 @@
-"""Shoots as background jobs: one worker thread takes them in order and calls
+"""Shoots as background jobs: a few worker threads take them in order and call
 ``beatcam.pipeline.shoot`` (never the CLI), so a browser tab never waits on a render.
 
-One thread because a shoot already keeps the machine's cores busy (the renderer, the encoder,
-the synthesiser); a queue of them finishes each sooner than a crowd sharing the CPU. Progress
-lives in memory for the server-sent events; status, messages and files live in the store, so
-they outlive the process (a restart fails whatever was queued or running, in ``Store``).
+As many workers as the process may use cores (``default_workers``), so shoots of several
+projects run side by side without a crowd of them sharing each core; the rest wait in the
+queue, in the order they came. A shoot spends most of its time in one thread's worth of work
+at a time (the plan on one BLAS thread, the rasteriser's draw calls, the encoder), so one per
+core keeps the cores busy. Progress lives in memory for the server-sent events; status,
+messages and files live in the store, so they outlive the process (a restart fails whatever
+was queued or running, in ``Store``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +29,13 @@ from beatcam.web.store import DONE, FAILED, RUNNING, Store
 
 JOBS_FOLDER = "jobs"
 STOP_WAIT_S = 5.0
+
+
+def default_workers() -> int:
+    """One shoot at a time per core this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
 log = logging.getLogger("beatcam.web")
 
 
@@ -41,16 +53,21 @@ class Order:
 
 
 class JobRunner:
-    """Runs the jobs of ``store`` into ``data_dir/jobs/<id>/`` on one daemon thread."""
+    """Runs the jobs of ``store`` into ``data_dir/jobs/<id>/`` on ``workers`` daemon threads
+    (``default_workers()`` when None)."""
 
-    def __init__(self, store: Store, data_dir: Path) -> None:
+    def __init__(self, store: Store, data_dir: Path, workers: int | None = None) -> None:
         self._store = store
         self._data_dir = data_dir
         self._orders: queue.Queue[Order | None] = queue.Queue()
         self._progress: dict[int, dict[str, Any]] = {}
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._work, name="beatcam-jobs", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"beatcam-jobs-{number}", daemon=True)
+            for number in range(1, (workers or default_workers()) + 1)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def submit(self, project: int, scenes: Sequence[Scene], options: ShootOptions) -> int:
         job = self._store.create_job(project)
@@ -64,11 +81,14 @@ class JobRunner:
             return None if current is None else dict(current)
 
     def stop(self) -> None:
-        """End the thread once the job in hand is done, waiting at most STOP_WAIT_S for it: a
-        server being stopped does not hang on a long shoot. What is queued or still running
+        """End the threads once the jobs in hand are done, waiting at most STOP_WAIT_S in all:
+        a server being stopped does not hang on a long shoot. What is queued or still running
         stays so in the store, which marks it failed when it is next opened."""
-        self._orders.put(None)
-        self._thread.join(timeout=STOP_WAIT_S)
+        for _ in self._threads:
+            self._orders.put(None)
+        deadline = time.monotonic() + STOP_WAIT_S
+        for thread in self._threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def _work(self) -> None:
         while (order := self._orders.get()) is not None:

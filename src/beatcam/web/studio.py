@@ -2,8 +2,9 @@
 
 A project is its history of edits, replayed up to a cursor (so undo and redo are moves of the
 cursor): a ``text`` edit sets the scene text, its format and the style; a ``pin`` edit pins
-parts of one beat's shot, as the YAML ``camera:`` key does, and may set the beat's seconds. A
-pin rides its beat by position, so it outlives a rewrite of the text while that beat exists.
+parts of one beat's shot, as the YAML ``camera:`` key does (its why says "pinned in the
+studio"), and may set the beat's seconds. A pin rides its beat by position, so it outlives a
+rewrite of the text while that beat exists.
 """
 
 from __future__ import annotations
@@ -31,18 +32,22 @@ LOCKED_PARTS = ("size", "angle", "movement", "framing", "lens_mm", "dutch_deg")
 # in whole millimetres).
 LENS_TOLERANCE_MM = 0.5
 VIEW_DECIMALS = 4  # a tenth of a millimetre
+# Where the studio's pins were set, in the words of a shot's why ("pinned in the studio").
+PINNED_HERE = "in the studio"
 
 
 @dataclass(frozen=True)
 class State:
     """A project at a point of its history: the text, its format, the style, and the pins by
-    (scene index, beat index) with the seconds set for beats."""
+    (scene index, beat index) with the seconds set for beats and the length asked of their
+    first shot (which those seconds were scaled to give)."""
 
     text: str
     format: str
     style: str
     pins: Mapping[tuple[int, int], ShotPin] = field(default_factory=dict)
     seconds: Mapping[tuple[int, int], float] = field(default_factory=dict)
+    lengths: Mapping[tuple[int, int], float] = field(default_factory=dict)
 
 
 def text_edit(text: str, form: str, style: str) -> dict[str, Any]:
@@ -62,10 +67,11 @@ def replay(history: Sequence[Mapping[str, Any]]) -> State:
         where = (int(edit["scene"]), int(edit["beat"]))
         pins = dict(state.pins)
         pins[where] = replace(pins.get(where, ShotPin()), **edit["pin"])
-        seconds = dict(state.seconds)
+        seconds, lengths = dict(state.seconds), dict(state.lengths)
         if edit.get("seconds") is not None:
             seconds[where] = float(edit["seconds"])
-        state = replace(state, pins=pins, seconds=seconds)
+            lengths[where] = float(edit["shot_seconds"])
+        state = replace(state, pins=pins, seconds=seconds, lengths=lengths)
     return state
 
 
@@ -87,7 +93,8 @@ def scenes(state: State) -> tuple[Scene, ...]:
         for (scene_index, beat_index), pin in state.pins.items():
             if scene_index == number and beat_index < len(beats):
                 beat = beats[beat_index]
-                beats[beat_index] = replace(beat, pin=_merge(beat.pin, pin))
+                studio_pin = replace(pin, pinned=PINNED_HERE)
+                beats[beat_index] = replace(beat, pin=_merge(beat.pin, studio_pin))
         for (scene_index, beat_index), seconds in state.seconds.items():
             if scene_index == number and beat_index < len(beats):
                 beats[beat_index] = replace(beats[beat_index], seconds=seconds)
@@ -147,7 +154,10 @@ def pin_edit(
     with ``lock`` the whole shot as it stands with the changes on top.
 
     Pins are per beat (the YAML ``camera:`` key) and hold its first shot, so only a beat's
-    first shot can be edited; seconds are the beat's. Raises InputError with one line.
+    first shot can be edited. ``seconds`` is the shot's new length: the director shares a
+    beat's frames evenly among its shots, so the beat is scaled by the shot's change and its
+    other shots keep their share of it (a beat of one shot is the shot). Raises InputError
+    with one line.
     """
     if not 0 <= scene < len(documents):
         raise InputError(f"no scene {scene + 1}; the project has {len(documents)}")
@@ -171,9 +181,11 @@ def pin_edit(
     lens = changes.get("lens_mm")
     if lens is not None:
         pin["lens_mm"] = _number(lens, "lens_mm", FOCAL_MIN_MM, FOCAL_MAX_MM)
-    seconds = changes.get("seconds")
-    if seconds is not None:
-        seconds = _number(seconds, "seconds", *SECONDS_RANGE)
+    seconds = asked = changes.get("seconds")
+    if asked is not None:
+        asked = _number(asked, "seconds", *SECONDS_RANGE)
+        beat_seconds = asked * documents[scene]["beats"][shot["beat"]]["frames"] / shot["frames"]
+        seconds = round(min(max(beat_seconds, SECONDS_RANGE[0]), SECONDS_RANGE[1]), 3)
     if not pin and seconds is None:
         raise InputError("nothing to change; give size, angle, movement, lens_mm or seconds")
     return {
@@ -183,14 +195,27 @@ def pin_edit(
         "shot": shot_id,
         "pin": pin,
         "seconds": seconds,
+        "shot_seconds": asked,
         "lock": lock,
     }
 
 
 def unkept(documents: Sequence[Mapping[str, Any]], state: State) -> list[str]:
     """One line per pinned part the plan could not keep as pinned: the camera lengthens a
-    pinned lens where the size cannot be framed on it from clear of the subject and the set."""
+    pinned lens where the size cannot be framed on it from clear of the subject and the set,
+    and a beat made longer or shorter may be split into another number of shots, which share
+    it (so its first shot is not the length asked)."""
     notes = []
+    for (scene, beat), asked in sorted(state.lengths.items()):
+        if scene >= len(documents):
+            continue
+        shots = [s for s in documents[scene]["shots"] if s["beat"] == beat]
+        got = shots[0]["frames"] / documents[scene]["fps"] if shots else asked
+        if abs(got - asked) * documents[scene]["fps"] > 1:
+            notes.append(
+                f"{shots[0]['id']}: {asked:g} s asked, planned as {got:.1f} s, since its beat "
+                f"is now covered in {len(shots)} shots"
+            )
     for (scene, beat), pin in sorted(state.pins.items()):
         if scene >= len(documents):
             continue

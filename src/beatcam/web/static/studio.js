@@ -23,19 +23,22 @@ async function api(method, path, body) {
   return data;
 }
 
-function showError(message) {
-  $("#error").textContent = message || "";
-  $("#error").hidden = !message;
+function showError(message, where = "#error") {
+  for (const place of ["#error", "#edit-error"]) {
+    $(place).textContent = place === where ? message || "" : "";
+    $(place).hidden = place !== where || !message;
+  }
 }
 
-async function attempt(what, work) {
+// Run a request, its error shown where the user acted (an edit's beside the shot's form).
+async function attempt(what, work, where = "#error") {
   $("#status").textContent = `${what}…`;
   try {
     await work();
     showError("");
     $("#status").textContent = "";
   } catch (error) {
-    showError(error.message);
+    showError(error.message, where);
     $("#status").textContent = `${what} failed`;
   }
 }
@@ -50,15 +53,22 @@ function cellsOf(shot, fps) {
     `${Math.round(shot.lens_mm)}mm`, shot.movement, shot.framing, shot.why];
 }
 
-function lockedBeats() {
+// The beats of this scene whose first shot the studio pinned (any edit) or locked.
+function pinnedBeats(locks) {
   return new Set(state.project.project.edits
-    .filter((edit) => edit.lock && edit.scene === state.scene).map((edit) => edit.beat));
+    .filter((edit) => edit.scene === state.scene && (edit.lock || !locks))
+    .map((edit) => edit.beat));
+}
+
+function firstOfBeat(shot) {
+  return plan().shots.find((s) => s.beat === shot.beat);
 }
 
 function drawTable() {
   const body = $("#shots tbody");
   body.replaceChildren();
-  const locked = lockedBeats();
+  const locked = pinnedBeats(true);
+  const pinned = pinnedBeats(false);
   for (const shot of plan().shots) {
     const row = body.insertRow();
     row.dataset.shot = shot.id;
@@ -68,8 +78,9 @@ function drawTable() {
       if (index === 8) cell.className = "why";
     });
     row.classList.toggle("selected", shot.id === state.selected);
-    const first = plan().shots.find((s) => s.beat === shot.beat);
-    row.classList.toggle("locked", locked.has(shot.beat) && first.id === shot.id);
+    const first = firstOfBeat(shot).id === shot.id;
+    row.classList.toggle("locked", first && locked.has(shot.beat));
+    row.classList.toggle("pinned", first && pinned.has(shot.beat) && !locked.has(shot.beat));
     row.addEventListener("click", () => select(shot.id));
   }
 }
@@ -83,8 +94,16 @@ function select(shotId) {
   $("#edit-shot").textContent = shot.id;
   for (const part of ["size", "angle", "movement"]) form.elements[part].value = shot[part];
   form.elements.lens_mm.value = Math.round(shot.lens_mm);
-  const beat = plan().beats[shot.beat];
-  form.elements.seconds.value = (beat.frames / plan().fps).toFixed(1);
+  form.elements.seconds.value = (shot.frames / plan().fps).toFixed(1);
+  // The director's pins hold a beat's first shot; a later one is planned around it.
+  const first = firstOfBeat(shot);
+  const later = first.id !== shot.id;
+  for (const control of form.querySelectorAll("select, input, button")) control.disabled = later;
+  $("#edit-note").hidden = !later;
+  $("#edit-note").textContent = later
+    ? `${shot.id} follows ${first.id} in beat ${shot.beat + 1}: pins hold a beat's first shot, so edit or lock ${first.id} and ${shot.id} is planned around it.`
+    : "";
+  showError("");
   drawTable();
   setFrame(shot.start_frame + Math.floor(shot.frames / 2));
 }
@@ -160,7 +179,7 @@ function changes(form, shot) {
   const lens = Number(form.elements.lens_mm.value);
   if (lens !== Math.round(shot.lens_mm)) wanted.lens_mm = lens;
   const seconds = Number(form.elements.seconds.value);
-  if (seconds.toFixed(1) !== (plan().beats[shot.beat].frames / plan().fps).toFixed(1)) wanted.seconds = seconds;
+  if (seconds.toFixed(1) !== (shot.frames / plan().fps).toFixed(1)) wanted.seconds = seconds;
   return wanted;
 }
 
@@ -227,9 +246,9 @@ async function start() {
   $("#plan").addEventListener("click", () => attempt("planning", planScene));
   $("#edit").addEventListener("submit", (event) => {
     event.preventDefault();
-    attempt("re-planning", () => edit(false));
+    attempt("re-planning", () => edit(false), "#edit-error");
   });
-  $("#lock").addEventListener("click", () => attempt("re-planning", () => edit(true)));
+  $("#lock").addEventListener("click", () => attempt("re-planning", () => edit(true), "#edit-error"));
   $("#undo").addEventListener("click", () => attempt("undoing", async () =>
     showProject(await api("POST", `/api/projects/${state.project.project.id}/undo`))));
   $("#redo").addEventListener("click", () => attempt("redoing", async () =>

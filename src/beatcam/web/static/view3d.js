@@ -10,6 +10,12 @@ const BODY_RADIUS_M = 0.16;
 const HEAD_LIFT = 1.25; // heads a shade lighter than the costume, as the renderer's skin is
 const ORBIT_OFFSET_M = new THREE.Vector3(4, 4, 6); // the overview camera, from the cast
 const NECK_GAP = 0.1; // of the height, between the top of the body and the eyes
+// Looking through the camera, the previs renderer's ground and sky at the horizon
+// (render/scene.py's GROUND and HORIZON), so the picture reads as the previs frame does.
+const GROUND_RGB = [0.56, 0.55, 0.52];
+const HORIZON_RGB = [0.88, 0.89, 0.90];
+const GROUND_SIZE_M = 400;
+const OVERVIEW_BACKGROUND = 0x1d1f22;
 
 export class SetView {
   constructor(canvas) {
@@ -36,13 +42,18 @@ export class SetView {
     this.plan = plan;
     this.view = view;
     const scene = new THREE.Scene();
-    scene.background = new THREE.Color(0x1d1f22);
+    scene.background = new THREE.Color(OVERVIEW_BACKGROUND);
     scene.add(new THREE.HemisphereLight(0xffffff, 0x444444, 2.2));
     const sun = new THREE.DirectionalLight(0xffffff, 1.5);
     sun.position.set(3, 8, 5);
     scene.add(sun);
     const grid = new THREE.GridHelper(20, 20, 0x555555, 0x333333);
     scene.add(grid);
+    this.ground = new THREE.Mesh(
+      new THREE.PlaneGeometry(GROUND_SIZE_M, GROUND_SIZE_M).rotateX(-Math.PI / 2),
+      new THREE.MeshLambertMaterial({ color: new THREE.Color().setRGB(...GROUND_RGB, THREE.SRGBColorSpace) }),
+    );
+    scene.add(this.ground);
     for (const box of plan.set.boxes) {
       const mesh = new THREE.Mesh(
         new THREE.BoxGeometry(...box.size),
@@ -154,6 +165,10 @@ export class SetView {
     this.renderer.setClearColor(0x000000, 1);
     this.renderer.clear();
     for (const helper of this.helpers) helper.visible = !this.looking;
+    this.ground.visible = this.looking;
+    this.scene.background = this.looking
+      ? new THREE.Color().setRGB(...HORIZON_RGB, THREE.SRGBColorSpace)
+      : new THREE.Color(OVERVIEW_BACKGROUND);
     if (!this.looking) {
       this.renderer.render(this.scene, this.orbit);
       return;
