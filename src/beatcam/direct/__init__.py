@@ -15,7 +15,7 @@ import numpy as np
 from beatcam.direct.blocking import block, close_in
 from beatcam.direct.candidates import Candidate, candidates_for, intent_of
 from beatcam.direct.dressing import dress
-from beatcam.direct.explicit import merged_pin
+from beatcam.direct.explicit import own_pin, shot_pin
 from beatcam.direct.grammar import Context, exchange_belief
 from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
@@ -24,7 +24,13 @@ from beatcam.direct.props import place_props
 from beatcam.direct.sequence import choose
 from beatcam.direct.space import read_space
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
-from beatcam.direct.timing import beat_seconds, opening_parts, shot_count, split_frames
+from beatcam.direct.timing import (
+    beat_seconds,
+    hold_lengths,
+    opening_parts,
+    shot_count,
+    split_frames,
+)
 from beatcam.direct.wording import describe, pin_part_words, reason_for, render, said_list
 from beatcam.errors import SceneError
 from beatcam.model import (
@@ -209,6 +215,9 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             parts = split_frames(rest, shot_count(length, affect), scene.fps)
             if beat.index == 0 and opening:
                 parts = [opening[0], *parts]
+        if beat.shot_seconds:
+            asked = {slot: round(length * scene.fps) for slot, length in beat.shot_seconds}
+            parts = hold_lengths(parts, asked, scene.fps)
         offset = start
         for slot_in_beat, part in enumerate(parts):
             slots.append((beat.index, offset, part, slot_in_beat))
@@ -248,8 +257,8 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             spoken=scene.beats[beat_index].speaker is not None,
         )
         beat = scene.beats[beat_index]
-        pin, source = merged_pin(beat.text, beat.pin) if slot_in_beat == 0 else (ShotPin(), "")
-        if scene.from_screenplay and beat.pin.is_empty():
+        pin, source = shot_pin(beat, slot_in_beat)
+        if scene.from_screenplay and own_pin(beat, slot_in_beat).is_empty():
             pin, source, options = _as_hint(ctx, chosen_style, pin, cast)
         else:
             options = candidates_for(ctx, chosen_style, pin, cast)

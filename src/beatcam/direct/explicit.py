@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from beatcam.model import ShotPin
+from beatcam.model import Beat, ShotPin
 
 _SIZE_WORDS = (
     (r"\bextreme wide\b|\bextreme long shot\b|\bews\b", "EWS"),
@@ -102,3 +102,29 @@ def merged_pin(text: str, pinned: ShotPin) -> tuple[ShotPin, str]:
         **{key: value for key, value in vars(pinned).items() if value is not None},
     )
     return merged, f"pinned {pinned.pinned or SCENE_FILE}"
+
+
+def own_pin(beat: Beat, slot: int) -> ShotPin:
+    """What was pinned on the beat's shot at ``slot`` (its place in the beat), words aside:
+    the scene file's ``camera:`` and the studio's pin for the first shot, the studio's alone
+    for a later one; empty where nothing was."""
+    own = dict(beat.shot_pins).get(slot, ShotPin())
+    if slot != 0 or beat.pin.is_empty():
+        return own
+    if own.is_empty():
+        return beat.pin
+    return replace(
+        beat.pin, **{key: value for key, value in vars(own).items() if value is not None}
+    )
+
+
+def shot_pin(beat: Beat, slot: int) -> tuple[ShotPin, str]:
+    """The pin to honour on the beat's shot at ``slot`` and where it came from in a crew's
+    words (``merged_pin``): the first shot takes the beat's camera words too, a later shot only
+    what was pinned on it, ``(ShotPin(), "")`` when nothing was."""
+    if slot == 0:
+        return merged_pin(beat.text, own_pin(beat, 0))
+    own = own_pin(beat, slot)
+    if own.is_empty():
+        return own, ""
+    return own, f"pinned {own.pinned or SCENE_FILE}"

@@ -9,6 +9,8 @@ only where the place matters (``opening_parts``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from beatcam.model import Affect, Beat
 
 MIN_BEAT_SECONDS = 2.5
@@ -69,3 +71,25 @@ def split_frames(frames: int, count: int, fps: int) -> list[int]:
     count = max(1, min(count, frames // minimum))
     base, extra = divmod(frames, count)
     return [base + (1 if index < extra else 0) for index in range(count)]
+
+
+def hold_lengths(parts: list[int], asked: Mapping[int, int], fps: int) -> list[int]:
+    """A beat's shot frames ``parts`` with the lengths ``asked`` by place in the beat given:
+    those shots take the frames asked, the others share what is left evenly, and the beat
+    keeps its length. A place past the beat's shots is passed over; where the rest cannot be
+    given (the shots not asked left under the minimum, or lengths that do not add up to the
+    beat when every shot is asked), ``parts`` as they were: the split wins, and the studio
+    says so."""
+    held = {slot: frames for slot, frames in asked.items() if 0 <= slot < len(parts)}
+    if not held or min(held.values()) < 1:
+        return parts
+    free = [slot for slot in range(len(parts)) if slot not in held]
+    left = sum(parts) - sum(held.values())
+    if not free:
+        return [held[slot] for slot in range(len(parts))] if left == 0 else parts
+    minimum = max(1, round(MIN_SHOT_SECONDS * fps))
+    base, extra = divmod(left, len(free))
+    if base < minimum:
+        return parts
+    shares = {slot: base + (1 if rank < extra else 0) for rank, slot in enumerate(free)}
+    return [held.get(slot, shares.get(slot, 0)) for slot in range(len(parts))]

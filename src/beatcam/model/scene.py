@@ -20,7 +20,7 @@ class Character:
 
 @dataclass(frozen=True)
 class ShotPin:
-    """Parts of a beat's shot the writer pinned (YAML ``camera:``); None leaves it open.
+    """Parts of a shot the writer pinned (YAML ``camera:``, or the studio); None leaves it open.
 
     ``pinned`` says where it was pinned, as the words that follow "pinned" in the shot's why
     ("in the studio"), so a crew reads who chose; None is the scene file. It is part of the
@@ -49,6 +49,12 @@ class Beat:
     actor's direction without its parentheses ("quietly"), and ``dual`` is True when the line
     is spoken at the same time as the previous one (dual dialogue). A dialogue beat's
     ``seconds`` is the time its words take to say; action leaves timing to the director.
+
+    ``pin`` holds the beat's first shot (the YAML ``camera:`` key). ``shot_pins`` pins any of
+    the beat's shots by its place in the beat (0 is the first, on top of ``pin``), and
+    ``shot_seconds`` the length asked of a shot by its place, which the director gives where
+    the beat's frames allow (the studio sets both). Both are tuples of (place, value) pairs in
+    place order, so a Beat stays hashable and a pin lands in the plan cache's key.
     """
 
     index: int
@@ -58,6 +64,8 @@ class Beat:
     speaker: str | None = None
     parenthetical: str | None = None
     dual: bool = False
+    shot_pins: tuple[tuple[int, ShotPin], ...] = ()
+    shot_seconds: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True)
