@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,7 +14,7 @@ from beatcam.direct import STYLES, Style, direct
 from beatcam.direct.explicit import pin_from_text
 from beatcam.direct.placement import line_of_action
 from beatcam.errors import SceneError, UsageError
-from beatcam.model import Direction
+from beatcam.model import Direction, ShotPin
 from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
 from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
@@ -102,6 +104,63 @@ def test_a_yaml_pin_is_honoured_and_said() -> None:
     pinned = next(shot for shot in plan.shots if shot.beat == 1)
     assert (pinned.size, pinned.movement, pinned.angle) == ("CU", "push_in", "low")
     assert "pinned in the scene file" in pinned.why
+
+
+LONG_BEAT = """
+title: Long
+cast: [Mara]
+beats:
+  - text: Mara paces the room, thinking it over again and again.
+    seconds: 20
+"""
+
+
+TALK = """
+title: Talk
+cast: [Mara, Tom]
+beats:
+  - text: Mara tells Tom she was at her sister's, and he does not believe her.
+    seconds: 14
+"""
+
+
+def _long_beat(text: str = LONG_BEAT, **changes: object) -> tuple[Direction, Direction]:
+    """A one-beat scene's plan as written, and with ``changes`` on its beat."""
+    scene = read_scenes("scene.yaml", text.encode())[0]
+    pinned = replace(scene, beats=(replace(scene.beats[0], **changes),))
+    return direct(read_affect(scene)), direct(read_affect(pinned))
+
+
+def test_a_later_shot_of_a_beat_takes_a_pin_and_the_first_stays() -> None:
+    plain, _ = _long_beat(TALK)
+    first, later = plain.shots[:2]
+    assert later.beat == first.beat == 0
+    assert (later.size, later.movement) != ("CU", "static")
+    pin = ShotPin(size="CU", movement="static", pinned="in the studio")
+
+    _, pinned = _long_beat(TALK, shot_pins=((1, pin),))
+
+    assert pinned.shots[0] == first
+    assert (pinned.shots[1].size, pinned.shots[1].movement) == ("CU", "static")
+    assert "pinned in the studio" in pinned.shots[1].why
+    assert "pinned" not in first.why
+
+
+def test_a_later_shots_length_is_held_and_the_beat_keeps_its_length() -> None:
+    plain, _ = _long_beat()
+    count = sum(1 for shot in plain.shots if shot.beat == 0)
+    assert count >= 2
+
+    _, held = _long_beat(shot_seconds=((1, 4.0),))
+
+    shots = [shot for shot in held.shots if shot.beat == 0]
+    assert len(shots) == count and shots[1].frames == 4 * 24
+    assert sum(shot.frames for shot in shots) == held.beats[0].frames == plain.beats[0].frames
+    others = [shot.frames for index, shot in enumerate(shots) if index != 1]
+    assert max(others) - min(others) <= 1
+    # A length the beat cannot give (the other shots would fall under the minimum) is not held.
+    _, unheld = _long_beat(shot_seconds=((1, 19.0),))
+    assert [s.frames for s in unheld.shots] == [s.frames for s in plain.shots]
 
 
 def test_camera_words_in_a_beat_are_honoured() -> None:

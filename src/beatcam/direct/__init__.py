@@ -264,7 +264,8 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             options = candidates_for(ctx, chosen_style, pin, cast)
         if not options:
             raise SceneError(
-                f"the camera pinned for this beat ({_pin_words(pin)}) cannot be shot here; "
+                f"the camera pinned for {_pinned_shot(slot_in_beat)} ({_pin_words(pin)}) "
+                "cannot be shot here; "
                 "loosen the pin or change the beat",
                 beat=beat_index,
             )
@@ -394,6 +395,10 @@ def _as_hint(
             dropped.append(pin_part_words(part, value))
     source = f"asked for in the script, but {said_list(dropped)} cannot be shot here"
     return kept, source, options
+
+
+def _pinned_shot(slot_in_beat: int) -> str:
+    return "this beat" if slot_in_beat == 0 else f"shot {slot_in_beat + 1} of this beat"
 
 
 def _pin_words(pin: ShotPin) -> str:
