@@ -37,6 +37,12 @@ LONG_BEAT = (
     "title: Long\ncast: [Mara]\nbeats:\n"
     "  - text: Mara paces the room, thinking it over again and again.\n    seconds: 20\n"
 )
+# A conversation in one beat, covered in three shots.
+TALK = (
+    "title: Talk\ncast: [Mara, Tom]\nbeats:\n"
+    "  - text: Mara tells Tom she was at her sister's, and he does not believe her.\n"
+    "    seconds: 14\n"
+)
 # A pin the director cannot shoot here: nobody walks, so there is nothing to follow.
 UNSHOOTABLE = {"movement": "follow"}
 
@@ -221,34 +227,62 @@ def test_a_pin_that_cannot_be_shot_says_why_and_changes_nothing(client: TestClie
     assert "no project 99" in _error(client.get("/api/projects/99"), 404)
 
 
-def test_only_a_beats_first_shot_takes_a_pin(client: TestClient) -> None:
-    made = client.post("/api/projects", json={"text": LONG_BEAT, "format": "yaml"}).json()
-    first, later = made["plans"][0]["shots"][:2]
-    assert later["beat"] == first["beat"]
-
-    refused = client.post(
-        f"/api/projects/{made['project']['id']}/edits", json={"shot": later["id"], "size": "CU"}
-    )
-
-    assert f"pins hold a beat's first shot ({first['id']})" in _error(refused, 422)
-
-
-def test_a_new_length_is_the_shots_and_its_beats_other_shots_keep_their_share(
-    client: TestClient,
-) -> None:
-    made = client.post("/api/projects", json={"text": LONG_BEAT, "format": "yaml"}).json()
-    first, later = made["plans"][0]["shots"][:2]
-    beat = made["plans"][0]["beats"][0]["frames"]
-    share = later["frames"] / beat
+def test_a_beats_second_shot_takes_a_pin_and_only_it_changes(client: TestClient) -> None:
+    made = client.post("/api/projects", json={"text": TALK, "format": "yaml"}).json()
+    project = made["project"]["id"]
+    first, second = made["plans"][0]["shots"][:2]
+    assert second["beat"] == first["beat"]
+    assert (second["size"], second["movement"]) != ("CU", "static")
 
     edited = client.post(
-        f"/api/projects/{made['project']['id']}/edits", json={"shot": first["id"], "seconds": 6}
+        f"/api/projects/{project}/edits",
+        json={"shot": second["id"], "size": "CU", "movement": "static"},
     ).json()
 
     shots = edited["plans"][0]["shots"]
-    assert len(shots) == len(made["plans"][0]["shots"])
-    assert abs(shots[0]["frames"] - 6 * 24) <= 1
-    assert abs(shots[1]["frames"] / edited["plans"][0]["beats"][0]["frames"] - share) < 0.01
+    assert (shots[1]["size"], shots[1]["movement"]) == ("CU", "static")
+    assert "pinned in the studio" in shots[1]["why"]
+    assert shots[0] == first and "pinned" not in shots[0]["why"]
+    before, after = _shots(made), _shots(edited)
+    assert [row for i, row in enumerate(after) if i != 1] == [
+        row for i, row in enumerate(before) if i != 1
+    ]
+    assert edited["project"]["edits"][-1]["slot"] == 1
+    assert edited["project"]["unkept"] == []
+    # Undo gives the plan back; redo the pin.
+    assert _shots(client.post(f"/api/projects/{project}/undo").json()) == before
+    assert _shots(client.post(f"/api/projects/{project}/redo").json()) == after
+
+
+def test_a_later_shot_that_cannot_be_shot_says_which_and_changes_nothing(
+    client: TestClient,
+) -> None:
+    made = client.post("/api/projects", json={"text": TALK, "format": "yaml"}).json()
+    project = made["project"]["id"]
+    later = made["plans"][0]["shots"][2]["id"]
+
+    refused = client.post(f"/api/projects/{project}/edits", json={"shot": later, **UNSHOOTABLE})
+
+    assert "pinned for shot 3 of this beat" in _error(refused, 422)
+    after = client.get(f"/api/projects/{project}").json()
+    assert after["project"]["cursor"] == 1 and _shots(after) == _shots(made)
+
+
+def test_a_new_length_is_the_shots_and_its_beats_other_shots_keep_theirs(
+    client: TestClient,
+) -> None:
+    made = client.post("/api/projects", json={"text": LONG_BEAT, "format": "yaml"}).json()
+    shots = made["plans"][0]["shots"]
+    assert len(shots) == 3 and len({s["beat"] for s in shots}) == 1
+
+    edited = client.post(
+        f"/api/projects/{made['project']['id']}/edits", json={"shot": shots[1]["id"], "seconds": 4}
+    ).json()
+
+    frames = [s["frames"] for s in edited["plans"][0]["shots"]]
+    assert frames == [shots[0]["frames"], 4 * 24, shots[2]["frames"]]
+    assert edited["plans"][0]["beats"][0]["frames"] == sum(frames)
+    assert edited["project"]["unkept"] == []
 
 
 def test_a_length_the_beats_new_split_cannot_give_is_named(client: TestClient) -> None:
@@ -256,15 +290,17 @@ def test_a_length_the_beats_new_split_cannot_give_is_named(client: TestClient) -
     made = client.post("/api/projects", json={"text": text}).json()
     assert len(made["plans"][0]["shots"]) == 2
 
+    # 8 s and the other shot's 3 s make a beat long enough for three shots, and the two not
+    # asked cannot share 3 s: the split wins, and the note says so.
     edited = client.post(
-        f"/api/projects/{made['project']['id']}/edits", json={"shot": "S01", "seconds": 6}
+        f"/api/projects/{made['project']['id']}/edits", json={"shot": "S01", "seconds": 8}
     ).json()
 
     shots = edited["plans"][0]["shots"]
     assert len(shots) == 3
     got = shots[0]["frames"] / 24
     assert edited["project"]["unkept"] == [
-        f"S01: 6 s asked, planned as {got:.1f} s, since its beat is now covered in 3 shots"
+        f"S01: 8 s asked, planned as {got:.1f} s, since its beat is now covered in 3 shots"
     ]
 
 

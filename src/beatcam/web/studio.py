@@ -2,9 +2,10 @@
 
 A project is its history of edits, replayed up to a cursor (so undo and redo are moves of the
 cursor): a ``text`` edit sets the scene text, its format and the style; a ``pin`` edit pins
-parts of one beat's shot, as the YAML ``camera:`` key does (its why says "pinned in the
-studio"), and may set the beat's seconds. A pin rides its beat by position, so it outlives a
-rewrite of the text while that beat exists.
+parts of any one shot, by its beat and its place in the beat (``Beat.shot_pins``; its why says
+"pinned in the studio"), and may ask the shot for a length (``Beat.shot_seconds``, with the
+beat's seconds set so that its other shots keep theirs). A pin rides its beat and place by
+position, so it outlives a rewrite of the text while that shot exists.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -35,19 +36,21 @@ VIEW_DECIMALS = 4  # a tenth of a millimetre
 # Where the studio's pins were set, in the words of a shot's why ("pinned in the studio").
 PINNED_HERE = "in the studio"
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class State:
-    """A project at a point of its history: the text, its format, the style, and the pins by
-    (scene index, beat index) with the seconds set for beats and the length asked of their
-    first shot (which those seconds were scaled to give)."""
+    """A project at a point of its history: the text, its format, the style, the pins by
+    (scene index, beat index, place of the shot in its beat), the seconds set for beats by
+    (scene index, beat index), and the lengths asked of shots by the pins' key."""
 
     text: str
     format: str
     style: str
-    pins: Mapping[tuple[int, int], ShotPin] = field(default_factory=dict)
+    pins: Mapping[tuple[int, int, int], ShotPin] = field(default_factory=dict)
     seconds: Mapping[tuple[int, int], float] = field(default_factory=dict)
-    lengths: Mapping[tuple[int, int], float] = field(default_factory=dict)
+    lengths: Mapping[tuple[int, int, int], float] = field(default_factory=dict)
 
 
 def text_edit(text: str, form: str, style: str) -> dict[str, Any]:
@@ -64,12 +67,14 @@ def replay(history: Sequence[Mapping[str, Any]]) -> State:
         if edit["kind"] == "text":
             state = replace(state, text=edit["text"], format=edit["format"], style=edit["style"])
             continue
-        where = (int(edit["scene"]), int(edit["beat"]))
+        beat = (int(edit["scene"]), int(edit["beat"]))
+        # Edits made before any shot could be pinned have no slot: they held the first shot.
+        where = (*beat, int(edit.get("slot", 0)))
         pins = dict(state.pins)
         pins[where] = replace(pins.get(where, ShotPin()), **edit["pin"])
         seconds, lengths = dict(state.seconds), dict(state.lengths)
         if edit.get("seconds") is not None:
-            seconds[where] = float(edit["seconds"])
+            seconds[beat] = float(edit["seconds"])
             lengths[where] = float(edit["shot_seconds"])
         state = replace(state, pins=pins, seconds=seconds, lengths=lengths)
     return state
@@ -90,20 +95,24 @@ def scenes(state: State) -> tuple[Scene, ...]:
     edited = []
     for number, scene in enumerate(read(state.text, state.format)):
         beats = list(scene.beats)
-        for (scene_index, beat_index), pin in state.pins.items():
-            if scene_index == number and beat_index < len(beats):
-                beat = beats[beat_index]
-                studio_pin = replace(pin, pinned=PINNED_HERE)
-                beats[beat_index] = replace(beat, pin=_merge(beat.pin, studio_pin))
-        for (scene_index, beat_index), seconds in state.seconds.items():
-            if scene_index == number and beat_index < len(beats):
-                beats[beat_index] = replace(beats[beat_index], seconds=seconds)
+        for index, beat in enumerate(beats):
+            pins = _by_slot(state.pins, number, index)
+            lengths = _by_slot(state.lengths, number, index)
+            beats[index] = replace(
+                beat,
+                seconds=state.seconds.get((number, index), beat.seconds),
+                shot_pins=tuple((slot, replace(pin, pinned=PINNED_HERE)) for slot, pin in pins),
+                shot_seconds=lengths,
+            )
         edited.append(replace(scene, beats=tuple(beats)))
     return tuple(edited)
 
 
-def _merge(base: ShotPin, over: ShotPin) -> ShotPin:
-    return replace(base, **{key: value for key, value in vars(over).items() if value is not None})
+def _by_slot(
+    keyed: Mapping[tuple[int, int, int], T], scene: int, beat: int
+) -> tuple[tuple[int, T], ...]:
+    """The values ``keyed`` holds for one beat, as (place in the beat, value) in place order."""
+    return tuple(sorted((k[2], v) for k, v in keyed.items() if k[:2] == (scene, beat)))
 
 
 def plan_all(scene_list: Sequence[Scene], style: str) -> tuple[list[str], list[dict[str, Any]]]:
@@ -150,14 +159,14 @@ def pin_edit(
     changes: Mapping[str, Any],
     lock: bool,
 ) -> dict[str, Any]:
-    """The edit that pins ``changes`` (size, angle, movement, lens_mm, seconds) on a shot, or
-    with ``lock`` the whole shot as it stands with the changes on top.
+    """The edit that pins ``changes`` (size, angle, movement, lens_mm, seconds) on any shot,
+    or with ``lock`` the whole shot as it stands with the changes on top; the pin is kept by
+    the shot's beat and its place in the beat.
 
-    Pins are per beat (the YAML ``camera:`` key) and hold its first shot, so only a beat's
-    first shot can be edited. ``seconds`` is the shot's new length: the director shares a
-    beat's frames evenly among its shots, so the beat is scaled by the shot's change and its
-    other shots keep their share of it (a beat of one shot is the shot). Raises InputError
-    with one line.
+    ``seconds`` is the shot's new length: the beat grows or shrinks by the shot's change, so
+    that its other shots keep their lengths, and the director gives the shot the length asked
+    where the beat's split allows (``unkept`` says where it did not). Raises InputError with
+    one line.
     """
     if not 0 <= scene < len(documents):
         raise InputError(f"no scene {scene + 1}; the project has {len(documents)}")
@@ -165,12 +174,7 @@ def pin_edit(
     shot = next((s for s in shots if s["id"] == shot_id), None)
     if shot is None:
         raise InputError(f"no shot {shot_id!r} in scene {scene + 1}")
-    first = next(s for s in shots if s["beat"] == shot["beat"])
-    if first["id"] != shot_id:
-        raise InputError(
-            f"{shot_id} is a later shot of beat {shot['beat'] + 1}; pins hold a beat's first "
-            f"shot ({first['id']}): edit that one"
-        )
+    slot = [s["id"] for s in shots if s["beat"] == shot["beat"]].index(shot_id)
     pin: dict[str, Any] = {part: shot[part] for part in LOCKED_PARTS} if lock else {}
     for part, allowed in CHOICES.items():
         value = changes.get(part)
@@ -184,14 +188,16 @@ def pin_edit(
     seconds = asked = changes.get("seconds")
     if asked is not None:
         asked = _number(asked, "seconds", *SECONDS_RANGE)
-        beat_seconds = asked * documents[scene]["beats"][shot["beat"]]["frames"] / shot["frames"]
-        seconds = round(min(max(beat_seconds, SECONDS_RANGE[0]), SECONDS_RANGE[1]), 3)
+        fps = documents[scene]["fps"]
+        others = documents[scene]["beats"][shot["beat"]]["frames"] - shot["frames"]
+        seconds = round(min(max(asked + others / fps, SECONDS_RANGE[0]), SECONDS_RANGE[1]), 3)
     if not pin and seconds is None:
         raise InputError("nothing to change; give size, angle, movement, lens_mm or seconds")
     return {
         "kind": "pin",
         "scene": scene,
         "beat": shot["beat"],
+        "slot": slot,
         "shot": shot_id,
         "pin": pin,
         "seconds": seconds,
@@ -202,32 +208,56 @@ def pin_edit(
 
 def unkept(documents: Sequence[Mapping[str, Any]], state: State) -> list[str]:
     """One line per pinned part the plan could not keep as pinned: the camera lengthens a
-    pinned lens where the size cannot be framed on it from clear of the subject and the set,
-    and a beat made longer or shorter may be split into another number of shots, which share
-    it (so its first shot is not the length asked)."""
+    pinned lens where the size cannot be framed on it from clear of the subject and the set;
+    a beat made longer or shorter may be split into another number of shots, and a length
+    that would leave the beat's other shots under the minimum is not given; a pin on a shot
+    the beat no longer has (a rewrite, or a new split) holds nothing."""
     notes = []
-    for (scene, beat), asked in sorted(state.lengths.items()):
-        if scene >= len(documents):
+    for (scene, beat, slot), asked in sorted(state.lengths.items()):
+        shots = _beat_shots(documents, scene, beat)
+        if not shots:
+            continue  # the beat is gone (a rewrite): its pins wait for it
+        if slot >= len(shots):
+            notes.append(_gone(beat, slot, len(shots), "length"))
             continue
-        shots = [s for s in documents[scene]["shots"] if s["beat"] == beat]
-        got = shots[0]["frames"] / documents[scene]["fps"] if shots else asked
+        got = shots[slot]["frames"] / documents[scene]["fps"]
         if abs(got - asked) * documents[scene]["fps"] > 1:
             notes.append(
-                f"{shots[0]['id']}: {asked:g} s asked, planned as {got:.1f} s, since its beat "
-                f"is now covered in {len(shots)} shots"
+                f"{shots[slot]['id']}: {asked:g} s asked, planned as {got:.1f} s, since its "
+                f"beat is now covered in {len(shots)} shots"
             )
-    for (scene, beat), pin in sorted(state.pins.items()):
-        if scene >= len(documents):
+    for (scene, beat, slot), pin in sorted(state.pins.items()):
+        shots = _beat_shots(documents, scene, beat)
+        if not shots:
+            continue  # the beat is gone (a rewrite): its pins wait for it
+        if slot >= len(shots):
+            notes.append(_gone(beat, slot, len(shots), "pin"))
             continue
-        shot = next((s for s in documents[scene]["shots"] if s["beat"] == beat), None)
+        shot = shots[slot]
         for part, wanted in vars(pin).items():
-            if shot is None or wanted is None or part not in shot:
+            if wanted is None or part not in shot:
                 continue
             got = shot[part]
             differs = abs(got - wanted) > LENS_TOLERANCE_MM if part == "lens_mm" else got != wanted
             if differs:
                 notes.append(f"{shot['id']}: {part} pinned at {wanted}, planned as {got}")
     return notes
+
+
+def _beat_shots(
+    documents: Sequence[Mapping[str, Any]], scene: int, beat: int
+) -> list[Mapping[str, Any]]:
+    """A beat's shots in order; none for a scene or beat the plan does not have."""
+    if scene >= len(documents):
+        return []
+    return [s for s in documents[scene]["shots"] if s["beat"] == beat]
+
+
+def _gone(beat: int, slot: int, count: int, what: str) -> str:
+    return (
+        f"beat {beat + 1}, shot {slot + 1}: the {what} holds nothing, since the beat is now "
+        f"covered in {count} shot{'' if count == 1 else 's'}"
+    )
 
 
 def _number(value: Any, what: str, low: float, high: float) -> float:

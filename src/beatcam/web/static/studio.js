@@ -53,22 +53,29 @@ function cellsOf(shot, fps) {
     `${Math.round(shot.lens_mm)}mm`, shot.movement, shot.framing, shot.why];
 }
 
-// The beats of this scene whose first shot the studio pinned (any edit) or locked.
-function pinnedBeats(locks) {
-  return new Set(state.project.project.edits
-    .filter((edit) => edit.scene === state.scene && (edit.lock || !locks))
-    .map((edit) => edit.beat));
+// A shot's place in the director's pins: its beat and its place in the beat.
+function shotKey(beat, slot) {
+  return `${beat}:${slot}`;
 }
 
-function firstOfBeat(shot) {
-  return plan().shots.find((s) => s.beat === shot.beat);
+function keyOf(shot) {
+  const slot = plan().shots.filter((s) => s.beat === shot.beat).findIndex((s) => s.id === shot.id);
+  return shotKey(shot.beat, slot);
+}
+
+// The shots of this scene the studio pinned (any edit) or locked, by shotKey (an edit made
+// before any shot could be pinned has no slot: it held the beat's first shot).
+function pinnedShots(locks) {
+  return new Set(state.project.project.edits
+    .filter((edit) => edit.scene === state.scene && (edit.lock || !locks))
+    .map((edit) => shotKey(edit.beat, edit.slot ?? 0)));
 }
 
 function drawTable() {
   const body = $("#shots tbody");
   body.replaceChildren();
-  const locked = pinnedBeats(true);
-  const pinned = pinnedBeats(false);
+  const locked = pinnedShots(true);
+  const pinned = pinnedShots(false);
   for (const shot of plan().shots) {
     const row = body.insertRow();
     row.dataset.shot = shot.id;
@@ -78,9 +85,9 @@ function drawTable() {
       if (index === 8) cell.className = "why";
     });
     row.classList.toggle("selected", shot.id === state.selected);
-    const first = firstOfBeat(shot).id === shot.id;
-    row.classList.toggle("locked", first && locked.has(shot.beat));
-    row.classList.toggle("pinned", first && pinned.has(shot.beat) && !locked.has(shot.beat));
+    const key = keyOf(shot);
+    row.classList.toggle("locked", locked.has(key));
+    row.classList.toggle("pinned", pinned.has(key) && !locked.has(key));
     row.addEventListener("click", () => select(shot.id));
   }
 }
@@ -95,14 +102,9 @@ function select(shotId) {
   for (const part of ["size", "angle", "movement"]) form.elements[part].value = shot[part];
   form.elements.lens_mm.value = Math.round(shot.lens_mm);
   form.elements.seconds.value = (shot.frames / plan().fps).toFixed(1);
-  // The director's pins hold a beat's first shot; a later one is planned around it.
-  const first = firstOfBeat(shot);
-  const later = first.id !== shot.id;
-  for (const control of form.querySelectorAll("select, input, button")) control.disabled = later;
-  $("#edit-note").hidden = !later;
-  $("#edit-note").textContent = later
-    ? `${shot.id} follows ${first.id} in beat ${shot.beat + 1}: pins hold a beat's first shot, so edit or lock ${first.id} and ${shot.id} is planned around it.`
-    : "";
+  // Any shot takes a pin; a pin that cannot be shot is refused with its reason and the form
+  // stays as it was, to be changed and tried again.
+  for (const control of form.querySelectorAll("select, input, button")) control.disabled = false;
   showError("");
   drawTable();
   setFrame(shot.start_frame + Math.floor(shot.frames / 2));
