@@ -210,25 +210,32 @@ def test_write_plan_scrub_edit_undo_shoot_and_play(page: Page, studio: str) -> N
     _snap(page, "studio")  # docs/studio.png is a copy of this one
 
 
-def test_a_shots_new_length_and_the_pin_show_in_the_table(page: Page) -> None:
+def test_a_later_shots_new_length_and_lock_show_in_the_table(page: Page) -> None:
     page.select_option("#format", "yaml")
     plan = _plan(page, LONG_BEAT)
     first, later = plan["shots"][:2]
     assert first["beat"] == later["beat"]
 
-    page.locator(f"#shots tbody tr[data-shot={later['id']}]").click()
-    expect(page.locator("#edit-note")).to_contain_text(f"edit or lock {first['id']}")
-    expect(page.locator("#apply")).to_be_disabled()
-    _snap(page, "studio-later-shot")
-
-    row = page.locator(f"#shots tbody tr[data-shot={first['id']}]")
+    # A beat's second shot is edited like any other: its length changes, the others keep
+    # theirs, and only its row is marked pinned.
+    row = page.locator(f"#shots tbody tr[data-shot={later['id']}]")
     row.click()
     expect(page.locator("#apply")).to_be_enabled()
-    page.fill("#edit [name=seconds]", "6")
+    expect(page.locator("#lock")).to_be_enabled()
+    page.fill("#edit [name=seconds]", "4")
     page.click("#apply")
-    expect(row.locator("td").nth(2)).to_have_text("6.0", timeout=PLAN_TIMEOUT_MS)
+    expect(row.locator("td").nth(2)).to_have_text("4.0", timeout=PLAN_TIMEOUT_MS)
     expect(row).to_have_class(re.compile(r"\bpinned\b"))
+    first_row = page.locator(f"#shots tbody tr[data-shot={first['id']}]")
+    expect(first_row.locator("td").nth(2)).to_have_text(f"{first['frames'] / plan['fps']:.1f}")
+    expect(first_row).not_to_have_class(re.compile(r"\bpinned\b"))
     _snap(page, "studio-pinned")
+
+    row.click()
+    page.click("#lock")
+    expect(row).to_have_class(re.compile(r"\blocked\b"), timeout=PLAN_TIMEOUT_MS)
+    expect(first_row).not_to_have_class(re.compile(r"\blocked\b"))
+    _snap(page, "studio-later-shot")
 
 
 def _look_through_alone(page: Page) -> tuple[ShotPlan, int]:
