@@ -19,7 +19,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from beatcam.export.plan_json import loads
+from beatcam.model import ShotPin
 from beatcam.pipeline import ShootOptions, shoot
+from beatcam.web import studio
 from beatcam.web.app import MAX_BODY_BYTES, create_app
 from beatcam.web.store import DONE, FAILED, RUNNING, Store
 
@@ -283,6 +285,34 @@ def test_a_new_length_is_the_shots_and_its_beats_other_shots_keep_theirs(
     assert frames == [shots[0]["frames"], 4 * 24, shots[2]["frames"]]
     assert edited["plans"][0]["beats"][0]["frames"] == sum(frames)
     assert edited["project"]["unkept"] == []
+
+
+def test_an_edit_kept_before_any_shot_could_be_pinned_holds_the_first_shot() -> None:
+    # Edits stored by a studio whose pins held a beat's first shot have no slot.
+    old = {"kind": "pin", "scene": 0, "beat": 1, "pin": {"size": "CU"}, "seconds": None}
+
+    state = studio.replay([studio.text_edit(SCENE, "txt", "classical"), old])
+
+    assert state.pins == {(0, 1, 0): ShotPin(size="CU")}
+    beat = studio.scenes(state)[0].beats[1]
+    assert beat.shot_pins == ((0, ShotPin(size="CU", pinned=studio.PINNED_HERE)),)
+
+
+def test_a_pin_on_a_shot_its_beat_no_longer_has_is_named(client: TestClient) -> None:
+    made = client.post("/api/projects", json={"text": TALK, "format": "yaml"}).json()
+    project = made["project"]["id"]
+    third = made["plans"][0]["shots"][2]["id"]
+    client.post(f"/api/projects/{project}/edits", json={"shot": third, "lens_mm": 50})
+
+    shorter = client.put(
+        f"/api/projects/{project}",
+        json={"text": TALK.replace("seconds: 14", "seconds: 4"), "format": "yaml"},
+    ).json()
+
+    assert len(shorter["plans"][0]["shots"]) < 3
+    assert shorter["project"]["unkept"] == [
+        "beat 1, shot 3: the pin holds nothing, since the beat is now covered in 1 shot"
+    ]
 
 
 def test_a_length_the_beats_new_split_cannot_give_is_named(client: TestClient) -> None:
