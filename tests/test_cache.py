@@ -374,3 +374,35 @@ def test_a_shoot_after_an_edit_redoes_only_the_edited_scene_in_the_same_bytes(
         _contents(tmp_path / "cold")["02-ext-bus-stop-day/previs.mp4"]
         != _contents(tmp_path / "again")["02-ext-bus-stop-day/previs.mp4"]
     )
+
+
+def test_a_later_shots_pin_or_length_is_planned_afresh_never_taken_from_the_cache(
+    xdg: Path,
+) -> None:
+    from dataclasses import replace
+
+    from beatcam.model import ShotPin
+    from beatcam.pipeline import ShootOptions
+    from beatcam.pipeline.shooting import plan_task
+    from beatcam.script import read_scenes
+
+    text = (
+        "title: Talk\ncast: [Mara, Tom]\nbeats:\n"
+        "  - text: Mara tells Tom she was at her sister's, and he does not believe her.\n"
+        "    seconds: 14\n"
+    )
+    scene = read_scenes("scene.yaml", text.encode())[0]
+    options = ShootOptions(stages=("plan",))
+
+    def with_beat(**changes: Any) -> Any:
+        return replace(scene, beats=(replace(scene.beats[0], **changes),))
+
+    plain = plan_task(scene, options)
+    assert plan_task(scene, options).reused
+    pinned = plan_task(with_beat(shot_pins=((1, ShotPin(size="CU", movement="static")),)), options)
+    held = plan_task(with_beat(shot_seconds=((1, 4.0),)), options)
+
+    assert not pinned.reused and not held.reused
+    assert (pinned.plan.shots[1].size, pinned.plan.shots[1].movement) == ("CU", "static")
+    assert held.plan.shots[1].frames == round(4.0 * held.plan.fps)
+    assert len({plain.key, pinned.key, held.key}) == 3
