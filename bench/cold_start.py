@@ -54,6 +54,7 @@ HERE_SRC = ROOT / "src"
 TARGET_HELP = 2.0  # issue 19: beatcam --help <= 2x the numpy floor, CPU time
 TARGET_PLAN = 4.0  # issue 19: a cold 10-beat plan <= 4x the numpy floor, CPU time
 BEATS = 10
+BYTECODE_OFF = "PYTHONDONTWRITEBYTECODE"
 
 
 def scene_text(beats: int, start: int = 0) -> str:
@@ -73,6 +74,14 @@ def measured(command: Sequence[str], env: dict[str, str]) -> tuple[float, float]
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return cpu, wall
+
+
+def installed() -> dict[str, str]:
+    """This environment as an installed beatcam runs in: with compiled bytecode. pip compiles
+    a package's modules as it installs it; a developer's shell may set PYTHONDONTWRITEBYTECODE,
+    which would make every run compile ~80 modules again (0.13 s of a cold plan's CPU). The
+    warm-up runs write each code's ``__pycache__``."""
+    return {name: value for name, value in os.environ.items() if name != BYTECODE_OFF}
 
 
 def checkout(ref: str, folder: Path) -> Path:
@@ -102,7 +111,7 @@ def main() -> None:
             codes[arguments.against] = checkout(arguments.against, base / "against")
 
         def env(src: Path, **extra: str) -> dict[str, str]:
-            return {**os.environ, "PYTHONPATH": str(src), **extra}
+            return {**installed(), "PYTHONPATH": str(src), **extra}
 
         def beatcam(*args: str) -> list[str]:
             return [python, "-m", "beatcam", *args]
@@ -114,7 +123,7 @@ def main() -> None:
 
         runs: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for round_ in range(arguments.rounds):
-            floor = measured([python, "-c", "import numpy"], dict(os.environ))
+            floor = measured([python, "-c", "import numpy"], installed())
             runs.setdefault(("", "python -c 'import numpy'"), []).append(floor)
             for index, (name, src) in enumerate(codes.items()):
                 out = str(base / f"out-{round_}-{index}")
