@@ -1,6 +1,6 @@
 """The camera's own reading of a candidate track, used to pick among candidates.
 
-Each check has a margin the camera aims for and the hard limit DESIGN.md section 3 (or the
+Each check has a margin the camera aims for and the hard limit docs/design.md section 3 (or the
 critic) measures. A candidate scores ``weight`` for every check it passes only within the hard
 limit and ``10 * weight`` for every hard failure; the search keeps the lowest score, so an
 impossible request still yields the closest feasible track.

@@ -1,6 +1,6 @@
 """The critic: measures every shot against its own words and every cut against the grammar.
 
-Shot rules: size, end size, angle, dutch, movement (DESIGN.md section 3), subject in front
+Shot rules: size, end size, angle, dutch, movement (docs/design.md section 3), subject in front
 and in frame, headroom, the camera clear of the set and the cast and above the ground, lens
 in range, dolly and crane speeds. Cut rules: the 180° rule and the 30° rule. The critic only
 measures and reports; the pipeline decides what to repair.

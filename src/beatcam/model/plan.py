@@ -116,12 +116,12 @@ class CharacterTrack:
 
     @property
     def eye_height_m(self) -> float:
-        """The standing eye height (DESIGN.md 3); a pose moves the eye from it (``eyes``)."""
+        """The standing eye height (docs/design.md 3); a pose moves the eye from it (``eyes``)."""
         return EYE_HEIGHT_RATIO * self.height_m
 
     def eyes(self, start: int, frames: int) -> FloatArray:
-        """Eye points (frames, 3) over a frame range, as posed: the subject point of DESIGN.md
-        3, lower when sitting or kneeling."""
+        """Eye points (frames, 3) over a frame range, as posed: the subject point of
+        docs/design.md section 3, lower when sitting or kneeling."""
         points = np.array(self.position[start : start + frames])
         points[:, 1] += self.eye_height_m
         return np.asarray(points + self._eye_offsets[start : start + frames], dtype=np.float64)
