@@ -45,7 +45,7 @@ def _entries(root: Path, namespace: str) -> list[Path]:
 
 
 def test_stored_arrays_come_back_mapped_read_only_and_equal(xdg: Path) -> None:
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "table": np.arange(30522 * 3, dtype=np.float32).reshape(30522, 3),
         "bias": np.array([0.5, -1.25], dtype=np.float32),
         "ids": np.arange(7, dtype=np.int64),

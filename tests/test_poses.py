@@ -208,12 +208,13 @@ def test_a_figure_is_posed_once_per_blocking_read_only_and_never_pickled(
     import pickle
 
     from beatcam.model import plan as plan_module
+    from beatcam.model import skeleton as skeleton_module
     from conftest import build_tiny_plan
 
     blocking = build_tiny_plan().blocking
     fresh = blocking._pose("Mara", None)
     calls: list[str] = []
-    real = plan_module.pose_figure
+    real = skeleton_module.pose_figure
 
     def counting(*args: Any) -> skeleton.Posed:
         calls.append("posed")
