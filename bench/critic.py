@@ -15,13 +15,13 @@ import random
 import time
 from dataclasses import replace
 
-from beatcam import pipeline
 from beatcam.affect import read_affect
 from beatcam.affect.neighbours import labelled_examples
 from beatcam.critic import critique
 from beatcam.direct import STYLES, direct
 from beatcam.model import Beat, Character, Scene
 from beatcam.model.sets import PRESETS
+from beatcam.pipeline import planning as pipeline
 
 NAMES = ("Mara", "Tom", "Ines", "Kofi")
 

@@ -11,6 +11,7 @@ check them (UsdValidation, the Khronos glTF-Validator) so a fast but broken expo
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import statistics
 import subprocess
@@ -76,7 +77,7 @@ def main() -> None:
         out = Path(work)
         total = 0.0
         for name, write in WRITERS.items():
-            seconds = _median_seconds(lambda write=write: write(plan, out), options.runs)
+            seconds = _median_seconds(functools.partial(write, plan, out), options.runs)
             total += seconds
             size = sum(path.stat().st_size for path in write(plan, out))
             print(f"  {name:<8} {seconds * 1000:8.1f} ms  {size / 1024:8.0f} KiB")
@@ -89,9 +90,9 @@ def main() -> None:
         blend = out / blender.FOLDER / blender.BLEND_NAME
         fbx_dir = out / unreal.FOLDER / unreal.FBX_FOLDER
         seconds = _median_seconds(lambda: blender.build(script, blend, fbx_dir), 1)
-        size = blend.stat().st_size / 1024
+        kib = blend.stat().st_size / 1024
         cameras = len(list(fbx_dir.glob("*.fbx")))
-        print(f"  bpy      {seconds * 1000:8.1f} ms  scene.blend {size:.0f} KiB + {cameras} FBX")
+        print(f"  bpy      {seconds * 1000:8.1f} ms  scene.blend {kib:.0f} KiB + {cameras} FBX")
 
 
 if __name__ == "__main__":

@@ -74,6 +74,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from beatcam.errors import SceneError
@@ -136,7 +137,10 @@ def edited(script: str) -> str:
     """The script with an action line added to one scene, ``EDIT_SCENE`` or the next that
     takes it, checked to change that scene's beats and no other's."""
     before = [scene.beats for scene in read_scenes("feature.fountain", script.encode())]
-    head, pieces = script[: HEADING.search(script).start()], _pieces(script)
+    first = HEADING.search(script)
+    if first is None:
+        raise SystemExit("the feature has no scene heading")
+    head, pieces = script[: first.start()], _pieces(script)
     for index in range(EDIT_SCENE - 1, len(pieces)):
         heading, _, rest = pieces[index].partition("\n")
         line = "The rain stops, and for a moment nobody moves."
@@ -187,7 +191,11 @@ class Peak:
 
 
 def plan(
-    script: Path, out: Path, *options: str, src: Path = HERE_SRC, **env: str
+    script: Path,
+    out: Path,
+    *options: str,
+    src: Path = HERE_SRC,
+    env: Mapping[str, str] | None = None,
 ) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds of it and its children, peak MiB of its largest process) of
     ``beatcam plan`` as a user runs it, with the code in ``src``. CPU time is what a busy
@@ -195,7 +203,7 @@ def plan(
     command = [sys.executable, "-m", "beatcam", "plan", str(script), "-o", str(out), "-q"]
     before = _children_cpu()
     start = time.perf_counter()
-    environment = {**os.environ, "PYTHONPATH": str(src), **env}
+    environment = {**os.environ, "PYTHONPATH": str(src), **(env or {})}
     with subprocess.Popen([*command, *options], env=environment) as run:
         peak = Peak(run.pid)
         code = run.wait()
@@ -265,7 +273,7 @@ def main() -> None:
                 label = f"{name}full plan, cache off, " + (
                     "--workers 2" if workers else "1 process"
                 )
-                rows.append((label, *plan(source, out, *workers, src=src, **off)))
+                rows.append((label, *plan(source, out, *workers, src=src, env=off)))
                 print(f"  {label}: {rows[-1][1]:.1f} s", flush=True)
                 digests.add(digest(out))
                 shutil.rmtree(out)
@@ -273,10 +281,10 @@ def main() -> None:
         same_workers = len(digests) == 1
 
         home = {"XDG_CACHE_HOME": str(base / "cache"), "BEATCAM_CACHE": "1"}
-        rows.append(("cold plan into an empty cache", *plan(source, base / "cold", **home)))
-        again = plan(change, base / "again", **home)
+        rows.append(("cold plan into an empty cache", *plan(source, base / "cold", env=home)))
+        again = plan(change, base / "again", env=home)
         rows.append((f"re-plan after editing piece {EDIT_SCENE}", *again))
-        plan(change, base / "edited", **off)
+        plan(change, base / "edited", env=off)
         same_edit = digest(base / "again") == digest(base / "edited")
 
     print(f"\n{'run':<50} {'wall s':>7} {'of full':>7} {'cpu s':>7} {'of full':>7} {'peak MiB':>8}")

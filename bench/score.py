@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from beatcam.model import ShotPlan
 from beatcam.score import write_score
 from beatcam.score.synth import find_synth, fluidsynth_command
-from conftest import build_tiny_plan  # type: ignore[import-not-found]
-from test_score import ARC, arc_plan  # type: ignore[import-not-found]
+from conftest import build_tiny_plan
+from test_score import ARC, arc_plan
 
 MINUTE_S = 60.0
 BUDGET = 0.05  # of real time

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from beatcam.export.plan_json import from_document
-from score import spectrogram_png  # type: ignore[import-not-found]
-from test_score import beat_levels_db, tempo_changes  # type: ignore[import-not-found]
+from score import spectrogram_png
+from test_score import beat_levels_db, tempo_changes
 
 
 def main() -> None:

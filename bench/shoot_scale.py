@@ -229,7 +229,7 @@ def main() -> None:
         print(f"  {WORKERS} processes done in {two[0]:.1f} s", flush=True)
         cpu = cpu_seconds()  # the cluster's workers are reaped, and counted, when it closes
         started = time.perf_counter()
-        with LocalCluster(
+        with LocalCluster(  # type: ignore[no-untyped-call]  # distributed ships no annotations here
             n_workers=WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster:
             up = time.perf_counter() - started

@@ -136,7 +136,7 @@ def load_shoots(
             continue
         plans[which].add(client.get(f"/api/jobs/{job}/files/plan.json").content)
         previs = client.get(f"/api/jobs/{job}/files/previs.mp4").content
-        with av.open(io.BytesIO(previs)) as video:
+        with av.open(io.BytesIO(previs), mode="r") as video:
             if sum(1 for _ in video.decode(video=0)) != frames[which]:
                 bad += 1
     mixed = sum(len(kept) - 1 for kept in plans.values() if kept)

@@ -167,3 +167,15 @@ def read_back_in_blender(folder: Path, work: Path, check: str, *args: str) -> An
     output = run_ok([*command, str(script), str(blend), *args])
     line = next(line for line in output.splitlines() if line.startswith("REPORT"))
     return json.loads(line.removeprefix("REPORT"))
+
+
+def pdf_chapters(path_or_reader: Any) -> list[Any]:
+    """The top-level outline entries (pypdf Destinations) of a PDF, a path or a PdfReader:
+    beatcam's storyboards have a flat outline, a chapter per scene, so a nested one fails."""
+    from pypdf import PdfReader
+    from pypdf.generic import Destination
+
+    reader = path_or_reader if isinstance(path_or_reader, PdfReader) else PdfReader(path_or_reader)
+    chapters = [item for item in reader.outline if isinstance(item, Destination)]
+    assert len(chapters) == len(reader.outline), "a nested outline"
+    return chapters

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from beatcam import blas
+from beatcam import affect, blas
 from beatcam.model import Scene
 from beatcam.pipeline import planning
 from beatcam.script import read_scenes
@@ -62,13 +62,13 @@ def test_planning_a_scene_runs_on_one_blas_thread(
     two_threads: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[int | None] = []
-    original = planning.read_affect
+    original = affect.read_affect
 
     def read_affect(scene: Scene) -> object:
         seen.append(blas.threads())
         return original(scene)
 
-    monkeypatch.setattr(planning, "read_affect", read_affect)
+    monkeypatch.setattr("beatcam.pipeline.planning.read_affect", read_affect)
     scene = read_scenes("scene.txt", SCENE.encode())[0]
     planning.plan_scene(scene)
     assert seen == [1]

@@ -234,9 +234,9 @@ def _perturbed(value: Any, window: slice) -> Any:
     """``value`` changed inside ``window`` where it is per-frame, else changed outright; a
     field of a kind not known here fails the test below until it is taught."""
     if isinstance(value, np.ndarray):
-        changed = value.copy()
-        changed[window.start + 1] = changed[window.start] if value.dtype == object else 0.123
-        return changed
+        copied = value.copy()
+        copied[window.start + 1] = copied[window.start] if value.dtype == object else 0.123
+        return copied
     if isinstance(value, bool):
         return not value
     if isinstance(value, float | int):

@@ -10,6 +10,7 @@ import pytest
 
 from beatcam.critic import critique, critique_cut, critique_shot
 from beatcam.model import Blocking, CameraTrack, CharacterTrack, Shot, ShotPlan
+from beatcam.model.critique import Check
 
 
 def _yaw_quats(yaw_deg: np.ndarray) -> np.ndarray:
@@ -44,7 +45,7 @@ def test_static_medium_shot_measures_as_written(tiny_plan: ShotPlan) -> None:
     shot = tiny_plan.shots[0]
     # Mara's eye is 3 m in front of a 24 mm lens: fh = 3 * 20.25 / 24 = 2.53 m, a full shot.
     assert pytest.approx(2.53125) == 3.0 * 20.25 / 24.0
-    verdicts = {c.rule: c for c in critique_shot(tiny_plan, shot)}
+    verdicts: dict[str, Check] = {c.rule: c for c in critique_shot(tiny_plan, shot)}
     assert verdicts["size"].measured["measured"] == "FS"
     assert not verdicts["size"].passed  # the fixture calls it MS: the critic must disagree
     assert verdicts["movement"].passed
@@ -111,7 +112,7 @@ def test_high_angle_is_measured_from_pitch(tiny_plan: ShotPlan) -> None:
     rotation = np.tile([math.cos(half), math.sin(half), 0.0, 0.0], (frames, 1))
     camera = CameraTrack(position, rotation, np.full(frames, 24.0), np.full(frames, 3.2))
     high = _with_camera(tiny_plan, 0, camera, angle="high")
-    verdicts = {c.rule: c for c in critique_shot(high, high.shots[0])}
+    verdicts: dict[str, Check] = {c.rule: c for c in critique_shot(high, high.shots[0])}
     assert verdicts["angle"].passed
     assert verdicts["angle"].measured["pitch_deg"] == pytest.approx(25.0, abs=1e-3)
 
@@ -122,9 +123,11 @@ def test_cut_across_the_line_breaks_the_180_degree_rule(tiny_plan: ShotPlan) -> 
     # Tom stands at x = 2; the line of action runs along x at z = 1. S01's camera is at z = 4.
     behind = _still_camera(frames, [0.0, 1.5, -2.0], 180.0, 50.0, 3.0)
     crossed = _with_camera(two, 1, behind)
-    rules = {c.rule: c.passed for c in critique_cut(crossed, crossed.shots[0], crossed.shots[1])}
+    cut = critique_cut(crossed, crossed.shots[0], crossed.shots[1])
+    rules: dict[str, bool] = {c.rule: c.passed for c in cut}
     assert rules["180-degree rule"] is False
-    same_side = {c.rule: c.passed for c in critique_cut(two, two.shots[0], two.shots[1])}
+    kept = critique_cut(two, two.shots[0], two.shots[1])
+    same_side: dict[str, bool] = {c.rule: c.passed for c in kept}
     assert same_side["180-degree rule"] is True
 
 

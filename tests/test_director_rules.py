@@ -209,19 +209,59 @@ def _charged(intent: Intent, dominance: float, actions: tuple[str, ...], people:
     )
 
 
+# Situations (facing, intent, style, dominance, (actions, stagings), people) of
+# test_every_movement_and_angle_is_reachable_from_a_confident_intent, each the first of its
+# search to reach a movement or angle no earlier one had (found by running the whole search).
+# Tried first, they make the search stop after ~20 plans instead of 2,560; should the director
+# change so that one no longer reaches its word, the search goes on through every situation.
+_Words = tuple[str, ...]
+_Situation = tuple[float | None, Intent, str, float, tuple[_Words, _Words], _Words]
+_REACHING: tuple[_Situation, ...] = (
+    (None, Intent.SHOCK, "classical", -0.8, ((), ()), ("Mara",)),
+    (None, Intent.SHOCK, "classical", -0.8, (("walk",), ()), ("Mara",)),
+    (None, Intent.SHOCK, "classical", -0.8, (("kneel",), ("sink",)), ("Mara",)),
+    (None, Intent.SHOCK, "classical", -0.8, (("stand",), ("rise",)), ("Mara",)),
+    (None, Intent.SHOCK, "intimate", -0.8, (("kneel",), ("sink",)), ("Mara",)),
+    (None, Intent.SHOCK, "intimate", -0.8, (("stand",), ("rise",)), ("Mara",)),
+    (None, Intent.VERTIGO, "classical", -0.8, ((), ()), ("Mara",)),
+    (None, Intent.VERTIGO, "classical", -0.8, (("walk",), ()), ("Mara",)),
+    (None, Intent.VERTIGO, "thriller", -0.8, ((), ()), ("Mara", "Tom")),
+    (None, Intent.VERTIGO, "epic", -0.8, (("kneel",), ("sink",)), ("Mara", "Tom")),
+    (None, Intent.VERTIGO, "epic", -0.8, (("stand",), ("rise",)), ("Mara", "Tom")),
+    (None, Intent.DREAD, "classical", -0.8, ((), ()), ("Mara",)),
+    (None, Intent.DREAD, "classical", -0.8, (("walk",), ()), ("Mara", "Tom")),
+    (None, Intent.DREAD, "intimate", -0.8, ((), ()), ("Mara",)),
+    (None, Intent.VULNERABILITY, "classical", -0.8, ((), ()), ("Mara",)),
+    (None, Intent.VULNERABILITY, "thriller", -0.8, ((), ()), ("Mara",)),
+    (None, Intent.DOMINANCE, "classical", -0.8, ((), ()), ("Mara",)),
+    (None, Intent.DOMINANCE, "classical", 0.8, ((), ()), ("Mara",)),
+    (None, Intent.ISOLATION, "classical", -0.8, ((), ()), ("Mara",)),
+    (None, Intent.ISOLATION, "classical", 0.8, (("walk",), ()), ("Mara",)),
+    (None, Intent.TRIUMPH, "classical", -0.8, (("walk",), ()), ("Mara", "Tom")),
+    (None, Intent.PURSUIT, "classical", -0.8, ((), ()), ("Mara",)),
+    (-90.0, Intent.PURSUIT, "classical", -0.8, ((), ()), ("Mara",)),
+)  # fmt: skip
+
+
 def test_every_movement_and_angle_is_reachable_from_a_confident_intent() -> None:
     """Each intent, believed at 0.9, directed over three beats in every style, still or
     walking, rising or sinking (a staging), alone or with a partner, on top of or under the
-    moment, facing either way: the shots an intent chose use all 23 movements and all 5 angles."""
+    moment, facing either way: the shots an intent chose use all 23 movements and all 5 angles.
+
+    The search stops once every word is reached, trying first the situations known to reach
+    one (``_REACHING``), so it proves the same as the whole search at a hundredth of its cost."""
     movements: set[str] = set()
     angles: set[str] = set()
-    for facing, intent, style, dominance, (actions, stagings), people in itertools.product(
+    search = itertools.product(
         (None, -90.0),
         Intent,
         STYLES,
         (-0.8, 0.8),
         (((), ()), (("walk",), ()), (("kneel",), ("sink",)), (("stand",), ("rise",))),
         (("Mara",), ("Mara", "Tom")),
+    )
+    for facing, intent, style, dominance, (actions, stagings), people in itertools.chain(
+        _REACHING, search
     ):
         mara = Character("Mara") if facing is None else Character("Mara", 1.75, (0.0, 0.0), facing)
         beats = tuple(Beat(index, f"beat {index}") for index in range(3))
@@ -232,6 +272,8 @@ def test_every_movement_and_angle_is_reachable_from_a_confident_intent() -> None
                 assert shot.intent.name == intent and shot.intent.confidence == 0.9
                 movements.add(shot.movement)
                 angles.add(shot.angle)
+        if movements == set(MOVEMENTS) and angles == set(ANGLES):
+            break
     assert set(MOVEMENTS) - movements == set()
     assert set(ANGLES) - angles == set()
 

@@ -31,6 +31,7 @@ from beatcam.render.film import (
     film_storyboard,
 )
 from beatcam.script import read_scenes
+from conftest import pdf_chapters
 
 SCREENPLAY = b"""Title: Short Night
 
@@ -95,7 +96,7 @@ def test_storyboard_has_a_title_page_and_a_bookmarked_chapter_per_scene(
     scene_pages = [len(PdfReader(out / f / "storyboard.pdf").pages) for _, f in scenes]
     assert len(reader.pages) == 1 + sum(scene_pages)
     assert TITLE in reader.pages[0].extract_text()
-    outline = reader.outline
+    outline = pdf_chapters(reader)
     assert [item.title for item in outline] == [plan.title for plan, _ in scenes]
     chapter_starts = [reader.get_destination_page_number(item) for item in outline]
     assert chapter_starts == [1, 1 + scene_pages[0]]
@@ -227,7 +228,7 @@ def test_a_long_film_lists_its_scenes_on_as_many_pages_as_it_needs(
         )
         many.append((dataclasses.replace(plan, title=f"Scene {number}"), scene_folder))
     reader = PdfReader(io.BytesIO(film_storyboard(TITLE, many)))
-    starts = [reader.get_destination_page_number(item) for item in reader.outline]
+    starts = [reader.get_destination_page_number(item) for item in pdf_chapters(reader)]
     scene_pages = len(PdfReader(out / folder / "storyboard.pdf").pages)
     contents_pages = len(reader.pages) - 40 * scene_pages
     assert contents_pages > 1

@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beatcam.model.geometry import BODY_RADIUS_M, sight_blocked_by_bodies, wrap_deg
+from beatcam.model.geometry import (
+    BODY_RADIUS_M,
+    floor_direction,
+    heading_deg,
+    side_of_line,
+    sight_blocked_by_bodies,
+    wrap_deg,
+)
 
 coordinate = st.floats(-4.0, 4.0, allow_nan=False)
 height = st.floats(0.0, 2.5, allow_nan=False)
@@ -83,3 +90,24 @@ def test_a_box_in_front_of_the_subject_walls_off_the_frame() -> None:
     # A box from 0.5 m to the right at 1-2 m holds the grid's column at x = 0.6 (0.31 m at 1 m,
     # 0.62 m at 2 m) but not the one at x = 0.3 (at most 0.31 m): one of five in each row.
     assert share([0.5, -1.0, -2.0], [3.0, 1.0, -1.0]) == pytest.approx(1 / 5)
+
+
+@given(st.floats(-179.0, 179.0), st.floats(0.1, 10.0), height)
+def test_a_heading_is_the_facing_whose_direction_it_is(
+    degrees: float, reach: float, y: float
+) -> None:
+    """heading_deg inverts floor_direction (0 = +Z, counter-clockwise seen from above), in any
+    leading shape, whatever the height."""
+    x, z = floor_direction(degrees) * reach
+    assert abs(float(heading_deg(np.array([x, y, z]))) - degrees) < 1e-9
+    many = np.tile([x, y, z], (2, 3, 1))
+    assert heading_deg(many).shape == (2, 3)
+    assert heading_deg(np.array([1.0, 0.0, 0.0])) == 90.0  # +X is a quarter turn left of +Z
+
+
+@given(coordinate, coordinate)
+def test_the_side_of_the_line_is_a_signed_distance(x: float, z: float) -> None:
+    """The line of action from (0, 0) to (0, 2) along +Z: +X is its left seen from above (a
+    quarter turn counter-clockwise from +Z), where the distance is negative; |x| away."""
+    side = side_of_line(np.array([x, z]), np.array([0.0, 0.0]), np.array([0.0, 2.0]))
+    assert abs(side + x) < 1e-12

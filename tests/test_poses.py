@@ -198,3 +198,37 @@ def test_a_pronoun_opening_a_beat_is_whom_the_action_before_named(tmp_path: Any)
     tom = [pose for pose, _ in _runs(document["blocking"]["Tom"]["pose"])]
     assert mara == ["sit", "stand", "embrace"]
     assert tom[tom.index("kneel") + 1] != "stand"
+
+
+def test_a_figure_is_posed_once_per_blocking_read_only_and_never_pickled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The critic asks for a figure per shot; posing the whole scene each time grew with the
+    square of the scene's length. The kept figure is the one a fresh posing gives."""
+    import pickle
+
+    from beatcam.model import plan as plan_module
+    from beatcam.model import skeleton as skeleton_module
+    from conftest import build_tiny_plan
+
+    blocking = build_tiny_plan().blocking
+    fresh = blocking._pose("Mara", None)
+    calls: list[str] = []
+    real = skeleton_module.pose_figure
+
+    def counting(*args: Any) -> skeleton.Posed:
+        calls.append("posed")
+        return real(*args)
+
+    monkeypatch.setattr(plan_module, "pose_figure", counting)
+    first = blocking.figure("Mara")
+    assert blocking.figure("Mara") is first and len(calls) == 1
+    assert np.array_equal(first.origins, fresh.origins)
+    assert np.array_equal(first.rotations, fresh.rotations)
+    with pytest.raises(ValueError, match="read-only"):
+        first.origins[0, 0, 0] = 1.0
+    holding = np.ones(blocking.frames, dtype=bool)
+    assert blocking.figure("Mara", holding) is not first and len(calls) == 2
+    copied = pickle.loads(pickle.dumps(blocking))
+    assert copied.__dict__["_figures"] == {}
+    assert np.array_equal(copied.figure("Mara").origins, first.origins)

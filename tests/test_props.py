@@ -37,7 +37,8 @@ def shot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]
 
 def _prop(plan: dict[str, Any], name: str) -> dict[str, Any]:
     (prop,) = [prop for prop in plan["set"]["props"] if prop["name"] == name]
-    return prop
+    found: dict[str, Any] = prop
+    return found
 
 
 def test_the_letter_is_held_and_the_keys_rest_on_the_table(

@@ -18,7 +18,7 @@ from scipy import stats
 
 import beatcam
 from beatcam.errors import StageError
-from beatcam.model import Affect, Blocking, CameraTrack, PlannedBeat, ShotPlan
+from beatcam.model import Affect, Blocking, CameraTrack, PlannedBeat, Shot, ShotPlan
 from beatcam.score import compose, synth, write_score
 from beatcam.score.harmony import NOTE_NAMES
 from beatcam.score.tempo import TICKS_PER_QUARTER, build_tempo_map
@@ -43,7 +43,8 @@ PEAK = 4
 def arc_plan(template: ShotPlan, seconds_scale: float = 1.0, seed: int = 0) -> ShotPlan:
     """The template plan re-timed to the arc above: one shot per beat, plus a smash cut in
     the middle of the attack beat. Only timing and affect matter to the score."""
-    beats, shots = [], []
+    beats: list[PlannedBeat] = []
+    shots: list[Shot] = []
     frame = 0
     shot_template = template.shots[0]
     for index, (seconds, function, v, a, d, i, emotions, transition) in enumerate(ARC):
@@ -133,7 +134,7 @@ def _best_key(
 def tempo_changes(midi_path: Path, tolerance: float = 0.005) -> list[tuple[float, float]]:
     """(time s, bpm) of every set_tempo in the file that moves the tempo by more than
     ``tolerance`` (a share), timed by mido; the first tempo counts as a change at 0."""
-    now, changes = 0.0, []
+    now, changes = 0.0, list[tuple[float, float]]()
     for message in mido.MidiFile(str(midi_path)):
         now += message.time
         if message.type == "set_tempo":
@@ -229,8 +230,8 @@ def test_key_changes_only_at_turns(arc_out: Path) -> None:
         found = _best_key(notes, cue["start_s"], cue["end_s"])
         if cue["mode"] in ("major", "minor"):
             assert found == (NOTE_NAMES.index(cue["key"].split()[0]), cue["mode"]), cue["chords"]
-    found = [_best_key(notes, cue["start_s"], cue["end_s"]) for cue in cues]
-    assert len(set(found)) > 1  # the turns are heard
+    heard = [_best_key(notes, cue["start_s"], cue["end_s"]) for cue in cues]
+    assert len(set(heard)) > 1  # the turns are heard
 
 
 def test_loudness_on_target_and_stems_sum_to_the_mix(arc_out: Path) -> None:
@@ -400,7 +401,7 @@ def test_same_seed_same_bytes_other_seed_other_music(tiny_plan: ShotPlan, tmp_pa
 def test_missing_synthesiser_names_the_debian_packages(
     tiny_plan: ShotPlan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(synth.shutil, "which", lambda name: None)
+    monkeypatch.setattr("beatcam.score.synth.shutil.which", lambda name: None)
     with pytest.raises(StageError, match="fluidsynth fluid-soundfont-gm"):
         write_score(tiny_plan, tmp_path)
     monkeypatch.undo()

@@ -27,6 +27,7 @@ from beatcam.errors import (
 )
 from beatcam.pipeline import ShootOptions, shoot
 from beatcam.script import read_scenes
+from conftest import pdf_chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENPLAY = ROOT / "examples" / "two-scenes.fountain"
@@ -311,7 +312,6 @@ def test_a_rendered_screenplay_gets_the_films_storyboard_timeline_and_contact_sh
     OpenTimelineIO and Pillow."""
     import opentimelineio as otio
     from PIL import Image
-    from pypdf import PdfReader
 
     out = tmp_path / "film"
     command = [*BEATCAM, "shoot", str(SCREENPLAY), "-o", str(out), "--only", "plan,render"]
@@ -326,7 +326,7 @@ def test_a_rendered_screenplay_gets_the_films_storyboard_timeline_and_contact_sh
     titles = [plan["title"] for plan in plans]
     for name in ("storyboard.pdf", "timeline.otio", "contact_sheet.png"):
         assert f"wrote {out / name}" in result.stdout
-    outline = [item.title for item in PdfReader(out / "storyboard.pdf").outline]
+    outline = [item.title for item in pdf_chapters(out / "storyboard.pdf")]
     assert outline == titles
     timeline = otio.adapters.read_from_file(str(out / "timeline.otio"))
     (video,) = timeline.video_tracks()

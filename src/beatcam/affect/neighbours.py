@@ -20,9 +20,8 @@ import numpy as np
 import yaml
 from numpy.typing import NDArray
 
-from beatcam import cache
+from beatcam import cache, tables
 from beatcam.affect import embedding
-from beatcam.affect.lexicon import safe_yaml
 from beatcam.errors import StageError
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS, NO_INTENT
 
@@ -108,7 +107,7 @@ def _beat(entry: Any, source: str, where: str) -> LabelledBeat:
 def parse_labelled_beats(text: str, source: str = LABELS_FILE) -> tuple[LabelledBeat, ...]:
     """Parse and validate labelled-beats YAML; a broken entry raises ``StageError`` naming it."""
     try:
-        document = safe_yaml(text)
+        document = tables.safe_load(text)
     except yaml.YAMLError as exc:
         raise _fail(source, "YAML", str(exc).splitlines()[0]) from exc
     if not isinstance(document, dict) or not isinstance(document.get("beats"), list):

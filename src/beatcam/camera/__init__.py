@@ -1,4 +1,4 @@
-"""camera stage: per-frame camera tracks that realise each shot's words (DESIGN.md section 3).
+"""camera stage: per-frame camera tracks that realise each shot's words (docs/design.md section 3).
 
 Entry point: ``track_for(spec, blocking, set_design, sensor_mm, fps, seed) -> CameraTrack``.
 """

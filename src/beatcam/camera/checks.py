@@ -1,6 +1,6 @@
 """The camera's own reading of a candidate track, used to pick among candidates.
 
-Each check has a margin the camera aims for and the hard limit DESIGN.md section 3 (or the
+Each check has a margin the camera aims for and the hard limit docs/design.md section 3 (or the
 critic) measures. A candidate scores ``weight`` for every check it passes only within the hard
 limit and ``10 * weight`` for every hard failure; the search keeps the lowest score, so an
 impossible request still yields the closest feasible track.
@@ -25,7 +25,7 @@ from beatcam.camera.collision import (
 )
 from beatcam.camera.framing import Rig
 from beatcam.camera.moves import Pose, headroom_extent, wrapped_steps
-from beatcam.model.geometry import FloatArray, bodies_over, view_faults
+from beatcam.model.geometry import FloatArray, bodies_over, heading_deg, view_faults
 from beatcam.model.vocab import ANGLE_PITCH_DEG, SIZE_LOWER_M, SIZE_UPPER_M
 
 FRAME_LIMIT = 0.9
@@ -103,7 +103,7 @@ def _pitch(pose: Pose) -> FloatArray:
 
 def _yaw(pose: Pose) -> FloatArray:
     forward = forward_axes(pose.matrices)
-    return np.degrees(np.arctan2(-forward[:, 0], -forward[:, 2]))
+    return heading_deg(-forward)
 
 
 def _angle_grade(rig: Rig, pose: Pose) -> float:

@@ -19,6 +19,7 @@ from beatcam.model.geometry import (
     BODY_RADIUS_M,
     FloatArray,
     hands_point,
+    heading_deg,
     moving_average,
     wrap_deg,
 )
@@ -189,11 +190,6 @@ def clamp_focal(focal_mm: float) -> float:
     return float(np.clip(focal_mm, FOCAL_MIN_MM, FOCAL_MAX_MM))
 
 
-def heading_of(vector: FloatArray) -> float:
-    """Heading (degrees, counter-clockwise from +Z seen from above) of a world vector."""
-    return float(np.degrees(np.arctan2(vector[0], vector[2])))
-
-
 def frame_shot(
     spec: ShotSpec,
     blocking: Blocking,
@@ -280,7 +276,7 @@ def _walk_heading(base: Framing, movement: str, facing: float) -> float:
     """Camera heading for follow (behind or beside the walk) or lead (ahead, facing it)."""
     travel = base.aim[-1] - base.aim[0]
     travel[1] = 0.0
-    walk = heading_of(travel) if np.linalg.norm(travel) >= MIN_TRAVEL_M else facing
+    walk = float(heading_deg(travel)) if np.linalg.norm(travel) >= MIN_TRAVEL_M else facing
     rel = wrap_deg(base.heading_deg - walk)
     sign = float(np.sign(rel)) or float(base.side)
     if movement == "follow" and abs(rel) < FOLLOW_MIN_REL_DEG:
@@ -308,7 +304,7 @@ def _fit_many(
     line[1] = 0.0
     separation = float(np.linalg.norm(line))
     if perpendicular and separation > 1e-6:
-        across = heading_of(line) + 90.0
+        across = float(heading_deg(line)) + 90.0
         heading = min((across, across + 180.0), key=lambda h: abs(wrap_deg(h - base.heading_deg)))
         fits = min(1.0, TWO_SHOT_FILL * width_m / separation)
         turn = min(TWO_SHOT_TURN_DEG, float(np.degrees(np.arccos(fits))))
@@ -345,7 +341,7 @@ def _over_shoulder(base: Framing, shoulder_eye: FloatArray, lens: LensGoal) -> F
     line = shoulder_eye[0] - base.aim[0]
     line[1] = 0.0
     distance = float(np.linalg.norm(line))
-    toward = heading_of(line) if distance > 1e-6 else base.heading_deg
+    toward = float(heading_deg(line)) if distance > 1e-6 else base.heading_deg
     separation = max(distance, 1e-6)
     rel = wrap_deg(base.heading_deg - toward)
     side = int(np.sign(rel)) if abs(rel) > 1.0 else base.side
@@ -389,7 +385,7 @@ def _from_position(base: Framing, position: FloatArray, lens: LensGoal) -> Frami
         distance = max(float(np.einsum("ij,ij->i", aim - positions, forward)[0]), 0.05)
     return replace(
         base,
-        heading_deg=heading_of(position - base.aim[0]),
+        heading_deg=float(heading_deg(position - base.aim[0])),
         pitch_deg=float(pitch[0]),
         distance_m=distance,
     )

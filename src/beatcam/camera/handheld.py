@@ -2,7 +2,7 @@
 
 The noise is white, softened over a few frames (an operator's body, not a vibrating motor),
 then stripped of everything slower than half a second, so it is pure jitter: removing a 0.5 s
-moving average (how DESIGN.md section 3 measures ``handheld``) leaves almost all of it.
+moving average (how docs/design.md section 3 measures ``handheld``) leaves almost all of it.
 """
 
 from __future__ import annotations

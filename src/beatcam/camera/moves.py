@@ -1,4 +1,4 @@
-"""The 23 camera movements of DESIGN.md section 3, each built around a ``Rig``.
+"""The 23 camera movements of docs/design.md section 3, each built around a ``Rig``.
 
 Every builder returns a ``Pose``: positions ``(n, 3)`` metres world, world-from-camera matrices
 ``(n, 3, 3)`` and focal lengths ``(n,)`` mm. Moves aim well past the measured thresholds so a
@@ -44,7 +44,7 @@ TRUCK_M = 1.2
 ARC_DEG = 35.0
 CRANE_M = 1.3
 CRANE_LOWEST_M = 0.3
-CRANE_SHORTEST_M = 1.05  # DESIGN.md 3: a crane rises or falls at least 1.0 m
+CRANE_SHORTEST_M = 1.05  # docs/design.md 3: a crane rises or falls at least 1.0 m
 PEDESTAL_RISES_M = (0.6, 0.5, 0.42, 0.35, 0.3, 0.26)
 PEDESTAL_PITCH_DEG = 3.5
 PEDESTAL_V = 0.2

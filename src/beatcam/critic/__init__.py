@@ -1,6 +1,6 @@
 """The critic: measures every shot against its own words and every cut against the grammar.
 
-Shot rules: size, end size, angle, dutch, movement (DESIGN.md section 3), subject in front
+Shot rules: size, end size, angle, dutch, movement (docs/design.md section 3), subject in front
 and in frame, headroom, the camera clear of the set and the cast and above the ground, lens
 in range, dolly and crane speeds. Cut rules: the 180° rule and the 30° rule. The critic only
 measures and reports; the pipeline decides what to repair.
@@ -20,7 +20,9 @@ from beatcam.model.geometry import (
     FloatArray,
     bodies_over,
     depth_of,
+    heading_deg,
     quat_to_matrix,
+    side_of_line,
     view_faults,
     wrap_deg,
 )
@@ -170,8 +172,7 @@ def _face_check(plan: ShotPlan, shot: Shot) -> Check:
     frames = slice(shot.start_frame, shot.start_frame + shot.frames)
     face = plan.blocking[name].facing_deg[frames] + plan.blocking.figure(name).face_yaw()[frames]
     offset = shot.camera.position - plan.blocking[name].eyes(shot.start_frame, shot.frames)
-    bearing = np.degrees(np.arctan2(offset[:, 0], offset[:, 2]))
-    off = np.abs(wrap_deg(bearing - face))
+    off = np.abs(wrap_deg(heading_deg(offset) - face))
     share = float(np.mean(off <= FACE_SEEN_DEG))
     return _check(
         CriticRule.FACE_SEEN,
@@ -370,12 +371,6 @@ def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
     return checks
 
 
-def _side(point: FloatArray, start: FloatArray, end: FloatArray) -> float:
-    """Signed distance (m) of a point from the line start→end, seen from above."""
-    line, offset = end - start, point - start
-    return float((line[0] * offset[1] - line[1] * offset[0]) / np.linalg.norm(line))
-
-
 def critique_cut(plan: ShotPlan, before: Shot, after: Shot) -> list[Check]:
     """The 180° and 30° rules across one cut."""
     target = f"{before.id}>{after.id}"
@@ -386,8 +381,8 @@ def critique_cut(plan: ShotPlan, before: Shot, after: Shot) -> list[Check]:
         start = plan.blocking[names[0]].position[frame][[0, 2]]
         end = plan.blocking[names[1]].position[frame][[0, 2]]
         if np.linalg.norm(end - start) > 1e-6:
-            side_before = _side(before.camera.position[-1][[0, 2]], start, end)
-            side_after = _side(after.camera.position[0][[0, 2]], start, end)
+            side_before = side_of_line(before.camera.position[-1][[0, 2]], start, end)
+            side_after = side_of_line(after.camera.position[0][[0, 2]], start, end)
             same = side_before * side_after >= 0
             near = min(abs(side_before), abs(side_after)) < LINE_TOLERANCE_M
             motivated = after.reason.crosses_line or "pov" in {before.framing, after.framing}

@@ -1,4 +1,4 @@
-"""Measurements of a camera track, exactly as DESIGN.md section 3 defines each word.
+"""Measurements of a camera track, exactly as docs/design.md section 3 defines each word.
 
 Every function takes plain arrays of one shot: camera positions ``(n, 3)``, quaternions
 ``(n, 4)``, focal lengths ``(n,)`` and, when the shot names a subject, the subject's eye points

@@ -1,4 +1,4 @@
-"""Does the track do what its movement word says? One test per word of DESIGN.md section 3."""
+"""Does the track do what its movement word says? One test per word of docs/design.md section 3."""
 
 from __future__ import annotations
 

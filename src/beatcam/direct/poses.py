@@ -21,8 +21,8 @@ from importlib import resources
 from typing import Final
 
 import numpy as np
-import yaml
 
+from beatcam import tables
 from beatcam.direct.blocking import RUN_SPEED, WALK_SPEED, Contact
 from beatcam.model import Blocking, PlannedBeat
 from beatcam.model.skeleton import transition_frames
@@ -64,7 +64,7 @@ class Cues:
 def cues() -> Cues:
     """The shipped cue table (``data/poses.yaml``), checked against the pose vocabulary."""
     source = resources.files("beatcam.direct").joinpath("data", CUES_FILE)
-    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    document = tables.safe_load(source.read_text(encoding="utf-8"))
     labelled: list[tuple[tuple[str, ...], str]] = []
     for label, phrases in document["cues"].items():
         Pose(label)  # an unknown pose in the table is a bug, found on first use

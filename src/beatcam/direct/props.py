@@ -19,8 +19,8 @@ from importlib import resources
 from typing import Final
 
 import numpy as np
-import yaml
 
+from beatcam import tables
 from beatcam.direct.poses import DETERMINERS, WORDS, cues, negated, people_in
 from beatcam.model import Blocking, PlannedBeat, Prop, SetBox
 from beatcam.model.geometry import FloatArray
@@ -50,7 +50,7 @@ class PropWords:
 def prop_words() -> PropWords:
     """The shipped table (``data/props.yaml``), checked against the shapes of model/props.py."""
     source = resources.files("beatcam.direct").joinpath("data", TABLE_FILE)
-    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    document = tables.safe_load(source.read_text(encoding="utf-8"))
     kinds = {}
     for kind, words in document["names"].items():
         if kind not in PROP_KINDS:

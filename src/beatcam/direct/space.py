@@ -25,8 +25,7 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-import yaml
-
+from beatcam import tables
 from beatcam.direct.poses import DETERMINERS, WORDS, cues, negated, people_in
 from beatcam.direct.spots import KINDS, STREET, Relation
 from beatcam.model import Affect, Beat
@@ -62,9 +61,7 @@ def _longest_first(
 def space_words() -> SpaceWords:
     """The shipped table (``data/space.yaml``)."""
     source = resources.files("beatcam.direct").joinpath("data", TABLE_FILE)
-    # libyaml's loader where it is there: the same safe subset, several times faster.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    document = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)
+    document = tables.safe_load(source.read_text(encoding="utf-8"))
     unknown = set(document["relations"]) - set(KINDS)
     if unknown:  # a relation blocking cannot place is a bug, found on first use
         raise ValueError(f"{TABLE_FILE}: unknown relations {sorted(unknown)}; known: {KINDS}")

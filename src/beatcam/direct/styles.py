@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 
-import yaml
-
+from beatcam import tables
 from beatcam.errors import UsageError
 
 CLASSICAL_WEIGHTS = "classical.yaml"
@@ -35,7 +34,7 @@ def _classical_weights() -> dict[str, float]:
     """Classical coverage is the grammar the books teach, so its weights are fitted to the
     literature's situations (``scripts/fit_classical.py``) and kept as plain numbers."""
     source = resources.files("beatcam.direct").joinpath("data", CLASSICAL_WEIGHTS)
-    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    document = tables.safe_load(source.read_text(encoding="utf-8"))
     return {str(name): float(weight) for name, weight in document["weights"].items()}
 
 

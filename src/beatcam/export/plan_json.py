@@ -1,6 +1,6 @@
 """plan.json: the plan as one JSON document, validated against the shipped schema both ways.
 
-Numbers are rounded to 5 decimals and keys keep the order of DESIGN.md section 5, so the same
+Numbers are rounded to 5 decimals and keys keep the order of docs/design.md section 5, so the same
 plan always gives the same bytes. Per-frame rows are written one per line, which keeps a
 thousand-beat plan diffable without making it enormous.
 """
@@ -505,7 +505,7 @@ def _check_timeline(
     frames: int,
     source: str | Path,
 ) -> None:
-    """The contiguity rules of DESIGN.md section 4 that a schema cannot express."""
+    """The contiguity rules of docs/design.md section 4 that a schema cannot express."""
     expected = 0
     for beat in beats:
         if beat.start_frame != expected:

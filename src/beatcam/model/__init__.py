@@ -1,4 +1,4 @@
-"""The immutable data that flows between beatcam's stages (see DESIGN.md section 1)."""
+"""The immutable data that flows between beatcam's stages (see docs/design.md section 1)."""
 
 from beatcam.model.critique import CUT_RULES, MOVABLE_RULES, Check, CriticRule, Critique
 from beatcam.model.plan import (

@@ -138,7 +138,7 @@ def camera_axes(quats: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
 def yaw_pitch_roll_deg(quats: FloatArray) -> FloatArray:
     """``(n, 3)`` yaw, pitch, roll in degrees under the conventions above."""
     right, _, forward = camera_axes(quats)
-    yaw = np.degrees(np.arctan2(-forward[:, 0], -forward[:, 2]))
+    yaw = heading_deg(-forward)
     pitch = np.degrees(np.arcsin(np.clip(-forward[:, 1], -1.0, 1.0)))
     level_right = normalize(np.cross(forward, WORLD_UP))
     level_up = np.cross(level_right, forward)
@@ -178,6 +178,20 @@ def project(
     x = np.einsum("ij,ij->i", rel, right) * focal / safe / (sensor_mm[0] / 2.0)
     y = np.einsum("ij,ij->i", rel, up) * focal / safe / (sensor_mm[1] / 2.0)
     return np.stack([x, y], axis=1)
+
+
+def heading_deg(vectors: FloatArray) -> FloatArray:
+    """Headings ``(...)`` in degrees of world vectors ``(..., 3)`` seen from above: counter-
+    clockwise from +Z, the convention of every character's ``facing_deg``; y is ignored."""
+    return np.asarray(np.degrees(np.arctan2(vectors[..., 0], vectors[..., 2])), dtype=np.float64)
+
+
+def side_of_line(point: FloatArray, start: FloatArray, end: FloatArray) -> float:
+    """Signed distance (m) of a floor point ``(x, z)`` from the line ``start`` -> ``end``
+    (floor points too), seen from above: negative on the line's left (the way a heading turns
+    counter-clockwise), positive on its right; the 180° rule asks only whether two agree."""
+    line, offset = end - start, point - start
+    return float((line[0] * offset[1] - line[1] * offset[0]) / np.linalg.norm(line))
 
 
 def floor_heading_deg(vector: FloatArray) -> float:

@@ -116,12 +116,12 @@ class CharacterTrack:
 
     @property
     def eye_height_m(self) -> float:
-        """The standing eye height (DESIGN.md 3); a pose moves the eye from it (``eyes``)."""
+        """The standing eye height (docs/design.md 3); a pose moves the eye from it (``eyes``)."""
         return EYE_HEIGHT_RATIO * self.height_m
 
     def eyes(self, start: int, frames: int) -> FloatArray:
-        """Eye points (frames, 3) over a frame range, as posed: the subject point of DESIGN.md
-        3, lower when sitting or kneeling."""
+        """Eye points (frames, 3) over a frame range, as posed: the subject point of
+        docs/design.md section 3, lower when sitting or kneeling."""
         points = np.array(self.position[start : start + frames])
         points[:, 1] += self.eye_height_m
         return np.asarray(points + self._eye_offsets[start : start + frames], dtype=np.float64)
@@ -136,10 +136,26 @@ class CharacterTrack:
 
 @dataclass(frozen=True)
 class Blocking:
-    """Every character's track over the whole scene, by name, in cast order."""
+    """Every character's track over the whole scene, by name, in cast order.
+
+    Posing a figure covers every frame of the scene, and the critic asks for one for each shot
+    it checks (where the face looks): a long scene posed again per shot grew with the square of
+    its length (a 100-beat scene spent a sixth of its plan there). So each figure is posed once
+    per Blocking and kept with it, read-only; the tracks are frozen, so it cannot go stale. The
+    kept figures are no field: not compared, not in cache keys, not pickled.
+    """
 
     tracks: Mapping[str, CharacterTrack]
     frames: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_figures", {})
+
+    def __getstate__(self) -> dict[str, object]:
+        return {name: value for name, value in self.__dict__.items() if name != "_figures"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state, _figures={})
 
     def __getitem__(self, name: str) -> CharacterTrack:
         return self.tracks[name]
@@ -147,7 +163,15 @@ class Blocking:
     def figure(self, name: str, holding: NDArray[np.bool_] | None = None) -> Posed:
         """``name``'s posed skeleton on every frame (character frame, height units), the head
         turned toward the eyes of whom they look at and the holding arm bent where ``holding``
-        (n,) is True (``ShotPlan.figure`` knows from the props)."""
+        (n,) is True (``ShotPlan.figure`` knows from the props). Posed once per ``holding``."""
+        figures: dict[tuple[str, bytes | None], Posed] = self.__dict__["_figures"]
+        held = None if holding is None else np.asarray(holding, dtype=bool).tobytes()
+        known = figures.get((name, held))
+        if known is None:
+            known = figures[(name, held)] = self._pose(name, holding)
+        return known
+
+    def _pose(self, name: str, holding: NDArray[np.bool_] | None) -> Posed:
         track = self.tracks[name]
         targets = np.full((len(track.position), 3), np.nan)
         looks = np.array(track.look_at, dtype=object)
@@ -155,7 +179,7 @@ class Blocking:
             mask = looks == other
             if mask.any():
                 targets[mask] = other_track.eyes(0, len(track.position))[mask]
-        return pose_figure(
+        posed = pose_figure(
             track.pose,
             track.position,
             track.facing_deg,
@@ -164,6 +188,9 @@ class Blocking:
             targets,
             holding,
         )
+        posed.origins.setflags(write=False)
+        posed.rotations.setflags(write=False)
+        return posed
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam.model.geometry import FloatArray, wrap_deg
+from beatcam.model.geometry import FloatArray, heading_deg, wrap_deg
 from beatcam.model.vocab import EYE_HEIGHT_RATIO, POSES, Pose
 
 HIP_RATIO: Final = 0.530
@@ -226,7 +226,7 @@ class Posed:
         """``(n,)`` degrees the face turns from the character's facing (its +Z), counter-clockwise
         seen from above as headings are: the body's turn and the head's together."""
         front = self.rotations[:, HEAD, :, 2]
-        return np.asarray(np.degrees(np.arctan2(front[:, 0], front[:, 2])), dtype=np.float64)
+        return heading_deg(front)
 
     def hands(self) -> FloatArray:
         """``(n, 3)`` the middle of the holding (right) hand, where a held prop sits."""
@@ -314,8 +314,7 @@ def head_yaw(
     where the character looks nowhere in particular; limited by HEAD_TURN_MAX_DEG and eased
     like a pose."""
     offset = targets - position
-    bearing = np.degrees(np.arctan2(offset[:, 0], offset[:, 2]))
-    turn = wrap_deg(bearing - facing_deg)
+    turn = wrap_deg(heading_deg(offset) - facing_deg)
     turn = np.clip(np.nan_to_num(turn, nan=0.0), -HEAD_TURN_MAX_DEG, HEAD_TURN_MAX_DEG)
     return _eased(turn, fps)
 

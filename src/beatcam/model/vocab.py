@@ -1,4 +1,4 @@
-"""The fixed vocabulary of DESIGN.md section 3 and the numbers that give each word its meaning.
+"""The fixed vocabulary of docs/design.md section 3 and the numbers that give each word its meaning.
 
 Every stage that names or measures a shot imports these; no other module may restate a band,
 a limit or a default height.
@@ -42,7 +42,7 @@ MOVEMENTS: Final = (
 
 @dataclass(frozen=True)
 class MovementTraits:
-    """What a movement word commits the camera to, beyond its measured meaning (DESIGN.md 3):
+    """What a movement word commits the camera to, beyond its measured meaning (docs/design.md 3):
     the one table every stage asks instead of keeping its own sets.
 
     ``size_change``: +1 tightens the frame by moving closer or zooming in, -1 widens it.
@@ -219,7 +219,7 @@ ASPECTS: Final = {
 }
 DEFAULT_ASPECT: Final = "16:9"
 RESOLUTION: Final = (1280, 720)
-# The stages of `beatcam shoot`, in the order they run (--only picks; DESIGN.md section 8).
+# The stages of `beatcam shoot`, in the order they run (--only picks; docs/design.md section 8).
 STAGES: Final = ("plan", "score", "render", "export")
 
 EMOTIONS: Final = (
@@ -256,7 +256,7 @@ FUNCTIONS: Final = (
 
 
 class Intent(StrEnum):
-    """What a beat asks the camera to make the audience feel (DESIGN.md section 3): the layer
+    """What a beat asks the camera to make the audience feel (docs/design.md section 3): the layer
     between affect and device. Each is defined for labellers in ``affect/data/intents.yaml``."""
 
     SHOCK = "shock"
@@ -310,7 +310,7 @@ STAGINGS: Final = tuple(Staging)
 
 
 class Pose(StrEnum):
-    """What a character's body does on a frame (DESIGN.md section 3, ``blocking[name].pose``):
+    """What a character's body does on a frame (docs/design.md section 3, ``blocking[name].pose``):
     read from the beats' verbs by ``direct/poses.py``; ``model/skeleton.py`` gives each its
     joint angles."""
 

@@ -1,4 +1,4 @@
-"""The film of a screenplay: what ``shoot`` writes beside the scenes' folders (DESIGN.md 6).
+"""The film of a screenplay: what ``shoot`` writes beside the scenes' folders (docs/design.md 6).
 
 ``write_film`` is one entry point over scenes already shot: ``storyboard.pdf`` (a title page
 and a bookmarked chapter per scene), ``timeline.otio``/``.edl``/``.xml``/``.fcpxml`` (every

@@ -4,7 +4,7 @@
 a bookmark per scene, so no panel is drawn twice. ``film_contact_sheet`` shows every shot as
 one thumbnail, a row (or rows) per scene under its title. No scene output holds a still per
 shot (``storyboard.png`` is a grid, ``shots/*.mp4`` carry the HUD and may not be rendered),
-so each thumbnail is the shot's middle frame (where DESIGN.md 3 measures the angle) rendered
+so each thumbnail is the shot's middle frame (where docs/design.md 3 measures the angle) rendered
 by the previs renderer at thumbnail size.
 """
 

@@ -24,7 +24,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam.model.geometry import FloatArray, hands_point
+from beatcam.model.geometry import FloatArray, hands_point, heading_deg
 from beatcam.model.plan import ShotPlan
 from beatcam.model.props import prop_box_matrices
 from beatcam.model.sets import on_stage
@@ -273,7 +273,7 @@ def prop_matrices(plan: ShotPlan) -> FloatArray:
         window = slice(shot.start_frame, shot.start_frame + shot.frames)
         centre = hands_point(track.position[window], track.facing_deg[window], track.height_m)
         toward = shot.camera.position - centre
-        facing = np.degrees(np.arctan2(toward[:, 0], toward[:, 2]))
+        facing = heading_deg(toward)
         page = character_matrices(centre, facing, np.ones(len(centre)))
         page[:, :3, :3] = page[:, :3, :3] @ PROP_TILT @ np.diag(PROP_SIZE_M)
         matrices[window] = page

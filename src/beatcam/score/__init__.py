@@ -1,4 +1,4 @@
-"""score stage: the affect curve becomes music (DESIGN.md section 7).
+"""score stage: the affect curve becomes music (docs/design.md section 7).
 
 ``compose(plan)`` is the pure musical plan; ``write_score(plan, out_dir)`` renders it with
 FluidSynth into score.json, score.mid, score.wav and stems/<group>.wav.

@@ -1,4 +1,4 @@
-"""script stage: scene text in, Scenes out (DESIGN.md section 2).
+"""script stage: scene text in, Scenes out (docs/design.md section 2).
 
 One entry point, :func:`read_scenes`. The form is picked by the file's extension, or for
 standard input and unknown extensions by sniffing the content: a YAML mapping with ``beats``,
@@ -55,7 +55,7 @@ def read_scenes(source: str, data: bytes | None = None) -> tuple[Scene, ...]:
 
     ``data`` holds the bytes when the caller already read them (always for ``-``); otherwise
     the file is read here. Plain text and YAML give one scene, Fountain one per scene heading.
-    Raises SceneError (one line, naming the source) for anything DESIGN.md section 2 refuses.
+    Raises SceneError (one line, naming the source) for anything docs/design.md section 2 refuses.
     """
     name = STDIN_NAME if source == STDIN else source
     raw = _read(source, name) if data is None else data

@@ -1,4 +1,4 @@
-"""The input limits of DESIGN.md section 2, enforced once for every scene format.
+"""The input limits of docs/design.md section 2, enforced once for every scene format.
 
 Bytes are checked before they are decoded (size, NUL bytes, UTF-8), so a huge or binary file
 fails fast with one line instead of a traceback from a parser. Every beat's text is folded to

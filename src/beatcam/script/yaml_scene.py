@@ -1,4 +1,4 @@
-"""YAML scenes (DESIGN.md section 2): every key, type, range and word is checked here.
+"""YAML scenes (docs/design.md section 2): every key, type, range and word is checked here.
 
 Loaded with ``yaml.safe_load`` only. YAML 1.1 quirks are accepted rather than fought:
 ``aspect: 2.39`` arrives as a float and unquoted ``aspect: 16:9`` as the base-60 integer 969.
@@ -68,7 +68,7 @@ def load_yaml(text: str, source: str) -> Any:
 
 
 def parse_yaml(document: Any, source: str, fallback_title: str) -> Scene:
-    """One Scene from a loaded YAML document (see DESIGN.md section 2)."""
+    """One Scene from a loaded YAML document (see docs/design.md section 2)."""
     if not isinstance(document, Mapping):
         kind = "empty" if document is None else type(document).__name__
         raise SceneError(
