@@ -87,7 +87,7 @@ ENDING = re.compile(r"\b(end of|last beat|final beat)\b", re.IGNORECASE)
 FIELDS = ("size", "angle", "movement", "movement family", "dutch", "framing")
 WHOLE_SHOT = "whole shot"
 SHOT_FIELDS = ("size", "angle", "movement", "dutch", "framing")  # all must agree for the whole
-DUTCH_DEG = 5.0  # DESIGN.md 3: a shot is dutch when abs(roll) >= 5
+DUTCH_DEG = 5.0  # docs/design.md section 3: a shot is dutch when abs(roll) >= 5
 BIG_SCENE_BEATS = 2000
 BIG_SCENE_BUDGET_S = 30.0
 COLD_PLAN_BUDGET_S = 2.0

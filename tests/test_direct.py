@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -124,7 +125,7 @@ beats:
 """
 
 
-def _long_beat(text: str = LONG_BEAT, **changes: object) -> tuple[Direction, Direction]:
+def _long_beat(text: str = LONG_BEAT, **changes: Any) -> tuple[Direction, Direction]:
     """A one-beat scene's plan as written, and with ``changes`` on its beat."""
     scene = read_scenes("scene.yaml", text.encode())[0]
     pinned = replace(scene, beats=(replace(scene.beats[0], **changes),))

@@ -307,7 +307,7 @@ def _shot_previs(page: Page, studio: str) -> bytes:
 
 
 def _decoded(video: bytes, frame: int) -> np.ndarray:
-    with av.open(io.BytesIO(video)) as container:
+    with av.open(io.BytesIO(video), mode="r") as container:
         for index, decoded in enumerate(container.decode(video=0)):
             if index == frame:
                 picture: np.ndarray = decoded.to_ndarray(format="rgb24")

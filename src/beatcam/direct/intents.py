@@ -16,15 +16,14 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
 
-import yaml
-
+from beatcam import tables
 from beatcam.errors import StageError
 from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES, Intent
 
 TABLE_FILE: Final = "intent_devices.yaml"
 # The first device of a fully believed intent scores this much: above the neutral grammar's
 # strongest single preference (3 × "calm holds still" at rest in the fitted classical style),
-# so that a confident intent wins, as DESIGN.md section 7 asks.
+# so that a confident intent wins, as docs/design.md section 7 asks.
 DEVICE_GAIN: Final = 3.5
 RANK_DECAY: Final = 0.8  # each later device keeps this share of the one before
 LENSES: Final = {"wide": 0.75, "normal": 1.0, "long": 1.35}  # multiplies the size's usual lens
@@ -135,7 +134,7 @@ def table_rows(
 ) -> Mapping[str, Any]:
     """A device table's rows under ``key``, one for each of ``names`` and no other."""
     source = resources.files("beatcam.direct").joinpath("data", table_file)
-    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    document = tables.safe_load(source.read_text(encoding="utf-8"))
     rows = document.get(key, {}) if isinstance(document, dict) else {}
     wanted = list(names)
     missing = [name for name in wanted if name not in rows]

@@ -22,7 +22,7 @@ from beatcam.model.plan import Shot, ShotPlan
 from beatcam.model.vocab import SIZES
 
 # A camera that travels less than this stays on its legs: the movement vocabulary's own bound
-# for a fixed camera (DESIGN.md 3: pans, tilts and zooms move < 5 cm).
+# for a fixed camera (docs/design.md section 3: pans, tilts and zooms move < 5 cm).
 STILL_M = 0.05
 # Tall sticks on a riser, or a dolly's column, top out about here; a lens higher up needs an
 # arm (a jib or a crane).

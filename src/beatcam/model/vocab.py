@@ -111,7 +111,8 @@ def moves_where(**traits: object) -> frozenset[str]:
     )
 
 
-# What carries the camera (DESIGN.md 3); ``model/setups.py`` reads it off each shot's track.
+# What carries the camera (docs/design.md section 3); ``model/setups.py`` reads it off each
+# shot's track.
 RIGS: Final = ("sticks", "slider", "dolly", "crane", "handheld", "gimbal", "steadicam")
 FRAMINGS: Final = (
     "single",
