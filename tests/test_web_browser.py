@@ -393,8 +393,12 @@ def test_an_uploaded_screenplay_plans_every_scene_and_a_binary_file_is_refused(
     page.click("#plan")
     expect(page.locator("#scene option")).to_have_count(2, timeout=PLAN_TIMEOUT_MS)
     page.select_option("#scene", "1")
-    # the street scene: its run is shot for the chase
-    expect(page.locator("#shots tbody tr").first.locator("td").nth(8)).to_contain_text("chase")
+    # the street scene, not the kitchen's: Tom's run is shot on the move, Mara's sitting is not
+    movement = page.locator("#shots tbody tr").first.locator("td").nth(6)
+    expect(movement).not_to_have_text("static", timeout=PLAN_TIMEOUT_MS)
+    page.select_option("#scene", "0")
+    expect(movement).to_have_text("static", timeout=PLAN_TIMEOUT_MS)
+    page.select_option("#scene", "1")
 
     picture = tmp_path / "still.txt"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
