@@ -11,7 +11,7 @@ position, so it outlives a rewrite of the text while that shot exists.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -212,27 +212,15 @@ def unkept(documents: Sequence[Mapping[str, Any]], state: State) -> list[str]:
     a beat made longer or shorter may be split into another number of shots, and a length
     that would leave the beat's other shots under the minimum is not given; a pin on a shot
     the beat no longer has (a rewrite, or a new split) holds nothing."""
-    notes = []
-    for (scene, beat, slot), asked in sorted(state.lengths.items()):
-        shots = _beat_shots(documents, scene, beat)
-        if not shots:
-            continue  # the beat is gone (a rewrite): its pins wait for it
-        if slot >= len(shots):
-            notes.append(_gone(beat, slot, len(shots), "length"))
-            continue
-        got = shots[slot]["frames"] / documents[scene]["fps"]
-        if abs(got - asked) * documents[scene]["fps"] > 1:
+    notes: list[str] = []
+    for document, shots, slot, asked in _still_there(documents, state.lengths, "length", notes):
+        got = shots[slot]["frames"] / document["fps"]
+        if abs(got - asked) * document["fps"] > 1:
             notes.append(
                 f"{shots[slot]['id']}: {asked:g} s asked, planned as {got:.1f} s, since its "
                 f"beat is now covered in {len(shots)} shots"
             )
-    for (scene, beat, slot), pin in sorted(state.pins.items()):
-        shots = _beat_shots(documents, scene, beat)
-        if not shots:
-            continue  # the beat is gone (a rewrite): its pins wait for it
-        if slot >= len(shots):
-            notes.append(_gone(beat, slot, len(shots), "pin"))
-            continue
+    for _, shots, slot, pin in _still_there(documents, state.pins, "pin", notes):
         shot = shots[slot]
         for part, wanted in vars(pin).items():
             if wanted is None or part not in shot:
@@ -242,6 +230,23 @@ def unkept(documents: Sequence[Mapping[str, Any]], state: State) -> list[str]:
             if differs:
                 notes.append(f"{shot['id']}: {part} pinned at {wanted}, planned as {got}")
     return notes
+
+
+def _still_there(
+    documents: Sequence[Mapping[str, Any]],
+    pinned: Mapping[tuple[int, int, int], T],
+    what: str,
+    notes: list[str],
+) -> Iterator[tuple[Mapping[str, Any], list[Mapping[str, Any]], int, T]]:
+    """Each pinned part whose shot the plan still has, with its scene's plan, its beat's shots
+    and its place; a note for one on a shot its beat no longer has. A beat that is gone (a
+    rewrite) is passed over: its pins wait for it."""
+    for (scene, beat, slot), value in sorted(pinned.items(), key=lambda item: item[0]):
+        shots = _beat_shots(documents, scene, beat)
+        if slot >= len(shots) and shots:
+            notes.append(_gone(beat, slot, len(shots), what))
+        elif shots:
+            yield documents[scene], shots, slot, value
 
 
 def _beat_shots(
