@@ -11,6 +11,8 @@ import pytest
 from beatcam.critic import critique, critique_cut, critique_shot
 from beatcam.model import Blocking, CameraTrack, CharacterTrack, Shot, ShotPlan
 from beatcam.model.critique import Check
+from beatcam.pipeline import plan_scene
+from beatcam.script import read_scenes
 
 
 def _yaw_quats(yaw_deg: np.ndarray) -> np.ndarray:
@@ -219,3 +221,36 @@ def test_a_reaction_seen_from_behind_fails_the_face_check() -> None:
         check = next(c for c in critique_shot(moved, moved.shots[index]) if c.rule == "face seen")
         assert check.passed is seen
         assert float(check.measured["median_off_deg"]) == pytest.approx(off, abs=15.0)
+
+
+def test_a_pinned_whip_pan_is_judged_where_it_lands_and_kept() -> None:
+    """A whip pan starts off its subject by design; its headroom is judged on the frame the
+    whip lands on (as its subject-in-frame is), so the critic keeps it rather than simplifying
+    every whip pan to a pan."""
+    text = (
+        b"title: Whip\ncast: [Rahim]\nset: kitchen\nbeats:\n"
+        b"  - Rahim stirs the soup at the stove, humming.\n"
+        b"  - text: A scream rings out from the next room, and Rahim spins toward the sound.\n"
+        b"    camera: {size: MS, movement: whip_pan}\n"
+    )
+    plan, verdict = plan_scene(read_scenes("whip.yaml", text)[0])
+    whip = next(shot for shot in plan.shots if shot.beat == 1)
+    assert whip.movement == "whip_pan" and verdict.pass_rate == 1.0
+    headroom = next(
+        check for check in verdict.checks if check.target == whip.id and check.rule == "headroom"
+    )
+    # The head top on the landing frame through a pinhole camera, computed here from the track.
+    head = plan.blocking[whip.subjects[0]].head_tops(whip.start_frame + whip.frames - 1, 1)[0]
+    w, x, y, z = np.asarray(whip.camera.rotation[-1], dtype=float) / np.linalg.norm(
+        whip.camera.rotation[-1]
+    )
+    to_world = np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+            [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+            [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
+        ]
+    )
+    local = to_world.T @ (head - np.asarray(whip.camera.position[-1]))
+    top_y = local[1] * whip.camera.focal_mm[-1] / -local[2] / (plan.sensor_mm[1] / 2.0)
+    assert headroom.measured["head_top_y"] == pytest.approx(top_y, abs=1e-4)  # kept to 4 places
