@@ -412,7 +412,11 @@ def test_shoots_run_side_by_side_up_to_the_worker_count(tmp_path: Path) -> None:
         running_at_once = set()
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            statuses = [client.get(f"/api/jobs/{job}").json()["status"] for job in jobs]
+            # One request reads every job's status at one moment: asking job by job, a job
+            # seen running may end and the queued one start before the last is asked.
+            listed = client.get(f"/api/projects/{project}").json()["project"]["jobs"]
+            by_id = {entry["id"]: entry["status"] for entry in listed}
+            statuses = [by_id[job] for job in jobs]
             running_at_once.add(statuses.count(RUNNING))
             if all(status in (DONE, FAILED) for status in statuses):
                 break
