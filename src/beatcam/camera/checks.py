@@ -26,7 +26,7 @@ from beatcam.camera.collision import (
 from beatcam.camera.framing import Rig
 from beatcam.camera.moves import Pose, headroom_extent, wrapped_steps
 from beatcam.model.geometry import FloatArray, bodies_over, heading_deg, view_faults
-from beatcam.model.vocab import ANGLE_PITCH_DEG, SIZE_LOWER_M, SIZE_UPPER_M
+from beatcam.model.vocab import ANGLE_PITCH_DEG, MOVEMENT_TRAITS, SIZE_LOWER_M, SIZE_UPPER_M
 
 FRAME_LIMIT = 0.9
 FRAME_MARGIN = 0.85
@@ -71,7 +71,7 @@ def _frame_grades(rig: Rig, pose: Pose) -> tuple[float, float]:
     """(front, frame) grades of the points that must stay visible."""
     if rig.framing.subject is None:
         return 0.0, 0.0
-    only_last = rig.spec.movement == "whip_pan"
+    only_last = MOVEMENT_TRAITS[rig.spec.movement].lands
     front, frame = 0.0, 0.0
     for point in rig.framing.in_frame:
         xy, depth = image_points(point, pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm)

@@ -31,6 +31,7 @@ from beatcam.model.vocab import (
     FOCAL_MAX_MM,
     FOCAL_MIN_MM,
     HEAD_IN_FRAME_SIZES,
+    MOVEMENT_TRAITS,
     SIZES,
     angle_for_pitch,
     size_for_frame_height,
@@ -341,7 +342,7 @@ def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
     for name in names:
         eyes = plan.blocking[name].eyes(shot.start_frame, shot.frames)
         image = track.image_points(eyes)
-        if shot.movement == "whip_pan":
+        if MOVEMENT_TRAITS[shot.movement].lands:
             image = image[-1:]
         inside = np.all(np.abs(image) <= FRAME_LIMIT, axis=1) & np.all(np.isfinite(image), axis=1)
         worst = float(np.nanmax(np.abs(image))) if np.any(np.isfinite(image)) else float("inf")
@@ -355,8 +356,8 @@ def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
             )
         )
     if shot.size in HEAD_IN_FRAME_SIZES and shot.framing not in {"insert", "pov"}:
-        # Judged where the composition is made: the first frame, or where a whip lands.
-        framed = shot.frames - 1 if shot.movement == "whip_pan" else 0
+        # Judged where the composition is made: the first frame, or where the move lands.
+        framed = shot.frames - 1 if MOVEMENT_TRAITS[shot.movement].lands else 0
         tops = plan.blocking[shot.subjects[0]].head_tops(shot.start_frame + framed, 1)
         top = track.image_points(np.repeat(tops, shot.frames, axis=0))[framed]
         checks.append(

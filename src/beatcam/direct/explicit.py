@@ -97,11 +97,16 @@ def merged_pin(text: str, pinned: ShotPin) -> tuple[ShotPin, str]:
     from_text = pin_from_text(text)
     if pinned.is_empty():
         return from_text, "named in the beat"
-    merged = replace(
-        from_text,
-        **{key: value for key, value in vars(pinned).items() if value is not None},
-    )
-    return merged, f"pinned {pinned.pinned or SCENE_FILE}"
+    return _laid_over(from_text, pinned), _pinned_where(pinned)
+
+
+def _laid_over(base: ShotPin, over: ShotPin) -> ShotPin:
+    """``base`` with every part ``over`` pins put in its place."""
+    return replace(base, **{key: value for key, value in vars(over).items() if value is not None})
+
+
+def _pinned_where(pin: ShotPin) -> str:
+    return f"pinned {pin.pinned or SCENE_FILE}"
 
 
 def own_pin(beat: Beat, slot: int) -> ShotPin:
@@ -113,9 +118,7 @@ def own_pin(beat: Beat, slot: int) -> ShotPin:
         return own
     if own.is_empty():
         return beat.pin
-    return replace(
-        beat.pin, **{key: value for key, value in vars(own).items() if value is not None}
-    )
+    return _laid_over(beat.pin, own)
 
 
 def shot_pin(beat: Beat, slot: int) -> tuple[ShotPin, str]:
@@ -127,4 +130,4 @@ def shot_pin(beat: Beat, slot: int) -> tuple[ShotPin, str]:
     own = own_pin(beat, slot)
     if own.is_empty():
         return own, ""
-    return own, f"pinned {own.pinned or SCENE_FILE}"
+    return own, _pinned_where(own)

@@ -545,20 +545,19 @@ def _shape(field: str) -> Callable[[Context], Preferences]:
     return prefer
 
 
-def _device_rule(row: IntentDevices, field: str) -> Rule:
-    def prefer(ctx: Context) -> Preferences:
-        belief = ctx.affect.intent(row.intent)
-        return _given((belief >= INTENT_FLOOR) * belief * ctx.boldness, row.preferences(field))
-
-    reason = row.reasons.get(field, f"the {field} serves the {row.intent}")
-    says = frozenset({"dutch"}) if field == "dutch" else first_device(row.ranked[field])
-    return Rule(f"{row.intent}: {field}", field, prefer, reason, intent=row.intent, says=says)
-
-
 def _believed(ctx: Context, intent: Intent) -> float:
     """The director's belief in ``intent``, where it is sure enough to speak."""
     belief = ctx.affect.intent(intent)
     return belief if belief >= INTENT_FLOOR else 0.0
+
+
+def _device_rule(row: IntentDevices, field: str) -> Rule:
+    def prefer(ctx: Context) -> Preferences:
+        return _given(_believed(ctx, row.intent) * ctx.boldness, row.preferences(field))
+
+    reason = row.reasons.get(field, f"the {field} serves the {row.intent}")
+    says = frozenset({"dutch"}) if field == "dutch" else first_device(row.ranked[field])
+    return Rule(f"{row.intent}: {field}", field, prefer, reason, intent=row.intent, says=says)
 
 
 def _staging_rule(row: StagingMoves, field: str, shaded_by: tuple[Intent, ...]) -> Rule:

@@ -69,7 +69,7 @@ def _row(staging: Staging, entry: Any, intent: Intent | None = None) -> StagingM
     if not ranked or not isinstance(weight, int | float) or weight <= 0:
         raise _fail(f"{where}: needs a movement or an angle list, and a positive weight")
     shaded = entry.get("as", {}) if intent is None else {}
-    unknown = sorted(set(shaded) - {str(each) for each in Intent})
+    unknown = sorted(set(shaded) - set(Intent)) if isinstance(shaded, dict) else []
     if not isinstance(shaded, dict) or unknown:
         raise _fail(f"{where}.as: needs a mapping of intents to rankings, unknown {unknown}")
     return StagingMoves(

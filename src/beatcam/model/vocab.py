@@ -62,6 +62,7 @@ class MovementTraits:
     level_only: bool = False
     sideways: bool = False
     travels: bool = False
+    lands: bool = False
     simpler: str = "static"
 
 
@@ -98,7 +99,9 @@ MOVEMENT_TRAITS: Final[Mapping[str, MovementTraits]] = {
     "follow": MovementTraits(needs_subject=True, level_only=True, travels=True, simpler="pan_left"),
     "lead": MovementTraits(needs_subject=True, level_only=True, travels=True, simpler="pan_right"),
     "handheld": MovementTraits(holds_size=True),
-    "whip_pan": MovementTraits(holds_size=True, showy=True, level_only=True, simpler="pan_right"),
+    "whip_pan": MovementTraits(
+        holds_size=True, showy=True, level_only=True, lands=True, simpler="pan_right"
+    ),
 }
 
 
