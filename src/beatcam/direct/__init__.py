@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from beatcam.direct.blocking import block, close_in
-from beatcam.direct.candidates import Candidate, candidates_for, intent_of
+from beatcam.direct.candidates import MOVING_M, Candidate, candidates_for, intent_of
 from beatcam.direct.dressing import dress
 from beatcam.direct.explicit import own_pin, shot_pin
 from beatcam.direct.grammar import Context, exchange_belief
@@ -513,7 +513,14 @@ def revise(
         # cannot hold, needs the widest view to stay in it at a size that holds.
         leaves = CriticRule.SUBJECT_IN_FRAME in failed
         widest = leaves or CriticRule.END_SIZE in failed
-        wide = widest or spec.framing == "establishing" or MOVEMENT_TRAITS[spec.movement].travels
+        subject = spec.subjects[0] if spec.subjects else None
+        walker = (
+            blocking is not None
+            and subject is not None
+            and _slot_travel(blocking, spec.start_frame, spec.frames)[subject] >= MOVING_M
+        )
+        wide = widest or spec.framing == "establishing" or walker
+        wide = wide or MOVEMENT_TRAITS[spec.movement].travels
         size = "EWS" if widest else "WS" if wide else "MS"
         if spec.framing != "establishing":
             subjects = spec.subjects[:1]
