@@ -160,11 +160,11 @@ def stand_elsewhere(rejected: Rejected) -> Iterator[ShotSpec]:
 
 def cover_another_way(rejected: Rejected) -> Iterator[ShotSpec]:
     """*Cover another way*: where no place round the subject keeps both the cut's rules and
-    (say) their face, the beat is covered with a two-shot that takes in the other person, at
-    the plainest shot's size or wider until both fit; or with an over-the-shoulder on the
-    subject past the other's shoulder; or, for a reaction, with the other person's single. The
-    subject stays first (in the over-the-shoulder, the one facing the camera), and the shot
-    keeps its intent, so the critic still asks a reaction's face of it.
+    (say) their face, the beat is covered with a two-shot or an over-the-shoulder that takes
+    in the other person, at the plainest shot's size; then with the two-shot wider until both
+    fit; or, for a reaction, with the other person's single. The subject stays first (in the
+    over-the-shoulder, the one facing the camera past the other's shoulder), and the shot keeps
+    its intent, so the critic still asks a reaction's face of it.
 
     Each is tried at the plainest shot's azimuth round the one it frames first and at its
     mirror image across their facing: a two-shot looks across the line between the pair and
@@ -175,14 +175,19 @@ def cover_another_way(rejected: Rejected) -> Iterator[ShotSpec]:
         return
     subject = tried.subjects[0]
     others = _others(rejected.plan, tried)
-    plain = (tried.size,)
-    wider = SIZES[SIZES.index(tried.size) :: -1]
-    covers: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-        ("two_shot", (subject, other), wider) for other in others
+    # Nearest the plainest shot first: its size in a two-shot or over the shoulder, then the
+    # two-shot wider step by step, then (a reaction only) the other side of the exchange.
+    covers: list[tuple[str, tuple[str, ...], str]] = [
+        ("two_shot", (subject, other), tried.size) for other in others
     ]
-    covers += [("over_shoulder", (subject, other), plain) for other in others]
+    covers += [("over_shoulder", (subject, other), tried.size) for other in others]
+    covers += [
+        ("two_shot", (subject, other), size)
+        for size in reversed(SIZES[: SIZES.index(tried.size)])
+        for other in others
+    ]
     if reacts(rejected.plan, tried):
-        covers += [("single", (other,), plain) for other in others]
+        covers += [("single", (other,), tried.size) for other in others]
     reason = replace(
         tried.reason,
         repaired_from=describe(rejected.spec),
@@ -190,18 +195,17 @@ def cover_another_way(rejected: Rejected) -> Iterator[ShotSpec]:
         moved_deg=0.0,
     )
     sides = dict.fromkeys((tried.azimuth_deg, wrap_deg(-tried.azimuth_deg)))
-    for framing, subjects, sizes in covers:
-        for size in sizes:
-            for azimuth in sides:
-                cover = replace(
-                    tried,
-                    framing=framing,
-                    subjects=subjects,
-                    size=size,
-                    end_size=size,
-                    azimuth_deg=azimuth,
-                )
-                yield replace(cover, reason=rules_that_hold(reason, rejected.spec, cover))
+    for framing, subjects, size in covers:
+        for azimuth in sides:
+            cover = replace(
+                tried,
+                framing=framing,
+                subjects=subjects,
+                size=size,
+                end_size=size,
+                azimuth_deg=azimuth,
+            )
+            yield replace(cover, reason=rules_that_hold(reason, rejected.spec, cover))
 
 
 def _others(plan: ShotPlan, spec: ShotSpec) -> list[str]:
