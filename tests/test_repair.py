@@ -84,8 +84,17 @@ def letter_epic(tmp_path_factory: pytest.TempPathFactory) -> Planned:
     )
 
 
-def _covered(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in document["shots"] if s["reason"]["repair"] == Repair.COVER_ANOTHER_WAY]
+def _covering(planned: Planned, framing: str, subjects: list[str]) -> dict[str, Any]:
+    """The plan's one shot covered another way, as plan.json has it, which must be a
+    ``framing`` of ``subjects`` (the one the beat is about first)."""
+    covered: list[dict[str, Any]] = [
+        shot
+        for shot in planned.document["shots"]
+        if shot["reason"]["repair"] == Repair.COVER_ANOTHER_WAY
+    ]
+    assert len(covered) == 1, "the scene no longer needs covering: find one that does"
+    assert (covered[0]["framing"], covered[0]["subjects"]) == (framing, subjects)
+    return covered[0]
 
 
 def _in_camera(plan: ShotPlan, shot_id: str, points: FloatArray) -> FloatArray:
@@ -130,13 +139,10 @@ def _side(point: FloatArray, start: FloatArray, end: FloatArray) -> float:
 def test_a_listener_whose_single_cannot_be_placed_is_covered_over_the_speakers_shoulder(
     bus_stop: Planned,
 ) -> None:
-    document, plan = bus_stop.document, bus_stop.plan
-    covered = _covered(document)
-    assert len(covered) == 1, "the scene no longer needs covering: find one that does"
-    shot = covered[0]
+    plan = bus_stop.plan
+    # Gwen, whom the beat is about, faces the camera over Ravi's shoulder.
+    shot = _covering(bus_stop, "over_shoulder", ["Gwen", "Ravi"])
     assert shot["beat"] == 1
-    assert shot["framing"] == "over_shoulder"
-    assert shot["subjects"] == ["Gwen", "Ravi"]  # the one the beat is about faces the camera
     assert "Covered over Ravi's shoulder" in shot["why"]
     start, frames = shot["start_frame"], shot["frames"]
     gwen, ravi = plan.blocking["Gwen"], plan.blocking["Ravi"]
@@ -159,7 +165,7 @@ def test_a_listener_whose_single_cannot_be_placed_is_covered_over_the_speakers_s
 
 
 def test_the_covering_shot_is_still_held_to_the_reactions_face(bus_stop: Planned) -> None:
-    shot = _covered(bus_stop.document)[0]
+    shot = _covering(bus_stop, "over_shoulder", ["Gwen", "Ravi"])
     assert shot["intent"]["name"] == "realisation"  # kept, so the face is still asked of it
     faces = [c for c in bus_stop.checks if c["target"] == shot["id"] and c["rule"] == "face seen"]
     assert faces and all(check["passed"] for check in faces)
@@ -168,12 +174,8 @@ def test_the_covering_shot_is_still_held_to_the_reactions_face(bus_stop: Planned
 def test_a_two_shot_cover_widens_until_both_people_stay_in_frame(
     letter_epic: Planned,
 ) -> None:
-    document, plan = letter_epic.document, letter_epic.plan
-    covered = _covered(document)
-    assert len(covered) == 1, "the-letter in epic no longer needs covering: find one that does"
-    shot = covered[0]
-    assert shot["framing"] == "two_shot"
-    assert shot["subjects"] == ["Mara", "Tom"]  # she steps back out of his reach
+    plan = letter_epic.plan
+    shot = _covering(letter_epic, "two_shot", ["Mara", "Tom"])  # she steps back from him
     assert "Covered as a two-shot with Tom" in shot["why"]
     start, frames = shot["start_frame"], shot["frames"]
     for name in shot["subjects"]:
@@ -191,8 +193,7 @@ def test_a_two_shot_cover_widens_until_both_people_stay_in_frame(
 def test_every_repaired_shot_names_the_strategy_that_saved_it(
     letter_epic: Planned,
 ) -> None:
-    document = letter_epic.document
-    repairs = {shot["id"]: shot["reason"] for shot in document["shots"]}
+    repairs = {shot["id"]: shot["reason"] for shot in letter_epic.document["shots"]}
     assert {reason["repair"] for reason in repairs.values()} <= {"", *Repair}
     for shot_id, reason in repairs.items():
         marked = reason["repaired_from"] or reason["moved_deg"] or reason["ends_in"]

@@ -8,7 +8,7 @@ found the camera could not honestly deliver (``pipeline.repair`` decides which a
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -59,6 +59,7 @@ from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, moves_where
 __all__ = [
     "DEFAULT_STYLE",
     "STYLES",
+    "Retake",
     "Style",
     "describe",
     "direct",
@@ -439,13 +440,22 @@ def _face_azimuth(blocking: Blocking, spec: ShotSpec) -> float:
     return wrap_deg(face - float(track.facing_deg[spec.start_frame]))
 
 
-def step_round(
-    spec: ShotSpec,
-    failed: frozenset[CriticRule],
-    attempt: int,
-    previous_azimuth: float | None = None,
-    blocking: Blocking | None = None,
-) -> ShotSpec:
+@dataclass(frozen=True)
+class Retake:
+    """A shot the critic rejected, as the director needs it for another version: the shot as
+    it was worded (``spec``), every rule its versions have broken so far (``failed``), the
+    ``attempt`` (1 to 3), where the previous shot's camera ended as an azimuth round this
+    shot's subject (``previous_azimuth``, measured like ``azimuth_deg``; None for the first
+    shot or one without a subject) and the scene's ``blocking``."""
+
+    spec: ShotSpec
+    failed: frozenset[CriticRule]
+    attempt: int
+    previous_azimuth: float | None = None
+    blocking: Blocking | None = None
+
+
+def step_round(retake: Retake) -> ShotSpec:
     """The same shot with its camera moved round the subject, for faults a camera fixes by
     standing elsewhere (``MOVABLE_RULES``); ``attempt`` 1 or 2 tries the nearer place first.
 
@@ -455,6 +465,8 @@ def step_round(
     on (a follow becoming a lead); a blocked view, 40° either way from where the shot stood; a
     pan with a walker then turns the way they cross the new frame (given the ``blocking``).
     """
+    spec, failed, attempt = retake.spec, retake.failed, retake.attempt
+    previous_azimuth, blocking = retake.previous_azimuth, retake.blocking
     if CriticRule.FACE_SEEN in failed and blocking is not None and spec.subjects:
         # A reaction seen from behind: stand three-quarters on to where the face looks.
         face = _face_azimuth(blocking, spec)
@@ -490,13 +502,7 @@ def step_round(
     return replace(moved, why=render(moved))
 
 
-def plainer(
-    spec: ShotSpec,
-    failed: frozenset[CriticRule],
-    attempt: int,
-    previous_azimuth: float | None = None,
-    blocking: Blocking | None = None,
-) -> ShotSpec:
+def plainer(retake: Retake) -> ShotSpec:
     """A plainer version of a shot the critic rejected; each ``attempt`` (1 to 3) gives up more.
 
     1: the move becomes its simpler cousin (a pan with someone who walked out of a static frame,
@@ -505,6 +511,8 @@ def plainer(
     camera (``previous_azimuth``, measured like ``azimuth_deg``) after a cut that broke a cut
     rule.
     """
+    spec, failed, attempt = retake.spec, retake.failed, retake.attempt
+    previous_azimuth, blocking = retake.previous_azimuth, retake.blocking
     if attempt == 1:
         movement = MOVEMENT_TRAITS[spec.movement].simpler
         subject = spec.subjects[0] if spec.subjects else None

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from beatcam.critic import composed_in_frame, critique_cut, critique_shot, reacts
-from beatcam.direct import describe, plainer, render, rules_that_hold, step_round
+from beatcam.direct import Retake, describe, plainer, render, rules_that_hold, step_round
 from beatcam.model import (
     MOVABLE_RULES,
     Check,
@@ -47,7 +47,15 @@ from beatcam.model.geometry import wrap_deg
 from beatcam.model.sets import on_stage
 from beatcam.model.vocab import SIZES, moves_where
 
-__all__ = ["REPAIR_ATTEMPTS", "Shoot", "repair"]
+__all__ = [
+    "REPAIR_ATTEMPTS",
+    "Rejected",
+    "Shoot",
+    "cover_another_way",
+    "relabel_end_size",
+    "repair",
+    "stand_elsewhere",
+]
 
 # The director's ladder has three rungs (``direct.plainer``): a simpler move, a static level
 # single, an eye-level medium or wide shot.
@@ -65,17 +73,15 @@ Shoot = Callable[[ShotSpec], Shot]
 
 @dataclass(frozen=True)
 class Rejected:
-    """A shot the critic rejected, as a strategy sees it: the ``plan`` with the shot's latest
-    version at ``index``, the shot as the director worded it (``spec``), the latest version
-    (``tried``), every rule its versions have broken so far (``failed``) and the ``attempt``
-    (1 to ``REPAIR_ATTEMPTS``) of the director's ladder."""
+    """A shot the ladder could not save, as the last strategies see it: the ``plan`` with the
+    shot's plainest version at ``index``, the shot as the director worded it (``spec``), that
+    plainest version (``tried``) and every rule its versions broke (``failed``)."""
 
     plan: ShotPlan
     index: int
     spec: ShotSpec
     tried: ShotSpec
     failed: frozenset[CriticRule]
-    attempt: int
 
 
 def repair(
@@ -91,24 +97,19 @@ def repair(
             return plan, checks
         # Every fault seen so far: a plainer shot must not bring back an earlier one.
         failed |= _rules(checks)
-        rejected = Rejected(plan, index, spec, tried, failed, attempt)
-        strategy = _ladder_rung(rejected)
-        made = LADDER[strategy](
-            spec, failed, attempt, _previous_azimuth(plan, index), plan.blocking
-        )
-        tried = _saved_by(made, strategy)
+        retake = Retake(spec, failed, attempt, _previous_azimuth(plan, index), plan.blocking)
+        strategy = _ladder_rung(retake)
+        tried = _saved_by(LADDER[strategy](retake), strategy)
         plan, checks = relabel_end_size(_with_shot(plan, index, shoot(tried)), index)
     if not _failed(checks):
         return plan, checks
-    rejected = Rejected(plan, index, spec, tried, failed | _rules(checks), REPAIR_ATTEMPTS)
+    rejected = Rejected(plan, index, spec, tried, failed | _rules(checks))
     if _rules(checks) <= MOVABLE_RULES:
         saved = _first_passing(rejected, Repair.STAND_ELSEWHERE, stand_elsewhere, shoot)
         if saved is not None:
             return saved
-    return _first_passing(rejected, Repair.COVER_ANOTHER_WAY, cover_another_way, shoot) or (
-        plan,
-        checks,
-    )
+    covered = _first_passing(rejected, Repair.COVER_ANOTHER_WAY, cover_another_way, shoot)
+    return covered or (plan, checks)
 
 
 def relabel_end_size(plan: ShotPlan, index: int) -> tuple[ShotPlan, list[Check]]:
@@ -131,19 +132,18 @@ def relabel_end_size(plan: ShotPlan, index: int) -> tuple[ShotPlan, list[Check]]
     return plan, checks
 
 
-def _ladder_rung(rejected: Rejected) -> Repair:
+def _ladder_rung(retake: Retake) -> Repair:
     """*Step round* while every fault is one of standing and a rung is left after it (the
     last attempt is always the plainest shot); otherwise *plainer shot*."""
-    movable = rejected.failed <= MOVABLE_RULES
+    movable = retake.failed <= MOVABLE_RULES
     return (
-        Repair.STEP_ROUND if movable and rejected.attempt < REPAIR_ATTEMPTS else Repair.PLAINER_SHOT
+        Repair.STEP_ROUND if movable and retake.attempt < REPAIR_ATTEMPTS else Repair.PLAINER_SHOT
     )
 
 
-# The director's two moves on the ladder (``direct.step_round``, ``direct.plainer``), each from
-# the director's shot, the faults seen so far, the attempt, where the previous camera ended (an
-# azimuth round the subject) and the blocking.
-LADDER: dict[Repair, Callable[..., ShotSpec]] = {
+# The director's two moves on the ladder, each from the director's shot and the faults seen so
+# far (``direct.Retake``).
+LADDER: dict[Repair, Callable[[Retake], ShotSpec]] = {
     Repair.STEP_ROUND: step_round,
     Repair.PLAINER_SHOT: plainer,
 }
