@@ -22,17 +22,17 @@ from beatcam.model.vocab import size_for_frame_height
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BEATCAM = [sys.executable, "-m", "beatcam"]
-# A listener who turns to watch the speaker walk off: every single on her either crosses the
-# line the establishing shot drew or sees the back of her head (blind9 situation 114, staged
-# as the bench stages it: an establishing opener and a quiet close).
+# A listener who turns to watch the speaker run off: every single on her either crosses the
+# line the establishing shot drew or sees the back of her head (blind9 situation 114's
+# geometry, staged as the bench stages a situation: an establishing opener, then the beat).
 BUS_STOP = """\
 title: The bus stop
 cast: [Ravi, Gwen]
 beats:
   - {text: "It is an ordinary afternoon.", seconds: 3}
   - >-
-    At the bus stop Ravi asks a stranger, Gwen, whether the 42 has been yet.
-    She says it's running late.
+    At the bus stop Ravi asks a stranger, Gwen, whether the 42 has been yet,
+    then runs off down the road.
   - "A little later, the place is quiet again."
 """
 # The critic's numbers, restated from docs/design.md and the critic's own docstrings: a face is
