@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,10 @@ import pytest
 from numpy.typing import NDArray
 
 from beatcam.export import plan_json
-from beatcam.model import Repair, ShotPlan
+from beatcam.model import CriticRule, Repair, ShotPlan, ShotSpec
 from beatcam.model.geometry import FloatArray
 from beatcam.model.vocab import size_for_frame_height
+from beatcam.pipeline.repair import Rejected, cover_another_way
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BEATCAM = [sys.executable, "-m", "beatcam"]
@@ -204,3 +205,28 @@ def test_every_repaired_shot_names_the_strategy_that_saved_it(
             assert reason["moved_deg"] > 0.0 and reason["failed"], shot_id
         if reason["repair"] == Repair.RELABEL_END_SIZE:
             assert reason["ends_in"], shot_id
+
+
+def test_covering_tries_the_plain_size_first_and_the_other_persons_single_only_for_a_reaction(
+    bus_stop: Planned,
+) -> None:
+    plan = bus_stop.plan
+    shot = next(shot for shot in plan.shots if shot.beat == 1)
+    plainest = replace(shot, framing="single", subjects=("Gwen",), size="MS", azimuth_deg=-20.0)
+    failed = frozenset({CriticRule.FACE_SEEN, CriticRule.LINE_OF_ACTION})
+
+    def tried(spec: ShotSpec) -> list[tuple[str, tuple[str, ...], str, float]]:
+        rejected = Rejected(plan, plan.shots.index(shot), shot, spec, failed)
+        return [(v.framing, v.subjects, v.size, v.azimuth_deg) for v in cover_another_way(rejected)]
+
+    pair, sides = ("Gwen", "Ravi"), (-20.0, 20.0)
+    wider = ("MLS", "FS", "WS", "EWS")
+    assert tried(plainest) == [
+        *(("two_shot", pair, "MS", side) for side in sides),
+        *(("over_shoulder", pair, "MS", side) for side in sides),
+        *(("two_shot", pair, size, side) for size in wider for side in sides),
+        *(("single", ("Ravi",), "MS", side) for side in sides),  # the beat is her realisation
+    ]
+    unmoved = replace(plainest, intent=None)  # the beat's function is dialogue: no reaction
+    assert [framing for framing, *_ in tried(unmoved)].count("single") == 0
+    assert tried(replace(plainest, framing="establishing")) == []  # covers only a single
