@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beatcam.direct import STYLES, direct, revise
+from beatcam.direct import STYLES, Retake, direct, plainer
 from beatcam.direct.candidates import Candidate, allowed, candidates_for
 from beatcam.direct.grammar import INTENT_FLOOR, RULES, Context, rule_named
 from beatcam.direct.sequence import SEQUENCE_RULES, transition_terms
@@ -151,7 +151,7 @@ def test_the_last_repair_of_a_subject_who_leaves_the_frame_is_the_widest_static(
     tiny_plan: ShotPlan,
 ) -> None:
     spec = replace(tiny_plan.shots[0], size="WS", end_size="WS", angle="high")
-    fallback = revise(spec, frozenset({CriticRule.SUBJECT_IN_FRAME}), 3)
+    fallback = plainer(Retake(spec, frozenset({CriticRule.SUBJECT_IN_FRAME}), 3))
     assert (fallback.size, fallback.end_size, fallback.movement) == ("EWS", "EWS", "static")
     assert fallback.angle == "eye_level"
     assert "subject in frame" in fallback.reason.failed
