@@ -7,17 +7,22 @@ Every error is one line on stderr; long work shows a progress bar on a terminal 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer._click import Context, Parameter
+from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
+from typer._param_types import coerce_cli_path
+from typer.core import TyperCommand, TyperGroup, _TyperParameter
 
 from beatcam import __version__
 from beatcam.errors import BeatcamError, UsageError
@@ -31,7 +36,71 @@ if TYPE_CHECKING:  # the rest is imported where it is used, so that --help start
     from beatcam.model import Critique, ShotPlan
     from beatcam.pipeline import ShootOptions, ShootResult
 
+# A whole number as typer reads it and as int() does: no sign but a minus, no padding.
+WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
+
+@dataclass(frozen=True)
+class _PlainParam(RuntimeParam):
+    """A command-line value of the kinds beatcam's commands take (text, a whole number, a
+    path) coerced as typer coerces it, without pydantic; any other value (a malformed or
+    out-of-range number, a kind beatcam does not use) goes to typer's own coercion, so that
+    its error reads as typer words it.
+
+    Typer 0.29 coerces every value through a pydantic TypeAdapter, and importing pydantic for
+    that is ~0.08 s of CPU, over half of what Python and numpy take to start: too much of a
+    cold ``beatcam plan`` (issue 19) to spend on parsing nine options.
+    """
+
+    descriptor: TypeDescriptor
+
+    def _coerce_value(self, value: Any, param: _TyperParameter, ctx: Context) -> Any:
+        info, kind = self.parameter_info, self.annotation
+        if kind is str and isinstance(value, str):
+            return value
+        if kind is int and not info.clamp:
+            number = value if type(value) is int else None
+            if isinstance(value, str) and WHOLE_NUMBER.fullmatch(value):
+                number = int(value)
+            low = float("-inf") if info.min is None else info.min
+            high = float("inf") if info.max is None else info.max
+            if number is not None and low <= number <= high:
+                return number
+        if kind is Path and info.path_type is None and isinstance(value, str | Path):
+            # typer's own path checks (exists, readable, ...), given a Path so that it needs
+            # no pydantic to make one
+            return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+        return build_runtime_param(self.descriptor).coerce(value, param=param, ctx=ctx)
+
+
+def _plainly_coerced(params: list[Parameter]) -> list[Parameter]:
+    """``params``, each to be coerced by ``_PlainParam``."""
+    for param in params:
+        if isinstance(param, _TyperParameter) and not isinstance(param._runtime_param, _PlainParam):
+            descriptor = param.type_descriptor
+            param._runtime_param = _PlainParam(
+                descriptor.parameter_info, descriptor.annotation, descriptor
+            )
+    return params
+
+
+class _Command(TyperCommand):
+    """A command whose parameters, ``--help`` among them, ``_PlainParam`` coerces."""
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _plainly_coerced(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    """The commands' group, whose own options (``--version``, ``--help``) ``_PlainParam``
+    coerces."""
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _plainly_coerced(super().get_params(ctx))
+
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -171,7 +240,7 @@ def _critique_table(verdict: Critique, everything: bool) -> Table:
     return table
 
 
-@app.command()
+@app.command(cls=_Command)
 def plan(
     scene: SceneArg,
     out: OutOpt = None,
@@ -249,7 +318,7 @@ def _parse_list(text: str, known: Sequence[str], option: str) -> list[str]:
     return names
 
 
-@app.command()
+@app.command(cls=_Command)
 def shoot(
     scene: SceneArg,
     out: OutOpt = None,
@@ -290,7 +359,7 @@ def _load(plan_path: Path) -> ShotPlan:
     return read(plan_path)
 
 
-@app.command("critique")
+@app.command("critique", cls=_Command)
 def critique_command(
     plan_file: PlanArg,
     out: Annotated[
@@ -317,7 +386,7 @@ def critique_command(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def render(
     plan_file: PlanArg,
     out: OutOpt = None,
@@ -346,7 +415,7 @@ def render(
             render_storyboard(shot_plan, folder, progress=partial(report, "drawing storyboard"))
 
 
-@app.command()
+@app.command(cls=_Command)
 def score(plan_file: PlanArg, out: OutOpt = None, quiet: QuietOpt = False) -> None:
     """Compose and render the score of a plan: score.json, score.mid, score.wav, stems/."""
     with _errors_as_lines():
@@ -358,7 +427,7 @@ def score(plan_file: PlanArg, out: OutOpt = None, quiet: QuietOpt = False) -> No
             )
 
 
-@app.command()
+@app.command(cls=_Command)
 def export(
     plan_file: PlanArg,
     to: Annotated[
@@ -383,7 +452,7 @@ def export(
         export_formats(shot_plan, folder, [*formats, "provenance"])
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema() -> None:
     """Print the JSON Schema of plan.json."""
     from beatcam.export.plan_json import schema as plan_schema
@@ -391,7 +460,7 @@ def schema() -> None:
     sys.stdout.write(json.dumps(plan_schema(), indent=2) + "\n")
 
 
-@app.command()
+@app.command(cls=_Command)
 def demo(
     out: OutOpt = None,
     quiet: QuietOpt = False,
@@ -404,7 +473,7 @@ def demo(
         _shoot(str(path), out, ShootOptions(), quiet, False)
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on; other than 127.0.0.1 opens it to others.")
