@@ -20,9 +20,10 @@ from typer.core import _TyperParameter
 from beatcam import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-# Libraries a plan of a text scene has no use for, and what each would cost it to import.
+# Libraries a quiet plan of a scene has no use for, and what each would cost it to import.
 UNUSED_BY_A_PLAN = (
     "pydantic",  # typer's coercion of option values: ~0.08 s
+    "rich",  # the tables and bars a quiet plan does not print: ~0.02 s
     "jsonschema",  # the schema check is beatcam's own compiled validator
     "scipy",  # the score's filters only
     "fountain",  # the Fountain reader, for .fountain scenes only
@@ -67,7 +68,7 @@ def test_a_plan_imports_no_library_it_does_not_use(tmp_path: Path) -> None:
 
 def test_help_imports_no_stage(tmp_path: Path) -> None:
     modules = _modules_after("--help", cwd=tmp_path)
-    assert not _loaded(modules, "pydantic")
+    assert not _loaded(modules, "pydantic") and not _loaded(modules, "rich")
     assert not _loaded(modules, "beatcam.pipeline") and not _loaded(modules, "beatcam.affect")
 
 

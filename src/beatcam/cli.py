@@ -12,13 +12,12 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from functools import partial
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 from typer._click import Context, Parameter
 from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 from typer._param_types import coerce_cli_path
@@ -30,6 +29,7 @@ from beatcam.export import EXPORT_FORMATS
 from beatcam.model.vocab import STAGES
 
 if TYPE_CHECKING:  # the rest is imported where it is used, so that --help starts quickly
+    from rich.console import Console
     from rich.progress import TaskID
     from rich.table import Table
 
@@ -107,8 +107,24 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="Turn the emotional beats of a scene into a director of photography's camera plan.",
 )
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
+
+
+@cache
+def _stdout() -> Console:
+    """Rich's console on standard output, made when first printed to: a quiet plan prints
+    nothing, and rich's import is a sixth of what Python and numpy take to start."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+@cache
+def _stderr() -> Console:
+    """Rich's console on standard error, made when first printed to (see ``_stdout``)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
 
 DEMO_SCENE = "the-letter.yaml"
 
@@ -152,7 +168,7 @@ DaskOpt = Annotated[
 
 def _fail(error: BeatcamError | str, code: int = 2) -> NoReturn:
     message = str(error).splitlines()[0] if str(error) else type(error).__name__
-    stderr.print(f"beatcam: error: {message}", markup=False, soft_wrap=True)
+    _stderr().print(f"beatcam: error: {message}", markup=False, soft_wrap=True)
     raise typer.Exit(error.exit_code if isinstance(error, BeatcamError) else code)
 
 
@@ -167,7 +183,7 @@ def _errors_as_lines() -> Iterator[None]:
         where = f" {exc.filename}" if exc.filename else ""
         _fail(f"cannot write or read{where}: {exc.strerror or exc}", 2)
     except KeyboardInterrupt:
-        stderr.print("beatcam: interrupted; no partial files were kept")
+        _stderr().print("beatcam: interrupted; no partial files were kept")
         raise typer.Exit(130) from None
 
 
@@ -175,7 +191,7 @@ def _errors_as_lines() -> Iterator[None]:
 def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
     """A progress callback (what, done, total): a bar per "what" on a terminal while it runs,
     nothing in a pipe or with --quiet."""
-    if quiet or not stderr.is_terminal:
+    if quiet or not _stderr().is_terminal:
         yield lambda label, done, total: None
         return
     from rich.progress import (
@@ -187,7 +203,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
     )
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, TimeElapsedColumn(), console=stderr, transient=True) as bar:
+    with Progress(*columns, TimeElapsedColumn(), console=_stderr(), transient=True) as bar:
         tasks: dict[str, TaskID] = {}
 
         def update(label: str, done: int, total: int) -> None:
@@ -221,9 +237,9 @@ def _print_shots(plan: ShotPlan) -> None:
             shot.movement,
             shot.framing,
         )
-    stdout.print(table)
+    _stdout().print(table)
     for shot in plan.shots:
-        stdout.print(f"[bold]{shot.id}[/bold] {escape(shot.why)}")
+        _stdout().print(f"[bold]{shot.id}[/bold] {escape(shot.why)}")
 
 
 def _critique_table(verdict: Critique, everything: bool) -> Table:
@@ -279,7 +295,7 @@ def _shoot(
     if json_out:
         scenes = [{"folder": str(s.folder), **summary(s.plan, s.critique)} for s in result.scenes]
         use = None if result.cache is None else asdict(result.cache)
-        stdout.print_json(data={"scenes": scenes, "cache": use})
+        _stdout().print_json(data={"scenes": scenes, "cache": use})
     elif not quiet:
         _print_result(result)
 
@@ -291,13 +307,13 @@ def _print_result(result: ShootResult) -> None:
         verdict = scene.critique
         status = "all pass" if verdict.passed else f"{len(verdict.failures)} failing"
         line = f"critic: {len(verdict.checks)} checks, {status}; wrote {scene.folder}/"
-        stdout.print(line, markup=False, soft_wrap=True)
+        _stdout().print(line, markup=False, soft_wrap=True)
     if result.index is not None:
-        stdout.print(f"wrote {result.index}", markup=False, soft_wrap=True)
+        _stdout().print(f"wrote {result.index}", markup=False, soft_wrap=True)
     for path in result.film:
-        stdout.print(f"wrote {path}", markup=False, soft_wrap=True)
+        _stdout().print(f"wrote {path}", markup=False, soft_wrap=True)
     if result.cache is not None:
-        stdout.print(result.cache.summary(), markup=False, soft_wrap=True)
+        _stdout().print(result.cache.summary(), markup=False, soft_wrap=True)
 
 
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:
@@ -377,11 +393,11 @@ def critique_command(
         if out is not None:
             write_critique(verdict, out)
         if json_out:
-            stdout.print_json(
+            _stdout().print_json(
                 data={"passed": verdict.passed, "checks": [asdict(c) for c in verdict.checks]}
             )
         else:
-            stdout.print(_critique_table(verdict, everything))
+            _stdout().print(_critique_table(verdict, everything))
     if not verdict.passed:
         raise typer.Exit(1)
 
@@ -493,13 +509,13 @@ def serve(
 
         from beatcam.web.app import create_app
 
-        stderr.print(f"beatcam studio on http://{host}:{port}/ (data in {data}/)", markup=False)
+        _stderr().print(f"beatcam studio on http://{host}:{port}/ (data in {data}/)", markup=False)
         uvicorn.run(create_app(data, workers), host=host, port=port, log_level="warning")
 
 
 def _version(value: bool) -> None:
     if value:
-        stdout.print(f"beatcam {__version__}")
+        _stdout().print(f"beatcam {__version__}")
         raise typer.Exit()
 
 
