@@ -1,5 +1,5 @@
-"""Data a cold start would otherwise rebuild, shipped ready made: the same values as built from
-the package's own files, and never used once those files change."""
+"""Data a cold start would otherwise rebuild, shipped or cached ready made: the same values as
+built from the package's own files, and never used once those files change."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from beatcam.affect import neighbours
+from beatcam import cache
+from beatcam.affect import lexicon, neighbours
+from beatcam.affect.patterns import CueIndex
 
 NEW_TEXT = "A brand-new first beat nobody has read before."
 
@@ -111,3 +113,39 @@ def test_a_damaged_store_is_passed_over(
     _files(monkeypatch, labels, store)
     expected = neighbours.parse_labelled_beats(labels.read_text(encoding="utf-8"))
     assert neighbours.labelled_examples() == expected
+
+
+@pytest.fixture
+def fresh_lexicon() -> Iterator[None]:
+    """load_lexicon forgets what it loaded, before and after the test."""
+    lexicon.load_lexicon.cache_clear()
+    yield
+    lexicon.load_lexicon.cache_clear()
+
+
+def _contents(built: lexicon.Lexicon) -> dict[str, object]:
+    """A lexicon's fields, each cue index by what it holds (an index has no equality)."""
+    return {
+        name: vars(value) if isinstance(value, CueIndex) else value
+        for name, value in vars(built).items()
+    }
+
+
+def _must_not_build() -> lexicon.Lexicon:
+    raise AssertionError("the lexicon was built although the cache held it")
+
+
+def test_the_lexicon_is_built_once_then_read_ready_made(
+    fresh_lexicon: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = lexicon.load_lexicon()
+    assert _contents(built) == _contents(lexicon.build_lexicon())
+    lexicon.load_lexicon.cache_clear()  # as a new process would start
+    monkeypatch.setattr(lexicon, "build_lexicon", _must_not_build)
+    assert _contents(lexicon.load_lexicon()) == _contents(built)
+
+
+def test_a_lexicon_entry_holding_something_else_is_built_afresh(fresh_lexicon: None) -> None:
+    entry = cache.key(lexicon.LEXICON_NAMESPACE)
+    assert cache.put_object(lexicon.LEXICON_NAMESPACE, entry, {"not": "a lexicon"})
+    assert _contents(lexicon.load_lexicon()) == _contents(lexicon.build_lexicon())
