@@ -32,16 +32,17 @@ UNUSED_BY_A_PLAN = (
 )
 
 
-def _modules_after(*args: str, cwd: Path) -> set[str]:
-    """The modules loaded by the time ``beatcam ARGS`` finishes, in a fresh interpreter."""
+def _after(*args: str, cwd: Path) -> dict[str, Any]:
+    """The modules loaded by the time ``beatcam ARGS`` finishes, in a fresh interpreter, and
+    how many new objects the cycle collector then waits for."""
     script = (
-        "import json, runpy, sys\n"
+        "import gc, json, runpy, sys\n"
         f"sys.argv = ['beatcam', *{list(args)!r}]\n"
         "try:\n"
         "    runpy.run_module('beatcam', run_name='__main__')\n"
         "except SystemExit as exit:\n"
         "    assert not exit.code, exit.code\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
+        "print(json.dumps({'modules': sorted(sys.modules), 'young': gc.get_threshold()[0]}))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
@@ -52,7 +53,8 @@ def _modules_after(*args: str, cwd: Path) -> set[str]:
         check=True,
         timeout=300,
     )
-    return set(json.loads(done.stdout.splitlines()[-1]))
+    after: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return after
 
 
 def _loaded(modules: set[str], library: str) -> bool:
@@ -61,13 +63,16 @@ def _loaded(modules: set[str], library: str) -> bool:
 
 def test_a_plan_imports_no_library_it_does_not_use(tmp_path: Path) -> None:
     scene = ROOT / "examples" / "the-letter.yaml"
-    modules = _modules_after("plan", str(scene), "-o", str(tmp_path / "out"), "-q", cwd=tmp_path)
+    after = _after("plan", str(scene), "-o", str(tmp_path / "out"), "-q", cwd=tmp_path)
+    modules = set(after["modules"])
     assert "beatcam.pipeline.planning" in modules and (tmp_path / "out" / "plan.json").is_file()
     assert [library for library in UNUSED_BY_A_PLAN if _loaded(modules, library)] == []
+    # and its many short-lived objects do not set the cycle collector off every 700
+    assert after["young"] == cli.GC_YOUNG_OBJECTS
 
 
 def test_help_imports_no_stage(tmp_path: Path) -> None:
-    modules = _modules_after("--help", cwd=tmp_path)
+    modules = set(_after("--help", cwd=tmp_path)["modules"])
     assert not _loaded(modules, "pydantic") and not _loaded(modules, "rich")
     assert not _loaded(modules, "beatcam.pipeline") and not _loaded(modules, "beatcam.affect")
 
