@@ -5,11 +5,13 @@ run: ``beatcam --help`` at most 2x the floor's CPU time, a cold 10-beat plan at 
 command is a fresh process; its CPU time (user + system, its children included) is what a busy
 machine does not inflate, and the median of ``--rounds`` runs is quoted, wall time beside it.
 
-The plan is measured twice: with the cache off (``BEATCAM_CACHE=0``: nothing but the package
-on disk), and with a cache that an earlier run of another scene filled (what a user's second
-run meets: derived data such as the pre-parsed labelled beats is there, this scene's plan is
-not). ``--against REF`` runs every command with the code of a git ref as well (its ``src``,
-first on ``PYTHONPATH``), alternating with this code round by round, so both meet the same load.
+The plan is measured three times: with the cache off (``BEATCAM_CACHE=0``: nothing but the
+package on disk), with a cache that an earlier run of another scene filled (what a user's
+second run meets: derived data such as the built lexicon and the other scene's sentence
+vectors are there, this scene's plan is not), and with an empty cache (a fresh install's first
+run, which also fills it). ``--against REF`` runs every command with the code of a git ref as
+well (its ``src``, first on ``PYTHONPATH``), alternating with this code round by round, so both
+meet the same load.
 
     .venv/bin/python bench/cold_start.py [--rounds 5] [--against d86187a]
 
@@ -159,6 +161,10 @@ def main() -> None:
                     "plan, 10 beats, another scene cached": (
                         beatcam("plan", str(scene), "-o", out + "-on", "-q"),
                         cached,
+                    ),
+                    "plan, 10 beats, empty cache": (
+                        beatcam("plan", str(scene), "-o", out + "-empty", "-q"),
+                        env(src, BEATCAM_CACHE="1", XDG_CACHE_HOME=str(fresh) + "-empty"),
                     ),
                 }
                 for label, (command, environment) in commands.items():
