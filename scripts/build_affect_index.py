@@ -57,7 +57,9 @@ def write_npz(target: Path, arrays: dict[str, NDArray[np.generic]]) -> None:
             buffer = io.BytesIO()
             np.lib.format.write_array(buffer, array, allow_pickle=False)
             member = zipfile.ZipInfo(f"{name}.npy", date_time=ZIP_EPOCH)
-            member.compress_type = zipfile.ZIP_DEFLATED
+            # Stored, not deflated: float16 vectors shrink by 8 % deflated, and inflating them
+            # was 0.01 s of every cold plan.
+            member.compress_type = zipfile.ZIP_STORED
             archive.writestr(member, buffer.getvalue())
 
 
