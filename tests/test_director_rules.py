@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,6 +23,9 @@ from beatcam.model import CriticRule, ShotPin, ShotPlan
 from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene
 from beatcam.model.vocab import ANGLES, MOVEMENTS, Intent, Staging
 from beatcam.pipeline import plan_scene
+from beatcam.script import read_scenes
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 CALM = {"joy": 0.0, "fear": 0.0}
 
@@ -350,6 +354,21 @@ def test_what_happens_in_the_beat_moves_the_camera(
     assert all(getattr(shot, field) in accepted for shot in shots), [
         (shot.size, shot.angle, shot.movement) for shot in shots
     ]
+
+
+def test_a_rise_the_words_leave_unsaid_is_risen_with() -> None:
+    """In the confession he reaches for her hand after she has stood: the blocking stands him
+    up to reach her, so the shot on him rises with him, as it would had the beat said "he
+    stands" (a still frame composed on his seated eyes loses his head)."""
+    (scene,) = read_scenes(EXAMPLES / "the-confession.yaml")
+    reaching = next(b.index for b in scene.beats if b.text.startswith("Pell reaches"))
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    (reach,) = [shot for shot in plan.shots if shot.beat == reaching]
+    eyes = plan.blocking["Pell"].eyes(reach.start_frame, reach.frames)[:, 1]
+    assert eyes[-1] - eyes[0] >= 0.35  # he does stand
+    assert reach.subjects[0] == "Pell"
+    assert reach.movement in {"pedestal_up", "tilt_up", "crane_up"}
 
 
 @pytest.mark.parametrize("preset", ["interior", "street"])

@@ -54,7 +54,7 @@ from beatcam.model import (
 )
 from beatcam.model.geometry import wrap_deg
 from beatcam.model.sets import DEFAULT_PRESET, on_stage, preset_named
-from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, moves_where
+from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, Staging, moves_where
 
 __all__ = [
     "DEFAULT_STYLE",
@@ -74,6 +74,9 @@ CROSSING_ACTIONS = frozenset({"cross", "circle"})
 ARCS = moves_where(sideways=True, needs_subject=True)
 PANS = moves_where(sideways=True, holds_size=True)
 SIDEWAYS = moves_where(sideways=True, needs_subject=False)
+# A subject's eyes rising or falling this far within a shot is a posture change a camera
+# answers (standing from a chair lifts the eyes about 0.5 m; a lean about 0.1 m).
+POSTURE_CHANGE_M = 0.35
 # A subject whose facing crosses the frame by at least this share (sin of 10°) looks across it.
 LOOKS_ACROSS = 0.17
 # A subject who crosses less of the frame than this (metres across the camera's view) leaves
@@ -113,6 +116,21 @@ def _slot_travel(blocking: Blocking, start: int, frames: int) -> dict[str, float
         path = track.position[start : start + frames]
         travel[name] = float(abs(path[-1] - path[0]).sum()) if len(path) else 0.0
     return travel
+
+
+def _with_posture(
+    affect: Affect, blocking: Blocking, subject: tuple[str, ...], start: int, frames: int
+) -> Affect:
+    """The beat's affect with the rise its subject's body makes during the slot where the words
+    did not say it: someone who stands to reach a partner is risen with like someone who
+    "stands" (a still frame composed on the seated eyes would lose the head). A sink needs no
+    answer: the head stays in a frame it drops through."""
+    if not subject or subject[0] not in blocking.tracks or Staging.RISE in affect.stagings:
+        return affect
+    eyes = blocking[subject[0]].eyes(start, frames)[:, 1]
+    if float(eyes[-1] - eyes[0]) < POSTURE_CHANGE_M:
+        return affect
+    return replace(affect, stagings=(*affect.stagings, Staging.RISE))
 
 
 def _sideways(
@@ -258,7 +276,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             )
         previous = affects[beat_index - 1].intensity if beat_index else affect.intensity
         ctx = Context(
-            affect=affect,
+            affect=_with_posture(affect, blocking, focus[:1], slot_start, frames),
             slot=index,
             slot_in_beat=slot_in_beat,
             first_beat=beat_index == 0,
