@@ -1,9 +1,10 @@
 """The critic: measures every shot against its own words and every cut against the grammar.
 
 Shot rules: size, end size, angle, dutch, movement (docs/design.md section 3), subject in front
-and in frame, headroom, the camera clear of the set and the cast and above the ground, lens
-in range, dolly and crane speeds. Cut rules: the 180° rule and the 30° rule. The critic only
-measures and reports; the pipeline decides what to repair.
+and in frame, headroom, an over-the-shoulder's shoulder in the picture, the camera clear of the
+set and the cast and above the ground, lens in range, dolly and crane speeds. Cut rules: the
+180° rule and the 30° rule. The critic only measures and reports; the pipeline decides what to
+repair.
 """
 
 from __future__ import annotations
@@ -60,9 +61,13 @@ FACE_SEEN_SHARE = 0.5
 # fill the frame's edge (Thompson & Bowen, Grammar of the Shot): their eye point lies in front
 # of the lens and inside the frame, or outside its edge by less than half a head's width at its
 # depth (a head is about 0.16 m across, so some of it is still in the picture), on at least
-# this share of the frames: most of the shot, since without the shoulder it is a single.
+# half the frames, as a reaction's face is asked for (FACE_SEEN_SHARE): a shot that shows the
+# shoulder for less is a single. Frames after the near person has stepped away from where the
+# shot found them (their eyes this far over the floor: more than a lean or a shift of weight,
+# about a step) do not count: walking out of the frame is their action, not the camera's fault.
 NEAR_HEAD_HALF_WIDTH_M = 0.08
-SHOULDER_SHARE = 0.75
+SHOULDER_SHARE = 0.5
+NEAR_STEPS_AWAY_M = 0.5
 REACTIONS = frozenset({"realisation", "shock"})  # functions and intents played on the face
 FACE_FRAMINGS = frozenset({"single", "two_shot", "over_shoulder", "group"})
 
@@ -365,23 +370,30 @@ def _in_frame(plan: ShotPlan, shot: Shot, track: Track, name: str) -> Check:
 def _shoulder_check(plan: ShotPlan, shot: Shot, track: Track) -> Check:
     """Whether an over-the-shoulder has the shoulder it looks over in the picture: the near
     person's eye point within ``NEAR_HEAD_HALF_WIDTH_M`` of the frame at its own depth, on at
-    least ``SHOULDER_SHARE`` of the frames."""
+    least ``SHOULDER_SHARE`` of the frames before they step away (``NEAR_STEPS_AWAY_M``)."""
     name = shot.subjects[1]
     eyes = plan.blocking[name].eyes(shot.start_frame, shot.frames)
+    stays = np.hypot(*(eyes - eyes[0])[:, [0, 2]].T) <= NEAR_STEPS_AWAY_M
+    stays = np.logical_and.accumulate(stays)  # from the first step away on, they have gone
     depth = depth_of(eyes, track.position, track.rotation)
     image = track.image_points(eyes)
     # The margin in image units: metres over the half frame (width, height) at that depth.
     half_frame = np.maximum(depth, 1e-6)[:, None] * np.asarray(track.sensor_mm) / 2.0
     margin = NEAR_HEAD_HALF_WIDTH_M * track.focal_mm[:, None] / half_frame
-    reach = np.nan_to_num(np.abs(image) - margin, nan=np.inf).max(axis=1)
-    share = float(np.mean((depth > 0.0) & (reach <= FRAME_LIMIT)))
+    reach = np.nan_to_num(np.abs(image) - margin, nan=np.inf).max(axis=1)[stays]
+    share = float(np.mean((depth[stays] > 0.0) & (reach <= FRAME_LIMIT)))
     return _check(
         CriticRule.SHOULDER_IN_FRAME,
         shot.id,
         share >= SHOULDER_SHARE,
-        {"subject": name, "share_in": share, "worst_extent": float(reach.max())},
+        {
+            "subject": name,
+            "share_in": share,
+            "frames_judged": int(stays.sum()),
+            "worst_extent": float(reach.max()),
+        },
         f"{name}'s head within {NEAR_HEAD_HALF_WIDTH_M:.2f} m of the frame on at least "
-        f"{SHOULDER_SHARE:.0%} of the frames",
+        f"{SHOULDER_SHARE:.0%} of the frames before they step away",
     )
 
 
