@@ -16,9 +16,9 @@ import pytest
 
 from beatcam.direct.grammar import rule_named
 from beatcam.direct.styles import STYLES
-from beatcam.direct.wording import ANGLE_WORDS, MOVEMENT_WORDS
+from beatcam.direct.wording import ANGLE_WORDS, FAULT_WORDS, MOVEMENT_WORDS
 from beatcam.export import plan_json
-from beatcam.model import ShotPlan
+from beatcam.model import CriticRule, ShotPlan
 from beatcam.model.geometry import FloatArray
 from beatcam.model.vocab import SIZES
 from beatcam.pipeline import ShootOptions, shoot
@@ -133,6 +133,18 @@ def test_an_over_the_shoulder_has_the_near_head_at_the_frame_edge(
             assert np.all(np.sign(near[:, 0]) == -np.sign(far[:, 0])), shot.id
             assert np.all(spans), shot.id
     assert still_shots, f"{scene} has no still over-the-shoulder to hold to the edge"
+
+
+def test_a_shot_repaired_for_its_shoulder_says_so_in_crew_words(standoff: ShotPlan) -> None:
+    """The standoff's turning point asks for an over-the-shoulder zoom-in, which would lose
+    Colm's shoulder out of the tightening frame: the shot that replaced it says why."""
+    assert set(FAULT_WORDS) == set(CriticRule)  # every rule has its crew words
+    repaired = [
+        shot for shot in standoff.shots if CriticRule.SHOULDER_IN_FRAME in shot.reason.failed
+    ]
+    assert repaired, "no over-the-shoulder in the standoff is repaired for its shoulder any more"
+    for shot in repaired:
+        assert FAULT_WORDS[CriticRule.SHOULDER_IN_FRAME] in shot.why, shot.id
 
 
 # --- the why ---------------------------------------------------------------------------------
