@@ -6,8 +6,6 @@ out, across every bundled example in every style."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +20,9 @@ from beatcam.model import CriticRule, ShotPlan
 from beatcam.model.geometry import FloatArray
 from beatcam.model.vocab import SIZES
 from beatcam.pipeline import ShootOptions, shoot
+from conftest import BEATCAM, run_ok
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-BEATCAM = [sys.executable, "-m", "beatcam"]
 # Two people talking across a room, far enough apart that a tight over-the-shoulder needs a long
 # lens: the case where the near head used to fall out of the frame.
 ACROSS_THE_ROOM = """\
@@ -54,15 +52,8 @@ SHOULDER_BELOW_EYES = 0.1
 
 def _plan_cli(folder: Path, scene: Path, *options: str) -> ShotPlan:
     """Plan ``scene`` with the command line; it must pass its own critic."""
-    result = subprocess.run(
-        [*BEATCAM, "plan", str(scene), "-o", str(folder), "-q", "--json", *options],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["scenes"][0]["critic_failures"] == []
+    printed = run_ok([*BEATCAM, "plan", str(scene), "-o", str(folder), "-q", "--json", *options])
+    assert json.loads(printed)["scenes"][0]["critic_failures"] == []
     return plan_json.read(folder / "plan.json")
 
 
