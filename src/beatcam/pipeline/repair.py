@@ -15,8 +15,7 @@ order they are tried:
    up a rung of the director's ladder (simpler move, static level single, eye-level medium or
    wide): an over-the-shoulder that loses its shoulder (a camera standing elsewhere round the
    far face does not bring it back) first tries a simpler move, then becomes the far person's
-   single.
-   The last version tried stays, even if it still fails.
+   single. The last version tried stays, even if it still fails.
 3. *stand elsewhere* (``stand_elsewhere``): when every fault left is one of standing, the
    plainest shot goes round its subject in ``LAST_RESORT_STEP_DEG`` steps, nearest first.
 4. *cover another way* (``cover_another_way``): when the plainest single cannot be placed, the
