@@ -85,6 +85,13 @@ def letter_epic(tmp_path_factory: pytest.TempPathFactory) -> Planned:
     )
 
 
+@pytest.fixture(scope="module")
+def chase_epic(tmp_path_factory: pytest.TempPathFactory) -> Planned:
+    return _plan(
+        tmp_path_factory.mktemp("chase-epic"), EXAMPLES / "the-chase.yaml", "--style", "epic"
+    )
+
+
 def _covering(planned: Planned, framing: str, subjects: list[str]) -> dict[str, Any]:
     """The plan's one shot covered another way, as plan.json has it, which must be a
     ``framing`` of ``subjects`` (the one the beat is about first)."""
@@ -173,19 +180,19 @@ def test_the_covering_shot_is_still_held_to_the_reactions_face(bus_stop: Planned
 
 
 def test_a_two_shot_cover_widens_until_both_people_stay_in_frame(
-    letter_epic: Planned,
+    chase_epic: Planned,
 ) -> None:
-    plan = letter_epic.plan
-    shot = _covering(letter_epic, "two_shot", ["Mara", "Tom"])  # she steps back from him
-    assert "Covered as a two-shot with Tom" in shot["why"]
+    plan = chase_epic.plan
+    shot = _covering(chase_epic, "two_shot", ["Jonah", "Kite"])  # Kite behind the door
+    assert "Covered as a two-shot with Kite" in shot["why"]
     start, frames = shot["start_frame"], shot["frames"]
     for name in shot["subjects"]:
         track = plan.blocking[name]
         for points in (track.eyes(start, frames), track.head_tops(start, frames)):
             assert _inside(_image(plan, shot["id"], points)).all(), name
     # The size it says, on its first and last frames: fh = d × sensor height / focal length at
-    # Mara's eye, d her depth along the camera's view.
-    depth = -_in_camera(plan, shot["id"], plan.blocking["Mara"].eyes(start, frames))[:, 2]
+    # Jonah's eye, d his depth along the camera's view.
+    depth = -_in_camera(plan, shot["id"], plan.blocking["Jonah"].eyes(start, frames))[:, 2]
     frame_height = depth * plan.sensor_mm[1] / plan.shot(shot["id"]).camera.focal_mm
     assert size_for_frame_height(float(frame_height[0])) == shot["size"]
     assert size_for_frame_height(float(frame_height[-1])) == shot["end_size"]
