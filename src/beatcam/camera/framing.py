@@ -9,6 +9,7 @@ Swapping the lens keeps the framing because the camera distance scales with the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -66,6 +67,12 @@ OVER_SHOULDER_MAX_DEG = 40.0
 # The near body's centre keeps this far from the line of sight to the far face: a body's radius
 # (geometry.BODY_RADIUS_M) and five centimetres of air.
 OVER_SHOULDER_CLEARANCE_M = BODY_RADIUS_M + 0.05
+# Far apart on a long lens, that clearance from 1.3 m behind would put the near head out of the
+# narrow frame; the camera then steps back behind it (a longer lens holds the far face's size)
+# until the head is back at its place, at most as far behind it as the two stand apart: further,
+# the near person shrinks toward the far one's size, a two-shot from behind rather than a
+# shoulder in the foreground.
+OVER_SHOULDER_MAX_BACK_PER_M = 1.0
 # Subjects of a two-shot or group are fitted within this fraction of the half-frame.
 FIT_HALF_WIDTH = 0.65
 FIT_HALF_HEIGHT = TWO_SHOT_HEIGHT_FILL
@@ -378,7 +385,10 @@ def _over_shoulder(base: Framing, shoulder_eye: FloatArray, lens: LensGoal) -> F
     and the near head ``OVER_SHOULDER_NEAR_U`` across the frame. From the camera the near head
     is ``atan(s·sin θ / b)`` off the line to the far face (``s`` the separation, ``b`` the
     distance behind), which must equal the two image angles ``atan(u·t)`` either side of the
-    axis, ``t`` the lens's half-width tangent at the far face; θ is found by bisection."""
+    axis, ``t`` the lens's half-width tangent at the far face; θ is found by bisection. Where
+    the near body's clearance from the line of sight forces a wider θ than that, the near head
+    would land outside the frame, so ``b`` grows instead (by bisection, up to
+    ``OVER_SHOULDER_MAX_BACK_PER_M`` × ``s``) until the head is back at its place."""
     sensor_mm, frame_height = lens
     line = shoulder_eye[0] - base.aim[0]
     line[1] = 0.0
@@ -389,20 +399,31 @@ def _over_shoulder(base: Framing, shoulder_eye: FloatArray, lens: LensGoal) -> F
     side = int(np.sign(rel)) if abs(rel) > 1.0 else base.side
     u_far = 0.2 if base.centred else THIRD
     half_width = frame_height * sensor_mm[0] / sensor_mm[1] / 2.0
-    back = OVER_SHOULDER_BACK_M
 
-    def miss(angle: float) -> float:
+    def miss(angle: float, back: float) -> float:
+        """How far (radians) the near head sits beyond its place in the frame (< 0: inside)."""
         tangent = half_width / (separation * np.cos(angle) + back)
         seen = np.arctan(separation * np.sin(angle) / back)
         return float(seen - np.arctan(u_far * tangent) - np.arctan(OVER_SHOULDER_NEAR_U * tangent))
 
-    low, high = 0.0, float(np.deg2rad(OVER_SHOULDER_MAX_DEG))
-    if miss(high) > 0.0:
-        for _ in range(30):
-            middle = (low + high) / 2.0
-            low, high = (middle, high) if miss(middle) < 0.0 else (low, middle)
-    # The near head stays clear of the line of sight to the far face, however long the lens.
-    angle = max(high, float(np.arcsin(min(1.0, OVER_SHOULDER_CLEARANCE_M / separation))))
+    def bisect(low: float, high: float, misses: Callable[[float], float]) -> float:
+        """The high end of a bracket shrunk onto ``misses``'s zero (it rises from low to high);
+        ``high`` itself where it misses there by less than nothing."""
+        if misses(high) > 0.0:
+            for _ in range(30):
+                middle = (low + high) / 2.0
+                low, high = (middle, high) if misses(middle) < 0.0 else (low, middle)
+        return high
+
+    back = OVER_SHOULDER_BACK_M
+    angle = bisect(0.0, float(np.deg2rad(OVER_SHOULDER_MAX_DEG)), lambda a: miss(a, back))
+    # The near head stays clear of the line of sight to the far face, however long the lens,
+    # and where that turns the camera further, it steps back to keep the head in the picture.
+    clear = float(np.arcsin(min(1.0, OVER_SHOULDER_CLEARANCE_M / separation)))
+    if clear > angle:
+        angle = clear
+        farthest = max(back, OVER_SHOULDER_MAX_BACK_PER_M * separation)
+        back = bisect(back, farthest, lambda b: -miss(angle, b))
     heading = np.deg2rad(toward) + side * angle
     outward = np.array([np.sin(heading), 0.0, np.cos(heading)])
     position = base.aim[0] + (separation * np.cos(angle) + back) * outward

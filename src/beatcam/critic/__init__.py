@@ -1,9 +1,10 @@
 """The critic: measures every shot against its own words and every cut against the grammar.
 
 Shot rules: size, end size, angle, dutch, movement (docs/design.md section 3), subject in front
-and in frame, headroom, the camera clear of the set and the cast and above the ground, lens
-in range, dolly and crane speeds. Cut rules: the 180° rule and the 30° rule. The critic only
-measures and reports; the pipeline decides what to repair.
+and in frame, headroom, an over-the-shoulder's shoulder in the picture, the camera clear of the
+set and the cast and above the ground, lens in range, dolly and crane speeds. Cut rules: the
+180° rule and the 30° rule. The critic only measures and reports; the pipeline decides what to
+repair.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from beatcam.model.vocab import (
     size_for_frame_height,
 )
 
-__all__ = ["composed_in_frame", "critique", "critique_cut", "critique_shot", "reacts"]
+__all__ = ["critique", "critique_cut", "critique_shot", "reacts"]
 
 FRAME_LIMIT = 1.0
 SET_CLEARANCE_M = 0.05
@@ -56,6 +57,17 @@ ALL_IN_FRAME = frozenset({"two_shot", "group"})
 # remain) on at least this share of the shot's frames (a turn to the lens mid-shot counts).
 FACE_SEEN_DEG = 100.0
 FACE_SEEN_SHARE = 0.5
+# An over-the-shoulder looks past the near person (``subjects[1]``), whose head and shoulder
+# fill the frame's edge (Thompson & Bowen, Grammar of the Shot): their eye point lies in front
+# of the lens and inside the frame, or outside its edge by less than half a head's width at its
+# depth (a head is about 0.16 m across, so some of it is still in the picture), on at least
+# half the frames, as a reaction's face is asked for (FACE_SEEN_SHARE): a shot that shows the
+# shoulder for less is a single. Frames after the near person has stepped away from where the
+# shot found them (their eyes this far over the floor: more than a lean or a shift of weight,
+# about a step) do not count: walking out of the frame is their action, not the camera's fault.
+NEAR_HEAD_HALF_WIDTH_M = 0.08
+SHOULDER_SHARE = 0.5
+NEAR_STEPS_AWAY_M = 0.5
 REACTIONS = frozenset({"realisation", "shock"})  # functions and intents played on the face
 FACE_FRAMINGS = frozenset({"single", "two_shot", "over_shoulder", "group"})
 
@@ -339,22 +351,11 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     return checks
 
 
-def composed_in_frame(plan: ShotPlan, shot: Shot, name: str) -> Check:
-    """Whether ``name``'s eyes are inside ``shot``'s frame where its composition is made (the
-    first frame, or where a move judged there lands): asked of someone the shot's own checks
-    leave to the director, such as the shoulder of an over-the-shoulder, who may then leave."""
-    return _in_frame(plan, shot, _track(plan, shot), name, composed=True)
-
-
-def _in_frame(
-    plan: ShotPlan, shot: Shot, track: Track, name: str, *, composed: bool = False
-) -> Check:
+def _in_frame(plan: ShotPlan, shot: Shot, track: Track, name: str) -> Check:
     eyes = plan.blocking[name].eyes(shot.start_frame, shot.frames)
     image = track.image_points(eyes)
     if MOVEMENT_TRAITS[shot.movement].lands:
         image = image[-1:]
-    elif composed:
-        image = image[:1]
     inside = np.all(np.abs(image) <= FRAME_LIMIT, axis=1) & np.all(np.isfinite(image), axis=1)
     worst = float(np.nanmax(np.abs(image))) if np.any(np.isfinite(image)) else float("inf")
     return _check(
@@ -362,9 +363,37 @@ def _in_frame(
         shot.id,
         bool(np.all(inside)),
         {"subject": name, "worst_extent": worst, "frames_out": int(np.sum(~inside))},
-        "eyes inside the frame where the shot is composed"
-        if composed
-        else "eyes inside the frame on every frame",
+        "eyes inside the frame on every frame",
+    )
+
+
+def _shoulder_check(plan: ShotPlan, shot: Shot, track: Track) -> Check:
+    """Whether an over-the-shoulder has the shoulder it looks over in the picture: the near
+    person's eye point within ``NEAR_HEAD_HALF_WIDTH_M`` of the frame at its own depth, on at
+    least ``SHOULDER_SHARE`` of the frames before they step away (``NEAR_STEPS_AWAY_M``)."""
+    name = shot.subjects[1]
+    eyes = plan.blocking[name].eyes(shot.start_frame, shot.frames)
+    stays = np.hypot(*(eyes - eyes[0])[:, [0, 2]].T) <= NEAR_STEPS_AWAY_M
+    stays = np.logical_and.accumulate(stays)  # from the first step away on, they have gone
+    depth = depth_of(eyes, track.position, track.rotation)
+    image = track.image_points(eyes)
+    # The margin in image units: metres over the half frame (width, height) at that depth.
+    half_frame = np.maximum(depth, 1e-6)[:, None] * np.asarray(track.sensor_mm) / 2.0
+    margin = NEAR_HEAD_HALF_WIDTH_M * track.focal_mm[:, None] / half_frame
+    reach = np.nan_to_num(np.abs(image) - margin, nan=np.inf).max(axis=1)[stays]
+    share = float(np.mean((depth[stays] > 0.0) & (reach <= FRAME_LIMIT)))
+    return _check(
+        CriticRule.SHOULDER_IN_FRAME,
+        shot.id,
+        share >= SHOULDER_SHARE,
+        {
+            "subject": name,
+            "share_in": share,
+            "frames_judged": int(stays.sum()),
+            "worst_extent": float(reach.max()),
+        },
+        f"{name}'s head within {NEAR_HEAD_HALF_WIDTH_M:.2f} m of the frame on at least "
+        f"{SHOULDER_SHARE:.0%} of the frames before they step away",
     )
 
 
@@ -373,6 +402,8 @@ def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
     if shot.framing == "insert":
         names = ()  # an insert frames the hands and what they hold, not the eyes
     checks = [_in_frame(plan, shot, track, name) for name in names]
+    if shot.framing == "over_shoulder" and len(shot.subjects) >= 2:
+        checks.append(_shoulder_check(plan, shot, track))
     if shot.size in HEAD_IN_FRAME_SIZES and shot.framing not in {"insert", "pov"}:
         # Judged where the composition is made: the first frame, or where the move lands.
         framed = shot.frames - 1 if MOVEMENT_TRAITS[shot.movement].lands else 0

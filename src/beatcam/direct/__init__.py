@@ -507,12 +507,11 @@ def step_round(retake: Retake) -> ShotSpec:
     if blocking is not None:
         subject = spec.subjects[0] if spec.subjects else None
         movement = _sideways(movement, blocking, subject, spec.start_frame, spec.frames, azimuth)
+    moved = replace(spec, azimuth_deg=azimuth, movement=movement)
     moved = replace(
-        spec,
-        azimuth_deg=azimuth,
-        movement=movement,
+        moved,
         reason=replace(
-            spec.reason,
+            rules_that_hold(spec.reason, spec, moved),
             moved_deg=round(abs(azimuth - spec.azimuth_deg), 5),
             failed=tuple(sorted(failed)),
         ),
@@ -599,7 +598,7 @@ def plainer(retake: Retake) -> ShotSpec:
     revised = replace(
         revised,
         reason=replace(
-            spec.reason,
+            rules_that_hold(spec.reason, spec, revised),
             repaired_from=describe(spec),
             failed=tuple(sorted(failed)),
             moved_deg=0.0,

@@ -141,6 +141,7 @@ FAULT_WORDS = {
     "rig speed": "move faster than the rig can",
     "subject in frame": "lose the subject out of frame",
     "headroom": "cut off the head",
+    "shoulder in frame": "lose the shoulder it looks over",
     "face seen": "lose the face",
     "180-degree rule": "cross the line",
     "30-degree rule": "jump-cut from the shot before",
@@ -179,7 +180,9 @@ def _value(spec: ShotSpec, field: str) -> str:
 def rules_that_hold(reason: Reason, chosen: ShotSpec, shot: ShotSpec) -> Reason:
     """``reason`` (of the ``chosen`` shot) kept to the rules still true of ``shot``, a repair of
     it: those whose field ``shot`` has as ``chosen`` had it. A beat covered in a two-shot no
-    longer says that the shot belongs to one character."""
+    longer says that the shot belongs to one character, and a follow made a static single no
+    longer says that the camera travels with them: every repair's why gives only reasons its
+    own shot bears out."""
     return replace(
         reason,
         rules=tuple(

@@ -25,6 +25,7 @@ class CriticRule(StrEnum):
     RIG_SPEED = "rig speed"
     SUBJECT_IN_FRAME = "subject in frame"
     HEADROOM = "headroom"
+    SHOULDER_IN_FRAME = "shoulder in frame"
     FACE_SEEN = "face seen"
     LINE_OF_ACTION = "180-degree rule"
     THIRTY_DEGREES = "30-degree rule"

@@ -13,7 +13,9 @@ order they are tried:
    while every fault is one a camera fixes by standing elsewhere (a cut's, a blocked view, a
    face unseen), the camera steps round its subject, twice at most; otherwise the shot gives
    up a rung of the director's ladder (simpler move, static level single, eye-level medium or
-   wide). The last version tried stays, even if it still fails.
+   wide): an over-the-shoulder that loses its shoulder (a camera standing elsewhere round the
+   far face does not bring it back) first tries a simpler move, then becomes the far person's
+   single. The last version tried stays, even if it still fails.
 3. *stand elsewhere* (``stand_elsewhere``): when every fault left is one of standing, the
    plainest shot goes round its subject in ``LAST_RESORT_STEP_DEG`` steps, nearest first.
 4. *cover another way* (``cover_another_way``): when the plainest single cannot be placed, the
@@ -32,7 +34,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from beatcam.critic import composed_in_frame, critique_cut, critique_shot, reacts
+from beatcam.critic import critique_cut, critique_shot, reacts
 from beatcam.direct import Retake, describe, plainer, render, rules_that_hold, step_round
 from beatcam.model import (
     MOVABLE_RULES,
@@ -227,25 +229,17 @@ def _first_passing(
     versions: Callable[[Rejected], Iterator[ShotSpec]],
     shoot: Shoot,
 ) -> tuple[ShotPlan, list[Check]] | None:
-    """The plan with the first of a strategy's versions that the critic passes (and that
-    shows what its framing says, ``_as_framed``), and its checks; None when none does."""
+    """The plan with the first of a strategy's versions that the critic passes (an
+    over-the-shoulder only with its shoulder in the picture), and its checks; None when none
+    does."""
     for version in versions(rejected):
         shot = shoot(_saved_by(version, strategy))
         plan, checks = relabel_end_size(
             _with_shot(rejected.plan, rejected.index, shot), rejected.index
         )
-        if not _failed(checks) and _as_framed(plan, plan.shots[rejected.index]):
+        if not _failed(checks):
             return plan, checks
     return None
-
-
-def _as_framed(plan: ShotPlan, shot: Shot) -> bool:
-    """Whether a shot shows what its framing says where the critic leaves it to the director:
-    an over-the-shoulder has the shoulder it looks over in the frame where it is composed
-    (its first frame; the camera places it there), though its owner may walk out later."""
-    if shot.framing != "over_shoulder":
-        return True
-    return composed_in_frame(plan, shot, shot.subjects[1]).passed
 
 
 def _saved_by(spec: ShotSpec, strategy: Repair) -> ShotSpec:
