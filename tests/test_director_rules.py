@@ -360,7 +360,7 @@ def test_a_rise_the_words_leave_unsaid_is_risen_with() -> None:
     """In the confession he reaches for her hand after she has stood: the blocking stands him
     up to reach her, so the shot on him rises with him, as it would had the beat said "he
     stands" (a still frame composed on his seated eyes loses his head)."""
-    (scene,) = read_scenes(EXAMPLES / "the-confession.yaml")
+    (scene,) = read_scenes(str(EXAMPLES / "the-confession.yaml"))
     reaching = next(b.index for b in scene.beats if b.text.startswith("Pell reaches"))
     plan, verdict = plan_scene(scene)
     assert verdict.pass_rate == 1.0
