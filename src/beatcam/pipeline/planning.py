@@ -15,7 +15,6 @@ from dataclasses import asdict, fields, replace
 
 from beatcam import __version__, blas
 from beatcam.affect import read_affect
-from beatcam.camera import track_for
 from beatcam.critic import critique_cut, critique_shot
 from beatcam.direct import DEFAULT_STYLE, Style, direct, render, revise
 from beatcam.model import (
@@ -32,6 +31,7 @@ from beatcam.model import (
 )
 from beatcam.model.geometry import wrap_deg
 from beatcam.model.vocab import ASPECTS, RESOLUTION, moves_where
+from beatcam.pipeline.reuse import camera_track
 
 REPAIR_ATTEMPTS = 3
 # Where the plainest shot still breaks a cut rule (people moved since the last camera) or
@@ -52,7 +52,7 @@ Progress = Callable[[int, int], None]
 
 def _shot(spec: ShotSpec, direction: Direction, scene: Scene, seed: int) -> Shot:
     sensor = ASPECTS[scene.aspect]
-    camera = track_for(spec, direction.blocking, direction.set, sensor, scene.fps, seed)
+    camera = camera_track(spec, direction.blocking, direction.set, sensor, scene.fps, seed)
     values = {field.name: getattr(spec, field.name) for field in fields(ShotSpec)}
     values["lens_mm"] = round(float(camera.focal_mm[0]), 5)
     return Shot(**values, camera=camera)
