@@ -31,7 +31,7 @@ from beatcam.model import (
 )
 from beatcam.model.geometry import wrap_deg
 from beatcam.model.vocab import ASPECTS, RESOLUTION, moves_where
-from beatcam.pipeline.reuse import camera_track
+from beatcam.pipeline.reuse import camera_track, keep_settled, settled, settled_key
 
 REPAIR_ATTEMPTS = 3
 # Where the plainest shot still breaks a cut rule (people moved since the last camera) or
@@ -144,6 +144,12 @@ def _plan_scene(
     # Shots are settled in order, so the cut into each shot is judged against its final
     # predecessor, and every shot's last checks are the plan's final critique.
     for index, spec in enumerate(direction.shots):
+        entry = settled_key(plan, index, direction.set)
+        known = settled(plan, index, entry)
+        if known is not None:  # settled by a run before, on the same inputs (pipeline/reuse.py)
+            plan, checks = known
+            verdicts.extend(checks)
+            continue
         plan, checks = _settle(plan, index)
         attempt = 0
         revised = spec
@@ -157,6 +163,7 @@ def _plan_scene(
             plan, checks = _settle(_with_shot(plan, index, revised_shot), index)
         if _failed(checks) and {check.rule for check in _failed(checks)} <= MOVABLE_RULES:
             plan, checks = _stand_elsewhere(plan, index, revised, direction, scene, seed, checks)
+        keep_settled(plan, index, checks, entry)
         verdicts.extend(checks)
     return plan, Critique(tuple(verdicts))
 
