@@ -13,10 +13,10 @@ the digest of exactly what makes it, and taken from there by the next run:
   insert the prop in its subject's hand; the sensor, the fps and the seed.
 - ``settled-shot``: a shot as the plan keeps it after the critic and the repairs
   (``planning``'s loop over the shots) with its final checks: from all of the above, the
-  shot's whole words, the poses and gazes over its frames (and, for a beat played on the face,
-  where the face turns), what the cut into it reads of the shot before (its size, framing,
-  subjects and the camera's last position), the framing and length of the beat's other shots
-  (which one is the beat's main shot), the beat's narrative function and the plan's style.
+  shot's whole words; for a beat played on the face, where the subject's face turns over its
+  frames; what the cut into it reads of the shot before (its size, framing, subjects and the
+  camera's last position); the framing and length of the beat's other shots (which one is the
+  beat's main shot); the beat's narrative function and the plan's style.
 
 Nothing in a key counts frames from the scene's start, so a shot whose beat and neighbours did
 not change is found again where an edit before it changed the scene's length; its id and start
@@ -172,7 +172,7 @@ def _surroundings(
     spec: ShotSpec, blocking: Blocking, set_design: SetDesign, faces: bool
 ) -> list[Any]:
     """Everything of the blocking and the set over the shot's frames that its camera work reads
-    (``faces``: and where each face turns, read for a beat played on the face)."""
+    (``faces``: and where the subject's face turns, read for a beat played on the face)."""
     start, frames = spec.start_frame, spec.frames
     window = slice(start, start + frames)
     people = [
@@ -180,17 +180,14 @@ def _surroundings(
          track.eyes(start, frames)]
         for name, track in blocking.tracks.items()
     ]  # fmt: skip
-    if faces:
-        for person in people:
-            name = str(person[0])
-            track = blocking[name]
-            face = blocking.figure(name).face_yaw(window)
-            person += [track.pose[window], track.look_at[window], face]
+    face = None
+    if faces and spec.subjects:
+        face = blocking.figure(spec.subjects[0]).face_yaw(window)
     held = None
     if spec.framing == "insert" and spec.subjects and start < blocking.frames:
         prop = set_design.held(spec.subjects[0], start)
         held = None if prop is None else np.asarray(prop.position[window])
-    return [people, set_design.boxes, held]
+    return [people, face, set_design.boxes, held]
 
 
 def _frozen(camera: CameraTrack) -> CameraTrack:
