@@ -102,7 +102,7 @@ def test_a_camera_held_still_walls_off_what_each_of_its_frames_would(
 ) -> None:
     """walled_share works a held camera's rays out once per hold: the shares are the bits of
     asking frame by frame, while the subject's depth changes under the held camera."""
-    from beatcam.model.geometry import walled_share
+    from beatcam.model.geometry import held_frames, walled_share
 
     rng = np.random.default_rng(seed)
     position = np.concatenate([np.tile(rng.normal(0.0, 2.0, 3), (count, 1)) for count in holds])
@@ -120,6 +120,9 @@ def test_a_camera_held_still_walls_off_what_each_of_its_frames_would(
         for n in range(len(turns))
     ]
     assert together.tobytes() == np.concatenate(alone).tobytes()
+    kept, run = held_frames(position, matrices, focal)
+    assert kept.tolist() == np.cumsum([0, *holds[:-1]]).tolist()  # each hold worked out once
+    assert run.tolist() == [hold for hold, count in enumerate(holds) for _ in range(count)]
 
 
 @given(st.floats(-179.0, 179.0), st.floats(0.1, 10.0), height)

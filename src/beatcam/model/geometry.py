@@ -338,7 +338,8 @@ def held_frames(*per_frame: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDAr
     bits, so a result worked out on a kept frame is exactly the repeat's (0.0 and -0.0 divide
     differently; a NaN is a change)."""
     frames = len(per_frame[0])
-    changed = np.ones(frames, dtype=bool)
+    changed = np.zeros(frames, dtype=bool)
+    changed[:1] = True
     for array in per_frame:
         bits = np.ascontiguousarray(array, dtype=np.float64).reshape(frames, -1).view(np.int64)
         changed[1:] |= np.any(bits[1:] != bits[:-1], axis=1)
