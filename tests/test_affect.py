@@ -493,6 +493,8 @@ def test_movement_actions(text: str, action: str) -> None:
         ("The canvas rips, and Tom's lantern goes out.", "exit"),
         ("Tom stops the tape and runs it back.", "run"),
         ("Mara writes in the log for the fortieth day running.", "run"),
+        ("Tom says the bus is running late.", "run"),
+        ("Mara texts that she is running a little late.", "run"),
     ],
 )
 def test_words_that_only_look_like_movement(text: str, absent: str) -> None:

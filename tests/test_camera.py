@@ -179,6 +179,32 @@ def test_follow_travels_with_a_walking_subject() -> None:
     assert np.all(np.abs(depth / depth[0] - 1) <= 0.25)
 
 
+@pytest.mark.parametrize(("movement", "azimuth"), [("truck_left", 20.0), ("truck_right", -20.0)])
+def test_truck_on_a_walker_tracks_beside_her(movement: str, azimuth: float) -> None:
+    """The tracking shot: the camera keeps pace beside a walker, square-ish on to her walk,
+    travelling along its own sideways axis the way its word says (the director names the
+    side: from her right, +20°, her walk crosses the frame to the left), and she stays framed."""
+    t = np.linspace(0, 1, FRAMES)
+    walk = np.outer(3 * t**2 - 2 * t**3, [0.0, 0.0, 3.0])  # 3 m along +Z, facing her walk
+    mara = CharacterTrack("Mara", 1.7, walk, np.zeros(FRAMES))
+    blocking = Blocking({"Mara": mara}, FRAMES)
+    track = track_for(
+        shot(movement, size="FS", end_size="FS", azimuth_deg=azimuth),
+        blocking,
+        SetDesign("empty"),
+        SENSOR,
+        FPS,
+        0,
+    )
+    right = axes(track)[0][0]
+    sideways = float((track.position[-1] - track.position[0]) @ right)
+    assert sideways * (1 if movement == "truck_right" else -1) >= 2.5  # most of her 3 m walk
+    offset = (track.position - eye(mara))[:, [0, 2]]
+    off_walk = np.degrees(np.arccos(np.abs(offset[:, 1]) / np.linalg.norm(offset, axis=1)))
+    assert np.all((off_walk >= 59.9) & (off_walk <= 90.1))  # beside her, not behind or ahead
+    assert np.all(np.abs(image(track, eye(mara))) <= 0.9)
+
+
 def test_impossible_worm_wide_shot_still_returns_a_track_above_ground() -> None:
     blocking = Blocking({"Mara": still("Mara", 0.0, 0.0, 0.0)}, FRAMES)
     spec = shot(angle="worm", size="WS", end_size="WS")

@@ -15,6 +15,7 @@ import jsonschema
 import numpy as np
 import pytest
 
+from beatcam.model import Repair
 from beatcam.model.vocab import ANGLES, FRAMINGS, FUNCTIONS, MOVEMENTS, SIZES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -250,6 +251,7 @@ def test_schema_enumerates_the_vocabulary() -> None:
     assert shot["movement"]["enum"] == list(MOVEMENTS)
     assert shot["angle"]["enum"] == list(ANGLES)
     assert shot["framing"]["enum"] == list(FRAMINGS)
+    assert shot["reason"]["properties"]["repair"]["enum"] == ["", *Repair]
 
 
 def test_help_and_version_are_instant_and_clean() -> None:

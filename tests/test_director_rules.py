@@ -6,12 +6,13 @@ import itertools
 from dataclasses import replace
 from importlib import resources
 
+import numpy as np
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beatcam.direct import STYLES, direct, revise
+from beatcam.direct import STYLES, Retake, direct, plainer
 from beatcam.direct.candidates import Candidate, allowed, candidates_for
 from beatcam.direct.grammar import INTENT_FLOOR, RULES, Context, rule_named
 from beatcam.direct.sequence import SEQUENCE_RULES, transition_terms
@@ -150,7 +151,7 @@ def test_the_last_repair_of_a_subject_who_leaves_the_frame_is_the_widest_static(
     tiny_plan: ShotPlan,
 ) -> None:
     spec = replace(tiny_plan.shots[0], size="WS", end_size="WS", angle="high")
-    fallback = revise(spec, frozenset({CriticRule.SUBJECT_IN_FRAME}), 3)
+    fallback = plainer(Retake(spec, frozenset({CriticRule.SUBJECT_IN_FRAME}), 3))
     assert (fallback.size, fallback.end_size, fallback.movement) == ("EWS", "EWS", "static")
     assert fallback.angle == "eye_level"
     assert "subject in frame" in fallback.reason.failed
@@ -288,7 +289,7 @@ def test_a_confident_intent_wins_and_an_unsure_one_leaves_the_neutral_grammar_in
         shot = direct(AffectedScene(scene, (affect,)), "classical").shots[-1]
         return shot.movement, shot.angle, abs(shot.dutch_deg) >= 5.0
 
-    assert shot_for(0.9) == ("dolly_zoom_in", "high", True)
+    assert shot_for(0.9) == ("dolly_zoom_in", "eye_level", True)
     movement, angle, dutch = shot_for(0.1)
     assert (angle, dutch) == ("eye_level", False) and "dolly_zoom" not in movement
 
@@ -322,7 +323,9 @@ def test_the_turning_point_gets_the_boldest_device_and_the_quieter_beats_stay_qu
         ("Mara's eyes travel from the cot along the wall to the open window.", "movement",
          {"pan_left", "pan_right", "whip_pan"}),
         ("Mara walks slowly along the row of empty hospital beds.", "movement",
-         {"truck_left", "truck_right", "follow", "lead"}),
+         {"truck_left", "truck_right"}),
+        ("Mara leans over the balcony rail and looks down into the courtyard.", "angle",
+         {"high", "overhead"}),
         ("Mara lies on the bare mattress in the empty flat, staring at nothing.", "angle",
          {"overhead", "high"}),
         ("Pinned under the beam, Mara watches the burning roof sag directly above her.", "angle",
@@ -347,6 +350,30 @@ def test_what_happens_in_the_beat_moves_the_camera(
     assert all(getattr(shot, field) in accepted for shot in shots), [
         (shot.size, shot.angle, shot.movement) for shot in shots
     ]
+
+
+@pytest.mark.parametrize("preset", ["interior", "street"])
+def test_a_walk_along_a_row_is_tracked_from_beside_the_walker(preset: str) -> None:
+    """The tracking shot stays beside her for the whole walk, even where a wall or a shop
+    front stands where the camera first wanted to be: the search round her may not turn it
+    ahead of her (a lead) or behind her (a follow)."""
+    scene = Scene(
+        "walk",
+        (Character("Nia"),),
+        (Beat(0, "Nia waits by the door."), Beat(1, "Nia walks slowly along the row of beds.")),
+        set_preset=preset,
+    )
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    (truck,) = [shot for shot in plan.shots if shot.beat == 1]
+    assert truck.movement in {"truck_left", "truck_right"}
+    window = slice(truck.start_frame, truck.start_frame + truck.frames)
+    walker = np.asarray(plan.blocking["Nia"].position[window])
+    walk = (walker[-1] - walker[0])[[0, 2]]
+    offset = (np.asarray(truck.camera.position) - walker)[:, [0, 2]]
+    cosine = offset @ walk / np.linalg.norm(offset, axis=1) / np.linalg.norm(walk)
+    off_walk = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
+    assert np.all((off_walk >= 59.9) & (off_walk <= 120.1)), off_walk.round(1)
 
 
 @settings(max_examples=40, deadline=None)

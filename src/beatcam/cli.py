@@ -6,18 +6,23 @@ Every error is one line on stderr; long work shows a progress bar on a terminal 
 
 from __future__ import annotations
 
+import gc
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
-from functools import partial
+from dataclasses import asdict, dataclass
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
+from typer._click import Context, Parameter
+from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
+from typer._param_types import coerce_cli_path
+from typer.core import TyperCommand, TyperGroup, _TyperParameter
 
 from beatcam import __version__
 from beatcam.errors import BeatcamError, UsageError
@@ -25,21 +30,103 @@ from beatcam.export import EXPORT_FORMATS
 from beatcam.model.vocab import STAGES
 
 if TYPE_CHECKING:  # the rest is imported where it is used, so that --help starts quickly
+    from rich.console import Console
     from rich.progress import TaskID
     from rich.table import Table
 
     from beatcam.model import Critique, ShotPlan
     from beatcam.pipeline import ShootOptions, ShootResult
 
+GC_YOUNG_OBJECTS = 20_000  # new objects between two runs of the cycle collector (see main)
+# A whole number as typer reads it and as int() does: no sign but a minus, no padding.
+WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
+
+@dataclass(frozen=True)
+class _PlainParam(RuntimeParam):
+    """A command-line value of the kinds beatcam's commands take (text, a whole number, a
+    path) coerced as typer coerces it, without pydantic; any other value (a malformed or
+    out-of-range number, a kind beatcam does not use) goes to typer's own coercion, so that
+    its error reads as typer words it.
+
+    Typer 0.29 coerces every value through a pydantic TypeAdapter, and importing pydantic for
+    that is ~0.08 s of CPU, over half of what Python and numpy take to start: too much of a
+    cold ``beatcam plan`` (issue 19) to spend on parsing nine options.
+    """
+
+    descriptor: TypeDescriptor
+
+    def _coerce_value(self, value: Any, param: _TyperParameter, ctx: Context) -> Any:
+        info, kind = self.parameter_info, self.annotation
+        if kind is str and isinstance(value, str):
+            return value
+        if kind is int and not info.clamp:
+            number = value if type(value) is int else None
+            if isinstance(value, str) and WHOLE_NUMBER.fullmatch(value):
+                number = int(value)
+            low = float("-inf") if info.min is None else info.min
+            high = float("inf") if info.max is None else info.max
+            if number is not None and low <= number <= high:
+                return number
+        if kind is Path and info.path_type is None and isinstance(value, str | Path):
+            # typer's own path checks (exists, readable, ...), given a Path so that it needs
+            # no pydantic to make one
+            return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+        return build_runtime_param(self.descriptor).coerce(value, param=param, ctx=ctx)
+
+
+def _plainly_coerced(params: list[Parameter]) -> list[Parameter]:
+    """``params``, each to be coerced by ``_PlainParam``."""
+    for param in params:
+        if isinstance(param, _TyperParameter) and not isinstance(param._runtime_param, _PlainParam):
+            descriptor = param.type_descriptor
+            param._runtime_param = _PlainParam(
+                descriptor.parameter_info, descriptor.annotation, descriptor
+            )
+    return params
+
+
+class _Command(TyperCommand):
+    """A command whose parameters, ``--help`` among them, ``_PlainParam`` coerces."""
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _plainly_coerced(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    """The commands' group, whose own options (``--version``, ``--help``) ``_PlainParam``
+    coerces."""
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _plainly_coerced(super().get_params(ctx))
+
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     help="Turn the emotional beats of a scene into a director of photography's camera plan.",
 )
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
+
+
+@cache
+def _stdout() -> Console:
+    """Rich's console on standard output, made when first printed to: a quiet plan prints
+    nothing, and rich's import is a sixth of what Python and numpy take to start."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+@cache
+def _stderr() -> Console:
+    """Rich's console on standard error, made when first printed to (see ``_stdout``)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
 
 DEMO_SCENE = "the-letter.yaml"
 
@@ -83,7 +170,7 @@ DaskOpt = Annotated[
 
 def _fail(error: BeatcamError | str, code: int = 2) -> NoReturn:
     message = str(error).splitlines()[0] if str(error) else type(error).__name__
-    stderr.print(f"beatcam: error: {message}", markup=False, soft_wrap=True)
+    _stderr().print(f"beatcam: error: {message}", markup=False, soft_wrap=True)
     raise typer.Exit(error.exit_code if isinstance(error, BeatcamError) else code)
 
 
@@ -98,7 +185,7 @@ def _errors_as_lines() -> Iterator[None]:
         where = f" {exc.filename}" if exc.filename else ""
         _fail(f"cannot write or read{where}: {exc.strerror or exc}", 2)
     except KeyboardInterrupt:
-        stderr.print("beatcam: interrupted; no partial files were kept")
+        _stderr().print("beatcam: interrupted; no partial files were kept")
         raise typer.Exit(130) from None
 
 
@@ -106,7 +193,7 @@ def _errors_as_lines() -> Iterator[None]:
 def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
     """A progress callback (what, done, total): a bar per "what" on a terminal while it runs,
     nothing in a pipe or with --quiet."""
-    if quiet or not stderr.is_terminal:
+    if quiet or not _stderr().is_terminal:
         yield lambda label, done, total: None
         return
     from rich.progress import (
@@ -118,7 +205,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
     )
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, TimeElapsedColumn(), console=stderr, transient=True) as bar:
+    with Progress(*columns, TimeElapsedColumn(), console=_stderr(), transient=True) as bar:
         tasks: dict[str, TaskID] = {}
 
         def update(label: str, done: int, total: int) -> None:
@@ -152,9 +239,9 @@ def _print_shots(plan: ShotPlan) -> None:
             shot.movement,
             shot.framing,
         )
-    stdout.print(table)
+    _stdout().print(table)
     for shot in plan.shots:
-        stdout.print(f"[bold]{shot.id}[/bold] {escape(shot.why)}")
+        _stdout().print(f"[bold]{shot.id}[/bold] {escape(shot.why)}")
 
 
 def _critique_table(verdict: Critique, everything: bool) -> Table:
@@ -171,7 +258,7 @@ def _critique_table(verdict: Critique, everything: bool) -> Table:
     return table
 
 
-@app.command()
+@app.command(cls=_Command)
 def plan(
     scene: SceneArg,
     out: OutOpt = None,
@@ -210,7 +297,7 @@ def _shoot(
     if json_out:
         scenes = [{"folder": str(s.folder), **summary(s.plan, s.critique)} for s in result.scenes]
         use = None if result.cache is None else asdict(result.cache)
-        stdout.print_json(data={"scenes": scenes, "cache": use})
+        _stdout().print_json(data={"scenes": scenes, "cache": use})
     elif not quiet:
         _print_result(result)
 
@@ -222,13 +309,13 @@ def _print_result(result: ShootResult) -> None:
         verdict = scene.critique
         status = "all pass" if verdict.passed else f"{len(verdict.failures)} failing"
         line = f"critic: {len(verdict.checks)} checks, {status}; wrote {scene.folder}/"
-        stdout.print(line, markup=False, soft_wrap=True)
+        _stdout().print(line, markup=False, soft_wrap=True)
     if result.index is not None:
-        stdout.print(f"wrote {result.index}", markup=False, soft_wrap=True)
+        _stdout().print(f"wrote {result.index}", markup=False, soft_wrap=True)
     for path in result.film:
-        stdout.print(f"wrote {path}", markup=False, soft_wrap=True)
+        _stdout().print(f"wrote {path}", markup=False, soft_wrap=True)
     if result.cache is not None:
-        stdout.print(result.cache.summary(), markup=False, soft_wrap=True)
+        _stdout().print(result.cache.summary(), markup=False, soft_wrap=True)
 
 
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:
@@ -249,7 +336,7 @@ def _parse_list(text: str, known: Sequence[str], option: str) -> list[str]:
     return names
 
 
-@app.command()
+@app.command(cls=_Command)
 def shoot(
     scene: SceneArg,
     out: OutOpt = None,
@@ -290,7 +377,7 @@ def _load(plan_path: Path) -> ShotPlan:
     return read(plan_path)
 
 
-@app.command("critique")
+@app.command("critique", cls=_Command)
 def critique_command(
     plan_file: PlanArg,
     out: Annotated[
@@ -308,16 +395,16 @@ def critique_command(
         if out is not None:
             write_critique(verdict, out)
         if json_out:
-            stdout.print_json(
+            _stdout().print_json(
                 data={"passed": verdict.passed, "checks": [asdict(c) for c in verdict.checks]}
             )
         else:
-            stdout.print(_critique_table(verdict, everything))
+            _stdout().print(_critique_table(verdict, everything))
     if not verdict.passed:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def render(
     plan_file: PlanArg,
     out: OutOpt = None,
@@ -346,7 +433,7 @@ def render(
             render_storyboard(shot_plan, folder, progress=partial(report, "drawing storyboard"))
 
 
-@app.command()
+@app.command(cls=_Command)
 def score(plan_file: PlanArg, out: OutOpt = None, quiet: QuietOpt = False) -> None:
     """Compose and render the score of a plan: score.json, score.mid, score.wav, stems/."""
     with _errors_as_lines():
@@ -358,7 +445,7 @@ def score(plan_file: PlanArg, out: OutOpt = None, quiet: QuietOpt = False) -> No
             )
 
 
-@app.command()
+@app.command(cls=_Command)
 def export(
     plan_file: PlanArg,
     to: Annotated[
@@ -383,7 +470,7 @@ def export(
         export_formats(shot_plan, folder, [*formats, "provenance"])
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema() -> None:
     """Print the JSON Schema of plan.json."""
     from beatcam.export.plan_json import schema as plan_schema
@@ -391,7 +478,7 @@ def schema() -> None:
     sys.stdout.write(json.dumps(plan_schema(), indent=2) + "\n")
 
 
-@app.command()
+@app.command(cls=_Command)
 def demo(
     out: OutOpt = None,
     quiet: QuietOpt = False,
@@ -404,7 +491,7 @@ def demo(
         _shoot(str(path), out, ShootOptions(), quiet, False)
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on; other than 127.0.0.1 opens it to others.")
@@ -424,13 +511,13 @@ def serve(
 
         from beatcam.web.app import create_app
 
-        stderr.print(f"beatcam studio on http://{host}:{port}/ (data in {data}/)", markup=False)
+        _stderr().print(f"beatcam studio on http://{host}:{port}/ (data in {data}/)", markup=False)
         uvicorn.run(create_app(data, workers), host=host, port=port, log_level="warning")
 
 
 def _version(value: bool) -> None:
     if value:
-        stdout.print(f"beatcam {__version__}")
+        _stdout().print(f"beatcam {__version__}")
         raise typer.Exit()
 
 
@@ -441,3 +528,9 @@ def main(
     ] = False,
 ) -> None:
     """Turn the emotional beats of a scene into a director of photography's camera plan."""
+    # Python's cycle collector runs once per 700 new objects by default: ~100 times in a cold
+    # 10-beat plan once its command starts, whose objects are few cycles among many short-lived
+    # arrays, tuples and dataclasses. Once per GC_YOUNG_OBJECTS, it runs a few times, ~0.03 s
+    # of CPU less, and still collects every cycle. Set here, in the command line's process
+    # only, not where beatcam is imported as a library.
+    gc.set_threshold(GC_YOUNG_OBJECTS, *gc.get_threshold()[1:])

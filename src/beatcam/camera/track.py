@@ -102,7 +102,7 @@ def track_for(
     final = (verdict, best[1], best[2])
     if {"collision", "view"} & set(final[0].missed) and framing.distance_m is None:
         for factor in COLLISION_SCALES:
-            for azimuth in AZIMUTH_OFFSETS_DEG:
+            for azimuth in filter(framing.allows_heading, AZIMUTH_OFFSETS_DEG):
                 # One that cannot beat the best so far (whose score is above 0 here) changes
                 # nothing, so its costliest check is skipped.
                 found = attempt(chosen_scale * factor, azimuth, pitch, True, final[0].score)

@@ -14,7 +14,7 @@ import numpy as np
 
 from beatcam.critic.measure import Track, peak_speed_and_acceleration
 from beatcam.critic.movement import MOVEMENT_CHECKS
-from beatcam.model import Check, CriticRule, Critique, Shot, ShotPlan
+from beatcam.model import Check, CriticRule, Critique, Shot, ShotPlan, ShotSpec
 from beatcam.model.geometry import (
     BODY_RADIUS_M,
     FloatArray,
@@ -37,7 +37,7 @@ from beatcam.model.vocab import (
     size_for_frame_height,
 )
 
-__all__ = ["critique", "critique_shot"]
+__all__ = ["composed_in_frame", "critique", "critique_cut", "critique_shot", "reacts"]
 
 FRAME_LIMIT = 1.0
 SET_CLEARANCE_M = 0.05
@@ -142,12 +142,17 @@ def _crowded_share(plan: ShotPlan, shot: Shot, track: Track) -> float:
     return float(np.mean(crowded))
 
 
+def reacts(plan: ShotPlan, shot: ShotSpec) -> bool:
+    """Whether ``shot``'s beat realises or reacts, by its narrative function or the intent
+    that chose the shot's device: a beat played on a face."""
+    intent = shot.intent.name if shot.intent else None
+    return plan.beats[shot.beat].affect.function in REACTIONS or intent in REACTIONS
+
+
 def _plays_a_reaction(plan: ShotPlan, shot: Shot) -> bool:
     """Whether ``shot`` is the main shot (the longest that frames a person) of a beat that
-    realises or reacts, by its narrative function or the intent that chose its device."""
-    beat = plan.beats[shot.beat]
-    intent = shot.intent.name if shot.intent else None
-    if beat.affect.function not in REACTIONS and intent not in REACTIONS:
+    realises or reacts."""
+    if not reacts(plan, shot):
         return False
     framed = [s for s in plan.shots if s.beat == shot.beat and s.framing in FACE_FRAMINGS]
     return bool(framed) and max(framed, key=lambda s: s.frames) is shot
@@ -334,27 +339,40 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     return checks
 
 
+def composed_in_frame(plan: ShotPlan, shot: Shot, name: str) -> Check:
+    """Whether ``name``'s eyes are inside ``shot``'s frame where its composition is made (the
+    first frame, or where a move judged there lands): asked of someone the shot's own checks
+    leave to the director, such as the shoulder of an over-the-shoulder, who may then leave."""
+    return _in_frame(plan, shot, _track(plan, shot), name, composed=True)
+
+
+def _in_frame(
+    plan: ShotPlan, shot: Shot, track: Track, name: str, *, composed: bool = False
+) -> Check:
+    eyes = plan.blocking[name].eyes(shot.start_frame, shot.frames)
+    image = track.image_points(eyes)
+    if MOVEMENT_TRAITS[shot.movement].lands:
+        image = image[-1:]
+    elif composed:
+        image = image[:1]
+    inside = np.all(np.abs(image) <= FRAME_LIMIT, axis=1) & np.all(np.isfinite(image), axis=1)
+    worst = float(np.nanmax(np.abs(image))) if np.any(np.isfinite(image)) else float("inf")
+    return _check(
+        CriticRule.SUBJECT_IN_FRAME,
+        shot.id,
+        bool(np.all(inside)),
+        {"subject": name, "worst_extent": worst, "frames_out": int(np.sum(~inside))},
+        "eyes inside the frame where the shot is composed"
+        if composed
+        else "eyes inside the frame on every frame",
+    )
+
+
 def _framing_checks(plan: ShotPlan, shot: Shot, track: Track) -> list[Check]:
-    checks = []
     names = shot.subjects if shot.framing in ALL_IN_FRAME else shot.subjects[:1]
     if shot.framing == "insert":
         names = ()  # an insert frames the hands and what they hold, not the eyes
-    for name in names:
-        eyes = plan.blocking[name].eyes(shot.start_frame, shot.frames)
-        image = track.image_points(eyes)
-        if MOVEMENT_TRAITS[shot.movement].lands:
-            image = image[-1:]
-        inside = np.all(np.abs(image) <= FRAME_LIMIT, axis=1) & np.all(np.isfinite(image), axis=1)
-        worst = float(np.nanmax(np.abs(image))) if np.any(np.isfinite(image)) else float("inf")
-        checks.append(
-            _check(
-                CriticRule.SUBJECT_IN_FRAME,
-                shot.id,
-                bool(np.all(inside)),
-                {"subject": name, "worst_extent": worst, "frames_out": int(np.sum(~inside))},
-                "eyes inside the frame on every frame",
-            )
-        )
+    checks = [_in_frame(plan, shot, track, name) for name in names]
     if shot.size in HEAD_IN_FRAME_SIZES and shot.framing not in {"insert", "pov"}:
         # Judged where the composition is made: the first frame, or where the move lands.
         framed = shot.frames - 1 if MOVEMENT_TRAITS[shot.movement].lands else 0

@@ -2,18 +2,18 @@
 
 ``direct`` times the beats, blocks the cast, scores candidate shots for every slot by the
 rules in ``grammar`` and chooses the whole scene's coverage by dynamic programming
-(``sequence``). ``revise`` gives a simpler shot when the critic finds one the camera could
-not honestly deliver.
+(``sequence``). ``step_round`` and ``plainer`` give another version of a shot the critic
+found the camera could not honestly deliver (``pipeline.repair`` decides which and when).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from beatcam.direct.blocking import block, close_in
-from beatcam.direct.candidates import Candidate, candidates_for, intent_of
+from beatcam.direct.candidates import MOVING_M, Candidate, candidates_for, intent_of
 from beatcam.direct.dressing import dress
 from beatcam.direct.explicit import own_pin, shot_pin
 from beatcam.direct.grammar import Context, exchange_belief
@@ -31,11 +31,17 @@ from beatcam.direct.timing import (
     shot_count,
     split_frames,
 )
-from beatcam.direct.wording import describe, pin_part_words, reason_for, render, said_list
+from beatcam.direct.wording import (
+    describe,
+    pin_part_words,
+    reason_for,
+    render,
+    rules_that_hold,
+    said_list,
+)
 from beatcam.errors import SceneError
 from beatcam.model import (
     CUT_RULES,
-    MOVABLE_RULES,
     Affect,
     AffectedScene,
     Blocking,
@@ -50,7 +56,19 @@ from beatcam.model.geometry import wrap_deg
 from beatcam.model.sets import DEFAULT_PRESET, on_stage, preset_named
 from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, moves_where
 
-__all__ = ["DEFAULT_STYLE", "STYLES", "Style", "direct", "render", "revise", "style_named"]
+__all__ = [
+    "DEFAULT_STYLE",
+    "STYLES",
+    "Retake",
+    "Style",
+    "describe",
+    "direct",
+    "plainer",
+    "render",
+    "rules_that_hold",
+    "step_round",
+    "style_named",
+]
 
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
 ARCS = moves_where(sideways=True, needs_subject=True)
@@ -422,61 +440,79 @@ def _face_azimuth(blocking: Blocking, spec: ShotSpec) -> float:
     return wrap_deg(face - float(track.facing_deg[spec.start_frame]))
 
 
-def revise(
-    spec: ShotSpec,
-    failed: frozenset[CriticRule],
-    attempt: int,
-    previous_azimuth: float | None = None,
-    blocking: Blocking | None = None,
-) -> ShotSpec:
-    """A plainer version of a shot the critic rejected; each attempt gives up more.
+@dataclass(frozen=True)
+class Retake:
+    """A shot the critic rejected, as the director needs it for another version: the shot as
+    it was worded (``spec``), every rule its versions have broken so far (``failed``), the
+    ``attempt`` (1 to 3), where the previous shot's camera ended as an azimuth round this
+    shot's subject (``previous_azimuth``, measured like ``azimuth_deg``; None for the first
+    shot or one without a subject) and the scene's ``blocking``."""
 
-    A cut that breaks the 180° or 30° rule first moves the camera around the subject: mirrored
-    across the line, or 40° away from where the previous shot's camera ended
-    (``previous_azimuth``, measured like ``azimuth_deg``); a reaction seen from behind,
-    three-quarters on to the face, then square on (a follow becoming a lead); a blocked view,
-    40° either way from where the shot stood; a pan with a walker then turns the way they cross
-    the new frame (given the ``blocking``). Otherwise: 1: the move becomes its simpler cousin (a
-    pan with someone who walked out of a static frame); 2: a static, level single of the same
-    size; 3: a static eye-level medium shot (or wide, for an establishing shot or a moving
-    subject), beside the previous camera after a cut that broke a cut rule.
+    spec: ShotSpec
+    failed: frozenset[CriticRule]
+    attempt: int
+    previous_azimuth: float | None = None
+    blocking: Blocking | None = None
+
+
+def step_round(retake: Retake) -> ShotSpec:
+    """The same shot with its camera moved round the subject, for faults a camera fixes by
+    standing elsewhere (``MOVABLE_RULES``); ``attempt`` 1 or 2 tries the nearer place first.
+
+    A cut that breaks the 180° or 30° rule moves mirrored across the line, or 40° away from
+    where the previous shot's camera ended (``previous_azimuth``, measured like
+    ``azimuth_deg``); a reaction seen from behind, three-quarters on to the face, then square
+    on (a follow becoming a lead); a blocked view, 40° either way from where the shot stood; a
+    pan with a walker then turns the way they cross the new frame (given the ``blocking``).
     """
-    if failed <= MOVABLE_RULES and attempt < 3:
-        if CriticRule.FACE_SEEN in failed and blocking is not None and spec.subjects:
-            # A reaction seen from behind: stand three-quarters on to where the face looks.
-            face = _face_azimuth(blocking, spec)
-            side = 1.0 if wrap_deg(spec.azimuth_deg - face) >= 0.0 else -1.0
-            azimuth = wrap_deg(face + side * (FACE_THREE_QUARTER_DEG if attempt == 1 else 0.0))
-        elif CriticRule.CLEAR_VIEW in failed:
-            # Someone or something stands in the way: step round the subject, as a DP would.
-            azimuth = _beside(spec.azimuth_deg, 40.0)[attempt - 1]
-        elif CriticRule.LINE_OF_ACTION in failed and (attempt == 1 or previous_azimuth is None):
-            azimuth = -spec.azimuth_deg if attempt == 1 else -spec.azimuth_deg * 0.5
-        elif CriticRule.LINE_OF_ACTION in failed and previous_azimuth is not None:
-            # Stand near where the last camera stood: the same side of the line by construction.
-            azimuth = _beside(previous_azimuth, 35.0)[0]
-        else:
-            reference = spec.azimuth_deg if previous_azimuth is None else previous_azimuth
-            azimuth = _beside(reference, 40.0)[attempt - 1]
-        movement = spec.movement
-        if CriticRule.FACE_SEEN in failed and movement == "follow":
-            movement = "lead"  # a reaction is met from the front, not followed from behind
-        if blocking is not None:
-            subject = spec.subjects[0] if spec.subjects else None
-            movement = _sideways(
-                movement, blocking, subject, spec.start_frame, spec.frames, azimuth
-            )
-        moved = replace(
-            spec,
-            azimuth_deg=azimuth,
-            movement=movement,
-            reason=replace(
-                spec.reason,
-                moved_deg=round(abs(azimuth - spec.azimuth_deg), 5),
-                failed=tuple(sorted(failed)),
-            ),
-        )
-        return replace(moved, why=render(moved))
+    spec, failed, attempt = retake.spec, retake.failed, retake.attempt
+    previous_azimuth, blocking = retake.previous_azimuth, retake.blocking
+    if CriticRule.FACE_SEEN in failed and blocking is not None and spec.subjects:
+        # A reaction seen from behind: stand three-quarters on to where the face looks.
+        face = _face_azimuth(blocking, spec)
+        side = 1.0 if wrap_deg(spec.azimuth_deg - face) >= 0.0 else -1.0
+        azimuth = wrap_deg(face + side * (FACE_THREE_QUARTER_DEG if attempt == 1 else 0.0))
+    elif CriticRule.CLEAR_VIEW in failed:
+        # Someone or something stands in the way: step round the subject, as a DP would.
+        azimuth = _beside(spec.azimuth_deg, 40.0)[attempt - 1]
+    elif CriticRule.LINE_OF_ACTION in failed and (attempt == 1 or previous_azimuth is None):
+        azimuth = -spec.azimuth_deg if attempt == 1 else -spec.azimuth_deg * 0.5
+    elif CriticRule.LINE_OF_ACTION in failed and previous_azimuth is not None:
+        # Stand near where the last camera stood: the same side of the line by construction.
+        azimuth = _beside(previous_azimuth, 35.0)[0]
+    else:
+        reference = spec.azimuth_deg if previous_azimuth is None else previous_azimuth
+        azimuth = _beside(reference, 40.0)[attempt - 1]
+    movement = spec.movement
+    if CriticRule.FACE_SEEN in failed and movement == "follow":
+        movement = "lead"  # a reaction is met from the front, not followed from behind
+    if blocking is not None:
+        subject = spec.subjects[0] if spec.subjects else None
+        movement = _sideways(movement, blocking, subject, spec.start_frame, spec.frames, azimuth)
+    moved = replace(
+        spec,
+        azimuth_deg=azimuth,
+        movement=movement,
+        reason=replace(
+            spec.reason,
+            moved_deg=round(abs(azimuth - spec.azimuth_deg), 5),
+            failed=tuple(sorted(failed)),
+        ),
+    )
+    return replace(moved, why=render(moved))
+
+
+def plainer(retake: Retake) -> ShotSpec:
+    """A plainer version of a shot the critic rejected; each ``attempt`` (1 to 3) gives up more.
+
+    1: the move becomes its simpler cousin (a pan with someone who walked out of a static frame,
+    given the ``blocking``); 2: a static, level single of the same size; 3: a static eye-level
+    medium shot (or wide, for an establishing shot or a moving subject), beside the previous
+    camera (``previous_azimuth``, measured like ``azimuth_deg``) after a cut that broke a cut
+    rule.
+    """
+    spec, failed, attempt = retake.spec, retake.failed, retake.attempt
+    previous_azimuth, blocking = retake.previous_azimuth, retake.blocking
     if attempt == 1:
         movement = MOVEMENT_TRAITS[spec.movement].simpler
         subject = spec.subjects[0] if spec.subjects else None
@@ -513,7 +549,14 @@ def revise(
         # cannot hold, needs the widest view to stay in it at a size that holds.
         leaves = CriticRule.SUBJECT_IN_FRAME in failed
         widest = leaves or CriticRule.END_SIZE in failed
-        wide = widest or spec.framing == "establishing" or MOVEMENT_TRAITS[spec.movement].travels
+        subject = spec.subjects[0] if spec.subjects else None
+        walker = (
+            blocking is not None
+            and subject is not None
+            and _slot_travel(blocking, spec.start_frame, spec.frames)[subject] >= MOVING_M
+        )
+        wide = widest or spec.framing == "establishing" or walker
+        wide = wide or MOVEMENT_TRAITS[spec.movement].travels
         size = "EWS" if widest else "WS" if wide else "MS"
         if spec.framing != "establishing":
             subjects = spec.subjects[:1]

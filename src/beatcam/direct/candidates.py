@@ -31,6 +31,7 @@ from beatcam.model.vocab import (
     MOVEMENTS,
     SIZE_TARGET_M,
     SIZES,
+    TRUCKS,
     TWO_SHOT_FILL,
     TWO_SHOT_HEIGHT_FILL,
     TWO_SHOT_TURN_DEG,
@@ -221,6 +222,8 @@ def allowed(
         return False
     if movement in {"follow", "lead"}:
         return framing == "single" and travel_m >= MOVING_M
+    if movement in TRUCKS and travel_m >= MOVING_M:
+        return framing == "single"  # the camera tracks beside the walker (camera/framing.py)
     if travel_m >= MOVING_M:
         return size in {"WS", "EWS"} and movement in {"static", "pan_left", "pan_right"}
     return True

@@ -4,9 +4,11 @@ the subject) stay in plan.json's ``reason``; the why says what they mean on the 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from beatcam.direct.candidates import PIN_RULE, Candidate
 from beatcam.direct.grammar import rule_named
-from beatcam.model import Affect, Reason, ShotSpec
+from beatcam.model import Affect, Reason, Repair, ShotSpec
 from beatcam.model.vocab import DUTCH_MIN_DEG
 
 MOVEMENT_WORDS = {
@@ -174,6 +176,20 @@ def _value(spec: ShotSpec, field: str) -> str:
     return str(getattr(spec, field))
 
 
+def rules_that_hold(reason: Reason, chosen: ShotSpec, shot: ShotSpec) -> Reason:
+    """``reason`` (of the ``chosen`` shot) kept to the rules still true of ``shot``, a repair of
+    it: those whose field ``shot`` has as ``chosen`` had it. A beat covered in a two-shot no
+    longer says that the shot belongs to one character."""
+    return replace(
+        reason,
+        rules=tuple(
+            (name, score)
+            for name, score in reason.rules
+            if _value(shot, rule_named(name).field) == _value(chosen, rule_named(name).field)
+        ),
+    )
+
+
 def render(spec: ShotSpec) -> str:
     """The why a crew reads, from the shot and its Reason: what the shot is, what it is for,
     what it was chosen over. The numbers stay in the plan."""
@@ -211,7 +227,13 @@ def render(spec: ShotSpec) -> str:
         text += " The camera crosses the line of action with the character's move."
     faults = said_list([FAULT_WORDS.get(rule, rule) for rule in reason.failed])
     who = spec.subjects[0] if spec.subjects else "the subject"
-    if reason.repaired_from:
+    if reason.repair == Repair.COVER_ANOTHER_WAY:
+        would = f"would {faults}" if faults else "failed"
+        text += (
+            f" Covered {_covered_how(spec)}, since {with_article(reason.repaired_from)} and the"
+            f" singles tried after it {would}."
+        )
+    elif reason.repaired_from:
         would = f", which would {faults}" if faults else ""
         text += f" Plainer than {with_article(reason.repaired_from)}{would}."
     elif reason.moved_deg and faults:
@@ -223,3 +245,13 @@ def render(spec: ShotSpec) -> str:
     if reason.expressive and reason.expressive != reason.runner_up:
         text += f" {capitalised(with_article(reason.expressive))} was weighed and set aside."
     return text
+
+
+def _covered_how(spec: ShotSpec) -> str:
+    """How a beat whose single could not be placed was covered instead: "as a two-shot with
+    Ravi", "over Ravi's shoulder", or "on Ravi" (the other person's single)."""
+    if spec.framing == "two_shot":
+        return f"as a two-shot with {spec.subjects[1]}"
+    if spec.framing == "over_shoulder":
+        return f"over {spec.subjects[1]}'s shoulder"
+    return f"on {spec.subjects[0]}"

