@@ -16,20 +16,39 @@ process and its children, and wall):
 The beats are the twelve kitchen sentences of ``bench/plan.py``, each with one of 168 endings
 (when, how), so every beat is distinct and the scene reads as one scene.
 
-Figures on the shared 2-core machine (load average 5-12), 200 beats, one round, against the
-code before (main at 0362d95); CPU seconds are the ones to compare:
+Figures on the shared 2-core machine (load average 4-9 from other sessions), 200 beats, one
+round, against the code before (main at 703b09d); CPU seconds are the ones to compare:
 
     code       run                                cpu s  wall s  x first    target
-    this       first plan, empty cache            43.95   51.78    1.000   <= 15 s
-    this       re-plan after editing one beat     49.59  125.92    1.128   <= 0.25
-    main       first plan, empty cache            74.23  214.45    1.000   <= 15 s
-    main       re-plan after editing one beat     70.91  153.46    0.955   <= 0.25
+    this       first plan, empty cache            25.13   59.49    1.000   <= 15 s
+    this       re-plan after editing one beat      4.43    7.98    0.176   <= 0.25
+    703b09d    first plan, empty cache            48.40  136.70    1.000   <= 15 s
+    703b09d    re-plan after editing one beat     43.53   89.44    0.899   <= 0.25
 
-The first plan costs 41 % less CPU (a figure posed once per scene, not once per shot checked);
-the re-plan re-embeds one sentence, but the camera's search and its repairs, four fifths of a
-plan, are all done again, so the re-plan target is not met (the edited scene even costs a
-little more: its new beat brings a prop). Both targets need the camera's per-shot work reused
-where a shot's beat, its neighbours and the blocking over its frames did not change.
+The re-plan target is met: a shot's camera track and the shot as the critic's repairs settled
+it are stored in the project cache by the content of what makes them (``pipeline/reuse.py``),
+so the re-plan searches and repairs again only the shots the edit reached (its plan.json is
+the bytes of a cache-off plan). What it still redoes is the director's whole scene (about half
+of it), the key of every shot, writing the files and starting Python.
+
+The first plan costs 48 % less CPU: a camera held still works out the rays of its clear-view
+test once per hold instead of once per frame (most of the camera's candidates are locked off),
+and a scene that sits again where a chair stands no longer adds a chair carried on every frame
+(plan.json grew with the square of the scene: 84 MB at 400 beats). It is still far from the
+15 s target, at about 0.12 s a beat: each shot's camera search tries some 27 candidates, each
+checked over every frame, and the shots left failing a cut rule (one in twenty) search again
+from up to eleven places round their subject, over half of the camera's time. Reaching it
+needs a cheaper search (candidates judged on a few frames, the winner on all), which changes
+which candidate wins and so the plans' bytes.
+
+2,000 beats, this code alone, the same two runs timed with /usr/bin/time (the code before
+did not finish one such plan in half an hour; 703b09d was not run at this size): the first
+plan 284.35 s CPU (259.08 user, 25.27 system), 647 s wall, 6.3 GB peak; the re-plan after one
+edit 78.15 s CPU (58.36 user, 19.79 system), 81 s wall: 0.275 of the first plan, just over the
+target (its user time alone is 0.225). A quarter of the re-plan's CPU is system time, the
+kernel handing it the 6 GB a 2,000-beat plan peaks at, which the re-plan builds again whole;
+not yet profiled, but every character posed on each of some 235,000 frames, and plan.json's
+per-frame arrays, are the likely bulk.
 """
 
 from __future__ import annotations
@@ -45,9 +64,8 @@ from plan import SENTENCES
 
 TARGET_SECONDS = 15.0  # issue 19: 2,000 distinct beats
 TARGET_REPLAN = 0.25  # issue 19: re-plan after one edit, over the cold first plan
-# The targets' 2,000 beats took over half an hour a plan on the shared 2-core machine (planning
-# grows faster than the beats: more shots need the camera's last-resort search), too long for
-# `make bench`; ask for them with --beats 2000.
+# The targets' 2,000 beats take minutes a plan on the shared 2-core machine (and 6 GB), too long
+# for `make bench`; ask for them with --beats 2000.
 DEFAULT_BEATS = 200
 WHEN = (
     "at dawn", "at noon", "at dusk", "at midnight", "in the rain", "in the heat",

@@ -92,6 +92,39 @@ def test_a_box_in_front_of_the_subject_walls_off_the_frame() -> None:
     assert share([0.5, -1.0, -2.0], [3.0, 1.0, -1.0]) == pytest.approx(1 / 5)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    holds=st.lists(st.integers(1, 6), min_size=1, max_size=5),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_a_camera_held_still_walls_off_what_each_of_its_frames_would(
+    holds: list[int], seed: int
+) -> None:
+    """walled_share works a held camera's rays out once per hold: the shares are the bits of
+    asking frame by frame, while the subject's depth changes under the held camera."""
+    from beatcam.model.geometry import held_frames, walled_share
+
+    rng = np.random.default_rng(seed)
+    position = np.concatenate([np.tile(rng.normal(0.0, 2.0, 3), (count, 1)) for count in holds])
+    turns = np.concatenate([np.full(count, rng.uniform(-np.pi, np.pi)) for count in holds])
+    cos, sin, zero, one = np.cos(turns), np.sin(turns), np.zeros_like(turns), np.ones_like(turns)
+    rows = ((cos, zero, sin), (zero, one, zero), (-sin, zero, cos))
+    matrices = np.stack([np.stack(row, axis=-1) for row in rows], axis=1)  # turned about +Y
+    focal = np.full(len(turns), 24.0)
+    depth = rng.uniform(0.5, 6.0, len(turns))
+    centers, halves = rng.normal(0.0, 2.0, (6, 3)), rng.uniform(0.2, 1.5, (6, 3))
+    low, high = centers - halves, centers + halves
+    together = walled_share(position, matrices, focal, (36.0, 20.25), depth, low, high)
+    alone = [
+        walled_share(position[[n]], matrices[[n]], focal[[n]], (36.0, 20.25), depth[[n]], low, high)
+        for n in range(len(turns))
+    ]
+    assert together.tobytes() == np.concatenate(alone).tobytes()
+    kept, run = held_frames(position, matrices, focal)
+    assert kept.tolist() == np.cumsum([0, *holds[:-1]]).tolist()  # each hold worked out once
+    assert run.tolist() == [hold for hold, count in enumerate(holds) for _ in range(count)]
+
+
 @given(st.floats(-179.0, 179.0), st.floats(0.1, 10.0), height)
 def test_a_heading_is_the_facing_whose_direction_it_is(
     degrees: float, reach: float, y: float

@@ -10,10 +10,13 @@ import numpy as np
 import pygltflib
 import pytest
 
+from beatcam.affect import read_affect
+from beatcam.direct import direct
 from beatcam.export import schemas
 from beatcam.model.geometry import quat_to_matrix
 from beatcam.model.props import PROP_KINDS
 from beatcam.model.vocab import POSES
+from beatcam.script import read_scenes
 from conftest import plan_and_export, read_back_in_blender
 
 SCENE = """title: Props
@@ -115,3 +118,24 @@ def test_blender_carries_the_props(shot: tuple[Path, dict[str, Any]], tmp_path: 
     x, y, z = letter[frame]
     at = read_back_in_blender(folder, tmp_path, BLEND_CHECK, str(frame))
     assert np.allclose(at, [x, -z, y], atol=TOLERANCE_M)
+
+
+def test_sitting_again_where_a_chair_stands_sits_on_that_chair() -> None:
+    """Tom sits, goes to the window, sits where he sat, and sits again by the window: three
+    sittings in two places, so two chairs, one under each sitting (a chair per sitting, each
+    carried on every frame, made plan.json grow with the square of a long scene)."""
+    sittings = [
+        "Tom sits down slowly and does not look at her.",
+        "Tom stands up and walks to the window.",
+    ]
+    text = "Cast: Mara, Tom\nSet: kitchen\n" + "\n".join([*sittings, *sittings, sittings[0]])
+    direction = direct(read_affect(read_scenes("sits.txt", text.encode())[0]), "classical")
+    chairs = [prop.position[0] for prop in direction.set.props if prop.name == "chair"]
+    tom = direction.blocking["Tom"]
+    sitting = np.array([pose == "sit" for pose in tom.pose])
+    starts = np.flatnonzero(sitting[1:] & ~sitting[:-1]) + 1
+    assert len(starts) == 3
+    assert len(chairs) == 2 and not np.array_equal(chairs[0], chairs[1])
+    for start in starts:  # each sitting has a chair within reach of its mark
+        reach = [float(np.linalg.norm((chair - tom.position[start])[[0, 2]])) for chair in chairs]
+        assert min(reach) < 1.0

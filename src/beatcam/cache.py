@@ -169,6 +169,9 @@ def libraries(*names: str) -> str:
 
 
 def _plain(value: Any) -> Any:
+    # Words and numbers first: most of a key's leaves are (a shot's track key has hundreds).
+    if value is None or isinstance(value, str | int | float):
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {item.name: _plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
     if isinstance(value, np.ndarray):
@@ -182,8 +185,6 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, np.generic):
         return value.item()
-    if value is None or isinstance(value, str | int | float):
-        return value
     raise TypeError(f"{type(value).__name__} has no canonical form for a cache key")
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from beatcam.model import Blocking, SetDesign
-from beatcam.model.geometry import BODY_RADIUS_M, FloatArray
+from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, held_frames
 
 # The critic's limits; the camera aims for them plus a margin (see checks.py).
 BOX_CLEARANCE_M = 0.25
@@ -59,13 +59,15 @@ class Obstacles:
 
 
 def box_clearance(points: FloatArray, obstacles: Obstacles) -> FloatArray:
-    """Distance ``(n,)`` from each point to the nearest set box (negative inside one)."""
+    """Distance ``(n,)`` from each point to the nearest set box (negative inside one); a point
+    that repeats the one before (a camera held still) is measured once (``held_frames``)."""
     if not len(obstacles.centers):
         return np.full(len(points), np.inf)
-    excess = np.abs(points[:, None, :] - obstacles.centers[None]) - obstacles.halves[None]
+    kept, run = held_frames(points)
+    excess = np.abs(points[kept, None, :] - obstacles.centers[None]) - obstacles.halves[None]
     outside = np.linalg.norm(np.maximum(excess, 0.0), axis=2)
     inside = np.minimum(excess.max(axis=2), 0.0)
-    return np.asarray((outside + inside).min(axis=1))
+    return np.asarray((outside + inside).min(axis=1)[run])
 
 
 def body_clearance(points: FloatArray, body: Body) -> FloatArray:

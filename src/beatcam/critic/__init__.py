@@ -188,7 +188,7 @@ def _face_check(plan: ShotPlan, shot: Shot) -> Check:
     (body and head turn, ``Posed.face_yaw``) and the direction from the eyes to the camera."""
     name = shot.subjects[0]
     frames = slice(shot.start_frame, shot.start_frame + shot.frames)
-    face = plan.blocking[name].facing_deg[frames] + plan.blocking.figure(name).face_yaw()[frames]
+    face = plan.blocking[name].facing_deg[frames] + plan.blocking.figure(name).face_yaw(frames)
     offset = shot.camera.position - plan.blocking[name].eyes(shot.start_frame, shot.frames)
     off = np.abs(wrap_deg(heading_deg(offset) - face))
     share = float(np.mean(off <= FACE_SEEN_DEG))

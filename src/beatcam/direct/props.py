@@ -224,8 +224,12 @@ def place_props(
 
 def _chairs(blocking: Blocking) -> tuple[Prop, ...]:
     """A chair under every sitter's hips where each sitting starts (behind their mark, so
-    it never stands in them), there for the whole scene."""
+    it never stands in them), there for the whole scene. Whoever sits again where a chair
+    already stands (the same spot, facing the same way) sits on that chair: a long scene that
+    returns to the table has one chair there, not one per sitting, each carried on every frame
+    of the scene (plan.json grew with the square of the scene's length)."""
     chairs = []
+    standing: set[tuple[bytes, float]] = set()
     for name, track in blocking.tracks.items():
         sitting = np.array([pose == Pose.SIT.value for pose in track.pose])
         starts = np.flatnonzero(sitting & ~np.concatenate([[False], sitting[:-1]]))
@@ -238,6 +242,10 @@ def _chairs(blocking: Blocking) -> tuple[Prop, ...]:
                 hips[seated, None], track.position[seated], track.facing_deg[seated],
                 track.height_m,
             )[0, 0]  # fmt: skip
+            spot = (ground.tobytes(), float(track.facing_deg[start]))
+            if spot in standing:
+                continue
+            standing.add(spot)
             facing = np.full(blocking.frames, track.facing_deg[start])
             chairs.append(Prop("chair", None, np.tile(ground, (blocking.frames, 1)), facing))
     return tuple(chairs)

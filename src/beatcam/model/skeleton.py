@@ -222,10 +222,11 @@ class Posed:
             dtype=np.float64,
         )
 
-    def face_yaw(self) -> FloatArray:
+    def face_yaw(self, frames: slice = slice(None)) -> FloatArray:
         """``(n,)`` degrees the face turns from the character's facing (its +Z), counter-clockwise
-        seen from above as headings are: the body's turn and the head's together."""
-        front = self.rotations[:, HEAD, :, 2]
+        seen from above as headings are: the body's turn and the head's together; over
+        ``frames`` only where given (a shot asks for its own, not the whole scene's)."""
+        front = self.rotations[frames, HEAD, :, 2]
         return heading_deg(front)
 
     def hands(self) -> FloatArray:

@@ -15,7 +15,6 @@ from functools import partial
 
 from beatcam import __version__, blas
 from beatcam.affect import read_affect
-from beatcam.camera import track_for
 from beatcam.direct import DEFAULT_STYLE, Style, direct
 from beatcam.model import (
     Check,
@@ -29,6 +28,7 @@ from beatcam.model import (
 )
 from beatcam.model.vocab import ASPECTS, RESOLUTION
 from beatcam.pipeline.repair import repair
+from beatcam.pipeline.reuse import camera_track, keep_settled, settled, settled_key
 
 DIRECTOR_PROVENANCE = {
     "name": "beatcam film-grammar rules",
@@ -42,7 +42,7 @@ Progress = Callable[[int, int], None]
 
 def _shot(spec: ShotSpec, direction: Direction, scene: Scene, seed: int) -> Shot:
     sensor = ASPECTS[scene.aspect]
-    camera = track_for(spec, direction.blocking, direction.set, sensor, scene.fps, seed)
+    camera = camera_track(spec, direction.blocking, direction.set, sensor, scene.fps, seed)
     values = {field.name: getattr(spec, field.name) for field in fields(ShotSpec)}
     values["lens_mm"] = round(float(camera.focal_mm[0]), 5)
     return Shot(**values, camera=camera)
@@ -116,9 +116,15 @@ def _plan_scene(
     # Shots are settled in order, so the cut into each shot is judged against its final
     # predecessor, and every shot's last checks are the plan's final critique.
     for index, spec in enumerate(direction.shots):
-        plan, checks = repair(
-            plan, index, spec, partial(_shot, direction=direction, scene=scene, seed=seed)
-        )
+        entry = settled_key(plan, index, direction.set)
+        known = settled(plan, index, entry)
+        if known is not None:  # settled by a run before, on the same inputs (pipeline/reuse.py)
+            plan, checks = known
+        else:
+            plan, checks = repair(
+                plan, index, spec, partial(_shot, direction=direction, scene=scene, seed=seed)
+            )
+            keep_settled(plan, index, checks, entry)
         verdicts.extend(checks)
     return plan, Critique(tuple(verdicts))
 
