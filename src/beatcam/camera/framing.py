@@ -279,7 +279,7 @@ def frame_shot(
         )
     if spec.movement in ("follow", "lead"):
         return replace(base, heading_deg=_walk_heading(base, spec.movement, facing))
-    if spec.movement in TRUCKS and walks(base.aim):
+    if spec.movement in TRUCKS and _walks(base.aim):
         return _beside_walk(base)
     return base
 
@@ -297,7 +297,7 @@ def _operated_eyes(track: CharacterTrack, start: int, frames: int, window: int) 
     return np.asarray(standing + moving_average(posture, window))
 
 
-def walks(aim: FloatArray) -> bool:
+def _walks(aim: FloatArray) -> bool:
     """Whether a subject's aim point ``(n, 3)`` travels far enough over the floor to walk with."""
     return bool(np.hypot(*(aim[-1] - aim[0])[[0, 2]]) >= MIN_TRAVEL_M)
 
@@ -325,7 +325,7 @@ def _beside_walk(base: Framing) -> Framing:
 
 def _walk_heading(base: Framing, movement: str, facing: float) -> float:
     """Camera heading for follow (behind or beside the walk) or lead (ahead, facing it)."""
-    walk = _walk(base.aim) if walks(base.aim) else facing
+    walk = _walk(base.aim) if _walks(base.aim) else facing
     rel = wrap_deg(base.heading_deg - walk)
     sign = float(np.sign(rel)) or float(base.side)
     if movement == "follow" and abs(rel) < FOLLOW_MIN_REL_DEG:

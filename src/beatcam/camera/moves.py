@@ -30,7 +30,7 @@ from beatcam.camera.aiming import (
     yaw_toward,
 )
 from beatcam.camera.easing import eased, log_lerp, whip, whip_width
-from beatcam.camera.framing import THIRD, Rig, spread, walks
+from beatcam.camera.framing import THIRD, Rig, spread
 from beatcam.camera.handheld import shake
 from beatcam.model.geometry import FloatArray, wrap_deg
 from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM
@@ -225,9 +225,9 @@ def _level_right(rig: Rig) -> FloatArray:
 
 def _truck(rig: Rig, sign: float) -> Pose:
     """Crab sideways on a straight track, turning to keep the subject framed; beside a walker
-    the track runs with them (the framing stood the camera square on to the walk, which way
-    the director named), so the camera's sideways travel is theirs."""
-    if walks(rig.aim):
+    (the framing stood the camera in its band beside the walk, which way the director named)
+    the track runs with them, so the camera's sideways travel is theirs."""
+    if rig.framing.heading_band is not None:
         return travel(rig)
     start = _base_position(rig, 0, rig.targets()[0])
     profile = eased(rig.frames)
