@@ -237,3 +237,34 @@ def test_covering_tries_the_plain_size_first_and_the_other_persons_single_only_f
     unmoved = replace(plainest, intent=None)  # the beat's function is dialogue: no reaction
     assert [framing for framing, *_ in tried(unmoved)].count("single") == 0
     assert tried(replace(plainest, framing="establishing")) == []  # covers only a single
+
+
+# A power beat whose low-angle two-shot the critic rejects (the pair does not fit it): the
+# plainer single keeps the angle that says who holds the power (blind10 situation 040's words).
+SMITHY = """\
+title: The smithy
+cast: [Brannoc, Pip]
+beats:
+  - {text: "It is an ordinary afternoon.", seconds: 3}
+  - >-
+    The huge blacksmith Brannoc stands over the boy who stole from him, the hammer hanging
+    from one fist.
+  - "A little later, the place is quiet again."
+"""
+
+
+def test_a_plainer_shot_keeps_the_low_angle_that_gives_the_power(tmp_path: Path) -> None:
+    (tmp_path / "smithy.yaml").write_text(SMITHY)
+    planned = _plan(tmp_path / "out", tmp_path / "smithy.yaml")
+    shot = next(shot for shot in planned.document["shots"] if shot["beat"] == 1)
+    assert shot["reason"]["repair"] == Repair.PLAINER_SHOT, "find a power beat that needs repair"
+    assert shot["reason"]["repaired_from"].startswith("low-angle")
+    assert (shot["angle"], shot["movement"], shot["subjects"]) == ("low", "static", ["Brannoc"])
+    # Measured: from below his eyes, the camera looks up at him on every frame (a point a
+    # metre straight above the lens is in front of it).
+    plan, shot_id = planned.plan, shot["id"]
+    camera = plan.shot(shot_id).camera
+    eyes = plan.blocking.tracks["Brannoc"].eyes(shot["start_frame"], shot["frames"])
+    assert np.all(camera.position[:, 1] < eyes[:, 1])
+    above = _in_camera(plan, shot_id, camera.position + [0.0, 1.0, 0.0])
+    assert np.all(above[:, 2] < 0.0)

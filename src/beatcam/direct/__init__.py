@@ -462,7 +462,7 @@ def _face_azimuth(blocking: Blocking, spec: ShotSpec) -> float:
 class Retake:
     """A shot the critic rejected, as the director needs it for another version: the shot as
     it was worded (``spec``), every rule its versions have broken so far (``failed``), the
-    ``attempt`` (1 to 3), where the previous shot's camera ended as an azimuth round this
+    ``attempt`` (1 to 4), where the previous shot's camera ended as an azimuth round this
     shot's subject (``previous_azimuth``, measured like ``azimuth_deg``; None for the first
     shot or one without a subject) and the scene's ``blocking``."""
 
@@ -520,13 +520,13 @@ def step_round(retake: Retake) -> ShotSpec:
 
 
 def plainer(retake: Retake) -> ShotSpec:
-    """A plainer version of a shot the critic rejected; each ``attempt`` (1 to 3) gives up more.
+    """A plainer version of a shot the critic rejected; each ``attempt`` (1 to 4) gives up more.
 
     1: the move becomes its simpler cousin (a pan with someone who walked out of a static frame,
-    given the ``blocking``); 2: a static, level single of the same size; 3: a static eye-level
-    medium shot (or wide, for an establishing shot or a moving subject), beside the previous
-    camera (``previous_azimuth``, measured like ``azimuth_deg``) after a cut that broke a cut
-    rule.
+    given the ``blocking``); 2: a static, level single of the same size and (softened) angle;
+    3: the same at eye level; 4: a static eye-level medium shot (or wide, for an establishing
+    shot or a moving subject), beside the previous camera (``previous_azimuth``, measured like
+    ``azimuth_deg``) after a cut that broke a cut rule.
     """
     spec, failed, attempt = retake.spec, retake.failed, retake.attempt
     previous_azimuth, blocking = retake.previous_azimuth, retake.blocking
@@ -551,7 +551,7 @@ def plainer(retake: Retake) -> ShotSpec:
             end_size=spec.end_size if MOVEMENT_TRAITS[movement].size_change else spec.size,
             angle=SOFTER_ANGLE.get(spec.angle, spec.angle),
         )
-    elif attempt == 2:
+    elif attempt in (2, 3):
         revised = replace(
             spec,
             movement="static",
@@ -559,7 +559,9 @@ def plainer(retake: Retake) -> ShotSpec:
             dutch_deg=0.0,
             framing="single" if spec.subjects and spec.framing != "establishing" else spec.framing,
             subjects=spec.subjects[:1] if spec.framing != "establishing" else spec.subjects,
-            angle="eye_level",
+            # The angle says who holds the power or who is exposed: it is the last thing a
+            # still single gives up.
+            angle=SOFTER_ANGLE.get(spec.angle, spec.angle) if attempt == 2 else "eye_level",
         )
     else:
         # A subject who walks out of a static frame, or so far toward or away from it that its size

@@ -12,10 +12,11 @@ order they are tried:
    ``REPAIR_ATTEMPTS`` times, each time from the director's shot with every fault seen so far:
    while every fault is one a camera fixes by standing elsewhere (a cut's, a blocked view, a
    face unseen), the camera steps round its subject, twice at most; otherwise the shot gives
-   up a rung of the director's ladder (simpler move, static level single, eye-level medium or
-   wide): an over-the-shoulder that loses its shoulder (a camera standing elsewhere round the
-   far face does not bring it back) first tries a simpler move, then becomes the far person's
-   single. The last version tried stays, even if it still fails.
+   up a rung of the director's ladder (simpler move, static level single at its angle, the
+   same at eye level, eye-level medium or wide; a rung that changes nothing is skipped): an
+   over-the-shoulder that loses its shoulder (a camera standing elsewhere round the far face
+   does not bring it back) first tries a simpler move, then becomes the far person's single.
+   The last version tried stays, even if it still fails.
 3. *stand elsewhere* (``stand_elsewhere``): when every fault left is one of standing, the
    plainest shot goes round its subject in ``LAST_RESORT_STEP_DEG`` steps, nearest first.
 4. *cover another way* (``cover_another_way``): when the plainest single cannot be placed, the
@@ -59,9 +60,12 @@ __all__ = [
     "stand_elsewhere",
 ]
 
-# The director's ladder has three rungs (``direct.plainer``): a simpler move, a static level
-# single, an eye-level medium or wide shot.
-REPAIR_ATTEMPTS = 3
+# The director's ladder has four rungs (``direct.plainer``): a simpler move, a static level
+# single at the shot's angle, the same at eye level, an eye-level medium or wide shot.
+REPAIR_ATTEMPTS = 4
+# The camera steps round its subject twice at most (``direct.step_round``: the nearer place,
+# then the farther), so the plainer rungs after it are still tried.
+STEP_ROUND_ATTEMPTS = 2
 # Where the plainest shot still breaks a cut rule (people moved since the last camera) or
 # someone blocks its view, it tries standing at each of these azimuths round its subject,
 # nearest the planned one first.
@@ -101,7 +105,10 @@ def repair(
         failed |= _rules(checks)
         retake = Retake(spec, failed, attempt, _previous_azimuth(plan, index), plan.blocking)
         strategy = _ladder_rung(retake)
-        tried = _saved_by(LADDER[strategy](retake), strategy)
+        version = _saved_by(LADDER[strategy](retake), strategy)
+        if version == tried:
+            continue  # an eye-level shot has no angle to give up: that rung is the next one
+        tried = version
         plan, checks = relabel_end_size(_with_shot(plan, index, shoot(tried)), index)
     if not _failed(checks):
         return plan, checks
@@ -135,12 +142,11 @@ def relabel_end_size(plan: ShotPlan, index: int) -> tuple[ShotPlan, list[Check]]
 
 
 def _ladder_rung(retake: Retake) -> Repair:
-    """*Step round* while every fault is one of standing and a rung is left after it (the
-    last attempt is always the plainest shot); otherwise *plainer shot*."""
+    """*Step round* while every fault is one of standing, ``STEP_ROUND_ATTEMPTS`` times at
+    most; otherwise *plainer shot*."""
     movable = retake.failed <= MOVABLE_RULES
-    return (
-        Repair.STEP_ROUND if movable and retake.attempt < REPAIR_ATTEMPTS else Repair.PLAINER_SHOT
-    )
+    stepping = movable and retake.attempt <= STEP_ROUND_ATTEMPTS
+    return Repair.STEP_ROUND if stepping else Repair.PLAINER_SHOT
 
 
 # The director's two moves on the ladder, each from the director's shot and the faults seen so
