@@ -186,8 +186,8 @@ def write(weights: Mapping[str, float], before: Mapping[str, float], situations:
     after = agreements(weights)
     files = [f"bench/{path.name}" for path in bench.SITUATION_FILES]
     document = {
-        "fitted_on": f"the tuning split of {', '.join(files)} ({situations} situations), "
-        "marked and unmarked situations weighed apart",
+        "fitted_on": f"the tuning split (every situation not held out) of {', '.join(files)} "
+        f"({situations} situations), marked and unmarked situations weighed apart",
         "agreement": {
             field: {"default weights": round(before[field], 3), "fitted": round(after[field], 3)}
             for field in REPORTED

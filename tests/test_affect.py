@@ -684,6 +684,10 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("Mara stands at the top of the steps and smiles down at Tom.", "on_high"),
         ("Mara looks up at the bell tower.", "look_up"),
         ("Mara and Tom circle each other, knives held low.", "circle"),
+        ("Mara crosses the line and raises both fists to the stands.", "exult"),
+        ("The giant steps over the wall of the sleeping village.", "looming"),
+        ("Mara walks the empty corridor to the headmaster's door.", "stride"),
+        ("From an upper window, Tom watches Mara cross the yard.", "far_below"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:
@@ -730,7 +734,6 @@ def test_the_prior_shift_moves_belief_toward_plain_and_keeps_the_intents_order(
     raw /= raw.sum()
     assert sum(shifted.values()) == pytest.approx(1.0)
     assert shifted["none"] >= raw[-1] - 1e-12
-    intents = list(shifted)[:-1]
-    assert sorted(intents, key=lambda k: (shifted[k], k)) == sorted(
-        intents, key=lambda k: (raw[intents.index(k)], k)
-    )
+    # Every intent moves by the same factor, so their order is kept (ties included).
+    ratios = [shifted[intent] / raw[index] for index, intent in enumerate(list(shifted)[:-1])]
+    assert ratios == pytest.approx([ratios[0]] * len(ratios), rel=1e-9)

@@ -23,6 +23,7 @@ from beatcam.model import CriticRule, ShotPin, ShotPlan
 from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene
 from beatcam.model.vocab import ANGLES, MOVEMENTS, Intent, Staging
 from beatcam.pipeline import plan_scene
+from beatcam.pipeline.repair import REPAIR_ATTEMPTS
 from beatcam.script import read_scenes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -155,11 +156,23 @@ def test_the_last_repair_of_a_subject_who_leaves_the_frame_is_the_widest_static(
     tiny_plan: ShotPlan,
 ) -> None:
     spec = replace(tiny_plan.shots[0], size="WS", end_size="WS", angle="high")
-    fallback = plainer(Retake(spec, frozenset({CriticRule.SUBJECT_IN_FRAME}), 3))
+    fallback = plainer(Retake(spec, frozenset({CriticRule.SUBJECT_IN_FRAME}), REPAIR_ATTEMPTS))
     assert (fallback.size, fallback.end_size, fallback.movement) == ("EWS", "EWS", "static")
     assert fallback.angle == "eye_level"
     assert "subject in frame" in fallback.reason.failed
     assert "lose the subject out of frame" in fallback.why  # the crew's words, not the rule's
+
+
+def test_a_plainer_still_single_gives_up_its_angle_a_rung_after_its_move(
+    tiny_plan: ShotPlan,
+) -> None:
+    spec = replace(tiny_plan.shots[0], angle="worm", movement="push_in", end_size="MCU")
+    failed = frozenset({CriticRule.CLEAR_VIEW, CriticRule.ANGLE})
+    rungs = [plainer(Retake(spec, failed, attempt)) for attempt in (2, 3)]
+    assert [(rung.movement, rung.angle) for rung in rungs] == [
+        ("static", "low"),  # worm's eye softened, still looking up at them
+        ("static", "eye_level"),
+    ]
 
 
 def test_the_fitted_classical_weights_name_real_rules() -> None:

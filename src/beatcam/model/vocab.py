@@ -313,6 +313,7 @@ class Staging(StrEnum):
     FAR_BELOW = "far_below"
     FLEE = "flee"
     FROM_AFAR = "from_afar"
+    EXULT = "exult"
 
 
 STAGINGS: Final = tuple(Staging)
