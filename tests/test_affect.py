@@ -688,6 +688,8 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("The giant steps over the wall of the sleeping village.", "looming"),
         ("Mara walks the empty corridor to the headmaster's door.", "stride"),
         ("From an upper window, Tom watches Mara cross the yard.", "far_below"),
+        ("Mara's eyes travel from the ceiling down to the stain on the rug.", "look_down"),
+        ("Tom's gaze travels up the rope to the tiny figure on the cliff.", "look_up"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:

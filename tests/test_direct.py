@@ -231,6 +231,29 @@ beats:
     assert {s.movement for s in plan.shots if s.beat == 1} & {"follow", "lead"}
 
 
+def test_one_who_tails_another_walks_and_a_gaze_that_follows_does_not() -> None:
+    text = """
+title: Market
+cast: [Omondi, Kamal]
+set: street
+beats:
+  - Omondi waits by the fruit stall.
+  - Omondi tails the courier through the night market, keeping three stalls behind.
+  - At the well, Kamal follows the rope down with his eyes.
+"""
+    plan = _direct(text)
+    beats = {beat.index: beat for beat in plan.beats}
+
+    def travel(name: str, beat: int) -> float:
+        start, frames = beats[beat].start_frame, beats[beat].frames
+        path = plan.blocking[name].position[start : start + frames]
+        return float(np.linalg.norm(path[-1] - path[0]))
+
+    assert travel("Omondi", 1) > 1.0
+    assert {s.movement for s in plan.shots if s.beat == 1} & {"follow", "lead"}
+    assert travel("Kamal", 2) == 0.0
+
+
 def test_things_that_move_do_not_move_the_cast() -> None:
     text = """
 title: Cellar

@@ -19,6 +19,7 @@ from beatcam.affect.modifiers import Context, clause_before
 from beatcam.affect.patterns import span_text
 from beatcam.affect.words import Token, tokenize
 from beatcam.model.scene import Character
+from beatcam.model.vocab import Staging
 
 PRONOUNS: Final = frozenset(
     {"he", "she", "they", "him", "her", "them", "his", "hers", "their", "theirs"}
@@ -38,6 +39,12 @@ NAME_AFTER_DET: Final = 2  # "the old Colonel": a determiner may lead a name by 
 PROP_DETERMINER_WINDOW: Final = 3
 MIN_PROP_LETTERS: Final = 3
 ADVERB_SUFFIX: Final = "ly"
+# A gaze that travels up or down is a look up or down: the camera tilts with the eyes (Mascelli:
+# a tilt follows vertical action), where a gaze across the room pans.
+VERTICAL_GAZE: Final = {
+    "up": Staging.LOOK_UP, "upward": Staging.LOOK_UP, "upwards": Staging.LOOK_UP,
+    "down": Staging.LOOK_DOWN, "downward": Staging.LOOK_DOWN, "downwards": Staging.LOOK_DOWN,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -125,9 +132,23 @@ def stagings(text: str, context: Context, lexicon: Lexicon) -> Movements:
     words: dict[str, None] = {}
     for hit in lexicon.stagings.greedy_hits(context.tokens):
         if context.negator_before(hit.start) is None:
-            labels.setdefault(hit.cue.label)
+            label = hit.cue.label
+            if label == Staging.SCAN:
+                label = _vertical_gaze(context.tokens, hit.end) or label
+            labels.setdefault(label)
             words.setdefault(span_text(text, context.tokens, hit.start, hit.end))
     return Movements(tuple(labels), tuple(words))
+
+
+def _vertical_gaze(tokens: Sequence[Token], start: int) -> str | None:
+    """The look up or down a scan's clause makes from ``start`` on ("her eyes travel from his
+    face down to the mud"), if it goes up or down."""
+    for token in tokens[start:]:
+        if token.boundary:
+            return None
+        if token.lower in VERTICAL_GAZE:
+            return VERTICAL_GAZE[token.lower]
+    return None
 
 
 def _prepositions(lexicon: Lexicon) -> frozenset[str]:

@@ -45,8 +45,10 @@ TWO_SHOT_SPACING_M = 1.6
 CIRCLE_RADIUS_M = 1.4
 
 RUN_ACTIONS = frozenset({"run", "chase", "flee", "sprint", "bolt", "charge"})
+# "follow" is a walk behind someone ("tails the courier through the market"); a gaze that
+# follows is not an action at all (actions.yaml ignores it).
 WALK_ACTIONS = frozenset(
-    {"walk", "enter", "arrive", "exit", "approach", "retreat", "cross", "pace", "leave"}
+    {"walk", "enter", "arrive", "exit", "approach", "retreat", "cross", "pace", "leave", "follow"}
 )
 TOWARD_OTHERS = frozenset({"approach", "charge"})
 AWAY_FROM_OTHERS = frozenset({"retreat", "flee", "exit", "leave"})
