@@ -61,11 +61,17 @@ def _loaded(modules: set[str], library: str) -> bool:
     return any(name == library or name.startswith(library + ".") for name in modules)
 
 
-def test_a_plan_imports_no_library_it_does_not_use(tmp_path: Path) -> None:
-    scene = ROOT / "examples" / "the-letter.yaml"
-    after = _after("plan", str(scene), "-o", str(tmp_path / "out"), "-q", cwd=tmp_path)
+# A scene whose plan the critic passes whole, and one with repaired shots (their reasons name
+# the critic's rules and the repairs, which the plan's schema check must take as written).
+SCENES = ("the-letter.yaml", "the-chase.yaml")
+
+
+@pytest.mark.parametrize("scene", SCENES)
+def test_a_plan_imports_no_library_it_does_not_use(scene: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    after = _after("plan", str(ROOT / "examples" / scene), "-o", str(out), "-q", cwd=tmp_path)
     modules = set(after["modules"])
-    assert "beatcam.pipeline.planning" in modules and (tmp_path / "out" / "plan.json").is_file()
+    assert "beatcam.pipeline.planning" in modules and (out / "plan.json").is_file()
     assert [library for library in UNUSED_BY_A_PLAN if _loaded(modules, library)] == []
     # and its many short-lived objects do not set the cycle collector off every 700
     assert after["young"] == cli.GC_YOUNG_OBJECTS
