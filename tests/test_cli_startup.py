@@ -29,6 +29,7 @@ UNUSED_BY_A_PLAN = (
     "fountain",  # the Fountain reader, for .fountain scenes only
     "defusedxml",  # the Final Draft reader
     "safetensors",  # the encoder maps its weights itself
+    "importlib.metadata",  # distribution versions (keys, provenance): beatcam.cache reads them
 )
 
 

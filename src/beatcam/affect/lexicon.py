@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata, resources
+from importlib import resources
 from typing import Any, Final
 
 import yaml
@@ -268,7 +268,8 @@ def provenance() -> tuple[Mapping[str, str], ...]:
     return (
         {
             "name": "vaderSentiment",
-            "version": metadata.version("vaderSentiment"),
+            # (unknown only for a copy installed without its metadata)
+            "version": beatcam_cache.installed_version("vaderSentiment") or "unknown",
             "licence": "MIT",
             "source": "VADER lexicon and rules, rated by human raters "
             "(Hutto & Gilbert 2014); shipped inside the vaderSentiment package",
