@@ -13,8 +13,6 @@ from functools import cache
 from importlib import resources
 from typing import Any, Final
 
-import yaml
-
 from beatcam import cache as beatcam_cache
 from beatcam import tables
 from beatcam.affect.patterns import ANY_WORD, CLASS_MARK, CLAUSE_END, EXACT_MARK, Cue, CueIndex
@@ -84,7 +82,7 @@ def _read(name: str) -> Any:
     source = resources.files("beatcam.affect").joinpath("data", name)
     try:
         return tables.safe_load(source.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, tables.TableError) as exc:
         raise _fail(name, f"cannot be read ({exc})") from exc
 
 

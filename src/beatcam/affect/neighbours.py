@@ -20,7 +20,6 @@ from dataclasses import dataclass, fields
 from typing import Any, Final
 
 import numpy as np
-import yaml
 from numpy.typing import NDArray
 
 from beatcam import tables
@@ -114,7 +113,7 @@ def parse_labelled_beats(text: str, source: str = LABELS_FILE) -> tuple[Labelled
     """Parse and validate labelled-beats YAML; a broken entry raises ``StageError`` naming it."""
     try:
         document = tables.safe_load(text)
-    except yaml.YAMLError as exc:
+    except tables.TableError as exc:
         raise _fail(source, "YAML", str(exc).splitlines()[0]) from exc
     if not isinstance(document, dict) or not isinstance(document.get("beats"), list):
         raise _fail(source, "top level", "expected a mapping with a 'beats' list")
