@@ -63,7 +63,9 @@ def test_the_shipped_store_is_the_shipped_labels_parsed_and_is_current() -> None
     """What the build script would write now is what ships: rerun it after editing the YAML."""
     labels = _shipped(neighbours.LABELS_FILE)
     assert neighbours.store_text(labels) == _shipped(neighbours.STORE_FILE)
-    assert neighbours._stored_beats(labels) == neighbours.parse_labelled_beats(labels)
+    assert neighbours._stored_beats(neighbours._sha256(labels)) == neighbours.parse_labelled_beats(
+        labels
+    )
 
 
 def test_a_plan_reads_the_store_not_the_yaml(
@@ -71,6 +73,20 @@ def test_a_plan_reads_the_store_not_the_yaml(
 ) -> None:
     expected = neighbours.parse_labelled_beats(_shipped(neighbours.LABELS_FILE))
     monkeypatch.setattr(neighbours, "parse_labelled_beats", _must_not_parse)
+    assert neighbours.labelled_examples() == expected
+
+
+def test_labels_with_windows_line_ends_read_the_store_of_their_text(
+    fresh_labels: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store is found by the file's bytes, which are its text's only with Unix line ends;
+    a checkout that wrote CRLF holds the same text (as Python reads it) and the same store."""
+    expected = neighbours.labelled_examples()
+    labels = tmp_path / neighbours.LABELS_FILE
+    labels.write_bytes(_shipped(neighbours.LABELS_FILE).replace("\n", "\r\n").encode("utf-8"))
+    _files(monkeypatch, labels)
+    monkeypatch.setattr(neighbours, "parse_labelled_beats", _must_not_parse)
+    neighbours.labelled_examples.cache_clear()
     assert neighbours.labelled_examples() == expected
 
 
