@@ -4,6 +4,7 @@ writers, the XDG folder; and the per-shot keys that let a re-run render only edi
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import subprocess
@@ -162,6 +163,17 @@ for _ in range(int(sys.argv[1])):
     if seen != payload:
         sys.exit(f"read {None if seen is None else len(seen)} bytes, not the payload")
 """
+
+
+def test_the_code_digest_is_every_file_of_the_package_by_path_but_bytecode() -> None:
+    package = Path(cache.__file__).resolve().parent
+    assert any(package.rglob("__pycache__/*.pyc"))  # there is bytecode to leave out
+    expected = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            expected.update(path.relative_to(package).as_posix().encode() + b"\0")
+            expected.update(hashlib.sha256(path.read_bytes()).digest())
+    assert cache.code_digest() == expected.hexdigest()
 
 
 def test_installed_versions_are_what_importlib_metadata_reads() -> None:
