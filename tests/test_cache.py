@@ -4,11 +4,13 @@ writers, the XDG folder; and the per-shot keys that let a re-run render only edi
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +163,51 @@ for _ in range(int(sys.argv[1])):
     if seen != payload:
         sys.exit(f"read {None if seen is None else len(seen)} bytes, not the payload")
 """
+
+
+def test_the_code_digest_is_every_file_of_the_package_by_path_but_bytecode() -> None:
+    package = Path(cache.__file__).resolve().parent
+    assert any(package.rglob("__pycache__/*.pyc"))  # there is bytecode to leave out
+    expected = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            expected.update(path.relative_to(package).as_posix().encode() + b"\0")
+            expected.update(hashlib.sha256(path.read_bytes()).digest())
+    assert cache.code_digest() == expected.hexdigest()
+
+
+def test_installed_versions_are_what_importlib_metadata_reads() -> None:
+    """The keys and provenance name versions without importing importlib.metadata; they must
+    be its versions, of every installed distribution, however its name is spelt."""
+    names = sorted({dist.metadata["Name"] for dist in metadata.distributions()})
+    assert len(names) > 10
+    for name in names:
+        expected = metadata.version(name)
+        for spelling in (name, name.upper(), name.replace("-", "_"), name.replace("_", ".")):
+            assert cache.installed_version(spelling) == expected, spelling
+    assert cache.installed_version("no-such-distribution") is None
+    assert cache.libraries("numpy", "no-such-distribution") == (
+        f"numpy=={metadata.version('numpy')},no-such-distribution missing"
+    )
+
+
+@pytest.mark.parametrize(
+    ("folder", "file"),
+    [("demo_pkg-2.0.dist-info", "METADATA"), ("Demo.Pkg-2.0.egg-info", "PKG-INFO")],
+)
+def test_a_version_is_read_from_the_metadata_header_only(
+    folder: str, file: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folded line or the description may say "Version:" too; only the header's field counts,
+    as importlib.metadata reads it, and the first folder on sys.path wins."""
+    header = "Metadata-Version: 2.1\nName: demo-pkg\nLicense: MIT\n  Version: 9 (folded)\n"
+    for entry, version in (("first", "2.0"), ("second", "3.0")):
+        (tmp_path / entry / folder).mkdir(parents=True)
+        text = f"{header}version:  {version}\n\nVersion: 7 (the description)\n"
+        (tmp_path / entry / folder / file).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "first"), str(tmp_path / "second")])
+    monkeypatch.setattr(cache, "_metadata_folders", cache._metadata_folders.__wrapped__)
+    assert cache.installed_version("demo-pkg") == metadata.version("demo-pkg") == "2.0"
 
 
 def test_two_processes_writing_one_key_never_expose_half_an_entry(xdg: Path) -> None:

@@ -3,6 +3,7 @@ accept what jsonschema (the authority, and the source of every error message) re
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from pathlib import Path
@@ -11,8 +12,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from beatcam.export import provenance, schemas
-from beatcam.pipeline import ShootOptions, shoot
+from beatcam.export import plan_json, provenance, schemas
+from beatcam.model import CriticRule, Repair
+from beatcam.pipeline import ShootOptions, plan_scene, shoot
+from beatcam.script import read_scenes
 
 ROOT = Path(__file__).resolve().parents[1]
 MUTATIONS = 300
@@ -124,3 +127,24 @@ def test_the_compiled_check_rejects_whatever_jsonschema_rejects(
 def test_a_keyword_the_compiler_does_not_know_is_refused() -> None:
     with pytest.raises(ValueError, match="patternProperties"):
         schemas.compile_schema({"type": "object", "patternProperties": {"^x": {}}})
+
+
+def test_a_repaired_plan_passes_the_compiled_check_before_it_is_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A plan's document holds the critic's rules and repairs as their StrEnum members; the
+    compiled check takes them as the strings JSON writes, so writing a repaired plan never
+    falls back to jsonschema (slow to import and to run: issue 19)."""
+    plan, _ = plan_scene(read_scenes(str(ROOT / "examples" / "the-letter.yaml"))[0])
+    shot = plan.shots[0]
+    reason = dataclasses.replace(
+        shot.reason, failed=(CriticRule.LINE_OF_ACTION,), repair=Repair.PLAINER_SHOT
+    )
+    repaired = dataclasses.replace(plan, shots=(dataclasses.replace(shot, reason=reason),))
+    monkeypatch.setattr(schemas, "_validator", _must_not_validate)
+    written = json.loads(plan_json.dumps(repaired))["shots"][0]["reason"]
+    assert (written["failed"], written["repair"]) == (["180-degree rule"], "plainer shot")
+
+
+def _must_not_validate(name: str) -> None:
+    raise AssertionError(f"jsonschema was asked about a valid {name} document")

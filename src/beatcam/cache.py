@@ -24,8 +24,8 @@ import json
 import os
 import pickle
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
@@ -37,10 +37,16 @@ from beatcam.files import write_atomic
 SWITCH_ENV: Final = "BEATCAM_CACHE"
 XDG_ENV: Final = "XDG_CACHE_HOME"
 FOLDER: Final = "beatcam"
+BYTECODE_FOLDER: Final = "__pycache__"  # compiled modules: derived from the code, not hashed
 MAGIC: Final = b"beatcam-cache 1\n"
 DIGEST_BYTES: Final = hashlib.sha256().digest_size
 _NAMESPACE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _KEY = re.compile(r"[0-9a-f]{64}")
+# A distribution's metadata on sys.path, as importlib.metadata finds it: a <name>-*.dist-info or
+# <name>-*.egg-info folder, and in it the first of these files ("": an egg-info that is a file).
+METADATA_SUFFIXES: Final = (".dist-info", ".egg-info")
+METADATA_FILES: Final = ("METADATA", "PKG-INFO", "")
+_NAME_SEPARATORS = re.compile(r"[-_.]+")
 
 
 def root() -> Path | None:
@@ -69,13 +75,20 @@ def key(*parts: bytes | str) -> str:
 
 @functools.cache
 def code_digest() -> str:
-    """The SHA-256 of every file of the installed beatcam package (code and data), by path."""
+    """The SHA-256 of every file of the installed beatcam package (code and data), by path.
+
+    Walked with ``os.walk``, which passes over the ``__pycache__`` folders rather than
+    listing, testing and dropping their ~180 files (a third of this digest's 0.013 s)."""
     package = Path(__file__).resolve().parent
+    files = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != BYTECODE_FOLDER]
+        parts = Path(folder).relative_to(package).parts
+        files += [(*parts, name) for name in names]
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for parts in sorted(files):  # by path part, as the paths themselves sort
+        digest.update("/".join(parts).encode() + b"\0")
+        digest.update(hashlib.sha256(package.joinpath(*parts).read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -159,13 +172,62 @@ def canonical(value: Any) -> str:
 @functools.cache
 def libraries(*names: str) -> str:
     """The installed versions of the named distributions, for the key of a result they make."""
-    found = []
-    for name in names:
+    versions = {name: installed_version(name) for name in names}
+    return ",".join(
+        f"{name} missing" if version is None else f"{name}=={version}"
+        for name, version in versions.items()
+    )
+
+
+def installed_version(name: str) -> str | None:
+    """The version of an installed distribution, as ``importlib.metadata.version`` gives it
+    (the ``Version`` field of the first of its metadata folders on ``sys.path``), or None.
+
+    Read here rather than through ``importlib.metadata``: importing that (it parses metadata
+    as e-mail) was ~0.011 s of every cold plan, whose cache keys and provenance name the
+    versions of five distributions.
+    """
+    folder = _metadata_folders().get(_normalized(name))
+    if folder is None:
+        return None
+    for file in METADATA_FILES:
         try:
-            found.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name} missing")
-    return ",".join(found)
+            return _version_field((folder / file).read_text(encoding="utf-8"))
+        except OSError:
+            continue
+    return None
+
+
+def _version_field(metadata: str) -> str | None:
+    """The ``Version`` field of core metadata's header (e-mail style, as e-mail reads it)."""
+    for line in metadata.splitlines():
+        if not line:
+            break  # the end of the header; the description follows
+        field, colon, value = line.partition(":")
+        if colon and field.lower() == "version":
+            return value.lstrip(" \t")
+    return None
+
+
+@functools.cache
+def _metadata_folders() -> dict[str, Path]:
+    """The first metadata folder of each distribution on ``sys.path``, by normalised name."""
+    folders: dict[str, Path] = {}
+    for entry in sys.path:
+        try:
+            children = list(Path(entry or ".").iterdir())
+        except OSError:  # not a folder (a zip, a missing entry)
+            continue
+        for child in children:
+            if child.suffix.lower() in METADATA_SUFFIXES:
+                folders.setdefault(_normalized(child.stem.partition("-")[0]), child)
+    return folders
+
+
+def _normalized(name: str) -> str:
+    """A distribution's name as its metadata folder is matched: any run of - _ . as one _,
+    lower case (importlib.metadata's rule)."""
+    return _NAME_SEPARATORS.sub("_", name).lower()
 
 
 def _plain(value: Any) -> Any:

@@ -6,6 +6,7 @@ Every error is one line on stderr; long work shows a progress bar on a terminal 
 
 from __future__ import annotations
 
+import atexit
 import gc
 import json
 import re
@@ -534,3 +535,9 @@ def main(
     # of CPU less, and still collects every cycle. Set here, in the command line's process
     # only, not where beatcam is imported as a library.
     gc.set_threshold(GC_YOUNG_OBJECTS, *gc.get_threshold()[1:])
+    # On its way out, Python runs the cycle collector over every object the command left (the
+    # modules, tables and models it loaded), several times as it tears the modules down: ~0.04
+    # s of a cold plan's CPU, a quarter of what Python and numpy take to start. Frozen when the
+    # exit begins (after the command has written and closed its files), they are passed over;
+    # reference counting still frees them, and the process's end returns the rest.
+    atexit.register(gc.freeze)

@@ -10,10 +10,8 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata, resources
+from importlib import resources
 from typing import Any, Final
-
-import yaml
 
 from beatcam import cache as beatcam_cache
 from beatcam import tables
@@ -84,7 +82,7 @@ def _read(name: str) -> Any:
     source = resources.files("beatcam.affect").joinpath("data", name)
     try:
         return tables.safe_load(source.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, tables.TableError) as exc:
         raise _fail(name, f"cannot be read ({exc})") from exc
 
 
@@ -268,7 +266,8 @@ def provenance() -> tuple[Mapping[str, str], ...]:
     return (
         {
             "name": "vaderSentiment",
-            "version": metadata.version("vaderSentiment"),
+            # (unknown only for a copy installed without its metadata)
+            "version": beatcam_cache.installed_version("vaderSentiment") or "unknown",
             "licence": "MIT",
             "source": "VADER lexicon and rules, rated by human raters "
             "(Hutto & Gilbert 2014); shipped inside the vaderSentiment package",

@@ -10,8 +10,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import yaml
-
 from beatcam.errors import SceneError
 from beatcam.model.scene import Beat, Character, Scene, ShotPin
 from beatcam.model.vocab import (
@@ -46,7 +44,12 @@ SEXAGESIMAL_ASPECTS = {16 * 60 + 9: "16:9", 4 * 60 + 3: "4:3"}
 
 
 def load_yaml(text: str, source: str) -> Any:
-    """The document ``yaml.safe_load`` reads, with its errors turned into one-line SceneErrors."""
+    """The document ``yaml.safe_load`` reads, with its errors turned into one-line SceneErrors.
+
+    PyYAML is imported here, by a YAML scene's plan only: a plan of any other scene reads
+    beatcam's own tables pre-parsed (``beatcam.tables``) and has no use for it."""
+    import yaml
+
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
