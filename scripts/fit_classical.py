@@ -44,6 +44,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import build_tables  # noqa: E402  (scripts/ is not a package)
 
 import director as bench  # noqa: E402  (bench/ is not a package)
 from beatcam.affect import read_affect  # noqa: E402
@@ -201,6 +204,7 @@ def write(weights: Mapping[str, float], before: Mapping[str, float], situations:
     for field in REPORTED:
         print(f"{field:12s} {before[field]:.3f} -> {after[field]:.3f}")
     print(f"wrote {TARGET.relative_to(ROOT)}")
+    build_tables.build()  # the pre-parsed store must carry the new weights
 
 
 def main(argv: Sequence[str] | None = None) -> int:
