@@ -32,7 +32,7 @@ from beatcam.camera.aiming import (
 from beatcam.camera.easing import eased, log_lerp, whip, whip_width
 from beatcam.camera.framing import THIRD, Rig, spread
 from beatcam.camera.handheld import shake
-from beatcam.model.geometry import FloatArray, wrap_deg
+from beatcam.model.geometry import FloatArray, finite_or, wrap_deg
 from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM
 
 PUSH_RATIO = 0.65
@@ -161,20 +161,30 @@ def sweep_extent(rig: Rig, pose: Pose) -> float:
     reach = 0.0
     for point in rig.framing.in_frame or (rig.aim,):
         xy, _ = image_points(point, pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm)
-        reach = max(reach, float(np.nan_to_num(np.abs(xy), nan=np.inf).max()))
+        reach = max(reach, float(finite_or(np.abs(xy), nan=np.inf).max()))
     return reach
 
 
 def headroom_extent(rig: Rig, pose: Pose) -> float:
     """How high the subject's head top sits in the first frame (image v, up), as the critic
     measures headroom; -inf where the size need not hold the whole head."""
+    first = Pose(pose.position[:1], pose.matrices[:1], pose.focal_mm[:1])
+    return float(headroom_extents(rig, first)[0])
+
+
+def headroom_extents(rig: Rig, cameras: Pose) -> FloatArray:
+    """``headroom_extent`` seen from each of ``cameras`` (the first frames of candidates)."""
     top = rig.framing.head_top
     if top is None:
-        return -np.inf
+        return np.full(len(cameras.focal_mm), -np.inf)
     xy, _ = image_points(
-        top[None], pose.position[:1], pose.matrices[:1], pose.focal_mm[:1], rig.sensor_mm
+        np.broadcast_to(top, cameras.position.shape),
+        cameras.position,
+        cameras.matrices,
+        cameras.focal_mm,
+        rig.sensor_mm,
     )
-    return float(np.nan_to_num(xy[0, 1], nan=np.inf))
+    return finite_or(xy[:, 1], nan=np.inf)
 
 
 def static(rig: Rig) -> Pose:
