@@ -16,7 +16,7 @@ Moves fall in three families:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -191,15 +191,49 @@ def static(rig: Rig) -> Pose:
     """Locked off on the first frame's framing; a walking subject walks through it. Someone
     who sits, kneels or falls in the shot is framed for the whole change: the held aim is
     halfway between the highest and lowest eye, in the middle of the frame."""
-    hold = np.repeat(rig.aim[:1], rig.frames, axis=0)
-    measured = np.repeat(rig.measured[:1], rig.frames, axis=0)
-    depth = _full(rig, rig.depth_for(rig.targets()[0]))
+    [pose] = statics((rig,))
+    return pose
+
+
+def statics(rigs: Sequence[Rig]) -> list[Pose]:
+    """``static`` for each of ``rigs``, candidates of one shot (one framing, one length),
+    placed by one ``orbit`` over all their frames: it works frame by frame, so each pose has
+    the numbers its rig gets alone, for one call's overhead instead of one per candidate."""
+    rig, frames = rigs[0], rigs[0].frames
+    hold = np.repeat(rig.aim[:1], frames, axis=0)
+    measured = np.repeat(rig.measured[:1], frames, axis=0)
     points = rig.framing.in_frame or (rig.aim,)
-    if max(float(np.ptp(point[:, 1])) for point in points) <= POSTURE_CHANGE_M:
-        return _orbit_pose(rig, depth, _full(rig, rig.focal_mm), aim=hold, measured=measured)
-    heights = np.concatenate([point[:, 1] for point in points])
-    hold[:, 1] = (heights.min() + heights.max()) / 2.0
-    return _orbit_pose(rig, depth, _full(rig, rig.focal_mm), aim=hold, measured=measured, v=0.0)
+    v = None
+    if max(float(np.ptp(point[:, 1])) for point in points) > POSTURE_CHANGE_M:
+        heights = np.concatenate([point[:, 1] for point in points])
+        hold[:, 1] = (heights.min() + heights.max()) / 2.0
+        v = 0.0
+    focal = np.concatenate([_full(each, each.focal_mm) for each in rigs])
+    u, v_path = zip(*(_uv(each, v=v) for each in rigs), strict=True)
+    position, matrices = orbit(
+        np.tile(hold, (len(rigs), 1)),
+        np.concatenate([_full(each, each.heading_deg) for each in rigs]),
+        np.concatenate([_full(each, each.pitch_deg) for each in rigs]),
+        np.concatenate([each.roll for each in rigs]),
+        focal,
+        (np.concatenate(u), np.concatenate(v_path)),
+        np.concatenate([_full(each, each.depth_for(each.targets()[0])) for each in rigs]),
+        rig.sensor_mm,
+        np.tile(measured, (len(rigs), 1)),
+    )
+    return [
+        Pose(position[part], matrices[part], focal[part])
+        for part in (slice(k * frames, (k + 1) * frames) for k in range(len(rigs)))
+    ]
+
+
+def poses_for(rigs: Sequence[Rig]) -> list[Pose]:
+    """Each candidate's pose (``rigs`` of one shot): locked off, all at once (``statics``);
+    any other move, one by one."""
+    movement = rigs[0].spec.movement
+    if movement == "static":
+        return statics(rigs)
+    return [MOVES[movement](rig) for rig in rigs]
 
 
 def _dolly(rig: Rig, ratio: float) -> Pose:

@@ -25,7 +25,7 @@ from beatcam.camera.framing import (
     frame_shot,
     make_rig,
 )
-from beatcam.camera.moves import MOVES, Pose
+from beatcam.camera.moves import MOVES, Pose, poses_for
 from beatcam.errors import StageError
 from beatcam.model import Blocking, CameraTrack, SetDesign, ShotSpec
 from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, matrix_to_quat
@@ -69,7 +69,6 @@ def track_for(
     framing = frame_shot(spec, blocking, _set_aim(spec, set_design), sensor_mm, set_design)
     obstacles = Obstacles.for_shot(set_design, blocking, spec.start_frame, spec.frames)
     key = (seed, zlib.crc32(spec.id.encode("utf-8")))
-    build = MOVES[spec.movement]
 
     def candidates(scale: float, azimuths: tuple[float, ...], pitch: float) -> list[Rig]:
         return [
@@ -79,7 +78,7 @@ def track_for(
 
     def attempt(rigs: list[Rig], full: bool) -> list[tuple[Verdict, Rig, Pose]]:
         """The candidates with their verdicts, in order."""
-        poses = tuple(build(rig) for rig in rigs)
+        poses = tuple(poses_for(rigs))
         verdicts = assess(tuple(rigs), poses, obstacles, full)
         return list(zip(verdicts, rigs, poses, strict=True))
 

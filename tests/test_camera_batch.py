@@ -1,0 +1,105 @@
+"""The camera's search judges a lens's candidates together; each must get the bits it gets alone.
+
+``checks.assess`` stacks candidates' poses and ``moves.statics`` places locked-off candidates in
+one call: both must give exactly the verdicts and poses of judging and placing each candidate
+by itself, or the search would pick another winner and the plans would change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beatcam.camera.checks import assess
+from beatcam.camera.collision import Obstacles
+from beatcam.camera.framing import Rig, frame_shot, make_rig
+from beatcam.camera.moves import Pose, poses_for, static
+from beatcam.model import Blocking, CharacterTrack, ShotSpec
+from beatcam.model.geometry import finite_or
+from beatcam.model.sets import PRESETS
+
+SENSOR = (36.0, 20.25)
+FPS = 24
+FRAMES = 40
+KITCHEN = PRESETS["kitchen"].design()
+
+
+def _blocking() -> Blocking:
+    """Mara walks across the kitchen past Tom, who stands still: bodies, boxes and a walk."""
+    walk = np.stack(
+        [np.linspace(-1.5, 1.5, FRAMES), np.zeros(FRAMES), np.full(FRAMES, -1.0)], axis=1
+    )
+    mara = CharacterTrack("Mara", 1.7, walk, np.full(FRAMES, 90.0))
+    tom = CharacterTrack("Tom", 1.85, np.tile([0.3, 0.0, 0.2], (FRAMES, 1)), np.full(FRAMES, 180.0))
+    return Blocking({"Mara": mara, "Tom": tom}, FRAMES)
+
+
+BLOCKING = _blocking()
+
+
+def _spec(movement: str, size: str, azimuth: float) -> ShotSpec:
+    return ShotSpec(
+        id="S01", beat=0, start_frame=0, frames=FRAMES, size=size, end_size=size,
+        angle="eye_level", dutch_deg=0.0, movement=movement, framing="single",
+        transition="cut", subjects=("Mara",), lens_mm=35.0, why="", azimuth_deg=azimuth,
+    )  # fmt: skip
+
+
+def _candidates(spec: ShotSpec, scales: list[float], azimuths: list[float]) -> tuple[Rig, ...]:
+    framing = frame_shot(spec, BLOCKING, np.zeros(3), SENSOR, KITCHEN)
+    return tuple(
+        make_rig(framing, spec, SENSOR, FPS, (0, 1), scale, azimuth, 0.0)
+        for scale, azimuth in zip(scales, azimuths, strict=True)
+    )
+
+
+def _same(first: Pose, second: Pose) -> bool:
+    return all(
+        np.array_equal(a, b) and a.dtype == b.dtype
+        for a, b in (
+            (first.position, second.position),
+            (first.matrices, second.matrices),
+            (first.focal_mm, second.focal_mm),
+        )
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    movement=st.sampled_from(["static", "push_in", "pan_left", "follow"]),
+    size=st.sampled_from(["CU", "MS", "WS"]),
+    azimuth=st.floats(-180.0, 180.0),
+    offsets=st.lists(
+        st.tuples(st.sampled_from([0.4, 0.8, 1.0, 1.6]), st.floats(-90.0, 90.0)),
+        min_size=1,
+        max_size=6,
+    ),
+    full=st.booleans(),
+)
+def test_candidates_judged_together_get_the_verdicts_each_gets_alone(
+    movement: str, size: str, azimuth: float, offsets: list[tuple[float, float]], full: bool
+) -> None:
+    spec = _spec(movement, size, azimuth)
+    rigs = _candidates(spec, [scale for scale, _ in offsets], [turn for _, turn in offsets])
+    obstacles = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES)
+    poses = tuple(poses_for(rigs))
+    together = assess(rigs, poses, obstacles, full)
+    alone = [
+        assess((rig,), (pose,), obstacles, full)[0] for rig, pose in zip(rigs, poses, strict=True)
+    ]
+    assert together == alone
+    if movement == "static":
+        assert all(_same(pose, static(rig)) for rig, pose in zip(rigs, poses, strict=True))
+
+
+@given(
+    values=st.lists(
+        st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([-0.0, np.nan]),
+        max_size=20,
+    ),
+    nan=st.sampled_from([np.inf, -np.inf, 0.0]),
+)
+def test_finite_or_is_nan_to_num(values: list[float], nan: float) -> None:
+    array = np.array(values, dtype=np.float64)
+    assert finite_or(array, nan=nan).tobytes() == np.nan_to_num(array, nan=nan).tobytes()
