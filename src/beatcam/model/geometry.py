@@ -373,24 +373,38 @@ def view_faults(
 
 def sight_blocked(
     eyes: FloatArray, targets: FloatArray, box_min: FloatArray, box_max: FloatArray
-) -> FloatArray:
+) -> NDArray[np.bool_]:
     """``(n,)`` True where an axis-aligned box cuts the segment from each eye to its target.
 
     ``eyes``/``targets`` are ``(n, 3)``; ``box_min``/``box_max`` the ``(m, 3)`` corners of the
-    set's boxes. A slab test of every segment against every box at once; a box the eye is
-    inside of does not count (that is a clearance fault, not a view one).
-    """
-    lows, highs = np.asarray(box_min)[None], np.asarray(box_max)[None]
-    if not lows.shape[1]:
-        return np.zeros(len(eyes), dtype=bool)
-    ray = (np.asarray(targets) - np.asarray(eyes))[:, None, :]
-    start = np.asarray(eyes)[:, None, :]
+    set's (finite) boxes. A slab test of every segment against every box it could meet; a box
+    the eye is inside of does not count (that is a clearance fault, not a view one).
+
+    A box apart from a segment's bounding box along some axis cannot cut it, and the slab test
+    agrees in floating point: both ends lie beyond the box's face on that axis, so the ray's
+    crossings of that slab are both at or before its start, or both at or past its end (the
+    differences keep their order when rounded). Only the pairs whose bounding boxes meet are
+    tested, which in a set of a dozen pieces is one or two per segment."""
+    eyes, targets = np.asarray(eyes), np.asarray(targets)
+    low, high = np.minimum(eyes, targets), np.maximum(eyes, targets)
+    lows, highs = np.asarray(box_min), np.asarray(box_max)
+    meet = np.ones((len(eyes), len(lows)), dtype=bool)
+    for axis in range(3):
+        meet &= highs[None, :, axis] >= low[:, None, axis]
+        meet &= lows[None, :, axis] <= high[:, None, axis]
+    # A NaN end is apart from nothing: such a segment is tested against every box.
+    meet |= np.asarray(np.isnan(low).any(axis=1) | np.isnan(high).any(axis=1))[:, None]
+    segment, box = np.nonzero(meet)
+    start = eyes[segment]
+    ray = targets[segment] - start
     with np.errstate(divide="ignore", invalid="ignore"):
-        near = (lows - start) / ray
-        far = (highs - start) / ray
+        near = (lows[box] - start) / ray
+        far = (highs[box] - start) / ray
     enter, leave = _slab_bounds(near, far)
-    blocked = (enter <= leave) & (enter > 0.0) & (enter < 1.0)
-    return np.asarray(blocked.any(axis=1))
+    cut = (enter <= leave) & (enter > 0.0) & (enter < 1.0)
+    blocked = np.zeros(len(eyes), dtype=bool)
+    blocked[segment[cut]] = True
+    return blocked
 
 
 def _slab_bounds(near: FloatArray, far: FloatArray) -> tuple[FloatArray, FloatArray]:
