@@ -7,6 +7,8 @@ settles like a real dolly or crane; the whip profile is the one deliberate excep
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from beatcam.model.geometry import FloatArray
@@ -30,11 +32,13 @@ def smootherstep(t: FloatArray) -> FloatArray:
     return np.asarray(x * x * x * (x * (6.0 * x - 15.0) + 10.0))
 
 
+@functools.cache
 def eased(frames: int) -> FloatArray:
-    """The standard move profile over a shot, ``(frames,)`` from 0 to 1 (a 1-frame shot is 1)."""
-    if frames < 2:
-        return np.ones(frames)
-    return smootherstep(shot_time(frames))
+    """The standard move profile over a shot, ``(frames,)`` from 0 to 1 (a 1-frame shot is 1).
+    Kept per length, read-only: every candidate of a shot's camera search asks for it."""
+    profile = np.ones(frames) if frames < 2 else smootherstep(shot_time(frames))
+    profile.setflags(write=False)
+    return profile
 
 
 def log_lerp(start: float, end: float, s: FloatArray) -> FloatArray:

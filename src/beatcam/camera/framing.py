@@ -9,6 +9,7 @@ Swapping the lens keeps the framing because the camera distance scales with the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -182,8 +183,10 @@ def shrunk_band(size: str, fh_min: float = 0.0) -> tuple[float, float]:
     return min(max(low, fh_min), high), high
 
 
+@functools.cache
 def band_target(size: str, fh_min: float = 0.0) -> float:
-    """The frame height to aim for: the size's target, raised to fit every subject if needed."""
+    """The frame height to aim for: the size's target, raised to fit every subject if needed
+    (kept: every candidate of a shot's camera search asks for it)."""
     low, high = shrunk_band(size, fh_min)
     return float(np.clip(SIZE_TARGET_M[size], low, high))
 

@@ -32,7 +32,7 @@ from beatcam.camera.aiming import (
 from beatcam.camera.easing import eased, log_lerp, whip, whip_width
 from beatcam.camera.framing import THIRD, Rig, spread
 from beatcam.camera.handheld import shake
-from beatcam.model.geometry import FloatArray, finite_or, wrap_deg
+from beatcam.model.geometry import FloatArray, finite_or, held_frames, wrap_deg
 from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM
 
 PUSH_RATIO = 0.65
@@ -197,8 +197,9 @@ def static(rig: Rig) -> Pose:
 
 def statics(rigs: Sequence[Rig]) -> list[Pose]:
     """``static`` for each of ``rigs``, candidates of one shot (one framing, one length),
-    placed by one ``orbit`` over all their frames: it works frame by frame, so each pose has
-    the numbers its rig gets alone, for one call's overhead instead of one per candidate."""
+    placed by one ``orbit``: it works frame by frame, so each pose has the numbers its rig
+    gets alone, for one call's overhead instead of one per candidate. A locked-off camera's
+    inputs hold still, so only the frames where they change are solved (``held_frames``)."""
     rig, frames = rigs[0], rigs[0].frames
     hold = np.repeat(rig.aim[:1], frames, axis=0)
     measured = np.repeat(rig.measured[:1], frames, axis=0)
@@ -210,17 +211,25 @@ def statics(rigs: Sequence[Rig]) -> list[Pose]:
         v = 0.0
     focal = np.concatenate([_full(each, each.focal_mm) for each in rigs])
     u, v_path = zip(*(_uv(each, v=v) for each in rigs), strict=True)
-    position, matrices = orbit(
+    per_frame = (
         np.tile(hold, (len(rigs), 1)),
         np.concatenate([_full(each, each.heading_deg) for each in rigs]),
         np.concatenate([_full(each, each.pitch_deg) for each in rigs]),
         np.concatenate([each.roll for each in rigs]),
         focal,
-        (np.concatenate(u), np.concatenate(v_path)),
+        np.concatenate(u),
+        np.concatenate(v_path),
         np.concatenate([_full(each, each.depth_for(each.targets()[0])) for each in rigs]),
-        rig.sensor_mm,
         np.tile(measured, (len(rigs), 1)),
     )
+    kept, run = held_frames(*per_frame)
+    aim, heading, pitch, roll, lens, across, up, depth, measured_kept = (
+        values[kept] for values in per_frame
+    )
+    position, matrices = orbit(
+        aim, heading, pitch, roll, lens, (across, up), depth, rig.sensor_mm, measured_kept
+    )
+    position, matrices = position[run], matrices[run]
     return [
         Pose(position[part], matrices[part], focal[part])
         for part in (slice(k * frames, (k + 1) * frames) for k in range(len(rigs)))
