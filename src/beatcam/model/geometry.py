@@ -310,7 +310,13 @@ def walled_share(
     camera's candidates, is one run), and only the nearest crossing of each ray is compared
     with each frame's subject depth: a ray is walled when any box crosses it nearer than the
     limit, that is when the nearest one does. The same booleans as comparing every box on
-    every frame, at a hundredth of the work on a held camera."""
+    every frame, at a hundredth of the work on a held camera.
+
+    A box is crossed only where all three of its slabs are, so its crossing is at least each
+    slab's entry, and a box all of whose slab entries along one axis lie at or beyond a held
+    camera's largest limit, or behind it, walls none of its rays (``_apart_from_rays``): only
+    the other pairs of camera and box are tested, which on a moving camera is most of the
+    work."""
     if not len(box_min):
         return np.zeros(len(positions))
     kept, run = held_frames(positions, matrices, focal_mm)
@@ -323,15 +329,43 @@ def walled_share(
         ],
         axis=-1,
     )  # (h, k, 3): the ray's step per metre of depth, so its parameter is the depth
-    rays = np.einsum("nij,nkj->nki", matrices[kept], local)[:, :, None, :]
-    start = positions[kept][:, None, None, :]
+    rays = np.einsum("nij,nkj->nki", matrices[kept], local)
+    start = positions[kept]
+    limit = WALL_NEARER * subject_depth
+    held_limit = np.maximum.reduceat(limit, np.flatnonzero(np.diff(run, prepend=-1)))
+    camera, box = np.nonzero(~_apart_from_rays(rays, start, box_min, box_max, held_limit))
     with np.errstate(divide="ignore", invalid="ignore"):
-        near = (box_min[None, None] - start) / rays
-        far = (box_max[None, None] - start) / rays
+        near = (box_min[box][:, None] - start[camera][:, None]) / rays[camera]
+        far = (box_max[box][:, None] - start[camera][:, None]) / rays[camera]
     lower, upper = _slab_bounds(near, far)
     crossing = np.where((lower <= upper) & (upper > 0.0), np.maximum(lower, 0.0), np.inf)
-    walled = crossing.min(axis=2)[run] < WALL_NEARER * subject_depth[:, None]
+    nearest = np.full(rays.shape[:2], np.inf)
+    np.minimum.at(nearest, camera, crossing)
+    walled = nearest[run] < limit[:, None]
     return np.asarray(walled.mean(axis=1), dtype=np.float64)
+
+
+def _apart_from_rays(
+    rays: FloatArray, start: FloatArray, box_min: FloatArray, box_max: FloatArray, limit: FloatArray
+) -> NDArray[np.bool_]:
+    """``(h, m)`` True where no ray of a camera (``rays`` (h, k, 3) from ``start`` (h, 3)) can
+    cross a box nearer than ``limit`` (h,): along some axis every ray heads away from the box
+    (its slab is behind the camera: both crossings at or before 0), or every ray heads toward it
+    and the nearest of their entries into its slab, the same float quotient the slab test makes
+    (division is monotone in its divisor), is at or beyond a finite limit."""
+    to_low = box_min[None] - start[:, None]  # (h, m, 3), as the slab test subtracts
+    to_high = box_max[None] - start[:, None]
+    steepest, shallowest = rays.max(axis=1)[:, None], rays.min(axis=1)[:, None]  # (h, 1, 3)
+    # Every ray's step >= +0.0 (or <= -0.0) along the axis: a NaN step is neither.
+    forward = np.all((rays >= 0.0) & ~np.signbit(rays), axis=1)[:, None]
+    backward = np.all((rays <= 0.0) & np.signbit(rays), axis=1)[:, None]
+    reach = np.where(np.isfinite(limit), limit, np.nan)[:, None, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        beyond = ((shallowest > 0.0) & (to_low > 0.0) & (to_low / steepest >= reach)) | (
+            (steepest < 0.0) & (to_high < 0.0) & (to_high / shallowest >= reach)
+        )
+    behind = (forward & (to_high < 0.0)) | (backward & (to_low > 0.0))
+    return np.asarray((beyond | behind).any(axis=2))
 
 
 def held_frames(*per_frame: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
