@@ -101,10 +101,16 @@ def track_for(
     final = (verdict, best[1], best[2])
     if {"collision", "view"} & set(final[0].missed) and framing.distance_m is None:
         azimuths = tuple(filter(framing.allows_heading, AZIMUTH_OFFSETS_DEG))
+        lenses: set[float] = set()
         for factor in COLLISION_SCALES:
+            rigs = candidates(chosen_scale * factor, azimuths, pitch)
+            if rigs[0].focal_mm in lenses:
+                # Clamped onto a lens already tried: the same candidates, which lost already.
+                continue
+            lenses.add(rigs[0].focal_mm)
             # A lens's azimuths are judged together (checks.Batch); the first that beats the
             # best so far wins, as if each were judged alone in turn, until one scores 0.
-            for found in attempt(candidates(chosen_scale * factor, azimuths, pitch), True):
+            for found in attempt(rigs, True):
                 if found[0].score < final[0].score:
                     final = found
                 if found[0].score == 0.0:
