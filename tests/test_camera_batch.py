@@ -2,7 +2,8 @@
 
 ``checks.assess`` stacks candidates' poses and ``moves.statics`` places locked-off candidates in
 one call: both must give exactly the verdicts and poses of judging and placing each candidate
-by itself, or the search would pick another winner and the plans would change.
+by itself, or the search would pick another winner and the plans would change. What the
+search keeps per argument (``eased``, ``band_target``) must be what it would work out again.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from hypothesis import strategies as st
 
 from beatcam.camera.checks import assess
 from beatcam.camera.collision import Obstacles
-from beatcam.camera.framing import Rig, frame_shot, make_rig
+from beatcam.camera.easing import eased, shot_time, smootherstep
+from beatcam.camera.framing import Rig, band_target, frame_shot, make_rig
 from beatcam.camera.moves import Pose, poses_for, static
 from beatcam.model import Blocking, CharacterTrack, ShotSpec
 from beatcam.model.geometry import finite_or
 from beatcam.model.sets import PRESETS
+from beatcam.model.vocab import SIZES
 
 SENSOR = (36.0, 20.25)
 FPS = 24
@@ -103,3 +106,18 @@ def test_candidates_judged_together_get_the_verdicts_each_gets_alone(
 def test_finite_or_is_nan_to_num(values: list[float], nan: float) -> None:
     array = np.array(values, dtype=np.float64)
     assert finite_or(array, nan=nan).tobytes() == np.nan_to_num(array, nan=nan).tobytes()
+
+
+@given(frames=st.integers(0, 400))
+def test_the_kept_ease_is_the_profile_and_cannot_be_changed(frames: int) -> None:
+    eased(frames)  # kept by the first call
+    profile = eased(frames)
+    expected = np.ones(frames) if frames < 2 else smootherstep(shot_time(frames))
+    assert profile.tobytes() == expected.tobytes()
+    assert not profile.flags.writeable
+
+
+@given(size=st.sampled_from(SIZES), fh_min=st.floats(0.0, 12.0))
+def test_a_kept_band_target_is_the_one_worked_out(size: str, fh_min: float) -> None:
+    band_target(size, fh_min)
+    assert band_target(size, fh_min) == band_target.__wrapped__(size, fh_min)
