@@ -18,7 +18,7 @@ from beatcam.camera.easing import eased, shot_time, smootherstep
 from beatcam.camera.framing import Rig, band_target, frame_shot, make_rig
 from beatcam.camera.moves import Pose, poses_for, static
 from beatcam.model import Blocking, CharacterTrack, ShotSpec
-from beatcam.model.geometry import finite_or
+from beatcam.model.geometry import bodies_over, finite_or, view_blocked, view_faults
 from beatcam.model.sets import PRESETS
 from beatcam.model.vocab import SIZES
 
@@ -121,3 +121,42 @@ def test_the_kept_ease_is_the_profile_and_cannot_be_changed(frames: int) -> None
 def test_a_kept_band_target_is_the_one_worked_out(size: str, fh_min: float) -> None:
     band_target(size, fh_min)
     assert band_target(size, fh_min) == band_target.__wrapped__(size, fh_min)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    movement=st.sampled_from(["static", "pan_left", "follow"]),
+    azimuth=st.sampled_from([-180.0, -30.0, 120.0]) | st.floats(-180.0, 180.0),
+    offsets=st.lists(
+        st.tuples(st.sampled_from([0.4, 1.0, 1.6]), st.floats(-90.0, 90.0)),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_the_searchs_view_test_is_either_fault(
+    movement: str, azimuth: float, offsets: list[tuple[float, float]]
+) -> None:
+    """view_blocked leaves out the walled test where the eyes are hidden: still either fault.
+    Wide shots from behind her (the azimuths sampled first) have frames walled and not hidden,
+    and Tom hides her from some of the others."""
+    rigs = _candidates(
+        _spec(movement, "WS", azimuth),
+        [scale for scale, _ in offsets],
+        [turn for _, turn in offsets],
+    )
+    poses = poses_for(rigs)
+    position = np.concatenate([pose.position for pose in poses])
+    matrices = np.concatenate([pose.matrices for pose in poses])
+    focal = np.concatenate([pose.focal_mm for pose in poses])
+    subject = rigs[0].framing.subject
+    assert subject is not None
+    eyes = np.tile(subject, (len(rigs), 1))
+    depth = np.einsum("ij,ij->i", eyes - position, -matrices[:, :, 2])
+    tom = BLOCKING["Tom"]
+    feet, tops = bodies_over([(tom.position, tom.head_tops(0, FRAMES))], FRAMES)
+    bodies = (np.tile(feet, (len(rigs), 1, 1)), np.tile(tops, (len(rigs), 1)))
+    set_pieces = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES)
+    boxes = (set_pieces.centers - set_pieces.halves, set_pieces.centers + set_pieces.halves)
+    arguments = (position, matrices, focal, SENSOR, eyes, depth, boxes, bodies)
+    hidden, walled = view_faults(*arguments)
+    assert np.array_equal(view_blocked(*arguments), hidden | walled)

@@ -31,7 +31,7 @@ from beatcam.model.geometry import (
     bodies_over,
     finite_or,
     heading_deg,
-    view_faults,
+    view_blocked,
 )
 from beatcam.model.vocab import ANGLE_PITCH_DEG, MOVEMENT_TRAITS, SIZE_LOWER_M, SIZE_UPPER_M
 
@@ -287,11 +287,11 @@ def _view_grades(batch: Batch, obstacles: Obstacles) -> FloatArray:
     )
     boxes = (obstacles.centers - obstacles.halves, obstacles.centers + obstacles.halves)
     eyes = batch.every(subject)
-    hidden, walled = view_faults(
+    blocked = view_blocked(
         pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm, eyes,
         _depth(rig, pose, eyes), boxes, (batch.every(feet), batch.every(tops)),
     )  # fmt: skip
-    return np.asarray(batch.by_candidate(hidden | walled).mean(axis=1), dtype=np.float64)
+    return np.asarray(batch.by_candidate(blocked).mean(axis=1), dtype=np.float64)
 
 
 def assess(
