@@ -12,11 +12,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from beatcam.camera.aiming import orbit
 from beatcam.camera.checks import assess
 from beatcam.camera.collision import Obstacles
 from beatcam.camera.easing import eased, shot_time, smootherstep
 from beatcam.camera.framing import Rig, band_target, frame_shot, make_rig
-from beatcam.camera.moves import Pose, poses_for, static
+from beatcam.camera.moves import POSTURE_CHANGE_M, Pose, poses_for, static
 from beatcam.model import Blocking, CharacterTrack, ShotSpec
 from beatcam.model.geometry import bodies_over, finite_or, view_blocked, view_faults
 from beatcam.model.sets import PRESETS
@@ -94,6 +95,33 @@ def test_candidates_judged_together_get_the_verdicts_each_gets_alone(
     assert together == alone
     if movement == "static":
         assert all(_same(pose, static(rig)) for rig, pose in zip(rigs, poses, strict=True))
+        assert all(_same(pose, _locked_off(rig)) for rig, pose in zip(rigs, poses, strict=True))
+
+
+def _locked_off(rig: Rig) -> Pose:
+    """``moves.static`` as written before candidates were placed together: every frame of
+    one rig solved by its own ``orbit``."""
+    frames = rig.frames
+    hold = np.repeat(rig.aim[:1], frames, axis=0)
+    heights = rig.v + (rig.v_end - rig.v) * eased(frames)
+    points = rig.framing.in_frame or (rig.aim,)
+    if max(float(np.ptp(point[:, 1])) for point in points) > POSTURE_CHANGE_M:
+        eyes = np.concatenate([point[:, 1] for point in points])
+        hold[:, 1] = (eyes.min() + eyes.max()) / 2.0
+        heights = np.full(frames, 0.0)
+    focal = np.full(frames, float(rig.focal_mm))
+    position, matrices = orbit(
+        hold,
+        np.full(frames, float(rig.heading_deg)),
+        np.full(frames, float(rig.pitch_deg)),
+        rig.roll,
+        focal,
+        (np.full(frames, float(rig.u)), heights),
+        np.full(frames, float(rig.depth_for(rig.targets()[0]))),
+        SENSOR,
+        np.repeat(rig.measured[:1], frames, axis=0),
+    )
+    return Pose(position, matrices, focal)
 
 
 @given(
