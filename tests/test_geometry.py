@@ -12,6 +12,7 @@ from beatcam.model.geometry import (
     floor_direction,
     heading_deg,
     side_of_line,
+    sight_blocked,
     sight_blocked_by_bodies,
     wrap_deg,
 )
@@ -144,3 +145,120 @@ def test_the_side_of_the_line_is_a_signed_distance(x: float, z: float) -> None:
     quarter turn counter-clockwise from +Z), where the distance is negative; |x| away."""
     side = side_of_line(np.array([x, z]), np.array([0.0, 0.0]), np.array([0.0, 2.0]))
     assert abs(side + x) < 1e-12
+
+
+def _every_pair_slab_test(
+    eyes: np.ndarray, targets: np.ndarray, lows: np.ndarray, highs: np.ndarray
+) -> np.ndarray:
+    """The slab test of every segment against every box, as written before boxes apart from a
+    segment were skipped."""
+    ray = (targets - eyes)[:, None, :]
+    start = eyes[:, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        near = (lows[None] - start) / ray
+        far = (highs[None] - start) / ray
+    entry, exit_ = np.minimum(near, far), np.maximum(near, far)
+    lower = np.fmax(np.fmax(entry[..., 0], entry[..., 1]), entry[..., 2])
+    upper = np.fmin(np.fmin(exit_[..., 0], exit_[..., 1]), exit_[..., 2])
+    enter, leave = np.nan_to_num(lower, nan=-np.inf), np.nan_to_num(upper, nan=np.inf)
+    return np.asarray(((enter <= leave) & (enter > 0.0) & (enter < 1.0)).any(axis=1))
+
+
+# Coordinates on a coarse grid as often as not, so that ends lie on box faces, segments run
+# along a face or parallel to an axis, and boxes are flat: the cases where skipping a box apart
+# from a segment could disagree with testing it.
+grid_or_any = st.sampled_from([-1.0, 0.0, 0.5, 1.0, 2.0]) | st.floats(-3.0, 3.0)
+corner = st.tuples(grid_or_any, grid_or_any, grid_or_any)
+# A segment's end may also be NaN (a set's boxes are finite).
+end = st.tuples(*(grid_or_any | st.just(np.nan),) * 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    segments=st.lists(st.tuples(end, end), min_size=1, max_size=8),
+    boxes=st.lists(st.tuples(corner, corner), max_size=5),
+)
+def test_sight_blocked_is_the_slab_test_of_every_pair(
+    segments: list[tuple[tuple[float, ...], tuple[float, ...]]],
+    boxes: list[tuple[tuple[float, ...], tuple[float, ...]]],
+) -> None:
+    eyes = np.array([eye for eye, _ in segments])
+    targets = np.array([target for _, target in segments])
+    corners = np.array(boxes).reshape(-1, 2, 3)
+    lows, highs = corners.min(axis=1), corners.max(axis=1)
+    expected = _every_pair_slab_test(eyes, targets, lows, highs)
+    assert np.array_equal(sight_blocked(eyes, targets, lows, highs), expected)
+
+
+def _every_box_walled_share(
+    positions: np.ndarray,
+    matrices: np.ndarray,
+    focal: np.ndarray,
+    depth: np.ndarray,
+    lows: np.ndarray,
+    highs: np.ndarray,
+) -> np.ndarray:
+    """walled_share as written before boxes apart from a camera's rays were skipped: every
+    frame's rays against every box."""
+    from beatcam.model.geometry import WALL_GRID, WALL_NEARER
+
+    sensor = (36.0, 20.25)
+    local = np.stack(
+        [
+            WALL_GRID[:, 0][None] * (sensor[0] / 2.0) / focal[:, None],
+            WALL_GRID[:, 1][None] * (sensor[1] / 2.0) / focal[:, None],
+            -np.ones((len(focal), len(WALL_GRID))),
+        ],
+        axis=-1,
+    )
+    rays = np.einsum("nij,nkj->nki", matrices, local)[:, :, None, :]
+    start = positions[:, None, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        near = (lows[None, None] - start) / rays
+        far = (highs[None, None] - start) / rays
+    entry, exit_ = np.minimum(near, far), np.maximum(near, far)
+    lower = np.fmax(np.fmax(entry[..., 0], entry[..., 1]), entry[..., 2])
+    upper = np.fmin(np.fmin(exit_[..., 0], exit_[..., 1]), exit_[..., 2])
+    lower, upper = np.nan_to_num(lower, nan=-np.inf), np.nan_to_num(upper, nan=np.inf)
+    crossing = np.where((lower <= upper) & (upper > 0.0), np.maximum(lower, 0.0), np.inf)
+    return np.asarray((crossing.min(axis=2) < WALL_NEARER * depth[:, None]).mean(axis=1))
+
+
+# Cameras turned a quarter at a time as often as not, so that rays run exactly along an axis
+# (steps of +0.0 and -0.0), where skipping a box apart from the rays could go wrong.
+quarter_turns = st.sampled_from(
+    [np.eye(3), np.eye(3)[[2, 0, 1]], -np.eye(3), np.diag([1.0, -1.0, -1.0])]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    holds=st.lists(st.integers(1, 4), min_size=1, max_size=5),
+    turned=st.lists(quarter_turns | st.just(None), min_size=5, max_size=5),
+    depths=st.lists(
+        st.floats(-1.0, 8.0) | st.sampled_from([np.nan, np.inf, 0.0]), min_size=20, max_size=20
+    ),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_walled_share_is_every_box_against_every_ray(
+    holds: list[int], turned: list[np.ndarray | None], depths: list[float], seed: int
+) -> None:
+    """Skipping the boxes apart from a camera's rays gives the shares of testing every box."""
+    from beatcam.model.geometry import walled_share
+
+    rng = np.random.default_rng(seed)
+    frames = sum(holds)
+    cameras = []
+    for hold, turn in zip(holds, turned, strict=False):
+        q, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+        matrix = q if turn is None else turn
+        cameras += [(np.round(rng.normal(0.0, 2.0, 3) * 2.0) / 2.0, matrix)] * hold
+    positions = np.array([position for position, _ in cameras])
+    matrices = np.array([matrix for _, matrix in cameras])
+    focal = np.full(frames, 24.0)
+    depth = np.array(depths[:frames])
+    corners = np.round(rng.normal(0.0, 3.0, (12, 2, 3)) * 2.0) / 2.0
+    lows, highs = corners.min(axis=1), corners.max(axis=1)
+    expected = _every_box_walled_share(positions, matrices, focal, depth, lows, highs)
+    found = walled_share(positions, matrices, focal, (36.0, 20.25), depth, lows, highs)
+    assert found.tobytes() == expected.tobytes()

@@ -8,11 +8,12 @@ impossible request still yields the closest feasible track.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from beatcam.camera.aiming import forward_axes, image_points
 from beatcam.camera.collision import (
@@ -24,8 +25,14 @@ from beatcam.camera.collision import (
     box_clearance,
 )
 from beatcam.camera.framing import Rig
-from beatcam.camera.moves import Pose, headroom_extent, wrapped_steps
-from beatcam.model.geometry import FloatArray, bodies_over, heading_deg, view_faults
+from beatcam.camera.moves import Pose, headroom_extents, wrapped_steps
+from beatcam.model.geometry import (
+    FloatArray,
+    bodies_over,
+    finite_or,
+    heading_deg,
+    view_blocked,
+)
 from beatcam.model.vocab import ANGLE_PITCH_DEG, MOVEMENT_TRAITS, SIZE_LOWER_M, SIZE_UPPER_M
 
 FRAME_LIMIT = 0.9
@@ -56,44 +63,94 @@ class Verdict:
     missed: tuple[str, ...]
 
 
-def _grade(value: float, margin: float, hard: float) -> float:
-    """0 when ``value >= margin``, 1 when only ``>= hard``, ``HARD_PENALTY`` below."""
-    if value >= margin:
-        return 0.0
-    return 1.0 if value >= hard else HARD_PENALTY
-
-
 def _depth(rig: Rig, pose: Pose, point: FloatArray) -> FloatArray:
     return np.asarray(np.einsum("ij,ij->i", point - pose.position, forward_axes(pose.matrices)))
 
 
-def _frame_grades(rig: Rig, pose: Pose) -> tuple[float, float]:
+@dataclass(frozen=True)
+class Batch:
+    """Candidates of one shot judged together. They share the shot's framing and frames, so
+    their poses are stacked frame after frame (rows ``k * n`` to ``k * n + n - 1`` are
+    candidate k's) and each per-frame check runs once over all of them: every check works frame
+    by frame, so a row's numbers are the ones it has judged alone, and the reductions over a
+    candidate's frames (min, max, a mean of booleans) are exact in any grouping."""
+
+    rigs: tuple[Rig, ...]
+    poses: tuple[Pose, ...]
+    stacked: Pose
+
+    @staticmethod
+    def of(rigs: tuple[Rig, ...], poses: tuple[Pose, ...]) -> Batch:
+        stacked = Pose(
+            np.concatenate([pose.position for pose in poses]),
+            np.concatenate([pose.matrices for pose in poses]),
+            np.concatenate([pose.focal_mm for pose in poses]),
+        )
+        return Batch(rigs, poses, stacked)
+
+    @property
+    def rig(self) -> Rig:
+        """The first candidate: what all share (framing, shot, sensor) is read from it."""
+        return self.rigs[0]
+
+    def every(self, per_frame: FloatArray) -> FloatArray:
+        """One shot's ``(n, ...)`` per-frame array repeated for each candidate's rows."""
+        return np.tile(per_frame, (len(self.rigs),) + (1,) * (per_frame.ndim - 1))
+
+    def by_candidate(self, per_row: NDArray[Any]) -> NDArray[Any]:
+        """Stacked rows ``(k * n,)`` as ``(k, n)``: one row of frames per candidate."""
+        return per_row.reshape(len(self.rigs), self.rig.frames)
+
+    def frame(self, index: int) -> Pose:
+        """Each candidate's camera on one frame of the shot (``index`` counts from its start,
+        or from its end when negative), ``(k, ...)``."""
+        rows = self.by_candidate(np.arange(len(self.stacked.focal_mm)))[:, index]
+        return Pose(
+            self.stacked.position[rows], self.stacked.matrices[rows], self.stacked.focal_mm[rows]
+        )
+
+
+def _grade(value: FloatArray, margin: float, hard: float) -> FloatArray:
+    """0 where ``value >= margin``, 1 where only ``>= hard``, ``HARD_PENALTY`` below (and NaN)."""
+    return np.where(value >= margin, 0.0, np.where(value >= hard, 1.0, HARD_PENALTY))
+
+
+def _least(first: FloatArray, second: FloatArray) -> FloatArray:
+    """Python's ``min(first, second)`` per element: ``second`` only where it is smaller."""
+    return np.where(second < first, second, first)
+
+
+def _frame_grades(batch: Batch) -> tuple[FloatArray, FloatArray]:
     """(front, frame) grades of the points that must stay visible."""
+    rig, pose, candidates = batch.rig, batch.stacked, len(batch.rigs)
+    front, frame = np.zeros(candidates), np.zeros(candidates)
     if rig.framing.subject is None:
-        return 0.0, 0.0
+        return front, frame
     only_last = MOVEMENT_TRAITS[rig.spec.movement].lands
-    front, frame = 0.0, 0.0
     for point in rig.framing.in_frame:
-        xy, depth = image_points(point, pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm)
-        front = max(front, _grade(float(depth.min()), 0.1, 1e-3))
-        reach = np.nan_to_num(np.abs(xy).max(axis=1), nan=np.inf)
-        worst = float(reach[-1] if only_last else reach.max())
-        frame = max(frame, _grade(-worst, -FRAME_MARGIN, -FRAME_LIMIT))
+        xy, depth = image_points(
+            batch.every(point), pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm
+        )
+        front = np.maximum(front, _grade(batch.by_candidate(depth).min(axis=1), 0.1, 1e-3))
+        reach = batch.by_candidate(finite_or(np.abs(xy).max(axis=1), nan=np.inf))
+        worst = reach[:, -1] if only_last else reach.max(axis=1)
+        frame = np.maximum(frame, _grade(-worst, -FRAME_MARGIN, -FRAME_LIMIT))
     return front, frame
 
 
-def _size_grade(rig: Rig, pose: Pose) -> float:
+def _size_grades(batch: Batch) -> FloatArray:
+    rig, grade = batch.rig, np.zeros(len(batch.rigs))
     if rig.framing.subject is None:
-        return 0.0
-    depth = _depth(rig, pose, rig.framing.subject)
-    grade = 0.0
+        return grade
+    depth = batch.by_candidate(_depth(rig, batch.stacked, batch.every(rig.framing.subject)))
+    focal = batch.by_candidate(batch.stacked.focal_mm)
     for index, size in ((0, rig.spec.size), (-1, rig.spec.end_size)):
         if rig.spec.movement == "static" and index == -1:
             continue
-        height = depth[index] * rig.sensor_mm[1] / pose.focal_mm[index]
+        height = depth[:, index] * rig.sensor_mm[1] / focal[:, index]
         low, high = SIZE_LOWER_M[size], SIZE_UPPER_M[size]
-        inside = min(height / max(low, 1e-9) - 1.0, 1.0 - height / high)
-        grade = max(grade, _grade(inside, SIZE_MARGIN, 0.0))
+        inside = _least(height / max(low, 1e-9) - 1.0, 1.0 - height / high)
+        grade = np.maximum(grade, _grade(inside, SIZE_MARGIN, 0.0))
     return grade
 
 
@@ -106,30 +163,37 @@ def _yaw(pose: Pose) -> FloatArray:
     return heading_deg(-forward)
 
 
-def _angle_grade(rig: Rig, pose: Pose) -> float:
-    low, high = ANGLE_PITCH_DEG[rig.spec.angle]
-    pitch = float(_pitch(pose)[rig.frames // 2])
-    return _grade(min(pitch - low, high - pitch), ANGLE_MARGIN_DEG, 0.0)
+def _angle_grades(batch: Batch) -> FloatArray:
+    low, high = ANGLE_PITCH_DEG[batch.rig.spec.angle]
+    pitch = _pitch(batch.frame(batch.rig.frames // 2))
+    return _grade(_least(pitch - low, high - pitch), ANGLE_MARGIN_DEG, 0.0)
 
 
 def _ratio(values: FloatArray) -> float:
     return float(values[-1] / values[0]) if values[0] > 0 else 0.0
 
 
-def _movement_grade(rig: Rig, pose: Pose) -> float:
+def _movement_grades(batch: Batch) -> FloatArray:
     """The move's own threshold (the ones a construction might miss after clamping)."""
-    check = MOVEMENT_CHECKS.get(rig.spec.movement)
-    return check(rig, pose) if check else 0.0
+    check = MOVEMENT_CHECKS.get(batch.rig.spec.movement)
+    if check is None:
+        return np.zeros(len(batch.rigs))
+    return np.array([check(rig, pose) for rig, pose in zip(batch.rigs, batch.poses, strict=True)])
+
+
+def _grade_one(value: float, margin: float, hard: float) -> float:
+    """``_grade`` of one value."""
+    return float(_grade(np.asarray(value), margin, hard))
 
 
 def _dolly_check(rig: Rig, pose: Pose, sign: float) -> float:
     change = sign * (_ratio(_depth(rig, pose, rig.measured)) - 1.0)
-    return _grade(change, 0.2, 0.15)
+    return _grade_one(change, 0.2, 0.15)
 
 
 def _zoom_check(rig: Rig, pose: Pose, sign: float) -> float:
     ratio = _ratio(pose.focal_mm)
-    return _grade(ratio if sign > 0 else 1.0 / max(ratio, 1e-9), 1.25, 1.2)
+    return _grade_one(ratio if sign > 0 else 1.0 / max(ratio, 1e-9), 1.25, 1.2)
 
 
 def _dolly_zoom_check(rig: Rig, pose: Pose) -> float:
@@ -137,30 +201,32 @@ def _dolly_zoom_check(rig: Rig, pose: Pose) -> float:
     height = depth / pose.focal_mm
     steadiness = float(height.max() / height.min() - 1.0) if height.min() > 0 else 1.0
     change = abs(_ratio(depth) - 1.0)
-    return max(_grade(change, 0.3, 0.2), _grade(-steadiness, -0.005, -0.01))
+    return max(_grade_one(change, 0.3, 0.2), _grade_one(-steadiness, -0.005, -0.01))
 
 
 def _turn_check(rig: Rig, pose: Pose, axis: int, sign: float) -> float:
     angle = _yaw(pose) if axis == 0 else -_pitch(pose)
     change = float(np.sum(wrapped_steps(angle))) * sign
-    return _grade(change, 11.0 if axis == 0 else 9.0, 10.0 if axis == 0 else 8.0)
+    return _grade_one(change, 11.0 if axis == 0 else 9.0, 10.0 if axis == 0 else 8.0)
 
 
 def _pedestal_check(rig: Rig, pose: Pose, sign: float) -> float:
     rise = float(pose.position[-1, 1] - pose.position[0, 1]) * sign
     turn = abs(float(_pitch(pose)[-1] - _pitch(pose)[0]))
     return max(
-        _grade(min(rise - 0.2, 1.0 - rise), 0.05, 0.0),
-        _grade(-turn, -4.0, -5.0),
+        _grade_one(min(rise - 0.2, 1.0 - rise), 0.05, 0.0),
+        _grade_one(-turn, -4.0, -5.0),
     )
 
 
 def _crane_check(rig: Rig, pose: Pose, sign: float) -> float:
-    return _grade(float(pose.position[-1, 1] - pose.position[0, 1]) * sign, 1.2, 1.0)
+    return _grade_one(float(pose.position[-1, 1] - pose.position[0, 1]) * sign, 1.2, 1.0)
 
 
 def _whip_check(rig: Rig, pose: Pose) -> float:
-    return _grade(float(np.abs(wrapped_steps(_yaw(pose))).max(initial=0.0)) * rig.fps, 450.0, 360.0)
+    return _grade_one(
+        float(np.abs(wrapped_steps(_yaw(pose))).max(initial=0.0)) * rig.fps, 450.0, 360.0
+    )
 
 
 MOVEMENT_CHECKS: dict[str, Callable[[Rig, Pose], float]] = {
@@ -183,84 +249,79 @@ MOVEMENT_CHECKS: dict[str, Callable[[Rig, Pose], float]] = {
 
 
 def _clearance_grades(
-    rig: Rig, pose: Pose, obstacles: Obstacles, full: bool
-) -> tuple[float, float]:
+    batch: Batch, obstacles: Obstacles, full: bool
+) -> tuple[FloatArray, FloatArray]:
     """(first subject's body, everything else) clearance grades."""
+    rig, points = batch.rig, batch.stacked.position
     subject_name = rig.spec.subjects[0] if rig.spec.subjects else None
-    own, other = 0.0, 0.0
+    own, other = np.zeros(len(batch.rigs)), np.zeros(len(batch.rigs))
     for body in obstacles.bodies:
         if body.name in rig.framing.exempt or not (full or body.name == subject_name):
             continue
-        gap = float(body_clearance(pose.position, body).min())
+        every = replace(body, position=batch.every(body.position))
+        gap = batch.by_candidate(body_clearance(points, every)).min(axis=1)
         grade = _grade(gap, BODY_CLEARANCE_M + CLEARANCE_MARGIN_M, BODY_CLEARANCE_M)
         if body.name == subject_name:
-            own = max(own, grade)
+            own = np.maximum(own, grade)
         else:
-            other = max(other, grade)
+            other = np.maximum(other, grade)
     if full:
-        gap = float(box_clearance(pose.position, obstacles).min())
-        other = max(other, _grade(gap, BOX_CLEARANCE_M + CLEARANCE_MARGIN_M, BOX_CLEARANCE_M))
+        gap = batch.by_candidate(box_clearance(points, obstacles)).min(axis=1)
+        other = np.maximum(
+            other, _grade(gap, BOX_CLEARANCE_M + CLEARANCE_MARGIN_M, BOX_CLEARANCE_M)
+        )
     return own, other
 
 
-def _view_grade(rig: Rig, pose: Pose, obstacles: Obstacles) -> float:
+def _view_grades(batch: Batch, obstacles: Obstacles) -> FloatArray:
     """0 when the set and the other people leave the subject's eyes in view and no set piece
     walls off the frame; grows with the share of frames that fail (the critic's clear view)."""
+    rig, pose = batch.rig, batch.stacked
     subject = rig.framing.subject
     if subject is None:
-        return 0.0
+        return np.zeros(len(batch.rigs))
     exempt = {rig.spec.subjects[0], *rig.framing.exempt}
     feet, tops = bodies_over(
         [(body.position, body.head_tops) for body in obstacles.bodies if body.name not in exempt],
         rig.frames,
     )
     boxes = (obstacles.centers - obstacles.halves, obstacles.centers + obstacles.halves)
-    hidden, walled = view_faults(
-        pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm, subject,
-        _depth(rig, pose, subject), boxes, (feet, tops),
+    eyes = batch.every(subject)
+    blocked = view_blocked(
+        pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm, eyes,
+        _depth(rig, pose, eyes), boxes, (batch.every(feet), batch.every(tops)),
     )  # fmt: skip
-    return float(np.mean(hidden | walled))
+    return np.asarray(batch.by_candidate(blocked).mean(axis=1), dtype=np.float64)
 
 
 def assess(
-    rig: Rig, pose: Pose, obstacles: Obstacles, full: bool, beat: float = math.inf
-) -> Verdict | None:
-    """Score a candidate; ``full`` adds the set and other characters (the collision search).
-
-    None when the candidate cannot score below ``beat`` (the best so far): the view check, the
-    costliest, is then skipped, since it can only add to the score of the other checks (the
-    same sum with a view grade of 0 is a lower bound, as adding a term >= 0 never lowers a
-    float sum)."""
-    grades = _grades(rig, pose, obstacles, full)
-    if full:
-        if _score(grades) >= beat:
-            return None
-        grades["view"] = _view_grade(rig, pose, obstacles)
-    score = _score(grades)
-    return Verdict(score, tuple(name for name, grade in grades.items() if grade > 0))
-
-
-def _score(grades: dict[str, float]) -> float:
-    return sum(WEIGHTS[name] * grade for name, grade in grades.items())
-
-
-def _grades(rig: Rig, pose: Pose, obstacles: Obstacles, full: bool) -> dict[str, float]:
-    """Every check's grade but the view's (0 here; ``assess`` fills it in when it matters)."""
-    front, frame = _frame_grades(rig, pose)
-    own, other = _clearance_grades(rig, pose, obstacles, full)
-    return {
+    rigs: tuple[Rig, ...], poses: tuple[Pose, ...], obstacles: Obstacles, full: bool
+) -> list[Verdict]:
+    """Score candidates of one shot (``rigs``, each built into its pose), in their order;
+    ``full`` adds the set and other characters (the collision search)."""
+    batch = Batch.of(rigs, poses)
+    front, frame = _frame_grades(batch)
+    own, other = _clearance_grades(batch, obstacles, full)
+    headroom = headroom_extents(batch.rig, batch.frame(0))
+    grades = {
         "front": front,
         "frame": frame,
-        "headroom": _grade(-headroom_extent(rig, pose), -FRAME_MARGIN, -FRAME_LIMIT),
+        "headroom": _grade(-headroom, -FRAME_MARGIN, -FRAME_LIMIT),
         "ground": _grade(
-            float(pose.position[:, 1].min()),
+            batch.by_candidate(batch.stacked.position[:, 1]).min(axis=1),
             GROUND_CLEARANCE_M + CLEARANCE_MARGIN_M,
             GROUND_CLEARANCE_M,
         ),
         "subject_body": own,
         "collision": other,
-        "view": 0.0,
-        "movement": _movement_grade(rig, pose),
-        "size": _size_grade(rig, pose),
-        "angle": _angle_grade(rig, pose),
+        "view": _view_grades(batch, obstacles) if full else np.zeros(len(rigs)),
+        "movement": _movement_grades(batch),
+        "size": _size_grades(batch),
+        "angle": _angle_grades(batch),
     }
+    verdicts = []
+    for index in range(len(rigs)):
+        mine = {name: float(values[index]) for name, values in grades.items()}
+        score = sum(WEIGHTS[name] * grade for name, grade in mine.items())
+        verdicts.append(Verdict(score, tuple(name for name, grade in mine.items() if grade > 0)))
+    return verdicts

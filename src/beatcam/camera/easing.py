@@ -7,6 +7,8 @@ settles like a real dolly or crane; the whip profile is the one deliberate excep
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from beatcam.model.geometry import FloatArray
@@ -15,6 +17,8 @@ from beatcam.model.geometry import FloatArray
 WHIP_SECONDS = 0.12
 # The whip happens a little before the middle of the shot, so the settle on the subject reads.
 WHIP_CENTRE = 0.45
+# Shot lengths whose profile is kept (``eased``): a scene's shots are of a few hundred lengths.
+EASED_KEPT = 1024
 
 
 def shot_time(frames: int) -> FloatArray:
@@ -30,11 +34,13 @@ def smootherstep(t: FloatArray) -> FloatArray:
     return np.asarray(x * x * x * (x * (6.0 * x - 15.0) + 10.0))
 
 
+@functools.lru_cache(maxsize=EASED_KEPT)
 def eased(frames: int) -> FloatArray:
-    """The standard move profile over a shot, ``(frames,)`` from 0 to 1 (a 1-frame shot is 1)."""
-    if frames < 2:
-        return np.ones(frames)
-    return smootherstep(shot_time(frames))
+    """The standard move profile over a shot, ``(frames,)`` from 0 to 1 (a 1-frame shot is 1).
+    Kept per length, read-only: every candidate of a shot's camera search asks for it."""
+    profile = np.ones(frames) if frames < 2 else smootherstep(shot_time(frames))
+    profile.setflags(write=False)
+    return profile
 
 
 def log_lerp(start: float, end: float, s: FloatArray) -> FloatArray:

@@ -9,6 +9,7 @@ Swapping the lens keeps the framing because the camera distance scales with the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -96,6 +97,10 @@ BESIDE_REL_DEG = (60.0, 120.0)
 # to blend (model/skeleton.py), so the camera's rise or fall starts before and ends after it.
 OPERATOR_EASE_S = 1.0
 
+# Sizes and fitted heights whose target is kept (``band_target``): a scene asks for a few
+# hundred (a group's fitted height varies with where its people stand).
+BAND_TARGETS_KEPT = 4096
+
 # The sensor (width, height mm) and the frame height (m) a geometric framing picks its lens by.
 LensGoal = tuple[tuple[float, float], float]
 
@@ -182,8 +187,10 @@ def shrunk_band(size: str, fh_min: float = 0.0) -> tuple[float, float]:
     return min(max(low, fh_min), high), high
 
 
+@functools.lru_cache(maxsize=BAND_TARGETS_KEPT)
 def band_target(size: str, fh_min: float = 0.0) -> float:
-    """The frame height to aim for: the size's target, raised to fit every subject if needed."""
+    """The frame height to aim for: the size's target, raised to fit every subject if needed
+    (kept: every candidate of a shot's camera search asks for it)."""
     low, high = shrunk_band(size, fh_min)
     return float(np.clip(SIZE_TARGET_M[size], low, high))
 

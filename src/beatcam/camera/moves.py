@@ -16,7 +16,7 @@ Moves fall in three families:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -32,7 +32,7 @@ from beatcam.camera.aiming import (
 from beatcam.camera.easing import eased, log_lerp, whip, whip_width
 from beatcam.camera.framing import THIRD, Rig, spread
 from beatcam.camera.handheld import shake
-from beatcam.model.geometry import FloatArray, wrap_deg
+from beatcam.model.geometry import FloatArray, finite_or, held_frames, wrap_deg
 from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM
 
 PUSH_RATIO = 0.65
@@ -161,35 +161,88 @@ def sweep_extent(rig: Rig, pose: Pose) -> float:
     reach = 0.0
     for point in rig.framing.in_frame or (rig.aim,):
         xy, _ = image_points(point, pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm)
-        reach = max(reach, float(np.nan_to_num(np.abs(xy), nan=np.inf).max()))
+        reach = max(reach, float(finite_or(np.abs(xy), nan=np.inf).max()))
     return reach
 
 
 def headroom_extent(rig: Rig, pose: Pose) -> float:
     """How high the subject's head top sits in the first frame (image v, up), as the critic
     measures headroom; -inf where the size need not hold the whole head."""
+    first = Pose(pose.position[:1], pose.matrices[:1], pose.focal_mm[:1])
+    return float(headroom_extents(rig, first)[0])
+
+
+def headroom_extents(rig: Rig, cameras: Pose) -> FloatArray:
+    """``headroom_extent`` seen from each of ``cameras`` (the first frames of candidates)."""
     top = rig.framing.head_top
     if top is None:
-        return -np.inf
+        return np.full(len(cameras.focal_mm), -np.inf)
     xy, _ = image_points(
-        top[None], pose.position[:1], pose.matrices[:1], pose.focal_mm[:1], rig.sensor_mm
+        np.broadcast_to(top, cameras.position.shape),
+        cameras.position,
+        cameras.matrices,
+        cameras.focal_mm,
+        rig.sensor_mm,
     )
-    return float(np.nan_to_num(xy[0, 1], nan=np.inf))
+    return finite_or(xy[:, 1], nan=np.inf)
 
 
 def static(rig: Rig) -> Pose:
     """Locked off on the first frame's framing; a walking subject walks through it. Someone
     who sits, kneels or falls in the shot is framed for the whole change: the held aim is
     halfway between the highest and lowest eye, in the middle of the frame."""
-    hold = np.repeat(rig.aim[:1], rig.frames, axis=0)
-    measured = np.repeat(rig.measured[:1], rig.frames, axis=0)
-    depth = _full(rig, rig.depth_for(rig.targets()[0]))
+    [pose] = statics((rig,))
+    return pose
+
+
+def statics(rigs: Sequence[Rig]) -> list[Pose]:
+    """``static`` for each of ``rigs``, candidates of one shot (one framing, one length),
+    placed by one ``orbit``: it works frame by frame, so each pose has the numbers its rig
+    gets alone, for one call's overhead instead of one per candidate. A locked-off camera's
+    inputs hold still, so only the frames where they change are solved (``held_frames``)."""
+    rig, frames = rigs[0], rigs[0].frames
+    hold = np.repeat(rig.aim[:1], frames, axis=0)
+    measured = np.repeat(rig.measured[:1], frames, axis=0)
     points = rig.framing.in_frame or (rig.aim,)
-    if max(float(np.ptp(point[:, 1])) for point in points) <= POSTURE_CHANGE_M:
-        return _orbit_pose(rig, depth, _full(rig, rig.focal_mm), aim=hold, measured=measured)
-    heights = np.concatenate([point[:, 1] for point in points])
-    hold[:, 1] = (heights.min() + heights.max()) / 2.0
-    return _orbit_pose(rig, depth, _full(rig, rig.focal_mm), aim=hold, measured=measured, v=0.0)
+    v = None
+    if max(float(np.ptp(point[:, 1])) for point in points) > POSTURE_CHANGE_M:
+        heights = np.concatenate([point[:, 1] for point in points])
+        hold[:, 1] = (heights.min() + heights.max()) / 2.0
+        v = 0.0
+    focal = np.concatenate([_full(each, each.focal_mm) for each in rigs])
+    u, v_path = zip(*(_uv(each, v=v) for each in rigs), strict=True)
+    per_frame = (
+        np.tile(hold, (len(rigs), 1)),
+        np.concatenate([_full(each, each.heading_deg) for each in rigs]),
+        np.concatenate([_full(each, each.pitch_deg) for each in rigs]),
+        np.concatenate([each.roll for each in rigs]),
+        focal,
+        np.concatenate(u),
+        np.concatenate(v_path),
+        np.concatenate([_full(each, each.depth_for(each.targets()[0])) for each in rigs]),
+        np.tile(measured, (len(rigs), 1)),
+    )
+    kept, run = held_frames(*per_frame)
+    aim, heading, pitch, roll, lens, across, up, depth, measured_kept = (
+        values[kept] for values in per_frame
+    )
+    position, matrices = orbit(
+        aim, heading, pitch, roll, lens, (across, up), depth, rig.sensor_mm, measured_kept
+    )
+    position, matrices = position[run], matrices[run]
+    return [
+        Pose(position[part], matrices[part], focal[part])
+        for part in (slice(k * frames, (k + 1) * frames) for k in range(len(rigs)))
+    ]
+
+
+def poses_for(rigs: Sequence[Rig]) -> list[Pose]:
+    """Each candidate's pose (``rigs`` of one shot): locked off, all at once (``statics``);
+    any other move, one by one."""
+    movement = rigs[0].spec.movement
+    if movement == "static":
+        return statics(rigs)
+    return [MOVES[movement](rig) for rig in rigs]
 
 
 def _dolly(rig: Rig, ratio: float) -> Pose:

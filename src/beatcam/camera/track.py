@@ -10,7 +10,6 @@ The best-scoring candidate wins; ties go to the one nearest the request.
 
 from __future__ import annotations
 
-import math
 import zlib
 from collections.abc import Iterator
 
@@ -26,7 +25,7 @@ from beatcam.camera.framing import (
     frame_shot,
     make_rig,
 )
-from beatcam.camera.moves import MOVES, Pose
+from beatcam.camera.moves import MOVES, Pose, poses_for
 from beatcam.errors import StageError
 from beatcam.model import Blocking, CameraTrack, SetDesign, ShotSpec
 from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, matrix_to_quat
@@ -70,23 +69,24 @@ def track_for(
     framing = frame_shot(spec, blocking, _set_aim(spec, set_design), sensor_mm, set_design)
     obstacles = Obstacles.for_shot(set_design, blocking, spec.start_frame, spec.frames)
     key = (seed, zlib.crc32(spec.id.encode("utf-8")))
-    build = MOVES[spec.movement]
 
-    def attempt(
-        scale: float, azimuth: float, pitch: float, full: bool, beat: float = math.inf
-    ) -> tuple[Verdict, Rig, Pose] | None:
-        """The candidate and its verdict; None when it cannot score below ``beat``."""
-        rig = make_rig(framing, spec, sensor_mm, fps, key, scale, azimuth, pitch)
-        pose = build(rig)
-        verdict = assess(rig, pose, obstacles, full, beat)
-        return None if verdict is None else (verdict, rig, pose)
+    def candidates(scale: float, azimuths: tuple[float, ...], pitch: float) -> list[Rig]:
+        return [
+            make_rig(framing, spec, sensor_mm, fps, key, scale, azimuth, pitch)
+            for azimuth in azimuths
+        ]
+
+    def attempt(rigs: list[Rig], full: bool) -> list[tuple[Verdict, Rig, Pose]]:
+        """The candidates with their verdicts, in order."""
+        poses = tuple(poses_for(rigs))
+        verdicts = assess(tuple(rigs), poses, obstacles, full)
+        return list(zip(verdicts, rigs, poses, strict=True))
 
     best = None
     scales = (1.0, _clear_of_subject(spec, framing, sensor_mm) / spec.lens_mm, *LENS_SCALES)
     for pitch in _pitches(spec, framing):
         for scale in _scales(spec.lens_mm, scales):
-            found = attempt(scale, 0.0, pitch, False)
-            assert found is not None  # nothing to beat
+            [found] = attempt(candidates(scale, (0.0,), pitch), False)
             if best is None or found[0].score < best[0].score:
                 best = found
             if found[0].score == 0.0:
@@ -97,17 +97,20 @@ def track_for(
     assert best is not None
     chosen_scale = best[1].focal_mm / spec.lens_mm
     pitch = best[1].pitch_deg
-    verdict = assess(best[1], best[2], obstacles, True)
-    assert verdict is not None  # nothing to beat
+    [verdict] = assess((best[1],), (best[2],), obstacles, True)
     final = (verdict, best[1], best[2])
     if {"collision", "view"} & set(final[0].missed) and framing.distance_m is None:
+        azimuths = tuple(filter(framing.allows_heading, AZIMUTH_OFFSETS_DEG))
+        lenses: set[float] = set()
         for factor in COLLISION_SCALES:
-            for azimuth in filter(framing.allows_heading, AZIMUTH_OFFSETS_DEG):
-                # One that cannot beat the best so far (whose score is above 0 here) changes
-                # nothing, so its costliest check is skipped.
-                found = attempt(chosen_scale * factor, azimuth, pitch, True, final[0].score)
-                if found is None:
-                    continue
+            rigs = candidates(chosen_scale * factor, azimuths, pitch)
+            if rigs[0].focal_mm in lenses:
+                # Clamped onto a lens already tried: the same candidates, which lost already.
+                continue
+            lenses.add(rigs[0].focal_mm)
+            # A lens's azimuths are judged together (checks.Batch); the first that beats the
+            # best so far wins, as if each were judged alone in turn, until one scores 0.
+            for found in attempt(rigs, True):
                 if found[0].score < final[0].score:
                     final = found
                 if found[0].score == 0.0:

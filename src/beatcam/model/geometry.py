@@ -30,6 +30,9 @@ WALL_NEARER = 0.8  # a box this much nearer than the subject stands in front of 
 # columns) fills the picture.
 WALLED_LIMIT = 0.25
 
+# What ``np.nan_to_num`` makes of an infinity (``finite_or``).
+LARGEST_FLOAT: Final = float(np.finfo(np.float64).max)
+
 WORLD_UP: FloatArray = np.array([0.0, 1.0, 0.0])
 
 
@@ -307,8 +310,14 @@ def walled_share(
     camera's candidates, is one run), and only the nearest crossing of each ray is compared
     with each frame's subject depth: a ray is walled when any box crosses it nearer than the
     limit, that is when the nearest one does. The same booleans as comparing every box on
-    every frame, at a hundredth of the work on a held camera."""
-    if not len(box_min):
+    every frame, at a hundredth of the work on a held camera.
+
+    A box is crossed only where all three of its slabs are, so its crossing is at least each
+    slab's entry, and a box all of whose slab entries along one axis lie at or beyond a held
+    camera's largest limit, or behind it, walls none of its rays (``_apart_from_rays``): only
+    the other pairs of camera and box are tested, which on a moving camera is most of the
+    work."""
+    if not len(box_min) or not len(positions):
         return np.zeros(len(positions))
     kept, run = held_frames(positions, matrices, focal_mm)
     focal = focal_mm[kept]
@@ -320,15 +329,43 @@ def walled_share(
         ],
         axis=-1,
     )  # (h, k, 3): the ray's step per metre of depth, so its parameter is the depth
-    rays = np.einsum("nij,nkj->nki", matrices[kept], local)[:, :, None, :]
-    start = positions[kept][:, None, None, :]
+    rays = np.einsum("nij,nkj->nki", matrices[kept], local)
+    start = positions[kept]
+    limit = WALL_NEARER * subject_depth
+    held_limit = np.maximum.reduceat(limit, np.flatnonzero(np.diff(run, prepend=-1)))
+    camera, box = np.nonzero(~_apart_from_rays(rays, start, box_min, box_max, held_limit))
     with np.errstate(divide="ignore", invalid="ignore"):
-        near = (box_min[None, None] - start) / rays
-        far = (box_max[None, None] - start) / rays
+        near = (box_min[box][:, None] - start[camera][:, None]) / rays[camera]
+        far = (box_max[box][:, None] - start[camera][:, None]) / rays[camera]
     lower, upper = _slab_bounds(near, far)
     crossing = np.where((lower <= upper) & (upper > 0.0), np.maximum(lower, 0.0), np.inf)
-    walled = crossing.min(axis=2)[run] < WALL_NEARER * subject_depth[:, None]
+    nearest = np.full(rays.shape[:2], np.inf)
+    np.minimum.at(nearest, camera, crossing)
+    walled = nearest[run] < limit[:, None]
     return np.asarray(walled.mean(axis=1), dtype=np.float64)
+
+
+def _apart_from_rays(
+    rays: FloatArray, start: FloatArray, box_min: FloatArray, box_max: FloatArray, limit: FloatArray
+) -> NDArray[np.bool_]:
+    """``(h, m)`` True where no ray of a camera (``rays`` (h, k, 3) from ``start`` (h, 3)) can
+    cross a box nearer than ``limit`` (h,): along some axis every ray heads away from the box
+    (its slab is behind the camera: both crossings at or before 0), or every ray heads toward it
+    and the nearest of their entries into its slab, the same float quotient the slab test makes
+    (division is monotone in its divisor), is at or beyond a finite limit."""
+    to_low = box_min[None] - start[:, None]  # (h, m, 3), as the slab test subtracts
+    to_high = box_max[None] - start[:, None]
+    steepest, shallowest = rays.max(axis=1)[:, None], rays.min(axis=1)[:, None]  # (h, 1, 3)
+    # Every ray's step >= +0.0 (or <= -0.0) along the axis: a NaN step is neither.
+    forward = np.all((rays >= 0.0) & ~np.signbit(rays), axis=1)[:, None]
+    backward = np.all((rays <= 0.0) & np.signbit(rays), axis=1)[:, None]
+    reach = np.where(np.isfinite(limit), limit, np.nan)[:, None, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        beyond = ((shallowest > 0.0) & (to_low > 0.0) & (to_low / steepest >= reach)) | (
+            (steepest < 0.0) & (to_high < 0.0) & (to_high / shallowest >= reach)
+        )
+    behind = (forward & (to_high < 0.0)) | (backward & (to_low > 0.0))
+    return np.asarray((beyond | behind).any(axis=2))
 
 
 def held_frames(*per_frame: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
@@ -361,46 +398,100 @@ def view_faults(
     low and high corners) or a body (``bodies``, as ``bodies_over`` gives them) hides the
     subject's ``eyes``, and whether a set piece walls off the frame's middle (more than
     ``WALLED_LIMIT`` of ``walled_share``)."""
-    hidden = np.logical_or(
-        sight_blocked(positions, eyes, *boxes), sight_blocked_by_bodies(positions, eyes, *bodies)
-    )
+    hidden = _hidden(positions, eyes, boxes, bodies)
     covered = walled_share(positions, matrices, focal_mm, sensor_mm, subject_depth, *boxes)
     return hidden, covered > WALLED_LIMIT
 
 
+def view_blocked(
+    positions: FloatArray,
+    matrices: FloatArray,
+    focal_mm: FloatArray,
+    sensor_mm: tuple[float, float],
+    eyes: FloatArray,
+    subject_depth: FloatArray,
+    boxes: tuple[FloatArray, FloatArray],
+    bodies: tuple[FloatArray, FloatArray],
+) -> NDArray[np.bool_]:
+    """``(n,)`` where either of ``view_faults``'s faults fails a frame, which is all the
+    camera's search asks: the walled test, the costliest on a turning camera, is made only on
+    the frames nothing hides (two in three of the search's, where it searches at all)."""
+    blocked = _hidden(positions, eyes, boxes, bodies)
+    seen = np.flatnonzero(~blocked)
+    covered = walled_share(
+        positions[seen], matrices[seen], focal_mm[seen], sensor_mm, subject_depth[seen], *boxes
+    )
+    blocked[seen] = covered > WALLED_LIMIT
+    return blocked
+
+
+def _hidden(
+    positions: FloatArray,
+    eyes: FloatArray,
+    boxes: tuple[FloatArray, FloatArray],
+    bodies: tuple[FloatArray, FloatArray],
+) -> NDArray[np.bool_]:
+    """``(n,)`` where a set box or a body stands between the camera and the subject's eyes."""
+    return np.logical_or(
+        sight_blocked(positions, eyes, *boxes), sight_blocked_by_bodies(positions, eyes, *bodies)
+    )
+
+
 def sight_blocked(
     eyes: FloatArray, targets: FloatArray, box_min: FloatArray, box_max: FloatArray
-) -> FloatArray:
+) -> NDArray[np.bool_]:
     """``(n,)`` True where an axis-aligned box cuts the segment from each eye to its target.
 
     ``eyes``/``targets`` are ``(n, 3)``; ``box_min``/``box_max`` the ``(m, 3)`` corners of the
-    set's boxes. A slab test of every segment against every box at once; a box the eye is
-    inside of does not count (that is a clearance fault, not a view one).
-    """
-    lows, highs = np.asarray(box_min)[None], np.asarray(box_max)[None]
-    if not lows.shape[1]:
-        return np.zeros(len(eyes), dtype=bool)
-    ray = (np.asarray(targets) - np.asarray(eyes))[:, None, :]
-    start = np.asarray(eyes)[:, None, :]
+    set's (finite) boxes. A slab test of every segment against every box it could meet; a box
+    the eye is inside of does not count (that is a clearance fault, not a view one).
+
+    A box apart from a segment's bounding box along some axis cannot cut it, and the slab test
+    agrees in floating point: both ends lie beyond the box's face on that axis, so the ray's
+    crossings of that slab are both at or before its start, or both at or past its end (the
+    differences keep their order when rounded). Only the pairs whose bounding boxes meet are
+    tested, which in a set of a dozen pieces is one or two per segment."""
+    eyes, targets = np.asarray(eyes), np.asarray(targets)
+    low, high = np.minimum(eyes, targets), np.maximum(eyes, targets)
+    lows, highs = np.asarray(box_min), np.asarray(box_max)
+    meet = np.ones((len(eyes), len(lows)), dtype=bool)
+    for axis in range(3):
+        meet &= highs[None, :, axis] >= low[:, None, axis]
+        meet &= lows[None, :, axis] <= high[:, None, axis]
+    # A NaN end is apart from nothing: such a segment is tested against every box.
+    meet |= np.asarray(np.isnan(low).any(axis=1) | np.isnan(high).any(axis=1))[:, None]
+    segment, box = np.nonzero(meet)
+    start = eyes[segment]
+    ray = targets[segment] - start
     with np.errstate(divide="ignore", invalid="ignore"):
-        near = (lows - start) / ray
-        far = (highs - start) / ray
+        near = (lows[box] - start) / ray
+        far = (highs[box] - start) / ray
     enter, leave = _slab_bounds(near, far)
-    blocked = (enter <= leave) & (enter > 0.0) & (enter < 1.0)
-    return np.asarray(blocked.any(axis=1))
+    cut = (enter <= leave) & (enter > 0.0) & (enter < 1.0)
+    blocked = np.zeros(len(eyes), dtype=bool)
+    blocked[segment[cut]] = True
+    return blocked
 
 
 def _slab_bounds(near: FloatArray, far: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Where a ray enters and leaves a box, from its ``near`` and ``far`` slab crossings (the
     last axis holds x, y, z): the largest of the three entries and the smallest of the three
     exits. An axis whose crossing is 0/0 (NaN: the ray runs along that slab's face) does not
-    bound the ray, and infinities become the largest finite numbers (``np.nan_to_num``).
+    bound the ray, and infinities become the largest finite numbers (``finite_or``).
 
-    The three columns are combined pairwise (``np.fmax`` skips NaN) and ``nan_to_num`` applied
+    The three columns are combined pairwise (``np.fmax`` skips NaN) and ``finite_or`` applied
     to the result, which gives the same numbers as applying it first and reducing over the
     last axis (it is monotone), a third of the work, and no reduction over a 3-wide axis, which
     numpy does slowly."""
     entry, exit_ = np.minimum(near, far), np.maximum(near, far)
     lower = np.fmax(np.fmax(entry[..., 0], entry[..., 1]), entry[..., 2])
     upper = np.fmin(np.fmin(exit_[..., 0], exit_[..., 1]), exit_[..., 2])
-    return np.nan_to_num(lower, nan=-np.inf), np.nan_to_num(upper, nan=np.inf)
+    return finite_or(lower, nan=-np.inf), finite_or(upper, nan=np.inf)
+
+
+def finite_or(values: FloatArray, nan: float) -> FloatArray:
+    """``np.nan_to_num(values, nan=nan)``: NaN becomes ``nan`` and the infinities the largest
+    finite floats; the same numbers from three ufuncs, without the wrapper's dozen calls that
+    cost more than the work on the camera search's short arrays."""
+    bounded = np.minimum(np.maximum(values, -LARGEST_FLOAT), LARGEST_FLOAT)
+    return np.asarray(np.where(np.isnan(values), nan, bounded), dtype=np.float64)

@@ -1,0 +1,190 @@
+"""The camera's search judges a lens's candidates together; each must get the bits it gets alone.
+
+``checks.assess`` stacks candidates' poses and ``moves.statics`` places locked-off candidates in
+one call: both must give exactly the verdicts and poses of judging and placing each candidate
+by itself, or the search would pick another winner and the plans would change. What the
+search keeps per argument (``eased``, ``band_target``) must be what it would work out again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beatcam.camera.aiming import orbit
+from beatcam.camera.checks import assess
+from beatcam.camera.collision import Obstacles
+from beatcam.camera.easing import eased, shot_time, smootherstep
+from beatcam.camera.framing import Rig, band_target, frame_shot, make_rig
+from beatcam.camera.moves import POSTURE_CHANGE_M, Pose, poses_for, static
+from beatcam.model import Blocking, CharacterTrack, ShotSpec
+from beatcam.model.geometry import bodies_over, finite_or, view_blocked, view_faults
+from beatcam.model.sets import PRESETS
+from beatcam.model.vocab import SIZES
+
+SENSOR = (36.0, 20.25)
+FPS = 24
+FRAMES = 40
+KITCHEN = PRESETS["kitchen"].design()
+
+
+def _blocking() -> Blocking:
+    """Mara walks across the kitchen past Tom, who stands still: bodies, boxes and a walk."""
+    walk = np.stack(
+        [np.linspace(-1.5, 1.5, FRAMES), np.zeros(FRAMES), np.full(FRAMES, -1.0)], axis=1
+    )
+    mara = CharacterTrack("Mara", 1.7, walk, np.full(FRAMES, 90.0))
+    tom = CharacterTrack("Tom", 1.85, np.tile([0.3, 0.0, 0.2], (FRAMES, 1)), np.full(FRAMES, 180.0))
+    return Blocking({"Mara": mara, "Tom": tom}, FRAMES)
+
+
+BLOCKING = _blocking()
+
+
+def _spec(movement: str, size: str, azimuth: float) -> ShotSpec:
+    return ShotSpec(
+        id="S01", beat=0, start_frame=0, frames=FRAMES, size=size, end_size=size,
+        angle="eye_level", dutch_deg=0.0, movement=movement, framing="single",
+        transition="cut", subjects=("Mara",), lens_mm=35.0, why="", azimuth_deg=azimuth,
+    )  # fmt: skip
+
+
+def _candidates(spec: ShotSpec, scales: list[float], azimuths: list[float]) -> tuple[Rig, ...]:
+    framing = frame_shot(spec, BLOCKING, np.zeros(3), SENSOR, KITCHEN)
+    return tuple(
+        make_rig(framing, spec, SENSOR, FPS, (0, 1), scale, azimuth, 0.0)
+        for scale, azimuth in zip(scales, azimuths, strict=True)
+    )
+
+
+def _same(first: Pose, second: Pose) -> bool:
+    return all(
+        np.array_equal(a, b) and a.dtype == b.dtype
+        for a, b in (
+            (first.position, second.position),
+            (first.matrices, second.matrices),
+            (first.focal_mm, second.focal_mm),
+        )
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    movement=st.sampled_from(["static", "push_in", "pan_left", "follow"]),
+    size=st.sampled_from(["CU", "MS", "WS"]),
+    azimuth=st.floats(-180.0, 180.0),
+    offsets=st.lists(
+        st.tuples(st.sampled_from([0.4, 0.8, 1.0, 1.6]), st.floats(-90.0, 90.0)),
+        min_size=1,
+        max_size=6,
+    ),
+    full=st.booleans(),
+)
+def test_candidates_judged_together_get_the_verdicts_each_gets_alone(
+    movement: str, size: str, azimuth: float, offsets: list[tuple[float, float]], full: bool
+) -> None:
+    spec = _spec(movement, size, azimuth)
+    rigs = _candidates(spec, [scale for scale, _ in offsets], [turn for _, turn in offsets])
+    obstacles = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES)
+    poses = tuple(poses_for(rigs))
+    together = assess(rigs, poses, obstacles, full)
+    alone = [
+        assess((rig,), (pose,), obstacles, full)[0] for rig, pose in zip(rigs, poses, strict=True)
+    ]
+    assert together == alone
+    if movement == "static":
+        assert all(_same(pose, static(rig)) for rig, pose in zip(rigs, poses, strict=True))
+        assert all(_same(pose, _locked_off(rig)) for rig, pose in zip(rigs, poses, strict=True))
+
+
+def _locked_off(rig: Rig) -> Pose:
+    """``moves.static`` as written before candidates were placed together: every frame of
+    one rig solved by its own ``orbit``."""
+    frames = rig.frames
+    hold = np.repeat(rig.aim[:1], frames, axis=0)
+    heights = rig.v + (rig.v_end - rig.v) * eased(frames)
+    points = rig.framing.in_frame or (rig.aim,)
+    if max(float(np.ptp(point[:, 1])) for point in points) > POSTURE_CHANGE_M:
+        eyes = np.concatenate([point[:, 1] for point in points])
+        hold[:, 1] = (eyes.min() + eyes.max()) / 2.0
+        heights = np.full(frames, 0.0)
+    focal = np.full(frames, float(rig.focal_mm))
+    position, matrices = orbit(
+        hold,
+        np.full(frames, float(rig.heading_deg)),
+        np.full(frames, float(rig.pitch_deg)),
+        rig.roll,
+        focal,
+        (np.full(frames, float(rig.u)), heights),
+        np.full(frames, float(rig.depth_for(rig.targets()[0]))),
+        SENSOR,
+        np.repeat(rig.measured[:1], frames, axis=0),
+    )
+    return Pose(position, matrices, focal)
+
+
+@given(
+    values=st.lists(
+        st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([-0.0, np.nan]),
+        max_size=20,
+    ),
+    nan=st.sampled_from([np.inf, -np.inf, 0.0]),
+)
+def test_finite_or_is_nan_to_num(values: list[float], nan: float) -> None:
+    array = np.array(values, dtype=np.float64)
+    assert finite_or(array, nan=nan).tobytes() == np.nan_to_num(array, nan=nan).tobytes()
+
+
+@given(frames=st.integers(0, 400))
+def test_the_kept_ease_is_the_profile_and_cannot_be_changed(frames: int) -> None:
+    eased(frames)  # kept by the first call
+    profile = eased(frames)
+    expected = np.ones(frames) if frames < 2 else smootherstep(shot_time(frames))
+    assert profile.tobytes() == expected.tobytes()
+    assert not profile.flags.writeable
+
+
+@given(size=st.sampled_from(SIZES), fh_min=st.floats(0.0, 12.0))
+def test_a_kept_band_target_is_the_one_worked_out(size: str, fh_min: float) -> None:
+    band_target(size, fh_min)
+    assert band_target(size, fh_min) == band_target.__wrapped__(size, fh_min)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    movement=st.sampled_from(["static", "pan_left", "follow"]),
+    azimuth=st.sampled_from([-180.0, -30.0, 120.0]) | st.floats(-180.0, 180.0),
+    offsets=st.lists(
+        st.tuples(st.sampled_from([0.4, 1.0, 1.6]), st.floats(-90.0, 90.0)),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_the_searchs_view_test_is_either_fault(
+    movement: str, azimuth: float, offsets: list[tuple[float, float]]
+) -> None:
+    """view_blocked leaves out the walled test where the eyes are hidden: still either fault.
+    Wide shots from behind her (the azimuths sampled first) have frames walled and not hidden,
+    and Tom hides her from some of the others."""
+    rigs = _candidates(
+        _spec(movement, "WS", azimuth),
+        [scale for scale, _ in offsets],
+        [turn for _, turn in offsets],
+    )
+    poses = poses_for(rigs)
+    position = np.concatenate([pose.position for pose in poses])
+    matrices = np.concatenate([pose.matrices for pose in poses])
+    focal = np.concatenate([pose.focal_mm for pose in poses])
+    subject = rigs[0].framing.subject
+    assert subject is not None
+    eyes = np.tile(subject, (len(rigs), 1))
+    depth = np.einsum("ij,ij->i", eyes - position, -matrices[:, :, 2])
+    tom = BLOCKING["Tom"]
+    feet, tops = bodies_over([(tom.position, tom.head_tops(0, FRAMES))], FRAMES)
+    bodies = (np.tile(feet, (len(rigs), 1, 1)), np.tile(tops, (len(rigs), 1)))
+    set_pieces = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES)
+    boxes = (set_pieces.centers - set_pieces.halves, set_pieces.centers + set_pieces.halves)
+    arguments = (position, matrices, focal, SENSOR, eyes, depth, boxes, bodies)
+    hidden, walled = view_faults(*arguments)
+    assert np.array_equal(view_blocked(*arguments), hidden | walled)
