@@ -254,6 +254,19 @@ beats:
     assert travel("Kamal", 2) == 0.0
 
 
+def test_a_realisation_on_the_move_is_led_so_the_face_is_seen() -> None:
+    text = """
+title: Letter
+cast: [Mara]
+set: kitchen
+beats:
+  - Mara sorts the post at the table.
+  - Mara carries the page across to the window and sees it plainly now, the signature traced.
+"""
+    moves = [s.movement for s in _direct(text).shots if s.beat == 1]
+    assert "lead" in moves and "follow" not in moves
+
+
 def test_things_that_move_do_not_move_the_cast() -> None:
     text = """
 title: Cellar

@@ -165,13 +165,22 @@ def _fear_and_energy(ctx: Context) -> float:
     return max(ctx.emotion("fear"), ctx.emotion("anger")) * max(0.0, ctx.affect.arousal)
 
 
+# The intents the device table plays on the face (a shock, vertigo, a realisation): a walker
+# with one is led, the camera backing ahead of them, since a follow from behind loses the face
+# (Katz: a figure heading somewhere is led when we should see their face).
+ON_THE_FACE: Final = (Intent.SHOCK, Intent.VERTIGO, Intent.REALISATION)
+
+
 def _travel_preferences(ctx: Context) -> Preferences:
     """Keep pace with a subject who covers ground; only a little in a beat about the space, or
-    about someone arriving in it or leaving it: the camera waits for them, or lets them go."""
+    about someone arriving in it or leaving it: the camera waits for them, or lets them go.
+    What plays on their face is led, not followed."""
     held_back = min(1.0, ctx.belief(*SPATIAL, *COMINGS_AND_GOINGS))
     arousal = ctx.affect.arousal
+    face = min(1.0, ctx.affect.intent(*ON_THE_FACE))
+    follow = (1.0 - held_back) * (1.8 + 1.6 * max(0.0, arousal)) + held_back * 0.6
     return {
-        "follow": (1.0 - held_back) * (1.8 + 1.6 * max(0.0, arousal)) + held_back * 0.6,
+        "follow": (1.0 - face) * follow,
         "lead": (1.0 - held_back) * (1.4 + 1.4 * arousal) + held_back * 0.4,
     }
 
