@@ -19,7 +19,7 @@ from beatcam.camera.easing import eased, shot_time, smootherstep
 from beatcam.camera.framing import Rig, band_target, frame_shot, make_rig
 from beatcam.camera.moves import POSTURE_CHANGE_M, Pose, poses_for, static
 from beatcam.model import Blocking, CharacterTrack, ShotSpec
-from beatcam.model.geometry import bodies_over, finite_or, view_blocked, view_faults
+from beatcam.model.geometry import View, bodies_over, finite_or
 from beatcam.model.sets import PRESETS
 from beatcam.model.vocab import SIZES
 
@@ -164,7 +164,7 @@ def test_a_kept_band_target_is_the_one_worked_out(size: str, fh_min: float) -> N
 def test_the_searchs_view_test_is_either_fault(
     movement: str, azimuth: float, offsets: list[tuple[float, float]]
 ) -> None:
-    """view_blocked leaves out the walled test where the eyes are hidden: still either fault.
+    """View.blocked leaves out the walled test where the eyes are hidden: still either fault.
     Wide shots from behind her (the azimuths sampled first) have frames walled and not hidden,
     and Tom hides her from some of the others."""
     rigs = _candidates(
@@ -185,6 +185,6 @@ def test_the_searchs_view_test_is_either_fault(
     bodies = (np.tile(feet, (len(rigs), 1, 1)), np.tile(tops, (len(rigs), 1)))
     set_pieces = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES)
     boxes = (set_pieces.centers - set_pieces.halves, set_pieces.centers + set_pieces.halves)
-    arguments = (position, matrices, focal, SENSOR, eyes, depth, boxes, bodies)
-    hidden, walled = view_faults(*arguments)
-    assert np.array_equal(view_blocked(*arguments), hidden | walled)
+    view = View(position, matrices, focal, SENSOR, eyes, depth, boxes, bodies)
+    hidden, walled = view.faults()
+    assert np.array_equal(view.blocked(), hidden | walled)

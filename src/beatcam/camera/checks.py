@@ -28,10 +28,10 @@ from beatcam.camera.framing import Rig
 from beatcam.camera.moves import Pose, headroom_extents, wrapped_steps
 from beatcam.model.geometry import (
     FloatArray,
+    View,
     bodies_over,
     finite_or,
     heading_deg,
-    view_blocked,
 )
 from beatcam.model.vocab import ANGLE_PITCH_DEG, MOVEMENT_TRAITS, SIZE_LOWER_M, SIZE_UPPER_M
 
@@ -287,10 +287,10 @@ def _view_grades(batch: Batch, obstacles: Obstacles) -> FloatArray:
     )
     boxes = (obstacles.centers - obstacles.halves, obstacles.centers + obstacles.halves)
     eyes = batch.every(subject)
-    blocked = view_blocked(
+    blocked = View(
         pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm, eyes,
         _depth(rig, pose, eyes), boxes, (batch.every(feet), batch.every(tops)),
-    )  # fmt: skip
+    ).blocked()  # fmt: skip
     return np.asarray(batch.by_candidate(blocked).mean(axis=1), dtype=np.float64)
 
 

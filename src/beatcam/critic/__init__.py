@@ -19,12 +19,12 @@ from beatcam.model import Check, CriticRule, Critique, Shot, ShotPlan, ShotSpec
 from beatcam.model.geometry import (
     BODY_RADIUS_M,
     FloatArray,
+    View,
     bodies_over,
     depth_of,
     heading_deg,
     quat_to_matrix,
     side_of_line,
-    view_faults,
     wrap_deg,
 )
 from beatcam.model.vocab import (
@@ -272,10 +272,10 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         ]  # fmt: skip
         box_min = np.array([low for low, _ in corners]).reshape(-1, 3)
         box_max = np.array([high for _, high in corners]).reshape(-1, 3)
-        hidden, walled_off = view_faults(
+        hidden, walled_off = View(
             shot.camera.position, quat_to_matrix(shot.camera.rotation), shot.camera.focal_mm,
             plan.sensor_mm, track.eyes, track.depth(), (box_min, box_max), _bodies(plan, shot),
-        )  # fmt: skip
+        ).faults()  # fmt: skip
         share, crowded = float(np.mean(hidden)), _crowded_share(plan, shot, track)
         walled = float(np.mean(walled_off))
         checks.append(

@@ -12,6 +12,7 @@ All functions take and return plain numpy arrays; ``(n, 3)`` means n rows of x, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final, TypeVar
 
 import numpy as np
@@ -383,58 +384,50 @@ def held_frames(*per_frame: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDAr
     return np.flatnonzero(changed), np.cumsum(changed) - 1
 
 
-def view_faults(
-    positions: FloatArray,
-    matrices: FloatArray,
-    focal_mm: FloatArray,
-    sensor_mm: tuple[float, float],
-    eyes: FloatArray,
-    subject_depth: FloatArray,
-    boxes: tuple[FloatArray, FloatArray],
-    bodies: tuple[FloatArray, FloatArray],
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """The clear-view test the camera's search and the critic share, per frame of a shot seen
-    from ``positions`` (n, 3) turned by ``matrices``: whether a set box (``boxes``, the (m, 3)
-    low and high corners) or a body (``bodies``, as ``bodies_over`` gives them) hides the
-    subject's ``eyes``, and whether a set piece walls off the frame's middle (more than
-    ``WALLED_LIMIT`` of ``walled_share``)."""
-    hidden = _hidden(positions, eyes, boxes, bodies)
-    covered = walled_share(positions, matrices, focal_mm, sensor_mm, subject_depth, *boxes)
-    return hidden, covered > WALLED_LIMIT
+@dataclass(frozen=True)
+class View:
+    """What the clear-view test sees, per frame of a shot: the camera at ``positions`` (n, 3)
+    turned by ``matrices`` through ``focal_mm`` on a ``sensor_mm`` back, the subject's ``eyes``
+    at ``subject_depth``, the set ``boxes`` (the (m, 3) low and high corners) and the other
+    ``bodies`` (as ``bodies_over`` gives them). The camera's search and the critic share it."""
 
+    positions: FloatArray
+    matrices: FloatArray
+    focal_mm: FloatArray
+    sensor_mm: tuple[float, float]
+    eyes: FloatArray
+    subject_depth: FloatArray
+    boxes: tuple[FloatArray, FloatArray]
+    bodies: tuple[FloatArray, FloatArray]
 
-def view_blocked(
-    positions: FloatArray,
-    matrices: FloatArray,
-    focal_mm: FloatArray,
-    sensor_mm: tuple[float, float],
-    eyes: FloatArray,
-    subject_depth: FloatArray,
-    boxes: tuple[FloatArray, FloatArray],
-    bodies: tuple[FloatArray, FloatArray],
-) -> NDArray[np.bool_]:
-    """``(n,)`` where either of ``view_faults``'s faults fails a frame, which is all the
-    camera's search asks: the walled test, the costliest on a turning camera, is made only on
-    the frames nothing hides (two in three of the search's, where it searches at all)."""
-    blocked = _hidden(positions, eyes, boxes, bodies)
-    seen = np.flatnonzero(~blocked)
-    covered = walled_share(
-        positions[seen], matrices[seen], focal_mm[seen], sensor_mm, subject_depth[seen], *boxes
-    )
-    blocked[seen] = covered > WALLED_LIMIT
-    return blocked
+    def faults(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        """Per frame: whether a set box or a body hides the subject's eyes, and whether a set
+        piece walls off the frame's middle (more than ``WALLED_LIMIT`` of ``walled_share``)."""
+        covered = walled_share(
+            self.positions, self.matrices, self.focal_mm, self.sensor_mm, self.subject_depth,
+            *self.boxes,
+        )  # fmt: skip
+        return self._hidden(), covered > WALLED_LIMIT
 
+    def blocked(self) -> NDArray[np.bool_]:
+        """``(n,)`` where either of ``faults`` fails a frame, which is all the camera's search
+        asks: the walled test, the costliest on a turning camera, is made only on the frames
+        nothing hides (two in three of the search's, where it searches at all)."""
+        blocked = self._hidden()
+        seen = np.flatnonzero(~blocked)
+        covered = walled_share(
+            self.positions[seen], self.matrices[seen], self.focal_mm[seen], self.sensor_mm,
+            self.subject_depth[seen], *self.boxes,
+        )  # fmt: skip
+        blocked[seen] = covered > WALLED_LIMIT
+        return blocked
 
-def _hidden(
-    positions: FloatArray,
-    eyes: FloatArray,
-    boxes: tuple[FloatArray, FloatArray],
-    bodies: tuple[FloatArray, FloatArray],
-) -> NDArray[np.bool_]:
-    """``(n,)`` where a set box or a body stands between the camera and the subject's eyes."""
-    return np.logical_or(
-        sight_blocked(positions, eyes, *boxes), sight_blocked_by_bodies(positions, eyes, *bodies)
-    )
+    def _hidden(self) -> NDArray[np.bool_]:
+        """``(n,)`` where a set box or a body stands between the camera and the eyes."""
+        return np.logical_or(
+            sight_blocked(self.positions, self.eyes, *self.boxes),
+            sight_blocked_by_bodies(self.positions, self.eyes, *self.bodies),
+        )
 
 
 def sight_blocked(
