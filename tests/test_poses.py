@@ -232,3 +232,30 @@ def test_a_figure_is_posed_once_per_blocking_read_only_and_never_pickled(
     copied = pickle.loads(pickle.dumps(blocking))
     assert copied.__dict__["_figures"] == {}
     assert np.array_equal(copied.figure("Mara").origins, first.origins)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.floats(-90.0, 90.0), min_size=len(skeleton.ANGLES), max_size=len(skeleton.ANGLES)
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.lists(st.integers(0, 3), min_size=1, max_size=12),
+)
+def test_a_pose_held_over_many_frames_is_the_same_bytes_as_each_frame_posed_alone(
+    distinct: list[list[float]], order: list[int]
+) -> None:
+    """``forward`` poses each distinct row once and shares it: every frame must still be the
+    numbers its own row gives alone, whatever else is in the batch (-0.0 kept apart from 0.0)."""
+    rows = np.array(
+        [distinct[index % len(distinct)] for index in order]
+        + [[-0.0] * len(skeleton.ANGLES), [0.0] * len(skeleton.ANGLES)]
+    )
+    together = skeleton.forward(rows)
+    for frame, row in enumerate(rows):
+        alone = skeleton.forward(row[None])
+        assert together.origins[frame].tobytes() == alone.origins[0].tobytes()
+        assert together.rotations[frame].tobytes() == alone.rotations[0].tobytes()

@@ -260,12 +260,19 @@ def _chain(angles: FloatArray) -> Posed:
 
 def forward(angles: FloatArray) -> Posed:
     """Forward kinematics of ``angles`` (n, len(ANGLES)) degrees, the root (the hips' centre)
-    lifted so the lowest surface touches y = 0."""
-    posed = _chain(angles)
+    lifted so the lowest surface touches y = 0. Each distinct row is posed once: a scene's
+    figures hold most poses for many frames (24,196 frames of a 200-beat scene have 19 to
+    6,890 distinct rows), and every row's bones are worked out on their own, so the frames
+    sharing a row share its exact numbers."""
+    rows = np.ascontiguousarray(angles, dtype=np.float64)
+    as_bytes = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
+    _, first, inverse = np.unique(as_bytes, return_index=True, return_inverse=True)
+    posed = _chain(rows[first])
     radii = np.array([bone.radius for bone in BONES])
     lowest = np.minimum(posed.origins[:, :, 1], posed.tails()[:, :, 1]) - radii
     lift = -lowest.min(axis=1)
-    return Posed(posed.origins + np.array([0.0, 1.0, 0.0]) * lift[:, None, None], posed.rotations)
+    origins = posed.origins + np.array([0.0, 1.0, 0.0]) * lift[:, None, None]
+    return Posed(origins[inverse], posed.rotations[inverse])
 
 
 def base_angles(poses: Sequence[str], fps: int) -> FloatArray:
