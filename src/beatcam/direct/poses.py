@@ -48,7 +48,9 @@ WORDS: Final = re.compile(r"[a-z]+(?:'[a-z]+)?|[,;:.!?]")
 class Cues:
     """The cue table: word sequences by label (a pose, ``look`` or ``ignore``), longest first."""
 
-    phrases: tuple[tuple[tuple[str, ...], str], ...]
+    # The word sequences by their first word, longest first: a beat's word is matched only
+    # against the sequences that can start with it.
+    starting: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
     postures: frozenset[str]
     then: Mapping[str, str]
     fall_seconds: float
@@ -71,8 +73,12 @@ def cues() -> Cues:
         labelled.extend((tuple(WORDS.findall(phrase)), label) for phrase in phrases)
     labelled.extend((tuple(WORDS.findall(p)), LOOK) for p in document["looks"])
     labelled.extend((tuple(WORDS.findall(p)), IGNORED) for p in document["ignore"])
+    phrases = tuple(sorted(labelled, key=lambda entry: -len(entry[0])))
+    starting: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for entry in phrases:
+        starting.setdefault(entry[0][0], []).append(entry)
     return Cues(
-        phrases=tuple(sorted(labelled, key=lambda entry: -len(entry[0]))),
+        starting={word: tuple(entries) for word, entries in starting.items()},
         postures=frozenset(document["postures"]),
         then={Pose(k).value: Pose(v).value for k, v in document["then"].items()},
         fall_seconds=float(document["fall_seconds"]),
@@ -200,7 +206,7 @@ def read_cues(
         hit = next(
             (
                 (words, label)
-                for words, label in table.phrases
+                for words, label in table.starting.get(tokens[index], ())
                 if tuple(tokens[index : index + len(words)]) == words
             ),
             None,
