@@ -106,7 +106,7 @@ def repair(
         retake = Retake(spec, failed, attempt, _previous_azimuth(plan, index), plan.blocking)
         strategy = _ladder_rung(retake)
         version = _saved_by(LADDER[strategy](retake), strategy)
-        if version == tried:
+        if _same_camera_work(version, tried):
             continue  # an eye-level shot has no angle to give up: that rung is the next one
         tried = version
         plan, checks = relabel_end_size(_with_shot(plan, index, shoot(tried)), index)
@@ -139,6 +139,12 @@ def relabel_end_size(plan: ShotPlan, index: int) -> tuple[ShotPlan, list[Check]]
         plan = _with_shot(plan, index, replace(relabelled, why=render(relabelled)))
         checks = _checks(plan, index)
     return plan, checks
+
+
+def _same_camera_work(version: ShotSpec, tried: ShotSpec) -> bool:
+    """Whether ``version`` would be shot exactly as ``tried`` was: the same in everything but
+    its words (its reasons name the faults seen so far, which grow from rung to rung)."""
+    return replace(version, why=tried.why, reason=tried.reason) == tried
 
 
 def _ladder_rung(retake: Retake) -> Repair:
