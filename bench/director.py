@@ -69,6 +69,7 @@ from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
 
 BENCH = Path(__file__).parent
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, 10x quicker, if built
 ROOT = BENCH.parent
 SITUATIONS = BENCH / "situations.yaml"
 SITUATION_FILES = (
@@ -159,7 +160,7 @@ def load_situations(paths: Sequence[Path] = SITUATION_FILES) -> list[Situation]:
         entry
         for path in paths
         if path.exists()
-        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["situations"]
+        for entry in yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)["situations"]
     ]
     situations = []
     for entry in entries:
@@ -368,15 +369,29 @@ def report_devices(outcomes: Sequence[Outcome], name: str) -> None:
                 f"  {value:<16}{chosen[value]:>7}{precision:>10}{recall:>9.2f} ({len(wanted):>3})"
             )
         print(f"  {field}: {sum(1 for v in values if chosen[v])} of {len(values)} values chosen")
-    marked = [o for o in outcomes if "static" not in o.situation.accepted["movement"]]
-    marked_shots = [shot for o in marked for shot in o.shots]
-    if marked_shots:
-        static = sum(shot["movement"] == "static" for shot in marked_shots) / len(marked_shots)
-        level = sum(shot["angle"] == "eye_level" for shot in marked_shots) / len(marked_shots)
-        print(
-            f"  over the {len(marked_shots)} shots of the {len(marked)} situations that reject a "
-            f"static camera: static {static:.2f}, eye level {level:.2f}"
-        )
+    for rejecting, marked in (
+        (
+            "a static camera",
+            [o for o in outcomes if "static" not in o.situation.accepted["movement"]],
+        ),
+        (
+            "a static camera or eye level",
+            [
+                o
+                for o in outcomes
+                if "static" not in o.situation.accepted["movement"]
+                or "eye_level" not in o.situation.accepted["angle"]
+            ],
+        ),
+    ):
+        marked_shots = [shot for o in marked for shot in o.shots]
+        if marked_shots:
+            static = sum(shot["movement"] == "static" for shot in marked_shots) / len(marked_shots)
+            level = sum(shot["angle"] == "eye_level" for shot in marked_shots) / len(marked_shots)
+            print(
+                f"  over the {len(marked_shots)} shots of the {len(marked)} situations that "
+                f"reject {rejecting}: static {static:.2f}, eye level {level:.2f}"
+            )
     labelled = [o for o in outcomes if o.situation.intent != "none"]
     if labelled:
         hits = sum(o.intent == o.situation.intent for o in labelled) / len(labelled)

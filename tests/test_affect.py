@@ -524,21 +524,23 @@ def test_evidence_leads_with_the_deciding_words_and_ends_with_vader() -> None:
     assert all(word in text for word in words)
 
 
-def test_models_name_vader_our_lists_the_encoder_and_our_labelled_beats() -> None:
+def test_models_name_vader_our_lists_the_encoder_our_labelled_beats_and_size_readout() -> None:
     models = read_affect(scene_of(OPENER)).models
     assert [m["name"] for m in models] == [
         "vaderSentiment",
         "beatcam affect word lists",
         "all-MiniLM-L6-v2",
         "beatcam labelled beats",
+        "beatcam size readout",
     ]
     for model in models:
         assert {"name", "version", "licence", "source"} <= set(model)
         assert all(isinstance(value, str) for value in model.values())
-    assert [m["licence"] for m in models] == ["MIT", "MIT", "Apache-2.0", "MIT"]
+    assert [m["licence"] for m in models] == ["MIT", "MIT", "Apache-2.0", "MIT", "MIT"]
     assert models[0]["version"] == metadata.version("vaderSentiment")
     assert "Hutto" in models[0]["source"]
     assert "labelled_beats.yaml" in models[3]["source"]
+    assert "bench/" in models[4]["source"]
 
 
 def assert_in_range(affect: Affect) -> None:

@@ -28,7 +28,7 @@ def fresh_labels() -> Iterator[None]:
 
 
 def _shipped(name: str) -> str:
-    text: str = neighbours._data_file(name).read_text(encoding="utf-8")
+    text: str = neighbours.data_file(name).read_text(encoding="utf-8")
     return text
 
 
@@ -36,14 +36,14 @@ def _files(
     monkeypatch: pytest.MonkeyPatch, labels: Path, store: Path | None = None
 ) -> Callable[[str], Any]:
     """Point the labels (and the store, when given) at files of the test's own."""
-    shipped = neighbours._data_file
+    shipped = neighbours.data_file
 
     def data_file(name: str) -> Any:
         if name == neighbours.LABELS_FILE:
             return labels
         return store if store is not None and name == neighbours.STORE_FILE else shipped(name)
 
-    monkeypatch.setattr(neighbours, "_data_file", data_file)
+    monkeypatch.setattr(neighbours, "data_file", data_file)
     return data_file
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Final
 
-from beatcam.affect import embedding, neighbours, readout
+from beatcam.affect import embedding, neighbours, readout, sizes
 from beatcam.affect.blend import blend
 from beatcam.affect.entities import (
     CastNames,
@@ -31,6 +31,7 @@ from beatcam.affect.lexicon import load_lexicon, provenance
 from beatcam.affect.modifiers import Context
 from beatcam.affect.words import Token, tokenize
 from beatcam.model.scene import AffectedScene, Scene
+from beatcam.model.vocab import SIZES
 
 __all__ = ["WordReading", "read_affect", "read_words"]
 
@@ -125,6 +126,7 @@ def read_affect(scene: Scene) -> AffectedScene:
     vectors = embedding.encode(texts)
     readings = dict(zip(texts, readout.read(readout.stored(), vectors), strict=True))
     nearest = dict(zip(texts, neighbours.nearest(vectors), strict=True))
+    framed = dict(zip(texts, sizes.beliefs(sizes.stored(), vectors), strict=True))
     affects = []
     previous: tuple[str, ...] = ()
     speakers: list[str] = []
@@ -154,6 +156,9 @@ def read_affect(scene: Scene) -> AffectedScene:
                 emotions={name: _round(score) for name, score in blended.emotions.items()},
                 function_belief={name: _round(p) for name, p in blended.function_belief.items()},
                 intent_belief={name: _round(p) for name, p in blended.intent_belief.items()},
+                size_belief={
+                    size: _round(float(p)) for size, p in zip(SIZES, framed[beat.text], strict=True)
+                },
                 characters=named,
                 actions=words.moves.actions,
                 stagings=words.staged.actions,
@@ -162,5 +167,12 @@ def read_affect(scene: Scene) -> AffectedScene:
             )
         )
         previous = named or previous
-    models = (*provenance(), dict(embedding.MODEL_PROVENANCE), labelled_provenance())
-    return AffectedScene(scene=scene, affects=tuple(affects), models=models)
+    models = (
+        *provenance(),
+        dict(embedding.MODEL_PROVENANCE),
+        labelled_provenance(),
+        sizes.provenance(),
+    )
+    return AffectedScene(
+        scene=scene, affects=tuple(affects), models=models, usual_sizes=sizes.usual()
+    )

@@ -128,7 +128,7 @@ def parse_labelled_beats(text: str, source: str = LABELS_FILE) -> tuple[Labelled
     return beats
 
 
-def _data_file(name: str) -> Any:
+def data_file(name: str) -> Any:
     return importlib.resources.files("beatcam.affect") / "data" / name
 
 
@@ -144,10 +144,10 @@ def labelled_examples() -> tuple[LabelledBeat, ...]:
     """
     # The store is found by the file's bytes, not decoded (0.6 MB, ~0.003 s): they are the
     # stored text's UTF-8 wherever the file has the Unix line ends it ships with.
-    stored = _stored_beats(hashlib.sha256(_data_file(LABELS_FILE).read_bytes()).hexdigest())
+    stored = _stored_beats(hashlib.sha256(data_file(LABELS_FILE).read_bytes()).hexdigest())
     if stored is not None:
         return stored
-    text = _data_file(LABELS_FILE).read_text(encoding="utf-8")
+    text = data_file(LABELS_FILE).read_text(encoding="utf-8")
     stored = _stored_beats(_sha256(text))
     return stored if stored is not None else parse_labelled_beats(text)
 
@@ -168,7 +168,7 @@ def _stored_beats(source_sha256: str) -> tuple[LabelledBeat, ...] | None:
     """The beats of ``STORE_FILE`` if it was written from the text of this SHA-256; None if it
     is missing, unreadable, or was written from other text."""
     try:
-        document = json.loads(_data_file(STORE_FILE).read_text(encoding="utf-8"))
+        document = json.loads(data_file(STORE_FILE).read_text(encoding="utf-8"))
         if document["source_sha256"] != source_sha256:
             return None
         return tuple(LabelledBeat(*row) for row in document["beats"])
@@ -196,7 +196,7 @@ def held_out(text: str) -> bool:
 @functools.cache
 def index_arrays() -> dict[str, NDArray[Any]]:
     """Every array of the shipped index archive, read once."""
-    with _data_file(INDEX_FILE).open("rb") as handle, np.load(handle) as npz:
+    with data_file(INDEX_FILE).open("rb") as handle, np.load(handle) as npz:
         return {name: np.asarray(npz[name]) for name in npz.files}
 
 

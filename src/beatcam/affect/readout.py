@@ -63,7 +63,8 @@ class SentenceReading:
     intent_log_probabilities: tuple[float, ...]  # one per INTENT_LABELS, natural log
 
 
-def _log_softmax(logits: NDArray[np.float64]) -> NDArray[np.float64]:
+def log_softmax(logits: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Row-wise natural-log softmax, shifted by each row's largest logit so nothing overflows."""
     shifted = logits - logits.max(axis=1, keepdims=True)
     result: NDArray[np.float64] = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return result
@@ -84,12 +85,24 @@ def fit_function(
     unless told) per unit vector."""
     if len(labels) != len(vectors) or not len(vectors):
         raise ValueError("fit needs one label per vector, and at least one vector")
-    x = vectors.astype(np.float64)
     target = np.eye(len(classes))[[list(classes).index(name) for name in labels]]
-    weights = np.zeros((x.shape[1], len(classes)))
-    bias = np.zeros(len(classes))
+    return fit_softmax(vectors, target, penalty, steps)
+
+
+def fit_softmax(
+    vectors: NDArray[np.float32],
+    target: NDArray[np.float64],
+    penalty: float = PENALTY,
+    steps: int = STEPS,
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Weights and bias of the logistic regression whose class probabilities per unit vector
+    should be the rows of ``target`` ``(n, classes)``, each summing to 1 (a one-hot label, or
+    a share spread over several acceptable answers)."""
+    x = vectors.astype(np.float64)
+    weights = np.zeros((x.shape[1], target.shape[1]))
+    bias = np.zeros(target.shape[1])
     for _ in range(steps):
-        error = np.exp(_log_softmax(x @ weights + bias)) - target
+        error = np.exp(log_softmax(x @ weights + bias)) - target
         weights -= STEP_SIZE * (x.T @ error / len(x) + penalty * weights)
         bias -= STEP_SIZE * error.mean(axis=0)
     return weights.astype(np.float32), bias.astype(np.float32)
@@ -121,13 +134,13 @@ def fit(
 def log_probabilities(readout: Readout, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
     """``(m, len(FUNCTIONS))`` natural-log probabilities of each function for each vector."""
     weights = readout.function_weights.astype(np.float64)
-    return _log_softmax(vectors.astype(np.float64) @ weights + readout.function_bias)
+    return log_softmax(vectors.astype(np.float64) @ weights + readout.function_bias)
 
 
 def intent_log_probabilities(readout: Readout, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
     """``(m, len(INTENT_LABELS))`` natural-log probabilities of each intent label per vector."""
     weights = readout.intent_weights.astype(np.float64)
-    return _log_softmax(vectors.astype(np.float64) @ weights + readout.intent_bias)
+    return log_softmax(vectors.astype(np.float64) @ weights + readout.intent_bias)
 
 
 def read(readout: Readout, vectors: NDArray[np.float32]) -> list[SentenceReading]:

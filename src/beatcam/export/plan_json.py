@@ -34,7 +34,7 @@ from beatcam.model import (
 )
 from beatcam.model.setups import Setup, rig_for, setup_of
 from beatcam.model.setups import setups as plan_setups
-from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS
+from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS, SIZES
 
 FORMAT_VERSION = "1"
 DECIMALS = 5
@@ -92,6 +92,9 @@ def _affect(affect: Affect) -> dict[str, Any]:
             name: _number(affect.intent_belief[name])
             for name in INTENTS
             if name in affect.intent_belief
+        },
+        "size_belief": {
+            size: _number(affect.size_belief[size]) for size in SIZES if size in affect.size_belief
         },
     }
 
@@ -396,6 +399,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                     evidence=tuple(beat["affect"]["evidence"]),
                     function_belief=dict(beat["affect"].get("function_belief", {})),
                     intent_belief=dict(beat["affect"].get("intent_belief", {})),
+                    size_belief=dict(beat["affect"].get("size_belief", {})),
                 ),
             )
             for beat in document["beats"]

@@ -105,7 +105,8 @@ class Affect:
     is how likely the beat is to do each function (those left out count 0); empty means the
     function is certain, as when a user states it. ``intent_belief`` is how likely the beat
     is to ask for each expressive intent (vocab.INTENTS; those left out count 0, and what is
-    left of 1 is the belief that the beat asks for none).
+    left of 1 is the belief that the beat asks for none). ``size_belief`` is how likely the
+    books are to frame a beat written like this at each size (vocab.SIZES; empty: no reading).
     """
 
     valence: float
@@ -121,6 +122,7 @@ class Affect:
     evidence: tuple[str, ...] = ()
     function_belief: Mapping[str, float] = field(default_factory=dict)
     intent_belief: Mapping[str, float] = field(default_factory=dict)
+    size_belief: Mapping[str, float] = field(default_factory=dict)
 
     def intent(self, *intents: str) -> float:
         """How likely the beat is to ask for one of ``intents``."""
@@ -149,3 +151,6 @@ class AffectedScene:
     scene: Scene
     affects: tuple[Affect, ...]
     models: tuple[Mapping[str, str], ...] = ()
+    # The share of each size among the situations the size readout learned from: what a
+    # beat's ``size_belief`` would be if its words said nothing about size.
+    usual_sizes: Mapping[str, float] = field(default_factory=dict)

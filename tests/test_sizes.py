@@ -1,0 +1,99 @@
+"""The size readout: how close the books frame a beat written like this one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beatcam import blas
+from beatcam.affect import sizes
+from beatcam.model.vocab import SIZES
+from conftest import plan_and_export
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import build_size_readout  # noqa: E402  (scripts/ is not a package)
+
+import director as bench  # noqa: E402  (bench/ is not a package)
+
+accepted_sets = st.lists(
+    st.frozensets(st.sampled_from(SIZES), min_size=1, max_size=3),
+    min_size=2,
+    max_size=5,
+    unique=True,
+)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), wanted=accepted_sets)
+def test_beats_written_alike_are_framed_at_a_size_their_books_accept(
+    seed: int, wanted: list[frozenset[str]]
+) -> None:
+    rng = np.random.default_rng(seed)
+    centres = np.eye(16, dtype=np.float32)[: len(wanted)]
+    accepted = [sizes_ for sizes_ in wanted for _ in range(6)]
+    vectors = np.repeat(centres, 6, axis=0) + rng.normal(0, 0.05, (len(accepted), 16))
+    with blas.one_thread():
+        fitted = sizes.fit(vectors.astype(np.float32), accepted, penalty=1e-4)
+    beliefs = sizes.beliefs(fitted, vectors.astype(np.float32))
+    np.testing.assert_allclose(beliefs.sum(axis=1), 1.0, atol=1e-9)
+    assert all(SIZES[first] in a for first, a in zip(beliefs.argmax(axis=1), accepted, strict=True))
+
+
+def test_a_size_outside_the_vocabulary_is_refused() -> None:
+    with pytest.raises(ValueError, match="accepted sizes"):
+        sizes.targets([{"MS"}, {"XXL"}])
+    with pytest.raises(ValueError, match="accepted sizes"):
+        sizes.targets([set()])
+
+
+def test_the_shipped_readout_was_fitted_to_the_tuning_split_and_never_the_held_out_one() -> None:
+    situations = [s for path in bench.SITUATION_FILES for s in bench.load_situations((path,))]
+    tuning = [s.id for s in situations if not s.held_out]
+    everything = [s.id for s in situations]
+    shipped = str(
+        np.load(ROOT / "src/beatcam/affect/data" / sizes.READOUT_FILE)["situations_sha256"]
+    )
+    assert shipped == build_size_readout.situations_digest(tuning), (
+        "the bench changed: run scripts/build_size_readout.py"
+    )
+    assert len(everything) > len(tuning)
+    assert shipped != build_size_readout.situations_digest(everything)
+    assert sizes.provenance()["version"] == shipped[:12]
+
+
+SEA_AND_FACE = """\
+title: Crossing
+cast: [Tomas, Lena]
+beats:
+  - Tomas and Lena carry their bags up the gangway.
+  - Tomas stands at the ferry rail. Grey water runs out on every side; there is no land anywhere.
+  - Below deck, Lena reads the note again, and the corner of her mouth twitches.
+"""
+
+
+def test_a_vast_place_is_framed_wide_and_a_flicker_on_a_face_close(tmp_path: Path) -> None:
+    """beatcam 0.1 framed the twitch full figure (FS): the words, not only the action, say
+    how close a beat is seen."""
+    plan = plan_and_export(tmp_path, "crossing.yaml", SEA_AND_FACE)
+    _, sea, face = (beat["affect"]["size_belief"] for beat in plan["beats"])
+    for belief in (sea, face):
+        assert set(belief) == set(SIZES)
+        assert sum(belief.values()) == pytest.approx(1.0, abs=1e-3)
+    assert sea["EWS"] + sea["WS"] > face["EWS"] + face["WS"]
+    assert face["MCU"] + face["CU"] + face["ECU"] > sea["MCU"] + sea["CU"] + sea["ECU"]
+    readout = next(m for m in plan["provenance"]["models"] if m["name"] == "beatcam size readout")
+    assert readout["licence"] == "MIT"
+    sizes_of = {
+        beat: {SIZES.index(s["size"]) for s in plan["shots"] if s["beat"] == beat}
+        for beat in (1, 2)
+    }
+    assert SIZES[min(sizes_of[1])] in {"EWS", "WS"}
+    assert SIZES[max(sizes_of[2])] in {"MCU", "CU", "ECU"}
