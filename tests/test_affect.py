@@ -524,14 +524,14 @@ def test_evidence_leads_with_the_deciding_words_and_ends_with_vader() -> None:
     assert all(word in text for word in words)
 
 
-def test_models_name_vader_our_lists_the_encoder_our_labelled_beats_and_size_readout() -> None:
+def test_models_name_vader_our_lists_the_encoder_our_labelled_beats_and_framing_readout() -> None:
     models = read_affect(scene_of(OPENER)).models
     assert [m["name"] for m in models] == [
         "vaderSentiment",
         "beatcam affect word lists",
         "all-MiniLM-L6-v2",
         "beatcam labelled beats",
-        "beatcam size readout",
+        "beatcam framing readout",
     ]
     for model in models:
         assert {"name", "version", "licence", "source"} <= set(model)

@@ -8,11 +8,11 @@ no torch), so every number comes with the words and the nearest examples that dr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
-from beatcam.affect import embedding, neighbours, readout, sizes
+from beatcam.affect import embedding, framing, neighbours, readout
 from beatcam.affect.blend import blend
 from beatcam.affect.entities import (
     CastNames,
@@ -31,7 +31,7 @@ from beatcam.affect.lexicon import load_lexicon, provenance
 from beatcam.affect.modifiers import Context
 from beatcam.affect.words import Token, tokenize
 from beatcam.model.scene import AffectedScene, Scene
-from beatcam.model.vocab import SIZES
+from beatcam.model.vocab import ANGLES, SIZES
 
 __all__ = ["WordReading", "read_affect", "read_words"]
 
@@ -40,6 +40,10 @@ DECIMALS: Final = 4
 
 def _round(value: float) -> float:
     return round(value, DECIMALS) + 0.0
+
+
+def _belief(values: tuple[str, ...], odds: Sequence[float]) -> dict[str, float]:
+    return {value: _round(float(p)) for value, p in zip(values, odds, strict=True)}
 
 
 def labelled_provenance() -> dict[str, str]:
@@ -126,7 +130,10 @@ def read_affect(scene: Scene) -> AffectedScene:
     vectors = embedding.encode(texts)
     readings = dict(zip(texts, readout.read(readout.stored(), vectors), strict=True))
     nearest = dict(zip(texts, neighbours.nearest(vectors), strict=True))
-    framed = dict(zip(texts, sizes.beliefs(sizes.stored(), vectors), strict=True))
+    framed = {
+        field: dict(zip(texts, framing.beliefs(framing.stored(field), vectors), strict=True))
+        for field in framing.FIELDS
+    }
     affects = []
     previous: tuple[str, ...] = ()
     speakers: list[str] = []
@@ -156,9 +163,8 @@ def read_affect(scene: Scene) -> AffectedScene:
                 emotions={name: _round(score) for name, score in blended.emotions.items()},
                 function_belief={name: _round(p) for name, p in blended.function_belief.items()},
                 intent_belief={name: _round(p) for name, p in blended.intent_belief.items()},
-                size_belief={
-                    size: _round(float(p)) for size, p in zip(SIZES, framed[beat.text], strict=True)
-                },
+                size_belief=_belief(SIZES, framed["size"][beat.text]),
+                angle_belief=_belief(ANGLES, framed["angle"][beat.text]),
                 characters=named,
                 actions=words.moves.actions,
                 stagings=words.staged.actions,
@@ -171,8 +177,8 @@ def read_affect(scene: Scene) -> AffectedScene:
         *provenance(),
         dict(embedding.MODEL_PROVENANCE),
         labelled_provenance(),
-        sizes.provenance(),
+        framing.provenance(),
     )
     return AffectedScene(
-        scene=scene, affects=tuple(affects), models=models, usual_sizes=sizes.usual()
+        scene=scene, affects=tuple(affects), models=models, usual_framing=framing.usual()
     )

@@ -291,7 +291,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             boldness=boldness[beat_index],
             opening=index == 0 and bool(opening),
             spoken=scene.beats[beat_index].speaker is not None,
-            usual_sizes=affected.usual_sizes,
+            usual_framing=affected.usual_framing,
         )
         beat = scene.beats[beat_index]
         pin, source = shot_pin(beat, slot_in_beat)

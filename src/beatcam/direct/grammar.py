@@ -46,9 +46,9 @@ class Context:
     boldness: float = 1.0
     # The beat is a line of dialogue (a screenplay's speaker and words): an exchange for sure.
     spoken: bool = False
-    # What the size readout would say of words that say nothing about size
-    # (``AffectedScene.usual_sizes``).
-    usual_sizes: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    # What the framing readouts would say of words that say nothing about framing
+    # (``AffectedScene.usual_framing``).
+    usual_framing: Mapping[str, Mapping[str, float]] = dataclasses.field(default_factory=dict)
 
     @property
     def subject_travel_m(self) -> float:
@@ -98,21 +98,22 @@ EYE_LEVEL: Final = 3.0
 # its extreme: worm's eye for a towering power, overhead for the helpless (Mascelli).
 SURE: Final = 0.5
 EXTREME_DOMINANCE: Final = 0.6
-# How much the size readout (affect/sizes.py) counts, and how much of the usual share of each
-# size (what it would say of words that say nothing about size) is taken off first: taken off
-# whole, only what the words add counts; left on, the readout's lean toward the common medium
-# sizes adds to the grammar's own. Its beliefs are probabilities, rarely above 0.5, so the gain
-# brings its first size level with the grammar's strongest size rules. Both chosen on the bench
-# with the readout out of fold (each split read by a readout fitted to the others), default
-# weights otherwise; size agreement marked / unmarked (without the readout .591 / .748):
-# gain 1, 3, 6, 12, 20 with nothing taken off .597/.770, .603/.796, .623/.821, .638/.848,
-# .629/.864; gain 12 taking off half .705/.807, all .746/.750. Half is the best balance of the
-# two; its price is movement unmarked .865 -> .856 and framing marked .386 -> .365.
-FRAMED_SO: Final = 12.0
+# How much the framing readouts (affect/framing.py) count, per field, and how much of the
+# usual share of each value (what a readout would say of words that say nothing about framing)
+# is taken off first: taken off whole, only what the words add counts; left on, a readout's
+# lean toward the common values (medium sizes, eye level) adds to the grammar's own. Beliefs
+# are probabilities, rarely above 0.5, so the gain brings a readout's first value level with
+# the grammar's strongest rules. Chosen on the bench with the readouts out of fold (each split
+# read by readouts fitted to the others), default weights otherwise. Size, marked / unmarked
+# agreement (without the readout .591 / .748): gain 1, 3, 6, 12, 20 with nothing taken off
+# .597/.770, .603/.796, .623/.821, .638/.848, .629/.864; gain 12 taking off half .705/.807,
+# all .746/.750 (half: the best balance). Angle, with the size readout in place (.614 / .923):
+# gain 6, 12, 20 taking off half .621/.946, .629/.933, .640/.931.
+READOUT_GAIN: Final = {"size": 12.0, "angle": 20.0}
+USUAL_DISCOUNT: Final = 0.5
 # A subject who moves further than this during a shot covers ground: the frame must hold the
 # walk (Mascelli: movement needs room in the frame).
 COVERS_GROUND_M: Final = 1.0
-USUAL_DISCOUNT: Final = 0.5
 # A beat of these functions or intents is played between two people, even when it names one.
 EXCHANGES: Final = ("dialogue", "confrontation", "intimacy")
 EXCHANGE_INTENTS: Final = ("intimacy", "tension")
@@ -185,28 +186,37 @@ def _fear_and_energy(ctx: Context) -> float:
     return max(ctx.emotion("fear"), ctx.emotion("anger")) * max(0.0, ctx.affect.arousal)
 
 
-# The size readout's bands, each with what it means on the floor: one readout, said as a DP
-# would say why the frame is that wide.
+# The framing readouts' bands, each with what it means on the floor: one readout per field,
+# said as a DP would say why the frame is that wide, or why we look from there.
 WRITTEN_BANDS: Final = (
-    ("wide", ("EWS", "WS"), "the place around them is part of the moment"),
-    ("whole", ("FS", "MLS"), "the whole figure carries the moment"),
-    ("near", ("MS",), "we keep a human distance"),
-    ("close", ("MCU", "CU", "ECU"), "it plays on the face"),
+    ("size", "wide", ("EWS", "WS"), "the place around them is part of the moment"),
+    ("size", "whole", ("FS", "MLS"), "the whole figure carries the moment"),
+    ("size", "near", ("MS",), "we keep a human distance"),
+    ("size", "close", ("MCU", "CU", "ECU"), "it plays on the face"),
+    ("angle", "from above", ("overhead", "high"), "we look down on them"),
+    ("angle", "level", ("eye_level",), "we meet them at their own height"),
+    ("angle", "from below", ("low", "worm"), "we look up at them"),
 )
 
 
-def _written_so(ctx: Context, sizes: tuple[str, ...]) -> Preferences:
-    """How strongly beats written like this one are framed at each of ``sizes``; nothing for a
-    subject who covers ground, whose frame the walk sets (on the bench, letting the readout
-    speak for walkers too gave size .676 / .823 marked / unmarked against .665 / .809, but
-    movement unmarked .856 against .863: a walker framed tighter is followed more)."""
-    if ctx.subject_travel_m > COVERS_GROUND_M:
-        return {}
+def _written_so(ctx: Context, field: str, values: tuple[str, ...]) -> Preferences:
+    """How strongly beats written like this one are framed at each of ``values`` of ``field``
+    (size or angle). A size says nothing for a subject who covers ground, whose frame the walk
+    sets (on the bench, letting it speak for walkers too gave size .676 / .823 marked /
+    unmarked against .665 / .809, but movement unmarked .856 against .863: a walker framed
+    tighter is followed more), and less the surer the beat is an exchange, whose coverage
+    (two-shot, over-the-shoulder) sets its size."""
+    belief = ctx.affect.size_belief if field == "size" else ctx.affect.angle_belief
+    usual = ctx.usual_framing.get(field, {})
+    share = 1.0
+    if field == "size":
+        share = 0.0 if ctx.subject_travel_m > COVERS_GROUND_M else 1.0 - ctx.exchange
     return {
-        size: FRAMED_SO
-        * (1.0 - ctx.exchange)
-        * (ctx.affect.size_belief.get(size, 0.0) - USUAL_DISCOUNT * ctx.usual_sizes.get(size, 0.0))
-        for size in sizes
+        value: READOUT_GAIN[field]
+        * share
+        * (belief.get(value, 0.0) - USUAL_DISCOUNT * usual.get(value, 0.0))
+        for value in values
+        if share
     }
 
 
@@ -297,12 +307,12 @@ GRAMMAR: tuple[Rule, ...] = (
     *(
         Rule(
             f"written {band}",
-            "size",
-            functools.partial(_written_so, sizes=sizes),
+            field,
+            functools.partial(_written_so, field=field, values=values),
             reason,
-            says=frozenset(sizes),
+            says=frozenset(values),
         )
-        for band, sizes, reason in WRITTEN_BANDS
+        for field, band, values, reason in WRITTEN_BANDS
     ),
     Rule(
         "faces over places",

@@ -34,7 +34,7 @@ from beatcam.model import (
 )
 from beatcam.model.setups import Setup, rig_for, setup_of
 from beatcam.model.setups import setups as plan_setups
-from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS, SIZES
+from beatcam.model.vocab import ANGLES, EMOTIONS, FUNCTIONS, INTENTS, SIZES
 
 FORMAT_VERSION = "1"
 DECIMALS = 5
@@ -95,6 +95,11 @@ def _affect(affect: Affect) -> dict[str, Any]:
         },
         "size_belief": {
             size: _number(affect.size_belief[size]) for size in SIZES if size in affect.size_belief
+        },
+        "angle_belief": {
+            angle: _number(affect.angle_belief[angle])
+            for angle in ANGLES
+            if angle in affect.angle_belief
         },
     }
 
@@ -400,6 +405,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                     function_belief=dict(beat["affect"].get("function_belief", {})),
                     intent_belief=dict(beat["affect"].get("intent_belief", {})),
                     size_belief=dict(beat["affect"].get("size_belief", {})),
+                    angle_belief=dict(beat["affect"].get("angle_belief", {})),
                 ),
             )
             for beat in document["beats"]

@@ -106,7 +106,8 @@ class Affect:
     function is certain, as when a user states it. ``intent_belief`` is how likely the beat
     is to ask for each expressive intent (vocab.INTENTS; those left out count 0, and what is
     left of 1 is the belief that the beat asks for none). ``size_belief`` is how likely the
-    books are to frame a beat written like this at each size (vocab.SIZES; empty: no reading).
+    books are to frame a beat written like this at each size (vocab.SIZES; empty: no reading),
+    ``angle_belief`` from each angle (vocab.ANGLES).
     """
 
     valence: float
@@ -123,6 +124,7 @@ class Affect:
     function_belief: Mapping[str, float] = field(default_factory=dict)
     intent_belief: Mapping[str, float] = field(default_factory=dict)
     size_belief: Mapping[str, float] = field(default_factory=dict)
+    angle_belief: Mapping[str, float] = field(default_factory=dict)
 
     def intent(self, *intents: str) -> float:
         """How likely the beat is to ask for one of ``intents``."""
@@ -151,6 +153,7 @@ class AffectedScene:
     scene: Scene
     affects: tuple[Affect, ...]
     models: tuple[Mapping[str, str], ...] = ()
-    # The share of each size among the situations the size readout learned from: what a
-    # beat's ``size_belief`` would be if its words said nothing about size.
-    usual_sizes: Mapping[str, float] = field(default_factory=dict)
+    # Per framing field (size, angle), the share of each value among the situations the
+    # framing readout learned from: what a beat's ``size_belief`` or ``angle_belief`` would be
+    # if its words said nothing about how it is framed.
+    usual_framing: Mapping[str, Mapping[str, float]] = field(default_factory=dict)

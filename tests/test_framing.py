@@ -1,4 +1,4 @@
-"""The size readout: how close the books frame a beat written like this one."""
+"""The framing readouts: how close, and from where, the books frame a beat written like this."""
 
 from __future__ import annotations
 
@@ -11,47 +11,52 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beatcam import blas
-from beatcam.affect import sizes
-from beatcam.model.vocab import SIZES
+from beatcam.affect import framing
+from beatcam.model.vocab import ANGLES, SIZES
 from conftest import plan_and_export
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import build_size_readout  # noqa: E402  (scripts/ is not a package)
+import build_framing_readout  # noqa: E402  (scripts/ is not a package)
 
 import director as bench  # noqa: E402  (bench/ is not a package)
 
-accepted_sets = st.lists(
-    st.frozensets(st.sampled_from(SIZES), min_size=1, max_size=3),
-    min_size=2,
-    max_size=5,
-    unique=True,
-)
+
+@st.composite
+def accepted_sets(draw: st.DrawFn) -> tuple[str, list[frozenset[str]]]:
+    """A field, and two to five distinct sets of its values that groups of beats accept."""
+    field = draw(st.sampled_from(sorted(framing.FIELDS)))
+    values = st.frozensets(st.sampled_from(framing.FIELDS[field]), min_size=1, max_size=3)
+    return field, draw(st.lists(values, min_size=2, max_size=5, unique=True))
 
 
 @settings(max_examples=20, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), wanted=accepted_sets)
-def test_beats_written_alike_are_framed_at_a_size_their_books_accept(
-    seed: int, wanted: list[frozenset[str]]
+@given(seed=st.integers(0, 2**32 - 1), drawn=accepted_sets())
+def test_beats_written_alike_are_framed_as_their_books_accept(
+    seed: int, drawn: tuple[str, list[frozenset[str]]]
 ) -> None:
+    field, wanted = drawn
     rng = np.random.default_rng(seed)
     centres = np.eye(16, dtype=np.float32)[: len(wanted)]
     accepted = [sizes_ for sizes_ in wanted for _ in range(6)]
     vectors = np.repeat(centres, 6, axis=0) + rng.normal(0, 0.05, (len(accepted), 16))
     with blas.one_thread():
-        fitted = sizes.fit(vectors.astype(np.float32), accepted, penalty=1e-4)
-    beliefs = sizes.beliefs(fitted, vectors.astype(np.float32))
+        fitted = framing.fit(field, vectors.astype(np.float32), accepted, penalty=1e-4)
+    beliefs = framing.beliefs(fitted, vectors.astype(np.float32))
     np.testing.assert_allclose(beliefs.sum(axis=1), 1.0, atol=1e-9)
-    assert all(SIZES[first] in a for first, a in zip(beliefs.argmax(axis=1), accepted, strict=True))
+    values = framing.FIELDS[field]
+    assert all(
+        values[first] in a for first, a in zip(beliefs.argmax(axis=1), accepted, strict=True)
+    )
 
 
-def test_a_size_outside_the_vocabulary_is_refused() -> None:
+def test_a_value_outside_the_vocabulary_is_refused() -> None:
     with pytest.raises(ValueError, match="accepted sizes"):
-        sizes.targets([{"MS"}, {"XXL"}])
-    with pytest.raises(ValueError, match="accepted sizes"):
-        sizes.targets([set()])
+        framing.targets("size", [{"MS"}, {"XXL"}])
+    with pytest.raises(ValueError, match="accepted angles"):
+        framing.targets("angle", [set()])
 
 
 def test_the_shipped_readout_was_fitted_to_the_tuning_split_and_never_the_held_out_one() -> None:
@@ -59,14 +64,14 @@ def test_the_shipped_readout_was_fitted_to_the_tuning_split_and_never_the_held_o
     tuning = [s.id for s in situations if not s.held_out]
     everything = [s.id for s in situations]
     shipped = str(
-        np.load(ROOT / "src/beatcam/affect/data" / sizes.READOUT_FILE)["situations_sha256"]
+        np.load(ROOT / "src/beatcam/affect/data" / framing.READOUT_FILE)["situations_sha256"]
     )
-    assert shipped == build_size_readout.situations_digest(tuning), (
-        "the bench changed: run scripts/build_size_readout.py"
+    assert shipped == build_framing_readout.situations_digest(tuning), (
+        "the bench changed: run scripts/build_framing_readout.py"
     )
     assert len(everything) > len(tuning)
-    assert shipped != build_size_readout.situations_digest(everything)
-    assert sizes.provenance()["version"] == shipped[:12]
+    assert shipped != build_framing_readout.situations_digest(everything)
+    assert framing.provenance()["version"] == shipped[:12]
 
 
 SEA_AND_FACE = """\
@@ -84,12 +89,15 @@ def test_a_vast_place_is_framed_wide_and_a_flicker_on_a_face_close(tmp_path: Pat
     how close a beat is seen."""
     plan = plan_and_export(tmp_path, "crossing.yaml", SEA_AND_FACE)
     _, sea, face = (beat["affect"]["size_belief"] for beat in plan["beats"])
-    for belief in (sea, face):
-        assert set(belief) == set(SIZES)
-        assert sum(belief.values()) == pytest.approx(1.0, abs=1e-3)
+    for beat in plan["beats"]:
+        for field, values in (("size_belief", SIZES), ("angle_belief", ANGLES)):
+            assert set(beat["affect"][field]) == set(values)
+            assert sum(beat["affect"][field].values()) == pytest.approx(1.0, abs=1e-3)
     assert sea["EWS"] + sea["WS"] > face["EWS"] + face["WS"]
     assert face["MCU"] + face["CU"] + face["ECU"] > sea["MCU"] + sea["CU"] + sea["ECU"]
-    readout = next(m for m in plan["provenance"]["models"] if m["name"] == "beatcam size readout")
+    readout = next(
+        m for m in plan["provenance"]["models"] if m["name"] == "beatcam framing readout"
+    )
     assert readout["licence"] == "MIT"
     sizes_of = {
         beat: {SIZES.index(s["size"]) for s in plan["shots"] if s["beat"] == beat}

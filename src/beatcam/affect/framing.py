@@ -1,0 +1,122 @@
+"""How the books frame a beat written like this one: readouts of the sentence vector.
+
+The grammar's rules read what a beat does (someone walks, a stranger arrives, one stands over
+another), but how close and from where a beat is seen also lives in how it is written: forty
+thousand people on their feet, a field running to every horizon, a smile that freezes for half
+a second, a figure dwarfed by the hall around it. For each framing field (size, angle) a
+logistic regression from the sentence vector to the field's values, fitted to the tuning split
+of beatcam's own bench (``bench/*.yaml``, MIT; each situation's accepted values share its
+weight equally), learns which directions of the sentence space ask for a wide frame or a close
+one, a look down or up. They are fitted by ``scripts/build_framing_readout.py`` and shipped as
+plain numbers; the held-out split that measures the director is never part of them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from beatcam.affect import embedding, neighbours, readout
+from beatcam.errors import StageError
+from beatcam.model.vocab import ANGLES, SIZES
+
+READOUT_FILE: Final = "framing_readout.npz"
+BUILD_SCRIPT: Final = "scripts/build_framing_readout.py"
+# The fields read, with their values in the order the arrays hold them.
+FIELDS: Final[Mapping[str, tuple[str, ...]]] = {"size": SIZES, "angle": ANGLES}
+# Chosen by leaving out one of the bench's files at a time and measuring the readout's own
+# first value on it (`scripts/build_framing_readout.py --validate`, figures in its docstring):
+# a weaker penalty than the function readout's, since each situation's target is a spread.
+PENALTY: Final = 1e-4
+
+
+@dataclass(frozen=True)
+class FieldReadout:
+    """``weights`` ``(d, values)`` and ``bias`` ``(values,)`` of one field's regression."""
+
+    weights: NDArray[np.float32]
+    bias: NDArray[np.float32]
+
+
+def targets(field: str, accepted: Sequence[Collection[str]]) -> NDArray[np.float64]:
+    """One row per situation: its accepted values of ``field`` share 1 equally."""
+    values = FIELDS[field]
+    rows = np.zeros((len(accepted), len(values)))
+    for row, chosen in zip(rows, accepted, strict=True):
+        if not chosen or not set(chosen) <= set(values):
+            raise ValueError(f"accepted {field}s must be some of {values}, not {sorted(chosen)}")
+        row[[values.index(value) for value in chosen]] = 1.0 / len(chosen)
+    return rows
+
+
+def fit(
+    field: str,
+    vectors: NDArray[np.float32],
+    accepted: Sequence[Collection[str]],
+    penalty: float = PENALTY,
+) -> FieldReadout:
+    """``field``'s readout fitted to unit vectors ``(n, d)`` and each one's accepted values."""
+    if len(accepted) != len(vectors) or not len(vectors):
+        raise ValueError("fit needs one set of accepted values per vector, and at least one")
+    return FieldReadout(*readout.fit_softmax(vectors, targets(field, accepted), penalty))
+
+
+def beliefs(fitted: FieldReadout, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
+    """``(m, values)``: how likely the books are to frame each vector's beat at each value."""
+    weights = fitted.weights.astype(np.float64)
+    return np.exp(readout.log_softmax(vectors.astype(np.float64) @ weights + fitted.bias))
+
+
+@functools.cache
+def _arrays() -> dict[str, NDArray[np.generic]]:
+    with neighbours.data_file(READOUT_FILE).open("rb") as handle, np.load(handle) as npz:
+        arrays = {name: np.asarray(npz[name]) for name in npz.files}
+    shapes: dict[str, tuple[int, ...]] = {"situations_sha256": ()}
+    for field, values in FIELDS.items():
+        shapes |= {
+            f"{field}_weights": (embedding.DIM, len(values)),
+            f"{field}_bias": (len(values),),
+            f"{field}_usual": (len(values),),
+        }
+    if any(arrays.get(name, np.zeros(1)).shape != shape for name, shape in shapes.items()):
+        raise StageError(
+            "affect",
+            f"the stored {READOUT_FILE} has no readout for {sorted(FIELDS)}; run {BUILD_SCRIPT}",
+        )
+    return arrays
+
+
+def stored(field: str) -> FieldReadout:
+    """``field``'s readout as shipped in ``data/framing_readout.npz``."""
+    arrays = _arrays()
+    return FieldReadout(
+        arrays[f"{field}_weights"].astype(np.float32), arrays[f"{field}_bias"].astype(np.float32)
+    )
+
+
+def usual() -> dict[str, dict[str, float]]:
+    """Per field, the share of each value among the situations the readouts learned from
+    (their accepted values sharing each one's weight): what a readout would say of words that
+    say nothing about framing."""
+    arrays = _arrays()
+    return {
+        field: {v: float(s) for v, s in zip(values, arrays[f"{field}_usual"], strict=True)}
+        for field, values in FIELDS.items()
+    }
+
+
+def provenance() -> dict[str, str]:
+    """What the shipped readouts were fitted to, as a provenance entry."""
+    return {
+        "name": "beatcam framing readout",
+        "version": str(_arrays()["situations_sha256"])[:12],
+        "licence": "MIT",
+        "source": "logistic regressions from the sentence vector to the sizes and angles the "
+        "books accept, fitted to the situations of beatcam's own bench (bench/*.yaml, written "
+        f"for beatcam) that are not held out, by {BUILD_SCRIPT}",
+    }
