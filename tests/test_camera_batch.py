@@ -270,3 +270,33 @@ def _turned_alone(rig: Rig, axis: int, sign: float, sizes: tuple[float, ...]) ->
         scale = float(np.sqrt(first * last / (measured[0] * measured[-1])))
         pose = turned(last * scale, offset)
     return pose
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    movement=st.sampled_from(["static", "pan_left", "follow"]),
+    azimuth=st.floats(-180.0, 180.0),
+    offsets=st.lists(
+        st.tuples(st.sampled_from([0.4, 1.0, 1.6]), st.floats(-90.0, 90.0)),
+        min_size=1,
+        max_size=6,
+    ),
+    beat=st.sampled_from([0.5, 4.0, 25.0]) | st.floats(0.0, 300.0),
+)
+def test_a_candidate_that_cannot_beat_the_best_is_spared_the_view_and_still_cannot(
+    movement: str, azimuth: float, offsets: list[tuple[float, float]], beat: float
+) -> None:
+    """``assess`` skips the view test where a candidate's other grades already come to the
+    score to beat: every candidate that would score under it gets its full verdict, and every
+    other one a score it cannot win with (at least ``beat``), so the search picks the same."""
+    rigs = _candidates(
+        _spec(movement, "WS", azimuth),
+        [scale for scale, _ in offsets],
+        [turn for _, turn in offsets],
+    )
+    obstacles = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES)
+    poses = tuple(poses_for(rigs))
+    judged = assess(rigs, poses, obstacles, True)
+    spared = assess(rigs, poses, obstacles, True, beat)
+    for whole, verdict in zip(judged, spared, strict=True):
+        assert verdict == whole if whole.score < beat else verdict.score >= beat

@@ -8,7 +8,8 @@ impossible request still yields the closest feasible track.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -100,6 +101,10 @@ class Batch:
     def by_candidate(self, per_row: NDArray[Any]) -> NDArray[Any]:
         """Stacked rows ``(k * n,)`` as ``(k, n)``: one row of frames per candidate."""
         return per_row.reshape(len(self.rigs), self.rig.frames)
+
+    def only(self, chosen: list[int]) -> Batch:
+        """The batch of the ``chosen`` candidates (indices, in order)."""
+        return Batch.of(tuple(self.rigs[k] for k in chosen), tuple(self.poses[k] for k in chosen))
 
     def frame(self, index: int) -> Pose:
         """Each candidate's camera on one frame of the shot (``index`` counts from its start,
@@ -295,10 +300,19 @@ def _view_grades(batch: Batch, obstacles: Obstacles) -> FloatArray:
 
 
 def assess(
-    rigs: tuple[Rig, ...], poses: tuple[Pose, ...], obstacles: Obstacles, full: bool
+    rigs: tuple[Rig, ...],
+    poses: tuple[Pose, ...],
+    obstacles: Obstacles,
+    full: bool,
+    beat: float = math.inf,
 ) -> list[Verdict]:
     """Score candidates of one shot (``rigs``, each built into its pose), in their order;
-    ``full`` adds the set and other characters (the collision search)."""
+    ``full`` adds the set and other characters (the collision search).
+
+    Only a candidate that could score under ``beat`` (the best the search has so far) is put
+    to the view test, the costliest: one whose other grades already sum to ``beat`` or more
+    cannot, since every grade is at least 0 and a float sum never falls as a term grows. Its
+    verdict is those grades alone, a score of ``beat`` or more either way."""
     batch = Batch.of(rigs, poses)
     front, frame = _frame_grades(batch)
     own, other = _clearance_grades(batch, obstacles, full)
@@ -314,14 +328,24 @@ def assess(
         ),
         "subject_body": own,
         "collision": other,
-        "view": _view_grades(batch, obstacles) if full else np.zeros(len(rigs)),
+        "view": np.zeros(len(rigs)),
         "movement": _movement_grades(batch),
         "size": _size_grades(batch),
         "angle": _angle_grades(batch),
     }
-    verdicts = []
-    for index in range(len(rigs)):
+    if full:
+        chance = [k for k, (score, _) in enumerate(_verdicts(grades)) if score < beat]
+        if len(chance) == len(rigs):
+            grades["view"] = _view_grades(batch, obstacles)
+        elif chance:
+            grades["view"][chance] = _view_grades(batch.only(chance), obstacles)
+    return [Verdict(score, missed) for score, missed in _verdicts(grades)]
+
+
+def _verdicts(grades: dict[str, FloatArray]) -> Iterator[tuple[float, tuple[str, ...]]]:
+    """Each candidate's score and the checks it missed, from its grades (in ``grades``'
+    order, which the score's float sum follows)."""
+    for index in range(len(grades["front"])):
         mine = {name: float(values[index]) for name, values in grades.items()}
         score = sum(WEIGHTS[name] * grade for name, grade in mine.items())
-        verdicts.append(Verdict(score, tuple(name for name, grade in mine.items() if grade > 0)))
-    return verdicts
+        yield score, tuple(name for name, grade in mine.items() if grade > 0)

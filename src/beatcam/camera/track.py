@@ -10,6 +10,7 @@ The best-scoring candidate wins; ties go to the one nearest the request.
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Iterator
 
@@ -76,10 +77,13 @@ def track_for(
             for azimuth in azimuths
         ]
 
-    def attempt(rigs: list[Rig], full: bool) -> list[tuple[Verdict, Rig, Pose]]:
-        """The candidates with their verdicts, in order."""
+    def attempt(
+        rigs: list[Rig], full: bool, beat: float = math.inf
+    ) -> list[tuple[Verdict, Rig, Pose]]:
+        """The candidates with their verdicts, in order (those that cannot score under
+        ``beat`` with a score of ``beat`` or more: ``assess``)."""
         poses = tuple(poses_for(rigs))
-        verdicts = assess(tuple(rigs), poses, obstacles, full)
+        verdicts = assess(tuple(rigs), poses, obstacles, full, beat)
         return list(zip(verdicts, rigs, poses, strict=True))
 
     best = None
@@ -109,8 +113,9 @@ def track_for(
                 continue
             lenses.add(rigs[0].focal_mm)
             # A lens's azimuths are judged together (checks.Batch); the first that beats the
-            # best so far wins, as if each were judged alone in turn, until one scores 0.
-            for found in attempt(rigs, True):
+            # best so far wins, as if each were judged alone in turn, until one scores 0. Those
+            # whose other grades cannot beat it are spared the view test (checks.assess).
+            for found in attempt(rigs, True, final[0].score):
                 if found[0].score < final[0].score:
                     final = found
                 if found[0].score == 0.0:
