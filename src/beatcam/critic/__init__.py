@@ -23,9 +23,9 @@ from beatcam.model.geometry import (
     bodies_over,
     depth_of,
     heading_deg,
-    quat_to_matrix,
     side_of_line,
     wrap_deg,
+    yaw_pitch_roll_deg,
 )
 from beatcam.model.vocab import (
     DUTCH_MIN_DEG,
@@ -146,7 +146,7 @@ def _crowded_share(plan: ShotPlan, shot: Shot, track: Track) -> float:
         feet = body.position[frames]
         x, feet_y = track.image_points(feet).T
         head_y = track.image_points(feet + np.array([0.0, body.height_m, 0.0]))[:, 1]
-        depth = depth_of(feet, track.position, track.rotation)
+        depth = depth_of(feet, track.position, track.matrices)
         half = BODY_RADIUS_M * track.focal_mm / np.maximum(depth, 1e-6) / (plan.sensor_mm[0] / 2)
         width = np.clip(np.minimum(x + half, 1.0) - np.maximum(x - half, -1.0), 0.0, 2.0) / 2.0
         upright = (head_y > -1.0) & (feet_y < 1.0)  # NaN (behind the lens) compares False
@@ -207,7 +207,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     checks: list[Check] = []
     track = _track(plan, shot)
     middle = shot.frames // 2
-    angles = track.angles()
+    angles = yaw_pitch_roll_deg(track.matrices)  # pitch and roll: no yaw to unwrap
     pitch, roll = float(angles[middle, 1]), float(angles[middle, 2])
     if track.eyes is not None:
         frame_height = track.frame_height()
@@ -273,7 +273,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         box_min = np.array([low for low, _ in corners]).reshape(-1, 3)
         box_max = np.array([high for _, high in corners]).reshape(-1, 3)
         hidden, walled_off = View(
-            shot.camera.position, quat_to_matrix(shot.camera.rotation), shot.camera.focal_mm,
+            shot.camera.position, track.matrices, shot.camera.focal_mm,
             plan.sensor_mm, track.eyes, track.depth(), (box_min, box_max), _bodies(plan, shot),
         ).faults()  # fmt: skip
         share, crowded = float(np.mean(hidden)), _crowded_share(plan, shot, track)
@@ -375,7 +375,7 @@ def _shoulder_check(plan: ShotPlan, shot: Shot, track: Track) -> Check:
     eyes = plan.blocking[name].eyes(shot.start_frame, shot.frames)
     stays = np.hypot(*(eyes - eyes[0])[:, [0, 2]].T) <= NEAR_STEPS_AWAY_M
     stays = np.logical_and.accumulate(stays)  # from the first step away on, they have gone
-    depth = depth_of(eyes, track.position, track.rotation)
+    depth = depth_of(eyes, track.position, track.matrices)
     image = track.image_points(eyes)
     # The margin in image units: metres over the half frame (width, height) at that depth.
     half_frame = np.maximum(depth, 1e-6)[:, None] * np.asarray(track.sensor_mm) / 2.0

@@ -133,15 +133,18 @@ def look_at(
     return matrix_to_quat(matrices)
 
 
-def camera_axes(quats: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """World-space right (+X), up (+Y) and forward (-Z) unit vectors, each ``(n, 3)``."""
-    m = quat_to_matrix(quats)
+def camera_axes(rotations: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """World-space right (+X), up (+Y) and forward (-Z) unit vectors, each ``(n, 3)``, of
+    ``(n, 4)`` quaternions, or of the ``(n, 3, 3)`` matrices ``quat_to_matrix`` made of them
+    (kept by a caller that asks many questions of one track, as the critic does)."""
+    m = rotations if np.ndim(rotations) == 3 else quat_to_matrix(rotations)
     return m[:, :, 0], m[:, :, 1], -m[:, :, 2]
 
 
-def yaw_pitch_roll_deg(quats: FloatArray) -> FloatArray:
-    """``(n, 3)`` yaw, pitch, roll in degrees under the conventions above."""
-    right, _, forward = camera_axes(quats)
+def yaw_pitch_roll_deg(rotations: FloatArray) -> FloatArray:
+    """``(n, 3)`` yaw, pitch, roll in degrees under the conventions above, of quaternions or
+    their matrices (``camera_axes``)."""
+    right, _, forward = camera_axes(rotations)
     yaw = heading_deg(-forward)
     pitch = np.degrees(np.arcsin(np.clip(-forward[:, 1], -1.0, 1.0)))
     level_right = normalize(np.cross(forward, WORLD_UP))
@@ -154,9 +157,10 @@ def yaw_pitch_roll_deg(quats: FloatArray) -> FloatArray:
     return np.stack([yaw, pitch, roll], axis=1)
 
 
-def depth_of(points: FloatArray, eyes: FloatArray, quats: FloatArray) -> FloatArray:
-    """Depth of each point along its camera's forward axis, ``(n,)`` metres."""
-    _, _, forward = camera_axes(quats)
+def depth_of(points: FloatArray, eyes: FloatArray, rotations: FloatArray) -> FloatArray:
+    """Depth of each point along its camera's forward axis, ``(n,)`` metres; the cameras turned
+    by quaternions or their matrices (``camera_axes``)."""
+    _, _, forward = camera_axes(rotations)
     return np.asarray(np.einsum("ij,ij->i", np.asarray(points) - np.asarray(eyes), forward))
 
 
@@ -168,13 +172,14 @@ def frame_height_at(depth_m: FloatArray, focal_mm: FloatArray, sensor_h_mm: floa
 def project(
     points: FloatArray,
     eyes: FloatArray,
-    quats: FloatArray,
+    rotations: FloatArray,
     focal_mm: FloatArray,
     sensor_mm: tuple[float, float],
 ) -> FloatArray:
     """Image position of one point per frame, ``(n, 2)`` in [-1, 1] across the frame
-    (x to the right, y up); points behind the camera come out as NaN."""
-    right, up, forward = camera_axes(quats)
+    (x to the right, y up); points behind the camera come out as NaN. The cameras are turned
+    by quaternions or their matrices (``camera_axes``)."""
+    right, up, forward = camera_axes(rotations)
     rel = np.asarray(points) - np.asarray(eyes)
     depth = np.einsum("ij,ij->i", rel, forward)
     focal = np.asarray(focal_mm, dtype=np.float64)
@@ -340,8 +345,12 @@ def walled_share(
         far = (box_max[box][:, None] - start[camera][:, None]) / rays[camera]
     lower, upper = _slab_bounds(near, far)
     crossing = np.where((lower <= upper) & (upper > 0.0), np.maximum(lower, 0.0), np.inf)
+    # ``np.nonzero`` lists the pairs camera by camera: each camera's nearest crossings are
+    # one ``reduceat`` of its run of pairs (the minima ``np.minimum.at`` takes one by one).
     nearest = np.full(rays.shape[:2], np.inf)
-    np.minimum.at(nearest, camera, crossing)
+    if len(camera):
+        first = np.flatnonzero(np.diff(camera, prepend=-1))
+        nearest[camera[first]] = np.minimum.reduceat(crossing, first, axis=0)
     walled = nearest[run] < limit[:, None]
     return np.asarray(walled.mean(axis=1), dtype=np.float64)
 
