@@ -9,7 +9,7 @@ impossible request still yields the closest feasible track.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -334,18 +334,23 @@ def assess(
         "angle": _angle_grades(batch),
     }
     if full:
-        chance = [k for k, (score, _) in enumerate(_verdicts(grades)) if score < beat]
+        chance = np.flatnonzero(_scores(grades) < beat)
         if len(chance) == len(rigs):
             grades["view"] = _view_grades(batch, obstacles)
-        elif chance:
-            grades["view"][chance] = _view_grades(batch.only(chance), obstacles)
-    return [Verdict(score, missed) for score, missed in _verdicts(grades)]
+        elif len(chance):
+            grades["view"][chance] = _view_grades(batch.only(chance.tolist()), obstacles)
+    names = list(grades)
+    missed = np.stack([values > 0 for values in grades.values()], axis=1).tolist()
+    return [
+        Verdict(score, tuple(name for name, hit in zip(names, row, strict=True) if hit))
+        for score, row in zip(_scores(grades).tolist(), missed, strict=True)
+    ]
 
 
-def _verdicts(grades: dict[str, FloatArray]) -> Iterator[tuple[float, tuple[str, ...]]]:
-    """Each candidate's score and the checks it missed, from its grades (in ``grades``'
-    order, which the score's float sum follows)."""
-    for index in range(len(grades["front"])):
-        mine = {name: float(values[index]) for name, values in grades.items()}
-        score = sum(WEIGHTS[name] * grade for name, grade in mine.items())
-        yield score, tuple(name for name, grade in mine.items() if grade > 0)
+def _scores(grades: dict[str, FloatArray]) -> FloatArray:
+    """Each candidate's score: its grades weighted and added in ``grades``' order, one term at
+    a time as Python's ``sum`` would (a float sum depends on its order)."""
+    score = np.zeros(len(grades["front"]))
+    for name, values in grades.items():
+        score = score + WEIGHTS[name] * values
+    return score

@@ -235,35 +235,45 @@ def statics(rigs: Sequence[Rig]) -> list[Pose]:
     """``static`` for each of ``rigs``, candidates of one shot (one framing, one length),
     placed by one ``orbit``: it works frame by frame, so each pose has the numbers its rig
     gets alone, for one call's overhead instead of one per candidate. A locked-off camera's
-    inputs hold still, so only the frames where they change are solved (``held_frames``)."""
+    inputs hold still, so only the frames where they change are solved (``held_frames``):
+    the held aim and the measured point are the first frame's on every frame, and what a rig
+    sets (heading, pitch, roll, lens, u, distance) is its own on each of its frames."""
     rig, frames = rigs[0], rigs[0].frames
-    hold = np.repeat(rig.aim[:1], frames, axis=0)
-    measured = np.repeat(rig.measured[:1], frames, axis=0)
+    hold = np.array(rig.aim[:1])
     points = rig.framing.in_frame or (rig.aim,)
     v = None
     if max(float(np.ptp(point[:, 1])) for point in points) > POSTURE_CHANGE_M:
         heights = np.concatenate([point[:, 1] for point in points])
         hold[:, 1] = (heights.min() + heights.max()) / 2.0
         v = 0.0
-    focal = np.concatenate([_full(each, each.focal_mm) for each in rigs])
+
+    def per_rig(values: list[float]) -> FloatArray:
+        """One number per rig, on each of its frames."""
+        return np.repeat(np.array(values, dtype=np.float64), frames)
+
+    focal = per_rig([each.focal_mm for each in rigs])
     u, v_path = zip(*(_uv(each, v=v) for each in rigs), strict=True)
     per_frame = (
-        np.tile(hold, (len(rigs), 1)),
-        np.concatenate([_full(each, each.heading_deg) for each in rigs]),
-        np.concatenate([_full(each, each.pitch_deg) for each in rigs]),
-        np.concatenate([each.roll for each in rigs]),
+        per_rig([each.heading_deg for each in rigs]),
+        per_rig([each.pitch_deg for each in rigs]),
+        per_rig([each.spec.dutch_deg for each in rigs]),
         focal,
         np.concatenate(u),
         np.concatenate(v_path),
-        np.concatenate([_full(each, each.depth_for(each.targets()[0])) for each in rigs]),
-        np.tile(measured, (len(rigs), 1)),
+        per_rig([each.depth_for(each.targets()[0]) for each in rigs]),
     )
     kept, run = held_frames(*per_frame)
-    aim, heading, pitch, roll, lens, across, up, depth, measured_kept = (
-        values[kept] for values in per_frame
-    )
+    heading, pitch, roll, lens, across, up, depth = (values[kept] for values in per_frame)
     position, matrices = orbit(
-        aim, heading, pitch, roll, lens, (across, up), depth, rig.sensor_mm, measured_kept
+        np.repeat(hold, len(kept), axis=0),
+        heading,
+        pitch,
+        roll,
+        lens,
+        (across, up),
+        depth,
+        rig.sensor_mm,
+        np.repeat(rig.measured[:1], len(kept), axis=0),
     )
     return _split(Pose(position[run], matrices[run], focal), len(rigs))
 
