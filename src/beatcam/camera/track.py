@@ -71,11 +71,8 @@ def track_for(
     obstacles = Obstacles.for_shot(set_design, blocking, spec.start_frame, spec.frames)
     key = (seed, zlib.crc32(spec.id.encode("utf-8")))
 
-    def candidates(scale: float, azimuths: tuple[float, ...], pitch: float) -> list[Rig]:
-        return [
-            make_rig(framing, spec, sensor_mm, fps, key, scale, azimuth, pitch)
-            for azimuth in azimuths
-        ]
+    def rig(scale: float, azimuth: float, pitch: float) -> Rig:
+        return make_rig(framing, spec, sensor_mm, fps, key, scale, azimuth, pitch)
 
     def attempt(
         rigs: list[Rig], full: bool, beat: float = math.inf
@@ -86,11 +83,20 @@ def track_for(
         verdicts = assess(tuple(rigs), poses, obstacles, full, beat)
         return list(zip(verdicts, rigs, poses, strict=True))
 
+    def by_lens(pitch: float) -> Iterator[tuple[Verdict, Rig, Pose]]:
+        """Phase one's candidates at ``pitch``, judged lazily: the asked lens alone (it mostly
+        passes), then every other lens together (checks.Batch)."""
+        [first, *others] = _scales(spec.lens_mm, scales)
+        yield from attempt([rig(first, 0.0, pitch)], False)
+        if others:
+            yield from attempt([rig(scale, 0.0, pitch) for scale in others], False)
+
     best = None
     scales = (1.0, _clear_of_subject(spec, framing, sensor_mm) / spec.lens_mm, *LENS_SCALES)
     for pitch in _pitches(spec, framing):
-        for scale in _scales(spec.lens_mm, scales):
-            [found] = attempt(candidates(scale, (0.0,), pitch), False)
+        # The first lens that beats the best so far wins, as if each were judged alone in
+        # turn, until one scores 0.
+        for found in by_lens(pitch):
             if best is None or found[0].score < best[0].score:
                 best = found
             if found[0].score == 0.0:
@@ -107,7 +113,7 @@ def track_for(
         azimuths = tuple(filter(framing.allows_heading, AZIMUTH_OFFSETS_DEG))
         lenses: set[float] = set()
         for factor in COLLISION_SCALES:
-            rigs = candidates(chosen_scale * factor, azimuths, pitch)
+            rigs = [rig(chosen_scale * factor, azimuth, pitch) for azimuth in azimuths]
             if rigs[0].focal_mm in lenses:
                 # Clamped onto a lens already tried: the same candidates, which lost already.
                 continue
