@@ -278,13 +278,13 @@ def _clearance_grades(
     return own, other
 
 
-def _view_grades(batch: Batch, obstacles: Obstacles) -> FloatArray:
-    """0 when the set and the other people leave the subject's eyes in view and no set piece
-    walls off the frame; grows with the share of frames that fail (the critic's clear view)."""
+def _view(batch: Batch, obstacles: Obstacles) -> View | None:
+    """What the clear-view test sees from each of the batch's cameras: the set and the other
+    people between them and the subject's eyes (None without a subject: nothing to hide)."""
     rig, pose = batch.rig, batch.stacked
     subject = rig.framing.subject
     if subject is None:
-        return np.zeros(len(batch.rigs))
+        return None
     exempt = {rig.spec.subjects[0], *rig.framing.exempt}
     feet, tops = bodies_over(
         [(body.position, body.head_tops) for body in obstacles.bodies if body.name not in exempt],
@@ -292,11 +292,36 @@ def _view_grades(batch: Batch, obstacles: Obstacles) -> FloatArray:
     )
     boxes = (obstacles.centers - obstacles.halves, obstacles.centers + obstacles.halves)
     eyes = batch.every(subject)
-    blocked = View(
+    return View(
         pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm, eyes,
         _depth(rig, pose, eyes), boxes, (batch.every(feet), batch.every(tops)),
-    ).blocked()  # fmt: skip
-    return np.asarray(batch.by_candidate(blocked).mean(axis=1), dtype=np.float64)
+    )  # fmt: skip
+
+
+def _grade_view(
+    grades: dict[str, FloatArray], batch: Batch, obstacles: Obstacles, beat: float
+) -> None:
+    """Fill in ``grades["view"]``: the share of each candidate's frames on which something
+    hides the subject's eyes or a set piece walls off the picture (the critic's clear view),
+    0 when nothing does. Only the candidates that could score under ``beat`` are tested
+    (``assess``), and of those only the ones that still could with their hidden frames
+    counted are tested for walls, on the frames nothing hides: the others' grade is their
+    hidden share, which their whole share can only exceed."""
+    chance = np.flatnonzero(_scores(grades) < beat)
+    if not len(chance):
+        return
+    tested = batch if len(chance) == len(batch.rigs) else batch.only(chance.tolist())
+    view = _view(tested, obstacles)
+    if view is None:
+        return
+    blocked = view.hidden()
+    grades["view"][chance] = tested.by_candidate(blocked).mean(axis=1)
+    still = np.flatnonzero(_scores(grades)[chance] < beat)
+    frames = batch.rig.frames
+    rows = (still[:, None] * frames + np.arange(frames)).ravel()
+    rows = rows[~blocked[rows]]
+    blocked[rows] = view.walled(rows)
+    grades["view"][chance[still]] = tested.by_candidate(blocked)[still].mean(axis=1)
 
 
 def assess(
@@ -334,11 +359,7 @@ def assess(
         "angle": _angle_grades(batch),
     }
     if full:
-        chance = np.flatnonzero(_scores(grades) < beat)
-        if len(chance) == len(rigs):
-            grades["view"] = _view_grades(batch, obstacles)
-        elif len(chance):
-            grades["view"][chance] = _view_grades(batch.only(chance.tolist()), obstacles)
+        _grade_view(grades, batch, obstacles, beat)
     names = list(grades)
     missed = np.stack([values > 0 for values in grades.values()], axis=1).tolist()
     return [

@@ -410,33 +410,26 @@ class View:
     bodies: tuple[FloatArray, FloatArray]
 
     def faults(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-        """Per frame: whether a set box or a body hides the subject's eyes, and whether a set
-        piece walls off the frame's middle (more than ``WALLED_LIMIT`` of ``walled_share``)."""
-        covered = walled_share(
-            self.positions, self.matrices, self.focal_mm, self.sensor_mm, self.subject_depth,
-            *self.boxes,
-        )  # fmt: skip
-        return self._hidden(), covered > WALLED_LIMIT
+        """Per frame: whether a set box or a body hides the subject's eyes (``hidden``), and
+        whether a set piece walls off the frame's middle (``walled``)."""
+        return self.hidden(), self.walled(np.arange(len(self.positions)))
 
-    def blocked(self) -> NDArray[np.bool_]:
-        """``(n,)`` where either of ``faults`` fails a frame, which is all the camera's search
-        asks: the walled test, the costliest on a turning camera, is made only on the frames
-        nothing hides (two in three of the search's, where it searches at all)."""
-        blocked = self._hidden()
-        seen = np.flatnonzero(~blocked)
-        covered = walled_share(
-            self.positions[seen], self.matrices[seen], self.focal_mm[seen], self.sensor_mm,
-            self.subject_depth[seen], *self.boxes,
-        )  # fmt: skip
-        blocked[seen] = covered > WALLED_LIMIT
-        return blocked
-
-    def _hidden(self) -> NDArray[np.bool_]:
+    def hidden(self) -> NDArray[np.bool_]:
         """``(n,)`` where a set box or a body stands between the camera and the eyes."""
         return np.logical_or(
             sight_blocked(self.positions, self.eyes, *self.boxes),
             sight_blocked_by_bodies(self.positions, self.eyes, *self.bodies),
         )
+
+    def walled(self, frames: NDArray[np.intp]) -> NDArray[np.bool_]:
+        """Whether a set piece walls off the middle of the picture (more than ``WALLED_LIMIT``
+        of ``walled_share``) on each of ``frames`` (indices), each judged as it is alone: the
+        costliest test, which the camera's search makes only on the frames it must."""
+        covered = walled_share(
+            self.positions[frames], self.matrices[frames], self.focal_mm[frames], self.sensor_mm,
+            self.subject_depth[frames], *self.boxes,
+        )  # fmt: skip
+        return covered > WALLED_LIMIT
 
 
 def sight_blocked(
