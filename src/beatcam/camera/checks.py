@@ -42,6 +42,9 @@ CLEARANCE_MARGIN_M = 0.05
 SIZE_MARGIN = 0.03
 ANGLE_MARGIN_DEG = 1.5
 HARD_PENALTY = 10.0
+# The view test judges walls for this many candidates first (those nearest the asked set-up,
+# where the search mostly ends), then for the rest that can still beat them (``_grade_view``).
+WALLS_FIRST = 3
 WEIGHTS = {
     "front": 50.0,
     "frame": 20.0,
@@ -304,9 +307,11 @@ def _grade_view(
     """Fill in ``grades["view"]``: the share of each candidate's frames on which something
     hides the subject's eyes or a set piece walls off the picture (the critic's clear view),
     0 when nothing does. Only the candidates that could score under ``beat`` are tested
-    (``assess``), and of those only the ones that still could with their hidden frames
-    counted are tested for walls, on the frames nothing hides: the others' grade is their
-    hidden share, which their whole share can only exceed."""
+    (``assess``). Of those, only the ones that still could with their hidden frames counted are
+    tested for walls, on the frames nothing hides (the others' grade is their hidden share,
+    which their whole share can only exceed), and in their order, the first
+    ``WALLS_FIRST`` before the rest: a later one must also score under every earlier one's
+    score, or the search would not pick it."""
     chance = np.flatnonzero(_scores(grades) < beat)
     if not len(chance):
         return
@@ -316,12 +321,17 @@ def _grade_view(
         return
     blocked = view.hidden()
     grades["view"][chance] = tested.by_candidate(blocked).mean(axis=1)
-    still = np.flatnonzero(_scores(grades)[chance] < beat)
-    frames = batch.rig.frames
-    rows = (still[:, None] * frames + np.arange(frames)).ravel()
-    rows = rows[~blocked[rows]]
-    blocked[rows] = view.walled(rows)
-    grades["view"][chance[still]] = tested.by_candidate(blocked)[still].mean(axis=1)
+    frames, bar = batch.rig.frames, beat
+    order = np.arange(len(chance))
+    for part in (order[:WALLS_FIRST], order[WALLS_FIRST:]):
+        part = part[_scores(grades)[chance[part]] < bar]
+        if not len(part):
+            continue
+        rows = (part[:, None] * frames + np.arange(frames)).ravel()
+        rows = rows[~blocked[rows]]
+        blocked[rows] = view.walled(rows)
+        grades["view"][chance[part]] = tested.by_candidate(blocked)[part].mean(axis=1)
+        bar = min(bar, float(_scores(grades)[chance[part]].min()))
 
 
 def assess(
@@ -334,10 +344,11 @@ def assess(
     """Score candidates of one shot (``rigs``, each built into its pose), in their order;
     ``full`` adds the set and other characters (the collision search).
 
-    Only a candidate that could score under ``beat`` (the best the search has so far) is put
-    to the view test, the costliest: one whose other grades already sum to ``beat`` or more
+    Only a candidate that could score under ``beat`` (the best the search has so far) and
+    under every candidate before it is put to the whole view test, the costliest: one whose
+    grades without it, or with only part of its blocked frames, already sum to that or more
     cannot, since every grade is at least 0 and a float sum never falls as a term grows. Its
-    verdict is those grades alone, a score of ``beat`` or more either way."""
+    verdict is those grades, a score the search cannot pick it with either way."""
     batch = Batch.of(rigs, poses)
     front, frame = _frame_grades(batch)
     own, other = _clearance_grades(batch, obstacles, full)
