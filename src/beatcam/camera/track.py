@@ -23,6 +23,7 @@ from beatcam.camera.framing import (
     Framing,
     Rig,
     band_target,
+    clamp_focal,
     frame_shot,
     make_rig,
 )
@@ -33,8 +34,6 @@ from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, matrix_to_quat
 from beatcam.model.vocab import (
     ANGLE_TARGET_DEG,
     ANGLES,
-    FOCAL_MAX_MM,
-    FOCAL_MIN_MM,
     FRAMINGS,
     SIZES,
 )
@@ -141,7 +140,7 @@ def _scales(lens_mm: float, scales: tuple[float, ...]) -> Iterator[float]:
     """Lens scales whose focal length is in range and not already tried (after clamping)."""
     seen: set[float] = set()
     for scale in scales:
-        focal = round(float(np.clip(lens_mm * scale, FOCAL_MIN_MM, FOCAL_MAX_MM)), 6)
+        focal = round(clamp_focal(lens_mm * scale), 6)
         if focal not in seen:
             seen.add(focal)
             yield focal / lens_mm

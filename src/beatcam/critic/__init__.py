@@ -90,13 +90,15 @@ def _check(
 
 
 def _inside_boxes(plan: ShotPlan, position: FloatArray) -> list[str]:
-    hits = []
-    for box in plan.set.boxes:
-        half = np.asarray(box.size) / 2.0 + SET_CLEARANCE_M
-        inside = np.all(np.abs(position - np.asarray(box.center)) < half, axis=1)
-        if np.any(inside):
-            hits.append(box.name)
-    return hits
+    """The set boxes (with ``SET_CLEARANCE_M`` round them) the camera is inside on any frame,
+    every box against every frame at once."""
+    boxes = plan.set.boxes
+    if not boxes:
+        return []
+    centers = np.array([box.center for box in boxes], dtype=np.float64)
+    halves = np.array([box.size for box in boxes], dtype=np.float64) / 2.0 + SET_CLEARANCE_M
+    inside = np.all(np.abs(position[:, None] - centers[None]) < halves[None], axis=2)
+    return [box.name for box, hit in zip(boxes, inside.any(axis=0), strict=True) if hit]
 
 
 def _cast_clearance(plan: ShotPlan, shot: Shot) -> tuple[float, str]:
@@ -207,8 +209,8 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     checks: list[Check] = []
     track = _track(plan, shot)
     middle = shot.frames // 2
-    angles = yaw_pitch_roll_deg(track.matrices)  # pitch and roll: no yaw to unwrap
-    pitch, roll = float(angles[middle, 1]), float(angles[middle, 2])
+    # The middle frame's pitch and roll (each frame's angles are its own: no yaw to unwrap).
+    _, pitch, roll = yaw_pitch_roll_deg(track.matrices[middle : middle + 1])[0].tolist()
     if track.eyes is not None:
         frame_height = track.frame_height()
         for rule, index, word, which in (
