@@ -54,6 +54,15 @@ def _blocking() -> Blocking:
 
 
 BLOCKING = _blocking()
+# A search's candidates: each a lens scale and an azimuth offset (degrees) round the asked one.
+CANDIDATES = st.lists(
+    st.tuples(st.sampled_from([0.4, 0.8, 1.0, 1.6]), st.floats(-90.0, 90.0)),
+    min_size=1,
+    max_size=6,
+)
+SPREAD_CANDIDATES = st.lists(
+    st.tuples(st.sampled_from([0.4, 1.0, 1.6]), st.floats(-90.0, 90.0)), min_size=1, max_size=6
+)
 
 
 def _spec(movement: str, size: str, azimuth: float) -> ShotSpec:
@@ -88,11 +97,7 @@ def _same(first: Pose, second: Pose) -> bool:
     movement=st.sampled_from(["static", "push_in", "pan_left", "follow"]),
     size=st.sampled_from(["CU", "MS", "WS"]),
     azimuth=st.floats(-180.0, 180.0),
-    offsets=st.lists(
-        st.tuples(st.sampled_from([0.4, 0.8, 1.0, 1.6]), st.floats(-90.0, 90.0)),
-        min_size=1,
-        max_size=6,
-    ),
+    offsets=CANDIDATES,
     full=st.booleans(),
 )
 def test_candidates_judged_together_get_the_verdicts_each_gets_alone(
@@ -171,11 +176,7 @@ def test_a_kept_band_target_is_the_one_worked_out(size: str, fh_min: float) -> N
 @given(
     movement=st.sampled_from(["static", "pan_left", "follow"]),
     azimuth=st.sampled_from([-180.0, -30.0, 120.0]) | st.floats(-180.0, 180.0),
-    offsets=st.lists(
-        st.tuples(st.sampled_from([0.4, 1.0, 1.6]), st.floats(-90.0, 90.0)),
-        min_size=1,
-        max_size=6,
-    ),
+    offsets=SPREAD_CANDIDATES,
 )
 def test_the_searchs_view_test_is_either_fault(
     movement: str, azimuth: float, offsets: list[tuple[float, float]]
@@ -215,11 +216,7 @@ def test_the_searchs_view_test_is_either_fault(
     movement=st.sampled_from(sorted(TURNS)),
     size=st.sampled_from(["CU", "MS", "WS"]),
     azimuth=st.floats(-180.0, 180.0),
-    offsets=st.lists(
-        st.tuples(st.sampled_from([0.4, 0.8, 1.0, 1.6]), st.floats(-90.0, 90.0)),
-        min_size=1,
-        max_size=6,
-    ),
+    offsets=CANDIDATES,
 )
 def test_turns_worked_out_together_are_each_rigs_own(
     movement: str, size: str, azimuth: float, offsets: list[tuple[float, float]]
@@ -285,11 +282,7 @@ def _turned_alone(rig: Rig, axis: int, sign: float, sizes: tuple[float, ...]) ->
 @given(
     movement=st.sampled_from(["static", "pan_left", "follow"]),
     azimuth=st.floats(-180.0, 180.0),
-    offsets=st.lists(
-        st.tuples(st.sampled_from([0.4, 1.0, 1.6]), st.floats(-90.0, 90.0)),
-        min_size=1,
-        max_size=6,
-    ),
+    offsets=SPREAD_CANDIDATES,
     beat=st.sampled_from([0.5, 4.0, 25.0]) | st.floats(0.0, 300.0),
 )
 def test_a_candidate_that_cannot_beat_the_best_is_spared_the_view_and_still_cannot(
