@@ -107,18 +107,12 @@ Then, with the camera's search and the critic made cheaper without changing a by
 tilt's candidates swept together, phase one's lenses judged together after the asked one, the
 view test and its walls spared the candidates the search cannot pick, the critic's rotation
 matrices made once a shot): 5 rounds against 8a72af0, another session's work running (wall
-times inflated):
+times inflated), the floor 0.110 s CPU; CPU seconds and ratios to the floor, 8a72af0 -> this:
 
-    code       command                                    cpu s  wall s  x floor  target
-               python -c 'import numpy'                   0.110   0.194     1.00
-    this       beatcam --help                             0.178   0.320     1.62    <= 2
-    this       plan, 10 beats, cache off                  0.589   0.868     5.36    <= 4
-    this       plan, 10 beats, another scene cached       0.582   0.828     5.30    <= 4
-    this       plan, 10 beats, empty cache                0.632   0.932     5.75    <= 4
-    8a72af0    beatcam --help                             0.174   0.253     1.59    <= 2
-    8a72af0    plan, 10 beats, cache off                  0.687   0.957     6.25    <= 4
-    8a72af0    plan, 10 beats, another scene cached       0.677   0.981     6.16    <= 4
-    8a72af0    plan, 10 beats, empty cache                0.716   1.081     6.52    <= 4
+    plan, 10 beats, cache off               0.687 -> 0.589 s    6.25x -> 5.36x   (<= 4)
+    plan, 10 beats, another scene cached    0.677 -> 0.582 s    6.16x -> 5.30x   (<= 4)
+    plan, 10 beats, empty cache             0.716 -> 0.632 s    6.52x -> 5.75x   (<= 4)
+    beatcam --help                          0.174 -> 0.178 s    1.59x -> 1.62x   (<= 2)
 
 (On an idle machine the floor read 0.128 s and the cold plan 5.47x -> 4.80x.) A cold plan costs
 14 % less CPU. In the process, the same run for both codes: the camera's searches (18, the
