@@ -307,11 +307,12 @@ def _grade_view(
     """Fill in ``grades["view"]``: the share of each candidate's frames on which something
     hides the subject's eyes or a set piece walls off the picture (the critic's clear view),
     0 when nothing does. Only the candidates that could score under ``beat`` are tested
-    (``assess``). Of those, only the ones that still could with their hidden frames counted are
-    tested for walls, on the frames nothing hides (the others' grade is their hidden share,
-    which their whole share can only exceed), and in their order, the first
-    ``WALLS_FIRST`` before the rest: a later one must also score under every earlier one's
-    score, or the search would not pick it."""
+    (``assess``), the cheapest test first: the other people, then the set on the frames nobody
+    hides, then the walls on the frames nothing hides. Each test is made only for the
+    candidates that still could with the frames found blocked so far counted (the others'
+    grade is that share, which their whole share can only exceed), the walls in the
+    candidates' order, the first ``WALLS_FIRST`` before the rest: a later one must also score
+    under every earlier one's score, or the search would not pick it."""
     chance = np.flatnonzero(_scores(grades) < beat)
     if not len(chance):
         return
@@ -319,19 +320,29 @@ def _grade_view(
     view = _view(tested, obstacles)
     if view is None:
         return
-    blocked = view.hidden()
+    frames = batch.rig.frames
+    blocked = view.behind_bodies()
     grades["view"][chance] = tested.by_candidate(blocked).mean(axis=1)
-    frames, bar = batch.rig.frames, beat
-    order = np.arange(len(chance))
+    sighted = np.flatnonzero(_scores(grades)[chance] < beat)
+    rows = _rows_of(sighted, frames)
+    rows = rows[~blocked[rows]]
+    blocked[rows] = view.behind_set(rows)
+    grades["view"][chance[sighted]] = tested.by_candidate(blocked)[sighted].mean(axis=1)
+    bar, order = beat, np.arange(len(chance))
     for part in (order[:WALLS_FIRST], order[WALLS_FIRST:]):
         part = part[_scores(grades)[chance[part]] < bar]
         if not len(part):
             continue
-        rows = (part[:, None] * frames + np.arange(frames)).ravel()
+        rows = _rows_of(part, frames)
         rows = rows[~blocked[rows]]
         blocked[rows] = view.walled(rows)
         grades["view"][chance[part]] = tested.by_candidate(blocked)[part].mean(axis=1)
         bar = min(bar, float(_scores(grades)[chance[part]].min()))
+
+
+def _rows_of(candidates: NDArray[np.intp], frames: int) -> NDArray[np.intp]:
+    """The stacked rows (``Batch``) of ``candidates`` (indices), each ``frames`` long."""
+    return np.asarray((candidates[:, None] * frames + np.arange(frames)).ravel())
 
 
 def assess(

@@ -410,16 +410,19 @@ class View:
     bodies: tuple[FloatArray, FloatArray]
 
     def faults(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-        """Per frame: whether a set box or a body hides the subject's eyes (``hidden``), and
-        whether a set piece walls off the frame's middle (``walled``)."""
-        return self.hidden(), self.walled(np.arange(len(self.positions)))
+        """Per frame: whether a set box or a body hides the subject's eyes, and whether a set
+        piece walls off the frame's middle (``walled``)."""
+        every = np.arange(len(self.positions))
+        return np.logical_or(self.behind_set(every), self.behind_bodies()), self.walled(every)
 
-    def hidden(self) -> NDArray[np.bool_]:
-        """``(n,)`` where a set box or a body stands between the camera and the eyes."""
-        return np.logical_or(
-            sight_blocked(self.positions, self.eyes, *self.boxes),
-            sight_blocked_by_bodies(self.positions, self.eyes, *self.bodies),
-        )
+    def behind_bodies(self) -> NDArray[np.bool_]:
+        """``(n,)`` where another body stands between the camera and the eyes."""
+        return sight_blocked_by_bodies(self.positions, self.eyes, *self.bodies)
+
+    def behind_set(self, frames: NDArray[np.intp]) -> NDArray[np.bool_]:
+        """Whether a set box stands between the camera and the eyes on each of ``frames``
+        (indices), each judged as it is alone."""
+        return sight_blocked(self.positions[frames], self.eyes[frames], *self.boxes)
 
     def walled(self, frames: NDArray[np.intp]) -> NDArray[np.bool_]:
         """Whether a set piece walls off the middle of the picture (more than ``WALLED_LIMIT``
