@@ -1,23 +1,37 @@
 """The camera's search judges a lens's candidates together; each must get the bits it gets alone.
 
-``checks.assess`` stacks candidates' poses and ``moves.statics`` places locked-off candidates in
-one call: both must give exactly the verdicts and poses of judging and placing each candidate
-by itself, or the search would pick another winner and the plans would change. What the
-search keeps per argument (``eased``, ``band_target``) must be what it would work out again.
+``checks.assess`` stacks candidates' poses, ``moves.statics`` places locked-off candidates in
+one call and ``moves.turns`` sweeps a pan's or tilt's together: each must give exactly the
+verdicts and poses of judging and placing each candidate by itself (a candidate the search
+cannot pick need only lose), or the search would pick another winner and the plans would
+change. What the search keeps per argument (``eased``, ``band_target``) must be what it would
+work out again.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beatcam.camera.aiming import orbit
-from beatcam.camera.checks import assess
+from beatcam.camera.aiming import aim_at, orbit, rotation_matrices
+from beatcam.camera.checks import Batch, Verdict, _grade_view, assess
 from beatcam.camera.collision import Obstacles
 from beatcam.camera.easing import eased, shot_time, smootherstep
 from beatcam.camera.framing import Rig, band_target, frame_shot, make_rig
-from beatcam.camera.moves import POSTURE_CHANGE_M, Pose, poses_for, static
+from beatcam.camera.moves import (
+    POSTURE_CHANGE_M,
+    SWEEP_LIMIT,
+    TILT_DOWN_END_V,
+    TILT_UP_END_V,
+    TURNS,
+    Pose,
+    poses_for,
+    static,
+    sweep_extent,
+)
 from beatcam.model import Blocking, CharacterTrack, ShotSpec
 from beatcam.model.geometry import View, bodies_over, finite_or
 from beatcam.model.sets import PRESETS
@@ -40,6 +54,15 @@ def _blocking() -> Blocking:
 
 
 BLOCKING = _blocking()
+# A search's candidates: each a lens scale and an azimuth offset (degrees) round the asked one.
+CANDIDATES = st.lists(
+    st.tuples(st.sampled_from([0.4, 0.8, 1.0, 1.6]), st.floats(-90.0, 90.0)),
+    min_size=1,
+    max_size=6,
+)
+SPREAD_CANDIDATES = st.lists(
+    st.tuples(st.sampled_from([0.4, 1.0, 1.6]), st.floats(-90.0, 90.0)), min_size=1, max_size=6
+)
 
 
 def _spec(movement: str, size: str, azimuth: float) -> ShotSpec:
@@ -74,11 +97,7 @@ def _same(first: Pose, second: Pose) -> bool:
     movement=st.sampled_from(["static", "push_in", "pan_left", "follow"]),
     size=st.sampled_from(["CU", "MS", "WS"]),
     azimuth=st.floats(-180.0, 180.0),
-    offsets=st.lists(
-        st.tuples(st.sampled_from([0.4, 0.8, 1.0, 1.6]), st.floats(-90.0, 90.0)),
-        min_size=1,
-        max_size=6,
-    ),
+    offsets=CANDIDATES,
     full=st.booleans(),
 )
 def test_candidates_judged_together_get_the_verdicts_each_gets_alone(
@@ -92,7 +111,9 @@ def test_candidates_judged_together_get_the_verdicts_each_gets_alone(
     alone = [
         assess((rig,), (pose,), obstacles, full)[0] for rig, pose in zip(rigs, poses, strict=True)
     ]
-    assert together == alone
+    _as_the_search_picks(together, alone, math.inf)
+    if not full:  # nothing to spare: the view is the collision search's
+        assert together == alone
     if movement == "static":
         assert all(_same(pose, static(rig)) for rig, pose in zip(rigs, poses, strict=True))
         assert all(_same(pose, _locked_off(rig)) for rig, pose in zip(rigs, poses, strict=True))
@@ -155,18 +176,14 @@ def test_a_kept_band_target_is_the_one_worked_out(size: str, fh_min: float) -> N
 @given(
     movement=st.sampled_from(["static", "pan_left", "follow"]),
     azimuth=st.sampled_from([-180.0, -30.0, 120.0]) | st.floats(-180.0, 180.0),
-    offsets=st.lists(
-        st.tuples(st.sampled_from([0.4, 1.0, 1.6]), st.floats(-90.0, 90.0)),
-        min_size=1,
-        max_size=6,
-    ),
+    offsets=SPREAD_CANDIDATES,
 )
 def test_the_searchs_view_test_is_either_fault(
     movement: str, azimuth: float, offsets: list[tuple[float, float]]
 ) -> None:
-    """View.blocked leaves out the walled test where the eyes are hidden: still either fault.
-    Wide shots from behind her (the azimuths sampled first) have frames walled and not hidden,
-    and Tom hides her from some of the others."""
+    """The search's view grade leaves out the walled test where the eyes are hidden: still the
+    share of frames with either fault. Wide shots from behind her (the azimuths sampled first)
+    have frames walled and not hidden, and Tom hides her from some of the others."""
     rigs = _candidates(
         _spec(movement, "WS", azimuth),
         [scale for scale, _ in offsets],
@@ -187,4 +204,112 @@ def test_the_searchs_view_test_is_either_fault(
     boxes = (set_pieces.centers - set_pieces.halves, set_pieces.centers + set_pieces.halves)
     view = View(position, matrices, focal, SENSOR, eyes, depth, boxes, bodies)
     hidden, walled = view.faults()
-    assert np.array_equal(view.blocked(), hidden | walled)
+    either = (hidden | walled).reshape(len(rigs), FRAMES).mean(axis=1)
+    for rig, pose, share in zip(rigs, poses, either, strict=True):
+        grades = {"front": np.zeros(1), "view": np.zeros(1)}
+        _grade_view(grades, Batch.of((rig,), (pose,)), set_pieces, math.inf)
+        assert grades["view"].tobytes() == share.tobytes()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    movement=st.sampled_from(sorted(TURNS)),
+    size=st.sampled_from(["CU", "MS", "WS"]),
+    azimuth=st.floats(-180.0, 180.0),
+    offsets=CANDIDATES,
+)
+def test_turns_worked_out_together_are_each_rigs_own(
+    movement: str, size: str, azimuth: float, offsets: list[tuple[float, float]]
+) -> None:
+    """A pan's or tilt's candidates are swept together (``moves.turns``): each pose must be the
+    bits of its rig turned alone, as ``_turn`` did before."""
+    rigs = _candidates(
+        _spec(movement, size, azimuth),
+        [scale for scale, _ in offsets],
+        [turn for _, turn in offsets],
+    )
+    poses = poses_for(rigs)
+    assert all(
+        _same(pose, _turned_alone(rig, *TURNS[movement]))
+        for rig, pose in zip(rigs, poses, strict=True)
+    )
+
+
+def _turned_alone(rig: Rig, axis: int, sign: float, sizes: tuple[float, ...]) -> Pose:
+    """``moves._turn`` as written before the candidates were swept together: one rig, each
+    sweep tried in turn, the last frame placed by its own one-row ``orbit``."""
+    u, v = rig.u, rig.v
+    if axis == 0:
+        u = sign * max(abs(rig.u), 1.0 / 3.0)
+    else:
+        v = min(rig.v, TILT_UP_END_V) if sign < 0 else max(rig.v, TILT_DOWN_END_V)
+    first, last = rig.targets()
+    profile = eased(rig.frames)
+
+    def turned(frame_height: float, offset: np.ndarray) -> Pose:
+        pitch_end = rig.pitch_deg - (offset[rig.frames // 2] if axis == 1 else 0.0)
+        heights = v + (v - v) * profile
+        last_frame = slice(rig.frames - 1, rig.frames)
+        base, _ = orbit(
+            rig.aim[last_frame], np.full(1, rig.heading_deg), np.full(1, pitch_end),
+            rig.roll[:1], np.full(1, rig.focal_mm), (np.full(1, u), heights[last_frame]),
+            np.full(1, rig.depth_for(frame_height)), SENSOR, rig.measured[last_frame],
+        )  # fmt: skip
+        position = np.tile(base[0], (rig.frames, 1))
+        focal = np.full(rig.frames, float(rig.focal_mm))
+        uv = (np.full(rig.frames, float(u)), heights)
+        yaw, pitch = aim_at(position, rig.aim, rig.roll, focal, uv, SENSOR)
+        angles = [yaw, pitch]
+        angles[axis] = angles[axis] + offset
+        return Pose(position, rotation_matrices(angles[0], angles[1], rig.roll), focal)
+
+    pose = None
+    for sweep in sizes:
+        offset = -sign * sweep * (1.0 - profile)
+        pose = turned(last, offset)
+        if sweep_extent(rig, pose) <= SWEEP_LIMIT:
+            break
+    assert pose is not None
+    depth = np.einsum("ij,ij->i", rig.measured - pose.position, -pose.matrices[:, :, 2])
+    if depth[0] > 0.0 and depth[-1] > 0.0:
+        measured = depth * SENSOR[1] / pose.focal_mm
+        scale = float(np.sqrt(first * last / (measured[0] * measured[-1])))
+        pose = turned(last * scale, offset)
+    return pose
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    movement=st.sampled_from(["static", "pan_left", "follow"]),
+    azimuth=st.floats(-180.0, 180.0),
+    offsets=SPREAD_CANDIDATES,
+    beat=st.sampled_from([0.5, 4.0, 25.0]) | st.floats(0.0, 300.0),
+)
+def test_a_candidate_that_cannot_beat_the_best_is_spared_the_view_and_still_cannot(
+    movement: str, azimuth: float, offsets: list[tuple[float, float]], beat: float
+) -> None:
+    """``assess`` spares the view test (or its walls) a candidate whose other grades (or hidden
+    frames) already come to the score to beat, or to an earlier candidate's: every candidate
+    that would score under both gets its full verdict, and every other one a score it cannot
+    be picked with, so the search picks the same."""
+    rigs = _candidates(
+        _spec(movement, "WS", azimuth),
+        [scale for scale, _ in offsets],
+        [turn for _, turn in offsets],
+    )
+    obstacles = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES)
+    poses = tuple(poses_for(rigs))
+    alone = [
+        assess((rig,), (pose,), obstacles, True)[0] for rig, pose in zip(rigs, poses, strict=True)
+    ]
+    _as_the_search_picks(assess(rigs, poses, obstacles, True, beat), alone, beat)
+
+
+def _as_the_search_picks(together: list[Verdict], alone: list[Verdict], beat: float) -> None:
+    """Candidates judged together get the verdicts each gets alone, except one the search could
+    not pick (it scores no less than ``beat`` or a candidate before it): it gets a score at
+    least that, and the search still does not pick it."""
+    best = beat
+    for whole, verdict in zip(alone, together, strict=True):
+        assert verdict == whole if whole.score < best else verdict.score >= best
+        best = min(best, whole.score)

@@ -8,6 +8,7 @@ impossible request still yields the closest feasible track.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -41,6 +42,9 @@ CLEARANCE_MARGIN_M = 0.05
 SIZE_MARGIN = 0.03
 ANGLE_MARGIN_DEG = 1.5
 HARD_PENALTY = 10.0
+# The view test judges walls for this many candidates first (those nearest the asked set-up,
+# where the search mostly ends), then for the rest that can still beat them (``_grade_view``).
+WALLS_FIRST = 3
 WEIGHTS = {
     "front": 50.0,
     "frame": 20.0,
@@ -100,6 +104,10 @@ class Batch:
     def by_candidate(self, per_row: NDArray[Any]) -> NDArray[Any]:
         """Stacked rows ``(k * n,)`` as ``(k, n)``: one row of frames per candidate."""
         return per_row.reshape(len(self.rigs), self.rig.frames)
+
+    def only(self, chosen: list[int]) -> Batch:
+        """The batch of the ``chosen`` candidates (indices, in order)."""
+        return Batch.of(tuple(self.rigs[k] for k in chosen), tuple(self.poses[k] for k in chosen))
 
     def frame(self, index: int) -> Pose:
         """Each candidate's camera on one frame of the shot (``index`` counts from its start,
@@ -273,13 +281,13 @@ def _clearance_grades(
     return own, other
 
 
-def _view_grades(batch: Batch, obstacles: Obstacles) -> FloatArray:
-    """0 when the set and the other people leave the subject's eyes in view and no set piece
-    walls off the frame; grows with the share of frames that fail (the critic's clear view)."""
+def _view(batch: Batch, obstacles: Obstacles) -> View | None:
+    """What the clear-view test sees from each of the batch's cameras: the set and the other
+    people between them and the subject's eyes (None without a subject: nothing to hide)."""
     rig, pose = batch.rig, batch.stacked
     subject = rig.framing.subject
     if subject is None:
-        return np.zeros(len(batch.rigs))
+        return None
     exempt = {rig.spec.subjects[0], *rig.framing.exempt}
     feet, tops = bodies_over(
         [(body.position, body.head_tops) for body in obstacles.bodies if body.name not in exempt],
@@ -287,18 +295,71 @@ def _view_grades(batch: Batch, obstacles: Obstacles) -> FloatArray:
     )
     boxes = (obstacles.centers - obstacles.halves, obstacles.centers + obstacles.halves)
     eyes = batch.every(subject)
-    blocked = View(
+    return View(
         pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm, eyes,
         _depth(rig, pose, eyes), boxes, (batch.every(feet), batch.every(tops)),
-    ).blocked()  # fmt: skip
-    return np.asarray(batch.by_candidate(blocked).mean(axis=1), dtype=np.float64)
+    )  # fmt: skip
+
+
+def _grade_view(
+    grades: dict[str, FloatArray], batch: Batch, obstacles: Obstacles, beat: float
+) -> None:
+    """Fill in ``grades["view"]``: the share of each candidate's frames on which something
+    hides the subject's eyes or a set piece walls off the picture (the critic's clear view),
+    0 when nothing does. Only the candidates that could score under ``beat`` are tested
+    (``assess``), the cheapest test first: the other people, then the set on the frames nobody
+    hides, then the walls on the frames nothing hides. Each test is made only for the
+    candidates that still could with the frames found blocked so far counted (the others'
+    grade is that share, which their whole share can only exceed), the walls in the
+    candidates' order, the first ``WALLS_FIRST`` before the rest: a later one must also score
+    under every earlier one's score, or the search would not pick it."""
+    chance = np.flatnonzero(_scores(grades) < beat)
+    if not len(chance):
+        return
+    tested = batch if len(chance) == len(batch.rigs) else batch.only(chance.tolist())
+    view = _view(tested, obstacles)
+    if view is None:
+        return
+    frames = batch.rig.frames
+    blocked = view.behind_bodies()
+    grades["view"][chance] = tested.by_candidate(blocked).mean(axis=1)
+    sighted = np.flatnonzero(_scores(grades)[chance] < beat)
+    rows = _rows_of(sighted, frames)
+    rows = rows[~blocked[rows]]
+    blocked[rows] = view.behind_set(rows)
+    grades["view"][chance[sighted]] = tested.by_candidate(blocked)[sighted].mean(axis=1)
+    bar, order = beat, np.arange(len(chance))
+    for part in (order[:WALLS_FIRST], order[WALLS_FIRST:]):
+        part = part[_scores(grades)[chance[part]] < bar]
+        if not len(part):
+            continue
+        rows = _rows_of(part, frames)
+        rows = rows[~blocked[rows]]
+        blocked[rows] = view.walled(rows)
+        grades["view"][chance[part]] = tested.by_candidate(blocked)[part].mean(axis=1)
+        bar = min(bar, float(_scores(grades)[chance[part]].min()))
+
+
+def _rows_of(candidates: NDArray[np.intp], frames: int) -> NDArray[np.intp]:
+    """The stacked rows (``Batch``) of ``candidates`` (indices), each ``frames`` long."""
+    return np.asarray((candidates[:, None] * frames + np.arange(frames)).ravel())
 
 
 def assess(
-    rigs: tuple[Rig, ...], poses: tuple[Pose, ...], obstacles: Obstacles, full: bool
+    rigs: tuple[Rig, ...],
+    poses: tuple[Pose, ...],
+    obstacles: Obstacles,
+    full: bool,
+    beat: float = math.inf,
 ) -> list[Verdict]:
     """Score candidates of one shot (``rigs``, each built into its pose), in their order;
-    ``full`` adds the set and other characters (the collision search)."""
+    ``full`` adds the set and other characters (the collision search).
+
+    Only a candidate that could score under ``beat`` (the best the search has so far) and
+    under every candidate before it is put to the whole view test, the costliest: one whose
+    grades without it, or with only part of its blocked frames, already sum to that or more
+    cannot, since every grade is at least 0 and a float sum never falls as a term grows. Its
+    verdict is those grades, a score the search cannot pick it with either way."""
     batch = Batch.of(rigs, poses)
     front, frame = _frame_grades(batch)
     own, other = _clearance_grades(batch, obstacles, full)
@@ -314,14 +375,25 @@ def assess(
         ),
         "subject_body": own,
         "collision": other,
-        "view": _view_grades(batch, obstacles) if full else np.zeros(len(rigs)),
+        "view": np.zeros(len(rigs)),
         "movement": _movement_grades(batch),
         "size": _size_grades(batch),
         "angle": _angle_grades(batch),
     }
-    verdicts = []
-    for index in range(len(rigs)):
-        mine = {name: float(values[index]) for name, values in grades.items()}
-        score = sum(WEIGHTS[name] * grade for name, grade in mine.items())
-        verdicts.append(Verdict(score, tuple(name for name, grade in mine.items() if grade > 0)))
-    return verdicts
+    if full:
+        _grade_view(grades, batch, obstacles, beat)
+    names = list(grades)
+    missed = np.stack([values > 0 for values in grades.values()], axis=1).tolist()
+    return [
+        Verdict(score, tuple(name for name, hit in zip(names, row, strict=True) if hit))
+        for score, row in zip(_scores(grades).tolist(), missed, strict=True)
+    ]
+
+
+def _scores(grades: dict[str, FloatArray]) -> FloatArray:
+    """Each candidate's score: its grades weighted and added in ``grades``' order, one term at
+    a time as Python's ``sum`` would (a float sum depends on its order)."""
+    score = np.zeros(len(grades["front"]))
+    for name, values in grades.items():
+        score = score + WEIGHTS[name] * values
+    return score

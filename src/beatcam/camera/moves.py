@@ -110,18 +110,31 @@ def _orbit_pose(
 
 def _base_position(rig: Rig, frame: int, frame_height: float) -> FloatArray:
     """Where the rig's camera stands to frame ``frame`` at ``frame_height`` (one (3,) point)."""
+    return np.asarray(_base_positions((rig,), frame, (frame_height,))[0])
+
+
+def _base_positions(rigs: Sequence[Rig], frame: int, frame_heights: Sequence[float]) -> FloatArray:
+    """``_base_position`` of each of ``rigs`` (candidates of one shot) at its frame height,
+    ``(k, 3)``, placed by one ``orbit``: it works row by row, so each row is its rig's alone."""
+    rig, rows = rigs[0], np.full(len(rigs), frame)
     position, _ = orbit(
-        rig.aim[frame : frame + 1],
-        np.full(1, rig.heading_deg),
-        np.full(1, rig.pitch_deg),
-        rig.roll[:1],
-        np.full(1, rig.focal_mm),
-        (np.full(1, rig.u), _uv(rig)[1][frame : frame + 1]),
-        np.full(1, rig.depth_for(frame_height)),
+        rig.aim[rows],
+        np.array([each.heading_deg for each in rigs], dtype=np.float64),
+        np.array([each.pitch_deg for each in rigs], dtype=np.float64),
+        np.concatenate([each.roll[:1] for each in rigs]),
+        np.array([each.focal_mm for each in rigs], dtype=np.float64),
+        (
+            np.array([each.u for each in rigs], dtype=np.float64),
+            np.concatenate([_uv(each)[1][frame : frame + 1] for each in rigs]),
+        ),
+        np.array(
+            [each.depth_for(height) for each, height in zip(rigs, frame_heights, strict=True)],
+            dtype=np.float64,
+        ),
         rig.sensor_mm,
-        rig.measured[frame : frame + 1],
+        rig.measured[rows],
     )
-    return np.asarray(position[0])
+    return position
 
 
 def hold_size(
@@ -158,11 +171,34 @@ def _size_path(rig: Rig, profile: FloatArray) -> FloatArray:
 
 def sweep_extent(rig: Rig, pose: Pose) -> float:
     """How far out the framed points reach in the image over the shot (max |x|, |y|)."""
-    reach = 0.0
-    for point in rig.framing.in_frame or (rig.aim,):
-        xy, _ = image_points(point, pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm)
-        reach = max(reach, float(finite_or(np.abs(xy), nan=np.inf).max()))
+    [reach] = _sweep_extents(rig, pose, 1)
     return reach
+
+
+def _sweep_extents(rig: Rig, stacked: Pose, count: int) -> list[float]:
+    """``sweep_extent`` of each of ``count`` candidates of ``rig``'s shot, their poses
+    ``stacked`` frame after frame (``_split``): the largest of the same numbers."""
+    reach = [0.0] * count
+    for point in rig.framing.in_frame or (rig.aim,):
+        xy, _ = image_points(
+            np.tile(point, (count, 1)),
+            stacked.position,
+            stacked.matrices,
+            stacked.focal_mm,
+            rig.sensor_mm,
+        )
+        worst = finite_or(np.abs(xy), nan=np.inf).reshape(count, -1).max(axis=1)
+        reach = [max(each, float(value)) for each, value in zip(reach, worst, strict=True)]
+    return reach
+
+
+def _split(stacked: Pose, count: int) -> list[Pose]:
+    """``count`` candidates' poses stacked frame after frame, one ``Pose`` each."""
+    frames = len(stacked.focal_mm) // count
+    return [
+        Pose(stacked.position[part], stacked.matrices[part], stacked.focal_mm[part])
+        for part in (slice(k * frames, (k + 1) * frames) for k in range(count))
+    ]
 
 
 def headroom_extent(rig: Rig, pose: Pose) -> float:
@@ -199,49 +235,57 @@ def statics(rigs: Sequence[Rig]) -> list[Pose]:
     """``static`` for each of ``rigs``, candidates of one shot (one framing, one length),
     placed by one ``orbit``: it works frame by frame, so each pose has the numbers its rig
     gets alone, for one call's overhead instead of one per candidate. A locked-off camera's
-    inputs hold still, so only the frames where they change are solved (``held_frames``)."""
+    inputs hold still, so only the frames where they change are solved (``held_frames``):
+    the held aim and the measured point are the first frame's on every frame, and what a rig
+    sets (heading, pitch, roll, lens, u, distance) is its own on each of its frames."""
     rig, frames = rigs[0], rigs[0].frames
-    hold = np.repeat(rig.aim[:1], frames, axis=0)
-    measured = np.repeat(rig.measured[:1], frames, axis=0)
+    hold = np.array(rig.aim[:1])
     points = rig.framing.in_frame or (rig.aim,)
     v = None
     if max(float(np.ptp(point[:, 1])) for point in points) > POSTURE_CHANGE_M:
         heights = np.concatenate([point[:, 1] for point in points])
         hold[:, 1] = (heights.min() + heights.max()) / 2.0
         v = 0.0
-    focal = np.concatenate([_full(each, each.focal_mm) for each in rigs])
+
+    def per_rig(values: list[float]) -> FloatArray:
+        """One number per rig, on each of its frames."""
+        return np.repeat(np.array(values, dtype=np.float64), frames)
+
+    focal = per_rig([each.focal_mm for each in rigs])
     u, v_path = zip(*(_uv(each, v=v) for each in rigs), strict=True)
     per_frame = (
-        np.tile(hold, (len(rigs), 1)),
-        np.concatenate([_full(each, each.heading_deg) for each in rigs]),
-        np.concatenate([_full(each, each.pitch_deg) for each in rigs]),
-        np.concatenate([each.roll for each in rigs]),
+        per_rig([each.heading_deg for each in rigs]),
+        per_rig([each.pitch_deg for each in rigs]),
+        per_rig([each.spec.dutch_deg for each in rigs]),
         focal,
         np.concatenate(u),
         np.concatenate(v_path),
-        np.concatenate([_full(each, each.depth_for(each.targets()[0])) for each in rigs]),
-        np.tile(measured, (len(rigs), 1)),
+        per_rig([each.depth_for(each.targets()[0]) for each in rigs]),
     )
     kept, run = held_frames(*per_frame)
-    aim, heading, pitch, roll, lens, across, up, depth, measured_kept = (
-        values[kept] for values in per_frame
-    )
+    heading, pitch, roll, lens, across, up, depth = (values[kept] for values in per_frame)
     position, matrices = orbit(
-        aim, heading, pitch, roll, lens, (across, up), depth, rig.sensor_mm, measured_kept
+        np.repeat(hold, len(kept), axis=0),
+        heading,
+        pitch,
+        roll,
+        lens,
+        (across, up),
+        depth,
+        rig.sensor_mm,
+        np.repeat(rig.measured[:1], len(kept), axis=0),
     )
-    position, matrices = position[run], matrices[run]
-    return [
-        Pose(position[part], matrices[part], focal[part])
-        for part in (slice(k * frames, (k + 1) * frames) for k in range(len(rigs)))
-    ]
+    return _split(Pose(position[run], matrices[run], focal), len(rigs))
 
 
 def poses_for(rigs: Sequence[Rig]) -> list[Pose]:
-    """Each candidate's pose (``rigs`` of one shot): locked off, all at once (``statics``);
-    any other move, one by one."""
+    """Each candidate's pose (``rigs`` of one shot): locked off, panned or tilted, all at once
+    (``statics``, ``turns``); any other move, one by one."""
     movement = rigs[0].spec.movement
     if movement == "static":
         return statics(rigs)
+    if movement in TURNS:
+        return turns(rigs, *TURNS[movement])
     return [MOVES[movement](rig) for rig in rigs]
 
 
@@ -365,48 +409,105 @@ def handheld(rig: Rig) -> Pose:
     return Pose(base.position + offsets, matrices, base.focal_mm)
 
 
-def _turn(rig: Rig, axis: int, sign: float, sizes: tuple[float, ...]) -> Pose:
-    """Pan (axis 0, yaw) or tilt (axis 1, pitch) from a little off the subject onto it.
+def turns(rigs: Sequence[Rig], axis: int, sign: float, sizes: tuple[float, ...]) -> list[Pose]:
+    """Pan (axis 0, yaw) or tilt (axis 1, pitch) from a little off the subject onto it, for each
+    of ``rigs`` (candidates of one shot), worked out together: every step works row by row or
+    rig by rig, so each pose has the numbers its rig gets alone.
 
     The sweep is the largest of ``sizes`` (degrees) that keeps the subject in frame; the end
     framing puts the subject on the side the sweep carries it toward. A constant lens gives a
     slightly different depth off-axis, so the distance is then scaled to centre both sizes.
     """
-    u, v = rig.u, rig.v
-    if axis == 0:
-        u = sign * max(abs(rig.u), THIRD)
-    else:
-        v = min(rig.v, TILT_UP_END_V) if sign < 0 else max(rig.v, TILT_DOWN_END_V)
+    rig = rigs[0]
+    ends = [_turn_end(each, axis, sign) for each in rigs]
     first, last = rig.targets()
     profile = eased(rig.frames)
-    pose = None
+    poses: list[Pose] = []
+    offsets: list[FloatArray] = []
+    pending = list(range(len(rigs)))
     for sweep in sizes:
         offset = -sign * sweep * (1.0 - profile)
-        pose = _turned(rig, (u, v), last, axis, offset)
-        if sweep_extent(rig, pose) <= SWEEP_LIMIT:
+        tried = _turned(
+            [rigs[k] for k in pending],
+            [ends[k] for k in pending],
+            [last] * len(pending),
+            axis,
+            [offset] * len(pending),
+        )
+        if not poses:
+            poses, offsets = _split(tried, len(rigs)), [offset] * len(rigs)
+        else:
+            for k, pose in zip(pending, _split(tried, len(pending)), strict=True):
+                poses[k], offsets[k] = pose, offset
+        reach = _sweep_extents(rig, tried, len(pending))
+        pending = [k for k, extent in zip(pending, reach, strict=True) if extent > SWEEP_LIMIT]
+        if not pending:
             break
-    assert pose is not None
-    depth = np.einsum("ij,ij->i", rig.measured - pose.position, forward_axes(pose.matrices))
-    if depth[0] > 0.0 and depth[-1] > 0.0:
-        measured = depth * rig.sensor_mm[1] / pose.focal_mm
-        scale = float(np.sqrt(first * last / (measured[0] * measured[-1])))
-        pose = _turned(rig, (u, v), last * scale, axis, offset)
-    return pose
+    rescaled, heights = [], []
+    for k, pose in enumerate(poses):
+        depth = np.einsum("ij,ij->i", rig.measured - pose.position, forward_axes(pose.matrices))
+        if depth[0] > 0.0 and depth[-1] > 0.0:
+            measured = depth * rig.sensor_mm[1] / pose.focal_mm
+            scale = float(np.sqrt(first * last / (measured[0] * measured[-1])))
+            rescaled.append(k)
+            heights.append(last * scale)
+    if rescaled:
+        redone = _turned(
+            [rigs[k] for k in rescaled],
+            [ends[k] for k in rescaled],
+            heights,
+            axis,
+            [offsets[k] for k in rescaled],
+        )
+        for k, pose in zip(rescaled, _split(redone, len(rescaled)), strict=True):
+            poses[k] = pose
+    return poses
+
+
+def _turn_end(rig: Rig, axis: int, sign: float) -> tuple[float, float]:
+    """Where a pan (axis 0) or tilt (axis 1) ends with the aim in the image, (u, v): on the
+    side the sweep carries it toward."""
+    if axis == 0:
+        return sign * max(abs(rig.u), THIRD), rig.v
+    return rig.u, min(rig.v, TILT_UP_END_V) if sign < 0 else max(rig.v, TILT_DOWN_END_V)
 
 
 def _turned(
-    rig: Rig, uv: tuple[float, float], frame_height: float, axis: int, offset: FloatArray
+    rigs: Sequence[Rig],
+    ends: Sequence[tuple[float, float]],
+    frame_heights: Sequence[float],
+    axis: int,
+    offsets: Sequence[FloatArray],
 ) -> Pose:
-    """Stand where the last frame is framed at ``frame_height``; add ``offset`` degrees of yaw
-    (axis 0) or pitch (axis 1) to the tracking orientation."""
-    pitch_end = rig.pitch_deg - (offset[rig.frames // 2] if axis == 1 else 0.0)
-    ended = replace(rig, pitch_deg=pitch_end, u=uv[0], v=uv[1], v_end=uv[1])
-    position = np.tile(_base_position(ended, rig.frames - 1, frame_height), (rig.frames, 1))
-    focal = _full(rig, rig.focal_mm)
-    yaw, pitch = aim_at(position, rig.aim, rig.roll, focal, _uv(ended), rig.sensor_mm)
+    """Each rig stands where its last frame is framed at its frame height with the aim at its
+    end ``(u, v)``, and adds its ``offsets`` (degrees, ``(n,)``) to the yaw (axis 0) or pitch
+    (axis 1) that track the aim; the rigs' poses stacked frame after frame (``_split``)."""
+    rig, frames = rigs[0], rigs[0].frames
+    ended = [
+        replace(
+            each,
+            pitch_deg=each.pitch_deg - (offset[frames // 2] if axis == 1 else 0.0),
+            u=u,
+            v=v,
+            v_end=v,
+        )
+        for each, (u, v), offset in zip(rigs, ends, offsets, strict=True)
+    ]
+    position = np.repeat(_base_positions(ended, frames - 1, frame_heights), frames, axis=0)
+    focal = np.concatenate([_full(each, each.focal_mm) for each in rigs])
+    roll = np.concatenate([each.roll for each in rigs])
+    across, up = zip(*(_uv(each) for each in ended), strict=True)
+    yaw, pitch = aim_at(
+        position,
+        np.tile(rig.aim, (len(rigs), 1)),
+        roll,
+        focal,
+        (np.concatenate(across), np.concatenate(up)),
+        rig.sensor_mm,
+    )
     angles = [yaw, pitch]
-    angles[axis] = angles[axis] + offset
-    return Pose(position, rotation_matrices(angles[0], angles[1], rig.roll), focal)
+    angles[axis] = angles[axis] + np.concatenate(offsets)
+    return Pose(position, rotation_matrices(angles[0], angles[1], roll), focal)
 
 
 def wrapped_steps(angles_deg: FloatArray) -> FloatArray:
@@ -442,6 +543,20 @@ def whip_pan(rig: Rig) -> Pose:
         width -= 1
 
 
+# The turns (``turns``): the axis (0 yaw, 1 pitch), the sweep's sign and its sizes.
+TURNS: dict[str, tuple[int, float, tuple[float, ...]]] = {
+    "pan_left": (0, 1.0, PAN_DEG),
+    "pan_right": (0, -1.0, PAN_DEG),
+    "tilt_up": (1, -1.0, TILT_DEG),
+    "tilt_down": (1, 1.0, TILT_DEG),
+}
+
+
+def _one_turn(movement: str) -> Callable[[Rig], Pose]:
+    """The turn ``movement`` of one rig."""
+    return lambda rig: turns((rig,), *TURNS[movement])[0]
+
+
 MOVES: dict[str, Callable[[Rig], Pose]] = {
     "static": static,
     "push_in": lambda rig: _dolly(rig, PUSH_RATIO),
@@ -452,10 +567,7 @@ MOVES: dict[str, Callable[[Rig], Pose]] = {
     "dolly_zoom_out": lambda rig: _dolly_zoom(rig, DOLLY_ZOOM_OUT_RATIO),
     "truck_left": lambda rig: _truck(rig, -1.0),
     "truck_right": lambda rig: _truck(rig, 1.0),
-    "pan_left": lambda rig: _turn(rig, 0, 1.0, PAN_DEG),
-    "pan_right": lambda rig: _turn(rig, 0, -1.0, PAN_DEG),
-    "tilt_up": lambda rig: _turn(rig, 1, -1.0, TILT_DEG),
-    "tilt_down": lambda rig: _turn(rig, 1, 1.0, TILT_DEG),
+    **{movement: _one_turn(movement) for movement in TURNS},
     "pedestal_up": lambda rig: _pedestal(rig, 1.0),
     "pedestal_down": lambda rig: _pedestal(rig, -1.0),
     "crane_up": lambda rig: _crane(rig, 1.0),

@@ -10,6 +10,7 @@ The best-scoring candidate wins; ties go to the one nearest the request.
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Iterator
 
@@ -22,6 +23,7 @@ from beatcam.camera.framing import (
     Framing,
     Rig,
     band_target,
+    clamp_focal,
     frame_shot,
     make_rig,
 )
@@ -32,8 +34,6 @@ from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, matrix_to_quat
 from beatcam.model.vocab import (
     ANGLE_TARGET_DEG,
     ANGLES,
-    FOCAL_MAX_MM,
-    FOCAL_MIN_MM,
     FRAMINGS,
     SIZES,
 )
@@ -70,23 +70,32 @@ def track_for(
     obstacles = Obstacles.for_shot(set_design, blocking, spec.start_frame, spec.frames)
     key = (seed, zlib.crc32(spec.id.encode("utf-8")))
 
-    def candidates(scale: float, azimuths: tuple[float, ...], pitch: float) -> list[Rig]:
-        return [
-            make_rig(framing, spec, sensor_mm, fps, key, scale, azimuth, pitch)
-            for azimuth in azimuths
-        ]
+    def rig(scale: float, azimuth: float, pitch: float) -> Rig:
+        return make_rig(framing, spec, sensor_mm, fps, key, scale, azimuth, pitch)
 
-    def attempt(rigs: list[Rig], full: bool) -> list[tuple[Verdict, Rig, Pose]]:
-        """The candidates with their verdicts, in order."""
+    def attempt(
+        rigs: list[Rig], full: bool, beat: float = math.inf
+    ) -> list[tuple[Verdict, Rig, Pose]]:
+        """The candidates with their verdicts, in order (those that cannot score under
+        ``beat`` with a score of ``beat`` or more: ``assess``)."""
         poses = tuple(poses_for(rigs))
-        verdicts = assess(tuple(rigs), poses, obstacles, full)
+        verdicts = assess(tuple(rigs), poses, obstacles, full, beat)
         return list(zip(verdicts, rigs, poses, strict=True))
+
+    def by_lens(pitch: float) -> Iterator[tuple[Verdict, Rig, Pose]]:
+        """Phase one's candidates at ``pitch``, judged lazily: the asked lens alone (it mostly
+        passes), then every other lens together (checks.Batch)."""
+        [first, *others] = _scales(spec.lens_mm, scales)
+        yield from attempt([rig(first, 0.0, pitch)], False)
+        if others:
+            yield from attempt([rig(scale, 0.0, pitch) for scale in others], False)
 
     best = None
     scales = (1.0, _clear_of_subject(spec, framing, sensor_mm) / spec.lens_mm, *LENS_SCALES)
     for pitch in _pitches(spec, framing):
-        for scale in _scales(spec.lens_mm, scales):
-            [found] = attempt(candidates(scale, (0.0,), pitch), False)
+        # The first lens that beats the best so far wins, as if each were judged alone in
+        # turn, until one scores 0.
+        for found in by_lens(pitch):
             if best is None or found[0].score < best[0].score:
                 best = found
             if found[0].score == 0.0:
@@ -103,14 +112,15 @@ def track_for(
         azimuths = tuple(filter(framing.allows_heading, AZIMUTH_OFFSETS_DEG))
         lenses: set[float] = set()
         for factor in COLLISION_SCALES:
-            rigs = candidates(chosen_scale * factor, azimuths, pitch)
+            rigs = [rig(chosen_scale * factor, azimuth, pitch) for azimuth in azimuths]
             if rigs[0].focal_mm in lenses:
                 # Clamped onto a lens already tried: the same candidates, which lost already.
                 continue
             lenses.add(rigs[0].focal_mm)
             # A lens's azimuths are judged together (checks.Batch); the first that beats the
-            # best so far wins, as if each were judged alone in turn, until one scores 0.
-            for found in attempt(rigs, True):
+            # best so far wins, as if each were judged alone in turn, until one scores 0. Those
+            # whose other grades cannot beat it are spared the view test (checks.assess).
+            for found in attempt(rigs, True, final[0].score):
                 if found[0].score < final[0].score:
                     final = found
                 if found[0].score == 0.0:
@@ -130,7 +140,7 @@ def _scales(lens_mm: float, scales: tuple[float, ...]) -> Iterator[float]:
     """Lens scales whose focal length is in range and not already tried (after clamping)."""
     seen: set[float] = set()
     for scale in scales:
-        focal = round(float(np.clip(lens_mm * scale, FOCAL_MIN_MM, FOCAL_MAX_MM)), 6)
+        focal = round(clamp_focal(lens_mm * scale), 6)
         if focal not in seen:
             seen.add(focal)
             yield focal / lens_mm

@@ -23,9 +23,9 @@ from beatcam.model.geometry import (
     bodies_over,
     depth_of,
     heading_deg,
-    quat_to_matrix,
     side_of_line,
     wrap_deg,
+    yaw_pitch_roll_deg,
 )
 from beatcam.model.vocab import (
     DUTCH_MIN_DEG,
@@ -90,13 +90,15 @@ def _check(
 
 
 def _inside_boxes(plan: ShotPlan, position: FloatArray) -> list[str]:
-    hits = []
-    for box in plan.set.boxes:
-        half = np.asarray(box.size) / 2.0 + SET_CLEARANCE_M
-        inside = np.all(np.abs(position - np.asarray(box.center)) < half, axis=1)
-        if np.any(inside):
-            hits.append(box.name)
-    return hits
+    """The set boxes (with ``SET_CLEARANCE_M`` round them) the camera is inside on any frame,
+    every box against every frame at once."""
+    boxes = plan.set.boxes
+    if not boxes:
+        return []
+    centers = np.array([box.center for box in boxes], dtype=np.float64)
+    halves = np.array([box.size for box in boxes], dtype=np.float64) / 2.0 + SET_CLEARANCE_M
+    inside = np.all(np.abs(position[:, None] - centers[None]) < halves[None], axis=2)
+    return [box.name for box, hit in zip(boxes, inside.any(axis=0), strict=True) if hit]
 
 
 def _cast_clearance(plan: ShotPlan, shot: Shot) -> tuple[float, str]:
@@ -146,7 +148,7 @@ def _crowded_share(plan: ShotPlan, shot: Shot, track: Track) -> float:
         feet = body.position[frames]
         x, feet_y = track.image_points(feet).T
         head_y = track.image_points(feet + np.array([0.0, body.height_m, 0.0]))[:, 1]
-        depth = depth_of(feet, track.position, track.rotation)
+        depth = depth_of(feet, track.position, track.matrices)
         half = BODY_RADIUS_M * track.focal_mm / np.maximum(depth, 1e-6) / (plan.sensor_mm[0] / 2)
         width = np.clip(np.minimum(x + half, 1.0) - np.maximum(x - half, -1.0), 0.0, 2.0) / 2.0
         upright = (head_y > -1.0) & (feet_y < 1.0)  # NaN (behind the lens) compares False
@@ -207,8 +209,8 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
     checks: list[Check] = []
     track = _track(plan, shot)
     middle = shot.frames // 2
-    angles = track.angles()
-    pitch, roll = float(angles[middle, 1]), float(angles[middle, 2])
+    # The middle frame's pitch and roll (each frame's angles are its own: no yaw to unwrap).
+    _, pitch, roll = yaw_pitch_roll_deg(track.matrices[middle : middle + 1])[0].tolist()
     if track.eyes is not None:
         frame_height = track.frame_height()
         for rule, index, word, which in (
@@ -273,7 +275,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         box_min = np.array([low for low, _ in corners]).reshape(-1, 3)
         box_max = np.array([high for _, high in corners]).reshape(-1, 3)
         hidden, walled_off = View(
-            shot.camera.position, quat_to_matrix(shot.camera.rotation), shot.camera.focal_mm,
+            shot.camera.position, track.matrices, shot.camera.focal_mm,
             plan.sensor_mm, track.eyes, track.depth(), (box_min, box_max), _bodies(plan, shot),
         ).faults()  # fmt: skip
         share, crowded = float(np.mean(hidden)), _crowded_share(plan, shot, track)
@@ -375,7 +377,7 @@ def _shoulder_check(plan: ShotPlan, shot: Shot, track: Track) -> Check:
     eyes = plan.blocking[name].eyes(shot.start_frame, shot.frames)
     stays = np.hypot(*(eyes - eyes[0])[:, [0, 2]].T) <= NEAR_STEPS_AWAY_M
     stays = np.logical_and.accumulate(stays)  # from the first step away on, they have gone
-    depth = depth_of(eyes, track.position, track.rotation)
+    depth = depth_of(eyes, track.position, track.matrices)
     image = track.image_points(eyes)
     # The margin in image units: metres over the half frame (width, height) at that depth.
     half_frame = np.maximum(depth, 1e-6)[:, None] * np.asarray(track.sensor_mm) / 2.0

@@ -8,6 +8,7 @@ Every function takes plain arrays of one shot: camera positions ``(n, 3)``, quat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from beatcam.model.geometry import (
     frame_height_at,
     normalize,
     project,
+    quat_to_matrix,
     yaw_pitch_roll_deg,
 )
 
@@ -39,21 +41,26 @@ class Track:
     def frames(self) -> int:
         return len(self.position)
 
+    @cached_property
+    def matrices(self) -> FloatArray:
+        """``(n, 3, 3)`` the rotations as matrices, made once for every question asked."""
+        return quat_to_matrix(self.rotation)
+
     def depth(self) -> FloatArray:
         assert self.eyes is not None
-        return depth_of(self.eyes, self.position, self.rotation)
+        return depth_of(self.eyes, self.position, self.matrices)
 
     def frame_height(self) -> FloatArray:
         return frame_height_at(self.depth(), self.focal_mm, self.sensor_mm[1])
 
     def angles(self) -> FloatArray:
         """(n, 3) yaw, pitch, roll in degrees, yaw unwrapped over the shot."""
-        angles = yaw_pitch_roll_deg(self.rotation)
+        angles = yaw_pitch_roll_deg(self.matrices)
         angles[:, 0] = np.rad2deg(np.unwrap(np.deg2rad(angles[:, 0])))
         return angles
 
     def image_points(self, points: FloatArray) -> FloatArray:
-        return project(points, self.position, self.rotation, self.focal_mm, self.sensor_mm)
+        return project(points, self.position, self.matrices, self.focal_mm, self.sensor_mm)
 
 
 def max_offset_m(position: FloatArray) -> float:

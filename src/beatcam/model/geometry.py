@@ -133,15 +133,18 @@ def look_at(
     return matrix_to_quat(matrices)
 
 
-def camera_axes(quats: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """World-space right (+X), up (+Y) and forward (-Z) unit vectors, each ``(n, 3)``."""
-    m = quat_to_matrix(quats)
+def camera_axes(rotations: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """World-space right (+X), up (+Y) and forward (-Z) unit vectors, each ``(n, 3)``, of
+    ``(n, 4)`` quaternions, or of the ``(n, 3, 3)`` matrices ``quat_to_matrix`` made of them
+    (kept by a caller that asks many questions of one track, as the critic does)."""
+    m = rotations if np.ndim(rotations) == 3 else quat_to_matrix(rotations)
     return m[:, :, 0], m[:, :, 1], -m[:, :, 2]
 
 
-def yaw_pitch_roll_deg(quats: FloatArray) -> FloatArray:
-    """``(n, 3)`` yaw, pitch, roll in degrees under the conventions above."""
-    right, _, forward = camera_axes(quats)
+def yaw_pitch_roll_deg(rotations: FloatArray) -> FloatArray:
+    """``(n, 3)`` yaw, pitch, roll in degrees under the conventions above, of quaternions or
+    their matrices (``camera_axes``)."""
+    right, _, forward = camera_axes(rotations)
     yaw = heading_deg(-forward)
     pitch = np.degrees(np.arcsin(np.clip(-forward[:, 1], -1.0, 1.0)))
     level_right = normalize(np.cross(forward, WORLD_UP))
@@ -154,9 +157,10 @@ def yaw_pitch_roll_deg(quats: FloatArray) -> FloatArray:
     return np.stack([yaw, pitch, roll], axis=1)
 
 
-def depth_of(points: FloatArray, eyes: FloatArray, quats: FloatArray) -> FloatArray:
-    """Depth of each point along its camera's forward axis, ``(n,)`` metres."""
-    _, _, forward = camera_axes(quats)
+def depth_of(points: FloatArray, eyes: FloatArray, rotations: FloatArray) -> FloatArray:
+    """Depth of each point along its camera's forward axis, ``(n,)`` metres; the cameras turned
+    by quaternions or their matrices (``camera_axes``)."""
+    _, _, forward = camera_axes(rotations)
     return np.asarray(np.einsum("ij,ij->i", np.asarray(points) - np.asarray(eyes), forward))
 
 
@@ -168,13 +172,14 @@ def frame_height_at(depth_m: FloatArray, focal_mm: FloatArray, sensor_h_mm: floa
 def project(
     points: FloatArray,
     eyes: FloatArray,
-    quats: FloatArray,
+    rotations: FloatArray,
     focal_mm: FloatArray,
     sensor_mm: tuple[float, float],
 ) -> FloatArray:
     """Image position of one point per frame, ``(n, 2)`` in [-1, 1] across the frame
-    (x to the right, y up); points behind the camera come out as NaN."""
-    right, up, forward = camera_axes(quats)
+    (x to the right, y up); points behind the camera come out as NaN. The cameras are turned
+    by quaternions or their matrices (``camera_axes``)."""
+    right, up, forward = camera_axes(rotations)
     rel = np.asarray(points) - np.asarray(eyes)
     depth = np.einsum("ij,ij->i", rel, forward)
     focal = np.asarray(focal_mm, dtype=np.float64)
@@ -340,8 +345,12 @@ def walled_share(
         far = (box_max[box][:, None] - start[camera][:, None]) / rays[camera]
     lower, upper = _slab_bounds(near, far)
     crossing = np.where((lower <= upper) & (upper > 0.0), np.maximum(lower, 0.0), np.inf)
+    # ``np.nonzero`` lists the pairs camera by camera: each camera's nearest crossings are
+    # one ``reduceat`` of its run of pairs (the minima ``np.minimum.at`` takes one by one).
     nearest = np.full(rays.shape[:2], np.inf)
-    np.minimum.at(nearest, camera, crossing)
+    if len(camera):
+        first = np.flatnonzero(np.diff(camera, prepend=-1))
+        nearest[camera[first]] = np.minimum.reduceat(crossing, first, axis=0)
     walled = nearest[run] < limit[:, None]
     return np.asarray(walled.mean(axis=1), dtype=np.float64)
 
@@ -402,32 +411,28 @@ class View:
 
     def faults(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
         """Per frame: whether a set box or a body hides the subject's eyes, and whether a set
-        piece walls off the frame's middle (more than ``WALLED_LIMIT`` of ``walled_share``)."""
-        covered = walled_share(
-            self.positions, self.matrices, self.focal_mm, self.sensor_mm, self.subject_depth,
-            *self.boxes,
-        )  # fmt: skip
-        return self._hidden(), covered > WALLED_LIMIT
+        piece walls off the frame's middle (``walled``)."""
+        every = np.arange(len(self.positions))
+        return np.logical_or(self.behind_set(every), self.behind_bodies()), self.walled(every)
 
-    def blocked(self) -> NDArray[np.bool_]:
-        """``(n,)`` where either of ``faults`` fails a frame, which is all the camera's search
-        asks: the walled test, the costliest on a turning camera, is made only on the frames
-        nothing hides (two in three of the search's, where it searches at all)."""
-        blocked = self._hidden()
-        seen = np.flatnonzero(~blocked)
-        covered = walled_share(
-            self.positions[seen], self.matrices[seen], self.focal_mm[seen], self.sensor_mm,
-            self.subject_depth[seen], *self.boxes,
-        )  # fmt: skip
-        blocked[seen] = covered > WALLED_LIMIT
-        return blocked
+    def behind_bodies(self) -> NDArray[np.bool_]:
+        """``(n,)`` where another body stands between the camera and the eyes."""
+        return sight_blocked_by_bodies(self.positions, self.eyes, *self.bodies)
 
-    def _hidden(self) -> NDArray[np.bool_]:
-        """``(n,)`` where a set box or a body stands between the camera and the eyes."""
-        return np.logical_or(
-            sight_blocked(self.positions, self.eyes, *self.boxes),
-            sight_blocked_by_bodies(self.positions, self.eyes, *self.bodies),
-        )
+    def behind_set(self, frames: NDArray[np.intp]) -> NDArray[np.bool_]:
+        """Whether a set box stands between the camera and the eyes on each of ``frames``
+        (indices), each judged as it is alone."""
+        return sight_blocked(self.positions[frames], self.eyes[frames], *self.boxes)
+
+    def walled(self, frames: NDArray[np.intp]) -> NDArray[np.bool_]:
+        """Whether a set piece walls off the middle of the picture (more than ``WALLED_LIMIT``
+        of ``walled_share``) on each of ``frames`` (indices), each judged as it is alone: the
+        costliest test, which the camera's search makes only on the frames it must."""
+        covered = walled_share(
+            self.positions[frames], self.matrices[frames], self.focal_mm[frames], self.sensor_mm,
+            self.subject_depth[frames], *self.boxes,
+        )  # fmt: skip
+        return covered > WALLED_LIMIT
 
 
 def sight_blocked(
