@@ -27,10 +27,14 @@ def to_document(verdict: Critique) -> dict[str, Any]:
     }
 
 
-def write_critique(verdict: Critique, out_dir: Path) -> Path:
+def dumps(verdict: Critique) -> str:
+    """The text of critique.json, after checking it against the schema."""
     document = to_document(verdict)
     error = schemas.first_error("critique", document)
     if error is not None:
         raise error
-    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    return write_atomic(out_dir / FILE_NAME, text)
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_critique(verdict: Critique, out_dir: Path) -> Path:
+    return write_atomic(out_dir / FILE_NAME, dumps(verdict))

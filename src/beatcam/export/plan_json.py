@@ -226,27 +226,42 @@ def to_document(plan: ShotPlan) -> dict[str, Any]:
     }
 
 
-def _encode(value: Any, depth: int) -> str:
-    """JSON text with two-space indents, but a per-frame row (a list of numbers) on one line."""
+# json.dumps(value, ensure_ascii=False) without building an encoder per call.
+_scalar = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _encode(value: Any, depth: int, out: list[str]) -> None:
+    """Append to ``out`` the JSON text of ``value`` with two-space indents, but a per-frame row
+    (a list of numbers) on one line. Appended in pieces and joined once (``dumps``): joined at
+    every level, a long plan's half a gigabyte of text was copied once per level."""
     pad = "  " * (depth + 1)
     if isinstance(value, Mapping):
         if not value:
-            return "{}"
-        items = [
-            f"{pad}{json.dumps(key)}: {_encode(item, depth + 1)}" for key, item in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
-    if isinstance(value, _PerFrame):
-        return _frames_text(value, pad, "  " * depth)
-    if isinstance(value, list):
+            out.append("{}")
+            return
+        opening = "{\n"
+        for key, item in value.items():
+            out.append(f"{opening}{pad}{json.dumps(key)}: ")
+            _encode(item, depth + 1, out)
+            opening = ",\n"
+        out.append("\n" + "  " * depth + "}")
+    elif isinstance(value, _PerFrame):
+        out.append(_frames_text(value, pad, "  " * depth))
+    elif isinstance(value, list):
         if not value:
-            return "[]"
-        if all(isinstance(item, int | float) and not isinstance(item, bool) for item in value):
+            out.append("[]")
+        elif all(isinstance(item, int | float) and not isinstance(item, bool) for item in value):
             # Rounded finite floats and ints print the same with repr as with json.dumps.
-            return "[" + ", ".join(map(repr, value)) + "]"
-        items = [pad + _encode(item, depth + 1) for item in value]
-        return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
-    return json.dumps(value, ensure_ascii=False)
+            out.append("[" + ", ".join(map(repr, value)) + "]")
+        else:
+            opening = "[\n"
+            for item in value:
+                out.append(opening + pad)
+                _encode(item, depth + 1, out)
+                opening = ",\n"
+            out.append("\n" + "  " * depth + "]")
+    else:
+        out.append(_scalar(value))
 
 
 def _frames_text(frames: _PerFrame, pad: str, closing: str) -> str:
@@ -387,7 +402,10 @@ def dumps(plan: ShotPlan) -> str:
     """The bytes of plan.json (as text), after checking them against the schema."""
     document = to_document(plan)
     validate(document)
-    return _encode(document, 0) + "\n"
+    out: list[str] = []
+    _encode(document, 0, out)
+    out.append("\n")
+    return "".join(out)
 
 
 def write(plan: ShotPlan, out_dir: Path) -> list[Path]:
