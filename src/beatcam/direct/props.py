@@ -21,7 +21,16 @@ from typing import Final
 import numpy as np
 
 from beatcam import tables
-from beatcam.direct.poses import DETERMINERS, WORDS, cues, negated, people_in
+from beatcam.direct.poses import (
+    DETERMINERS,
+    WORDS,
+    Phrases,
+    by_first_word,
+    cues,
+    negated,
+    people_in,
+    phrase_at,
+)
 from beatcam.model import Blocking, PlannedBeat, Prop, SetBox
 from beatcam.model.geometry import FloatArray
 from beatcam.model.props import PROP_KINDS
@@ -40,10 +49,11 @@ REACH_ACROSS_M: Final = 0.8
 
 @dataclass(frozen=True)
 class PropWords:
-    """The prop table: each word's prop kind, and the verbs (word sequences) by kind of act."""
+    """The prop table: each word's prop kind, and the verbs (word sequences, longest first)
+    with their kind of act, by first word (``poses.by_first_word``)."""
 
     kinds: Mapping[str, str]
-    verbs: tuple[tuple[tuple[str, ...], str], ...]
+    verbs: Phrases
 
 
 @cache
@@ -61,7 +71,7 @@ def prop_words() -> PropWords:
         for act in (TAKE, PUT, GIVE)
         for phrase in document[act]
     ]
-    return PropWords(kinds, tuple(sorted(verbs, key=lambda entry: -len(entry[0]))))
+    return PropWords(kinds, by_first_word(sorted(verbs, key=lambda entry: -len(entry[0]))))
 
 
 @dataclass(frozen=True)
@@ -89,14 +99,7 @@ def read_props(beat: PlannedBeat, cast: Sequence[str]) -> list[PropEvent]:
         token = tokens[index]
         if token in breaks:
             verb = None
-        hit = next(
-            (
-                (words, act)
-                for words, act in table.verbs
-                if tuple(tokens[index : index + len(words)]) == words
-            ),
-            None,
-        )
+        hit = phrase_at(tokens, index, table.verbs)
         if hit is not None and subjects[index]:
             verb = (hit[1], index)
             index += len(hit[0])
