@@ -27,12 +27,12 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import numpy as np
 
 from beatcam import __version__
-from beatcam.files import write_atomic
+from beatcam.files import atomic_path
 
 SWITCH_ENV: Final = "BEATCAM_CACHE"
 XDG_ENV: Final = "XDG_CACHE_HOME"
@@ -122,11 +122,35 @@ def get(namespace: str, entry_key: str) -> bytes | None:
 def put(namespace: str, entry_key: str, data: bytes) -> bool:
     """Store ``data`` under the key; True if it was stored, False where the cache is off or
     its folder cannot be written."""
+    return _store(namespace, entry_key, lambda payload: payload.write(data))
+
+
+class _Payload:
+    """An entry's file as its payload is written into it, hashed on the way."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes | memoryview) -> int:
+        self.digest.update(data)
+        return self.handle.write(data)
+
+
+def _store(namespace: str, entry_key: str, write: Callable[[_Payload], object]) -> bool:
+    """Write an entry whose payload ``write`` writes: straight into the entry's temporary file,
+    then its digest into the header left for it, so that a payload of hundreds of megabytes (a
+    long plan, its files) is never copied whole in memory on its way to the disk."""
     path = entry_path(namespace, entry_key)
     if path is None:
         return False
     try:
-        write_atomic(path, MAGIC + _digest(data) + data)
+        with atomic_path(path) as temporary, temporary.open("wb") as handle:
+            handle.write(MAGIC + bytes(DIGEST_BYTES))
+            payload = _Payload(handle)
+            write(payload)
+            handle.seek(len(MAGIC))
+            handle.write(payload.digest.digest())
     except OSError:
         return False
     return True
@@ -148,7 +172,9 @@ def get_object(namespace: str, entry_key: str) -> object | None:
 
 def put_object(namespace: str, entry_key: str, value: object) -> bool:
     """Store a Python value (pickled) under the key, as ``put``."""
-    return put(namespace, entry_key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    return _store(
+        namespace, entry_key, lambda payload: pickle.dump(value, payload, pickle.HIGHEST_PROTOCOL)
+    )
 
 
 def cached(namespace: str, key_parts: Iterable[bytes | str], compute: Callable[[], bytes]) -> bytes:
