@@ -266,26 +266,43 @@ def _encode(value: Any, depth: int, out: list[str]) -> None:
 
 def _frames_text(frames: _PerFrame, pad: str, closing: str) -> str:
     """The text json.dumps gives the rows (numbers as ``repr``), with each row of a 2-D array
-    on its own line: each run of equal rows is formatted once and repeated."""
+    on its own line: each run of equal rows is formatted once and repeated whole."""
     rows = frames.rows
-    if isinstance(rows, tuple):
-        words = {word: json.dumps(word) for word in set(rows)}
-        return "[" + ", ".join(map(words.__getitem__, rows)) + "]"
     if not len(rows):
         return "[]"
-    flat = rows.reshape(len(rows), -1)
-    new = np.ones(len(rows), dtype=bool)
-    new[1:] = np.any(flat[1:] != flat[:-1], axis=1)  # no -0.0 or NaN: rounded and checked
-    starts = np.flatnonzero(new)
-    if rows.ndim == 1:
-        texts = [repr(number) for number in rows[starts].tolist()]
+    if isinstance(rows, tuple) and rows.count(rows[0]) == len(rows):  # a chair's holder
+        return "[" + _repeated([json.dumps(rows[0])], [len(rows)], ", ") + "]"
+    if isinstance(rows, tuple):
+        distinct = list(set(rows))
+        code = {word: index for index, word in enumerate(distinct)}
+        codes = np.fromiter(map(code.__getitem__, rows), dtype=np.intp, count=len(rows))
+        starts = _run_starts(codes[:, None])
+        texts = [json.dumps(distinct[index]) for index in codes[starts].tolist()]
     else:
-        texts = ["[" + ", ".join(map(repr, row)) + "]" for row in rows[starts].tolist()]
-    runs = np.diff(np.append(starts, len(rows)))
-    listed = np.repeat(np.array(texts, dtype=object), runs).tolist()
-    if rows.ndim == 1:
-        return "[" + ", ".join(listed) + "]"
-    return "[\n" + pad + (",\n" + pad).join(listed) + "\n" + closing + "]"
+        starts = _run_starts(rows.reshape(len(rows), -1))  # no -0.0 or NaN: rounded, checked
+        if rows.ndim == 1:
+            texts = [repr(number) for number in rows[starts].tolist()]
+        else:
+            texts = ["[" + ", ".join(map(repr, row)) + "]" for row in rows[starts].tolist()]
+    runs = np.diff(np.append(starts, len(rows))).tolist()
+    if isinstance(rows, tuple) or rows.ndim == 1:
+        return "[" + _repeated(texts, runs, ", ") + "]"
+    return "[\n" + pad + _repeated(texts, runs, ",\n" + pad) + "\n" + closing + "]"
+
+
+def _run_starts(rows: np.ndarray) -> np.ndarray:
+    """Where each run of equal rows of ``rows`` (n, k) starts."""
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = np.any(rows[1:] != rows[:-1], axis=1)
+    return np.flatnonzero(new)
+
+
+def _repeated(texts: list[str], runs: list[int], separator: str) -> str:
+    """``separator.join`` of each text repeated its run's count of times, made a run at a time
+    (a chair standing still for 250,000 frames is one string repeated)."""
+    pieces = [(text + separator) * run for text, run in zip(texts, runs, strict=True)]
+    pieces[-1] = pieces[-1][: -len(separator)]
+    return "".join(pieces)
 
 
 # Per-frame arrays: (columns, lowest, highest) for each; None columns means one number per row.
