@@ -202,7 +202,10 @@ def place_props(
         holding = np.zeros(frames, dtype=bool)
         for story in stories.values():
             holding |= np.array([holder == name for holder in story.holder], dtype=bool)
-        posed = blocking.figure(name, holding)
+        # Someone who holds nothing is the figure posed without props (the same numbers: an
+        # arm bends only where a prop is held), which the chairs, the reuse keys and the critic
+        # ask for too: posed once, not twice.
+        posed = blocking.figure(name, holding if holding.any() else None)
         hands[name] = to_world(
             posed.hands()[:, None], track.position, track.facing_deg, track.height_m
         )[:, 0]
