@@ -21,16 +21,8 @@ from typing import Final
 import numpy as np
 
 from beatcam import tables
-from beatcam.direct.poses import (
-    DETERMINERS,
-    WORDS,
-    Phrases,
-    by_first_word,
-    cues,
-    negated,
-    people_in,
-    phrase_at,
-)
+from beatcam.direct import poses
+from beatcam.direct.poses import DETERMINERS, WORDS, cues, negated, people_in
 from beatcam.model import Blocking, PlannedBeat, Prop, SetBox
 from beatcam.model.geometry import FloatArray
 from beatcam.model.props import PROP_KINDS
@@ -53,7 +45,7 @@ class PropWords:
     with their kind of act, by first word (``poses.by_first_word``)."""
 
     kinds: Mapping[str, str]
-    verbs: Phrases
+    verbs: poses.Phrases
 
 
 @cache
@@ -71,7 +63,7 @@ def prop_words() -> PropWords:
         for act in (TAKE, PUT, GIVE)
         for phrase in document[act]
     ]
-    return PropWords(kinds, by_first_word(sorted(verbs, key=lambda entry: -len(entry[0]))))
+    return PropWords(kinds, poses.by_first_word(sorted(verbs, key=lambda entry: -len(entry[0]))))
 
 
 @dataclass(frozen=True)
@@ -99,7 +91,7 @@ def read_props(beat: PlannedBeat, cast: Sequence[str]) -> list[PropEvent]:
         token = tokens[index]
         if token in breaks:
             verb = None
-        hit = phrase_at(tokens, index, table.verbs)
+        hit = poses.phrase_at(tokens, index, table.verbs)
         if hit is not None and subjects[index]:
             verb = (hit[1], index)
             index += len(hit[0])
