@@ -100,6 +100,36 @@ def test_a_damaged_entry_is_a_miss_and_is_recomputed(
     assert cache.get(NAMESPACE, entry) == PAYLOAD
 
 
+def test_a_stored_value_comes_back_with_the_same_bytes_and_repeated_rows_take_one(
+    xdg: Path,
+) -> None:
+    """Values are pickled straight into their entry, and an array whose rows are all one row
+    (a chair on every frame) is stored as that row: each comes back as the same bytes, a
+    writeable array, shared where the value shared it; -0.0 and 0.0 stay apart."""
+    still = np.tile([1.5, -0.0, 2.25], (100_000, 1))
+    values: list[np.ndarray] = [
+        still,
+        np.array([[0.0], [-0.0]]),
+        np.arange(12.0).reshape(4, 3),
+        np.asfortranarray(np.tile([1.0, 2.0], (4, 1))),
+        np.zeros((0, 3)),
+        np.full((3, 2, 2), 7, dtype=np.int32),
+        np.array(5.0),
+    ]
+    entry = cache.key("arrays")
+    assert cache.put_object(NAMESPACE, entry, (values, still, ["words", None]))
+    back = cache.get_object(NAMESPACE, entry)
+    assert isinstance(back, tuple)
+    arrays, shared, words = back
+    assert words == ["words", None] and shared is arrays[0]
+    for stored, made in zip(arrays, values, strict=True):
+        assert (stored.dtype, stored.shape) == (made.dtype, made.shape)
+        assert np.ascontiguousarray(stored).tobytes() == np.ascontiguousarray(made).tobytes()
+        assert stored.flags.writeable
+    (path,) = _files(xdg)
+    assert path.stat().st_size < still.nbytes // 1000
+
+
 def test_switched_off_it_stores_nothing(xdg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BEATCAM_CACHE", "0")
     entry = cache.key("off")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
 import pytest
 
 from beatcam.export import plan_json, provenance, schemas
@@ -148,3 +149,33 @@ def test_a_repaired_plan_passes_the_compiled_check_before_it_is_written(
 
 def _must_not_validate(name: str) -> None:
     raise AssertionError(f"jsonschema was asked about a valid {name} document")
+
+
+def test_per_frame_rows_are_written_as_json_writes_them() -> None:
+    """plan.json formats each run of equal rows once (``plan_json._frames_text``): the text is
+    still json.dumps's, a row of a 2-D array to a line, for runs, single rows, words and none."""
+    rng = random.Random(19)
+    pad, closing = "      ", "    "
+    for _ in range(200):
+        frames, columns = rng.randint(0, 40), rng.choice([None, 3, 4])
+        values = [rng.choice([0.0, 1.5, -2.25, 1e-05, 123456.78901]) for _ in range(12)]
+        rows: list[Any] = []
+        while len(rows) < frames:
+            row = (
+                rng.choice(values)
+                if columns is None
+                else [rng.choice(values) for _ in range(columns)]
+            )
+            rows += [row] * rng.randint(1, 6)
+        rows = rows[:frames]
+        array = np.array(rows, dtype=np.float64).reshape((frames, columns) if columns else frames)
+        text = plan_json._frames_text(plan_json._rows(array), pad, closing)
+        expected = json.dumps(rows)
+        if columns and rows:
+            expected = "[\n" + pad + expected[1:-1].replace("], [", "],\n" + pad + "[") + "\n"
+            expected += closing + "]"
+        assert text == expected
+        words = tuple(rng.choice(["stand", "sit", None, "Zoë"]) for _ in range(frames))
+        assert plan_json._frames_text(plan_json._PerFrame(words), pad, closing) == json.dumps(
+            list(words)
+        )

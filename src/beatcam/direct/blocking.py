@@ -259,21 +259,27 @@ def _clamped(start: FloatArray, direction: FloatArray, distance: float, room: fl
 def _stop_before_set(start: FloatArray, target: FloatArray, preset: SetPreset) -> FloatArray:
     """Where a walk from ``start`` toward ``target`` must stop so the body (a disc of
     BODY_CLEARANCE_M) never enters a set box; a walk that starts inside one is left alone."""
+    return np.asarray(_stops(start[None], target[None], preset)[0], dtype=np.float64)
+
+
+def _stops(starts: FloatArray, targets: FloatArray, preset: SetPreset) -> FloatArray:
+    """``_stop_before_set`` of many walks at once: from ``starts`` (n, 2) toward ``targets``
+    (n, 2), each sampled and tested alike."""
     boxes = standing(preset.boxes)
     if not boxes:
-        return target
+        return targets
     low, high = footprints(boxes)
-    steps = np.linspace(0.0, 1.0, WALK_SAMPLES)[:, None]
-    path = start + steps * (target - start)
+    steps = np.linspace(0.0, 1.0, WALK_SAMPLES)[None, :, None]
+    paths = starts[:, None, :] + steps * (targets - starts)[:, None, :]
     inside = np.all(
-        (path[:, None, :] > low[None] - BODY_CLEARANCE_M)
-        & (path[:, None, :] < high[None] + BODY_CLEARANCE_M),
-        axis=2,
-    ).any(axis=1)
-    if not inside.any() or inside[0]:
-        return target
-    first = int(np.argmax(inside))
-    return np.asarray(path[max(first - 1, 0)], dtype=np.float64)
+        (paths[:, :, None, :] > low[None, None] - BODY_CLEARANCE_M)
+        & (paths[:, :, None, :] < high[None, None] + BODY_CLEARANCE_M),
+        axis=3,
+    ).any(axis=2)
+    stopped = inside.any(axis=1) & ~inside[:, 0]
+    before = np.maximum(np.argmax(inside, axis=1) - 1, 0)
+    stops = paths[np.arange(len(paths)), before]
+    return np.where(stopped[:, None], stops, targets)
 
 
 def _walk_target(
@@ -318,10 +324,6 @@ def _corners(points: FloatArray, preset: SetPreset) -> list[FloatArray]:
     ]
 
 
-def _clear(start: FloatArray, end: FloatArray, preset: SetPreset) -> bool:
-    return bool(np.allclose(_stop_before_set(start, end, preset), end))
-
-
 def _around(start: FloatArray, target: FloatArray, preset: SetPreset) -> FloatArray:
     """``(k, 2)`` waypoints from ``start`` toward ``target``: straight, or round one or two
     corners of the boxes in the way (the shortest clear way), or as far as the straight way
@@ -330,13 +332,20 @@ def _around(start: FloatArray, target: FloatArray, preset: SetPreset) -> FloatAr
     if np.allclose(straight, target):
         return np.array([start, target])
     corners = _corners(np.array([straight, target]), preset)
-    ways = [[corner] for corner in corners] + [
-        [first, second] for first in corners for second in corners if first is not second
+    # Every leg between the points (start, the corners, the target) is tested at once.
+    points = np.array([start, *corners, target]).reshape(-1, 2)
+    end = len(points) - 1
+    froms, tos = (index.ravel() for index in np.indices((end + 1, end + 1)))
+    ends = points[tos]
+    clear_leg = np.isclose(_stops(points[froms], ends, preset), ends).all(axis=1)
+    clear_leg = clear_leg.reshape(end + 1, end + 1)
+    ways = [[first] for first in range(1, end)] + [
+        [first, second] for first in range(1, end) for second in range(1, end) if first != second
     ]
     clear = [
-        np.array([start, *way, target])
+        points[[0, *way, end]]
         for way in ways
-        if all(_clear(a, b, preset) for a, b in pairwise([start, *way, target]))
+        if all(clear_leg[a, b] for a, b in pairwise([0, *way, end]))
     ]
     if not clear:
         return np.array([start, straight])

@@ -14,7 +14,7 @@ says whom. ``model/skeleton.py`` turns the words into joint angles.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -43,14 +43,38 @@ LOOK: Final = "look"
 IGNORED: Final = "ignore"
 WORDS: Final = re.compile(r"[a-z]+(?:'[a-z]+)?|[,;:.!?]")
 
+Phrase = tuple[tuple[str, ...], str]  # a table's word sequence and what it says (a label, a kind)
+# A table's phrases by their first word, each word's longest first: a beat's word is matched
+# only against the phrases that can start with it.
+Phrases = Mapping[str, tuple[Phrase, ...]]
+
+
+def by_first_word(phrases: Iterable[Phrase]) -> Phrases:
+    """``phrases`` by their first word, in the order given within each word (a table sorted
+    longest first stays so)."""
+    starting: dict[str, list[Phrase]] = {}
+    for entry in phrases:
+        starting.setdefault(entry[0][0], []).append(entry)
+    return {word: tuple(entries) for word, entries in starting.items()}
+
+
+def phrase_at(tokens: Sequence[str], index: int, phrases: Phrases) -> Phrase | None:
+    """The first of ``phrases`` (longest first) whose words start at ``tokens[index]``."""
+    return next(
+        (
+            entry
+            for entry in phrases.get(tokens[index], ())
+            if tuple(tokens[index : index + len(entry[0])]) == entry[0]
+        ),
+        None,
+    )
+
 
 @dataclass(frozen=True)
 class Cues:
     """The cue table: word sequences by label (a pose, ``look`` or ``ignore``), longest first."""
 
-    # The word sequences by their first word, longest first: a beat's word is matched only
-    # against the sequences that can start with it.
-    starting: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
+    starting: Phrases
     postures: frozenset[str]
     then: Mapping[str, str]
     fall_seconds: float
@@ -73,12 +97,8 @@ def cues() -> Cues:
         labelled.extend((tuple(WORDS.findall(phrase)), label) for phrase in phrases)
     labelled.extend((tuple(WORDS.findall(p)), LOOK) for p in document["looks"])
     labelled.extend((tuple(WORDS.findall(p)), IGNORED) for p in document["ignore"])
-    phrases = tuple(sorted(labelled, key=lambda entry: -len(entry[0])))
-    starting: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for entry in phrases:
-        starting.setdefault(entry[0][0], []).append(entry)
     return Cues(
-        starting={word: tuple(entries) for word, entries in starting.items()},
+        starting=by_first_word(sorted(labelled, key=lambda entry: -len(entry[0]))),
         postures=frozenset(document["postures"]),
         then={Pose(k).value: Pose(v).value for k, v in document["then"].items()},
         fall_seconds=float(document["fall_seconds"]),
@@ -203,14 +223,7 @@ def read_cues(
     found: list[Cue] = []
     index = 0
     while index < len(tokens):
-        hit = next(
-            (
-                (words, label)
-                for words, label in table.starting.get(tokens[index], ())
-                if tuple(tokens[index : index + len(words)]) == words
-            ),
-            None,
-        )
+        hit = phrase_at(tokens, index, table.starting)
         if hit is None:
             index += 1
             continue

@@ -21,6 +21,7 @@ from typing import Final
 import numpy as np
 
 from beatcam import tables
+from beatcam.direct import poses
 from beatcam.direct.poses import DETERMINERS, WORDS, cues, negated, people_in
 from beatcam.model import Blocking, PlannedBeat, Prop, SetBox
 from beatcam.model.geometry import FloatArray
@@ -40,10 +41,11 @@ REACH_ACROSS_M: Final = 0.8
 
 @dataclass(frozen=True)
 class PropWords:
-    """The prop table: each word's prop kind, and the verbs (word sequences) by kind of act."""
+    """The prop table: each word's prop kind, and the verbs (word sequences, longest first)
+    with their kind of act, by first word (``poses.by_first_word``)."""
 
     kinds: Mapping[str, str]
-    verbs: tuple[tuple[tuple[str, ...], str], ...]
+    verbs: poses.Phrases
 
 
 @cache
@@ -61,7 +63,7 @@ def prop_words() -> PropWords:
         for act in (TAKE, PUT, GIVE)
         for phrase in document[act]
     ]
-    return PropWords(kinds, tuple(sorted(verbs, key=lambda entry: -len(entry[0]))))
+    return PropWords(kinds, poses.by_first_word(sorted(verbs, key=lambda entry: -len(entry[0]))))
 
 
 @dataclass(frozen=True)
@@ -89,14 +91,7 @@ def read_props(beat: PlannedBeat, cast: Sequence[str]) -> list[PropEvent]:
         token = tokens[index]
         if token in breaks:
             verb = None
-        hit = next(
-            (
-                (words, act)
-                for words, act in table.verbs
-                if tuple(tokens[index : index + len(words)]) == words
-            ),
-            None,
-        )
+        hit = poses.phrase_at(tokens, index, table.verbs)
         if hit is not None and subjects[index]:
             verb = (hit[1], index)
             index += len(hit[0])
@@ -199,7 +194,10 @@ def place_props(
         holding = np.zeros(frames, dtype=bool)
         for story in stories.values():
             holding |= np.array([holder == name for holder in story.holder], dtype=bool)
-        posed = blocking.figure(name, holding)
+        # Someone who holds nothing is the figure posed without props (the same numbers: an
+        # arm bends only where a prop is held), which the chairs, the reuse keys and the critic
+        # ask for too: posed once, not twice.
+        posed = blocking.figure(name, holding if holding.any() else None)
         hands[name] = to_world(
             posed.hands()[:, None], track.position, track.facing_deg, track.height_m
         )[:, 0]

@@ -26,7 +26,17 @@ from importlib import resources
 from typing import Final
 
 from beatcam import tables
-from beatcam.direct.poses import DETERMINERS, WORDS, cues, negated, people_in
+from beatcam.direct.poses import (
+    DETERMINERS,
+    WORDS,
+    Phrase,
+    Phrases,
+    by_first_word,
+    cues,
+    negated,
+    people_in,
+    phrase_at,
+)
 from beatcam.direct.spots import KINDS, STREET, Relation
 from beatcam.model import Affect, Beat
 
@@ -41,20 +51,19 @@ AT_A_PIECE: Final = frozenset({"over"})
 
 @dataclass(frozen=True)
 class SpaceWords:
-    """The table: relation phrases (word sequences, longest first) by kind, the prepositions
-    that take a piece, and the piece each word sequence names."""
+    """The table: relation phrases (word sequences, longest first) with their kind, the
+    prepositions that take a piece (kind AT), and the piece each word sequence names; each by
+    its first word (``poses.by_first_word``)."""
 
-    relations: tuple[tuple[tuple[str, ...], str], ...]
-    places: tuple[tuple[str, ...], ...]
-    pieces: tuple[tuple[tuple[str, ...], str], ...]
+    relations: Phrases
+    places: Phrases
+    pieces: Phrases
     not_placing: frozenset[str]
     grounds: frozenset[str]
 
 
-def _longest_first(
-    entries: list[tuple[tuple[str, ...], str]],
-) -> tuple[tuple[tuple[str, ...], str], ...]:
-    return tuple(sorted(entries, key=lambda entry: -len(entry[0])))
+def _longest_first(entries: list[Phrase]) -> Phrases:
+    return by_first_word(sorted(entries, key=lambda entry: -len(entry[0])))
 
 
 @cache
@@ -75,24 +84,13 @@ def space_words() -> SpaceWords:
         for kind, words in document["pieces"].items()
         for word in words
     ] + [((str(word),), STREET) for word in document["streets"]]
-    places = sorted(
-        (tuple(WORDS.findall(str(p))) for p in document["places"]), key=len, reverse=True
-    )
+    places = [(tuple(WORDS.findall(str(p))), AT) for p in document["places"]]
     return SpaceWords(
         _longest_first(relations),
-        tuple(places),
+        _longest_first(places),
         _longest_first(pieces),
         frozenset(str(word) for word in document["not_placing"]),
         frozenset(str(word) for word in document["grounds"]),
-    )
-
-
-def _match(
-    tokens: Sequence[str], index: int, table: Sequence[tuple[tuple[str, ...], str]]
-) -> tuple[tuple[str, ...], str] | None:
-    return next(
-        (entry for entry in table if tuple(tokens[index : index + len(entry[0])]) == entry[0]),
-        None,
     )
 
 
@@ -103,7 +101,7 @@ def piece_after(tokens: Sequence[str], start: int, people: Sequence[str | None])
     for index in range(start, min(start + PIECE_WINDOW + 1, len(tokens))):
         if tokens[index] in breaks or people[index] is not None:
             return None
-        hit = _match(tokens, index, space_words().pieces)
+        hit = phrase_at(tokens, index, space_words().pieces)
         if hit is not None:
             return hit[1]
     return None
@@ -114,7 +112,7 @@ def pieces_named(text: str) -> tuple[str, ...]:
     tokens = WORDS.findall(text.lower())
     found: dict[str, None] = {}
     for index in range(len(tokens)):
-        hit = _match(tokens, index, space_words().pieces)
+        hit = phrase_at(tokens, index, space_words().pieces)
         if hit is not None and hit[1] != STREET:
             found.setdefault(hit[1])
     return tuple(found)
@@ -136,11 +134,9 @@ def read_relations(
     found: list[Relation] = []
     index = 0
     while index < len(tokens):
-        hit = _match(tokens, index, table.relations)
-        place = next(
-            (words for words in table.places if tuple(tokens[index : index + len(words)]) == words),
-            None,
-        )
+        hit = phrase_at(tokens, index, table.relations)
+        placed = phrase_at(tokens, index, table.places)
+        place = placed[0] if placed else None
         aimed = index > 0 and tokens[index - 1] in table.not_placing and place in AIMED
         words = hit[0] if hit else None if aimed else place
         if words is None:

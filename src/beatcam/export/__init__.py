@@ -40,8 +40,6 @@ EXPORT_FORMATS = (
     "usd", "gltf", "blender", "unreal", "otio", "edl", "xml", "fcpxml", "shotlist_pdf",
     "setups",
 )  # fmt: skip
-# The plan stage's files (critique.json comes with them).
-PLAN_FORMATS = ("plan", "shotlist", "trajectory")
 
 
 def writer_for(name: str) -> Writer:

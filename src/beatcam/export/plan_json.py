@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,20 +55,26 @@ def _number(value: float) -> float | int:
     return 0.0 if rounded == 0 else rounded
 
 
-class _PerFrame(list[Any]):
-    """A per-frame array's rows, one per frame (numbers, or a word), marked for the encoder.
+@dataclass(frozen=True)
+class _PerFrame:
+    """A per-frame array as the writer holds it: numbers rounded to DECIMALS (an array with a
+    row per frame) or one word per frame. Kept whole rather than listed, so that checking it
+    (``_check_rows``) reads the array and writing it (``_frames_text``) formats each run of
+    equal rows once: a chair stands still for the whole scene and a camera holds still for
+    most of it, and a 2,000-beat plan has some 40 props and 2,000 shots of 250,000 frames."""
 
-    Rows of numbers the writer listed keep the rounded array they came from (``array``), so
-    that checking them before writing (``_check_rows``) does not rebuild it from the lists."""
+    rows: np.ndarray | tuple[str | None, ...]
 
-    array: np.ndarray | None = None
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def head(self) -> list[Any]:
+        """The first row as JSON data (none for no frames), for the schema check."""
+        return list(self.rows[:1]) if isinstance(self.rows, tuple) else self.rows[:1].tolist()
 
 
-def _rows(array: np.ndarray) -> list[Any]:
-    rounded = np.round(np.asarray(array, dtype=np.float64), DECIMALS) + 0.0
-    rows = _PerFrame(rounded.tolist())
-    rows.array = rounded
-    return rows
+def _rows(array: np.ndarray) -> _PerFrame:
+    return _PerFrame(np.round(np.asarray(array, dtype=np.float64), DECIMALS) + 0.0)
 
 
 def _affect(affect: Affect) -> dict[str, Any]:
@@ -192,7 +199,7 @@ def to_document(plan: ShotPlan) -> dict[str, Any]:
                     "held_by": prop.held_by,
                     "position": _rows(prop.position),
                     "facing_deg": _rows(prop.facing_deg),
-                    "holder": _PerFrame(prop.holder),
+                    "holder": _PerFrame(tuple(prop.holder)),
                 }
                 for prop in plan.set.props
             ],
@@ -212,8 +219,8 @@ def to_document(plan: ShotPlan) -> dict[str, Any]:
             name: {
                 "position": _rows(track.position),
                 "facing_deg": _rows(track.facing_deg),
-                "pose": _PerFrame(track.pose),
-                "look_at": _PerFrame(track.look_at),
+                "pose": _PerFrame(tuple(track.pose)),
+                "look_at": _PerFrame(tuple(track.look_at)),
             }
             for name, track in plan.blocking.tracks.items()
         },
@@ -227,32 +234,83 @@ def to_document(plan: ShotPlan) -> dict[str, Any]:
     }
 
 
-def _encode(value: Any, depth: int) -> str:
-    """JSON text with two-space indents, but a per-frame row (a list of numbers) on one line."""
+# json.dumps(value, ensure_ascii=False) without building an encoder per call.
+_scalar = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _encode(value: Any, depth: int, out: list[str]) -> None:
+    """Append to ``out`` the JSON text of ``value`` with two-space indents, but a per-frame row
+    (a list of numbers) on one line. Appended in pieces and joined once (``dumps``): joined at
+    every level, a long plan's half a gigabyte of text was copied once per level."""
     pad = "  " * (depth + 1)
     if isinstance(value, Mapping):
         if not value:
-            return "{}"
-        items = [
-            f"{pad}{json.dumps(key)}: {_encode(item, depth + 1)}" for key, item in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
-    if isinstance(value, _PerFrame):
-        # Thousands of numbers: json's C encoder writes them all, then each row of a 2-D array
-        # is put on its own line ("], [" cannot occur inside a row of numbers).
-        if not value or not isinstance(value[0], list):
-            return json.dumps(value)
-        rows = json.dumps(value)[1:-1].replace("], [", "],\n" + pad + "[")
-        return "[\n" + pad + rows + "\n" + "  " * depth + "]"
-    if isinstance(value, list):
+            out.append("{}")
+            return
+        opening = "{\n"
+        for key, item in value.items():
+            out.append(f"{opening}{pad}{json.dumps(key)}: ")
+            _encode(item, depth + 1, out)
+            opening = ",\n"
+        out.append("\n" + "  " * depth + "}")
+    elif isinstance(value, _PerFrame):
+        out.append(_frames_text(value, pad, "  " * depth))
+    elif isinstance(value, list):
         if not value:
-            return "[]"
-        if all(isinstance(item, int | float) and not isinstance(item, bool) for item in value):
+            out.append("[]")
+        elif all(isinstance(item, int | float) and not isinstance(item, bool) for item in value):
             # Rounded finite floats and ints print the same with repr as with json.dumps.
-            return "[" + ", ".join(map(repr, value)) + "]"
-        items = [pad + _encode(item, depth + 1) for item in value]
-        return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
-    return json.dumps(value, ensure_ascii=False)
+            out.append("[" + ", ".join(map(repr, value)) + "]")
+        else:
+            opening = "[\n"
+            for item in value:
+                out.append(opening + pad)
+                _encode(item, depth + 1, out)
+                opening = ",\n"
+            out.append("\n" + "  " * depth + "]")
+    else:
+        out.append(_scalar(value))
+
+
+def _frames_text(frames: _PerFrame, pad: str, closing: str) -> str:
+    """The text json.dumps gives the rows (numbers as ``repr``), with each row of a 2-D array
+    on its own line: each run of equal rows is formatted once and repeated whole."""
+    rows = frames.rows
+    if not len(rows):
+        return "[]"
+    if isinstance(rows, tuple) and rows.count(rows[0]) == len(rows):  # a chair's holder
+        return "[" + _repeated([json.dumps(rows[0])], [len(rows)], ", ") + "]"
+    if isinstance(rows, tuple):
+        distinct = list(set(rows))
+        code = {word: index for index, word in enumerate(distinct)}
+        codes = np.fromiter(map(code.__getitem__, rows), dtype=np.intp, count=len(rows))
+        starts = _run_starts(codes[:, None])
+        texts = [json.dumps(distinct[index]) for index in codes[starts].tolist()]
+    else:
+        starts = _run_starts(rows.reshape(len(rows), -1))  # no -0.0 or NaN: rounded, checked
+        if rows.ndim == 1:
+            texts = [repr(number) for number in rows[starts].tolist()]
+        else:
+            texts = ["[" + ", ".join(map(repr, row)) + "]" for row in rows[starts].tolist()]
+    runs = np.diff(np.append(starts, len(rows))).tolist()
+    if isinstance(rows, tuple) or rows.ndim == 1:
+        return "[" + _repeated(texts, runs, ", ") + "]"
+    return "[\n" + pad + _repeated(texts, runs, ",\n" + pad) + "\n" + closing + "]"
+
+
+def _run_starts(rows: np.ndarray) -> np.ndarray:
+    """Where each run of equal rows of ``rows`` (n, k) starts."""
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = np.any(rows[1:] != rows[:-1], axis=1)
+    return np.flatnonzero(new)
+
+
+def _repeated(texts: list[str], runs: list[int], separator: str) -> str:
+    """``separator.join`` of each text repeated its run's count of times, made a run at a time
+    (a chair standing still for 250,000 frames is one string repeated)."""
+    pieces = [(text + separator) * run for text, run in zip(texts, runs, strict=True)]
+    pieces[-1] = pieces[-1][: -len(separator)]
+    return "".join(pieces)
 
 
 # Per-frame arrays: (columns, lowest, highest) for each; None columns means one number per row.
@@ -273,19 +331,19 @@ def _per_frame(document: Any) -> list[tuple[str, list[Any], tuple[int | None, fl
     if isinstance(document, dict):
         for name, track in (document.get("blocking") or {}).items():
             for key, spec in BLOCKING_ARRAYS.items():
-                if isinstance(track, dict) and isinstance(track.get(key), list):
+                if isinstance(track, dict) and isinstance(track.get(key), list | _PerFrame):
                     found.append((f"blocking/{name}/{key}", track[key], spec))
         props = (
             document.get("set", {}).get("props") if isinstance(document.get("set"), dict) else None
         )
         for index, prop in enumerate(props if isinstance(props, list) else []):
             for key, spec in BLOCKING_ARRAYS.items():
-                if isinstance(prop, dict) and isinstance(prop.get(key), list):
+                if isinstance(prop, dict) and isinstance(prop.get(key), list | _PerFrame):
                     found.append((f"set/props/{index}/{key}", prop[key], spec))
         for index, shot in enumerate(document.get("shots") or []):
             camera = shot.get("camera") if isinstance(shot, dict) else None
             for key, spec in CAMERA_ARRAYS.items():
-                if isinstance(camera, dict) and isinstance(camera.get(key), list):
+                if isinstance(camera, dict) and isinstance(camera.get(key), list | _PerFrame):
                     found.append((f"shots/{index}/camera/{key}", camera[key], spec))
     return found
 
@@ -299,9 +357,7 @@ def _skeleton(document: Any) -> Any:
     skeleton = dict(document)
     skeleton["blocking"] = (
         {
-            name: {
-                key: value[:1] if isinstance(value, list) else value for key, value in track.items()
-            }
+            name: {key: _first_row(value) for key, value in track.items()}
             if isinstance(track, dict)
             else track
             for name, track in (document.get("blocking") or {}).items()
@@ -311,7 +367,7 @@ def _skeleton(document: Any) -> Any:
     )
     if isinstance(document.get("set"), dict) and isinstance(document["set"].get("props"), list):
         props = [
-            {key: value[:1] if isinstance(value, list) else value for key, value in prop.items()}
+            {key: _first_row(value) for key, value in prop.items()}
             if isinstance(prop, dict)
             else prop
             for prop in document["set"]["props"]
@@ -321,21 +377,24 @@ def _skeleton(document: Any) -> Any:
         shots = []
         for shot in document["shots"]:
             if isinstance(shot, dict) and isinstance(shot.get("camera"), dict):
-                camera = {
-                    key: value[:1] if isinstance(value, list) else value
-                    for key, value in shot["camera"].items()
-                }
+                camera = {key: _first_row(value) for key, value in shot["camera"].items()}
                 shot = {**shot, "camera": camera}
             shots.append(shot)
         skeleton["shots"] = shots
     return skeleton
 
 
+def _first_row(value: Any) -> Any:
+    if isinstance(value, _PerFrame):
+        return value.head()
+    return value[:1] if isinstance(value, list) else value
+
+
 def _check_rows(document: Any, source: str | Path) -> None:
     for path, rows, (columns, lowest, highest) in _per_frame(document):
         try:
-            listed = rows.array if isinstance(rows, _PerFrame) else None
-            array = np.asarray(rows, dtype=np.float64) if listed is None else listed
+            held = rows.rows if isinstance(rows, _PerFrame) else rows
+            array = held if isinstance(held, np.ndarray) else np.asarray(held, dtype=np.float64)
         except (TypeError, ValueError):
             raise PlanFileError(
                 f"{path} must hold only numbers in rows of equal length", source
@@ -368,7 +427,10 @@ def dumps(plan: ShotPlan) -> str:
     """The bytes of plan.json (as text), after checking them against the schema."""
     document = to_document(plan)
     validate(document)
-    return _encode(document, 0) + "\n"
+    out: list[str] = []
+    _encode(document, 0, out)
+    out.append("\n")
+    return "".join(out)
 
 
 def write(plan: ShotPlan, out_dir: Path) -> list[Path]:

@@ -384,12 +384,14 @@ def plan_task(scene: Scene, options: ShootOptions, report: Report | None = None)
 
 
 def shoot_task(planned: Planned, options: ShootOptions, report: Report | None = None) -> SceneFiles:
-    """Make one planned scene's files in a scratch folder and return them with what the
-    render cache gave (a task: runs wherever the executor sends it, on any filesystem)."""
+    """Make one planned scene's files, the plan's in memory and the other stages' in a scratch
+    folder, and return them with what the render cache gave (a task: runs wherever the executor
+    sends it, on any filesystem)."""
     remove_stale_scratch()
+    files = plan_files(planned)
     with scratch_folder("scene") as folder:
         previs = make_scene_files(planned, folder, options, report)
-        files = _read_files(folder)
+        files |= _read_files(folder)
     if previs is None:
         return SceneFiles(files)
     return SceneFiles(files, tuple(previs.reused), tuple(previs.made))
@@ -401,8 +403,9 @@ def make_scene_files(
     options: ShootOptions,
     report: Report | None = None,
 ) -> PrevisCache | None:
-    """Write the plan's files and the asked stages' outputs into ``folder`` (not provenance);
-    return the render cache the previs used, if it was rendered with one."""
+    """Write the outputs of the asked stages beyond the plan into ``folder`` (not the plan's
+    files, ``plan_files``, nor provenance); return the render cache the previs used, if it was
+    rendered with one."""
     from beatcam.export import EXPORT_FORMATS
 
     plan = planned.plan
@@ -411,7 +414,6 @@ def make_scene_files(
         # Scenes may be made at once, each in its own process: each its own bars.
         return partial(report, f"{label} {plan.title}") if report else None
 
-    write_plan_files(planned, folder)
     audio = None
     previs = None
     if "score" in options.stages:
@@ -443,29 +445,33 @@ def make_scene_files(
     return previs
 
 
-def write_plan_files(planned: Planned, folder: Path) -> None:
-    """Write plan.json, shotlist.csv, trajectory.csv and critique.json into the empty
-    ``folder``, as bytes an earlier run made of this plan where the cache has them:
-    serialising and schema-checking them is most of a re-plan's time.
+def plan_files(planned: Planned) -> dict[str, bytes]:
+    """plan.json, shotlist.csv, trajectory.csv and critique.json by name, as bytes an earlier
+    run made of this plan where the cache has them: serialising and schema-checking them is
+    most of a re-plan's time. Made in memory and written once, into the output folder.
 
     They are made and cached with ``INPUT_PLACEHOLDER`` for the input's hash, which every scene
     of a screenplay shares and so changes with an edit to any scene; the hash goes in here.
     """
-    from beatcam.export import PLAN_FORMATS, export_plan
-    from beatcam.export.critique_json import write_critique
+    from beatcam.export import critique_json, plan_json, shotlist, trajectory
 
     plan = planned.plan
-    blank = replace(plan, provenance=replace(plan.provenance, input_sha256=INPUT_PLACEHOLDER))
     entry = cache.key(PLAN_FILES_NAMESPACE, planned.key)
     made = cache.get_object(PLAN_FILES_NAMESPACE, entry)
     if not isinstance(made, SceneFiles):
-        export_plan(blank, folder, PLAN_FORMATS)
-        write_critique(planned.critique, folder)
-        made = SceneFiles(_read_files(folder))
+        blank = replace(plan, provenance=replace(plan.provenance, input_sha256=INPUT_PLACEHOLDER))
+        texts = {
+            critique_json.FILE_NAME: critique_json.dumps(planned.critique),
+            plan_json.FILE_NAME: plan_json.dumps(blank),
+            shotlist.FILE_NAME: shotlist.csv_text(blank),
+            trajectory.FILE_NAME: trajectory.csv_text(blank),
+        }
+        made = SceneFiles({name: text.encode("utf-8") for name, text in sorted(texts.items())})
         cache.put_object(PLAN_FILES_NAMESPACE, entry, made)
     real = plan.provenance.input_sha256.encode()
-    for name, data in made.files.items():
-        write_atomic(folder / name, data.replace(INPUT_PLACEHOLDER.encode(), real))
+    return {
+        name: data.replace(INPUT_PLACEHOLDER.encode(), real) for name, data in made.files.items()
+    }
 
 
 def write_score_files(
