@@ -47,8 +47,8 @@ def _entries(root: Path, namespace: str) -> list[Path]:
 def test_a_vector_is_the_same_bytes_alone_and_among_any_batch_mates() -> None:
     """Why a vector may be stored by its text: it does not depend on what else was embedded."""
     together = embedding._embed(list(SENTENCES))  # one stack of five lengths
-    # batches of 32 and 9 of one length, and more token rows than one stack takes
-    many = [SENTENCES[1]] * 40 + [SENTENCES[2]] * (embedding.STACK_ROWS // 10)
+    # batches of 32 and 8 of one length, and a sentence of another length among them
+    many = [SENTENCES[1]] * 40 + [SENTENCES[2]] * 3
     repeated = embedding._embed(many + list(SENTENCES))
     for row, text in enumerate(SENTENCES):
         alone = embedding._embed([text])[0]

@@ -32,10 +32,6 @@ SAFETENSORS_LENGTH_BYTES: Final = 8  # the header length that opens a safetensor
 DIM: Final = 384
 MAX_TOKENS: Final = 256  # the model's max_seq_length (sentence_bert_config.json), specials included
 BATCH_SIZE: Final = 32
-# Token rows the dense layers take at once (``_forward``): enough for a scene's sentences in one
-# product a weight; more gains nothing (600 sentences embed in the same time with 128 to 2048)
-# and would hold a long screenplay's every row (x 1536 floats wide) in memory at once.
-STACK_ROWS: Final = 512
 VECTOR_ITEM_BYTES: Final = np.dtype(np.float32).itemsize
 LAYER_NORM_EPS: Final = 1e-12  # config.json layer_norm_eps
 INV_SQRT2: Final = np.float32(1.0 / np.sqrt(2.0))
@@ -230,43 +226,37 @@ def _gelu(x: NDArray[np.float32]) -> NDArray[np.float32]:
     return tail
 
 
-def _forward(model: _Model, groups: Sequence[NDArray[np.int64]]) -> list[NDArray[np.float32]]:
-    """Mean-pooled, unnormalised sentence vectors, one ``(b, 384)`` array per group of ``b``
-    sentences of one token length, ``ids`` ``(b, L)``: no sentence is padded, so none needs a
-    mask.
+def _forward(model: _Model, ids: NDArray[np.int64]) -> NDArray[np.float32]:
+    """Mean-pooled, unnormalised sentence vectors ``(b, 384)`` of ``b`` sentences of one token
+    length, ``ids`` ``(b, L)``: no sentence is padded, so none needs a mask.
 
-    The dense layers and norms run on every group's token rows stacked, one matrix product per
-    weight and layer, so each weight streams through the CPU's caches once rather than once per
-    group (a 10-beat scene has four to six lengths: its forward pass took 0.09 s of CPU, 0.055 s
-    stacked). Stacking changes no bits: each row of a product, a norm or the GELU is computed
-    from its own row alone (``_batches``). Attention runs per group, on contiguous
-    ``(b, h, L, d)`` blocks, since a strided operand makes numpy skip BLAS.
+    Every step works on ``(b, L, ...)`` blocks, so each sentence's numbers are computed by the
+    same calls as when it is alone: a norm, the GELU and the softmax reduce within a row, and a
+    matrix product of a ``(b, L, k)`` block is one BLAS product per sentence, of its own ``L``
+    rows. The products are not stacked across sentences (it would spare each weight a pass
+    through the caches): BLAS computes a product's rows in panels of its kernel's height, and a
+    row's last bits depend on its place in its panel (a row moved by 1 to 11 places changes on
+    Haswell's sgemm, which OpenBLAS also runs on AMD's Zen), so a stacked sentence's vector
+    depended on what was stacked before it. Attention runs on contiguous ``(b, h, L, d)``
+    blocks, since a strided operand makes numpy skip BLAS.
     """
     heads = model.heads
     head_dim = DIM // heads
-    spans = []  # (first row, sentences, length) of each group in the stack
-    embedded = []
-    start = 0
-    for ids in groups:
-        batch, length = ids.shape
-        spans.append((start, batch, length))
-        start += batch * length
-        tokens = model.word[ids] + model.position[:length][None] + model.segment[0]
-        embedded.append(tokens.reshape(batch * length, DIM))
-    x = _layer_norm(np.concatenate(embedded), model.norm_w, model.norm_b)
+    batch, length = ids.shape
+    x = _layer_norm(
+        model.word[ids] + model.position[:length][None] + model.segment[0],
+        model.norm_w,
+        model.norm_b,
+    )
     scale = np.float32(1.0 / np.sqrt(head_dim))
     for layer in model.layers:
-        qkv = x @ layer.qkv_w + layer.qkv_b
-        context = np.empty_like(x)
-        for first, batch, length in spans:
-            rows = slice(first, first + batch * length)
-            block = qkv[rows].reshape(batch, length, 3, heads, head_dim)
-            q, k, v = (np.ascontiguousarray(block[:, :, i].transpose(0, 2, 1, 3)) for i in range(3))
-            scores = (q @ k.transpose(0, 1, 3, 2)) * scale
-            scores -= scores.max(axis=-1, keepdims=True)
-            probs = np.exp(scores)
-            probs /= probs.sum(axis=-1, keepdims=True)
-            context[rows] = (probs @ v).transpose(0, 2, 1, 3).reshape(batch * length, DIM)
+        qkv = (x @ layer.qkv_w + layer.qkv_b).reshape(batch, length, 3, heads, head_dim)
+        q, k, v = (np.ascontiguousarray(qkv[:, :, i].transpose(0, 2, 1, 3)) for i in range(3))
+        scores = (q @ k.transpose(0, 1, 3, 2)) * scale
+        scores -= scores.max(axis=-1, keepdims=True)
+        probs = np.exp(scores)
+        probs /= probs.sum(axis=-1, keepdims=True)
+        context = (probs @ v).transpose(0, 2, 1, 3).reshape(batch, length, DIM)
         x = _layer_norm(
             context @ layer.attn_out_w + layer.attn_out_b + x, layer.attn_norm_w, layer.attn_norm_b
         )
@@ -274,20 +264,16 @@ def _forward(model: _Model, groups: Sequence[NDArray[np.int64]]) -> list[NDArray
         x = _layer_norm(
             hidden @ layer.ff_out_w + layer.ff_out_b + x, layer.ff_norm_w, layer.ff_norm_b
         )
-    return [
-        x[first : first + batch * length].reshape(batch, length, DIM).sum(axis=1)
-        / np.float32(length)
-        for first, batch, length in spans
-    ]
+    pooled: NDArray[np.float32] = x.sum(axis=1) / np.float32(length)
+    return pooled
 
 
 def _batches(lengths: Sequence[int]) -> list[list[int]]:
     """Row indices grouped by equal token length, at most ``BATCH_SIZE`` rows each, in order.
 
-    Equal lengths mean no padding, so a sentence's vector is what it would be alone: its rows
-    of every product are the same numbers in the same order whoever its batch-mates are (each
-    output row of a matrix product reads only its own input row; attention is per sentence).
-    That is what lets a vector be stored by its text alone (``encode``). Padding, as the
+    Equal lengths mean no padding, so a sentence's vector is what it would be alone: every step
+    of ``_forward`` computes its numbers by the same calls whoever its batch-mates are. That
+    is what lets a vector be stored by its text alone (``encode``). Padding, as the
     encoder once did, changed a padded sentence's last bits with its batch's longest mate.
     """
     by_length: dict[int, list[int]] = {}
@@ -300,21 +286,6 @@ def _batches(lengths: Sequence[int]) -> list[list[int]]:
     ]
 
 
-def _stacks(batches: Sequence[list[int]], lengths: Sequence[int]) -> list[list[list[int]]]:
-    """``batches`` gathered in order into stacks of at most ``STACK_ROWS`` token rows (a larger
-    batch alone), the groups ``_forward`` runs through the dense layers together."""
-    stacks: list[list[list[int]]] = []
-    rows = STACK_ROWS
-    for batch in batches:
-        size = len(batch) * lengths[batch[0]]
-        if rows + size > STACK_ROWS:
-            stacks.append([])
-            rows = 0
-        stacks[-1].append(batch)
-        rows += size
-    return stacks
-
-
 def _embed(texts: Sequence[str]) -> NDArray[np.float32]:
     """Unit vectors ``(n, 384)`` of distinct texts, computed here (``encode`` reads stored
     ones first)."""
@@ -323,12 +294,8 @@ def _embed(texts: Sequence[str]) -> NDArray[np.float32]:
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     lengths = [len(e.ids) for e in encodings]
     with blas.one_thread():  # the same vectors on every machine (beatcam.blas)
-        for stack in _stacks(_batches(lengths), lengths):
-            groups = [
-                np.array([encodings[row].ids for row in rows], dtype=np.int64) for rows in stack
-            ]
-            for rows, pooled in zip(stack, _forward(model, groups), strict=True):
-                out[rows] = pooled
+        for rows in _batches(lengths):
+            out[rows] = _forward(model, np.array([encodings[r].ids for r in rows], dtype=np.int64))
     norms = np.linalg.norm(out, axis=1, keepdims=True)  # a reduction within each row
     unit: NDArray[np.float32] = (out / np.maximum(norms, 1e-12)).astype(np.float32)
     return unit
