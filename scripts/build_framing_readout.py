@@ -1,18 +1,20 @@
-"""Fit the framing readouts (``src/beatcam/affect/framing.py``: size and angle) to the bench's
-tuning split and write ``src/beatcam/affect/data/framing_readout.npz``.
+"""Fit the framing readouts (``src/beatcam/affect/framing.py``: size, angle and movement) to
+the bench's tuning split and write ``src/beatcam/affect/data/framing_readout.npz``.
 
 Run after editing a bench situation: ``.venv/bin/python scripts/build_framing_readout.py``.
 Only situations that are not held out are read, so the held-out split still measures the
 director honestly. ``--validate`` leaves out one of the bench's files at a time, fits to the
 rest and reports how often a readout's own first value is one the left-out file accepts, for
-situations whose books reject the neutral value (marked: not MS, not eye level) and accept it
-(unmarked) apart.
+situations whose books reject the neutral value (marked: not MS, not eye level, not static)
+and accept it (unmarked) apart.
 
 Measured 2026-12-04 (1,947 situations, nine files), the readout's own first value against the
 director's before the readouts joined its grammar: size marked .604 (director .591, 616),
 unmarked .889 (.748, 1,331) at penalty 1e-4; 3e-5 gives .612 / .884, 1e-3 .511 / .940; the
 file the director did worst on, blind11, gets .512 marked (director .244). Angle alone is
 weaker than the director (marked .318 against .622) but adds to it: see ``direct/grammar.py``.
+Movement alone (the same nine files, marked: not static): marked .225 against the director's
+.480, unmarked .899 at penalty 1e-4 (1e-3: .060 / .972); it too adds to the grammar.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from beatcam.affect import embedding, framing  # noqa: E402
 
 TARGET = ROOT / "src/beatcam/affect/data" / framing.READOUT_FILE
 # The constant choice per field that a marked situation's books reject.
-NEUTRAL: Final = {"size": "MS", "angle": "eye_level"}
+NEUTRAL: Final = {"size": "MS", "angle": "eye_level", "movement": "static"}
 
 
 def tuning_split(paths: tuple[Path, ...]) -> list[tuple[Path, bench.Situation]]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from beatcam import blas
 from beatcam.affect import framing
-from beatcam.model.vocab import ANGLES, SIZES
+from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES
 from conftest import plan_and_export
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +90,11 @@ def test_a_vast_place_is_framed_wide_and_a_flicker_on_a_face_close(tmp_path: Pat
     plan = plan_and_export(tmp_path, "crossing.yaml", SEA_AND_FACE)
     _, sea, face = (beat["affect"]["size_belief"] for beat in plan["beats"])
     for beat in plan["beats"]:
-        for field, values in (("size_belief", SIZES), ("angle_belief", ANGLES)):
+        for field, values in (
+            ("size_belief", SIZES),
+            ("angle_belief", ANGLES),
+            ("movement_belief", MOVEMENTS),
+        ):
             assert set(beat["affect"][field]) == set(values)
             assert sum(beat["affect"][field].values()) == pytest.approx(1.0, abs=1e-3)
     assert sea["EWS"] + sea["WS"] > face["EWS"] + face["WS"]
@@ -105,3 +109,30 @@ def test_a_vast_place_is_framed_wide_and_a_flicker_on_a_face_close(tmp_path: Pat
     }
     assert SIZES[min(sizes_of[1])] in {"EWS", "WS"}
     assert SIZES[max(sizes_of[2])] in {"MCU", "CU", "ECU"}
+
+
+# Between a triumph and a dance of masks, the beat the scene turns on is elsewhere, so the
+# confession's own words must carry its move: the code before the movement readout held it still.
+HEARD_AT_THE_GRILLE = """\
+title: Moves
+cast: [Oskar, Wren, Ines]
+beats:
+  - It is an ordinary afternoon.
+  - The miners haul their banner to the top of the pithead tower and the whole town cheers.
+  - A little later, the place is quiet again.
+  - Sent home in disgrace, Wren walks the long, empty platform alone.
+  - A little later, the place is quiet again.
+  - In the confessional, Oskar hears the stranger name the night of the fire, and goes very still.
+  - A little later, the place is quiet again.
+  - The masked guests circle Ines in the courtyard, closer with each turn of the dance.
+"""
+MOVES_IN = ("push_in", "zoom_in", "dolly_zoom_in")
+
+
+def test_words_that_draw_us_in_move_the_camera_in(tmp_path: Path) -> None:
+    plan = plan_and_export(tmp_path, "grille.yaml", HEARD_AT_THE_GRILLE)
+    belief = plan["beats"][5]["affect"]["movement_belief"]
+    assert sum(belief[move] for move in MOVES_IN) > belief["static"]
+    shots = [shot for shot in plan["shots"] if shot["beat"] == 5]
+    assert shots and all(shot["movement"] in MOVES_IN for shot in shots)
+    assert all("written in" in dict(shot["reason"]["rules"]) for shot in shots)

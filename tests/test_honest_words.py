@@ -84,6 +84,12 @@ def standoff(tmp_path_factory: pytest.TempPathFactory) -> ShotPlan:
 
 
 @pytest.fixture(scope="module")
+def intimate_standoff(tmp_path_factory: pytest.TempPathFactory) -> ShotPlan:
+    folder = tmp_path_factory.mktemp("intimate-standoff")
+    return _plan_cli(folder, EXAMPLES / "standoff.md", "--style", "intimate")
+
+
+@pytest.fixture(scope="module")
 def across_the_room(tmp_path_factory: pytest.TempPathFactory) -> ShotPlan:
     folder = tmp_path_factory.mktemp("across")
     (folder / "across.yaml").write_text(ACROSS_THE_ROOM)
@@ -126,12 +132,17 @@ def test_an_over_the_shoulder_has_the_near_head_at_the_frame_edge(
     assert still_shots, f"{scene} has no still over-the-shoulder to hold to the edge"
 
 
-def test_a_shot_repaired_for_its_shoulder_says_so_in_crew_words(standoff: ShotPlan) -> None:
-    """The standoff's turning point asks for an over-the-shoulder zoom-in, which would lose
-    Colm's shoulder out of the tightening frame: the shot that replaced it says why."""
+def test_a_shot_repaired_for_its_shoulder_says_so_in_crew_words(
+    intimate_standoff: ShotPlan,
+) -> None:
+    """The standoff's turning point, in the intimate style, asks for an over-the-shoulder
+    zoom-in, which would lose Colm's shoulder out of the tightening frame: the shot that
+    replaced it says why."""
     assert set(FAULT_WORDS) == set(CriticRule)  # every rule has its crew words
     repaired = [
-        shot for shot in standoff.shots if CriticRule.SHOULDER_IN_FRAME in shot.reason.failed
+        shot
+        for shot in intimate_standoff.shots
+        if CriticRule.SHOULDER_IN_FRAME in shot.reason.failed
     ]
     assert repaired, "no over-the-shoulder in the standoff is repaired for its shoulder any more"
     for shot in repaired:

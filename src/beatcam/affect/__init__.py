@@ -31,7 +31,7 @@ from beatcam.affect.lexicon import load_lexicon, provenance
 from beatcam.affect.modifiers import Context
 from beatcam.affect.words import Token, tokenize
 from beatcam.model.scene import AffectedScene, Scene
-from beatcam.model.vocab import ANGLES, SIZES
+from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES
 
 __all__ = ["WordReading", "read_affect", "read_words"]
 
@@ -165,6 +165,7 @@ def read_affect(scene: Scene) -> AffectedScene:
                 intent_belief={name: _round(p) for name, p in blended.intent_belief.items()},
                 size_belief=_belief(SIZES, framed["size"][beat.text]),
                 angle_belief=_belief(ANGLES, framed["angle"][beat.text]),
+                movement_belief=_belief(MOVEMENTS, framed["movement"][beat.text]),
                 characters=named,
                 actions=words.moves.actions,
                 stagings=words.staged.actions,

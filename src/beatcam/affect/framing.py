@@ -3,12 +3,13 @@
 The grammar's rules read what a beat does (someone walks, a stranger arrives, one stands over
 another), but how close and from where a beat is seen also lives in how it is written: forty
 thousand people on their feet, a field running to every horizon, a smile that freezes for half
-a second, a figure dwarfed by the hall around it. For each framing field (size, angle) a
-logistic regression from the sentence vector to the field's values, fitted to the tuning split
-of beatcam's own bench (``bench/*.yaml``, MIT; each situation's accepted values share its
-weight equally), learns which directions of the sentence space ask for a wide frame or a close
-one, a look down or up. They are fitted by ``scripts/build_framing_readout.py`` and shipped as
-plain numbers; the held-out split that measures the director is never part of them.
+a second, a figure dwarfed by the hall around it, a name heard through a grille. For each
+framing field (size, angle, movement) a logistic regression from the sentence vector to the
+field's values, fitted to the tuning split of beatcam's own bench (``bench/*.yaml``, MIT; each
+situation's accepted values share its weight equally), learns which directions of the sentence
+space ask for a wide frame or a close one, a look down or up, a move in or a still camera.
+They are fitted by ``scripts/build_framing_readout.py`` and shipped as plain numbers; the
+held-out split that measures the director is never part of them.
 """
 
 from __future__ import annotations
@@ -23,12 +24,16 @@ from numpy.typing import NDArray
 
 from beatcam.affect import embedding, neighbours, readout
 from beatcam.errors import StageError
-from beatcam.model.vocab import ANGLES, SIZES
+from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES
 
 READOUT_FILE: Final = "framing_readout.npz"
 BUILD_SCRIPT: Final = "scripts/build_framing_readout.py"
 # The fields read, with their values in the order the arrays hold them.
-FIELDS: Final[Mapping[str, tuple[str, ...]]] = {"size": SIZES, "angle": ANGLES}
+FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
+    "size": SIZES,
+    "angle": ANGLES,
+    "movement": MOVEMENTS,
+}
 # Chosen by leaving out one of the bench's files at a time and measuring the readout's own
 # first value on it (`scripts/build_framing_readout.py --validate`, figures in its docstring):
 # a weaker penalty than the function readout's, since each situation's target is a spread.
@@ -116,7 +121,7 @@ def provenance() -> dict[str, str]:
         "name": "beatcam framing readout",
         "version": str(_arrays()["situations_sha256"])[:12],
         "licence": "MIT",
-        "source": "logistic regressions from the sentence vector to the sizes and angles the "
-        "books accept, fitted to the situations of beatcam's own bench (bench/*.yaml, written "
-        f"for beatcam) that are not held out, by {BUILD_SCRIPT}",
+        "source": "logistic regressions from the sentence vector to the sizes, angles and "
+        "movements the books accept, fitted to the situations of beatcam's own bench "
+        f"(bench/*.yaml, written for beatcam) that are not held out, by {BUILD_SCRIPT}",
     }

@@ -108,8 +108,15 @@ EXTREME_DOMINANCE: Final = 0.6
 # agreement (without the readout .591 / .748): gain 1, 3, 6, 12, 20 with nothing taken off
 # .597/.770, .603/.796, .623/.821, .638/.848, .629/.864; gain 12 taking off half .705/.807,
 # all .746/.750 (half: the best balance). Angle, with the size readout in place (.614 / .923):
-# gain 6, 12, 20 taking off half .621/.946, .629/.933, .640/.931.
-READOUT_GAIN: Final = {"size": 12.0, "angle": 20.0}
+# gain 6, 12, 20 taking off half .621/.946, .629/.933, .640/.931. Movement, with both in place
+# and blind12 folded in (.464 / .861): gain 4, 6, 8, 12, 20 taking off half .480/.858,
+# .484/.859, .488/.855, .495/.847, .499/.835; gain 12 taking off all .525/.774 (the still
+# camera's usual share is large, so taking it all off moves every plain beat).
+READOUT_GAIN: Final = {
+    "size": 12.0,
+    "angle": 20.0,
+    "movement": 6.0,
+}
 USUAL_DISCOUNT: Final = 0.5
 # A subject who moves further than this during a shot covers ground: the frame must hold the
 # walk (Mascelli: movement needs room in the frame).
@@ -196,17 +203,39 @@ WRITTEN_BANDS: Final = (
     ("angle", "from above", ("overhead", "high"), "we look down on them"),
     ("angle", "level", ("eye_level",), "we meet them at their own height"),
     ("angle", "from below", ("low", "worm"), "we look up at them"),
+    ("movement", "still", ("static",), "the camera watches without a move"),
+    ("movement", "in", ("push_in", "zoom_in", "dolly_zoom_in"), "we are drawn in to it"),
+    ("movement", "back", ("pull_out", "zoom_out", "dolly_zoom_out"), "we draw back from it"),
+    (
+        "movement",
+        "alongside",
+        ("truck_left", "truck_right", "arc_left", "arc_right", "follow", "lead"),
+        "we travel with it",
+    ),
+    ("movement", "round", ("pan_left", "pan_right", "whip_pan"), "the camera turns to take it in"),
+    ("movement", "up", ("tilt_up", "pedestal_up", "crane_up"), "the frame rises with it"),
+    (
+        "movement",
+        "down",
+        ("tilt_down", "pedestal_down", "crane_down"),
+        "the frame comes down with it",
+    ),
+    ("movement", "shaken", ("handheld",), "the camera is shaken by it"),
 )
 
 
 def _written_so(ctx: Context, field: str, values: tuple[str, ...]) -> Preferences:
     """How strongly beats written like this one are framed at each of ``values`` of ``field``
-    (size or angle). A size says nothing for a subject who covers ground, whose frame the walk
-    sets (on the bench, letting it speak for walkers too gave size .676 / .823 marked /
+    (size, angle or movement). A size says nothing for a subject who covers ground, whose frame
+    the walk sets (on the bench, letting it speak for walkers too gave size .676 / .823 marked /
     unmarked against .665 / .809, but movement unmarked .856 against .863: a walker framed
     tighter is followed more), and less the surer the beat is an exchange, whose coverage
     (two-shot, over-the-shoulder) sets its size."""
-    belief = ctx.affect.size_belief if field == "size" else ctx.affect.angle_belief
+    belief = {
+        "size": ctx.affect.size_belief,
+        "angle": ctx.affect.angle_belief,
+        "movement": ctx.affect.movement_belief,
+    }[field]
     usual = ctx.usual_framing.get(field, {})
     share = 1.0
     if field == "size":

@@ -87,6 +87,7 @@ STYLES: dict[str, Style] = {
             "observational documentary: handheld, eye level, zooms rather than dollies",
             weights={
                 "observe by hand": 2.0,
+                "written still": 0.0,  # the observer's camera is never locked off
                 "eye level is honest": 1.6,
                 "showy moves are earned": 1.5,
                 **_intent_weights(("vertigo", "dread", "chaos"), 0.3, ("dutch",)),

@@ -35,7 +35,7 @@ from beatcam.model import (
 )
 from beatcam.model.setups import Setup, rig_for, setup_of
 from beatcam.model.setups import setups as plan_setups
-from beatcam.model.vocab import ANGLES, EMOTIONS, FUNCTIONS, INTENTS, SIZES
+from beatcam.model.vocab import ANGLES, EMOTIONS, FUNCTIONS, INTENTS, MOVEMENTS, SIZES
 
 FORMAT_VERSION = "1"
 DECIMALS = 5
@@ -107,6 +107,11 @@ def _affect(affect: Affect) -> dict[str, Any]:
             angle: _number(affect.angle_belief[angle])
             for angle in ANGLES
             if angle in affect.angle_belief
+        },
+        "movement_belief": {
+            move: _number(affect.movement_belief[move])
+            for move in MOVEMENTS
+            if move in affect.movement_belief
         },
     }
 
@@ -468,6 +473,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                     intent_belief=dict(beat["affect"].get("intent_belief", {})),
                     size_belief=dict(beat["affect"].get("size_belief", {})),
                     angle_belief=dict(beat["affect"].get("angle_belief", {})),
+                    movement_belief=dict(beat["affect"].get("movement_belief", {})),
                 ),
             )
             for beat in document["beats"]

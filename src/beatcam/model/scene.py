@@ -107,7 +107,8 @@ class Affect:
     is to ask for each expressive intent (vocab.INTENTS; those left out count 0, and what is
     left of 1 is the belief that the beat asks for none). ``size_belief`` is how likely the
     books are to frame a beat written like this at each size (vocab.SIZES; empty: no reading),
-    ``angle_belief`` from each angle (vocab.ANGLES).
+    ``angle_belief`` from each angle (vocab.ANGLES), ``movement_belief`` with each movement
+    (vocab.MOVEMENTS).
     """
 
     valence: float
@@ -125,6 +126,7 @@ class Affect:
     intent_belief: Mapping[str, float] = field(default_factory=dict)
     size_belief: Mapping[str, float] = field(default_factory=dict)
     angle_belief: Mapping[str, float] = field(default_factory=dict)
+    movement_belief: Mapping[str, float] = field(default_factory=dict)
 
     def intent(self, *intents: str) -> float:
         """How likely the beat is to ask for one of ``intents``."""
@@ -153,7 +155,7 @@ class AffectedScene:
     scene: Scene
     affects: tuple[Affect, ...]
     models: tuple[Mapping[str, str], ...] = ()
-    # Per framing field (size, angle), the share of each value among the situations the
+    # Per framing field (size, angle, movement), the share of each value among the situations the
     # framing readout learned from: what a beat's ``size_belief`` or ``angle_belief`` would be
     # if its words said nothing about how it is framed.
     usual_framing: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
