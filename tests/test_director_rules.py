@@ -175,6 +175,21 @@ def test_a_plainer_still_single_gives_up_its_angle_a_rung_after_its_move(
     ]
 
 
+def test_a_plainer_handheld_shot_keeps_the_operators_hands_on_the_camera(
+    tiny_plan: ShotPlan,
+) -> None:
+    """A handheld over-the-shoulder the critic rejects becomes a handheld single, not a locked-off
+    one: the shake is what the documentary style (or the chaos) asked for."""
+    spec = replace(tiny_plan.shots[0], angle="high", movement="handheld", framing="over_shoulder")
+    failed = frozenset({CriticRule.SHOULDER_IN_FRAME})
+    rungs = [plainer(Retake(spec, failed, attempt)) for attempt in (2, 3, REPAIR_ATTEMPTS)]
+    assert [(rung.movement, rung.angle, rung.framing) for rung in rungs] == [
+        ("handheld", "high", "single"),
+        ("handheld", "eye_level", "single"),
+        ("static", "eye_level", "single"),  # the last rung is the plainest shot there is
+    ]
+
+
 def test_the_fitted_classical_weights_name_real_rules() -> None:
     """A renamed rule would silently drop its fitted weight: every name must still exist."""
     source = resources.files("beatcam.direct").joinpath("data", CLASSICAL_WEIGHTS)

@@ -524,8 +524,10 @@ def plainer(retake: Retake) -> ShotSpec:
     """A plainer version of a shot the critic rejected; each ``attempt`` (1 to 4) gives up more.
 
     1: the move becomes its simpler cousin (a pan with someone who walked out of a static frame,
-    given the ``blocking``); 2: a static, level single of the same size and (softened) angle;
-    3: the same at eye level; 4: a static eye-level medium shot (or wide, for an establishing
+    given the ``blocking``); 2: a static, level single of the same size and (softened) angle,
+    or a handheld one if the shot was handheld (the operator's hands stay on the camera: it
+    gives up its framing and angle first, since its shake is what the style or the chaos asked
+    for); 3: the same at eye level; 4: a static eye-level medium shot (or wide, for an establishing
     shot or a moving subject), beside the previous camera (``previous_azimuth``, measured like
     ``azimuth_deg``) after a cut that broke a cut rule.
     """
@@ -555,7 +557,7 @@ def plainer(retake: Retake) -> ShotSpec:
     elif attempt in (2, 3):
         revised = replace(
             spec,
-            movement="static",
+            movement="handheld" if spec.movement == "handheld" else "static",
             end_size=spec.size,
             dutch_deg=0.0,
             framing="single" if spec.subjects and spec.framing != "establishing" else spec.framing,
