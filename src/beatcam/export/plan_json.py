@@ -8,7 +8,7 @@ thousand-beat plan diffable without making it enormous.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,11 @@ def _rows(array: np.ndarray) -> _PerFrame:
     return _PerFrame(np.round(np.asarray(array, dtype=np.float64), DECIMALS) + 0.0)
 
 
+def _beliefs(belief: Mapping[str, float], vocabulary: Sequence[str]) -> dict[str, float]:
+    """The values ``belief`` holds, in the vocabulary's order (those left out are not read)."""
+    return {name: _number(belief[name]) for name in vocabulary if name in belief}
+
+
 def _affect(affect: Affect) -> dict[str, Any]:
     return {
         "valence": _number(affect.valence),
@@ -90,29 +95,11 @@ def _affect(affect: Affect) -> dict[str, Any]:
         "stagings": list(affect.stagings),
         "objects": list(affect.objects),
         "evidence": list(affect.evidence),
-        "function_belief": {
-            name: _number(affect.function_belief[name])
-            for name in FUNCTIONS
-            if name in affect.function_belief
-        },
-        "intent_belief": {
-            name: _number(affect.intent_belief[name])
-            for name in INTENTS
-            if name in affect.intent_belief
-        },
-        "size_belief": {
-            size: _number(affect.size_belief[size]) for size in SIZES if size in affect.size_belief
-        },
-        "angle_belief": {
-            angle: _number(affect.angle_belief[angle])
-            for angle in ANGLES
-            if angle in affect.angle_belief
-        },
-        "movement_belief": {
-            move: _number(affect.movement_belief[move])
-            for move in MOVEMENTS
-            if move in affect.movement_belief
-        },
+        "function_belief": _beliefs(affect.function_belief, FUNCTIONS),
+        "intent_belief": _beliefs(affect.intent_belief, INTENTS),
+        "size_belief": _beliefs(affect.size_belief, SIZES),
+        "angle_belief": _beliefs(affect.angle_belief, ANGLES),
+        "movement_belief": _beliefs(affect.movement_belief, MOVEMENTS),
     }
 
 
