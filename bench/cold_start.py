@@ -121,6 +121,29 @@ imports ~0.14 s, the affect stage 0.13 s, the director 0.07 s, the camera 0.10 s
 searches of a pan whose repairs step round it, each camera on every frame tested for the set
 walling off the picture, are half of it), the critic 0.03 s, the files, keys and exit the rest.
 The 4x target (~0.5 s) needs about 0.1 s more from the stages.
+
+Then, with OpenBLAS's idle thread put to sleep after 2^20 cycles of spinning rather than 2^28
+(``beatcam/__init__.py``: the thread numpy starts at its import spun ~0.1 s on the second core
+of every run, a plan's products running on one thread meanwhile; the floor's process ends before
+its own thread has spun that long) and the set dressing's site search stopped where no site can
+lie inside the walls (the bench scene's "steps" asks for stairs the kitchen has no room for): 5
+rounds against 6a6d02a, load average 4-6 from other sessions; CPU seconds and ratios to the
+floor (0.102 s), 6a6d02a -> this:
+
+    plan, 10 beats, cache off               0.442 -> 0.386 s    4.33x -> 3.78x   (<= 4)
+    plan, 10 beats, another scene cached    0.408 -> 0.371 s    3.99x -> 3.63x   (<= 4)
+    plan, 10 beats, empty cache             0.453 -> 0.412 s    4.43x -> 4.04x   (<= 4)
+    beatcam --help                          0.153 -> 0.113 s    1.50x -> 1.11x   (<= 2)
+
+(Earlier the same day, load average ~1: the floor 0.097 s, the cold plan 4.63x -> 3.81x; the
+spin's share shrinks as the load grows, since a busy second core runs the spinning thread less.)
+Of a cold plan's ~0.37 s now, measured in the process: imports ~0.11 s (numpy ~0.04 and typer
+~0.017 of it; making beatcam's 92 dataclasses, six compiled methods each, ~0.037); the cache
+keys, the digest of beatcam's files, 0.009 with the cache off too; the affect stage 0.096 (the
+tokenizer and weights 0.021, ten sentences through the encoder 0.039, the labelled beats and
+readout 0.013, the word lists 0.010, VADER 0.005); the director 0.035; the camera's searches
+0.050 and the repairs 0.037 (the critic 0.018 of it); the plan's files 0.021; Python's exit
+~0.016.
 """
 
 from __future__ import annotations

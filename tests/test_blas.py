@@ -3,6 +3,9 @@ back afterwards."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -73,3 +76,25 @@ def test_planning_a_scene_runs_on_one_blas_thread(
     planning.plan_scene(scene)
     assert seen == [1]
     assert blas.threads() == 2
+
+
+@pytest.mark.parametrize(("preset", "seen"), [(None, "20"), ("24", "24")])
+def test_beatcam_shortens_openblas_idle_spin_before_numpy_loads_it(
+    preset: str | None, seen: str
+) -> None:
+    """Importing beatcam sets OpenBLAS's idle-thread timeout, which OpenBLAS reads once as
+    numpy loads it, before beatcam imports numpy; a value the user set is kept."""
+    environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
+    if preset is not None:
+        environment["OPENBLAS_THREAD_TIMEOUT"] = preset
+    script = (
+        "import os, sys, beatcam\n"
+        "assert 'numpy' not in sys.modules\n"
+        "print(os.environ['OPENBLAS_THREAD_TIMEOUT'])\n"
+    )
+    environment["PYTHONPATH"] = os.pathsep.join(sys.path)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == seen

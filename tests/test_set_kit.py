@@ -7,15 +7,22 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beatcam.direct.blocking import starting_marks
-from beatcam.direct.dressing import dress
+from beatcam.direct.dressing import (
+    SITE_RADII_M,
+    SITE_SWINGS_DEG,
+    _beyond_walls,
+    _inside,
+    dress,
+)
 from beatcam.direct.spots import blocked, free_spot
 from beatcam.model import Character, SetBox
 from beatcam.model.set_kit import PIECES, WALL_THICKNESS_M, door, kind_of, wall, window
-from beatcam.model.sets import PRESETS
+from beatcam.model.sets import INTERIORS, PRESETS
 
 COORD = st.floats(-20.0, 20.0, allow_nan=False)
 
@@ -117,3 +124,23 @@ def test_a_free_spot_is_free(
     ]
     spot = free_spot(np.array([x, z]), boxes, np.zeros((0, 2)))
     assert not blocked(spot[None], boxes, np.zeros((0, 2)))[0]
+
+
+@pytest.mark.parametrize("preset_name", sorted(INTERIORS))
+@pytest.mark.parametrize("kind", sorted(PIECES))
+def test_the_site_search_stops_only_where_no_further_site_lies_inside_the_walls(
+    preset_name: str, kind: str
+) -> None:
+    """``site`` stops at the radius ``_beyond_walls`` gives, which only skips sites that
+    ``_inside`` refuses, at every swing, so the site found (or none) is the whole search's."""
+    build = PIECES[kind]
+    walls = [box for box in PRESETS[preset_name].boxes if kind_of(box) == "wall"]
+    outside = _beyond_walls(walls, build)
+    for radius in SITE_RADII_M[outside < SITE_RADII_M]:
+        for swing in SITE_SWINGS_DEG:
+            heading = np.deg2rad(180.0 + swing)
+            for turns in range(4):
+                piece = build(
+                    float(radius * np.sin(heading)), float(radius * np.cos(heading)), turns
+                )
+                assert not _inside(piece, walls)

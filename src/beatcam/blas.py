@@ -14,6 +14,9 @@ import of a thread-pool library); numpy built with another BLAS is left as it is
 the process's, so threads that plan at once (the studio's requests and shoots) share one hold
 on it: the first to enter sets one thread, the last to leave restores the count, and no plan
 runs on more threads because another plan ended first.
+
+How long an idle OpenBLAS thread spins before it sleeps is set where beatcam is first imported,
+before numpy loads OpenBLAS (``beatcam/__init__.py``): it changes no thread count and no bits.
 """
 
 from __future__ import annotations

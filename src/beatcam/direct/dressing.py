@@ -10,7 +10,8 @@ from the front holds it and the people together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Final
 
@@ -30,6 +31,7 @@ GAP_M: Final = 2 * BODY_CLEARANCE_M
 SITE_RADII_M: Final = np.arange(2.0, 40.0, 0.5)
 SITE_SWINGS_DEG: Final = (0.0, 30.0, -30.0, 60.0, -60.0, 90.0, -90.0)
 ENTRANCE_SAMPLES: Final = 24
+SITE_SLACK_M: Final = 1e-6  # far above the rounding of a site's sums of metres (``_beyond_walls``)
 
 
 def _free(piece: Sequence[SetBox], boxes: Sequence[SetBox], keep_clear: FloatArray) -> bool:
@@ -59,6 +61,30 @@ def _inside(piece: Sequence[SetBox], walls: Sequence[SetBox]) -> bool:
     return bool(np.all(low >= wall_low.min(axis=0)) and np.all(high <= wall_high.max(axis=0)))
 
 
+def _beyond_walls(
+    walls: Sequence[SetBox], build: Callable[[float, float, int], tuple[SetBox, ...]]
+) -> float:
+    """A site radius from which no site lies inside the walls (inf: no walls to leave).
+
+    Inside the walls' bounds each box's centre is too, within the farthest corner's distance
+    of the origin; a box's centre lies within the piece's reach (the farthest of its centres
+    from where it stands, however it is turned) of the site, so a site further out than both
+    leaves the room. ``SITE_SLACK_M`` covers the rounding of the sums, so the search stops only
+    where every site would fail ``_inside``.
+    """
+    if not walls:
+        return math.inf
+    wall_low, wall_high = footprints(walls)
+    corners = np.array([wall_low.min(axis=0), wall_high.max(axis=0)])
+    room = float(np.hypot(*np.abs(corners).max(axis=0)))
+    reach = max(
+        math.hypot(box.center[0], box.center[2])
+        for turns in range(4)
+        for box in build(0.0, 0.0, turns)
+    )
+    return room + reach + SITE_SLACK_M
+
+
 def site(kind: str, preset: SetPreset, boxes: Sequence[SetBox]) -> tuple[SetBox, ...] | None:
     """The piece ``kind`` built at its first free site in a set of ``boxes`` (None: no room)."""
     build = PIECES[kind]
@@ -66,7 +92,10 @@ def site(kind: str, preset: SetPreset, boxes: Sequence[SetBox]) -> tuple[SetBox,
     tallest = max(box.center[1] + box.size[1] / 2.0 for box in build(0.0, 0.0, 0))
     way_in = np.linspace(0.0, 1.0, ENTRANCE_SAMPLES)[:, None] * np.array(preset.entrance)
     keep_clear = np.vstack([[0.0, 0.0], way_in])
+    outside = _beyond_walls(walls, build)
     for radius in SITE_RADII_M:
+        if radius > outside:
+            break
         if tallest > WALL_HEIGHT_M and radius < tallest:
             continue
         for swing in SITE_SWINGS_DEG:
