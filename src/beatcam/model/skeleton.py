@@ -286,7 +286,7 @@ STANDING_EYE: Final = forward(np.zeros((1, len(ANGLES)))).eyes()[0]
 def eye_offsets(poses: Sequence[str], fps: int) -> FloatArray:
     """``(n, 3)`` how far the pose moves the eye from the standing eye, height units,
     character frame: exactly zero where the blend is all standing."""
-    if all(pose in {Pose.STAND, Pose.WALK, Pose.RUN} for pose in poses):
+    if set(poses) <= {Pose.STAND, Pose.WALK, Pose.RUN}:  # each distinct pose asked once
         return np.zeros((len(poses), 3))
     return np.asarray(forward(base_angles(poses, fps)).eyes() - STANDING_EYE, dtype=np.float64)
 
