@@ -257,8 +257,13 @@ def statics(rigs: Sequence[Rig]) -> list[Pose]:
         dtype=np.float64,
     )  # fmt: skip
     heading, pitch, roll, focal, depth = (np.repeat(column, frames) for column in fixed.T)
-    u, v_path = zip(*(_uv(each, v=v) for each in rigs), strict=True)
-    across, up = np.concatenate(u), np.concatenate(v_path)
+    # Each rig's image position (``_uv``), all rigs at once: the same float operations.
+    across = np.repeat(np.array([float(each.u) for each in rigs]), frames)
+    if v is None:
+        first, last = (np.array([getattr(each, end) for each in rigs]) for end in ("v", "v_end"))
+        up = (first[:, None] + (last - first)[:, None] * eased(frames)[None]).ravel()
+    else:
+        up = np.full(len(rigs) * frames, float(v))
     # A rig's own numbers change only where it gives way to a rig that sets others: those
     # are compared rig by rig, the image position (which may move) frame by frame.
     marked = np.zeros(len(rigs) * frames, dtype=bool)
