@@ -236,7 +236,7 @@ def _chairs(blocking: Blocking) -> tuple[Prop, ...]:
         starts = np.flatnonzero(sitting & ~np.concatenate([[False], sitting[:-1]]))
         if not len(starts):
             continue
-        hips = blocking.figure(name).origins[:, 0] * np.array([1.0, 0.0, 1.0])
+        hips = blocking.figure(name).joint(0) * np.array([1.0, 0.0, 1.0])
         for start in starts:
             seated = slice(start, start + 1)  # a pose is whole on its first frame
             ground = to_world(
