@@ -87,29 +87,34 @@ run against its base 6a6d02a, 2,000 beats one round, 200 beats medians of two; m
 with other sessions):
 
     code       run                                cpu s  wall s  x first    target
-    this       first plan, 2,000 beats            70.74   96.37    1.000   <= 15 s
-    this       re-plan, 2,000 beats               16.27   16.44    0.230   <= 0.25
-    6a6d02a    first plan, 2,000 beats            78.61   93.24    1.000   <= 15 s
-    6a6d02a    re-plan, 2,000 beats               17.43   22.18    0.222   <= 0.25
-    this       first plan, 200 beats               6.52    6.56    1.000
-    this       re-plan, 200 beats                  1.32    1.34    0.203
-    6a6d02a    first plan, 200 beats               7.05    7.18    1.000
-    6a6d02a    re-plan, 200 beats                  1.43    1.46    0.204
+    this       first plan, 2,000 beats            67.31   74.00    1.000   <= 15 s
+    this       re-plan, 2,000 beats               15.16   15.36    0.225   <= 0.25
+    6a6d02a    first plan, 2,000 beats            73.19   73.33    1.000   <= 15 s
+    6a6d02a    re-plan, 2,000 beats               15.91   16.08    0.217   <= 0.25
+    this       first plan, 200 beats               6.27    6.18    1.000
+    this       re-plan, 200 beats                  1.37    1.27    0.218
+    6a6d02a    first plan, 200 beats               7.08    6.98    1.000
+    6a6d02a    re-plan, 200 beats                  1.41    1.31    0.199
 
-(The same 2,000-beat pair measured before the last two commits, statics' frames and image
-positions: 70.21 against 76.35 s, re-plans 16.40 against 16.80 s; the test suite ran beside
-the run above, so the two differ by about the machine's noise.)
+(Earlier runs of the same 2,000-beat pair during the branch, each against 6a6d02a in its own
+run: 70.21 against 76.35 s and 70.74 against 78.61 s for the first plan, re-plans 16.40
+against 16.80 s and 16.27 against 17.43 s; the base's own first plan moved by 5 s between
+runs, the machine's noise.)
 
 The versions of one shot that a repair tries (the camera stood elsewhere round its subject, the
 beat covered another way) share the candidates their searches judged with the set and the cast
 (``camera.Judged``: a third fewer judged at 2,000 beats, 318,785 -> 216,490), a version whose
-cut breaks a rule is not given the shot's own checks, and a locked-off camera's candidates are
-placed with fewer numpy passes. The re-plan's share of the first plan is about what it was:
-the director's whole scene and the four files, made again, are most of it. Where a 2,000-beat
-first plan's CPU goes now (in process, cache off): the encoder about 10.5 s (0.9 teraflop of
-float32 products for 41,432 word pieces on one BLAS thread, near this CPU's peak for one
-core), the rest of the affect stage 1.5 s, the director 7.5 s, the camera's searches with the
-critic and its repairs about 35 s, the four files 4 s, then starting Python and the cache.
+cut breaks a rule is not given the shot's own checks, a locked-off camera's candidates are
+placed with fewer numpy passes, and a posed figure is kept once per posture rather than laid
+out on every frame (the director poses the whole scene four times). The re-plan's share of
+the first plan is about what it was: the director's whole scene and the four files, made
+again, are most of it.
+
+Where a 2,000-beat first plan's CPU goes now (in process, cache off): the encoder about 10.5 s
+(0.9 teraflop of float32 products for 41,432 word pieces on one BLAS thread, near this CPU's
+peak for one core), the rest of the affect stage 1.5 s, the director about 6 s, the camera's
+searches with the critic and its repairs about 35 s, the four files 4 s, then starting Python
+and the cache.
 The 15 s target needs a search that judges fewer candidates, and more than one thread for the
 encoder, each of which changes which numbers come out unless shown otherwise.
 
