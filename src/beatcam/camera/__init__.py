@@ -3,6 +3,6 @@
 Entry point: ``track_for(spec, blocking, set_design, sensor_mm, fps, seed) -> CameraTrack``.
 """
 
-from beatcam.camera.track import track_for
+from beatcam.camera.track import Judged, track_for
 
-__all__ = ["track_for"]
+__all__ = ["Judged", "track_for"]

@@ -61,10 +61,13 @@ WEIGHTS = {
 
 @dataclass(frozen=True)
 class Verdict:
-    """How a candidate fares: its score (0 is perfect) and the checks it missed."""
+    """How a candidate fares: its score (0 is perfect) and the checks it missed. Not ``whole``
+    where ``assess`` spared it part of the view test: the score is then a floor the search
+    cannot pick it with, not the candidate's own."""
 
     score: float
     missed: tuple[str, ...]
+    whole: bool = True
 
 
 def _depth(rig: Rig, pose: Pose, point: FloatArray) -> FloatArray:
@@ -303,7 +306,7 @@ def _view(batch: Batch, obstacles: Obstacles) -> View | None:
 
 def _grade_view(
     grades: dict[str, FloatArray], batch: Batch, obstacles: Obstacles, beat: float
-) -> None:
+) -> NDArray[np.bool_]:
     """Fill in ``grades["view"]``: the share of each candidate's frames on which something
     hides the subject's eyes or a set piece walls off the picture (the critic's clear view),
     0 when nothing does. Only the candidates that could score under ``beat`` are tested
@@ -312,14 +315,17 @@ def _grade_view(
     candidates that still could with the frames found blocked so far counted (the others'
     grade is that share, which their whole share can only exceed), the walls in the
     candidates' order, the first ``WALLS_FIRST`` before the rest: a later one must also score
-    under every earlier one's score, or the search would not pick it."""
+    under every earlier one's score, or the search would not pick it.
+
+    Returns which candidates were put to every test (the others' grades are floors)."""
+    whole = np.zeros(len(batch.rigs), dtype=bool)
     chance = np.flatnonzero(_scores(grades) < beat)
     if not len(chance):
-        return
+        return whole
     tested = batch if len(chance) == len(batch.rigs) else batch.only(chance.tolist())
     view = _view(tested, obstacles)
     if view is None:
-        return
+        return ~whole
     frames = batch.rig.frames
     blocked = view.behind_bodies()
     grades["view"][chance] = tested.by_candidate(blocked).mean(axis=1)
@@ -337,7 +343,9 @@ def _grade_view(
         rows = rows[~blocked[rows]]
         blocked[rows] = view.walled(rows)
         grades["view"][chance[part]] = tested.by_candidate(blocked)[part].mean(axis=1)
+        whole[chance[part]] = True
         bar = min(bar, float(_scores(grades)[chance[part]].min()))
+    return whole
 
 
 def _rows_of(candidates: NDArray[np.intp], frames: int) -> NDArray[np.intp]:
@@ -359,7 +367,8 @@ def assess(
     under every candidate before it is put to the whole view test, the costliest: one whose
     grades without it, or with only part of its blocked frames, already sum to that or more
     cannot, since every grade is at least 0 and a float sum never falls as a term grows. Its
-    verdict is those grades, a score the search cannot pick it with either way."""
+    verdict is those grades, a score the search cannot pick it with either way (not
+    ``whole``)."""
     batch = Batch.of(rigs, poses)
     front, frame = _frame_grades(batch)
     own, other = _clearance_grades(batch, obstacles, full)
@@ -380,13 +389,12 @@ def assess(
         "size": _size_grades(batch),
         "angle": _angle_grades(batch),
     }
-    if full:
-        _grade_view(grades, batch, obstacles, beat)
+    whole = _grade_view(grades, batch, obstacles, beat) if full else np.ones(len(rigs), bool)
     names = list(grades)
     missed = np.stack([values > 0 for values in grades.values()], axis=1).tolist()
     return [
-        Verdict(score, tuple(name for name, hit in zip(names, row, strict=True) if hit))
-        for score, row in zip(_scores(grades).tolist(), missed, strict=True)
+        Verdict(score, tuple(name for name, hit in zip(names, row, strict=True) if hit), judged)
+        for score, row, judged in zip(_scores(grades).tolist(), missed, whole.tolist(), strict=True)
     ]
 
 

@@ -247,22 +247,29 @@ def statics(rigs: Sequence[Rig]) -> list[Pose]:
         hold[:, 1] = (heights.min() + heights.max()) / 2.0
         v = 0.0
 
-    def per_rig(values: list[float]) -> FloatArray:
-        """One number per rig, on each of its frames."""
-        return np.repeat(np.array(values, dtype=np.float64), frames)
-
-    focal = per_rig([each.focal_mm for each in rigs])
-    u, v_path = zip(*(_uv(each, v=v) for each in rigs), strict=True)
-    per_frame = (
-        per_rig([each.heading_deg for each in rigs]),
-        per_rig([each.pitch_deg for each in rigs]),
-        per_rig([each.spec.dutch_deg for each in rigs]),
-        focal,
-        np.concatenate(u),
-        np.concatenate(v_path),
-        per_rig([each.depth_for(each.targets()[0]) for each in rigs]),
-    )
-    kept, run = held_frames(*per_frame)
+    # What each rig sets once for all its frames: heading, pitch, roll, lens and distance.
+    fixed = np.array(
+        [
+            [each.heading_deg, each.pitch_deg, each.spec.dutch_deg, each.focal_mm,
+             each.depth_for(each.targets()[0])]
+            for each in rigs
+        ],
+        dtype=np.float64,
+    )  # fmt: skip
+    heading, pitch, roll, focal, depth = (np.repeat(column, frames) for column in fixed.T)
+    # Each rig's image position (``_uv``), all rigs at once: the same float operations.
+    across = np.repeat(np.array([float(each.u) for each in rigs]), frames)
+    if v is None:
+        first, last = (np.array([getattr(each, end) for each in rigs]) for end in ("v", "v_end"))
+        up = (first[:, None] + (last - first)[:, None] * eased(frames)[None]).ravel()
+    else:
+        up = np.full(len(rigs) * frames, float(v))
+    # A rig's own numbers change only where it gives way to a rig that sets others: those
+    # are compared rig by rig, the image position (which may move) frame by frame.
+    marked = np.zeros(len(rigs) * frames, dtype=bool)
+    marked[held_frames(fixed)[0] * frames] = True
+    kept, run = held_frames(across, up, marked=marked)
+    per_frame = (heading, pitch, roll, focal, across, up, depth)
     heading, pitch, roll, lens, across, up, depth = (values[kept] for values in per_frame)
     position, matrices = orbit(
         np.repeat(hold, len(kept), axis=0),

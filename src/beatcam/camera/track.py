@@ -11,8 +11,10 @@ The best-scoring candidate wins; ties go to the one nearest the request.
 from __future__ import annotations
 
 import math
+import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
+from dataclasses import fields, replace
 
 import numpy as np
 
@@ -29,7 +31,7 @@ from beatcam.camera.framing import (
 )
 from beatcam.camera.moves import MOVES, Pose, poses_for
 from beatcam.errors import StageError
-from beatcam.model import Blocking, CameraTrack, SetDesign, ShotSpec
+from beatcam.model import Blocking, CameraTrack, Reason, SetDesign, ShotSpec
 from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, matrix_to_quat
 from beatcam.model.vocab import (
     ANGLE_TARGET_DEG,
@@ -50,6 +52,13 @@ PITCH_STEP_DEG = 6.0
 EYE_LEVEL_DOWN_DEG = (6.0, 10.0)
 REACH_SPARE_M = 0.03
 
+Judged = dict[Hashable, dict[bytes, tuple[Verdict, Pose]]]
+"""Candidates of one shot the collision search judged, with their verdicts (in full, or a floor
+where it spared them part of the view test) and poses: by the shot's
+words and framing but for where it stands (``_shot_marks``), then by the candidate's own numbers
+(``_rig_marks``). A repair tries versions of one shot that differ in where the camera stands
+(``pipeline.repair``), whose searches round their azimuths meet the same candidates again."""
+
 
 def track_for(
     spec: ShotSpec,
@@ -58,17 +67,23 @@ def track_for(
     sensor_mm: tuple[float, float],
     fps: int,
     seed: int,
+    judged: Judged | None = None,
 ) -> CameraTrack:
     """The camera track of one shot: exactly ``spec.frames`` samples from ``spec.start_frame``.
 
     Never raises for a request it cannot meet (the critic reports those); raises
     ``StageError`` only for unusable input: no frames, an unknown word or subject name, or a
-    shot that runs past the blocking.
+    shot that runs past the blocking. ``judged`` keeps the candidates the collision search
+    judged in full for the next search of a version of this shot, over the same blocking and
+    set, which takes them from there.
     """
     _validate(spec, blocking)
     framing = frame_shot(spec, blocking, _set_aim(spec, set_design), sensor_mm, set_design)
     obstacles = Obstacles.for_shot(set_design, blocking, spec.start_frame, spec.frames)
     key = (seed, zlib.crc32(spec.id.encode("utf-8")))
+    known = None
+    if judged is not None:
+        known = judged.setdefault(_shot_marks(spec, framing, sensor_mm, fps, key), {})
 
     def rig(scale: float, azimuth: float, pitch: float) -> Rig:
         return make_rig(framing, spec, sensor_mm, fps, key, scale, azimuth, pitch)
@@ -77,10 +92,28 @@ def track_for(
         rigs: list[Rig], full: bool, beat: float = math.inf
     ) -> list[tuple[Verdict, Rig, Pose]]:
         """The candidates with their verdicts, in order (those that cannot score under
-        ``beat`` with a score of ``beat`` or more: ``assess``)."""
-        poses = tuple(poses_for(rigs))
-        verdicts = assess(tuple(rigs), poses, obstacles, full, beat)
-        return list(zip(verdicts, rigs, poses, strict=True))
+        ``beat`` with a score of ``beat`` or more: ``assess``). In the collision search a
+        candidate judged before is taken as it was where that verdict still holds: in full
+        (the candidate's own, whoever it is judged with), or spared part of the view test with
+        a floor of ``beat`` or more (it still cannot be picked)."""
+        store = known if full else None  # only the collision search judges the view
+        marks: list[bytes] = []
+        found: list[tuple[Verdict, Pose] | None] = [None] * len(rigs)
+        if store is not None:
+            marks = [_rig_marks(each) for each in rigs]
+            found = [_holding(store.get(mark), beat) for mark in marks]
+        fresh = [each for each, hit in zip(rigs, found, strict=True) if hit is None]
+        if fresh:
+            poses = tuple(poses_for(fresh))
+            made = zip(assess(tuple(fresh), poses, obstacles, full, beat), poses, strict=True)
+            found = [next(made) if hit is None else hit for hit in found]
+        if store is not None:
+            for mark, hit in zip(marks, found, strict=True):
+                if hit is not None and _holds_more(hit[0], store.get(mark)):
+                    store[mark] = hit
+        return [
+            (hit[0], each, hit[1]) for hit, each in zip(found, rigs, strict=True) if hit is not None
+        ]
 
     def by_lens(pitch: float) -> Iterator[tuple[Verdict, Rig, Pose]]:
         """Phase one's candidates at ``pitch``, judged lazily: the asked lens alone (it mostly
@@ -108,6 +141,8 @@ def track_for(
     pitch = best[1].pitch_deg
     [verdict] = assess((best[1],), (best[2],), obstacles, True)
     final = (verdict, best[1], best[2])
+    if known is not None:
+        known[_rig_marks(best[1])] = (verdict, best[2])
     if {"collision", "view"} & set(final[0].missed) and framing.distance_m is None:
         azimuths = tuple(filter(framing.allows_heading, AZIMUTH_OFFSETS_DEG))
         lenses: set[float] = set()
@@ -128,6 +163,56 @@ def track_for(
             if final[0].score == 0.0:
                 break
     return _camera_track(final[1], final[2])
+
+
+def _holding(hit: tuple[Verdict, Pose] | None, beat: float) -> tuple[Verdict, Pose] | None:
+    """A verdict kept in ``Judged`` that still holds against ``beat``: one in full, or a floor
+    the candidate cannot be picked with (``assess``)."""
+    if hit is None or not (hit[0].whole or hit[0].score >= beat):
+        return None
+    return hit
+
+
+def _holds_more(verdict: Verdict, kept: tuple[Verdict, Pose] | None) -> bool:
+    """Whether ``verdict`` says more of its candidate than the one ``Judged`` keeps: a verdict
+    in full says all, a floor more than a lower floor."""
+    if kept is None:
+        return True
+    return not kept[0].whole and (verdict.whole or verdict.score > kept[0].score)
+
+
+def _shot_marks(
+    spec: ShotSpec,
+    framing: Framing,
+    sensor_mm: tuple[float, float],
+    fps: int,
+    key: tuple[int, int],
+) -> Hashable:
+    """Everything a candidate's pose and verdict are made from that all of a shot's candidates
+    share (the obstacles follow from its frames), but where it stands (``spec.azimuth_deg``,
+    read only as ``framing.heading_deg``, which only sets the candidates' headings) and the
+    words that explain it. Floats are told apart by their bits (``repr``, ``_bits``)."""
+    words = replace(spec, azimuth_deg=0.0, why="", reason=Reason())
+    composition = tuple(
+        _bits(getattr(framing, field.name))
+        for field in fields(framing)
+        if field.name != "heading_deg"
+    )
+    return (repr(words), composition, repr(sensor_mm), fps, key)
+
+
+def _bits(value: object) -> Hashable:
+    """A framing's field as hashable bits: an array by its shape, type and bytes."""
+    if isinstance(value, np.ndarray):
+        return (value.shape, value.dtype.str, value.tobytes())
+    if isinstance(value, tuple):
+        return tuple(_bits(each) for each in value)
+    return repr(value)
+
+
+def _rig_marks(rig: Rig) -> bytes:
+    """A candidate's own numbers, by their bits (the rest is its shot's, ``_shot_marks``)."""
+    return struct.pack("6d", rig.heading_deg, rig.pitch_deg, rig.focal_mm, rig.u, rig.v, rig.v_end)
 
 
 def _camera_track(rig: Rig, pose: Pose) -> CameraTrack:

@@ -189,11 +189,14 @@ def place_props(
     frames = blocking.frames
     events = [e for beat in beats if beat.speaker is None for e in read_props(beat, cast)]
     stories = _stories(events, frames)
+    # Who holds each prop on each frame, compared with a name in one numpy pass, not a
+    # Python comparison a frame.
+    holders = {kind: np.array(story.holder, dtype=object) for kind, story in stories.items()}
     hands = {}
     for name, track in blocking.tracks.items():
         holding = np.zeros(frames, dtype=bool)
-        for story in stories.values():
-            holding |= np.array([holder == name for holder in story.holder], dtype=bool)
+        for held_by in holders.values():
+            holding |= held_by == name
         # Someone who holds nothing is the figure posed without props (the same numbers: an
         # arm bends only where a prop is held), which the chairs, the reuse keys and the critic
         # ask for too: posed once, not twice.
@@ -212,7 +215,7 @@ def place_props(
             position[frame:] = _rest(hands[person][at], boxes, onto)
             facing[frame:] = blocking[person].facing_deg[at]
         for name in cast:
-            mask = np.array([holder == name for holder in story.holder], dtype=bool)
+            mask = np.asarray(holders[kind] == name, dtype=bool)
             position[mask] = hands[name][mask]
             facing[mask] = blocking[name].facing_deg[mask]
         first = next((holder for holder in story.holder if holder is not None), None)
@@ -229,11 +232,11 @@ def _chairs(blocking: Blocking) -> tuple[Prop, ...]:
     chairs = []
     standing: set[tuple[bytes, float]] = set()
     for name, track in blocking.tracks.items():
-        sitting = np.array([pose == Pose.SIT.value for pose in track.pose])
+        sitting = np.asarray(np.array(track.pose, dtype=object) == Pose.SIT.value, dtype=bool)
         starts = np.flatnonzero(sitting & ~np.concatenate([[False], sitting[:-1]]))
         if not len(starts):
             continue
-        hips = blocking.figure(name).origins[:, 0] * np.array([1.0, 0.0, 1.0])
+        hips = blocking.figure(name).joint(0) * np.array([1.0, 0.0, 1.0])
         for start in starts:
             seated = slice(start, start + 1)  # a pose is whole on its first frame
             ground = to_world(

@@ -378,14 +378,18 @@ def _apart_from_rays(
     return np.asarray((beyond | behind).any(axis=2))
 
 
-def held_frames(*per_frame: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+def held_frames(
+    *per_frame: NDArray[np.float64], marked: NDArray[np.bool_] | None = None
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """The frames where any of the ``per_frame`` arrays (each ``(n, ...)``) differs from the
     frame before (the first frame always), and for each of the n frames the index among those
     of the one it repeats: ``values[kept][run]`` is ``values``. Frames are compared by their
     bits, so a result worked out on a kept frame is exactly the repeat's (0.0 and -0.0 divide
-    differently; a NaN is a change)."""
+    differently; a NaN is a change). ``marked`` (n,) frames are changes already known: where
+    other numbers, compared elsewhere, change (one candidate's set-up giving way to the
+    next's)."""
     frames = len(per_frame[0])
-    changed = np.zeros(frames, dtype=bool)
+    changed = np.zeros(frames, dtype=bool) if marked is None else marked.copy()
     changed[:1] = True
     for array in per_frame:
         bits = np.ascontiguousarray(array, dtype=np.float64).reshape(frames, -1).view(np.int64)

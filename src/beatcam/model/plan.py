@@ -188,8 +188,8 @@ class Blocking:
             targets,
             holding,
         )
-        posed.origins.setflags(write=False)
-        posed.rotations.setflags(write=False)
+        for numbers in (posed.joints, posed.turns, posed.posture):
+            numbers.setflags(write=False)
         return posed
 
 

@@ -23,6 +23,7 @@ camera frames (``eye_offsets``) is the pose's, without the bob.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -203,38 +204,61 @@ def _rotation(axis: str, degrees: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True)
 class Posed:
-    """Bone frames on every frame, character frame, height units: ``origins`` (n, B, 3) joint
-    points and ``rotations`` (n, B, 3, 3) bone-to-character."""
+    """Bone frames on every frame, character frame, height units, kept once per distinct
+    posture: ``joints`` (d, B, 3) joint points and ``turns`` (d, B, 3, 3) bone-to-character
+    rotations of each, and ``posture`` (n,) the one each frame holds. A long scene's figure
+    holds few postures for many frames (a 2,000-beat scene: 248k frames, 19 to 69k postures),
+    so what the plan asks of it (eyes, hands, the face's turn) is worked out per posture and
+    given to the frames; ``origins`` (n, B, 3) and ``rotations`` (n, B, 3, 3) per frame are
+    laid out only when asked (the render and the exports)."""
 
-    origins: FloatArray
-    rotations: FloatArray
+    joints: FloatArray
+    turns: FloatArray
+    posture: NDArray[np.intp]
+
+    @functools.cached_property
+    def origins(self) -> FloatArray:
+        """``(n, B, 3)`` every joint point on every frame (read-only)."""
+        return _read_only(self.joints[self.posture])
+
+    @functools.cached_property
+    def rotations(self) -> FloatArray:
+        """``(n, B, 3, 3)`` every bone-to-character rotation on every frame (read-only)."""
+        return _read_only(self.turns[self.posture])
 
     def tails(self) -> FloatArray:
         """``(n, B, 3)`` the far end of every bone."""
         direction = np.array([1.0 if bone.up else -1.0 for bone in BONES])
         lengths = np.array([bone.length for bone in BONES]) * direction
-        return np.asarray(self.origins + self.rotations[:, :, :, 1] * lengths[None, :, None])
+        tails = self.joints + self.turns[:, :, :, 1] * lengths[None, :, None]
+        return np.asarray(tails[self.posture])
+
+    def joint(self, bone: int) -> FloatArray:
+        """``(n, 3)`` one bone's joint point on every frame."""
+        return np.asarray(self.joints[:, bone][self.posture])
 
     def eyes(self) -> FloatArray:
         """``(n, 3)`` the eye point: on the head's axis, so turning the head does not move it."""
-        return np.asarray(
-            self.origins[:, HEAD] + self.rotations[:, HEAD, :, 1] * EYE_ABOVE_NECK,
-            dtype=np.float64,
-        )
+        eyes = self.joints[:, HEAD] + self.turns[:, HEAD, :, 1] * EYE_ABOVE_NECK
+        return np.asarray(eyes[self.posture], dtype=np.float64)
 
     def face_yaw(self, frames: slice = slice(None)) -> FloatArray:
         """``(n,)`` degrees the face turns from the character's facing (its +Z), counter-clockwise
         seen from above as headings are: the body's turn and the head's together; over
         ``frames`` only where given (a shot asks for its own, not the whole scene's)."""
-        front = self.rotations[frames, HEAD, :, 2]
+        front = self.turns[self.posture[frames]][:, HEAD, :, 2]
         return heading_deg(front)
 
     def hands(self) -> FloatArray:
         """``(n, 3)`` the middle of the holding (right) hand, where a held prop sits."""
-        rotation = self.rotations[:, HOLDING_HAND, :, 1]
-        return np.asarray(
-            self.origins[:, HOLDING_HAND] - rotation * (BONES[HOLDING_HAND].length + HAND_REACH)
-        )
+        rotation = self.turns[:, HOLDING_HAND, :, 1]
+        hands = self.joints[:, HOLDING_HAND] - rotation * (BONES[HOLDING_HAND].length + HAND_REACH)
+        return np.asarray(hands[self.posture])
+
+
+def _read_only(values: FloatArray) -> FloatArray:
+    values.setflags(write=False)
+    return values
 
 
 def _chain(angles: FloatArray) -> Posed:
@@ -255,7 +279,7 @@ def _chain(angles: FloatArray) -> Posed:
         for axis, name, sign in bone.turns:
             rotation = rotation @ _rotation(axis, sign * angles[:, _A[name]])
         rotations[:, index] = rotation
-    return Posed(origins, rotations)
+    return Posed(origins, rotations, np.arange(count))
 
 
 def forward(angles: FloatArray) -> Posed:
@@ -269,10 +293,10 @@ def forward(angles: FloatArray) -> Posed:
     _, first, inverse = np.unique(as_bytes, return_index=True, return_inverse=True)
     posed = _chain(rows[first])
     radii = np.array([bone.radius for bone in BONES])
-    lowest = np.minimum(posed.origins[:, :, 1], posed.tails()[:, :, 1]) - radii
+    lowest = np.minimum(posed.joints[:, :, 1], posed.tails()[:, :, 1]) - radii
     lift = -lowest.min(axis=1)
-    origins = posed.origins + np.array([0.0, 1.0, 0.0]) * lift[:, None, None]
-    return Posed(origins[inverse], posed.rotations[inverse])
+    joints = posed.joints + np.array([0.0, 1.0, 0.0]) * lift[:, None, None]
+    return Posed(joints, posed.turns, inverse.reshape(-1))
 
 
 def base_angles(poses: Sequence[str], fps: int) -> FloatArray:
@@ -286,7 +310,7 @@ STANDING_EYE: Final = forward(np.zeros((1, len(ANGLES)))).eyes()[0]
 def eye_offsets(poses: Sequence[str], fps: int) -> FloatArray:
     """``(n, 3)`` how far the pose moves the eye from the standing eye, height units,
     character frame: exactly zero where the blend is all standing."""
-    if all(pose in {Pose.STAND, Pose.WALK, Pose.RUN} for pose in poses):
+    if set(poses) <= {Pose.STAND, Pose.WALK, Pose.RUN}:  # each distinct pose asked once
         return np.zeros((len(poses), 3))
     return np.asarray(forward(base_angles(poses, fps)).eyes() - STANDING_EYE, dtype=np.float64)
 

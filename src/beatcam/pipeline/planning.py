@@ -15,6 +15,7 @@ from functools import partial
 
 from beatcam import __version__, blas
 from beatcam.affect import read_affect
+from beatcam.camera import Judged
 from beatcam.direct import DEFAULT_STYLE, Style, direct
 from beatcam.model import (
     Check,
@@ -40,9 +41,11 @@ DIRECTOR_PROVENANCE = {
 Progress = Callable[[int, int], None]
 
 
-def _shot(spec: ShotSpec, direction: Direction, scene: Scene, seed: int) -> Shot:
+def _shot(
+    spec: ShotSpec, direction: Direction, scene: Scene, seed: int, judged: Judged | None = None
+) -> Shot:
     sensor = ASPECTS[scene.aspect]
-    camera = camera_track(spec, direction.blocking, direction.set, sensor, scene.fps, seed)
+    camera = camera_track(spec, direction.blocking, direction.set, sensor, scene.fps, seed, judged)
     values = {field.name: getattr(spec, field.name) for field in fields(ShotSpec)}
     values["lens_mm"] = round(float(camera.focal_mm[0]), 5)
     return Shot(**values, camera=camera)
@@ -121,9 +124,10 @@ def _plan_scene(
         if known is not None:  # settled by a run before, on the same inputs (pipeline/reuse.py)
             plan, checks = known
         else:
-            plan, checks = repair(
-                plan, index, spec, partial(_shot, direction=direction, scene=scene, seed=seed)
-            )
+            # The versions a repair tries differ mostly in where the camera stands, and their
+            # searches meet the same candidates: judged once for the shot (camera.Judged).
+            shoot = partial(_shot, direction=direction, scene=scene, seed=seed, judged={})
+            plan, checks = repair(plan, index, spec, shoot)
             keep_settled(plan, index, checks, entry)
         verdicts.extend(checks)
     return plan, Critique(tuple(verdicts))

@@ -243,12 +243,17 @@ def _first_passing(
 ) -> tuple[ShotPlan, list[Check]] | None:
     """The plan with the first of a strategy's versions that the critic passes (an
     over-the-shoulder only with its shoulder in the picture), and its checks; None when none
-    does."""
+    does.
+
+    A version whose cut breaks a rule fails whatever its shot's own checks say (relabelling
+    its end size leaves the cut alone), so the cut, a few numbers, is judged first and the
+    shot's checks only where it passes: most of these versions fail on the 180° rule."""
+    index = rejected.index
     for version in versions(rejected):
-        shot = shoot(_saved_by(version, strategy))
-        plan, checks = relabel_end_size(
-            _with_shot(rejected.plan, rejected.index, shot), rejected.index
-        )
+        plan = _with_shot(rejected.plan, index, shoot(_saved_by(version, strategy)))
+        if index and _failed(critique_cut(plan, plan.shots[index - 1], plan.shots[index])):
+            continue
+        plan, checks = relabel_end_size(plan, index)
         if not _failed(checks):
             return plan, checks
     return None

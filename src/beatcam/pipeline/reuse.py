@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from beatcam import cache
-from beatcam.camera import track_for
+from beatcam.camera import Judged, track_for
 from beatcam.critic import REACTIONS
 from beatcam.model import (
     Blocking,
@@ -63,11 +63,13 @@ def camera_track(
     sensor_mm: tuple[float, float],
     fps: int,
     seed: int,
+    judged: Judged | None = None,
 ) -> CameraTrack:
     """``track_for``'s track of the shot, from the cache when a run before made it from the
-    same inputs (see the module's docstring), else computed and stored for the next run."""
+    same inputs (see the module's docstring), else computed (with the candidates ``judged``
+    for other versions of the shot) and stored for the next run."""
     if cache.root() is None:
-        return track_for(spec, blocking, set_design, sensor_mm, fps, seed)
+        return track_for(spec, blocking, set_design, sensor_mm, fps, seed, judged)
     entry = cache.key(
         TRACK_NAMESPACE,
         cache.canonical(_words(spec)),
@@ -78,7 +80,7 @@ def camera_track(
     stored = cache.get_object(TRACK_NAMESPACE, entry)
     if isinstance(stored, CameraTrack):
         return _frozen(stored)
-    camera = track_for(spec, blocking, set_design, sensor_mm, fps, seed)
+    camera = track_for(spec, blocking, set_design, sensor_mm, fps, seed, judged)
     cache.put_object(TRACK_NAMESPACE, entry, camera)
     return camera
 
