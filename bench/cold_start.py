@@ -144,6 +144,17 @@ tokenizer and weights 0.021, ten sentences through the encoder 0.039, the labell
 readout 0.013, the word lists 0.010, VADER 0.005); the director 0.035; the camera's searches
 0.050 and the repairs 0.037 (the critic 0.018 of it); the plan's files 0.021; Python's exit
 ~0.016.
+
+At the end of that session, with each sentence's matrix products made its own BLAS calls (on
+an AMD EPYC running Haswell's sgemm, a stacked sentence's vector depended on what was stacked
+before it, so a stored vector was not the bytes of a fresh one: ``affect/embedding._forward``,
++0.023 s for ten sentences), the movement readout and the long-scene work merged: 5 rounds
+against 8a72af0, an otherwise idle machine, the floor 0.098 s; 8a72af0 -> this:
+
+    plan, 10 beats, cache off               0.604 -> 0.427 s    6.15x -> 4.35x   (<= 4)
+    plan, 10 beats, another scene cached    0.590 -> 0.396 s    6.00x -> 4.03x   (<= 4)
+    plan, 10 beats, empty cache             0.626 -> 0.451 s    6.37x -> 4.58x   (<= 4)
+    beatcam --help                          0.152 -> 0.099 s    1.54x -> 1.01x   (<= 2)
 """
 
 from __future__ import annotations

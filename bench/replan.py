@@ -125,6 +125,22 @@ the sentences stacked beside it in the encoder (69 of 600 vectors change when on
 is reworded; ``tests/test_encoder_cache.py`` fails on 6a6d02a for this), so a vector the
 first plan stored is not the one the cache-off plan computes. The run reports it after the
 figures and fails.
+
+Fixed on main: each sentence's matrix products are now its own BLAS calls
+(``affect/embedding._forward``; OpenBLAS sums a row by its place in its kernel's panel). The
+merged code at the end of that session, one round against the session's start 8a72af0 in the
+same run, 2,000 beats, an otherwise idle machine:
+
+    code       run                                cpu s  wall s  x first    target
+    this       first plan, empty cache            71.40   71.68    1.000   <= 15 s
+    this       re-plan after editing one beat     15.61   15.90    0.219   <= 0.25
+    8a72af0    first plan, empty cache           103.39  103.95    1.000   <= 15 s
+    8a72af0    re-plan after editing one beat     34.70   35.28    0.336   <= 0.25
+
+This code's re-plan is the bytes of a cache-off plan; 8a72af0's differs at beat 1825, so the
+run exits 1 for it. The encoder's own cost rose (2,000 sentences 10.7 -> 14.8 s in process: each
+weight now streams through the caches once per sentence), which the camera's and the files'
+savings outweigh.
 """
 
 from __future__ import annotations
