@@ -525,11 +525,11 @@ def plainer(retake: Retake) -> ShotSpec:
 
     1: the move becomes its simpler cousin (a pan with someone who walked out of a static frame,
     given the ``blocking``); 2: a static, level single of the same size and (softened) angle,
-    or a handheld one if the shot was handheld (the operator's hands stay on the camera: it
-    gives up its framing and angle first, since its shake is what the style or the chaos asked
-    for); 3: the same at eye level; 4: a static eye-level medium shot (or wide, for an establishing
-    shot or a moving subject), beside the previous camera (``previous_azimuth``, measured like
-    ``azimuth_deg``) after a cut that broke a cut rule.
+    or on the shot's own rig where that is as plain (``MovementTraits.plain_rig``: a handheld
+    shot gives up its framing and angle first, since its shake is what the style or the chaos
+    asked for); 3: the same at eye level; 4: a static eye-level medium shot (or wide, for an
+    establishing shot or a moving subject), beside the previous camera (``previous_azimuth``,
+    measured like ``azimuth_deg``) after a cut that broke a cut rule.
     """
     spec, failed, attempt = retake.spec, retake.failed, retake.attempt
     previous_azimuth, blocking = retake.previous_azimuth, retake.blocking
@@ -557,7 +557,7 @@ def plainer(retake: Retake) -> ShotSpec:
     elif attempt in (2, 3):
         revised = replace(
             spec,
-            movement="handheld" if spec.movement == "handheld" else "static",
+            movement=spec.movement if MOVEMENT_TRAITS[spec.movement].plain_rig else "static",
             end_size=spec.size,
             dutch_deg=0.0,
             framing="single" if spec.subjects and spec.framing != "establishing" else spec.framing,

@@ -52,7 +52,8 @@ class MovementTraits:
     to the camera, so it repeats poorly. ``level_only``: the move cannot be made from an overhead
     or worm's-eye angle. ``sideways``: a pan, truck or arc, whose direction is geometry (where
     the subject walks or looks), not feeling. ``travels``: the camera travels with a moving
-    subject. ``simpler``: the plainer cousin a repair falls back to.
+    subject. ``simpler``: the plainer cousin a repair falls back to. ``plain_rig``: the rig is
+    as plain as a locked-off camera (the operator's hands), so a repair's still single keeps it.
     """
 
     size_change: int = 0
@@ -64,6 +65,7 @@ class MovementTraits:
     travels: bool = False
     lands: bool = False
     simpler: str = "static"
+    plain_rig: bool = False
 
 
 _PAN = MovementTraits(holds_size=True, sideways=True)
@@ -98,7 +100,7 @@ MOVEMENT_TRAITS: Final[Mapping[str, MovementTraits]] = {
     "arc_right": _ARC,
     "follow": MovementTraits(needs_subject=True, level_only=True, travels=True, simpler="pan_left"),
     "lead": MovementTraits(needs_subject=True, level_only=True, travels=True, simpler="pan_right"),
-    "handheld": MovementTraits(holds_size=True),
+    "handheld": MovementTraits(holds_size=True, plain_rig=True),
     "whip_pan": MovementTraits(
         holds_size=True, showy=True, level_only=True, lands=True, simpler="pan_right"
     ),
