@@ -497,3 +497,38 @@ def test_power_reads_from_both_sides_low_on_who_holds_it_high_on_who_gives_way()
     assert on["Vera"].angle in {"high", "overhead"}
     assert "down on who gives way" in on["Vera"].why
     assert "hold the space" not in on["Vera"].why  # the dominant's words are not said of her
+
+
+def test_each_style_plays_the_turning_point_its_own_way() -> None:
+    """The Landing turns on Ana's vertigo. The books' own device (classical) is the dolly
+    zoom; each other style has its own way with vertigo (``direct/data/style_devices.yaml``),
+    so the same beat is five different shots, each the device its style's row ranks first
+    where the set allows it, and each passes its critic."""
+    (scene,) = read_scenes(str(EXAMPLES / "the-landing.txt"))
+    played: dict[str, tuple[str, str, bool]] = {}
+    for style in STYLES:
+        plan, verdict = plan_scene(scene, style=style)
+        assert verdict.pass_rate == 1.0, style
+        (peak,) = [shot for shot in plan.shots if shot.reason.turning_point]
+        assert peak.intent is not None and peak.intent.name == Intent.VERTIGO
+        played[style] = (peak.movement, peak.angle, abs(peak.dutch_deg) >= 5.0)
+    assert played["classical"][0] == "dolly_zoom_in"
+    assert played["handheld-docu"][0] == "handheld" and not played["handheld-docu"][2]
+    assert played["epic"][0] == "crane_up"
+    assert played["intimate"][0] in {"arc_left", "arc_right"}
+    assert len(set(played.values())) == len(STYLES), played
+
+
+def test_a_style_weighs_its_own_way_in_the_table_rules_place() -> None:
+    """Where a style plays a field of an intent its own way, the table's rule (and a staging's
+    ranking for that intent) falls silent in it and its own rule takes the weight the style
+    gave the table's: thriller's 1.5 on vertigo carries over."""
+    thriller, classical = STYLES["thriller"], STYLES["classical"]
+    assert thriller.weight("vertigo: movement") == 0.0
+    assert thriller.weight("vertigo: movement (thriller)") == 1.5
+    assert thriller.weight("staging: look_down as vertigo: movement") == 0.0
+    assert thriller.weight("vertigo: size") == 1.5  # a field thriller plays as the table does
+    assert classical.weight("vertigo: movement (thriller)", 0.0) == 0.0
+    assert rule_named("vertigo: movement (thriller)").default_weight == 0.0
+    assert thriller.devices[Intent.VERTIGO].ranked["movement"][0] == "dolly_zoom_out"
+    assert classical.devices[Intent.VERTIGO].ranked["movement"][0] == "dolly_zoom_in"

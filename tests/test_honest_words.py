@@ -186,7 +186,7 @@ def _director_words(described: str) -> dict[str, str]:
 def test_a_plainer_shot_no_longer_says_it_travels_with_the_character(
     tmp_path: Path,
 ) -> None:
-    plan = _plan_cli(tmp_path, EXAMPLES / "the-chase.yaml", "--style", "thriller")
+    plan = _plan_cli(tmp_path, EXAMPLES / "the-chase.yaml")
     clause = rule_named("travel with the runner").reason
     repaired = [
         shot

@@ -292,6 +292,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             opening=index == 0 and bool(opening),
             spoken=scene.beats[beat_index].speaker is not None,
             usual_framing=affected.usual_framing,
+            devices=chosen_style.devices,
         )
         beat = scene.beats[beat_index]
         pin, source = shot_pin(beat, slot_in_beat)

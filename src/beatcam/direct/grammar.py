@@ -14,8 +14,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from beatcam.direct.intents import DEVICE_FIELDS, IntentDevices, first_device, intent_table
-from beatcam.direct.stagings import StagingMoves, staging_table
+from beatcam.direct.intents import (
+    DEVICE_FIELDS,
+    IntentDevices,
+    device_rule_name,
+    first_device,
+    intent_table,
+    style_ways,
+)
+from beatcam.direct.stagings import StagingMoves, staging_rule_name, staging_table
 from beatcam.model import Affect
 from beatcam.model.vocab import SIZES, Intent, Staging, moves_where
 
@@ -49,6 +56,9 @@ class Context:
     # What the framing readouts would say of words that say nothing about framing
     # (``AffectedScene.usual_framing``).
     usual_framing: Mapping[str, Mapping[str, float]] = dataclasses.field(default_factory=dict)
+    # Each intent's devices as the style plays them (``Style.devices``): what a showy move
+    # needs to be asked for.
+    devices: Mapping[Intent, IntentDevices] = dataclasses.field(default_factory=intent_table)
 
     @property
     def subject_travel_m(self) -> float:
@@ -577,7 +587,7 @@ def _unasked(ctx: Context) -> Preferences:
     """A showy move costs as much as no intent asks for it: the flat cost of earlier versions
     fell hardest on the rarest device even when its moment had come."""
     asking: dict[str, float] = {}
-    for row in intent_table().values():
+    for row in ctx.devices.values():
         belief = ctx.affect.intent(row.intent)
         for move in row.ranked["movement"]:
             asking[move] = asking.get(move, 0.0) + belief
@@ -654,13 +664,24 @@ def _believed(ctx: Context, intent: Intent) -> float:
     return belief if belief >= INTENT_FLOOR else 0.0
 
 
-def _device_rule(row: IntentDevices, field: str) -> Rule:
+def _device_rule(row: IntentDevices, field: str, style: str | None = None) -> Rule:
+    """The rule that plays ``field`` of an intent: the table's, or (``style``) that style's own
+    way, which only that style weighs."""
+
     def prefer(ctx: Context) -> Preferences:
         return _given(_believed(ctx, row.intent) * ctx.boldness, row.preferences(field))
 
     reason = row.reasons.get(field, f"the {field} serves the {row.intent}")
     says = frozenset({"dutch"}) if field == "dutch" else first_device(row.ranked[field])
-    return Rule(f"{row.intent}: {field}", field, prefer, reason, intent=row.intent, says=says)
+    return Rule(
+        device_rule_name(row.intent, field, style),
+        field,
+        prefer,
+        reason,
+        default_weight=0.0 if style else 1.0,
+        intent=row.intent,
+        says=says,
+    )
 
 
 def _staging_rule(row: StagingMoves, field: str, shaded_by: tuple[Intent, ...]) -> Rule:
@@ -677,9 +698,8 @@ def _staging_rule(row: StagingMoves, field: str, shaded_by: tuple[Intent, ...]) 
         return _given(share, row.preferences(field))
 
     reason = row.reasons.get(field, f"the {field} answers what they do")
-    shade = f" as {row.intent}" if row.intent else ""
     return Rule(
-        f"staging: {row.staging}{shade}: {field}",
+        staging_rule_name(row.staging, field, row.intent),
         field,
         prefer,
         reason,
@@ -703,11 +723,14 @@ def _staging_rules() -> tuple[Rule, ...]:
 
 
 def _device_rules() -> tuple[Rule, ...]:
-    """One rule per intent and field, from the intent -> device table."""
+    """One rule per intent and field, from the intent -> device table, and one per field a
+    style plays its own way."""
     return tuple(
         _device_rule(row, field)
         for row in intent_table().values()
         for field in (*DEVICE_FIELDS, "dutch")
+    ) + tuple(
+        _device_rule(way.row, field, way.style) for way in style_ways() for field in way.fields
     )
 
 

@@ -149,3 +149,74 @@ def intent_table() -> Mapping[Intent, IntentDevices]:
     """Every intent's row, checked against the vocabulary (StageError naming a broken row)."""
     rows = table_rows(TABLE_FILE, "intents", (intent.value for intent in Intent), _fail)
     return {intent: _row(intent, rows[intent.value]) for intent in Intent}
+
+
+STYLE_TABLE_FILE: Final = "style_devices.yaml"
+INTENT_NAMES: Final = frozenset(intent.value for intent in Intent)
+
+
+def device_rule_name(intent: Intent, field: str, style: str | None = None) -> str:
+    """The grammar rule that plays ``field`` of ``intent``: the table's own, or a style's way
+    with it, which that style weighs in the table rule's place."""
+    return f"{intent}: {field}" + (f" ({style})" if style else "")
+
+
+@dataclass(frozen=True)
+class StyleWay:
+    """How one style plays one intent: the table's row with the fields the style names
+    (``fields``) ranked its own way."""
+
+    style: str
+    row: IntentDevices
+    fields: tuple[str, ...]
+
+
+def _style_fail(message: str) -> StageError:
+    return StageError("direct", f"{STYLE_TABLE_FILE}: {message}")
+
+
+def _style_way(style: str, intent: Intent, entry: Any) -> StyleWay:
+    where = f"{style}.{intent}"
+    if not isinstance(entry, dict):
+        raise _style_fail(f"{where}: expected a mapping")
+    base = intent_table()[intent]
+    ranked = {
+        field: checked_values(field, entry[field], where, _style_fail)
+        for field in DEVICE_FIELDS
+        if field in entry
+    }
+    dutch = entry.get("dutch", base.dutch)
+    if not isinstance(dutch, int | float) or not 0.0 <= dutch <= 1.0:
+        raise _style_fail(f"{where}.dutch: needs a number in [0, 1], got {dutch!r}")
+    fields = (*ranked, *(("dutch",) if "dutch" in entry else ()))
+    if not fields:
+        raise _style_fail(f"{where}: names no field to play its own way")
+    reasons = {str(k): str(v) for k, v in entry.get("reason", {}).items()}
+    if unsaid := [field for field in ranked if field not in reasons]:
+        raise _style_fail(f"{where}: says no reason for its own {', '.join(unsaid)}")
+    row = IntentDevices(
+        intent=intent,
+        ranked={**base.ranked, **ranked},
+        dutch=float(dutch),
+        lens=base.lens,
+        speed=base.speed,
+        reasons={**base.reasons, **reasons},
+        sources=checked_sources(entry.get("sources"), where, _style_fail),
+    )
+    return StyleWay(style, row, fields)
+
+
+@functools.cache
+def style_ways() -> tuple[StyleWay, ...]:
+    """Every style's own ways with intents, checked against the vocabulary (StageError naming a
+    broken row)."""
+    source = resources.files("beatcam.direct").joinpath("data", STYLE_TABLE_FILE)
+    document = tables.safe_load(source.read_text(encoding="utf-8"))
+    styles = document.get("styles", {}) if isinstance(document, dict) else {}
+    ways = []
+    for style, rows in styles.items():
+        for name, entry in (rows or {}).items():
+            if name not in INTENT_NAMES:
+                raise _style_fail(f"{style}.{name}: not an intent")
+            ways.append(_style_way(str(style), Intent(name), entry))
+    return tuple(ways)

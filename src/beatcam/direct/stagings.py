@@ -52,6 +52,13 @@ class StagingMoves:
         return ranked_scores(self.ranked.get(field, ()), STAGING_GAIN * self.weight)
 
 
+def staging_rule_name(staging: Staging, field: str, intent: Intent | None = None) -> str:
+    """The grammar rule that ranks ``field`` for a stated staging (as ``intent``, for a
+    shading)."""
+    shade = f" as {intent}" if intent else ""
+    return f"staging: {staging}{shade}: {field}"
+
+
 def _fail(message: str) -> StageError:
     return StageError("direct", f"{TABLE_FILE}: {message}")
 

@@ -2,17 +2,25 @@
 
 A weight multiplies every score a rule gives; 0 silences the rule, 2 doubles it. Rules not
 named keep their default weight (1 for most; 0 for a rule only one style uses).
-``lens_scale`` moves every lens choice longer (>1) or wider (<1).
+``lens_scale`` moves every lens choice longer (>1) or wider (<1). A style may also play an
+intent with devices of its own (``data/style_devices.yaml``): the documentary operator has no
+dolly for a dolly zoom, the epic style lifts away on a crane where the classical one warps the
+space, so the same scene reads differently in each style at its strongest moments, not only in
+its quiet ones.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 
 from beatcam import tables
+from beatcam.direct.intents import IntentDevices, device_rule_name, intent_table, style_ways
+from beatcam.direct.stagings import staging_rule_name, staging_table
 from beatcam.errors import UsageError
+from beatcam.model.vocab import Intent
 
 CLASSICAL_WEIGHTS = "classical.yaml"
 INTENT_FIELDS = ("movement", "angle", "size", "dutch")
@@ -27,7 +35,34 @@ class Style:
     pace: float = 1.0  # >1: longer shots, <1: faster cutting
 
     def weight(self, rule: str, default: float = 1.0) -> float:
-        return self.weights.get(rule, default)
+        return self._played_weights.get(rule, default)
+
+    @functools.cached_property
+    def _played_weights(self) -> Mapping[str, float]:
+        """The weights with the style's own ways in the table rules' places: a field the style
+        plays its own way takes the weight the style gives the table's rule for it, and the
+        staging rows' rankings for that intent (a look down as vertigo) fall silent, since
+        they are the table's way with the feeling too."""
+        weights = dict(self.weights)
+        for way in style_ways():
+            if way.style != self.name:
+                continue
+            for played in way.fields:
+                table_rule = device_rule_name(way.row.intent, played)
+                own = device_rule_name(way.row.intent, played, self.name)
+                weights[own] = weights.get(table_rule, 1.0)
+                weights[table_rule] = 0.0
+                for staging, row in staging_table().items():
+                    shaded = row.shadings.get(way.row.intent)
+                    if shaded is not None and played in shaded.ranked:
+                        weights[staging_rule_name(staging, played, way.row.intent)] = 0.0
+        return weights
+
+    @functools.cached_property
+    def devices(self) -> Mapping[Intent, IntentDevices]:
+        """Each intent's devices as this style plays them."""
+        own = {way.row.intent: way.row for way in style_ways() if way.style == self.name}
+        return {intent: own.get(intent, row) for intent, row in intent_table().items()}
 
 
 def _classical_weights() -> dict[str, float]:
