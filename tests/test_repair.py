@@ -33,7 +33,7 @@ beats:
   - {text: "It is an ordinary afternoon.", seconds: 3}
   - >-
     At the bus stop Ravi asks a stranger, Gwen, whether the 42 has been yet,
-    then runs off down the road.
+    then runs off down the road, and she realises he took her purse.
   - "A little later, the place is quiet again."
 """
 # She reads the note with him close behind her: a single on her sees him across her face, so the
@@ -236,8 +236,10 @@ def test_covering_tries_the_plain_size_first_and_the_other_persons_single_only_f
     plainest = replace(shot, framing="single", subjects=("Gwen",), size="MS", azimuth_deg=-20.0)
     failed = frozenset({CriticRule.FACE_SEEN, CriticRule.LINE_OF_ACTION})
 
-    def tried(spec: ShotSpec) -> list[tuple[str, tuple[str, ...], str, float]]:
-        rejected = Rejected(plan, plan.shots.index(shot), shot, spec, failed)
+    def tried(
+        spec: ShotSpec, planned: ShotPlan = plan
+    ) -> list[tuple[str, tuple[str, ...], str, float]]:
+        rejected = Rejected(planned, planned.shots.index(shot), shot, spec, failed)
         return [(v.framing, v.subjects, v.size, v.azimuth_deg) for v in cover_another_way(rejected)]
 
     pair, sides = ("Gwen", "Ravi"), (-20.0, 20.0)
@@ -248,8 +250,11 @@ def test_covering_tries_the_plain_size_first_and_the_other_persons_single_only_f
         *(("two_shot", pair, size, side) for size in wider for side in sides),
         *(("single", ("Ravi",), "MS", side) for side in sides),  # the beat is her realisation
     ]
-    unmoved = replace(plainest, intent=None)  # the beat's function is dialogue: no reaction
-    assert [framing for framing, *_ in tried(unmoved)].count("single") == 0
+    # Read as plain dialogue, with no intent on the shot, the beat is no reaction.
+    talk = replace(plan.beats[1], affect=replace(plan.beats[1].affect, function="dialogue"))
+    chat = replace(plan, beats=(plan.beats[0], talk, *plan.beats[2:]))
+    unmoved = replace(plainest, intent=None)
+    assert [framing for framing, *_ in tried(unmoved, chat)].count("single") == 0
     assert tried(replace(plainest, framing="establishing")) == []  # covers only a single
 
 
