@@ -141,6 +141,27 @@ This code's re-plan is the bytes of a cache-off plan; 8a72af0's differs at beat 
 run exits 1 for it. The encoder's own cost rose (2,000 sentences 10.7 -> 14.8 s in process: each
 weight now streams through the caches once per sentence), which the camera's and the files'
 savings outweigh.
+
+Both cores used, without changing a byte of any plan (branch ``scale3``): the encoder's batches
+of a long scene run on a thread a core (each batch whole on one thread, every product on one
+BLAS thread, so every vector is the bytes one thread makes: 4,245 sentences in process 31.86 s
+CPU / 31.99 s wall -> 31.73 / 16.50 s), and a long scene's shots are settled in two parts, the
+second in a process of its own, joined in order into the plan settling them in order makes
+(``pipeline/parts.py``; at 2,000 beats one shot is settled again at the join). One run against
+8ac169d, 2,000 beats, the machine shared with other sessions' benchmarks (load average 2.5-4):
+
+    code       run                                cpu s  wall s  x first    target
+    this       first plan, empty cache            76.48   78.32    1.000   <= 15 s
+    this       re-plan after editing one beat     16.35   17.70    0.214   <= 0.25
+    8ac169d    first plan, empty cache            67.93   70.59    1.000   <= 15 s
+    8ac169d    re-plan after editing one beat     14.63   14.99    0.215   <= 0.25
+
+(An earlier run at load average 5-6: 72.16 s CPU, 93.69 s wall against 66.70 and 79.15.) With
+no core free the two cores cannot shorten the wall time, and running at once costs CPU: the
+part's start (0.8 s at 2,000 beats, most of it the direction's pickle) and each process
+running slower beside the other. Where a core is free they do: 500 beats in process, the two
+ways alternating in one run, 13.21 s CPU / 11.45 s wall in one process against 13.97 / 8.71 s
+in two. The 15 s target still needs a camera search that judges fewer candidates.
 """
 
 from __future__ import annotations

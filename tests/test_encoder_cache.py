@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from beatcam.affect import embedding
 from beatcam.errors import StageError
@@ -54,6 +56,35 @@ def test_a_vector_is_the_same_bytes_alone_and_among_any_batch_mates() -> None:
         alone = embedding._embed([text])[0]
         assert alone.tobytes() == together[row].tobytes(), text
         assert alone.tobytes() == repeated[len(many) + row].tobytes(), text
+
+
+def test_a_long_scene_is_the_same_bytes_on_one_thread_and_on_several(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Why a long scene's batches may run on a thread a core: every vector is the bytes the
+    calling thread alone makes (the same calls per sentence, each product on one BLAS thread)."""
+    endings = ("at dawn", "in the rain, slowly", "once more, without a word", "that winter")
+    texts = [f"{sentence.rstrip('.')}, {end}." for end in endings for sentence in SENTENCES]
+    texts += [f"{text} Again, {k} times." for k in range(60) for text in SENTENCES[:2]]
+    monkeypatch.setattr(embedding, "_encoder_threads", lambda pieces: 1)
+    alone = embedding._embed(texts)
+    for threads in (2, 3):
+        monkeypatch.setattr(embedding, "_encoder_threads", lambda pieces, n=threads: n)
+        assert embedding._embed(texts).tobytes() == alone.tobytes(), threads
+
+
+@given(
+    st.lists(st.integers(1, 40), max_size=60),
+    st.integers(1, 8),
+)
+def test_each_batch_is_dealt_to_exactly_one_thread(lengths: list[int], threads: int) -> None:
+    """Sentences of these word-piece lengths: their batches dealt to threads, none twice."""
+    batches = embedding._batches(lengths)
+    shares = embedding._shares(batches, lengths, threads)
+    assert 1 <= len(shares) <= max(1, threads)
+    assert all(shares[1:]) and (all(shares) or batches == [])
+    dealt = sorted(rows for share in shares for rows in share)
+    assert dealt == sorted(batches)
 
 
 def test_weights_are_mapped_from_the_package_and_nothing_is_stored_for_them(xdg: Path) -> None:

@@ -1,0 +1,118 @@
+"""A long scene's shots settled in parts, each in a process of its own, and joined in order: the
+plan must be the one settling every shot in order in one process makes, whatever the parts,
+and whether or not a part's process delivers."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from beatcam.model import Check, Critique, ShotPlan, ShotSpec
+from beatcam.pipeline import parts, plan_scene, planning
+from beatcam.script import read_scenes
+
+# The bench's kitchen scene (bench/plan.py, bench/replan.py): twelve sentences, each beat distinct.
+SENTENCES = (
+    "Mara sorts the post at the kitchen table, humming to herself.",
+    "Tom comes in and drops his keys on the counter.",
+    "She finds a letter addressed in her mother's hand.",
+    "Her smile fades as she reads; something is wrong.",
+    "Mara realises the letter is forged, and dread creeps in.",
+    "Tom steps toward her, talking fast, reaching for the page.",
+    "She backs away and holds the letter up between them.",
+    "Tom shouts at her and slams his fist on the table.",
+    "The house goes very quiet.",
+    "Mara walks to the window and looks out at the empty street.",
+    "Tom sits down slowly and does not look at her.",
+    "She laughs, suddenly, at how small it all is.",
+)
+ENDINGS = ("at dawn, slowly", "at noon, slowly")
+BEATS = 24
+
+
+def _planned(tmp_path: Path) -> tuple[ShotPlan, Critique]:
+    scene = tmp_path / "long.txt"
+    lines = [
+        f"{SENTENCES[i % len(SENTENCES)].rstrip('.')}, {ENDINGS[i // len(SENTENCES)]}."
+        for i in range(BEATS)
+    ]
+    scene.write_text("\n".join(["Cast: Mara, Tom", "Set: kitchen", *lines]) + "\n", "utf-8")
+    return plan_scene(read_scenes(str(scene))[0])
+
+
+@pytest.fixture
+def in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ShotPlan, Critique]:
+    """The scene planned in one process, then parts of a few shots allowed on three cores."""
+    monkeypatch.setenv("BEATCAM_CACHE", "0")
+    monkeypatch.setattr(parts, "cores", lambda: 1)
+    planned = _planned(tmp_path)
+    monkeypatch.setattr(parts, "cores", lambda: 3)
+    monkeypatch.setattr(parts, "_in_a_worker", lambda: False)
+    monkeypatch.setattr(parts, "MIN_SHOTS_A_PART", 5)
+    return planned
+
+
+def test_a_scene_settled_in_parts_is_the_plan_settled_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_order: tuple[ShotPlan, Critique]
+) -> None:
+    settled_here: list[int] = []
+    settle = planning.settle_shot
+
+    def counted(plan: ShotPlan, index: int, *rest: Any) -> tuple[ShotPlan, list[Check]]:
+        settled_here.append(index)
+        return settle(plan, index, *rest)
+
+    monkeypatch.setattr(planning, "settle_shot", counted)
+    in_parts = _planned(tmp_path)
+    starts = parts.starts(in_parts[0].shots)
+    assert len(starts) == 3
+    assert parts.identical(in_parts, in_order)
+    # The other parts' shots came from their processes: a few were settled again here, where
+    # the shot before a part's start was settled otherwise, until they agree again.
+    assert len(settled_here) <= starts[1] + 4
+
+
+def test_a_part_whose_process_fails_is_settled_where_the_parts_are_joined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_order: tuple[ShotPlan, Critique]
+) -> None:
+    monkeypatch.setattr(parts.Process, "result", lambda self: None)
+    assert parts.identical(_planned(tmp_path), in_order)
+
+
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=80), st.integers(1, 4), st.integers(1, 9))
+def test_parts_start_at_beats_and_hold_enough_shots(
+    shots_a_beat: list[int], count: int, least: int
+) -> None:
+    beats = [beat for beat, shots in enumerate(shots_a_beat) for _ in range(shots)]
+    specs: list[ShotSpec] = [_Spec(beat) for beat in beats]  # type: ignore[misc]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parts, "MIN_SHOTS_A_PART", least)
+        starts = parts.starts(specs, count)
+    assert starts[0] == 0 and starts == sorted(set(starts))
+    assert len(starts) <= max(1, min(count, len(beats) // least))
+    for start, stop in zip(starts, [*starts[1:], len(beats)], strict=True):
+        assert stop - start >= least or len(starts) == 1
+        assert start == 0 or beats[start] != beats[start - 1]
+
+
+class _Spec:
+    """What ``parts.starts`` reads of a shot: its beat."""
+
+    def __init__(self, beat: int) -> None:
+        self.beat = beat
+
+
+def test_identical_tells_values_apart_by_their_bits() -> None:
+    assert parts.identical((1.0, math.nan, "a"), (1.0, math.nan, "a"))
+    assert not parts.identical(0.0, -0.0)
+    assert not parts.identical(1, 1.0)
+    assert parts.identical(np.array([0.5, math.nan]), np.array([0.5, math.nan]))
+    assert not parts.identical(np.zeros(2), np.zeros(2, dtype=np.float32))
+    assert not parts.identical(np.zeros(2), np.zeros((2, 1)))
+    assert not parts.identical({"a": [1.0]}, {"a": [1.0 + 1e-16 * 2]})
