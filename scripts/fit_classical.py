@@ -209,7 +209,11 @@ def fit(
 
 def write(weights: Mapping[str, float], before: Mapping[str, float], situations: int) -> None:
     after = agreements(weights)
-    files = [f"bench/{path.name}" for path in bench.SITUATION_FILES]
+    files = [
+        f"bench/{path.name}"
+        for path in bench.SITUATION_FILES
+        if any(not s.held_out for s in bench.load_situations((path,)))
+    ]
     document = {
         "fitted_on": f"the tuning split (every situation not held out) of {', '.join(files)} "
         f"({situations} situations), marked and unmarked situations weighed apart",
