@@ -139,6 +139,25 @@ def test_switched_off_it_stores_nothing(xdg: Path, monkeypatch: pytest.MonkeyPat
     assert _files(xdg) == []
 
 
+def test_switched_off_a_plan_makes_no_key(
+    xdg: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key digests beatcam's files (~0.009 s of a cold plan): with nothing to look up or
+    store, a plan and its files are made without one."""
+    from beatcam.pipeline import ShootOptions, shoot
+
+    def no_key(*parts: bytes | str) -> str:
+        raise AssertionError(f"a key was made with the cache off: {parts!r:.80}")
+
+    monkeypatch.setenv("BEATCAM_CACHE", "0")
+    monkeypatch.setattr(cache, "key", no_key)
+    scene = tmp_path / "scene.txt"
+    scene.write_text("Cast: Mara\nMara reads the letter twice and sits down.\n", encoding="utf-8")
+    result = shoot(scene, tmp_path / "out", ShootOptions(stages=("plan",)))
+    assert result.cache is None and (tmp_path / "out" / "plan.json").is_file()
+    assert _files(xdg) == []
+
+
 def test_without_xdg_it_lives_in_the_home_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -317,20 +317,20 @@ def encode(texts: Sequence[str]) -> NDArray[np.float32]:
     if isinstance(texts, str):
         raise TypeError("encode() takes a sequence of texts, not one string")
     distinct = list(dict.fromkeys(texts))
-    keys = [_vector_key(text) for text in distinct]
+    # No keys with the cache off: a key digests beatcam's files, for nothing to look up.
+    keys = {} if cache.root() is None else {text: _vector_key(text) for text in distinct}
     found: dict[str, NDArray[np.float32]] = {}
-    for text, entry in zip(distinct, keys, strict=True):
+    for text, entry in keys.items():
         stored = cache.get(VECTORS_NAMESPACE, entry)
         if stored is not None and len(stored) == DIM * VECTOR_ITEM_BYTES:
             found[text] = np.frombuffer(stored, dtype=np.float32)
-    missing = [
-        (text, entry) for text, entry in zip(distinct, keys, strict=True) if text not in found
-    ]
+    missing = [text for text in distinct if text not in found]
     if missing:
-        fresh = _embed([text for text, _ in missing])
-        for (text, entry), vector in zip(missing, fresh, strict=True):
+        fresh = _embed(missing)
+        for text, vector in zip(missing, fresh, strict=True):
             found[text] = vector
-            cache.put(VECTORS_NAMESPACE, entry, vector.tobytes())
+            if text in keys:
+                cache.put(VECTORS_NAMESPACE, keys[text], vector.tobytes())
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     for row, text in enumerate(texts):
         out[row] = found[text]
