@@ -124,9 +124,11 @@ def _content_digest(package: Path, files: Iterable[tuple[str, ...]]) -> str:
 
 def _signature(package: Path, files: Iterable[tuple[str, ...]]) -> str:
     """The hex SHA-256 of the beatcam version and each file's path, size, inode and times of
-    change: any write, rename or copy over a file changes its change time (``st_ctime_ns``,
-    which no program sets), so a file whose bytes changed never keeps its signature. Python
-    itself trusts a source's size and modification time to reuse its bytecode."""
+    change. Any write, rename or copy over a file sets its change time (``st_ctime_ns``, which
+    no program can set) to the filesystem's clock, so a file's bytes change under a stored
+    signature only if rewritten in place, to the same size, within one tick of that clock of
+    its write before. Python itself trusts a source's size and modification time to reuse
+    its bytecode."""
     digest = hashlib.sha256(__version__.encode() + b"\0")
     for parts in files:
         info = package.joinpath(*parts).stat()
