@@ -17,7 +17,7 @@ from typer._click.exceptions import BadParameter
 from typer._coercion import build_runtime_param
 from typer.core import _TyperParameter
 
-from beatcam import cli
+from beatcam import __version__, cli
 
 ROOT = Path(__file__).resolve().parents[1]
 # Libraries a quiet plan of a scene has no use for, and what each would cost it to import.
@@ -31,6 +31,13 @@ UNUSED_BY_A_PLAN = (
     "safetensors",  # the encoder maps its weights itself
     "importlib.metadata",  # distribution versions (keys, provenance): beatcam.cache reads them
 )
+
+
+def _environment(**extra: str) -> dict[str, str]:
+    """This environment for a fresh ``beatcam``: this beatcam, from anywhere, and its standard
+    output block-buffered into a pipe, as a user's is (not unbuffered, as a CI's may be)."""
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    return {**environment, "PYTHONPATH": os.pathsep.join(sys.path), **extra}
 
 
 def _after(*args: str, cwd: Path) -> dict[str, Any]:
@@ -50,7 +57,7 @@ def _after(*args: str, cwd: Path) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},  # this beatcam, from anywhere
+        env=_environment(),
         capture_output=True,
         text=True,
         check=True,
@@ -133,3 +140,68 @@ def test_options_are_coerced_to_the_values_and_errors_typer_gives(
     for value in values:
         expected = _outcome(typers.coerce, value, param, ctx)
         assert _outcome(plain.coerce, value, param, ctx) == expected, (option, value)
+
+
+# ---- the end of the process ----------------------------------------------------------------
+
+
+def test_a_plan_ends_with_its_output_flushed_and_its_status(tmp_path: Path) -> None:
+    """``beatcam`` ends without Python's teardown (cli.run): what it printed into a pipe,
+    where standard output is block-buffered, its status and every file it wrote are all there
+    (and ``_after``'s exit handler prints after beatcam's command, into the same buffer)."""
+    out = tmp_path / "out"
+    beatcam = [sys.executable, "-m", "beatcam"]
+    scene = str(ROOT / "examples" / "lighthouse.txt")
+    env = _environment(BEATCAM_CACHE="0")
+    done = subprocess.run(
+        [*beatcam, "plan", scene, "-o", str(out), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    (summary,) = json.loads(done.stdout)["scenes"]
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert summary["shots"] == len(plan["shots"]) > 0
+    assert {path.name for path in out.iterdir()} == {
+        "plan.json",
+        "shotlist.csv",
+        "trajectory.csv",
+        "critique.json",
+    }
+    printed = subprocess.run(
+        [*beatcam, "plan", scene, "-o", str(out)], capture_output=True, text=True, env=env
+    )
+    assert printed.stdout.rstrip().endswith(f"wrote {out}/"), printed.stdout[-200:]
+    refused = subprocess.run(
+        [*beatcam, "plan", str(tmp_path / "missing.txt")], capture_output=True, text=True, env=env
+    )
+    assert refused.returncode == 2 and "missing.txt: no such file" in refused.stderr
+
+
+def test_the_end_waits_for_a_running_thread_and_runs_every_exit_handler(tmp_path: Path) -> None:
+    """Exit handlers registered before beatcam's start (coverage's, a site's) run, and where a
+    thread Python's exit would wait for is still running, Python's own exit waits for it."""
+    handled, threaded = tmp_path / "handled", tmp_path / "threaded"
+    script = (
+        "import atexit, pathlib, runpy, sys, threading, time\n"
+        f"atexit.register(pathlib.Path({str(handled)!r}).write_text, 'handled')\n"
+        "def late():\n"
+        "    time.sleep(0.5)\n"
+        f"    pathlib.Path({str(threaded)!r}).write_text('threaded')\n"
+        "threading.Thread(target=late).start()\n"
+        "sys.argv = ['beatcam', '--version']\n"
+        "runpy.run_module('beatcam', run_name='__main__')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, f"beatcam {__version__}")
+    assert handled.read_text() == "handled" and threaded.read_text() == "threaded"

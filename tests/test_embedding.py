@@ -6,6 +6,7 @@ on torch 2.13.0 (CPU) from the same model folder; the numpy forward pass must re
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -99,6 +100,27 @@ def test_provenance_names_model_licence_and_training_data() -> None:
     assert "sentence-transformers/all-MiniLM-L6-v2" in info["source"]
     assert "1 billion" in info["training_data"]
     assert (embedding.model_dir() / "model.safetensors").is_file()
+
+
+def test_the_tokenizer_is_the_one_the_model_ships() -> None:
+    """Built from vocab.txt (embedding._tokenizer), the tokenizer is tokenizer.json's: both
+    serialise to the same JSON once unpadded and truncated alike, and read alike."""
+    from tokenizers import Tokenizer
+
+    built = embedding._tokenizer(embedding.model_dir())
+    shipped = Tokenizer.from_file(str(embedding.model_dir() / "tokenizer.json"))
+    shipped.no_padding()
+    shipped.enable_truncation(max_length=embedding.MAX_TOKENS)
+    assert json.loads(built.to_str()) == json.loads(shipped.to_str())
+    texts = [
+        "Mara's smile fades; she re-reads the letter (twice).",
+        "Ünïcödé façade — naïve café, 東京 and [MASK] [cls]\u200b\x00 tabs\tand\nlines",
+        "word " * 300,  # truncated
+        "x" * 150,  # a word too long for WordPiece
+    ]
+    assert [e.ids for e in built.encode_batch(texts)] == [
+        e.ids for e in shipped.encode_batch(texts)
+    ]
 
 
 def test_labelled_examples_meet_the_schema() -> None:

@@ -3,7 +3,7 @@
 Guarded, since worker processes started by spawning import this module again.
 """
 
-from beatcam.cli import app
+from beatcam.cli import run
 
 if __name__ == "__main__":
-    app(prog_name="beatcam")
+    run()

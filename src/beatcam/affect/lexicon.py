@@ -217,8 +217,10 @@ def load_lexicon() -> Lexicon:
     Stemming and indexing some two thousand cues is ~0.03 s of a cold plan, so the built
     lexicon is kept in beatcam's cache, where later runs take it ready made. Its key, as every
     key, holds the digest of beatcam's own files, these lists and this code among them: an
-    edited list is built afresh.
+    edited list is built afresh. With the cache off no key is made (it digests beatcam's files).
     """
+    if beatcam_cache.root() is None:
+        return build_lexicon()
     entry = beatcam_cache.key(LEXICON_NAMESPACE)
     stored = beatcam_cache.get_object(LEXICON_NAMESPACE, entry)
     if isinstance(stored, Lexicon):
