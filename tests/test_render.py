@@ -13,6 +13,7 @@ import sys
 import time
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -246,6 +247,31 @@ def test_dissolve_blends_without_changing_the_frame_count(
         head_change = np.abs(clip[handle - 1].astype(int) - body[0].astype(int)).mean()
         tail_change = np.abs(clip[handle + shot.frames].astype(int) - body[-1].astype(int)).mean()
         assert head_change < 3.0 and tail_change < 3.0  # the same camera held, no cut
+
+
+def test_a_handle_names_the_lens_of_the_pose_it_holds(
+    tiny_plan: ShotPlan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clip's handles hold its first and last pose, so their HUD gives that pose's focal
+    length, not the one the scene's next shot has reached by then."""
+    first, second = tiny_plan.shots
+    held = float(first.camera.focal_mm[-1])
+    longer = dataclasses.replace(second.camera, focal_mm=np.full(second.frames, held * 2.0))
+    plan = dataclasses.replace(tiny_plan, shots=(first, dataclasses.replace(second, camera=longer)))
+    drawn: dict[tuple[str, int], float] = {}
+    original = Hud.draw
+
+    def recording(self: Hud, frame: np.ndarray, scene_frame: int, shot: Any, focal_mm: float,
+                  beat: Any) -> None:  # fmt: skip
+        drawn.setdefault((shot.id, scene_frame), focal_mm)
+        original(self, frame, scene_frame, shot, focal_mm, beat)
+
+    monkeypatch.setattr(Hud, "draw", recording)
+    render_previs(plan, tmp_path, resolution=SMALL)
+    end = first.start_frame + first.frames
+    tail = [drawn[(first.id, f)] for f in range(end, end + handle_frames(plan.fps))]
+    assert tail and tail == [pytest.approx(held)] * len(tail)
+    assert drawn[(second.id, end)] == pytest.approx(held * 2.0)  # the next shot's own lens
 
 
 def test_storyboard_has_floor_plan_page_panels_and_contact_sheet(

@@ -366,11 +366,14 @@ def _finished(
     beat: PlannedBeat | None,
     focal_mm: FloatArray,
 ) -> Frame:
-    """A frame of ``shot`` with its fade (``gain``) and HUD, as the files show it."""
+    """A frame of ``shot`` with its fade (``gain``) and HUD, as the files show it. A handle
+    frame (before or after the shot) is seen through the shot's first or last pose held, so
+    the HUD gives that pose's lens, not the one the next shot has by then."""
     if gain < 1.0:
         frame = (frame * gain).astype(np.uint8)
     if overlay is not None:
-        overlay.draw(frame, scene_frame, shot, float(focal_mm[scene_frame]), beat)
+        held = min(max(scene_frame, shot.start_frame), shot.start_frame + shot.frames - 1)
+        overlay.draw(frame, scene_frame, shot, float(focal_mm[held]), beat)
     return frame
 
 
