@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from beatcam.direct.candidates import LONGEST_OTS_LENS_MM
 from beatcam.direct.grammar import rule_named
 from beatcam.direct.styles import STYLES
 from beatcam.direct.wording import ANGLE_WORDS, FAULT_WORDS, MOVEMENT_WORDS
@@ -84,9 +85,9 @@ def standoff(tmp_path_factory: pytest.TempPathFactory) -> ShotPlan:
 
 
 @pytest.fixture(scope="module")
-def intimate_standoff(tmp_path_factory: pytest.TempPathFactory) -> ShotPlan:
-    folder = tmp_path_factory.mktemp("intimate-standoff")
-    return _plan_cli(folder, EXAMPLES / "standoff.md", "--style", "intimate")
+def epic_landing(tmp_path_factory: pytest.TempPathFactory) -> ShotPlan:
+    folder = tmp_path_factory.mktemp("epic-landing")
+    return _plan_cli(folder, EXAMPLES / "the-landing.txt", "--style", "epic")
 
 
 @pytest.fixture(scope="module")
@@ -133,16 +134,14 @@ def test_an_over_the_shoulder_has_the_near_head_at_the_frame_edge(
 
 
 def test_a_shot_repaired_for_its_shoulder_says_so_in_crew_words(
-    intimate_standoff: ShotPlan,
+    epic_landing: ShotPlan,
 ) -> None:
-    """The standoff's turning point, in the intimate style, asks for an over-the-shoulder
-    zoom-in, which would lose Colm's shoulder out of the tightening frame: the shot that
-    replaced it says why."""
+    """The Landing in the epic style asks for an over-the-shoulder arc on Ben as he holds out
+    his hand, which would lose Ana's shoulder out of the turning frame: the shot that replaced
+    it says why."""
     assert set(FAULT_WORDS) == set(CriticRule)  # every rule has its crew words
     repaired = [
-        shot
-        for shot in intimate_standoff.shots
-        if CriticRule.SHOULDER_IN_FRAME in shot.reason.failed
+        shot for shot in epic_landing.shots if CriticRule.SHOULDER_IN_FRAME in shot.reason.failed
     ]
     assert repaired, "no over-the-shoulder in the standoff is repaired for its shoulder any more"
     for shot in repaired:
@@ -168,6 +167,23 @@ def example_plans(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, An
             for path in sorted(folder.rglob("plan.json")):
                 documents.append({"name": f"{scene.name} {style}", **json.loads(path.read_text())})
     return documents
+
+
+def test_an_over_the_shoulder_is_shot_on_a_lens_a_conversation_takes(
+    example_plans: list[dict[str, Any]],
+) -> None:
+    """The near shoulder is only in the foreground when the camera stands behind it, so two
+    people far apart would need a telephoto from across the set (The Landing's pair, 3.9 m
+    apart, were an MCU over-the-shoulder on 279 mm): the director covers them otherwise. The
+    camera may stand a little further back than the director reckons, hence the tenth."""
+    lenses = [
+        (document["name"], shot["id"], shot["lens_mm"])
+        for document in example_plans
+        for shot in document["shots"]
+        if shot["framing"] == "over_shoulder"
+    ]
+    assert len(lenses) >= 10  # the examples cover their exchanges over the shoulder
+    assert [found for found in lenses if found[2] > 1.1 * LONGEST_OTS_LENS_MM] == []
 
 
 def _director_words(described: str) -> dict[str, str]:

@@ -29,6 +29,7 @@ from beatcam.model.vocab import (
     FOCAL_MAX_MM,
     FOCAL_MIN_MM,
     HEAD_IN_FRAME_SIZES,
+    OVER_SHOULDER_BACK_M,
     SIZE_LOWER_M,
     SIZE_TARGET_M,
     SIZE_UPPER_M,
@@ -58,9 +59,9 @@ WORM_V = -0.45
 ACTING_AREA = np.array([0.0, 1.0, 0.0])
 # Over the shoulder (Thompson & Bowen, Grammar of the Shot: the near shoulder and the back of the
 # head fill the frame's edge, the far face sits on the opposite third): the near head's centre is
-# held this far across the frame, from the camera this far behind it, a little above its eyes.
+# held this far across the frame, from the camera vocab.OVER_SHOULDER_BACK_M behind it, a little
+# above its eyes.
 OVER_SHOULDER_NEAR_U = 0.75
-OVER_SHOULDER_BACK_M = 1.3
 OVER_SHOULDER_UP_M = 0.1
 # Beyond this angle off the line between the two, the near head would no longer be "over the
 # shoulder" but beside the lens: at close separations the near head comes further into frame.

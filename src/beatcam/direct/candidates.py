@@ -25,10 +25,13 @@ from beatcam.direct.styles import Style
 from beatcam.model import ShotPin
 from beatcam.model.vocab import (
     ANGLES,
+    ASPECTS,
+    DEFAULT_ASPECT,
     DEFAULT_HEIGHT_M,
     EYE_HEIGHT_RATIO,
     FRAMINGS,
     MOVEMENTS,
+    OVER_SHOULDER_BACK_M,
     SIZE_TARGET_M,
     SIZES,
     TRUCKS,
@@ -49,6 +52,12 @@ LATER_FOCUS_BONUS = 0.3
 PIN_RULE = "the writer's choice"
 WIDEST_ASPECT = 16.0 / 9.0
 CONVERSATION_DISTANCE_M = 4.0
+# The longest lens an over-the-shoulder is given: the long portrait lens. From behind the near
+# head (OVER_SHOULDER_BACK_M) the far face holds its size on a focal length that grows with the
+# distance between the two; far apart, only a telephoto from across the set keeps the shoulder
+# in the foreground (The Landing's MCU across 3.9 m took 279 mm), so the pair is covered
+# otherwise. Reckoned on the default 16:9 sensor.
+LONGEST_OTS_LENS_MM = 135.0
 # How far the top of the head stands above the eyes, for a person of the usual height.
 HEAD_ABOVE_EYES_M = (1.0 - EYE_HEIGHT_RATIO) * DEFAULT_HEIGHT_M
 
@@ -172,6 +181,18 @@ def end_size_for(size: str, movement: str, intensity: float) -> str:
     return size
 
 
+def _tightest(size: str, movement: str) -> str:
+    """The tightest size a shot reaches: a push-in ends a size closer."""
+    return SIZES[min(SIZES.index(size) + (movement in TIGHTENS), len(SIZES) - 1)]
+
+
+def _ots_lens_mm(size: str, movement: str, separation_m: float) -> float:
+    """The focal length that holds the far face at the tightest size an over-the-shoulder
+    reaches, from behind the near head."""
+    distance = separation_m + OVER_SHOULDER_BACK_M
+    return distance * ASPECTS[DEFAULT_ASPECT][1] / SIZE_TARGET_M[_tightest(size, movement)]
+
+
 def allowed(
     size: str, angle: str, dutch: bool, movement: str, framing: str, subjects: tuple[str, ...],
     travel_m: float, separation_m: float = 0.0, entering: bool = False, eye_gap_m: float = 0.0,
@@ -181,8 +202,8 @@ def allowed(
     if entering and movement == "static" and framing != "establishing":
         return False  # a still frame on an entrance would open on the empty doorway
     if framing in {"two_shot", "group"}:
-        # The pair must fit the tightest frame the shot reaches (a push-in ends a size closer).
-        tightest = SIZES[min(SIZES.index(size) + (movement in TIGHTENS), len(SIZES) - 1)]
+        # The pair must fit the tightest frame the shot reaches.
+        tightest = _tightest(size, movement)
         frame_width = SIZE_TARGET_M[tightest] * WIDEST_ASPECT
         # A two-shot may turn off the profile view until the pair fits across the frame.
         turn = np.cos(np.deg2rad(TWO_SHOT_TURN_DEG)) if framing == "two_shot" else 1.0
@@ -377,6 +398,12 @@ def _combine(
                 size, shown, is_dutch, movement, framing, subjects, travel, separation, entering,
                 gap,
             ):  # fmt: skip
+                continue
+            if (
+                framing == "over_shoulder"
+                and pin.framing is None  # taste, not geometry: a writer's pin is kept
+                and _ots_lens_mm(size, movement, separation) > LONGEST_OTS_LENS_MM
+            ):
                 continue
             parts = (*felt, framings[framing], dutch["dutch" if is_dutch else "level"])
             score = parts[0][0] + parts[1][0] + parts[2][0] + parts[3][0] + parts[4][0]

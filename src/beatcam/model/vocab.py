@@ -180,6 +180,10 @@ SIZE_TARGET_M: Final = {
     "EWS": 14.0,
 }
 
+# An over-the-shoulder camera stands this far behind the near head (Thompson & Bowen, Grammar of
+# the Shot: the near shoulder and the back of the head fill the frame's edge).
+OVER_SHOULDER_BACK_M: Final = 1.3
+
 # Camera pitch (degrees, positive looks down) bands, measured on a shot's middle frame.
 ANGLE_PITCH_DEG: Final = {
     "overhead": (60.0, 90.0),
