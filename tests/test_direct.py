@@ -14,10 +14,13 @@ from hypothesis import strategies as st
 
 from beatcam.affect import read_affect
 from beatcam.direct import STYLES, Style, direct
+from beatcam.direct.blocking import WALK_SAMPLES, _stops
 from beatcam.direct.explicit import CUED_TABLES, DUTCH_DEG, pin_from_text
 from beatcam.direct.placement import line_of_action
+from beatcam.direct.spots import BODY_CLEARANCE_M, footprints, standing
 from beatcam.errors import SceneError, UsageError
 from beatcam.model import Direction, ShotPin
+from beatcam.model.sets import PRESETS, SetPreset
 from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
 from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
@@ -477,3 +480,39 @@ def test_over_the_shoulder_shots_are_shot_from_the_shoulder() -> None:
     assert shoulders
     assert {shot.angle for shot in shoulders} == {"eye_level"}
     assert not {shot.movement for shot in shoulders} & {"push_in", "dolly_zoom_in"}
+
+
+def _stops_box_by_box(starts: Any, targets: Any, preset: SetPreset) -> Any:
+    """``blocking._stops`` as it was written before x and z were tested apart."""
+    boxes = standing(preset.boxes)
+    if not boxes:
+        return targets
+    low, high = footprints(boxes)
+    steps = np.linspace(0.0, 1.0, WALK_SAMPLES)[None, :, None]
+    paths = starts[:, None, :] + steps * (targets - starts)[:, None, :]
+    inside = np.all(
+        (paths[:, :, None, :] > low[None, None] - BODY_CLEARANCE_M)
+        & (paths[:, :, None, :] < high[None, None] + BODY_CLEARANCE_M),
+        axis=3,
+    ).any(axis=2)
+    stopped = inside.any(axis=1) & ~inside[:, 0]
+    before = np.maximum(np.argmax(inside, axis=1) - 1, 0)
+    stops = paths[np.arange(len(paths)), before]
+    return np.where(stopped[:, None], stops, targets)
+
+
+_FLOOR = st.floats(-6.0, 6.0, allow_nan=False)
+
+
+@given(
+    preset=st.sampled_from(sorted(PRESETS)),
+    walks=st.lists(st.tuples(_FLOOR, _FLOOR, _FLOOR, _FLOOR), min_size=1, max_size=40),
+)
+@settings(max_examples=300, deadline=None)
+def test_walks_stop_before_the_set_where_they_did_box_by_box(
+    preset: str, walks: list[tuple[float, float, float, float]]
+) -> None:
+    rows = np.array(walks)
+    starts, targets = rows[:, :2], rows[:, 2:]
+    expected = _stops_box_by_box(starts, targets, PRESETS[preset])
+    assert _stops(starts, targets, PRESETS[preset]).tobytes() == expected.tobytes()
