@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from beatcam import cache
+from beatcam import cache, files
 from beatcam.model import CharacterTrack, SetBox, SetDesign, ShotPlan
 from beatcam.model.vocab import handle_frames
 from beatcam.render.keys import previs_shot_keys
@@ -206,7 +206,7 @@ def test_names_that_are_not_file_names_are_refused(xdg: Path) -> None:
 
 _WRITER = """
 import sys
-from beatcam import cache
+from beatcam import cache, files
 payload = bytes(range(256)) * 4096
 entry = cache.key("contended")
 for _ in range(int(sys.argv[1])):
@@ -307,6 +307,33 @@ def test_two_processes_writing_one_key_never_expose_half_an_entry(xdg: Path) -> 
     assert cache.get(NAMESPACE, cache.key("contended")) == bytes(range(256)) * 4096
     assert len(_files(xdg / "beatcam" / NAMESPACE)) == 1  # no temporary file left behind
     assert not [path for path in _files(xdg) if ".part" in path.name]  # nor beside the digest
+
+
+def test_a_write_that_fails_leaves_the_entry_before_it_and_no_temporary_file(xdg: Path) -> None:
+    entry = cache.key("failing")
+    assert cache.put(NAMESPACE, entry, PAYLOAD)
+    path = cache.entry_path(NAMESPACE, entry)
+    assert path is not None and path.stat().st_mode & 0o777 == 0o644
+
+    def half_then_full_disk(payload: Any) -> None:
+        payload.write(b"half an entry")
+        raise OSError("no space left on device")
+
+    assert not cache._store(NAMESPACE, entry, half_then_full_disk)
+    assert cache.get(NAMESPACE, entry) == PAYLOAD
+    assert _files(xdg / "beatcam" / NAMESPACE) == [path]
+
+
+def test_an_atomic_write_is_whole_or_absent(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "plan.json"
+    assert files.write_atomic(target, "line\nnext\r\n") == target
+    assert target.read_bytes() == b"line\nnext\r\n"  # written as given, no newline turned
+    assert target.stat().st_mode & 0o777 == 0o644
+    with pytest.raises(KeyboardInterrupt), files.atomic_file(target) as handle:
+        handle.write(b"half")
+        raise KeyboardInterrupt
+    assert target.read_bytes() == b"line\nnext\r\n"
+    assert _files(tmp_path) == [target]
 
 
 # ---- per-shot previs keys ------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,10 +14,13 @@ from hypothesis import strategies as st
 
 from beatcam.affect import read_affect
 from beatcam.direct import STYLES, Style, direct
-from beatcam.direct.explicit import pin_from_text
+from beatcam.direct.blocking import WALK_SAMPLES, _stops
+from beatcam.direct.explicit import CUED_TABLES, DUTCH_DEG, pin_from_text
 from beatcam.direct.placement import line_of_action
+from beatcam.direct.spots import BODY_CLEARANCE_M, footprints, standing
 from beatcam.errors import SceneError, UsageError
 from beatcam.model import Direction, ShotPin
+from beatcam.model.sets import PRESETS, SetPreset
 from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
 from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
@@ -173,25 +178,105 @@ def test_camera_words_in_a_beat_are_honoured() -> None:
     assert "named in the beat" in shot.why
 
 
-@pytest.mark.parametrize(
-    ("text", "field", "value"),
-    [
-        ("Dolly zoom on her face as it dawns on her.", "movement", "dolly_zoom_in"),
-        ("Low angle on the king.", "angle", "low"),
-        ("Extreme close-up of the key.", "size", "ECU"),
-        ("Over-the-shoulder from Tom.", "framing", "over_shoulder"),
-        ("She pulls back her hand.", "movement", None),
-        ("Her eyes go wide.", "size", None),
-        ("Seen from overhead, the maze is a name.", "angle", "overhead"),
-        ("Overhead shot of the table.", "angle", "overhead"),
-        ("The redwoods close overhead and they stop talking.", "angle", None),
-        ("The destroyer's propellers pass overhead.", "angle", None),
-        ("A close up on the ring.", "size", "CU"),
-        ("They close up the shop early.", "size", None),
-    ],
-)
+EXPLICIT_CASES = [
+    ("Dolly zoom on her face as it dawns on her.", "movement", "dolly_zoom_in"),
+    ("Low angle on the king.", "angle", "low"),
+    ("Extreme close-up of the key.", "size", "ECU"),
+    ("Over-the-shoulder from Tom.", "framing", "over_shoulder"),
+    ("She pulls back her hand.", "movement", None),
+    ("Her eyes go wide.", "size", None),
+    ("Seen from overhead, the maze is a name.", "angle", "overhead"),
+    ("Overhead shot of the table.", "angle", "overhead"),
+    ("The redwoods close overhead and they stop talking.", "angle", None),
+    ("The destroyer's propellers pass overhead.", "angle", None),
+    ("A close up on the ring.", "size", "CU"),
+    ("They close up the shop early.", "size", None),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "value"), EXPLICIT_CASES)
 def test_explicit_camera_words(text: str, field: str, value: str | None) -> None:
     assert getattr(pin_from_text(text), field) == value
+
+
+def _pin_searched_whole(text: str) -> ShotPin:
+    """``pin_from_text`` as it read a beat before the cues: every table searched in order."""
+
+    def first(table: tuple[tuple[str, str], ...]) -> str | None:
+        return next((word for pattern, word in table if re.search(pattern, text, re.I)), None)
+
+    size, angle, movement, framing, dutch = (first(table) for _, table in CUED_TABLES)
+    return ShotPin(size, angle, movement, framing, DUTCH_DEG if dutch else None)
+
+
+_PATTERNS = [(cue, pattern) for cue, table in CUED_TABLES for pattern, _ in table]
+_PATTERN_WORDS = [word for _, table in CUED_TABLES for _, word in table]
+# The tables' own words, so that random beats often come near a camera word, and letters that
+# case-fold to ASCII ones (the long s, the Kelvin sign, the dotted capital I) or near them.
+_TABLE_WORDS = sorted(
+    {
+        word
+        for _, pattern in _PATTERNS
+        for word in re.findall(r"[a-z]+", pattern.replace(r"\b", " "))
+    }
+)
+_SEPARATORS = st.sampled_from([" ", "  ", "-", "'", "", ", ", "\n", "_"])
+_ODD_LETTERS = "\u017f\u212a\u0130\u0131\u00df\u00e9"
+
+
+@st.composite
+def _near_camera_words(draw: st.DrawFn) -> str:
+    parts = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(_TABLE_WORDS),
+                st.text(alphabet="abcdefghilmnoprstuvwyz" + _ODD_LETTERS, max_size=6),
+            ),
+            max_size=8,
+        )
+    )
+    text = "".join(part + draw(_SEPARATORS) for part in parts)
+    return "".join(
+        letter.upper() if draw(st.booleans()) and letter.isascii() else letter for letter in text
+    )
+
+
+@pytest.mark.parametrize(("cue", "pattern"), _PATTERNS, ids=_PATTERN_WORDS)
+@given(data=st.data())
+@settings(max_examples=40, deadline=None)
+def test_a_table_cue_finds_every_text_its_patterns_match(
+    cue: re.Pattern[str], pattern: str, data: st.DataObject
+) -> None:
+    text = data.draw(st.from_regex(re.compile(pattern, re.I)))
+    assert cue.search(text), (pattern, text)
+
+
+@given(text=st.one_of(_near_camera_words(), st.text()))
+@settings(max_examples=1500, deadline=None)
+def test_the_cues_change_no_pin_of_a_random_beat(text: str) -> None:
+    assert pin_from_text(text) == _pin_searched_whole(text)
+
+
+def test_the_cues_change_no_pin_of_a_real_beat() -> None:
+    """The shipped labelled beats, the examples' and the bench's tuning situations (none of
+    them blind), and the camera words this module's tests name."""
+    import yaml
+
+    from beatcam.affect.neighbours import labelled_examples
+
+    root = Path(__file__).resolve().parents[1]
+    beats = [example.text for example in labelled_examples()]
+    for path in sorted((root / "src" / "beatcam" / "examples").iterdir()):
+        beats += [beat.text for scene in read_scenes(str(path)) for beat in scene.beats]
+    for name in ("situations.yaml", "expressive.yaml"):
+        document = yaml.safe_load((root / "bench" / name).read_text(encoding="utf-8"))
+        beats += [situation["beat"] for situation in document["situations"]]
+    beats += [text for text, _, _ in EXPLICIT_CASES]
+    cued = 0
+    for text in beats:
+        assert pin_from_text(text) == _pin_searched_whole(text), text
+        cued += any(cue.search(text) for cue, _ in CUED_TABLES)
+    assert 100 <= cued <= len(beats) - 100  # both ways through pin_from_text are compared
 
 
 def test_an_impossible_pin_is_a_clear_error() -> None:
@@ -395,3 +480,39 @@ def test_over_the_shoulder_shots_are_shot_from_the_shoulder() -> None:
     assert shoulders
     assert {shot.angle for shot in shoulders} == {"eye_level"}
     assert not {shot.movement for shot in shoulders} & {"push_in", "dolly_zoom_in"}
+
+
+def _stops_box_by_box(starts: Any, targets: Any, preset: SetPreset) -> Any:
+    """``blocking._stops`` as it was written before x and z were tested apart."""
+    boxes = standing(preset.boxes)
+    if not boxes:
+        return targets
+    low, high = footprints(boxes)
+    steps = np.linspace(0.0, 1.0, WALK_SAMPLES)[None, :, None]
+    paths = starts[:, None, :] + steps * (targets - starts)[:, None, :]
+    inside = np.all(
+        (paths[:, :, None, :] > low[None, None] - BODY_CLEARANCE_M)
+        & (paths[:, :, None, :] < high[None, None] + BODY_CLEARANCE_M),
+        axis=3,
+    ).any(axis=2)
+    stopped = inside.any(axis=1) & ~inside[:, 0]
+    before = np.maximum(np.argmax(inside, axis=1) - 1, 0)
+    stops = paths[np.arange(len(paths)), before]
+    return np.where(stopped[:, None], stops, targets)
+
+
+_FLOOR = st.floats(-6.0, 6.0, allow_nan=False)
+
+
+@given(
+    preset=st.sampled_from(sorted(PRESETS)),
+    walks=st.lists(st.tuples(_FLOOR, _FLOOR, _FLOOR, _FLOOR), min_size=1, max_size=40),
+)
+@settings(max_examples=300, deadline=None)
+def test_walks_stop_before_the_set_where_they_did_box_by_box(
+    preset: str, walks: list[tuple[float, float, float, float]]
+) -> None:
+    rows = np.array(walks)
+    starts, targets = rows[:, :2], rows[:, 2:]
+    expected = _stops_box_by_box(starts, targets, PRESETS[preset])
+    assert _stops(starts, targets, PRESETS[preset]).tobytes() == expected.tobytes()

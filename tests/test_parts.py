@@ -101,6 +101,34 @@ def test_parts_start_at_beats_and_hold_enough_shots(
         assert start == 0 or beats[start] != beats[start - 1]
 
 
+@given(
+    st.lists(st.integers(1, 4), min_size=1, max_size=80),
+    st.booleans(),
+    st.integers(1, 4),
+    st.integers(1, 9),
+)
+def test_by_default_a_part_a_core_unless_a_worker_asked_only_of_a_scene_to_split(
+    shots_a_beat: list[int], worker: bool, cores: int, least: int
+) -> None:
+    specs: list[ShotSpec] = [
+        _Spec(beat)  # type: ignore[misc]
+        for beat, shots in enumerate(shots_a_beat)
+        for _ in range(shots)
+    ]
+    asked: list[bool] = []
+
+    def in_a_worker() -> bool:
+        asked.append(worker)
+        return worker
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parts, "MIN_SHOTS_A_PART", least)
+        patch.setattr(parts, "cores", lambda: cores)
+        patch.setattr(parts, "_in_a_worker", in_a_worker)
+        assert parts.starts(specs) == parts.starts(specs, 1 if worker else cores)
+    assert bool(asked) == (len(specs) >= 2 * least)
+
+
 class _Spec:
     """What ``parts.starts`` reads of a shot: its beat."""
 

@@ -67,13 +67,55 @@ _FRAMING_WORDS = (
     (r"\binsert shot\b|\binsert on\b", "insert"),
     (r"\bestablishing shot\b", "establishing"),
 )
-_DUTCH = re.compile(r"\bdutch (?:angle|tilt)\b|\bcanted (?:angle|frame)\b", re.IGNORECASE)
+_DUTCH_WORDS = ((r"\bdutch (?:angle|tilt)\b|\bcanted (?:angle|frame)\b", "dutch"),)
 DUTCH_DEG = 12.0
 # Where a pin with no other origin was set, as the why says it.
 SCENE_FILE = "in the scene file"
 
 
-def _first(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
+def _cue(*starts: str) -> re.Pattern[str]:
+    """A search for any of ``starts`` (bits of pattern) at the start of a word, cased as the
+    tables are read."""
+    return re.compile(rf"\b(?:{'|'.join(starts)})", re.IGNORECASE)
+
+
+# Each table's cue: every alternative of every pattern in the table begins with one of the
+# cue's starts, at its \b or after a space (a leading "a close up" or "camera tilts" holds "close
+# up" or "tilts" where a word begins), so a beat the cue finds nothing in matches nothing in the
+# table, and the table is not searched: its patterns are then never compiled. Compiling the ~45
+# of them was ~0.0016 s of every cold plan's CPU (issue 19), and most beats name no camera.
+# A start is as long as it takes for the everyday words ("hand", "over", "close") not to wake
+# its table. tests/test_direct.py checks each cue against text its table's patterns match, and
+# the pins against the tables searched whole, on random and real beats.
+_SIZE_CUE = _cue(
+    "extreme", "ews", "ecu", "medium", "mcu", "close[- ]?up", r"cu\b", "cowboy", "mls",
+    "mid shot", "full (?:shot|figure)", "wide (?:angle )?shot",
+)  # fmt: skip
+_ANGLE_CUE = _cue(
+    "bird", "overhead", "top[- ]down", "worm", "low[- ]angle", "high[- ]angle", "eye[- ]level"
+)
+_MOVEMENT_CUE = _cue(
+    "dolly", "vertigo", "contra", "whip", "push", "track", "pull", "zoom", "snap", "crane", "jib",
+    "pedestal", "truck", "pans? (?:left|right)", "tilt", "arc", "circle", "hand-?held", "shaky",
+    "follow(?:s|ing)? (?:shot|cam)", "leading shot", "locked", "static (?:shot|camera)",
+)  # fmt: skip
+_FRAMING_CUE = _cue(
+    "over[- ]the", "ots", "pov", "point of", "two[- ]shot", "insert", "establishing"
+)
+_DUTCH_CUE = _cue("dutch", "canted")
+CUED_TABLES: tuple[tuple[re.Pattern[str], tuple[tuple[str, str], ...]], ...] = (
+    (_SIZE_CUE, _SIZE_WORDS),
+    (_ANGLE_CUE, _ANGLE_WORDS),
+    (_MOVEMENT_CUE, _MOVEMENT_WORDS),
+    (_FRAMING_CUE, _FRAMING_WORDS),
+    (_DUTCH_CUE, _DUTCH_WORDS),
+)
+
+
+def _first(text: str, table: tuple[tuple[str, str], ...], cue: re.Pattern[str]) -> str | None:
+    """The word of the first of ``table``'s patterns found in ``text``, if any."""
+    if cue.search(text) is None:
+        return None
     for pattern, word in table:
         if re.search(pattern, text, re.IGNORECASE):
             return word
@@ -83,11 +125,11 @@ def _first(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
 def pin_from_text(text: str) -> ShotPin:
     """The camera choices a beat's own words name; empty when it names none."""
     return ShotPin(
-        size=_first(text, _SIZE_WORDS),
-        angle=_first(text, _ANGLE_WORDS),
-        movement=_first(text, _MOVEMENT_WORDS),
-        framing=_first(text, _FRAMING_WORDS),
-        dutch_deg=DUTCH_DEG if _DUTCH.search(text) else None,
+        size=_first(text, _SIZE_WORDS, _SIZE_CUE),
+        angle=_first(text, _ANGLE_WORDS, _ANGLE_CUE),
+        movement=_first(text, _MOVEMENT_WORDS, _MOVEMENT_CUE),
+        framing=_first(text, _FRAMING_WORDS, _FRAMING_CUE),
+        dutch_deg=DUTCH_DEG if _first(text, _DUTCH_WORDS, _DUTCH_CUE) else None,
     )
 
 

@@ -59,6 +59,10 @@ def starts(shots: Sequence[ShotSpec], count: int | None = None) -> list[int]:
     core, in a process that is no one's worker), each about as many shots, each starting a beat;
     fewer where a part would have under ``MIN_SHOTS_A_PART`` shots."""
     if count is None:
+        if len(shots) < 2 * MIN_SHOTS_A_PART:
+            # One part whatever the cores: asking whether this process is a worker imports
+            # multiprocessing, 0.002 s of a cold 10-beat plan's CPU (issue 19).
+            return [0]
         count = 1 if _in_a_worker() else cores()
     count = max(1, min(count, len(shots) // MIN_SHOTS_A_PART))
     found = [0]
