@@ -5,6 +5,7 @@ and whether or not a part's process delivers."""
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,20 +19,9 @@ from beatcam.pipeline import parts, plan_scene, planning
 from beatcam.script import read_scenes
 
 # The bench's kitchen scene (bench/plan.py, bench/replan.py): twelve sentences, each beat distinct.
-SENTENCES = (
-    "Mara sorts the post at the kitchen table, humming to herself.",
-    "Tom comes in and drops his keys on the counter.",
-    "She finds a letter addressed in her mother's hand.",
-    "Her smile fades as she reads; something is wrong.",
-    "Mara realises the letter is forged, and dread creeps in.",
-    "Tom steps toward her, talking fast, reaching for the page.",
-    "She backs away and holds the letter up between them.",
-    "Tom shouts at her and slams his fist on the table.",
-    "The house goes very quiet.",
-    "Mara walks to the window and looks out at the empty street.",
-    "Tom sits down slowly and does not look at her.",
-    "She laughs, suddenly, at how small it all is.",
-)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from plan import SENTENCES  # bench/ is not a package
+
 ENDINGS = ("at dawn, slowly", "at noon, slowly")
 BEATS = 24
 
