@@ -162,6 +162,16 @@ part's start (0.8 s at 2,000 beats, most of it the direction's pickle) and each 
 running slower beside the other. Where a core is free they do: 500 beats in process, the two
 ways alternating in one run, 13.21 s CPU / 11.45 s wall in one process against 13.97 / 8.71 s
 in two. The 15 s target still needs a camera search that judges fewer candidates.
+
+The session's merged end code against its start 8ac169d, one run, 2,000 beats, an idle
+machine (the re-plan's CPU rose with the parts' start, which buys little when most shots come
+from the cache):
+
+    code       run                                cpu s  wall s  x first    target
+    this       first plan, empty cache            72.35   44.68    1.000   <= 15 s
+    this       re-plan after editing one beat     16.95   16.40    0.234   <= 0.25
+    8ac169d    first plan, empty cache            70.02   70.65    1.000   <= 15 s
+    8ac169d    re-plan after editing one beat     14.56   14.82    0.208   <= 0.25
 """
 
 from __future__ import annotations
