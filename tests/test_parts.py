@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from beatcam import blas
 from beatcam.model import Check, Critique, ShotPlan, ShotSpec
 from beatcam.pipeline import parts, plan_scene, planning
 from beatcam.script import read_scenes
@@ -40,9 +41,9 @@ def _planned(tmp_path: Path) -> tuple[ShotPlan, Critique]:
 def in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ShotPlan, Critique]:
     """The scene planned in one process, then parts of a few shots allowed on three cores."""
     monkeypatch.setenv("BEATCAM_CACHE", "0")
-    monkeypatch.setattr(parts, "cores", lambda: 1)
+    monkeypatch.setattr(blas, "usable_cores", lambda: 1)
     planned = _planned(tmp_path)
-    monkeypatch.setattr(parts, "cores", lambda: 3)
+    monkeypatch.setattr(blas, "usable_cores", lambda: 3)
     monkeypatch.setattr(parts, "_in_a_worker", lambda: False)
     monkeypatch.setattr(parts, "MIN_SHOTS_A_PART", 5)
     return planned
@@ -113,7 +114,7 @@ def test_by_default_a_part_a_core_unless_a_worker_asked_only_of_a_scene_to_split
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(parts, "MIN_SHOTS_A_PART", least)
-        patch.setattr(parts, "cores", lambda: cores)
+        patch.setattr(blas, "usable_cores", lambda: cores)
         patch.setattr(parts, "_in_a_worker", in_a_worker)
         assert parts.starts(specs) == parts.starts(specs, 1 if worker else cores)
     assert bool(asked) == (len(specs) >= 2 * least)

@@ -22,6 +22,7 @@ before numpy loads OpenBLAS (``beatcam/__init__.py``): it changes no thread coun
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +54,14 @@ def _openblas_threads() -> tuple[Any, Any] | None:
                 put.argtypes = [ctypes.c_int]
                 return get, put
     return None
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, where the OS tells it): what beatcam's
+    threads and processes are counted against."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def threads() -> int | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
-import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -346,7 +345,7 @@ def _encoder_threads(pieces: int) -> int:
     """
     if pieces < THREADED_MIN_PIECES:
         return 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return blas.usable_cores()
 
 
 def _shares(batches: list[list[int]], lengths: Sequence[int], count: int) -> list[list[list[int]]]:

@@ -16,7 +16,6 @@ frame render does not flood the caller.
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 import uuid
@@ -25,6 +24,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from beatcam import blas
 from beatcam.errors import UsageError
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def local_workers(tasks: int, cores: int | None = None) -> int:
     """How many local processes suit ``tasks`` tasks when the caller did not say: one per core
     this process may run on (``cores``, by default what the OS allows it), but no more than one
     per ``TASKS_PER_WORKER`` tasks, and at least 1 (this process alone)."""
-    usable = cores if cores is not None else len(os.sched_getaffinity(0))
+    usable = cores if cores is not None else blas.usable_cores()
     return max(1, min(usable, tasks // TASKS_PER_WORKER))
 
 

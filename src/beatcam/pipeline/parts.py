@@ -39,19 +39,13 @@ from typing import Any, Final
 
 import numpy as np
 
+from beatcam import blas
 from beatcam.model import ShotSpec
 
 # A shot takes about 0.02 s of CPU to settle (the bench's 2,000-beat scene: 1,000 shots 19.8 s
 # in a part's process, its start included), so a part of fewer shots spares less than ten times
 # its start.
 MIN_SHOTS_A_PART: Final = 100
-
-
-def cores() -> int:
-    """The cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def starts(shots: Sequence[ShotSpec], count: int | None = None) -> list[int]:
@@ -63,7 +57,7 @@ def starts(shots: Sequence[ShotSpec], count: int | None = None) -> list[int]:
             # One part whatever the cores: asking whether this process is a worker imports
             # multiprocessing, 0.002 s of a cold 10-beat plan's CPU (issue 19).
             return [0]
-        count = 1 if _in_a_worker() else cores()
+        count = 1 if _in_a_worker() else blas.usable_cores()
     count = max(1, min(count, len(shots) // MIN_SHOTS_A_PART))
     found = [0]
     for part in range(1, count):

@@ -17,14 +17,13 @@ shape and bytes), the AAC settings and the libraries that encode it.
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
 
-from beatcam import cache
+from beatcam import blas, cache
 from beatcam.model.plan import Shot, ShotPlan
 from beatcam.model.vocab import handle_frames
 from beatcam.render.video import (
@@ -135,12 +134,11 @@ def _encoder() -> dict[str, Any]:
     """The encoder's name, options, the FFmpeg libraries and PyAV that run it, and the
     processors it may use: libx264 makes a thread per processor, and its frame threads change
     the bytes it writes."""
-    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     return {
         "codec": ENCODER,
         "options": ENCODER_OPTIONS,
         **_libraries(),
-        "processors": os.cpu_count() if usable is None else len(usable),
+        "processors": blas.usable_cores(),
     }
 
 

@@ -13,7 +13,6 @@ was queued or running, in ``Store``).
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 import time
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from beatcam import blas
 from beatcam.errors import BeatcamError
 from beatcam.model import Scene
 from beatcam.pipeline import ShootOptions
@@ -33,7 +33,7 @@ STOP_WAIT_S = 5.0
 
 def default_workers() -> int:
     """One shoot at a time per core this process may run on."""
-    return max(1, len(os.sched_getaffinity(0)))
+    return max(1, blas.usable_cores())
 
 
 log = logging.getLogger("beatcam.web")
