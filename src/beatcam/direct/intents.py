@@ -69,6 +69,13 @@ def checked_values(
     return values
 
 
+def checked_dutch(raw: Any, where: str, fail: Callable[[str], StageError]) -> float:
+    """How strongly a row asks for a canted horizon: a number from 0 to 1."""
+    if not isinstance(raw, int | float) or not 0.0 <= raw <= 1.0:
+        raise fail(f"{where}.dutch: needs a number in [0, 1], got {raw!r}")
+    return float(raw)
+
+
 def checked_sources(
     raw: Any, where: str, fail: Callable[[str], StageError]
 ) -> tuple[Mapping[str, str], ...]:
@@ -112,16 +119,14 @@ def _row(intent: Intent, entry: Any) -> IntentDevices:
     ranked = {
         field: checked_values(field, entry.get(field), intent, _fail) for field in DEVICE_FIELDS
     }
-    dutch = entry.get("dutch")
-    if not isinstance(dutch, int | float) or not 0.0 <= dutch <= 1.0:
-        raise _fail(f"{intent}.dutch: needs a number in [0, 1], got {dutch!r}")
+    dutch = checked_dutch(entry.get("dutch"), intent, _fail)
     if entry.get("lens") not in LENSES or entry.get("speed") not in SPEEDS:
         raise _fail(f"{intent}: lens must be one of {sorted(LENSES)}, speed one of {SPEEDS}")
     sources = checked_sources(entry.get("sources"), intent, _fail)
     return IntentDevices(
         intent=intent,
         ranked=ranked,
-        dutch=float(dutch),
+        dutch=dutch,
         lens=str(entry["lens"]),
         speed=str(entry["speed"]),
         reasons={str(k): str(v) for k, v in entry.get("reason", {}).items()},
@@ -129,13 +134,19 @@ def _row(intent: Intent, entry: Any) -> IntentDevices:
     )
 
 
+def table_section(table_file: str, key: str) -> Mapping[str, Any]:
+    """What a table of ``direct/data`` holds under ``key`` (nothing, where it is no mapping)."""
+    source = resources.files("beatcam.direct").joinpath("data", table_file)
+    document = tables.safe_load(source.read_text(encoding="utf-8"))
+    section = document.get(key, {}) if isinstance(document, dict) else {}
+    return section if isinstance(section, dict) else {}
+
+
 def table_rows(
     table_file: str, key: str, names: Iterable[str], fail: Callable[[str], StageError]
 ) -> Mapping[str, Any]:
     """A device table's rows under ``key``, one for each of ``names`` and no other."""
-    source = resources.files("beatcam.direct").joinpath("data", table_file)
-    document = tables.safe_load(source.read_text(encoding="utf-8"))
-    rows = document.get(key, {}) if isinstance(document, dict) else {}
+    rows = table_section(table_file, key)
     wanted = list(names)
     missing = [name for name in wanted if name not in rows]
     unknown = sorted(set(rows) - set(wanted))
@@ -185,9 +196,7 @@ def _style_way(style: str, intent: Intent, entry: Any) -> StyleWay:
         for field in DEVICE_FIELDS
         if field in entry
     }
-    dutch = entry.get("dutch", base.dutch)
-    if not isinstance(dutch, int | float) or not 0.0 <= dutch <= 1.0:
-        raise _style_fail(f"{where}.dutch: needs a number in [0, 1], got {dutch!r}")
+    dutch = checked_dutch(entry.get("dutch", base.dutch), where, _style_fail)
     fields = (*ranked, *(("dutch",) if "dutch" in entry else ()))
     if not fields:
         raise _style_fail(f"{where}: names no field to play its own way")
@@ -197,7 +206,7 @@ def _style_way(style: str, intent: Intent, entry: Any) -> StyleWay:
     row = IntentDevices(
         intent=intent,
         ranked={**base.ranked, **ranked},
-        dutch=float(dutch),
+        dutch=dutch,
         lens=base.lens,
         speed=base.speed,
         reasons={**base.reasons, **reasons},
@@ -210,11 +219,8 @@ def _style_way(style: str, intent: Intent, entry: Any) -> StyleWay:
 def style_ways() -> tuple[StyleWay, ...]:
     """Every style's own ways with intents, checked against the vocabulary (StageError naming a
     broken row)."""
-    source = resources.files("beatcam.direct").joinpath("data", STYLE_TABLE_FILE)
-    document = tables.safe_load(source.read_text(encoding="utf-8"))
-    styles = document.get("styles", {}) if isinstance(document, dict) else {}
     ways = []
-    for style, rows in styles.items():
+    for style, rows in table_section(STYLE_TABLE_FILE, "styles").items():
         for name, entry in (rows or {}).items():
             if name not in INTENT_NAMES:
                 raise _style_fail(f"{style}.{name}: not an intent")
