@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from beatcam.affect import read_affect
@@ -206,7 +206,13 @@ def _pin_searched_whole(text: str) -> ShotPin:
         return next((word for pattern, word in table if re.search(pattern, text, re.I)), None)
 
     size, angle, movement, framing, dutch = (first(table) for _, table in CUED_TABLES)
-    return ShotPin(size, angle, movement, framing, DUTCH_DEG if dutch else None)
+    return ShotPin(
+        size=size,
+        angle=angle,
+        movement=movement,
+        framing=framing,
+        dutch_deg=DUTCH_DEG if dutch else None,
+    )
 
 
 _PATTERNS = [(cue, pattern) for cue, table in CUED_TABLES for pattern, _ in table]
@@ -252,6 +258,7 @@ def test_a_table_cue_finds_every_text_its_patterns_match(
 
 
 @given(text=st.one_of(_near_camera_words(), st.text()))
+@example(text="canted angle ")
 @settings(max_examples=1500, deadline=None)
 def test_the_cues_change_no_pin_of_a_random_beat(text: str) -> None:
     assert pin_from_text(text) == _pin_searched_whole(text)
