@@ -62,9 +62,9 @@ from typing import Any
 
 import yaml
 
-from beatcam.affect import embedding, neighbours
+from beatcam.affect import embedding, neighbours, readout
 from beatcam.model.scene import Beat, Character, Scene
-from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, NO_INTENT, SIZES
 from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
 
@@ -131,7 +131,7 @@ class Situation:
     accepted: Mapping[str, frozenset[str]]  # field -> accepted values (framing may be absent)
     context: str = ""
     held_out: bool = False  # written blind after development: the final test
-    intent: str = "none"  # the expressive intent the writer meant, where given
+    intent: str | None = None  # the intent label the writer meant, where they named one
 
     @property
     def opens(self) -> bool:
@@ -176,10 +176,28 @@ def load_situations(paths: Sequence[Path] = SITUATION_FILES) -> list[Situation]:
                 accepted,
                 entry["context"],
                 entry.get("held_out") is True,
-                str(entry.get("intent", "none")),
+                None if entry.get("intent") is None else str(entry["intent"]),
             )
         )
     return situations
+
+
+def written_labels(paths: Sequence[Path] = SITUATION_FILES) -> tuple[tuple[str, str], ...]:
+    """(beat, intent) of every tuning situation whose writer named the intent they meant (a
+    plain beat's "none" included): examples for the intent readout. Held-out ones never."""
+    return tuple(
+        (s.beat, s.intent)
+        for s in load_situations(paths)
+        if not s.held_out and s.intent is not None
+    )
+
+
+def written_intents(paths: Sequence[Path] = SITUATION_FILES) -> readout.WrittenIntents:
+    """``written_labels`` with each beat's sentence vector."""
+    labels = written_labels(paths)
+    return readout.WrittenIntents(
+        embedding.encode([text for text, _ in labels]), tuple(intent for _, intent in labels)
+    )
 
 
 def scene_for(situation: Situation) -> tuple[Scene, int]:
@@ -392,7 +410,7 @@ def report_devices(outcomes: Sequence[Outcome], name: str) -> None:
                 f"  over the {len(marked_shots)} shots of the {len(marked)} situations that "
                 f"reject {rejecting}: static {static:.2f}, eye level {level:.2f}"
             )
-    labelled = [o for o in outcomes if o.situation.intent != "none"]
+    labelled = [o for o in outcomes if o.situation.intent not in (None, NO_INTENT)]
     if labelled:
         hits = sum(o.intent == o.situation.intent for o in labelled) / len(labelled)
         print(f"  intent read as the writer meant: {hits:.3f} of {len(labelled)} situations")

@@ -1,8 +1,11 @@
-"""Rebuild src/beatcam/affect/data/labelled_beats.npz (vectors and function readout) and
+"""Rebuild src/beatcam/affect/data/labelled_beats.npz (vectors and readouts) and
 labelled_beats.json (the beats pre-parsed, which a plan reads instead of the YAML) from
-labelled_beats.yaml.
+labelled_beats.yaml, and the intent readout from those beats and from the bench's tuning
+situations whose writers named the intent they meant (``bench/director.py``'s
+``written_labels``; held-out situations are never read).
 
-Run after editing the labelled beats: ``.venv/bin/python scripts/build_affect_index.py``.
+Run after editing the labelled beats or a bench situation:
+``.venv/bin/python scripts/build_affect_index.py``.
 The archive is byte-reproducible: fixed member timestamps, float16 unit vectors, and the
 SHA-256 of the example sentences so beatcam can tell a stale index from a fresh one.
 """
@@ -17,24 +20,30 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam import blas
-from beatcam.affect import embedding, neighbours, readout
-from beatcam.files import atomic_path, write_atomic
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
 
-DATA = Path(__file__).resolve().parents[1] / "src/beatcam/affect/data"
+import director as bench  # noqa: E402  (bench/ is not a package)
+from beatcam import blas  # noqa: E402
+from beatcam.affect import embedding, neighbours, readout  # noqa: E402
+from beatcam.files import atomic_path, write_atomic  # noqa: E402
+
+DATA = ROOT / "src/beatcam/affect/data"
 TARGET = DATA / neighbours.INDEX_FILE
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest zip timestamp: the same bytes on every build
 
 
 def index_arrays() -> dict[str, NDArray[np.generic]]:
     """The arrays the index holds: float16 vectors, the readout fitted to them (as beatcam reads
-    them back: renormalised float32), the labels digest and the model name."""
+    them back: renormalised float32) and to the bench's written intents, the digests of both
+    and the model name."""
     examples = neighbours.labelled_examples()
     vectors = embedding.encode([b.text for b in examples]).astype(np.float16)
     unit = vectors.astype(np.float32)
     unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    written = bench.written_intents()
     with blas.one_thread():  # as a plan runs: the same fit on any machine, a quarter the CPU
-        fitted = readout.fit(unit, examples)
+        fitted = readout.fit(unit, examples, written=written)
     return {
         "vectors": vectors,
         "function_weights": fitted.function_weights,
@@ -43,6 +52,7 @@ def index_arrays() -> dict[str, NDArray[np.generic]]:
         "intent_weights": fitted.intent_weights,
         "intent_bias": fitted.intent_bias,
         "labels_sha256": np.array(neighbours.labels_digest(examples)),
+        "written_sha256": np.array(readout.written_digest(bench.written_labels())),
         "model": np.array(
             f"{embedding.MODEL_PROVENANCE['name']} ({embedding.MODEL_PROVENANCE['package']} "
             f"{embedding.MODEL_PROVENANCE['version']})"

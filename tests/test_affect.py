@@ -720,15 +720,6 @@ def test_manner_words_do_not_join_a_staging_across_a_clause() -> None:
     assert "sink" not in one("Vasquez sinks, slowly, back. Into the chair goes the cat.").stagings
 
 
-def test_the_plain_share_the_intent_odds_are_moved_from_is_the_labelled_beats() -> None:
-    """The prior shift is only right while it names the share of plain beats the readout was
-    fitted on: relabelling or adding beats must update it."""
-    source = resources.files("beatcam.affect").joinpath("data", "labelled_beats.yaml")
-    beats = yaml.safe_load(source.read_text(encoding="utf-8"))["beats"]
-    plain = sum(beat.get("intent", "none") == "none" for beat in beats)
-    assert pytest.approx(plain / len(beats), abs=0.01) == intent_module.LABELLED_PLAIN_SHARE
-
-
 @given(st.lists(st.floats(-8.0, 0.0), min_size=17, max_size=17))
 def test_the_prior_shift_moves_belief_toward_plain_and_keeps_the_intents_order(
     log_odds: list[float],

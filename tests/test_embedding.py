@@ -23,8 +23,13 @@ from hypothesis.extra.numpy import arrays
 
 from beatcam import blas
 from beatcam.affect import embedding, neighbours, readout
+from beatcam.affect import intent as intent_module
 from beatcam.errors import StageError
 from beatcam.model.vocab import ANGLES, EMOTIONS, FRAMINGS, FUNCTIONS, MOVEMENTS, SIZES
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import director as bench
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.npz"
 MIN_REFERENCE_COSINE = 0.9999
@@ -236,10 +241,28 @@ def test_the_readout_beats_a_constant_baseline_on_held_out_beats(
 
 
 def test_the_shipped_readout_is_what_the_build_script_fits() -> None:
-    refitted = readout.fit(neighbours.stored_index(), neighbours.labelled_examples())
+    """Every map refitted from the labelled beats' shipped vectors; the intent's also learnt
+    from the bench's written intents, whose vectors are not shipped: it must have read the
+    bench as it is now, and differ from a fit to the labelled beats alone."""
+    examples = neighbours.labelled_examples()
+    refitted = readout.fit(neighbours.stored_index(), examples)
     shipped = readout.stored()
-    for name in readout.ARRAYS:
+    for name in ("function_weights", "function_bias", "value_weights"):
         np.testing.assert_allclose(getattr(refitted, name), getattr(shipped, name), atol=1e-4)
+    digest = str(neighbours.index_arrays()["written_sha256"])
+    assert digest == readout.written_digest(bench.written_labels()), (
+        "the bench changed: run scripts/build_affect_index.py"
+    )
+    assert np.abs(refitted.intent_weights - shipped.intent_weights).max() > 0.01
+
+
+def test_the_plain_share_the_intent_odds_are_moved_from_is_what_the_readout_learnt() -> None:
+    """The prior shift is only right while it names the share of plain beats the intent
+    readout was fitted on: relabelling or adding beats or situations must update it."""
+    labels = [b.intent for b in neighbours.labelled_examples()]
+    labels += [intent for _, intent in bench.written_labels()]
+    plain = labels.count("none") / len(labels)
+    assert pytest.approx(plain, abs=0.005) == intent_module.LABELLED_PLAIN_SHARE
 
 
 @settings(max_examples=20, deadline=None)

@@ -4,14 +4,18 @@ A vote of the nearest labelled beats is noisy: a beat's neighbours share its top
 letter", "the storm") more often than its feeling or what it does in the story. Linear maps
 fitted to every labelled beat at once learn which directions of the sentence space carry
 dominance, fear or a realisation: ridge regression for the numbers and emotion weights, a
-multinomial logistic regression for the function. Both are fitted deterministically (a linear
-solve; full-batch gradient descent from zeros) by ``scripts/build_affect_index.py`` and shipped
-as plain numbers beside the labelled beats' vectors.
+multinomial logistic regression for the function and the intent. All are fitted
+deterministically (a linear solve; full-batch gradient descent from zeros) by
+``scripts/build_affect_index.py`` and shipped as plain numbers beside the labelled beats' vectors.
+The intent's regression also learns from the beats of beatcam's own bench whose writers named the
+intent they meant (``WrittenIntents``): other hands than the labelled beats', the way a user
+writes.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -48,6 +52,22 @@ class Readout:
     value_weights: NDArray[np.float32]
     intent_weights: NDArray[np.float32]
     intent_bias: NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class WrittenIntents:
+    """Unit vectors ``(n, d)`` of beats with the intent label their writer meant, one each:
+    examples for the intent regression only (they carry no function, numbers or emotions)."""
+
+    vectors: NDArray[np.float32]
+    intents: tuple[str, ...]
+
+
+def written_digest(labels: Sequence[tuple[str, str]]) -> str:
+    """SHA-256 of written (beat, intent) pairs in order: what the shipped intent regression
+    learnt from besides the labelled beats, so a test can tell a stale one."""
+    lines = (f"{text}\t{intent}" for text, intent in labels)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -113,11 +133,17 @@ def fit(
     examples: Sequence[LabelledBeat],
     penalty: float = PENALTY,
     ridge: float = RIDGE,
+    written: WrittenIntents | None = None,
 ) -> Readout:
-    """Fit both maps to unit vectors ``(n, d)`` of the labelled ``examples`` (same order)."""
+    """Fit every map to unit vectors ``(n, d)`` of the labelled ``examples`` (same order), the
+    intent's to the ``written`` intents as well, if given."""
     weights, bias = fit_function(vectors, [b.function for b in examples], penalty)
+    intent_vectors, intents = vectors, [b.intent for b in examples]
+    if written is not None:
+        intent_vectors = np.vstack([vectors, written.vectors.astype(vectors.dtype)])
+        intents += written.intents
     intent_weights, intent_bias = fit_function(
-        vectors, [b.intent for b in examples], penalty, classes=INTENT_LABELS
+        intent_vectors, intents, penalty, classes=INTENT_LABELS
     )
     targets = np.array(
         [
