@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import json
 import re
 import sys
 from pathlib import Path
@@ -189,10 +191,7 @@ def test_cast_inference(text: str, cast: list[str]) -> None:
 # --- YAML -----------------------------------------------------------------------------------
 
 
-def test_yaml_full_form_with_pins() -> None:
-    scene = one(
-        "s.yaml",
-        """
+FULL_FORM = """
 title: Pins
 cast:
   - Mara
@@ -210,8 +209,11 @@ beats:
              lens_mm: 85, dutch_deg: -10}
   - text: Mara leaves.
     camera: {movement: pull_out}
-""",
-    )
+"""
+
+
+def test_yaml_full_form_with_pins() -> None:
+    scene = one("s.yaml", FULL_FORM)
     assert (scene.title, scene.set_preset, scene.fps, scene.aspect) == (
         "Pins",
         "street",
@@ -228,6 +230,16 @@ beats:
     assert scene.beats[0].pin.is_empty()
     assert scene.beats[1].pin == ShotPin("CU", "eye_level", "push_in", "single", 85.0, -10.0)
     assert scene.beats[2].pin == ShotPin(movement="pull_out")
+
+
+def test_a_scene_written_as_json_is_read_as_the_same_yaml() -> None:
+    """JSON is YAML's subset: a tool that writes scenes as JSON gets the same scene."""
+    as_json = one("s.json", json.dumps(yaml.safe_load(FULL_FORM)))
+    as_yaml = one("s.yaml", FULL_FORM)
+    assert as_json.beats[1].pin.lens_mm == 85.0
+    assert dataclasses.replace(as_json, source_sha256="") == dataclasses.replace(
+        as_yaml, source_sha256=""
+    )
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ FORMS = {
     ".markdown": "text",
     ".yaml": "yaml",
     ".yml": "yaml",
+    ".json": "yaml",  # JSON is YAML's subset: the same document, as a tool writes it
     ".fountain": "fountain",
     ".fdx": "fdx",
 }
