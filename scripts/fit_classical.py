@@ -23,8 +23,10 @@ Only the director runs in the loop (camera moves and critic repairs change few s
 ten times the time); each situation's affect is read once, with the framing readouts
 (``affect/framing.py``) fitted to the other bench files, not the shipped ones: those have seen
 this split, so they would make the words look surer of the framing than they are on new text,
-and the fit would trust them (the "written ..." rules) over the intents. Deterministic: the
-same situations give the same weights. About 12 minutes on two cores (897 situations, one sweep).
+and the fit would trust them (the "written ..." rules) over the intents. The intent readout,
+which learns from the bench's written intents too, is likewise fitted without the file read.
+Deterministic: the same situations give the same weights. About 12 minutes on two cores (897
+situations, one sweep).
 
     .venv/bin/python scripts/fit_classical.py [--workers N] [--resume] [--only PATTERN ...]
 
@@ -56,7 +58,7 @@ import build_tables  # noqa: E402
 
 import director as bench  # noqa: E402  (bench/ is not a package)
 from beatcam import blas  # noqa: E402
-from beatcam.affect import embedding, framing, read_affect  # noqa: E402
+from beatcam.affect import embedding, framing, neighbours, read_affect, readout  # noqa: E402
 from beatcam.direct import Style, direct  # noqa: E402
 from beatcam.direct.grammar import RULES  # noqa: E402
 from beatcam.direct.sequence import SEQUENCE_RULES  # noqa: E402
@@ -121,7 +123,8 @@ _staged: list[tuple[bench.Situation, AffectedScene, int]] = []
 
 def _stage() -> int:
     """Read every tuning situation's affect once, before the workers fork, each bench file's
-    with framing readouts fitted to the other files; the number of situations."""
+    with framing readouts, and an intent readout, fitted to the other files; the number of
+    situations."""
     split = build_framing_readout.tuning_split(bench.SITUATION_FILES)
     vectors = embedding.encode([situation.beat for _, situation in split])
     for left_out in dict.fromkeys(path for path, _ in split):
@@ -131,7 +134,17 @@ def _stage() -> int:
             accepted = [s.accepted[field] for (_, s), k in zip(split, kept, strict=True) if k]
             with blas.one_thread():  # as the shipped readouts are fitted
                 readouts[field] = framing.fit(field, vectors[kept], accepted)
-        with mock.patch.object(framing, "stored", readouts.__getitem__):
+        others = [path for path in bench.SITUATION_FILES if path != left_out]
+        with blas.one_thread():
+            sentence = readout.fit(
+                neighbours.stored_index(),
+                neighbours.labelled_examples(),
+                written=bench.written_intents(others),
+            )
+        with (
+            mock.patch.object(framing, "stored", readouts.__getitem__),
+            mock.patch.object(readout, "stored", return_value=sentence),
+        ):
             for path, situation in split:
                 if path == left_out:
                     scene, beat = bench.scene_for(situation)
