@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beatcam.affect import read_affect
-from beatcam.affect.entities import PRONOUNS, CastNames, characters
+from beatcam.affect.entities import PRONOUNS, CastNames, mentions
 from beatcam.affect.words import tokenize
 from beatcam.model.scene import Beat, Character, Scene
 from beatcam.script import read_scenes
@@ -95,7 +95,7 @@ def test_resolution_only_picks_from_the_cast_and_keeps_the_named(
     texts = [" ".join(words) for words in beats]
     read = characters_of(*texts, cast=cast)
     names = CastNames.of([Character(name) for name in cast])
-    named = [characters(tokenize(text), names) for text in texts]
+    named = [tuple(dict.fromkeys(n for _, n in mentions(tokenize(text), names))) for text in texts]
     for people, said in zip(read, named, strict=True):
         assert set(people) <= set(cast)
         assert set(said) <= set(people)

@@ -1,7 +1,7 @@
 """Who is in a beat, how they move and which props matter.
 
-Characters are cast names found as whole words (any case, possessives too); whom a pronoun
-means is ``pronouns``' business. Movements are normalised
+Characters are cast names found as whole words (any case, possessives too); whom "he" or
+"she" means is read in ``pronouns.py``. Movements are normalised
 verbs (walk, run, enter, exit, ...) found by the phrase cues of ``data/actions.yaml``, so
 "bolts down the corridor" is a run and "storms out" an exit. Props are words of the prop list
 after a determiner, or any other unknown word that closes a determiner phrase ("the ledger.");
@@ -82,11 +82,6 @@ def mentions(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, str],
                 found.append((start, name))
                 break
     return tuple(found)
-
-
-def characters(tokens: Sequence[Token], cast: CastNames) -> tuple[str, ...]:
-    """Cast members named in the beat, in order of first mention."""
-    return tuple(dict.fromkeys(name for _, name in mentions(tokens, cast)))
 
 
 @dataclass(frozen=True)

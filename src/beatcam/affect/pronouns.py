@@ -35,8 +35,12 @@ FORMS: Final = {
     "he": HE, "him": HE, "his": HE, "himself": HE,
     "she": SHE, "her": SHE, "hers": SHE, "herself": SHE,
 }  # fmt: skip
+# A subject pronoun opens a clause, and one the scene does not settle leaves a beat that names
+# nobody to the people of the beat before.
 SUBJECTS: Final = frozenset({"he", "she", "they"})
+# A reflexive is always its clause's subject's, wherever it stands ("humming to herself").
 REFLEXIVES: Final = frozenset({"himself", "herself"})
+# A clause opening on an article has a thing for its subject ("the colour drains from his face").
 ARTICLES: Final = frozenset({"a", "an", "the"})
 # Punctuation after which a sentence starts over: "... and is gone; Kite stops" has a new subject.
 SENTENCE_ENDS: Final = frozenset({".", "!", "?", ";", ":"})
