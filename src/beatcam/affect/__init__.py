@@ -17,18 +17,17 @@ from beatcam.affect.blend import blend
 from beatcam.affect.entities import (
     CastNames,
     Movements,
-    characters,
     movements,
     others_acting,
     props,
     stagings,
-    uses_pronoun,
 )
 from beatcam.affect.feelings import Feelings, read_feelings
 from beatcam.affect.function import Cue, FunctionReading, read_function
 from beatcam.affect.intent import read_intent_cues
 from beatcam.affect.lexicon import load_lexicon, provenance
 from beatcam.affect.modifiers import Context
+from beatcam.affect.pronouns import UNSETTLED, Pronouns, learn, resolve
 from beatcam.affect.words import Token, tokenize
 from beatcam.model.scene import AffectedScene, Scene
 from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES
@@ -80,12 +79,14 @@ def read_words(
     *,
     first_in_scene: bool = False,
     set_name: str | None = None,
+    pronouns: Pronouns = UNSETTLED,
 ) -> WordReading:
-    """The lexicon's reading of one beat; ``previous`` are the characters a pronoun refers to."""
+    """The lexicon's reading of one beat; ``pronouns`` are whom the scene's "he" and "she"
+    mean, ``previous`` the characters any other pronoun refers to."""
     lexicon = load_lexicon()
     tokens = tokenize(text)
     context = Context.of(tokens, lexicon)
-    named = characters(tokens, cast) or (previous if uses_pronoun(tokens) else ())
+    named = resolve(tokens, cast, pronouns, previous)
     moves = movements(text, context, lexicon, cast)
     function = read_function(
         text,
@@ -138,9 +139,16 @@ def read_affect(scene: Scene) -> AffectedScene:
     previous: tuple[str, ...] = ()
     speakers: list[str] = []
     people = tuple(member.name for member in scene.cast)
+    # Dialogue is left out both ways: in a line, "he" is whom the speaker means.
+    pronouns = learn([tokenize(beat.text) for beat in scene.beats if beat.speaker is None], cast)
     for position, beat in enumerate(scene.beats):
         words = read_words(
-            beat.text, cast, previous, first_in_scene=position == 0, set_name=scene.set_preset
+            beat.text,
+            cast,
+            previous,
+            first_in_scene=position == 0,
+            set_name=scene.set_preset,
+            pronouns=pronouns if beat.speaker is None else UNSETTLED,
         )
         named = words.named
         if beat.speaker is not None:

@@ -1,7 +1,7 @@
 """Who is in a beat, how they move and which props matter.
 
-Characters are cast names found as whole words (any case, possessives too); a beat that names
-nobody but says "she" or "they" keeps the people of the beat before. Movements are normalised
+Characters are cast names found as whole words (any case, possessives too); whom "he" or
+"she" means is read in ``pronouns.py``. Movements are normalised
 verbs (walk, run, enter, exit, ...) found by the phrase cues of ``data/actions.yaml``, so
 "bolts down the corridor" is a run and "storms out" an exit. Props are words of the prop list
 after a determiner, or any other unknown word that closes a determiner phrase ("the ledger.");
@@ -72,21 +72,16 @@ class CastNames:
         return frozenset(word for words, _ in self.names for word in words)
 
 
-def characters(tokens: Sequence[Token], cast: CastNames) -> tuple[str, ...]:
-    """Cast members named in the beat, in order of first mention."""
-    found: dict[str, int] = {}
+def mentions(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, str], ...]:
+    """Every place a cast member is named: (index of the name's first word, name), in order."""
+    found: list[tuple[int, str]] = []
     for start in range(len(tokens)):
         for words, name in cast.names:
             window = tuple(token.lower for token in tokens[start : start + len(words)])
             if window == words:
-                found.setdefault(name, start)
+                found.append((start, name))
                 break
-    return tuple(sorted(found, key=found.__getitem__))
-
-
-def uses_pronoun(tokens: Sequence[Token]) -> bool:
-    """True when the beat refers to someone as he, she, they, him, her, ..."""
-    return any(token.lower in PRONOUNS for token in tokens)
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -166,7 +161,7 @@ def _noun_uses(tokens: Sequence[Token], openers: frozenset[str]) -> list[bool]:
     ]
 
 
-def _clause_subjects(
+def clause_subjects(
     tokens: Sequence[Token], opens_subject: Callable[[int], bool]
 ) -> list[int | None]:
     """For each word: the index of its clause's subject, or None before the clause names one.
@@ -211,11 +206,11 @@ def _person_subjects(
 
     def is_person(index: int) -> bool:
         if tokens[index].lower in people:
-            return not _possessive(tokens[index])
+            return not possessive(tokens[index])
         return bool({t.lower for t in tokens[index + 1 : index + 1 + NAME_AFTER_DET]} & names)
 
     return [
-        subject is None or is_person(subject) for subject in _clause_subjects(tokens, opens_subject)
+        subject is None or is_person(subject) for subject in clause_subjects(tokens, opens_subject)
     ]
 
 
@@ -240,7 +235,7 @@ def others_acting(tokens: Sequence[Token], cast: CastNames, lexicon: Lexicon) ->
 
     current: str | None = None
     verdicts: list[bool] = []
-    for index, subject in enumerate(_clause_subjects(tokens, opens_subject)):
+    for index, subject in enumerate(clause_subjects(tokens, opens_subject)):
         if subject == index:
             word = tokens[index].lower
             if word in names:
@@ -255,7 +250,8 @@ def others_acting(tokens: Sequence[Token], cast: CastNames, lexicon: Lexicon) ->
     return verdicts
 
 
-def _possessive(token: Token) -> bool:
+def possessive(token: Token) -> bool:
+    """True for a word written with "'s" ("Mara's"): an owner, not the one who acts."""
     return token.text.lower() != token.lower
 
 

@@ -1,0 +1,103 @@
+"""Whom "he" and "she" mean, learned from the scene's own text: a beat is about the person it
+says, so its characters (and its shot's first subject) start with that person."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beatcam.affect import read_affect
+from beatcam.affect.entities import PRONOUNS, CastNames, mentions
+from beatcam.affect.words import tokenize
+from beatcam.model.scene import Beat, Character, Scene
+from beatcam.script import read_scenes
+from conftest import BEATCAM, run_ok
+
+STANDOFF = Path(__file__).resolve().parents[1] / "examples" / "standoff.md"
+REACTION = 4  # "He laughs once, then sees that she is not joking, ...": Colm's reaction
+
+
+def characters_of(*texts: str, cast: tuple[str, ...] = ("Mara", "Tom")) -> list[tuple[str, ...]]:
+    scene = Scene(
+        "test",
+        tuple(Character(name) for name in cast),
+        tuple(Beat(index, text) for index, text in enumerate(texts)),
+    )
+    return [affect.characters for affect in read_affect(scene).affects]
+
+
+def test_the_offer_reaction_is_colms() -> None:
+    (scene,) = read_scenes(str(STANDOFF))
+    read = [affect.characters for affect in read_affect(scene).affects]
+    assert scene.beats[REACTION].text.startswith("He laughs once")
+    assert read[REACTION] == ("Colm", "Vera")
+    assert read[REACTION - 1] == ("Vera", "Colm")  # "Vera ... tells him": Colm joins, after her
+    assert read[-2][0] == "Colm"  # "He straightens to his full height, ..."
+
+
+def test_the_offer_plan_films_colms_reaction_on_colm(tmp_path: Path) -> None:
+    run_ok([*BEATCAM, "plan", str(STANDOFF), "-o", str(tmp_path), "-q"])
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert plan["beats"][REACTION]["text"].startswith("He laughs once")
+    shots = [shot for shot in plan["shots"] if shot["beat"] == REACTION]
+    assert shots
+    assert all(shot["subjects"][0] == "Colm" for shot in shots)
+
+
+def test_a_pronoun_refers_back_within_its_beat() -> None:
+    read = characters_of(
+        "Mara reads the letter and she smiles.", "Tom comes in.", "She looks up at him."
+    )
+    # "she" is Mara's within her beat, so "She looks up" is Mara's, not the beat before's.
+    assert read == [("Mara",), ("Tom",), ("Mara",)]  # nothing says Tom is "him"
+
+
+def test_an_unsettled_pronoun_keeps_the_people_of_the_beat_before() -> None:
+    cast = ("Jonah", "Kite")
+    read = characters_of(
+        "Jonah listens at the door, his breath held.",
+        "Kite shouts his name.",
+        "He runs.",  # both are "he": nothing settles which
+        "They stop.",
+        cast=cast,
+    )
+    assert read[2:] == [("Kite",), ("Kite",)]
+    nobody_said = characters_of("Tom enters.", "She sits down.")  # no evidence who "she" is
+    assert nobody_said == [("Tom",), ("Tom",)]
+
+
+def test_dialogue_teaches_nothing() -> None:
+    """In a line, "he" is whom the speaker means: Amos's "Ruth, he said..." is not Ruth."""
+    screenplay = (
+        "INT. WARD - NIGHT\n\nRuth takes off her cardigan.\n\nAmos shivers in his gown.\n\n"
+        "RUTH\nCome inside.\n\nAMOS\nRuth, he said he would come.\n\nHe looks at the door.\n"
+    )
+    (scene,) = read_scenes("ward.fountain", screenplay.encode("utf-8"))
+    read = [affect.characters for affect in read_affect(scene).affects]
+    assert read == [("Ruth",), ("Amos",), ("Ruth", "Amos"), ("Amos", "Ruth"), ("Amos",)]
+
+
+WORDS: tuple[str, ...] = ("Mara", "Tom", "he", "she", "him", "her", "his", "herself", "they")
+WORDS += ("the", "hand", "sits", "looks", "at", "for", "and", ",", ".", ";")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), max_size=12), min_size=1, max_size=4),
+    st.sampled_from([("Mara",), ("Mara", "Tom"), ("Mara", "Tom", "Ana")]),
+)
+def test_resolution_only_picks_from_the_cast_and_keeps_the_named(
+    beats: list[list[str]], cast: tuple[str, ...]
+) -> None:
+    texts = [" ".join(words) for words in beats]
+    read = characters_of(*texts, cast=cast)
+    names = CastNames.of([Character(name) for name in cast])
+    named = [tuple(dict.fromkeys(n for _, n in mentions(tokenize(text), names))) for text in texts]
+    for people, said in zip(read, named, strict=True):
+        assert set(people) <= set(cast)
+        assert set(said) <= set(people)
+    if not any(word in PRONOUNS for words in beats for word in words):
+        assert read == named  # no pronoun: exactly the names, as before
