@@ -101,3 +101,16 @@ def test_resolution_only_picks_from_the_cast_and_keeps_the_named(
         assert set(said) <= set(people)
     if not any(word in PRONOUNS for words in beats for word in words):
         assert read == named  # no pronoun: exactly the names, as before
+
+
+def test_a_runner_is_filmed_running_not_the_one_they_run_to(tmp_path: Path) -> None:
+    """ "Ruth ... runs to him": the beat is Ruth's journey, so its first shot is on her, though
+    "him" (Amos) is in the beat and a still shot of him would score nearly as well."""
+    screenplay = STANDOFF.parent / "two-scenes.fountain"
+    run_ok([*BEATCAM, "plan", str(screenplay), "-o", str(tmp_path), "-q"])
+    (street,) = tmp_path.glob("02-*/plan.json")
+    plan = json.loads(street.read_text(encoding="utf-8"))
+    (beat,) = [b for b in plan["beats"] if b["text"].startswith("Ruth bursts out")]
+    assert beat["affect"]["characters"] == ["Ruth", "Amos"]
+    first = next(shot for shot in plan["shots"] if shot["beat"] == beat["index"])
+    assert first["subjects"][0] == "Ruth"

@@ -49,6 +49,10 @@ MOVING_M = 1.2
 # between speakers beat by beat, and within a beat a later shot may turn to the listener.
 FOCUS_BONUS = 1.5
 LATER_FOCUS_BONUS = 0.3
+# A beat whose person covers ground is that journey: its first shot on someone standing by would
+# leave the action out of frame, so the focus's bonus is doubled there (a reaction to the
+# runner belongs to a later shot of the beat).
+MOVING_FOCUS_BONUS = 2 * FOCUS_BONUS
 PIN_RULE = "the writer's choice"
 WIDEST_ASPECT = 16.0 / 9.0
 CONVERSATION_DISTANCE_M = 4.0
@@ -382,6 +386,10 @@ def _combine(
         own = {move: movements[move] for move in _FRAMING_MOVES[framing]}
         moves = list(dict.fromkeys([*moves, *_top(own, 1, None)]))
     focus = ctx.characters[0] if ctx.characters else None
+    focus_bonus = LATER_FOCUS_BONUS
+    if ctx.slot_in_beat == 0:
+        moving = focus is not None and ctx.travel_m.get(focus, 0.0) >= MOVING_M
+        focus_bonus = MOVING_FOCUS_BONUS if moving else FOCUS_BONUS
     power = power_between(ctx) and pin.angle is None
     for size, angle, is_dutch, movement in itertools.product(
         fitting, _top(angles, breadth[2], pin.angle), dutch_options, moves
@@ -408,6 +416,6 @@ def _combine(
             parts = (*felt, framings[framing], dutch["dutch" if is_dutch else "level"])
             score = parts[0][0] + parts[1][0] + parts[2][0] + parts[3][0] + parts[4][0]
             if subjects and subjects[0] == focus:
-                score += FOCUS_BONUS if ctx.slot_in_beat == 0 else LATER_FOCUS_BONUS
+                score += focus_bonus
             result.append((score, size, shown, movement, framing, subjects, is_dutch, parts))
     return result
