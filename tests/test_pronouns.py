@@ -114,3 +114,15 @@ def test_a_runner_is_filmed_running_not_the_one_they_run_to(tmp_path: Path) -> N
     assert beat["affect"]["characters"] == ["Ruth", "Amos"]
     first = next(shot for shot in plan["shots"] if shot["beat"] == beat["index"])
     assert first["subjects"][0] == "Ruth"
+
+
+def test_the_one_a_pronoun_means_is_the_one_who_acts_it_out(tmp_path: Path) -> None:
+    """ "He straightens ..., takes the chair opposite her ..., and sits": Colm sits down in the
+    blocking (Vera, at her desk from the first beat, was given the sit before)."""
+    run_ok([*BEATCAM, "plan", str(STANDOFF), "-o", str(tmp_path), "-q"])
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    sits = plan["beats"][-2]
+    assert sits["text"].startswith("He straightens")
+    colm = plan["blocking"]["Colm"]["pose"]
+    assert "sit" not in colm[: sits["start_frame"]]
+    assert colm[sits["start_frame"] + sits["frames"] - 1] == "sit"

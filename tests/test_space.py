@@ -15,6 +15,7 @@ import yaml
 
 from beatcam.direct.space import read_relations
 from beatcam.direct.spots import ACROSS_STREET_M, BODY_CLEARANCE_M, CLOSE_M, HEADROOM_M
+from beatcam.model.scene import Pronouns
 from beatcam.model.set_kit import WALL_THICKNESS_M
 from beatcam.model.sets import ROOM_FRONT_Z, ROOM_HALF_WIDTH_M
 from conftest import BEATCAM, plan_and_export, run_ok
@@ -198,7 +199,7 @@ def test_the_walker_reads_the_labelled_spatial_beats() -> None:
     for entry in entries:
         named = [name for name in entry["cast"] if name.lower() in entry["text"].lower()]
         named.sort(key=lambda name: entry["text"].lower().index(name.lower()))
-        read = read_relations(entry["text"], entry["cast"], named, 0)
+        read = read_relations(entry["text"], entry["cast"], named, 0, Pronouns())
         got = {(r.doer, r.kind, r.anchor, r.piece) for r in read}
         gold = {tuple(relation) for relation in entry["relations"]}
         hits, said, meant = hits + len(got & gold), said + len(got), meant + len(gold)

@@ -27,9 +27,9 @@ from beatcam.affect.function import Cue, FunctionReading, read_function
 from beatcam.affect.intent import read_intent_cues
 from beatcam.affect.lexicon import load_lexicon, provenance
 from beatcam.affect.modifiers import Context
-from beatcam.affect.pronouns import UNSETTLED, Pronouns, learn, resolve
+from beatcam.affect.pronouns import UNSETTLED, learn, resolve
 from beatcam.affect.words import Token, tokenize
-from beatcam.model.scene import AffectedScene, Scene
+from beatcam.model.scene import AffectedScene, Pronouns, Scene
 from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES
 
 __all__ = ["WordReading", "read_affect", "read_words"]
@@ -189,5 +189,9 @@ def read_affect(scene: Scene) -> AffectedScene:
         framing.provenance(),
     )
     return AffectedScene(
-        scene=scene, affects=tuple(affects), models=models, usual_framing=framing.usual()
+        scene=scene,
+        affects=tuple(affects),
+        models=models,
+        usual_framing=framing.usual(),
+        pronouns=pronouns,
     )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Final
 
 from beatcam.affect.entities import (
@@ -26,15 +25,8 @@ from beatcam.affect.entities import (
     possessive,
 )
 from beatcam.affect.words import Token
+from beatcam.model.scene import HE, PRONOUN_FORMS, SHE, Pronouns
 
-HE: Final = "he"
-SHE: Final = "she"
-# Every form of the two pronouns a person can be known by; "they" is left out, since it is as
-# often two people as one.
-FORMS: Final = {
-    "he": HE, "him": HE, "his": HE, "himself": HE,
-    "she": SHE, "her": SHE, "hers": SHE, "herself": SHE,
-}  # fmt: skip
 # A subject pronoun opens a clause, and one the scene does not settle leaves a beat that names
 # nobody to the people of the beat before.
 SUBJECTS: Final = frozenset({"he", "she", "they"})
@@ -57,19 +49,6 @@ RELATIONAL: Final = frozenset(
 MAJORITY: Final = 2
 # Only in a cast of two does "not Vera" name someone.
 PAIR: Final = 2
-
-
-@dataclass(frozen=True)
-class Pronouns:
-    """The one cast member each pronoun means in a scene: (pronoun, name) pairs, "he" and
-    "she" at most once each; empty where the scene does not settle it."""
-
-    people: tuple[tuple[str, str], ...] = ()
-
-    def person(self, word: str) -> str | None:
-        """The cast member ``word`` (any form: "his", "herself") means, if the scene says."""
-        form = FORMS.get(word)
-        return next((name for pronoun, name in self.people if pronoun == form), None)
 
 
 # What a reading knows with no scene to learn from (one beat, a line of dialogue): nothing, so
@@ -128,7 +107,7 @@ def _votes(
     others = [person for person in people if person != name]
     for index in range(at + 1, len(sentence)):
         word = sentence[index].lower
-        form = FORMS.get(word)
+        form = PRONOUN_FORMS.get(word)
         if form is None:
             continue
         if word in SUBJECTS:

@@ -230,7 +230,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     ]
     beat_frames = [max(1, round(s * scene.fps)) for s in seconds]
     cast = tuple(member.name for member in scene.cast)
-    relations = read_space(scene.beats, affects, cast)
+    relations = read_space(scene.beats, affects, cast, affected.pronouns)
     blocking = block(scene.cast, affects, beat_frames, preset, scene.fps, relations)
     peak = max(range(len(affects)), key=lambda i: (affects[i].intensity, -i))
     boldness = _boldness(affects, peak)
@@ -259,10 +259,10 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             slots.append((beat.index, offset, part, slot_in_beat))
             offset += part
         start += frames
-    said = action_cues(planned, cast)
+    said = action_cues(planned, cast, affected.pronouns)
     blocking = close_in(blocking, contacts(said, scene.fps), preset, scene.fps)
     blocking = act(blocking, planned, said, scene.fps)
-    props = place_props(blocking, planned, preset.boxes)
+    props = place_props(blocking, planned, preset.boxes, affected.pronouns)
 
     contexts: list[Context] = []
     pins: list[tuple[ShotPin, str]] = []

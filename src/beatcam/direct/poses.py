@@ -25,6 +25,7 @@ import numpy as np
 from beatcam import tables
 from beatcam.direct.blocking import RUN_SPEED, WALK_SPEED, Contact
 from beatcam.model import Blocking, PlannedBeat
+from beatcam.model.scene import Pronouns
 from beatcam.model.skeleton import transition_frames
 from beatcam.model.vocab import POSES, Pose
 
@@ -125,12 +126,17 @@ class Cue:
 
 
 def people_in(
-    tokens: Sequence[str], cast: Sequence[str], first: str | None, breaks: frozenset[str]
+    tokens: Sequence[str],
+    cast: Sequence[str],
+    first: str | None,
+    breaks: frozenset[str],
+    pronouns: Pronouns,
 ) -> tuple[list[str | None], list[tuple[str, ...]]]:
-    """For each word, the cast member it names (a name; a subject pronoun is the last person
-    named, an object pronoun the last one who is not the subject), and the subjects of its
-    clause: the people at the head of the clause ("Pell and Iris sit": both), or the
-    sentence's subject before it ("Tom stares at Mara, then collapses": Tom collapses)."""
+    """For each word, the cast member it names (a name; a pronoun the one the scene settles it
+    means, else a subject pronoun is the last person named and an object pronoun the last one
+    who is not the subject), and the subjects of its clause: the people at the head of the
+    clause ("Pell and Iris sit": both), or the sentence's subject before it ("Tom stares at
+    Mara, then collapses": Tom collapses)."""
     lowered = {name.lower().split()[0]: name for name in cast}
     people: list[str | None] = []
     subjects: list[tuple[str, ...]] = []
@@ -144,10 +150,14 @@ def people_in(
         if own in lowered:
             named = last = lowered[own]
         elif token in SUBJECT_PRONOUNS:
-            named = last
+            named = last = pronouns.person(token) or last
         elif token in OBJECT_PRONOUNS and not _possessive(tokens, index, breaks):
             doer = subject[0] if subject else None
-            named = last if last != doer else _only([n for n in cast if n != doer])
+            settled = pronouns.person(token)
+            if settled is not None and settled != doer:
+                named = settled
+            else:
+                named = last if last != doer else _only([n for n in cast if n != doer])
         following = tokens[index + 1].removesuffix("'s") if index + 1 < len(tokens) else ""
         joins = token == "and" and bool(people) and people[-1] in subject and following in lowered
         if token in SENTENCE_ENDS:
@@ -199,27 +209,30 @@ def negated(tokens: Sequence[str], start: int, table: Cues) -> bool:
     )
 
 
-def action_cues(beats: Sequence[PlannedBeat], cast: Sequence[str]) -> list[tuple[PlannedBeat, Cue]]:
+def action_cues(
+    beats: Sequence[PlannedBeat], cast: Sequence[str], pronouns: Pronouns
+) -> list[tuple[PlannedBeat, Cue]]:
     """The pose and look cues of every action beat, with their beats, in the order said. A
-    pronoun before any name in a beat ("She rises") is whoever the action before named last."""
+    pronoun before any name in a beat ("She rises") is the one the scene settles it means, else
+    whoever the action before named last."""
     found: list[tuple[PlannedBeat, Cue]] = []
     last: str | None = None
     for beat in beats:
         if beat.speaker is None:
-            beat_cues, last = read_cues(beat, cast, last)
+            beat_cues, last = read_cues(beat, cast, pronouns, last)
             found.extend((beat, cue) for cue in beat_cues)
     return found
 
 
 def read_cues(
-    beat: PlannedBeat, cast: Sequence[str], before: str | None = None
+    beat: PlannedBeat, cast: Sequence[str], pronouns: Pronouns, before: str | None = None
 ) -> tuple[list[Cue], str | None]:
     """The pose and look cues of one action beat, with their doers, in the order said, and the
     last person it names (``before``: the one the beats before it named last)."""
     table = cues()
     tokens = WORDS.findall(beat.text.lower())
     first = before or (beat.affect.characters[0] if beat.affect.characters else None)
-    people, subjects = people_in(tokens, cast, first, table.clause_breaks)
+    people, subjects = people_in(tokens, cast, first, table.clause_breaks, pronouns)
     found: list[Cue] = []
     index = 0
     while index < len(tokens):

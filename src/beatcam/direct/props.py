@@ -26,6 +26,7 @@ from beatcam.direct.poses import DETERMINERS, WORDS, cues, negated, people_in
 from beatcam.model import Blocking, PlannedBeat, Prop, SetBox
 from beatcam.model.geometry import FloatArray
 from beatcam.model.props import PROP_KINDS
+from beatcam.model.scene import Pronouns
 from beatcam.model.skeleton import to_world
 from beatcam.model.vocab import Pose
 
@@ -77,12 +78,12 @@ class PropEvent:
     onto: str | None = None  # the word after "on the" / "onto the": where it is put
 
 
-def read_props(beat: PlannedBeat, cast: Sequence[str]) -> list[PropEvent]:
+def read_props(beat: PlannedBeat, cast: Sequence[str], pronouns: Pronouns) -> list[PropEvent]:
     """What one action beat does with its props, in the order said."""
     table, breaks = prop_words(), cues().clause_breaks
     tokens = WORDS.findall(beat.text.lower())
     first = beat.affect.characters[0] if beat.affect.characters else None
-    people, subjects = people_in(tokens, cast, first, breaks)
+    people, subjects = people_in(tokens, cast, first, breaks, pronouns)
     events: list[PropEvent] = []
     verb: tuple[str, int] | None = None
     last_kind: str | None = None
@@ -181,13 +182,18 @@ def _stories(events: Sequence[PropEvent], frames: int) -> dict[str, _Story]:
 
 
 def place_props(
-    blocking: Blocking, beats: Sequence[PlannedBeat], boxes: Sequence[SetBox]
+    blocking: Blocking, beats: Sequence[PlannedBeat], boxes: Sequence[SetBox], pronouns: Pronouns
 ) -> tuple[Prop, ...]:
     """Every prop the action beats name, in order of first mention, then a chair under each
     sitter where they sit."""
     cast = list(blocking.tracks)
     frames = blocking.frames
-    events = [e for beat in beats if beat.speaker is None for e in read_props(beat, cast)]
+    events = [
+        event
+        for beat in beats
+        if beat.speaker is None
+        for event in read_props(beat, cast, pronouns)
+    ]
     stories = _stories(events, frames)
     # Who holds each prop on each frame, compared with a name in one numpy pass, not a
     # Python comparison a frame.

@@ -39,6 +39,7 @@ from beatcam.direct.poses import (
 )
 from beatcam.direct.spots import KINDS, STREET, Relation
 from beatcam.model import Affect, Beat
+from beatcam.model.scene import Pronouns
 
 TABLE_FILE: Final = "space.yaml"
 PIECE_WINDOW: Final = 5  # a piece word may stand this many words after its preposition
@@ -124,13 +125,15 @@ def _clause_end(tokens: Sequence[str], start: int) -> int:
 
 
 def read_relations(
-    text: str, cast: Sequence[str], named: Sequence[str], beat: int
+    text: str, cast: Sequence[str], named: Sequence[str], beat: int, pronouns: Pronouns
 ) -> list[Relation]:
     """The relations one action beat states, in the order said; ``named`` are the people the
     beat names (its first is the subject a leading pronoun means)."""
     table = space_words()
     tokens = WORDS.findall(text.lower())
-    people, subjects = people_in(tokens, cast, named[0] if named else None, cues().clause_breaks)
+    people, subjects = people_in(
+        tokens, cast, named[0] if named else None, cues().clause_breaks, pronouns
+    )
     found: list[Relation] = []
     index = 0
     while index < len(tokens):
@@ -208,12 +211,12 @@ def _partner(doer: str, cast: Sequence[str], named: Sequence[str]) -> str | None
 
 
 def read_space(
-    beats: Sequence[Beat], affects: Sequence[Affect], cast: Sequence[str]
+    beats: Sequence[Beat], affects: Sequence[Affect], cast: Sequence[str], pronouns: Pronouns
 ) -> tuple[Relation, ...]:
     """Every relation the scene's action beats state, in order."""
     return tuple(
         relation
         for index, (beat, affect) in enumerate(zip(beats, affects, strict=True))
         if beat.speaker is None
-        for relation in read_relations(beat.text, cast, affect.characters, index)
+        for relation in read_relations(beat.text, cast, affect.characters, index, pronouns)
     )

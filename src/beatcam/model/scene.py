@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
 from beatcam.model.vocab import DEFAULT_ASPECT, DEFAULT_FPS, DEFAULT_HEIGHT_M
 
@@ -148,6 +149,29 @@ class Affect:
         return sum(self.function_belief.get(name, 0.0) for name in sorted(set(functions)))
 
 
+HE: Final = "he"
+SHE: Final = "she"
+# Every form of the two pronouns a person can be known by; "they" is left out, since it is as
+# often two people as one.
+PRONOUN_FORMS: Final = {
+    "he": HE, "him": HE, "his": HE, "himself": HE,
+    "she": SHE, "her": SHE, "hers": SHE, "herself": SHE,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Pronouns:
+    """The one cast member each pronoun means in a scene: (pronoun, name) pairs, "he" and
+    "she" at most once each; empty where the scene does not settle it."""
+
+    people: tuple[tuple[str, str], ...] = ()
+
+    def person(self, word: str) -> str | None:
+        """The cast member ``word`` (any form: "his", "herself") means, if the scene says."""
+        form = PRONOUN_FORMS.get(word)
+        return next((name for pronoun, name in self.people if pronoun == form), None)
+
+
 @dataclass(frozen=True)
 class AffectedScene:
     """A scene with one Affect per beat, in beat order."""
@@ -159,3 +183,6 @@ class AffectedScene:
     # framing readout learned from: what a beat's ``size_belief`` or ``angle_belief`` would be
     # if its words said nothing about how it is framed.
     usual_framing: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # Whom the scene's "he" and "she" mean, learned from its action lines (affect/pronouns.py),
+    # so that every stage reading who does what in a beat reads the same person.
+    pronouns: Pronouns = Pronouns()
