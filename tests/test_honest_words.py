@@ -12,14 +12,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from beatcam.direct.candidates import LONGEST_OTS_LENS_MM
 from beatcam.direct.grammar import rule_named
+from beatcam.direct.stagings import PERFORMED
 from beatcam.direct.styles import STYLES
 from beatcam.direct.wording import ANGLE_WORDS, FAULT_WORDS, MOVEMENT_WORDS
 from beatcam.export import plan_json
 from beatcam.model import CriticRule, ShotPlan
 from beatcam.model.geometry import FloatArray
-from beatcam.model.vocab import SIZES
+from beatcam.model.vocab import LONGEST_OTS_LENS_MM, OVER_SHOULDER_LENS_SLACK, SIZES
 from beatcam.pipeline import ShootOptions, shoot
 from conftest import BEATCAM, run_ok
 
@@ -183,7 +183,9 @@ def test_an_over_the_shoulder_is_shot_on_a_lens_a_conversation_takes(
         if shot["framing"] == "over_shoulder"
     ]
     assert len(lenses) >= 10  # the examples cover their exchanges over the shoulder
-    assert [found for found in lenses if found[2] > 1.1 * LONGEST_OTS_LENS_MM] == []
+    assert [
+        found for found in lenses if found[2] > OVER_SHOULDER_LENS_SLACK * LONGEST_OTS_LENS_MM
+    ] == []
 
 
 def _director_words(described: str) -> dict[str, str]:
@@ -241,3 +243,23 @@ def test_every_why_names_only_what_its_shot_does(example_plans: list[dict[str, A
                     where = (document["name"], shot["id"], rule.name)
                     assert value[rule.field] == director[rule.field], where
     assert repaired, "no example shot is repaired any more: the check has nothing to read"
+
+
+def test_a_move_answering_what_someone_does_is_on_the_one_who_does_it(
+    example_plans: list[dict[str, Any]],
+) -> None:
+    """ "Mara stands and asks him who wrote it; Tom steps toward her": a pedestal up that
+    "rises with them" belongs on Mara. A staging a person does with their body (a rise, a look
+    down) only scores for a shot on the one the beat is about."""
+    answered = 0
+    for document in example_plans:
+        for shot in document["shots"]:
+            performed = [
+                name for name, _ in shot["reason"]["rules"] if rule_named(name).staging in PERFORMED
+            ]
+            if not performed or not shot["subjects"]:
+                continue
+            answered += 1
+            about = document["beats"][shot["beat"]]["affect"]["characters"][0]
+            assert shot["subjects"][0] == about, (document["name"], shot["id"], performed)
+    assert answered, "no example shot answers a staging any more: the check has nothing to read"

@@ -19,10 +19,10 @@ from pypdf import PdfReader
 ROOT = Path(__file__).resolve().parents[1]
 # The Offer: locked-off coverage, a push-in on a dolly and a pedestal move on a crane arm.
 SCENE = ROOT / "src" / "beatcam" / "examples" / "standoff.md"
-# Two of its beats pinned to the same over-the-shoulder on Vera, so the cut comes back to one
-# camera whatever the director makes of the rest.
+# Two of its beats (before Colm takes the chair) pinned to the same over-the-shoulder on Vera, so
+# the cut comes back to one camera whatever the director makes of the rest.
 REVERSE = {"size": "MCU", "framing": "over_shoulder", "movement": "static"}
-REVERSE_BEATS = (3, 8)
+REVERSE_BEATS = (3, 6)
 SIZES = ("EWS", "WS", "FS", "MLS", "MS", "MCU", "CU", "ECU")
 STANDS_STILL = {"static", "pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out"}
 TRAVELLING_RIGS = {"slider", "dolly", "steadicam", "gimbal", "crane"}

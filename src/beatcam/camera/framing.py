@@ -10,6 +10,7 @@ Swapping the lens keeps the framing because the camera distance scales with the 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -29,7 +30,9 @@ from beatcam.model.vocab import (
     FOCAL_MAX_MM,
     FOCAL_MIN_MM,
     HEAD_IN_FRAME_SIZES,
+    LONGEST_OTS_LENS_MM,
     OVER_SHOULDER_BACK_M,
+    OVER_SHOULDER_LENS_SLACK,
     SIZE_LOWER_M,
     SIZE_TARGET_M,
     SIZE_UPPER_M,
@@ -271,7 +274,13 @@ def frame_shot(
         )
         return replace(fitted, aim=np.mean(aims[:count], axis=0))
     if framing == "over_shoulder" and len(eyes) >= 2:
-        return _over_shoulder(base, eyes[1], (sensor_mm, band_target(spec.size)))
+        lens = (sensor_mm, band_target(spec.size))
+        # A writer's over-the-shoulder is made at any length; the director's keeps to a lens
+        # a conversation takes, so its camera steps back only so far.
+        longest_mm = LONGEST_OTS_LENS_MM * OVER_SHOULDER_LENS_SLACK
+        if spec.reason.pinned:
+            longest_mm = math.inf
+        return _over_shoulder(base, eyes[1], lens, longest_mm)
     if framing == "pov" and len(eyes) >= 2:
         pov = replace(
             base, v=base.v / 2.0, v_end=None, u=0.0, exempt=(spec.subjects[1],), head_top=None
@@ -387,7 +396,9 @@ def _fit_many(
     )  # fmt: skip
 
 
-def _over_shoulder(base: Framing, shoulder_eye: FloatArray, lens: LensGoal) -> Framing:
+def _over_shoulder(
+    base: Framing, shoulder_eye: FloatArray, lens: LensGoal, longest_mm: float
+) -> Framing:
     """Behind the second subject, looking past their head at the first.
 
     The camera stands ``OVER_SHOULDER_BACK_M`` behind the near head on a line from the first
@@ -398,7 +409,8 @@ def _over_shoulder(base: Framing, shoulder_eye: FloatArray, lens: LensGoal) -> F
     axis, ``t`` the lens's half-width tangent at the far face; θ is found by bisection. Where
     the near body's clearance from the line of sight forces a wider θ than that, the near head
     would land outside the frame, so ``b`` grows instead (by bisection, up to
-    ``OVER_SHOULDER_MAX_BACK_PER_M`` × ``s``) until the head is back at its place."""
+    ``OVER_SHOULDER_MAX_BACK_PER_M`` × ``s``, and no further than the far face holds its size
+    on ``longest_mm``) until the head is back at its place."""
     sensor_mm, frame_height = lens
     line = shoulder_eye[0] - base.aim[0]
     line[1] = 0.0
@@ -433,6 +445,8 @@ def _over_shoulder(base: Framing, shoulder_eye: FloatArray, lens: LensGoal) -> F
     if clear > angle:
         angle = clear
         farthest = max(back, OVER_SHOULDER_MAX_BACK_PER_M * separation)
+        longest_m = longest_mm * frame_height / sensor_mm[1] - separation * np.cos(angle)
+        farthest = max(back, min(farthest, longest_m))
         back = bisect(back, farthest, lambda b: -miss(angle, b))
     heading = np.deg2rad(toward) + side * angle
     outward = np.array([np.sin(heading), 0.0, np.cos(heading)])

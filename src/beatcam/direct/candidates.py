@@ -21,6 +21,7 @@ from beatcam.direct.grammar import (
     rule_named,
     rules_for,
 )
+from beatcam.direct.stagings import PERFORMED
 from beatcam.direct.styles import Style
 from beatcam.model import ShotPin
 from beatcam.model.vocab import (
@@ -30,6 +31,7 @@ from beatcam.model.vocab import (
     DEFAULT_HEIGHT_M,
     EYE_HEIGHT_RATIO,
     FRAMINGS,
+    LONGEST_OTS_LENS_MM,
     MOVEMENTS,
     OVER_SHOULDER_BACK_M,
     SIZE_TARGET_M,
@@ -56,12 +58,6 @@ MOVING_FOCUS_BONUS = 2 * FOCUS_BONUS
 PIN_RULE = "the writer's choice"
 WIDEST_ASPECT = 16.0 / 9.0
 CONVERSATION_DISTANCE_M = 4.0
-# The longest lens an over-the-shoulder is given: the long portrait lens. From behind the near
-# head (OVER_SHOULDER_BACK_M) the far face holds its size on a focal length that grows with the
-# distance between the two; far apart, only a telephoto from across the set keeps the shoulder
-# in the foreground (The Landing's MCU across 3.9 m took 279 mm), so the pair is covered
-# otherwise. Reckoned on the default 16:9 sensor.
-LONGEST_OTS_LENS_MM = 135.0
 # How far the top of the head stands above the eyes, for a person of the usual height.
 HEAD_ABOVE_EYES_M = (1.0 - EYE_HEIGHT_RATIO) * DEFAULT_HEIGHT_M
 
@@ -363,6 +359,24 @@ def _answering_power(
     )
 
 
+def _not_their_staging(
+    felt: tuple[FieldScore, FieldScore, FieldScore],
+) -> tuple[FieldScore, FieldScore, FieldScore]:
+    """Size, angle and movement scores of a shot on someone other than the one the beat is
+    about, without what that one's own action (a rise, a look down) gave the move or angle:
+    "the camera rises with them" is not true of the one who stays seated."""
+
+    def without(part: FieldScore) -> FieldScore:
+        score, terms = part
+        theirs = [term for term in terms if rule_named(term[0]).staging in PERFORMED]
+        if not theirs:
+            return part
+        return score - sum(term[1] for term in theirs), [t for t in terms if t not in theirs]
+
+    size, angle, movement = felt
+    return size, without(angle), without(movement)
+
+
 def _combine(
     ctx: Context,
     pin: ShotPin,
@@ -391,11 +405,14 @@ def _combine(
         moving = focus is not None and ctx.travel_m.get(focus, 0.0) >= MOVING_M
         focus_bonus = MOVING_FOCUS_BONUS if moving else FOCUS_BONUS
     power = power_between(ctx) and pin.angle is None
+    performed = not PERFORMED.isdisjoint(ctx.affect.stagings)
     for size, angle, is_dutch, movement in itertools.product(
         fitting, _top(angles, breadth[2], pin.angle), dutch_options, moves
     ):
         for subjects in people:
             shown, felt = angle, (sizes[size], angles[angle], movements[movement])
+            if performed and subjects and subjects[0] != focus:
+                felt = _not_their_staging(felt)
             if power and subjects and subjects[0] != focus:
                 shown, felt = OPPOSITE_ANGLE[angle], _answering_power(felt)
             travel = ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0

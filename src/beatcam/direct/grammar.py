@@ -98,6 +98,7 @@ class Rule:
     # The values the reason is true of ("the camera rises with them" is said of a pedestal up,
     # not of the crane the same rule ranks second); empty: any value the rule prefers.
     says: frozenset[str] = frozenset()
+    staging: Staging | None = None  # the staging whose move or angle the rule gives
 
 
 # Eye level's own score: as strong as an intent's first device (intents.DEVICE_GAIN), so that
@@ -705,6 +706,7 @@ def _staging_rule(row: StagingMoves, field: str, shaded_by: tuple[Intent, ...]) 
         reason,
         intent=row.intent,
         says=first_device(row.ranked[field]),
+        staging=row.staging,
     )
 
 

@@ -32,6 +32,17 @@ TABLE_FILE: Final = "staging_devices.yaml"
 # move; not so far above that a second, agreeing intent device cannot pick among its moves.
 STAGING_GAIN: Final = DEVICE_GAIN * 1.15
 FIELDS: Final = ("movement", "angle")
+# Stagings a person does with their own body. A move or angle answering one is about the one who
+# does it, who is the one the beat is about ("Mara stands and asks him ...; Tom steps toward
+# her": the camera rises with Mara), so it says nothing for a shot on anyone else. The rest
+# (an expanse, something looming, a drop far below) are about the place, whoever is framed.
+PERFORMED: Final = frozenset(
+    {
+        Staging.RISE, Staging.SINK, Staging.DESCEND, Staging.LOOK_UP, Staging.LOOK_DOWN,
+        Staging.SCAN, Staging.STRIDE, Staging.STARTLE, Staging.LYING, Staging.FLEE,
+        Staging.EXULT,
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

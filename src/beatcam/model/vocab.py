@@ -183,6 +183,14 @@ SIZE_TARGET_M: Final = {
 # An over-the-shoulder camera stands this far behind the near head (Thompson & Bowen, Grammar of
 # the Shot: the near shoulder and the back of the head fill the frame's edge).
 OVER_SHOULDER_BACK_M: Final = 1.3
+# The longest lens an over-the-shoulder is given: the long portrait lens. From behind the near
+# head the far face holds its size on a focal length that grows with the distance between the
+# two; far apart, only a telephoto from across the set keeps the shoulder in the foreground (The
+# Landing's MCU across 3.9 m took 279 mm), so the pair is covered otherwise. Reckoned on the
+# default 16:9 sensor; the camera may stand a tenth further back than the director reckons
+# (OVER_SHOULDER_LENS_SLACK) before it leaves the shot to be covered another way.
+LONGEST_OTS_LENS_MM: Final = 135.0
+OVER_SHOULDER_LENS_SLACK: Final = 1.1
 
 # Camera pitch (degrees, positive looks down) bands, measured on a shot's middle frame.
 ANGLE_PITCH_DEG: Final = {
