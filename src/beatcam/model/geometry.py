@@ -393,7 +393,9 @@ def held_frames(
     changed[:1] = True
     for array in per_frame:
         bits = np.ascontiguousarray(array, dtype=np.float64).reshape(frames, -1).view(np.int64)
-        changed[1:] |= np.any(bits[1:] != bits[:-1], axis=1)
+        # Column by column: numpy's any over a row of 3 or 9 is ~2x slower than these ORs.
+        for column in bits.T:
+            changed[1:] |= column[1:] != column[:-1]
     return np.flatnonzero(changed), np.cumsum(changed) - 1
 
 
