@@ -172,6 +172,24 @@ from the cache):
     this       re-plan after editing one beat     16.95   16.40    0.234   <= 0.25
     8ac169d    first plan, empty cache            70.02   70.65    1.000   <= 15 s
     8ac169d    re-plan after editing one beat     14.56   14.82    0.208   <= 0.25
+
+Branch ``speed5`` (the schemas' checks in loops, the frame grade's maximum, ``held_frames``
+column by column; and a query-key-value block later dropped, which changed no CPU), one run
+against cb547af, 2,000 beats, the machine shared (both plans ran on about one core):
+
+    code       run                                cpu s  wall s  x first    target
+    this       first plan, empty cache            75.31   75.33    1.000   <= 15 s
+    this       re-plan after editing one beat     15.26   15.11    0.203   <= 0.25
+    cb547af    first plan, empty cache            76.78   76.41    1.000   <= 15 s
+    cb547af    re-plan after editing one beat     15.43   15.92    0.201   <= 0.25
+
+At 500 beats in one process (cache off, 14.7 s CPU), what the repairs' last strategies cost:
+*stand elsewhere* searched 866 versions, 560 of which then failed the cut (1.07 s of search),
+*cover another way* 321, 128 failing the cut (0.56 s). A check before the search would need
+every candidate's first position (phase two sweeps +-90 degrees round the asked azimuth from
+the lens phase one chose, so it mostly straddles the line): about the cost of the poses, for
+at most ~11 % of the plan. The rest is spread thin: ~340,000 small numpy reductions, the sight
+and wall tests, ``statics`` and the director's candidates, each a few percent.
 """
 
 from __future__ import annotations
