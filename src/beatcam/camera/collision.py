@@ -66,7 +66,11 @@ def box_clearance(points: FloatArray, obstacles: Obstacles) -> FloatArray:
     kept, run = held_frames(points)
     excess = np.abs(points[kept, None, :] - obstacles.centers[None]) - obstacles.halves[None]
     outside = lengths(np.maximum(excess, 0.0))
-    inside = np.minimum(excess.max(axis=2), 0.0)
+    # The largest of the three axes' excess by two maximums: the same number as ``max`` over
+    # them (a NaN kept, and no -0.0 to order against 0.0: each is an absolute value less a
+    # half size), without numpy's slow reduction over a row of three.
+    largest = np.maximum(np.maximum(excess[..., 0], excess[..., 1]), excess[..., 2])
+    inside = np.minimum(largest, 0.0)
     return np.asarray((outside + inside).min(axis=1)[run])
 
 
