@@ -214,6 +214,30 @@ over-the-shoulder lens cap) against its start 8ac169d, 9 rounds, idle machine, f
     plan, 10 beats, another scene cached    0.394 -> 0.364 s    4.24x -> 3.92x   (<= 4)
     plan, 10 beats, empty cache             0.454 -> 0.423 s    4.88x -> 4.54x   (<= 4)
     beatcam --help                          0.098 -> 0.087 s    1.05x -> 0.94x   (<= 2)
+
+Then, with plain ASCII text cut into word pieces in Python over vocab.txt (no import of
+tokenizers, nor its Rust vocabulary, for such a scene: the encoder's load 0.019 -> 0.012 s),
+the schemas' compiled checks asked in loops instead of ``all`` over generators (plan.json and
+critique.json checked in 3.2 -> 1.5 ms), and numpy's reductions over rows of two, three or four
+(norms, any, max) and ``np.cross`` written out in the camera's checks, clearances and walls,
+the critic's angles and ``held_frames`` (branch ``speed5``, each the same bits): 9 rounds
+against cb547af, another session's benchmarks running, the floor 0.099 s; cb547af -> this:
+
+    plan, 10 beats, cache off               0.396 -> 0.380 s    4.01x -> 3.84x   (<= 4)
+    plan, 10 beats, another scene cached    0.364 -> 0.342 s    3.69x -> 3.47x   (<= 4)
+    plan, 10 beats, empty cache             0.437 -> 0.410 s    4.42x -> 4.15x   (<= 4)
+    beatcam --help                          0.090 -> 0.090 s    0.91x -> 0.91x   (<= 2)
+
+A cold plan costs ~0.016 s less CPU (30 alternating runs of the cache-off plan: 0.395 ->
+0.380 s). The floor read 0.093-0.111 s over the session's runs, which alone moves a cold plan
+by +-0.3x, so at an idle machine's 0.093 s the cache-off plan reads ~4.1x. Measured in the
+process (cache off): imports ~0.072 s beyond Python and numpy, ~0.039 of it making beatcam's
+and typer's 94 dataclasses (Python 3.11 compiles each of their 561 methods apart); the
+encoder's products 0.065 (near one core's peak; split otherwise, their bits change); its
+vocabulary 0.005; the rest of the affect stage ~0.038; the director 0.024; the camera's
+searches and repairs ~0.060 and the critic ~0.020; the files 0.020. Joining query, key and
+value into one 10.6 MB array (huge pages) saved 2,550 page faults but no CPU: the kernel's
+zeroing of the huge pages took the 0.011 s of user time it saved.
 """
 
 from __future__ import annotations

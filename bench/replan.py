@@ -172,6 +172,36 @@ from the cache):
     this       re-plan after editing one beat     16.95   16.40    0.234   <= 0.25
     8ac169d    first plan, empty cache            70.02   70.65    1.000   <= 15 s
     8ac169d    re-plan after editing one beat     14.56   14.82    0.208   <= 0.25
+
+Branch ``speed5`` (word pieces of ASCII text cut in Python, the schemas' checks in loops,
+numpy's reductions over rows of two to four written out: each the same bits), against cb547af,
+2,000 beats, one round a run, the machine shared with another session's benchmarks. Midway
+(the schemas, the frame grade and ``held_frames`` only):
+
+    code       run                                cpu s  wall s  x first    target
+    this       first plan, empty cache            75.31   75.33    1.000   <= 15 s
+    this       re-plan after editing one beat     15.26   15.11    0.203   <= 0.25
+    cb547af    first plan, empty cache            76.78   76.41    1.000   <= 15 s
+    cb547af    re-plan after editing one beat     15.43   15.92    0.201   <= 0.25
+
+and at the end:
+
+    this       first plan, empty cache            76.62   70.55    1.000   <= 15 s
+    this       re-plan after editing one beat     17.48   18.14    0.228   <= 0.25
+    cb547af    first plan, empty cache            76.55   68.78    1.000   <= 15 s
+    cb547af    re-plan after editing one beat     18.05   18.36    0.236   <= 0.25
+
+The two codes' first plans are level within these runs' noise (~2 s on the shared machine).
+In one process, 500 beats, cache off, the two codes alternating twice: 14.4 -> 13.4 s of CPU
+(settling the shots 8.6 -> 7.9 s, the files 0.87 -> 0.78 s), 7 % less.
+
+At 500 beats in one process (cache off, 14.7 s CPU), what the repairs' last strategies cost:
+*stand elsewhere* searched 866 versions, 560 of which then failed the cut (1.07 s of search),
+*cover another way* 321, 128 failing the cut (0.56 s). A check before the search would need
+every candidate's first position (phase two sweeps +-90 degrees round the asked azimuth from
+the lens phase one chose, so it mostly straddles the line): about the cost of the poses, for
+at most ~11 % of the plan. The rest is spread thin: ~340,000 small numpy reductions, the sight
+and wall tests, ``statics`` and the director's candidates, each a few percent.
 """
 
 from __future__ import annotations

@@ -128,6 +128,34 @@ def test_the_tokenizer_is_the_one_the_model_ships() -> None:
     ]
 
 
+# ASCII text as a scene may hold it, with what the tokenizer treats apart: controls, tabs and
+# newlines, punctuation, capitals, words too long for WordPiece or without pieces, and the
+# special tokens (which only the Rust tokenizer takes).
+ASCII_PARTS = st.one_of(
+    st.text(st.characters(max_codepoint=0x7F), max_size=40),
+    st.sampled_from(["[MASK]", "[CLS]", "[cls]", "\t", "\n\r", "\x00\x0b\x1f\x7f", "x" * 101]),
+    st.sampled_from(["Mara's", "re-reads", "(twice).", "DREAD", "zzqxj", "123,456", " "]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(ASCII_PARTS, max_size=8).map("".join), min_size=1, max_size=4))
+def test_ascii_text_gets_the_tokenizers_ids(texts: list[str]) -> None:
+    """The ASCII path (embedding._ascii_ids) gives every text the ids the model's tokenizer
+    gives it, special tokens, controls, truncation and [UNK] words included."""
+    tokenizer = embedding._tokenizer(embedding.model_dir())
+    vocabulary = embedding._vocabulary(embedding.model_dir())
+    assert embedding._token_ids(vocabulary, texts) == [e.ids for e in tokenizer.encode_batch(texts)]
+
+
+def test_a_long_ascii_text_is_truncated_as_the_tokenizer_truncates_it() -> None:
+    texts = ["word " * 300, "a, " * 200 + "end"]
+    vocabulary = embedding._vocabulary(embedding.model_dir())
+    expected = [e.ids for e in embedding._tokenizer(embedding.model_dir()).encode_batch(texts)]
+    assert embedding._token_ids(vocabulary, texts) == expected
+    assert [len(ids) for ids in expected] == [embedding.MAX_TOKENS] * 2
+
+
 def test_labelled_examples_meet_the_schema() -> None:
     examples = neighbours.labelled_examples()
     assert len(examples) >= MIN_EXAMPLES

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -88,7 +89,7 @@ _LAYER_FIELDS: Final = tuple(field.name for field in fields(_Layer))
 
 @dataclass(frozen=True)
 class _Model:
-    tokenizer: Any  # tokenizers.Tokenizer (untyped library)
+    vocabulary: dict[str, int]  # vocab.txt: each word piece's id
     word: NDArray[np.float32]
     position: NDArray[np.float32]
     segment: NDArray[np.float32]
@@ -145,6 +146,16 @@ def _tensors(path: Path) -> dict[str, NDArray[np.float32]]:
 SPECIAL_TOKENS: Final = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 UNKNOWN_TOKEN: Final = "[UNK]"
 MAX_WORD_CHARS: Final = 100  # a longer word is one [UNK]
+CONTINUATION: Final = "##"  # what opens a word piece that does not open its word
+# Plain ASCII as the tokenizer's normalizer reads it (``_ascii_ids``): control characters
+# dropped, tab, newline and return made spaces.
+ASCII_CLEANING: Final = {
+    **dict.fromkeys((*range(0x20), 0x7F)),
+    **{ord(space): " " for space in "\t\n\r"},
+}
+# Its pre-tokenizer's words in cleaned ASCII: each punctuation mark (every printable that is
+# not a letter, a digit or the space), and each run of anything else between spaces.
+ASCII_WORD: Final = re.compile(r"[!-/:-@\[-`{-~]|[^ !-/:-@\[-`{-~]+")
 
 
 def _tokenizer(folder: Path) -> Any:
@@ -183,14 +194,74 @@ def _tokenizer(folder: Path) -> Any:
         pair="[CLS]:0 $A:0 [SEP]:0 $B:1 [SEP]:1",
         special_tokens=[(token, tokenizer.token_to_id(token)) for token in ("[CLS]", "[SEP]")],
     )
-    tokenizer.decoder = decoders.WordPiece(prefix="##", cleanup=True)
+    tokenizer.decoder = decoders.WordPiece(prefix=CONTINUATION, cleanup=True)
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
     return tokenizer
 
 
 @functools.cache
+def _rust_tokenizer() -> Any:
+    """The model's tokenizer, built on first use: only text ``_ascii_ids`` does not take."""
+    return _tokenizer(model_dir())
+
+
+def _vocabulary(folder: Path) -> dict[str, int]:
+    """vocab.txt's word pieces by their id (their line)."""
+    pieces = (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")
+    if pieces[-1] == "":
+        pieces.pop()
+    return dict(zip(pieces, range(len(pieces)), strict=True))
+
+
+def _token_ids(vocabulary: dict[str, int], texts: Sequence[str]) -> list[list[int]]:
+    """Each text's token ids as the model's tokenizer makes them: plain ASCII naming no special
+    token by ``_ascii_ids``, any other text by the tokenizer itself (``_tokenizer``)."""
+    plain = [text.isascii() and not any(word in text for word in SPECIAL_TOKENS) for text in texts]
+    others = [text for text, easy in zip(texts, plain, strict=True) if not easy]
+    made = iter(_rust_tokenizer().encode_batch(others) if others else ())
+    return [
+        _ascii_ids(vocabulary, text) if easy else next(made).ids
+        for text, easy in zip(texts, plain, strict=True)
+    ]
+
+
+def _ascii_ids(vocabulary: dict[str, int], text: str) -> list[int]:
+    """The token ids of an ASCII text that names no special token, as ``_tokenizer`` makes
+    them (tests/test_embedding.py checks both on any such text), without building it: its
+    Rust vocabulary alone took ~0.009 s of a cold plan's CPU (issue 19), this dictionary 0.005.
+
+    On ASCII, BERT's normalizer drops control characters, makes tab, newline and return spaces
+    and lowercases (ASCII has no accents or ideographs); its pre-tokenizer splits at spaces and
+    around each punctuation mark (``ASCII_WORD``); WordPiece splits each word into the longest
+    pieces in the vocabulary from its start, later pieces with ``CONTINUATION``, and a word
+    longer than ``MAX_WORD_CHARS`` or with no such split is one [UNK]; the first
+    ``MAX_TOKENS`` - 2 pieces stand between [CLS] and [SEP]."""
+    unknown = [vocabulary[UNKNOWN_TOKEN]]
+    ids = []
+    for word in ASCII_WORD.findall(text.translate(ASCII_CLEANING).lower()):
+        pieces: list[int] = []
+        start = 0
+        while start < len(word) <= MAX_WORD_CHARS:
+            prefix = CONTINUATION if start else ""
+            end = next(
+                (
+                    end
+                    for end in range(len(word), start, -1)
+                    if prefix + word[start:end] in vocabulary
+                ),
+                start,
+            )
+            if end == start:
+                break
+            pieces.append(vocabulary[prefix + word[start:end]])
+            start = end
+        ids += pieces if start == len(word) else unknown
+    return [vocabulary["[CLS]"], *ids[: MAX_TOKENS - 2], vocabulary["[SEP]"]]
+
+
+@functools.cache
 def _load() -> _Model:
-    """Read tokenizer and weights once, on first use, so importing beatcam stays instant.
+    """Read the vocabulary and weights once, on first use, so importing beatcam stays instant.
 
     A dense layer's weight is stored ``(out, in)``; the forward pass multiplies by its
     transposed view, ``x @ w.T``, which BLAS reads as stored, so no weight is copied (query,
@@ -199,7 +270,7 @@ def _load() -> _Model:
     """
     folder = model_dir()
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    tokenizer = _tokenizer(folder)
+    vocabulary = _vocabulary(folder)
     w = _tensors(folder / "model.safetensors")
 
     def layer(prefix: str) -> _Layer:
@@ -222,7 +293,7 @@ def _load() -> _Model:
 
     try:
         return _Model(
-            tokenizer=tokenizer,
+            vocabulary=vocabulary,
             word=w["embeddings.word_embeddings.weight"],
             position=w["embeddings.position_embeddings.weight"],
             segment=w["embeddings.token_type_embeddings.weight"],
@@ -364,15 +435,15 @@ def _embed(texts: Sequence[str]) -> NDArray[np.float32]:
     """Unit vectors ``(n, 384)`` of distinct texts, computed here (``encode`` reads stored
     ones first); a long scene's batches on one thread a core (``_encoder_threads``)."""
     model = _load()
-    encodings = model.tokenizer.encode_batch(list(texts))
+    pieces = _token_ids(model.vocabulary, texts)
     out = np.zeros((len(texts), DIM), dtype=np.float32)
-    lengths = [len(e.ids) for e in encodings]
+    lengths = [len(ids) for ids in pieces]
     raised: list[Exception] = []
 
     def run(batches: list[list[int]]) -> None:
         try:
             for rows in batches:
-                ids = np.array([encodings[r].ids for r in rows], dtype=np.int64)
+                ids = np.array([pieces[r] for r in rows], dtype=np.int64)
                 out[rows] = _forward(model, ids)
         except Exception as exc:  # handed to the calling thread, raised there
             raised.append(exc)

@@ -143,7 +143,10 @@ def _frame_grades(batch: Batch) -> tuple[FloatArray, FloatArray]:
             batch.every(point), pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm
         )
         front = np.maximum(front, _grade(batch.by_candidate(depth).min(axis=1), 0.1, 1e-3))
-        reach = batch.by_candidate(finite_or(np.abs(xy).max(axis=1), nan=np.inf))
+        # The farther of x and y from the centre, taken column by column: numpy reduces a
+        # 2-wide axis ~10x slower than one ``maximum`` (the same numbers, NaN kept).
+        farther = np.maximum(np.abs(xy[:, 0]), np.abs(xy[:, 1]))
+        reach = batch.by_candidate(finite_or(farther, nan=np.inf))
         worst = reach[:, -1] if only_last else reach.max(axis=1)
         frame = np.maximum(frame, _grade(-worst, -FRAME_MARGIN, -FRAME_LIMIT))
     return front, frame

@@ -32,7 +32,7 @@ from beatcam.camera.framing import (
 from beatcam.camera.moves import MOVES, Pose, poses_for
 from beatcam.errors import StageError
 from beatcam.model import Blocking, CameraTrack, Reason, SetDesign, ShotSpec
-from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, matrix_to_quat
+from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, lengths, matrix_to_quat
 from beatcam.model.vocab import (
     ANGLE_TARGET_DEG,
     ANGLES,
@@ -217,7 +217,7 @@ def _rig_marks(rig: Rig) -> bytes:
 
 def _camera_track(rig: Rig, pose: Pose) -> CameraTrack:
     target = rig.framing.subject if rig.framing.subject is not None else rig.aim
-    focus = np.linalg.norm(target - pose.position, axis=1)
+    focus = lengths(target - pose.position)
     return CameraTrack(pose.position, matrix_to_quat(pose.matrices), pose.focal_mm, focus)
 
 

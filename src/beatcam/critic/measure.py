@@ -17,6 +17,7 @@ from beatcam.model.geometry import (
     camera_axes,
     depth_of,
     frame_height_at,
+    lengths,
     normalize,
     project,
     quat_to_matrix,
@@ -140,6 +141,6 @@ def peak_speed_and_acceleration(track: Track, smooth: bool) -> tuple[float, floa
     velocity = np.diff(position, axis=0) * track.fps
     acceleration = np.diff(velocity, axis=0) * track.fps
     return (
-        float(np.max(np.linalg.norm(velocity, axis=1))),
-        float(np.max(np.linalg.norm(acceleration, axis=1))),
+        float(np.max(lengths(velocity))),
+        float(np.max(lengths(acceleration))),
     )

@@ -17,7 +17,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from beatcam.model.geometry import FloatArray, camera_axes, floor_heading_deg, yaw_pitch_roll_deg
+from beatcam.model.geometry import (
+    FloatArray,
+    camera_axes,
+    floor_heading_deg,
+    lengths,
+    yaw_pitch_roll_deg,
+)
 from beatcam.model.plan import Shot, ShotPlan
 from beatcam.model.vocab import SIZES
 
@@ -144,7 +150,7 @@ def _off_circle(points: FloatArray) -> float:
 def path_of(shot: Shot) -> Path:
     """The camera path of a shot as the rig rules read it."""
     position = shot.camera.position
-    steps = np.linalg.norm(np.diff(position, axis=0), axis=1)
+    steps = lengths(np.diff(position, axis=0))
     return Path(
         movement=shot.movement,
         length_m=float(steps.sum()),

@@ -99,14 +99,38 @@ def compile_schema(schema: Mapping[str, Any] | bool) -> Check:
     schemas use); a ValueError for any other keyword, so none is silently skipped."""
     if isinstance(schema, bool):
         return lambda value: schema
-    checks = [_keyword(schema, word) for word in schema if word not in ANNOTATIONS]
-    return lambda value: all(check(value) for check in checks)
+    return _every([_keyword(schema, word) for word in schema if word not in ANNOTATIONS])
+
+
+def _every(checks: list[Check]) -> Check:
+    """Yes where each of ``checks`` says yes, asked in order until one says no: ``all`` over a
+    generator written as a loop, since making and resuming a generator cost more than most
+    checks (issue 19: a 10-beat plan's plan.json and critique.json 3.2 -> 1.5 ms, 500 beats'
+    142 -> 61 ms)."""
+    if len(checks) == 1:
+        return checks[0]
+
+    def every(value: Any) -> bool:
+        for check in checks:  # noqa: SIM110 (the loop, not all(), for speed: see above)
+            if not check(value):
+                return False
+        return True
+
+    return every
+
+
+def _every_item(check: Check, skip: int = 0) -> Check:
+    """Yes where ``value`` is not a list, or ``check`` says yes to each of its items after the
+    first ``skip`` (``map``: no generator either)."""
+    return lambda value: not isinstance(value, list) or all(map(check, value[skip:]))
 
 
 def _keyword(schema: Mapping[str, Any], word: str) -> Check:
     rule = schema[word]
     if word == "type":
         kinds = [TYPES[kind] for kind in ([rule] if isinstance(rule, str) else rule)]
+        if len(kinds) == 1:
+            return kinds[0]
         return lambda value: any(kind(value) for kind in kinds)
     if word in {"minimum", "maximum", "exclusiveMinimum"}:
         passes: Callable[[Any], bool] = {
@@ -142,19 +166,21 @@ def _keyword(schema: Mapping[str, Any], word: str) -> Check:
             or all(check(item) for check, item in zip(firsts, value, strict=False))
         )
     if word == "items":
-        every = compile_schema(rule)
-        skip = len(schema.get("prefixItems", ()))
-        return lambda value: (
-            not isinstance(value, list) or all(every(item) for item in value[skip:])
-        )
+        return _every_item(compile_schema(rule), len(schema.get("prefixItems", ())))
     if word == "required":
         return lambda value: not isinstance(value, dict) or all(name in value for name in rule)
     if word == "properties":
-        named = {name: compile_schema(item) for name, item in rule.items()}
-        return lambda value: (
-            not isinstance(value, dict)
-            or all(check(value[name]) for name, check in named.items() if name in value)
-        )
+        named = [(name, compile_schema(item)) for name, item in rule.items()]
+
+        def properties(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return True
+            for name, check in named:  # noqa: SIM110 (a loop for speed, as in _every)
+                if name in value and not check(value[name]):
+                    return False
+            return True
+
+        return properties
     if word == "additionalProperties":
         other = compile_schema(rule)
         known = set(schema.get("properties", {}))
