@@ -154,7 +154,7 @@ def _every_pair_slab_test(
     segment were skipped."""
     ray = (targets - eyes)[:, None, :]
     start = eyes[:, None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         near = (lows[None] - start) / ray
         far = (highs[None] - start) / ray
     entry, exit_ = np.minimum(near, far), np.maximum(near, far)
@@ -213,7 +213,7 @@ def _every_box_walled_share(
     )
     rays = np.einsum("nij,nkj->nki", matrices, local)[:, :, None, :]
     start = positions[:, None, None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         near = (lows[None, None] - start) / rays
         far = (highs[None, None] - start) / rays
     entry, exit_ = np.minimum(near, far), np.maximum(near, far)

@@ -366,7 +366,7 @@ def walled_share(
     limit = WALL_NEARER * subject_depth
     held_limit = np.maximum.reduceat(limit, np.flatnonzero(np.diff(run, prepend=-1)))
     camera, box = np.nonzero(~_apart_from_rays(rays, start, box_min, box_max, held_limit))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         near = (box_min[box][:, None] - start[camera][:, None]) / rays[camera]
         far = (box_max[box][:, None] - start[camera][:, None]) / rays[camera]
     lower, upper = _slab_bounds(near, far)
@@ -396,7 +396,7 @@ def _apart_from_rays(
     forward = np.all((rays >= 0.0) & ~np.signbit(rays), axis=1)[:, None]
     backward = np.all((rays <= 0.0) & np.signbit(rays), axis=1)[:, None]
     reach = np.where(np.isfinite(limit), limit, np.nan)[:, None, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         beyond = ((shallowest > 0.0) & (to_low > 0.0) & (to_low / steepest >= reach)) | (
             (steepest < 0.0) & (to_high < 0.0) & (to_high / shallowest >= reach)
         )
@@ -497,7 +497,9 @@ def sight_blocked(
     segment, box = np.nonzero(meet)
     start = eyes[segment]
     ray = targets[segment] - start
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A segment parallel to a slab divides by zero, and one nearly so overflows: the slab test
+    # reads the infinities those give right, and NaN ends stay unblocked.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         near = (lows[box] - start) / ray
         far = (highs[box] - start) / ray
     enter, leave = _slab_bounds(near, far)
