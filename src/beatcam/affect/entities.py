@@ -1,8 +1,8 @@
 """Who is in a beat, how they move and which props matter.
 
 Characters are cast names found as whole words (any case, possessives too); whom "he" or
-"she" means is read in ``pronouns.py``. Movements are normalised
-verbs (walk, run, enter, exit, ...) found by the phrase cues of ``data/actions.yaml``, so
+"she" means is read in ``pronouns.py``. Movements are normalised verbs (walk, run, enter,
+exit, ...) found by the phrase cues of ``data/actions.yaml``, so
 "bolts down the corridor" is a run and "storms out" an exit. Props are words of the prop list
 after a determiner, or any other unknown word that closes a determiner phrase ("the ledger.");
 "her" does not count as a determiner there, since it is as often an object ("lets her go").
