@@ -119,7 +119,10 @@ def test_an_unreachable_scheduler_or_two_executors_are_one_line_and_exit_2(tmp_p
     lighthouse = str(ROOT / "examples" / "lighthouse.txt")
     for options, needle in (
         (["--dask", "tcp://127.0.0.1:9", "--workers", "2"], "not both"),
-        (["--dask", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler at tcp://127.0.0.1:9"),
+        (
+            ["--dask", "tcp://127.0.0.1:9"],
+            "cannot reach the Dask scheduler at tcp://127.0.0.1:9: nothing listens on port 9",
+        ),
     ):
         command = [*BEATCAM, "shoot", lighthouse, "-o", str(tmp_path / "out"), *options]
         result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)

@@ -219,12 +219,40 @@ def _dask_client(address: str) -> Iterator[Any]:
         from distributed import Client
     except ImportError:
         raise UsageError(f"--dask needs Dask's distributed scheduler: {DASK_EXTRA_HINT}") from None
+    refused = _refused(address)
+    if refused is not None:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {refused}")
     try:
         client = Client(address, timeout=DASK_CONNECT_TIMEOUT_S)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
         yield client
+
+
+def _refused(address: str) -> str | None:
+    """Why nothing can answer at a TCP scheduler address, if the machine there refuses the
+    connection outright: said at once, where Dask's client would retry for its whole timeout
+    (a scheduler still starting up listens already). None for any other address or answer,
+    which Dask's client then judges."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        host, port = parse_host_port(location) if scheme == "tcp" else (None, None)
+    except (ValueError, TypeError):
+        return None
+    if host is None:
+        return None
+    try:
+        with socket.create_connection((host, port), timeout=DASK_CONNECT_TIMEOUT_S):
+            return None
+    except ConnectionRefusedError:
+        return f"nothing listens on port {port} of {host} (connection refused)"
+    except OSError:
+        return None
 
 
 def _on_dask(
