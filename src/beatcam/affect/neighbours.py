@@ -15,7 +15,7 @@ import functools
 import hashlib
 import importlib.resources
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
@@ -180,11 +180,15 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def lines_digest(lines: Iterable[str]) -> str:
+    """SHA-256 of ``lines`` joined by newlines: what a shipped fit was made from, in order."""
+    return _sha256("\n".join(lines))
+
+
 def labels_digest(beats: Sequence[LabelledBeat]) -> str:
     """SHA-256 of the example sentences, their functions and intents in order: what the stored
     index and readout must have been built from."""
-    lines = (f"{b.text}\t{b.function}\t{b.intent}" for b in beats)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return lines_digest(f"{b.text}\t{b.function}\t{b.intent}" for b in beats)
 
 
 def held_out(text: str) -> bool:

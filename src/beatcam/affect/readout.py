@@ -15,7 +15,6 @@ writes.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -66,8 +65,7 @@ class WrittenIntents:
 def written_digest(labels: Sequence[tuple[str, str]]) -> str:
     """SHA-256 of written (beat, intent) pairs in order: what the shipped intent regression
     learnt from besides the labelled beats, so a test can tell a stale one."""
-    lines = (f"{text}\t{intent}" for text, intent in labels)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return neighbours.lines_digest(f"{text}\t{intent}" for text, intent in labels)
 
 
 @dataclass(frozen=True)

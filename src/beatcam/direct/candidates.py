@@ -411,9 +411,10 @@ def _combine(
     ):
         for subjects in people:
             shown, felt = angle, (sizes[size], angles[angle], movements[movement])
-            if performed and subjects and subjects[0] != focus:
+            on_another = bool(subjects) and subjects[0] != focus
+            if performed and on_another:
                 felt = _not_their_staging(felt)
-            if power and subjects and subjects[0] != focus:
+            if power and on_another:
                 shown, felt = OPPOSITE_ANGLE[angle], _answering_power(felt)
             travel = ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0
             separation = ctx.separation_m if len(subjects) >= 2 else 0.0

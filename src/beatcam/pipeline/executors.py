@@ -241,10 +241,10 @@ def _refused(address: str) -> str | None:
 
     try:
         scheme, location = parse_address(address)
-        host, port = parse_host_port(location) if scheme == "tcp" else (None, None)
+        if scheme != "tcp":
+            return None
+        host, port = parse_host_port(location)
     except (ValueError, TypeError):
-        return None
-    if host is None:
         return None
     try:
         with socket.create_connection((host, port), timeout=DASK_CONNECT_TIMEOUT_S):
