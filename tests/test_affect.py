@@ -692,6 +692,8 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("From an upper window, Tom watches Mara cross the yard.", "far_below"),
         ("Mara's eyes travel from the ceiling down to the stain on the rug.", "look_down"),
         ("Tom's gaze travels up the rope to the tiny figure on the cliff.", "look_up"),
+        ("Mara finishes her toast and notices that every other chair is empty.", "reveal_around"),
+        ("Tom rows out until he is only a speck on the grey water.", "reveal_around"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:

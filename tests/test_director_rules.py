@@ -362,6 +362,8 @@ def test_the_turning_point_gets_the_boldest_device_and_the_quieter_beats_stay_qu
          {"overhead", "high"}),
         ("Pinned under the beam, Mara watches the burning roof sag directly above her.", "angle",
          {"worm", "low"}),
+        ("Mara ends her speech, looks up, and finds every chair in the hall empty.", "movement",
+         {"pull_out", "zoom_out", "crane_up"}),
     ],
 )  # fmt: skip
 def test_what_happens_in_the_beat_moves_the_camera(

@@ -328,6 +328,7 @@ class Staging(StrEnum):
     FLEE = "flee"
     FROM_AFAR = "from_afar"
     EXULT = "exult"
+    REVEAL_AROUND = "reveal_around"
 
 
 STAGINGS: Final = tuple(Staging)
