@@ -364,6 +364,8 @@ def test_the_turning_point_gets_the_boldest_device_and_the_quieter_beats_stay_qu
          {"worm", "low"}),
         ("Mara ends her speech, looks up, and finds every chair in the hall empty.", "movement",
          {"pull_out", "zoom_out", "crane_up"}),
+        ("Snow falls on the mining town. Down in the main street, Mara scrapes her windscreen.",
+         "movement", {"crane_down", "push_in", "tilt_down"}),
     ],
 )  # fmt: skip
 def test_what_happens_in_the_beat_moves_the_camera(

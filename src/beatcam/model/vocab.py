@@ -329,6 +329,7 @@ class Staging(StrEnum):
     FROM_AFAR = "from_afar"
     EXULT = "exult"
     REVEAL_AROUND = "reveal_around"
+    SETTLING_OVER = "settling_over"
 
 
 STAGINGS: Final = tuple(Staging)
