@@ -695,6 +695,7 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("Mara finishes her toast and notices that every other chair is empty.", "reveal_around"),
         ("Tom rows out until he is only a speck on the grey water.", "reveal_around"),
         ("Night falls on the harbour, and on the quay Mara ties up her boat.", "settling_over"),
+        ("Tom finally admits to Mara that he sold the ring.", "confide"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:

@@ -388,6 +388,24 @@ def test_what_happens_in_the_beat_moves_the_camera(
     ]
 
 
+def test_a_confession_is_eased_in_on() -> None:
+    """The thing held back, said at last: the camera moves in on the one who says it (Katz's
+    slow dolly in), where a calm two-hander would hold still on its coverage."""
+    scene = Scene(
+        "confession",
+        (Character("Tom"), Character("Mara")),
+        (
+            Beat(0, "Tom and Mara sit across the kitchen table."),
+            Beat(1, "Tom finally admits to Mara that he sold her mother's ring."),
+        ),
+        set_preset="kitchen",
+    )
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    shots = [shot for shot in plan.shots if shot.beat == 1]
+    assert [(shot.subjects[0], shot.movement) for shot in shots] == [("Tom", "push_in")]
+
+
 def test_a_rise_the_words_leave_unsaid_is_risen_with() -> None:
     """In the confession he reaches for her hand after she has stood: the blocking stands him
     up to reach her, so the shot on him rises with him, as it would had the beat said "he

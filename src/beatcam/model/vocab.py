@@ -330,6 +330,7 @@ class Staging(StrEnum):
     EXULT = "exult"
     REVEAL_AROUND = "reveal_around"
     SETTLING_OVER = "settling_over"
+    CONFIDE = "confide"
 
 
 STAGINGS: Final = tuple(Staging)
