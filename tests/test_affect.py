@@ -696,6 +696,7 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("Tom rows out until he is only a speck on the grey water.", "reveal_around"),
         ("Night falls on the harbour, and on the quay Mara ties up her boat.", "settling_over"),
         ("Tom finally admits to Mara that he sold the ring.", "confide"),
+        ("On the empty platform Tom and Mara hold each other.", "embrace"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:

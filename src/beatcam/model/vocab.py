@@ -331,6 +331,7 @@ class Staging(StrEnum):
     REVEAL_AROUND = "reveal_around"
     SETTLING_OVER = "settling_over"
     CONFIDE = "confide"
+    EMBRACE = "embrace"
 
 
 STAGINGS: Final = tuple(Staging)
