@@ -685,6 +685,15 @@ def _device_rule(row: IntentDevices, field: str, style: str | None = None) -> Ru
     )
 
 
+def _shading_share(ctx: Context, intent: Intent) -> float:
+    """How much of a stated staging an intent's own way of answering it takes: all of it where
+    the intent leads the beat's reading (a look down that is mostly vertigo is the dolly zoom,
+    not three fifths of a tilt), else as far as the director believes it."""
+    belief = _believed(ctx, intent)
+    leads = belief > 0.0 and belief >= max(ctx.affect.intent_belief.values())
+    return 1.0 if leads else belief
+
+
 def _staging_rule(row: StagingMoves, field: str, shaded_by: tuple[Intent, ...]) -> Rule:
     """A staging's ranking of one field: an intent's own ranking (``row.intent``) speaks as
     far as the director believes the intent; the row's general ranking for the rest."""
@@ -693,9 +702,9 @@ def _staging_rule(row: StagingMoves, field: str, shaded_by: tuple[Intent, ...]) 
         if row.staging not in ctx.affect.stagings:
             return {}
         if row.intent is not None:
-            share = _believed(ctx, row.intent)
+            share = _shading_share(ctx, row.intent)
         else:
-            share = 1.0 - sum(_believed(ctx, intent) for intent in shaded_by)
+            share = max(0.0, 1.0 - sum(_shading_share(ctx, intent) for intent in shaded_by))
         return _given(share, row.preferences(field))
 
     reason = row.reasons.get(field, f"the {field} answers what they do")
