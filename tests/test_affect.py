@@ -697,6 +697,7 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("Night falls on the harbour, and on the quay Mara ties up her boat.", "settling_over"),
         ("Tom finally admits to Mara that he sold the ring.", "confide"),
         ("On the empty platform Tom and Mara hold each other.", "embrace"),
+        ("The ferry lurches and Mara staggers across the deck.", "reel"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:

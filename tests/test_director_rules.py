@@ -366,6 +366,8 @@ def test_the_turning_point_gets_the_boldest_device_and_the_quieter_beats_stay_qu
          {"pull_out", "zoom_out", "crane_up"}),
         ("Snow falls on the mining town. Down in the main street, Mara scrapes her windscreen.",
          "movement", {"crane_down", "push_in", "tilt_down"}),
+        ("The floor lurches under the blast and Mara staggers through the smoke.", "movement",
+         {"handheld", "follow"}),
     ],
 )  # fmt: skip
 def test_what_happens_in_the_beat_moves_the_camera(
@@ -458,18 +460,24 @@ def test_a_walk_along_a_row_is_tracked_from_beside_the_walker(preset: str) -> No
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.floats(0.0, 1.0))
-def test_an_intent_shares_a_stagings_gain_as_far_as_it_is_believed(belief: float) -> None:
-    """A look down is answered by a tilt, and by the dolly zoom as far as it is vertigo: the
-    two rankings share the staging's gain, so together they never say more than it does."""
-    looking = context({"transition": 1.0}, intents={"vertigo": belief}, stagings=("look_down",))
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_an_intent_takes_a_staging_where_it_leads_and_shares_it_where_it_does_not(
+    belief: float, dread: float
+) -> None:
+    """A look down is answered by a tilt, and by the dolly zoom as far as it is vertigo: where
+    vertigo leads the beat's reading the dolly zoom takes the whole staging, else the two
+    rankings share its gain by the belief; together they never say more than it does."""
+    looking = context(
+        {"transition": 1.0}, intents={"vertigo": belief, "dread": dread}, stagings=("look_down",)
+    )
     general = rule_named("staging: look_down: movement").prefer(looking)
     vertigo = rule_named("staging: look_down as vertigo: movement").prefer(looking)
     full = staging_table()[Staging.LOOK_DOWN].preferences("movement")
     shaded = staging_table()[Staging.LOOK_DOWN].shadings[Intent.VERTIGO].preferences("movement")
     heard = belief if belief >= INTENT_FLOOR else 0.0
-    assert general.get("tilt_down", 0.0) == pytest.approx((1.0 - heard) * full["tilt_down"])
-    assert vertigo.get("dolly_zoom_out", 0.0) == pytest.approx(heard * shaded["dolly_zoom_out"])
+    share = 1.0 if heard and belief >= dread else heard
+    assert general.get("tilt_down", 0.0) == pytest.approx((1.0 - share) * full["tilt_down"])
+    assert vertigo.get("dolly_zoom_out", 0.0) == pytest.approx(share * shaded["dolly_zoom_out"])
     assert (
         rule_named("staging: look_down as vertigo: movement").prefer(
             context({"transition": 1.0}, intents={"vertigo": 1.0})

@@ -332,6 +332,7 @@ class Staging(StrEnum):
     SETTLING_OVER = "settling_over"
     CONFIDE = "confide"
     EMBRACE = "embrace"
+    REEL = "reel"
 
 
 STAGINGS: Final = tuple(Staging)
