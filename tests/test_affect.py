@@ -698,6 +698,8 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("Tom finally admits to Mara that he sold the ring.", "confide"),
         ("On the empty platform Tom and Mara hold each other.", "embrace"),
         ("The ferry lurches and Mara staggers across the deck.", "reel"),
+        ("A single bead of sweat runs down Tom's temple.", "face_detail"),
+        ("Tom's finger takes up the slack on the trigger.", "hand_detail"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:

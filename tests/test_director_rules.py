@@ -21,7 +21,7 @@ from beatcam.direct.stagings import staging_table
 from beatcam.direct.styles import CLASSICAL_WEIGHTS, Style
 from beatcam.model import CriticRule, ShotPin, ShotPlan
 from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene
-from beatcam.model.vocab import ANGLES, MOVEMENTS, Intent, Staging
+from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES, Intent, Staging
 from beatcam.pipeline import plan_scene
 from beatcam.pipeline.repair import REPAIR_ATTEMPTS
 from beatcam.script import read_scenes
@@ -368,6 +368,8 @@ def test_the_turning_point_gets_the_boldest_device_and_the_quieter_beats_stay_qu
          "movement", {"crane_down", "push_in", "tilt_down"}),
         ("The floor lurches under the blast and Mara staggers through the smoke.", "movement",
          {"handheld", "follow"}),
+        ("Mara's pupils widen as she reads the name on the boarding pass.", "size", {"ECU", "CU"}),
+        ("Mara's finger hovers over the key that sends the file.", "size", {"CU", "ECU"}),
     ],
 )  # fmt: skip
 def test_what_happens_in_the_beat_moves_the_camera(
@@ -491,9 +493,11 @@ def test_every_staging_has_a_cited_row_of_the_vocabulary() -> None:
     assert set(table) == set(Staging)
     for row in (*table.values(), *(s for r in table.values() for s in r.shadings.values())):
         assert row.sources and row.ranked
-        assert set(row.ranked) <= {"movement", "angle"}
+        assert set(row.ranked) <= {"movement", "angle", "size"}
         assert all(
-            value in {*MOVEMENTS, *ANGLES} for values in row.ranked.values() for value in values
+            value in {*MOVEMENTS, *ANGLES, *SIZES}
+            for values in row.ranked.values()
+            for value in values
         )
 
 

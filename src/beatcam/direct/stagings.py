@@ -31,7 +31,7 @@ TABLE_FILE: Final = "staging_devices.yaml"
 # Above a fully believed intent's first device (DEVICE_GAIN), so the stated action picks the
 # move; not so far above that a second, agreeing intent device cannot pick among its moves.
 STAGING_GAIN: Final = DEVICE_GAIN * 1.15
-FIELDS: Final = ("movement", "angle")
+FIELDS: Final = ("movement", "angle", "size")
 # Stagings a person does with their own body. A move or angle answering one is about the one who
 # does it, who is the one the beat is about ("Mara stands and asks him ...; Tom steps toward
 # her": the camera rises with Mara), so it says nothing for a shot on anyone else. The rest
@@ -85,7 +85,7 @@ def _row(staging: Staging, entry: Any, intent: Intent | None = None) -> StagingM
     }
     weight = entry.get("weight", 1.0)
     if not ranked or not isinstance(weight, int | float) or weight <= 0:
-        raise _fail(f"{where}: needs a movement or an angle list, and a positive weight")
+        raise _fail(f"{where}: needs a movement, angle or size list, and a positive weight")
     shaded = entry.get("as", {}) if intent is None else {}
     unknown = sorted(set(shaded) - set(Intent)) if isinstance(shaded, dict) else []
     if not isinstance(shaded, dict) or unknown:

@@ -333,6 +333,8 @@ class Staging(StrEnum):
     CONFIDE = "confide"
     EMBRACE = "embrace"
     REEL = "reel"
+    FACE_DETAIL = "face_detail"
+    HAND_DETAIL = "hand_detail"
 
 
 STAGINGS: Final = tuple(Staging)
