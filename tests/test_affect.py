@@ -700,6 +700,10 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("The ferry lurches and Mara staggers across the deck.", "reel"),
         ("A single bead of sweat runs down Tom's temple.", "face_detail"),
         ("Tom's finger takes up the slack on the trigger.", "hand_detail"),
+        ("Mara rides across the salt flat toward the mountains.", "vast_place"),
+        ("Lost in the hedge maze, Mara turns corner after corner.", "pattern_below"),
+        ("Kneeling in the mud, Tom begs the bailiff for one more week.", "abased"),
+        ("From the hotel balcony, Mara watches the parade go by.", "far_below"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:

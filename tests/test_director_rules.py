@@ -370,6 +370,10 @@ def test_the_turning_point_gets_the_boldest_device_and_the_quieter_beats_stay_qu
          {"handheld", "follow"}),
         ("Mara's pupils widen as she reads the name on the boarding pass.", "size", {"ECU", "CU"}),
         ("Mara's finger hovers over the key that sends the file.", "size", {"CU", "ECU"}),
+        ("Mara walks alone toward a horizon with nothing on it.", "size", {"EWS", "WS"}),
+        ("Deep in the hedge maze, Mara reaches yet another dead end.", "angle",
+         {"overhead", "high"}),
+        ("On her knees on the cold floor, Mara begs for one more week.", "angle", {"high"}),
     ],
 )  # fmt: skip
 def test_what_happens_in_the_beat_moves_the_camera(

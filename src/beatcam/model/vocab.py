@@ -335,6 +335,9 @@ class Staging(StrEnum):
     REEL = "reel"
     FACE_DETAIL = "face_detail"
     HAND_DETAIL = "hand_detail"
+    VAST_PLACE = "vast_place"
+    PATTERN_BELOW = "pattern_below"
+    ABASED = "abased"
 
 
 STAGINGS: Final = tuple(Staging)
