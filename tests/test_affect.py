@@ -451,6 +451,8 @@ def test_pronouns_carry_the_previous_characters() -> None:
         ("Mara bolts for the door.", "run"),
         ("Mara crosses to the window.", "walk"),
         ("Tom crosses the room.", "walk"),
+        ("Yorblef hikes through a dense forest.", "walk"),
+        ("He turns back around and heads up the saddle.", "walk"),
         ("Tom storms out.", "exit"),
         ("Mara walks in.", "enter"),
         ("Tom runs out of the house.", "exit"),
