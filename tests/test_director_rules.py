@@ -374,6 +374,8 @@ def test_the_turning_point_gets_the_boldest_device_and_the_quieter_beats_stay_qu
         ("Deep in the hedge maze, Mara reaches yet another dead end.", "angle",
          {"overhead", "high"}),
         ("On her knees on the cold floor, Mara begs for one more week.", "angle", {"high"}),
+        ("Mara lifts the lid of the hatbox and finds her own passport inside.", "movement",
+         {"push_in", "zoom_in"}),
     ],
 )  # fmt: skip
 def test_what_happens_in_the_beat_moves_the_camera(

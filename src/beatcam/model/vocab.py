@@ -338,6 +338,7 @@ class Staging(StrEnum):
     VAST_PLACE = "vast_place"
     PATTERN_BELOW = "pattern_below"
     ABASED = "abased"
+    DISCOVERY = "discovery"
 
 
 STAGINGS: Final = tuple(Staging)
