@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -130,6 +131,27 @@ def test_an_embrace_brings_them_within_reach_first(acted: dict[str, Any]) -> Non
     assert gap[embrace[-1]] <= 0.45 + 1e-3  # chest to chest while it lasts
     walked = acted["blocking"]["Mara"]["pose"][acted["beats"][2]["start_frame"] : embrace[0]]
     assert "walk" in walked  # she crossed to him, she did not slide
+
+
+MUTUAL = """# Reunion
+Cast: Ines, Farrukh
+Set: street
+Ines waits on the platform with her suitcase.
+Ines drops the suitcase and they hold each other while the crowd streams past.
+"""
+
+
+def test_holding_each_other_brings_the_two_of_them_together(tmp_path: Path) -> None:
+    """Nobody is named after "each other": in a cast of two it is the two of them, so
+    both are posed in the embrace and they end it chest to chest."""
+    acted = plan_and_export(tmp_path, "reunion.txt", MUTUAL)
+    ines = np.array(acted["blocking"]["Ines"]["position"])
+    farrukh = np.array(acted["blocking"]["Farrukh"]["position"])
+    start = acted["beats"][1]["start_frame"]
+    assert np.linalg.norm(ines[start] - farrukh[start]) > 1.0
+    assert np.linalg.norm(ines[-1] - farrukh[-1]) <= 0.45 + 1e-3
+    for name in ("Ines", "Farrukh"):
+        assert "embrace" in acted["blocking"][name]["pose"][start:]
 
 
 FAR_CONTACT = """title: Too far to touch

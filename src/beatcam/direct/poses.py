@@ -245,8 +245,14 @@ def read_cues(
         after = index + len(words)
         frame = beat.start_frame + int(beat.frames * index / max(len(tokens), 1))
         for doer in doers if label != IGNORED else ():
-            ahead = (people[later] for later in range(after, len(tokens)))
-            target = next((person for person in ahead if person not in {None, *doers}), None)
+            if "each" in words:
+                # "They hold each other": each holds the other, the pair the words name or,
+                # in a cast of two, the two of them.
+                pair = tuple(cast) if len(cast) == 2 else ()
+                ahead = (person for person in (*doers, *people, *pair) if person is not None)
+            else:
+                ahead = (people[later] for later in range(after, len(tokens)))
+            target = next((person for person in ahead if person not in {None, doer}), None)
             found.append(Cue(label, doer, target, frame, negated(tokens, index, table), words))
         index = after
     named = [person for person in people if person is not None]
