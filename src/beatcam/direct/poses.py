@@ -245,11 +245,11 @@ def read_cues(
         after = index + len(words)
         frame = beat.start_frame + int(beat.frames * index / max(len(tokens), 1))
         for doer in doers if label != IGNORED else ():
+            ahead: Iterable[str | None]
             if "each" in words:
                 # "They hold each other": each holds the other, the pair the words name or,
                 # in a cast of two, the two of them.
-                pair = tuple(cast) if len(cast) == 2 else ()
-                ahead = (person for person in (*doers, *people, *pair) if person is not None)
+                ahead = (*doers, *people, *(cast if len(cast) == 2 else ()))
             else:
                 ahead = (people[later] for later in range(after, len(tokens)))
             target = next((person for person in ahead if person not in {None, doer}), None)
