@@ -428,6 +428,30 @@ def test_what_passes_between_two_people_moves_the_camera(
     assert shots[0].subjects[0] == "Tom"
 
 
+@pytest.mark.parametrize(
+    ("way", "truck", "sign"), [("right", "truck_right", 1.0), ("left", "truck_left", -1.0)]
+)
+def test_a_walk_the_words_send_one_way_crosses_the_screen_that_way(
+    way: str, truck: str, sign: float
+) -> None:
+    """Screen direction (Mascelli): a walk said to go right goes right on the screen, and the
+    tracking shot beside it travels right with it; the blocking walked the set's walking line
+    and the camera stood on whichever side, so half such walks crossed the screen the wrong way."""
+    scene = Scene(
+        "screen direction",
+        (Character("Mara"),),
+        (Beat(0, "Mara waits on the corner."),
+         Beat(1, f"Mara walks to the {way} along the row of shuttered shops.")),
+        set_preset="street",
+    )  # fmt: skip
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    (shot,) = [shot for shot in plan.shots if shot.beat == 1]
+    track = plan.blocking["Mara"].position[shot.start_frame : shot.start_frame + shot.frames]
+    assert sign * (track[-1, 0] - track[0, 0]) > 1.0  # along +x (screen right) or -x
+    assert shot.movement == truck
+
+
 def test_a_rise_the_words_leave_unsaid_is_risen_with() -> None:
     """In the confession he reaches for her hand after she has stood: the blocking stands him
     up to reach her, so the shot on him rises with him, as it would had the beat said "he

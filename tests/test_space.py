@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import yaml
 
-from beatcam.direct.space import read_relations
+from beatcam.direct.space import read_relations, screen_direction
 from beatcam.direct.spots import ACROSS_STREET_M, BODY_CLEARANCE_M, CLOSE_M, HEADROOM_M
 from beatcam.model.scene import Pronouns
 from beatcam.model.set_kit import WALL_THICKNESS_M
@@ -205,3 +205,21 @@ def test_the_walker_reads_the_labelled_spatial_beats() -> None:
         hits, said, meant = hits + len(got & gold), said + len(got), meant + len(gold)
     precision, recall = hits / said, hits / meant
     assert 2 * precision * recall / (precision + recall) >= MIN_F1
+
+
+@pytest.mark.parametrize(
+    ("text", "way"),
+    [
+        ("Jules skates to the right along the frozen canal.", 1),
+        ("General Okonjo strides left to right past his honour guard.", 1),
+        ("Heading east along the towpath, Ilka pedals hard.", 1),
+        ("Mara walks leftward down the row of lockers.", -1),
+        ("Tom hurries west through the market.", -1),
+        ("Mara walks along the row of lockers.", 0),
+        ("Tom does not turn to the left.", 0),
+    ],
+)
+def test_the_way_a_walk_crosses_the_screen_is_read_where_the_words_say_it(
+    text: str, way: int
+) -> None:
+    assert screen_direction(text) == way

@@ -22,7 +22,7 @@ from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.poses import act, action_cues, contacts
 from beatcam.direct.props import place_props
 from beatcam.direct.sequence import choose
-from beatcam.direct.space import read_space
+from beatcam.direct.space import read_space, screen_direction
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
 from beatcam.direct.timing import (
     beat_seconds,
@@ -231,7 +231,8 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     beat_frames = [max(1, round(s * scene.fps)) for s in seconds]
     cast = tuple(member.name for member in scene.cast)
     relations = read_space(scene.beats, affects, cast, affected.pronouns)
-    blocking = block(scene.cast, affects, beat_frames, preset, scene.fps, relations)
+    screen = [0 if beat.speaker else screen_direction(beat.text) for beat in scene.beats]
+    blocking = block(scene.cast, affects, beat_frames, preset, scene.fps, relations, screen)
     peak = max(range(len(affects)), key=lambda i: (affects[i].intensity, -i))
     boldness = _boldness(affects, peak)
 

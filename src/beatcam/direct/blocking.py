@@ -285,11 +285,12 @@ def _stops(starts: FloatArray, targets: FloatArray, preset: SetPreset) -> FloatA
 
 def _walk_target(
     name: str, kind: str, index: int, current: dict[str, FloatArray], marks: dict[str, Mark],
-    entrances: dict[str, int], distance: float, preset: SetPreset,
+    entrances: dict[str, int], distance: float, preset: SetPreset, screen: int = 0,
 ) -> FloatArray:  # fmt: skip
     """Where a walk of ``distance`` the words give no place for ends: an entrance on its mark,
-    an approach short of the nearest person, a retreat away from the others, otherwise along
-    the set's walking line, turning back before its walking room runs out."""
+    an approach short of the nearest person, a retreat away from the others, a walk the words
+    send screen right (``screen`` 1) or left (-1) that way as far as the walking room goes,
+    otherwise along the set's walking line, turning back before its walking room runs out."""
     others = [current[other] for other in current if other != name]
     if entrances.get(name) == index:
         return np.array([marks[name].x, marks[name].z])
@@ -299,6 +300,8 @@ def _walk_target(
         gap = float(np.linalg.norm(offset))
         reach = max(0.0, min(distance, gap - APPROACH_STOP_M))
         return current[name] + (offset / gap * reach if gap > 0 else 0.0)
+    if screen:
+        return _stated_way(current[name], screen, distance, preset.walk_room_m)
     direction = floor_direction(preset.walk_heading_deg)
     if others:
         away = current[name] - np.mean(others, axis=0)
@@ -308,6 +311,16 @@ def _walk_target(
     if np.linalg.norm(current[name] + distance * direction) > preset.walk_room_m:
         direction = -direction
     return _clamped(current[name], direction, distance, preset.walk_room_m)
+
+
+def _stated_way(start: FloatArray, screen: int, distance: float, room: float) -> FloatArray:
+    """The end of a walk screen right (``screen`` 1) or left (-1): along +x or -x, seen from
+    the set's open side where the camera stands, stopping where the walking room ends."""
+    way = np.array([float(screen), 0.0])
+    along = float(np.dot(start, way))
+    # The farthest t with |start + t way| <= room: the positive root of the circle's equation.
+    reach = -along + np.sqrt(max(0.0, along**2 - float(np.dot(start, start)) + room**2))
+    return np.asarray(start + way * max(0.0, min(distance, reach)), dtype=np.float64)
 
 
 def _corners(points: FloatArray, preset: SetPreset) -> list[FloatArray]:
@@ -412,10 +425,12 @@ def block(
     preset: SetPreset,
     fps: int,
     relations: Sequence[Relation] = (),
+    screen: Sequence[int] = (),
 ) -> Blocking:
     """Every character's per-frame track over the whole scene; ``relations`` (read from the
     beats by ``space``) say where people stand: on their first marks when stated as we meet
-    them, else walked to in the beat that states them."""
+    them, else walked to in the beat that states them; ``screen`` (per beat, from
+    ``space.screen_direction``) which way across the screen a walk goes where the words say."""
     total = int(sum(beat_frames))
     entrances = _entrances(affects)
     opening = _opening(relations, affects, entrances)
@@ -453,8 +468,9 @@ def block(
                 target = spot[0]
             elif name in movers:
                 distance = speed * frames / fps * 0.85
+                way = screen[index] if screen else 0
                 target = _walk_target(
-                    name, kind, index, current, marks, entrances, distance, preset
+                    name, kind, index, current, marks, entrances, distance, preset, way
                 )
             else:
                 continue

@@ -93,11 +93,18 @@ def place(
     facing = float(track.facing_deg[frame])
     line = line_of_action(blocking, frame)
 
+    def toward_front(azimuth: float) -> tuple[float, bool]:
+        """How far toward the set's open front (+z) a camera at ``azimuth`` stands (a tie
+        keeps the positive side, as before there was a front to prefer)."""
+        return round(float(np.cos(np.deg2rad(facing + azimuth))), 9), azimuth >= 0
+
     def signed(candidate: float) -> float:
         """The azimuth nearest ``candidate`` (either sign, then ever more to the side) that
-        puts the camera on the chosen side of the line."""
+        puts the camera on the chosen side of the line; with no line (one person), the sign
+        that puts it nearer the set's open front, where a walk the words send screen right
+        is seen going right."""
         if line is None:
-            return candidate
+            return max((candidate, -candidate), key=toward_front)
         for swing in SIDE_SWINGS:
             for sign in (1.0, -1.0):
                 magnitude = candidate + swing if candidate > 90.0 else candidate - swing

@@ -61,6 +61,7 @@ class SpaceWords:
     pieces: Phrases
     not_placing: frozenset[str]
     grounds: frozenset[str]
+    screen: Phrases  # the words that send a walk screen right or left
 
 
 def _longest_first(entries: list[Phrase]) -> Phrases:
@@ -86,12 +87,18 @@ def space_words() -> SpaceWords:
         for word in words
     ] + [((str(word),), STREET) for word in document["streets"]]
     places = [(tuple(WORDS.findall(str(p))), AT) for p in document["places"]]
+    screen = [
+        (tuple(WORDS.findall(str(phrase))), str(side))
+        for side, phrases in document["screen"].items()
+        for phrase in phrases
+    ]
     return SpaceWords(
         _longest_first(relations),
         _longest_first(places),
         _longest_first(pieces),
         frozenset(str(word) for word in document["not_placing"]),
         frozenset(str(word) for word in document["grounds"]),
+        _longest_first(screen),
     )
 
 
@@ -208,6 +215,21 @@ def _partner(doer: str, cast: Sequence[str], named: Sequence[str]) -> str | None
         return in_beat[0]
     others = [name for name in cast if name != doer]
     return others[0] if len(others) == 1 else None
+
+
+SCREEN_SIDES: Final = {"right": 1, "left": -1}
+
+
+def screen_direction(text: str) -> int:
+    """Which way the words send a walk across the screen: 1 right, -1 left, 0 unsaid (the
+    first said wins; a denied one, "not to the left", says nothing)."""
+    table = space_words()
+    tokens = WORDS.findall(text.lower())
+    for index in range(len(tokens)):
+        hit = phrase_at(tokens, index, table.screen)
+        if hit is not None and not negated(tokens, index, cues()):
+            return SCREEN_SIDES[hit[1]]
+    return 0
 
 
 def read_space(
