@@ -169,13 +169,16 @@ def test_per_frame_rows_are_written_as_json_writes_them() -> None:
             rows += [row] * rng.randint(1, 6)
         rows = rows[:frames]
         array = np.array(rows, dtype=np.float64).reshape((frames, columns) if columns else frames)
-        text = plan_json._frames_text(plan_json._rows(array), pad, closing)
+        text = _spelled(plan_json._frames_text(plan_json._rows(array), pad, closing))
         expected = json.dumps(rows)
         if columns and rows:
             expected = "[\n" + pad + expected[1:-1].replace("], [", "],\n" + pad + "[") + "\n"
             expected += closing + "]"
         assert text == expected
         words = tuple(rng.choice(["stand", "sit", None, "Zoë"]) for _ in range(frames))
-        assert plan_json._frames_text(plan_json._PerFrame(words), pad, closing) == json.dumps(
-            list(words)
-        )
+        pieces = plan_json._frames_text(plan_json._PerFrame(words), pad, closing)
+        assert _spelled(pieces) == json.dumps(list(words))
+
+
+def _spelled(pieces: list[str | tuple[str, int]]) -> str:
+    return "".join(piece if isinstance(piece, str) else piece[0] * piece[1] for piece in pieces)

@@ -17,7 +17,7 @@ import numpy as np
 
 from beatcam.errors import PlanFileError
 from beatcam.export import schemas
-from beatcam.files import write_atomic
+from beatcam.files import Runs, write_atomic
 from beatcam.model import (
     Affect,
     Blocking,
@@ -229,10 +229,13 @@ def to_document(plan: ShotPlan) -> dict[str, Any]:
 # json.dumps(value, ensure_ascii=False) without building an encoder per call.
 _scalar = json.JSONEncoder(ensure_ascii=False).encode
 
+# A piece of plan.json's text: once, or (text, times) repeated (a run of equal rows).
+Piece = str | tuple[str, int]
 
-def _encode(value: Any, depth: int, out: list[str]) -> None:
+
+def _encode(value: Any, depth: int, out: list[Piece]) -> None:
     """Append to ``out`` the JSON text of ``value`` with two-space indents, but a per-frame row
-    (a list of numbers) on one line. Appended in pieces and joined once (``dumps``): joined at
+    (a list of numbers) on one line. Appended in pieces and joined once (``runs``): joined at
     every level, a long plan's half a gigabyte of text was copied once per level."""
     pad = "  " * (depth + 1)
     if isinstance(value, Mapping):
@@ -246,7 +249,7 @@ def _encode(value: Any, depth: int, out: list[str]) -> None:
             opening = ",\n"
         out.append("\n" + "  " * depth + "}")
     elif isinstance(value, _PerFrame):
-        out.append(_frames_text(value, pad, "  " * depth))
+        out += _frames_text(value, pad, "  " * depth)
     elif isinstance(value, list):
         if not value:
             out.append("[]")
@@ -264,14 +267,14 @@ def _encode(value: Any, depth: int, out: list[str]) -> None:
         out.append(_scalar(value))
 
 
-def _frames_text(frames: _PerFrame, pad: str, closing: str) -> str:
+def _frames_text(frames: _PerFrame, pad: str, closing: str) -> list[Piece]:
     """The text json.dumps gives the rows (numbers as ``repr``), with each row of a 2-D array
-    on its own line: each run of equal rows is formatted once and repeated whole."""
+    on its own line, as pieces: each run of equal rows is formatted once, a repeated piece."""
     rows = frames.rows
     if not len(rows):
-        return "[]"
+        return ["[]"]
     if isinstance(rows, tuple) and rows.count(rows[0]) == len(rows):  # a chair's holder
-        return "[" + _repeated([json.dumps(rows[0])], [len(rows)], ", ") + "]"
+        return ["[", *_repeated([json.dumps(rows[0])], [len(rows)], ", "), "]"]
     if isinstance(rows, tuple):
         distinct = list(set(rows))
         code = {word: index for index, word in enumerate(distinct)}
@@ -286,8 +289,8 @@ def _frames_text(frames: _PerFrame, pad: str, closing: str) -> str:
             texts = ["[" + ", ".join(map(repr, row)) + "]" for row in rows[starts].tolist()]
     runs = np.diff(np.append(starts, len(rows))).tolist()
     if isinstance(rows, tuple) or rows.ndim == 1:
-        return "[" + _repeated(texts, runs, ", ") + "]"
-    return "[\n" + pad + _repeated(texts, runs, ",\n" + pad) + "\n" + closing + "]"
+        return ["[", *_repeated(texts, runs, ", "), "]"]
+    return ["[\n" + pad, *_repeated(texts, runs, ",\n" + pad), "\n" + closing + "]"]
 
 
 def _run_starts(rows: np.ndarray) -> np.ndarray:
@@ -297,12 +300,14 @@ def _run_starts(rows: np.ndarray) -> np.ndarray:
     return np.flatnonzero(new)
 
 
-def _repeated(texts: list[str], runs: list[int], separator: str) -> str:
-    """``separator.join`` of each text repeated its run's count of times, made a run at a time
-    (a chair standing still for 250,000 frames is one string repeated)."""
-    pieces = [(text + separator) * run for text, run in zip(texts, runs, strict=True)]
-    pieces[-1] = pieces[-1][: -len(separator)]
-    return "".join(pieces)
+def _repeated(texts: list[str], runs: list[int], separator: str) -> list[Piece]:
+    """``separator.join`` of each text repeated its run's count of times, as pieces: each run
+    its text and separator repeated, the last text alone (a chair standing still for 250,000
+    frames is one piece)."""
+    pieces: list[Piece] = [(text + separator, run) for text, run in zip(texts, runs, strict=True)]
+    pieces[-1] = (texts[-1] + separator, runs[-1] - 1)
+    pieces.append(texts[-1])
+    return pieces
 
 
 # Per-frame arrays: (columns, lowest, highest) for each; None columns means one number per row.
@@ -415,18 +420,24 @@ def validate(document: Any, source: str | Path = "plan") -> None:
     _check_rows(document, source)
 
 
-def dumps(plan: ShotPlan) -> str:
-    """The bytes of plan.json (as text), after checking them against the schema."""
+def runs(plan: ShotPlan) -> Runs:
+    """The bytes of plan.json as runs (each long run of equal rows one run), after checking
+    them against the schema."""
     document = to_document(plan)
     validate(document)
-    out: list[str] = []
+    out: list[Piece] = []
     _encode(document, 0, out)
     out.append("\n")
-    return "".join(out)
+    return Runs.of_text(out)
+
+
+def dumps(plan: ShotPlan) -> str:
+    """The text of plan.json (``runs`` spelled out)."""
+    return bytes(runs(plan)).decode("utf-8")
 
 
 def write(plan: ShotPlan, out_dir: Path) -> list[Path]:
-    return [write_atomic(out_dir / FILE_NAME, dumps(plan))]
+    return [write_atomic(out_dir / FILE_NAME, runs(plan))]
 
 
 def _tuple3(values: list[float]) -> tuple[float, float, float]:
