@@ -279,10 +279,10 @@ def _frames_text(frames: _PerFrame, pad: str, closing: str) -> list[Piece]:
         distinct = list(set(rows))
         code = {word: index for index, word in enumerate(distinct)}
         codes = np.fromiter(map(code.__getitem__, rows), dtype=np.intp, count=len(rows))
-        starts = _run_starts(codes[:, None])
+        starts = run_starts(codes[:, None])
         texts = [json.dumps(distinct[index]) for index in codes[starts].tolist()]
     else:
-        starts = _run_starts(rows.reshape(len(rows), -1))  # no -0.0 or NaN: rounded, checked
+        starts = run_starts(rows.reshape(len(rows), -1))  # no -0.0 or NaN: rounded, checked
         if rows.ndim == 1:
             texts = [repr(number) for number in rows[starts].tolist()]
         else:
@@ -293,8 +293,8 @@ def _frames_text(frames: _PerFrame, pad: str, closing: str) -> list[Piece]:
     return ["[\n" + pad, *_repeated(texts, runs, ",\n" + pad), "\n" + closing + "]"]
 
 
-def _run_starts(rows: np.ndarray) -> np.ndarray:
-    """Where each run of equal rows of ``rows`` (n, k) starts."""
+def run_starts(rows: np.ndarray) -> np.ndarray:
+    """Where each run of equal rows of ``rows`` (n, k) starts (a NaN equals nothing)."""
     new = np.ones(len(rows), dtype=bool)
     new[1:] = np.any(rows[1:] != rows[:-1], axis=1)
     return np.flatnonzero(new)
