@@ -32,7 +32,13 @@ from beatcam.model import (
 from beatcam.model.vocab import ASPECTS, RESOLUTION
 from beatcam.pipeline import parts
 from beatcam.pipeline.repair import repair
-from beatcam.pipeline.reuse import camera_track, keep_settled, settled, settled_key
+from beatcam.pipeline.reuse import (
+    camera_track,
+    keep_settled,
+    settled,
+    settled_key,
+    tracks_to_make,
+)
 
 DIRECTOR_PROVENANCE = {
     "name": "beatcam film-grammar rules",
@@ -111,7 +117,19 @@ def _plan_scene(
         DIRECTOR_PROVENANCE,
         *extra_models,
     )
-    starts = parts.starts(direction.shots)
+    sensor = ASPECTS[scene.aspect]
+    starts = parts.starts(
+        direction.shots,
+        to_make=partial(
+            tracks_to_make,
+            direction.shots,
+            direction.blocking,
+            direction.set,
+            sensor,
+            scene.fps,
+            seed,
+        ),
+    )
     if len(starts) == 1:
         plan, part = _settle(direction, scene, seed, models, 0, len(direction.shots), progress)
         return plan, Critique(tuple(check for checks in part.checks for check in checks))
