@@ -57,16 +57,18 @@ def _number(value: float) -> float | int:
 
 @dataclass(frozen=True)
 class _PerFrame:
-    """A per-frame array as the writer holds it: numbers rounded to DECIMALS (an array with a
-    row per frame) or one word per frame. Kept whole rather than listed, so that checking it
-    (``_check_rows``) reads the array and writing it (``_frames_text``) formats each run of
-    equal rows once: a chair stands still for the whole scene and a camera holds still for
-    most of it, and a 2,000-beat plan has some 40 props and 2,000 shots of 250,000 frames."""
+    """A per-frame array as the writer holds it: numbers rounded to DECIMALS, each run of
+    equal rows once with its length in ``runs`` (``_rows``), or one word per frame (``runs``
+    None). Kept whole rather than listed, so that checking it (``_check_rows``) reads the
+    array and writing it (``_frames_text``) formats each run of equal rows once: a chair stands
+    still for the whole scene and a camera holds still for most of it, and a 2,000-beat plan
+    has some 40 props and 2,000 shots of 250,000 frames."""
 
     rows: np.ndarray | tuple[str | None, ...]
+    runs: np.ndarray | None = None
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.runs is None else int(self.runs.sum())
 
     def head(self) -> list[Any]:
         """The first row as JSON data (none for no frames), for the schema check."""
@@ -74,7 +76,17 @@ class _PerFrame:
 
 
 def _rows(array: np.ndarray) -> _PerFrame:
-    return _PerFrame(np.round(np.asarray(array, dtype=np.float64), DECIMALS) + 0.0)
+    """The array's rows rounded, each run of equal rows once: found before rounding (rows
+    equal before are equal after) and joined where they round alike, so a chair's quarter of a
+    million rows are rounded and checked as one (issue 19)."""
+    values = np.asarray(array, dtype=np.float64)
+    if not len(values):
+        return _PerFrame(values + 0.0, np.zeros(0, dtype=np.intp))
+    starts = run_starts(values.reshape(len(values), -1))
+    rounded = np.round(values[starts], DECIMALS) + 0.0
+    kept = run_starts(rounded.reshape(len(rounded), -1))
+    lengths = np.diff(np.append(starts, len(values)))
+    return _PerFrame(rounded[kept], np.add.reduceat(lengths, kept))
 
 
 def _beliefs(belief: Mapping[str, float], vocabulary: Sequence[str]) -> dict[str, float]:
@@ -281,13 +293,14 @@ def _frames_text(frames: _PerFrame, pad: str, closing: str) -> list[Piece]:
         codes = np.fromiter(map(code.__getitem__, rows), dtype=np.intp, count=len(rows))
         starts = run_starts(codes[:, None])
         texts = [json.dumps(distinct[index]) for index in codes[starts].tolist()]
-    else:
-        starts = run_starts(rows.reshape(len(rows), -1))  # no -0.0 or NaN: rounded, checked
+        runs = np.diff(np.append(starts, len(rows))).tolist()
+    else:  # a row a run already (``_rows``)
         if rows.ndim == 1:
-            texts = [repr(number) for number in rows[starts].tolist()]
+            texts = [repr(number) for number in rows.tolist()]
         else:
-            texts = ["[" + ", ".join(map(repr, row)) + "]" for row in rows[starts].tolist()]
-    runs = np.diff(np.append(starts, len(rows))).tolist()
+            texts = ["[" + ", ".join(map(repr, row)) + "]" for row in rows.tolist()]
+        assert frames.runs is not None
+        runs = frames.runs.tolist()
     if isinstance(rows, tuple) or rows.ndim == 1:
         return ["[", *_repeated(texts, runs, ", "), "]"]
     return ["[\n" + pad, *_repeated(texts, runs, ",\n" + pad), "\n" + closing + "]"]
@@ -396,8 +409,7 @@ def _check_rows(document: Any, source: str | Path) -> None:
             raise PlanFileError(
                 f"{path} must hold only numbers in rows of equal length", source
             ) from None
-        expected = (len(rows), columns) if columns else (len(rows),)
-        if array.shape != expected:
+        if array.shape[1:] != ((columns,) if columns else ()):
             want = f"rows of {columns} numbers" if columns else "one number per frame"
             raise PlanFileError(f"{path} must hold {want}", source)
         if not np.all(np.isfinite(array)) or np.any(array < lowest) or np.any(array > highest):
@@ -406,6 +418,8 @@ def _check_rows(document: Any, source: str | Path) -> None:
             norms = np.linalg.norm(array, axis=1)
             if np.any(np.abs(norms - 1.0) > QUATERNION_NORM_TOLERANCE):
                 frame = int(np.argmax(np.abs(norms - 1.0)))
+                if isinstance(rows, _PerFrame) and rows.runs is not None:
+                    frame = int(rows.runs[:frame].sum())  # the first frame of that run
                 raise PlanFileError(
                     f"{path} row {frame} is not a unit quaternion [w, x, y, z]", source
                 )
