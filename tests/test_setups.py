@@ -185,3 +185,10 @@ def test_a_cameras_circle_is_fitted_only_for_a_move_that_bends(
     round_move = dataclasses.replace(push, movement="arc_left", camera=camera)
     assert setups.rig_rule(round_move).reason.endswith("dolly on round track.")
     assert fitted == [push.frames]
+
+
+def test_a_plans_setups_are_worked_out_once(tiny_plan: ShotPlan) -> None:
+    """plan.json and the shot list both give each shot's setup: the plan keeps its setups."""
+    assert tiny_plan.setups == setups.setups(tiny_plan)
+    assert tiny_plan.setups is tiny_plan.setups
+    assert dataclasses.replace(tiny_plan).setups is not tiny_plan.setups  # a new plan, its own

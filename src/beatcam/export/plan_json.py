@@ -36,7 +36,6 @@ from beatcam.model import (
     ShotPlan,
 )
 from beatcam.model.setups import Setup, rig_for, setup_of
-from beatcam.model.setups import setups as plan_setups
 from beatcam.model.vocab import ANGLES, EMOTIONS, FUNCTIONS, INTENTS, MOVEMENTS, SIZES
 
 FORMAT_VERSION = "1"
@@ -178,7 +177,7 @@ def _shot(shot: Shot, setup: Setup) -> dict[str, Any]:
 
 def to_document(plan: ShotPlan) -> dict[str, Any]:
     """The plan as plain JSON-ready data, in the contract's key order."""
-    setups = setup_of(plan_setups(plan))
+    setups = setup_of(plan.setups)
     return {
         "beatcam": FORMAT_VERSION,
         "title": plan.title,
