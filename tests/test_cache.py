@@ -645,3 +645,29 @@ def test_a_later_shots_pin_or_length_is_planned_afresh_never_taken_from_the_cach
     assert (pinned.plan.shots[1].size, pinned.plan.shots[1].movement) == ("CU", "static")
     assert held.plan.shots[1].frames == round(4.0 * held.plan.fps)
     assert len({plain.key, pinned.key, held.key}) == 3
+
+
+def test_a_shots_camera_keys_read_each_box_of_the_set(tiny_plan: ShotPlan) -> None:
+    """A shot's track and its settled version are kept under keys that read every box's name,
+    centre and size (``reuse`` digests their numbers as one array)."""
+    from beatcam.pipeline import reuse
+
+    shot = tiny_plan.shots[0]
+
+    def keys(plan: ShotPlan) -> tuple[str, str | None]:
+        track = reuse._track_key(shot, plan.blocking, plan.set, plan.sensor_mm, plan.fps, 0)
+        return track, reuse.settled_key(plan, 0, plan.set)
+
+    before = keys(tiny_plan)
+    box = tiny_plan.set.boxes[0]
+    x, y, z = box.center
+    for edited in (
+        dataclasses.replace(box, name=f"{box.name}_2"),
+        dataclasses.replace(box, center=(x + 1e-9, y, z)),
+        dataclasses.replace(box, size=(*box.size[:2], box.size[2] * 2)),
+    ):
+        boxes = (edited, *tiny_plan.set.boxes[1:])
+        plan = dataclasses.replace(tiny_plan, set=dataclasses.replace(tiny_plan.set, boxes=boxes))
+        after = keys(plan)
+        assert after[0] != before[0] and after[1] != before[1], edited
+    assert keys(tiny_plan) == before

@@ -231,7 +231,16 @@ def _surroundings(
     if spec.framing == "insert" and spec.subjects and start < blocking.frames:
         prop = set_design.held(spec.subjects[0], start)
         held = None if prop is None else np.asarray(prop.position[window])
-    return [people, turns, set_design.boxes, held]
+    return [people, turns, _boxes(set_design), held]
+
+
+def _boxes(set_design: SetDesign) -> list[Any]:
+    """The set's boxes as a key reads them: their names, and their centres and sizes as one
+    array, which a key digests at once (each box a dataclass to walk: 0.17 -> 0.05 s of CPU
+    for the 4,000 keys of a 2,000-beat re-plan, issue 19)."""
+    boxes = set_design.boxes
+    sizes = np.array([(*box.center, *box.size) for box in boxes], dtype=np.float64)
+    return [[box.name for box in boxes], sizes]
 
 
 def _frozen(camera: CameraTrack) -> CameraTrack:
