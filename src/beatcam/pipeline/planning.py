@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from functools import partial
 
-from beatcam import __version__, blas
+from beatcam import __version__, blas, collector
 from beatcam.affect import read_affect
 from beatcam.camera import Judged
 from beatcam.direct import DEFAULT_STYLE, Style, direct
@@ -97,9 +97,9 @@ def plan_scene(
     ``extra_models`` are provenance entries of later stages (the score's synthesiser and
     sound font) so that plan.json names everything the whole shoot used. numpy's BLAS runs on
     one thread meanwhile, so a plan's numbers do not depend on the machine's cores
-    (``beatcam.blas``).
+    (``beatcam.blas``), and the cyclic garbage collector waits (``beatcam.collector``).
     """
-    with blas.one_thread():
+    with blas.one_thread(), collector.paused():
         return _plan_scene(scene, seed, style, progress, extra_models)
 
 
@@ -190,7 +190,7 @@ def _settle_part(
     stop: int,
 ) -> _Part:
     """``_settle`` in a part's own process, which sends back the part alone."""
-    with blas.one_thread():
+    with blas.one_thread(), collector.paused():
         return _settle(direction, scene, seed, models, start, stop)[1]
 
 
