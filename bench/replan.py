@@ -221,6 +221,39 @@ files 7.0 s (plan.json, 491 MB, encoded 2.0 s; their cache entry pickled, digest
 settling of the shots the edit reached 1.3 s (and 1.3 s in the second process), writing the
 files 1.1 s, the affect stage 1.1 s. Back under a quarter needs the files written in pieces
 around the hash and the director's candidates reused per slot by content.
+
+Branch ``speed6`` (the director and the affect stage untouched), one round against main
+(91fe662) in the same run, 2,000 beats:
+
+    code       run                                cpu s  wall s  x first    target
+    this       first plan, empty cache            37.87   24.42    1.000   <= 15 s
+    this       re-plan after editing one beat      9.46    9.51    0.250   <= 0.25
+    main       first plan, empty cache            45.47   43.90    1.000   <= 15 s
+    main       re-plan after editing one beat     18.89   18.89    0.415   <= 0.25
+
+(Two runs before it, of this code less its last one or two steps: 9.57 against 40.26 s, 0.238
+beside 11ee6a6, and 10.20 against 41.07 s, 0.248 beside main; the first plan moves by 3 s
+between runs, so the ratio sits at the target rather than under it with room.)
+
+Each step keeps every byte of every plan: plan.json is made, cached and written as runs
+(``files.Runs``: a chair's quarter of a million equal rows one piece), so the 491 MB text is
+never spelled out in memory, its cache entry is 100 MB instead of 520 and the input's hash
+goes in run by run instead of in a copy of each file (a first plan's peak memory 3.0 -> 1.4
+GB, most of the system time gone with it); a re-plan whose shots the cache holds settles them
+in one process (a part's process cost more than reading its shots: ``reuse.tracks_to_make``
+asks one shot in 20); plan.json's runs are found before rounding and its keys written once, a
+rig's circle fitted only when a rule asks, the setups worked out once a plan, trajectory rows
+formatted once a run; figures posed with fewer passes; the keys read the set's boxes as one
+array; the cyclic garbage collector waits while a plan and its files are made
+(``beatcam.collector``). What a re-plan still redoes, in
+process (9.4 s): the director's whole scene 3.7 s and the affect stage 1.1 s (untouched here),
+the plan files 2.7 s (plan.json 1.6: the document 0.5, its schema check 0.25, the text 0.7;
+the shot list, trajectory and critique 0.3-0.4 each), reading and keying the 2,005 shots
+1.5 s (of it 0.3 s posing a figure whose face turns the reaction shots' keys read, and
+0.3 s reading tracks that the settled shots then replace), storing the new plan and files
+0.5 s, writing them 0.3 s (up to 1.1 s of system time when the disk is still flushing the
+runs before). Further room needs the director's candidates reused by content, or the first
+tracking skipped for shots the cache holds settled (the settled key reads the tracked lens).
 """
 
 from __future__ import annotations

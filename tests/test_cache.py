@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import os
+import pickle
 import py_compile
 import subprocess
 import sys
@@ -17,12 +19,15 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from beatcam import cache, files
 from beatcam.model import CharacterTrack, SetBox, SetDesign, ShotPlan
 from beatcam.model.vocab import handle_frames
 from beatcam.render.keys import previs_shot_keys
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NAMESPACE = "test"
 PAYLOAD = b"rendered frames \x00\xff" * 1000
 SIZE = (320, 180)
@@ -336,6 +341,79 @@ def test_an_atomic_write_is_whole_or_absent(tmp_path: Path) -> None:
     assert _files(tmp_path) == [target]
 
 
+_PIECES = st.lists(
+    st.one_of(
+        st.text(alphabet="ab \u00e9\n", max_size=6),
+        st.tuples(st.text(alphabet="ab \u00e9\n", min_size=1, max_size=5), st.integers(0, 40)),
+    ),
+    max_size=8,
+)
+
+
+@given(pieces=_PIECES, long_run=st.integers(1, 30), block=st.integers(1, 20))
+@settings(max_examples=300, deadline=None)
+def test_runs_are_the_bytes_their_pieces_spell_and_are_written_so(
+    pieces: list[str | tuple[str, int]], long_run: int, block: int
+) -> None:
+    """A file made as runs (a long plan.json) spells, writes and reads back as the one-piece
+    bytes, whichever repeats stay runs and however a run is cut into blocks when written."""
+    spelled = "".join(p if isinstance(p, str) else p[0] * p[1] for p in pieces).encode()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(files, "LONG_RUN", long_run)
+        patch.setattr(files, "WRITE_BLOCK", block)
+        runs = files.Runs.of_text(pieces)
+        handle = io.BytesIO()
+        runs.write_to(handle)
+    assert bytes(runs) == handle.getvalue() == spelled
+    assert all(data and times for data, times in runs.runs)
+
+
+@given(pieces=_PIECES, old=st.text(alphabet="ab", min_size=1, max_size=3), new=st.text("xy"))
+@settings(max_examples=300, deadline=None)
+def test_runs_replace_as_their_bytes_do_even_across_pieces(
+    pieces: list[str | tuple[str, int]], old: str, new: str
+) -> None:
+    """plan.json's input hash is put in its runs in place: the same bytes as replacing it in
+    the whole text, also where what is replaced crosses from one piece into the next."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(files, "LONG_RUN", 1)  # every repeat a run: as many seams as can be
+        runs = files.Runs.of_text(pieces)
+    replaced = runs.replace(old.encode(), new.encode())
+    assert bytes(replaced) == bytes(runs).replace(old.encode(), new.encode())
+
+
+def test_runs_are_written_atomically_like_bytes(tmp_path: Path) -> None:
+    runs = files.Runs(((b"[1.5, 2.0],\n  ", 300_000), (b"end\n", 1)))
+    target = files.write_atomic(tmp_path / "plan.json", runs)
+    assert target.read_bytes() == bytes(runs) == b"[1.5, 2.0],\n  " * 300_000 + b"end\n"
+    assert _files(tmp_path) == [target]
+
+
+def test_a_plans_files_come_from_the_cache_as_runs_and_a_damaged_entry_is_made_again(
+    xdg: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan files are cached with plan.json as runs (its repeated rows not spelled out);
+    written from the cache, or made again where the entry is damaged, they are the bytes of a
+    plan made with the cache off."""
+    from beatcam.pipeline import ShootOptions, shoot
+    from beatcam.pipeline.shooting import PLAN_FILES_NAMESPACE
+
+    monkeypatch.setattr(files, "LONG_RUN", 64)  # runs in a short scene's plan.json too
+    scene, options = EXAMPLES / "the-letter.yaml", ShootOptions(stages=("plan",))
+    made = {}
+    for run in ("fresh", "from the cache", "damaged"):
+        if run == "damaged":
+            (entry,) = _files(xdg / "beatcam" / PLAN_FILES_NAMESPACE)
+            entry.write_bytes(entry.read_bytes()[:-1] + b"!")
+        made[run] = _contents(shoot(scene, tmp_path / run, options).folder)
+    (entry,) = _files(xdg / "beatcam" / PLAN_FILES_NAMESPACE)
+    stored = pickle.loads(entry.read_bytes()[len(cache.MAGIC) : -cache.DIGEST_BYTES])
+    assert any(times > 1 for _, times in stored.files["plan.json"].runs)
+    monkeypatch.setenv("BEATCAM_CACHE", "0")
+    uncached = _contents(shoot(scene, tmp_path / "uncached", options).folder)
+    assert made["fresh"] == made["from the cache"] == made["damaged"] == uncached
+
+
 # ---- per-shot previs keys ------------------------------------------------------------------
 
 
@@ -567,3 +645,29 @@ def test_a_later_shots_pin_or_length_is_planned_afresh_never_taken_from_the_cach
     assert (pinned.plan.shots[1].size, pinned.plan.shots[1].movement) == ("CU", "static")
     assert held.plan.shots[1].frames == round(4.0 * held.plan.fps)
     assert len({plain.key, pinned.key, held.key}) == 3
+
+
+def test_a_shots_camera_keys_read_each_box_of_the_set(tiny_plan: ShotPlan) -> None:
+    """A shot's track and its settled version are kept under keys that read every box's name,
+    centre and size (``reuse`` digests their numbers as one array)."""
+    from beatcam.pipeline import reuse
+
+    shot = tiny_plan.shots[0]
+
+    def keys(plan: ShotPlan) -> tuple[str, str | None]:
+        track = reuse._track_key(shot, plan.blocking, plan.set, plan.sensor_mm, plan.fps, 0)
+        return track, reuse.settled_key(plan, 0, plan.set)
+
+    before = keys(tiny_plan)
+    box = tiny_plan.set.boxes[0]
+    x, y, z = box.center
+    for edited in (
+        dataclasses.replace(box, name=f"{box.name}_2"),
+        dataclasses.replace(box, center=(x + 1e-9, y, z)),
+        dataclasses.replace(box, size=(*box.size[:2], box.size[2] * 2)),
+    ):
+        boxes = (edited, *tiny_plan.set.boxes[1:])
+        plan = dataclasses.replace(tiny_plan, set=dataclasses.replace(tiny_plan.set, boxes=boxes))
+        after = keys(plan)
+        assert after[0] != before[0] and after[1] != before[1], edited
+    assert keys(tiny_plan) == before

@@ -91,6 +91,30 @@ def test_a_part_whose_process_fails_is_settled_where_the_parts_are_joined(
     assert parts.identical(_planned(tmp_path), in_order)
 
 
+def test_a_replan_whose_shots_the_cache_holds_stays_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part's process is started where its shots must be made, not where the cache holds
+    nearly all of them (a re-plan after an edit): there it costs more than it saves. Either
+    way the plan is the one settled in order."""
+    monkeypatch.setattr(blas, "usable_cores", lambda: 2)
+    monkeypatch.setattr(parts, "_in_a_worker", lambda: False)
+    monkeypatch.setattr(parts, "MIN_SHOTS_A_PART", 5)
+    started: list[object] = []
+    start = parts.Process.__init__
+
+    def counted(process: parts.Process, *arguments: Any) -> None:
+        started.append(process)
+        start(process, *arguments)
+
+    monkeypatch.setattr(parts.Process, "__init__", counted)
+    first = _planned(tmp_path)
+    assert len(started) == 1
+    again = _planned(tmp_path)
+    assert len(started) == 1
+    assert parts.identical(again, first)
+
+
 @given(st.lists(st.integers(1, 4), min_size=1, max_size=80), st.integers(1, 4), st.integers(1, 9))
 def test_parts_start_at_beats_and_hold_enough_shots(
     shots_a_beat: list[int], count: int, least: int

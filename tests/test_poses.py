@@ -277,6 +277,7 @@ def test_a_pose_held_over_many_frames_is_the_same_bytes_as_each_frame_posed_alon
         + [[-0.0] * len(skeleton.ANGLES), [0.0] * len(skeleton.ANGLES)]
     )
     together = skeleton.forward(rows)
+    assert len(together.joints) == len({row.tobytes() for row in rows})  # each posed once
     for frame, row in enumerate(rows):
         alone = skeleton.forward(row[None])
         assert together.origins[frame].tobytes() == alone.origins[0].tobytes()

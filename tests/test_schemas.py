@@ -13,8 +13,9 @@ import jsonschema
 import numpy as np
 import pytest
 
+from beatcam.errors import PlanFileError
 from beatcam.export import plan_json, provenance, schemas
-from beatcam.model import CriticRule, Repair
+from beatcam.model import CriticRule, Repair, ShotPlan
 from beatcam.pipeline import ShootOptions, plan_scene, shoot
 from beatcam.script import read_scenes
 
@@ -169,13 +170,30 @@ def test_per_frame_rows_are_written_as_json_writes_them() -> None:
             rows += [row] * rng.randint(1, 6)
         rows = rows[:frames]
         array = np.array(rows, dtype=np.float64).reshape((frames, columns) if columns else frames)
-        text = plan_json._frames_text(plan_json._rows(array), pad, closing)
+        text = _spelled(plan_json._frames_text(plan_json._rows(array), pad, closing))
         expected = json.dumps(rows)
         if columns and rows:
             expected = "[\n" + pad + expected[1:-1].replace("], [", "],\n" + pad + "[") + "\n"
             expected += closing + "]"
         assert text == expected
         words = tuple(rng.choice(["stand", "sit", None, "Zoë"]) for _ in range(frames))
-        assert plan_json._frames_text(plan_json._PerFrame(words), pad, closing) == json.dumps(
-            list(words)
-        )
+        pieces = plan_json._frames_text(plan_json._PerFrame(words), pad, closing)
+        assert _spelled(pieces) == json.dumps(list(words))
+
+
+def _spelled(pieces: list[str | tuple[str, int]]) -> str:
+    return "".join(piece if isinstance(piece, str) else piece[0] * piece[1] for piece in pieces)
+
+
+def test_a_broken_row_of_a_run_is_named_by_the_first_frame_of_its_run(
+    tiny_plan: ShotPlan,
+) -> None:
+    """plan.json's writer checks each run of equal rows once (``plan_json._rows``), and names a
+    row it refuses by its frame, as the reader of a file does."""
+    shot = tiny_plan.shots[1]
+    rotation = np.array(shot.camera.rotation)
+    rotation[30:40] = [0.5, 0.5, 0.0, 0.0]
+    broken = dataclasses.replace(shot, camera=dataclasses.replace(shot.camera, rotation=rotation))
+    plan = dataclasses.replace(tiny_plan, shots=(tiny_plan.shots[0], broken))
+    with pytest.raises(PlanFileError, match="shots/1/camera/rotation row 30 is not a unit"):
+        plan_json.runs(plan)

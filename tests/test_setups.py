@@ -5,6 +5,7 @@ the camera tracks in plan.json (the tolerances are the crew's, restated on purpo
 from __future__ import annotations
 
 import csv
+import dataclasses
 import itertools
 import json
 import math
@@ -13,8 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from pypdf import PdfReader
+
+from beatcam.model import CameraTrack, ShotPlan, setups
 
 ROOT = Path(__file__).resolve().parents[1]
 # The Offer: locked-off coverage, a push-in on a dolly and a pedestal move on a crane arm.
@@ -156,3 +160,35 @@ def test_shot_list_gives_every_shot_its_rig_height_tilt_and_setup(
     assert "Why this rig" in setups_page
     for shot in shots:
         assert shot["rig"] in " ".join(pages)
+
+
+def test_a_cameras_circle_is_fitted_only_for_a_move_that_bends(
+    tiny_plan: ShotPlan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rig rule reads a path's distance from one circle only after the still and straight
+    rules have passed it by: the fit is most of a path's cost, and it is asked for each shot's
+    rig several times a plan."""
+    fitted: list[int] = []
+    fit = setups._off_circle
+
+    def counted(points: np.ndarray) -> float:
+        fitted.append(len(points))
+        return fit(points)
+
+    monkeypatch.setattr(setups, "_off_circle", counted)
+    still, push = tiny_plan.shots
+    assert [setups.rig_for(still), setups.rig_for(push)] == ["sticks", "dolly"]
+    assert fitted == []
+    turn = np.linspace(0.0, np.pi / 2, push.frames)
+    arc = np.column_stack([2.0 * np.sin(turn), np.full(push.frames, 1.5), 2.0 * np.cos(turn)])
+    camera = CameraTrack(arc, push.camera.rotation, push.camera.focal_mm, push.camera.focus_m)
+    round_move = dataclasses.replace(push, movement="arc_left", camera=camera)
+    assert setups.rig_rule(round_move).reason.endswith("dolly on round track.")
+    assert fitted == [push.frames]
+
+
+def test_a_plans_setups_are_worked_out_once(tiny_plan: ShotPlan) -> None:
+    """plan.json and the shot list both give each shot's setup: the plan keeps its setups."""
+    assert tiny_plan.setups == setups.setups(tiny_plan)
+    assert tiny_plan.setups is tiny_plan.setups
+    assert dataclasses.replace(tiny_plan).setups is not tiny_plan.setups  # a new plan, its own

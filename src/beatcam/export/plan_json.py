@@ -7,7 +7,9 @@ thousand-beat plan diffable without making it enormous.
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +19,7 @@ import numpy as np
 
 from beatcam.errors import PlanFileError
 from beatcam.export import schemas
-from beatcam.files import write_atomic
+from beatcam.files import Runs, write_atomic
 from beatcam.model import (
     Affect,
     Blocking,
@@ -34,7 +36,6 @@ from beatcam.model import (
     ShotPlan,
 )
 from beatcam.model.setups import Setup, rig_for, setup_of
-from beatcam.model.setups import setups as plan_setups
 from beatcam.model.vocab import ANGLES, EMOTIONS, FUNCTIONS, INTENTS, MOVEMENTS, SIZES
 
 FORMAT_VERSION = "1"
@@ -57,16 +58,18 @@ def _number(value: float) -> float | int:
 
 @dataclass(frozen=True)
 class _PerFrame:
-    """A per-frame array as the writer holds it: numbers rounded to DECIMALS (an array with a
-    row per frame) or one word per frame. Kept whole rather than listed, so that checking it
-    (``_check_rows``) reads the array and writing it (``_frames_text``) formats each run of
-    equal rows once: a chair stands still for the whole scene and a camera holds still for
-    most of it, and a 2,000-beat plan has some 40 props and 2,000 shots of 250,000 frames."""
+    """A per-frame array as the writer holds it: numbers rounded to DECIMALS, each run of
+    equal rows once with its length in ``runs`` (``_rows``), or one word per frame (``runs``
+    None). Kept whole rather than listed, so that checking it (``_check_rows``) reads the
+    array and writing it (``_frames_text``) formats each run of equal rows once: a chair stands
+    still for the whole scene and a camera holds still for most of it, and a 2,000-beat plan
+    has some 40 props and 2,000 shots of 250,000 frames."""
 
     rows: np.ndarray | tuple[str | None, ...]
+    runs: np.ndarray | None = None
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.runs is None else int(self.runs.sum())
 
     def head(self) -> list[Any]:
         """The first row as JSON data (none for no frames), for the schema check."""
@@ -74,7 +77,17 @@ class _PerFrame:
 
 
 def _rows(array: np.ndarray) -> _PerFrame:
-    return _PerFrame(np.round(np.asarray(array, dtype=np.float64), DECIMALS) + 0.0)
+    """The array's rows rounded, each run of equal rows once: found before rounding (rows
+    equal before are equal after) and joined where they round alike, so a chair's quarter of a
+    million rows are rounded and checked as one (issue 19)."""
+    values = np.asarray(array, dtype=np.float64)
+    if not len(values):
+        return _PerFrame(values + 0.0, np.zeros(0, dtype=np.intp))
+    starts = run_starts(values.reshape(len(values), -1))
+    rounded = np.round(values[starts], DECIMALS) + 0.0
+    kept = run_starts(rounded.reshape(len(rounded), -1))
+    lengths = np.diff(np.append(starts, len(values)))
+    return _PerFrame(rounded[kept], np.add.reduceat(lengths, kept))
 
 
 def _beliefs(belief: Mapping[str, float], vocabulary: Sequence[str]) -> dict[str, float]:
@@ -164,7 +177,7 @@ def _shot(shot: Shot, setup: Setup) -> dict[str, Any]:
 
 def to_document(plan: ShotPlan) -> dict[str, Any]:
     """The plan as plain JSON-ready data, in the contract's key order."""
-    setups = setup_of(plan_setups(plan))
+    setups = setup_of(plan.setups)
     return {
         "beatcam": FORMAT_VERSION,
         "title": plan.title,
@@ -229,10 +242,13 @@ def to_document(plan: ShotPlan) -> dict[str, Any]:
 # json.dumps(value, ensure_ascii=False) without building an encoder per call.
 _scalar = json.JSONEncoder(ensure_ascii=False).encode
 
+# A piece of plan.json's text: once, or (text, times) repeated (a run of equal rows).
+Piece = str | tuple[str, int]
 
-def _encode(value: Any, depth: int, out: list[str]) -> None:
+
+def _encode(value: Any, depth: int, out: list[Piece]) -> None:
     """Append to ``out`` the JSON text of ``value`` with two-space indents, but a per-frame row
-    (a list of numbers) on one line. Appended in pieces and joined once (``dumps``): joined at
+    (a list of numbers) on one line. Appended in pieces and joined once (``runs``): joined at
     every level, a long plan's half a gigabyte of text was copied once per level."""
     pad = "  " * (depth + 1)
     if isinstance(value, Mapping):
@@ -241,12 +257,12 @@ def _encode(value: Any, depth: int, out: list[str]) -> None:
             return
         opening = "{\n"
         for key, item in value.items():
-            out.append(f"{opening}{pad}{json.dumps(key)}: ")
+            out.append(f"{opening}{pad}{_key(key)}: ")
             _encode(item, depth + 1, out)
             opening = ",\n"
         out.append("\n" + "  " * depth + "}")
     elif isinstance(value, _PerFrame):
-        out.append(_frames_text(value, pad, "  " * depth))
+        out += _frames_text(value, pad, "  " * depth)
     elif isinstance(value, list):
         if not value:
             out.append("[]")
@@ -260,49 +276,61 @@ def _encode(value: Any, depth: int, out: list[str]) -> None:
                 _encode(item, depth + 1, out)
                 opening = ",\n"
             out.append("\n" + "  " * depth + "]")
+    elif type(value) is int or (type(value) is float and math.isfinite(value)):
+        out.append(repr(value))  # as json.dumps writes them, without its calls
     else:
         out.append(_scalar(value))
 
 
-def _frames_text(frames: _PerFrame, pad: str, closing: str) -> str:
+@functools.cache
+def _key(key: str) -> str:
+    """A key's JSON text: a plan has some twenty kinds of key, written 270,000 times at 2,000
+    beats (issue 19)."""
+    return json.dumps(key)
+
+
+def _frames_text(frames: _PerFrame, pad: str, closing: str) -> list[Piece]:
     """The text json.dumps gives the rows (numbers as ``repr``), with each row of a 2-D array
-    on its own line: each run of equal rows is formatted once and repeated whole."""
+    on its own line, as pieces: each run of equal rows is formatted once, a repeated piece."""
     rows = frames.rows
     if not len(rows):
-        return "[]"
+        return ["[]"]
     if isinstance(rows, tuple) and rows.count(rows[0]) == len(rows):  # a chair's holder
-        return "[" + _repeated([json.dumps(rows[0])], [len(rows)], ", ") + "]"
+        return ["[", *_repeated([json.dumps(rows[0])], [len(rows)], ", "), "]"]
     if isinstance(rows, tuple):
         distinct = list(set(rows))
         code = {word: index for index, word in enumerate(distinct)}
         codes = np.fromiter(map(code.__getitem__, rows), dtype=np.intp, count=len(rows))
-        starts = _run_starts(codes[:, None])
+        starts = run_starts(codes[:, None])
         texts = [json.dumps(distinct[index]) for index in codes[starts].tolist()]
-    else:
-        starts = _run_starts(rows.reshape(len(rows), -1))  # no -0.0 or NaN: rounded, checked
+        runs = np.diff(np.append(starts, len(rows))).tolist()
+    else:  # a row a run already (``_rows``)
         if rows.ndim == 1:
-            texts = [repr(number) for number in rows[starts].tolist()]
+            texts = [repr(number) for number in rows.tolist()]
         else:
-            texts = ["[" + ", ".join(map(repr, row)) + "]" for row in rows[starts].tolist()]
-    runs = np.diff(np.append(starts, len(rows))).tolist()
+            texts = ["[" + ", ".join(map(repr, row)) + "]" for row in rows.tolist()]
+        assert frames.runs is not None
+        runs = frames.runs.tolist()
     if isinstance(rows, tuple) or rows.ndim == 1:
-        return "[" + _repeated(texts, runs, ", ") + "]"
-    return "[\n" + pad + _repeated(texts, runs, ",\n" + pad) + "\n" + closing + "]"
+        return ["[", *_repeated(texts, runs, ", "), "]"]
+    return ["[\n" + pad, *_repeated(texts, runs, ",\n" + pad), "\n" + closing + "]"]
 
 
-def _run_starts(rows: np.ndarray) -> np.ndarray:
-    """Where each run of equal rows of ``rows`` (n, k) starts."""
+def run_starts(rows: np.ndarray) -> np.ndarray:
+    """Where each run of equal rows of ``rows`` (n, k) starts (a NaN equals nothing)."""
     new = np.ones(len(rows), dtype=bool)
     new[1:] = np.any(rows[1:] != rows[:-1], axis=1)
     return np.flatnonzero(new)
 
 
-def _repeated(texts: list[str], runs: list[int], separator: str) -> str:
-    """``separator.join`` of each text repeated its run's count of times, made a run at a time
-    (a chair standing still for 250,000 frames is one string repeated)."""
-    pieces = [(text + separator) * run for text, run in zip(texts, runs, strict=True)]
-    pieces[-1] = pieces[-1][: -len(separator)]
-    return "".join(pieces)
+def _repeated(texts: list[str], runs: list[int], separator: str) -> list[Piece]:
+    """``separator.join`` of each text repeated its run's count of times, as pieces: each run
+    its text and separator repeated, the last text alone (a chair standing still for 250,000
+    frames is one piece)."""
+    pieces: list[Piece] = [(text + separator, run) for text, run in zip(texts, runs, strict=True)]
+    pieces[-1] = (texts[-1] + separator, runs[-1] - 1)
+    pieces.append(texts[-1])
+    return pieces
 
 
 # Per-frame arrays: (columns, lowest, highest) for each; None columns means one number per row.
@@ -391,8 +419,7 @@ def _check_rows(document: Any, source: str | Path) -> None:
             raise PlanFileError(
                 f"{path} must hold only numbers in rows of equal length", source
             ) from None
-        expected = (len(rows), columns) if columns else (len(rows),)
-        if array.shape != expected:
+        if array.shape[1:] != ((columns,) if columns else ()):
             want = f"rows of {columns} numbers" if columns else "one number per frame"
             raise PlanFileError(f"{path} must hold {want}", source)
         if not np.all(np.isfinite(array)) or np.any(array < lowest) or np.any(array > highest):
@@ -401,6 +428,8 @@ def _check_rows(document: Any, source: str | Path) -> None:
             norms = np.linalg.norm(array, axis=1)
             if np.any(np.abs(norms - 1.0) > QUATERNION_NORM_TOLERANCE):
                 frame = int(np.argmax(np.abs(norms - 1.0)))
+                if isinstance(rows, _PerFrame) and rows.runs is not None:
+                    frame = int(rows.runs[:frame].sum())  # the first frame of that run
                 raise PlanFileError(
                     f"{path} row {frame} is not a unit quaternion [w, x, y, z]", source
                 )
@@ -415,18 +444,24 @@ def validate(document: Any, source: str | Path = "plan") -> None:
     _check_rows(document, source)
 
 
-def dumps(plan: ShotPlan) -> str:
-    """The bytes of plan.json (as text), after checking them against the schema."""
+def runs(plan: ShotPlan) -> Runs:
+    """The bytes of plan.json as runs (each long run of equal rows one run), after checking
+    them against the schema."""
     document = to_document(plan)
     validate(document)
-    out: list[str] = []
+    out: list[Piece] = []
     _encode(document, 0, out)
     out.append("\n")
-    return "".join(out)
+    return Runs.of_text(out)
+
+
+def dumps(plan: ShotPlan) -> str:
+    """The text of plan.json (``runs`` spelled out)."""
+    return bytes(runs(plan)).decode("utf-8")
 
 
 def write(plan: ShotPlan, out_dir: Path) -> list[Path]:
-    return [write_atomic(out_dir / FILE_NAME, dumps(plan))]
+    return [write_atomic(out_dir / FILE_NAME, runs(plan))]
 
 
 def _tuple3(values: list[float]) -> tuple[float, float, float]:

@@ -14,7 +14,6 @@ from pathlib import Path
 from beatcam.export.shotlist import SUBJECT_SEPARATOR
 from beatcam.files import write_atomic
 from beatcam.model import ShotPlan
-from beatcam.model.setups import setups
 
 FILE_NAME = "setups.csv"
 # A crew marks the floor with a tape (centimetres) and reads a lens to a millimetre and a
@@ -42,7 +41,7 @@ def csv_text(plan: ShotPlan) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for setup in setups(plan):
+    for setup in plan.setups:
         x, height, z = setup.position
         writer.writerow(
             [

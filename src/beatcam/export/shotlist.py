@@ -13,7 +13,6 @@ from pathlib import Path
 from beatcam.files import write_atomic
 from beatcam.model import Shot, ShotPlan
 from beatcam.model.setups import camera_height_m, crossings, rig_for, setup_of, tilt_deg
-from beatcam.model.setups import setups as plan_setups
 
 FILE_NAME = "shotlist.csv"
 DECIMALS = 5
@@ -87,7 +86,7 @@ def csv_text(plan: ShotPlan) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    setups = setup_of(plan_setups(plan))
+    setups = setup_of(plan.setups)
     warned = warnings(plan)
     writer.writerows(
         row(shot, plan.fps, setups[shot.id].id, warned.get(shot.id, "")) for shot in plan.shots

@@ -27,7 +27,6 @@ from beatcam.model.setups import (
     setup_of,
     tilt_deg,
 )
-from beatcam.model.setups import setups as plan_setups
 
 FILE_NAME = "shotlist.pdf"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -172,7 +171,7 @@ def _document(plan: ShotPlan) -> bytes:
     pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
 
-    setups = plan_setups(plan)
+    setups = plan.setups
     setup_ids = {shot: setup.id for shot, setup in setup_of(setups).items()}
     warned = warnings(plan)
     beat_style = FontFace(fill_color=BEAT_FILL)

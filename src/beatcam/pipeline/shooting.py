@@ -24,10 +24,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from beatcam import cache
+from beatcam import cache, collector
 from beatcam.direct import DEFAULT_STYLE, style_named
 from beatcam.errors import BeatcamError, InputError, SceneFailedError, UsageError
 from beatcam.files import (
+    Runs,
     remove_partial_files,
     remove_stale_scratch,
     scratch_folder,
@@ -163,10 +164,11 @@ class Planned:
 
 @dataclass(frozen=True)
 class SceneFiles:
-    """A shoot_task's result: the scene's files as relative POSIX path -> bytes, and the ids
-    of the shots whose previs the cache gave and of those rendered."""
+    """A shoot_task's result: the scene's files as relative POSIX path -> bytes (or runs of
+    them: plan.json), and the ids of the shots whose previs the cache gave and of those
+    rendered."""
 
-    files: dict[str, bytes]
+    files: Mapping[str, bytes | Runs]
     shots_reused: tuple[str, ...] = ()
     shots_made: tuple[str, ...] = ()
 
@@ -458,34 +460,41 @@ def make_scene_files(
     return previs
 
 
-def plan_files(planned: Planned) -> dict[str, bytes]:
-    """plan.json, shotlist.csv, trajectory.csv and critique.json by name, as bytes an earlier
-    run made of this plan where the cache has them: serialising and schema-checking them is
-    most of a re-plan's time. Made in memory and written once, into the output folder.
+def plan_files(planned: Planned) -> dict[str, bytes | Runs]:
+    """plan.json, shotlist.csv, trajectory.csv and critique.json by name, as bytes (plan.json
+    as runs) an earlier run made of this plan where the cache has them: serialising and
+    schema-checking them is most of a re-plan's time. Made in memory, with the cyclic garbage
+    collector paused (``beatcam.collector``), and written once, into the output folder.
 
     They are made and cached with ``INPUT_PLACEHOLDER`` for the input's hash, which every scene
     of a screenplay shares and so changes with an edit to any scene; the hash goes in here.
     """
-    from beatcam.export import critique_json, plan_json, shotlist, trajectory
-
     plan = planned.plan
     entry = None if planned.key is None else cache.key(PLAN_FILES_NAMESPACE, planned.key)
     made = None if entry is None else cache.get_object(PLAN_FILES_NAMESPACE, entry)
     if not isinstance(made, SceneFiles):
-        blank = replace(plan, provenance=replace(plan.provenance, input_sha256=INPUT_PLACEHOLDER))
-        texts = {
-            critique_json.FILE_NAME: critique_json.dumps(planned.critique),
-            plan_json.FILE_NAME: plan_json.dumps(blank),
-            shotlist.FILE_NAME: shotlist.csv_text(blank),
-            trajectory.FILE_NAME: trajectory.csv_text(blank),
-        }
-        made = SceneFiles({name: text.encode("utf-8") for name, text in sorted(texts.items())})
+        with collector.paused():
+            made = _made_plan_files(planned)
         if entry is not None:
             cache.put_object(PLAN_FILES_NAMESPACE, entry, made)
-    real = plan.provenance.input_sha256.encode()
-    return {
-        name: data.replace(INPUT_PLACEHOLDER.encode(), real) for name, data in made.files.items()
-    }
+    placeholder, real = INPUT_PLACEHOLDER.encode(), plan.provenance.input_sha256.encode()
+    return {name: data.replace(placeholder, real) for name, data in made.files.items()}
+
+
+def _made_plan_files(planned: Planned) -> SceneFiles:
+    """The plan files made afresh, with ``INPUT_PLACEHOLDER`` for the input's hash."""
+    from beatcam.export import critique_json, plan_json, shotlist, trajectory
+
+    plan = planned.plan
+    blank = replace(plan, provenance=replace(plan.provenance, input_sha256=INPUT_PLACEHOLDER))
+    return SceneFiles(
+        {
+            critique_json.FILE_NAME: critique_json.dumps(planned.critique).encode("utf-8"),
+            plan_json.FILE_NAME: plan_json.runs(blank),
+            shotlist.FILE_NAME: shotlist.csv_text(blank).encode("utf-8"),
+            trajectory.FILE_NAME: trajectory.csv_text(blank).encode("utf-8"),
+        }
+    )
 
 
 def write_score_files(
@@ -555,7 +564,7 @@ def export_formats(plan: ShotPlan, folder: Path, formats: Sequence[str]) -> list
 
 
 def write_scene(
-    folder: Path, files: Mapping[str, bytes], plan: ShotPlan, options: ShootOptions
+    folder: Path, files: Mapping[str, bytes | Runs], plan: ShotPlan, options: ShootOptions
 ) -> tuple[Path, ...]:
     """Write one scene's files atomically into ``folder``; return them in order.
 

@@ -30,7 +30,6 @@ from beatcam.model.setups import (
     piece_words,
     rig_for,
     setup_of,
-    setups,
 )
 from beatcam.render.hud import FONT_BOLD, FONT_REGULAR, font
 from beatcam.render.scene import cast_colours
@@ -316,7 +315,7 @@ def draw_floor_plan(plan: ShotPlan) -> FloorPlan:
         Disc(track.name, px(*mark.point), radius) for track in cast for mark in stops[track.name]
     ]
     warnings = crossings(plan)
-    plan_setups = setups(plan)
+    plan_setups = plan.setups
     keep_clear = [
         Disc(setup.id, px(setup.position[0], setup.position[2]), CAMERA_MARK_PX * math.sqrt(2))
         for setup in plan_setups
