@@ -94,9 +94,11 @@ def place(
     line = line_of_action(blocking, frame)
 
     def toward_front(azimuth: float) -> tuple[float, bool]:
-        """How far toward the set's open front (+z) a camera at ``azimuth`` stands (a tie
-        keeps the positive side, as before there was a front to prefer)."""
-        return round(float(np.cos(np.deg2rad(facing + azimuth))), 9), azimuth >= 0
+        """How far toward the set's open front a camera at ``azimuth`` stands (a tie keeps the
+        positive side, as before there was a front to prefer)."""
+        heading = np.deg2rad(facing + azimuth)
+        toward = float(np.dot([np.sin(heading), np.cos(heading)], OPEN_FRONT - origin))
+        return round(toward, 6), azimuth >= 0
 
     def signed(candidate: float) -> float:
         """The azimuth nearest ``candidate`` (either sign, then ever more to the side) that
