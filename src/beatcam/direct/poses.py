@@ -245,14 +245,13 @@ def read_cues(
         after = index + len(words)
         frame = beat.start_frame + int(beat.frames * index / max(len(tokens), 1))
         for doer in doers if label != IGNORED else ():
-            ahead: Iterable[str | None]
+            ahead: Iterable[str | None] = (people[later] for later in range(after, len(tokens)))
+            not_them = {None, *doers}
             if "each" in words:
                 # "They hold each other": each holds the other, the pair the words name or,
                 # in a cast of two, the two of them.
-                ahead = (*doers, *people, *(cast if len(cast) == 2 else ()))
-            else:
-                ahead = (people[later] for later in range(after, len(tokens)))
-            target = next((person for person in ahead if person not in {None, doer}), None)
+                ahead, not_them = (*doers, *people, *(cast if len(cast) == 2 else ())), {None, doer}
+            target = next((person for person in ahead if person not in not_them), None)
             found.append(Cue(label, doer, target, frame, negated(tokens, index, table), words))
         index = after
     named = [person for person in people if person is not None]
