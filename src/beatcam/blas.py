@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,11 +30,10 @@ from typing import Any, Final
 
 import numpy as np
 
+from beatcam.held import Held
+
 # (prefix, suffix) of OpenBLAS's thread-count functions: numpy's scipy-openblas build, plain.
 OPENBLAS_SYMBOLS: Final = (("scipy_openblas_", "64_"), ("openblas_", ""))
-# The threads inside ``one_thread`` now, and the count to restore when the last leaves.
-_HOLD = threading.Lock()
-_held = {"threads": 0, "before": 0}
 
 
 @functools.cache
@@ -73,20 +71,19 @@ def threads() -> int | None:
 @contextmanager
 def one_thread() -> Iterator[None]:
     """Run the block on one BLAS thread (see the module's docstring for why)."""
-    threads = _openblas_threads()
-    if threads is None:
+    hold = _one_thread_hold()
+    if hold is None:
         yield
         return
-    get, put = threads
-    with _HOLD:
-        if _held["threads"] == 0:
-            _held["before"] = int(get())
-            put(1)
-        _held["threads"] += 1
-    try:
+    with hold.hold():
         yield
-    finally:
-        with _HOLD:
-            _held["threads"] -= 1
-            if _held["threads"] == 0:
-                put(_held["before"])
+
+
+@functools.cache
+def _one_thread_hold() -> Held[int] | None:
+    """The shared hold of one OpenBLAS thread, or None where numpy uses another BLAS."""
+    threads = _openblas_threads()
+    if threads is None:
+        return None
+    get, put = threads
+    return Held(lambda: int(get()), put, 1)

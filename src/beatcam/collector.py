@@ -14,27 +14,24 @@ enter pauses the collector, if it was on, and the last to leave turns it back on
 from __future__ import annotations
 
 import gc
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# The threads inside ``paused`` now, and whether the collector was on when the first entered.
-_HOLD = threading.Lock()
-_held = {"threads": 0, "was_on": False}
+from beatcam.held import Held
+
+
+def _turn(on: bool) -> None:
+    if on:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+_PAUSE = Held(gc.isenabled, _turn, False)
 
 
 @contextmanager
 def paused() -> Iterator[None]:
     """Run the block with the cyclic garbage collector paused (see the module's docstring)."""
-    with _HOLD:
-        if _held["threads"] == 0:
-            _held["was_on"] = gc.isenabled()
-            gc.disable()
-        _held["threads"] += 1
-    try:
+    with _PAUSE.hold():
         yield
-    finally:
-        with _HOLD:
-            _held["threads"] -= 1
-            if _held["threads"] == 0 and _held["was_on"]:
-                gc.enable()
