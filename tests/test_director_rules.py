@@ -452,6 +452,24 @@ def test_a_walk_the_words_send_one_way_crosses_the_screen_that_way(
     assert shot.movement == truck
 
 
+def test_the_camera_comes_down_into_the_scene_once() -> None:
+    """ "Snow falls on the station town. Down on the platform, Ines waits": the opening cranes
+    down over the place into the scene; the beat's next shot, on Ines, does not crane down
+    again (it did: two crane downs cut together)."""
+    scene = Scene(
+        "arrival",
+        (Character("Ines"), Character("Farrukh")),
+        (Beat(0, "Snow falls on the station town. Down on the platform, Ines waits."),
+         Beat(1, "The train comes in and Farrukh steps down.")),
+        set_preset="street",
+    )  # fmt: skip
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    opening = [shot.movement for shot in plan.shots if shot.beat == 0]
+    assert len(opening) >= 2 and opening[0] == "crane_down"
+    assert "crane_down" not in opening[1:]
+
+
 def test_a_rise_the_words_leave_unsaid_is_risen_with() -> None:
     """In the confession he reaches for her hand after she has stood: the blocking stands him
     up to reach her, so the shot on him rises with him, as it would had the beat said "he

@@ -22,7 +22,12 @@ from beatcam.direct.intents import (
     intent_table,
     style_ways,
 )
-from beatcam.direct.stagings import StagingMoves, staging_rule_name, staging_table
+from beatcam.direct.stagings import (
+    ONCE_PER_BEAT,
+    StagingMoves,
+    staging_rule_name,
+    staging_table,
+)
 from beatcam.model import Affect
 from beatcam.model.vocab import SIZES, Intent, Staging, moves_where
 
@@ -700,6 +705,8 @@ def _staging_rule(row: StagingMoves, field: str, shaded_by: tuple[Intent, ...]) 
 
     def prefer(ctx: Context) -> Preferences:
         if row.staging not in ctx.affect.stagings:
+            return {}
+        if row.staging in ONCE_PER_BEAT and ctx.slot_in_beat > 0:
             return {}
         if row.intent is not None:
             share = _shading_share(ctx, row.intent)

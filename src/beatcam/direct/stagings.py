@@ -45,6 +45,12 @@ PERFORMED: Final = frozenset(
 )  # fmt: skip
 
 
+# Stagings that happen once in a beat, at its start: the camera comes down into the scene, or
+# draws back to reveal what surrounds someone, on the beat's first shot; a second shot of the
+# beat that did it again would repeat the move, not answer anything new.
+ONCE_PER_BEAT: Final = frozenset({Staging.SETTLING_OVER, Staging.REVEAL_AROUND})
+
+
 @dataclass(frozen=True)
 class StagingMoves:
     """One row of the table: ranked moves or angles (or both), words and books."""
