@@ -126,6 +126,30 @@ def test_a_camera_held_still_walls_off_what_each_of_its_frames_would(
     assert run.tolist() == [hold for hold, count in enumerate(holds) for _ in range(count)]
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(1, 6), min_size=1, max_size=12),
+    st.sampled_from([1, 3, 9, 10, 20]),
+    st.integers(0, 2**31 - 1),
+)
+def test_held_frames_are_the_frames_whose_bits_change_however_wide_the_rows(
+    holds: list[int], width: int, seed: int
+) -> None:
+    """Narrow rows are compared column by column, wide ones at once: both find the frames
+    whose bits differ from the frame before, as a plain frame-by-frame comparison does (a NaN
+    held is held; 0.0 after -0.0 is a change)."""
+    from beatcam.model.geometry import held_frames
+
+    rng = np.random.default_rng(seed)
+    values = rng.choice([0.0, -0.0, 1.5, np.nan], size=(len(holds), width))
+    rows = np.repeat(values, holds, axis=0)
+    as_bytes = [row.tobytes() for row in rows]
+    changes = [0] + [n for n in range(1, len(rows)) if as_bytes[n] != as_bytes[n - 1]]
+    kept, run = held_frames(rows)
+    assert kept.tolist() == changes
+    assert rows[kept][run].tobytes() == rows.tobytes()
+
+
 @given(st.floats(-179.0, 179.0), st.floats(0.1, 10.0), height)
 def test_a_heading_is_the_facing_whose_direction_it_is(
     degrees: float, reach: float, y: float

@@ -405,6 +405,12 @@ def _apart_from_rays(
     return np.asarray(apart[..., 0] | apart[..., 1] | apart[..., 2])
 
 
+# ``held_frames`` compares rows of up to this many numbers column by column (numpy's any over a
+# row of 3 or 9 is ~2x slower than these ORs) and wider rows at once (over a figure's 20 joint
+# angles, 240,000 frames: 0.013 s column by column, 0.005 s at once).
+COLUMNWISE_UP_TO = 9
+
+
 def held_frames(
     *per_frame: NDArray[np.float64], marked: NDArray[np.bool_] | None = None
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
@@ -420,7 +426,9 @@ def held_frames(
     changed[:1] = True
     for array in per_frame:
         bits = np.ascontiguousarray(array, dtype=np.float64).reshape(frames, -1).view(np.int64)
-        # Column by column: numpy's any over a row of 3 or 9 is ~2x slower than these ORs.
+        if bits.shape[1] > COLUMNWISE_UP_TO:
+            changed[1:] |= np.any(bits[1:] != bits[:-1], axis=1)
+            continue
         for column in bits.T:
             changed[1:] |= column[1:] != column[:-1]
     return np.flatnonzero(changed), np.cumsum(changed) - 1
