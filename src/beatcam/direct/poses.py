@@ -14,7 +14,7 @@ says whom. ``model/skeleton.py`` turns the words into joint angles.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -245,13 +245,15 @@ def read_cues(
         after = index + len(words)
         frame = beat.start_frame + int(beat.frames * index / max(len(tokens), 1))
         for doer in doers if label != IGNORED else ():
-            ahead: Iterable[str | None] = (people[later] for later in range(after, len(tokens)))
-            not_them = {None, *doers}
+            ahead: Iterable[str | None]
+            not_them: Collection[str]
             if "each" in words:
                 # "They hold each other": each holds the other, the pair the words name or,
                 # in a cast of two, the two of them.
-                ahead, not_them = (*doers, *people, *(cast if len(cast) == 2 else ())), {None, doer}
-            target = next((person for person in ahead if person not in not_them), None)
+                ahead, not_them = (*doers, *people, *(cast if len(cast) == 2 else ())), (doer,)
+            else:
+                ahead, not_them = (people[later] for later in range(after, len(tokens))), doers
+            target = next((p for p in ahead if p is not None and p not in not_them), None)
             found.append(Cue(label, doer, target, frame, negated(tokens, index, table), words))
         index = after
     named = [person for person in people if person is not None]
