@@ -338,6 +338,7 @@ report = {
     "sensor": {n: [o.data.sensor_width, o.data.sensor_height, o.data.sensor_fit]
                for n, o in cameras.items()},
     "dof": {n: o.data.dof.use_dof for n, o in cameras.items()},
+    "system": {n: o.data.bl_system_properties_get() is not None for n, o in cameras.items()},
     "lens_keys": {n: [len(c.keyframe_points) for c in curves(o.data) if c.data_path == "lens"]
                   for n, o in cameras.items()},
     "provenance": json.loads(scene["beatcam_provenance"]),
@@ -405,6 +406,7 @@ def test_blend_has_the_cut_on_markers_bound_to_cameras(
     for shot in tiny_plan.shots:
         assert report["sensor"][shot.id] == [*tiny_plan.sensor_mm, "HORIZONTAL"]
         assert report["dof"][shot.id] is True
+        assert report["system"][shot.id] is False  # no compatibility copy, whose ids vary
         assert report["lens_keys"][shot.id] == [shot.frames]
     assert report["provenance"]["input_sha256"] == tiny_plan.provenance.input_sha256
 

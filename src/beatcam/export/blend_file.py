@@ -41,6 +41,7 @@ ZEROED = {"FileGlobal": ("colorspace_scene_linear_name",)}
 SEEDS = {"Mesh": "face_sets_color_seed"}
 PAIRS = {"ScrEdge": ("v1", "v2")}
 PADDING = "_pad"
+CAMERA, IDPROP, COMPAT_GROUP = "Camera", "IDProperty", b"cycles"
 NODE, NODE_TREE, NODE_ID = "bNode", "bNodeTree", "identifier"
 
 
@@ -53,6 +54,8 @@ class Block:
     struct: int
     count: int
     code: bytes
+    address: int
+    header: int
 
 
 def _blocks(data: bytes | bytearray) -> list[Block]:
@@ -66,10 +69,10 @@ def _blocks(data: bytes | bytearray) -> list[Block]:
     while offset < len(data):
         fields = layout.unpack_from(data, offset)
         if layout is NEW_BLOCK:
-            code, index, _, length, count = fields
+            code, index, address, length, count = fields
         else:
-            code, length, _, index, count = fields
-        blocks.append(Block(offset + layout.size, length, index, count, code))
+            code, length, address, index, count = fields
+        blocks.append(Block(offset + layout.size, length, index, count, code, address, layout.size))
         if code == b"ENDB":
             break
         offset += layout.size + length
@@ -188,4 +191,58 @@ def normalise(path: Path) -> None:
                 node_number += 1
                 low, _ = fields[NODE_ID]
                 struct.pack_into("<i", data, start + low, node_number)
-    path.write_bytes(bytes(data))
+    dropped = _camera_compat_copies(data, blocks, layout)
+    kept = [block for block in blocks if block.start not in dropped]
+    path.write_bytes(
+        bytes(data[: blocks[0].start - blocks[0].header])
+        + b"".join(data[block.start - block.header : block.start + block.length] for block in kept)
+    )
+
+
+def _pointer(data: bytes | bytearray, at: int) -> int:
+    return int.from_bytes(data[at : at + POINTER_BYTES], "little")
+
+
+def _camera_compat_copies(data: bytearray, blocks: list[Block], layout: Layout) -> set[int]:
+    """Point every camera whose system properties are only the ``cycles`` compatibility copy
+    at none, and return the starts of that copy's blocks (the group, its members and their
+    data), to be left out."""
+    if CAMERA not in layout.names or IDPROP not in layout.names:
+        return set()
+    index = {name: number for number, name in enumerate(layout.names)}
+    owner = layout.fields[index["ID"]].get("system_properties")
+    if owner is None:  # before 5.0 there were none
+        return set()
+    own = layout.fields[index[CAMERA]]["id"][0] + owner[0]
+    prop = layout.fields[index[IDPROP]]
+    value = prop["data"][0]
+    group = value + layout.fields[index["IDPropertyData"]]["group"][0]
+    first, last = (group + layout.fields[index["ListBase"]][end][0] for end in ("first", "last"))
+    by_address = {block.address: block for block in blocks if block.struct == index[IDPROP]}
+    by_address.update(
+        (block.address, block) for block in blocks if block.code == b"DATA" and block.struct == 0
+    )
+    dropped: set[int] = set()
+    for camera in (block for block in blocks if block.struct == index[CAMERA]):
+        root = by_address.get(_pointer(data, camera.start + own))
+        if root is None or _pointer(data, root.start + first) != _pointer(data, root.start + last):
+            continue
+        only = by_address.get(_pointer(data, root.start + first))
+        low, high = prop["name"]
+        if (
+            only is None
+            or data[only.start + low : only.start + high].split(b"\0")[0] != COMPAT_GROUP
+        ):
+            continue
+        tree, pending = [], [root.address]
+        while pending:
+            block = by_address.get(pending.pop())
+            if block is None:
+                continue
+            tree.append(block)
+            if block.struct == index[IDPROP]:
+                links = (prop["next"][0], value, first)
+                pending += [_pointer(data, block.start + at) for at in links]
+        dropped.update(block.start for block in tree)
+        data[camera.start + own : camera.start + own + POINTER_BYTES] = bytes(POINTER_BYTES)
+    return dropped
