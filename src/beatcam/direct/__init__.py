@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from beatcam.direct.blocking import block, close_in
-from beatcam.direct.candidates import MOVING_M, Candidate, candidates_for, intent_of
+from beatcam.direct.candidates import Candidate, candidates_for, intent_of
 from beatcam.direct.dressing import dress
 from beatcam.direct.explicit import own_pin, shot_pin
-from beatcam.direct.grammar import Context, exchange_belief
+from beatcam.direct.grammar import MOVING_M, Context, exchange_belief
 from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.poses import act, action_cues, contacts

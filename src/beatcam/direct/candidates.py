@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from beatcam.direct.grammar import (
+    MOVING_M,
     OPPOSITE_ANGLE,
     POWER_INTENTS,
     POWER_REVERSED,
@@ -45,7 +46,6 @@ from beatcam.model.vocab import (
 
 KEEP_PER_SLOT = 14
 TOP_SIZES, TOP_ANGLES, TOP_MOVEMENTS, TOP_FRAMINGS = 4, 3, 6, 4
-MOVING_M = 1.2
 # The person the beat is about (who acts, speaks or reacts) holds its first shot: a bonus larger
 # than a shot / reverse-shot cut can pay (sequence.py: at most 1.3), so coverage alternates
 # between speakers beat by beat, and within a beat a later shot may turn to the listener.

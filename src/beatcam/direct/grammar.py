@@ -137,6 +137,10 @@ USUAL_DISCOUNT: Final = 0.5
 # A subject who moves further than this during a shot covers ground: the frame must hold the
 # walk (Mascelli: movement needs room in the frame).
 COVERS_GROUND_M: Final = 1.0
+# A subject who moves further than this during a shot is on the move: the camera turns or
+# travels with the walk, or holds all of it in a wide frame (more than the step or two a still
+# frame absorbs).
+MOVING_M: Final = 1.2
 # A beat of these functions or intents is played between two people, even when it names one.
 EXCHANGES: Final = ("dialogue", "confrontation", "intimacy")
 EXCHANGE_INTENTS: Final = ("intimacy", "tension")
@@ -459,13 +463,13 @@ GRAMMAR: tuple[Rule, ...] = (
     Rule(
         "travel with the runner",
         "movement",
-        lambda c: _when(c.subject_travel_m > 1.2, _travel_preferences(c)),
+        lambda c: _when(c.subject_travel_m > MOVING_M, _travel_preferences(c)),
         "the camera travels with the moving character",
     ),
     Rule(
         "pan with the walker",
         "movement",
-        lambda c: _when(c.subject_travel_m > 1.2, _pan_preferences(c)),
+        lambda c: _when(c.subject_travel_m > MOVING_M, _pan_preferences(c)),
         "the camera turns with the walk from where it stands",
     ),
     Rule(
