@@ -707,6 +707,8 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("Kneeling in the mud, Tom begs the bailiff for one more week.", "abased"),
         ("From the hotel balcony, Mara watches the parade go by.", "far_below"),
         ("Tom lifts the lid of the box: inside is a child's shoe.", "discovery"),
+        ("In the dinner rush Mara yells orders at three cooks at once.", "tumult"),
+        ("Tom and Mara shout over each other in the hallway.", "tumult"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:

@@ -339,6 +339,7 @@ class Staging(StrEnum):
     PATTERN_BELOW = "pattern_below"
     ABASED = "abased"
     DISCOVERY = "discovery"
+    TUMULT = "tumult"
 
 
 STAGINGS: Final = tuple(Staging)
