@@ -91,6 +91,42 @@ def test_encoding_is_deterministic() -> None:
     assert embedding.encode(texts).tobytes() == embedding.encode(texts).tobytes()
 
 
+# Any float32 the encoder's blocks may hold, the ones comparisons treat apart among them.
+FLOAT32_BLOCKS = arrays(
+    np.float32,
+    st.tuples(st.integers(1, 4), st.integers(1, 40)),
+    elements=st.one_of(
+        st.floats(width=32),  # nan and the infinities included
+        st.sampled_from([0.0, -0.0, 1e-45, -1e-45, 1.0, -1.0]),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FLOAT32_BLOCKS, st.data())
+def test_pick_is_where_bit_for_bit(where_from: np.ndarray, data: st.DataObject) -> None:
+    """The GELU's branch-free choice of each element's half (embedding._pick) gives the bits
+    np.where gives, signed zeros and nans included."""
+    shape = where_from.shape
+    chosen, other = (
+        data.draw(arrays(np.float32, shape, elements=st.floats(width=32))) for _ in "ab"
+    )
+    where = where_from >= 0
+    expected = np.where(where, chosen, other)
+    got = embedding._pick(where, chosen.copy(), other, np.empty(shape, np.int32))
+    assert got.tobytes() == expected.tobytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(FLOAT32_BLOCKS)
+def test_the_gelu_divides_as_reciprocal_does(x: np.ndarray) -> None:
+    """np.divide(1, t) is np.reciprocal(t) bit for bit (both IEEE division), which the GELU
+    relies on to keep the encoder's vectors."""
+    one = np.float32(1.0)
+    with np.errstate(all="ignore"):
+        assert np.divide(one, x).tobytes() == np.reciprocal(x).tobytes()
+
+
 def test_input_beyond_256_word_pieces_is_truncated(reference: tuple[list[str], np.ndarray]) -> None:
     longest = max(reference[0], key=len)
     assert len(longest.split()) > embedding.MAX_TOKENS  # every word is at least one word piece

