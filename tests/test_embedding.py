@@ -117,6 +117,26 @@ def test_pick_is_where_bit_for_bit(where_from: np.ndarray, data: st.DataObject) 
     assert got.tobytes() == expected.tobytes()
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(
+        np.float32,
+        st.tuples(st.integers(1, 3), st.integers(1, 30), st.integers(1, 12)),
+        elements=st.floats(-20.0, 20.0, width=32),
+    ),
+    st.integers(1, 9),
+)
+def test_the_gelu_worked_out_in_rows_is_the_gelu_of_the_whole_block(
+    x: np.ndarray, rows: int
+) -> None:
+    """A block's GELU made a few rows at a time (embedding.GELU_ROWS) is bit for bit the one
+    made over the whole block at once, whatever the rows and however they end."""
+    whole = embedding._gelu_rows(x.reshape(-1, x.shape[-1])).reshape(x.shape)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(embedding, "GELU_ROWS", rows)
+        assert embedding._gelu(x).tobytes() == whole.tobytes()
+
+
 @settings(max_examples=300, deadline=None)
 @given(FLOAT32_BLOCKS)
 def test_the_gelu_divides_as_reciprocal_does(x: np.ndarray) -> None:

@@ -42,6 +42,10 @@ THREADED_MIN_PIECES: Final = 500
 VECTOR_ITEM_BYTES: Final = np.dtype(np.float32).itemsize
 LAYER_NORM_EPS: Final = 1e-12  # config.json layer_norm_eps
 INV_SQRT2: Final = np.float32(1.0 / np.sqrt(2.0))
+# The GELU's rows at a time: 64 rows of 1,536 floats are 393 kB a buffer, so its three buffers
+# stay in a core's 1 MB L2 (Zen 5) through its ~20 passes, where a batch's whole block (~4 MB)
+# went out to L3 and back on each: a batch's GELU 3.3 -> 1.6 ms (32 sentences of 19 pieces).
+GELU_ROWS: Final = 64
 # Abramowitz & Stegun 7.1.26: erf(z) ~ 1 - (a1·t + ... + a5·t⁵)·exp(-z²), t = 1 / (1 + p·z)
 ERF_P: Final = np.float32(0.3275911)
 ERF_A: Final = np.array(
@@ -320,7 +324,18 @@ def _layer_norm(
 
 
 def _gelu(x: NDArray[np.float32]) -> NDArray[np.float32]:
-    """BERT's exact GELU, x·Φ(x), with Φ from the error function (not the tanh approximation).
+    """BERT's exact GELU, x·Φ(x), with Φ from the error function (not the tanh approximation),
+    worked out ``GELU_ROWS`` rows at a time (``_gelu_rows``), each element by the same
+    arithmetic whatever rows it is worked out with."""
+    rows = x.reshape(-1, x.shape[-1])
+    out = np.empty_like(rows)
+    for start in range(0, len(rows), GELU_ROWS):
+        out[start : start + GELU_ROWS] = _gelu_rows(rows[start : start + GELU_ROWS])
+    return out.reshape(x.shape)
+
+
+def _gelu_rows(x: NDArray[np.float32]) -> NDArray[np.float32]:
+    """``_gelu`` of a few rows.
 
     erf comes from Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7, under float32's
     resolution) rather than scipy.special, whose import alone costs a cold plan ~0.2 s. The
