@@ -242,6 +242,15 @@ zeroing of the huge pages took the 0.011 s of user time it saved.
 Session 13's end, 9 rounds against the session's start 1e3f594 in the same run (floor 0.095 s):
 cache off 4.12x -> 3.91x (0.392 -> 0.372 s), another scene cached 3.81x -> 3.56x, empty cache
 4.53x -> 4.24x, ``--help`` 0.94x -> 0.93x.
+
+Branch ``speed7`` (work for long scenes: the encoder's GELU, the director's constraints,
+plan.json's encoder; and the cache one folder a namespace, sparing an empty cache's first run
+~55 folders), 9 rounds against 8535b11 in the same run (floor 0.095 s): cache off 3.83x ->
+3.84x (0.363 -> 0.364 s), another scene cached 3.48x -> 3.47x, empty cache 4.14x -> 4.16x,
+``--help`` 0.95x -> 0.91x: level (20 alternating runs of the empty-cache plan earlier: 0.410
+-> 0.405 s). An empty cache's first run still costs ~0.03 s over the cache off: its ~50
+entries, a new file each (~0.3 ms of the kernel's CPU apiece here), the digest of beatcam's
+files (6.5 MB, ~0.005 s once warm) and the keys.
 """
 
 from __future__ import annotations

@@ -254,6 +254,34 @@ the shot list, trajectory and critique 0.3-0.4 each), reading and keying the 2,0
 0.5 s, writing them 0.3 s (up to 1.1 s of system time when the disk is still flushing the
 runs before). Further room needs the director's candidates reused by content, or the first
 tracking skipped for shots the cache holds settled (the settled key reads the tracked lens).
+
+Branch ``speed7`` (the encoder's GELU picks each element's half of its Φ through a bit mask
+instead of a masked subtraction that branched on every sign, and works 64 rows at a time so
+its buffers stay in a core's L2; the director's hard constraints kept by what they read;
+plan.json's numbers and words told by their type first; the cache one folder a namespace),
+two rounds against 8535b11 in the same run, 2,000 beats, medians:
+
+    code       run                                cpu s  wall s  x first    target
+    this       first plan, empty cache            36.92   37.47    1.000   <= 15 s
+    this       re-plan after editing one beat      9.17    9.44    0.248   <= 0.25
+    8535b11    first plan, empty cache            37.99   38.55    1.000   <= 15 s
+    8535b11    re-plan after editing one beat      9.73   10.09    0.256   <= 0.25
+
+(A one-round run midway, with the GELU and the director's steps: 40.45 against 39.44 s for
+the first plan, re-plans 8.90 and 9.76; a plan moves by 2 s or more between runs.) In
+process, each step beside 8535b11: the GELU 0.44 -> 0.16 s of CPU on 400 beats (the encoder
+2.76 -> 2.57 s), the director 3.2 -> 2.9 s and plan.json 1.22 -> 1.14 s on 2,000 beats. The
+15 s target stays far. The encoder's products are ~10 s of a 2,000-beat plan by themselves:
+each sentence's product is its own sgemm (~70 GFLOPS here, where one large product runs at
+~125), and a stacked sentence's rows change their last bits with their place and the
+product's size (every length from 1 to 48 word pieces, even with nothing stacked before it).
+A C-contiguous copy of each weight makes the products ~7 % faster with the same bits here
+(two or more word pieces), but a one-row product differs and other CPUs' kernels may, and the
+copy (42 MB) would land on the cold start. And the ~6,700 entries a first plan stores, a file
+each (2,000 sentence vectors, 2,721 camera tracks, 2,005 settled shots), cost 0.02-0.6 ms of
+the kernel's CPU apiece on this machine, changing from minute to minute with the other
+sessions' disk work: 0.2-4 s of a plan, most of its run-to-run noise, which only storing
+fewer files (a change of the cache's design) would spare.
 """
 
 from __future__ import annotations

@@ -55,9 +55,7 @@ def test_a_stored_key_is_a_hit_under_xdg_cache_home_and_others_miss(xdg: Path) -
     assert cache.put(NAMESPACE, stored, PAYLOAD)
     assert cache.get(NAMESPACE, stored) == PAYLOAD
     assert cache.get(NAMESPACE, other) is None
-    assert _files(xdg / "beatcam" / NAMESPACE) == [
-        xdg / "beatcam" / NAMESPACE / stored[:2] / stored
-    ]
+    assert _files(xdg / "beatcam" / NAMESPACE) == [xdg / "beatcam" / NAMESPACE / stored]
 
 
 def test_cached_computes_once_then_reads_back(xdg: Path) -> None:

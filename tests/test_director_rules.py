@@ -13,15 +13,21 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beatcam.direct import STYLES, Retake, direct, plainer
-from beatcam.direct.candidates import Candidate, allowed, candidates_for
+from beatcam.direct import STYLES, Retake, candidates, direct, plainer
+from beatcam.direct.candidates import (
+    CONVERSATION_DISTANCE_M,
+    MOVING_M,
+    Candidate,
+    allowed,
+    candidates_for,
+)
 from beatcam.direct.grammar import INTENT_FLOOR, RULES, Context, rule_named
 from beatcam.direct.sequence import SEQUENCE_RULES, transition_terms
 from beatcam.direct.stagings import staging_table
 from beatcam.direct.styles import CLASSICAL_WEIGHTS, Style
 from beatcam.model import CriticRule, ShotPin, ShotPlan
 from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene
-from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES, Intent, Staging
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES, Intent, Staging
 from beatcam.pipeline import plan_scene
 from beatcam.pipeline.repair import REPAIR_ATTEMPTS
 from beatcam.script import read_scenes
@@ -150,6 +156,38 @@ def test_when_the_favourite_shots_are_impossible_the_search_widens() -> None:
             option.subjects,
             6.0,
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(SIZES),
+    st.sampled_from(ANGLES),
+    st.booleans(),
+    st.sampled_from(MOVEMENTS),
+    st.sampled_from(FRAMINGS),
+    st.sampled_from([(), ("Mara",), ("Mara", "Tom"), ("Mara", "Tom", "Ines")]),
+    st.floats(0.0, 8.0),
+    st.floats(0.0, 8.0),
+    st.booleans(),
+    st.floats(0.0, 1.0),
+)
+def test_allowed_answers_as_its_rules_read_afresh(
+    size: str, angle: str, dutch: bool, movement: str, framing: str, subjects: tuple[str, ...],
+    travel_m: float, separation_m: float, entering: bool, gap_m: float,
+) -> None:  # fmt: skip
+    """``allowed`` keeps the answers of its rules by what they read (candidates._allowed_by_kind:
+    how many subjects, which side of each distance's limit): each is the answer the rules give
+    when read afresh."""
+    answer = allowed(
+        size, angle, dutch, movement, framing, subjects, travel_m, separation_m, entering, gap_m
+    )
+    afresh = candidates._allowed_by_kind.__wrapped__(
+        size, angle, dutch, movement, framing, min(len(subjects), 2), travel_m >= MOVING_M,
+        entering, separation_m > CONVERSATION_DISTANCE_M,
+    )  # fmt: skip
+    if framing in {"two_shot", "group"}:
+        afresh = afresh and candidates._pair_fits(size, movement, framing, separation_m, gap_m)
+    assert answer is afresh
 
 
 def test_the_last_repair_of_a_subject_who_leaves_the_frame_is_the_widest_static(

@@ -91,6 +91,62 @@ def test_encoding_is_deterministic() -> None:
     assert embedding.encode(texts).tobytes() == embedding.encode(texts).tobytes()
 
 
+# Any float32 the encoder's blocks may hold, the ones comparisons treat apart among them.
+FLOAT32_BLOCKS = arrays(
+    np.float32,
+    st.tuples(st.integers(1, 4), st.integers(1, 40)),
+    elements=st.one_of(
+        st.floats(width=32),  # nan and the infinities included
+        st.sampled_from([0.0, -0.0, 1e-45, -1e-45, 1.0, -1.0]),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FLOAT32_BLOCKS, st.data())
+def test_pick_is_where_bit_for_bit(where_from: np.ndarray, data: st.DataObject) -> None:
+    """The GELU's branch-free choice of each element's half (embedding._pick) gives the bits
+    np.where gives, signed zeros and nans included."""
+    shape = where_from.shape
+    chosen, other = (
+        data.draw(arrays(np.float32, shape, elements=st.floats(width=32))) for _ in "ab"
+    )
+    where = where_from >= 0
+    expected = np.where(where, chosen, other)
+    got = embedding._pick(where, chosen.copy(), other, np.empty(shape, np.int32))
+    assert got.tobytes() == expected.tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(
+        np.float32,
+        st.tuples(st.integers(1, 3), st.integers(1, 30), st.integers(1, 12)),
+        elements=st.floats(-20.0, 20.0, width=32),
+    ),
+    st.integers(1, 9),
+)
+def test_the_gelu_worked_out_in_rows_is_the_gelu_of_the_whole_block(
+    x: np.ndarray, rows: int
+) -> None:
+    """A block's GELU made a few rows at a time (embedding.GELU_ROWS) is bit for bit the one
+    made over the whole block at once, whatever the rows and however they end."""
+    whole = embedding._gelu_rows(x.reshape(-1, x.shape[-1])).reshape(x.shape)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(embedding, "GELU_ROWS", rows)
+        assert embedding._gelu(x).tobytes() == whole.tobytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(FLOAT32_BLOCKS)
+def test_the_gelu_divides_as_reciprocal_does(x: np.ndarray) -> None:
+    """np.divide(1, t) is np.reciprocal(t) bit for bit (both IEEE division), which the GELU
+    relies on to keep the encoder's vectors."""
+    one = np.float32(1.0)
+    with np.errstate(all="ignore"):
+        assert np.divide(one, x).tobytes() == np.reciprocal(x).tobytes()
+
+
 def test_input_beyond_256_word_pieces_is_truncated(reference: tuple[list[str], np.ndarray]) -> None:
     longest = max(reference[0], key=len)
     assert len(longest.split()) > embedding.MAX_TOKENS  # every word is at least one word piece

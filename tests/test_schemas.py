@@ -12,6 +12,8 @@ from typing import Any
 import jsonschema
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from beatcam.errors import PlanFileError
 from beatcam.export import plan_json, provenance, schemas
@@ -179,6 +181,37 @@ def test_per_frame_rows_are_written_as_json_writes_them() -> None:
         words = tuple(rng.choice(["stand", "sit", None, "Zoë"]) for _ in range(frames))
         pieces = plan_json._frames_text(plan_json._PerFrame(words), pad, closing)
         assert _spelled(pieces) == json.dumps(list(words))
+
+
+# A document's leaves as plan.json meets them: numbers, words (the critic's rules are StrEnum
+# members), flags and nothing; lists of words or of objects (a list of numbers is one line).
+_LEAVES = st.one_of(
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=6),
+    st.sampled_from(list(CriticRule)),
+)
+_KEYS = st.text(alphabet="abz_", max_size=6)  # a plan's keys are plain ASCII names
+_DOCUMENTS = st.recursive(
+    _LEAVES,
+    lambda inner: st.one_of(
+        st.lists(st.one_of(st.text(max_size=4), st.dictionaries(_KEYS, inner, max_size=3))),
+        st.dictionaries(_KEYS, inner, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DOCUMENTS)
+def test_a_document_is_written_as_json_indents_it(document: Any) -> None:
+    """plan.json's text of any value (``plan_json._encode``, which tells numbers, words and
+    objects by their type first) is json.dumps's with two-space indents."""
+    pieces: list[str | tuple[str, int]] = []
+    plan_json._encode(document, 0, pieces)
+    assert _spelled(pieces) == json.dumps(document, indent=2, ensure_ascii=False)
 
 
 def _spelled(pieces: list[str | tuple[str, int]]) -> str:

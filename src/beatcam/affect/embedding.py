@@ -42,6 +42,10 @@ THREADED_MIN_PIECES: Final = 500
 VECTOR_ITEM_BYTES: Final = np.dtype(np.float32).itemsize
 LAYER_NORM_EPS: Final = 1e-12  # config.json layer_norm_eps
 INV_SQRT2: Final = np.float32(1.0 / np.sqrt(2.0))
+# The GELU's rows at a time: 64 rows of 1,536 floats are 393 kB a buffer, so its three buffers
+# stay in a core's 1 MB L2 (Zen 5) through its ~20 passes, where a batch's whole block (~4 MB)
+# went out to L3 and back on each: a batch's GELU 3.3 -> 1.6 ms (32 sentences of 19 pieces).
+GELU_ROWS: Final = 64
 # Abramowitz & Stegun 7.1.26: erf(z) ~ 1 - (a1·t + ... + a5·t⁵)·exp(-z²), t = 1 / (1 + p·z)
 ERF_P: Final = np.float32(0.3275911)
 ERF_A: Final = np.array(
@@ -320,18 +324,32 @@ def _layer_norm(
 
 
 def _gelu(x: NDArray[np.float32]) -> NDArray[np.float32]:
-    """BERT's exact GELU, x·Φ(x), with Φ from the error function (not the tanh approximation).
+    """BERT's exact GELU, x·Φ(x), with Φ from the error function (not the tanh approximation),
+    worked out ``GELU_ROWS`` rows at a time (``_gelu_rows``), each element by the same
+    arithmetic whatever rows it is worked out with."""
+    rows = x.reshape(-1, x.shape[-1])
+    out = np.empty_like(rows)
+    for start in range(0, len(rows), GELU_ROWS):
+        out[start : start + GELU_ROWS] = _gelu_rows(rows[start : start + GELU_ROWS])
+    return out.reshape(x.shape)
+
+
+def _gelu_rows(x: NDArray[np.float32]) -> NDArray[np.float32]:
+    """``_gelu`` of a few rows.
 
     erf comes from Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7, under float32's
     resolution) rather than scipy.special, whose import alone costs a cold plan ~0.2 s. The
-    arithmetic runs in place on two buffers: this is the encoder's largest elementwise step.
+    arithmetic runs in place on three buffers: this is the encoder's largest elementwise step.
+    Φ(x) is 1 - Φ(-|x|) where x >= 0 and Φ(-|x|) elsewhere, picked bit by bit through a mask
+    (``_pick``) rather than by a masked subtraction, which branches on every element's sign:
+    the same bits, the step 0.45 -> 0.26 s of CPU on the bench's 400-beat scene.
     """
     one, half = np.float32(1.0), np.float32(0.5)
     z = np.abs(x)
     z *= INV_SQRT2
     t = z * ERF_P
     t += one
-    np.reciprocal(t, out=t)
+    np.divide(one, t, out=t)  # IEEE division, as np.reciprocal's: the same bits, twice as fast
     tail: NDArray[np.float32] = t * ERF_A[-1]
     for coefficient in ERF_A[-2::-1]:
         tail += coefficient
@@ -341,9 +359,29 @@ def _gelu(x: NDArray[np.float32]) -> NDArray[np.float32]:
     np.exp(z, out=z)
     tail *= z
     tail *= half  # now 0.5·erfc(|x|/√2) = Φ(-|x|)
-    np.subtract(one, tail, out=tail, where=x >= 0)  # Φ(x)
-    tail *= x
-    return tail
+    upper = np.subtract(one, tail, out=t)  # 1 - Φ(-|x|) = Φ(|x|)
+    phi = _pick(x >= 0, upper, tail, mask=z.view(np.int32))
+    phi *= x
+    return phi
+
+
+def _pick(
+    where: NDArray[np.bool_],
+    chosen: NDArray[np.float32],
+    other: NDArray[np.float32],
+    mask: NDArray[np.int32],
+) -> NDArray[np.float32]:
+    """``chosen`` where ``where`` holds and ``other`` elsewhere, bit for bit as ``np.where``,
+    written into ``chosen``; ``mask`` is scratch of its shape. No element branches: each is
+    ``other ^ ((chosen ^ other) & m)``, ``m`` all ones where ``where`` holds and zero elsewhere.
+    """
+    np.copyto(mask, where, casting="unsafe")  # 1 or 0
+    np.negative(mask, out=mask)  # all bits set or none
+    bits, other_bits = chosen.view(np.int32), other.view(np.int32)
+    bits ^= other_bits
+    bits &= mask
+    bits ^= other_bits
+    return chosen
 
 
 def _forward(model: _Model, ids: NDArray[np.int64]) -> NDArray[np.float32]:

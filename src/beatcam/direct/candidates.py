@@ -6,6 +6,7 @@ Each candidate keeps the rule terms that scored it, so the chosen shot can say w
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
@@ -199,19 +200,42 @@ def allowed(
 ) -> bool:  # fmt: skip
     """What a camera can do here: the hard constraints of the grammar and of geometry.
     ``entering``: the first subject walks on from off stage during the shot."""
+    if framing in {"two_shot", "group"} and not _pair_fits(
+        size, movement, framing, separation_m, eye_gap_m
+    ):
+        return False
+    return _allowed_by_kind(
+        size, angle, dutch, movement, framing, min(len(subjects), 2), travel_m >= MOVING_M,
+        entering, separation_m > CONVERSATION_DISTANCE_M,
+    )  # fmt: skip
+
+
+def _pair_fits(
+    size: str, movement: str, framing: str, separation_m: float, eye_gap_m: float
+) -> bool:
+    """Whether a two-shot's or a group's pair fits the tightest frame the shot reaches."""
+    tightest = _tightest(size, movement)
+    frame_width = SIZE_TARGET_M[tightest] * WIDEST_ASPECT
+    # A two-shot may turn off the profile view until the pair fits across the frame.
+    turn = np.cos(np.deg2rad(TWO_SHOT_TURN_DEG)) if framing == "two_shot" else 1.0
+    if separation_m * turn > TWO_SHOT_FILL * frame_width:
+        return False
+    # One seated, one standing: the frame must hold both heads.
+    return bool(eye_gap_m + HEAD_ABOVE_EYES_M <= TWO_SHOT_HEIGHT_FILL * SIZE_TARGET_M[tightest])
+
+
+@functools.cache
+def _allowed_by_kind(
+    size: str, angle: str, dutch: bool, movement: str, framing: str, people: int, moving: bool,
+    entering: bool, far_apart: bool,
+) -> bool:  # fmt: skip
+    """``allowed`` but the pair's fit, from what it reads of the subjects and the distances:
+    how many subjects (0, 1, or 2 for two or more), whether the first covers ``MOVING_M``,
+    walks on, or stands further than a conversation from the second. A few hundred kinds
+    answer the ~800,000 questions of a 2,000-beat scene's slots, once each."""
     if entering and movement == "static" and framing != "establishing":
         return False  # a still frame on an entrance would open on the empty doorway
-    if framing in {"two_shot", "group"}:
-        # The pair must fit the tightest frame the shot reaches.
-        tightest = _tightest(size, movement)
-        frame_width = SIZE_TARGET_M[tightest] * WIDEST_ASPECT
-        # A two-shot may turn off the profile view until the pair fits across the frame.
-        turn = np.cos(np.deg2rad(TWO_SHOT_TURN_DEG)) if framing == "two_shot" else 1.0
-        if separation_m * turn > TWO_SHOT_FILL * frame_width:
-            return False
-        if eye_gap_m + HEAD_ABOVE_EYES_M > TWO_SHOT_HEIGHT_FILL * SIZE_TARGET_M[tightest]:
-            return False  # one seated, one standing: the frame must hold both heads
-    if framing in {"over_shoulder", "pov"} and separation_m > CONVERSATION_DISTANCE_M:
+    if framing in {"over_shoulder", "pov"} and far_apart:
         return False
     if (size, angle, movement) in _GEOMETRY_LIMITS or (angle, movement) in _ANGLE_MOVES_BARRED:
         return False
@@ -227,25 +251,25 @@ def allowed(
         return False
     if angle in STEEP and (dutch or movement in _LEVEL_ONLY_MOVES):
         return False
-    if framing in {"pov", "over_shoulder", "two_shot"} and len(subjects) < 2:
+    if framing in {"pov", "over_shoulder", "two_shot"} and people < 2:
         return False
     if framing == "pov" and (angle != "eye_level" or dutch):
         return False
     if framing == "over_shoulder" and (angle != "eye_level" or (size, movement) in _OTS_LENS):
         return False
-    if framing == "insert" and not subjects and angle != "high":
+    if framing == "insert" and not people and angle != "high":
         # Nobody holds the prop, so the camera looks down at it where it lies; any other angle
         # would put the camera under the floor (the critic's "above the ground").
         return False
     if dutch and framing in {"establishing", "insert"}:
         return False
-    if not subjects and (movement in NEEDS_SUBJECT or framing not in {"establishing", "insert"}):
+    if not people and (movement in NEEDS_SUBJECT or framing not in {"establishing", "insert"}):
         return False
     if movement in {"follow", "lead"}:
-        return framing == "single" and travel_m >= MOVING_M
-    if movement in TRUCKS and travel_m >= MOVING_M:
+        return framing == "single" and moving
+    if movement in TRUCKS and moving:
         return framing == "single"  # the camera tracks beside the walker (camera/framing.py)
-    if travel_m >= MOVING_M:
+    if moving:
         return size in {"WS", "EWS"} and movement in {"static", "pan_left", "pan_right"}
     return True
 
@@ -406,20 +430,27 @@ def _combine(
         focus_bonus = MOVING_FOCUS_BONUS if moving else FOCUS_BONUS
     power = power_between(ctx) and pin.angle is None
     performed = not PERFORMED.isdisjoint(ctx.affect.stagings)
+    # What each subjects option reads of the slot, the same for every combination of values.
+    facts = [
+        (
+            subjects,
+            bool(subjects) and subjects[0] != focus,  # on another than the beat's person
+            ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0,
+            ctx.separation_m if len(subjects) >= 2 else 0.0,
+            ctx.eye_gap_m if len(subjects) >= 2 else 0.0,
+            bool(subjects) and subjects[0] in ctx.entering,
+        )
+        for subjects in people
+    ]
     for size, angle, is_dutch, movement in itertools.product(
         fitting, _top(angles, breadth[2], pin.angle), dutch_options, moves
     ):
-        for subjects in people:
+        for subjects, on_another, travel, separation, gap, entering in facts:
             shown, felt = angle, (sizes[size], angles[angle], movements[movement])
-            on_another = bool(subjects) and subjects[0] != focus
             if performed and on_another:
                 felt = _not_their_staging(felt)
             if power and on_another:
                 shown, felt = OPPOSITE_ANGLE[angle], _answering_power(felt)
-            travel = ctx.travel_m.get(subjects[0], 0.0) if subjects else 0.0
-            separation = ctx.separation_m if len(subjects) >= 2 else 0.0
-            gap = ctx.eye_gap_m if len(subjects) >= 2 else 0.0
-            entering = bool(subjects) and subjects[0] in ctx.entering
             if not allowed(
                 size, shown, is_dutch, movement, framing, subjects, travel, separation, entering,
                 gap,

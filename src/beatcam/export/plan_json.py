@@ -249,9 +249,20 @@ Piece = str | tuple[str, int]
 def _encode(value: Any, depth: int, out: list[Piece]) -> None:
     """Append to ``out`` the JSON text of ``value`` with two-space indents, but a per-frame row
     (a list of numbers) on one line. Appended in pieces and joined once (``runs``): joined at
-    every level, a long plan's half a gigabyte of text was copied once per level."""
+    every level, a long plan's half a gigabyte of text was copied once per level.
+
+    A number, a word and a dict are told by their type first, before asking whether a value is
+    a ``Mapping`` (an abstract class's check): the 2,000-beat bench plan's plan.json, in
+    process, 1.22 -> 1.14 s of CPU."""
+    kind = type(value)
+    if kind is int or (kind is float and math.isfinite(value)):
+        out.append(repr(value))  # as json.dumps writes them, without its calls
+        return
+    if kind is str:
+        out.append(_scalar(value))
+        return
     pad = "  " * (depth + 1)
-    if isinstance(value, Mapping):
+    if kind is dict or isinstance(value, Mapping):
         if not value:
             out.append("{}")
             return
@@ -276,8 +287,6 @@ def _encode(value: Any, depth: int, out: list[Piece]) -> None:
                 _encode(item, depth + 1, out)
                 opening = ",\n"
             out.append("\n" + "  " * depth + "]")
-    elif type(value) is int or (type(value) is float and math.isfinite(value)):
-        out.append(repr(value))  # as json.dumps writes them, without its calls
     else:
         out.append(_scalar(value))
 
