@@ -16,12 +16,11 @@ from hypothesis import strategies as st
 from beatcam.direct import STYLES, Retake, candidates, direct, plainer
 from beatcam.direct.candidates import (
     CONVERSATION_DISTANCE_M,
-    MOVING_M,
     Candidate,
     allowed,
     candidates_for,
 )
-from beatcam.direct.grammar import INTENT_FLOOR, RULES, Context, rule_named
+from beatcam.direct.grammar import INTENT_FLOOR, MOVING_M, RULES, Context, rule_named
 from beatcam.direct.sequence import SEQUENCE_RULES, transition_terms
 from beatcam.direct.stagings import staging_table
 from beatcam.direct.styles import CLASSICAL_WEIGHTS, Style
