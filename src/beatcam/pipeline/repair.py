@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 
 from beatcam.critic import critique_cut, critique_shot, reacts
 from beatcam.direct import Retake, describe, plainer, render, rules_that_hold, step_round
+from beatcam.direct.placement import FRAMING_AZIMUTH
 from beatcam.model import (
     MOVABLE_RULES,
     Check,
@@ -181,7 +182,8 @@ def cover_another_way(rejected: Rejected) -> Iterator[ShotSpec]:
     its intent, so the critic still asks a reaction's face of it.
 
     Each is tried at the plainest shot's azimuth round the one it frames first and at its
-    mirror image across their facing: a two-shot looks across the line between the pair and
+    mirror image across their facing (the other person's single also at a plain single's, on
+    either side): a two-shot looks across the line between the pair and
     an over-the-shoulder along it, so the side is all the azimuth decides (the camera searches
     round it, ``camera.track_for``)."""
     tried = rejected.tried
@@ -209,8 +211,12 @@ def cover_another_way(rejected: Rejected) -> Iterator[ShotSpec]:
         moved_deg=0.0,
     )
     sides = dict.fromkeys((tried.azimuth_deg, wrap_deg(-tried.azimuth_deg)))
+    # The other person's own single may also stand where a plain single of them stands: the
+    # failed shot's side was chosen for someone else's face.
+    plain = FRAMING_AZIMUTH["single"]
+    own_sides = dict.fromkeys((*sides, plain, -plain))
     for framing, subjects, size in covers:
-        for azimuth in sides:
+        for azimuth in own_sides if subjects[0] != subject else sides:
             cover = replace(
                 tried,
                 framing=framing,
