@@ -3,7 +3,8 @@
 Classical coverage is the grammar the cinematography books teach, so its weights are chosen
 to agree with them. Starting from every rule at its default weight, a coordinate ascent tries
 each parameter at every weight of ``GRID`` in turn, keeps the one that raises the objective by
-at least ``MIN_GAIN``, and sweeps again, ``MAX_SWEEPS`` times at most. A parameter is one rule of
+at least ``MIN_GAIN`` (or returns it to its default weight when that does as well, within
+``MIN_GAIN``), and sweeps again, ``MAX_SWEEPS`` times at most. A parameter is one rule of
 the grammar, one sequence term, or one intent's devices (its four rules of the intent -> device
 table, weighted together, so the fit balances intents rather than re-ranking the books' table).
 
@@ -69,6 +70,7 @@ from beatcam.model.vocab import Intent  # noqa: E402
 TARGET = ROOT / "src/beatcam/direct/data/classical.yaml"
 GRID = (0.25, 0.5, 1.0, 2.0, 3.0)
 MIN_GAIN = 0.001  # about two situations' worth of agreement in one field
+DEFAULT_WEIGHT = 1.0
 # Early stopping: earlier fits found the gains after the first sweeps to be trades of a few
 # situations, with weights swinging from end to end of the grid, which is fitting noise; with
 # the intents' devices grouped, one sweep takes about 12 minutes on two cores.
@@ -196,6 +198,10 @@ def current_parameters() -> dict[str, float]:
     return {name: float(fitted.get(rules[0], 1.0)) for name, rules in PARAMETERS.items()}
 
 
+def _off_default(weight: float) -> float:
+    return abs(weight - DEFAULT_WEIGHT)
+
+
 def fit(
     workers: int, start: Mapping[str, float], swept: Sequence[str]
 ) -> tuple[dict[str, float], float]:
@@ -211,9 +217,16 @@ def fit(
                 scores = pool.map(objective, trials)
                 # Ties go to the weight nearest the rule's default.
                 pick = max(
-                    range(len(trials)), key=lambda i: (scores[i], -abs(trials[i][name] - 1.0))
+                    range(len(trials)), key=lambda i: (scores[i], -_off_default(trials[i][name]))
                 )
-                if scores[pick] >= best + MIN_GAIN:
+                gain = scores[pick] >= best + MIN_GAIN
+                # A weight keeps off its default only while that earns MIN_GAIN: a move the
+                # objective cannot tell from the default is left to the books' grammar.
+                default = next((i for i, t in enumerate(trials) if t[name] == DEFAULT_WEIGHT), None)
+                parsimony = not gain and default is not None and scores[default] > best - MIN_GAIN
+                if parsimony and default is not None:
+                    pick = default
+                if gain or parsimony:
                     print(
                         f"sweep {sweep}: {name!r} {weights[name]:g} -> {trials[pick][name]:g}"
                         f"  objective {best:.4f} -> {scores[pick]:.4f}",
