@@ -106,7 +106,7 @@ def test_candidates_judged_together_get_the_verdicts_each_gets_alone(
 ) -> None:
     spec = _spec(movement, size, azimuth)
     rigs = _candidates(spec, [scale for scale, _ in offsets], [turn for _, turn in offsets])
-    obstacles = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES)
+    obstacles = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES, "static")
     poses = tuple(poses_for(rigs))
     together = assess(rigs, poses, obstacles, full)
     alone = [
@@ -224,7 +224,7 @@ def test_the_searchs_view_test_is_either_fault(
     tom = BLOCKING["Tom"]
     feet, tops = bodies_over([(tom.position, tom.head_tops(0, FRAMES))], FRAMES)
     bodies = (np.tile(feet, (len(rigs), 1, 1)), np.tile(tops, (len(rigs), 1)))
-    set_pieces = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES)
+    set_pieces = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES, "static")
     boxes = (set_pieces.centers - set_pieces.halves, set_pieces.centers + set_pieces.halves)
     view = View(position, matrices, focal, SENSOR, eyes, depth, boxes, bodies)
     hidden, walled = view.faults()
@@ -321,7 +321,7 @@ def test_a_candidate_that_cannot_beat_the_best_is_spared_the_view_and_still_cann
         [scale for scale, _ in offsets],
         [turn for _, turn in offsets],
     )
-    obstacles = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES)
+    obstacles = Obstacles.for_shot(KITCHEN, BLOCKING, 0, FRAMES, "static")
     poses = tuple(poses_for(rigs))
     alone = [
         assess((rig,), (pose,), obstacles, True)[0] for rig, pose in zip(rigs, poses, strict=True)

@@ -22,6 +22,7 @@ from beatcam.render.floorplan import FloorPlan, draw_floor_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 HUNG_M = 0.5  # a piece whose underside is this high (a lintel) lets a camera pass under it
+OVERHANG_M = 0.25  # a fluid head and camera overhang the legs or dolly under them this much
 SCENE = ROOT / "src" / "beatcam" / "examples" / "the-letter.yaml"
 
 
@@ -87,17 +88,18 @@ def test_each_setup_is_one_lettered_camera_mark(drawn: FloorPlan, out: Path) -> 
 
 
 def _through_pieces(plan: dict[str, Any]) -> set[str]:
-    """Shots whose camera, on some frame, stands inside the footprint of a piece that stands on
-    the floor (lower than its top, or on any rig but a crane), from plan.json alone."""
+    """Shots whose camera, on some frame, is inside a set box, or on a rig but a crane reaches
+    further over the footprint of a piece that stands on the floor than a head overhangs its
+    legs (``OVERHANG_M``), from plan.json alone."""
     found = set()
     for shot in plan["shots"]:
         for box in plan["set"]["boxes"]:
             (cx, cy, cz), (sx, sy, sz) = box["center"], box["size"]
-            if cy - sy / 2 > HUNG_M:
-                continue
+            standing = cy - sy / 2 <= HUNG_M and shot["rig"] != "crane"
             for x, y, z in shot["camera"]["position"]:
-                reachable = shot["rig"] != "crane" or y < cy + sy / 2
-                if abs(x - cx) < sx / 2 and abs(z - cz) < sz / 2 and reachable:
+                over = abs(x - cx) < sx / 2 - OVERHANG_M and abs(z - cz) < sz / 2 - OVERHANG_M
+                inside = abs(x - cx) < sx / 2 and abs(z - cz) < sz / 2 and abs(y - cy) < sy / 2
+                if inside or (standing and over):
                     found.add(shot["id"])
     return found
 

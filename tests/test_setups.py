@@ -192,3 +192,34 @@ def test_a_plans_setups_are_worked_out_once(tiny_plan: ShotPlan) -> None:
     assert tiny_plan.setups == setups.setups(tiny_plan)
     assert tiny_plan.setups is tiny_plan.setups
     assert dataclasses.replace(tiny_plan).setups is not tiny_plan.setups  # a new plan, its own
+
+
+# A set piece whose underside is this high is hung (a lintel): a rig on the floor passes under.
+HUNG_M = 0.5
+# A head and camera overhang their legs or dolly by a quarter metre; the critic keeps 5 cm more.
+OVERHANG_M = 0.25 - 0.05
+
+
+@pytest.mark.parametrize("style", ["classical", "thriller"])
+def test_no_rig_on_the_floor_stands_or_runs_where_a_set_piece_stands(
+    tmp_path: Path, style: str
+) -> None:
+    """The Offer played across Vera's desk (the thriller's slider had run over it): no camera
+    but a crane's reaches further over a piece standing on the floor than a head overhangs its
+    legs, on any frame, whatever the lens height."""
+    _beatcam("plan", SCENE, "--style", style, "-o", tmp_path)
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    standing = [
+        box for box in plan["set"]["boxes"] if box["center"][1] - box["size"][1] / 2 <= HUNG_M
+    ]
+    assert any(box["name"] == "desk" for box in standing)
+    for shot in plan["shots"]:
+        if shot["rig"] == "crane":
+            continue
+        floor = np.array(shot["camera"]["position"])[:, [0, 2]]
+        for box in standing:
+            (cx, _, cz), (sx, _, sz) = box["center"], box["size"]
+            inside = (np.abs(floor[:, 0] - cx) < sx / 2 - OVERHANG_M) & (
+                np.abs(floor[:, 1] - cz) < sz / 2 - OVERHANG_M
+            )
+            assert not inside.any(), (shot["id"], shot["rig"], box["name"])

@@ -13,6 +13,7 @@ import numpy as np
 
 from beatcam.model import Blocking, SetDesign
 from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, held_frames, lengths
+from beatcam.model.setups import lifted, rig_room
 
 # The critic's limits; the camera aims for them plus a margin (see checks.py).
 BOX_CLEARANCE_M = 0.25
@@ -33,19 +34,26 @@ class Body:
 
 @dataclass(frozen=True)
 class Obstacles:
-    """Everything the camera must keep clear of during one shot."""
+    """Everything the camera must keep clear of during one shot: the set's boxes as they hide
+    things (``centers``, ``halves``), the room its rig needs round them (``room_centers``,
+    ``room_halves``: ``setups.rig_room``) and the cast's bodies."""
 
     centers: FloatArray
     halves: FloatArray
+    room_centers: FloatArray
+    room_halves: FloatArray
     bodies: tuple[Body, ...]
 
     @staticmethod
-    def for_shot(set_design: SetDesign, blocking: Blocking, start: int, frames: int) -> Obstacles:
-        """The set's boxes and every character's body over frames ``start .. start+frames-1``."""
-        centers = np.array([box.center for box in set_design.boxes], dtype=np.float64).reshape(
-            -1, 3
+    def for_shot(
+        set_design: SetDesign, blocking: Blocking, start: int, frames: int, movement: str
+    ) -> Obstacles:
+        """The set's boxes, the room a rig doing ``movement`` needs round them, and every
+        character's body over frames ``start .. start+frames-1``."""
+        boxes, room = (
+            rig_room(set_design.boxes, False),
+            rig_room(set_design.boxes, not lifted(movement)),
         )
-        sizes = np.array([box.size for box in set_design.boxes], dtype=np.float64).reshape(-1, 3)
         bodies = tuple(
             Body(
                 name,
@@ -55,16 +63,19 @@ class Obstacles:
             )
             for name, track in blocking.tracks.items()
         )
-        return Obstacles(centers, sizes / 2.0, bodies)
+        return Obstacles(boxes.centers, boxes.halves, room.centers, room.halves, bodies)
 
 
 def box_clearance(points: FloatArray, obstacles: Obstacles) -> FloatArray:
-    """Distance ``(n,)`` from each point to the nearest set box (negative inside one); a point
-    that repeats the one before (a camera held still) is measured once (``held_frames``)."""
-    if not len(obstacles.centers):
+    """Distance ``(n,)`` from each point to the room the rig needs round the nearest set box
+    (negative inside it); a point that repeats the one before (a camera held still) is
+    measured once (``held_frames``)."""
+    if not len(obstacles.room_centers):
         return np.full(len(points), np.inf)
     kept, run = held_frames(points)
-    excess = np.abs(points[kept, None, :] - obstacles.centers[None]) - obstacles.halves[None]
+    excess = (
+        np.abs(points[kept, None, :] - obstacles.room_centers[None]) - obstacles.room_halves[None]
+    )
     outside = lengths(np.maximum(excess, 0.0))
     # The largest of the three axes' excess by two maximums: the same number as ``max`` over
     # them (a NaN kept, and no -0.0 to order against 0.0: each is an absolute value less a

@@ -79,7 +79,9 @@ def track_for(
     """
     _validate(spec, blocking)
     framing = frame_shot(spec, blocking, _set_aim(spec, set_design), sensor_mm, set_design)
-    obstacles = Obstacles.for_shot(set_design, blocking, spec.start_frame, spec.frames)
+    obstacles = Obstacles.for_shot(
+        set_design, blocking, spec.start_frame, spec.frames, spec.movement
+    )
     key = (seed, zlib.crc32(spec.id.encode("utf-8")))
     known = None
     if judged is not None:

@@ -27,6 +27,7 @@ from beatcam.model.geometry import (
     wrap_deg,
     yaw_pitch_roll_deg,
 )
+from beatcam.model.setups import rig_for, rig_room
 from beatcam.model.vocab import (
     DUTCH_MIN_DEG,
     FOCAL_MAX_MM,
@@ -89,16 +90,12 @@ def _check(
     return Check(rule, shot, bool(passed), rounded, expected)
 
 
-def _inside_boxes(plan: ShotPlan, position: FloatArray) -> list[str]:
-    """The set boxes (with ``SET_CLEARANCE_M`` round them) the camera is inside on any frame,
-    every box against every frame at once."""
-    boxes = plan.set.boxes
-    if not boxes:
-        return []
-    centers = np.array([box.center for box in boxes], dtype=np.float64)
-    halves = np.array([box.size for box in boxes], dtype=np.float64) / 2.0 + SET_CLEARANCE_M
-    inside = np.all(np.abs(position[:, None] - centers[None]) < halves[None], axis=2)
-    return [box.name for box, hit in zip(boxes, inside.any(axis=0), strict=True) if hit]
+def _inside_boxes(plan: ShotPlan, shot: Shot) -> list[str]:
+    """The set boxes the camera is inside on any frame, with the room its rig must keep round
+    them (``setups.rig_room``) and ``SET_CLEARANCE_M`` more."""
+    room = rig_room(plan.set.boxes, on_floor=rig_for(shot) != "crane")
+    entered = room.entered(shot.camera.position, SET_CLEARANCE_M).any(axis=0)
+    return [plan.set.boxes[piece].name for piece in np.flatnonzero(entered)]
 
 
 def _cast_clearance(plan: ShotPlan, shot: Shot) -> tuple[float, str]:
@@ -291,14 +288,14 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
                 "tenth of the shot",
             )
         )
-    hits = _inside_boxes(plan, shot.camera.position)
+    hits = _inside_boxes(plan, shot)
     checks.append(
         _check(
             CriticRule.CLEAR_OF_THE_SET,
             shot.id,
             not hits,
             {"inside": ", ".join(hits) or "none"},
-            "camera outside every set box",
+            "camera outside every set box, its rig off the floor under every piece on it",
         )
     )
     lowest = float(np.min(shot.camera.position[:, 1]))

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from beatcam.model.geometry import (
     FloatArray,
@@ -25,7 +26,7 @@ from beatcam.model.geometry import (
     lengths,
     yaw_pitch_roll_deg,
 )
-from beatcam.model.plan import Shot, ShotPlan
+from beatcam.model.plan import SetBox, Shot, ShotPlan
 from beatcam.model.vocab import SIZES
 
 # A camera that travels less than this stays on its legs: the movement vocabulary's own bound
@@ -98,7 +99,7 @@ RIG_RULES: tuple[RigRule, ...] = (
     RigRule(
         "crane",
         "The whole camera rises or falls: an arm lifts it.",
-        lambda p: p.movement.startswith(("crane_", "pedestal_")),
+        lambda p: lifted(p.movement),
     ),
     RigRule("crane", "The lens is higher than legs reach.", lambda p: p.highest_m > REACH_M),
     RigRule(
@@ -317,27 +318,70 @@ def piece_words(name: str) -> str:
 HUNG_M = 0.5
 
 
+def lifted(movement: str) -> bool:
+    """Whether a movement raises or lowers the whole camera, which an arm does."""
+    return movement.startswith(("crane_", "pedestal_"))
+
+
+# A fluid head and the camera body on it overhang the legs or the dolly under them by about
+# this much: the lens may reach this far over a piece's edge while its rig stands clear.
+OVERHANG_M = 0.25
+
+
+@dataclass(frozen=True)
+class RigRoom:
+    """Boxes a camera rig must keep out of: centres and half sizes (k, 3), and the index of
+    the set box each stands for (k,)."""
+
+    centers: FloatArray
+    halves: FloatArray
+    pieces: NDArray[np.intp]
+
+    def entered(self, position: FloatArray, margin_m: float = 0.0) -> NDArray[np.bool_]:
+        """(frames, set boxes): whether each point (n, 3) is within ``margin_m`` of the room
+        kept round each piece."""
+        reach = self.halves[None] + margin_m
+        inside = np.all(np.abs(position[:, None] - self.centers[None]) < reach, axis=2)
+        each_piece = self.pieces[:, None] == np.arange(int(self.pieces.max(initial=-1)) + 1)
+        return np.asarray((inside.astype(np.int64) @ each_piece) > 0)
+
+
+def rig_room(boxes: tuple[SetBox, ...], on_floor: bool) -> RigRoom:
+    """The room a camera rig must keep: every set box as it stands and, for a rig that stands
+    on the floor, a column over each piece standing on the floor, from the floor up to
+    ``REACH_M``, its footprint less ``OVERHANG_M`` all round. Legs, a dolly or an operator
+    cannot stand on a table even where the lens would clear its top; a crane's arm reaches
+    over it (and a lens above ``REACH_M`` is on one)."""
+    centers = np.array([box.center for box in boxes], dtype=np.float64).reshape(-1, 3)
+    halves = np.array([box.size for box in boxes], dtype=np.float64).reshape(-1, 3) / 2.0
+    pieces = np.arange(len(boxes))
+    if not on_floor:
+        return RigRoom(centers, halves, pieces)
+    bottom, top = centers[:, 1] - halves[:, 1], centers[:, 1] + halves[:, 1]
+    footprint = halves[:, [0, 2]] - OVERHANG_M
+    column = (bottom <= HUNG_M) & (top < REACH_M) & np.all(footprint > 0.0, axis=1)
+    column_centers = centers[column].copy()
+    column_halves = np.zeros_like(column_centers)
+    column_centers[:, 1], column_halves[:, 1] = REACH_M / 2.0, REACH_M / 2.0
+    column_halves[:, [0, 2]] = footprint[column]
+    return RigRoom(
+        np.concatenate([centers, column_centers]),
+        np.concatenate([halves, column_halves]),
+        np.concatenate([pieces, pieces[column]]),
+    )
+
+
 def crossings(plan: ShotPlan) -> tuple[Crossing, ...]:
-    """Every shot whose camera, on some frame, stands inside the floor footprint of a piece
-    that stands on the floor (a rig on the floor would have to go through it), lower than the
-    piece's top or on a rig other than a crane (whose arm can reach over it); one per shot and
+    """Every shot whose camera, on some frame, stands inside the room its rig must keep round a
+    piece (``rig_room``: for a rig on the floor, over the piece's footprint), one per shot and
     piece, in cut order."""
     found: list[Crossing] = []
     for shot in plan.shots:
         position = shot.camera.position
-        rig = rig_for(shot)
         moving = path_of(shot).length_m >= STILL_M
-        for box in plan.set.boxes:
-            (cx, cy, cz), (sx, sy, sz) = box.center, box.size
-            if cy - sy / 2 > HUNG_M:
-                continue
-            inside = (
-                (np.abs(position[:, 0] - cx) < sx / 2)
-                & (np.abs(position[:, 2] - cz) < sz / 2)
-                & ((rig != "crane") | (position[:, 1] < cy + sy / 2))
-            )
-            if inside.any():
-                first = position[int(np.argmax(inside))]
-                point = (float(first[0]), float(first[2]))
-                found.append(Crossing(shot.id, box.name, point, moving))
+        entered = rig_room(plan.set.boxes, rig_for(shot) != "crane").entered(position)
+        for piece in np.flatnonzero(entered.any(axis=0)):
+            first = position[int(np.argmax(entered[:, piece]))]
+            point = (float(first[0]), float(first[2]))
+            found.append(Crossing(shot.id, plan.set.boxes[piece].name, point, moving))
     return tuple(found)
