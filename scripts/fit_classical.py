@@ -136,9 +136,11 @@ def _stage() -> int:
         kept = np.array([path != left_out for path, _ in split])
         readouts = {}
         for field in framing.FIELDS:
-            accepted = [s.accepted[field] for (_, s), k in zip(split, kept, strict=True) if k]
+            judged, _ = build_framing_readout.judged(split, field)
+            fitted = kept & judged
+            accepted = [s.accepted[field] for (_, s), f in zip(split, fitted, strict=True) if f]
             with blas.one_thread():  # as the shipped readouts are fitted
-                readouts[field] = framing.fit(field, vectors[kept], accepted)
+                readouts[field] = framing.fit(field, vectors[fitted], accepted)
         # The other files' written intents, from the vectors already encoded (the split is
         # bench.written_labels' situations and more, in the same order).
         named = kept & np.array([s.intent is not None for _, s in split])

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from beatcam import blas
 from beatcam.affect import framing
-from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
 from conftest import plan_and_export
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,6 +94,7 @@ def test_a_vast_place_is_framed_wide_and_a_flicker_on_a_face_close(tmp_path: Pat
             ("size_belief", SIZES),
             ("angle_belief", ANGLES),
             ("movement_belief", MOVEMENTS),
+            ("framing_belief", FRAMINGS),
         ):
             assert set(beat["affect"][field]) == set(values)
             assert sum(beat["affect"][field].values()) == pytest.approx(1.0, abs=1e-3)
@@ -136,3 +137,28 @@ def test_words_that_draw_us_in_move_the_camera_in(tmp_path: Path) -> None:
     shots = [shot for shot in plan["shots"] if shot["beat"] == 5]
     assert shots and all(shot["movement"] in MOVES_IN for shot in shots)
     assert all("written in" in dict(shot["reason"]["rules"]) for shot in shots)
+
+
+# One thing two people do together, and one person's moment with another only in the room:
+# the code before the framing readout gave both a two-shot, since "one person, one frame" had
+# been fitted down to a quarter of its weight.
+TOGETHER_AND_ALONE = """\
+title: The carpet
+cast: [Hamid, Yusuf]
+beats:
+  - Hamid and his brother Yusuf carry the rolled carpet down the narrow stairs together.
+  - Later, Yusuf reads the eviction letter alone at the window while Hamid sleeps in the next room.
+"""
+SHARED = ("two_shot", "over_shoulder", "group")
+
+
+def test_two_doing_one_thing_share_the_frame_and_one_persons_moment_is_theirs(
+    tmp_path: Path,
+) -> None:
+    plan = plan_and_export(tmp_path, "carpet.yaml", TOGETHER_AND_ALONE)
+    together, alone = (beat["affect"]["framing_belief"] for beat in plan["beats"])
+    assert sum(together[f] for f in SHARED) > together["single"]
+    assert alone["single"] > sum(alone[f] for f in SHARED)
+    framings = {beat: [s["framing"] for s in plan["shots"] if s["beat"] == beat] for beat in (0, 1)}
+    assert any(framing in SHARED for framing in framings[0]), framings
+    assert framings[1] and all(framing == "single" for framing in framings[1]), framings

@@ -30,7 +30,7 @@ from beatcam.affect.modifiers import Context
 from beatcam.affect.pronouns import UNSETTLED, learn, resolve
 from beatcam.affect.words import Token, tokenize
 from beatcam.model.scene import AffectedScene, Pronouns, Scene
-from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
 
 __all__ = ["WordReading", "read_affect", "read_words"]
 
@@ -174,6 +174,7 @@ def read_affect(scene: Scene) -> AffectedScene:
                 size_belief=_belief(SIZES, framed["size"][beat.text]),
                 angle_belief=_belief(ANGLES, framed["angle"][beat.text]),
                 movement_belief=_belief(MOVEMENTS, framed["movement"][beat.text]),
+                framing_belief=_belief(FRAMINGS, framed["framing"][beat.text]),
                 characters=named,
                 actions=words.moves.actions,
                 stagings=words.staged.actions,

@@ -3,13 +3,15 @@
 The grammar's rules read what a beat does (someone walks, a stranger arrives, one stands over
 another), but how close and from where a beat is seen also lives in how it is written: forty
 thousand people on their feet, a field running to every horizon, a smile that freezes for half
-a second, a figure dwarfed by the hall around it, a name heard through a grille. For each
-framing field (size, angle, movement) a logistic regression from the sentence vector to the
-field's values, fitted to the tuning split of beatcam's own bench (``bench/*.yaml``, MIT; each
-situation's accepted values share its weight equally), learns which directions of the sentence
-space ask for a wide frame or a close one, a look down or up, a move in or a still camera.
-They are fitted by ``scripts/build_framing_readout.py`` and shipped as plain numbers; the
-held-out split that measures the director is never part of them.
+a second, a figure dwarfed by the hall around it, a name heard through a grille, two people
+doing one thing side by side. For each framing field (size, angle, movement, framing) a
+logistic regression from the sentence vector to the field's values, fitted to the tuning split
+of beatcam's own bench (``bench/*.yaml``, MIT; each situation's accepted values share its
+weight equally; framing from the situations whose books say how they are framed), learns which
+directions of the sentence space ask for a wide frame or a close one, a look down or up, a move
+in or a still camera, one person in the frame or two. They are fitted by
+``scripts/build_framing_readout.py`` and shipped as plain numbers; the held-out split that
+measures the director is never part of them.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from numpy.typing import NDArray
 
 from beatcam.affect import embedding, neighbours, readout
 from beatcam.errors import StageError
-from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
 
 READOUT_FILE: Final = "framing_readout.npz"
 BUILD_SCRIPT: Final = "scripts/build_framing_readout.py"
@@ -33,6 +35,7 @@ FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     "size": SIZES,
     "angle": ANGLES,
     "movement": MOVEMENTS,
+    "framing": FRAMINGS,
 }
 # Chosen by leaving out one of the bench's files at a time and measuring the readout's own
 # first value on it (`scripts/build_framing_readout.py --validate`, figures in its docstring):

@@ -127,11 +127,17 @@ EXTREME_DOMINANCE: Final = 0.6
 # gain 6, 12, 20 taking off half .621/.946, .629/.933, .640/.931. Movement, with both in place
 # and blind12 folded in (.464 / .861): gain 4, 6, 8, 12, 20 taking off half .480/.858,
 # .484/.859, .488/.855, .495/.847, .499/.835; gain 12 taking off all .525/.774 (the still
-# camera's usual share is large, so taking it all off moves every plain beat).
+# camera's usual share is large, so taking it all off moves every plain beat). Framing, with
+# the other three in place and blind17 folded in (director only, readouts out of fold; .525 /
+# .907 without it, where "one person, one frame" weighed 0.25): gain 4, 6, 8, 12 with that rule
+# at its default weight .552/.949, .556/.951, .543/.952, .538/.950 (at 0.25: gain 4 .578/.933,
+# 8 .557/.934), so a single for one person and a two-shot for two doing one thing no longer
+# hang on one weight.
 READOUT_GAIN: Final = {
     "size": 12.0,
     "angle": 20.0,
     "movement": 6.0,
+    "framing": 6.0,
 }
 USUAL_DISCOUNT: Final = 0.5
 # A subject who moves further than this during a shot covers ground: the frame must hold the
@@ -241,25 +247,34 @@ WRITTEN_BANDS: Final = (
         "the frame comes down with it",
     ),
     ("movement", "shaken", ("handheld",), "the camera is shaken by it"),
+    ("framing", "alone", ("single",), "the moment is one person's"),
+    ("framing", "shared", ("two_shot", "over_shoulder", "group"), "the moment is between them"),
+    ("framing", "seen", ("pov", "insert"), "we see what they see"),
 )
 
 
 def _written_so(ctx: Context, field: str, values: tuple[str, ...]) -> Preferences:
     """How strongly beats written like this one are framed at each of ``values`` of ``field``
-    (size, angle or movement). A size says nothing for a subject who covers ground, whose frame
-    the walk sets (on the bench, letting it speak for walkers too gave size .676 / .823 marked /
-    unmarked against .665 / .809, but movement unmarked .856 against .863: a walker framed
-    tighter is followed more), and less the surer the beat is an exchange, whose coverage
-    (two-shot, over-the-shoulder) sets its size."""
+    (size, angle, movement or framing). A size says nothing for a subject who covers ground,
+    whose frame the walk sets (on the bench, letting it speak for walkers too gave size .676 /
+    .823 marked / unmarked against .665 / .809, but movement unmarked .856 against .863: a
+    walker framed tighter is followed more), and less the surer the beat is an exchange, whose
+    coverage (two-shot, over-the-shoulder) sets its size. For the same reason words read as one
+    person's moment do not take an exchange out of its coverage (with that share on the bench,
+    framing .582 / .938 marked / unmarked, size unmarked .768; without it .582 / .939 and .765,
+    and The Offer, a standoff across a desk, lost every over-the-shoulder)."""
     belief = {
         "size": ctx.affect.size_belief,
         "angle": ctx.affect.angle_belief,
         "movement": ctx.affect.movement_belief,
+        "framing": ctx.affect.framing_belief,
     }[field]
     usual = ctx.usual_framing.get(field, {})
     share = 1.0
     if field == "size":
         share = 0.0 if ctx.subject_travel_m > COVERS_GROUND_M else 1.0 - ctx.exchange
+    elif values == ("single",):
+        share = 1.0 - ctx.exchange
     return {
         value: READOUT_GAIN[field]
         * share

@@ -36,7 +36,15 @@ from beatcam.model import (
     ShotPlan,
 )
 from beatcam.model.setups import Setup, rig_for, setup_of
-from beatcam.model.vocab import ANGLES, EMOTIONS, FUNCTIONS, INTENTS, MOVEMENTS, SIZES
+from beatcam.model.vocab import (
+    ANGLES,
+    EMOTIONS,
+    FRAMINGS,
+    FUNCTIONS,
+    INTENTS,
+    MOVEMENTS,
+    SIZES,
+)
 
 FORMAT_VERSION = "1"
 DECIMALS = 5
@@ -113,6 +121,7 @@ def _affect(affect: Affect) -> dict[str, Any]:
         "size_belief": _beliefs(affect.size_belief, SIZES),
         "angle_belief": _beliefs(affect.angle_belief, ANGLES),
         "movement_belief": _beliefs(affect.movement_belief, MOVEMENTS),
+        "framing_belief": _beliefs(affect.framing_belief, FRAMINGS),
     }
 
 
@@ -505,6 +514,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                     size_belief=dict(beat["affect"].get("size_belief", {})),
                     angle_belief=dict(beat["affect"].get("angle_belief", {})),
                     movement_belief=dict(beat["affect"].get("movement_belief", {})),
+                    framing_belief=dict(beat["affect"].get("framing_belief", {})),
                 ),
             )
             for beat in document["beats"]

@@ -109,7 +109,7 @@ class Affect:
     left of 1 is the belief that the beat asks for none). ``size_belief`` is how likely the
     books are to frame a beat written like this at each size (vocab.SIZES; empty: no reading),
     ``angle_belief`` from each angle (vocab.ANGLES), ``movement_belief`` with each movement
-    (vocab.MOVEMENTS).
+    (vocab.MOVEMENTS), ``framing_belief`` in each framing (vocab.FRAMINGS).
     """
 
     valence: float
@@ -128,6 +128,7 @@ class Affect:
     size_belief: Mapping[str, float] = field(default_factory=dict)
     angle_belief: Mapping[str, float] = field(default_factory=dict)
     movement_belief: Mapping[str, float] = field(default_factory=dict)
+    framing_belief: Mapping[str, float] = field(default_factory=dict)
 
     def intent(self, *intents: str) -> float:
         """How likely the beat is to ask for one of ``intents``."""
@@ -179,9 +180,9 @@ class AffectedScene:
     scene: Scene
     affects: tuple[Affect, ...]
     models: tuple[Mapping[str, str], ...] = ()
-    # Per framing field (size, angle, movement), the share of each value among the situations the
-    # framing readout learned from: what a beat's ``size_belief`` or ``angle_belief`` would be
-    # if its words said nothing about how it is framed.
+    # Per framing field (size, angle, movement, framing), the share of each value among the
+    # situations the framing readout learned from: what a beat's ``size_belief`` or
+    # ``angle_belief`` would be if its words said nothing about how it is framed.
     usual_framing: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     # Whom the scene's "he" and "she" mean, learned from its action lines (affect/pronouns.py),
     # so that every stage reading who does what in a beat reads the same person.
