@@ -21,7 +21,7 @@ from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.poses import act, action_cues, contacts
 from beatcam.direct.props import place_props
-from beatcam.direct.sequence import choose
+from beatcam.direct.sequence import Choice, choose
 from beatcam.direct.space import read_space, screen_direction
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
 from beatcam.direct.timing import (
@@ -216,6 +216,37 @@ def _transition(index: int, last: int, slot_in_beat: int, arousal: float, previo
     return "cut"
 
 
+def _choose_holding(
+    candidates: list[list[Candidate]],
+    contexts: list[Context],
+    style: Style,
+    slots: list[tuple[int, int, int, int]],
+    unpinned: dict[int, list[Candidate]],
+) -> list[Choice]:
+    """The scene's coverage (``sequence.choose``), where a later shot of a beat is pinned (the
+    studio's pin on one shot) with the beat's other shots as they are without that pin: a
+    user who changes one shot keeps the rest of its beat, and the scene re-plans around both."""
+    if not unpinned:
+        return choose(candidates, contexts, style)
+    plain = choose(
+        [unpinned.get(index, options) for index, options in enumerate(candidates)],
+        contexts,
+        style,
+    )
+    pinned_beats = {slots[index][0] for index in unpinned}
+    held = {
+        index
+        for index, (beat, *_rest) in enumerate(slots)
+        if beat in pinned_beats and index not in unpinned
+    }
+    around = choose(
+        [[plain[i].candidate] if i in held else options for i, options in enumerate(candidates)],
+        contexts,
+        style,
+    )
+    return [plain[index] if index in held else choice for index, choice in enumerate(around)]
+
+
 def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direction:
     """Direct a scene: beat timing, blocking and one worded ShotSpec per shot (in a named
     style, or in a Style of one's own: ``scripts/fit_classical.py`` tries weights this way)."""
@@ -266,6 +297,8 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     props = place_props(blocking, planned, preset.boxes, affected.pronouns)
 
     contexts: list[Context] = []
+    # A later shot's pin, its slot's candidates without it (``_choose_holding``).
+    unpinned: dict[int, list[Candidate]] = {}
     pins: list[tuple[ShotPin, str]] = []
     candidates: list[list[Candidate]] = []
     focus: tuple[str, ...] = cast[:2]
@@ -311,8 +344,10 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
         contexts.append(ctx)
         pins.append((pin, source))
         candidates.append(options)
+        if slot_in_beat and not own_pin(beat, slot_in_beat).is_empty():
+            unpinned[index] = candidates_for(ctx, chosen_style, ShotPin(), cast)
 
-    choices = choose(candidates, contexts, chosen_style)
+    choices = _choose_holding(candidates, contexts, chosen_style, slots, unpinned)
     shots: list[ShotSpec] = []
     # Coverage keeps to the side of the line of action that faces the set's open front, judged
     # afresh at every shot as people move; a motivated crossing swaps sides from then on.
