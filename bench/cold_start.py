@@ -251,6 +251,13 @@ plan.json's encoder; and the cache one folder a namespace, sparing an empty cach
 -> 0.405 s). An empty cache's first run still costs ~0.03 s over the cache off: its ~50
 entries, a new file each (~0.3 ms of the kernel's CPU apiece here), the digest of beatcam's
 files (6.5 MB, ~0.005 s once warm) and the keys.
+
+Then the director's work of two sessions (stagings, a refit, a framing readout) and floor rigs
+kept off the furniture (``model/setups.rig_room``): 5 rounds against b8f0c61, floor 0.137 s:
+cache off 4.05x -> 4.69x (0.553 -> 0.641 s), another scene cached 3.52x -> 4.03x, empty cache
+4.31x -> 4.90x, ``--help`` 0.91x -> 0.96x. Slower: in process, the ten beats' ``plan_scene``
+0.261 -> 0.338 s, most of it the camera's search meeting the rig room (586 candidates judged
+instead of 492: push-ins that began over the kitchen table look further).
 """
 
 from __future__ import annotations
