@@ -50,10 +50,8 @@ class Obstacles:
     ) -> Obstacles:
         """The set's boxes, the room a rig doing ``movement`` needs round them, and every
         character's body over frames ``start .. start+frames-1``."""
-        boxes, room = (
-            rig_room(set_design.boxes, False),
-            rig_room(set_design.boxes, not lifted(movement)),
-        )
+        boxes = rig_room(set_design.boxes, on_floor=False)
+        room = rig_room(set_design.boxes, on_floor=not lifted(movement))
         bodies = tuple(
             Body(
                 name,

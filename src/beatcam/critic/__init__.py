@@ -295,7 +295,7 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
             shot.id,
             not hits,
             {"inside": ", ".join(hits) or "none"},
-            "camera outside every set box, its rig off the floor under every piece on it",
+            "camera outside every set box, its rig clear of every piece standing on the floor",
         )
     )
     lowest = float(np.min(shot.camera.position[:, 1]))
