@@ -79,14 +79,15 @@ def validate(split: list[tuple[Path, bench.Situation]], penalties: list[float]) 
     for field, values in framing.FIELDS.items():
         mask, accepted = judged(split, field)
         paths = [path for (path, _), m in zip(split, mask, strict=True) if m]
+        judged_vectors = vectors[mask]
         for penalty in penalties:
             hits = np.zeros(len(accepted), dtype=bool)
             for left_out in files:
                 test = np.array([path == left_out for path in paths])
                 kept = [a for a, t in zip(accepted, test, strict=True) if not t]
                 with blas.one_thread():
-                    fitted = framing.fit(field, vectors[mask][~test], kept, penalty)
-                first = framing.beliefs(fitted, vectors[mask][test]).argmax(axis=1)
+                    fitted = framing.fit(field, judged_vectors[~test], kept, penalty)
+                first = framing.beliefs(fitted, judged_vectors[test]).argmax(axis=1)
                 rows = np.flatnonzero(test)
                 hits[rows] = [values[f] in accepted[r] for f, r in zip(first, rows, strict=True)]
             marked = np.array([NEUTRAL[field] not in a for a in accepted])

@@ -13,7 +13,7 @@ import numpy as np
 
 from beatcam.model import Blocking, SetDesign
 from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, held_frames, lengths
-from beatcam.model.setups import lifted, rig_room
+from beatcam.model.setups import box_extents, lifted, rig_room
 
 # The critic's limits; the camera aims for them plus a margin (see checks.py).
 BOX_CLEARANCE_M = 0.25
@@ -50,7 +50,7 @@ class Obstacles:
     ) -> Obstacles:
         """The set's boxes, the room a rig doing ``movement`` needs round them, and every
         character's body over frames ``start .. start+frames-1``."""
-        boxes = rig_room(set_design.boxes, on_floor=False)
+        centers, halves = box_extents(set_design.boxes)
         room = rig_room(set_design.boxes, on_floor=not lifted(movement))
         bodies = tuple(
             Body(
@@ -61,7 +61,7 @@ class Obstacles:
             )
             for name, track in blocking.tracks.items()
         )
-        return Obstacles(boxes.centers, boxes.halves, room.centers, room.halves, bodies)
+        return Obstacles(centers, halves, room.centers, room.halves, bodies)
 
 
 def box_clearance(points: FloatArray, obstacles: Obstacles) -> FloatArray:

@@ -27,7 +27,7 @@ from beatcam.model.geometry import (
     wrap_deg,
     yaw_pitch_roll_deg,
 )
-from beatcam.model.setups import rig_for, rig_room
+from beatcam.model.setups import box_extents, rig_for, rig_room
 from beatcam.model.vocab import (
     DUTCH_MIN_DEG,
     FOCAL_MAX_MM,
@@ -264,13 +264,8 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         )
     )
     if track.eyes is not None and shot.framing != "insert":
-        corners = [
-            (np.asarray(box.center) - np.asarray(box.size) / 2.0,
-             np.asarray(box.center) + np.asarray(box.size) / 2.0)
-            for box in plan.set.boxes
-        ]  # fmt: skip
-        box_min = np.array([low for low, _ in corners]).reshape(-1, 3)
-        box_max = np.array([high for _, high in corners]).reshape(-1, 3)
+        centers, halves = box_extents(plan.set.boxes)
+        box_min, box_max = centers - halves, centers + halves
         hidden, walled_off = View(
             shot.camera.position, track.matrices, shot.camera.focal_mm,
             plan.sensor_mm, track.eyes, track.depth(), (box_min, box_max), _bodies(plan, shot),

@@ -346,14 +346,20 @@ class RigRoom:
         return np.asarray((inside.astype(np.int64) @ each_piece) > 0)
 
 
+def box_extents(boxes: tuple[SetBox, ...]) -> tuple[FloatArray, FloatArray]:
+    """The set's boxes as arrays: centres and half sizes (k, 3)."""
+    centers = np.array([box.center for box in boxes], dtype=np.float64).reshape(-1, 3)
+    halves = np.array([box.size for box in boxes], dtype=np.float64).reshape(-1, 3) / 2.0
+    return centers, halves
+
+
 def rig_room(boxes: tuple[SetBox, ...], on_floor: bool) -> RigRoom:
     """The room a camera rig must keep: every set box as it stands and, for a rig that stands
     on the floor, a column over each piece standing on the floor, from the floor up to
     ``REACH_M``, its footprint less ``OVERHANG_M`` all round. Legs, a dolly or an operator
     cannot stand on a table even where the lens would clear its top; a crane's arm reaches
     over it (and a lens above ``REACH_M`` is on one)."""
-    centers = np.array([box.center for box in boxes], dtype=np.float64).reshape(-1, 3)
-    halves = np.array([box.size for box in boxes], dtype=np.float64).reshape(-1, 3) / 2.0
+    centers, halves = box_extents(boxes)
     pieces = np.arange(len(boxes))
     if not on_floor:
         return RigRoom(centers, halves, pieces)
