@@ -473,6 +473,14 @@ def test_pronouns_carry_the_previous_characters() -> None:
         ("Tom enters, sees her, and walks over.", "walk"),
         ("Having lost, Tom takes his coat, his hat and his pride, and marches out.", "walk"),
         ("Mara watches him leave.", "exit"),
+        ("The hostage negotiator Mara walks slowly across the car park.", "walk"),
+        ("Tom carries the crate of apples into the shop.", "walk"),
+        ("Mara wheels her father down the garden path.", "walk"),
+        ("Tom and Mara ride through the burnt forest at a walk.", "walk"),
+        ("Mara pedals along the coast road.", "walk"),
+        ("On the motorway Tom draws level with the van.", "walk"),
+        ("Mara tears after the pickpocket through the market.", "run"),
+        ("Tom careers down the hill on the runaway cart.", "run"),
     ],
 )
 def test_movement_actions(text: str, action: str) -> None:
@@ -497,6 +505,9 @@ def test_movement_actions(text: str, action: str) -> None:
         ("Mara writes in the log for the fortieth day running.", "run"),
         ("Tom says the bus is running late.", "run"),
         ("Mara texts that she is running a little late.", "run"),
+        ("Mara tears up the letter.", "run"),
+        ("Mara feels her brother's hand slip from hers.", "walk"),
+        ("Tom carries the weight of it.", "walk"),
     ],
 )
 def test_words_that_only_look_like_movement(text: str, absent: str) -> None:

@@ -132,6 +132,24 @@ def test_standard_input_is_a_scene(tmp_path: Path) -> None:
     assert summary["title"] == "Dawn" and summary["critic_pass_rate"] == 1.0
 
 
+def test_a_handheld_camera_named_on_a_walk_is_shot(tmp_path: Path) -> None:
+    """ "Handheld" named on a beat where someone walks off is shot handheld, wide enough for the
+    whole walk (a still frame's rule), and passes its critic; "handheld" as a word for a thing
+    in the scene pins nothing."""
+    text = (
+        b"# Delivery\nCast: Delia\nDelia signs the courier's handheld scanner at the door.\n"
+        b"She carries the box inside. Handheld.\n"
+    )
+    result = run("plan", "-", "-o", str(tmp_path / "out"), "--json", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["scenes"][0]["critic_pass_rate"] == 1.0
+    plan = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    by_beat = {beat: [s for s in plan["shots"] if s["beat"] == beat] for beat in (0, 1)}
+    assert {s["movement"] for s in by_beat[1]} == {"handheld"}
+    assert all(s["size"] in {"WS", "EWS"} for s in by_beat[1])
+    assert not any("named in the beat" in s["why"] for s in by_beat[0])
+
+
 def test_a_tampered_plan_fails_its_critique(planned: dict[str, Path], tmp_path: Path) -> None:
     document = json.loads((planned["the-letter.yaml"] / "plan.json").read_text())
     document["shots"][0]["movement"] = "whip_pan"

@@ -191,6 +191,10 @@ EXPLICIT_CASES = [
     ("The destroyer's propellers pass overhead.", "angle", None),
     ("A close up on the ring.", "size", "CU"),
     ("They close up the shop early.", "size", None),
+    ("Handheld, we stay with her through the crowd.", "movement", "handheld"),
+    ("A handheld shot as she runs.", "movement", "handheld"),
+    ("Delia signs the courier's handheld scanner at the door.", "movement", None),
+    ("He keys the hand-held radio.", "movement", None),
 ]
 
 

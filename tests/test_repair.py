@@ -19,7 +19,7 @@ from beatcam.export import plan_json
 from beatcam.model import CriticRule, Repair, ShotPlan, ShotSpec
 from beatcam.model.geometry import FloatArray
 from beatcam.model.vocab import size_for_frame_height
-from beatcam.pipeline.repair import Rejected, cover_another_way
+from beatcam.pipeline.repair import Rejected, cover_another_way, wider_frame
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BEATCAM = [sys.executable, "-m", "beatcam"]
@@ -223,7 +223,7 @@ def test_every_repaired_shot_names_the_strategy_that_saved_it(
     for shot_id, reason in repairs.items():
         marked = reason["repaired_from"] or reason["moved_deg"] or reason["ends_in"]
         assert bool(marked) <= bool(reason["repair"]), shot_id
-        if reason["repair"] in (Repair.PLAINER_SHOT, Repair.COVER_ANOTHER_WAY):
+        if reason["repair"] in (Repair.PLAINER_SHOT, Repair.COVER_ANOTHER_WAY, Repair.WIDER_FRAME):
             assert reason["repaired_from"] and reason["failed"], shot_id
         if reason["repair"] == Repair.STEP_ROUND:
             assert reason["moved_deg"] > 0.0 and reason["failed"], shot_id
@@ -292,3 +292,53 @@ def test_a_plainer_shot_keeps_the_low_angle_that_gives_the_power(tmp_path: Path)
     assert np.all(camera.position[:, 1] < eyes[:, 1])
     above = _in_camera(plan, shot_id, camera.position + [0.0, 1.0, 0.0])
     assert np.all(above[:, 2] < 0.0)
+
+
+# A look up the stairs at a figure on the landing: the tilt up the beat asks for cuts off the
+# head at a medium shot, so the repair frames it wider and keeps the tilt, rather than giving
+# the move up for a still frame (expressive situation tilt_up-03's words).
+LANDING = """\
+title: The landing
+cast: [Wren]
+beats:
+  - {text: "It is an ordinary afternoon.", seconds: 3}
+  - A floorboard creaks, and Wren slowly raises her eyes to the figure standing on the landing.
+  - "A little later, the place is quiet again."
+"""
+
+
+def test_a_moving_shot_too_tight_for_its_move_is_framed_wider_and_keeps_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "landing.yaml").write_text(LANDING)
+    planned = _plan(tmp_path / "out", tmp_path / "landing.yaml")
+    shot = next(shot for shot in planned.document["shots"] if shot["beat"] == 1)
+    reason = shot["reason"]
+    assert reason["repair"] == Repair.WIDER_FRAME, "find a move whose frame is too tight"
+    assert reason["repaired_from"].endswith("MS tilt up") and reason["failed"] == ["headroom"]
+    assert shot["movement"] == "tilt_up" and shot["size"] in ("MLS", "FS")
+    assert "Framed wider than" in shot["why"] and "to keep the move" in shot["why"]
+    # Measured: the lens tilts up over the shot (its forward vector climbs) from where it stands.
+    camera = planned.plan.shot(shot["id"]).camera
+    w, x, y, z = camera.rotation.T
+    climb = -(2 * (y * z - w * x))  # the world-up part of the camera's -Z (forward) axis
+    assert climb[-1] - climb[0] > 0.05
+    assert np.ptp(camera.position, axis=0).max() < 0.01  # a tilt: the camera stays put
+
+
+def test_wider_frame_keeps_the_move_one_then_two_sizes_wider(bus_stop: Planned) -> None:
+    plan = bus_stop.plan
+    shot = next(shot for shot in plan.shots if shot.beat == 1)
+    push = replace(shot, movement="push_in", size="MS", end_size="MCU")
+    failed = frozenset({CriticRule.SUBJECT_IN_FRAME})
+
+    def tried(spec: ShotSpec) -> list[tuple[str, str, str]]:
+        rejected = Rejected(plan, plan.shots.index(shot), spec, spec, failed)
+        return [(v.movement, v.size, v.end_size) for v in wider_frame(rejected)]
+
+    assert tried(push) == [("push_in", "MLS", "MS"), ("push_in", "FS", "MLS")]
+    assert tried(replace(push, size="WS", end_size="FS")) == [("push_in", "EWS", "WS")]
+    versions = list(wider_frame(Rejected(plan, plan.shots.index(shot), push, push, failed)))
+    assert all(
+        v.reason.repaired_from and v.reason.failed == ("subject in frame",) for v in versions
+    )

@@ -270,7 +270,9 @@ def _allowed_by_kind(
     if movement in TRUCKS and moving:
         return framing == "single"  # the camera tracks beside the walker (camera/framing.py)
     if moving:
-        return size in {"WS", "EWS"} and movement in {"static", "pan_left", "pan_right"}
+        # Otherwise the walk stays inside one wide frame: held still, panned with, or handheld
+        # (the operator stands and keeps them in it, as a writer who asks for it expects).
+        return size in {"WS", "EWS"} and movement in {"static", "pan_left", "pan_right", "handheld"}
     return True
 
 

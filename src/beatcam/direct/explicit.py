@@ -55,7 +55,13 @@ _MOVEMENT_WORDS = (
     (r"\b(?:camera|we) (?:pulls?|pull) (?:out|back)\b", "pull_out"),
     (r"\barc(?:s)? left\b", "arc_left"),
     (r"\barc(?:s)? right\b|\b(?:camera|we) (?:arcs?|circles?) around\b", "arc_right"),
-    (r"\bhand-?held\b|\bshaky cam\b", "handheld"),
+    # "Handheld" names the camera on its own or as "handheld camera/shot", not as a word for
+    # a thing in the scene ("signs the courier's handheld scanner").
+    (
+        r"\bhand-?held\b(?!\s+(?!camera\b|cam\b|shots?\b|as\b|through\b|with\b)[a-z])"
+        r"|\bshaky cam\b",
+        "handheld",
+    ),
     (r"\btracking shot\b|\bfollow(?:s|ing)? (?:shot|cam)\b", "follow"),
     (r"\bleading shot\b", "lead"),
     (r"\blocked[- ]off\b|\bstatic shot\b|\bstatic camera\b", "static"),

@@ -236,6 +236,9 @@ def render(spec: ShotSpec) -> str:
             f" Covered {_covered_how(spec)}, since {with_article(reason.repaired_from)} and the"
             f" singles tried after it {would}."
         )
+    elif reason.repair == Repair.WIDER_FRAME:
+        would = f", which would {faults}" if faults else ""
+        text += f" Framed wider than {with_article(reason.repaired_from)}{would}, to keep the move."
     elif reason.repaired_from:
         would = f", which would {faults}" if faults else ""
         text += f" Plainer than {with_article(reason.repaired_from)}{would}."

@@ -44,6 +44,7 @@ class Repair(StrEnum):
     which ``direct.wording`` says in a crew's words."""
 
     RELABEL_END_SIZE = "relabel end size"
+    WIDER_FRAME = "wider frame"
     STEP_ROUND = "step round"
     PLAINER_SHOT = "plainer shot"
     STAND_ELSEWHERE = "stand elsewhere"

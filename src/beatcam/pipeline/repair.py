@@ -8,7 +8,11 @@ order they are tried:
 1. *relabel end size* (``relabel_end_size``): a shot whose only fault is an end size that the
    subject's own move caused says so in its words; the track stays. Every version of a shot
    gets this chance, so it also finishes the versions the other strategies make.
-2. *step round* (``direct.step_round``) or *plainer shot* (``direct.plainer``), up to
+2. *wider frame* (``wider_frame``): a moving shot whose only faults are its frame's (the
+   subject walks or rises out of it, its end size does not hold, the head loses its room)
+   keeps its move a size wider, then two: an operator loosens the frame before giving up the
+   move the beat asked for.
+3. *step round* (``direct.step_round``) or *plainer shot* (``direct.plainer``), up to
    ``REPAIR_ATTEMPTS`` times, each time from the director's shot with every fault seen so far:
    while every fault is one a camera fixes by standing elsewhere (a cut's, a blocked view, a
    face unseen), the camera steps round its subject, twice at most; otherwise the shot gives
@@ -17,9 +21,9 @@ order they are tried:
    over-the-shoulder that loses its shoulder (a camera standing elsewhere round the far face
    does not bring it back) first tries a simpler move, then becomes the far person's single.
    The last version tried stays, even if it still fails.
-3. *stand elsewhere* (``stand_elsewhere``): when every fault left is one of standing, the
+4. *stand elsewhere* (``stand_elsewhere``): when every fault left is one of standing, the
    plainest shot goes round its subject in ``LAST_RESORT_STEP_DEG`` steps, nearest first.
-4. *cover another way* (``cover_another_way``): when the plainest single cannot be placed, the
+5. *cover another way* (``cover_another_way``): when the plainest single cannot be placed, the
    beat is covered with a two-shot or an over-the-shoulder that takes in the other person, or,
    for a reaction, with the other person's single.
 
@@ -59,6 +63,7 @@ __all__ = [
     "relabel_end_size",
     "repair",
     "stand_elsewhere",
+    "wider_frame",
 ]
 
 # The director's ladder has four rungs (``direct.plainer``): a simpler move, a static level
@@ -73,6 +78,10 @@ STEP_ROUND_ATTEMPTS = 2
 LAST_RESORT_STEP_DEG = 30.0
 # Moves whose words say nothing about size: only the subject can change it during the shot.
 HOLDS_SIZE = moves_where(holds_size=True)
+# The faults of a frame too tight for what happens in it, which a looser frame mends.
+FRAME_RULES = frozenset({CriticRule.SUBJECT_IN_FRAME, CriticRule.END_SIZE, CriticRule.HEADROOM})
+# How many sizes wider a moving shot may be framed to keep its move (MS to FS at most).
+WIDER_STEPS = 2
 
 Shoot = Callable[[ShotSpec], Shot]
 """The camera for one version of a shot: its track computed from its words."""
@@ -98,6 +107,11 @@ def repair(
     strategies of this module in their order until the critic passes it; the plan with its
     final version, and that version's checks (the shot's and the cut into it)."""
     plan, checks = relabel_end_size(plan, index)
+    if _failed(checks) and spec.movement != "static" and _rules(checks) <= FRAME_RULES:
+        loosened = Rejected(plan, index, spec, spec, _rules(checks))
+        saved = _first_passing(loosened, Repair.WIDER_FRAME, wider_frame, shoot)
+        if saved is not None:
+            return saved
     tried, failed = spec, frozenset[CriticRule]()
     for attempt in range(1, REPAIR_ATTEMPTS + 1):
         if not _failed(checks):
@@ -162,6 +176,21 @@ LADDER: dict[Repair, Callable[[Retake], ShotSpec]] = {
     Repair.STEP_ROUND: step_round,
     Repair.PLAINER_SHOT: plainer,
 }
+
+
+def wider_frame(rejected: Rejected) -> Iterator[ShotSpec]:
+    """*Wider frame*: the director's shot with its move, one size wider, then two (its end
+    size as much wider), as far as the widest size."""
+    spec = rejected.spec
+    reason = replace(
+        spec.reason, repaired_from=describe(spec), failed=tuple(sorted(rejected.failed))
+    )
+    for step in range(1, WIDER_STEPS + 1):
+        start, end = SIZES.index(spec.size) - step, SIZES.index(spec.end_size) - step
+        if min(start, end) < 0:
+            return
+        wider = replace(spec, size=SIZES[start], end_size=SIZES[end])
+        yield replace(wider, reason=rules_that_hold(reason, spec, wider))
 
 
 def stand_elsewhere(rejected: Rejected) -> Iterator[ShotSpec]:
