@@ -36,8 +36,10 @@ beats:
     then runs off down the road, and she realises he took her purse.
   - "A little later, the place is quiet again."
 """
-# She reads the note with him close behind her: a single on her sees him across her face, so the
-# beat is covered as a two-shot of them both (found by a search over generated two-hander scenes).
+# She stares at a photograph with him close behind her: a single on her sees him across her
+# face, so the beat is covered as a two-shot of them both (found by a search over generated
+# two-hander scenes; the wider frame and readouts of session 17 placed "reads the note" as an
+# EWS single).
 NARROW_KITCHEN = """\
 title: The narrow kitchen
 cast: [Tamsin, Rufus]
@@ -45,7 +47,7 @@ set: kitchen
 beats:
   - {text: "Nobody moves for a while."}
   - {text: "Tamsin crouches to tie her lace while Rufus waits over her.", camera: {size: MCU}}
-  - {text: "Tamsin reads the note and her face falls, Rufus watching from behind her."}
+  - {text: "Tamsin stares at the photograph, Rufus standing close behind her."}
   - {text: "Tamsin slips past Rufus in the narrow gap, their shoulders touching."}
   - {text: "They stand there a long time without speaking."}
 """
