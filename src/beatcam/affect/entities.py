@@ -35,9 +35,8 @@ OBJECT_PRONOUNS: Final = frozenset({"her"})
 SUBJECT_PRONOUNS: Final = frozenset({"he", "she", "they", "i", "we", "you", "who"})
 CONJUNCTIONS: Final = frozenset({"and", "but", "while", "as", "when", "then", "so", "because"})
 INFINITIVE: Final = frozenset({"to"})
-NAME_AFTER_DET: Final = (
-    3  # "the hostage negotiator Mbali": a determiner may lead a name by three words
-)
+# "The hostage negotiator Mbali": a determiner may lead a name by three words.
+NAME_AFTER_DET: Final = 3
 PROP_DETERMINER_WINDOW: Final = 3
 MIN_PROP_LETTERS: Final = 3
 ADVERB_SUFFIX: Final = "ly"

@@ -236,12 +236,14 @@ def render(spec: ShotSpec) -> str:
             f" Covered {_covered_how(spec)}, since {with_article(reason.repaired_from)} and the"
             f" singles tried after it {would}."
         )
-    elif reason.repair == Repair.WIDER_FRAME:
-        would = f", which would {faults}" if faults else ""
-        text += f" Framed wider than {with_article(reason.repaired_from)}{would}, to keep the move."
     elif reason.repaired_from:
         would = f", which would {faults}" if faults else ""
-        text += f" Plainer than {with_article(reason.repaired_from)}{would}."
+        if reason.repair == Repair.WIDER_FRAME:
+            text += (
+                f" Framed wider than {with_article(reason.repaired_from)}{would}, to keep the move."
+            )
+        else:
+            text += f" Plainer than {with_article(reason.repaired_from)}{would}."
     elif reason.moved_deg and faults:
         text += f" Set further round {who} so as not to {faults}."
     if reason.ends_in:

@@ -46,6 +46,7 @@ from beatcam.model import (
     MOVABLE_RULES,
     Check,
     CriticRule,
+    Reason,
     Repair,
     Shot,
     ShotPlan,
@@ -181,10 +182,7 @@ LADDER: dict[Repair, Callable[[Retake], ShotSpec]] = {
 def wider_frame(rejected: Rejected) -> Iterator[ShotSpec]:
     """*Wider frame*: the director's shot with its move, one size wider, then two (its end
     size as much wider), as far as the widest size."""
-    spec = rejected.spec
-    reason = replace(
-        spec.reason, repaired_from=describe(spec), failed=tuple(sorted(rejected.failed))
-    )
+    spec, reason = rejected.spec, _repaired_reason(rejected)
     for step in range(1, WIDER_STEPS + 1):
         start, end = SIZES.index(spec.size) - step, SIZES.index(spec.end_size) - step
         if min(start, end) < 0:
@@ -233,12 +231,7 @@ def cover_another_way(rejected: Rejected) -> Iterator[ShotSpec]:
     ]
     if reacts(rejected.plan, tried):
         covers += [("single", (other,), tried.size) for other in others]
-    reason = replace(
-        tried.reason,
-        repaired_from=describe(rejected.spec),
-        failed=tuple(sorted(rejected.failed)),
-        moved_deg=0.0,
-    )
+    reason = _repaired_reason(rejected)
     sides = dict.fromkeys((tried.azimuth_deg, wrap_deg(-tried.azimuth_deg)))
     # The other person's own single may also stand where a plain single of them stands: the
     # failed shot's side was chosen for someone else's face.
@@ -268,6 +261,17 @@ def _others(plan: ShotPlan, spec: ShotSpec) -> list[str]:
         if name != spec.subjects[0]
         and bool(on_stage(plan.set.preset, plan.blocking[name].position[spec.start_frame]))
     ]
+
+
+def _repaired_reason(rejected: Rejected) -> Reason:
+    """The reason of the shot a strategy starts from (``tried``), naming the director's shot
+    it repairs and every rule its versions broke; set nowhere further round its subject."""
+    return replace(
+        rejected.tried.reason,
+        repaired_from=describe(rejected.spec),
+        failed=tuple(sorted(rejected.failed)),
+        moved_deg=0.0,
+    )
 
 
 def _first_passing(
