@@ -720,10 +720,36 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("Tom lifts the lid of the box: inside is a child's shoe.", "discovery"),
         ("In the dinner rush Mara yells orders at three cooks at once.", "tumult"),
         ("Tom and Mara shout over each other in the hallway.", "tumult"),
+        ('"The defendant will rise." Tom stands.', "rise"),
+        ("Tom turns slowly from his desk toward the doorway.", "scan"),
+        ("Mara sweeps her torch across the cellar.", "scan"),
+        ("The sergeant walks the row, stopping in front of each recruit.", "pass_along"),
+        ("Mara and Tom face each other across the yard, neither lowering the rifle.", "circle"),
+        ("Reporters surround Tom on the steps.", "circle"),
+        ("Tom hears a crash in the kitchen and turns to find the window broken.", "startle"),
+        ("The mourners drift away and Mara stays behind at the grave.", "left_alone"),
+        ("Tom finishes his speech to the rows of empty seats.", "left_alone"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:
     assert staging in one(text).stagings
+
+
+@pytest.mark.parametrize(
+    ("text", "staging"),
+    [
+        # Stillness is no standoff, a chore done one by one is no search, and the others'
+        # leaving is not the subject's: plain beats read no staging that would move the camera.
+        ("After the slap, neither of them moves or speaks.", "circle"),
+        ("Mara folds the cardigans into a box, one by one.", "scan"),
+        ("Tom looks across the room at his uncle.", "scan"),
+        ("The directors wait, standing, while Tom reads.", "rise"),
+        ("Mara glances at the empty chair between them.", "left_alone"),
+        ("Tom and Mara pile into the car and drive off.", "left_alone"),
+    ],
+)
+def test_near_misses_read_no_staging(text: str, staging: str) -> None:
+    assert staging not in one(text).stagings
 
 
 def test_a_negated_staging_is_not_read() -> None:

@@ -329,6 +329,7 @@ class Staging(StrEnum):
     FROM_AFAR = "from_afar"
     EXULT = "exult"
     REVEAL_AROUND = "reveal_around"
+    LEFT_ALONE = "left_alone"
     SETTLING_OVER = "settling_over"
     CONFIDE = "confide"
     EMBRACE = "embrace"
