@@ -48,9 +48,7 @@ PERFORMED: Final = frozenset(
 # Stagings that happen once in a beat, at its start: the camera comes down into the scene, or
 # draws back to reveal what surrounds someone or to leave them alone, on the beat's first shot;
 # a second shot of the beat that did it again would repeat the move, not answer anything new.
-ONCE_PER_BEAT: Final = frozenset(
-    {Staging.SETTLING_OVER, Staging.REVEAL_AROUND, Staging.LEFT_ALONE}
-)
+ONCE_PER_BEAT: Final = frozenset({Staging.SETTLING_OVER, Staging.REVEAL_AROUND, Staging.LEFT_ALONE})
 
 
 @dataclass(frozen=True)
