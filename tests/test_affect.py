@@ -729,6 +729,8 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("Tom hears a crash in the kitchen and turns to find the window broken.", "startle"),
         ("The mourners drift away and Mara stays behind at the grave.", "left_alone"),
         ("Tom finishes his speech to the rows of empty seats.", "left_alone"),
+        ("Arm in arm, Mara and Tom stroll along the quay.", "walk_together"),
+        ("Mara and Tom walk side by side down the corridor.", "walk_together"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:
@@ -746,6 +748,7 @@ def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:
         ("The directors wait, standing, while Tom reads.", "rise"),
         ("Mara glances at the empty chair between them.", "left_alone"),
         ("Tom and Mara pile into the car and drive off.", "left_alone"),
+        ("The stalks rustle in step with Tom's own footsteps.", "walk_together"),
     ],
 )
 def test_near_misses_read_no_staging(text: str, staging: str) -> None:

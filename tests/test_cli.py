@@ -150,6 +150,37 @@ def test_a_handheld_camera_named_on_a_walk_is_shot(tmp_path: Path) -> None:
     assert not any("named in the beat" in s["why"] for s in by_beat[0])
 
 
+def test_a_walk_and_talk_is_one_leading_two_shot_of_the_pair_abreast(tmp_path: Path) -> None:
+    """Two who walk side by side go abreast (the second falls in beside the first), and a named
+    "Two-shot, leading shot" is made: one take that travels ahead of the pair, facing them,
+    both in the frame (its critic passes), where it once exited with "cannot be shot here"."""
+    text = (
+        b"# Corridor\nCast: Ana, Ben\nSet: corridor\n"
+        b"Ana and Ben walk down the long corridor side by side, arguing. Two-shot, leading shot.\n"
+    )
+    result = run("plan", "-", "-o", str(tmp_path / "out"), "--json", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["scenes"][0]["critic_pass_rate"] == 1.0
+    plan = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    [shot] = plan["shots"]
+    assert (shot["framing"], shot["movement"], shot["subjects"]) == (
+        "two_shot",
+        "lead",
+        ["Ana", "Ben"],
+    )
+    ana, ben = (np.array(plan["blocking"][name]["position"]) for name in ("Ana", "Ben"))
+    assert np.linalg.norm(ana[-1] - ana[0]) > 3.0  # both walk the corridor ...
+    assert np.linalg.norm(ben[-1] - ben[0]) > 3.0
+    assert abs(np.linalg.norm((ana - ben)[-1]) - 0.7) < 0.05  # ... shoulder to shoulder
+    frames = slice(shot["start_frame"], shot["start_frame"] + shot["frames"])
+    pair = (ana[frames] + ben[frames]) / 2.0
+    walk = pair[-1] - pair[0]
+    camera = np.array(shot["camera"]["position"])
+    ahead = (camera - pair)[:, [0, 2]] @ (walk[[0, 2]] / np.linalg.norm(walk[[0, 2]]))
+    assert ahead.min() > 1.0  # in front of them on every frame
+    assert np.linalg.norm((camera[-1] - camera[0])[[0, 2]]) > 3.0  # and travelling with them
+
+
 def test_a_tampered_plan_fails_its_critique(planned: dict[str, Path], tmp_path: Path) -> None:
     document = json.loads((planned["the-letter.yaml"] / "plan.json").read_text())
     document["shots"][0]["movement"] = "whip_pan"

@@ -169,20 +169,23 @@ def test_when_the_favourite_shots_are_impossible_the_search_widens() -> None:
     st.floats(0.0, 8.0),
     st.booleans(),
     st.floats(0.0, 1.0),
+    st.floats(0.0, 8.0),
 )
 def test_allowed_answers_as_its_rules_read_afresh(
     size: str, angle: str, dutch: bool, movement: str, framing: str, subjects: tuple[str, ...],
-    travel_m: float, separation_m: float, entering: bool, gap_m: float,
+    travel_m: float, separation_m: float, entering: bool, gap_m: float, partner_m: float,
 ) -> None:  # fmt: skip
     """``allowed`` keeps the answers of its rules by what they read (candidates._allowed_by_kind:
     how many subjects, which side of each distance's limit): each is the answer the rules give
     when read afresh."""
     answer = allowed(
-        size, angle, dutch, movement, framing, subjects, travel_m, separation_m, entering, gap_m
-    )
+        size, angle, dutch, movement, framing, subjects, travel_m, separation_m, entering, gap_m,
+        partner_m,
+    )  # fmt: skip
     afresh = candidates._allowed_by_kind.__wrapped__(
         size, angle, dutch, movement, framing, min(len(subjects), 2), travel_m >= MOVING_M,
         entering, separation_m > CONVERSATION_DISTANCE_M,
+        travel_m >= MOVING_M and partner_m >= MOVING_M,
     )  # fmt: skip
     if framing in {"two_shot", "group"}:
         afresh = afresh and candidates._pair_fits(size, movement, framing, separation_m, gap_m)
@@ -578,11 +581,10 @@ def test_every_staging_has_a_cited_row_of_the_vocabulary() -> None:
     assert set(table) == set(Staging)
     for row in (*table.values(), *(s for r in table.values() for s in r.shadings.values())):
         assert row.sources and row.ranked
-        assert set(row.ranked) <= {"movement", "angle", "size"}
+        assert set(row.ranked) <= {"movement", "angle", "size", "framing"}
+        vocabulary = {"movement": MOVEMENTS, "angle": ANGLES, "size": SIZES, "framing": FRAMINGS}
         assert all(
-            value in {*MOVEMENTS, *ANGLES, *SIZES}
-            for values in row.ranked.values()
-            for value in values
+            value in vocabulary[field] for field, values in row.ranked.items() for value in values
         )
 
 

@@ -263,6 +263,8 @@ def frame_shot(
     )
     framing = spec.framing
     if framing in ("two_shot", "group") and len(eyes) >= 2:
+        if spec.movement in ("follow", "lead"):  # a pair walking together, ahead or behind
+            base = replace(base, heading_deg=_walk_heading(base, spec.movement, facing))
         width = band_target(spec.size) * sensor_mm[0] / sensor_mm[1]
         count = len(tracks) if framing == "group" else 2
         fitted = _fit_many(

@@ -3,12 +3,12 @@
 Characters start on marks laid out for the set (facing each other when two, a half circle
 when more) unless the scene file places them. A beat whose actions move its first named
 character (walk, run, enter, approach, ...) moves them during that beat; a chase moves every
-character it names. Someone who enters waits off their mark until their entrance and walks
-onto it. Walks ease in and out, the body turns before it walks, and nobody leaves the
-set's walking room (a walk that would turns back). Where the words put people (``space``:
-"behind her", "at the window", "across the street") is their first mark when said as we meet
-them, else where they walk in that beat; such a walk goes round furniture and people, and in
-through a door from outside a room.
+character it names, and two who walk together (side by side, arm in arm) go abreast. Someone
+who enters waits off their mark until their entrance and walks onto it. Walks ease in and out,
+the body turns before it walks, and nobody leaves the set's walking room (a walk that would
+turns back). Where the words put people (``space``: "behind her", "at the window", "across
+the street") is their first mark when said as we meet them, else where they walk in that
+beat; such a walk goes round furniture and people, and in through a door from outside a room.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from beatcam.model import Affect, Blocking, Character, CharacterTrack, SetBox
 from beatcam.model.geometry import FloatArray, floor_direction, floor_heading_deg
 from beatcam.model.set_kit import kind_of
 from beatcam.model.sets import INTERIORS, SetPreset
+from beatcam.model.vocab import Staging
 
 WALK_SPEED = 1.3
 RUN_SPEED = 3.6
@@ -43,6 +44,11 @@ TURN_FRAMES = 8
 APPROACH_STOP_M = 0.9
 TWO_SHOT_SPACING_M = 1.6
 CIRCLE_RADIUS_M = 1.4
+# Two who walk together go abreast this far apart, centre to centre: shoulder to shoulder, at
+# the near end of Hall's personal distance (0.45-1.2 m).
+ABREAST_M = 0.7
+# A companion falls in beside the one they walk with over this long from the walk's start.
+FALL_IN_S = 1.0
 
 RUN_ACTIONS = frozenset({"run", "chase", "flee", "sprint", "bolt", "charge"})
 # "follow" is a walk behind someone ("tails the courier through the market"); a gaze that
@@ -204,13 +210,34 @@ def _placed_marks(
 
 
 def _movers(affect: Affect) -> tuple[tuple[str, ...], str]:
-    """Who moves in a beat and how: the first named character, or all of them in a chase."""
+    """Who moves in a beat and how: the first named character, the first two when they walk
+    together (the second beside the first: ``_abreast``), or all of them in a chase."""
     actions = set(affect.actions)
     if not affect.characters or not actions & (RUN_ACTIONS | WALK_ACTIONS):
         return (), ""
     kind = next(action for action in affect.actions if action in RUN_ACTIONS | WALK_ACTIONS)
-    movers = affect.characters if "chase" in actions else affect.characters[:1]
+    movers = affect.characters[:1]
+    if "chase" in actions:
+        movers = affect.characters
+    elif Staging.WALK_TOGETHER in affect.stagings:
+        movers = affect.characters[:2]
     return tuple(movers), kind
+
+
+def _abreast(
+    start: FloatArray, leader_start: FloatArray, path: FloatArray, heading: FloatArray, fps: int
+) -> FloatArray:
+    """A companion's walk ``(n, 2)`` beside the leader's ``path`` (its ``heading`` per frame):
+    from where they stand, falling in over ``FALL_IN_S`` to ``ABREAST_M`` on the side of the
+    walk they started on."""
+    angle = np.deg2rad(heading)
+    right = np.column_stack([np.cos(angle), -np.sin(angle)])
+    side = 1.0 if float(np.dot(start - leader_start, right[0])) >= 0.0 else -1.0
+    share = np.clip(np.arange(len(path)) / (FALL_IN_S * fps), 0.0, 1.0)
+    share = (share * share * (3.0 - 2.0 * share))[:, None]  # smoothstep: no jolt either end
+    return np.asarray(
+        path + (1.0 - share) * (start - leader_start) + share * side * ABREAST_M * right
+    )
 
 
 def _easing_share(frames: int, fps: int) -> float:
@@ -451,6 +478,8 @@ def block(
         end = start + frames
         movers, kind = _movers(affect)
         movers = tuple(name for name in movers if name in current)
+        companion = movers[1] if len(movers) == 2 and "chase" not in affect.actions else None
+        led: tuple[FloatArray, FloatArray, FloatArray] | None = None  # the leader's walk
         for name in current:
             positions[name][start:end] = current[name]
             facings[name][start:end] = facing_now[name]
@@ -466,11 +495,22 @@ def block(
             spot = _spot(stated[name], current, facing_now, preset) if name in stated else None
             if spot is not None:
                 target = spot[0]
+            elif name == companion and led is not None:
+                path = _abreast(current[name], *led, fps)
+                positions[name][start : start + len(path)] = path
+                positions[name][start + len(path) : end] = path[-1]
+                facings[name][start : start + len(path)] = led[2]
+                facing_now[name] = float(led[2][-1])
+                facings[name][start + len(path) : end] = facing_now[name]
+                current[name] = path[-1]
+                continue
             elif name in movers:
                 distance = speed * frames / fps * 0.85
                 way = screen[index] if screen else 0
+                # Walking together, neither walks toward or away from the other.
+                around = {k: v for k, v in current.items() if k != companion}
                 target = _walk_target(
-                    name, kind, index, current, marks, entrances, distance, preset, way
+                    name, kind, index, around, marks, entrances, distance, preset, way
                 )
             else:
                 continue
@@ -490,6 +530,8 @@ def block(
             path, heading = _along(route, _profile(walk, fps) * share)
             positions[name][start : start + walk] = path
             positions[name][start + walk : end] = path[-1]
+            if companion is not None and name == movers[0] and length > 1e-6:
+                led = (current[name], path, heading)
             if length > 1e-6:
                 facing_now[name] = float(heading[-1])
                 facings[name][start : start + walk] = heading

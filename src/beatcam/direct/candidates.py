@@ -97,7 +97,7 @@ _FRAMING_MOVES = {
     "pov": {"static", "handheld", "zoom_in", "pan_left", "pan_right"},
     "two_shot": {
         "static", "push_in", "pull_out", "arc_left", "arc_right", "truck_left", "truck_right",
-        "handheld", "crane_up", "crane_down", "zoom_in", "zoom_out",
+        "handheld", "crane_up", "crane_down", "zoom_in", "zoom_out", "follow", "lead",
     },
     "group": {"static", "push_in", "pull_out", "arc_left", "arc_right", "crane_up", "handheld"},
 }  # fmt: skip
@@ -197,9 +197,11 @@ def _ots_lens_mm(size: str, movement: str, separation_m: float) -> float:
 def allowed(
     size: str, angle: str, dutch: bool, movement: str, framing: str, subjects: tuple[str, ...],
     travel_m: float, separation_m: float = 0.0, entering: bool = False, eye_gap_m: float = 0.0,
+    partner_travel_m: float = 0.0,
 ) -> bool:  # fmt: skip
     """What a camera can do here: the hard constraints of the grammar and of geometry.
-    ``entering``: the first subject walks on from off stage during the shot."""
+    ``entering``: the first subject walks on from off stage during the shot;
+    ``partner_travel_m``: how far the second subject goes in it."""
     if framing in {"two_shot", "group"} and not _pair_fits(
         size, movement, framing, separation_m, eye_gap_m
     ):
@@ -207,6 +209,7 @@ def allowed(
     return _allowed_by_kind(
         size, angle, dutch, movement, framing, min(len(subjects), 2), travel_m >= MOVING_M,
         entering, separation_m > CONVERSATION_DISTANCE_M,
+        travel_m >= MOVING_M and partner_travel_m >= MOVING_M,
     )  # fmt: skip
 
 
@@ -227,11 +230,12 @@ def _pair_fits(
 @functools.cache
 def _allowed_by_kind(
     size: str, angle: str, dutch: bool, movement: str, framing: str, people: int, moving: bool,
-    entering: bool, far_apart: bool,
+    entering: bool, far_apart: bool, together: bool,
 ) -> bool:  # fmt: skip
     """``allowed`` but the pair's fit, from what it reads of the subjects and the distances:
-    how many subjects (0, 1, or 2 for two or more), whether the first covers ``MOVING_M``,
-    walks on, or stands further than a conversation from the second. A few hundred kinds
+    how many subjects (0, 1, or 2 for two or more), whether the first covers ``MOVING_M``
+    (and the second too: ``together``), walks on, or stands further than a conversation from
+    the second. A few hundred kinds
     answer the ~800,000 questions of a 2,000-beat scene's slots, once each."""
     if entering and movement == "static" and framing != "establishing":
         return False  # a still frame on an entrance would open on the empty doorway
@@ -266,7 +270,8 @@ def _allowed_by_kind(
     if not people and (movement in NEEDS_SUBJECT or framing not in {"establishing", "insert"}):
         return False
     if movement in {"follow", "lead"}:
-        return framing == "single" and moving
+        # A pair who walk together are led or followed in one frame: the walk and talk.
+        return (framing == "single" and moving) or (framing == "two_shot" and together)
     if movement in TRUCKS and moving:
         return framing == "single"  # the camera tracks beside the walker (camera/framing.py)
     if moving:
@@ -441,13 +446,14 @@ def _combine(
             ctx.separation_m if len(subjects) >= 2 else 0.0,
             ctx.eye_gap_m if len(subjects) >= 2 else 0.0,
             bool(subjects) and subjects[0] in ctx.entering,
+            ctx.travel_m.get(subjects[1], 0.0) if len(subjects) >= 2 else 0.0,
         )
         for subjects in people
     ]
     for size, angle, is_dutch, movement in itertools.product(
         fitting, _top(angles, breadth[2], pin.angle), dutch_options, moves
     ):
-        for subjects, on_another, travel, separation, gap, entering in facts:
+        for subjects, on_another, travel, separation, gap, entering, partner_travel in facts:
             shown, felt = angle, (sizes[size], angles[angle], movements[movement])
             if performed and on_another:
                 felt = _not_their_staging(felt)
@@ -455,7 +461,7 @@ def _combine(
                 shown, felt = OPPOSITE_ANGLE[angle], _answering_power(felt)
             if not allowed(
                 size, shown, is_dutch, movement, framing, subjects, travel, separation, entering,
-                gap,
+                gap, partner_travel,
             ):  # fmt: skip
                 continue
             if (

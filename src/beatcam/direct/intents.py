@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from beatcam import tables
 from beatcam.errors import StageError
-from beatcam.model.vocab import ANGLES, MOVEMENTS, SIZES, Intent
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES, Intent
 
 TABLE_FILE: Final = "intent_devices.yaml"
 # The first device of a fully believed intent scores this much: above the neutral grammar's
@@ -39,6 +39,7 @@ FIELD_VALUES: Final[Mapping[str, tuple[str, ...]]] = {
     "movement": MOVEMENTS,
     "angle": ANGLES,
     "size": SIZES,
+    "framing": FRAMINGS,
 }
 
 

@@ -31,7 +31,7 @@ TABLE_FILE: Final = "staging_devices.yaml"
 # Above a fully believed intent's first device (DEVICE_GAIN), so the stated action picks the
 # move; not so far above that a second, agreeing intent device cannot pick among its moves.
 STAGING_GAIN: Final = DEVICE_GAIN * 1.15
-FIELDS: Final = ("movement", "angle", "size")
+FIELDS: Final = ("movement", "angle", "size", "framing")
 # Stagings a person does with their own body. A move or angle answering one is about the one who
 # does it, who is the one the beat is about ("Mara stands and asks him ...; Tom steps toward
 # her": the camera rises with Mara), so it says nothing for a shot on anyone else. The rest

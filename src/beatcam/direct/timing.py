@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from beatcam.model import Affect, Beat
+from beatcam.model.vocab import Staging
 
 MIN_BEAT_SECONDS = 2.5
 MAX_BEAT_SECONDS = 12.0
@@ -37,7 +38,12 @@ def beat_seconds(beat: Beat, affect: Affect, pace: float, first: bool) -> float:
 
 
 def shot_count(seconds: float, affect: Affect) -> int:
-    """How many shots cover a beat of this length and feeling (an establishing shot aside)."""
+    """How many shots cover a beat of this length and feeling (an establishing shot aside).
+
+    A pair who walk together are one travelling shot, however long and heated: the walk and
+    talk is played in one take (Katz), the camera going with them being its coverage."""
+    if Staging.WALK_TOGETHER in affect.stagings and len(affect.characters) >= 2:
+        return 1
     conversation = affect.function in CONVERSATION and len(affect.characters) >= 2
     if seconds >= THREE_SHOT_SECONDS and (affect.arousal > 0.4 or conversation):
         return 3

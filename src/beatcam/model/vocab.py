@@ -330,6 +330,7 @@ class Staging(StrEnum):
     EXULT = "exult"
     REVEAL_AROUND = "reveal_around"
     LEFT_ALONE = "left_alone"
+    WALK_TOGETHER = "walk_together"
     SETTLING_OVER = "settling_over"
     CONFIDE = "confide"
     EMBRACE = "embrace"
