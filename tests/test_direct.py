@@ -16,7 +16,6 @@ from beatcam.affect import read_affect
 from beatcam.direct import STYLES, Style, direct
 from beatcam.direct.blocking import WALK_SAMPLES, _stops
 from beatcam.direct.explicit import CUED_TABLES, DUTCH_DEG, pin_from_text
-from beatcam.direct.placement import line_of_action
 from beatcam.direct.spots import BODY_CLEARANCE_M, footprints, standing
 from beatcam.errors import SceneError, UsageError
 from beatcam.model import Direction, ShotPin
@@ -83,7 +82,7 @@ def test_shots_tighten_as_intensity_rises() -> None:
 
 def test_conversation_stays_on_one_side_of_the_line() -> None:
     plan = _direct(CONVERSATION)
-    line = line_of_action(plan.blocking, 0)
+    line = plan.blocking.line_of_action(0)
     assert line is not None
     start, end = line
     sides = []
@@ -98,6 +97,29 @@ def test_conversation_stays_on_one_side_of_the_line() -> None:
         cross = (end - start)[0] * (camera - start)[1] - (end - start)[1] * (camera - start)[0]
         sides.append(np.sign(cross))
     assert len(set(sides)) == 1
+
+
+def test_a_line_redrawn_by_a_walk_is_crossed_without_a_repair() -> None:
+    """Tom walks in from the door and round the table, so the line between him and Mara turns
+    under the camera: the next shot keeps to the open side of the new line, says it crosses
+    with the character's move, and passes the 180° rule as it stands (no step round)."""
+    text = (
+        "# Post\nCast: Mara, Tom\nSet: kitchen\n\n"
+        "Mara sorts the post at the kitchen table, humming to herself.\n"
+        "Tom comes in and drops his keys on the counter.\n"
+        "She finds a letter addressed in her mother's hand.\n"
+    )
+    [scene] = read_scenes("post.txt", text.encode())
+    plan, verdict = plan_scene(scene, style="classical")
+    before, after = (next(s for s in plan.shots if s.beat == beat) for beat in (1, 2))
+    assert verdict.pass_rate == 1.0
+    first = plan.blocking.line_of_action(before.start_frame)
+    second = plan.blocking.line_of_action(after.start_frame)
+    assert first is not None and second is not None
+    headings = [np.degrees(np.arctan2(*(end - start))) for start, end in (first, second)]
+    assert abs((headings[1] - headings[0] + 180.0) % 360.0 - 180.0) > 45.0  # the line turned
+    assert after.reason.crosses_line and not after.reason.repair
+    assert "crosses the line of action with the character's move" in after.why
 
 
 def test_a_yaml_pin_is_honoured_and_said() -> None:

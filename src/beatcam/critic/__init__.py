@@ -419,26 +419,23 @@ def critique_cut(plan: ShotPlan, before: Shot, after: Shot) -> list[Check]:
     """The 180° and 30° rules across one cut."""
     target = f"{before.id}>{after.id}"
     checks = []
-    names = list(plan.blocking.tracks)
     frame = after.start_frame
-    if len(names) >= 2:
-        start = plan.blocking[names[0]].position[frame][[0, 2]]
-        end = plan.blocking[names[1]].position[frame][[0, 2]]
-        if np.linalg.norm(end - start) > 1e-6:
-            side_before = side_of_line(before.camera.position[-1][[0, 2]], start, end)
-            side_after = side_of_line(after.camera.position[0][[0, 2]], start, end)
-            same = side_before * side_after >= 0
-            near = min(abs(side_before), abs(side_after)) < LINE_TOLERANCE_M
-            motivated = after.reason.crosses_line or "pov" in {before.framing, after.framing}
-            checks.append(
-                _check(
-                    CriticRule.LINE_OF_ACTION,
-                    target,
-                    same or near or motivated,
-                    {"side_before_m": side_before, "side_after_m": side_after},
-                    "both cameras on one side of the line of action",
-                )
+    line = plan.blocking.line_of_action(frame)
+    if line is not None:
+        side_before = side_of_line(before.camera.position[-1][[0, 2]], *line)
+        side_after = side_of_line(after.camera.position[0][[0, 2]], *line)
+        same = side_before * side_after >= 0
+        near = min(abs(side_before), abs(side_after)) < LINE_TOLERANCE_M
+        motivated = after.reason.crosses_line or "pov" in {before.framing, after.framing}
+        checks.append(
+            _check(
+                CriticRule.LINE_OF_ACTION,
+                target,
+                same or near or motivated,
+                {"side_before_m": side_before, "side_after_m": side_after},
+                "both cameras on one side of the line of action",
             )
+        )
     same_subject = bool(before.subjects) and before.subjects[:1] == after.subjects[:1]
     close = abs(SIZES.index(before.size) - SIZES.index(after.size)) < 2
     if same_subject and close and before.framing == after.framing:

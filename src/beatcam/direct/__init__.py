@@ -52,7 +52,7 @@ from beatcam.model import (
     ShotPin,
     ShotSpec,
 )
-from beatcam.model.geometry import wrap_deg
+from beatcam.model.geometry import floor_heading_deg, wrap_deg
 from beatcam.model.sets import DEFAULT_PRESET, on_stage, preset_named
 from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, Staging, moves_where
 
@@ -71,6 +71,9 @@ __all__ = [
 ]
 
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
+# A line of action that turned this far since the shot before was redrawn by someone's walk
+# (Arijon: a player's move sets up a new line), so the cut may land on either side of it.
+LINE_REDRAWN_DEG = 45.0
 ARCS = moves_where(sideways=True, needs_subject=True)
 PANS = moves_where(sideways=True, holds_size=True)
 SIDEWAYS = moves_where(sideways=True, needs_subject=False)
@@ -353,6 +356,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     # afresh at every shot as people move; a motivated crossing swaps sides from then on.
     crossed = 1
     previous_place: tuple[str | None, float, int] | None = None
+    previous_start = 0
     for index, (choice, ctx, (beat_index, slot_start, frames, slot_in_beat)) in enumerate(
         zip(choices, contexts, slots, strict=True)
     ):
@@ -361,6 +365,8 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
         crossing = bool(CROSSING_ACTIONS & set(affect.actions)) and slot_in_beat == 0 and index > 0
         if crossing:
             crossed = -crossed
+        redrawn = index > 0 and _line_turn(blocking, previous_start, slot_start) > LINE_REDRAWN_DEG
+        previous_start = slot_start
         side = crossed * open_side(blocking, slot_start)
         subject = picked.subjects[0] if picked.subjects else None
         placement = place(
@@ -385,7 +391,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
                 pins[index][1] if not pins[index][0].is_empty() or scene.from_screenplay else "",
                 ctx.peak,
             ),
-            crosses_line=crossing,
+            crosses_line=crossing or redrawn,
             runner_up=describe(choice.runner_up) if choice.runner_up else "",
             margin=round(choice.margin, 5),
             expressive=describe(choice.expressive) if choice.expressive else "",
@@ -649,3 +655,13 @@ def plainer(retake: Retake) -> ShotSpec:
         ),
     )
     return replace(revised, why=render(revised))
+
+
+def _line_turn(blocking: Blocking, before: int, after: int) -> float:
+    """How far (degrees) the line of action turned between two frames: 0 where there is none."""
+    first, second = blocking.line_of_action(before), blocking.line_of_action(after)
+    if first is None or second is None:
+        return 0.0
+    return abs(
+        wrap_deg(floor_heading_deg(second[1] - second[0]) - floor_heading_deg(first[1] - first[0]))
+    )

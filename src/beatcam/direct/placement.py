@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from beatcam.model import Blocking
+from beatcam.model.geometry import FloatArray, side_of_line
 from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM, SIZES
 
 OPEN_FRONT = np.array([0.0, 50.0])  # (x, z): a point far off the set's open side
@@ -40,26 +41,13 @@ class Placement:
     side: int
 
 
-def _side_of(point: np.ndarray, start: np.ndarray, end: np.ndarray) -> float:
-    line, offset = end - start, point - start
-    return float(np.sign(line[0] * offset[1] - line[1] * offset[0]))
-
-
-def line_of_action(blocking: Blocking, frame: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """(x, z) ends of the line between the first two characters at a frame, if there are two."""
-    names = list(blocking.tracks)
-    if len(names) < 2:
-        return None
-    first = blocking[names[0]].position[frame][[0, 2]]
-    second = blocking[names[1]].position[frame][[0, 2]]
-    if np.linalg.norm(second - first) < 1e-6:
-        return None
-    return first, second
+def _side_of(point: FloatArray, start: FloatArray, end: FloatArray) -> float:
+    return float(np.sign(side_of_line(point, start, end)))
 
 
 def open_side(blocking: Blocking, frame: int) -> int:
     """+1 or -1: the side of the line of action facing the set's open front."""
-    line = line_of_action(blocking, frame)
+    line = blocking.line_of_action(frame)
     if line is None:
         return 1
     side = _side_of(OPEN_FRONT, *line)
@@ -91,7 +79,7 @@ def place(
     track = blocking[subject]
     origin = track.position[frame][[0, 2]]
     facing = float(track.facing_deg[frame])
-    line = line_of_action(blocking, frame)
+    line = blocking.line_of_action(frame)
 
     def toward_front(azimuth: float) -> tuple[float, bool]:
         """How far toward the set's open front a camera at ``azimuth`` stands (a tie keeps the
