@@ -13,13 +13,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from beatcam.affect import read_affect
-from beatcam.direct import STYLES, Style, direct
+from beatcam.direct import STYLES, Style, _line_redrawn, direct
 from beatcam.direct.blocking import WALK_SAMPLES, _stops
 from beatcam.direct.explicit import CUED_TABLES, DUTCH_DEG, pin_from_text
 from beatcam.direct.spots import BODY_CLEARANCE_M, footprints, standing
 from beatcam.errors import SceneError, UsageError
-from beatcam.model import Direction, ShotPin
-from beatcam.model.sets import PRESETS, SetPreset
+from beatcam.model import Blocking, CharacterTrack, Direction, ShotPin
+from beatcam.model.sets import PRESETS, SetPreset, line_of_action
 from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
 from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
@@ -82,7 +82,7 @@ def test_shots_tighten_as_intensity_rises() -> None:
 
 def test_conversation_stays_on_one_side_of_the_line() -> None:
     plan = _direct(CONVERSATION)
-    line = plan.blocking.line_of_action(0)
+    line = line_of_action(plan.blocking, 0, plan.set.preset)
     assert line is not None
     start, end = line
     sides = []
@@ -99,9 +99,9 @@ def test_conversation_stays_on_one_side_of_the_line() -> None:
     assert len(set(sides)) == 1
 
 
-def test_a_line_redrawn_by_a_walk_is_crossed_without_a_repair() -> None:
-    """Tom walks in from the door and round the table, so the line between him and Mara turns
-    under the camera: the next shot keeps to the open side of the new line, says it crosses
+def test_a_line_drawn_by_an_entrance_is_taken_from_either_side_without_a_repair() -> None:
+    """Tom waits off stage, so there is no line of action while Mara is alone; his entrance draws
+    one, and the first shot after it keeps to the open side of the new line, says it crosses
     with the character's move, and passes the 180° rule as it stands (no step round)."""
     text = (
         "# Post\nCast: Mara, Tom\nSet: kitchen\n\n"
@@ -113,13 +113,28 @@ def test_a_line_redrawn_by_a_walk_is_crossed_without_a_repair() -> None:
     plan, verdict = plan_scene(scene, style="classical")
     before, after = (next(s for s in plan.shots if s.beat == beat) for beat in (1, 2))
     assert verdict.pass_rate == 1.0
-    first = plan.blocking.line_of_action(before.start_frame)
-    second = plan.blocking.line_of_action(after.start_frame)
-    assert first is not None and second is not None
-    headings = [np.degrees(np.arctan2(*(end - start))) for start, end in (first, second)]
-    assert abs((headings[1] - headings[0] + 180.0) % 360.0 - 180.0) > 45.0  # the line turned
+    assert line_of_action(plan.blocking, before.start_frame, plan.set.preset) is None
+    assert line_of_action(plan.blocking, after.start_frame, plan.set.preset) is not None
     assert after.reason.crosses_line and not after.reason.repair
     assert "crosses the line of action with the character's move" in after.why
+
+
+@pytest.mark.parametrize("turn_deg", [0.0, 30.0, 44.0, 45.0, 90.0, 180.0])
+def test_a_line_turned_by_a_walk_is_redrawn_from_45_degrees(turn_deg: float) -> None:
+    """Two people on stage, the second walked round the first by ``turn_deg``: the line is
+    redrawn (either side may be taken) from 45° on, Arijon's new line after a player's move."""
+    frames = 2
+    angle = np.deg2rad(turn_deg)
+    mara = np.zeros((frames, 3))
+    tom = np.array([[0.0, 0.0, 2.0], [2.0 * np.sin(angle), 0.0, 2.0 * np.cos(angle)]])
+    blocking = Blocking(
+        {
+            "Mara": CharacterTrack("Mara", 1.7, mara, np.zeros(frames)),
+            "Tom": CharacterTrack("Tom", 1.8, tom, np.zeros(frames)),
+        },
+        frames,
+    )
+    assert _line_redrawn(blocking, "kitchen", 0, 1) is (turn_deg >= 45.0)
 
 
 def test_a_yaml_pin_is_honoured_and_said() -> None:
@@ -441,7 +456,9 @@ def test_a_pan_with_a_walker_turns_the_way_they_cross_the_frame() -> None:
     pans = {s.id: s for s in plan.shots if s.movement in ("pan_left", "pan_right")}
     assert sorted(pans) == [s.id for s in directed]
     assert {s.movement for s in pans.values()} == {"pan_left", "pan_right"}
-    for shot in pans.values():
+    walking = [shot for shot in pans.values() if shot.beat in (1, 2, 3, 4)]  # Inge's walks
+    assert len(walking) >= 3
+    for shot in walking:
         walk = plan.blocking[shot.subjects[0]].position[
             [shot.start_frame, shot.start_frame + shot.frames - 1]
         ]

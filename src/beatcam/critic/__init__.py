@@ -27,6 +27,7 @@ from beatcam.model.geometry import (
     wrap_deg,
     yaw_pitch_roll_deg,
 )
+from beatcam.model.sets import line_of_action
 from beatcam.model.setups import box_extents, rig_for, rig_room
 from beatcam.model.vocab import (
     DUTCH_MIN_DEG,
@@ -420,7 +421,7 @@ def critique_cut(plan: ShotPlan, before: Shot, after: Shot) -> list[Check]:
     target = f"{before.id}>{after.id}"
     checks = []
     frame = after.start_frame
-    line = plan.blocking.line_of_action(frame)
+    line = line_of_action(plan.blocking, frame, plan.set.preset)
     if line is not None:
         side_before = side_of_line(before.camera.position[-1][[0, 2]], *line)
         side_after = side_of_line(after.camera.position[0][[0, 2]], *line)

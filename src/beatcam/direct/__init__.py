@@ -53,7 +53,7 @@ from beatcam.model import (
     ShotSpec,
 )
 from beatcam.model.geometry import floor_heading_deg, wrap_deg
-from beatcam.model.sets import DEFAULT_PRESET, on_stage, preset_named
+from beatcam.model.sets import DEFAULT_PRESET, line_of_action, on_stage, preset_named
 from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, Staging, moves_where
 
 __all__ = [
@@ -72,7 +72,8 @@ __all__ = [
 
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
 # A line of action that turned this far since the shot before was redrawn by someone's walk
-# (Arijon: a player's move sets up a new line), so the cut may land on either side of it.
+# (Arijon: a player's move sets up a new line), so the cut may land on either side of it, as it
+# may on a line an entrance has just drawn.
 LINE_REDRAWN_DEG = 45.0
 ARCS = moves_where(sideways=True, needs_subject=True)
 PANS = moves_where(sideways=True, holds_size=True)
@@ -365,13 +366,13 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
         crossing = bool(CROSSING_ACTIONS & set(affect.actions)) and slot_in_beat == 0 and index > 0
         if crossing:
             crossed = -crossed
-        redrawn = index > 0 and _line_turn(blocking, previous_start, slot_start) > LINE_REDRAWN_DEG
+        redrawn = index > 0 and _line_redrawn(blocking, preset.name, previous_start, slot_start)
         previous_start = slot_start
-        side = crossed * open_side(blocking, slot_start)
+        side = crossed * open_side(blocking, slot_start, preset.name)
         subject = picked.subjects[0] if picked.subjects else None
         placement = place(
             blocking, subject, picked.framing, picked.movement, slot_start, side,
-            previous_place, picked.size,
+            previous_place, picked.size, preset.name,
         )  # fmt: skip
         previous_place = (subject, placement.azimuth_deg, SIZES.index(picked.size))
         if picked.movement in ARCS:
@@ -657,11 +658,14 @@ def plainer(retake: Retake) -> ShotSpec:
     return replace(revised, why=render(revised))
 
 
-def _line_turn(blocking: Blocking, before: int, after: int) -> float:
-    """How far (degrees) the line of action turned between two frames: 0 where there is none."""
-    first, second = blocking.line_of_action(before), blocking.line_of_action(after)
-    if first is None or second is None:
-        return 0.0
-    return abs(
-        wrap_deg(floor_heading_deg(second[1] - second[0]) - floor_heading_deg(first[1] - first[0]))
-    )
+def _line_redrawn(blocking: Blocking, preset: str, before: int, after: int) -> bool:
+    """Whether the line of action on frame ``after`` is new since ``before``: drawn by an
+    entrance (there was none), or turned ``LINE_REDRAWN_DEG`` or more by someone's walk."""
+    first = line_of_action(blocking, before, preset)
+    second = line_of_action(blocking, after, preset)
+    if second is None:
+        return False
+    if first is None:
+        return True
+    turn = floor_heading_deg(second[1] - second[0]) - floor_heading_deg(first[1] - first[0])
+    return abs(wrap_deg(turn)) >= LINE_REDRAWN_DEG

@@ -14,6 +14,7 @@ import numpy as np
 
 from beatcam.model import Blocking
 from beatcam.model.geometry import FloatArray, side_of_line
+from beatcam.model.sets import line_of_action
 from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM, SIZES
 
 OPEN_FRONT = np.array([0.0, 50.0])  # (x, z): a point far off the set's open side
@@ -45,9 +46,9 @@ def _side_of(point: FloatArray, start: FloatArray, end: FloatArray) -> float:
     return float(np.sign(side_of_line(point, start, end)))
 
 
-def open_side(blocking: Blocking, frame: int) -> int:
+def open_side(blocking: Blocking, frame: int, preset: str) -> int:
     """+1 or -1: the side of the line of action facing the set's open front."""
-    line = blocking.line_of_action(frame)
+    line = line_of_action(blocking, frame, preset)
     if line is None:
         return 1
     side = _side_of(OPEN_FRONT, *line)
@@ -63,6 +64,7 @@ def place(
     side: int,
     previous: tuple[str | None, float, int] | None,
     size: str,
+    preset: str,
 ) -> Placement:
     """Azimuth around ``subject`` (from their facing) that keeps the camera on ``side``.
 
@@ -79,7 +81,7 @@ def place(
     track = blocking[subject]
     origin = track.position[frame][[0, 2]]
     facing = float(track.facing_deg[frame])
-    line = blocking.line_of_action(frame)
+    line = line_of_action(blocking, frame, preset)
 
     def toward_front(azimuth: float) -> tuple[float, bool]:
         """How far toward the set's open front a camera at ``azimuth`` stands (a tie keeps the

@@ -165,19 +165,6 @@ class Blocking:
     def __getitem__(self, name: str) -> CharacterTrack:
         return self.tracks[name]
 
-    def line_of_action(self, frame: int) -> tuple[FloatArray, FloatArray] | None:
-        """The floor ends ``(x, z)`` of the line of action on ``frame``: from the scene's first
-        character to its second (the pair the 180° rule keeps the camera on one side of);
-        None with fewer than two, or with both on one spot."""
-        names = list(self.tracks)
-        if len(names) < 2:
-            return None
-        first = self.tracks[names[0]].position[frame][[0, 2]]
-        second = self.tracks[names[1]].position[frame][[0, 2]]
-        if np.linalg.norm(second - first) < 1e-6:
-            return None
-        return first, second
-
     def figure(self, name: str, holding: NDArray[np.bool_] | None = None) -> Posed:
         """``name``'s posed skeleton on every frame (character frame, height units), the head
         turned toward the eyes of whom they look at and the holding arm bent where ``holding``

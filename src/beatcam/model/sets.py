@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from beatcam.model.plan import SetBox, SetDesign
+from beatcam.model.geometry import FloatArray
+from beatcam.model.plan import Blocking, SetBox, SetDesign
 from beatcam.model.set_kit import car, door, flight, room, window
 
 
@@ -167,6 +168,23 @@ def on_stage(preset_name: str, ground: np.ndarray) -> np.ndarray:
     offset = ground[..., [0, 2]] - np.asarray(preset.entrance, dtype=np.float64)
     present: np.ndarray = np.linalg.norm(offset, axis=-1) > OFF_STAGE_M
     return present
+
+
+def line_of_action(
+    blocking: Blocking, frame: int, preset_name: str
+) -> tuple[FloatArray, FloatArray] | None:
+    """The floor ends ``(x, z)`` of the line of action on ``frame``: from the first of the cast
+    on stage to the second, the pair the 180° rule keeps the camera on one side of; None with
+    fewer than two on stage (one waiting off stage for an entrance draws no line), or with both
+    on one spot."""
+    present = [
+        track.position[frame][[0, 2]]
+        for track in blocking.tracks.values()
+        if on_stage(preset_name, track.position[frame])
+    ]
+    if len(present) < 2 or np.linalg.norm(present[1] - present[0]) < 1e-6:
+        return None
+    return present[0], present[1]
 
 
 def preset_named(name: str) -> SetPreset:
