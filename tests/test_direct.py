@@ -16,7 +16,9 @@ from beatcam.affect import read_affect
 from beatcam.direct import STYLES, Style, _line_redrawn, direct
 from beatcam.direct.blocking import WALK_SAMPLES, _stops
 from beatcam.direct.explicit import CUED_TABLES, DUTCH_DEG, pin_from_text
+from beatcam.direct.grammar import rule_named
 from beatcam.direct.spots import BODY_CLEARANCE_M, footprints, standing
+from beatcam.direct.wording import SAID_ABOVE, _sayable
 from beatcam.errors import SceneError, UsageError
 from beatcam.model import Blocking, CharacterTrack, Direction, ShotPin
 from beatcam.model.sets import PRESETS, SetPreset, line_of_action
@@ -135,6 +137,25 @@ def test_a_line_turned_by_a_walk_is_redrawn_from_45_degrees(turn_deg: float) -> 
         frames,
     )
     assert _line_redrawn(blocking, "kitchen", 0, 1) is (turn_deg >= 45.0)
+
+
+def test_a_moving_shot_says_first_why_it_moves() -> None:
+    """A crew hears first why the camera moves: in every moving shot of the bundled letter
+    scene whose move a rule gives a reason for, that reason opens the why."""
+    [scene] = read_scenes(str(Path(__file__).parents[1] / "examples" / "the-letter.yaml"))
+    plan, _ = plan_scene(scene, style="classical")
+    explained = 0
+    for shot in plan.shots:
+        moving = [
+            name
+            for name, score in shot.reason.rules
+            if score > SAID_ABOVE and rule_named(name).field == "movement" and _sayable(name, shot)
+        ]
+        if shot.movement == "static" or shot.reason.pinned or not moving:
+            continue
+        explained += 1
+        assert shot.why.split(": ", 1)[1].startswith(rule_named(moving[0]).reason), shot.id
+    assert explained >= 3
 
 
 def test_a_yaml_pin_is_honoured_and_said() -> None:

@@ -203,14 +203,15 @@ def render(spec: ShotSpec) -> str:
     clauses = [f"the camera was {reason.pinned}"] if reason.pinned else []
     fields: set[str] = set()
     said = 0
-    for name, score in reason.rules:
+    sayable = [name for name, score in reason.rules if score > SAID_ABOVE and _sayable(name, spec)]
+    if spec.movement != "static":
+        # A crew hears first why the camera moves: the move's own strongest reason leads.
+        moves = [name for name in sayable if rule_named(name).field == "movement"]
+        sayable = moves[:1] + [name for name in sayable if name not in moves[:1]]
+    for name in sayable:
         rule = rule_named(name)
-        if score <= SAID_ABOVE or said >= REASONS_SAID or rule.field in fields:
+        if said >= REASONS_SAID or rule.field in fields:
             continue
-        if rule.says and _value(spec, rule.field) not in rule.says:
-            continue  # a table rule speaks for its first device only: its words say that one
-        if rule.intent is not None and (spec.intent is None or rule.intent != spec.intent.name):
-            continue  # and a device rule only for the intent the shot is for
         fields.add(rule.field)
         said += 1
         if rule.reason not in clauses:
@@ -253,6 +254,16 @@ def render(spec: ShotSpec) -> str:
     if reason.expressive and reason.expressive != reason.runner_up:
         text += f" {capitalised(with_article(reason.expressive))} was weighed and set aside."
     return text
+
+
+def _sayable(name: str, spec: ShotSpec) -> bool:
+    """Whether a rule's reason is true of the shot as a crew would hear it: a table rule speaks
+    for its first device only (its words say that one), and a device rule only for the intent
+    the shot is for."""
+    rule = rule_named(name)
+    if rule.says and _value(spec, rule.field) not in rule.says:
+        return False
+    return rule.intent is None or (spec.intent is not None and rule.intent == spec.intent.name)
 
 
 def _covered_how(spec: ShotSpec) -> str:
