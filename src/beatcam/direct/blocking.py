@@ -225,15 +225,23 @@ def _movers(affect: Affect) -> tuple[tuple[str, ...], str]:
 
 
 def _abreast(
-    start: FloatArray, leader_start: FloatArray, path: FloatArray, heading: FloatArray, fps: int
+    start: FloatArray,
+    leader_start: FloatArray,
+    path: FloatArray,
+    heading: FloatArray,
+    fps: int,
+    opening: bool,
 ) -> FloatArray:
     """A companion's walk ``(n, 2)`` beside the leader's ``path`` (its ``heading`` per frame):
-    from where they stand, falling in over ``FALL_IN_S`` to ``ABREAST_M`` on the side of the
-    walk they started on."""
+    ``ABREAST_M`` to the side of the walk they stand on, from the first frame in the scene's
+    ``opening`` beat (the pair are found walking together), else falling in over
+    ``FALL_IN_S`` from where they stand."""
     angle = np.deg2rad(heading)
     right = np.column_stack([np.cos(angle), -np.sin(angle)])
     side = 1.0 if float(np.dot(start - leader_start, right[0])) >= 0.0 else -1.0
     share = np.clip(np.arange(len(path)) / (FALL_IN_S * fps), 0.0, 1.0)
+    if opening:
+        share[:] = 1.0
     share = (share * share * (3.0 - 2.0 * share))[:, None]  # smoothstep: no jolt either end
     return np.asarray(
         path + (1.0 - share) * (start - leader_start) + share * side * ABREAST_M * right
@@ -496,7 +504,7 @@ def block(
             if spot is not None:
                 target = spot[0]
             elif name == companion and led is not None:
-                path = _abreast(current[name], *led, fps)
+                path = _abreast(current[name], *led, fps, index == 0 and name not in entrances)
                 positions[name][start : start + len(path)] = path
                 positions[name][start + len(path) : end] = path[-1]
                 facings[name][start : start + len(path)] = led[2]
