@@ -132,6 +132,15 @@ def test_standard_input_is_a_scene(tmp_path: Path) -> None:
     assert summary["title"] == "Dawn" and summary["critic_pass_rate"] == 1.0
 
 
+def _planned_passing(tmp_path: Path, text: bytes) -> dict[str, Any]:
+    """The plan of a scene given on standard input, which exits 0 and passes its critic."""
+    result = run("plan", "-", "-o", str(tmp_path / "out"), "--json", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["scenes"][0]["critic_pass_rate"] == 1.0
+    plan: dict[str, Any] = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    return plan
+
+
 def test_a_handheld_camera_named_on_a_walk_is_shot(tmp_path: Path) -> None:
     """ "Handheld" named on a beat where someone walks off is shot handheld, wide enough for the
     whole walk (a still frame's rule), and passes its critic; "handheld" as a word for a thing
@@ -140,10 +149,7 @@ def test_a_handheld_camera_named_on_a_walk_is_shot(tmp_path: Path) -> None:
         b"# Delivery\nCast: Delia\nDelia signs the courier's handheld scanner at the door.\n"
         b"She carries the box inside. Handheld.\n"
     )
-    result = run("plan", "-", "-o", str(tmp_path / "out"), "--json", stdin=text)
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["scenes"][0]["critic_pass_rate"] == 1.0
-    plan = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    plan = _planned_passing(tmp_path, text)
     by_beat = {beat: [s for s in plan["shots"] if s["beat"] == beat] for beat in (0, 1)}
     assert {s["movement"] for s in by_beat[1]} == {"handheld"}
     assert all(s["size"] in {"WS", "EWS"} for s in by_beat[1])
@@ -158,10 +164,7 @@ def test_a_walk_and_talk_is_one_leading_two_shot_of_the_pair_abreast(tmp_path: P
         b"# Corridor\nCast: Ana, Ben\nSet: corridor\n"
         b"Ana and Ben walk down the long corridor side by side, arguing. Two-shot, leading shot.\n"
     )
-    result = run("plan", "-", "-o", str(tmp_path / "out"), "--json", stdin=text)
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["scenes"][0]["critic_pass_rate"] == 1.0
-    plan = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    plan = _planned_passing(tmp_path, text)
     [shot] = plan["shots"]
     assert (shot["framing"], shot["movement"], shot["subjects"]) == (
         "two_shot",
