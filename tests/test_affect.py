@@ -755,6 +755,25 @@ def test_near_misses_read_no_staging(text: str, staging: str) -> None:
     assert staging not in one(text).stagings
 
 
+@pytest.mark.parametrize(
+    ("text", "together"),
+    [
+        ("Mara and Tom march down the hospital corridor, arguing.", True),
+        ("Mara and her brother Tom stride along the quay.", True),
+        ("Mara and Tom run toward the last bus.", True),
+        ("Mara and Tom sit down at the table.", False),  # named together, but nobody goes
+        ("Mara waves, and Tom walks off down the road.", False),  # one walks, alone
+        ("Mara and Tom circle each other in the yard.", False),  # round each other, not abreast
+        ("Mara and Tom carry the sofa up the stairs.", False),
+        ("Mara and Tom do not walk to the shop.", False),
+    ],
+)
+def test_two_named_as_one_subject_of_a_walk_somewhere_walk_together(
+    text: str, together: bool
+) -> None:
+    assert ("walk_together" in one(text).stagings) is together
+
+
 def test_a_negated_staging_is_not_read() -> None:
     assert "look_up" not in one("Mara does not look up from her book.").stagings
     assert one("Mara reads quietly by the window.").stagings == ()

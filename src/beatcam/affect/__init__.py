@@ -21,6 +21,7 @@ from beatcam.affect.entities import (
     others_acting,
     props,
     stagings,
+    walking_pair,
 )
 from beatcam.affect.feelings import Feelings, read_feelings
 from beatcam.affect.function import Cue, FunctionReading, read_function
@@ -30,7 +31,7 @@ from beatcam.affect.modifiers import Context
 from beatcam.affect.pronouns import UNSETTLED, learn, resolve
 from beatcam.affect.words import Token, tokenize
 from beatcam.model.scene import AffectedScene, Pronouns, Scene
-from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES, Staging
 
 __all__ = ["WordReading", "read_affect", "read_words"]
 
@@ -100,6 +101,8 @@ def read_words(
     feelings = read_feelings(text, context, lexicon, others_acting(tokens, cast, lexicon))
     intents = read_intent_cues(text, context, lexicon)
     staged = stagings(text, context, lexicon)
+    if Staging.WALK_TOGETHER not in staged.actions and walking_pair(context, lexicon, cast):
+        staged = replace(staged, actions=(*staged.actions, str(Staging.WALK_TOGETHER)))
     return WordReading(tokens, feelings, function, named, moves, intents, staged)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Final
 
 from beatcam.affect.lexicon import IGNORE_ACTION, Lexicon
@@ -118,6 +119,50 @@ def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) ->
             actions.setdefault(hit.cue.label)
             words.setdefault(span_text(text, tokens, hit.start, hit.end))
     return Movements(tuple(actions), tuple(words))
+
+
+# Two people named together walk together when the verb after them heads somewhere ("Lior
+# and Catalina march down the corridor"), or "Kuznetsova and her translator Ikenna stride
+# along it": a possessive and a title may stand between "and" and the second name. Verbs of
+# going somewhere side by side only: two who "circle", "carry" or "stagger" do not walk abreast.
+PARTNER_WORDS: Final = 2
+PAIR_WALKS: Final = frozenset(
+    {"walk", "stride", "march", "stroll", "wander", "amble", "saunter", "trudge", "hurry",
+     "head", "run", "jog", "race", "sprint", "dash", "ride", "cycle"}
+)  # fmt: skip
+
+
+def walking_pair(context: Context, lexicon: Lexicon, cast: CastNames) -> bool:
+    """Whether two people named together are the subject of a walk somewhere (``PAIR_WALKS``
+    followed by a word of direction): they walk together, as "side by side" says outright."""
+    tokens = context.tokens
+    directions = lexicon.classes["dir"]
+    named = mentions(tokens, cast)
+    for (first, first_name), (second, second_name) in pairwise(named):
+        joiner = _mention_end(tokens, cast, first, first_name)
+        verb = _mention_end(tokens, cast, second, second_name)
+        if (
+            joiner < len(tokens)
+            and tokens[joiner].lower == "and"
+            and second - joiner - 1 <= PARTNER_WORDS
+            and not any(token.boundary for token in tokens[joiner:verb])
+            and verb + 1 < len(tokens)
+            and tokens[verb].stem in PAIR_WALKS
+            and tokens[verb + 1].lower in directions
+            and context.negator_before(verb) is None
+        ):
+            return True
+    return False
+
+
+def _mention_end(tokens: Sequence[Token], cast: CastNames, start: int, name: str) -> int:
+    """The index just past a mention of ``name`` at ``start`` (the longest form that matches,
+    as ``mentions`` found it)."""
+    return start + next(
+        len(words)
+        for words, known in cast.names
+        if known == name and tuple(t.lower for t in tokens[start : start + len(words)]) == words
+    )
 
 
 def stagings(text: str, context: Context, lexicon: Lexicon) -> Movements:
