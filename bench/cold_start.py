@@ -264,6 +264,13 @@ Session 17 (more words of travel, the wider-frame repair, a partial refit), 5 ro
 4.20x -> 4.27x, empty cache 5.04x -> 5.22x, ``--help`` 0.98x -> 0.96x. Not overhead: the bench
 scene is planned otherwise (three step-round repairs where there was one, a pan and a
 follow re-placed), and its ten beats' ``plan_scene`` costs 0.335 -> 0.357 s in process.
+
+Session 18 (no line of action to someone still off stage, a line redrawn by an entrance or a
+walk taken from either side, the walk and talk), 7 rounds against 76ee52a, floor 0.133 s:
+cache off 4.84x -> 4.36x (0.646 -> 0.582 s), another scene cached 4.29x -> 3.79x, empty cache
+5.14x -> 4.59x, ``--help`` 0.93x -> 0.94x. Fewer repairs, not less overhead: the bench scene,
+where Tom walks in and round the table, had 8 of its 11 shots repaired (step-round cascades
+after the line turned under the camera), now 2.
 """
 
 from __future__ import annotations
