@@ -1,7 +1,8 @@
 """Where the camera stands around its subject: the 180° and 30° rules, and the lens.
 
-The line of action runs between the scene's first two characters. Coverage stays on one
-side of it, the side facing the set's open front, unless a beat motivates crossing. Two
+The line of action runs between the first two of the cast on stage (``model.sets``: nobody
+waiting off stage for an entrance). Coverage stays on one side of it, the side facing the
+set's open front, unless a beat motivates crossing. Two
 consecutive shots of the same subject at nearly the same size move the camera at least 30°
 around them so the cut does not jump.
 """
