@@ -136,7 +136,8 @@ def test_a_line_turned_by_a_walk_is_redrawn_from_45_degrees(turn_deg: float) -> 
         },
         frames,
     )
-    assert _line_redrawn(blocking, "kitchen", 0, 1) is (turn_deg >= 45.0)
+    before, after = (line_of_action(blocking, frame, "kitchen") for frame in (0, 1))
+    assert _line_redrawn(before, after) is (turn_deg >= 45.0)
 
 
 def test_a_moving_shot_says_first_why_it_moves() -> None:

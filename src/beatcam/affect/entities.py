@@ -76,12 +76,18 @@ class CastNames:
 
 def mentions(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, str], ...]:
     """Every place a cast member is named: (index of the name's first word, name), in order."""
-    found: list[tuple[int, str]] = []
+    return tuple((start, name) for start, _, name in mention_spans(tokens, cast))
+
+
+def mention_spans(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, int, str], ...]:
+    """Every place a cast member is named, as (first word, one past the last, name), in order:
+    the longest form of a name that matches there."""
+    found: list[tuple[int, int, str]] = []
     for start in range(len(tokens)):
         for words, name in cast.names:
             window = tuple(token.lower for token in tokens[start : start + len(words)])
             if window == words:
-                found.append((start, name))
+                found.append((start, start + len(words), name))
                 break
     return tuple(found)
 
@@ -137,10 +143,7 @@ def walking_pair(context: Context, lexicon: Lexicon, cast: CastNames) -> bool:
     followed by a word of direction): they walk together, as "side by side" says outright."""
     tokens = context.tokens
     directions = lexicon.classes["dir"]
-    named = mentions(tokens, cast)
-    for (first, first_name), (second, second_name) in pairwise(named):
-        joiner = _mention_end(tokens, cast, first, first_name)
-        verb = _mention_end(tokens, cast, second, second_name)
+    for (_, joiner, _), (second, verb, _) in pairwise(mention_spans(tokens, cast)):
         if (
             joiner < len(tokens)
             and tokens[joiner].lower == "and"
@@ -153,16 +156,6 @@ def walking_pair(context: Context, lexicon: Lexicon, cast: CastNames) -> bool:
         ):
             return True
     return False
-
-
-def _mention_end(tokens: Sequence[Token], cast: CastNames, start: int, name: str) -> int:
-    """The index just past a mention of ``name`` at ``start`` (the longest form that matches,
-    as ``mentions`` found it)."""
-    return start + next(
-        len(words)
-        for words, known in cast.names
-        if known == name and tuple(t.lower for t in tokens[start : start + len(words)]) == words
-    )
 
 
 def stagings(text: str, context: Context, lexicon: Lexicon) -> Movements:

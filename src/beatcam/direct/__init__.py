@@ -18,7 +18,7 @@ from beatcam.direct.dressing import dress
 from beatcam.direct.explicit import own_pin, shot_pin
 from beatcam.direct.grammar import MOVING_M, Context, exchange_belief
 from beatcam.direct.intents import intent_table
-from beatcam.direct.placement import lens_for, open_side, place
+from beatcam.direct.placement import Line, lens_for, open_side, place
 from beatcam.direct.poses import act, action_cues, contacts
 from beatcam.direct.props import place_props
 from beatcam.direct.sequence import Choice, choose
@@ -357,7 +357,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     # afresh at every shot as people move; a motivated crossing swaps sides from then on.
     crossed = 1
     previous_place: tuple[str | None, float, int] | None = None
-    previous_start = 0
+    previous_line = None
     for index, (choice, ctx, (beat_index, slot_start, frames, slot_in_beat)) in enumerate(
         zip(choices, contexts, slots, strict=True)
     ):
@@ -366,13 +366,14 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
         crossing = bool(CROSSING_ACTIONS & set(affect.actions)) and slot_in_beat == 0 and index > 0
         if crossing:
             crossed = -crossed
-        redrawn = index > 0 and _line_redrawn(blocking, preset.name, previous_start, slot_start)
-        previous_start = slot_start
-        side = crossed * open_side(blocking, slot_start, preset.name)
+        line = line_of_action(blocking, slot_start, preset.name)
+        redrawn = index > 0 and _line_redrawn(previous_line, line)
+        previous_line = line
+        side = crossed * open_side(line)
         subject = picked.subjects[0] if picked.subjects else None
         placement = place(
             blocking, subject, picked.framing, picked.movement, slot_start, side,
-            previous_place, picked.size, preset.name,
+            previous_place, picked.size, line,
         )  # fmt: skip
         previous_place = (subject, placement.azimuth_deg, SIZES.index(picked.size))
         if picked.movement in ARCS:
@@ -658,11 +659,9 @@ def plainer(retake: Retake) -> ShotSpec:
     return replace(revised, why=render(revised))
 
 
-def _line_redrawn(blocking: Blocking, preset: str, before: int, after: int) -> bool:
-    """Whether the line of action on frame ``after`` is new since ``before``: drawn by an
-    entrance (there was none), or turned ``LINE_REDRAWN_DEG`` or more by someone's walk."""
-    first = line_of_action(blocking, before, preset)
-    second = line_of_action(blocking, after, preset)
+def _line_redrawn(first: Line, second: Line) -> bool:
+    """Whether the line of action ``second`` is new since the shot before's ``first``: drawn by
+    an entrance (there was none), or turned ``LINE_REDRAWN_DEG`` or more by someone's walk."""
     if second is None:
         return False
     if first is None:

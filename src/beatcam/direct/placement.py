@@ -1,7 +1,7 @@
 """Where the camera stands around its subject: the 180° and 30° rules, and the lens.
 
-The line of action runs between the first two of the cast on stage (``model.sets``: nobody
-waiting off stage for an entrance). Coverage stays on one side of it, the side facing the
+The line of action runs between the first two of the cast on stage (``model.sets.line_of_action``:
+nobody waiting off stage for an entrance). Coverage stays on one side of it, the side facing the
 set's open front, unless a beat motivates crossing. Two
 consecutive shots of the same subject at nearly the same size move the camera at least 30°
 around them so the cut does not jump.
@@ -15,7 +15,6 @@ import numpy as np
 
 from beatcam.model import Blocking
 from beatcam.model.geometry import FloatArray, side_of_line
-from beatcam.model.sets import line_of_action
 from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM, SIZES
 
 OPEN_FRONT = np.array([0.0, 50.0])  # (x, z): a point far off the set's open side
@@ -47,9 +46,12 @@ def _side_of(point: FloatArray, start: FloatArray, end: FloatArray) -> float:
     return float(np.sign(side_of_line(point, start, end)))
 
 
-def open_side(blocking: Blocking, frame: int, preset: str) -> int:
+# A line of action's floor ends (``model.sets.line_of_action``), where there is one.
+Line = tuple[FloatArray, FloatArray] | None
+
+
+def open_side(line: Line) -> int:
     """+1 or -1: the side of the line of action facing the set's open front."""
-    line = line_of_action(blocking, frame, preset)
     if line is None:
         return 1
     side = _side_of(OPEN_FRONT, *line)
@@ -65,9 +67,10 @@ def place(
     side: int,
     previous: tuple[str | None, float, int] | None,
     size: str,
-    preset: str,
+    line: Line,
 ) -> Placement:
-    """Azimuth around ``subject`` (from their facing) that keeps the camera on ``side``.
+    """Azimuth around ``subject`` (from their facing) that keeps the camera on ``side`` of the
+    ``line`` of action on ``frame``.
 
     ``previous`` is (subject, azimuth, size index) of the shot before, for the 30° rule.
     """
@@ -82,7 +85,6 @@ def place(
     track = blocking[subject]
     origin = track.position[frame][[0, 2]]
     facing = float(track.facing_deg[frame])
-    line = line_of_action(blocking, frame, preset)
 
     def toward_front(azimuth: float) -> tuple[float, bool]:
         """How far toward the set's open front a camera at ``azimuth`` stands (a tie keeps the
