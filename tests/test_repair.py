@@ -19,9 +19,12 @@ from beatcam.export import plan_json
 from beatcam.model import CriticRule, Repair, ShotPlan, ShotSpec
 from beatcam.model.geometry import FloatArray
 from beatcam.model.vocab import size_for_frame_height
-from beatcam.pipeline.repair import Rejected, cover_another_way, wider_frame
+from beatcam.pipeline import plan_scene
+from beatcam.pipeline.repair import Rejected, another_size, cover_another_way, wider_frame
+from beatcam.script import read_scenes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SCREENPLAYS = Path(__file__).resolve().parent / "data" / "screenplays"
 BEATCAM = [sys.executable, "-m", "beatcam"]
 # A stranger who runs off with a listener's purse: no single on him the cut allows sees his face
 # as he goes (blind9 situation 114's geometry, staged as the bench stages a situation: an
@@ -344,3 +347,40 @@ def test_wider_frame_keeps_the_move_one_then_two_sizes_wider(bus_stop: Planned) 
     assert all(
         v.reason.repaired_from and v.reason.failed == ("subject in frame",) for v in versions
     )
+
+
+def test_another_size_tries_the_nearest_sizes_first_each_from_where_it_stood_then_round(
+    bus_stop: Planned,
+) -> None:
+    plan = bus_stop.plan
+    shot = next(shot for shot in plan.shots if shot.beat == 1)
+    plainest = replace(shot, framing="single", subjects=("Gwen",), size="WS", azimuth_deg=10.0)
+    rejected = Rejected(plan, plan.shots.index(shot), shot, plainest, frozenset())
+    tried = [(version.size, version.azimuth_deg) for version in another_size(rejected)]
+    # Nearest first, the wider of two as near first; WS itself is not tried again.
+    sizes = list(dict.fromkeys(size for size, _ in tried))
+    assert sizes == ["EWS", "FS", "MLS", "MS", "MCU", "CU", "ECU"]
+    for size in sizes:
+        azimuths = [azimuth for tried_size, azimuth in tried if tried_size == size]
+        # From where the plainest shot stood, then every 30 degrees round, nearest first.
+        assert azimuths[:3] == [10.0, 40.0, -20.0]
+        assert sorted(round(azimuth) % 360 for azimuth in azimuths) == list(range(10, 360, 30))
+    assert all(version.end_size == version.size for version in another_size(rejected))
+
+
+@pytest.mark.parametrize("index", [1, 19])
+def test_a_walker_in_a_narrow_corridor_is_framed_at_a_size_the_walls_allow(index: int) -> None:
+    """Two one-beat corridor scenes of a public screenplay (tests/data/screenplays/SOURCES.md):
+    the ladder's last rung, a static wide shot for a walker, asks for an extreme wide shot the
+    walls stop the camera backing away for; the beat is framed at the nearest size that passes."""
+    path = SCREENPLAYS / "the-last-birthday-card.fountain"
+    scene = read_scenes(str(path), path.read_bytes())[index]
+    assert scene.set_preset == "corridor" and len(scene.beats) == 1
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    saved = [shot for shot in plan.shots if shot.reason.repair == Repair.ANOTHER_SIZE]
+    assert saved and all(shot.size != "EWS" and shot.movement == "static" for shot in saved)
+    for shot in saved:
+        said = f"Framed {shot.size}, since an {shot.reason.repaired_from} and the plainer shots"
+        assert said in shot.why
+    plan_json.validate(plan_json.to_document(plan))

@@ -231,11 +231,13 @@ def render(spec: ShotSpec) -> str:
         text += " The camera crosses the line of action with the character's move."
     faults = said_list([FAULT_WORDS.get(rule, rule) for rule in reason.failed])
     who = spec.subjects[0] if spec.subjects else "the subject"
-    if reason.repair == Repair.COVER_ANOTHER_WAY:
+    if reason.repair in (Repair.COVER_ANOTHER_WAY, Repair.ANOTHER_SIZE):
         would = f"would {faults}" if faults else "failed"
+        covered = reason.repair == Repair.COVER_ANOTHER_WAY
+        how = f"Covered {_covered_how(spec)}" if covered else f"Framed {spec.size}"
         text += (
-            f" Covered {_covered_how(spec)}, since {with_article(reason.repaired_from)} and the"
-            f" singles tried after it {would}."
+            f" {how}, since {with_article(reason.repaired_from)} and the"
+            f" {'singles' if covered else 'plainer shots'} tried after it {would}."
         )
     elif reason.repaired_from:
         would = f", which would {faults}" if faults else ""

@@ -49,6 +49,7 @@ class Repair(StrEnum):
     PLAINER_SHOT = "plainer shot"
     STAND_ELSEWHERE = "stand elsewhere"
     COVER_ANOTHER_WAY = "cover another way"
+    ANOTHER_SIZE = "another size"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,11 @@ order they are tried:
 5. *cover another way* (``cover_another_way``): when the plainest single cannot be placed, the
    beat is covered with a two-shot or an over-the-shoulder that takes in the other person, or,
    for a reaction, with the other person's single.
+6. *another size* (``another_size``): the last resort, for a shot nothing above saves (a walled
+   corridor where the ladder's widest shot cannot stand back far enough, someone in the way at
+   every place round the subject): the plainest single at each other size, nearest its own
+   first, the wider of two equally near first, from where it stood and then round its subject
+   as *stand elsewhere* goes.
 
 The first version the critic passes is kept, and its ``Reason.repair`` names the strategy that
 made it (``direct.wording`` says it in a crew's words; a relabelled end size on top of another
@@ -134,7 +139,10 @@ def repair(
         if saved is not None:
             return saved
     covered = _first_passing(rejected, Repair.COVER_ANOTHER_WAY, cover_another_way, shoot)
-    return covered or (plan, checks)
+    if covered is not None:
+        return covered
+    resized = _first_passing(rejected, Repair.ANOTHER_SIZE, another_size, shoot)
+    return resized or (plan, checks)
 
 
 def relabel_end_size(plan: ShotPlan, index: int) -> tuple[ShotPlan, list[Check]]:
@@ -198,6 +206,18 @@ def stand_elsewhere(rejected: Rejected) -> Iterator[ShotSpec]:
     for offset in sorted(range(1, steps), key=lambda k: (min(k, steps - k), k)):
         azimuth = wrap_deg(rejected.tried.azimuth_deg + offset * LAST_RESORT_STEP_DEG)
         yield replace(rejected.tried, azimuth_deg=azimuth)
+
+
+def another_size(rejected: Rejected) -> Iterator[ShotSpec]:
+    """*Another size*: the plainest shot at each other size, nearest its own first (the wider
+    of two equally near), from where it stood, then round its subject as ``stand_elsewhere``."""
+    tried = rejected.tried
+    own = SIZES.index(tried.size)
+    others = sorted((k for k in range(len(SIZES)) if k != own), key=lambda k: (abs(k - own), k))
+    for size in (SIZES[k] for k in others):
+        resized = replace(tried, size=size, end_size=size)
+        yield resized
+        yield from stand_elsewhere(replace(rejected, tried=resized))
 
 
 def cover_another_way(rejected: Rejected) -> Iterator[ShotSpec]:
