@@ -148,7 +148,8 @@ def out_of_fold(
         held = np.arange(fold, len(train), FOLDS)
         rest = np.setdiff1d(np.arange(len(train)), held)
         fitted = readout.fit(vectors[rest], [train[i] for i in rest], penalty, ridge)
-        for i, reading in zip(held, readout.read(fitted, vectors[held]), strict=True):
+        texts = [train[int(i)].text for i in held]
+        for i, reading in zip(held, readout.read(fitted, vectors[held], texts), strict=True):
             readings[i] = reading
     return [r for r in readings if r is not None]
 
@@ -349,7 +350,9 @@ def held_out_columns(
 ) -> dict[str, dict[str, float]]:
     """Every reader's scores on the held-out beats, the readout fitted on the training beats
     (and the intent's on the bench's written intents, as shipped)."""
-    readings = readout.read(shipped_fit(train_vectors, train), test_vectors)
+    readings = readout.read(
+        shipped_fit(train_vectors, train), test_vectors, [beat.text for beat in test]
+    )
     words = read_alone(test)
     columns = {
         "lexicon": lexicon_scores(words, test),
@@ -397,7 +400,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.per_intent:
         test_vectors = neighbours.stored_index()[[neighbours.held_out(b.text) for b in examples]]
-        readings = readout.read(shipped_fit(train_vectors, train), test_vectors)
+        readings = readout.read(
+            shipped_fit(train_vectors, train), test_vectors, [beat.text for beat in test]
+        )
         per_intent(intent_beliefs(read_alone(test), readings), test)
         return 0
 

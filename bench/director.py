@@ -198,8 +198,9 @@ def written_labels(paths: Sequence[Path] = SITUATION_FILES) -> tuple[tuple[str, 
 def written_intents(paths: Sequence[Path] = SITUATION_FILES) -> readout.WrittenIntents:
     """``written_labels`` with each beat's sentence vector."""
     labels = written_labels(paths)
+    texts = tuple(text for text, _ in labels)
     return readout.WrittenIntents(
-        embedding.encode([text for text, _ in labels]), tuple(intent for _, intent in labels)
+        texts, embedding.encode(texts), tuple(intent for _, intent in labels)
     )
 
 

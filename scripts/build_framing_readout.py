@@ -74,20 +74,26 @@ def situations_digest(ids: list[str]) -> str:
 
 def validate(split: list[tuple[Path, bench.Situation]], penalties: list[float]) -> None:
     """Leave one file out at a time; print how often each readout's first value is accepted."""
-    vectors = embedding.encode([situation.beat for _, situation in split])
+    texts = [situation.beat for _, situation in split]
+    vectors = embedding.encode(texts)
     files = sorted({path for path, _ in split})
     for field, values in framing.FIELDS.items():
         mask, accepted = judged(split, field)
         paths = [path for (path, _), m in zip(split, mask, strict=True) if m]
         judged_vectors = vectors[mask]
+        judged_texts = [text for text, m in zip(texts, mask, strict=True) if m]
         for penalty in penalties:
             hits = np.zeros(len(accepted), dtype=bool)
             for left_out in files:
                 test = np.array([path == left_out for path in paths])
                 kept = [a for a, t in zip(accepted, test, strict=True) if not t]
+                fit_texts, test_texts = (
+                    [text for text, t in zip(judged_texts, test, strict=True) if t == side]
+                    for side in (False, True)
+                )
                 with blas.one_thread():
-                    fitted = framing.fit(field, judged_vectors[~test], kept, penalty)
-                first = framing.beliefs(fitted, judged_vectors[test]).argmax(axis=1)
+                    fitted = framing.fit(field, judged_vectors[~test], fit_texts, kept, penalty)
+                first = framing.beliefs(fitted, judged_vectors[test], test_texts).argmax(axis=1)
                 rows = np.flatnonzero(test)
                 hits[rows] = [values[f] in accepted[r] for f, r in zip(first, rows, strict=True)]
             marked = np.array([NEUTRAL[field] not in a for a in accepted])
@@ -106,16 +112,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.validate:
         validate(split, args.penalty or [framing.PENALTY])
         return 0
-    vectors = embedding.encode([situation.beat for _, situation in split])
+    texts = [situation.beat for _, situation in split]
+    vectors = embedding.encode(texts)
     arrays: dict[str, NDArray[np.generic]] = {
         "situations_sha256": np.array(situations_digest([s.id for _, s in split]))
     }
     for field in framing.FIELDS:
         mask, accepted = judged(split, field)
+        judged_texts = [text for text, m in zip(texts, mask, strict=True) if m]
         with blas.one_thread():  # as a plan runs: the same fit on any machine
-            fitted = framing.fit(field, vectors[mask], accepted)
+            fitted = framing.fit(field, vectors[mask], judged_texts, accepted)
         arrays |= {
             f"{field}_weights": fitted.weights,
+            f"{field}_terms": np.array(fitted.terms),
             f"{field}_bias": fitted.bias,
             f"{field}_usual": framing.targets(field, accepted).mean(axis=0),
         }

@@ -134,7 +134,8 @@ def _stage() -> int:
     with framing readouts, and an intent readout, fitted to the other files; the number of
     situations."""
     split = build_framing_readout.tuning_split(bench.SITUATION_FILES)
-    vectors = embedding.encode([situation.beat for _, situation in split])
+    texts = [situation.beat for _, situation in split]
+    vectors = embedding.encode(texts)
     for left_out in dict.fromkeys(path for path, _ in split):
         kept = np.array([path != left_out for path, _ in split])
         readouts = {}
@@ -142,13 +143,15 @@ def _stage() -> int:
             judged, _ = build_framing_readout.judged(split, field)
             fitted = kept & judged
             accepted = [s.accepted[field] for (_, s), f in zip(split, fitted, strict=True) if f]
+            fitted_texts = [text for text, f in zip(texts, fitted, strict=True) if f]
             with blas.one_thread():  # as the shipped readouts are fitted
-                readouts[field] = framing.fit(field, vectors[fitted], accepted)
+                readouts[field] = framing.fit(field, vectors[fitted], fitted_texts, accepted)
         # The other files' written intents, from the vectors already encoded (the split is
         # bench.written_labels' situations and more, in the same order).
         named = kept & np.array([s.intent is not None for _, s in split])
         intents = tuple(str(s.intent) for (_, s), n in zip(split, named, strict=True) if n)
-        written = readout.WrittenIntents(vectors[named], intents)
+        named_texts = tuple(text for text, n in zip(texts, named, strict=True) if n)
+        written = readout.WrittenIntents(named_texts, vectors[named], intents)
         with blas.one_thread():
             sentence = readout.fit(
                 neighbours.stored_index(), neighbours.labelled_examples(), written=written

@@ -61,7 +61,7 @@ def test_a_beat_without_lexicon_words_takes_the_neighbours_affect(text: str) -> 
     words = read_words(text, CastNames.of(()))
     assert words.feelings.evidence == () and words.feelings.vader == 0.0
     assert words.function.evidence == ()
-    (sentence,) = readout.read(readout.stored(), embedding.encode([text]))
+    (sentence,) = readout.read(readout.stored(), embedding.encode([text]), [text])
     affect = second_beat(text)
     for name in ("valence", "arousal", "dominance", "intensity"):
         assert getattr(affect, name) == pytest.approx(getattr(sentence, name), abs=1e-4)
@@ -77,7 +77,7 @@ def test_a_beat_without_lexicon_words_takes_the_neighbours_affect(text: str) -> 
 def test_found_words_outweigh_the_neighbours() -> None:
     text = "Mara is afraid."
     words = read_words(text, CastNames.of(()))
-    (guess,) = readout.read(readout.stored(), embedding.encode([text]))
+    (guess,) = readout.read(readout.stored(), embedding.encode([text]), [text])
     affect = second_beat(text)
     for name in ("valence", "arousal", "dominance"):
         lexicon, sentence, mixed = (

@@ -636,14 +636,16 @@ def test_each_style_plays_the_turning_point_its_own_way() -> None:
     """The Landing turns on Ana's vertigo. The books' own device (classical) is the dolly
     zoom; each other style has its own way with vertigo (``direct/data/style_devices.yaml``),
     so the same beat is five different shots, each the device its style's row ranks first
-    where the set allows it, and each passes its critic."""
+    where the set allows it, and each passes its critic. The documentary operator is handheld
+    throughout, so there the hand, not the vertigo, may be the strongest reason for the move."""
     (scene,) = read_scenes(str(EXAMPLES / "the-landing.txt"))
     played: dict[str, tuple[str, str, bool]] = {}
     for style in STYLES:
         plan, verdict = plan_scene(scene, style=style)
         assert verdict.pass_rate == 1.0, style
         (peak,) = [shot for shot in plan.shots if shot.reason.turning_point]
-        assert peak.intent is not None and peak.intent.name == Intent.VERTIGO
+        named = peak.intent.name if peak.intent is not None else None
+        assert named == Intent.VERTIGO or (style == "handheld-docu" and named is None), style
         played[style] = (peak.movement, peak.angle, abs(peak.dutch_deg) >= 5.0)
     assert played["classical"][0] == "dolly_zoom_in"
     assert played["handheld-docu"][0] == "handheld" and not played["handheld-docu"][2]

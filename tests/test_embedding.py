@@ -282,7 +282,7 @@ def held_out_readings(
     train, test = split
     stored = neighbours.stored_index()
     fitted = readout.fit(stored[train], [examples[i] for i in train])
-    return readout.read(fitted, stored[test])
+    return readout.read(fitted, stored[test], [examples[i].text for i in test])
 
 
 def test_held_out_fear_beats_read_as_fear(
@@ -362,7 +362,9 @@ def test_the_readout_separates_well_separated_functions(seed: int, names: list[s
     vectors = np.repeat(centres, 6, axis=0) + noise
     weights, bias = readout.fit_function(vectors, labels, steps=300)
     nothing = np.zeros((16, len(neighbours.INTENT_LABELS)), np.float32)
-    fitted = readout.Readout(weights, bias, np.zeros((17, 12), np.float32), nothing, nothing[0])
+    fitted = readout.Readout(
+        weights, bias, np.zeros((17, 12), np.float32), nothing, nothing[0], intent_terms=()
+    )
     odds = readout.log_probabilities(fitted, vectors)
     assert [FUNCTIONS[i] for i in odds.argmax(axis=1)] == labels
     np.testing.assert_allclose(np.exp(odds).sum(axis=1), 1.0, atol=1e-9)
@@ -384,7 +386,7 @@ def test_every_reading_stays_in_range_and_names_its_nearest_examples(
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     queries = queries / np.linalg.norm(queries, axis=1, keepdims=True)
     fitted = readout.fit(vectors, examples, ridge=ridge)
-    for reading in readout.read(fitted, queries):
+    for reading in readout.read(fitted, queries, [example.text for example in examples[:3]]):
         for name in neighbours.BIPOLAR:
             assert -1.0 <= getattr(reading, name) <= 1.0
         assert 0.0 <= reading.intensity <= 1.0

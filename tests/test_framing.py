@@ -42,9 +42,10 @@ def test_beats_written_alike_are_framed_as_their_books_accept(
     centres = np.eye(16, dtype=np.float32)[: len(wanted)]
     accepted = [sizes_ for sizes_ in wanted for _ in range(6)]
     vectors = np.repeat(centres, 6, axis=0) + rng.normal(0, 0.05, (len(accepted), 16))
+    texts = [""] * len(accepted)  # no words: the vectors alone tell the beats apart
     with blas.one_thread():
-        fitted = framing.fit(field, vectors.astype(np.float32), accepted, penalty=1e-4)
-    beliefs = framing.beliefs(fitted, vectors.astype(np.float32))
+        fitted = framing.fit(field, vectors.astype(np.float32), texts, accepted, penalty=1e-4)
+    beliefs = framing.beliefs(fitted, vectors.astype(np.float32), texts)
     np.testing.assert_allclose(beliefs.sum(axis=1), 1.0, atol=1e-9)
     values = framing.FIELDS[field]
     assert all(

@@ -132,10 +132,10 @@ def read_affect(scene: Scene) -> AffectedScene:
     cast = CastNames.of(scene.cast)
     texts = list(dict.fromkeys(beat.text for beat in scene.beats))
     vectors = embedding.encode(texts)
-    readings = dict(zip(texts, readout.read(readout.stored(), vectors), strict=True))
+    readings = dict(zip(texts, readout.read(readout.stored(), vectors, texts), strict=True))
     nearest = dict(zip(texts, neighbours.nearest(vectors), strict=True))
     framed = {
-        field: dict(zip(texts, framing.beliefs(framing.stored(field), vectors), strict=True))
+        field: dict(zip(texts, framing.beliefs(framing.stored(field), vectors, texts), strict=True))
         for field in framing.FIELDS
     }
     affects = []

@@ -9,7 +9,8 @@ logistic regression from the sentence vector to the field's values, fitted to th
 of beatcam's own bench (``bench/*.yaml``, MIT; each situation's accepted values share its
 weight equally; framing from the situations whose books say how they are framed), learns which
 directions of the sentence space ask for a wide frame or a close one, a look down or up, a move
-in or a still camera, one person in the frame or two. They are fitted by
+in or a still camera, one person in the frame or two; and, beside the vector, which of the
+beat's words do (``bag.py``: "tails", "sprints", "circle"). They are fitted by
 ``scripts/build_framing_readout.py`` and shipped as plain numbers; the held-out split that
 measures the director is never part of them.
 """
@@ -24,7 +25,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam.affect import embedding, neighbours, readout
+from beatcam.affect import bag, embedding, neighbours, readout
 from beatcam.errors import StageError
 from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
 
@@ -45,10 +46,12 @@ PENALTY: Final = 1e-4
 
 @dataclass(frozen=True)
 class FieldReadout:
-    """``weights`` ``(d, values)`` and ``bias`` ``(values,)`` of one field's regression."""
+    """``weights`` ``(d + terms, values)`` and ``bias`` ``(values,)`` of one field's
+    regression from a unit vector and its beat's bag over ``terms`` (``bag.features``)."""
 
     weights: NDArray[np.float32]
     bias: NDArray[np.float32]
+    terms: tuple[str, ...]
 
 
 def targets(field: str, accepted: Sequence[Collection[str]]) -> NDArray[np.float64]:
@@ -65,19 +68,27 @@ def targets(field: str, accepted: Sequence[Collection[str]]) -> NDArray[np.float
 def fit(
     field: str,
     vectors: NDArray[np.float32],
+    texts: Sequence[str],
     accepted: Sequence[Collection[str]],
     penalty: float = PENALTY,
 ) -> FieldReadout:
-    """``field``'s readout fitted to unit vectors ``(n, d)`` and each one's accepted values."""
+    """``field``'s readout fitted to beats (their texts and unit vectors ``(n, d)``) and each
+    one's accepted values."""
     if len(accepted) != len(vectors) or not len(vectors):
         raise ValueError("fit needs one set of accepted values per vector, and at least one")
-    return FieldReadout(*readout.fit_softmax(vectors, targets(field, accepted), penalty))
+    terms = bag.vocabulary(texts)
+    features = bag.features(vectors, texts, terms)
+    return FieldReadout(*readout.fit_softmax(features, targets(field, accepted), penalty), terms)
 
 
-def beliefs(fitted: FieldReadout, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
-    """``(m, values)``: how likely the books are to frame each vector's beat at each value."""
+def beliefs(
+    fitted: FieldReadout, vectors: NDArray[np.float32], texts: Sequence[str]
+) -> NDArray[np.float64]:
+    """``(m, values)``: how likely the books are to frame each beat (its text and unit vector)
+    at each value."""
     weights = fitted.weights.astype(np.float64)
-    return np.exp(readout.log_softmax(vectors.astype(np.float64) @ weights + fitted.bias))
+    features = bag.features(vectors, texts, fitted.terms).astype(np.float64)
+    return np.exp(readout.log_softmax(features @ weights + fitted.bias))
 
 
 @functools.cache
@@ -86,8 +97,10 @@ def _arrays() -> dict[str, NDArray[np.generic]]:
         arrays = {name: np.asarray(npz[name]) for name in npz.files}
     shapes: dict[str, tuple[int, ...]] = {"situations_sha256": ()}
     for field, values in FIELDS.items():
+        terms = len(arrays.get(f"{field}_terms", ()))
         shapes |= {
-            f"{field}_weights": (embedding.DIM, len(values)),
+            f"{field}_weights": (embedding.DIM + terms, len(values)),
+            f"{field}_terms": (terms,),
             f"{field}_bias": (len(values),),
             f"{field}_usual": (len(values),),
         }
@@ -103,7 +116,9 @@ def stored(field: str) -> FieldReadout:
     """``field``'s readout as shipped in ``data/framing_readout.npz``."""
     arrays = _arrays()
     return FieldReadout(
-        arrays[f"{field}_weights"].astype(np.float32), arrays[f"{field}_bias"].astype(np.float32)
+        arrays[f"{field}_weights"].astype(np.float32),
+        arrays[f"{field}_bias"].astype(np.float32),
+        tuple(str(term) for term in arrays[f"{field}_terms"]),
     )
 
 
@@ -124,7 +139,7 @@ def provenance() -> dict[str, str]:
         "name": "beatcam framing readout",
         "version": str(_arrays()["situations_sha256"])[:12],
         "licence": "MIT",
-        "source": "logistic regressions from the sentence vector to the sizes, angles and "
-        "movements the books accept, fitted to the situations of beatcam's own bench "
-        f"(bench/*.yaml, written for beatcam) that are not held out, by {BUILD_SCRIPT}",
+        "source": "logistic regressions from the sentence vector and the beat's words to the "
+        "sizes, angles and movements the books accept, fitted to the situations of beatcam's "
+        f"own bench (bench/*.yaml, written for beatcam) that are not held out, by {BUILD_SCRIPT}",
     }

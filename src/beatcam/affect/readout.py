@@ -9,7 +9,8 @@ deterministically (a linear solve; full-batch gradient descent from zeros) by
 ``scripts/build_affect_index.py`` and shipped as plain numbers beside the labelled beats' vectors.
 The intent's regression also learns from the beats of beatcam's own bench whose writers named the
 intent they meant (``WrittenIntents``): other hands than the labelled beats', the way a user
-writes.
+writes. It reads the beat's words beside its vector (``bag.py``): a realisation or a pursuit is
+often one verb the vector blurs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from beatcam.affect import neighbours
+from beatcam.affect import bag, embedding, neighbours
 from beatcam.affect.neighbours import INTENT_LABELS, LabelledBeat
 from beatcam.errors import StageError
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS
@@ -43,21 +44,25 @@ LOWEST: Final = np.array([-1.0, -1.0, -1.0] + [0.0] * (1 + len(EMOTIONS)))
 class Readout:
     """``function_weights`` ``(d, F)`` and ``function_bias`` ``(F,)`` of the regression over
     FUNCTIONS; ``value_weights`` ``(d + 1, 4 + 8)`` maps a vector with a trailing 1 to the
-    four numbers, then the eight emotions; ``intent_weights`` ``(d, I)`` and ``intent_bias``
-    ``(I,)`` are the regression over the intent labels (the intents, then none)."""
+    four numbers, then the eight emotions; ``intent_weights`` ``(d + terms, I)`` and
+    ``intent_bias`` ``(I,)`` are the regression over the intent labels (the intents, then
+    none) of a vector and its beat's bag over the ``intent_terms`` (``bag.features``)."""
 
     function_weights: NDArray[np.float32]
     function_bias: NDArray[np.float32]
     value_weights: NDArray[np.float32]
     intent_weights: NDArray[np.float32]
     intent_bias: NDArray[np.float32]
+    intent_terms: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class WrittenIntents:
-    """Unit vectors ``(n, d)`` of beats with the intent label their writer meant, one each:
-    examples for the intent regression only (they carry no function, numbers or emotions)."""
+    """Beats with the intent label their writer meant, one each, and their unit vectors
+    ``(n, d)``: examples for the intent regression only (they carry no function, numbers or
+    emotions)."""
 
+    texts: tuple[str, ...]
     vectors: NDArray[np.float32]
     intents: tuple[str, ...]
 
@@ -136,12 +141,18 @@ def fit(
     """Fit every map to unit vectors ``(n, d)`` of the labelled ``examples`` (same order), the
     intent's to the ``written`` intents as well, if given."""
     weights, bias = fit_function(vectors, [b.function for b in examples], penalty)
-    intent_vectors, intents = vectors, [b.intent for b in examples]
+    texts, intent_vectors, intents = (
+        [b.text for b in examples],
+        vectors,
+        [b.intent for b in examples],
+    )
     if written is not None:
         intent_vectors = np.vstack([vectors, written.vectors.astype(vectors.dtype)])
+        texts += written.texts
         intents += written.intents
+    terms = bag.vocabulary(texts)
     intent_weights, intent_bias = fit_function(
-        intent_vectors, intents, penalty, classes=INTENT_LABELS
+        bag.features(intent_vectors, texts, terms), intents, penalty, classes=INTENT_LABELS
     )
     targets = np.array(
         [
@@ -152,7 +163,7 @@ def fit(
     x = _with_bias(vectors)
     gram = x.T @ x + ridge * np.eye(x.shape[1])
     values = np.linalg.solve(gram, x.T @ targets)
-    return Readout(weights, bias, values.astype(np.float32), intent_weights, intent_bias)
+    return Readout(weights, bias, values.astype(np.float32), intent_weights, intent_bias, terms)
 
 
 def log_probabilities(readout: Readout, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
@@ -161,17 +172,24 @@ def log_probabilities(readout: Readout, vectors: NDArray[np.float32]) -> NDArray
     return log_softmax(vectors.astype(np.float64) @ weights + readout.function_bias)
 
 
-def intent_log_probabilities(readout: Readout, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
-    """``(m, len(INTENT_LABELS))`` natural-log probabilities of each intent label per vector."""
+def intent_log_probabilities(
+    readout: Readout, vectors: NDArray[np.float32], texts: Sequence[str]
+) -> NDArray[np.float64]:
+    """``(m, len(INTENT_LABELS))`` natural-log probabilities of each intent label per beat
+    (its text and unit vector)."""
     weights = readout.intent_weights.astype(np.float64)
-    return log_softmax(vectors.astype(np.float64) @ weights + readout.intent_bias)
+    features = bag.features(vectors, texts, readout.intent_terms)
+    return log_softmax(features.astype(np.float64) @ weights + readout.intent_bias)
 
 
-def read(readout: Readout, vectors: NDArray[np.float32]) -> list[SentenceReading]:
-    """One reading per unit vector ``(m, d)``, every number inside its range."""
+def read(
+    readout: Readout, vectors: NDArray[np.float32], texts: Sequence[str]
+) -> list[SentenceReading]:
+    """One reading per beat (its text and unit vector, ``(m, d)``), every number inside its
+    range."""
     values = np.clip(_with_bias(vectors) @ readout.value_weights.astype(np.float64), LOWEST, 1.0)
     odds = log_probabilities(readout, vectors)
-    intent_odds = intent_log_probabilities(readout, vectors)
+    intent_odds = intent_log_probabilities(readout, vectors, texts)
     return [
         SentenceReading(
             valence=float(row[0]),
@@ -197,13 +215,20 @@ def stored() -> Readout:
     neighbours.stored_index()  # the archive must match the labelled beats it was fitted to
     arrays = neighbours.index_arrays()
     if (
-        any(name not in arrays for name in ARRAYS)
+        any(name not in arrays for name in (*ARRAYS, "intent_terms"))
         or arrays["function_bias"].shape != (len(FUNCTIONS),)
         or arrays["intent_bias"].shape != (len(INTENT_LABELS),)
+        or len(arrays["intent_weights"]) != embedding.DIM + len(arrays["intent_terms"])
     ):
         raise StageError(
             "affect",
             f"the stored {neighbours.INDEX_FILE} has no readout for {len(FUNCTIONS)} "
             f"functions and {len(INTENT_LABELS)} intent labels; run {neighbours.BUILD_SCRIPT}",
         )
-    return Readout(*(arrays[name].astype(np.float32) for name in ARRAYS))
+    function_weights, function_bias, value_weights, intent_weights, intent_bias = (
+        arrays[name].astype(np.float32) for name in ARRAYS
+    )
+    terms = tuple(str(term) for term in arrays["intent_terms"])
+    return Readout(
+        function_weights, function_bias, value_weights, intent_weights, intent_bias, terms
+    )
