@@ -20,8 +20,9 @@ most situations of that split and scores it on the same situations (for the whol
 combination of values accepted by most): an optimistic baseline, since it is chosen on the data
 it is scored on. The held-out split is the situations marked ``held_out: true``
 (``blind22.yaml``): the twenty-second blind set, 105 situations where a marked device is
-motivated and 45 where plain coverage serves, written by someone who had seen neither the director's rules nor
-its output, never listed by ``--misses`` and never read by ``scripts/fit_classical.py``. The others
+motivated and 45 where plain coverage serves, written by someone who had seen neither the
+director's rules nor its output, never listed by ``--misses`` and never read by
+``scripts/fit_classical.py``. The others
 are the tuning split: ``situations.yaml`` (mostly plain coverage), ``expressive.yaml``
 (situations written for the second-generation director, one marked device motivated in each,
 balanced across the devices), ``blind5.yaml`` to ``blind21.yaml``; each
