@@ -18,7 +18,7 @@ from beatcam.direct.dressing import dress
 from beatcam.direct.explicit import own_pin, shot_pin
 from beatcam.direct.grammar import MOVING_M, Context, exchange_belief
 from beatcam.direct.intents import intent_table
-from beatcam.direct.placement import Line, lens_for, open_side, place
+from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.poses import act, action_cues, contacts
 from beatcam.direct.props import place_props
 from beatcam.direct.sequence import Choice, choose
@@ -53,7 +53,7 @@ from beatcam.model import (
     ShotSpec,
 )
 from beatcam.model.geometry import floor_heading_deg, wrap_deg
-from beatcam.model.sets import DEFAULT_PRESET, line_of_action, on_stage, preset_named
+from beatcam.model.sets import DEFAULT_PRESET, Line, line_of_action, on_stage, preset_named
 from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, Staging, moves_where
 
 __all__ = [

@@ -15,6 +15,7 @@ import numpy as np
 
 from beatcam.model import Blocking
 from beatcam.model.geometry import FloatArray, side_of_line
+from beatcam.model.sets import Line
 from beatcam.model.vocab import FOCAL_MAX_MM, FOCAL_MIN_MM, SIZES
 
 OPEN_FRONT = np.array([0.0, 50.0])  # (x, z): a point far off the set's open side
@@ -44,10 +45,6 @@ class Placement:
 
 def _side_of(point: FloatArray, start: FloatArray, end: FloatArray) -> float:
     return float(np.sign(side_of_line(point, start, end)))
-
-
-# A line of action's floor ends (``model.sets.line_of_action``), where there is one.
-Line = tuple[FloatArray, FloatArray] | None
 
 
 def open_side(line: Line) -> int:

@@ -170,9 +170,11 @@ def on_stage(preset_name: str, ground: np.ndarray) -> np.ndarray:
     return present
 
 
-def line_of_action(
-    blocking: Blocking, frame: int, preset_name: str
-) -> tuple[FloatArray, FloatArray] | None:
+# A line of action's floor ends (x, z), where there is one (``line_of_action``).
+Line = tuple[FloatArray, FloatArray] | None
+
+
+def line_of_action(blocking: Blocking, frame: int, preset_name: str) -> Line:
     """The floor ends ``(x, z)`` of the line of action on ``frame``: from the first of the cast
     on stage to the second, the pair the 180° rule keeps the camera on one side of; None with
     fewer than two on stage (one waiting off stage for an entrance draws no line), or with both
