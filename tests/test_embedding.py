@@ -137,6 +137,24 @@ def test_the_gelu_worked_out_in_rows_is_the_gelu_of_the_whole_block(
         assert embedding._gelu(x).tobytes() == whole.tobytes()
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 3), st.integers(2, 60), st.sampled_from([(1152, 384), (384, 1536)]))
+def test_a_dense_layer_gives_the_bits_of_the_product_with_the_transposed_weight(
+    batch: int, length: int, shape: tuple[int, int]
+) -> None:
+    """``_dense`` multiplies by the weight as stored; its sums are bit for bit those of
+    ``x @ weight.T + bias`` (the form the shipped vectors were made with), laid out in rows."""
+    generator = np.random.default_rng(batch * 1000 + length)
+    weight = generator.standard_normal(shape, dtype=np.float32)
+    bias = generator.standard_normal(shape[0], dtype=np.float32)
+    x = generator.standard_normal((batch, length, shape[1]), dtype=np.float32)
+    with blas.one_thread():
+        got = embedding._dense(x, weight, bias)
+        expected = x @ weight.T + bias
+    assert got.flags.c_contiguous
+    assert got.tobytes() == expected.tobytes()
+
+
 @settings(max_examples=300, deadline=None)
 @given(FLOAT32_BLOCKS)
 def test_the_gelu_divides_as_reciprocal_does(x: np.ndarray) -> None:

@@ -95,7 +95,7 @@ def test_weights_are_mapped_from_the_package_and_nothing_is_stored_for_them(xdg:
     for array in (model.word, model.layers[0].attn_out_w, model.layers[-1].ff_in_w):
         assert isinstance(array.base, np.memmap) and not array.flags.writeable
     assert model.layers[0].attn_out_w.shape == (embedding.DIM, embedding.DIM)
-    assert model.layers[0].ff_in_w.shape[0] == embedding.DIM
+    assert model.layers[0].ff_in_w.shape[1] == embedding.DIM  # (out, in), as stored
     embedding.encode(SENTENCES)
     stored = {path.name for path in xdg.iterdir()} - {cache.DIGEST_NAMESPACE}  # beatcam's own
     assert stored == {embedding.VECTORS_NAMESPACE}
