@@ -282,3 +282,23 @@ def test_a_pose_held_over_many_frames_is_the_same_bytes_as_each_frame_posed_alon
         alone = skeleton.forward(row[None])
         assert together.origins[frame].tobytes() == alone.origins[0].tobytes()
         assert together.rotations[frame].tobytes() == alone.rotations[0].tobytes()
+
+
+LYING = """# Lying down
+Cast: Hamid, Suki, Ines
+Set: office
+Hamid and Suki lie side by side on the carpet, counting the ceiling tiles.
+Ines lay still on the floor by the door.
+Suki gets up and swears she would never lie to Ines.
+"""
+
+
+def test_people_who_lie_down_together_or_lay_still_are_posed_lying(tmp_path: Path) -> None:
+    """The plural and the past of lying down pose everyone they name (the scene finds Ines
+    lying, as the first beat that names her does); lying to someone lays nobody down."""
+    document = plan_and_export(tmp_path, "lying.txt", LYING)
+    assert "lie" in _beat_poses(document, "Hamid", 0)
+    assert "lie" in _beat_poses(document, "Suki", 0)
+    assert "lie" in _beat_poses(document, "Ines", 1)
+    suki = document["blocking"]["Suki"]["pose"]
+    assert suki[-1] == "stand"
