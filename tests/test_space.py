@@ -40,6 +40,11 @@ beats:
 """,
     "bus": "# Waiting\nCast: Iris, Pell\nSet: street\n"
     "Iris waits at the bus stop.\nPell keeps his distance from Iris.\n",
+    "roof": "# Roof\nCast: Hamid, Suki\n"
+    "Hamid and Suki lie side by side on the warm roof, counting satellites.\n"
+    "Suki whispers that she is leaving in the morning.\n",
+    "beach": "# Beach\nCast: Mara, Tom\n"
+    "Mara and Tom walk side by side along the empty beach.\n",
 }
 
 
@@ -223,3 +228,26 @@ def test_the_way_a_walk_crosses_the_screen_is_read_where_the_words_say_it(
     text: str, way: int
 ) -> None:
     assert screen_direction(text) == way
+
+
+def test_two_who_lie_side_by_side_lie_abreast_facing_the_same_way(
+    plans: dict[str, dict[str, Any]],
+) -> None:
+    """Side by side, with nobody after it, is the pair beside each other: within reach,
+    shoulder to shoulder (each beside the other across their facing), heads the same way."""
+    roof = plans["roof"]
+    frame = _beat_end(roof, 0)
+    hamid, suki = _ground(roof, "Hamid")[frame], _ground(roof, "Suki")[frame]
+    assert np.linalg.norm(suki - hamid) == pytest.approx(CLOSE_M, abs=TOLERANCE_M)
+    facing = _facing(roof, "Hamid", frame)
+    assert _facing(roof, "Suki", frame) == pytest.approx(facing, abs=0.01)
+    assert abs(float(np.dot(suki - hamid, facing))) < TOLERANCE_M
+    assert set(roof["blocking"]["Suki"]["pose"][:frame]) == {"lie"}
+
+
+def test_two_who_walk_side_by_side_set_off_abreast(plans: dict[str, dict[str, Any]]) -> None:
+    """A walk side by side is the walk together: the pair are found abreast as it starts."""
+    beach = plans["beach"]
+    mara, tom = _ground(beach, "Mara"), _ground(beach, "Tom")
+    for frame in (0, _beat_end(beach, 0)):
+        assert np.linalg.norm(tom[frame] - mara[frame]) < CLOSE_M

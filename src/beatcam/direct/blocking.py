@@ -493,7 +493,9 @@ def block(
             facings[name][start:end] = facing_now[name]
         stated: dict[str, Relation] = {}
         for relation in later:
-            if relation.beat == index and relation.doer in current:
+            # Beside the one they walk with ("walk side by side") is the walk together itself.
+            abreast = relation.doer == companion and relation.kind == "beside"
+            if relation.beat == index and relation.doer in current and not abreast:
                 stated.setdefault(relation.doer, relation)
         # Those placed relative to someone who moves in this beat go after them.
         order = sorted(stated.values(), key=lambda relation: relation.anchor in stated)
