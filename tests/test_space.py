@@ -43,8 +43,7 @@ beats:
     "roof": "# Roof\nCast: Hamid, Suki\n"
     "Hamid and Suki lie side by side on the warm roof, counting satellites.\n"
     "Suki whispers that she is leaving in the morning.\n",
-    "beach": "# Beach\nCast: Mara, Tom\n"
-    "Mara and Tom walk side by side along the empty beach.\n",
+    "beach": "# Beach\nCast: Mara, Tom\nMara and Tom walk side by side along the empty beach.\n",
 }
 
 
