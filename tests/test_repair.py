@@ -20,7 +20,13 @@ from beatcam.model import CriticRule, Repair, ShotPlan, ShotSpec
 from beatcam.model.geometry import FloatArray
 from beatcam.model.vocab import size_for_frame_height
 from beatcam.pipeline import plan_scene
-from beatcam.pipeline.repair import Rejected, another_size, cover_another_way, wider_frame
+from beatcam.pipeline.repair import (
+    Rejected,
+    another_size,
+    cover_another_way,
+    stand_elsewhere,
+    wider_frame,
+)
 from beatcam.script import read_scenes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -298,6 +304,51 @@ def test_a_plainer_shot_keeps_the_low_angle_that_gives_the_power(tmp_path: Path)
     assert np.all(camera.position[:, 1] < eyes[:, 1])
     above = _in_camera(plan, shot_id, camera.position + [0.0, 1.0, 0.0])
     assert np.all(above[:, 2] < 0.0)
+
+
+# The one who won stands over the one who lost: her low single, and every step round it, has
+# the fallen opponent across the frame, so the shot must stand elsewhere round her (situation
+# power-04's words).
+RING = """\
+title: The ring
+cast: [Champion, Opponent]
+beats:
+  - {text: "It is an ordinary afternoon.", seconds: 3}
+  - The champion stands over her beaten opponent, gloves raised.
+  - "A little later, the place is quiet again."
+"""
+
+
+def test_a_shot_that_must_stand_elsewhere_keeps_its_low_angle(tmp_path: Path) -> None:
+    """The ladder is climbed from its first rung even after the camera stepped round, and
+    standing elsewhere tries the plainest version that kept the angle before the plainest
+    shot: the power stays in the frame."""
+    (tmp_path / "ring.yaml").write_text(RING)
+    planned = _plan(tmp_path / "out", tmp_path / "ring.yaml")
+    shot = next(shot for shot in planned.document["shots"] if shot["beat"] == 1)
+    assert shot["reason"]["repair"] == Repair.STAND_ELSEWHERE, "find a beat that stands elsewhere"
+    assert shot["reason"]["repaired_from"].startswith("low-angle")
+    assert (shot["angle"], shot["movement"], shot["subjects"]) == ("low", "static", ["Champion"])
+    plan, shot_id = planned.plan, shot["id"]
+    camera = plan.shot(shot_id).camera
+    eyes = plan.blocking.tracks["Champion"].eyes(shot["start_frame"], shot["frames"])
+    assert np.all(camera.position[:, 1] < eyes[:, 1])
+
+
+def test_standing_elsewhere_goes_round_with_the_angle_first_then_plain(
+    bus_stop: Planned,
+) -> None:
+    plan = bus_stop.plan
+    shot = next(shot for shot in plan.shots if shot.beat == 1)
+    plainest = replace(shot, framing="single", subjects=("Gwen",), angle="eye_level")
+    angled = replace(plainest, angle="high", azimuth_deg=20.0)
+    index = plan.shots.index(shot)
+    tried = list(stand_elsewhere(Rejected(plan, index, shot, plainest, frozenset(), angled)))
+    steps = 360 // 30 - 1
+    assert [version.angle for version in tried] == ["high"] * steps + ["eye_level"] * steps
+    assert [round(version.azimuth_deg) for version in tried[:3]] == [50, -10, 80]
+    alone = list(stand_elsewhere(Rejected(plan, index, shot, plainest, frozenset())))
+    assert [version.angle for version in alone] == ["eye_level"] * steps
 
 
 # A look up the stairs at a figure on the landing: the tilt up the beat asks for cuts off the

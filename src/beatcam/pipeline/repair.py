@@ -12,17 +12,19 @@ order they are tried:
    subject walks or rises out of it, its end size does not hold, the head loses its room)
    keeps its move a size wider, then two: an operator loosens the frame before giving up the
    move the beat asked for.
-3. *step round* (``direct.step_round``) or *plainer shot* (``direct.plainer``), up to
-   ``REPAIR_ATTEMPTS`` times, each time from the director's shot with every fault seen so far:
-   while every fault is one a camera fixes by standing elsewhere (a cut's, a blocked view, a
-   face unseen), the camera steps round its subject, twice at most; otherwise the shot gives
-   up a rung of the director's ladder (simpler move, static level single at its angle, the
-   same at eye level, eye-level medium or wide; a rung that changes nothing is skipped): an
+3. *step round* (``direct.step_round``), then *plainer shot* (``direct.plainer``), each time
+   from the director's shot with every fault seen so far: while every fault is one a camera
+   fixes by standing elsewhere (a cut's, a blocked view, a face unseen), the camera steps
+   round its subject, twice at most; then the shot gives up the rungs of the director's
+   ladder one at a time, from the first (simpler move, static level single at its angle, the
+   same at eye level, eye-level medium or wide; a rung that changes nothing is skipped), so
+   a shot that stepped round still tries keeping its angle before it gives that up: an
    over-the-shoulder that loses its shoulder (a camera standing elsewhere round the far face
    does not bring it back) first tries a simpler move, then becomes the far person's single.
    The last version tried stays, even if it still fails.
 4. *stand elsewhere* (``stand_elsewhere``): when every fault left is one of standing, the
-   plainest shot goes round its subject in ``LAST_RESORT_STEP_DEG`` steps, nearest first.
+   plainest shot that kept its high or low angle, then the plainest shot, goes round its
+   subject in ``LAST_RESORT_STEP_DEG`` steps, nearest first.
 5. *cover another way* (``cover_another_way``): when the plainest single cannot be placed, the
    beat is covered with a two-shot or an over-the-shoulder that takes in the other person, or,
    for a reaction, with the other person's single.
@@ -104,6 +106,9 @@ class Rejected:
     spec: ShotSpec
     tried: ShotSpec
     failed: frozenset[CriticRule]
+    # The plainest version that kept the shot's high or low angle, where the ladder tried one
+    # before giving the angle up: standing elsewhere, it may keep what the angle says.
+    angled: ShotSpec | None = None
 
 
 def repair(
@@ -118,22 +123,27 @@ def repair(
         saved = _first_passing(loosened, Repair.WIDER_FRAME, wider_frame, shoot)
         if saved is not None:
             return saved
-    tried, failed = spec, frozenset[CriticRule]()
-    for attempt in range(1, REPAIR_ATTEMPTS + 1):
-        if not _failed(checks):
-            return plan, checks
+    tried, failed, angled = spec, frozenset[CriticRule](), None
+    taken = dict.fromkeys(LADDER, 0)  # the versions of each strategy tried so far
+    while _failed(checks) and taken[Repair.PLAINER_SHOT] < REPAIR_ATTEMPTS:
         # Every fault seen so far: a plainer shot must not bring back an earlier one.
         failed |= _rules(checks)
-        retake = Retake(spec, failed, attempt, _previous_azimuth(plan, index), plan.blocking)
-        strategy = _ladder_rung(retake)
+        stepping = failed <= MOVABLE_RULES and taken[Repair.STEP_ROUND] < STEP_ROUND_ATTEMPTS
+        strategy = Repair.STEP_ROUND if stepping else Repair.PLAINER_SHOT
+        taken[strategy] += 1
+        retake = Retake(
+            spec, failed, taken[strategy], _previous_azimuth(plan, index), plan.blocking
+        )
         version = _saved_by(LADDER[strategy](retake), strategy)
         if _same_camera_work(version, tried):
             continue  # an eye-level shot has no angle to give up: that rung is the next one
         tried = version
+        if strategy is Repair.PLAINER_SHOT and version.angle != "eye_level":
+            angled = version
         plan, checks = relabel_end_size(_with_shot(plan, index, shoot(tried)), index)
     if not _failed(checks):
         return plan, checks
-    rejected = Rejected(plan, index, spec, tried, failed | _rules(checks))
+    rejected = Rejected(plan, index, spec, tried, failed | _rules(checks), angled)
     if _rules(checks) <= MOVABLE_RULES:
         saved = _first_passing(rejected, Repair.STAND_ELSEWHERE, stand_elsewhere, shoot)
         if saved is not None:
@@ -171,14 +181,6 @@ def _same_camera_work(version: ShotSpec, tried: ShotSpec) -> bool:
     return replace(version, why=tried.why, reason=tried.reason) == tried
 
 
-def _ladder_rung(retake: Retake) -> Repair:
-    """*Step round* while every fault is one of standing, ``STEP_ROUND_ATTEMPTS`` times at
-    most; otherwise *plainer shot*."""
-    movable = retake.failed <= MOVABLE_RULES
-    stepping = movable and retake.attempt <= STEP_ROUND_ATTEMPTS
-    return Repair.STEP_ROUND if stepping else Repair.PLAINER_SHOT
-
-
 # The director's two moves on the ladder, each from the director's shot and the faults seen so
 # far (``direct.Retake``).
 LADDER: dict[Repair, Callable[[Retake], ShotSpec]] = {
@@ -200,12 +202,19 @@ def wider_frame(rejected: Rejected) -> Iterator[ShotSpec]:
 
 
 def stand_elsewhere(rejected: Rejected) -> Iterator[ShotSpec]:
-    """*Stand elsewhere*: the plainest shot, moved round its subject (nearest first) until the
-    cut into it keeps the 180° and 30° rules and nothing blocks the view."""
+    """*Stand elsewhere*: the plainest shot that kept its angle, if the ladder tried one, then
+    the plainest shot, moved round its subject (nearest first) until the cut into it keeps
+    the 180° and 30° rules and nothing blocks the view: a high or low angle says who holds
+    the power or who is exposed, which is worth more than where round them the camera stands."""
     steps = round(360.0 / LAST_RESORT_STEP_DEG)
-    for offset in sorted(range(1, steps), key=lambda k: (min(k, steps - k), k)):
-        azimuth = wrap_deg(rejected.tried.azimuth_deg + offset * LAST_RESORT_STEP_DEG)
-        yield replace(rejected.tried, azimuth_deg=azimuth)
+    offsets = sorted(range(1, steps), key=lambda k: (min(k, steps - k), k))
+    versions = [rejected.tried]
+    if rejected.angled is not None and rejected.angled is not rejected.tried:
+        versions.insert(0, rejected.angled)
+    for version in versions:
+        for offset in offsets:
+            azimuth = wrap_deg(version.azimuth_deg + offset * LAST_RESORT_STEP_DEG)
+            yield replace(version, azimuth_deg=azimuth)
 
 
 def another_size(rejected: Rejected) -> Iterator[ShotSpec]:
