@@ -492,6 +492,29 @@ def test_a_walk_the_words_send_one_way_crosses_the_screen_that_way(
     assert shot.movement == truck
 
 
+def test_a_runner_who_heads_away_across_the_line_is_followed_from_the_cameras_side() -> None:
+    """Mascelli's 180° rule for a chase: she runs from the man she faced, away across the line
+    between them from the side the coverage keeps, so the camera travels behind her, not ahead
+    (a lead stood across the line on every azimuth, and the repair gave the chase up for a
+    locked-off extreme wide shot)."""
+    scene = Scene(
+        "alleys",
+        (Character("Yasmine"), Character("Hakim")),
+        (Beat(0, "It is an ordinary afternoon.", 3.0),
+         Beat(1, "Through the alleys of the old town, Yasmine runs from the policeman Hakim, "
+                 "vaulting a spice stall."),
+         Beat(2, "A little later, the place is quiet again.")),
+    )  # fmt: skip
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    shot = next(shot for shot in plan.shots if shot.beat == 1)
+    assert shot.movement == "follow" and not shot.reason.repair
+    path = plan.blocking["Yasmine"].position[shot.start_frame : shot.start_frame + shot.frames]
+    travel = path[-1] - path[0]
+    behind = shot.camera.position - path
+    assert np.all(behind @ travel < 0.0)  # the camera is behind her on every frame
+
+
 def test_the_camera_comes_down_into_the_scene_once() -> None:
     """ "Snow falls on the station town. Down on the platform, Ines waits": the opening cranes
     down over the place into the scene; the beat's next shot, on Ines, does not crane down

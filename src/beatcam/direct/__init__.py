@@ -52,7 +52,7 @@ from beatcam.model import (
     ShotPin,
     ShotSpec,
 )
-from beatcam.model.geometry import floor_heading_deg, wrap_deg
+from beatcam.model.geometry import floor_heading_deg, side_of_line, wrap_deg
 from beatcam.model.sets import DEFAULT_PRESET, Line, line_of_action, on_stage, preset_named
 from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, Staging, moves_where
 
@@ -71,6 +71,10 @@ __all__ = [
 ]
 
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
+TRAVELS_WITH = frozenset({"follow", "lead"})
+# A walk that heads across the line of action at least this share of its length (30 degrees
+# off the line or more) says which of its sides a follow or lead camera must travel on.
+ACROSS_LINE_SHARE = 0.5
 # A line of action that turned this far since the shot before was redrawn by someone's walk
 # (Arijon: a player's move sets up a new line), so the cut may land on either side of it, as it
 # may on a line an entrance has just drawn.
@@ -164,6 +168,27 @@ def _sideways(
             return movement
     kind = movement.rsplit("_", 1)[0]
     return f"{kind}_right" if across > 0 else f"{kind}_left"
+
+
+def _on_the_cameras_side(
+    movement: str, blocking: Blocking, subject: str | None, start: int, frames: int,
+    line: Line, side: int,
+) -> str:  # fmt: skip
+    """``movement``, except that a lead becomes a follow when its subject heads across the line
+    of action away from the camera's ``side`` of it (a camera ahead of them would stand across
+    the line), and a follow a lead when they head toward it: the camera travels with them from
+    the side the coverage keeps (Mascelli's 180° rule). A walk along the line, or too short to
+    tell, leaves the move as chosen."""
+    if movement not in TRAVELS_WITH or subject is None or line is None:
+        return movement
+    path = blocking[subject].position[start : start + frames][:, [0, 2]]
+    length = float(np.linalg.norm(path[-1] - path[0]))
+    if length < MOVING_M:
+        return movement
+    across = (side_of_line(path[-1], *line) - side_of_line(path[0], *line)) * side
+    if abs(across) < ACROSS_LINE_SHARE * length:
+        return movement
+    return "lead" if across > 0 else "follow"
 
 
 def _entering(blocking: Blocking, preset: str, start: int, frames: int) -> frozenset[str]:
@@ -371,6 +396,11 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
         previous_line = line
         side = crossed * open_side(line)
         subject = picked.subjects[0] if picked.subjects else None
+        if pins[index][0].movement is None:
+            travelling = _on_the_cameras_side(
+                picked.movement, blocking, subject, slot_start, frames, line, side
+            )
+            picked = replace(picked, movement=travelling)
         placement = place(
             blocking, subject, picked.framing, picked.movement, slot_start, side,
             previous_place, picked.size, line,
