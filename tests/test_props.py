@@ -68,7 +68,7 @@ def test_the_letter_is_held_and_the_keys_rest_on_the_table(
 
 def test_the_insert_frames_the_prop_in_the_hand(shot: tuple[Path, dict[str, Any]]) -> None:
     _, plan = shot
-    (insert,) = [s for s in plan["shots"] if s["framing"] == "insert"]
+    (insert,) = [s for s in plan["shots"] if s["framing"] == "insert" and s["beat"] == 1]
     letter = np.array(_prop(plan, "letter")["position"])
     for offset in (0, insert["frames"] // 2, insert["frames"] - 1):
         camera = np.array(insert["camera"]["position"][offset])
