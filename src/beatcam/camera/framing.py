@@ -264,8 +264,7 @@ def frame_shot(
     framing = spec.framing
     if framing in ("two_shot", "group") and len(eyes) >= 2:
         if spec.movement in ("follow", "lead"):  # a pair walking together, ahead or behind
-            walking = _along_walk(base, spec.movement, facing)
-            base = replace(base, heading_deg=walking.heading_deg)
+            base = replace(base, heading_deg=_walk_heading(base, spec.movement, facing))
         width = band_target(spec.size) * sensor_mm[0] / sensor_mm[1]
         count = len(tracks) if framing == "group" else 2
         fitted = _fit_many(
@@ -300,7 +299,7 @@ def frame_shot(
             base, aim=hands, in_frame=(hands,), v=0.0, v_end=0.0, centred=True, head_top=None
         )
     if spec.movement in ("follow", "lead"):
-        return _along_walk(base, spec.movement, facing)
+        return replace(base, heading_deg=_walk_heading(base, spec.movement, facing))
     if spec.movement in TRUCKS and _walks(base.aim):
         return _beside_walk(base)
     return base
@@ -345,32 +344,16 @@ def _beside_walk(base: Framing) -> Framing:
     )
 
 
-def _along_walk(base: Framing, movement: str, facing: float) -> Framing:
-    """A follow (behind or beside the walk) or a lead (ahead, facing it) on the side of the
-    walk the director chose, kept there (``heading_band``): the 180° rule is kept by that
-    choice, so no search round the subject may cross the walk's line. A camera asked for
-    ahead of a follow is mirrored behind, one asked for behind a lead mirrored ahead, each on
-    its own side (a subject who turns from someone to run from them would otherwise put every
-    azimuth on the line itself)."""
+def _walk_heading(base: Framing, movement: str, facing: float) -> float:
+    """Camera heading for follow (behind or beside the walk) or lead (ahead, facing it)."""
     walk = _walk(base.aim) if _walks(base.aim) else facing
     rel = wrap_deg(base.heading_deg - walk)
     sign = float(np.sign(rel)) or float(base.side)
-    if movement == "follow":
-        if abs(rel) < FOLLOW_MIN_REL_DEG:
-            rel = sign * (180.0 - abs(rel) if abs(rel) < 45.0 else FOLLOW_MIN_REL_DEG)
-        low, high = FOLLOW_MIN_REL_DEG, 180.0
-    else:
-        if abs(rel) > LEAD_MAX_REL_DEG:
-            ahead = (
-                min(180.0 - abs(rel), LEAD_MAX_REL_DEG) if abs(rel) > 135.0 else LEAD_MAX_REL_DEG
-            )
-            rel = sign * ahead
-        low, high = 0.0, LEAD_MAX_REL_DEG
-    return replace(
-        base,
-        heading_deg=walk + rel,
-        heading_band=(walk + sign * (low + high) / 2.0, (high - low) / 2.0),
-    )
+    if movement == "follow" and abs(rel) < FOLLOW_MIN_REL_DEG:
+        rel = 180.0 if abs(rel) < 45.0 else sign * FOLLOW_MIN_REL_DEG
+    if movement == "lead" and abs(rel) > LEAD_MAX_REL_DEG:
+        rel = 0.0 if abs(rel) > 135.0 else sign * LEAD_MAX_REL_DEG
+    return walk + rel
 
 
 def _fit_many(
