@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 from numpy.typing import NDArray
 
 from beatcam.export import plan_json
@@ -32,33 +33,44 @@ from beatcam.script import read_scenes
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCREENPLAYS = Path(__file__).resolve().parent / "data" / "screenplays"
 BEATCAM = [sys.executable, "-m", "beatcam"]
+
+
+def staged(title: str, cast: list[str], beat: str) -> str:
+    """A scene file staging one beat as the bench stages a situation: an establishing opener,
+    the beat, then a quiet closer."""
+    return yaml.safe_dump(
+        {
+            "title": title,
+            "cast": cast,
+            "beats": [
+                {"text": "It is an ordinary afternoon.", "seconds": 3},
+                beat,
+                "A little later, the place is quiet again.",
+            ],
+        },
+        sort_keys=False,
+    )
+
+
 # A stranger who runs off with a listener's purse (blind9 situation 114's geometry, staged as the
 # bench stages a situation: an establishing opener, then the beat): a plan whose shots the
 # strategies' tests below rework.
-BUS_STOP = """\
-title: The bus stop
-cast: [Ravi, Gwen]
-beats:
-  - {text: "It is an ordinary afternoon.", seconds: 3}
-  - >-
-    At the bus stop Ravi asks a stranger, Gwen, whether the 42 has been yet,
-    then runs off down the road, and she realises he took her purse.
-  - "A little later, the place is quiet again."
-"""
+BUS_STOP = staged(
+    "The bus stop",
+    ["Ravi", "Gwen"],
+    "At the bus stop Ravi asks a stranger, Gwen, whether the 42 has been yet, then runs off"
+    " down the road, and she realises he took her purse.",
+)
 # She recognises him across the ward: the cut allows no place round her that sees her face
 # past him, nor does a two-shot or an over-the-shoulder keep both, so the realisation is covered
 # on him, the other side of the exchange (blind21 situation 107's words; the bus stop needed
 # this cover until a runner heading away from the camera's side was followed, not led).
-WARD = """\
-title: The ward
-cast: [Olamide, Thurlow]
-beats:
-  - {text: "It is an ordinary afternoon.", seconds: 3}
-  - >-
-    Across the ward, nurse Olamide recognises the new patient in bed four, Dr. Thurlow,
-    as the man she testified against.
-  - "A little later, the place is quiet again."
-"""
+WARD = staged(
+    "The ward",
+    ["Olamide", "Thurlow"],
+    "Across the ward, nurse Olamide recognises the new patient in bed four, Dr. Thurlow, as"
+    " the man she testified against.",
+)
 # She stares at a photograph with him close behind her: a single on her sees him across her
 # face, so the beat is covered as a two-shot of them both (found by a search over generated
 # two-hander scenes; the wider frame and readouts of session 17 placed "reads the note" as an
@@ -298,62 +310,48 @@ def test_covering_tries_the_plain_size_first_and_the_other_persons_single_only_f
 
 # A power beat whose low-angle two-shot the critic rejects (the pair does not fit it): the
 # plainer single keeps the angle that says who holds the power (blind10 situation 040's words).
-SMITHY = """\
-title: The smithy
-cast: [Brannoc, Pip]
-beats:
-  - {text: "It is an ordinary afternoon.", seconds: 3}
-  - >-
-    The huge blacksmith Brannoc stands over the boy who stole from him, the hammer hanging
-    from one fist.
-  - "A little later, the place is quiet again."
-"""
-
-
-def test_a_plainer_shot_keeps_the_low_angle_that_gives_the_power(tmp_path: Path) -> None:
-    (tmp_path / "smithy.yaml").write_text(SMITHY)
-    planned = _plan(tmp_path / "out", tmp_path / "smithy.yaml")
-    shot = next(shot for shot in planned.document["shots"] if shot["beat"] == 1)
-    assert shot["reason"]["repair"] == Repair.PLAINER_SHOT, "find a power beat that needs repair"
-    assert shot["reason"]["repaired_from"].startswith("low-angle")
-    assert (shot["angle"], shot["movement"], shot["subjects"]) == ("low", "static", ["Brannoc"])
-    # Measured: from below his eyes, the camera looks up at him on every frame (a point a
-    # metre straight above the lens is in front of it).
-    plan, shot_id = planned.plan, shot["id"]
-    camera = plan.shot(shot_id).camera
-    eyes = plan.blocking.tracks["Brannoc"].eyes(shot["start_frame"], shot["frames"])
-    assert np.all(camera.position[:, 1] < eyes[:, 1])
-    above = _in_camera(plan, shot_id, camera.position + [0.0, 1.0, 0.0])
-    assert np.all(above[:, 2] < 0.0)
+SMITHY = staged(
+    "The smithy",
+    ["Brannoc", "Pip"],
+    "The huge blacksmith Brannoc stands over the boy who stole from him, the hammer hanging"
+    " from one fist.",
+)
 
 
 # The one who won stands over the one who lost: her low single, and every step round it, has
 # the fallen opponent across the frame, so the shot must stand elsewhere round her (situation
 # power-04's words).
-RING = """\
-title: The ring
-cast: [Champion, Opponent]
-beats:
-  - {text: "It is an ordinary afternoon.", seconds: 3}
-  - The champion stands over her beaten opponent, gloves raised.
-  - "A little later, the place is quiet again."
-"""
+RING = staged(
+    "The ring",
+    ["Champion", "Opponent"],
+    "The champion stands over her beaten opponent, gloves raised.",
+)
 
 
-def test_a_shot_that_must_stand_elsewhere_keeps_its_low_angle(tmp_path: Path) -> None:
-    """The ladder is climbed from its first rung even after the camera stepped round, and
-    standing elsewhere tries the plainest version that kept the angle before the plainest
-    shot: the power stays in the frame."""
-    (tmp_path / "ring.yaml").write_text(RING)
-    planned = _plan(tmp_path / "out", tmp_path / "ring.yaml")
+@pytest.mark.parametrize(
+    ("scene", "subject", "strategy"),
+    [(SMITHY, "Brannoc", Repair.PLAINER_SHOT), (RING, "Champion", Repair.STAND_ELSEWHERE)],
+)
+def test_a_repaired_shot_keeps_the_low_angle_that_gives_the_power(
+    tmp_path: Path, scene: str, subject: str, strategy: Repair
+) -> None:
+    """The plainer single keeps the angle; and where it must stand elsewhere, the ladder was
+    climbed from its first rung even after the camera stepped round, and standing elsewhere
+    tried the plainest version that kept the angle before the plainest shot."""
+    (tmp_path / "scene.yaml").write_text(scene)
+    planned = _plan(tmp_path / "out", tmp_path / "scene.yaml")
     shot = next(shot for shot in planned.document["shots"] if shot["beat"] == 1)
-    assert shot["reason"]["repair"] == Repair.STAND_ELSEWHERE, "find a beat that stands elsewhere"
+    assert shot["reason"]["repair"] == strategy, f"find a power beat that needs {strategy}"
     assert shot["reason"]["repaired_from"].startswith("low-angle")
-    assert (shot["angle"], shot["movement"], shot["subjects"]) == ("low", "static", ["Champion"])
+    assert (shot["angle"], shot["movement"], shot["subjects"]) == ("low", "static", [subject])
+    # Measured: from below the eyes, the camera looks up on every frame (a point a metre
+    # straight above the lens is in front of it).
     plan, shot_id = planned.plan, shot["id"]
     camera = plan.shot(shot_id).camera
-    eyes = plan.blocking.tracks["Champion"].eyes(shot["start_frame"], shot["frames"])
+    eyes = plan.blocking.tracks[subject].eyes(shot["start_frame"], shot["frames"])
     assert np.all(camera.position[:, 1] < eyes[:, 1])
+    above = _in_camera(plan, shot_id, camera.position + [0.0, 1.0, 0.0])
+    assert np.all(above[:, 2] < 0.0)
 
 
 def test_standing_elsewhere_goes_round_with_the_angle_first_then_plain(
@@ -375,14 +373,11 @@ def test_standing_elsewhere_goes_round_with_the_angle_first_then_plain(
 # A look up the stairs at a figure on the landing: the tilt up the beat asks for cuts off the
 # head at a medium shot, so the repair frames it wider and keeps the tilt, rather than giving
 # the move up for a still frame (expressive situation tilt_up-03's words).
-LANDING = """\
-title: The landing
-cast: [Wren]
-beats:
-  - {text: "It is an ordinary afternoon.", seconds: 3}
-  - A floorboard creaks, and Wren slowly raises her eyes to the figure standing on the landing.
-  - "A little later, the place is quiet again."
-"""
+LANDING = staged(
+    "The landing",
+    ["Wren"],
+    "A floorboard creaks, and Wren slowly raises her eyes to the figure standing on the landing.",
+)
 
 
 def test_a_moving_shot_too_tight_for_its_move_is_framed_wider_and_keeps_it(
