@@ -282,6 +282,22 @@ each (2,000 sentence vectors, 2,721 camera tracks, 2,005 settled shots), cost 0.
 the kernel's CPU apiece on this machine, changing from minute to minute with the other
 sessions' disk work: 0.2-4 s of a plan, most of its run-to-run noise, which only storing
 fewer files (a change of the cache's design) would spare.
+
+Session 20 (the encoder's dense layers multiply by each weight as stored, ``weight @ x.T``,
+the same bits: OpenBLAS had packed the transposed weight afresh for every sentence, 44 against
+70 GFLOPS on one core; the director's and the repairs' changes of that session beside it), one
+round against d770366 in the same run, 2,000 beats, an idle machine:
+
+    code       run                                cpu s  wall s  x first    target
+    this       first plan, empty cache            72.60   45.98    1.000   <= 15 s
+    this       re-plan after editing one beat     14.25   14.26    0.196   <= 0.25
+    d770366    first plan, empty cache            84.02   51.93    1.000   <= 15 s
+    d770366    re-plan after editing one beat     15.53   15.54    0.185   <= 0.25
+
+In process, 3,245 sentences encoded took 41.6 -> 29.9 s of CPU on one core. Where a first plan
+of 2,000 beats went before it (py-spy, cache off, 120 s of CPU under the profiler): the
+encoder's products 23 %, the camera's searches with the critic and repairs about 45 %, spread
+over many small numpy passes (the sight and wall tests, the rotations, the grades, each 2-3 %).
 """
 
 from __future__ import annotations
