@@ -19,12 +19,13 @@ from numpy.typing import NDArray
 from beatcam.export import plan_json
 from beatcam.model import CriticRule, Repair, ShotPlan, ShotSpec
 from beatcam.model.geometry import FloatArray
-from beatcam.model.vocab import size_for_frame_height
+from beatcam.model.vocab import SIZES, size_for_frame_height
 from beatcam.pipeline import plan_scene
 from beatcam.pipeline.repair import (
     Rejected,
     another_size,
     cover_another_way,
+    cut_in_or_out,
     stand_elsewhere,
     wider_frame,
 )
@@ -352,6 +353,52 @@ def test_a_repaired_shot_keeps_the_low_angle_that_gives_the_power(
     assert np.all(camera.position[:, 1] < eyes[:, 1])
     above = _in_camera(plan, shot_id, camera.position + [0.0, 1.0, 0.0])
     assert np.all(above[:, 2] < 0.0)
+
+
+def test_cutting_in_or_out_tries_every_size_two_steps_from_the_shot_before_nearest_first(
+    bus_stop: Planned,
+) -> None:
+    plan = bus_stop.plan
+    index = next(i for i, shot in enumerate(plan.shots) if i and shot.subjects)
+    before = SIZES.index(plan.shots[index - 1].size)
+    for movement, change in (("static", 0), ("push_in", 1)):
+        for own in range(len(SIZES) - change):
+            spec = replace(
+                plan.shots[index],
+                framing="single",
+                angle="eye_level",
+                movement=movement,
+                size=SIZES[own],
+                end_size=SIZES[own + change],
+            )
+            tried = [
+                (SIZES.index(v.size), SIZES.index(v.end_size), v.movement)
+                for v in cut_in_or_out(Rejected(plan, index, spec, spec, frozenset()))
+            ]
+            far = [k for k in range(len(SIZES) - change) if abs(k - before) >= 2]
+            nearest_first = sorted(far, key=lambda k: (abs(k - own), -k))
+            assert tried == [(k, k + change, movement) for k in nearest_first]
+
+
+def test_a_push_in_that_would_jump_cut_is_framed_two_sizes_away_and_keeps_its_move(
+    tmp_path: Path,
+) -> None:
+    """The Letter: the realisation's push-in follows a push-in on her at a near size; it keeps
+    the move, framed at a size the critic measures two steps from the shot before's."""
+    planned = _plan(tmp_path / "out", EXAMPLES / "the-letter.yaml")
+    shots = planned.document["shots"]
+    cut = next(i for i, shot in enumerate(shots) if shot["reason"]["repair"] == "cut in or out")
+    shot, before = shots[cut], shots[cut - 1]
+    assert shot["movement"] == before["movement"] == "push_in"
+    assert shot["subjects"][:1] == before["subjects"][:1]
+    measured = {
+        check["target"]: check["measured"]["measured"]
+        for check in planned.checks
+        if check["rule"] == "size"
+    }
+    assert measured[shot["id"]] == shot["size"] and measured[before["id"]] == before["size"]
+    assert abs(SIZES.index(shot["size"]) - SIZES.index(before["size"])) >= 2
+    assert "to keep the move" in shot["why"]
 
 
 def test_standing_elsewhere_goes_round_with_the_angle_first_then_plain(

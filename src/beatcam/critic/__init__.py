@@ -52,7 +52,10 @@ LINE_TOLERANCE_M = 0.3
 MAX_HIDDEN_SHARE = 0.1
 # A body outside the shot wider than this share of the frame crowds it.
 STRANGER_WIDTH = 1.0 / 3.0
+# A cut to the same person in the same framing is a new shot to the eye when the camera turns
+# this far round them, or the size changes by this many steps; else it jumps.
 THIRTY_DEGREES = 30.0
+JUMP_SIZE_STEPS = 2
 ALL_IN_FRAME = frozenset({"two_shot", "group"})
 # A reaction is played on the face: the main shot of a beat that realises or reacts must see it,
 # the face turned within this of the camera (past it only an ear and the back of the head
@@ -438,7 +441,7 @@ def critique_cut(plan: ShotPlan, before: Shot, after: Shot) -> list[Check]:
             )
         )
     same_subject = bool(before.subjects) and before.subjects[:1] == after.subjects[:1]
-    close = abs(SIZES.index(before.size) - SIZES.index(after.size)) < 2
+    close = abs(SIZES.index(before.size) - SIZES.index(after.size)) < JUMP_SIZE_STEPS
     if same_subject and close and before.framing == after.framing:
         subject = plan.blocking[after.subjects[0]].eyes(frame, 1)[0]
         a = before.camera.position[-1] - subject

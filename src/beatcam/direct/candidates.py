@@ -227,6 +227,21 @@ def _pair_fits(
     return bool(eye_gap_m + HEAD_ABOVE_EYES_M <= TWO_SHOT_HEIGHT_FILL * SIZE_TARGET_M[tightest])
 
 
+def size_suits(size: str, angle: str, movement: str, framing: str) -> bool:
+    """Whether a shot of this angle, move and framing may be framed at ``size``: the limits of
+    ``allowed`` that read the size (a repair that resizes a shot keeps to them)."""
+    return (
+        size in _FRAMING_SIZES.get(framing, set(SIZES))
+        and size in _MOVE_SIZES.get(movement, set(SIZES))
+        and size in _ANGLE_SIZES.get(angle, set(SIZES))
+        and (size, angle, movement) not in _GEOMETRY_LIMITS
+        and not (
+            size == "ECU" and movement in {"tilt_up", "tilt_down", "pedestal_up", "pedestal_down"}
+        )
+        and not (framing == "over_shoulder" and (size, movement) in _OTS_LENS)
+    )
+
+
 @functools.cache
 def _allowed_by_kind(
     size: str, angle: str, dutch: bool, movement: str, framing: str, people: int, moving: bool,
@@ -241,17 +256,9 @@ def _allowed_by_kind(
         return False  # a still frame on an entrance would open on the empty doorway
     if framing in {"over_shoulder", "pov"} and far_apart:
         return False
-    if (size, angle, movement) in _GEOMETRY_LIMITS or (angle, movement) in _ANGLE_MOVES_BARRED:
-        return False
-    if size == "ECU" and movement in {"tilt_up", "tilt_down", "pedestal_up", "pedestal_down"}:
-        return False
-    if size not in _FRAMING_SIZES.get(framing, set(SIZES)):
+    if not size_suits(size, angle, movement, framing) or (angle, movement) in _ANGLE_MOVES_BARRED:
         return False
     if framing in _FRAMING_MOVES and movement not in _FRAMING_MOVES[framing]:
-        return False
-    if movement in _MOVE_SIZES and size not in _MOVE_SIZES[movement]:
-        return False
-    if size not in _ANGLE_SIZES.get(angle, set(SIZES)):
         return False
     if angle in STEEP and (dutch or movement in _LEVEL_ONLY_MOVES):
         return False
@@ -259,7 +266,7 @@ def _allowed_by_kind(
         return False
     if framing == "pov" and (angle != "eye_level" or dutch):
         return False
-    if framing == "over_shoulder" and (angle != "eye_level" or (size, movement) in _OTS_LENS):
+    if framing == "over_shoulder" and angle != "eye_level":
         return False
     if framing == "insert" and not people and angle != "high":
         # Nobody holds the prop, so the camera looks down at it where it lies; any other angle

@@ -245,6 +245,10 @@ def render(spec: ShotSpec) -> str:
             text += (
                 f" Framed wider than {with_article(reason.repaired_from)}{would}, to keep the move."
             )
+        elif reason.repair == Repair.CUT_IN_OR_OUT:
+            kept = ", to keep the move" if spec.movement != "static" else ""
+            rather = with_article(reason.repaired_from)
+            text += f" Framed {spec.size} rather than {rather}{would}{kept}."
         else:
             text += f" Plainer than {with_article(reason.repaired_from)}{would}."
     elif reason.moved_deg and faults:

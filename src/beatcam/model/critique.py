@@ -45,6 +45,7 @@ class Repair(StrEnum):
 
     RELABEL_END_SIZE = "relabel end size"
     WIDER_FRAME = "wider frame"
+    CUT_IN_OR_OUT = "cut in or out"
     STEP_ROUND = "step round"
     PLAINER_SHOT = "plainer shot"
     STAND_ELSEWHERE = "stand elsewhere"

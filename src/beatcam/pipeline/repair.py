@@ -12,10 +12,13 @@ order they are tried:
    subject walks or rises out of it, its end size does not hold, the head loses its room)
    keeps its move a size wider, then two: an operator loosens the frame before giving up the
    move the beat asked for.
-3. *step round* (``direct.step_round``), then *plainer shot* (``direct.plainer``), each time
-   from the director's shot with every fault seen so far: while every fault is one a camera
-   fixes by standing elsewhere (a cut's, a blocked view, a face unseen), the camera steps
-   round its subject, twice at most; then the shot gives up the rungs of the director's
+3. *step round* (``direct.step_round``), *cut in or out* (``cut_in_or_out``), then *plainer
+   shot* (``direct.plainer``), each from the director's shot with every fault seen so far:
+   while every fault is one a camera fixes by standing elsewhere (a cut's, a blocked view, a
+   face unseen), the camera steps round its subject, twice at most; where the director's shot
+   only jump-cut from the shot before (with its frame's faults at most), it keeps its move at
+   the nearest size two steps or more from the shot before's; then the shot gives up the
+   rungs of the director's
    ladder one at a time, from the first (simpler move, static level single at its angle, the
    same at eye level, eye-level medium or wide; a rung that changes nothing is skipped), so
    a shot that stepped round still tries keeping its angle before it gives that up: an
@@ -46,8 +49,9 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from beatcam.critic import critique_cut, critique_shot, reacts
+from beatcam.critic import JUMP_SIZE_STEPS, critique_cut, critique_shot, reacts
 from beatcam.direct import Retake, describe, plainer, render, rules_that_hold, step_round
+from beatcam.direct.candidates import size_suits
 from beatcam.direct.placement import FRAMING_AZIMUTH
 from beatcam.model import (
     MOVABLE_RULES,
@@ -90,6 +94,8 @@ HOLDS_SIZE = moves_where(holds_size=True)
 FRAME_RULES = frozenset({CriticRule.SUBJECT_IN_FRAME, CriticRule.END_SIZE, CriticRule.HEADROOM})
 # How many sizes wider a moving shot may be framed to keep its move (MS to FS at most).
 WIDER_STEPS = 2
+# A jump cut, and the frame's own faults that a size change may bring or mend with it.
+JUMP_RULES = FRAME_RULES | {CriticRule.THIRTY_DEGREES}
 
 Shoot = Callable[[ShotSpec], Shot]
 """The camera for one version of a shot: its track computed from its words."""
@@ -123,6 +129,8 @@ def repair(
         saved = _first_passing(loosened, Repair.WIDER_FRAME, wider_frame, shoot)
         if saved is not None:
             return saved
+    own = _rules(checks)  # the director's shot's own faults
+    jumps = CriticRule.THIRTY_DEGREES in own and own <= JUMP_RULES
     tried, failed, angled = spec, frozenset[CriticRule](), None
     taken = dict.fromkeys(LADDER, 0)  # the versions of each strategy tried so far
     while _failed(checks) and taken[Repair.PLAINER_SHOT] < REPAIR_ATTEMPTS:
@@ -130,6 +138,13 @@ def repair(
         failed |= _rules(checks)
         stepping = failed <= MOVABLE_RULES and taken[Repair.STEP_ROUND] < STEP_ROUND_ATTEMPTS
         strategy = Repair.STEP_ROUND if stepping else Repair.PLAINER_SHOT
+        if strategy is Repair.PLAINER_SHOT and not taken[strategy] and jumps:
+            # Standing elsewhere did not mend the jump cut: a size far enough from the shot
+            # before's does, before the ladder gives the move up.
+            jumped = Rejected(plan, index, spec, spec, own)
+            saved = _first_passing(jumped, Repair.CUT_IN_OR_OUT, cut_in_or_out, shoot)
+            if saved is not None:
+                return saved
         taken[strategy] += 1
         retake = Retake(
             spec, failed, taken[strategy], _previous_azimuth(plan, index), plan.blocking
@@ -199,6 +214,25 @@ def wider_frame(rejected: Rejected) -> Iterator[ShotSpec]:
             return
         wider = replace(spec, size=SIZES[start], end_size=SIZES[end])
         yield replace(wider, reason=rules_that_hold(reason, spec, wider))
+
+
+def cut_in_or_out(rejected: Rejected) -> Iterator[ShotSpec]:
+    """*Cut in or out*: the director's shot, its move kept, at each size two steps or more
+    from the shot before's, nearest its own first (the tighter of two equally near first), as
+    far as its angle, move and framing allow (``direct.candidates.size_suits``): a size that
+    changes enough is a new shot to the eye, as a camera set 30° round is."""
+    spec, reason = rejected.spec, _repaired_reason(rejected)
+    own = SIZES.index(spec.size)
+    change = SIZES.index(spec.end_size) - own
+    before = SIZES.index(rejected.plan.shots[rejected.index - 1].size)
+    for size in sorted(range(len(SIZES)), key=lambda k: (abs(k - own), -k)):
+        end = size + change
+        if abs(size - before) < JUMP_SIZE_STEPS or not 0 <= end < len(SIZES):
+            continue
+        if not size_suits(SIZES[size], spec.angle, spec.movement, spec.framing):
+            continue
+        resized = replace(spec, size=SIZES[size], end_size=SIZES[end])
+        yield replace(resized, reason=rules_that_hold(reason, spec, resized))
 
 
 def stand_elsewhere(rejected: Rejected) -> Iterator[ShotSpec]:
