@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 CROSSING_ACTIONS = frozenset({"cross", "circle"})
-TRAVELS_WITH = frozenset({"follow", "lead"})
+TRAVELS_WITH = moves_where(travels=True)  # follow, lead
 # A walk that heads across the line of action at least this share of its length (30 degrees
 # off the line or more) says which of its sides a follow or lead camera must travel on.
 ACROSS_LINE_SHARE = 0.5
