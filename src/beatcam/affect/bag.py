@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -41,8 +42,12 @@ MIN_BEATS: Final = 2
 # The bag's length beside a unit sentence vector (the figures above).
 BAG_SCALE: Final = 1.0
 PAIR: Final = "_"  # joins two neighbouring stems into one term: "look_up"
+# A plan reads each beat's terms once per readout (the intent's and four framing ones): kept
+# for the beats of the longest scene the benches plan (2,000) and more.
+TERMS_CACHE_SIZE: Final = 8192
 
 
+@lru_cache(maxsize=TERMS_CACHE_SIZE)
 def terms(text: str) -> frozenset[str]:
     """The stems of a beat's words and of each two words in a row within a clause."""
     found: set[str] = set()

@@ -141,11 +141,8 @@ def fit(
     """Fit every map to unit vectors ``(n, d)`` of the labelled ``examples`` (same order), the
     intent's to the ``written`` intents as well, if given."""
     weights, bias = fit_function(vectors, [b.function for b in examples], penalty)
-    texts, intent_vectors, intents = (
-        [b.text for b in examples],
-        vectors,
-        [b.intent for b in examples],
-    )
+    texts = [b.text for b in examples]
+    intent_vectors, intents = vectors, [b.intent for b in examples]
     if written is not None:
         intent_vectors = np.vstack([vectors, written.vectors.astype(vectors.dtype)])
         texts += written.texts
