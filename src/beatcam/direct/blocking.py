@@ -494,7 +494,11 @@ def block(
         stated: dict[str, Relation] = {}
         for relation in later:
             # Beside the one they walk with ("walk side by side") is the walk together itself.
-            abreast = relation.doer == companion and relation.kind == "beside"
+            abreast = (
+                relation.doer == companion
+                and relation.kind == "beside"
+                and relation.anchor == movers[0]
+            )
             if relation.beat == index and relation.doer in current and not abreast:
                 stated.setdefault(relation.doer, relation)
         # Those placed relative to someone who moves in this beat go after them.
