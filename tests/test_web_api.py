@@ -316,7 +316,10 @@ def test_a_pin_on_a_shot_its_beat_no_longer_has_is_named(client: TestClient) -> 
 
 
 def test_a_length_the_beats_new_split_cannot_give_is_named(client: TestClient) -> None:
-    text = "# Long\nCast: Mara\nMara paces the room, thinking it over and over, again and again.\n"
+    text = (
+        "# Long\nCast: Mara\n"
+        "Mara paces the room, turns at the wall, and paces back, over and over, again and again.\n"
+    )
     made = client.post("/api/projects", json={"text": text}).json()
     assert len(made["plans"][0]["shots"]) == 2
 

@@ -44,6 +44,7 @@ from beatcam.model import (
     CUT_RULES,
     Affect,
     AffectedScene,
+    Beat,
     Blocking,
     CriticRule,
     Direction,
@@ -276,6 +277,45 @@ def _choose_holding(
     return [plain[index] if index in held else choice for index, choice in enumerate(around)]
 
 
+def _cut_for_a_reason(
+    choices: list[Choice],
+    slots: list[tuple[int, int, int, int]],
+    pins: list[tuple[ShotPin, str]],
+    beats: tuple[Beat, ...],
+) -> list[int]:
+    """The slots that open a shot: a slot whose shot is the one its beat's slot before it chose
+    (the same people, size, angle, move and framing) continues that take, since a cut should
+    change what we see (Mascelli, the cut's motivation; Katz: the move is played whole). A pinned
+    shot, or a beat whose shots' lengths the writer asked for, keeps its cuts."""
+    kept = []
+    for index, (beat_index, _start, _frames, slot_in_beat) in enumerate(slots):
+        continues = (
+            slot_in_beat > 0
+            and not beats[beat_index].shot_seconds
+            and pins[index][0].is_empty()
+            and pins[index - 1][0].is_empty()
+            and choices[index].candidate.same_shot(choices[index - 1].candidate)
+        )
+        if not continues:
+            kept.append(index)
+    return kept
+
+
+def _one_take(
+    slots: list[tuple[int, int, int, int]], kept: list[int]
+) -> list[tuple[int, int, int, int]]:
+    """The slots that open a shot (``kept``), each lengthened by the slots its take continues
+    through, numbered afresh within their beat."""
+    ends = [*kept[1:], len(slots)]
+    taken: list[tuple[int, int, int, int]] = []
+    for opening, end in zip(kept, ends, strict=True):
+        beat_index, start, _frames, _slot = slots[opening]
+        frames = sum(slot[2] for slot in slots[opening:end])
+        in_beat = sum(slot[0] == beat_index for slot in taken)
+        taken.append((beat_index, start, frames, in_beat))
+    return taken
+
+
 def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direction:
     """Direct a scene: beat timing, blocking and one worded ShotSpec per shot (in a named
     style, or in a Style of one's own: ``scripts/fit_classical.py`` tries weights this way)."""
@@ -377,6 +417,11 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             unpinned[index] = candidates_for(ctx, chosen_style, ShotPin(), cast)
 
     choices = _choose_holding(candidates, contexts, chosen_style, slots, unpinned)
+    kept = _cut_for_a_reason(choices, slots, pins, scene.beats)
+    choices = [choices[index] for index in kept]
+    contexts = [contexts[index] for index in kept]
+    pins = [pins[index] for index in kept]
+    slots = _one_take(slots, kept)
     shots: list[ShotSpec] = []
     # Coverage keeps to the side of the line of action that faces the set's open front, judged
     # afresh at every shot as people move; a motivated crossing swaps sides from then on.

@@ -147,6 +147,16 @@ class Candidate:
     score: float
     terms: tuple[tuple[str, float], ...]  # (rule, contribution), strongest first
 
+    def same_shot(self, other: Candidate) -> bool:
+        """Whether ``other`` is this shot again: the same people, framed, seen and moved alike."""
+        return (
+            self.size, self.end_size, self.angle, self.dutch, self.movement, self.framing,
+            self.subjects,
+        ) == (
+            other.size, other.end_size, other.angle, other.dutch, other.movement, other.framing,
+            other.subjects,
+        )  # fmt: skip
+
 
 # An intent chose a field's value when its device rule was the strongest reason for it, by at
 # least this much (a faint agreement with the neutral grammar chooses nothing).

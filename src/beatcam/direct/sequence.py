@@ -84,9 +84,12 @@ def _cut_terms(
             1.6,
         ),
         ("vary the coverage", (size_step == 0) & same_move, 1.0),
+        # A move repeated from one beat to the next dulls it; inside one beat the cut carries
+        # the beat's move on (a push-in on each side of the exchange, the crane that opened the
+        # place descending again onto its subject: Bordwell & Thompson's matched movement).
         (
             "repeat a move sparingly",
-            same_move & (a_move != "static"),
+            same_move & (a_move != "static") & (ctx.slot_in_beat == 0),
             np.where(np.isin(a_move, sorted(SHOWY)), 2.0, 0.6),
         ),
         ("escalate toward the peak", (size_step < 0) & (ctx.rising > 0.1), 0.7 * -size_step),
