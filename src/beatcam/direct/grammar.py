@@ -414,11 +414,14 @@ GRAMMAR: tuple[Rule, ...] = (
     ),
     # --- dutch
     # --- movement
+    # Plain coverage holds still as far as no intent is sure of a move. Its words claim no calm:
+    # the director is unsure, not told the moment is quiet (246 of the 768 shots that said "a
+    # calm moment holds still" on the tuning split were of beats written with a charged intent).
     Rule(
         "calm holds still",
         "movement",
         lambda c: _given(c.plain, {"static": 1.0 - 0.8 * c.affect.arousal}),
-        "a calm moment holds still",
+        "the camera holds still and lets it play",
     ),
     Rule(
         "a departure is watched go",
