@@ -266,26 +266,6 @@ def test_every_transition_term_is_a_named_sequence_rule() -> None:
     assert named == set(SEQUENCE_RULES)
 
 
-def test_the_same_shot_again_inside_a_beat_is_one_take_not_a_cut() -> None:
-    """The same shot in a beat's next slot pays no cut terms (the two play as one take), while
-    a change of move at the same size still jumps, and the same shot in the next beat is a cut
-    that repeats itself."""
-    crane = Candidate("WS", "WS", "high", False, "crane_up", "single", ("Priya",), 0.0, ())
-    held = replace(crane, movement="static")
-    base = replace(context({"awe": 1.0}), characters=("Priya",))
-    inside, across = replace(base, slot_in_beat=1), replace(base, slot_in_beat=0)
-    style = Style("plain", "")
-
-    def names(before: Candidate, after: Candidate, ctx: Context) -> set[str]:
-        return {name for name, _ in transition_terms(before, after, ctx, style)}
-
-    assert names(crane, crane, inside) == set()
-    assert names(held, crane, inside) == {"no jump cuts"}
-    assert names(crane, crane, across) == {
-        "no jump cuts", "vary the coverage", "repeat a move sparingly",
-    }  # fmt: skip
-
-
 def _charged(intent: Intent, dominance: float, actions: tuple[str, ...], people: tuple[str, ...],
              arousal: float, stagings: tuple[str, ...] = ()) -> Affect:  # fmt: skip
     return Affect(

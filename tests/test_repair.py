@@ -383,9 +383,10 @@ def test_cutting_in_or_out_tries_every_size_two_steps_from_the_shot_before_neare
 def test_a_push_in_that_would_jump_cut_is_framed_two_sizes_away_and_keeps_its_move(
     tmp_path: Path,
 ) -> None:
-    """The Letter: the realisation's push-in follows a push-in on her at a near size; it keeps
-    the move, framed at a size the critic measures two steps from the shot before's."""
-    planned = _plan(tmp_path / "out", EXAMPLES / "the-letter.yaml")
+    """The Letter in the thriller style: the realisation's push-in follows a push-in on her at a
+    near size; it keeps the move, framed at a size the critic measures two steps from the shot
+    before's."""
+    planned = _plan(tmp_path / "out", EXAMPLES / "the-letter.yaml", "--style", "thriller")
     shots = planned.document["shots"]
     cut = next(i for i, shot in enumerate(shots) if shot["reason"]["repair"] == "cut in or out")
     shot, before = shots[cut], shots[cut - 1]

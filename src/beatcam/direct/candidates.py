@@ -147,17 +147,15 @@ class Candidate:
     score: float
     terms: tuple[tuple[str, float], ...]  # (rule, contribution), strongest first
 
-    @functools.cached_property
-    def shot_key(self) -> str:
-        """The shot as the screen shows it: the same people, framed, seen and moved alike."""
-        return "\x1f".join(
-            (self.size, self.end_size, self.angle, str(self.dutch), self.movement, self.framing,
-             *self.subjects)
-        )  # fmt: skip
-
     def same_shot(self, other: Candidate) -> bool:
-        """Whether ``other`` is this shot again."""
-        return self.shot_key == other.shot_key
+        """Whether ``other`` is this shot again: the same people, framed, seen and moved alike."""
+        return (
+            self.size, self.end_size, self.angle, self.dutch, self.movement, self.framing,
+            self.subjects,
+        ) == (
+            other.size, other.end_size, other.angle, other.dutch, other.movement, other.framing,
+            other.subjects,
+        )  # fmt: skip
 
 
 # An intent chose a field's value when its device rule was the strongest reason for it, by at

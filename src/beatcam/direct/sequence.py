@@ -70,10 +70,6 @@ def _cut_terms(
     a_subject, a_framing, a_size, a_move = (column[None, :] for column in columns(after))
     size_step = a_size - b_size
     same_move = b_move == a_move
-    # Inside a beat the very same shot again is no cut: the two slots are one take
-    # (``direct._cut_for_a_reason``), which pays for neither a jump nor a repeat.
-    b_shot, a_shot = (np.array([c.shot_key for c in slot]) for slot in (before, after))
-    cut = (b_shot[:, None] != a_shot[None, :]) | (ctx.slot_in_beat == 0)
     conversation = ctx.belief(*CONVERSATION) if len(ctx.characters) >= 2 else 0.0
     coverage = sorted(COVERAGE)
     return [
@@ -81,14 +77,13 @@ def _cut_terms(
         # angle is for what it says about the character, so a cut escapes the jump by its size.
         (
             "no jump cuts",
-            cut
-            & (b_subject == a_subject)
+            (b_subject == a_subject)
             & (a_subject != "")
             & (b_framing == a_framing)
             & (np.abs(size_step) < 2),
             1.6,
         ),
-        ("vary the coverage", cut & (size_step == 0) & same_move, 1.0),
+        ("vary the coverage", (size_step == 0) & same_move, 1.0),
         # A move repeated from one beat to the next dulls it; inside one beat the cut carries
         # the beat's move on (a push-in on each side of the exchange, the crane that opened the
         # place descending again onto its subject: Bordwell & Thompson's matched movement).
