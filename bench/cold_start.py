@@ -278,6 +278,10 @@ another scene cached 3.74x -> 3.67x, empty cache 4.67x -> 4.61x, ``--help`` 0.96
 the bag of words costs nothing measurable. Of the ~0.6 s left, creating the package's 98
 dataclasses is 55 ms (Python 3.11 compiles six methods a frozen class, ~72 us each), the
 encoder ~0.12 s for ten sentences and, with the cache off, the lexicon's build 20 ms.
+
+Session 21 (one take where a beat's slot picks the shot before it again; refitted readouts), 5
+rounds against 0a4b015, floor 0.152 s, idle machine: cache off 4.06x -> 4.02x, another scene
+cached 3.62x -> 3.64x, empty cache 4.32x -> 4.42x, ``--help`` 0.85x -> 0.85x: level.
 """
 
 from __future__ import annotations

@@ -298,6 +298,11 @@ In process, 3,245 sentences encoded took 41.6 -> 29.9 s of CPU on one core. Wher
 of 2,000 beats went before it (py-spy, cache off, 120 s of CPU under the profiler): the
 encoder's products 23 %, the camera's searches with the critic and repairs about 45 %, spread
 over many small numpy passes (the sight and wall tests, the rotations, the grades, each 2-3 %).
+
+Session 21 (a beat's slot that picks the shot before it again plays on as one take; the
+readouts refitted with blind23), one round against 0a4b015, 2,000 beats, an idle machine: the
+first plan 81.60 -> 82.15 s CPU, the re-plan 14.97 -> 16.71 s (0.184 -> 0.203 of the first):
+level within one round's noise (~2 s here).
 """
 
 from __future__ import annotations
