@@ -175,6 +175,26 @@ def test_nobody_outruns_a_runner_to_make_a_touch(tmp_path: Any) -> None:
         assert speed.max() <= 3.6 * 1.001, name
 
 
+TABLE_FOUR = """# Table Four
+Cast: Dolores, Ivar, Berit
+Dolores takes the order at table four, repeats it back, and suggests the soup. Ivar and Berit agree.
+"""
+
+
+def test_a_reach_past_someone_stops_before_walking_into_them(tmp_path: Any) -> None:
+    """The waitress takes the order from Ivar across Berit's place: she walks toward him and
+    stops short of Berit, never nearer her than two body radii (model.geometry.BODY_RADIUS_M),
+    where she used to stand 0.23 m from Berit's middle, inside her, hidden from every camera."""
+    document = plan_and_export(tmp_path, "table.txt", TABLE_FOUR)
+    blocking = document["blocking"].items()
+    floor = {name: np.array(track["position"])[:, [0, 2]] for name, track in blocking}
+    gap = np.linalg.norm(floor["Dolores"] - floor["Berit"], axis=1)
+    assert gap.min() >= 2 * 0.25 - 1e-6
+    to_ivar = np.linalg.norm(floor["Dolores"] - floor["Ivar"], axis=1)
+    assert to_ivar[-1] < to_ivar[0] - 0.5  # she still goes to him
+    assert json.loads((tmp_path / "critique.json").read_text(encoding="utf-8"))["passed"]
+
+
 def test_a_fall_in_the_scene_s_last_moment_is_played_to_the_end(tmp_path: Any) -> None:
     """The fall's landing (lying) would come after the last frame: the scene ends mid-fall."""
     text = "title: Last breath\ncast: [Tom]\nbeats:\n  - Tom stares at the wall.\n"

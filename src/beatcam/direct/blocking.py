@@ -32,7 +32,12 @@ from beatcam.direct.spots import (
     standing,
 )
 from beatcam.model import Affect, Blocking, Character, CharacterTrack, SetBox
-from beatcam.model.geometry import FloatArray, floor_direction, floor_heading_deg
+from beatcam.model.geometry import (
+    BODY_RADIUS_M,
+    FloatArray,
+    floor_direction,
+    floor_heading_deg,
+)
 from beatcam.model.set_kit import kind_of
 from beatcam.model.sets import INTERIORS, SetPreset
 from beatcam.model.vocab import Staging
@@ -318,6 +323,21 @@ def _stops(starts: FloatArray, targets: FloatArray, preset: SetPreset) -> FloatA
     return np.where(stopped[:, None], stops, targets)
 
 
+def _stop_before_people(start: FloatArray, target: FloatArray, others: FloatArray) -> FloatArray:
+    """Where a walk from ``start`` toward ``target`` must stop so two bodies never overlap: the
+    last point of the walk at least two body radii from every one of ``others`` (m, 2) standing
+    by; a walk that starts that close to someone is left alone."""
+    if not len(others):
+        return target
+    steps = np.linspace(0.0, 1.0, WALK_SAMPLES)[:, None]
+    path = start + steps * (target - start)
+    gaps = np.hypot(*(path[:, None, :] - others[None, :, :]).transpose(2, 0, 1))
+    crowded = (gaps < 2.0 * BODY_RADIUS_M).any(axis=1)
+    if not crowded.any() or crowded[0]:
+        return target
+    return np.asarray(path[max(int(np.argmax(crowded)) - 1, 0)], dtype=np.float64)
+
+
 def _walk_target(
     name: str, kind: str, index: int, current: dict[str, FloatArray], marks: dict[str, Mark],
     entrances: dict[str, int], distance: float, preset: SetPreset, screen: int = 0,
@@ -596,6 +616,9 @@ def close_in(
         if gap <= contact.reach_m or touch <= contact.start:
             continue
         target = _stop_before_set(here, here + (there - here) * (1 - contact.reach_m / gap), preset)
+        by = [name for name in positions if name not in (doer, contact.other)]
+        standing_by = [positions[name][touch, [0, 2]] for name in by]
+        target = _stop_before_people(here, target, np.array(standing_by).reshape(-1, 2))
         offset = target - here
         travelled = float(np.linalg.norm(offset))
         if travelled < 1e-6:
