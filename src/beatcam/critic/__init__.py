@@ -15,7 +15,7 @@ import numpy as np
 
 from beatcam.critic.measure import Track, peak_speed_and_acceleration
 from beatcam.critic.movement import MOVEMENT_CHECKS
-from beatcam.model import Check, CriticRule, Critique, Shot, ShotPlan, ShotSpec
+from beatcam.model import JUMP_SIZE_STEPS, Check, CriticRule, Critique, Shot, ShotPlan, ShotSpec
 from beatcam.model.geometry import (
     BODY_RADIUS_M,
     FloatArray,
@@ -53,9 +53,8 @@ MAX_HIDDEN_SHARE = 0.1
 # A body outside the shot wider than this share of the frame crowds it.
 STRANGER_WIDTH = 1.0 / 3.0
 # A cut to the same person in the same framing is a new shot to the eye when the camera turns
-# this far round them, or the size changes by this many steps; else it jumps.
+# this far round them, or the size changes by ``model.JUMP_SIZE_STEPS``; else it jumps.
 THIRTY_DEGREES = 30.0
-JUMP_SIZE_STEPS = 2
 ALL_IN_FRAME = frozenset({"two_shot", "group"})
 # A reaction is played on the face: the main shot of a beat that realises or reacts must see it,
 # the face turned within this of the camera (past it only an ear and the back of the head

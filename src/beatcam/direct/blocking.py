@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
+from numpy.typing import NDArray
 
 from beatcam.direct.spots import (
     BODY_CLEARANCE_M,
@@ -310,17 +311,13 @@ def _stops(starts: FloatArray, targets: FloatArray, preset: SetPreset) -> FloatA
         return targets
     low, high = footprints(boxes)
     low, high = low - BODY_CLEARANCE_M, high + BODY_CLEARANCE_M
-    steps = np.linspace(0.0, 1.0, WALK_SAMPLES)[None, :, None]
-    paths = starts[:, None, :] + steps * (targets - starts)[:, None, :]
+    paths = _walk_paths(starts, targets)
     # Each sample against each box, x and z tested apart, (n, samples, boxes): an all() over a
     # last axis of two made the routing of a walk round the furniture (~320 legs) 0.0068 s of
     # a cold plan's CPU, 0.0013 this way (issue 19).
     x, z = paths[:, :, 0, None], paths[:, :, 1, None]
     inside = np.any((x > low[:, 0]) & (x < high[:, 0]) & (z > low[:, 1]) & (z < high[:, 1]), axis=2)
-    stopped = inside.any(axis=1) & ~inside[:, 0]
-    before = np.maximum(np.argmax(inside, axis=1) - 1, 0)
-    stops = paths[np.arange(len(paths)), before]
-    return np.where(stopped[:, None], stops, targets)
+    return _last_clear(paths, inside, targets)
 
 
 def _stop_before_people(start: FloatArray, target: FloatArray, others: FloatArray) -> FloatArray:
@@ -329,13 +326,27 @@ def _stop_before_people(start: FloatArray, target: FloatArray, others: FloatArra
     by; a walk that starts that close to someone is left alone."""
     if not len(others):
         return target
-    steps = np.linspace(0.0, 1.0, WALK_SAMPLES)[:, None]
-    path = start + steps * (target - start)
-    gaps = np.hypot(*(path[:, None, :] - others[None, :, :]).transpose(2, 0, 1))
+    paths = _walk_paths(start[None], target[None])
+    gaps = np.hypot(*(paths[0, :, None, :] - others[None, :, :]).transpose(2, 0, 1))
     crowded = (gaps < 2.0 * BODY_RADIUS_M).any(axis=1)
-    if not crowded.any() or crowded[0]:
-        return target
-    return np.asarray(path[max(int(np.argmax(crowded)) - 1, 0)], dtype=np.float64)
+    return np.asarray(_last_clear(paths, crowded[None], target[None])[0], dtype=np.float64)
+
+
+def _walk_paths(starts: FloatArray, targets: FloatArray) -> FloatArray:
+    """Walks from ``starts`` (n, 2) to ``targets`` (n, 2), each at WALK_SAMPLES evenly spaced
+    points: (n, samples, 2)."""
+    steps = np.linspace(0.0, 1.0, WALK_SAMPLES)[None, :, None]
+    return starts[:, None, :] + steps * (targets - starts)[:, None, :]
+
+
+def _last_clear(paths: FloatArray, blocked: NDArray[np.bool_], targets: FloatArray) -> FloatArray:
+    """Where each walk of ``paths`` (n, samples, 2) stops: at its last point before the first
+    ``blocked`` (n, samples) one, or at its target when none is; a walk blocked from its start
+    is left alone."""
+    stopped = blocked.any(axis=1) & ~blocked[:, 0]
+    before = np.maximum(np.argmax(blocked, axis=1) - 1, 0)
+    stops = paths[np.arange(len(paths)), before]
+    return np.where(stopped[:, None], stops, targets)
 
 
 def _walk_target(

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from beatcam.direct.candidates import Candidate, intent_of
 from beatcam.direct.grammar import Context
 from beatcam.direct.styles import Style
+from beatcam.model import JUMP_SIZE_STEPS
 from beatcam.model.vocab import SIZES, moves_where
 
 SHOWY = moves_where(showy=True)
@@ -80,7 +81,7 @@ def _cut_terms(
             (b_subject == a_subject)
             & (a_subject != "")
             & (b_framing == a_framing)
-            & (np.abs(size_step) < 2),
+            & (np.abs(size_step) < JUMP_SIZE_STEPS),
             1.6,
         ),
         ("vary the coverage", (size_step == 0) & same_move, 1.0),

@@ -2,6 +2,7 @@
 
 from beatcam.model.critique import (
     CUT_RULES,
+    JUMP_SIZE_STEPS,
     MOVABLE_RULES,
     Check,
     CriticRule,
@@ -28,6 +29,7 @@ from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene, S
 
 __all__ = [
     "CUT_RULES",
+    "JUMP_SIZE_STEPS",
     "MOVABLE_RULES",
     "Affect",
     "AffectedScene",

@@ -33,6 +33,10 @@ class CriticRule(StrEnum):
 
 # The rules judged on a cut between two shots rather than on one shot.
 CUT_RULES = frozenset({CriticRule.LINE_OF_ACTION, CriticRule.THIRTY_DEGREES})
+# A cut to the same person in the same framing is a new shot to the eye when the size changes
+# by this many steps (or the camera turns 30° round them, ``critic.THIRTY_DEGREES``); else it
+# jumps. The critic judges cuts by it, and the director and the repairs plan for it.
+JUMP_SIZE_STEPS = 2
 # Faults a camera fixes by standing somewhere else round its subject: a cut's, a blocked view,
 # and a reaction seen from behind.
 MOVABLE_RULES = CUT_RULES | {CriticRule.CLEAR_VIEW, CriticRule.FACE_SEEN}

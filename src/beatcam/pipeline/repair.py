@@ -49,11 +49,12 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from beatcam.critic import JUMP_SIZE_STEPS, critique_cut, critique_shot, reacts
+from beatcam.critic import critique_cut, critique_shot, reacts
 from beatcam.direct import Retake, describe, plainer, render, rules_that_hold, step_round
 from beatcam.direct.candidates import size_suits
 from beatcam.direct.placement import FRAMING_AZIMUTH
 from beatcam.model import (
+    JUMP_SIZE_STEPS,
     MOVABLE_RULES,
     Check,
     CriticRule,
