@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from itertools import pairwise
@@ -93,3 +94,47 @@ def test_camera_words_in_a_screenplay_are_hints_never_failures(tmp_path: Path) -
     assert said, whys
     # What the set could not give is named in crew words, not refused.
     assert any("cannot be shot here" in why for why in said), said
+
+
+SAID_NOT_DONE = """\
+INT. STUDIO - DAY
+
+SCOTT, 30s, leans on his desk. BAXTER, 30s, tunes a guitar across the room.
+
+SCOTT
+I was going to go down to the gallery tomorrow. I've got to run.
+
+BAXTER
+Then run.
+
+Scott walks to the window.
+"""
+
+
+def test_a_line_of_dialogue_is_said_not_acted(tmp_path: Path) -> None:
+    """A speaker who says "I've got to run" keeps their mark while saying it; an action
+    line that walks someone moves them (so the measure can tell the two apart)."""
+    script = tmp_path / "studio.fountain"
+    script.write_text(SAID_NOT_DONE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "beatcam", "plan", str(script), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    (folder,) = (path for path in out.iterdir() if path.is_dir())
+    document = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    beats = document["beats"]
+    assert [beat["speaker"] for beat in beats] == [None, "Scott", "Baxter", None]
+
+    def travel_m(name: str, beat: dict[str, object]) -> float:
+        start, frames = int(str(beat["start_frame"])), int(str(beat["frames"]))
+        path = document["blocking"][name]["position"][start : start + frames]
+        return sum(math.dist(a, b) for a, b in pairwise(path))
+
+    assert travel_m("Scott", beats[1]) == 0.0
+    assert travel_m("Baxter", beats[2]) == 0.0
+    assert travel_m("Scott", beats[3]) > 1.0

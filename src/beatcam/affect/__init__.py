@@ -36,6 +36,8 @@ from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES, Staging
 __all__ = ["WordReading", "read_affect", "read_words"]
 
 DECIMALS: Final = 4
+# What a line of dialogue does on stage, whatever its verbs say.
+NOTHING_DONE: Final = Movements((), ())
 
 
 def _round(value: float) -> float:
@@ -81,14 +83,17 @@ def read_words(
     first_in_scene: bool = False,
     set_name: str | None = None,
     pronouns: Pronouns = UNSETTLED,
+    spoken: bool = False,
 ) -> WordReading:
     """The lexicon's reading of one beat; ``pronouns`` are whom the scene's "he" and "she"
-    mean, ``previous`` the characters any other pronoun refers to."""
+    mean, ``previous`` the characters any other pronoun refers to. A ``spoken`` beat (a line
+    of dialogue) is said, not done: its verbs ("I've got to run", "I was going to go down to
+    the gallery") are no stage directions, so it reads no movements and no stagings."""
     lexicon = load_lexicon()
     tokens = tokenize(text)
     context = Context.of(tokens, lexicon)
     named = resolve(tokens, cast, pronouns, previous)
-    moves = movements(text, context, lexicon, cast)
+    moves = NOTHING_DONE if spoken else movements(text, context, lexicon, cast)
     function = read_function(
         text,
         context,
@@ -100,8 +105,9 @@ def read_words(
     )
     feelings = read_feelings(text, context, lexicon, others_acting(tokens, cast, lexicon))
     intents = read_intent_cues(text, context, lexicon)
-    staged = stagings(text, context, lexicon)
-    if Staging.WALK_TOGETHER not in staged.actions and walking_pair(context, lexicon, cast):
+    staged = NOTHING_DONE if spoken else stagings(text, context, lexicon)
+    walks_together = not spoken and walking_pair(context, lexicon, cast)
+    if walks_together and Staging.WALK_TOGETHER not in staged.actions:
         staged = replace(staged, actions=(*staged.actions, str(Staging.WALK_TOGETHER)))
     return WordReading(tokens, feelings, function, named, moves, intents, staged)
 
@@ -152,6 +158,7 @@ def read_affect(scene: Scene) -> AffectedScene:
             first_in_scene=position == 0,
             set_name=scene.set_preset,
             pronouns=pronouns if beat.speaker is None else UNSETTLED,
+            spoken=beat.speaker is not None,
         )
         named = words.named
         if beat.speaker is not None:
