@@ -346,6 +346,9 @@ def candidates_for(
     movements = _field_scores("movement", MOVEMENTS, ctx, style)
     framings = _field_scores("framing", FRAMINGS, ctx, style)
     dutch = _field_scores("dutch", ("dutch", "level"), ctx, style)
+    if ctx.spoken and pin.framing is None:
+        # A line is said on a face: an insert of the speaker would show only their hands.
+        framings = {value: score for value, score in framings.items() if value != "insert"}
     # An establishing slot opens on the place unless the writer pinned another framing.
     opening = "establishing" if ctx.opening and pin.is_empty() else pin.framing
     scored = (sizes, angles, movements, framings, dutch)

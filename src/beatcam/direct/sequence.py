@@ -71,8 +71,12 @@ def _cut_terms(
     a_subject, a_framing, a_size, a_move = (column[None, :] for column in columns(after))
     size_step = a_size - b_size
     same_move = b_move == a_move
-    conversation = ctx.belief(*CONVERSATION) if len(ctx.characters) >= 2 else 0.0
+    # A spoken line between two people is a conversation for certain (``Context.spoken``).
+    conversation = (
+        max(ctx.belief(*CONVERSATION), float(ctx.spoken)) if len(ctx.characters) >= 2 else 0.0
+    )
     coverage = sorted(COVERAGE)
+    reverse = np.isin(b_framing, coverage) & np.isin(a_framing, coverage) & (conversation > 0)
     return [
         # Tilting the camera up or down does not make a new setup of the same framing: an
         # angle is for what it says about the character, so a cut escapes the jump by its size.
@@ -84,7 +88,13 @@ def _cut_terms(
             & (np.abs(size_step) < JUMP_SIZE_STEPS),
             1.6,
         ),
-        ("vary the coverage", (size_step == 0) & same_move, 1.0),
+        # The two sides of an exchange are matched in size (Arijon's reverse angles): a cut
+        # to the other person at the same size varies the coverage by its subject.
+        (
+            "vary the coverage",
+            (size_step == 0) & same_move,
+            np.where(reverse & (b_subject != a_subject), 1.0 - conversation, 1.0),
+        ),
         # A move repeated from one beat to the next dulls it; inside one beat the cut carries
         # the beat's move on (a push-in on each side of the exchange, the crane that opened the
         # place descending again onto its subject: Bordwell & Thompson's matched movement).
@@ -101,7 +111,7 @@ def _cut_terms(
         ),
         (
             "shot / reverse shot",
-            np.isin(b_framing, coverage) & np.isin(a_framing, coverage) & (conversation > 0),
+            reverse,
             np.where(b_subject != a_subject, -0.8 * conversation, 0.5 * conversation),
         ),
         (
