@@ -9,6 +9,7 @@ import sys
 from itertools import pairwise
 from pathlib import Path
 
+from beatcam.model.vocab import SIZES
 from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
 
@@ -138,3 +139,25 @@ def test_a_line_of_dialogue_is_said_not_acted(tmp_path: Path) -> None:
     assert travel_m("Scott", beats[1]) == 0.0
     assert travel_m("Baxter", beats[2]) == 0.0
     assert travel_m("Scott", beats[3]) > 1.0
+
+
+def test_an_exchange_of_lines_is_cut_on_faces_matched_in_size() -> None:
+    """A public screenplay's exchange between two (The Last Birthday Card, scene 32, see
+    data/screenplays/SOURCES.md): no line is covered with an insert, which would frame the
+    speaker's empty hands, and most cuts from one line to the next keep the size (matched
+    reverse angles), none by more than three steps."""
+    path = Path(__file__).parent / "data" / "screenplays" / "the-last-birthday-card.fountain"
+    scene = read_scenes(str(path), path.read_bytes())[31]
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    spoken = {beat.index for beat in plan.beats if beat.speaker is not None}
+    assert len(spoken) >= 15
+    assert all(shot.framing != "insert" for shot in plan.shots if shot.beat in spoken)
+    steps = [
+        abs(SIZES.index(before.size) - SIZES.index(after.size))
+        for before, after in pairwise(plan.shots)
+        if {before.beat, after.beat} <= spoken and before.beat != after.beat
+    ]
+    assert len(steps) >= 12
+    assert sum(step == 0 for step in steps) > len(steps) / 2, steps
+    assert max(steps) <= 3, steps
