@@ -161,3 +161,24 @@ def test_an_exchange_of_lines_is_cut_on_faces_matched_in_size() -> None:
     assert len(steps) >= 12
     assert sum(step == 0 for step in steps) > len(steps) / 2, steps
     assert max(steps) <= 3, steps
+
+
+def test_an_exchange_builds_to_one_turn_pushed_in_on_a_clean_single() -> None:
+    """The Last Birthday Card's phone call (scene 34: fourteen lines, no action) as a DP shapes
+    an exchange: the reverses never loosen on the way to the line it turns on, which comes
+    late, is the only line the camera moves on, and is pushed in on in a clean single of its
+    speaker (at the start code: fourteen locked-off over-the-shoulders at MS and MCU)."""
+    path = Path(__file__).parent / "data" / "screenplays" / "the-last-birthday-card.fountain"
+    scene = read_scenes(str(path), path.read_bytes())[33]
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    lines = [beat.index for beat in plan.beats if beat.speaker is not None]
+    assert len(lines) == len(plan.beats) == 14
+    moving = [shot for shot in plan.shots if shot.movement != "static"]
+    assert [shot.movement for shot in moving] == ["push_in"], moving
+    (turn,) = moving
+    assert turn.beat >= len(lines) // 2
+    assert turn.framing == "single"
+    assert turn.subjects == (plan.beats[turn.beat].speaker,)
+    before = [SIZES.index(shot.size) for shot in plan.shots if shot.beat < turn.beat]
+    assert before == sorted(before) and before[-1] > before[0], before

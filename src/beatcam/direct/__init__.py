@@ -15,6 +15,7 @@ import numpy as np
 from beatcam.direct.blocking import block, close_in
 from beatcam.direct.candidates import Candidate, candidates_for, intent_of
 from beatcam.direct.dressing import dress
+from beatcam.direct.exchange import exchange_places
 from beatcam.direct.explicit import own_pin, shot_pin
 from beatcam.direct.grammar import MOVING_M, Context, exchange_belief
 from beatcam.direct.intents import intent_table
@@ -335,6 +336,9 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     blocking = block(scene.cast, affects, beat_frames, preset, scene.fps, relations, screen)
     peak = max(range(len(affects)), key=lambda i: (affects[i].intensity, -i))
     boldness = _boldness(affects, peak)
+    lines = exchange_places(
+        [beat.speaker is not None for beat in scene.beats], [a.intensity for a in affects]
+    )
 
     planned: list[PlannedBeat] = []
     slots: list[tuple[int, int, int, int]] = []  # beat, start frame, frames, slot in beat
@@ -394,6 +398,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             boldness=boldness[beat_index],
             opening=index == 0 and bool(opening),
             spoken=scene.beats[beat_index].speaker is not None,
+            line=lines[beat_index],
             usual_framing=affected.usual_framing,
             devices=chosen_style.devices,
         )

@@ -14,8 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from beatcam.direct.exchange import LinePlace
 from beatcam.direct.intents import (
     DEVICE_FIELDS,
+    DEVICE_GAIN,
     IntentDevices,
     device_rule_name,
     first_device,
@@ -58,6 +60,8 @@ class Context:
     boldness: float = 1.0
     # The beat is a line of dialogue (a screenplay's speaker and words): an exchange for sure.
     spoken: bool = False
+    # Where the line stands in its scene's exchange of lines (``direct.exchange``), if it has one.
+    line: LinePlace | None = None
     # What the framing readouts would say of words that say nothing about framing
     # (``AffectedScene.usual_framing``).
     usual_framing: Mapping[str, Mapping[str, float]] = dataclasses.field(default_factory=dict)
@@ -196,13 +200,37 @@ def _when(condition: bool, preferences: Preferences) -> Preferences:
 
 
 def _intensity_tightens(ctx: Context) -> Preferences:
-    if ctx.opening:
+    if ctx.opening or ctx.line is not None:  # a line's size follows its exchange's arc
         return {}
     target = 2.0 + 4.6 * ctx.affect.intensity
     return _given(
         1.0 - ctx.belief(*SPATIAL),
         {size: -0.3 * (_tightness(size) - target) ** 2 for size in SIZES},
     )
+
+
+# The reverses of an exchange of lines tighten from speaking distance toward the line it turns
+# on (``direct.exchange``): the tightness (the index in SIZES: MLS 3, MS 4, CU 6) of the first
+# line and of the turn, how strongly a size off that arc is turned down (per step, squared:
+# twice the intensity's pull, since a line's own intensity is no longer read), and how strongly
+# the turning line is pushed in on, in a clean single (an over-the-shoulder camera cannot dolly
+# in past the near shoulder).
+EXCHANGE_OPENS_AT: Final = 3.5
+EXCHANGE_TURNS_AT: Final = 5.5
+OFF_THE_ARC: Final = 0.6
+TURN_SINGLE: Final = 1.5
+
+
+def _turns(ctx: Context) -> bool:
+    return ctx.line is not None and ctx.line.turn
+
+
+def _exchange_tightens(ctx: Context) -> Preferences:
+    if ctx.line is None:
+        return {}
+    # Squared: the reverses hold at speaking distance through the exchange's first half.
+    target = EXCHANGE_OPENS_AT + (EXCHANGE_TURNS_AT - EXCHANGE_OPENS_AT) * ctx.line.build**2
+    return {size: -OFF_THE_ARC * (_tightness(size) - target) ** 2 for size in SIZES}
 
 
 def _place_framing(ctx: Context) -> float:
@@ -361,6 +389,26 @@ GRAMMAR: tuple[Rule, ...] = (
         "an entrance or an exit is seen whole, in its place",
     ),
     Rule(
+        "the exchange tightens toward its turn",
+        "size",
+        _exchange_tightens,
+        "the reverses tighten as the exchange builds to its turn",
+    ),
+    Rule(
+        "the exchange turns on this line",
+        "movement",
+        lambda c: _when(_turns(c), {"push_in": DEVICE_GAIN}),
+        "the exchange turns on this line",
+        says=frozenset({"push_in"}),
+    ),
+    Rule(
+        "the turn isolates the speaker",
+        "framing",
+        lambda c: _when(_turns(c), {"single": TURN_SINGLE}),
+        "the turn is theirs alone",
+        says=frozenset({"single"}),
+    ),
+    Rule(
         "conversation at speaking distance",
         "size",
         lambda c: _given(
@@ -420,7 +468,8 @@ GRAMMAR: tuple[Rule, ...] = (
     Rule(
         "calm holds still",
         "movement",
-        lambda c: _given(c.plain, {"static": 1.0 - 0.8 * c.affect.arousal}),
+        # An exchange's turn is not plain coverage, however calm its words.
+        lambda c: _given(c.plain * (not _turns(c)), {"static": 1.0 - 0.8 * c.affect.arousal}),
         "the camera holds still and lets it play",
     ),
     Rule(
