@@ -44,6 +44,8 @@ beats:
     "Hamid and Suki lie side by side on the warm roof, counting satellites.\n"
     "Suki whispers that she is leaving in the morning.\n",
     "beach": "# Beach\nCast: Mara, Tom\nMara and Tom walk side by side along the empty beach.\n",
+    "bedsit": "# Bedsit\nCast: Frances\nFrances traces the trickle of water across the "
+    "floorboards to the landlord, lying behind the sofa.\n",
 }
 
 
@@ -250,3 +252,18 @@ def test_two_who_walk_side_by_side_set_off_abreast(plans: dict[str, dict[str, An
     mara, tom = _ground(beach, "Mara"), _ground(beach, "Tom")
     for frame in (0, _beat_end(beach, 0)):
         assert np.linalg.norm(tom[frame] - mara[frame]) < CLOSE_M
+
+
+def test_a_clause_about_someone_unnamed_places_nobody_of_the_cast(
+    plans: dict[str, dict[str, Any]],
+) -> None:
+    """ "To the landlord, lying behind the sofa": the landlord lies there, not Frances (who lay
+    behind the sofa, hidden from every camera, and the plan failed its critic); "the post,
+    humming to herself" still goes on with Mara."""
+    bedsit = plans["bedsit"]
+    assert "lie" not in set(bedsit["blocking"]["Frances"]["pose"])
+    text = "Frances traces the water to the landlord, lying behind the sofa."
+    assert read_relations(text, ["Frances"], ["Frances"], 0, Pronouns()) == []
+    text = "Mara sorts the post, sitting at the table."
+    (relation,) = read_relations(text, ["Mara"], ["Mara"], 0, Pronouns())
+    assert (relation.doer, relation.piece) == ("Mara", "table")

@@ -82,6 +82,7 @@ class Cues:
     gesture_seconds: float
     negations: tuple[tuple[str, ...], ...]
     clause_breaks: frozenset[str]
+    unnamed_people: frozenset[str]
     reach_m: Mapping[str, float]
     rises: frozenset[tuple[str, ...]]
     found_in: frozenset[tuple[str, ...]]
@@ -106,6 +107,7 @@ def cues() -> Cues:
         gesture_seconds=float(document["gesture_seconds"]),
         negations=tuple(tuple(WORDS.findall(str(n))) for n in document["negations"]),
         clause_breaks=frozenset(str(word) for word in document["clause_breaks"]),
+        unnamed_people=frozenset(str(word) for word in document["unnamed_people"]),
         reach_m={Pose(k).value: float(v) for k, v in document["reach_m"].items()},
         rises=frozenset(tuple(WORDS.findall(p)) for p in document["rises"]),
         found_in=frozenset(tuple(WORDS.findall(p)) for p in document["found_in"]),
@@ -136,8 +138,10 @@ def people_in(
     means, else a subject pronoun is the last person named and an object pronoun the last one
     who is not the subject), and the subjects of its clause: the people at the head of the
     clause ("Pell and Iris sit": both), or the sentence's subject before it ("Tom stares at
-    Mara, then collapses": Tom collapses)."""
+    Mara, then collapses": Tom collapses), unless it is a participle clause describing someone
+    the writer did not name ("the landlord, lying behind the sofa": nobody of the cast)."""
     lowered = {name.lower().split()[0]: name for name in cast}
+    unnamed = cues().unnamed_people
     people: list[str | None] = []
     subjects: list[tuple[str, ...]] = []
     last: str | None = first
@@ -166,6 +170,8 @@ def people_in(
             joining = True  # "Pell and Iris": one subject of two people
         elif token in breaks:
             since_break = 0
+            if _describes_unnamed(tokens, index, unnamed):
+                subject = ()
         else:
             if since_break == 0 and named is None and _starts_other_subject(token):
                 subject = ()  # "as confetti falls": the clause's subject is not a person
@@ -176,6 +182,18 @@ def people_in(
         people.append(named)
         subjects.append(subject)
     return people, subjects
+
+
+def _describes_unnamed(tokens: Sequence[str], comma: int, unnamed: frozenset[str]) -> bool:
+    """Whether the comma at ``comma`` opens a participle clause about a person the writer did
+    not name ("the landlord, lying behind the sofa")."""
+    return (
+        tokens[comma] == ","
+        and comma >= 1
+        and tokens[comma - 1] in unnamed
+        and comma + 1 < len(tokens)
+        and tokens[comma + 1].endswith("ing")
+    )
 
 
 def _starts_other_subject(word: str) -> bool:
