@@ -225,6 +225,13 @@ def _turns(ctx: Context) -> bool:
     return ctx.line is not None and ctx.line.turn
 
 
+def _at_the_turn(name: str, field: str, value: str, weight: float, reason: str) -> Rule:
+    """A rule that speaks only on the line an exchange turns on, for one value."""
+    return Rule(
+        name, field, lambda c: _when(_turns(c), {value: weight}), reason, says=frozenset({value})
+    )
+
+
 def _exchange_tightens(ctx: Context) -> Preferences:
     if ctx.line is None:
         return {}
@@ -394,19 +401,19 @@ GRAMMAR: tuple[Rule, ...] = (
         _exchange_tightens,
         "the reverses tighten as the exchange builds to its turn",
     ),
-    Rule(
+    _at_the_turn(
         "the exchange turns on this line",
         "movement",
-        lambda c: _when(_turns(c), {"push_in": DEVICE_GAIN}),
+        "push_in",
+        DEVICE_GAIN,
         "the exchange turns on this line",
-        says=frozenset({"push_in"}),
     ),
-    Rule(
+    _at_the_turn(
         "the turn isolates the speaker",
         "framing",
-        lambda c: _when(_turns(c), {"single": TURN_SINGLE}),
+        "single",
+        TURN_SINGLE,
         "the turn is theirs alone",
-        says=frozenset({"single"}),
     ),
     Rule(
         "conversation at speaking distance",
