@@ -182,3 +182,23 @@ def test_an_exchange_builds_to_one_turn_pushed_in_on_a_clean_single() -> None:
     assert turn.subjects == (plan.beats[turn.beat].speaker,)
     before = [SIZES.index(shot.size) for shot in plan.shots if shot.beat < turn.beat]
     assert before == sorted(before) and before[-1] > before[0], before
+
+
+def test_a_line_that_speaks_of_fire_is_not_a_fire() -> None:
+    """Pulpit Fire's monologue (see data/screenplays/SOURCES.md): "Oh yes. Fire. Fire, fire,
+    fire." is said, so no line reads chaos, a chase or a fall, and none is shot handheld (two
+    were at the start code); "Fire appears around him", an action line, still reads chaos."""
+    path = Path(__file__).parent / "data" / "screenplays" / "pulpit-fire.fountain"
+    scene = read_scenes(str(path), path.read_bytes())[0]
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    happenings = {"chaos", "pursuit", "vertigo"}
+    lines = {beat.index for beat in plan.beats if beat.speaker is not None}
+    assert len(lines) >= 8
+    for beat in plan.beats:
+        read = {name for name, p in beat.affect.intent_belief.items() if p > 0.0}
+        if beat.index in lines:
+            assert not read & happenings, (beat.text, read)
+        elif beat.text == "Fire appears around him.":
+            assert "chaos" in read
+    assert all(shot.movement != "handheld" for shot in plan.shots if shot.beat in lines)

@@ -31,13 +31,17 @@ from beatcam.affect.modifiers import Context
 from beatcam.affect.pronouns import UNSETTLED, learn, resolve
 from beatcam.affect.words import Token, tokenize
 from beatcam.model.scene import AffectedScene, Pronouns, Scene
-from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES, Staging
+from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES, Intent, Staging
 
 __all__ = ["WordReading", "read_affect", "read_words"]
 
 DECIMALS: Final = 4
 # What a line of dialogue does on stage, whatever its verbs say.
 NOTHING_DONE: Final = Movements((), ())
+# The intents whose devices show a body in a physical event (the shaken camera of chaos, the
+# chase's travelling camera, the drop's dolly zoom): a line that speaks of fire, a chase or a
+# fall is said, not happening, so its words never read them (Nob's "Yes, fire." went handheld).
+HAPPENINGS: Final = frozenset({Intent.CHAOS, Intent.PURSUIT, Intent.VERTIGO})
 
 
 def _round(value: float) -> float:
@@ -180,7 +184,11 @@ def read_affect(scene: Scene) -> AffectedScene:
                 intensity=_round(blended.intensity),
                 emotions={name: _round(score) for name, score in blended.emotions.items()},
                 function_belief={name: _round(p) for name, p in blended.function_belief.items()},
-                intent_belief={name: _round(p) for name, p in blended.intent_belief.items()},
+                intent_belief={
+                    name: _round(p)
+                    for name, p in blended.intent_belief.items()
+                    if beat.speaker is None or name not in HAPPENINGS
+                },
                 size_belief=_belief(SIZES, framed["size"][beat.text]),
                 angle_belief=_belief(ANGLES, framed["angle"][beat.text]),
                 movement_belief=_belief(MOVEMENTS, framed["movement"][beat.text]),
