@@ -21,6 +21,8 @@ def test_a_scene_of_enough_lines_turns_once_on_a_line(scene: list[tuple[bool, fl
         assert places == (None,) * len(scene)
     else:
         assert len(turns) == 1 and spoken[turns[0]]
+        opening = [place.opens for place in places if place is not None]
+        assert opening == [True] + [False] * (len(opening) - 1)
 
 
 @given(beats)

@@ -32,11 +32,12 @@ EASE_AFTER_TURN: Final = 0.75
 
 @dataclass(frozen=True)
 class LinePlace:
-    """Where one line of dialogue stands in its exchange: ``build`` 0 at the first line, 1 at
-    the line the exchange turns on (``turn``), easing back after it."""
+    """Where one line of dialogue stands in its exchange: ``build`` 0 at the first line
+    (``opens``), 1 at the line the exchange turns on (``turn``), easing back after it."""
 
     build: float
     turn: bool
+    opens: bool = False
 
 
 def exchange_places(
@@ -65,5 +66,5 @@ def exchange_places(
             build = k / turn if turn else 1.0
         else:
             build = 1.0 - EASE_AFTER_TURN * (k - turn) / (last - turn)
-        places[index] = LinePlace(build, k == turn)
+        places[index] = LinePlace(build, k == turn, k == 0)
     return tuple(places)

@@ -214,7 +214,8 @@ def _intensity_tightens(ctx: Context) -> Preferences:
 # line and of the turn, how strongly a size off that arc is turned down (per step, squared:
 # twice the intensity's pull, since a line's own intensity is no longer read), and how strongly
 # the turning line is pushed in on, in a clean single (an over-the-shoulder camera cannot dolly
-# in past the near shoulder).
+# in past the near shoulder), and how strongly its first line is shown on the pair together
+# (Arijon: a two-shot sets up who talks to whom before the reverses; the same weight).
 EXCHANGE_OPENS_AT: Final = 3.5
 EXCHANGE_TURNS_AT: Final = 5.5
 OFF_THE_ARC: Final = 0.6
@@ -225,10 +226,16 @@ def _turns(ctx: Context) -> bool:
     return ctx.line is not None and ctx.line.turn
 
 
-def _at_the_turn(name: str, field: str, value: str, weight: float, reason: str) -> Rule:
-    """A rule that speaks only on the line an exchange turns on, for one value."""
+def _opens(ctx: Context) -> bool:
+    return ctx.line is not None and ctx.line.opens and not ctx.line.turn
+
+
+def _at_the_line(
+    name: str, field: str, value: str, weight: float, reason: str, where: Callable[[Context], bool]
+) -> Rule:
+    """A rule that speaks only on the line of an exchange ``where`` picks, for one value."""
     return Rule(
-        name, field, lambda c: _when(_turns(c), {value: weight}), reason, says=frozenset({value})
+        name, field, lambda c: _when(where(c), {value: weight}), reason, says=frozenset({value})
     )
 
 
@@ -401,19 +408,29 @@ GRAMMAR: tuple[Rule, ...] = (
         _exchange_tightens,
         "the reverses tighten as the exchange builds to its turn",
     ),
-    _at_the_turn(
+    _at_the_line(
         "the exchange turns on this line",
         "movement",
         "push_in",
         DEVICE_GAIN,
         "the exchange turns on this line",
+        _turns,
     ),
-    _at_the_turn(
+    _at_the_line(
         "the turn isolates the speaker",
         "framing",
         "single",
         TURN_SINGLE,
         "the turn is theirs alone",
+        _turns,
+    ),
+    _at_the_line(
+        "the exchange opens on the pair",
+        "framing",
+        "two_shot",
+        TURN_SINGLE,
+        "the exchange opens on the two of them",
+        _opens,
     ),
     Rule(
         "conversation at speaking distance",
