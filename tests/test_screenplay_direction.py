@@ -202,3 +202,16 @@ def test_a_line_that_speaks_of_fire_is_not_a_fire() -> None:
         elif beat.text == "Fire appears around him.":
             assert "chaos" in read
     assert all(shot.movement != "handheld" for shot in plan.shots if shot.beat in lines)
+
+
+def test_no_line_of_dialogue_shakes_the_camera() -> None:
+    """The Library Freak-Out's long exchange (scene 2): a shaken camera needs a body in
+    physical chaos, so no line is shot handheld, whatever its words (two were at the start
+    code, on "Shushing is louder than burp why?" and its answer)."""
+    path = Path(__file__).parent / "data" / "screenplays" / "the-library-freak-out.fountain"
+    scene = read_scenes(str(path), path.read_bytes())[1]
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    lines = {beat.index for beat in plan.beats if beat.speaker is not None}
+    assert len(lines) >= 30
+    assert all(shot.movement != "handheld" for shot in plan.shots if shot.beat in lines)

@@ -304,7 +304,10 @@ def _written_so(ctx: Context, field: str, values: tuple[str, ...]) -> Preference
     coverage (two-shot, over-the-shoulder) sets its size. For the same reason words read as one
     person's moment do not take an exchange out of its coverage (with that share on the bench,
     framing .582 / .938 marked / unmarked, size unmarked .768; without it .582 / .939 and .765,
-    and The Offer, a standoff across a desk, lost every over-the-shoulder)."""
+    and The Offer, a standoff across a desk, lost every over-the-shoulder). A shaken camera says
+    nothing for a line of dialogue: it needs a body in physical chaos, and a line's words are
+    said ("Shushing is louder than burp why?" went handheld on them; the drawn-in lines keep
+    their push-in)."""
     belief = {
         "size": ctx.affect.size_belief,
         "angle": ctx.affect.angle_belief,
@@ -317,6 +320,8 @@ def _written_so(ctx: Context, field: str, values: tuple[str, ...]) -> Preference
         share = 0.0 if ctx.subject_travel_m > COVERS_GROUND_M else 1.0 - ctx.exchange
     elif values == ("single",):
         share = 1.0 - ctx.exchange
+    elif values == ("handheld",) and ctx.spoken:
+        share = 0.0
     return {
         value: READOUT_GAIN[field]
         * share
