@@ -3,11 +3,11 @@
 A line of dialogue read alone says little of where its scene stands ("Nak?"), and cutting each
 line at the size its own words ask for jumps about (that was a screenplay's coverage: 14 lines
 at MS over the shoulder, not a move among them). A DP shapes the exchange as a whole instead:
-it opens at speaking distance, the matched reverses tighten as it builds toward the line it
-turns on, that line is pushed in on, and after the turn the coverage eases back as the exchange
-winds down (Katz, *Shot by Shot*, on covering dialogue: the reverses move in as the scene
-intensifies; Proferes, *Film Directing Fundamentals*: the scene's beat change is where the
-camera marks it).
+it opens on the pair at speaking distance (Arijon: who talks to whom, before the reverses), the
+matched reverses tighten as it builds toward the line it turns on, that line is pushed in on,
+and after the turn the coverage eases back as the exchange winds down (Katz, *Shot by Shot*, on
+covering dialogue: the reverses move in as the scene intensifies; Proferes, *Film Directing
+Fundamentals*: the scene's beat change is where the camera marks it).
 """
 
 from __future__ import annotations
