@@ -9,6 +9,7 @@ import sys
 from itertools import pairwise
 from pathlib import Path
 
+from beatcam.model import ShotPlan
 from beatcam.model.vocab import SIZES
 from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
@@ -141,16 +142,21 @@ def test_a_line_of_dialogue_is_said_not_acted(tmp_path: Path) -> None:
     assert travel_m("Scott", beats[3]) > 1.0
 
 
+def _planned_lines(screenplay: str, index: int) -> tuple[ShotPlan, set[int]]:
+    """Scene ``index`` of a public screenplay of data/screenplays (see its SOURCES.md), planned
+    and passing its own critic, and the indices of its beats that are lines of dialogue."""
+    path = Path(__file__).parent / "data" / "screenplays" / f"{screenplay}.fountain"
+    plan, verdict = plan_scene(read_scenes(str(path), path.read_bytes())[index])
+    assert verdict.pass_rate == 1.0
+    return plan, {beat.index for beat in plan.beats if beat.speaker is not None}
+
+
 def test_an_exchange_of_lines_is_cut_on_faces_matched_in_size() -> None:
     """A public screenplay's exchange between two (The Last Birthday Card, scene 32, see
     data/screenplays/SOURCES.md): no line is covered with an insert, which would frame the
     speaker's empty hands, and most cuts from one line to the next keep the size (matched
     reverse angles), none by more than three steps."""
-    path = Path(__file__).parent / "data" / "screenplays" / "the-last-birthday-card.fountain"
-    scene = read_scenes(str(path), path.read_bytes())[31]
-    plan, verdict = plan_scene(scene)
-    assert verdict.pass_rate == 1.0
-    spoken = {beat.index for beat in plan.beats if beat.speaker is not None}
+    plan, spoken = _planned_lines("the-last-birthday-card", 31)
     assert len(spoken) >= 15
     assert all(shot.framing != "insert" for shot in plan.shots if shot.beat in spoken)
     steps = [
@@ -168,11 +174,7 @@ def test_an_exchange_builds_to_one_turn_pushed_in_on_a_clean_single() -> None:
     an exchange: the reverses never loosen on the way to the line it turns on, which comes
     late, is the only line the camera moves on, and is pushed in on in a clean single of its
     speaker (at the start code: fourteen locked-off over-the-shoulders at MS and MCU)."""
-    path = Path(__file__).parent / "data" / "screenplays" / "the-last-birthday-card.fountain"
-    scene = read_scenes(str(path), path.read_bytes())[33]
-    plan, verdict = plan_scene(scene)
-    assert verdict.pass_rate == 1.0
-    lines = [beat.index for beat in plan.beats if beat.speaker is not None]
+    plan, lines = _planned_lines("the-last-birthday-card", 33)
     assert len(lines) == len(plan.beats) == 14
     moving = [shot for shot in plan.shots if shot.movement != "static"]
     assert [shot.movement for shot in moving] == ["push_in"], moving
@@ -188,12 +190,8 @@ def test_a_line_that_speaks_of_fire_is_not_a_fire() -> None:
     """Pulpit Fire's monologue (see data/screenplays/SOURCES.md): "Oh yes. Fire. Fire, fire,
     fire." is said, so no line reads chaos, a chase or a fall, and none is shot handheld (two
     were at the start code); "Fire appears around him", an action line, still reads chaos."""
-    path = Path(__file__).parent / "data" / "screenplays" / "pulpit-fire.fountain"
-    scene = read_scenes(str(path), path.read_bytes())[0]
-    plan, verdict = plan_scene(scene)
-    assert verdict.pass_rate == 1.0
+    plan, lines = _planned_lines("pulpit-fire", 0)
     happenings = {"chaos", "pursuit", "vertigo"}
-    lines = {beat.index for beat in plan.beats if beat.speaker is not None}
     assert len(lines) >= 8
     for beat in plan.beats:
         read = {name for name, p in beat.affect.intent_belief.items() if p > 0.0}
@@ -208,10 +206,6 @@ def test_no_line_of_dialogue_shakes_the_camera() -> None:
     """The Library Freak-Out's long exchange (scene 2): a shaken camera needs a body in
     physical chaos, so no line is shot handheld, whatever its words (two were at the start
     code, on "Shushing is louder than burp why?" and its answer)."""
-    path = Path(__file__).parent / "data" / "screenplays" / "the-library-freak-out.fountain"
-    scene = read_scenes(str(path), path.read_bytes())[1]
-    plan, verdict = plan_scene(scene)
-    assert verdict.pass_rate == 1.0
-    lines = {beat.index for beat in plan.beats if beat.speaker is not None}
+    plan, lines = _planned_lines("the-library-freak-out", 1)
     assert len(lines) >= 30
     assert all(shot.movement != "handheld" for shot in plan.shots if shot.beat in lines)
