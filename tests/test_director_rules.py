@@ -188,7 +188,7 @@ def test_allowed_answers_as_its_rules_read_afresh(
         travel_m >= MOVING_M and partner_m >= MOVING_M,
     )  # fmt: skip
     if framing in {"two_shot", "group"}:
-        afresh = afresh and candidates._pair_fits(size, movement, framing, separation_m, gap_m)
+        afresh = afresh and candidates._pair_fits(size, movement, separation_m, gap_m)
     assert answer is afresh
 
 

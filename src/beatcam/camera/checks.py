@@ -28,6 +28,7 @@ from beatcam.camera.collision import (
 from beatcam.camera.framing import Rig
 from beatcam.camera.moves import Pose, headroom_extents, wrapped_steps
 from beatcam.model.geometry import (
+    Bodies,
     FloatArray,
     View,
     bodies_over,
@@ -289,22 +290,33 @@ def _clearance_grades(
 
 def _view(batch: Batch, obstacles: Obstacles) -> View | None:
     """What the clear-view test sees from each of the batch's cameras: the set and the other
-    people between them and the subject's eyes (None without a subject: nothing to hide)."""
+    people between them and the subject's eyes, and each other subject's of a group shot (None
+    without a subject: nothing to hide)."""
     rig, pose = batch.rig, batch.stacked
     subject = rig.framing.subject
     if subject is None:
         return None
-    exempt = {rig.spec.subjects[0], *rig.framing.exempt}
-    feet, tops = bodies_over(
-        [(body.position, body.head_tops) for body in obstacles.bodies if body.name not in exempt],
-        rig.frames,
-    )
     boxes = (obstacles.centers - obstacles.halves, obstacles.centers + obstacles.halves)
     eyes = batch.every(subject)
+    held = zip(rig.spec.subjects[1:], rig.framing.in_frame[1:], strict=False)
+    companions = tuple(
+        (batch.every(eyes_of), _bodies_before(batch, obstacles, {name, *rig.framing.exempt}))
+        for name, eyes_of in (held if rig.spec.framing == "group" else ())
+    )
     return View(
         pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm, eyes,
-        _depth(rig, pose, eyes), boxes, (batch.every(feet), batch.every(tops)),
+        _depth(rig, pose, eyes), boxes,
+        _bodies_before(batch, obstacles, {rig.spec.subjects[0], *rig.framing.exempt}), companions,
     )  # fmt: skip
+
+
+def _bodies_before(batch: Batch, obstacles: Obstacles, exempt: set[str]) -> Bodies:
+    """The bodies but the ``exempt`` ones, over each of the batch's candidates' frames."""
+    feet, tops = bodies_over(
+        [(body.position, body.head_tops) for body in obstacles.bodies if body.name not in exempt],
+        batch.rig.frames,
+    )
+    return batch.every(feet), batch.every(tops)
 
 
 def _grade_view(

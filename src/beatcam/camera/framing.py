@@ -27,6 +27,7 @@ from beatcam.model.geometry import (
     wrap_deg,
 )
 from beatcam.model.vocab import (
+    ALL_IN_FRAME,
     FOCAL_MAX_MM,
     FOCAL_MIN_MM,
     HEAD_IN_FRAME_SIZES,
@@ -262,7 +263,7 @@ def frame_shot(
         head_top=first.head_tops(start, 1)[0] if spec.size in HEAD_IN_FRAME_SIZES else None,
     )
     framing = spec.framing
-    if framing in ("two_shot", "group") and len(eyes) >= 2:
+    if framing in ALL_IN_FRAME and len(eyes) >= 2:
         if spec.movement in ("follow", "lead"):  # a pair walking together, ahead or behind
             base = replace(base, heading_deg=_walk_heading(base, spec.movement, facing))
         width = band_target(spec.size) * sensor_mm[0] / sensor_mm[1]
@@ -356,6 +357,44 @@ def _walk_heading(base: Framing, movement: str, facing: float) -> float:
     return walk + rel
 
 
+# The turns a group's heading is tried at: every GROUP_TURN_STEP_DEG out to TWO_SHOT_TURN_DEG
+# either way, and the order they are preferred in, nearest first.
+GROUP_TURN_STEP_DEG = 5.0
+_GROUP_TURNS_DEG = np.arange(-TWO_SHOT_TURN_DEG, TWO_SHOT_TURN_DEG + 1e-9, GROUP_TURN_STEP_DEG)
+_NEAREST_FIRST = np.array(
+    sorted(range(len(_GROUP_TURNS_DEG)), key=lambda i: (abs(_GROUP_TURNS_DEG[i]), i))
+)
+
+
+def _staggered(
+    heading: float, eyes: FloatArray, across_m: float
+) -> tuple[float, tuple[float, float] | None]:
+    """A group's heading and the band of headings its camera may search: from the turns of
+    ``heading`` that see every face clear of the bodies before it (the group's eyes
+    ``(people, frames, 3)`` at least a body's width apart across the frame on every frame),
+    the nearest one where they spread at most ``across_m`` across it, else the one where they
+    spread least, and the run of clear turns around it; ``heading`` and no band when no turn
+    sees every face."""
+    radians = np.deg2rad(heading + _GROUP_TURNS_DEG)
+    rights = np.stack([np.cos(radians), np.zeros_like(radians), -np.sin(radians)], axis=1)
+    across = eyes @ rights.T  # (people, frames, turns)
+    spread = (across.max(axis=0) - across.min(axis=0)).max(axis=0)
+    first, second = np.triu_indices(len(eyes), k=1)
+    clear = np.abs(across[first] - across[second]).min(axis=(0, 1)) >= 2.0 * BODY_RADIUS_M
+    if not clear.any():
+        return heading, None
+    fitting = [i for i in _NEAREST_FIRST if clear[i] and spread[i] <= across_m]
+    best = fitting[0] if fitting else int(np.argmin(np.where(clear, spread, np.inf)))
+    low = high = best
+    while low > 0 and clear[low - 1]:
+        low -= 1
+    while high < len(clear) - 1 and clear[high + 1]:
+        high += 1
+    turns = _GROUP_TURNS_DEG
+    band = (heading + (turns[low] + turns[high]) / 2.0, (turns[high] - turns[low]) / 2.0)
+    return heading + float(turns[best]), band
+
+
 def _fit_many(
     base: Framing,
     eyes: list[FloatArray],
@@ -367,9 +406,13 @@ def _fit_many(
 
     A two-shot (``perpendicular``) looks across the line between the pair, turned off that
     profile view (toward the director's side) just enough, up to TWO_SHOT_TURN_DEG, for the pair
-    to fit within TWO_SHOT_FILL of a frame ``width_m`` wide at the subject."""
+    to fit within TWO_SHOT_FILL of a frame ``width_m`` wide at the subject; a group turns from
+    the search's heading, as little as it can, until its people stand staggered in depth within
+    that share, or as near it as the turn allows (the director judges both alike)."""
     centre = np.mean(eyes, axis=0)
-    heading = base.heading_deg
+    heading, band = base.heading_deg, base.heading_band
+    if not perpendicular and len(eyes) > 2 and width_m > 0.0:
+        heading, band = _staggered(heading, np.array(eyes), TWO_SHOT_FILL * width_m)
     line = eyes[1][0] - eyes[0][0]
     line[1] = 0.0
     separation = float(np.linalg.norm(line))
@@ -393,8 +436,8 @@ def _fit_many(
         vertical = max(vertical, float(max((top[:, 1] - centre[:, 1]).max() for top in tops)))
     fh_min = max(2.0 * lateral / FIT_HALF_WIDTH / aspect, 2.0 * vertical / FIT_HALF_HEIGHT)
     return replace(
-        base, aim=centre, in_frame=tuple(eyes), heading_deg=heading, fh_min=fh_min, u=0.0,
-        v=base.v if level else 0.0, v_end=base.v_end if level else 0.0,
+        base, aim=centre, in_frame=tuple(eyes), heading_deg=heading, heading_band=band,
+        fh_min=fh_min, u=0.0, v=base.v if level else 0.0, v_end=base.v_end if level else 0.0,
     )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from beatcam.critic.movement import MOVEMENT_CHECKS
 from beatcam.model import JUMP_SIZE_STEPS, Check, CriticRule, Critique, Shot, ShotPlan, ShotSpec
 from beatcam.model.geometry import (
     BODY_RADIUS_M,
+    Bodies,
     FloatArray,
     View,
     bodies_over,
@@ -30,6 +31,7 @@ from beatcam.model.geometry import (
 from beatcam.model.sets import line_of_action
 from beatcam.model.setups import box_extents, rig_for, rig_room
 from beatcam.model.vocab import (
+    ALL_IN_FRAME,
     DUTCH_MIN_DEG,
     FOCAL_MAX_MM,
     FOCAL_MIN_MM,
@@ -55,7 +57,6 @@ STRANGER_WIDTH = 1.0 / 3.0
 # A cut to the same person in the same framing is a new shot to the eye when the camera turns
 # this far round them, or the size changes by ``model.JUMP_SIZE_STEPS``; else it jumps.
 THIRTY_DEGREES = 30.0
-ALL_IN_FRAME = frozenset({"two_shot", "group"})
 # A reaction is played on the face: the main shot of a beat that realises or reacts must see it,
 # the face turned within this of the camera (past it only an ear and the back of the head
 # remain) on at least this share of the shot's frames (a turn to the lens mid-shot counts).
@@ -119,10 +120,10 @@ def _cast_clearance(plan: ShotPlan, shot: Shot) -> tuple[float, str]:
     return closest, who
 
 
-def _bodies(plan: ShotPlan, shot: Shot) -> tuple[FloatArray, FloatArray]:
-    """Where every body but the subject's own (and the one a point of view looks out of)
-    stands on each frame of the shot, and how high its head is: what can stand in the way."""
-    exempt = {shot.subjects[0]} if shot.subjects else set()
+def _bodies(plan: ShotPlan, shot: Shot, seen: str) -> tuple[FloatArray, FloatArray]:
+    """Where every body but ``seen``'s own (and the one a point of view looks out of) stands on
+    each frame of the shot, and how high its head is: what can stand in the way of ``seen``."""
+    exempt = {seen}
     if shot.framing == "pov" and len(shot.subjects) > 1:
         exempt.add(shot.subjects[1])
     window = slice(shot.start_frame, shot.start_frame + shot.frames)
@@ -133,6 +134,18 @@ def _bodies(plan: ShotPlan, shot: Shot) -> tuple[FloatArray, FloatArray]:
             if name not in exempt
         ],
         shot.frames,
+    )
+
+
+def _companions(plan: ShotPlan, shot: Shot) -> tuple[tuple[FloatArray, Bodies], ...]:
+    """The other people a group shot holds, each one's eyes and the bodies that could hide
+    them: their faces must be as clear as the subject's. (A two-shot is framed across its pair,
+    in profile, which keeps both faces apart.)"""
+    if shot.framing != "group":
+        return ()
+    return tuple(
+        (plan.blocking[name].eyes(shot.start_frame, shot.frames), _bodies(plan, shot, name))
+        for name in shot.subjects[1:]
     )
 
 
@@ -270,8 +283,9 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
         centers, halves = box_extents(plan.set.boxes)
         box_min, box_max = centers - halves, centers + halves
         hidden, walled_off = View(
-            shot.camera.position, track.matrices, shot.camera.focal_mm,
-            plan.sensor_mm, track.eyes, track.depth(), (box_min, box_max), _bodies(plan, shot),
+            shot.camera.position, track.matrices, shot.camera.focal_mm, plan.sensor_mm,
+            track.eyes, track.depth(), (box_min, box_max), _bodies(plan, shot, shot.subjects[0]),
+            _companions(plan, shot),
         ).faults()  # fmt: skip
         share, crowded = float(np.mean(hidden)), _crowded_share(plan, shot, track)
         walled = float(np.mean(walled_off))
@@ -281,7 +295,8 @@ def critique_shot(plan: ShotPlan, shot: Shot) -> list[Check]:
                 shot.id,
                 max(share, crowded, walled) <= MAX_HIDDEN_SHARE,
                 {"hidden_share": share, "crowded_share": crowded, "walled_share": walled},
-                "no set piece or person hides the subject's eyes, nobody outside the shot fills "
+                "no set piece or person hides the subject's eyes (each subject's, in a group "
+                "shot), nobody outside the shot fills "
                 "a third of its width and no set piece a quarter of its middle, for more than a "
                 "tenth of the shot",
             )
@@ -439,7 +454,13 @@ def critique_cut(plan: ShotPlan, before: Shot, after: Shot) -> list[Check]:
                 "both cameras on one side of the line of action",
             )
         )
-    same_subject = bool(before.subjects) and before.subjects[:1] == after.subjects[:1]
+    # A frame that holds several people (a two-shot, a group) shows the same picture whichever
+    # of them the beat is about: the same people, framed alike, from nearly the same place.
+    same_subject = bool(before.subjects) and (
+        set(before.subjects) == set(after.subjects)
+        if before.framing in ALL_IN_FRAME
+        else before.subjects[:1] == after.subjects[:1]
+    )
     close = abs(SIZES.index(before.size) - SIZES.index(after.size)) < JUMP_SIZE_STEPS
     if same_subject and close and before.framing == after.framing:
         subject = plan.blocking[after.subjects[0]].eyes(frame, 1)[0]

@@ -27,6 +27,7 @@ from beatcam.direct.stagings import PERFORMED
 from beatcam.direct.styles import Style
 from beatcam.model import ShotPin
 from beatcam.model.vocab import (
+    ALL_IN_FRAME,
     ANGLES,
     ASPECTS,
     DEFAULT_ASPECT,
@@ -212,9 +213,7 @@ def allowed(
     """What a camera can do here: the hard constraints of the grammar and of geometry.
     ``entering``: the first subject walks on from off stage during the shot;
     ``partner_travel_m``: how far the second subject goes in it."""
-    if framing in {"two_shot", "group"} and not _pair_fits(
-        size, movement, framing, separation_m, eye_gap_m
-    ):
+    if framing in ALL_IN_FRAME and not _pair_fits(size, movement, separation_m, eye_gap_m):
         return False
     return _allowed_by_kind(
         size, angle, dutch, movement, framing, min(len(subjects), 2), travel_m >= MOVING_M,
@@ -223,14 +222,16 @@ def allowed(
     )  # fmt: skip
 
 
-def _pair_fits(
-    size: str, movement: str, framing: str, separation_m: float, eye_gap_m: float
-) -> bool:
+def _pair_fits(size: str, movement: str, separation_m: float, eye_gap_m: float) -> bool:
     """Whether a two-shot's or a group's pair fits the tightest frame the shot reaches."""
     tightest = _tightest(size, movement)
     frame_width = SIZE_TARGET_M[tightest] * WIDEST_ASPECT
-    # A two-shot may turn off the profile view until the pair fits across the frame.
-    turn = np.cos(np.deg2rad(TWO_SHOT_TURN_DEG)) if framing == "two_shot" else 1.0
+    # A two-shot may turn off the profile view until the pair fits across the frame, and so may
+    # a group, which the camera sees staggered in depth with every face clear (camera/framing.py
+    # ``_staggered_heading``). Judged as a row, three at a card table were framed FS where the
+    # books frame them MLS or MS: on the bench's tuning split, size .751 / .800 -> .744 / .823
+    # marked / unmarked, framing unmarked .922 -> .931.
+    turn = np.cos(np.deg2rad(TWO_SHOT_TURN_DEG))
     if separation_m * turn > TWO_SHOT_FILL * frame_width:
         return False
     # One seated, one standing: the frame must hold both heads.

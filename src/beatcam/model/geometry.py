@@ -21,6 +21,9 @@ from numpy.typing import NDArray
 from beatcam.model.vocab import HANDS_FORWARD_M, HANDS_HEIGHT_RATIO
 
 FloatArray = NDArray[np.float64]
+# Bodies that can stand in a line of sight: ``(frames, m, 3)`` the foot of each one's upright
+# axis and ``(frames, m)`` the tops of their heads (``bodies_over``).
+Bodies = tuple[FloatArray, FloatArray]
 AngleT = TypeVar("AngleT", float, FloatArray)
 
 # Half a body's width, for what it blocks and how close a camera may come: a 1.75 m adult's
@@ -268,9 +271,7 @@ def hands_point(position: FloatArray, facing_deg: FloatArray, height_m: float) -
     return hands
 
 
-def bodies_over(
-    tracks: list[tuple[FloatArray, FloatArray]], frames: int
-) -> tuple[FloatArray, FloatArray]:
+def bodies_over(tracks: list[tuple[FloatArray, FloatArray]], frames: int) -> Bodies:
     """``(frames, m, 3)`` the foot of each of ``m`` bodies' upright axis and ``(frames, m)`` the
     tops of their heads, from each body's ``(feet, head tops)`` over the same frames: what
     ``sight_blocked_by_bodies`` takes. The axis runs under the head, which is what stands in a
@@ -439,7 +440,9 @@ class View:
     """What the clear-view test sees, per frame of a shot: the camera at ``positions`` (n, 3)
     turned by ``matrices`` through ``focal_mm`` on a ``sensor_mm`` back, the subject's ``eyes``
     at ``subject_depth``, the set ``boxes`` (the (m, 3) low and high corners) and the other
-    ``bodies`` (as ``bodies_over`` gives them). The camera's search and the critic share it."""
+    ``bodies`` (as ``bodies_over`` gives them), and the ``companions`` a group shot holds as
+    well, each one's eyes and the bodies that could hide them. The camera's search and
+    the critic share it."""
 
     positions: FloatArray
     matrices: FloatArray
@@ -448,7 +451,8 @@ class View:
     eyes: FloatArray
     subject_depth: FloatArray
     boxes: tuple[FloatArray, FloatArray]
-    bodies: tuple[FloatArray, FloatArray]
+    bodies: Bodies
+    companions: tuple[tuple[FloatArray, Bodies], ...] = ()
 
     def faults(self) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
         """Per frame: whether a set box or a body hides the subject's eyes, and whether a set
@@ -457,13 +461,19 @@ class View:
         return np.logical_or(self.behind_set(every), self.behind_bodies()), self.walled(every)
 
     def behind_bodies(self) -> NDArray[np.bool_]:
-        """``(n,)`` where another body stands between the camera and the eyes."""
-        return sight_blocked_by_bodies(self.positions, self.eyes, *self.bodies)
+        """``(n,)`` where another body stands between the camera and the eyes (anyone's)."""
+        blocked = sight_blocked_by_bodies(self.positions, self.eyes, *self.bodies)
+        for eyes, bodies in self.companions:
+            blocked |= sight_blocked_by_bodies(self.positions, eyes, *bodies)
+        return blocked
 
     def behind_set(self, frames: NDArray[np.intp]) -> NDArray[np.bool_]:
-        """Whether a set box stands between the camera and the eyes on each of ``frames``
-        (indices), each judged as it is alone."""
-        return sight_blocked(self.positions[frames], self.eyes[frames], *self.boxes)
+        """Whether a set box stands between the camera and the eyes (anyone's) on each of
+        ``frames`` (indices), each judged as it is alone."""
+        blocked = sight_blocked(self.positions[frames], self.eyes[frames], *self.boxes)
+        for eyes, _ in self.companions:
+            blocked |= sight_blocked(self.positions[frames], eyes[frames], *self.boxes)
+        return blocked
 
     def walled(self, frames: NDArray[np.intp]) -> NDArray[np.bool_]:
         """Whether a set piece walls off the middle of the picture (more than ``WALLED_LIMIT``

@@ -214,6 +214,9 @@ ANGLE_TARGET_DEG: Final = {
 # view, so one stands nearer the camera and their separation across the frame shrinks
 # (Arijon's three-quarter two-shot). The camera and the director both judge by these numbers.
 TWO_SHOT_FILL: Final = 0.55
+# The framings that hold every one of their subjects: each one's eyes in the frame, and clear of
+# the set and of the others' bodies.
+ALL_IN_FRAME: Final = frozenset({"two_shot", "group"})
 TWO_SHOT_TURN_DEG: Final = 60.0
 # Each eye of a pair at different heights (one seated, one standing) stays within this share of
 # the way from the frame's middle to its top or bottom edge, so their difference in eye height
