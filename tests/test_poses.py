@@ -322,3 +322,16 @@ def test_people_who_lie_down_together_or_lay_still_are_posed_lying(tmp_path: Pat
     assert "lie" in _beat_poses(document, "Ines", 1)
     suki = document["blocking"]["Suki"]["pose"]
     assert suki[-1] == "stand"
+
+
+def test_everyone_a_list_names_before_a_posture_takes_it(tmp_path: Path) -> None:
+    """ "Ilse, Tobi and Marek sit" seats all three, not only the two the "and" joins; a name
+    after an object's comma ("hands the tiles to Marek, Tobi sits") starts a subject of its own."""
+    text = "title: Dominoes\ncast: [Ilse, Tobi, Marek]\nset: kitchen\nbeats:\n"
+    text += "  - Ilse, Tobi and Marek sit at the kitchen table, playing dominoes.\n"
+    text += "  - Marek stands.\n"
+    text += "  - Ilse hands the box to Marek, Tobi kneels.\n"
+    document = plan_and_export(tmp_path, "list.yaml", text)
+    assert all(_beat_poses(document, name, 0) == {"sit"} for name in ("Ilse", "Tobi", "Marek"))
+    assert "kneel" in _beat_poses(document, "Tobi", 2)
+    assert "kneel" not in _beat_poses(document, "Marek", 2)

@@ -162,12 +162,19 @@ def people_in(
                 named = settled
             else:
                 named = last if last != doer else _only([n for n in cast if n != doer])
-        following = tokens[index + 1].removesuffix("'s") if index + 1 < len(tokens) else ""
-        joins = token == "and" and bool(people) and people[-1] in subject and following in lowered
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        # "Pell and Iris", and "Ilse, Tobi and Marek": one subject of several people ("Mara,
+        # Tom's sister," is one person).
+        joins = (
+            token in {"and", ","}
+            and bool(people)
+            and people[-1] in subject
+            and (following.removesuffix("'s") if token == "and" else following) in lowered
+        )
         if token in SENTENCE_ENDS:
             subject, since_break = (), 0
         elif joins:
-            joining = True  # "Pell and Iris": one subject of two people
+            joining = True
         elif token in breaks:
             since_break = 0
             if _describes_unnamed(tokens, index, unnamed):
