@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from beatcam import blas
 from beatcam.affect import framing
+from beatcam.export import plan_json
 from beatcam.model import JUMP_SIZE_STEPS
 from beatcam.model.geometry import BODY_RADIUS_M
 from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES
@@ -182,40 +183,36 @@ def test_three_at_a_table_are_framed_as_a_group_at_mid_long_with_every_face_clea
     tmp_path: Path,
 ) -> None:
     """The books frame three people at a table MLS or MS, a group shot (bench: 47 situations);
-    judged as if they stood in a row, the director framed them FS. Seen from where they stand
-    staggered in depth, no face is behind another's body: from the camera, each farther eye
-    lies outside the nearer body's silhouette (a cylinder of BODY_RADIUS_M) on every frame. A
-    cut from the group to the group again, the beat now about another of them, is a new
-    picture: the camera turns 30 degrees round them or the size changes two steps."""
-    plan = plan_and_export(tmp_path, "dominoes.yaml", DOMINOES)
-    groups = [shot for shot in plan["shots"] if shot["framing"] == "group"]
-    assert len(groups) >= 2 and all(shot["size"] == "MLS" for shot in groups), plan["shots"]
-    for before, after in itertools.pairwise(plan["shots"]):
-        if before["framing"] == after["framing"] == "group":
-            eyes = np.array(plan["blocking"][after["subjects"][0]]["position"])[
-                after["start_frame"]
-            ]
-            turn = _angle_between(
-                np.array(before["camera"]["position"][-1]) - eyes,
-                np.array(after["camera"]["position"][0]) - eyes,
-            )
-            step = abs(SIZES.index(before["size"]) - SIZES.index(after["size"]))
-            assert turn >= 30.0 or step >= JUMP_SIZE_STEPS, (before["id"], after["id"], turn)
+    judged as if they stood in a row, the director framed them FS. Seen from where they sit
+    staggered in depth, no face is behind another's body: from the camera, each farther
+    person's eyes lie outside the nearer body's silhouette (a cylinder of BODY_RADIUS_M round
+    the axis under the head) on every frame. A cut from the group to the group again, the beat
+    now about another of them, is a new picture: the camera turns 30 degrees round them or the
+    size changes two steps."""
+    document = plan_and_export(tmp_path, "dominoes.yaml", DOMINOES)
+    plan = plan_json.read(tmp_path / "plan.json")
+    groups = [shot for shot in plan.shots if shot.framing == "group"]
+    assert len(groups) >= 2 and all(shot.size == "MLS" for shot in groups), document["shots"]
+    assert {pose for track in document["blocking"].values() for pose in track["pose"]} == {"sit"}
     for shot in groups:
-        start, frames = shot["start_frame"], shot["frames"]
-        camera = np.array(shot["camera"]["position"])[:, [0, 2]]
-        feet = {
-            name: np.array(plan["blocking"][name]["position"])[start : start + frames][:, [0, 2]]
-            for name in shot["subjects"]
+        camera = shot.camera.position[:, [0, 2]]
+        eyes = {
+            name: plan.blocking[name].eyes(shot.start_frame, shot.frames)[:, [0, 2]]
+            for name in shot.subjects
         }
-        for near, far in itertools.permutations(shot["subjects"], 2):
-            to_near, to_far = feet[near] - camera, feet[far] - camera
-            near_m = np.linalg.norm(to_near, axis=1)
-            behind = near_m < np.linalg.norm(to_far, axis=1)
-            cosine = np.sum(to_near * to_far, axis=1) / (near_m * np.linalg.norm(to_far, axis=1))
+        for near, far in itertools.permutations(shot.subjects, 2):
+            to_near, to_far = eyes[near] - camera, eyes[far] - camera
+            near_m, far_m = np.linalg.norm(to_near, axis=1), np.linalg.norm(to_far, axis=1)
+            cosine = np.sum(to_near * to_far, axis=1) / (near_m * far_m)
             apart = np.arccos(np.clip(cosine, -1.0, 1.0))
             silhouette = np.arcsin(np.minimum(1.0, BODY_RADIUS_M / near_m))
-            assert not np.any(behind & (apart < silhouette)), (shot["id"], near, far)
+            assert not np.any((near_m < far_m) & (apart < silhouette)), (shot.id, near, far)
+    for before, after in itertools.pairwise(plan.shots):
+        if before.framing == after.framing == "group":
+            eye = plan.blocking[after.subjects[0]].eyes(after.start_frame, 1)[0]
+            turn = _angle_between(before.camera.position[-1] - eye, after.camera.position[0] - eye)
+            step = abs(SIZES.index(before.size) - SIZES.index(after.size))
+            assert turn >= 30.0 or step >= JUMP_SIZE_STEPS, (before.id, after.id, turn)
 
 
 def _angle_between(a: np.ndarray, b: np.ndarray) -> float:

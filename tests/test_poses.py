@@ -325,13 +325,31 @@ def test_people_who_lie_down_together_or_lay_still_are_posed_lying(tmp_path: Pat
 
 
 def test_everyone_a_list_names_before_a_posture_takes_it(tmp_path: Path) -> None:
-    """ "Ilse, Tobi and Marek sit" seats all three, not only the two the "and" joins; a name
-    after an object's comma ("hands the tiles to Marek, Tobi sits") starts a subject of its own."""
+    """ "Ilse, Tobi and their grandson Marek sit" seats all three, not only the two the "and"
+    joins, nor only the grandson; a name after an object's comma ("hands the box to Marek, Tobi
+    kneels") starts a subject of its own."""
     text = "title: Dominoes\ncast: [Ilse, Tobi, Marek]\nset: kitchen\nbeats:\n"
-    text += "  - Ilse, Tobi and Marek sit at the kitchen table, playing dominoes.\n"
+    text += "  - Ilse, Tobi and their grandson Marek sit at the table, playing dominoes.\n"
     text += "  - Marek stands.\n"
     text += "  - Ilse hands the box to Marek, Tobi kneels.\n"
     document = plan_and_export(tmp_path, "list.yaml", text)
     assert all(_beat_poses(document, name, 0) == {"sit"} for name in ("Ilse", "Tobi", "Marek"))
     assert "kneel" in _beat_poses(document, "Tobi", 2)
     assert "kneel" not in _beat_poses(document, "Marek", 2)
+
+
+def test_whoever_is_busy_at_a_table_sits_to_it_unless_the_beat_poses_them(tmp_path: Path) -> None:
+    """ "Sorts the post at the kitchen table" is done seated (and the scene finds her there,
+    a chair under her); "stands at the table" stands; a walk to the desk stands until the
+    next beat's work there seats him."""
+    text = "title: Post\ncast: [Mara, Tom, Ines]\nset: kitchen\nbeats:\n"
+    text += "  - Mara sorts the post at the kitchen table, humming to herself.\n"
+    text += "  - Ines stands at the table, arms folded.\n"
+    text += "  - Tom walks over to the desk.\n"
+    text += "  - Tom writes a long letter at the desk.\n"
+    document = plan_and_export(tmp_path, "post.yaml", text)
+    assert document["blocking"]["Mara"]["pose"][0] == "sit"
+    assert "chair" in {prop["name"] for prop in document["set"]["props"]}
+    assert _beat_poses(document, "Ines", 1) == {"stand"}
+    assert "sit" not in _beat_poses(document, "Tom", 2)
+    assert "sit" in _beat_poses(document, "Tom", 3)

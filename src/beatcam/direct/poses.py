@@ -86,6 +86,7 @@ class Cues:
     reach_m: Mapping[str, float]
     rises: frozenset[tuple[str, ...]]
     found_in: frozenset[tuple[str, ...]]
+    seated_at: frozenset[tuple[str, ...]]
 
 
 @cache
@@ -99,6 +100,8 @@ def cues() -> Cues:
         labelled.extend((tuple(WORDS.findall(phrase)), label) for phrase in phrases)
     labelled.extend((tuple(WORDS.findall(p)), LOOK) for p in document["looks"])
     labelled.extend((tuple(WORDS.findall(p)), IGNORED) for p in document["ignore"])
+    seated_at = frozenset(tuple(WORDS.findall(p)) for p in document["seated_at"])
+    labelled.extend((words, Pose.SIT.value) for words in seated_at)
     return Cues(
         starting=by_first_word(sorted(labelled, key=lambda entry: -len(entry[0]))),
         postures=frozenset(document["postures"]),
@@ -110,7 +113,8 @@ def cues() -> Cues:
         unnamed_people=frozenset(str(word) for word in document["unnamed_people"]),
         reach_m={Pose(k).value: float(v) for k, v in document["reach_m"].items()},
         rises=frozenset(tuple(WORDS.findall(p)) for p in document["rises"]),
-        found_in=frozenset(tuple(WORDS.findall(p)) for p in document["found_in"]),
+        found_in=frozenset(tuple(WORDS.findall(p)) for p in document["found_in"]) | seated_at,
+        seated_at=seated_at,
     )
 
 
@@ -147,7 +151,7 @@ def people_in(
     last: str | None = first
     subject: tuple[str, ...] = ()
     since_break = 0
-    joining = False
+    joining, join_end = False, 0
     for index, token in enumerate(tokens):
         named: str | None = None
         own = token.removesuffix("'s")  # "Tom's arm" names Tom
@@ -162,19 +166,18 @@ def people_in(
                 named = settled
             else:
                 named = last if last != doer else _only([n for n in cast if n != doer])
-        following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        # "Pell and Iris", and "Ilse, Tobi and Marek": one subject of several people ("Mara,
-        # Tom's sister," is one person).
+        # "Pell and Iris", "Ilse, Tobi and Marek" and "Jonah and his grandson Alfie": one
+        # subject of several people ("Mara, Tom's sister," is one person).
         joins = (
             token in {"and", ","}
             and bool(people)
             and people[-1] in subject
-            and (following.removesuffix("'s") if token == "and" else following) in lowered
+            and _names_next(tokens, index, lowered, described=token == "and")
         )
         if token in SENTENCE_ENDS:
             subject, since_break = (), 0
         elif joins:
-            joining = True
+            joining, join_end = True, index + 3
         elif token in breaks:
             since_break = 0
             if _describes_unnamed(tokens, index, unnamed):
@@ -182,13 +185,35 @@ def people_in(
         else:
             if since_break == 0 and named is None and _starts_other_subject(token):
                 subject = ()  # "as confetti falls": the clause's subject is not a person
-            if named is not None and token not in OBJECT_PRONOUNS and since_break < CLAUSE_HEAD:
+            if (
+                named is not None
+                and token not in OBJECT_PRONOUNS
+                and (joining or since_break < CLAUSE_HEAD)
+            ):
                 subject = (*subject, named) if joining else (named,)
-            joining = False
+                joining = False
+            elif index >= join_end:
+                joining = False
             since_break += 1
         people.append(named)
         subjects.append(subject)
     return people, subjects
+
+
+def _names_next(
+    tokens: Sequence[str], index: int, lowered: Mapping[str, str], described: bool
+) -> bool:
+    """Whether the word after ``tokens[index]`` names someone (possessive or not, when
+    ``described``), or, when ``described``, a determiner and a word say who before the name
+    ("and his grandson Alfie")."""
+    ahead = tokens[index + 1 : index + 4]
+    if not ahead:
+        return False
+    if not described:
+        return ahead[0] in lowered
+    if ahead[0].removesuffix("'s") in lowered:
+        return True
+    return len(ahead) == 3 and ahead[0] in DETERMINERS and ahead[2] in lowered
 
 
 def _describes_unnamed(tokens: Sequence[str], comma: int, unnamed: frozenset[str]) -> bool:
@@ -282,7 +307,14 @@ def read_cues(
             found.append(Cue(label, doer, target, frame, negated(tokens, index, table), words))
         index = after
     named = [person for person in people if person is not None]
-    return found, named[-1] if named else first
+    return _without_idle_seats(found, table.seated_at), named[-1] if named else first
+
+
+def _without_idle_seats(found: list[Cue], seated_at: frozenset[tuple[str, ...]]) -> list[Cue]:
+    """The beat's cues less a place's seat (``seated_at``: "at the kitchen table") for anyone
+    the beat gives another pose: "stands at the table" stands."""
+    posed = {cue.doer for cue in found if cue.words not in seated_at and cue.label != LOOK}
+    return [cue for cue in found if cue.words not in seated_at or cue.doer not in posed]
 
 
 def contacts(said: Sequence[tuple[PlannedBeat, Cue]], fps: int) -> list[Contact]:
