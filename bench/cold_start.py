@@ -296,6 +296,13 @@ empty cache 4.74x -> 3.98x, ``--help`` 0.91x -> 0.98x. The bench scene speaks no
 shots change only with the readouts. Raising the cycle collector's threshold before any import
 (rather than in the command's callback) saved nothing measurable: 15 alternating runs, 0.573 ->
 0.589 s.
+
+Session 24 (a group framed staggered in depth, its every face held clear by the view test;
+whoever is busy at a table seated; readouts refitted to 4,947 situations), 7 rounds against
+21bbd52, floor 0.143 s, idle machine: cache off 3.84x -> 3.93x (0.549 -> 0.562 s), another scene
+cached 3.38x -> 3.39x, empty cache 4.03x -> 4.30x, ``--help`` 0.93x -> 0.92x. The bench scene's
+Mara now sorts the post seated, on a chair the set dressing places, so its shots change; an
+earlier run the same hour read cache off 3.81x -> 3.94x and empty cache 4.61x -> 4.86x.
 """
 
 from __future__ import annotations

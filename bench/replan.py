@@ -311,6 +311,12 @@ Session 22 (screenplay dialogue; readouts refitted to 4,197 situations), one rou
 Session 23 (the exchange of lines shaped to its turn; readouts refitted to 4,797 situations),
 3 rounds against 85271d3, 200 beats, an idle machine: the first plan 8.69 -> 8.71 s CPU, the
 re-plan 1.76 -> 1.52 s (0.202 -> 0.175 of the first): level.
+
+Session 24 (groups staggered in depth; whoever is busy at a table seated; readouts refitted to
+4,947 situations), 3 rounds against 21bbd52, 200 beats, an idle machine: the first plan 8.70 ->
+6.83 s CPU (5.34 -> 4.62 s wall), the re-plan 1.49 -> 1.65 s (0.171 -> 0.242 of the first, within
+the 0.25 target); the re-plan is the bytes of a cache-off plan. The bench's beats seat Mara at
+the kitchen table, and its plan changes with it.
 """
 
 from __future__ import annotations
