@@ -14,9 +14,17 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from beatcam.camera import track_for
+from beatcam.camera import framing, track_for
 from beatcam.model import Blocking, CameraTrack, CharacterTrack, SetDesign, ShotSpec
-from beatcam.model.vocab import ANGLE_PITCH_DEG, MOVEMENTS, SIZE_LOWER_M, SIZE_UPPER_M, SIZES
+from beatcam.model.geometry import BODY_RADIUS_M, wrap_deg
+from beatcam.model.vocab import (
+    ANGLE_PITCH_DEG,
+    MOVEMENTS,
+    SIZE_LOWER_M,
+    SIZE_UPPER_M,
+    SIZES,
+    TWO_SHOT_TURN_DEG,
+)
 
 SENSOR = (36.0, 20.25)
 FPS = 24
@@ -289,3 +297,45 @@ def test_every_movement_reads_back(movement: str, case: Case) -> None:
     blocking = blocking_for(case, walk)
     track = track_for(spec_for(case, movement), blocking, OPEN_GROUND, SENSOR, FPS, seed=3)
     check_track(movement, case, track, blocking)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(-180.0, 180.0),
+    st.lists(
+        st.tuples(st.floats(-2.0, 2.0), st.floats(-2.0, 2.0)), min_size=3, max_size=5, unique=True
+    ),
+    st.floats(0.5, 4.0),
+)
+def test_a_group_turns_within_its_limit_to_a_heading_that_sees_every_face_clear(
+    heading: float, spots: list[tuple[float, float]], across_m: float
+) -> None:
+    """``_staggered`` turns a group's heading at most TWO_SHOT_TURN_DEG and never out of the
+    band it gives the search; from a heading it calls clear, every two people's eyes stand a
+    body's width apart across the picture (worked out here from the heading's right-hand
+    vector), and it is the nearest clear heading that fits ``across_m`` when one does."""
+    eyes = np.array([[[x, 1.6, z]] for x, z in spots])
+    turned, band = framing._staggered(heading, eyes, across_m)
+    assert abs(wrap_deg(turned - heading)) <= TWO_SHOT_TURN_DEG + 1e-9
+
+    def across(at: float) -> np.ndarray:
+        radians = np.deg2rad(at)
+        places: np.ndarray = eyes[:, 0, 0] * np.cos(radians) - eyes[:, 0, 2] * np.sin(radians)
+        return places
+
+    def clear(at: float) -> bool:
+        places = np.sort(across(at))
+        return bool(np.min(np.diff(places)) >= 2.0 * BODY_RADIUS_M - 1e-9)
+
+    if band is None:
+        assert turned == heading
+        return
+    centre, half = band
+    assert abs(wrap_deg(turned - centre)) <= half + 1e-9
+    assert clear(turned)
+    fitting = [
+        t for t in np.arange(-TWO_SHOT_TURN_DEG, TWO_SHOT_TURN_DEG + 1e-9, 5.0)
+        if clear(heading + t) and np.ptp(across(heading + t)) <= across_m
+    ]  # fmt: skip
+    if fitting:
+        assert abs(wrap_deg(turned - heading)) == min(abs(t) for t in fitting)
