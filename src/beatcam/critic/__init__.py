@@ -120,7 +120,7 @@ def _cast_clearance(plan: ShotPlan, shot: Shot) -> tuple[float, str]:
     return closest, who
 
 
-def _bodies(plan: ShotPlan, shot: Shot, seen: str) -> tuple[FloatArray, FloatArray]:
+def _bodies(plan: ShotPlan, shot: Shot, seen: str) -> Bodies:
     """Where every body but ``seen``'s own (and the one a point of view looks out of) stands on
     each frame of the shot, and how high its head is: what can stand in the way of ``seen``."""
     exempt = {seen}
