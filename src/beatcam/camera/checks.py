@@ -35,7 +35,13 @@ from beatcam.model.geometry import (
     finite_or,
     heading_deg,
 )
-from beatcam.model.vocab import ANGLE_PITCH_DEG, MOVEMENT_TRAITS, SIZE_LOWER_M, SIZE_UPPER_M
+from beatcam.model.vocab import (
+    ANGLE_PITCH_DEG,
+    EVERY_FACE_CLEAR,
+    MOVEMENT_TRAITS,
+    SIZE_LOWER_M,
+    SIZE_UPPER_M,
+)
 
 FRAME_LIMIT = 0.9
 FRAME_MARGIN = 0.85
@@ -290,8 +296,8 @@ def _clearance_grades(
 
 def _view(batch: Batch, obstacles: Obstacles) -> View | None:
     """What the clear-view test sees from each of the batch's cameras: the set and the other
-    people between them and the subject's eyes, and each other subject's of a group shot (None
-    without a subject: nothing to hide)."""
+    people between them and the subject's eyes, and each other subject's where every face must
+    be clear (``EVERY_FACE_CLEAR``; None without a subject: nothing to hide)."""
     rig, pose = batch.rig, batch.stacked
     subject = rig.framing.subject
     if subject is None:
@@ -301,7 +307,7 @@ def _view(batch: Batch, obstacles: Obstacles) -> View | None:
     held = zip(rig.spec.subjects[1:], rig.framing.in_frame[1:], strict=False)
     companions = tuple(
         (batch.every(eyes_of), _bodies_before(batch, obstacles, {name, *rig.framing.exempt}))
-        for name, eyes_of in (held if rig.spec.framing == "group" else ())
+        for name, eyes_of in (held if rig.spec.framing in EVERY_FACE_CLEAR else ())
     )
     return View(
         pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm, eyes,

@@ -33,6 +33,7 @@ from beatcam.model.setups import box_extents, rig_for, rig_room
 from beatcam.model.vocab import (
     ALL_IN_FRAME,
     DUTCH_MIN_DEG,
+    EVERY_FACE_CLEAR,
     FOCAL_MAX_MM,
     FOCAL_MIN_MM,
     HEAD_IN_FRAME_SIZES,
@@ -138,10 +139,9 @@ def _bodies(plan: ShotPlan, shot: Shot, seen: str) -> Bodies:
 
 
 def _companions(plan: ShotPlan, shot: Shot) -> tuple[tuple[FloatArray, Bodies], ...]:
-    """The other people a group shot holds, each one's eyes and the bodies that could hide
-    them: their faces must be as clear as the subject's. (A two-shot is framed across its pair,
-    in profile, which keeps both faces apart.)"""
-    if shot.framing != "group":
+    """The other people a group shot holds (``EVERY_FACE_CLEAR``), each one's eyes and the bodies
+    that could hide them: their faces must be as clear as the subject's."""
+    if shot.framing not in EVERY_FACE_CLEAR:
         return ()
     return tuple(
         (plan.blocking[name].eyes(shot.start_frame, shot.frames), _bodies(plan, shot, name))

@@ -228,7 +228,7 @@ def _pair_fits(size: str, movement: str, separation_m: float, eye_gap_m: float) 
     frame_width = SIZE_TARGET_M[tightest] * WIDEST_ASPECT
     # A two-shot may turn off the profile view until the pair fits across the frame, and so may
     # a group, which the camera sees staggered in depth with every face clear (camera/framing.py
-    # ``_staggered_heading``). Judged as a row, three at a card table were framed FS where the
+    # ``_staggered``). Judged as a row, three at a card table were framed FS where the
     # books frame them MLS or MS: on the bench's tuning split, size .751 / .800 -> .745 / .819
     # marked / unmarked, framing unmarked .922 -> .931.
     turn = np.cos(np.deg2rad(TWO_SHOT_TURN_DEG))

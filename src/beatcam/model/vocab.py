@@ -214,10 +214,12 @@ ANGLE_TARGET_DEG: Final = {
 # view, so one stands nearer the camera and their separation across the frame shrinks
 # (Arijon's three-quarter two-shot). The camera and the director both judge by these numbers.
 TWO_SHOT_FILL: Final = 0.55
-# The framings that hold every one of their subjects: each one's eyes in the frame, and clear of
-# the set and of the others' bodies.
-ALL_IN_FRAME: Final = frozenset({"two_shot", "group"})
 TWO_SHOT_TURN_DEG: Final = 60.0
+# The framings that hold every one of their subjects, each one's eyes in the frame; and those of
+# them whose every face must also be clear of the set and the others' bodies (a two-shot is
+# framed across its pair, in profile, which keeps both faces apart; a group is not).
+ALL_IN_FRAME: Final = frozenset({"two_shot", "group"})
+EVERY_FACE_CLEAR: Final = frozenset({"group"})
 # Each eye of a pair at different heights (one seated, one standing) stays within this share of
 # the way from the frame's middle to its top or bottom edge, so their difference in eye height
 # may be up to this share of the frame's height.
