@@ -19,6 +19,7 @@ SCREENPLAYS = Path(__file__).resolve().parent / "data" / "screenplays"
 FOUNTAINS = sorted(SCREENPLAYS.glob("*.fountain"))
 # Headings with nothing under them, which are skipped: Brick & Steel's ".OPENING TITLES".
 EMPTY_HEADINGS = {"brick-and-steel.fountain": 1}
+MASTER_HEADING = re.compile(r"(?:INT|EXT|EST|INT\./EXT|I/E)[. ]", re.IGNORECASE)
 HEADING_LINE = re.compile(r"^(?:(?:INT|EXT|EST|INT\./EXT|I/E)[. ]|\.[^.\s])", re.IGNORECASE)
 NOT_PEOPLE = re.compile(
     r"\b(?:super|title|montage|back to|intercut|with|the end|push|hold|music|gasps|cheers|"
@@ -40,13 +41,16 @@ def cast(scenes: tuple[Scene, ...]) -> set[str]:
 
 
 def headings(path: Path) -> int:
-    """Scene headings counted by the spec's rule (a heading line after a blank line)."""
+    """Scene headings counted by the spec's rule (a heading line after a blank line), but the
+    shot headings: forced ones, not INT. or EXT., whose next paragraph begins in lower case."""
     lines = ["", *path.read_text(encoding="utf-8-sig").splitlines()]
-    return sum(
-        1
-        for before, line in pairwise(lines)
-        if not before.strip() and HEADING_LINE.match(line.strip())
-    )
+    count = 0
+    for at, (before, line) in enumerate(pairwise(lines), start=1):
+        if not before.strip() and HEADING_LINE.match(line.strip()):
+            following = [later.strip() for later in lines[at + 1 :] if later.strip()][:1]
+            shot = line.startswith(".") and not MASTER_HEADING.match(line[1:])
+            count += not (shot and following and following[0][0].islower())
+    return count
 
 
 def refused(source: str, text: str | bytes, *fragments: str) -> str:
@@ -153,6 +157,50 @@ def test_forced_elements() -> None:
         (None, "SCANNING THE AISLES... Where is that pit boss?"),
         ("McCLANE", "Yippie ki-yay!"),
         (None, "He waits."),
+    ]
+
+
+def test_a_shot_heading_is_a_shot_of_its_scene() -> None:
+    """A forced heading that is not INT. or EXT. and runs on into its action is a shot heading:
+    its words begin the beat, it is no new scene, and its capitals name no one."""
+    scenes = fountain(
+        "EXT. HILLSIDE - DAY\n\nMara parks the van at the top of the road.\n\n"
+        ".THE VAN\n\nbegins to roll down the hill.\n\n"
+        ".OUTSIDE,\n\nMARA\nMy van!\n\n"
+        ".AT THE BOTTOM\n\nTOM\nWhat van?\n\n"
+        "INT. GARAGE - NIGHT\n\nrain on the roof.\n"
+    )
+    assert [scene.title for scene in scenes] == [
+        "EXT. HILLSIDE - DAY",
+        "OUTSIDE,",
+        "AT THE BOTTOM",
+        "INT. GARAGE - NIGHT",
+    ]
+    assert beats(scenes[0]) == [
+        (None, "Mara parks the van at the top of the road."),
+        (None, "THE VAN begins to roll down the hill."),
+    ]
+    assert beats(scenes[3]) == [(None, "rain on the roof.")]
+    assert cast(scenes) == {"Mara", "Tom"}
+
+
+def test_a_final_draft_shot_runs_on_into_its_action() -> None:
+    paragraphs = [
+        ("Scene Heading", "EXT. HILLSIDE - DAY"),
+        ("Action", "Mara parks the van."),
+        ("Shot", "THE VAN"),
+        ("Action", "begins to roll."),
+        ("Shot", "ANGLE ON MARA"),
+        ("Action", "She runs."),
+    ]
+    xml = "".join(
+        f'<Paragraph Type="{kind}"><Text>{text}</Text></Paragraph>' for kind, text in paragraphs
+    )
+    (scene,) = read_scenes("s.fdx", f"<FinalDraft><Content>{xml}</Content></FinalDraft>".encode())
+    assert [beat.text for beat in scene.beats] == [
+        "Mara parks the van.",
+        "THE VAN begins to roll.",
+        "She runs.",
     ]
 
 

@@ -142,11 +142,13 @@ def test_a_line_of_dialogue_is_said_not_acted(tmp_path: Path) -> None:
     assert travel_m("Scott", beats[3]) > 1.0
 
 
-def _planned_lines(screenplay: str, index: int) -> tuple[ShotPlan, set[int]]:
-    """Scene ``index`` of a public screenplay of data/screenplays (see its SOURCES.md), planned
-    and passing its own critic, and the indices of its beats that are lines of dialogue."""
+def _planned_lines(screenplay: str, title: str, nth: int = 0) -> tuple[ShotPlan, set[int]]:
+    """The ``nth`` scene headed ``title`` of a public screenplay of data/screenplays (see its
+    SOURCES.md), planned and passing its own critic, and the indices of its beats that are
+    lines of dialogue."""
     path = Path(__file__).parent / "data" / "screenplays" / f"{screenplay}.fountain"
-    plan, verdict = plan_scene(read_scenes(str(path), path.read_bytes())[index])
+    headed = [scene for scene in read_scenes(str(path), path.read_bytes()) if scene.title == title]
+    plan, verdict = plan_scene(headed[nth])
     assert verdict.pass_rate == 1.0
     return plan, {beat.index for beat in plan.beats if beat.speaker is not None}
 
@@ -156,7 +158,7 @@ def test_an_exchange_of_lines_is_cut_on_faces_matched_in_size() -> None:
     data/screenplays/SOURCES.md): no line is covered with an insert, which would frame the
     speaker's empty hands, and most cuts from one line to the next keep the size (matched
     reverse angles), none by more than three steps."""
-    plan, spoken = _planned_lines("the-last-birthday-card", 31)
+    plan, spoken = _planned_lines("the-last-birthday-card", "ON THE TV")
     assert len(spoken) >= 15
     assert all(shot.framing != "insert" for shot in plan.shots if shot.beat in spoken)
     steps = [
@@ -170,27 +172,39 @@ def test_an_exchange_of_lines_is_cut_on_faces_matched_in_size() -> None:
 
 
 def test_an_exchange_builds_to_one_turn_pushed_in_on_a_clean_single() -> None:
-    """The Last Birthday Card's phone call (scene 34: fourteen lines, no action) as a DP shapes
-    an exchange: the reverses never loosen on the way to the line it turns on, which comes
-    late, is the only line the camera moves on, and is pushed in on in a clean single of its
-    speaker (at the start code: fourteen locked-off over-the-shoulders at MS and MCU)."""
-    plan, lines = _planned_lines("the-last-birthday-card", 33)
-    assert len(lines) == len(plan.beats) == 14
-    moving = [shot for shot in plan.shots if shot.movement != "static"]
+    """The Last Birthday Card's kitchen (a phone call of fourteen lines, then Scott and Baxter,
+    21 lines in all, their action between) as a DP shapes an exchange: no line's reverse is
+    tighter than the line it turns on, which comes late, is the only line the camera moves on,
+    and is pushed in on in a clean single of its speaker (at the start code of issue 14: the
+    call was fourteen locked-off over-the-shoulders at MS and MCU)."""
+    plan, lines = _planned_lines("the-last-birthday-card", "SCOTT, IN BAXTER'S KITCHEN")
+    assert (len(lines), len(plan.beats)) == (21, 25)
+    on_lines = [shot for shot in plan.shots if shot.beat in lines]
+    moving = [shot for shot in on_lines if shot.movement != "static"]
     assert [shot.movement for shot in moving] == ["push_in"], moving
     (turn,) = moving
-    assert turn.beat >= len(lines) // 2
+    assert turn.beat >= len(plan.beats) // 2
     assert turn.framing == "single"
     assert turn.subjects == (plan.beats[turn.beat].speaker,)
-    before = [SIZES.index(shot.size) for shot in plan.shots if shot.beat < turn.beat]
-    assert before == sorted(before) and before[-1] > before[0], before
+    before = [SIZES.index(shot.size) for shot in on_lines if shot.beat < turn.beat]
+    assert before[0] == min(before) < max(before) <= SIZES.index(turn.size), before
+
+
+def test_a_shot_heading_begins_the_action_it_runs_on_into() -> None:
+    """The same kitchen: the script's shot headings ".THE FINGER" and ".SCOTT" run on into
+    their action ("clicks off the speakerphone.", "hangs up. He looks dazed."), so they are
+    shots of the scene, not scenes of their own, and "SCOTT hangs up" is shot on Scott."""
+    plan, lines = _planned_lines("the-last-birthday-card", "SCOTT, IN BAXTER'S KITCHEN")
+    (hangs_up,) = [beat for beat in plan.beats if beat.text.startswith("SCOTT hangs up.")]
+    assert hangs_up.index not in lines
+    assert {shot.subjects[0] for shot in plan.shots if shot.beat == hangs_up.index} == {"Scott"}
 
 
 def test_a_line_that_speaks_of_fire_is_not_a_fire() -> None:
     """Pulpit Fire's monologue (see data/screenplays/SOURCES.md): "Oh yes. Fire. Fire, fire,
     fire." is said, so no line reads chaos, a chase or a fall, and none is shot handheld (two
     were at the start code); "Fire appears around him", an action line, still reads chaos."""
-    plan, lines = _planned_lines("pulpit-fire", 0)
+    plan, lines = _planned_lines("pulpit-fire", "INT. SUPERNACLE--DAY")
     happenings = {"chaos", "pursuit", "vertigo"}
     assert len(lines) >= 8
     for beat in plan.beats:
@@ -206,6 +220,6 @@ def test_no_line_of_dialogue_shakes_the_camera() -> None:
     """The Library Freak-Out's long exchange (scene 2): a shaken camera needs a body in
     physical chaos, so no line is shot handheld, whatever its words (two were at the start
     code, on "Shushing is louder than burp why?" and its answer)."""
-    plan, lines = _planned_lines("the-library-freak-out", 1)
+    plan, lines = _planned_lines("the-library-freak-out", "INT. LIBRARY--DAY")
     assert len(lines) >= 30
     assert all(shot.movement != "handheld" for shot in plan.shots if shot.beat in lines)

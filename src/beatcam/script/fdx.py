@@ -4,8 +4,9 @@ A Final Draft file is ``<FinalDraft><Content>`` holding ``<Paragraph Type="...">
 each with ``<Text>`` runs (one per change of style) that join into its text. Dual dialogue is
 a paragraph holding ``<DualDialogue>`` with the two blocks' paragraphs inside; the second cue
 in it is spoken at the same time as the first. The film's title is the first line of the
-``<TitlePage>``. Paragraph types other than those in ``_KINDS`` (Transition, Shot, Cast List,
-act breaks) end a dialogue block and are not beats.
+``<TitlePage>``. A Shot paragraph is a shot heading within its scene (``screenplay.py``).
+Paragraph types other than those in ``_KINDS`` (Transition, Cast List, act breaks) end a
+dialogue block and are not beats.
 
 The XML is parsed with ``defusedxml``, refusing any DTD, so entity expansion ("billion
 laughs") and external entities cannot run.
@@ -26,6 +27,7 @@ from beatcam.script.screenplay import Event, Kind, build_scenes, clean, set_note
 
 _KINDS = {
     "Scene Heading": Kind.HEADING,
+    "Shot": Kind.SHOT,
     "Action": Kind.ACTION,
     "General": Kind.ACTION,
     "Character": Kind.CUE,

@@ -8,6 +8,13 @@ and chooses each scene's set: the heading's words, or a ``[[set: NAME]]`` note i
 Text before the first heading is not part of any scene. A heading with neither action nor
 dialogue under it (a lone slug, a montage title) is skipped; a script left with no scene is
 refused with one line.
+
+A shot heading (a secondary heading: "THE MAZDA", "AT THE DOOR", "OUTSIDE,") is a new shot of
+the scene it is in, not a new scene. Final Draft marks it (a Shot paragraph); Fountain has only
+its forced heading, so a forced heading that is not a master one (INT., EXT., ...) and runs on
+into action that continues its sentence ("THE MAZDA" / "begins to roll down the hill.") is read
+as one. The heading's words begin that action's beat, which would otherwise lose its subject
+(``_shot_headings``).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import pairwise
 
 from beatcam.errors import SceneError
 from beatcam.model.scene import Beat, Character, Scene
@@ -33,12 +41,16 @@ _NOTE = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 _EMPHASIS = re.compile(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1")
 _ESCAPE = re.compile(r"\\([*_\\])")
 _PARENTHESES = re.compile(r"^\s*\((.*)\)\s*$", re.DOTALL)
+# A master scene heading's prefix, as Fountain defines one (https://fountain.io/syntax).
+_MASTER_HEADING = re.compile(r"(?:INT|EXT|EST|I/E|INT/EXT|INT\./EXT)(?:\s*\.|\s)", re.IGNORECASE)
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
 
 
 class Kind(Enum):
     """What one piece of a screenplay is, as far as beats are concerned."""
 
     HEADING = "heading"  # starts a scene; text is the heading
+    SHOT = "shot"  # a shot heading inside a scene; text is the heading
     ACTION = "action"  # a beat of action
     CUE = "cue"  # starts a dialogue block; text is the cue as written ("MARA (V.O.)")
     PARENTHETICAL = "parenthetical"  # inside a dialogue block, with or without "( )"
@@ -69,6 +81,19 @@ def set_notes(text: str) -> list[str]:
     return [match.group(1) for match in SET_NOTE.finditer(text)]
 
 
+@dataclass(frozen=True)
+class _Action:
+    """An action paragraph, and the shot heading it runs on from ("" when none)."""
+
+    text: str
+    shot: str = ""
+
+    @property
+    def beat(self) -> str:
+        """The beat's words: the shot heading's, then the paragraph's."""
+        return f"{self.shot} {self.text}" if self.shot else self.text
+
+
 @dataclass
 class _Speech:
     cue: str
@@ -83,13 +108,13 @@ class _Draft:
 
     number: int
     heading: str
-    parts: list[str | _Speech] = field(default_factory=list)
+    parts: list[_Action | _Speech] = field(default_factory=list)
     set_word: str | None = None
 
 
 def build_scenes(events: Iterable[Event], film: str | None, source: str) -> tuple[Scene, ...]:
     """Scenes of a screenplay read as ``events`` (see module doc); ``film`` is its title."""
-    drafts = _drafts(events)
+    drafts = _drafts(_shot_headings(events))
     casting = Casting(_names(drafts), _texts(drafts))
     scenes = [_scene(draft, casting, film, source) for draft in drafts if any(_beat_parts(draft))]
     if not scenes:
@@ -97,19 +122,45 @@ def build_scenes(events: Iterable[Event], film: str | None, source: str) -> tupl
     return tuple(scenes)
 
 
+def _shot_headings(events: Iterable[Event]) -> list[Event]:
+    """``events`` with each heading that is not a master heading and runs on into the action
+    after it read as a shot heading (see module doc)."""
+    return [
+        Event(Kind.SHOT, event.text)
+        if event.kind is Kind.HEADING
+        and not _MASTER_HEADING.match(clean(event.text))
+        and following is not None
+        and _runs_on(following)
+        else event
+        for event, following in pairwise([*events, None])
+        if event is not None
+    ]
+
+
+def _runs_on(event: Event) -> bool:
+    """Whether ``event`` is action continuing a sentence begun before it: its first letter is
+    a small one ("begins to roll down the hill.")."""
+    letter = _FIRST_LETTER.search(clean(event.text))
+    return event.kind is Kind.ACTION and letter is not None and letter.group().islower()
+
+
 def _drafts(events: Iterable[Event]) -> list[_Draft]:
     drafts: list[_Draft] = []
     speech: _Speech | None = None
+    shot: str | None = None  # the shot heading the next action may run on from
     for event in events:
-        if event.kind is Kind.HEADING:
+        if event.kind is Kind.HEADING or (event.kind is Kind.SHOT and not drafts):
             drafts.append(_Draft(number=len(drafts) + 1, heading=clean(event.text)))
-            speech = None
+            speech = shot = None
             continue
         if not drafts:
             continue
         draft = drafts[-1]
+        if event.kind is Kind.SHOT:
+            speech, shot = None, event.text
+            continue
         if event.kind is Kind.ACTION:
-            draft.parts.append(event.text)
+            draft.parts.append(_Action(event.text, shot if shot and _runs_on(event) else ""))
             speech = None
         elif event.kind is Kind.CUE:
             speech = _Speech(cue=cue_name(clean(event.text)), dual=event.dual)
@@ -123,26 +174,28 @@ def _drafts(events: Iterable[Event]) -> list[_Draft]:
             draft.set_word = event.text
         elif event.kind is Kind.BREAK:
             speech = None
+        shot = None
     return drafts
 
 
-def _beat_parts(draft: _Draft) -> Iterable[str | _Speech]:
+def _beat_parts(draft: _Draft) -> Iterable[_Action | _Speech]:
     """The parts of a scene that make beats: action with words, speeches with spoken words."""
     for part in draft.parts:
-        if isinstance(part, str):
-            if clean(part):
+        if isinstance(part, _Action):
+            if clean(part.text):
                 yield part
         elif clean(" ".join(part.lines)) and part.cue:
             yield part
 
 
 def _names(drafts: Sequence[_Draft]) -> list[tuple[str, bool]]:
-    """Candidate people in script order: cues (certain), and capitals in action."""
+    """Candidate people in script order: cues (certain), and capitals in action (not in a
+    shot heading, which is written in capitals whatever it names: "OUTSIDE,")."""
     names: list[tuple[str, bool]] = []
     for draft in drafts:
         for part in draft.parts:
-            if isinstance(part, str):
-                names.extend(action_names(clean(part)))
+            if isinstance(part, _Action):
+                names.extend(action_names(clean(part.text)))
             else:
                 names.append((part.cue, True))
     return names
@@ -153,8 +206,8 @@ def _texts(drafts: Sequence[_Draft]) -> list[str]:
     texts: list[str] = []
     for draft in drafts:
         for part in draft.parts:
-            if isinstance(part, str):
-                texts.append(clean(part))
+            if isinstance(part, _Action):
+                texts.append(clean(part.beat))
             else:
                 texts.extend([part.cue, *map(clean, part.lines)])
     return texts
@@ -168,8 +221,8 @@ def _scene(draft: _Draft, casting: Casting, film: str | None, source: str) -> Sc
     cast: dict[str, None] = {}
     beats: list[Beat] = []
     for index, part in enumerate(parts):
-        if isinstance(part, str):
-            text = clean(part)
+        if isinstance(part, _Action):
+            text = clean(part.beat)
             cast.update(dict.fromkeys(casting.mentioned(text)))
             beats.append(Beat(index=index, text=beat_text(text, index, where)))
             continue
