@@ -190,6 +190,22 @@ def test_an_exchange_builds_to_one_turn_pushed_in_on_a_clean_single() -> None:
     assert before[0] == min(before) < max(before) <= SIZES.index(turn.size), before
 
 
+def test_a_line_after_its_speaker_acts_is_still_shot_on_the_speaker() -> None:
+    """The Last Birthday Card's hillside standoff (19 lines, their action between): a line
+    said by the one the last action shot was on is the speaker's too, not a cut away to
+    whoever listens ("Nak's smile glimmers." / NAK: "Actually, watch this.", the turn pushed
+    in on, had been shot on Scott). Every line the camera moves on is on its speaker, and at
+    most two open on another face (three, the moving turn among them, at the start code)."""
+    plan, lines = _planned_lines("the-last-birthday-card", "EXT. MARIN HILLSIDE, THE NEXT DAY")
+    first = {shot.beat: shot for shot in reversed(plan.shots)}
+    assert len(lines) == 19
+    elsewhere = [index for index in lines if first[index].subjects[0] != plan.beats[index].speaker]
+    assert len(elsewhere) <= 2, elsewhere
+    moving = [shot for shot in plan.shots if shot.beat in lines and shot.movement != "static"]
+    assert moving
+    assert all(shot.subjects[0] == plan.beats[shot.beat].speaker for shot in moving), moving
+
+
 def test_a_shot_heading_begins_the_action_it_runs_on_into() -> None:
     """The same kitchen: the script's shot headings ".THE FINGER" and ".SCOTT" run on into
     their action ("clicks off the speakerphone.", "hangs up. He looks dazed."), so they are

@@ -112,7 +112,7 @@ def _cut_terms(
         (
             "shot / reverse shot",
             reverse,
-            np.where(b_subject != a_subject, -0.8 * conversation, 0.5 * conversation),
+            _reverse_cost(b_subject, a_subject, ctx) * conversation,
         ),
         (
             "no unmotivated leaps in size",
@@ -120,6 +120,22 @@ def _cut_terms(
             0.6,
         ),
     ]
+
+
+def _reverse_cost(
+    b_subject: NDArray[Any], a_subject: NDArray[Any], ctx: Context
+) -> NDArray[np.float64]:
+    """Shot / reverse shot, per conversation: a cut to the other person is the exchange's
+    rhythm (a bonus), holding on one person a cost. A line's first shot reverses to whoever
+    says it: the cut to its speaker is the bonus, even from a shot of them acting (no cost),
+    and a cut from them to the one who listens earns nothing (a reaction shot has to win on
+    its own), so a turn pushed in on is the speaker's (Arijon: the reverse angles follow the
+    dialogue)."""
+    cost = np.where(b_subject != a_subject, -0.8, 0.5)
+    if ctx.spoken and ctx.slot_in_beat == 0 and ctx.characters:
+        to_speaker = a_subject == ctx.characters[0]
+        cost = np.where(to_speaker, np.minimum(cost, 0.0), np.maximum(cost, 0.0))
+    return cost
 
 
 def transition_terms(
