@@ -347,9 +347,9 @@ def test_projects_survive_a_restart_and_an_interrupted_job_is_failed(tmp_path: P
         ).json()
     # A job that was running when the server died, as the database holds it.
     store = Store(data)
-    job = store.create_job(project)
+    job = store.create_job(project).id
     store.update_job(job, RUNNING, folder=f"jobs/{job}")
-    waiting = store.create_job(project)  # and one still queued behind it
+    waiting = store.create_job(project).id  # and one still queued behind it
 
     with TestClient(create_app(data)) as client:
         again = client.get(f"/api/projects/{project}").json()

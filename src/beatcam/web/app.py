@@ -242,8 +242,7 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
             hud=request.hud,
             resolution=parse_resolution(request.resolution),
         )
-        job = runner.submit(project, studio.scenes(state), options)
-        return _job(job).public()
+        return runner.submit(project, studio.scenes(state), options).public()
 
     @app.get("/api/jobs/{job}")
     def get_job(job: int) -> dict[str, Any]:

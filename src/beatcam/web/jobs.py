@@ -25,7 +25,7 @@ from beatcam import blas
 from beatcam.errors import BeatcamError
 from beatcam.model import Scene
 from beatcam.pipeline import ShootOptions
-from beatcam.web.store import DONE, FAILED, RUNNING, Store
+from beatcam.web.store import DONE, FAILED, RUNNING, Job, Store
 
 JOBS_FOLDER = "jobs"
 STOP_WAIT_S = 5.0
@@ -69,9 +69,11 @@ class JobRunner:
         for thread in self._threads:
             thread.start()
 
-    def submit(self, project: int, scenes: Sequence[Scene], options: ShootOptions) -> int:
+    def submit(self, project: int, scenes: Sequence[Scene], options: ShootOptions) -> Job:
+        """Queue a shoot of ``scenes``: the job as queued, which a worker may start (and the
+        store then read otherwise) before the caller answers with it."""
         job = self._store.create_job(project)
-        self._orders.put(Order(job, tuple(scenes), options))
+        self._orders.put(Order(job.id, tuple(scenes), options))
         return job
 
     def progress(self, job: int) -> dict[str, Any] | None:

@@ -153,13 +153,14 @@ class Store:
                 (project, cursor, documents, views),
             )
 
-    def create_job(self, project: int) -> int:
+    def create_job(self, project: int) -> Job:
+        """A new job of ``project``, queued, as its row now reads (its columns' defaults)."""
         with self._db() as db:
             cursor = db.execute(
                 "insert into jobs (project, status, created) values (?, ?, ?)",
                 (project, QUEUED, time.time()),
             )
-        return int(cursor.lastrowid or 0)
+        return Job(int(cursor.lastrowid or 0), project, QUEUED, "", "", ())
 
     def update_job(
         self,
