@@ -279,3 +279,35 @@ def test_a_move_answering_what_someone_does_is_on_the_one_who_does_it(
             about = document["beats"][shot["beat"]]["affect"]["characters"][0]
             assert shot["subjects"][0] == about, (document["name"], shot["id"], performed)
     assert answered, "no example shot answers a staging any more: the check has nothing to read"
+
+
+def test_a_move_asked_for_on_a_walker_is_made_closer_than_a_wide_shot(tmp_path: Path) -> None:
+    """A pan at MLS, a push in at MS, a crane up, an operator's handheld camera, pinned on
+    someone crossing the kitchen, are made as asked (each was refused as "cannot be shot
+    here": a walker was held to a wide frame the whole walk fits in), the walker's eyes stay
+    in the picture on every frame, and the pan turns with the walk."""
+    for size, movement in (
+        ("MLS", "pan_left"),
+        ("MS", "push_in"),
+        ("MLS", "crane_up"),
+        ("MS", "handheld"),
+    ):
+        scene = tmp_path / f"{size}-{movement}.yaml"
+        scene.write_text(
+            "title: Across\ncast: [Mara]\nset: kitchen\nbeats:\n"
+            "  - text: Mara walks slowly across the kitchen to the window.\n"
+            f"    camera: {{size: {size}, movement: {movement}, framing: single}}\n",
+            encoding="utf-8",
+        )
+        plan = _plan_cli(tmp_path / f"{size}-{movement}", scene)
+        [shot] = plan.shots
+        assert (shot.size, shot.movement) == (size, movement)
+        track = plan.blocking["Mara"]
+        path = track.position[shot.start_frame : shot.start_frame + shot.frames]
+        assert float(np.linalg.norm(path[-1] - path[0])) > 1.0  # she crosses the room
+        eyes = track.eyes(shot.start_frame, shot.frames)
+        assert np.all(np.abs(_image(plan, shot.id, eyes)) <= 1.0)
+        if movement.startswith("pan"):
+            looks = plan.shot(shot.id).camera.rotation
+            turned = 2 * np.degrees(np.arccos(min(1.0, abs(float(np.dot(looks[0], looks[-1]))))))
+            assert turned > 10.0, turned
