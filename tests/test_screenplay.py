@@ -78,7 +78,7 @@ def test_real_screenplays_read_into_scenes_with_dialogue(path: Path) -> None:
     assert len(spoken) >= 4
     for scene in scenes:
         names = {character.name for character in scene.cast}
-        assert {beat.speaker for beat in scene.beats if beat.speaker} <= names
+        assert {beat.speaker for beat in scene.beats if beat.speaker and not beat.unseen} <= names
         for beat in scene.beats:
             assert (beat.seconds is None) == (beat.speaker is None), beat
             assert "~" not in beat.text and "[[" not in beat.text and "/*" not in beat.text
@@ -182,6 +182,26 @@ def test_a_shot_heading_is_a_shot_of_its_scene() -> None:
     ]
     assert beats(scenes[3]) == [(None, "rain on the roof.")]
     assert cast(scenes) == {"Mara", "Tom"}
+
+
+def test_a_voice_off_screen_is_heard_not_seen() -> None:
+    """A cue marked O.S., O.C. or OFF (whatever else it carries) is a line whose speaker is
+    not in the picture, and one only ever heard is not on the set; a voice-over is not marked
+    so, since a narrator may be the one the shot is on."""
+    (scene,) = fountain(
+        "INT. KITCHEN - NIGHT\n\nMARA chops onions.\n\n"
+        "TOM (O.S.)\nIs dinner ready?\n\nMARA\nTen minutes!\n\n"
+        "MOTHER (O.C.) (CONT'D)\nAnd wash your hands.\n\nTOM (off)\nStarving.\n\n"
+        "MARA (V.O.)\nHe was always starving.\n"
+    )
+    assert [(beat.speaker, beat.unseen) for beat in scene.beats[1:]] == [
+        ("Tom", True),
+        ("Mara", False),
+        ("Mother", True),
+        ("Tom", True),
+        ("Mara", False),
+    ]
+    assert [character.name for character in scene.cast] == ["Mara"]
 
 
 def test_a_final_draft_shot_runs_on_into_its_action() -> None:

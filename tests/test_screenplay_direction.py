@@ -206,6 +206,46 @@ def test_a_line_after_its_speaker_acts_is_still_shot_on_the_speaker() -> None:
     assert all(shot.subjects[0] == plan.beats[shot.beat].speaker for shot in moving), moving
 
 
+OFF_SCREEN = """\
+INT. KITCHEN - NIGHT
+
+MARA, 30s, chops onions at the counter.
+
+TOM (O.S.)
+Is dinner ready?
+
+MARA
+Ten minutes!
+
+TOM (O.S.)
+I'm starving.
+
+MARA
+Then come and help.
+
+TOM enters, rubbing his hands.
+
+TOM
+What can I do?
+"""
+
+
+def test_a_voice_off_screen_is_played_on_whom_it_is_said_to() -> None:
+    """Lines cued O.S. are heard while the camera stays on the one who hears them: no shot of
+    those lines frames their speaker (every shot of them was on Tom, still off stage), and
+    once he walks in, his own line is on him."""
+    (scene,) = read_scenes("kitchen.fountain", OFF_SCREEN.encode())
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    heard = [beat.index for beat in scene.beats if beat.unseen]
+    assert heard == [1, 3]
+    for shot in plan.shots:
+        if shot.beat in heard:
+            assert shot.subjects == ("Mara",), shot
+    (seen,) = [shot for shot in plan.shots if shot.beat == 6][:1]
+    assert seen.subjects[0] == "Tom"
+
+
 def test_a_shot_heading_begins_the_action_it_runs_on_into() -> None:
     """The same kitchen: the script's shot headings ".THE FINGER" and ".SCOTT" run on into
     their action ("clicks off the speakerphone.", "hangs up. He looks dazed."), so they are

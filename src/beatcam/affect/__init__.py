@@ -167,6 +167,8 @@ def read_affect(scene: Scene) -> AffectedScene:
         named = words.named
         if beat.speaker is not None:
             named = spoken_between(beat.speaker, named, speakers, previous, people)
+            if beat.unseen:  # played on whom it is said to: the speaker is not in the picture
+                named = named[1:]
             speakers.append(beat.speaker)
         blended = blend(
             words.feelings,

@@ -46,9 +46,11 @@ class Beat:
     """One emotional beat: a line of the scene. ``seconds`` is the writer's duration hint.
 
     A screenplay's dialogue block is a beat too: ``speaker`` is who speaks (a name of
-    ``Scene.cast``; None for action), ``text`` the spoken words alone, ``parenthetical`` the
-    actor's direction without its parentheses ("quietly"), and ``dual`` is True when the line
-    is spoken at the same time as the previous one (dual dialogue). A dialogue beat's
+    ``Scene.cast``, unless they are only ever heard there; None for action), ``text`` the
+    spoken words alone, ``parenthetical`` the actor's direction without its parentheses
+    ("quietly"), ``dual`` is True when the line is spoken at the same time as the previous one
+    (dual dialogue), and ``unseen`` when the speaker is heard but not seen (a cue marked O.S.
+    or O.C.): the line is played on whom it is said to. A dialogue beat's
     ``seconds`` is the time its words take to say; action leaves timing to the director.
 
     ``pin`` holds the beat's first shot (the YAML ``camera:`` key). ``shot_pins`` pins any of
@@ -65,6 +67,7 @@ class Beat:
     speaker: str | None = None
     parenthetical: str | None = None
     dual: bool = False
+    unseen: bool = False
     shot_pins: tuple[tuple[int, ShotPin], ...] = ()
     shot_seconds: tuple[tuple[int, float], ...] = ()
 

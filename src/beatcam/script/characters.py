@@ -24,6 +24,10 @@ from beatcam.script.cast import POSSESSIVE
 MAX_NAME_WORDS = 3
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?")
 _EXTENSION = re.compile(r"\s*\([^()]*\)\s*$")
+# A cue's extension that says its speaker is heard and not seen: off screen, off camera.
+_UNSEEN = re.compile(
+    r"\(\s*(?:O\.?\s?S\.?|O\.?\s?C\.?|OFF(?:[\s-]?(?:SCREEN|CAMERA))?)\s*\)", re.IGNORECASE
+)
 # Between two words of one name: spaces, or a hyphen inside a double-barrelled name.
 _JOIN = re.compile(r"[ \t]+|-")
 _STUTTER = re.compile(r"([^\W\d_])\1\1")
@@ -78,6 +82,13 @@ def cue_name(cue: str) -> str:
     while _EXTENSION.search(name):
         name = _EXTENSION.sub("", name)
     return " ".join(name.split())
+
+
+def heard_off_screen(cue: str) -> bool:
+    """Whether a character cue marks its speaker heard and not seen: "TOM (O.S.)", "(O.C.)",
+    "(OFF)". A voice-over is not: a narrator's or a thought's voice may belong to someone the
+    shot is on."""
+    return _UNSEEN.search(cue) is not None
 
 
 def is_name(name: str) -> bool:

@@ -74,8 +74,14 @@ def _events(elements: Iterable[FountainElement]) -> Iterator[tuple[int, Event]]:
         else:
             kind = _KINDS.get(element.type, Kind.BREAK)
             dual = bool(element.metadata.get("dual_dialogue"))
-            yield line, Event(kind, element.text, dual=kind is Kind.CUE and dual)
+            yield line, Event(kind, _as_written(element), dual=kind is Kind.CUE and dual)
         previous = element
+
+
+def _as_written(element: FountainElement) -> str:
+    """An element's text; a cue's with the extensions the parser lifts off it ("TOM (O.S.)")."""
+    extension = element.metadata.get("extension")
+    return f"{element.text} ({extension})" if extension else element.text
 
 
 def _set_events(text: str) -> Iterator[tuple[int, Event]]:

@@ -27,7 +27,7 @@ from itertools import pairwise
 
 from beatcam.errors import SceneError
 from beatcam.model.scene import Beat, Character, Scene
-from beatcam.script.characters import Casting, action_names, cue_name
+from beatcam.script.characters import Casting, action_names, cue_name, heard_off_screen
 from beatcam.script.dialogue import spoken_seconds
 from beatcam.script.limits import beat_text, check_beat_count, fold
 from beatcam.script.sets import guess_set, set_named
@@ -98,6 +98,7 @@ class _Action:
 class _Speech:
     cue: str
     dual: bool
+    unseen: bool = False
     parentheticals: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
 
@@ -163,7 +164,8 @@ def _drafts(events: Iterable[Event]) -> list[_Draft]:
             draft.parts.append(_Action(event.text, shot if shot and _runs_on(event) else ""))
             speech = None
         elif event.kind is Kind.CUE:
-            speech = _Speech(cue=cue_name(clean(event.text)), dual=event.dual)
+            cue = clean(event.text)
+            speech = _Speech(cue=cue_name(cue), dual=event.dual, unseen=heard_off_screen(cue))
             draft.parts.append(speech)
         elif event.kind is Kind.PARENTHETICAL and speech is not None:
             inner = _PARENTHESES.match(event.text)
@@ -228,7 +230,7 @@ def _scene(draft: _Draft, casting: Casting, film: str | None, source: str) -> Sc
             continue
         spoken = clean(" ".join(part.lines))
         speaker = casting.person(part.cue)
-        if speaker is not None:
+        if speaker is not None and not part.unseen:  # a voice only heard is not on the set
             cast.setdefault(speaker, None)
         beats.append(
             Beat(
@@ -238,6 +240,7 @@ def _scene(draft: _Draft, casting: Casting, film: str | None, source: str) -> Sc
                 speaker=speaker,
                 parenthetical="; ".join(p for p in part.parentheticals if p) or None,
                 dual=part.dual,
+                unseen=part.unseen,
             )
         )
     return Scene(
