@@ -43,11 +43,11 @@ def cast(scenes: tuple[Scene, ...]) -> set[str]:
 def headings(path: Path) -> int:
     """Scene headings counted by the spec's rule (a heading line after a blank line), but the
     shot headings: forced ones, not INT. or EXT., whose next paragraph begins in lower case."""
-    lines = ["", *path.read_text(encoding="utf-8-sig").splitlines()]
+    lines = ["", *(line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines())]
     count = 0
     for at, (before, line) in enumerate(pairwise(lines), start=1):
-        if not before.strip() and HEADING_LINE.match(line.strip()):
-            following = [later.strip() for later in lines[at + 1 :] if later.strip()][:1]
+        if not before and HEADING_LINE.match(line):
+            following = [later for later in lines[at + 1 :] if later][:1]
             shot = line.startswith(".") and not MASTER_HEADING.match(line[1:])
             count += not (shot and following and following[0][0].islower())
     return count
@@ -162,26 +162,39 @@ def test_forced_elements() -> None:
 
 def test_a_shot_heading_is_a_shot_of_its_scene() -> None:
     """A forced heading that is not INT. or EXT. and runs on into its action is a shot heading:
-    its words begin the beat, it is no new scene, and its capitals name no one."""
+    its words begin the beat, it is no new scene, and its capitals name no one ("NEAR THE
+    BARN," would be introduced if it were action). One that does not run on, before speech or
+    a sentence of its own ("20 cows..."), is a scene heading, as Fountain has it."""
     scenes = fountain(
         "EXT. HILLSIDE - DAY\n\nMara parks the van at the top of the road.\n\n"
         ".THE VAN\n\nbegins to roll down the hill.\n\n"
+        ".NEAR THE BARN,\n\nit rolls to a stop.\n\n"
         ".OUTSIDE,\n\nMARA\nMy van!\n\n"
+        ".THE FIELD\n\n20 cows look up.\n\n"
         ".AT THE BOTTOM\n\nTOM\nWhat van?\n\n"
         "INT. GARAGE - NIGHT\n\nrain on the roof.\n"
     )
     assert [scene.title for scene in scenes] == [
         "EXT. HILLSIDE - DAY",
         "OUTSIDE,",
+        "THE FIELD",
         "AT THE BOTTOM",
         "INT. GARAGE - NIGHT",
     ]
     assert beats(scenes[0]) == [
         (None, "Mara parks the van at the top of the road."),
         (None, "THE VAN begins to roll down the hill."),
+        (None, "NEAR THE BARN, it rolls to a stop."),
     ]
-    assert beats(scenes[3]) == [(None, "rain on the roof.")]
+    assert beats(scenes[2]) == [(None, "20 cows look up.")]
+    assert beats(scenes[4]) == [(None, "rain on the roof.")]
     assert cast(scenes) == {"Mara", "Tom"}
+
+
+def test_a_shot_heading_before_any_scene_starts_the_first() -> None:
+    (scene,) = fountain(".THE VAN\n\nbegins to roll down the hill.\n")
+    assert scene.title == "THE VAN"
+    assert beats(scene) == [(None, "THE VAN begins to roll down the hill.")]
 
 
 def test_a_voice_off_screen_is_heard_not_seen() -> None:

@@ -246,6 +246,17 @@ def test_a_voice_off_screen_is_played_on_whom_it_is_said_to() -> None:
     assert seen.subjects[0] == "Tom"
 
 
+def test_a_voice_only_heard_is_never_on_the_set() -> None:
+    """A voice heard off screen and never seen (Tom never comes in, and his mother calls from
+    upstairs) is no one on the set: the scene is planned with Mara alone, every line on her."""
+    heard = OFF_SCREEN.split("TOM enters")[0] + "MOTHER (O.S.)\nStop shouting, both of you.\n"
+    (scene,) = read_scenes("kitchen.fountain", heard.encode())
+    assert [character.name for character in scene.cast] == ["Mara"]
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    assert {shot.subjects for shot in plan.shots if shot.framing != "establishing"} == {("Mara",)}
+
+
 def test_a_shot_heading_begins_the_action_it_runs_on_into() -> None:
     """The same kitchen: the script's shot headings ".THE FINGER" and ".SCOTT" run on into
     their action ("clicks off the speakerphone.", "hangs up. He looks dazed."), so they are

@@ -124,9 +124,14 @@ def spoken_between(
     people: tuple[str, ...],
 ) -> tuple[str, ...]:
     """Who a line of dialogue is played between: the speaker, then whom it is said to: a
-    person the line names ("Amos, it's me"), else the last one to speak before, else whom the
-    scene was just about, else the only other person in the scene."""
-    others = [name for name in (*named, *reversed(speakers), *previous) if name != speaker]
+    person the line names ("Amos, it's me"), else the last one on the set to speak before
+    (not a voice only heard off it), else whom the scene was just about, else the only other
+    person in the scene."""
+    others = [
+        name
+        for name in (*named, *reversed(speakers), *previous)
+        if name != speaker and name in people
+    ]
     if not others and len(people) == 2:
         others = [name for name in people if name != speaker]
     return (speaker, others[0]) if others else (speaker,)

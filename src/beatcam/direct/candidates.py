@@ -208,18 +208,18 @@ def _ots_lens_mm(size: str, movement: str, separation_m: float) -> float:
 def allowed(
     size: str, angle: str, dutch: bool, movement: str, framing: str, subjects: tuple[str, ...],
     travel_m: float, separation_m: float = 0.0, entering: bool = False, eye_gap_m: float = 0.0,
-    partner_travel_m: float = 0.0, asked: bool = False,
+    partner_travel_m: float = 0.0, move_asked: bool = False, size_asked: bool = False,
 ) -> bool:  # fmt: skip
     """What a camera can do here: the hard constraints of the grammar and of geometry.
     ``entering``: the first subject walks on from off stage during the shot;
-    ``partner_travel_m``: how far the second subject goes in it; ``asked``: the move was
-    pinned by the writer, not chosen."""
+    ``partner_travel_m``: how far the second subject goes in it; ``move_asked`` and
+    ``size_asked``: the writer pinned the move, the size."""
     if framing in ALL_IN_FRAME and not _pair_fits(size, movement, separation_m, eye_gap_m):
         return False
     return _allowed_by_kind(
         size, angle, dutch, movement, framing, min(len(subjects), 2), travel_m >= MOVING_M,
         entering, separation_m > CONVERSATION_DISTANCE_M,
-        travel_m >= MOVING_M and partner_travel_m >= MOVING_M, asked,
+        travel_m >= MOVING_M and partner_travel_m >= MOVING_M, move_asked, size_asked,
     )  # fmt: skip
 
 
@@ -257,7 +257,7 @@ def size_suits(size: str, angle: str, movement: str, framing: str) -> bool:
 @functools.cache
 def _allowed_by_kind(
     size: str, angle: str, dutch: bool, movement: str, framing: str, people: int, moving: bool,
-    entering: bool, far_apart: bool, together: bool, asked: bool,
+    entering: bool, far_apart: bool, together: bool, move_asked: bool, size_asked: bool,
 ) -> bool:  # fmt: skip
     """``allowed`` but the pair's fit, from what it reads of the subjects and the distances:
     how many subjects (0, 1, or 2 for two or more), whether the first covers ``MOVING_M``
@@ -293,16 +293,18 @@ def _allowed_by_kind(
         return (framing == "single" and moving) or (framing == "two_shot" and together)
     if movement in TRUCKS and moving:
         return framing == "single"  # the camera tracks beside the walker (camera/framing.py)
-    if moving and not asked:
+    if moving and not (move_asked and size_asked):
         # Otherwise the walk stays inside one wide frame: held still, panned with, or handheld
         # (the operator stands and keeps them in it). The director chooses no closer: a pan it
         # chose at MLS or FS lost walkers who came toward the lens (on the tuning split, size
         # .745 / .819 -> .736 / .811 marked / unmarked when it could). A move the writer asks
-        # for on a walker is the critic's to judge instead: a walk across the room allows a
-        # pan at MLS, a push in at MS, a crane up, and what the walk does not allow is made
-        # plainer and named (a walk across the kitchen: 91 of 115 pinned sizes and moves had
-        # been refused; 75 are made as asked, 30 plainer, 10 refused).
-        return size in {"WS", "EWS"} and movement in {"static", "pan_left", "pan_right", "handheld"}
+        # for on a walker is made in that wide frame; asked for at a size too, the shot is the
+        # critic's to judge: a walk across the room allows a pan at MLS, a push in at MS, a
+        # crane up, and what the walk does not allow is made plainer and named (a walk across
+        # the kitchen: 91 of 115 pinned sizes and moves had been refused; 75 are made as
+        # asked, 30 plainer, 10 refused).
+        wide = size in {"WS", "EWS"}
+        return wide and (move_asked or movement in {"static", "pan_left", "pan_right", "handheld"})
     return True
 
 
@@ -489,7 +491,7 @@ def _combine(
                 shown, felt = OPPOSITE_ANGLE[angle], _answering_power(felt)
             if not allowed(
                 size, shown, is_dutch, movement, framing, subjects, travel, separation, entering,
-                gap, partner_travel, movement == pin.movement,
+                gap, partner_travel, movement == pin.movement, size == pin.size,
             ):  # fmt: skip
                 continue
             if (

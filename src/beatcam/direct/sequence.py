@@ -126,11 +126,11 @@ def _reverse_cost(
     b_subject: NDArray[Any], a_subject: NDArray[Any], ctx: Context
 ) -> NDArray[np.float64]:
     """Shot / reverse shot, per conversation: a cut to the other person is the exchange's
-    rhythm (a bonus), holding on one person a cost. A line's first shot reverses to whoever
-    says it: the cut to its speaker is the bonus, even from a shot of them acting (no cost),
-    and a cut from them to the one who listens earns nothing (a reaction shot has to win on
-    its own), so a turn pushed in on is the speaker's (Arijon: the reverse angles follow the
-    dialogue)."""
+    rhythm (a bonus), holding on one person a cost. A line's first shot reverses to the one it
+    is played on (``ctx.characters[0]``: its speaker, or whom a voice off screen speaks to):
+    the cut to them is the bonus, even from a shot of them acting (no cost), and a cut to
+    anyone else earns nothing (a reaction shot has to win on its own), so a turn pushed in on
+    is the speaker's (Arijon: the reverse angles follow the dialogue)."""
     cost = np.where(b_subject != a_subject, -0.8, 0.5)
     if ctx.spoken and ctx.slot_in_beat == 0 and ctx.characters:
         to_speaker = a_subject == ctx.characters[0]

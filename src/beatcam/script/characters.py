@@ -24,10 +24,13 @@ from beatcam.script.cast import POSSESSIVE
 MAX_NAME_WORDS = 3
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?")
 _EXTENSION = re.compile(r"\s*\([^()]*\)\s*$")
-# A cue's extension that says its speaker is heard and not seen: off screen, off camera.
-_UNSEEN = re.compile(
-    r"\(\s*(?:O\.?\s?S\.?|O\.?\s?C\.?|OFF(?:[\s-]?(?:SCREEN|CAMERA))?)\s*\)", re.IGNORECASE
-)
+# A cue's extensions, and the ones among them that say its speaker is heard and not seen: off
+# screen, off camera ("O.S.", "O/S", "OFF SCREEN"), written with or without dots and spaces,
+# alone or beside another ("O.S., CONT'D").
+_EXTENSIONS = re.compile(r"\(([^()]*)\)")
+_EXTENSION_PARTS = re.compile(r"[,;\s]+")
+_EXTENSION_MARKS = re.compile(r"[\s.-]")
+UNSEEN_EXTENSIONS = frozenset({"OS", "OC", "O/S", "O/C", "OFF", "OFFSCREEN", "OFFCAMERA"})
 # Between two words of one name: spaces, or a hyphen inside a double-barrelled name.
 _JOIN = re.compile(r"[ \t]+|-")
 _STUTTER = re.compile(r"([^\W\d_])\1\1")
@@ -88,7 +91,11 @@ def heard_off_screen(cue: str) -> bool:
     """Whether a character cue marks its speaker heard and not seen: "TOM (O.S.)", "(O.C.)",
     "(OFF)". A voice-over is not: a narrator's or a thought's voice may belong to someone the
     shot is on."""
-    return _UNSEEN.search(cue) is not None
+    return any(
+        _EXTENSION_MARKS.sub("", part).upper() in UNSEEN_EXTENSIONS
+        for extension in _EXTENSIONS.findall(cue)
+        for part in (extension, *_EXTENSION_PARTS.split(extension))
+    )
 
 
 def is_name(name: str) -> bool:

@@ -9,12 +9,13 @@ Text before the first heading is not part of any scene. A heading with neither a
 dialogue under it (a lone slug, a montage title) is skipped; a script left with no scene is
 refused with one line.
 
-A shot heading (a secondary heading: "THE MAZDA", "AT THE DOOR", "OUTSIDE,") is a new shot of
-the scene it is in, not a new scene. Final Draft marks it (a Shot paragraph); Fountain has only
-its forced heading, so a forced heading that is not a master one (INT., EXT., ...) and runs on
-into action that continues its sentence ("THE MAZDA" / "begins to roll down the hill.") is read
-as one. The heading's words begin that action's beat, which would otherwise lose its subject
-(``_shot_headings``).
+A shot heading (a secondary heading: "THE MAZDA", "AT THE DOOR") is a new shot of the scene it
+is in, not a new scene. Final Draft marks it (a Shot paragraph); Fountain has only its forced
+heading, so a forced heading that is not a master one (INT., EXT., ...) and runs on into action
+that continues its sentence ("THE MAZDA" / "begins to roll down the hill.") is read as one
+(``_shot_headings``). When the action runs on from a shot heading, the heading's words begin
+its beat, which would otherwise lose its subject; they name no one new, being in capitals
+whatever they name. A shot heading before any scene's starts the first, as a heading would.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ _ESCAPE = re.compile(r"\\([*_\\])")
 _PARENTHESES = re.compile(r"^\s*\((.*)\)\s*$", re.DOTALL)
 # A master scene heading's prefix, as Fountain defines one (https://fountain.io/syntax).
 _MASTER_HEADING = re.compile(r"(?:INT|EXT|EST|I/E|INT/EXT|INT\./EXT)(?:\s*\.|\s)", re.IGNORECASE)
-_FIRST_LETTER = re.compile(r"[^\W\d_]")
+_FIRST_WORD_CHARACTER = re.compile(r"[^\W_]")
 
 
 class Kind(Enum):
@@ -139,10 +140,11 @@ def _shot_headings(events: Iterable[Event]) -> list[Event]:
 
 
 def _runs_on(event: Event) -> bool:
-    """Whether ``event`` is action continuing a sentence begun before it: its first letter is
-    a small one ("begins to roll down the hill.")."""
-    letter = _FIRST_LETTER.search(clean(event.text))
-    return event.kind is Kind.ACTION and letter is not None and letter.group().islower()
+    """Whether ``event`` is action continuing a sentence begun before it: its first letter or
+    digit is a small letter ("begins to roll down the hill.", "...and lowers his guns", not
+    "20 soldiers march in.")."""
+    first = _FIRST_WORD_CHARACTER.search(clean(event.text))
+    return event.kind is Kind.ACTION and first is not None and first.group().islower()
 
 
 def _drafts(events: Iterable[Event]) -> list[_Draft]:
@@ -152,7 +154,7 @@ def _drafts(events: Iterable[Event]) -> list[_Draft]:
     for event in events:
         if event.kind is Kind.HEADING or (event.kind is Kind.SHOT and not drafts):
             drafts.append(_Draft(number=len(drafts) + 1, heading=clean(event.text)))
-            speech = shot = None
+            speech, shot = None, event.text if event.kind is Kind.SHOT else None
             continue
         if not drafts:
             continue
