@@ -9,6 +9,7 @@ import sys
 from itertools import pairwise
 from pathlib import Path
 
+from beatcam.export import plan_json
 from beatcam.model import ShotPlan
 from beatcam.model.vocab import SIZES
 from beatcam.pipeline import plan_scene
@@ -232,8 +233,8 @@ What can I do?
 
 def test_a_voice_off_screen_is_played_on_whom_it_is_said_to() -> None:
     """Lines cued O.S. are heard while the camera stays on the one who hears them: no shot of
-    those lines frames their speaker (every shot of them was on Tom, still off stage), and
-    once he walks in, his own line is on him."""
+    those lines frames their speaker (every shot of them was on Tom, still off stage), their
+    why says he is heard, and plan.json keeps it; once he walks in, his own line is on him."""
     (scene,) = read_scenes("kitchen.fountain", OFF_SCREEN.encode())
     plan, verdict = plan_scene(scene)
     assert verdict.pass_rate == 1.0
@@ -242,6 +243,11 @@ def test_a_voice_off_screen_is_played_on_whom_it_is_said_to() -> None:
     for shot in plan.shots:
         if shot.beat in heard:
             assert shot.subjects == ("Mara",), shot
+            assert shot.reason.heard == "Tom" and "Tom is heard off screen." in shot.why
+        else:
+            assert not shot.reason.heard and "heard off screen" not in shot.why
+    again = plan_json.loads(plan_json.dumps(plan))
+    assert [shot.reason for shot in again.shots] == [shot.reason for shot in plan.shots]
     (seen,) = [shot for shot in plan.shots if shot.beat == 6][:1]
     assert seen.subjects[0] == "Tom"
 

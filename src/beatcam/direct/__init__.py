@@ -193,6 +193,11 @@ def _on_the_cameras_side(
     return "lead" if across > 0 else "follow"
 
 
+def _heard_off_screen(beat: Beat) -> str:
+    """Who says the beat's line off screen (``Beat.unseen``), or ""."""
+    return beat.speaker or "" if beat.unseen else ""
+
+
 def _entering(blocking: Blocking, preset: str, start: int, frames: int) -> frozenset[str]:
     """Who is off stage on the slot's first frame and on stage by its last: an entrance."""
     last = start + frames - 1
@@ -478,6 +483,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             margin=round(choice.margin, 5),
             expressive=describe(choice.expressive) if choice.expressive else "",
             expressive_margin=round(choice.expressive_margin, 5),
+            heard=_heard_off_screen(scene.beats[beat_index]),
         )
         previous_arousal = affects[beat_index - 1].arousal if beat_index else affect.arousal
         pin = pins[index][0]

@@ -225,6 +225,8 @@ def render(spec: ShotSpec) -> str:
     if spec.intent is not None and spec.intent.confidence >= SURE_BELIEF:
         text += f", for {INTENT_WORDS.get(spec.intent.name, spec.intent.name)}"
     text += "."
+    if reason.heard:
+        text += f" {reason.heard} is heard off screen."
     if reason.turning_point and spec.intent is not None:
         text += " The scene turns here."
     if reason.crosses_line:

@@ -245,7 +245,8 @@ class Reason:
     critic rejected, described) and ``failed`` (its rules), or ``moved_deg`` (how far the camera
     moved round the subject for a clean cut); ``ends_in`` is a size the subject's own move ended
     the shot in; ``repair`` names the strategy that saved the shot (a ``Repair`` value, empty
-    when the director's shot passed as it was).
+    when the director's shot passed as it was); ``heard`` names who says the beat's line off
+    screen, the shot being on someone else.
     """
 
     rules: tuple[tuple[str, float], ...] = ()
@@ -263,6 +264,7 @@ class Reason:
     moved_deg: float = 0.0
     ends_in: str = ""
     repair: str = ""
+    heard: str = ""
 
 
 @dataclass(frozen=True)
