@@ -217,6 +217,26 @@ def test_a_voice_off_screen_is_heard_not_seen() -> None:
     assert [character.name for character in scene.cast] == ["Mara"]
 
 
+def test_the_far_end_of_an_intercut_call_is_heard_not_seen() -> None:
+    """After an INTERCUT transition, someone of the scene before who speaks here and is named
+    in none of this scene's action is on the other end of the line: heard, not on this set.
+    Whoever this scene's action names is here, whatever scene they came from."""
+    scenes = fountain(
+        "INT. OFFICE - DAY\n\nANA picks up the phone.\n\nANA\nHello?\n\n"
+        "> INTERCUT WITH:\n\nINT. CAR - DAY\n\nBEN drives, phone to his ear.\n\n"
+        "BEN\nIt's me.\n\nANA\nWhere are you?\n\n"
+        "INT. HALL - DAY\n\nBen walks in.\n\nANA\nYou're late.\n"
+    )
+    office, car, hall = scenes
+    assert [c.name for c in car.cast] == ["Ben"]
+    assert [(beat.speaker, beat.unseen) for beat in car.beats[1:]] == [
+        ("Ben", False),
+        ("Ana", True),
+    ]
+    assert not any(beat.unseen for beat in (*office.beats, *hall.beats))  # no intercut there
+    assert [c.name for c in hall.cast] == ["Ben", "Ana"]
+
+
 def test_a_final_draft_shot_runs_on_into_its_action() -> None:
     paragraphs = [
         ("Scene Heading", "EXT. HILLSIDE - DAY"),

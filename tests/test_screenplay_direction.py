@@ -263,6 +263,20 @@ def test_a_voice_only_heard_is_never_on_the_set() -> None:
     assert {shot.subjects for shot in plan.shots if shot.framing != "establishing"} == {("Mara",)}
 
 
+def test_an_intercut_call_is_shot_on_this_side_and_heard_from_the_other() -> None:
+    """The Last Birthday Card's first call ("> INTERCUT WITH:" from Baxter's flat to Scott's):
+    Baxter, at the far end of the line, is not staged in Scott's flat with him (he was, and
+    the two were covered in each other's company); every shot is on Scott, and Baxter's lines
+    say he is heard."""
+    plan, lines = _planned_lines("the-last-birthday-card", "INT. SCOTT'S APARTMENT")
+    assert "Baxter" not in plan.blocking.tracks
+    assert {shot.subjects for shot in plan.shots} == {("Scott",)}
+    baxters = {beat.index for beat in plan.beats if beat.speaker == "Baxter"}
+    assert len(baxters) >= 5 and baxters <= lines
+    for shot in plan.shots:
+        assert ("Baxter is heard off screen." in shot.why) == (shot.beat in baxters)
+
+
 def test_a_shot_heading_begins_the_action_it_runs_on_into() -> None:
     """The same kitchen: the script's shot headings ".THE FINGER" and ".SCOTT" run on into
     their action ("clicks off the speakerphone.", "hangs up. He looks dazed."), so they are

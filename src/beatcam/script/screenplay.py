@@ -16,6 +16,12 @@ that continues its sentence ("THE MAZDA" / "begins to roll down the hill.") is r
 (``_shot_headings``). When the action runs on from a shot heading, the heading's words begin
 its beat, which would otherwise lose its subject; they name no one new, being in capitals
 whatever they name. A shot heading before any scene's starts the first, as a heading would.
+
+A line cued (O.S.), (O.C.) or (OFF) is heard, not seen (``Beat.unseen``), and so is the far end
+of an intercut: after an INTERCUT transition, someone of the scene before who speaks in this
+one and is named in none of its action is on the other end of the line. beatcam stages one
+place a scene, so it shoots this side of the call and hears the other. A voice only heard is
+not on the set.
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ _PARENTHESES = re.compile(r"^\s*\((.*)\)\s*$", re.DOTALL)
 # A master scene heading's prefix, as Fountain defines one (https://fountain.io/syntax).
 _MASTER_HEADING = re.compile(r"(?:INT|EXT|EST|I/E|INT/EXT|INT\./EXT)(?:\s*\.|\s)", re.IGNORECASE)
 _FIRST_WORD_CHARACTER = re.compile(r"[^\W_]")
+# A transition that cuts between two places as one scene ("INTERCUT WITH:").
+_INTERCUT = re.compile(r"\bINTERCUT\b", re.IGNORECASE)
 
 
 class Kind(Enum):
@@ -112,16 +120,27 @@ class _Draft:
     heading: str
     parts: list[_Action | _Speech] = field(default_factory=list)
     set_word: str | None = None
+    intercut: bool = False  # cut together with the scene before (an INTERCUT transition)
 
 
 def build_scenes(events: Iterable[Event], film: str | None, source: str) -> tuple[Scene, ...]:
     """Scenes of a screenplay read as ``events`` (see module doc); ``film`` is its title."""
     drafts = _drafts(_shot_headings(events))
     casting = Casting(_names(drafts), _texts(drafts))
-    scenes = [_scene(draft, casting, film, source) for draft in drafts if any(_beat_parts(draft))]
+    scenes: list[Scene] = []
+    for draft in drafts:
+        if any(_beat_parts(draft)):
+            far = _people(scenes[-1]) if draft.intercut and scenes else frozenset()
+            scenes.append(_scene(draft, casting, film, source, far))
     if not scenes:
         raise SceneError(NO_SCENES, source)
     return tuple(scenes)
+
+
+def _people(scene: Scene) -> frozenset[str]:
+    """Everyone of a scene: its cast and whoever speaks in it, seen or heard."""
+    speakers = (beat.speaker for beat in scene.beats if beat.speaker is not None)
+    return frozenset((*(character.name for character in scene.cast), *speakers))
 
 
 def _shot_headings(events: Iterable[Event]) -> list[Event]:
@@ -151,11 +170,15 @@ def _drafts(events: Iterable[Event]) -> list[_Draft]:
     drafts: list[_Draft] = []
     speech: _Speech | None = None
     shot: str | None = None  # the shot heading the next action may run on from
+    intercut = False  # an INTERCUT transition came since the last heading
     for event in events:
         if event.kind is Kind.HEADING or (event.kind is Kind.SHOT and not drafts):
-            drafts.append(_Draft(number=len(drafts) + 1, heading=clean(event.text)))
+            number = len(drafts) + 1
+            drafts.append(_Draft(number=number, heading=clean(event.text), intercut=intercut))
             speech, shot = None, event.text if event.kind is Kind.SHOT else None
+            intercut = False
             continue
+        intercut = intercut or (event.kind is Kind.BREAK and bool(_INTERCUT.search(event.text)))
         if not drafts:
             continue
         draft = drafts[-1]
@@ -217,11 +240,20 @@ def _texts(drafts: Sequence[_Draft]) -> list[str]:
     return texts
 
 
-def _scene(draft: _Draft, casting: Casting, film: str | None, source: str) -> Scene:
+def _scene(
+    draft: _Draft, casting: Casting, film: str | None, source: str, far: frozenset[str]
+) -> Scene:
+    """The scene of ``draft``; ``far`` are the people at the other end of an intercut."""
     title = draft.heading or f"Scene {draft.number}"
     where = f"{source} scene {draft.number} ({title})"
     parts = list(_beat_parts(draft))
     check_beat_count(len(parts), where)
+    acting = {
+        name
+        for part in parts
+        if isinstance(part, _Action)
+        for name in casting.mentioned(clean(part.beat))
+    }
     cast: dict[str, None] = {}
     beats: list[Beat] = []
     for index, part in enumerate(parts):
@@ -232,7 +264,8 @@ def _scene(draft: _Draft, casting: Casting, film: str | None, source: str) -> Sc
             continue
         spoken = clean(" ".join(part.lines))
         speaker = casting.person(part.cue)
-        if speaker is not None and not part.unseen:  # a voice only heard is not on the set
+        unseen = part.unseen or (speaker in far and speaker not in acting)
+        if speaker is not None and not unseen:  # a voice only heard is not on the set
             cast.setdefault(speaker, None)
         beats.append(
             Beat(
@@ -242,7 +275,7 @@ def _scene(draft: _Draft, casting: Casting, film: str | None, source: str) -> Sc
                 speaker=speaker,
                 parenthetical="; ".join(p for p in part.parentheticals if p) or None,
                 dual=part.dual,
-                unseen=part.unseen,
+                unseen=unseen,
             )
         )
     return Scene(
