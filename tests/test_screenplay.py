@@ -199,13 +199,15 @@ def test_a_shot_heading_before_any_scene_starts_the_first() -> None:
 
 def test_a_voice_off_screen_is_heard_not_seen() -> None:
     """A cue marked O.S., O.C. or OFF (whatever else it carries) is a line whose speaker is
-    not in the picture, and one only ever heard is not on the set; a voice-over is not marked
-    so, since a narrator may be the one the shot is on."""
+    not in the picture, and one only ever heard is not on the set. A voice-over is a
+    narrator's, heard, unless the scene's action names its speaker: then it is their thought,
+    and the shot may be on them."""
     (scene,) = fountain(
         "INT. KITCHEN - NIGHT\n\nMARA chops onions.\n\n"
         "TOM (O.S.)\nIs dinner ready?\n\nMARA\nTen minutes!\n\n"
         "MOTHER (O.C.) (CONT'D)\nAnd wash your hands.\n\nTOM (off)\nStarving.\n\n"
-        "MARA (V.O.)\nHe was always starving.\n"
+        "MARA (V.O.)\nHe was always starving.\n\n"
+        "NARRATOR (V.O.)\nShe never told him.\n"
     )
     assert [(beat.speaker, beat.unseen) for beat in scene.beats[1:]] == [
         ("Tom", True),
@@ -213,6 +215,7 @@ def test_a_voice_off_screen_is_heard_not_seen() -> None:
         ("Mother", True),
         ("Tom", True),
         ("Mara", False),
+        ("Narrator", True),
     ]
     assert [character.name for character in scene.cast] == ["Mara"]
 

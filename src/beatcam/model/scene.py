@@ -50,9 +50,9 @@ class Beat:
     spoken words alone, ``parenthetical`` the actor's direction without its parentheses
     ("quietly"), ``dual`` is True when the line is spoken at the same time as the previous one
     (dual dialogue), and ``unseen`` when the speaker is heard but not seen (a cue marked O.S.,
-    O.C. or OFF, or the far end of an intercut call): the line is played on whom it is said
-    to. A dialogue beat's ``seconds`` is the time its words take to say; action leaves timing
-    to the director.
+    O.C. or OFF, a narrator's voice-over, the far end of an intercut call): the line is played
+    on whom it is said to. A dialogue beat's ``seconds`` is the time its words take to say;
+    action leaves timing to the director.
 
     ``pin`` holds the beat's first shot (the YAML ``camera:`` key). ``shot_pins`` pins any of
     the beat's shots by its place in the beat (0 is the first, on top of ``pin``), and

@@ -24,13 +24,14 @@ from beatcam.script.cast import POSSESSIVE
 MAX_NAME_WORDS = 3
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?")
 _EXTENSION = re.compile(r"\s*\([^()]*\)\s*$")
-# A cue's extensions, and the ones among them that say its speaker is heard and not seen: off
-# screen, off camera ("O.S.", "O/S", "OFF SCREEN"), written with or without dots and spaces,
-# alone or beside another ("O.S., CONT'D").
+# A cue's extensions, and the ones among them that say its speaker is heard over the picture:
+# off screen, off camera ("O.S.", "O/S", "OFF SCREEN"), or a voice-over ("V.O."), written with or
+# without dots and spaces, alone or beside another ("O.S., CONT'D").
 _EXTENSIONS = re.compile(r"\(([^()]*)\)")
 _EXTENSION_PARTS = re.compile(r"[,;\s]+")
 _EXTENSION_MARKS = re.compile(r"[\s.-]")
-UNSEEN_EXTENSIONS = frozenset({"OS", "OC", "O/S", "O/C", "OFF", "OFFSCREEN", "OFFCAMERA"})
+OFF_SCREEN_EXTENSIONS = frozenset({"OS", "OC", "O/S", "O/C", "OFF", "OFFSCREEN", "OFFCAMERA"})
+VOICE_OVER_EXTENSIONS = frozenset({"VO", "V/O", "VOICEOVER"})
 # Between two words of one name: spaces, or a hyphen inside a double-barrelled name.
 _JOIN = re.compile(r"[ \t]+|-")
 _STUTTER = re.compile(r"([^\W\d_])\1\1")
@@ -89,10 +90,22 @@ def cue_name(cue: str) -> str:
 
 def heard_off_screen(cue: str) -> bool:
     """Whether a character cue marks its speaker heard and not seen: "TOM (O.S.)", "(O.C.)",
-    "(OFF)". A voice-over is not: a narrator's or a thought's voice may belong to someone the
-    shot is on."""
-    return any(
-        _EXTENSION_MARKS.sub("", part).upper() in UNSEEN_EXTENSIONS
+    "(OFF)"."""
+    return not _extension_words(cue).isdisjoint(OFF_SCREEN_EXTENSIONS)
+
+
+def voice_over(cue: str) -> bool:
+    """Whether a character cue marks its line a voice-over: "MARA (V.O.)". Whose voice it is
+    decides whether they are seen: a narrator's is heard over the scene, a thought's is on the
+    face of the one who thinks it."""
+    return not _extension_words(cue).isdisjoint(VOICE_OVER_EXTENSIONS)
+
+
+def _extension_words(cue: str) -> frozenset[str]:
+    """A cue's extensions, each whole and word by word, without dots, spaces or hyphens, in
+    capitals: "(O.S., CONT'D)" -> {"OS,CONT'D", "OS", "CONT'D"}."""
+    return frozenset(
+        _EXTENSION_MARKS.sub("", part).upper()
         for extension in _EXTENSIONS.findall(cue)
         for part in (extension, *_EXTENSION_PARTS.split(extension))
     )

@@ -17,11 +17,12 @@ that continues its sentence ("THE MAZDA" / "begins to roll down the hill.") is r
 its beat, which would otherwise lose its subject; they name no one new, being in capitals
 whatever they name. A shot heading before any scene's starts the first, as a heading would.
 
-A line cued (O.S.), (O.C.) or (OFF) is heard, not seen (``Beat.unseen``), and so is the far end
-of an intercut: after an INTERCUT transition, someone of the scene before who speaks in this
-one and is named in none of its action is on the other end of the line. beatcam stages one
-place a scene, so it shoots this side of the call and hears the other. A voice only heard is
-not on the set.
+A line cued (O.S.), (O.C.) or (OFF) is heard, not seen (``Beat.unseen``); so is a voice-over
+(V.O.) by someone the scene's action does not name (a narrator; a voice-over by someone it
+names is their thought, on their face), and the far end of an intercut: after an INTERCUT
+transition, someone of the scene before who speaks in this one and is named in none of its
+action is on the other end of the line. beatcam stages one place a scene, so it shoots this
+side of the call and hears the other. A voice only heard is not on the set.
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ from itertools import pairwise
 
 from beatcam.errors import SceneError
 from beatcam.model.scene import Beat, Character, Scene
-from beatcam.script.characters import Casting, action_names, cue_name, heard_off_screen
+from beatcam.script.characters import (
+    Casting,
+    action_names,
+    cue_name,
+    heard_off_screen,
+    voice_over,
+)
 from beatcam.script.dialogue import spoken_seconds
 from beatcam.script.limits import beat_text, check_beat_count, fold
 from beatcam.script.sets import guess_set, set_named
@@ -107,7 +114,8 @@ class _Action:
 class _Speech:
     cue: str
     dual: bool
-    unseen: bool = False
+    unseen: bool = False  # cued off screen
+    over: bool = False  # cued as a voice-over
     parentheticals: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
 
@@ -190,7 +198,9 @@ def _drafts(events: Iterable[Event]) -> list[_Draft]:
             speech = None
         elif event.kind is Kind.CUE:
             cue = clean(event.text)
-            speech = _Speech(cue=cue_name(cue), dual=event.dual, unseen=heard_off_screen(cue))
+            speech = _Speech(
+                cue_name(cue), event.dual, unseen=heard_off_screen(cue), over=voice_over(cue)
+            )
             draft.parts.append(speech)
         elif event.kind is Kind.PARENTHETICAL and speech is not None:
             inner = _PARENTHESES.match(event.text)
@@ -264,7 +274,7 @@ def _scene(
             continue
         spoken = clean(" ".join(part.lines))
         speaker = casting.person(part.cue)
-        unseen = part.unseen or (speaker in far and speaker not in acting)
+        unseen = part.unseen or ((part.over or speaker in far) and speaker not in acting)
         if speaker is not None and not unseen:  # a voice only heard is not on the set
             cast.setdefault(speaker, None)
         beats.append(
