@@ -240,6 +240,25 @@ def test_the_far_end_of_an_intercut_call_is_heard_not_seen() -> None:
     assert [c.name for c in hall.cast] == ["Ben", "Ana"]
 
 
+def test_an_intercut_line_of_action_directs_the_scene_it_is_in() -> None:
+    """A line of action "INTERCUT - PHONE CALL" is the direction, not a beat: the
+    call that follows it in the car is cut with the kitchen before, whose Mara is heard. A
+    line that only mentions an intercut is a beat like any other."""
+    kitchen, car = fountain(
+        "INT. KITCHEN - NIGHT\n\nMARA dials.\n\nINT. CAR - NIGHT\n\nTOM answers, driving.\n\n"
+        "INTERCUT - PHONE CALL\n\nMARA\nWhere are you?\n\nTOM\nDriving.\n"
+    )
+    assert [(beat.speaker, beat.unseen) for beat in car.beats] == [
+        (None, False),
+        ("Mara", True),
+        ("Tom", False),
+    ]
+    assert [c.name for c in car.cast] == ["Tom"]
+    assert [c.name for c in kitchen.cast] == ["Mara"]
+    (festival,) = fountain("INT. HALL - DAY\n\nMARA reads about the Intercut Festival.\n")
+    assert len(festival.beats) == 1
+
+
 def test_a_final_draft_shot_runs_on_into_its_action() -> None:
     paragraphs = [
         ("Scene Heading", "EXT. HILLSIDE - DAY"),
@@ -341,8 +360,8 @@ def test_the_cast_is_people_only() -> None:
         ["Will Bloom", "Edward Bloom"],
         ["McCabe", "O'Brien", "Will Bloom", "Dr. Ross"],
     ]
-    # "INTERCUT WITH:" is action by the spec (a transition ends in "TO:"), but nobody.
-    assert beats(scenes[0])[-2:] == [("Will Bloom", "Dad?"), (None, "INTERCUT WITH:")]
+    # "INTERCUT WITH:" is action by the spec (a transition ends in "TO:"): a direction, no beat.
+    assert beats(scenes[0])[-1] == ("Will Bloom", "Dad?")
 
 
 # --- sets -----------------------------------------------------------------------------------

@@ -19,10 +19,12 @@ whatever they name. A shot heading before any scene's starts the first, as a hea
 
 A line cued (O.S.), (O.C.) or (OFF) is heard, not seen (``Beat.unseen``); so is a voice-over
 (V.O.) by someone the scene's action does not name (a narrator; a voice-over by someone it
-names is their thought, on their face), and the far end of an intercut: after an INTERCUT
-transition, someone of the scene before who speaks in this one and is named in none of its
-action is on the other end of the line. beatcam stages one place a scene, so it shoots this
-side of the call and hears the other. A voice only heard is not on the set.
+names is their thought, on their face), and the far end of an intercut: after an intercut
+direction (a transition, "> INTERCUT WITH:", or a line of action saying only that, "INTERCUT -
+PHONE CALL", which is no beat), someone of the scene before who speaks in the scene the next
+beat is in, and is named in none of its action, is on the other end of the line. beatcam
+stages one place a scene, so it shoots this side of the call and hears the other. A voice only
+heard is not on the set.
 """
 
 from __future__ import annotations
@@ -58,8 +60,10 @@ _PARENTHESES = re.compile(r"^\s*\((.*)\)\s*$", re.DOTALL)
 # A master scene heading's prefix, as Fountain defines one (https://fountain.io/syntax).
 _MASTER_HEADING = re.compile(r"(?:INT|EXT|EST|I/E|INT/EXT|INT\./EXT)(?:\s*\.|\s)", re.IGNORECASE)
 _FIRST_WORD_CHARACTER = re.compile(r"[^\W_]")
-# A transition that cuts between two places as one scene ("INTERCUT WITH:").
+# A direction that cuts between two places as one scene: a transition ("> INTERCUT WITH:") or a
+# line of action that says only that ("INTERCUT - PHONE CALL", "INTERCUT WITH:").
 _INTERCUT = re.compile(r"\bINTERCUT\b", re.IGNORECASE)
+_INTERCUT_LINE = re.compile(r"INTERCUT\b[^a-z.!?]{0,60}")
 
 
 class Kind(Enum):
@@ -128,7 +132,7 @@ class _Draft:
     heading: str
     parts: list[_Action | _Speech] = field(default_factory=list)
     set_word: str | None = None
-    intercut: bool = False  # cut together with the scene before (an INTERCUT transition)
+    intercut: bool = False  # cut together with the scene before (an intercut direction)
 
 
 def build_scenes(events: Iterable[Event], film: str | None, source: str) -> tuple[Scene, ...]:
@@ -174,11 +178,20 @@ def _runs_on(event: Event) -> bool:
     return event.kind is Kind.ACTION and first is not None and first.group().islower()
 
 
+def _intercut(event: Event) -> bool:
+    """Whether ``event`` directs an intercut: a transition naming it, or a line of action that
+    is only that direction, in capitals."""
+    if event.kind is Kind.BREAK:
+        return bool(_INTERCUT.search(event.text))
+    return event.kind is Kind.ACTION and bool(_INTERCUT_LINE.fullmatch(clean(event.text)))
+
+
 def _drafts(events: Iterable[Event]) -> list[_Draft]:
     drafts: list[_Draft] = []
     speech: _Speech | None = None
     shot: str | None = None  # the shot heading the next action may run on from
-    intercut = False  # an INTERCUT transition came since the last heading
+    # An intercut direction came: the scene the next beat is in is cut with the one before.
+    intercut = False
     for event in events:
         if event.kind is Kind.HEADING or (event.kind is Kind.SHOT and not drafts):
             number = len(drafts) + 1
@@ -186,13 +199,17 @@ def _drafts(events: Iterable[Event]) -> list[_Draft]:
             speech, shot = None, event.text if event.kind is Kind.SHOT else None
             intercut = False
             continue
-        intercut = intercut or (event.kind is Kind.BREAK and bool(_INTERCUT.search(event.text)))
+        if _intercut(event):
+            speech, intercut = None, True
+            continue
         if not drafts:
             continue
         draft = drafts[-1]
         if event.kind is Kind.SHOT:
             speech, shot = None, event.text
             continue
+        if event.kind in (Kind.ACTION, Kind.CUE):
+            draft.intercut, intercut = draft.intercut or intercut, False
         if event.kind is Kind.ACTION:
             draft.parts.append(_Action(event.text, shot if shot and _runs_on(event) else ""))
             speech = None
