@@ -94,7 +94,7 @@ def figures() -> dict[str, float]:
                     same_size += after.size == before.size
     shots = max(1, counts["shots"])
     return {
-        **{name: float(counts[name]) for name, _ in FIGURES if name in counts},
+        **{name: float(counts[name]) for name, _ in FIGURES},
         "static": counts["static"] / shots,
         "eye level": counts["eye level"] / shots,
         "line shots moving": moving_lines / max(1, line_shots),

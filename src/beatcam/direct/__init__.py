@@ -195,7 +195,7 @@ def _on_the_cameras_side(
 
 def _heard_off_screen(beat: Beat) -> str:
     """Who says the beat's line off screen (``Beat.unseen``), or ""."""
-    return beat.speaker or "" if beat.unseen else ""
+    return (beat.speaker or "") if beat.unseen else ""
 
 
 def _entering(blocking: Blocking, preset: str, start: int, frames: int) -> frozenset[str]:

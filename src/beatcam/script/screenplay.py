@@ -275,18 +275,20 @@ def _scene(
     where = f"{source} scene {draft.number} ({title})"
     parts = list(_beat_parts(draft))
     check_beat_count(len(parts), where)
-    acting = {
-        name
-        for part in parts
-        if isinstance(part, _Action)
-        for name in casting.mentioned(clean(part.beat))
-    }
+    # Each action beat's words and the people they name, read once: who acts in the scene
+    # decides whether a voice in it is seen.
+    actions: dict[int, tuple[str, list[str]]] = {}
+    for index, part in enumerate(parts):
+        if isinstance(part, _Action):
+            text = clean(part.beat)
+            actions[index] = (text, casting.mentioned(text))
+    acting = {name for _, named in actions.values() for name in named}
     cast: dict[str, None] = {}
     beats: list[Beat] = []
     for index, part in enumerate(parts):
         if isinstance(part, _Action):
-            text = clean(part.beat)
-            cast.update(dict.fromkeys(casting.mentioned(text)))
+            text, named = actions[index]
+            cast.update(dict.fromkeys(named))
             beats.append(Beat(index=index, text=beat_text(text, index, where)))
             continue
         spoken = clean(" ".join(part.lines))
