@@ -311,3 +311,29 @@ def test_a_move_asked_for_on_a_walker_is_made_closer_than_a_wide_shot(tmp_path: 
             looks = plan.shot(shot.id).camera.rotation
             turned = 2 * np.degrees(np.arccos(min(1.0, abs(float(np.dot(looks[0], looks[-1]))))))
             assert turned > 10.0, turned
+
+
+def test_the_director_cranes_up_over_a_walker_left_alone_in_a_vast_place(tmp_path: Path) -> None:
+    """Someone walking on alone into an empty desert is left in the space by a move that
+    draws away from them (a walker had been held to a still, panned or handheld wide frame,
+    so this beat was panned with), in a frame wide enough for the walk: they cover ground,
+    their eyes stay in the picture on every frame, and a crane rises the metre it promises."""
+    scene = tmp_path / "salt.txt"
+    scene.write_text(
+        "# Salt\nCast: Kwame\nKwame drags his suitcase along the road.\n"
+        "After the last bus leaves, Kwame walks on alone while the desert stretches empty "
+        "to every horizon.\n",
+        encoding="utf-8",
+    )
+    plan = _plan_cli(tmp_path / "salt", scene)
+    [shot] = [shot for shot in plan.shots if shot.beat == 1]
+    assert shot.movement in {"crane_up", "pull_out", "zoom_out"}, shot.movement
+    assert shot.size in {"WS", "EWS"} and not shot.reason.repair
+    track = plan.blocking["Kwame"]
+    path = track.position[shot.start_frame : shot.start_frame + shot.frames]
+    assert float(np.linalg.norm(path[-1] - path[0])) > 1.0  # he walks on
+    eyes = track.eyes(shot.start_frame, shot.frames)
+    assert np.all(np.abs(_image(plan, shot.id, eyes)) <= 1.0)
+    if shot.movement == "crane_up":
+        height = plan.shot(shot.id).camera.position[:, 1]
+        assert float(height[-1] - height[0]) >= 1.0
