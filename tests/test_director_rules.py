@@ -658,6 +658,32 @@ def test_power_reads_from_both_sides_low_on_who_holds_it_high_on_who_gives_way()
     assert "hold the space" not in on["Vera"].why  # the dominant's words are not said of her
 
 
+def test_one_who_looks_down_on_the_others_from_power_is_looked_up_at() -> None:
+    """A look down from a height is seen from above where it is the look that matters (the
+    drop under someone on a bridge), but someone who looks down on the others from a height
+    of power is looked up at: the camera stands with those below, not where the look goes."""
+    angles = {}
+    for name, text in (
+        ("Mara", "Mara leans on the railing of the bridge and looks down at the river far below."),
+        (
+            "Lady Ashcombe",
+            "From the top of the stairs, Lady Ashcombe looks down at the new maid and tells her "
+            "she is dismissed.",
+        ),
+    ):
+        scene = Scene(
+            title="From above",
+            cast=(Character(name),),
+            beats=(Beat(0, "The house is quiet."), Beat(1, text), Beat(2, "Nobody moves.")),
+        )
+        plan, verdict = plan_scene(scene)
+        assert verdict.pass_rate == 1.0
+        assert {"look_down", "far_below"} <= set(plan.beats[1].affect.stagings), name
+        angles[name] = {shot.angle for shot in plan.shots if shot.beat == 1}
+    assert angles["Mara"] <= {"high", "overhead"}, angles
+    assert angles["Lady Ashcombe"] <= {"low", "worm"}, angles
+
+
 def test_each_style_plays_the_turning_point_its_own_way() -> None:
     """The Landing turns on Ana's vertigo. The books' own device (classical) is the dolly
     zoom; each other style has its own way with vertigo (``direct/data/style_devices.yaml``),
