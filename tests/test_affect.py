@@ -774,6 +774,28 @@ def test_two_named_as_one_subject_of_a_walk_somewhere_walk_together(
     assert ("walk_together" in one(text).stagings) is together
 
 
+@pytest.mark.parametrize(
+    ("texts", "together"),
+    [
+        (("Mara and Tom have a whispered conversation.",), True),
+        (("Mara, Tom and Ines resume their studies.",), True),
+        (("Mara and Tom sit.", "They stop all motion."), True),  # "they": the two of them
+        (("Mara sits.", "They stop all motion."), False),  # one person: no one to share with
+        (("Mara watches Tom and Ines dance.",), False),  # an object, not the subject
+        (("Mara and Tom's house is dark.",), False),  # an owner
+        (("Mara and her brother laugh.",), False),  # one cast member
+        (("Mara and Tom, their coats still on, wait.",), False),
+    ],
+)
+def test_people_named_as_one_clauses_subject_do_it_together(
+    texts: tuple[str, ...], together: bool
+) -> None:
+    """Two or more people as the subject of one clause act together, and the director keeps
+    them in one frame (``staging_devices.yaml``: together)."""
+    last = read(*texts, cast=("Mara", "Tom", "Ines"))[-1]
+    assert ("together" in last.stagings) is together
+
+
 def test_a_negated_staging_is_not_read() -> None:
     assert "look_up" not in one("Mara does not look up from her book.").stagings
     assert one("Mara reads quietly by the window.").stagings == ()

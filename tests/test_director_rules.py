@@ -684,6 +684,32 @@ def test_one_who_looks_down_on_the_others_from_power_is_looked_up_at() -> None:
     assert angles["Lady Ashcombe"] <= {"low", "worm"}, angles
 
 
+@pytest.mark.parametrize(
+    "text", ["Mara and Tom stop and listen to the rain.", "They stop all motion."]
+)
+def test_two_who_do_one_thing_together_share_the_frame(text: str) -> None:
+    """Two people as one clause's subject (named together, or "they") do it together, so the
+    director holds both in one frame rather than one of them in a single."""
+    scene = Scene(
+        title="Together",
+        cast=(Character("Mara"), Character("Tom")),
+        beats=(
+            Beat(0, "Mara and Tom stand at the kitchen counter."),
+            Beat(1, "Tom tells Mara about his day."),
+            Beat(2, text),
+        ),
+        set_preset="kitchen",
+    )
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    assert "together" in plan.beats[2].affect.stagings
+    shots = [shot for shot in plan.shots if shot.beat == 2]
+    assert all(
+        shot.framing in {"two_shot", "group"} and set(shot.subjects) == {"Mara", "Tom"}
+        for shot in shots
+    ), [(shot.framing, shot.subjects) for shot in shots]
+
+
 def test_each_style_plays_the_turning_point_its_own_way() -> None:
     """The Landing turns on Ana's vertigo. The books' own device (classical) is the dolly
     zoom; each other style has its own way with vertigo (``direct/data/style_devices.yaml``),

@@ -17,6 +17,7 @@ from beatcam.affect.blend import blend
 from beatcam.affect.entities import (
     CastNames,
     Movements,
+    acting_together,
     movements,
     others_acting,
     props,
@@ -113,6 +114,8 @@ def read_words(
     walks_together = not spoken and walking_pair(context, lexicon, cast)
     if walks_together and Staging.WALK_TOGETHER not in staged.actions:
         staged = replace(staged, actions=(*staged.actions, str(Staging.WALK_TOGETHER)))
+    if not spoken and acting_together(tokens, cast, named):
+        staged = replace(staged, actions=(*staged.actions, str(Staging.TOGETHER)))
     return WordReading(tokens, feelings, function, named, moves, intents, staged)
 
 

@@ -158,6 +158,51 @@ def walking_pair(context: Context, lexicon: Lexicon, cast: CastNames) -> bool:
     return False
 
 
+# Words that stand for two or more people as one clause's subject ("They stop", "Both
+# freeze"), when the beat's people are two or more.
+JOINT_SUBJECTS: Final = frozenset({"they", "both"})
+
+
+def acting_together(tokens: Sequence[Token], cast: CastNames, people: Sequence[str]) -> bool:
+    """Whether two or more people are one clause's subject, doing one thing together: "Chalf
+    and Charya have a whispered conversation", "Chalf, Nar and Yor resume their studies", or
+    "They stop all motion" when the beat's ``people`` are two or more. A clause is where a
+    sentence or a comma's phrase starts; names joined only by commas and "and", and a verb
+    straight after them ("Mara and Tom's house" is a house, "watches Mara and Tom" an
+    object)."""
+    spans = mention_spans(tokens, cast)
+    starts = {start for start, _, _ in spans}
+    for at, token in enumerate(tokens):
+        if at and not tokens[at - 1].boundary:
+            continue  # not where a clause starts
+        if token.lower in JOINT_SUBJECTS:
+            if len(people) >= 2 and _verb_at(tokens, at + 1):
+                return True
+            continue
+        end, joiners = at, list[str]()  # the words between the names run so far
+        while end in starts:
+            end = next(stop for start, stop, _ in spans if start == end)
+            if possessive(tokens[end - 1]) or end >= len(tokens):
+                break
+            if tokens[end].lower not in {",", "and"}:
+                if joiners and joiners[-1] == "and" and _verb_at(tokens, end):
+                    return True
+                break
+            joiners.append(tokens[end].lower)
+            end += 1
+    return False
+
+
+def _verb_at(tokens: Sequence[Token], index: int) -> bool:
+    """A word that can be a verb opens ``tokens`` at ``index``: a word, not a boundary or a
+    pronoun (a subject is followed by its verb; "Mara and Tom, their coats still on" is not)."""
+    return (
+        index < len(tokens)
+        and not tokens[index].boundary
+        and tokens[index].lower not in PRONOUNS | CONJUNCTIONS
+    )
+
+
 def stagings(text: str, context: Context, lexicon: Lexicon) -> Movements:
     """What a camera move could follow or answer in the beat (``data/stagings.yaml``): unlike
     a movement it need not be a person's ("the walls seem to close in"), but a negated one
