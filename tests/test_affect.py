@@ -779,21 +779,30 @@ def test_two_named_as_one_subject_of_a_walk_somewhere_walk_together(
     [
         (("Mara and Tom have a whispered conversation.",), True),
         (("Mara, Tom and Ines resume their studies.",), True),
+        (("Mara, Tom, and Ines resume their studies.",), True),  # the serial comma
         (("Mara and Tom sit.", "They stop all motion."), True),  # "they": the two of them
         (("Mara sits.", "They stop all motion."), False),  # one person: no one to share with
         (("Mara watches Tom and Ines dance.",), False),  # an object, not the subject
         (("Mara and Tom's house is dark.",), False),  # an owner
         (("Mara and her brother laugh.",), False),  # one cast member
         (("Mara and Tom, their coats still on, wait.",), False),
+        (("Mara and Tom do not speak.",), False),  # nothing done
+        (("Mara and Tom stare at each other.",), False),  # done to each other: an exchange
+        (("Mara and Tom in the kitchen.",), False),  # no verb
     ],
 )
-def test_people_named_as_one_clauses_subject_do_it_together(
+def test_people_named_as_one_clauses_subject_act_together(
     texts: tuple[str, ...], together: bool
 ) -> None:
     """Two or more people as the subject of one clause act together, and the director keeps
-    them in one frame (``staging_devices.yaml``: together)."""
+    them in one frame (``staging_devices.yaml``: act_together)."""
     last = read(*texts, cast=("Mara", "Tom", "Ines"))[-1]
-    assert ("together" in last.stagings) is together
+    assert ("act_together" in last.stagings) is together
+
+
+def test_a_name_of_several_words_acts_together_as_one_person() -> None:
+    (beat,) = read("Lady Ashcombe and Tom wait by the door.", cast=("Lady Ashcombe", "Tom"))
+    assert "act_together" in beat.stagings
 
 
 def test_a_negated_staging_is_not_read() -> None:

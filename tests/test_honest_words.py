@@ -313,11 +313,12 @@ def test_a_move_asked_for_on_a_walker_is_made_closer_than_a_wide_shot(tmp_path: 
             assert turned > 10.0, turned
 
 
-def test_the_director_cranes_up_over_a_walker_left_alone_in_a_vast_place(tmp_path: Path) -> None:
+def test_the_director_draws_away_from_a_walker_left_alone_in_a_vast_place(tmp_path: Path) -> None:
     """Someone walking on alone into an empty desert is left in the space by a move that
     draws away from them (a walker had been held to a still, panned or handheld wide frame,
     so this beat was panned with), in a frame wide enough for the walk: they cover ground,
-    their eyes stay in the picture on every frame, and a crane rises the metre it promises."""
+    their eyes stay in the picture on every frame, and a crane, if that is the move, rises the
+    metre it promises."""
     scene = tmp_path / "salt.txt"
     scene.write_text(
         "# Salt\nCast: Kwame\nKwame drags his suitcase along the road.\n"

@@ -114,8 +114,8 @@ def read_words(
     walks_together = not spoken and walking_pair(context, lexicon, cast)
     if walks_together and Staging.WALK_TOGETHER not in staged.actions:
         staged = replace(staged, actions=(*staged.actions, str(Staging.WALK_TOGETHER)))
-    if not spoken and acting_together(tokens, cast, named):
-        staged = replace(staged, actions=(*staged.actions, str(Staging.TOGETHER)))
+    if not spoken and acting_together(context, cast, named):
+        staged = replace(staged, actions=(*staged.actions, str(Staging.ACT_TOGETHER)))
     return WordReading(tokens, feelings, function, named, moves, intents, staged)
 
 

@@ -158,48 +158,55 @@ def walking_pair(context: Context, lexicon: Lexicon, cast: CastNames) -> bool:
     return False
 
 
-# Words that stand for two or more people as one clause's subject ("They stop", "Both
-# freeze"), when the beat's people are two or more.
-JOINT_SUBJECTS: Final = frozenset({"they", "both"})
+# Two people who do something to each other ("argue", "stare at each other") are an exchange,
+# covered from both sides, not one shared action.
+MUTUAL: Final = (("each", "other"), ("one", "another"))
+# A verb is negated by a word before it or after its auxiliary ("never speak", "do not speak").
+NEGATED_VERB_WORDS: Final = 2
 
 
-def acting_together(tokens: Sequence[Token], cast: CastNames, people: Sequence[str]) -> bool:
-    """Whether two or more people are one clause's subject, doing one thing together: "Chalf
-    and Charya have a whispered conversation", "Chalf, Nar and Yor resume their studies", or
-    "They stop all motion" when the beat's ``people`` are two or more. A clause is where a
-    sentence or a comma's phrase starts; names joined only by commas and "and", and a verb
-    straight after them ("Mara and Tom's house" is a house, "watches Mara and Tom" an
-    object)."""
-    spans = mention_spans(tokens, cast)
-    starts = {start for start, _, _ in spans}
+def acting_together(context: Context, cast: CastNames, people: Sequence[str]) -> bool:
+    """Whether two or more people are one clause's subject, doing one thing together ("Chalf,
+    Nar and Yor resume their studies"; "They stop" when the beat's ``people`` are two or
+    more): named at a clause's start (after punctuation), joined by commas and a last "and",
+    a word that can be a verb after them, not negated, and not done to each other."""
+    tokens = context.tokens
+    if any(pair in pairwise(token.lower for token in tokens) for pair in MUTUAL):
+        return False
+    stops = {start: stop for start, stop, _ in mention_spans(tokens, cast)}
     for at, token in enumerate(tokens):
         if at and not tokens[at - 1].boundary:
-            continue  # not where a clause starts
-        if token.lower in JOINT_SUBJECTS:
-            if len(people) >= 2 and _verb_at(tokens, at + 1):
+            continue
+        if token.lower == "they":
+            if len(people) >= 2 and _acts(context, at + 1):
                 return True
             continue
-        end, joiners = at, list[str]()  # the words between the names run so far
-        while end in starts:
-            end = next(stop for start, stop, _ in spans if start == end)
-            if possessive(tokens[end - 1]) or end >= len(tokens):
+        end, after_and = at, False
+        while end in stops:
+            end = stops[end]
+            if end >= len(tokens) or possessive(tokens[end - 1]):
                 break
-            if tokens[end].lower not in {",", "and"}:
-                if joiners and joiners[-1] == "and" and _verb_at(tokens, end):
+            joiner = [token.lower for token in tokens[end : end + 2]]
+            if joiner[0] not in {",", "and"}:
+                if after_and and _acts(context, end):
                     return True
                 break
-            joiners.append(tokens[end].lower)
-            end += 1
+            # "Mara, Tom, and Ines": the serial comma before the last name's "and".
+            step = 2 if joiner == [",", "and"] else 1
+            after_and, end = joiner[step - 1] == "and", end + step
     return False
 
 
-def _verb_at(tokens: Sequence[Token], index: int) -> bool:
-    """A word that can be a verb opens ``tokens`` at ``index``: a word, not a boundary or a
-    pronoun (a subject is followed by its verb; "Mara and Tom, their coats still on" is not)."""
+def _acts(context: Context, index: int) -> bool:
+    """The word at ``index`` can be the subject's verb, and the verb is not negated ("do not
+    speak"): a word, not a boundary, a pronoun, a conjunction or a preposition ("Mara and Tom
+    in the kitchen")."""
+    tokens = context.tokens
     return (
         index < len(tokens)
         and not tokens[index].boundary
-        and tokens[index].lower not in PRONOUNS | CONJUNCTIONS
+        and tokens[index].lower not in PRONOUNS | CONJUNCTIONS | PHRASE_ENDERS
+        and context.negator_before(min(index + NEGATED_VERB_WORDS, len(tokens) - 1)) is None
     )
 
 

@@ -336,7 +336,7 @@ class Staging(StrEnum):
     REVEAL_AROUND = "reveal_around"
     LEFT_ALONE = "left_alone"
     WALK_TOGETHER = "walk_together"
-    TOGETHER = "together"
+    ACT_TOGETHER = "act_together"
     SETTLING_OVER = "settling_over"
     CONFIDE = "confide"
     EMBRACE = "embrace"
