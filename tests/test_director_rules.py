@@ -188,7 +188,7 @@ def test_allowed_answers_as_its_rules_read_afresh(
     afresh = candidates._allowed_by_kind.__wrapped__(
         size, angle, dutch, movement, framing, min(len(subjects), 2), travel_m >= MOVING_M,
         entering, separation_m > CONVERSATION_DISTANCE_M,
-        travel_m >= MOVING_M and partner_m >= MOVING_M, move_asked, size_asked,
+        travel_m >= MOVING_M and partner_m >= MOVING_M, move_asked and size_asked,
     )  # fmt: skip
     if framing in {"two_shot", "group"}:
         afresh = afresh and candidates._pair_fits(size, movement, separation_m, gap_m)

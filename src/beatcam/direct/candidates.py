@@ -219,7 +219,7 @@ def allowed(
     return _allowed_by_kind(
         size, angle, dutch, movement, framing, min(len(subjects), 2), travel_m >= MOVING_M,
         entering, separation_m > CONVERSATION_DISTANCE_M,
-        travel_m >= MOVING_M and partner_travel_m >= MOVING_M, move_asked, size_asked,
+        travel_m >= MOVING_M and partner_travel_m >= MOVING_M, move_asked and size_asked,
     )  # fmt: skip
 
 
@@ -257,13 +257,13 @@ def size_suits(size: str, angle: str, movement: str, framing: str) -> bool:
 @functools.cache
 def _allowed_by_kind(
     size: str, angle: str, dutch: bool, movement: str, framing: str, people: int, moving: bool,
-    entering: bool, far_apart: bool, together: bool, move_asked: bool, size_asked: bool,
+    entering: bool, far_apart: bool, together: bool, shot_asked: bool,
 ) -> bool:  # fmt: skip
     """``allowed`` but the pair's fit, from what it reads of the subjects and the distances:
     how many subjects (0, 1, or 2 for two or more), whether the first covers ``MOVING_M``
     (and the second too: ``together``), walks on, or stands further than a conversation from
-    the second. A few hundred kinds
-    answer the ~800,000 questions of a 2,000-beat scene's slots, once each."""
+    the second, and whether the writer pinned both the size and the move (``shot_asked``). A
+    few hundred kinds answer the ~800,000 questions of a 2,000-beat scene's slots, once each."""
     if entering and movement == "static" and framing != "establishing":
         return False  # a still frame on an entrance would open on the empty doorway
     if framing in {"over_shoulder", "pov"} and far_apart:
@@ -293,7 +293,7 @@ def _allowed_by_kind(
         return (framing == "single" and moving) or (framing == "two_shot" and together)
     if movement in TRUCKS and moving:
         return framing == "single"  # the camera tracks beside the walker (camera/framing.py)
-    if moving and not (move_asked and size_asked):
+    if moving and not shot_asked:
         # Otherwise the walk stays inside one wide frame, which any move may take: the walker
         # is small in it, so a crane can rise over the walk, a pull out leave them in the
         # space, a tilt follow their look, and the critic judges what the walk allows. The
