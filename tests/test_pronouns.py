@@ -17,6 +17,7 @@ from beatcam.script import read_scenes
 from conftest import BEATCAM, run_ok
 
 STANDOFF = Path(__file__).resolve().parents[1] / "examples" / "standoff.md"
+SCREENPLAYS = Path(__file__).resolve().parent / "data" / "screenplays"
 REACTION = 4  # "He laughs once, then sees that she is not joking, ...": Colm's reaction
 
 
@@ -126,3 +127,63 @@ def test_the_one_a_pronoun_means_is_the_one_who_acts_it_out(tmp_path: Path) -> N
     colm = plan["blocking"]["Colm"]["pose"]
     assert "sit" not in colm[: sits["start_frame"]]
     assert colm[sits["start_frame"] + sits["frames"] - 1] == "sit"
+
+
+def test_a_pronoun_several_use_is_the_one_the_nearest_beat_names() -> None:
+    """Ana and Lena are both "she": after "Ana looks up at Tom" and Tom's shrug, "She frowns"
+    is Ana's, the "she" named last, not Tom's (the people of the beat before)."""
+    read = characters_of(
+        "Ana reads her book.",
+        "Lena sips her tea.",
+        "Tom drops his keys.",
+        "Ana looks up at Tom.",
+        "He shrugs.",
+        "She frowns.",
+        cast=("Ana", "Lena", "Tom"),
+    )
+    assert read[4:] == [("Tom",), ("Ana",)]
+
+
+def test_a_description_beside_a_name_says_the_pronoun() -> None:
+    """As scripts introduce their people: "CHARYA, a stern librarian lady" is "she", and "each
+    male" makes all three boys "he", so "She frowns" after Nar's tapping is Charya's."""
+    cast = ("Charya", "Chalf", "Nar", "Yor")
+    read = characters_of(
+        "Chalf, Nar, and Yor, each male and 15, sit at a table.",
+        "Charya, a stern librarian lady, sits at the desk.",
+        "Nar taps the table.",
+        "She frowns.",
+        "He stops.",
+        cast=cast,
+    )
+    assert read[3] == ("Charya",)
+    assert read[4] == ("Nar",)  # the "he" the nearest beat names
+    plain = characters_of(
+        "Charya sits at the desk.", "Nar taps the table.", "She frowns.", cast=cast
+    )
+    assert plain[2] == ("Nar",)  # nothing says who is "she": the people of the beat before
+
+
+def test_an_unsettled_they_keeps_its_place_after_a_settled_subject() -> None:
+    read = characters_of(
+        "Mara folds her arms.",
+        "Tom and Ana fidget.",
+        "She looks away and they go quiet.",
+        cast=("Mara", "Tom", "Ana"),
+    )
+    assert read[2] == ("Mara", "Tom", "Ana")  # hers first, then theirs
+
+
+def test_the_librarian_is_the_one_who_walks_back_to_her_desk() -> None:
+    """The Library Freak-Out (9 cast, four of them "she"): Charya, introduced as "a
+    stereotype nice Librarian lady", walks back to her desk and points to the exit; at the
+    start code these were shot on Patron Two, the only "she" the scene had settled."""
+    (scene,) = [
+        scene
+        for scene in read_scenes(str(SCREENPLAYS / "the-library-freak-out.fountain"))
+        if scene.title == "INT. LIBRARY--DAY"
+    ]
+    read = read_affect(scene).affects
+    for opening in ("She walks back to her desk and sits.", "She points to an exit."):
+        (index,) = [i for i, beat in enumerate(scene.beats) if beat.text == opening]
+        assert read[index].characters[0] == "Charya", opening

@@ -161,15 +161,18 @@ def read_affect(scene: Scene) -> AffectedScene:
     speakers: list[str] = []
     people = tuple(member.name for member in scene.cast)
     # Dialogue is left out both ways: in a line, "he" is whom the speaker means.
-    pronouns = learn([tokenize(beat.text) for beat in scene.beats if beat.speaker is None], cast)
+    users = learn([tokenize(beat.text) for beat in scene.beats if beat.speaker is None], cast)
+    pronouns: list[Pronouns] = []
+    people_before: list[tuple[str, ...]] = []  # each beat's people, the one it is about first
     for position, beat in enumerate(scene.beats):
+        pronouns.append(users.settle(people_before) if beat.speaker is None else UNSETTLED)
         words = read_words(
             beat.text,
             cast,
             previous,
             first_in_scene=position == 0,
             set_name=scene.set_preset,
-            pronouns=pronouns if beat.speaker is None else UNSETTLED,
+            pronouns=pronouns[-1],
             spoken=beat.speaker is not None,
         )
         named = words.named
@@ -211,6 +214,7 @@ def read_affect(scene: Scene) -> AffectedScene:
             )
         )
         previous = named or previous
+        people_before.append(named)
     models = (
         *provenance(),
         dict(embedding.MODEL_PROVENANCE),
@@ -222,5 +226,5 @@ def read_affect(scene: Scene) -> AffectedScene:
         affects=tuple(affects),
         models=models,
         usual_framing=framing.usual(),
-        pronouns=pronouns,
+        pronouns=tuple(pronouns),
     )

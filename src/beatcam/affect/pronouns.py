@@ -1,19 +1,25 @@
-"""Whom "he" and "she" mean in a scene, learned from the scene's own text.
+"""Whom "he" and "she" mean in each beat, learned from the scene's own text.
 
 The camera must be on the person a beat is about, so "He laughs once" after "Vera ... tells him
 the debt has doubled" is Colm's, not Vera's. Each cast member's pronoun is learned where the
 text leaves little doubt whose it is: a sentence that names one person only, as the subject of
 its clause ("Colm clears his throat": Colm is "he"; "Vera looks up at him, and her pen stops":
-Vera is "she"), and, in a cast of two, an object pronoun in that person's clause means the
-other ("tells him": Colm is "he"). No list of names by gender, no model: only the scene. A
-pronoun then means the one cast member the scene shows using it; "they", a pronoun two people
-use, or one nothing settles still means the people of the beat before, as it always did.
+Vera is "she"), a description set beside a name as a script introduces its people ("CHARYA,
+a stereotype nice Librarian lady": she), and, in a cast of two, an object pronoun in that
+person's clause means the other ("tells him": Colm is "he"). No list of names by gender, no
+model: only the scene. In each beat a pronoun then means the one cast member the scene shows
+using it, or, where several use it, the one a reader carries over: the first of them named
+by the nearest beat before that names any ("Charya walks over ... / As she walks back to her
+desk": Charya's, though two other women of the scene are "she" too). "They", or a pronoun
+nothing settles, still means the people of the beat before, as it always did.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import Final
 
 from beatcam.affect.entities import (
@@ -21,6 +27,7 @@ from beatcam.affect.entities import (
     PRONOUNS,
     CastNames,
     clause_subjects,
+    mention_spans,
     mentions,
     possessive,
 )
@@ -49,6 +56,22 @@ RELATIONAL: Final = frozenset(
 MAJORITY: Final = 2
 # Only in a cast of two does "not Vera" name someone.
 PAIR: Final = 2
+# The nouns a description beside a name says a person's pronoun with, as scripts introduce
+# their people ("THRAIN, a brown Unicorn mare"; "CHALF, NAR, and YOR, each male and 15").
+DESCRIBED: Final = {
+    HE: frozenset(
+        {"man", "men", "boy", "boys", "male", "guy", "gentleman", "husband", "father", "dad"}
+        | {"son", "brother", "uncle", "nephew", "grandfather", "grandson", "king", "prince"}
+        | {"lord", "monk", "priest", "waiter", "actor", "widower", "stallion", "bull"}
+    ),
+    SHE: frozenset(
+        {"woman", "women", "girl", "girls", "female", "lady", "wife", "mother", "mum", "mom"}
+        | {"daughter", "sister", "aunt", "niece", "grandmother", "granddaughter", "queen"}
+        | {"princess", "nun", "waitress", "actress", "widow", "mare", "cow"}
+    ),
+}
+# Words that start a description set beside a name ("Mara, a nurse"; "Yor, each male").
+DESCRIPTION_OPENERS: Final = ARTICLES | {"each", "both", "two", "three", "our", "her", "his"}
 
 
 # What a reading knows with no scene to learn from (one beat, a line of dialogue): nothing, so
@@ -56,14 +79,43 @@ PAIR: Final = 2
 UNSETTLED: Final = Pronouns()
 
 
-def learn(beats: Sequence[Sequence[Token]], cast: CastNames) -> Pronouns:
+@dataclass(frozen=True)
+class Users:
+    """Who the scene shows using each pronoun: (pronoun, names in cast order) pairs, and the
+    cast members it shows using neither (``unknown``)."""
+
+    forms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unknown: tuple[str, ...] = ()
+
+    def settle(self, before: Sequence[Sequence[str]]) -> Pronouns:
+        """Whom "he" and "she" mean in a beat after beats whose people were ``before`` (the
+        beat just before last; each beat's people the one it is about first): the one cast
+        member who uses a pronoun; where several do, the first the nearest beat names of them
+        and of those the scene shows using neither (whom a reader carries over: "Scott is
+        dumbfounded ... / SCOTT: Yes. / ... and lowers his guns" is Scott's, though the scene
+        never shows him as "he"); else nobody."""
+        settled = []
+        for form, users in self.forms:
+            if len(users) == 1:
+                settled.append((form, users[0]))
+                continue
+            able = {*users, *self.unknown}
+            nearest = next((people for people in reversed(before) if able & set(people)), ())
+            person = next((name for name in nearest if name in able), None)
+            if person is not None:
+                settled.append((form, person))
+        return Pronouns(tuple(settled))
+
+
+def learn(beats: Sequence[Sequence[Token]], cast: CastNames) -> Users:
     """The pronouns the scene's action (``beats``, tokenized; not dialogue, where "he" is the
-    speaker's) shows its cast using, each kept only when one cast member uses it."""
+    speaker's) shows its cast using."""
     people = tuple(dict.fromkeys(name for _, name in cast.names))
     votes: Counter[tuple[str, str]] = Counter()
     for tokens in beats:
         for sentence in _sentences(tokens):
             votes.update(_votes(sentence, cast, people))
+            votes.update(_described(sentence, cast))
     known: dict[str, list[str]] = {HE: [], SHE: []}
     for name in people:
         he, she = votes[name, HE], votes[name, SHE]
@@ -71,7 +123,8 @@ def learn(beats: Sequence[Sequence[Token]], cast: CastNames) -> Pronouns:
             known[HE].append(name)
         elif she > 0 and she >= MAJORITY * he:
             known[SHE].append(name)
-    return Pronouns(tuple((form, users[0]) for form, users in known.items() if len(users) == 1))
+    unknown = tuple(name for name in people if all(name not in users for users in known.values()))
+    return Users(tuple((form, tuple(users)) for form, users in known.items() if users), unknown)
 
 
 def _sentences(tokens: Sequence[Token]) -> Iterator[Sequence[Token]]:
@@ -123,6 +176,40 @@ def _votes(
             yield name, form
 
 
+def _described(sentence: Sequence[Token], cast: CastNames) -> Iterator[tuple[str, str]]:
+    """(name, pronoun) for each person of a name, or names joined by commas and "and", that a
+    description between commas right after says the pronoun of ("CHARYA, a stereotype nice
+    Librarian lady, 30, ...": she)."""
+    spans = mention_spans(sentence, cast)
+    group: list[str] = []
+    for index, (_, end, name) in enumerate(spans):
+        group.append(name)
+        following = spans[index + 1][0] if index + 1 < len(spans) else end
+        between = {token.lower for token in sentence[end:following]}
+        if between and between <= {",", "and"}:
+            continue  # the names go on: "CHALF, NAR, and YOR"
+        described = _description(sentence, end)
+        form = next((form for form, nouns in DESCRIBED.items() if nouns & described), None)
+        if form is not None:
+            yield from ((person, form) for person in group)
+        group = []
+
+
+def _description(sentence: Sequence[Token], end: int) -> frozenset[str]:
+    """The words of a description between commas that starts at ``end`` ("Mara, a nurse,"),
+    or none."""
+    if end + 1 >= len(sentence) or sentence[end].lower != ",":
+        return frozenset()
+    if sentence[end + 1].lower not in DESCRIPTION_OPENERS:
+        return frozenset()
+    words = []
+    for token in sentence[end + 1 :]:
+        if token.boundary:
+            break
+        words.append(token.lower)
+    return frozenset(words)
+
+
 def _follows(tokens: Sequence[Token], index: int, words: frozenset[str]) -> bool:
     return index > 0 and tokens[index - 1].lower in words
 
@@ -141,23 +228,26 @@ def resolve(
     tokens: Sequence[Token], cast: CastNames, pronouns: Pronouns, previous: tuple[str, ...]
 ) -> tuple[str, ...]:
     """The people of one beat, the one it is about first: the names and the subject pronouns
-    the scene settles, in order of first mention, then the people its other pronouns settle
-    ("Vera tells him": Vera, then Colm). A beat that names nobody keeps ``previous`` (the
-    people of the beat before) when one of its subject pronouns is unsettled ("they", a "he"
-    two people use) or none of its pronouns is settled."""
+    the beat settles, in order of first mention, then the people its other pronouns settle
+    ("Vera tells him": Vera, then Colm). In a beat that names nobody, a subject pronoun left
+    unsettled ("they", a "he" nothing settles) means ``previous``, the people of the beat
+    before, where it stands ("She looks away and they return to their studies": hers, then
+    theirs); so does a beat whose pronouns are all unsettled."""
     named = mentions(tokens, cast)
     leading = list(named)
     trailing: list[tuple[int, str]] = []
-    unsettled = False
     for index, token in enumerate(tokens):
         person = pronouns.person(token.lower)
         if person is None:
-            unsettled = unsettled or token.lower in SUBJECTS
+            if token.lower in SUBJECTS and not named:
+                leading.extend((index, carried) for carried in previous)
         elif token.lower in SUBJECTS:
             leading.append((index, person))
         else:
             trailing.append((index, person))
-    people = tuple(dict.fromkeys(name for _, name in (*sorted(leading), *sorted(trailing))))
-    if named or (people and not unsettled):
+    place = itemgetter(0)  # stable: the people carried over keep their order
+    ordered = (*sorted(leading, key=place), *sorted(trailing, key=place))
+    people = tuple(dict.fromkeys(name for _, name in ordered))
+    if named or people:
         return people
     return previous if any(token.lower in PRONOUNS for token in tokens) else ()

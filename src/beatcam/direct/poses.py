@@ -260,16 +260,16 @@ def negated(tokens: Sequence[str], start: int, table: Cues) -> bool:
 
 
 def action_cues(
-    beats: Sequence[PlannedBeat], cast: Sequence[str], pronouns: Pronouns
+    beats: Sequence[PlannedBeat], cast: Sequence[str], pronouns: Sequence[Pronouns]
 ) -> list[tuple[PlannedBeat, Cue]]:
     """The pose and look cues of every action beat, with their beats, in the order said. A
-    pronoun before any name in a beat ("She rises") is the one the scene settles it means, else
-    whoever the action before named last."""
+    pronoun before any name in a beat ("She rises") is the one the scene settles it means
+    there (``pronouns``, one per beat), else whoever the action before named last."""
     found: list[tuple[PlannedBeat, Cue]] = []
     last: str | None = None
-    for beat in beats:
+    for beat, settled in zip(beats, pronouns, strict=True):
         if beat.speaker is None:
-            beat_cues, last = read_cues(beat, cast, pronouns, last)
+            beat_cues, last = read_cues(beat, cast, settled, last)
             found.extend((beat, cue) for cue in beat_cues)
     return found
 

@@ -182,17 +182,20 @@ def _stories(events: Sequence[PropEvent], frames: int) -> dict[str, _Story]:
 
 
 def place_props(
-    blocking: Blocking, beats: Sequence[PlannedBeat], boxes: Sequence[SetBox], pronouns: Pronouns
+    blocking: Blocking,
+    beats: Sequence[PlannedBeat],
+    boxes: Sequence[SetBox],
+    pronouns: Sequence[Pronouns],
 ) -> tuple[Prop, ...]:
     """Every prop the action beats name, in order of first mention, then a chair under each
-    sitter where they sit."""
+    sitter where they sit; ``pronouns`` are whom each beat's pronouns mean."""
     cast = list(blocking.tracks)
     frames = blocking.frames
     events = [
         event
-        for beat in beats
+        for beat, settled in zip(beats, pronouns, strict=True)
         if beat.speaker is None
-        for event in read_props(beat, cast, pronouns)
+        for event in read_props(beat, cast, settled)
     ]
     stories = _stories(events, frames)
     # Who holds each prop on each frame, compared with a name in one numpy pass, not a

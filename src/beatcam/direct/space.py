@@ -233,12 +233,16 @@ def screen_direction(text: str) -> int:
 
 
 def read_space(
-    beats: Sequence[Beat], affects: Sequence[Affect], cast: Sequence[str], pronouns: Pronouns
+    beats: Sequence[Beat],
+    affects: Sequence[Affect],
+    cast: Sequence[str],
+    pronouns: Sequence[Pronouns],
 ) -> tuple[Relation, ...]:
-    """Every relation the scene's action beats state, in order."""
+    """Every relation the scene's action beats state, in order; ``pronouns`` are whom each
+    beat's pronouns mean."""
     return tuple(
         relation
-        for index, (beat, affect) in enumerate(zip(beats, affects, strict=True))
+        for index, (beat, affect, settled) in enumerate(zip(beats, affects, pronouns, strict=True))
         if beat.speaker is None
-        for relation in read_relations(beat.text, cast, affect.characters, index, pronouns)
+        for relation in read_relations(beat.text, cast, affect.characters, index, settled)
     )

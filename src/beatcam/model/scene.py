@@ -166,7 +166,7 @@ PRONOUN_FORMS: Final = {
 
 @dataclass(frozen=True)
 class Pronouns:
-    """The one cast member each pronoun means in a scene: (pronoun, name) pairs, "he" and
+    """The one cast member each pronoun means in a beat: (pronoun, name) pairs, "he" and
     "she" at most once each; empty where the scene does not settle it."""
 
     people: tuple[tuple[str, str], ...] = ()
@@ -188,6 +188,12 @@ class AffectedScene:
     # situations the framing readout learned from: what a beat's ``size_belief`` or
     # ``angle_belief`` would be if its words said nothing about how it is framed.
     usual_framing: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    # Whom the scene's "he" and "she" mean, learned from its action lines (affect/pronouns.py),
-    # so that every stage reading who does what in a beat reads the same person.
-    pronouns: Pronouns = Pronouns()
+    # Whom "he" and "she" mean in each beat, in beat order, learned from the scene's action
+    # lines (affect/pronouns.py), so that every stage reading who does what in a beat reads the
+    # same person.
+    pronouns: tuple[Pronouns, ...] = ()
+
+    def pronouns_in(self, beat: int) -> Pronouns:
+        """Whom "he" and "she" mean in beat ``beat``: nothing settled where the scene was
+        read without them (a hand-made reading)."""
+        return self.pronouns[beat] if self.pronouns else Pronouns()
