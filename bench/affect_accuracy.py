@@ -37,11 +37,11 @@ from beatcam.affect.blend import (
     choose_function,
     function_belief,
 )
-from beatcam.affect.entities import CastNames
 from beatcam.affect.intent import WEIGHTS as INTENT_WEIGHTS
 from beatcam.affect.intent import IntentWeights, intent_belief
 from beatcam.affect.neighbours import INTENT_LABELS, LabelledBeat
 from beatcam.affect.readout import SentenceReading
+from beatcam.model.scene import CastNames
 from beatcam.model.vocab import FUNCTIONS
 
 SIGN_DEAD_ZONE = 0.1  # labels closer to 0 than this have no sign and are left out of agreement

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from beatcam.affect import embedding, read_affect, read_words
 from beatcam.affect import intent as intent_module
 from beatcam.affect import lexicon as lexicon_module
-from beatcam.affect.entities import CastNames, others_acting
+from beatcam.affect.entities import others_acting
 from beatcam.affect.words import stem, tokenize
 from beatcam.errors import StageError
-from beatcam.model.scene import Affect, Beat, Character, Scene
+from beatcam.model.scene import Affect, Beat, CastNames, Character, Scene
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS
 
 OPENER = "Mara sits."

@@ -12,12 +12,11 @@ from hypothesis import strategies as st
 
 from beatcam.affect import embedding, read_affect, read_words, readout
 from beatcam.affect.blend import WEIGHTS, blend, function_belief
-from beatcam.affect.entities import CastNames
 from beatcam.affect.feelings import Feelings
 from beatcam.affect.function import Cue, FunctionReading
 from beatcam.affect.neighbours import INTENT_LABELS, labelled_examples
 from beatcam.affect.readout import SentenceReading
-from beatcam.model.scene import Affect, Beat, Character, Scene
+from beatcam.model.scene import Affect, Beat, CastNames, Character, Scene
 from beatcam.model.vocab import EMOTIONS, FUNCTIONS, INTENTS
 
 CAST = ("Mara", "Tom")

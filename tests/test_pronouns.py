@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beatcam.affect import read_affect
-from beatcam.affect.entities import PRONOUNS, CastNames, mentions
+from beatcam.affect.entities import PRONOUNS, mentions
 from beatcam.affect.words import tokenize
-from beatcam.model.scene import Beat, Character, Scene
+from beatcam.model.scene import Beat, CastNames, Character, Scene
 from beatcam.script import read_scenes
 from conftest import BEATCAM, run_ok
 

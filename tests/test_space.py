@@ -15,7 +15,7 @@ import yaml
 
 from beatcam.direct.space import read_relations, screen_direction
 from beatcam.direct.spots import ACROSS_STREET_M, BODY_CLEARANCE_M, CLOSE_M, HEADROOM_M
-from beatcam.model.scene import Pronouns
+from beatcam.model.scene import CastNames, Character, Pronouns
 from beatcam.model.set_kit import WALL_THICKNESS_M
 from beatcam.model.sets import ROOM_FRONT_Z, ROOM_HALF_WIDTH_M
 from conftest import BEATCAM, plan_and_export, run_ok
@@ -205,7 +205,7 @@ def test_the_walker_reads_the_labelled_spatial_beats() -> None:
     for entry in entries:
         named = [name for name in entry["cast"] if name.lower() in entry["text"].lower()]
         named.sort(key=lambda name: entry["text"].lower().index(name.lower()))
-        read = read_relations(entry["text"], entry["cast"], named, 0, Pronouns())
+        read = read_relations(entry["text"], _names(entry["cast"]), named, 0, Pronouns())
         got = {(r.doer, r.kind, r.anchor, r.piece) for r in read}
         gold = {tuple(relation) for relation in entry["relations"]}
         hits, said, meant = hits + len(got & gold), said + len(got), meant + len(gold)
@@ -263,7 +263,11 @@ def test_a_clause_about_someone_unnamed_places_nobody_of_the_cast(
     bedsit = plans["bedsit"]
     assert "lie" not in set(bedsit["blocking"]["Frances"]["pose"])
     text = "Frances traces the water to the landlord, lying behind the sofa."
-    assert read_relations(text, ["Frances"], ["Frances"], 0, Pronouns()) == []
+    assert read_relations(text, _names(["Frances"]), ["Frances"], 0, Pronouns()) == []
     text = "Mara sorts the post, sitting at the table."
-    (relation,) = read_relations(text, ["Mara"], ["Mara"], 0, Pronouns())
+    (relation,) = read_relations(text, _names(["Mara"]), ["Mara"], 0, Pronouns())
     assert (relation.doer, relation.piece) == ("Mara", "table")
+
+
+def _names(cast: list[str]) -> CastNames:
+    return CastNames.of([Character(name) for name in cast])

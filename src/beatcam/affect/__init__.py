@@ -15,7 +15,6 @@ from typing import Final
 from beatcam.affect import embedding, framing, neighbours, readout
 from beatcam.affect.blend import blend
 from beatcam.affect.entities import (
-    CastNames,
     Movements,
     acting_together,
     movements,
@@ -31,7 +30,7 @@ from beatcam.affect.lexicon import load_lexicon, provenance
 from beatcam.affect.modifiers import Context
 from beatcam.affect.pronouns import UNSETTLED, learn, resolve
 from beatcam.affect.words import Token, tokenize
-from beatcam.model.scene import AffectedScene, Pronouns, Scene
+from beatcam.model.scene import AffectedScene, CastNames, Pronouns, Scene
 from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES, Intent, Staging
 
 __all__ = ["WordReading", "read_affect", "read_words"]
@@ -147,7 +146,7 @@ def read_affect(scene: Scene) -> AffectedScene:
     model's load and batching once.
     """
     lexicon = load_lexicon()
-    cast = CastNames.of(scene.cast)
+    cast = CastNames.of(scene.cast, [beat.text for beat in scene.beats])
     texts = list(dict.fromkeys(beat.text for beat in scene.beats))
     vectors = embedding.encode(texts)
     readings = dict(zip(texts, readout.read(readout.stored(), vectors, texts), strict=True))
@@ -227,4 +226,5 @@ def read_affect(scene: Scene) -> AffectedScene:
         models=models,
         usual_framing=framing.usual(),
         pronouns=tuple(pronouns),
+        cast_names=cast,
     )

@@ -18,8 +18,8 @@ from typing import Final
 from beatcam.affect.lexicon import IGNORE_ACTION, Lexicon
 from beatcam.affect.modifiers import Context, clause_before
 from beatcam.affect.patterns import span_text
-from beatcam.affect.words import Token, tokenize
-from beatcam.model.scene import Character
+from beatcam.affect.words import Token
+from beatcam.model.scene import CastNames
 from beatcam.model.vocab import Staging
 
 PRONOUNS: Final = frozenset(
@@ -47,31 +47,6 @@ VERTICAL_GAZE: Final = {
     "up": Staging.LOOK_UP, "upward": Staging.LOOK_UP, "upwards": Staging.LOOK_UP,
     "down": Staging.LOOK_DOWN, "downward": Staging.LOOK_DOWN, "downwards": Staging.LOOK_DOWN,
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class CastNames:
-    """The cast as word sequences to look for: full names, and first names that are unique."""
-
-    names: tuple[tuple[tuple[str, ...], str], ...]
-
-    @classmethod
-    def of(cls, cast: Sequence[Character]) -> CastNames:
-        full = [(tuple(t.lower for t in tokenize(c.name) if not t.boundary), c.name) for c in cast]
-        firsts = [words[0] for words, _ in full if len(words) > 1]
-        short = [
-            ((words[0],), name)
-            for words, name in full
-            if len(words) > 1 and firsts.count(words[0]) == 1
-        ]
-        ordered = sorted(
-            (entry for entry in full + short if entry[0]), key=lambda entry: -len(entry[0])
-        )
-        return cls(tuple(ordered))
-
-    def words(self) -> frozenset[str]:
-        """Every lower-case word of every cast name."""
-        return frozenset(word for words, _ in self.names for word in words)
 
 
 def mentions(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, str], ...]:

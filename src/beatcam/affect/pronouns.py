@@ -25,14 +25,13 @@ from typing import Final
 from beatcam.affect.entities import (
     PHRASE_ENDERS,
     PRONOUNS,
-    CastNames,
     clause_subjects,
     mention_spans,
     mentions,
     possessive,
 )
 from beatcam.affect.words import Token
-from beatcam.model.scene import HE, PRONOUN_FORMS, SHE, Pronouns
+from beatcam.model.scene import HE, PRONOUN_FORMS, SHE, CastNames, Pronouns
 
 # A subject pronoun opens a clause, and one the scene does not settle leaves a beat that names
 # nobody to the people of the beat before.

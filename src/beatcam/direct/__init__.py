@@ -337,7 +337,8 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     beat_frames = [max(1, round(s * scene.fps)) for s in seconds]
     cast = tuple(member.name for member in scene.cast)
     pronouns = [affected.pronouns_in(position) for position in range(len(scene.beats))]
-    relations = read_space(scene.beats, affects, cast, pronouns)
+    names = affected.names()
+    relations = read_space(scene.beats, affects, names, pronouns)
     screen = [0 if beat.speaker else screen_direction(beat.text) for beat in scene.beats]
     blocking = block(scene.cast, affects, beat_frames, preset, scene.fps, relations, screen)
     peak = max(range(len(affects)), key=lambda i: (affects[i].intensity, -i))
@@ -370,10 +371,10 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             slots.append((beat.index, offset, part, slot_in_beat))
             offset += part
         start += frames
-    said = action_cues(planned, cast, pronouns)
+    said = action_cues(planned, names, pronouns)
     blocking = close_in(blocking, contacts(said, scene.fps), preset, scene.fps)
     blocking = act(blocking, planned, said, scene.fps)
-    props = place_props(blocking, planned, preset.boxes, pronouns)
+    props = place_props(blocking, planned, preset.boxes, names, pronouns)
 
     contexts: list[Context] = []
     # A later shot's pin, its slot's candidates without it (``_choose_holding``).

@@ -25,7 +25,7 @@ import numpy as np
 from beatcam import tables
 from beatcam.direct.blocking import RUN_SPEED, WALK_SPEED, Contact
 from beatcam.model import Blocking, PlannedBeat
-from beatcam.model.scene import Pronouns
+from beatcam.model.scene import CastNames, Pronouns
 from beatcam.model.skeleton import transition_frames
 from beatcam.model.vocab import POSES, Pose
 
@@ -133,7 +133,7 @@ class Cue:
 
 def people_in(
     tokens: Sequence[str],
-    cast: Sequence[str],
+    cast: CastNames,
     first: str | None,
     breaks: frozenset[str],
     pronouns: Pronouns,
@@ -144,7 +144,6 @@ def people_in(
     clause ("Pell and Iris sit": both), or the sentence's subject before it ("Tom stares at
     Mara, then collapses": Tom collapses), unless it is a participle clause describing someone
     the writer did not name ("the landlord, lying behind the sofa": nobody of the cast)."""
-    lowered = {name.lower().split()[0]: name for name in cast}
     unnamed = cues().unnamed_people
     people: list[str | None] = []
     subjects: list[tuple[str, ...]] = []
@@ -154,9 +153,9 @@ def people_in(
     joining, join_end = False, 0
     for index, token in enumerate(tokens):
         named: str | None = None
-        own = token.removesuffix("'s")  # "Tom's arm" names Tom
-        if own in lowered:
-            named = last = lowered[own]
+        called = _called(tokens, index, cast, possessive=True)  # "Tom's arm" names Tom
+        if called is not None:
+            named = last = called
         elif token in SUBJECT_PRONOUNS:
             named = last = pronouns.person(token) or last
         elif token in OBJECT_PRONOUNS and not _possessive(tokens, index, breaks):
@@ -165,14 +164,14 @@ def people_in(
             if settled is not None and settled != doer:
                 named = settled
             else:
-                named = last if last != doer else _only([n for n in cast if n != doer])
+                named = last if last != doer else _only([n for n in cast.people if n != doer])
         # "Pell and Iris", "Ilse, Tobi and Marek" and "Jonah and his grandson Alfie": one
         # subject of several people ("Mara, Tom's sister," is one person).
         joins = (
             token in {"and", ","}
             and bool(people)
             and people[-1] in subject
-            and _names_next(tokens, index, lowered, described=token == "and")
+            and _names_next(tokens, index, cast, described=token == "and")
         )
         if token in SENTENCE_ENDS:
             subject, since_break = (), 0
@@ -200,20 +199,33 @@ def people_in(
     return people, subjects
 
 
-def _names_next(
-    tokens: Sequence[str], index: int, lowered: Mapping[str, str], described: bool
-) -> bool:
+def _names_next(tokens: Sequence[str], index: int, cast: CastNames, described: bool) -> bool:
     """Whether the word after ``tokens[index]`` names someone (possessive or not, when
     ``described``), or, when ``described``, a determiner and a word say who before the name
     ("and his grandson Alfie")."""
     ahead = tokens[index + 1 : index + 4]
     if not ahead:
         return False
-    if not described:
-        return ahead[0] in lowered
-    if ahead[0].removesuffix("'s") in lowered:
+    if _called(tokens, index + 1, cast, possessive=described):
         return True
-    return len(ahead) == 3 and ahead[0] in DETERMINERS and ahead[2] in lowered
+    return (
+        described
+        and len(ahead) == 3
+        and ahead[0] in DETERMINERS
+        and _called(tokens, index + 3, cast, possessive=False) is not None
+    )
+
+
+def _called(tokens: Sequence[str], index: int, cast: CastNames, *, possessive: bool) -> str | None:
+    """The cast member the words from ``tokens[index]`` call by name, the longest name first
+    (``CastNames``), its last word owning something too where ``possessive``."""
+    for words, name in cast.names:
+        window = tokens[index : index + len(words)]
+        if len(window) < len(words) or tuple(window[:-1]) != words[:-1]:
+            continue
+        if window[-1] == words[-1] or (possessive and window[-1] == f"{words[-1]}'s"):
+            return name
+    return None
 
 
 def _describes_unnamed(tokens: Sequence[str], comma: int, unnamed: frozenset[str]) -> bool:
@@ -260,7 +272,7 @@ def negated(tokens: Sequence[str], start: int, table: Cues) -> bool:
 
 
 def action_cues(
-    beats: Sequence[PlannedBeat], cast: Sequence[str], pronouns: Sequence[Pronouns]
+    beats: Sequence[PlannedBeat], cast: CastNames, pronouns: Sequence[Pronouns]
 ) -> list[tuple[PlannedBeat, Cue]]:
     """The pose and look cues of every action beat, with their beats, in the order said. A
     pronoun before any name in a beat ("She rises") is the one the scene settles it means
@@ -275,7 +287,7 @@ def action_cues(
 
 
 def read_cues(
-    beat: PlannedBeat, cast: Sequence[str], pronouns: Pronouns, before: str | None = None
+    beat: PlannedBeat, cast: CastNames, pronouns: Pronouns, before: str | None = None
 ) -> tuple[list[Cue], str | None]:
     """The pose and look cues of one action beat, with their doers, in the order said, and the
     last person it names (``before``: the one the beats before it named last)."""
@@ -300,7 +312,10 @@ def read_cues(
             if "each" in words:
                 # "They hold each other": each holds the other, the pair the words name or,
                 # in a cast of two, the two of them.
-                ahead, not_them = (*doers, *people, *(cast if len(cast) == 2 else ())), (doer,)
+                ahead, not_them = (
+                    (*doers, *people, *(cast.people if len(cast.people) == 2 else ())),
+                    (doer,),
+                )
             else:
                 ahead, not_them = (people[later] for later in range(after, len(tokens))), doers
             target = next((p for p in ahead if p is not None and p not in not_them), None)

@@ -26,7 +26,7 @@ from beatcam.direct.poses import DETERMINERS, WORDS, cues, negated, people_in
 from beatcam.model import Blocking, PlannedBeat, Prop, SetBox
 from beatcam.model.geometry import FloatArray
 from beatcam.model.props import PROP_KINDS
-from beatcam.model.scene import Pronouns
+from beatcam.model.scene import CastNames, Pronouns
 from beatcam.model.skeleton import to_world
 from beatcam.model.vocab import Pose
 
@@ -78,7 +78,7 @@ class PropEvent:
     onto: str | None = None  # the word after "on the" / "onto the": where it is put
 
 
-def read_props(beat: PlannedBeat, cast: Sequence[str], pronouns: Pronouns) -> list[PropEvent]:
+def read_props(beat: PlannedBeat, cast: CastNames, pronouns: Pronouns) -> list[PropEvent]:
     """What one action beat does with its props, in the order said."""
     table, breaks = prop_words(), cues().clause_breaks
     tokens = WORDS.findall(beat.text.lower())
@@ -185,17 +185,19 @@ def place_props(
     blocking: Blocking,
     beats: Sequence[PlannedBeat],
     boxes: Sequence[SetBox],
+    names: CastNames,
     pronouns: Sequence[Pronouns],
 ) -> tuple[Prop, ...]:
     """Every prop the action beats name, in order of first mention, then a chair under each
-    sitter where they sit; ``pronouns`` are whom each beat's pronouns mean."""
+    sitter where they sit; ``names`` are the words the scene calls its cast by, ``pronouns``
+    whom each beat's pronouns mean."""
     cast = list(blocking.tracks)
     frames = blocking.frames
     events = [
         event
         for beat, settled in zip(beats, pronouns, strict=True)
         if beat.speaker is None
-        for event in read_props(beat, cast, settled)
+        for event in read_props(beat, names, settled)
     ]
     stories = _stories(events, frames)
     # Who holds each prop on each frame, compared with a name in one numpy pass, not a

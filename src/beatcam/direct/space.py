@@ -39,7 +39,7 @@ from beatcam.direct.poses import (
 )
 from beatcam.direct.spots import KINDS, STREET, Relation
 from beatcam.model import Affect, Beat
-from beatcam.model.scene import Pronouns
+from beatcam.model.scene import CastNames, Pronouns
 
 TABLE_FILE: Final = "space.yaml"
 PIECE_WINDOW: Final = 5  # a piece word may stand this many words after its preposition
@@ -132,7 +132,7 @@ def _clause_end(tokens: Sequence[str], start: int) -> int:
 
 
 def read_relations(
-    text: str, cast: Sequence[str], named: Sequence[str], beat: int, pronouns: Pronouns
+    text: str, cast: CastNames, named: Sequence[str], beat: int, pronouns: Pronouns
 ) -> list[Relation]:
     """The relations one action beat states, in the order said; ``named`` are the people the
     beat names (its first is the subject a leading pronoun means)."""
@@ -157,7 +157,9 @@ def read_relations(
         kind = hit[1] if hit else AT
         relation = None
         if (hit or piece) and not negated(tokens, index, cues()):
-            relation = _relation(tokens, people, subjects, index, after, kind, piece, cast, named)
+            relation = _relation(
+                tokens, people, subjects, index, after, kind, piece, cast.people, named
+            )
         if relation is not None:
             found.append(Relation(*relation, beat))
         index = after
@@ -235,7 +237,7 @@ def screen_direction(text: str) -> int:
 def read_space(
     beats: Sequence[Beat],
     affects: Sequence[Affect],
-    cast: Sequence[str],
+    cast: CastNames,
     pronouns: Sequence[Pronouns],
 ) -> tuple[Relation, ...]:
     """Every relation the scene's action beats state, in order; ``pronouns`` are whom each

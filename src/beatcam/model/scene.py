@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -154,6 +155,50 @@ class Affect:
         return sum(self.function_belief.get(name, 0.0) for name in sorted(set(functions)))
 
 
+# A word of a name, as every stage splits text into words: letters, with inner apostrophes.
+NAME_WORD: Final = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """The lower-case words of a name ("Jacob Billups": jacob, billups)."""
+    return tuple(word.lower().replace("’", "'") for word in NAME_WORD.findall(name))
+
+
+@dataclass(frozen=True)
+class CastNames:
+    """The words a scene calls each cast member by, as word sequences to look for, longest
+    first: each full name, and the first or last word of a longer name where no other name has
+    that word; the last word only where the scene never writes it in lower case. Scripts
+    shorten a name so ("Bob" for CYBER BOB, "Billups" for JACOB BILLUPS), as the screenplay
+    reader joins their cues (``script/characters.py``), but "the two of them" is nobody's where
+    PATRON TWO is in the cast. ``people`` are the names in cast order."""
+
+    people: tuple[str, ...]
+    names: tuple[tuple[tuple[str, ...], str], ...]
+
+    @classmethod
+    def of(cls, cast: Sequence[Character], texts: Sequence[str] = ()) -> CastNames:
+        """The cast's names, shortened where ``texts`` (the scene's beats) allow."""
+        full = [(name_words(member.name), member.name) for member in cast]
+        every = [word for words, _ in full for word in words]
+        lower = {word for text in texts for word in NAME_WORD.findall(text) if word.islower()}
+        short = [
+            ((word,), name)
+            for words, name in full
+            if len(words) > 1
+            for word in dict.fromkeys((words[0], words[-1]))
+            if every.count(word) == 1 and (word == words[0] or word not in lower)
+        ]
+        ordered = sorted(
+            (entry for entry in full + short if entry[0]), key=lambda entry: -len(entry[0])
+        )
+        return cls(tuple(member.name for member in cast), tuple(ordered))
+
+    def words(self) -> frozenset[str]:
+        """Every lower-case word of every cast name."""
+        return frozenset(word for words, _ in self.names for word in words)
+
+
 HE: Final = "he"
 SHE: Final = "she"
 # Every form of the two pronouns a person can be known by; "they" is left out, since it is as
@@ -192,8 +237,16 @@ class AffectedScene:
     # lines (affect/pronouns.py), so that every stage reading who does what in a beat reads the
     # same person.
     pronouns: tuple[Pronouns, ...] = ()
+    # The words the scene calls each cast member by, so every stage finds the same person in
+    # "Bob" where the cast says CYBER BOB.
+    cast_names: CastNames | None = None
 
     def pronouns_in(self, beat: int) -> Pronouns:
         """Whom "he" and "she" mean in beat ``beat``: nothing settled where the scene was
         read without them (a hand-made reading)."""
         return self.pronouns[beat] if self.pronouns else Pronouns()
+
+    def names(self) -> CastNames:
+        """The words the scene calls its cast by: the full names and their unique first words
+        where the scene was read without them (a hand-made reading)."""
+        return self.cast_names or CastNames.of(self.scene.cast)
