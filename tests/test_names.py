@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beatcam.model.scene import CastNames, Character
+from beatcam.model.scene import Beat, CastNames, Character, Scene
 from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
 
@@ -95,3 +95,23 @@ def test_the_screenplay_shoots_bob_where_it_says_bob() -> None:
         (beat,) = [beat for beat in plan.beats if beat.text == opening]
         shots = [shot for shot in plan.shots if shot.beat == beat.index]
         assert shots and shots[0].subjects[0] == "Cyber Bob", opening
+
+
+def test_a_common_first_word_calls_nobody() -> None:
+    """THE DOCTOR is not "the door", OLD MAN not "an old photograph"."""
+    words = called(("The Doctor", "Old Man", "Amy"), "Amy opens the door.", "an old photograph")
+    assert ("the",) not in words and ("old",) not in words
+    assert words[("doctor",)] == "The Doctor"  # never written in lower case here
+
+
+def test_the_director_finds_names_in_any_script_as_the_reading_does() -> None:
+    """Zoë, Renée and Seán O’Brien sit because their beats say so: the director's words had
+    been ASCII only, so it found none of them (and sat nobody) where the reading found all."""
+    cast = (Character("Zoë"), Character("Renée Dupont"), Character("Seán O’Brien"))
+    texts = ("Zoë sits down.", "Renée sits on the bench.", "O’Brien sits by the door.")
+    scene = Scene("names", cast, tuple(Beat(index, text) for index, text in enumerate(texts)))
+    plan, _ = plan_scene(scene)
+    for beat, member in zip(plan.beats, cast, strict=True):
+        assert beat.affect.characters[0] == member.name
+        last = beat.start_frame + beat.frames - 1
+        assert plan.blocking[member.name].pose[last] == "sit", member.name

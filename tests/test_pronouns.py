@@ -13,6 +13,7 @@ from beatcam.affect import read_affect
 from beatcam.affect.entities import PRONOUNS, mentions
 from beatcam.affect.words import tokenize
 from beatcam.model.scene import Beat, CastNames, Character, Scene
+from beatcam.pipeline import plan_scene
 from beatcam.script import read_scenes
 from conftest import BEATCAM, run_ok
 
@@ -187,3 +188,39 @@ def test_the_librarian_is_the_one_who_walks_back_to_her_desk() -> None:
     for opening in ("She walks back to her desk and sits.", "She points to an exit."):
         (index,) = [i for i, beat in enumerate(scene.beats) if beat.text == opening]
         assert read[index].characters[0] == "Charya", opening
+
+
+def test_a_name_said_before_the_pronoun_in_its_beat_is_whom_it_means() -> None:
+    """Mara and Iris are both "she": "Mara looks at the table. She sits down." is Mara's, and
+    she is the one who sits, though Iris was named last before the beat."""
+    cast = ("Mara", "Iris")
+    texts = ("Mara folds her arms.", "Iris folds her arms.", "Iris waves.")
+    read = characters_of(*texts, "Mara looks at the table. She sits down.", cast=cast)
+    assert read[1] == ("Iris",)  # "her arms" are her own, not the other "she"'s
+    assert read[3] == ("Mara",)
+    beats = (*texts, "Mara looks at the table. She sits down.")
+    scene = Scene(
+        "test",
+        tuple(Character(name) for name in cast),
+        tuple(Beat(index, text) for index, text in enumerate(beats)),
+    )
+    plan, _ = plan_scene(scene)
+    beat = plan.beats[-1]
+    last = beat.start_frame + beat.frames - 1
+    assert plan.blocking["Mara"].pose[last] == "sit"
+    assert plan.blocking["Iris"].pose[last] != "sit"
+
+
+def test_a_description_says_nothing_when_it_is_anothers_or_both() -> None:
+    """ "Sarah, the boy's mother": the boy is another's; "a brother and sister": both; so
+    neither makes Sarah or Ana "he", and the scene's "he" stays Tom's."""
+    cast = ("Sarah", "Ana", "Ben", "Tom")
+    read = characters_of(
+        "Sarah, the boy's mother, waits by the gate.",
+        "Ana and Ben, a brother and sister in their teens, sit on the wall.",
+        "Tom shrugs his shoulders.",
+        "Sarah waves.",
+        "He laughs.",
+        cast=cast,
+    )
+    assert read[-1] == ("Tom",)

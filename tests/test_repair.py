@@ -383,9 +383,9 @@ def test_cutting_in_or_out_tries_every_size_two_steps_from_the_shot_before_neare
 def test_a_move_that_would_jump_cut_is_framed_two_sizes_away_and_keeps_it(
     tmp_path: Path,
 ) -> None:
-    """The Letter with Mara crossing to the window, in the documentary style: the walk is led
-    on her right after a lead on her at the same size; it keeps the move, framed at a size the
-    critic measures two steps from the shot before's."""
+    """The Letter with Mara crossing to the window, in the epic style: the walk is led on her
+    right after a lead on her at the same size; it keeps the move, framed at a size the critic
+    measures two steps from the shot before's."""
     letter = (EXAMPLES / "the-letter.yaml").read_text(encoding="utf-8")
     window = "Mara holds the page to the window and sees it plainly now, the signature traced"
     crossing = "Mara crosses to the window, holding the letter up to the light, and realises"
@@ -395,7 +395,7 @@ def test_a_move_that_would_jump_cut_is_framed_two_sizes_away_and_keeps_it(
         letter.replace(window + ", the letter forged", crossing + " it is forged"),
         encoding="utf-8",
     )
-    planned = _plan(tmp_path / "out", scene, "--style", "handheld-docu")
+    planned = _plan(tmp_path / "out", scene, "--style", "epic")
     shots = planned.document["shots"]
     cut = next(i for i, shot in enumerate(shots) if shot["reason"]["repair"] == "cut in or out")
     shot, before = shots[cut], shots[cut - 1]

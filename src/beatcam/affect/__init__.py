@@ -162,9 +162,9 @@ def read_affect(scene: Scene) -> AffectedScene:
     # Dialogue is left out both ways: in a line, "he" is whom the speaker means.
     users = learn([tokenize(beat.text) for beat in scene.beats if beat.speaker is None], cast)
     pronouns: list[Pronouns] = []
-    people_before: list[tuple[str, ...]] = []  # each beat's people, the one it is about first
+    seen: dict[str, tuple[int, int]] = {}  # where each was last named: beat, place among its people
     for position, beat in enumerate(scene.beats):
-        pronouns.append(users.settle(people_before) if beat.speaker is None else UNSETTLED)
+        pronouns.append(users.settle(seen) if beat.speaker is None else UNSETTLED)
         words = read_words(
             beat.text,
             cast,
@@ -213,7 +213,7 @@ def read_affect(scene: Scene) -> AffectedScene:
             )
         )
         previous = named or previous
-        people_before.append(named)
+        seen.update((name, (position, order)) for order, name in enumerate(named))
     models = (
         *provenance(),
         dict(embedding.MODEL_PROVENANCE),

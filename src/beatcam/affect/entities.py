@@ -1,11 +1,12 @@
 """Who is in a beat, how they move and which props matter.
 
-Characters are cast names found as whole words (any case, possessives too); whom "he" or
-"she" means is read in ``pronouns.py``. Movements are normalised verbs (walk, run, enter,
-exit, ...) found by the phrase cues of ``data/actions.yaml``, so
-"bolts down the corridor" is a run and "storms out" an exit. Props are words of the prop list
-after a determiner, or any other unknown word that closes a determiner phrase ("the ledger.");
-"her" does not count as a determiner there, since it is as often an object ("lets her go").
+Characters are found by the words the scene calls them (``model.scene.CastNames``: whole words,
+any case, possessives too); whom "he" or "she" means is read in ``pronouns.py``. Movements are
+normalised verbs (walk, run, enter, exit, ...) found by the phrase cues of
+``data/actions.yaml``, so "bolts down the corridor" is a run and "storms out" an exit. Props
+are words of the prop list after a determiner, or any other unknown word that closes a
+determiner phrase ("the ledger."); "her" does not count as a determiner there, since it is as
+often an object ("lets her go").
 """
 
 from __future__ import annotations

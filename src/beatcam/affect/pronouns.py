@@ -17,7 +17,7 @@ nothing settles, still means the people of the beat before, as it always did.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Final
@@ -60,17 +60,23 @@ PAIR: Final = 2
 DESCRIBED: Final = {
     HE: frozenset(
         {"man", "men", "boy", "boys", "male", "guy", "gentleman", "husband", "father", "dad"}
-        | {"son", "brother", "uncle", "nephew", "grandfather", "grandson", "king", "prince"}
-        | {"lord", "monk", "priest", "waiter", "actor", "widower", "stallion", "bull"}
+        | {"son", "brother", "brothers", "uncle", "nephew", "grandfather", "grandson", "king"}
+        | {"prince", "lord", "monk", "priest", "waiter", "actor", "widower", "stallion", "bull"}
     ),
     SHE: frozenset(
         {"woman", "women", "girl", "girls", "female", "lady", "wife", "mother", "mum", "mom"}
-        | {"daughter", "sister", "aunt", "niece", "grandmother", "granddaughter", "queen"}
-        | {"princess", "nun", "waitress", "actress", "widow", "mare", "cow"}
+        | {"daughter", "sister", "sisters", "aunt", "niece", "grandmother", "granddaughter"}
+        | {"queen", "princess", "nun", "waitress", "actress", "widow", "mare", "cow"}
     ),
 }
 # Words that start a description set beside a name ("Mara, a nurse"; "Yor, each male").
 DESCRIPTION_OPENERS: Final = ARTICLES | {"each", "both", "two", "three", "our", "her", "his"}
+# A description after several names is all of theirs only where it says so ("CHALF, NAR, and
+# YOR, each male"; "Ana and Eve, two sisters"); else it is the last name's ("Tom and Mara, a
+# nurse").
+EVERY_ONE: Final = frozenset(
+    {"each", "both", "two", "three", "men", "women", "boys", "girls", "brothers", "sisters"}
+)
 
 
 # What a reading knows with no scene to learn from (one beat, a line of dialogue): nothing, so
@@ -86,24 +92,30 @@ class Users:
     forms: tuple[tuple[str, tuple[str, ...]], ...] = ()
     unknown: tuple[str, ...] = ()
 
-    def settle(self, before: Sequence[Sequence[str]]) -> Pronouns:
-        """Whom "he" and "she" mean in a beat after beats whose people were ``before`` (the
-        beat just before last; each beat's people the one it is about first): the one cast
-        member who uses a pronoun; where several do, the first the nearest beat names of them
-        and of those the scene shows using neither (whom a reader carries over: "Scott is
-        dumbfounded ... / SCOTT: Yes. / ... and lowers his guns" is Scott's, though the scene
-        never shows him as "he"); else nobody."""
-        settled = []
+    def settle(self, seen: Mapping[str, tuple[int, int]]) -> Pronouns:
+        """Whom "he" and "she" mean in a beat, ``seen`` holding where each cast member was last
+        named before it (beat, place among that beat's people, the one it is about first): the
+        one cast member who uses a pronoun; where several do, the first the nearest beat names
+        of them and of those the scene shows using neither (whom a reader carries over: "Scott
+        is dumbfounded ... / SCOTT: Yes. / ... and lowers his guns" is Scott's, though the
+        scene never shows him as "he"), else nobody, and all of them are ``able``."""
+        settled, able = [], []
         for form, users in self.forms:
             if len(users) == 1:
                 settled.append((form, users[0]))
                 continue
-            able = {*users, *self.unknown}
-            nearest = next((people for people in reversed(before) if able & set(people)), ())
-            person = next((name for name in nearest if name in able), None)
-            if person is not None:
-                settled.append((form, person))
-        return Pronouns(tuple(settled))
+            candidates = tuple(dict.fromkeys((*users, *self.unknown)))
+            able.append((form, candidates))
+            named = [name for name in candidates if name in seen]
+            if named:
+                settled.append((form, max(named, key=lambda name: _nearest(seen[name]))))
+        return Pronouns(tuple(settled), tuple(able))
+
+
+def _nearest(place: tuple[int, int]) -> tuple[int, int]:
+    """The later beat first, then the earlier place in it."""
+    beat, order = place
+    return beat, -order
 
 
 def learn(beats: Sequence[Sequence[Token]], cast: CastNames) -> Users:
@@ -188,15 +200,17 @@ def _described(sentence: Sequence[Token], cast: CastNames) -> Iterator[tuple[str
         if between and between <= {",", "and"}:
             continue  # the names go on: "CHALF, NAR, and YOR"
         described = _description(sentence, end)
-        form = next((form for form, nouns in DESCRIBED.items() if nouns & described), None)
-        if form is not None:
-            yield from ((person, form) for person in group)
+        forms = [form for form, nouns in DESCRIBED.items() if nouns & described]
+        if len(forms) == 1:  # "a brother and sister" says nothing of either
+            yield from ((person, forms[0]) for person in group if described & EVERY_ONE)
+            if not described & EVERY_ONE:
+                yield group[-1], forms[0]
         group = []
 
 
 def _description(sentence: Sequence[Token], end: int) -> frozenset[str]:
     """The words of a description between commas that starts at ``end`` ("Mara, a nurse,"),
-    or none."""
+    or none; a word in the possessive is another's ("Sarah, the boy's mother")."""
     if end + 1 >= len(sentence) or sentence[end].lower != ",":
         return frozenset()
     if sentence[end + 1].lower not in DESCRIPTION_OPENERS:
@@ -205,7 +219,8 @@ def _description(sentence: Sequence[Token], end: int) -> frozenset[str]:
     for token in sentence[end + 1 :]:
         if token.boundary:
             break
-        words.append(token.lower)
+        if not possessive(token):
+            words.append(token.lower)
     return frozenset(words)
 
 
@@ -228,15 +243,21 @@ def resolve(
 ) -> tuple[str, ...]:
     """The people of one beat, the one it is about first: the names and the subject pronouns
     the beat settles, in order of first mention, then the people its other pronouns settle
-    ("Vera tells him": Vera, then Colm). In a beat that names nobody, a subject pronoun left
-    unsettled ("they", a "he" nothing settles) means ``previous``, the people of the beat
-    before, where it stands ("She looks away and they return to their studies": hers, then
+    ("Vera tells him": Vera, then Colm); a pronoun several of the cast use means the last of
+    them the beat names before it, if it names one. In a beat that names nobody, a subject
+    pronoun left unsettled ("they", a "he" nothing settles) means ``previous``, the people of
+    the beat before, where it stands ("She looks away and they return to their studies": hers, then
     theirs); so does a beat whose pronouns are all unsettled."""
     named = mentions(tokens, cast)
     leading = list(named)
     trailing: list[tuple[int, str]] = []
+    said = dict(named)
+    last: str | None = None  # the name the beat said last
     for index, token in enumerate(tokens):
+        last = said.get(index, last)
         person = pronouns.person(token.lower)
+        if last is not None and pronouns.could_mean(token.lower, last):
+            person = last  # "Mara enters the kitchen. She sits down": Mara's
         if person is None:
             if token.lower in SUBJECTS and not named:
                 leading.extend((index, carried) for carried in previous)

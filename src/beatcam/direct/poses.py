@@ -42,7 +42,14 @@ SUBJECT_PRONOUNS: Final = frozenset({"he", "she", "they"})
 OBJECT_PRONOUNS: Final = frozenset({"him", "her", "them"})
 LOOK: Final = "look"
 IGNORED: Final = "ignore"
-WORDS: Final = re.compile(r"[a-z]+(?:'[a-z]+)?|[,;:.!?]")
+WORDS: Final = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|[,;:.!?]")
+
+
+def beat_words(text: str) -> list[str]:
+    """The lower-case words and clause marks of a beat, as the tables are written: letters of
+    any script ("Zoltán"), a curly apostrophe read as a straight one ("Tom’s")."""
+    return WORDS.findall(text.lower().replace("’", "'"))
+
 
 Phrase = tuple[tuple[str, ...], str]  # a table's word sequence and what it says (a label, a kind)
 # A table's phrases by their first word, each word's longest first: a beat's word is matched
@@ -138,9 +145,10 @@ def people_in(
     breaks: frozenset[str],
     pronouns: Pronouns,
 ) -> tuple[list[str | None], list[tuple[str, ...]]]:
-    """For each word, the cast member it names (a name; a pronoun the one the scene settles it
-    means, else a subject pronoun is the last person named and an object pronoun the last one
-    who is not the subject), and the subjects of its clause: the people at the head of the
+    """For each word, the cast member it names (a name; a subject pronoun several of the cast
+    use the last of them the beat names; a pronoun the one the scene settles it means, else a
+    subject pronoun is the last person named and an object pronoun the last one who is not the
+    subject), and the subjects of its clause: the people at the head of the
     clause ("Pell and Iris sit": both), or the sentence's subject before it ("Tom stares at
     Mara, then collapses": Tom collapses), unless it is a participle clause describing someone
     the writer did not name ("the landlord, lying behind the sofa": nobody of the cast)."""
@@ -148,6 +156,7 @@ def people_in(
     people: list[str | None] = []
     subjects: list[tuple[str, ...]] = []
     last: str | None = first
+    said: str | None = None  # the name the beat said last
     subject: tuple[str, ...] = ()
     since_break = 0
     joining, join_end = False, 0
@@ -155,9 +164,11 @@ def people_in(
         named: str | None = None
         called = _called(tokens, index, cast, possessive=True)  # "Tom's arm" names Tom
         if called is not None:
-            named = last = called
+            named = last = said = called
         elif token in SUBJECT_PRONOUNS:
-            named = last = pronouns.person(token) or last
+            # A pronoun several of the cast use means the last of them the beat names.
+            near = said if said is not None and pronouns.could_mean(token, said) else None
+            named = last = near or pronouns.person(token) or last
         elif token in OBJECT_PRONOUNS and not _possessive(tokens, index, breaks):
             doer = subject[0] if subject else None
             settled = pronouns.person(token)
@@ -292,7 +303,7 @@ def read_cues(
     """The pose and look cues of one action beat, with their doers, in the order said, and the
     last person it names (``before``: the one the beats before it named last)."""
     table = cues()
-    tokens = WORDS.findall(beat.text.lower())
+    tokens = beat_words(beat.text)
     first = before or (beat.affect.characters[0] if beat.affect.characters else None)
     people, subjects = people_in(tokens, cast, first, table.clause_breaks, pronouns)
     found: list[Cue] = []

@@ -22,7 +22,7 @@ import numpy as np
 
 from beatcam import tables
 from beatcam.direct import poses
-from beatcam.direct.poses import DETERMINERS, WORDS, cues, negated, people_in
+from beatcam.direct.poses import DETERMINERS, WORDS, beat_words, cues, negated, people_in
 from beatcam.model import Blocking, PlannedBeat, Prop, SetBox
 from beatcam.model.geometry import FloatArray
 from beatcam.model.props import PROP_KINDS
@@ -81,7 +81,7 @@ class PropEvent:
 def read_props(beat: PlannedBeat, cast: CastNames, pronouns: Pronouns) -> list[PropEvent]:
     """What one action beat does with its props, in the order said."""
     table, breaks = prop_words(), cues().clause_breaks
-    tokens = WORDS.findall(beat.text.lower())
+    tokens = beat_words(beat.text)
     first = beat.affect.characters[0] if beat.affect.characters else None
     people, subjects = people_in(tokens, cast, first, breaks, pronouns)
     events: list[PropEvent] = []

@@ -31,6 +31,7 @@ from beatcam.direct.poses import (
     WORDS,
     Phrase,
     Phrases,
+    beat_words,
     by_first_word,
     cues,
     negated,
@@ -117,7 +118,7 @@ def piece_after(tokens: Sequence[str], start: int, people: Sequence[str | None])
 
 def pieces_named(text: str) -> tuple[str, ...]:
     """The kit pieces ``text`` names, in order of first mention, each once."""
-    tokens = WORDS.findall(text.lower())
+    tokens = beat_words(text)
     found: dict[str, None] = {}
     for index in range(len(tokens)):
         hit = phrase_at(tokens, index, space_words().pieces)
@@ -137,7 +138,7 @@ def read_relations(
     """The relations one action beat states, in the order said; ``named`` are the people the
     beat names (its first is the subject a leading pronoun means)."""
     table = space_words()
-    tokens = WORDS.findall(text.lower())
+    tokens = beat_words(text)
     people, subjects = people_in(
         tokens, cast, named[0] if named else None, cues().clause_breaks, pronouns
     )
@@ -226,7 +227,7 @@ def screen_direction(text: str) -> int:
     """Which way the words send a walk across the screen: 1 right, -1 left, 0 unsaid (the
     first said wins; a denied one, "not to the left", says nothing)."""
     table = space_words()
-    tokens = WORDS.findall(text.lower())
+    tokens = beat_words(text)
     for index in range(len(tokens)):
         hit = phrase_at(tokens, index, table.screen)
         if hit is not None and not negated(tokens, index, cues()):

@@ -168,10 +168,11 @@ def name_words(name: str) -> tuple[str, ...]:
 class CastNames:
     """The words a scene calls each cast member by, as word sequences to look for, longest
     first: each full name, and the first or last word of a longer name where no other name has
-    that word; the last word only where the scene never writes it in lower case. Scripts
-    shorten a name so ("Bob" for CYBER BOB, "Billups" for JACOB BILLUPS), as the screenplay
-    reader joins their cues (``script/characters.py``), but "the two of them" is nobody's where
-    PATRON TWO is in the cast. ``people`` are the names in cast order."""
+    that word and the scene never writes it in lower case. Scripts shorten a name so ("Bob"
+    for CYBER BOB, "Billups" for JACOB BILLUPS), as the screenplay reader joins their cues
+    (``script/characters.py``), but "the two of them" is nobody's where PATRON TWO is in the
+    cast, and "the door" nobody's where THE DOCTOR is. ``people`` are the names in cast
+    order."""
 
     people: tuple[str, ...]
     names: tuple[tuple[tuple[str, ...], str], ...]
@@ -187,7 +188,7 @@ class CastNames:
             for words, name in full
             if len(words) > 1
             for word in dict.fromkeys((words[0], words[-1]))
-            if every.count(word) == 1 and (word == words[0] or word not in lower)
+            if every.count(word) == 1 and word not in lower
         ]
         ordered = sorted(
             (entry for entry in full + short if entry[0]), key=lambda entry: -len(entry[0])
@@ -212,14 +213,22 @@ PRONOUN_FORMS: Final = {
 @dataclass(frozen=True)
 class Pronouns:
     """The one cast member each pronoun means in a beat: (pronoun, name) pairs, "he" and
-    "she" at most once each; empty where the scene does not settle it."""
+    "she" at most once each; empty where the scene does not settle it. ``able`` names, for a
+    pronoun several of the cast use, everyone it could mean: a name the beat says before it
+    is then whom it means ("Mara enters the kitchen. She sits down")."""
 
     people: tuple[tuple[str, str], ...] = ()
+    able: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def person(self, word: str) -> str | None:
         """The cast member ``word`` (any form: "his", "herself") means, if the scene says."""
         form = PRONOUN_FORMS.get(word)
         return next((name for pronoun, name in self.people if pronoun == form), None)
+
+    def could_mean(self, word: str, name: str) -> bool:
+        """Whether ``word``, a pronoun several of the cast use, could mean ``name``."""
+        form = PRONOUN_FORMS.get(word)
+        return any(pronoun == form and name in names for pronoun, names in self.able)
 
 
 @dataclass(frozen=True)
@@ -247,6 +256,7 @@ class AffectedScene:
         return self.pronouns[beat] if self.pronouns else Pronouns()
 
     def names(self) -> CastNames:
-        """The words the scene calls its cast by: the full names and their unique first words
-        where the scene was read without them (a hand-made reading)."""
-        return self.cast_names or CastNames.of(self.scene.cast)
+        """The words the scene calls its cast by (``CastNames``), read from its beats where the
+        scene was read without them (a hand-made reading)."""
+        texts = [beat.text for beat in self.scene.beats]
+        return self.cast_names or CastNames.of(self.scene.cast, texts)
