@@ -308,6 +308,7 @@ earlier run the same hour read cache off 3.81x -> 3.94x and empty cache 4.61x ->
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -318,6 +319,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from plan import SENTENCES  # bench/plan.py: the same scene, so the two benches time one thing
 
@@ -354,6 +356,22 @@ def installed() -> dict[str, str]:
     which would make every run compile ~80 modules again (0.13 s of a cold plan's CPU). The
     warm-up runs write each code's ``__pycache__``."""
     return {name: value for name, value in os.environ.items() if name != BYTECODE_OFF}
+
+
+def by_code(script: str, against: str | None) -> dict[str, Any]:
+    """What ``script`` prints with ``--json`` when this code runs it, and ``against``'s code
+    where given: each in a process of its own, the cache off, keyed "this" and the ref."""
+    with tempfile.TemporaryDirectory(prefix="beatcam-bench-") as scratch:
+        codes = {"this": HERE_SRC}
+        if against:
+            codes[against] = checkout(against, Path(scratch))
+        results = {}
+        for name, src in codes.items():
+            env = {**os.environ, "PYTHONPATH": str(src), "BEATCAM_CACHE": "0"}
+            command = [sys.executable, script, "--json"]
+            done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+            results[name] = json.loads(done.stdout)
+        return results
 
 
 def checkout(ref: str, folder: Path) -> Path:

@@ -14,16 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 import yaml
 
-from cold_start import checkout
+from cold_start import by_code
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENPLAYS = ROOT / "tests" / "data" / "screenplays"
@@ -66,14 +62,6 @@ def read() -> dict[str, object]:
     return {"counts": dict(counts), "missed": missed}
 
 
-def measured(src: Path) -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": str(src), "BEATCAM_CACHE": "0"}
-    command = [sys.executable, __file__, "--json"]
-    printed = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    result: dict[str, object] = json.loads(printed.stdout)
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", help="a git ref whose code is measured alongside")
@@ -82,11 +70,7 @@ def main() -> None:
     if arguments.json:
         print(json.dumps(read()))
         return
-    with tempfile.TemporaryDirectory(prefix="beatcam-referents-") as scratch:
-        codes = {"this": ROOT / "src"}
-        if arguments.against:
-            codes[arguments.against] = checkout(arguments.against, Path(scratch))
-        results = {name: measured(src) for name, src in codes.items()}
+    results = by_code(__file__, arguments.against)
     print(f"{'beats':<16}" + "".join(f"{name:>16}" for name in results))
     for group in ("all", "sure", "more than two", "two or fewer"):
         cells = []

@@ -23,15 +23,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
-import tempfile
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
 
-from cold_start import checkout
+from cold_start import by_code
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENPLAYS = ROOT / "tests" / "data" / "screenplays"
@@ -102,15 +98,6 @@ def figures() -> dict[str, float]:
     }
 
 
-def measured(src: Path) -> dict[str, float]:
-    """The figures of the code in ``src``, planned in a process of its own."""
-    env = {**os.environ, "PYTHONPATH": str(src), "BEATCAM_CACHE": "0"}
-    command = [sys.executable, __file__, "--json"]
-    printed = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    result: dict[str, float] = json.loads(printed.stdout)
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", help="a git ref whose code is measured alongside")
@@ -119,11 +106,7 @@ def main() -> None:
     if arguments.json:
         print(json.dumps(figures()))
         return
-    with tempfile.TemporaryDirectory(prefix="beatcam-screenplays-") as scratch:
-        codes = {"this": ROOT / "src"}
-        if arguments.against:
-            codes[arguments.against] = checkout(arguments.against, Path(scratch))
-        results = {name: measured(src) for name, src in codes.items()}
+    results = by_code(__file__, arguments.against)
     print(f"{'figure':<38}" + "".join(f"{name:>12}" for name in results))
     for figure, style in FIGURES:
         row = [style.format(result[figure]) for result in results.values()]
