@@ -202,9 +202,8 @@ def _described(sentence: Sequence[Token], cast: CastNames) -> Iterator[tuple[str
         described = _description(sentence, end)
         forms = [form for form, nouns in DESCRIBED.items() if nouns & described]
         if len(forms) == 1:  # "a brother and sister" says nothing of either
-            yield from ((person, forms[0]) for person in group if described & EVERY_ONE)
-            if not described & EVERY_ONE:
-                yield group[-1], forms[0]
+            described_ones = group if described & EVERY_ONE else group[-1:]
+            yield from ((person, forms[0]) for person in described_ones)
         group = []
 
 
@@ -257,7 +256,7 @@ def resolve(
         last = said.get(index, last)
         person = pronouns.person(token.lower)
         if last is not None and pronouns.could_mean(token.lower, last):
-            person = last  # "Mara enters the kitchen. She sits down": Mara's
+            person = last  # "Mara looks at the table. She sits down": Mara's
         if person is None:
             if token.lower in SUBJECTS and not named:
                 leading.extend((index, carried) for carried in previous)
