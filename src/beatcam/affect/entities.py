@@ -58,13 +58,12 @@ def mentions(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, str],
 def mention_spans(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, int, str], ...]:
     """Every place a cast member is named, as (first word, one past the last, name), in order:
     the longest form of a name that matches there."""
+    lowered = [token.lower for token in tokens]  # a possessive's "'s" already gone
     found: list[tuple[int, int, str]] = []
     for start in range(len(tokens)):
-        for words, name in cast.names:
-            window = tuple(token.lower for token in tokens[start : start + len(words)])
-            if window == words:
-                found.append((start, start + len(words), name))
-                break
+        called = cast.called_at(lowered, start)
+        if called is not None:
+            found.append((start, start + len(called[0]), called[1]))
     return tuple(found)
 
 

@@ -162,9 +162,9 @@ def people_in(
     joining, join_end = False, 0
     for index, token in enumerate(tokens):
         named: str | None = None
-        called = _called(tokens, index, cast, possessive=True)  # "Tom's arm" names Tom
+        called = cast.called_at(tokens, index, possessive=True)  # "Tom's arm" names Tom
         if called is not None:
-            named = last = said = called
+            named = last = said = called[1]
         elif token in SUBJECT_PRONOUNS:
             # A pronoun several of the cast use means the last of them the beat names.
             near = said if said is not None and pronouns.could_mean(token, said) else None
@@ -217,26 +217,14 @@ def _names_next(tokens: Sequence[str], index: int, cast: CastNames, described: b
     ahead = tokens[index + 1 : index + 4]
     if not ahead:
         return False
-    if _called(tokens, index + 1, cast, possessive=described):
+    if cast.called_at(tokens, index + 1, possessive=described):
         return True
     return (
         described
         and len(ahead) == 3
         and ahead[0] in DETERMINERS
-        and _called(tokens, index + 3, cast, possessive=False) is not None
+        and cast.called_at(tokens, index + 3) is not None
     )
-
-
-def _called(tokens: Sequence[str], index: int, cast: CastNames, *, possessive: bool) -> str | None:
-    """The cast member the words from ``tokens[index]`` call by name, the longest name first
-    (``CastNames``), its last word owning something too where ``possessive``."""
-    for words, name in cast.names:
-        window = tokens[index : index + len(words)]
-        if len(window) < len(words) or tuple(window[:-1]) != words[:-1]:
-            continue
-        if window[-1] == words[-1] or (possessive and window[-1] == f"{words[-1]}'s"):
-            return name
-    return None
 
 
 def _describes_unnamed(tokens: Sequence[str], comma: int, unnamed: frozenset[str]) -> bool:

@@ -195,6 +195,21 @@ class CastNames:
         )
         return cls(tuple(member.name for member in cast), tuple(ordered))
 
+    def called_at(
+        self, words: Sequence[str], index: int, *, possessive: bool = False
+    ) -> tuple[tuple[str, ...], str] | None:
+        """The name that the lower-case ``words`` from ``index`` call someone by, the longest
+        first, and whom it calls; its last word may own something ("Tom's arm") where
+        ``possessive``."""
+        for called, name in self.names:
+            window = words[index : index + len(called)]
+            if len(window) < len(called) or tuple(window[:-1]) != called[:-1]:
+                continue
+            last = window[-1]
+            if last == called[-1] or (possessive and last == f"{called[-1]}'s"):
+                return called, name
+        return None
+
     def words(self) -> frozenset[str]:
         """Every lower-case word of every cast name."""
         return frozenset(word for words, _ in self.names for word in words)
