@@ -317,7 +317,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -358,9 +358,19 @@ def installed() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name != BYTECODE_OFF}
 
 
-def by_code(script: str, against: str | None) -> dict[str, Any]:
-    """What ``script`` prints with ``--json`` when this code runs it, and ``against``'s code
-    where given: each in a process of its own, the cache off, keyed "this" and the ref."""
+def by_code(doc: str, script: str, figures: Callable[[], object]) -> dict[str, Any]:
+    """The command line of a bench that compares codes (``doc`` its docstring): run with
+    ``--json``, as the bench runs itself under each code, it prints ``figures()`` as JSON and
+    ends; else what ``script`` prints so when this code runs it, and the code of the ref given
+    as ``--against``, each in a process of its own, the cache off, keyed "this" and the ref."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--against", help="a git ref whose code is measured alongside")
+    parser.add_argument("--json", action="store_true", help="print this code's figures as JSON")
+    arguments = parser.parse_args()
+    if arguments.json:
+        print(json.dumps(figures()))
+        raise SystemExit(0)
+    against = arguments.against
     with tempfile.TemporaryDirectory(prefix="beatcam-bench-") as scratch:
         codes = {"this": HERE_SRC}
         if against:

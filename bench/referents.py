@@ -12,8 +12,6 @@ then each beat read otherwise. With ``--against REF``, REF's code is read in the
 
 from __future__ import annotations
 
-import argparse
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -63,14 +61,7 @@ def read() -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--against", help="a git ref whose code is measured alongside")
-    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
-    arguments = parser.parse_args()
-    if arguments.json:
-        print(json.dumps(read()))
-        return
-    results = by_code(__file__, arguments.against)
+    results = by_code(__doc__, __file__, read)
     print(f"{'beats':<16}" + "".join(f"{name:>16}" for name in results))
     for group in ("all", "sure", "more than two", "two or fewer"):
         cells = []

@@ -21,8 +21,6 @@ With ``--against REF``, REF's code plans the same scripts in the same run, besid
 
 from __future__ import annotations
 
-import argparse
-import json
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
@@ -99,14 +97,7 @@ def figures() -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--against", help="a git ref whose code is measured alongside")
-    parser.add_argument("--json", action="store_true", help="print this code's figures as JSON")
-    arguments = parser.parse_args()
-    if arguments.json:
-        print(json.dumps(figures()))
-        return
-    results = by_code(__file__, arguments.against)
+    results = by_code(__doc__, __file__, figures)
     print(f"{'figure':<38}" + "".join(f"{name:>12}" for name in results))
     for figure, style in FIGURES:
         row = [style.format(result[figure]) for result in results.values()]

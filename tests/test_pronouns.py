@@ -22,13 +22,16 @@ SCREENPLAYS = Path(__file__).resolve().parent / "data" / "screenplays"
 REACTION = 4  # "He laughs once, then sees that she is not joking, ...": Colm's reaction
 
 
-def characters_of(*texts: str, cast: tuple[str, ...] = ("Mara", "Tom")) -> list[tuple[str, ...]]:
-    scene = Scene(
+def scene_of(*texts: str, cast: tuple[str, ...] = ("Mara", "Tom")) -> Scene:
+    return Scene(
         "test",
         tuple(Character(name) for name in cast),
         tuple(Beat(index, text) for index, text in enumerate(texts)),
     )
-    return [affect.characters for affect in read_affect(scene).affects]
+
+
+def characters_of(*texts: str, cast: tuple[str, ...] = ("Mara", "Tom")) -> list[tuple[str, ...]]:
+    return [affect.characters for affect in read_affect(scene_of(*texts, cast=cast)).affects]
 
 
 def test_the_offer_reaction_is_colms() -> None:
@@ -194,17 +197,16 @@ def test_a_name_said_before_the_pronoun_in_its_beat_is_whom_it_means() -> None:
     """Mara and Iris are both "she": "Mara looks at the table. She sits down." is Mara's, and
     she is the one who sits, though Iris was named last before the beat."""
     cast = ("Mara", "Iris")
-    texts = ("Mara folds her arms.", "Iris folds her arms.", "Iris waves.")
-    read = characters_of(*texts, "Mara looks at the table. She sits down.", cast=cast)
+    beats = (
+        "Mara folds her arms.",
+        "Iris folds her arms.",
+        "Iris waves.",
+        "Mara looks at the table. She sits down.",
+    )
+    read = characters_of(*beats, cast=cast)
     assert read[1] == ("Iris",)  # "her arms" are her own, not the other "she"'s
     assert read[3] == ("Mara",)
-    beats = (*texts, "Mara looks at the table. She sits down.")
-    scene = Scene(
-        "test",
-        tuple(Character(name) for name in cast),
-        tuple(Beat(index, text) for index, text in enumerate(beats)),
-    )
-    plan, _ = plan_scene(scene)
+    plan, _ = plan_scene(scene_of(*beats, cast=cast))
     beat = plan.beats[-1]
     last = beat.start_frame + beat.frames - 1
     assert plan.blocking["Mara"].pose[last] == "sit"
