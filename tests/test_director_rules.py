@@ -172,23 +172,24 @@ def test_when_the_favourite_shots_are_impossible_the_search_widens() -> None:
     st.floats(0.0, 8.0),
     st.booleans(),
     st.booleans(),
+    st.booleans(),
 )
 def test_allowed_answers_as_its_rules_read_afresh(
     size: str, angle: str, dutch: bool, movement: str, framing: str, subjects: tuple[str, ...],
     travel_m: float, separation_m: float, entering: bool, gap_m: float, partner_m: float,
-    move_asked: bool, size_asked: bool,
+    move_asked: bool, size_asked: bool, upright: bool,
 ) -> None:  # fmt: skip
     """``allowed`` keeps the answers of its rules by what they read (candidates._allowed_by_kind:
     how many subjects, which side of each distance's limit, what the writer pinned): each is
     the answer the rules give when read afresh."""
     answer = allowed(
         size, angle, dutch, movement, framing, subjects, travel_m, separation_m, entering, gap_m,
-        partner_m, move_asked, size_asked,
+        partner_m, move_asked, size_asked, upright,
     )  # fmt: skip
     afresh = candidates._allowed_by_kind.__wrapped__(
         size, angle, dutch, movement, framing, min(len(subjects), 2), travel_m >= MOVING_M,
         entering, separation_m > CONVERSATION_DISTANCE_M,
-        travel_m >= MOVING_M and partner_m >= MOVING_M, move_asked and size_asked,
+        travel_m >= MOVING_M and partner_m >= MOVING_M, move_asked and size_asked, upright,
     )  # fmt: skip
     if framing in {"two_shot", "group"}:
         afresh = afresh and candidates._pair_fits(size, movement, separation_m, gap_m)

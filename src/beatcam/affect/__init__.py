@@ -30,7 +30,7 @@ from beatcam.affect.lexicon import load_lexicon, provenance
 from beatcam.affect.modifiers import Context
 from beatcam.affect.pronouns import UNSETTLED, learn, resolve
 from beatcam.affect.words import Token, tokenize
-from beatcam.model.scene import AffectedScene, CastNames, Pronouns, Scene
+from beatcam.model.scene import AffectedScene, CastNames, Pronouns, Scene, shown_words
 from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES, Intent, Staging
 
 __all__ = ["WordReading", "read_affect", "read_words"]
@@ -88,15 +88,23 @@ def read_words(
     set_name: str | None = None,
     pronouns: Pronouns = UNSETTLED,
     spoken: bool = False,
+    shown: slice | None = None,
 ) -> WordReading:
     """The lexicon's reading of one beat; ``pronouns`` are whom the scene's "he" and "she"
     mean, ``previous`` the characters any other pronoun refers to. A ``spoken`` beat (a line
     of dialogue) is said, not done: its verbs ("I've got to run", "I was going to go down to
-    the gallery") are no stage directions, so it reads no movements and no stagings."""
+    the gallery") are no stage directions, so it reads no movements and no stagings.
+    ``shown`` is where the beat quotes words written on something (``shown_words``): they
+    name no one, and whoever reads them is whom the beat is about, else whom the beat before
+    was about."""
     lexicon = load_lexicon()
     tokens = tokenize(text)
     context = Context.of(tokens, lexicon)
-    named = resolve(tokens, cast, pronouns, previous)
+    if shown is None:
+        named = resolve(tokens, cast, pronouns, previous)
+    else:
+        named = resolve(tokenize(text[: shown.start]), cast, pronouns, previous)
+        named = named or previous[:1]
     moves = NOTHING_DONE if spoken else movements(text, context, lexicon, cast)
     function = read_function(
         text,
@@ -115,6 +123,8 @@ def read_words(
         staged = replace(staged, actions=(*staged.actions, str(Staging.WALK_TOGETHER)))
     if not spoken and acting_together(context, cast, named):
         staged = replace(staged, actions=(*staged.actions, str(Staging.ACT_TOGETHER)))
+    if shown is not None:
+        staged = replace(staged, actions=(*staged.actions, str(Staging.READ_TEXT)))
     return WordReading(tokens, feelings, function, named, moves, intents, staged)
 
 
@@ -165,6 +175,8 @@ def read_affect(scene: Scene) -> AffectedScene:
     seen: dict[str, tuple[int, int]] = {}  # where each was last named: beat, place among its people
     for position, beat in enumerate(scene.beats):
         pronouns.append(users.settle(seen) if beat.speaker is None else UNSETTLED)
+        prior = scene.beats[position - 1] if position else None
+        before = prior.text if prior is not None and prior.speaker is None else ""
         words = read_words(
             beat.text,
             cast,
@@ -173,6 +185,7 @@ def read_affect(scene: Scene) -> AffectedScene:
             set_name=scene.set_preset,
             pronouns=pronouns[-1],
             spoken=beat.speaker is not None,
+            shown=None if beat.speaker is not None else shown_words(beat.text, before),
         )
         named = words.named
         if beat.speaker is not None:

@@ -312,7 +312,8 @@ def _view(batch: Batch, obstacles: Obstacles) -> View | None:
     return View(
         pose.position, pose.matrices, pose.focal_mm, rig.sensor_mm, eyes,
         _depth(rig, pose, eyes), boxes,
-        _bodies_before(batch, obstacles, {rig.spec.subjects[0], *rig.framing.exempt}), companions,
+        _bodies_before(batch, obstacles, {*rig.spec.subjects[:1], *rig.framing.exempt}),
+        companions,
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.poses import act, action_cues, contacts
 from beatcam.direct.props import place_props
+from beatcam.direct.reading import SIGN, words_read
 from beatcam.direct.sequence import Choice, choose
 from beatcam.direct.space import read_space, screen_direction
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
@@ -55,6 +56,7 @@ from beatcam.model import (
     ShotSpec,
 )
 from beatcam.model.geometry import floor_heading_deg, side_of_line, wrap_deg
+from beatcam.model.set_kit import kind_of
 from beatcam.model.sets import DEFAULT_PRESET, Line, line_of_action, on_stage, preset_named
 from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, Staging, moves_where
 
@@ -375,6 +377,10 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     blocking = close_in(blocking, contacts(said, scene.fps), preset, scene.fps)
     blocking = act(blocking, planned, said, scene.fps)
     props = place_props(blocking, planned, preset.boxes, names, pronouns)
+    read = words_read(affects, planned, props)
+    if any(words and words.holder is None for words in read):
+        preset = dress(preset, (), also=(SIGN,))
+    signed = any(kind_of(box) == SIGN for box in preset.boxes)  # else no room for one
 
     contexts: list[Context] = []
     # A later shot's pin, its slot's candidates without it (``_choose_holding``).
@@ -384,10 +390,12 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     focus: tuple[str, ...] = cast[:2]
     for index, (beat_index, slot_start, frames, slot_in_beat) in enumerate(slots):
         affect = affects[beat_index]
+        words = read[beat_index]
         if affect.characters:
-            focus = _with_partner(
-                tuple(affect.characters), affect, blocking, preset.name, slot_start
-            )
+            people = tuple(affect.characters)
+            if words and words.holder:  # the words are in their hand: the insert is theirs
+                people = (words.holder, *(name for name in people if name != words.holder))
+            focus = _with_partner(people, affect, blocking, preset.name, slot_start)
         previous = affects[beat_index - 1].intensity if beat_index else affect.intensity
         ctx = Context(
             affect=_with_posture(affect, blocking, focus[:1], slot_start, frames),
@@ -408,6 +416,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             line=lines[beat_index],
             usual_framing=affected.usual_framing,
             devices=chosen_style.devices,
+            shows=SIGN if words and words.holder is None and signed else None,
         )
         beat = scene.beats[beat_index]
         pin, source = shot_pin(beat, slot_in_beat)
@@ -526,6 +535,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             side=placement.side,
             intent=intent,
             reason=reason,
+            shows=ctx.shows if picked.framing == "insert" and not picked.subjects else None,
         )
         shots.append(replace(spec, why=render(spec)))
     return Direction(

@@ -209,17 +209,19 @@ def allowed(
     size: str, angle: str, dutch: bool, movement: str, framing: str, subjects: tuple[str, ...],
     travel_m: float, separation_m: float = 0.0, entering: bool = False, eye_gap_m: float = 0.0,
     partner_travel_m: float = 0.0, move_asked: bool = False, size_asked: bool = False,
+    upright: bool = False,
 ) -> bool:  # fmt: skip
     """What a camera can do here: the hard constraints of the grammar and of geometry.
     ``entering``: the first subject walks on from off stage during the shot;
     ``partner_travel_m``: how far the second subject goes in it; ``move_asked`` and
-    ``size_asked``: the writer pinned the move, the size."""
+    ``size_asked``: the writer pinned the move, the size; ``upright``: an insert without
+    subjects shows a thing that stands at eye height (a sign), not one lying on a surface."""
     if framing in ALL_IN_FRAME and not _pair_fits(size, movement, separation_m, eye_gap_m):
         return False
     return _allowed_by_kind(
         size, angle, dutch, movement, framing, min(len(subjects), 2), travel_m >= MOVING_M,
         entering, separation_m > CONVERSATION_DISTANCE_M,
-        travel_m >= MOVING_M and partner_travel_m >= MOVING_M, move_asked and size_asked,
+        travel_m >= MOVING_M and partner_travel_m >= MOVING_M, move_asked and size_asked, upright,
     )  # fmt: skip
 
 
@@ -257,7 +259,7 @@ def size_suits(size: str, angle: str, movement: str, framing: str) -> bool:
 @functools.cache
 def _allowed_by_kind(
     size: str, angle: str, dutch: bool, movement: str, framing: str, people: int, moving: bool,
-    entering: bool, far_apart: bool, together: bool, shot_asked: bool,
+    entering: bool, far_apart: bool, together: bool, shot_asked: bool, upright: bool,
 ) -> bool:  # fmt: skip
     """``allowed`` but the pair's fit, from what it reads of the subjects and the distances:
     how many subjects (0, 1, or 2 for two or more), whether the first covers ``MOVING_M``
@@ -280,9 +282,10 @@ def _allowed_by_kind(
         return False
     if framing == "over_shoulder" and angle != "eye_level":
         return False
-    if framing == "insert" and not people and angle != "high":
+    if framing == "insert" and not people and angle != ("eye_level" if upright else "high"):
         # Nobody holds the prop, so the camera looks down at it where it lies; any other angle
-        # would put the camera under the floor (the critic's "above the ground").
+        # would put the camera under the floor (the critic's "above the ground"). A sign
+        # stands at eye height, and is read level.
         return False
     if dutch and framing in {"establishing", "insert"}:
         return False
@@ -332,6 +335,8 @@ def _top(scored: Scored, count: int, pinned: str | None) -> list[str]:
 
 def _subject_options(framing: str, ctx: Context, cast: tuple[str, ...]) -> list[tuple[str, ...]]:
     people = ctx.characters
+    if framing == "insert" and ctx.shows is not None:
+        return [()]  # the insert is of the sign they read, not of their hands
     if framing == "establishing":
         return [people + tuple(name for name in cast if name not in people)]
     if framing == "group":
@@ -493,6 +498,7 @@ def _combine(
             if not allowed(
                 size, shown, is_dutch, movement, framing, subjects, travel, separation, entering,
                 gap, partner_travel, movement == pin.movement, size == pin.size,
+                ctx.shows is not None,
             ):  # fmt: skip
                 continue
             if (

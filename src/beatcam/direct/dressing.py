@@ -108,11 +108,12 @@ def site(kind: str, preset: SetPreset, boxes: Sequence[SetBox]) -> tuple[SetBox,
     return None
 
 
-def dress(preset: SetPreset, texts: Sequence[str]) -> SetPreset:
+def dress(preset: SetPreset, texts: Sequence[str], also: Sequence[str] = ()) -> SetPreset:
     """``preset`` with a kit piece for each piece ``texts`` (the heading and the action beats)
-    name that it has none of, in order of mention."""
+    name that it has none of, in order of mention, then each of the kinds ``also`` lists (a
+    sign whose words a beat shows)."""
     boxes = list(preset.boxes)
-    for kind in pieces_named(" . ".join(texts)):
+    for kind in dict.fromkeys((*pieces_named(" . ".join(texts)), *also)):
         if any(kind_of(box) == kind for box in boxes):
             continue
         piece = site(kind, preset, boxes)

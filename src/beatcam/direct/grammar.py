@@ -68,6 +68,8 @@ class Context:
     # Each intent's devices as the style plays them (``Style.devices``): what a showy move
     # needs to be asked for.
     devices: Mapping[Intent, IntentDevices] = dataclasses.field(default_factory=intent_table)
+    # The set piece whose words the beat shows (``direct.reading``): an insert shows it.
+    shows: str | None = None
 
     @property
     def subject_travel_m(self) -> float:

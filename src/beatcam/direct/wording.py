@@ -200,6 +200,8 @@ def render(spec: ShotSpec) -> str:
     subject = f" on {spec.subjects[0]}" if spec.subjects else ""
     if spec.framing == "establishing":
         subject = " of the set"
+    if spec.shows:
+        subject = f" of the {spec.shows}"
     clauses = [f"the camera was {reason.pinned}"] if reason.pinned else []
     fields: set[str] = set()
     said = 0

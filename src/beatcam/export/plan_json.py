@@ -150,6 +150,7 @@ def _reason_from(document: Mapping[str, Any]) -> Reason:
 def _shot(shot: Shot, setup: Setup) -> dict[str, Any]:
     """One shot; its ``rig`` and ``setup`` are read off the tracks (``model.setups``), so the
     reader recomputes them rather than trusting the file."""
+    shows = {"shows": shot.shows} if shot.shows else {}
     return {
         "id": shot.id,
         "beat": shot.beat,
@@ -163,6 +164,7 @@ def _shot(shot: Shot, setup: Setup) -> dict[str, Any]:
         "framing": shot.framing,
         "transition": shot.transition,
         "subjects": list(shot.subjects),
+        **shows,
         "lens_mm": _number(shot.lens_mm),
         "rig": rig_for(shot),
         "setup": setup.id,
@@ -556,6 +558,7 @@ def from_document(document: dict[str, Any], source: str | Path = "plan") -> Shot
                 side=shot["side"],
                 intent=ShotIntent(**shot["intent"]) if shot["intent"] else None,
                 reason=_reason_from(shot["reason"]),
+                shows=shot.get("shows"),
                 camera=CameraTrack(
                     np.array(shot["camera"]["position"], dtype=np.float64),
                     np.array(shot["camera"]["rotation"], dtype=np.float64),

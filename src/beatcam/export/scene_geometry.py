@@ -262,15 +262,16 @@ def capsule_mesh(
 
 def shot_metadata(shot: Shot) -> dict[str, str | int | float]:
     """The director's words for a shot (every ShotSpec field) as flat scalars, for the formats'
-    per-object metadata (a USD dictionary cannot hold an empty list, so subjects are one
-    comma-separated string, and the intent is its name, empty where the neutral grammar chose,
-    beside its confidence)."""
+    per-object metadata (a USD dictionary cannot hold an empty list or a None, so subjects are
+    one comma-separated string, what an insert shows is empty where it shows its subjects, and
+    the intent is its name, empty where the neutral grammar chose, beside its confidence)."""
     words = {
         field.name: getattr(shot, field.name)
         for field in dataclasses.fields(ShotSpec)
         if field.name != "reason"  # the why's data stays in plan.json; its words go here
     }
     words["subjects"] = ", ".join(shot.subjects)
+    words["shows"] = shot.shows or ""
     words["intent"] = str(shot.intent.name) if shot.intent else ""
     words["intent_confidence"] = shot.intent.confidence if shot.intent else 0.0
     return words

@@ -275,7 +275,8 @@ class ShotSpec:
     the subject faces (0: in front, facing them; +90: on the subject's left; 180: behind).
     ``side`` is +1 or -1: which side of the line of action the coverage is on. ``intent`` is
     the expressive intent that chose the device, None where the neutral grammar chose;
-    ``reason`` is the why as data, ``why`` its words.
+    ``reason`` is the why as data, ``why`` its words. ``shows`` names the set piece an insert
+    without subjects frames (a sign whose words the beat shows; None: the set's centre).
     """
 
     id: str
@@ -296,6 +297,7 @@ class ShotSpec:
     side: int = 1
     intent: ShotIntent | None = None
     reason: Reason = field(default_factory=Reason)
+    shows: str | None = None
 
 
 @dataclass(frozen=True)

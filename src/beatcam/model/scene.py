@@ -155,6 +155,30 @@ class Affect:
         return sum(self.function_belief.get(name, 0.0) for name in sorted(set(functions)))
 
 
+# Words written on something (a sign, a screen, a page) that a beat shows rather than says:
+# a quotation ending an action line after a verb of showing ('His screen reads: "YIP YAP!"'),
+# or standing alone after a line that announces it ('He notices a sign, which reads:'), as
+# screenplays set a sign's or a screen's text. "Says" is left out: a typed beat's 'Mara says:'
+# is speech.
+_QUOTATION: Final = r"[\"“](?P<words>[^\"“”]+)[\"”][\s.!?]*$"
+_SHOWING: Final = r"\b(?:reads|read|displays|display|shows|show|flashes|spells\s+out)"
+SHOWN_AFTER: Final = re.compile(_SHOWING + r"\s*:?\s*" + _QUOTATION, re.IGNORECASE)
+SHOWN_ALONE: Final = re.compile(r"^\s*" + _QUOTATION)
+ANNOUNCES_SHOWN: Final = re.compile(_SHOWING + r"\b[^.!?:]*:\s*$", re.IGNORECASE)
+
+
+def shown_words(text: str, before: str = "") -> slice | None:
+    """Where action ``text`` quotes words written on something, as the slice of ``text`` from
+    its opening quotation mark to its closing one; ``before`` is the action line before it.
+    Names in those words ("GURU 12 MI.") are no one on the set."""
+    found = SHOWN_AFTER.search(text)
+    if found is None:
+        found = SHOWN_ALONE.match(text) if ANNOUNCES_SHOWN.search(before) else None
+    if found is None:
+        return None
+    return slice(found.start("words") - 1, found.end("words") + 1)
+
+
 # A word of a name, as every stage splits text into words: letters, with inner apostrophes.
 NAME_WORD: Final = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 

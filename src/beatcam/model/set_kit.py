@@ -53,6 +53,10 @@ CROWN_M: Final = 3.5
 SHELTER_M: Final = (3.0, 2.5, 1.4)
 GATEPOST_M: Final = (0.3, 1.2)
 POST_M: Final = 0.1
+# A signpost: a 0.45 x 0.25 m board (a trail marker, a door sign) on a post, its middle at 1.6 m,
+# about the eyes of a standing adult (0.92 x 1.75 m), where signs are put to be read.
+SIGN_BOARD_M: Final = (0.45, 0.25, 0.03)
+SIGN_MIDDLE_M: Final = 1.6
 
 
 @dataclass(frozen=True)
@@ -265,6 +269,16 @@ def gatepost(x: float, z: float, turns: int) -> tuple[SetBox, ...]:
     return _parts("gatepost", x, z, turns, (("", 0.0, 0.0, (width, height, width), 0.0),))
 
 
+def signpost(x: float, z: float, turns: int) -> tuple[SetBox, ...]:
+    """A board on a post, its face to the front (+Z), as a trail sign or a notice stands."""
+    width, height, thick = SIGN_BOARD_M
+    bottom = SIGN_MIDDLE_M - height / 2.0
+    return _parts("sign", x, z, turns, (
+        ("post", 0.0, 0.0, (POST_M, bottom, POST_M), 0.0),
+        ("board", 0.0, 0.0, (width, height, thick), bottom),
+    ))  # fmt: skip
+
+
 PIECES: Final[Mapping[str, Callable[[float, float, int], tuple[SetBox, ...]]]] = {
     "table": _solid("table", TABLE_SIZE_M),
     "desk": _solid("desk", DESK_SIZE_M),
@@ -281,6 +295,7 @@ PIECES: Final[Mapping[str, Callable[[float, float, int], tuple[SetBox, ...]]]] =
     "door": _facade("door", door),
     "window": _facade("window", window),
     "gatepost": gatepost,
+    "sign": signpost,
 }
 
 

@@ -348,6 +348,9 @@ class Staging(StrEnum):
     ABASED = "abased"
     DISCOVERY = "discovery"
     TUMULT = "tumult"
+    # Words written on something that the beat shows (``scene.shown_words``): a sign's, a
+    # screen's, a page's. Read by its form, not from stagings.yaml.
+    READ_TEXT = "read_text"
 
 
 STAGINGS: Final = tuple(Staging)

@@ -246,13 +246,19 @@ class Casting:
         return self._canonical.get(_key(name))
 
     def mentioned(self, text: str) -> list[str]:
-        """People named in ``text`` by a known written form, in order of mention.
+        """People named in action ``text`` by a known written form, in order of mention.
 
         Runs of up to MAX_NAME_WORDS words are looked up, so the cost grows with the text,
-        not with text times cast; "Will" in lower case ("she will") is no mention.
+        not with text times cast; "Will" in lower case ("she will") is no mention, and nor is
+        a name in quotation marks: action quotes what is written on a sign or a screen ('he
+        takes the "GURU 12 MI." trail'), and a screenplay's speech has its own lines.
         """
         found: dict[str, None] = {}
-        words = [POSSESSIVE.sub("", m.group()).rstrip(".") for m in _TOKEN.finditer(text)]
+        words = [
+            POSSESSIVE.sub("", m.group()).rstrip(".")
+            for m in _TOKEN.finditer(text)
+            if not _quoted(text, m.start())
+        ]
         for start in range(len(words)):
             for end in range(min(start + MAX_NAME_WORDS, len(words)), start, -1):
                 person = self._forms.get(" ".join(words[start:end]))

@@ -1,0 +1,134 @@
+"""What is read is shown: words written on a sign or a screen are covered by an insert of what
+they are written on, and the names in them are no one on the set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from beatcam.model.geometry import quat_to_matrix
+from beatcam.model.scene import shown_words
+from beatcam.script import read_scenes
+from conftest import BEATCAM, plan_and_export, run_ok
+
+SIGN_SCENE = """\
+EXT. TRAILHEAD - DAY
+
+TOM, a hiker in his fifties, stops at a fork in the trail and looks at a wooden sign. It reads:
+
+"MARA'S CABIN 2 MI."
+
+He laughs and takes the left fork.
+
+EXT. CABIN - DAY
+
+MARA
+You came.
+"""
+PHONE_SCENE = """title: The phone
+cast: [Tom]
+beats:
+  - 'Tom holds up his phone and frowns. The screen reads: "NO SIGNAL"'
+  - Tom puts the phone away.
+"""
+SIGN_FILL = (0.4, 1.0)  # the board's share of the frame's height in a close insert of it
+AIM_DEG = 3.0  # the lens axis passes this close to what the insert shows
+
+
+def _sees(shot: dict[str, Any], point: np.ndarray, offset: int) -> tuple[float, float]:
+    """The angle (degrees) between the lens axis and ``point`` on frame ``offset`` of the shot,
+    and the point's depth along the axis (metres), from the camera track alone."""
+    camera = np.array(shot["camera"]["position"][offset])
+    axes = quat_to_matrix(np.array([shot["camera"]["rotation"][offset]]))[0]
+    toward = point - camera
+    depth = float(-axes[:, 2] @ toward)
+    cosine = depth / float(np.linalg.norm(toward))
+    return float(np.degrees(np.arccos(min(cosine, 1.0)))), depth
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "words"),
+    [
+        ('"YES, SERIOUSLY"', "He notices a sign, which reads:", '"YES, SERIOUSLY"'),
+        ("“DOG TRANSLATOR”", "an app has opened which reads:", "“DOG TRANSLATOR”"),
+        ('The phone beeps. His screen reads: "YIP YAP!"', "", '"YIP YAP!"'),
+        ('The banner flashes: "SOLD OUT".', "", '"SOLD OUT"'),
+        ('"Get out."', "Tom says:", None),  # speech, not writing
+        ('"Get out."', "Tom walks in.", None),  # nothing announced it
+        ('Mara says: "I know."', "", None),
+        ("A clock reads 6:24 am.", "", None),  # no quotation
+    ],
+)
+def test_shown_words_are_a_quotation_on_something(
+    text: str, before: str, words: str | None
+) -> None:
+    found = shown_words(text, before)
+    assert (text[found] if found else None) == words
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters='"“”'), min_size=1, max_size=40))
+def test_any_words_quoted_after_reads_are_shown_whole(words: str) -> None:
+    text = f'The sign reads: "{words}"'
+    found = shown_words(text)
+    assert found is not None and text[found] == f'"{words}"'
+
+
+def test_a_name_on_a_sign_is_no_one_on_the_set(tmp_path: Path) -> None:
+    script = tmp_path / "trail.fountain"
+    script.write_text(SIGN_SCENE, encoding="utf-8")
+    trail, cabin = read_scenes(str(script))
+    assert [member.name for member in trail.cast] == ["Tom"]  # "MARA'S CABIN" is a sign
+    assert [member.name for member in cabin.cast] == ["Mara"]
+
+
+@pytest.fixture(scope="module")
+def sign_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("sign")
+    script = folder / "trail.fountain"
+    script.write_text(SIGN_SCENE, encoding="utf-8")
+    run_ok([*BEATCAM, "plan", str(script), "-o", str(folder), "-q"])
+    (scene,) = [path for path in sorted(folder.iterdir()) if path.name.startswith("01-")]
+    document: dict[str, Any] = json.loads((scene / "plan.json").read_text(encoding="utf-8"))
+    return scene, document
+
+
+def test_the_words_on_a_sign_are_an_insert_of_the_sign(
+    sign_plan: tuple[Path, dict[str, Any]],
+) -> None:
+    scene, plan = sign_plan
+    read = next(beat["index"] for beat in plan["beats"] if beat["text"].startswith('"MARA'))
+    (insert,) = [shot for shot in plan["shots"] if shot["beat"] == read]
+    assert (insert["framing"], insert["subjects"], insert["shows"]) == ("insert", [], "sign")
+    assert insert["why"].startswith("Eye-level CU insert locked-off of the sign")
+    board = next(box for box in plan["set"]["boxes"] if box["name"] == "sign_board")
+    centre, height = np.array(board["center"]), board["size"][1]
+    sensor_height = plan["sensor_mm"][1]
+    for offset in (0, insert["frames"] - 1):
+        off_axis, depth = _sees(insert, centre, offset)
+        assert off_axis < AIM_DEG
+        frame_height = depth * sensor_height / insert["camera"]["focal_mm"][offset]
+        assert SIGN_FILL[0] < height / frame_height < SIGN_FILL[1]
+    critique = json.loads((scene / "critique.json").read_text(encoding="utf-8"))
+    assert critique["passed"]
+    # The shots around it stay on Tom, who reads it.
+    assert {tuple(shot["subjects"][:1]) for shot in plan["shots"] if shot["beat"] != read} == {
+        ("Tom",)
+    }
+
+
+def test_words_on_a_screen_in_hand_are_an_insert_of_the_hand(tmp_path: Path) -> None:
+    plan = plan_and_export(tmp_path, "phone.yaml", PHONE_SCENE)
+    first = [shot for shot in plan["shots"] if shot["beat"] == 0]
+    (insert,) = [shot for shot in first if shot["framing"] == "insert"]
+    assert insert["subjects"] == ["Tom"] and "shows" not in insert
+    assert not any(box["name"].startswith("sign") for box in plan["set"]["boxes"])
+    (phone,) = [prop for prop in plan["set"]["props"] if prop["name"] == "phone"]
+    held = np.array(phone["position"])[insert["start_frame"]]
+    assert phone["holder"][insert["start_frame"]] == "Tom"
+    assert _sees(insert, held, 0)[0] < AIM_DEG
