@@ -4,6 +4,7 @@ they are written on, and the names in them are no one on the set."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beatcam.model.geometry import quat_to_matrix
+from beatcam.model import ShotSpec
+from beatcam.model.geometry import BODY_RADIUS_M, quat_to_matrix
 from beatcam.model.scene import shown_words
 from beatcam.script import read_scenes
 from conftest import BEATCAM, plan_and_export, run_ok
@@ -36,6 +38,19 @@ cast: [Tom]
 beats:
   - 'Tom holds up his phone and frowns. The screen reads: "NO SIGNAL"'
   - Tom puts the phone away.
+"""
+STAGED_SCENE = """title: The fork
+cast: [Tom, Mara]
+set: kitchen
+beats:
+  - 'Tom and Mara stop by the door and look up at a sign. It reads:'
+  - '"MARA WALKS TO THE COUNTER AND SITS DOWN. RUN!"'
+  - Mara walks to the counter and back.
+"""
+INCH_SCENE = """\
+INT. GARAGE - NIGHT
+
+A 6" blade lies on the bench. TOM, grey-haired, picks it up.
 """
 SIGN_FILL = (0.4, 1.0)  # the board's share of the frame's height in a close insert of it
 AIM_DEG = 3.0  # the lens axis passes this close to what the insert shows
@@ -61,7 +76,10 @@ def _sees(shot: dict[str, Any], point: np.ndarray, offset: int) -> tuple[float, 
         ('The banner flashes: "SOLD OUT".', "", '"SOLD OUT"'),
         ('"Get out."', "Tom says:", None),  # speech, not writing
         ('"Get out."', "Tom walks in.", None),  # nothing announced it
+        ('"Get out!"', "She reads his face, then snaps:", None),  # the colon is the snap's
         ('Mara says: "I know."', "", None),
+        ('They watch the show "Friends".', "", None),  # a noun
+        ('Mara asks Tom to read "Ozymandias".', "", None),
         ("A clock reads 6:24 am.", "", None),  # no quotation
     ],
 )
@@ -85,6 +103,40 @@ def test_a_name_on_a_sign_is_no_one_on_the_set(tmp_path: Path) -> None:
     trail, cabin = read_scenes(str(script))
     assert [member.name for member in trail.cast] == ["Tom"]  # "MARA'S CABIN" is a sign
     assert [member.name for member in cabin.cast] == ["Mara"]
+    script.write_text(INCH_SCENE, encoding="utf-8")
+    (garage,) = read_scenes(str(script))
+    assert [member.name for member in garage.cast] == ["Tom"]  # an inch mark quotes nothing
+
+
+def test_the_words_on_a_sign_move_no_one_and_no_one_walks_through_it(tmp_path: Path) -> None:
+    plan = plan_and_export(tmp_path, "fork.yaml", STAGED_SCENE)
+    read = plan["beats"][1]
+    assert read["affect"]["stagings"] == ["read_text"] and not read["affect"]["actions"]
+    frames = range(read["start_frame"], read["start_frame"] + read["frames"])
+    for name in ("Tom", "Mara"):
+        track = plan["blocking"][name]
+        assert {track["pose"][frame] for frame in frames} <= {"stand"}
+        here = np.array(track["position"])[[frames.start, frames.stop - 1]]
+        assert np.linalg.norm(here[1] - here[0]) < 0.05  # "RUN!" is read, not done
+    assert "sit" not in plan["blocking"]["Mara"]["pose"]
+    sign = [box for box in plan["set"]["boxes"] if box["name"].startswith("sign")]
+    assert sign
+    for name, track in plan["blocking"].items():
+        feet = np.array(track["position"])[:, [0, 2]]
+        for box in sign:
+            centre, half = np.array(box["center"])[[0, 2]], np.array(box["size"])[[0, 2]] / 2
+            gap = np.linalg.norm(np.maximum(np.abs(feet - centre) - half, 0.0), axis=1)
+            assert gap.min() >= BODY_RADIUS_M, name  # the walk goes round the sign
+
+
+def test_what_an_insert_shows_goes_with_the_insert() -> None:
+    spec = ShotSpec(
+        "S01", 0, 0, 24, "CU", "CU", "eye_level", 0.0, "static", "insert", "cut", (), 50.0, "",
+        shows="sign",
+    )  # fmt: skip
+    assert spec.shows == "sign"
+    assert replace(spec, framing="single").shows is None  # a repair reframed it on people
+    assert replace(spec, subjects=("Tom",)).shows is None
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from beatcam.affect.lexicon import load_lexicon, provenance
 from beatcam.affect.modifiers import Context
 from beatcam.affect.pronouns import UNSETTLED, learn, resolve
 from beatcam.affect.words import Token, tokenize
-from beatcam.model.scene import AffectedScene, CastNames, Pronouns, Scene, shown_words
+from beatcam.model.scene import AffectedScene, CastNames, Pronouns, Scene, acted_texts
 from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES, Intent, Staging
 
 __all__ = ["WordReading", "read_affect", "read_words"]
@@ -70,7 +70,7 @@ def labelled_provenance() -> dict[str, str]:
 class WordReading:
     """What the word lists alone read in one beat, before the sentence readout is consulted."""
 
-    tokens: tuple[Token, ...]
+    tokens: tuple[Token, ...]  # of the words that act (no words shown on a sign): its props
     feelings: Feelings
     function: FunctionReading
     named: tuple[str, ...]
@@ -88,24 +88,26 @@ def read_words(
     set_name: str | None = None,
     pronouns: Pronouns = UNSETTLED,
     spoken: bool = False,
-    shown: slice | None = None,
+    acted: str | None = None,
 ) -> WordReading:
     """The lexicon's reading of one beat; ``pronouns`` are whom the scene's "he" and "she"
     mean, ``previous`` the characters any other pronoun refers to. A ``spoken`` beat (a line
     of dialogue) is said, not done: its verbs ("I've got to run", "I was going to go down to
     the gallery") are no stage directions, so it reads no movements and no stagings.
-    ``shown`` is where the beat quotes words written on something (``shown_words``): they
-    name no one, and whoever reads them is whom the beat is about, else whom the beat before
-    was about."""
+    ``acted`` is the beat's text without words it shows written on something
+    (``scene.acted_texts``; None: all of it acts): those words set the mood but name no one
+    and move no one, and whoever reads them is whom the beat is about, else whom the beat
+    before was about."""
     lexicon = load_lexicon()
     tokens = tokenize(text)
     context = Context.of(tokens, lexicon)
-    if shown is None:
-        named = resolve(tokens, cast, pronouns, previous)
-    else:
-        named = resolve(tokenize(text[: shown.start]), cast, pronouns, previous)
+    shows = acted is not None and acted != text
+    acts = acted if acted is not None and shows else text
+    acting = Context.of(tokenize(acts), lexicon) if shows else context
+    named = resolve(acting.tokens, cast, pronouns, previous)
+    if shows:
         named = named or previous[:1]
-    moves = NOTHING_DONE if spoken else movements(text, context, lexicon, cast)
+    moves = NOTHING_DONE if spoken else movements(acts, acting, lexicon, cast)
     function = read_function(
         text,
         context,
@@ -117,15 +119,15 @@ def read_words(
     )
     feelings = read_feelings(text, context, lexicon, others_acting(tokens, cast, lexicon))
     intents = read_intent_cues(text, context, lexicon)
-    staged = NOTHING_DONE if spoken else stagings(text, context, lexicon)
-    walks_together = not spoken and walking_pair(context, lexicon, cast)
+    staged = NOTHING_DONE if spoken else stagings(acts, acting, lexicon)
+    walks_together = not spoken and walking_pair(acting, lexicon, cast)
     if walks_together and Staging.WALK_TOGETHER not in staged.actions:
         staged = replace(staged, actions=(*staged.actions, str(Staging.WALK_TOGETHER)))
-    if not spoken and acting_together(context, cast, named):
+    if not spoken and acting_together(acting, cast, named):
         staged = replace(staged, actions=(*staged.actions, str(Staging.ACT_TOGETHER)))
-    if shown is not None:
+    if shows:
         staged = replace(staged, actions=(*staged.actions, str(Staging.READ_TEXT)))
-    return WordReading(tokens, feelings, function, named, moves, intents, staged)
+    return WordReading(tuple(acting.tokens), feelings, function, named, moves, intents, staged)
 
 
 def spoken_between(
@@ -173,10 +175,9 @@ def read_affect(scene: Scene) -> AffectedScene:
     users = learn([tokenize(beat.text) for beat in scene.beats if beat.speaker is None], cast)
     pronouns: list[Pronouns] = []
     seen: dict[str, tuple[int, int]] = {}  # where each was last named: beat, place among its people
+    acted = acted_texts(scene.beats)
     for position, beat in enumerate(scene.beats):
         pronouns.append(users.settle(seen) if beat.speaker is None else UNSETTLED)
-        prior = scene.beats[position - 1] if position else None
-        before = prior.text if prior is not None and prior.speaker is None else ""
         words = read_words(
             beat.text,
             cast,
@@ -185,7 +186,7 @@ def read_affect(scene: Scene) -> AffectedScene:
             set_name=scene.set_preset,
             pronouns=pronouns[-1],
             spoken=beat.speaker is not None,
-            shown=None if beat.speaker is not None else shown_words(beat.text, before),
+            acted=acted[position],
         )
         named = words.named
         if beat.speaker is not None:

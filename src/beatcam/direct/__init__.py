@@ -22,7 +22,7 @@ from beatcam.direct.intents import intent_table
 from beatcam.direct.placement import lens_for, open_side, place
 from beatcam.direct.poses import act, action_cues, contacts
 from beatcam.direct.props import place_props
-from beatcam.direct.reading import SIGN, words_read
+from beatcam.direct.reading import SIGN, needs_a_sign, words_read
 from beatcam.direct.sequence import Choice, choose
 from beatcam.direct.space import read_space, screen_direction
 from beatcam.direct.styles import DEFAULT_STYLE, STYLES, Style, style_named
@@ -56,6 +56,7 @@ from beatcam.model import (
     ShotSpec,
 )
 from beatcam.model.geometry import floor_heading_deg, side_of_line, wrap_deg
+from beatcam.model.scene import acted_texts
 from beatcam.model.set_kit import kind_of
 from beatcam.model.sets import DEFAULT_PRESET, Line, line_of_action, on_stage, preset_named
 from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, Staging, moves_where
@@ -329,9 +330,14 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     style, or in a Style of one's own: ``scripts/fit_classical.py`` tries weights this way)."""
     chosen_style = style if isinstance(style, Style) else style_named(style)
     scene = affected.scene
-    action = [beat.text for beat in scene.beats if beat.speaker is None]
-    preset = dress(preset_named(scene.set_preset or DEFAULT_PRESET), [scene.title, *action])
     affects = affected.affects
+    # What happens on the set, without words shown on a sign ("RUN!" moves no one).
+    acted = acted_texts(scene.beats)
+    staged = tuple(replace(beat, text=text) for beat, text in zip(scene.beats, acted, strict=True))
+    action = [beat.text for beat in staged if beat.speaker is None]
+    sign = (SIGN,) if needs_a_sign(affects, acted) else ()
+    preset = dress(preset_named(scene.set_preset or DEFAULT_PRESET), [scene.title, *action], sign)
+    signed = any(kind_of(box) == SIGN for box in preset.boxes)  # else there was no room for one
     seconds = [
         beat_seconds(beat, affect, chosen_style.pace, beat.index == 0)
         for beat, affect in zip(scene.beats, affects, strict=True)
@@ -340,8 +346,8 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
     cast = tuple(member.name for member in scene.cast)
     pronouns = [affected.pronouns_in(position) for position in range(len(scene.beats))]
     names = affected.names()
-    relations = read_space(scene.beats, affects, names, pronouns)
-    screen = [0 if beat.speaker else screen_direction(beat.text) for beat in scene.beats]
+    relations = read_space(staged, affects, names, pronouns)
+    screen = [0 if beat.speaker else screen_direction(beat.text) for beat in staged]
     blocking = block(scene.cast, affects, beat_frames, preset, scene.fps, relations, screen)
     peak = max(range(len(affects)), key=lambda i: (affects[i].intensity, -i))
     boldness = _boldness(affects, peak)
@@ -373,14 +379,12 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             slots.append((beat.index, offset, part, slot_in_beat))
             offset += part
         start += frames
-    said = action_cues(planned, names, pronouns)
+    acting = [replace(beat, text=text) for beat, text in zip(planned, acted, strict=True)]
+    said = action_cues(acting, names, pronouns)
     blocking = close_in(blocking, contacts(said, scene.fps), preset, scene.fps)
     blocking = act(blocking, planned, said, scene.fps)
-    props = place_props(blocking, planned, preset.boxes, names, pronouns)
+    props = place_props(blocking, acting, preset.boxes, names, pronouns)
     read = words_read(affects, planned, props)
-    if any(words and words.holder is None for words in read):
-        preset = dress(preset, (), also=(SIGN,))
-    signed = any(kind_of(box) == SIGN for box in preset.boxes)  # else no room for one
 
     contexts: list[Context] = []
     # A later shot's pin, its slot's candidates without it (``_choose_holding``).

@@ -5,8 +5,10 @@ as the character does).
 
 Words on a page or a screen in someone's hand (a phone whose screen reads, a letter) are
 framed in that hand: the insert is of whoever holds it (``camera/framing.py`` frames a held
-prop). Words no one holds are on a sign: the set is dressed with one where it has none
-(``dressing``), and the insert shows it (``ShotSpec.shows``), not the reader's empty hands.
+prop). Words that no prop named beside them carries are on a sign (a board at eye height
+stands for any sign, notice or screen the set lacks): the set is dressed with one before the
+scene is blocked, so no one walks through it (``dressing``), and the insert shows it
+(``ShotSpec.shows``), not the reader's empty hands.
 """
 
 from __future__ import annotations
@@ -15,12 +17,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from beatcam.direct.poses import beat_words
+from beatcam.direct.props import prop_words
 from beatcam.model import Affect, PlannedBeat, Prop
 from beatcam.model.vocab import Staging
 
 SIGN: Final = "sign"
 # The grey-box props (model/props.py) that carry words: a page, a screen, a cover, a print.
 WRITTEN_ON: Final = frozenset({"letter", "envelope", "photo", "book", "phone"})
+
+
+def _names_a_page(text: str) -> bool:
+    """Whether ``text`` names a prop that carries words (a letter, a phone, ...)."""
+    kinds = prop_words().kinds
+    return any(kinds.get(word) in WRITTEN_ON for word in beat_words(text))
+
+
+def needs_a_sign(affects: Sequence[Affect], acted: Sequence[str]) -> bool:
+    """Whether a beat shows words that no prop named in it or in the line before carries
+    (``acted``: each beat's words that act, ``scene.acted_texts``)."""
+    return any(
+        Staging.READ_TEXT in affect.stagings
+        and not _names_a_page(acted[index])
+        and not (index and _names_a_page(acted[index - 1]))
+        for index, affect in enumerate(affects)
+    )
 
 
 @dataclass(frozen=True)

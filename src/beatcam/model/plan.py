@@ -299,6 +299,12 @@ class ShotSpec:
     reason: Reason = field(default_factory=Reason)
     shows: str | None = None
 
+    def __post_init__(self) -> None:
+        # What an insert shows is the insert's: a version of it the repairs reframe on people
+        # (``dataclasses.replace``) shows them.
+        if self.shows is not None and (self.framing != "insert" or self.subjects):
+            object.__setattr__(self, "shows", None)
+
 
 @dataclass(frozen=True)
 class Shot(ShotSpec):
@@ -307,6 +313,7 @@ class Shot(ShotSpec):
     camera: CameraTrack = field(kw_only=True)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.camera.frames != self.frames:
             raise ValueError(
                 f"{self.id}: camera has {self.camera.frames} frames, not {self.frames}"

@@ -155,28 +155,46 @@ class Affect:
         return sum(self.function_belief.get(name, 0.0) for name in sorted(set(functions)))
 
 
+# A quotation: between curly quotes or guillemets, or between straight quotes that open after
+# a space and close before one (an inch mark, 'a 6" blade', opens nothing).
+QUOTATIONS: Final = re.compile(
+    r'“[^“”]*”|«[^«»]*»|「[^「」]*」|(?<![^\s(\[])"(?=\S)[^"“”]*?(?<=\S)"(?![^\s.,;:!?)\]])'
+)
 # Words written on something (a sign, a screen, a page) that a beat shows rather than says:
 # a quotation ending an action line after a verb of showing ('His screen reads: "YIP YAP!"'),
-# or standing alone after a line that announces it ('He notices a sign, which reads:'), as
-# screenplays set a sign's or a screen's text. "Says" is left out: a typed beat's 'Mara says:'
-# is speech.
-_QUOTATION: Final = r"[\"“](?P<words>[^\"“”]+)[\"”][\s.!?]*$"
-_SHOWING: Final = r"\b(?:reads|read|displays|display|shows|show|flashes|spells\s+out)"
-SHOWN_AFTER: Final = re.compile(_SHOWING + r"\s*:?\s*" + _QUOTATION, re.IGNORECASE)
-SHOWN_ALONE: Final = re.compile(r"^\s*" + _QUOTATION)
-ANNOUNCES_SHOWN: Final = re.compile(_SHOWING + r"\b[^.!?:]*:\s*$", re.IGNORECASE)
+# or standing alone after a line that ends on one ('He notices a sign, which reads:'), as
+# screenplays set a sign's or a screen's text. "Says" is left out ('Mara says: "I know."' is
+# speech), and so is a noun ('the show "Friends"'), a verb not right before the colon ('She
+# reads his face, then snaps:') and the infinitive ('asks him to read "Ozymandias"').
+_QUOTED_END: Final = r'(?P<words>“[^“”]+”|"[^"“”]+")[\s.!?]*$'
+_SHOWING: Final = r"\b(?:reads|displays|flashes|spells\s+out)"
+SHOWN_AFTER: Final = re.compile(rf"(?:{_SHOWING}\s*:?|\bshows\s*:)\s*{_QUOTED_END}", re.IGNORECASE)
+SHOWN_ALONE: Final = re.compile(rf"^\s*{_QUOTED_END}")
+ANNOUNCES_SHOWN: Final = re.compile(rf"(?:{_SHOWING}|\bshows|\bwritten)\s*:\s*$", re.IGNORECASE)
 
 
 def shown_words(text: str, before: str = "") -> slice | None:
     """Where action ``text`` quotes words written on something, as the slice of ``text`` from
     its opening quotation mark to its closing one; ``before`` is the action line before it.
-    Names in those words ("GURU 12 MI.") are no one on the set."""
+    Names in those words ("GURU 12 MI.") are no one on the set, and their verbs ("RUN!") move
+    no one."""
     found = SHOWN_AFTER.search(text)
     if found is None:
         found = SHOWN_ALONE.match(text) if ANNOUNCES_SHOWN.search(before) else None
-    if found is None:
-        return None
-    return slice(found.start("words") - 1, found.end("words") + 1)
+    return None if found is None else slice(*found.span("words"))
+
+
+def acted_texts(beats: Sequence[Beat]) -> tuple[str, ...]:
+    """Each action beat's words that say what happens on the set: its text without the words
+    it shows written on something (``shown_words``); a line of dialogue's are its words."""
+    acted = []
+    for position, beat in enumerate(beats):
+        prior = beats[position - 1] if position else None
+        before = prior.text if prior is not None and prior.speaker is None else ""
+        shown = None if beat.speaker is not None else shown_words(beat.text, before)
+        text = beat.text
+        acted.append(text if shown is None else text[: shown.start] + text[shown.stop :])
+    return tuple(acted)
 
 
 # A word of a name, as every stage splits text into words: letters, with inner apostrophes.

@@ -16,8 +16,9 @@ counts as a person only when none of its words is one of those, it is not quoted
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from beatcam.model.scene import QUOTATIONS
 from beatcam.script.cast import POSSESSIVE
 
 # Longest run of capitalised words read as one name ("DETECTIVE ANA RUIZ").
@@ -35,7 +36,6 @@ VOICE_OVER_EXTENSIONS = frozenset({"VO", "V/O", "VOICEOVER"})
 # Between two words of one name: spaces, or a hyphen inside a double-barrelled name.
 _JOIN = re.compile(r"[ \t]+|-")
 _STUTTER = re.compile(r"([^\W\d_])\1\1")
-_QUOTES = '"“”«»「」'
 
 # Words that split a run of capitals into separate names (connectives, scene-heading words,
 # transitions and camera directions): "PUSH IN ON MARA" leaves MARA.
@@ -126,8 +126,9 @@ def action_names(action: str) -> list[tuple[str, bool]]:
     it in mixed case or it speaks.
     """
     names: list[tuple[str, bool]] = []
+    quoted = _quotations(action)
     for run, before, after in _caps_runs(action):
-        if (after != "" and after in "!?") or _quoted(action, run[0][0]):
+        if (after != "" and after in "!?") or _quoted(quoted, run[0][0]):
             continue
         counted = before.upper() in COUNTING or POSSESSIVE.search(before) is not None
         if counted or any(_bare(w) in NOT_PEOPLE for _, w in run):
@@ -180,9 +181,13 @@ def _after(text: str, run: list[tuple[int, str]]) -> str:
     return text[end : end + 1]
 
 
-def _quoted(text: str, position: int) -> bool:
-    """True when ``position`` sits inside quotation marks of its paragraph."""
-    return sum(text[:position].count(mark) for mark in _QUOTES) % 2 == 1
+def _quoted(spans: Sequence[tuple[int, int]], position: int) -> bool:
+    """True when ``position`` sits inside one of a paragraph's quotations (``spans``)."""
+    return any(start < position < end for start, end in spans)
+
+
+def _quotations(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in QUOTATIONS.finditer(text)]
 
 
 def _split(run: list[tuple[int, str]]) -> list[list[str]]:
@@ -254,10 +259,11 @@ class Casting:
         takes the "GURU 12 MI." trail'), and a screenplay's speech has its own lines.
         """
         found: dict[str, None] = {}
+        quoted = _quotations(text)
         words = [
             POSSESSIVE.sub("", m.group()).rstrip(".")
             for m in _TOKEN.finditer(text)
-            if not _quoted(text, m.start())
+            if not _quoted(quoted, m.start())
         ]
         for start in range(len(words)):
             for end in range(min(start + MAX_NAME_WORDS, len(words)), start, -1):
