@@ -13,9 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from beatcam.export import plan_json
 from beatcam.model import ShotSpec
 from beatcam.model.geometry import BODY_RADIUS_M, quat_to_matrix
 from beatcam.model.scene import shown_words
+from beatcam.render.previs import FrameMaker, scene_cameras
+from beatcam.render.projection import to_pixels
+from beatcam.render.writing import sign_writing
 from beatcam.script import read_scenes
 from conftest import BEATCAM, plan_and_export, run_ok
 
@@ -54,6 +58,7 @@ A 6" blade lies on the bench. TOM, grey-haired, picks it up.
 """
 SIGN_FILL = (0.4, 1.0)  # the board's share of the frame's height in a close insert of it
 AIM_DEG = 3.0  # the lens axis passes this close to what the insert shows
+INK_LEVEL = 90  # a pixel darker than this in every channel is ink: the set's greys are lighter
 
 
 def _sees(shot: dict[str, Any], point: np.ndarray, offset: int) -> tuple[float, float]:
@@ -184,3 +189,35 @@ def test_words_on_a_screen_in_hand_are_an_insert_of_the_hand(tmp_path: Path) -> 
     held = np.array(phone["position"])[insert["start_frame"]]
     assert phone["holder"][insert["start_frame"]] == "Tom"
     assert _sees(insert, held, 0)[0] < AIM_DEG
+
+
+def test_the_insert_of_a_sign_letters_its_words_on_the_board(
+    sign_plan: tuple[Path, dict[str, Any]],
+) -> None:
+    scene, _ = sign_plan
+    plan = plan_json.read(scene / "plan.json")
+    (words,) = sign_writing(plan)
+    assert words.text == "MARA'S CABIN 2 MI."
+    maker = FrameMaker(plan, (640, 360))
+    cameras = scene_cameras(plan)
+    middle = (words.frames[0] + words.frames[1]) // 2
+    matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
+    quad = to_pixels(words.corners, matrices[middle], maker.rect)
+    inside = _inside(quad, (640, 360))
+    lettered = maker.draw(middle, matrices[middle], cameras.position[middle]).copy()
+    maker.writing = ()
+    plain = maker.draw(middle, matrices[middle], cameras.position[middle]).copy()
+    maker.release()
+    ink = (lettered.max(axis=2) < INK_LEVEL) & inside
+    assert ink.sum() > 0.02 * inside.sum()  # the words, dark on the board
+    assert not ((plain.max(axis=2) < INK_LEVEL) & inside).any()  # the grey box alone
+    assert (lettered[~inside] == plain[~inside]).all()  # and nothing beside the board
+
+
+def _inside(quad: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The pixels of a ``size`` frame inside a convex ``quad`` (4, 2), as a mask."""
+    ys, xs = np.mgrid[0 : size[1], 0 : size[0]] + 0.5
+    mask = np.ones((size[1], size[0]), dtype=bool)
+    for (x0, y0), (x1, y1) in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        mask &= (x1 - x0) * (ys - y0) - (y1 - y0) * (xs - x0) >= 0
+    return mask

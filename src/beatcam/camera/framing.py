@@ -21,13 +21,12 @@ from beatcam.model import Blocking, CharacterTrack, SetDesign, ShotSpec
 from beatcam.model.geometry import (
     BODY_RADIUS_M,
     FloatArray,
-    floor_heading_deg,
     hands_point,
     heading_deg,
     moving_average,
     wrap_deg,
 )
-from beatcam.model.set_kit import kind_of
+from beatcam.model.set_kit import face_of
 from beatcam.model.vocab import (
     ALL_IN_FRAME,
     FOCAL_MAX_MM,
@@ -63,9 +62,6 @@ CENTRED_SIZES = ("ECU", "CU")
 WORM_V = -0.45
 # No subject: the sets are built around an acting area at the origin, looked at from 1 m up.
 ACTING_AREA = np.array([0.0, 1.0, 0.0])
-# An insert of a sign aims this far in front of its board, so the line of sight to the words
-# ends in the air before the board, not inside the box that holds them.
-FACE_CLEARANCE_M = 0.01
 # Over the shoulder (Thompson & Bowen, Grammar of the Shot: the near shoulder and the back of the
 # head fill the frame's edge, the far face sits on the opposite third): the near head's centre is
 # held this far across the frame, from the camera vocab.OVER_SHOULDER_BACK_M behind it, a little
@@ -242,11 +238,11 @@ def frame_shot(
     """The composition a shot asks for, from its framing word and its subjects' blocking (an
     insert frames the prop in its subject's hand, where the set has one)."""
     start, frames = spec.start_frame, spec.frames
-    shown = _face_of(spec.shows, set_design) if spec.shows and set_design else None
+    shown = face_of(set_design.boxes, spec.shows) if spec.shows and set_design else None
     if shown is not None:
         # An insert of a sign: its face is what the size is measured on and must stay in frame.
-        face, facing = shown
-        aim = np.tile(face, (frames, 1))
+        aim = np.tile(shown.centre, (frames, 1))
+        facing = shown.heading_deg
         heading = facing + spec.azimuth_deg
         return Framing(aim, aim, (aim,), heading, facing, 0.0, 0.0, True, spec.side)
     if not spec.subjects:
@@ -316,21 +312,6 @@ def frame_shot(
     if spec.movement in TRUCKS and _walks(base.aim):
         return _beside_walk(base)
     return base
-
-
-def _face_of(kind: str, set_design: SetDesign) -> tuple[FloatArray, float] | None:
-    """The middle of the face of a piece's highest box (a sign's board), just clear of it, and
-    the heading that face looks along: across its thinner side, toward the acting area."""
-    boxes = [box for box in set_design.boxes if kind_of(box) == kind]
-    if not boxes:
-        return None
-    board = max(boxes, key=lambda box: box.center[1] + box.size[1] / 2.0)
-    centre = np.array(board.center)
-    axis = 0 if board.size[0] < board.size[2] else 2
-    normal = np.zeros(3)
-    normal[axis] = -1.0 if centre[axis] > 0.0 else 1.0
-    face = centre + normal * (board.size[axis] / 2.0 + FACE_CLEARANCE_M)
-    return face, floor_heading_deg(normal[[0, 2]])
 
 
 def _operated_eyes(track: CharacterTrack, start: int, frames: int, window: int) -> FloatArray:

@@ -15,6 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
+
+from beatcam.model.geometry import FloatArray, floor_heading_deg
 from beatcam.model.plan import SetBox
 
 # Walls: the height and thickness of the presets' flats (a studio flat is 8-10 ft, 2.4-3 m).
@@ -302,6 +305,54 @@ PIECES: Final[Mapping[str, Callable[[float, float, int], tuple[SetBox, ...]]]] =
 def kind_of(box: SetBox) -> str:
     """The piece a box belongs to: its name's first word ("window_sill_left" -> "window")."""
     return box.name.split("_")[0]
+
+
+# A face is taken this far in front of its box, so a line of sight to it ends in the air
+# before the board, not inside the box that holds it.
+FACE_CLEARANCE_M: Final = 0.01
+
+
+@dataclass(frozen=True)
+class Face:
+    """The front of a piece's highest box (a sign's board): its middle just clear of the box,
+    the horizontal way it looks (``normal``), its width to the right as seen from in front
+    (``across``), and half its width and height (metres)."""
+
+    centre: FloatArray
+    normal: FloatArray
+    across: FloatArray
+    half_width: float
+    half_height: float
+
+    @property
+    def heading_deg(self) -> float:
+        return floor_heading_deg(self.normal[[0, 2]])
+
+    def corners(self) -> FloatArray:
+        """``(4, 3)``: top left, top right, bottom right, bottom left, seen from in front."""
+        across, up = self.across * self.half_width, np.array([0.0, self.half_height, 0.0])
+        return np.array([-across + up, across + up, across - up, -across - up]) + self.centre
+
+
+def face_of(boxes: Sequence[SetBox], kind: str) -> Face | None:
+    """The face of piece ``kind``'s highest box, looking across its thinner side toward the
+    acting area (None where the set has no such piece)."""
+    pieces = [box for box in boxes if kind_of(box) == kind]
+    if not pieces:
+        return None
+    board = max(pieces, key=lambda box: box.center[1] + box.size[1] / 2.0)
+    centre = np.array(board.center)
+    axis, side = (0, 2) if board.size[0] < board.size[2] else (2, 0)
+    normal = np.zeros(3)
+    normal[axis] = -1.0 if centre[axis] > 0.0 else 1.0
+    across = np.cross(np.array([0.0, 1.0, 0.0]), normal)  # right, seen from in front
+    return Face(
+        centre + normal * (board.size[axis] / 2.0 + FACE_CLEARANCE_M),
+        normal,
+        across,
+        board.size[side] / 2.0,
+        board.size[1] / 2.0,
+    )
 
 
 def room(

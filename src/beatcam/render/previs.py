@@ -23,6 +23,7 @@ from beatcam.render.keys import PrevisCache
 from beatcam.render.projection import PictureRect, picture_rect, to_pixels, view_projections
 from beatcam.render.scene import SceneRenderer, cast_colours
 from beatcam.render.video import Clip, PrevisWriter, read_audio
+from beatcam.render.writing import draw_writing, sign_writing
 
 TRANSITION_FRAMES: Final = 12
 LABEL_LIFT_M: Final = 0.06
@@ -189,6 +190,8 @@ class FrameMaker:
         names = [name for name, _ in plan.cast]
         self.labels = Labels(names, cast_colours(names), size[1])
         self.tops = head_tops(plan)
+        self.writing = sign_writing(plan)
+        self.lettered = [words.frames for words in self.writing]  # a frame's key says if lettered
         self.heights = np.array([height for _, height in plan.cast])
         width, height = self.size
         self._kept: Frame = np.empty((height, width, 3), dtype=np.uint8)
@@ -206,6 +209,7 @@ class FrameMaker:
             (
                 self.renderer.frame_key(scene_frame),
                 self.tops[self._clamped(scene_frame)].tobytes(),
+                bytes(start <= scene_frame < stop for start, stop in self.lettered),
                 np.ascontiguousarray(view_projection, dtype=np.float64).tobytes(),
                 np.ascontiguousarray(eye, dtype=np.float64).tobytes(),
             )
@@ -225,6 +229,7 @@ class FrameMaker:
         """One frame drawn and labelled whatever came before (a view of the renderer's
         buffer, which the next draw overwrites)."""
         image = self.renderer.render(scene_frame, view_projection, eye, self.viewport)
+        draw_writing(image, scene_frame, self.writing, view_projection, self.rect)
         frame = self._clamped(scene_frame)
         anchors = to_pixels(self.tops[frame], view_projection, self.rect)
         feet = self.tops[frame].copy()

@@ -1,0 +1,122 @@
+"""Words on a sign: an insert of a sign (``Shot.shows``) shows the words its beat quotes
+(``model/scene.shown_words``) lettered on the board's face, so the storyboard and the previs
+read "YES, SERIOUSLY" where the grey box stands.
+
+The lettering is drawn once per text by Pillow, dark on the board's own grey, and laid onto
+the face's four corners as the camera sees them (a perspective warp), only in the insert's own
+frames: there the camera stands in front of the board with nothing between, so no depth test
+is needed, and the other shots keep the plain grey box.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from beatcam.model import ShotPlan
+from beatcam.model.geometry import FloatArray
+from beatcam.model.scene import shown_words
+from beatcam.model.set_kit import face_of
+from beatcam.render.hud import FONT_BOLD, Frame, Rgba, blend, font
+from beatcam.render.projection import PictureRect, to_pixels
+
+LETTERING_PX: Final = (480, 270)  # the lettering's own image, about the board's 0.45 x 0.25 m
+BOARD_RGB: Final = (214, 210, 196)  # a painted board, lighter than the set's grey
+INK_RGB: Final = (28, 28, 28)
+MARGIN: Final = 0.08  # of the lettering's width, kept clear all round
+WRAP_CHARACTERS: Final = 18  # a sign's line, as painted signs keep them short
+QUOTES: Final = "\"“”'‘’«»「」"
+
+
+@dataclass(frozen=True)
+class Writing:
+    """Words lettered on a face over the scene frames ``frames`` (start, stop)."""
+
+    frames: tuple[int, int]
+    corners: FloatArray  # (4, 3) top left, top right, bottom right, bottom left
+    text: str
+
+
+def sign_writing(plan: ShotPlan) -> tuple[Writing, ...]:
+    """The words each insert of a sign shows, on that sign's face, over the insert's frames."""
+    found = []
+    for shot in plan.shots:
+        face = face_of(plan.set.boxes, shot.shows) if shot.shows else None
+        if face is None:
+            continue
+        beat = plan.beats[shot.beat]
+        prior = plan.beats[shot.beat - 1] if shot.beat else None
+        before = prior.text if prior is not None and prior.speaker is None else ""
+        shown = shown_words(beat.text, before)
+        if shown is None:
+            continue
+        words = beat.text[shown].strip(QUOTES).strip()
+        frames = (shot.start_frame, shot.start_frame + shot.frames)
+        found.append(Writing(frames, face.corners(), words))
+    return tuple(found)
+
+
+@lru_cache(maxsize=16)
+def lettering(text: str) -> Image.Image:
+    """``text`` painted on a board-coloured card, in the largest bold size that fits."""
+    width, height = LETTERING_PX
+    card = Image.new("RGB", (width, height), BOARD_RGB)
+    lines = textwrap.wrap(text, WRAP_CHARACTERS) or [""]
+    room_w, room_h = width * (1 - 2 * MARGIN), height - 2 * MARGIN * width
+    size = int(room_h / (1.2 * len(lines)))
+    face = font(FONT_BOLD, size)
+    while size > 8 and max(face.getlength(line) for line in lines) > room_w:
+        size -= 2
+        face = font(FONT_BOLD, size)
+    draw = ImageDraw.Draw(card)
+    top = (height - 1.2 * size * len(lines)) / 2
+    for number, line in enumerate(lines):
+        left = (width - face.getlength(line)) / 2
+        draw.text((left, top + 1.2 * size * number), line, font=face, fill=INK_RGB)
+    return card
+
+
+def _perspective(quad: FloatArray) -> tuple[float, ...]:
+    """Pillow's PERSPECTIVE coefficients taking each output pixel of ``quad``'s bounding box
+    (corners relative to it, top left first, clockwise) back to the lettering's pixels."""
+    width, height = LETTERING_PX
+    source = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64)
+    rows = []
+    for (x, y), (u, v) in zip(quad, source, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    return tuple(float(c) for c in np.linalg.solve(np.array(rows), source.reshape(-1)))
+
+
+def draw_writing(
+    frame: Frame,
+    scene_frame: int,
+    writing: tuple[Writing, ...],
+    view_projection: FloatArray,
+    rect: PictureRect,
+) -> None:
+    """Letter, in place, the words shown on ``scene_frame`` where the camera sees them whole."""
+    for words in writing:
+        if not words.frames[0] <= scene_frame < words.frames[1]:
+            continue
+        quad = to_pixels(words.corners, view_projection, rect)
+        if not np.isfinite(quad).all():
+            continue  # a corner behind the lens
+        low = np.floor(quad.min(axis=0)).astype(int)
+        size = np.ceil(quad.max(axis=0)).astype(int) - low + 1
+        if (size <= 1).any() or (size > 4 * np.array(frame.shape[1::-1])).any():
+            continue
+        card = lettering(words.text).convert("RGBA")
+        warped = card.transform(
+            (int(size[0]), int(size[1])),
+            Image.Transform.PERSPECTIVE,
+            _perspective(quad - low),
+            Image.Resampling.BILINEAR,
+        )
+        patch: Rgba = np.asarray(warped, dtype=np.uint8)
+        blend(frame, patch, int(low[0]), int(low[1]))
