@@ -5,7 +5,10 @@ character of each action beat that ``bench/referents.yaml`` labels (a reader's a
 blind) with whom beatcam's affect stage reads it to be about: the shot's first subject. It
 prints the share right over all labelled beats, over those the reader was sure of, and apart
 for scenes of more than two people (where "she" may be any of several) and of two or fewer;
-then each beat read otherwise. With ``--against REF``, REF's code is read in the same run.
+then each beat read otherwise. A label finds its beat by the beat's first words (``text``), so
+a code that splits a scene otherwise (a writer's note is no beat) reads the same beats; a label
+whose beat a code does not have is counted apart ("no such beat"). With ``--against REF``,
+REF's code is read in the same run.
 
     .venv/bin/python bench/referents.py [--against REF]
 """
@@ -43,18 +46,24 @@ def read() -> dict[str, object]:
         if script not in scenes:
             scenes[script] = read_scenes(str(SCREENPLAYS / script))
         scene = scenes[script][number]
+        beat = next(
+            (i for i, b in enumerate(scene.beats) if b.text.startswith(label["text"])), None
+        )
+        if beat is None:
+            counts["no such beat"] += 1
+            continue
         if (script, number) not in affects:
             affects[script, number] = tuple(a.characters for a in read_affect(scene).affects)
-        people = affects[script, number][label["beat"]]
+        people = affects[script, number][beat]
         right = bool(people) and people[0] == label["about"]
         crowd = "more than two" if len(scene.cast) > PAIR else "two or fewer"
         for group in ("all", crowd, *(("sure",) if label["confidence"] == "sure" else ())):
             counts[group] += 1
             counts[f"{group} right"] += right
         if not right:
-            text = scene.beats[label["beat"]].text
+            text = scene.beats[beat].text
             missed.append(
-                f"{script} {number}:{label['beat']} {label['about']} read as "
+                f"{script} {number}:{beat} {label['about']} read as "
                 f"{people[0] if people else 'no one'}: {text[:60]}"
             )
     return {"counts": dict(counts), "missed": missed}
@@ -71,6 +80,8 @@ def main() -> None:
             right, total = counts.get(f"{group} right", 0), counts.get(group, 0)
             cells.append(f"{right:>4}/{total:<4} {right / max(total, 1):.3f}")
         print(f"{group:<16}" + "".join(f"{cell:>16}" for cell in cells))
+    absent = [result["counts"].get("no such beat", 0) for result in results.values()]
+    print(f"{'no such beat':<16}" + "".join(f"{count:>16}" for count in absent))
     for name, result in results.items():
         missed = result["missed"]
         assert isinstance(missed, list)

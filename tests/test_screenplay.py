@@ -147,6 +147,18 @@ def test_boneyard_notes_and_structure_are_not_beats() -> None:
     assert beats(scene) == [(None, "Mara reads. She stops."), (None, "She sits.")]
 
 
+def test_a_writers_note_to_the_reader_is_no_beat() -> None:
+    (scene,) = fountain(
+        "INT. KITCHEN - NIGHT\n\nMARA, 40, wipes the counter.\n\n"
+        '**NOTE: We will call this character "she" throughout.**\n\n'
+        "Note: the kitchen can be any kitchen.\n\nShe stops. A note lies on the table.\n"
+    )
+    assert beats(scene) == [
+        (None, "MARA, 40, wipes the counter."),
+        (None, "She stops. A note lies on the table."),  # a note on the table is on screen
+    ]
+
+
 def test_forced_elements() -> None:
     (scene,) = fountain(
         ".SNIPER SCOPE POV\n\n!SCANNING THE AISLES...\nWhere is that pit boss?\n\n"

@@ -54,6 +54,10 @@ NO_SCENES = (
 )
 SET_NOTE = re.compile(r"\[\[\s*set\s*:\s*(.*?)\s*\]\]", re.IGNORECASE | re.DOTALL)
 _NOTE = re.compile(r"\[\[.*?\]\]", re.DOTALL)
+# A paragraph of action the writer addresses to the reader ("**NOTE: We will call this
+# character a 'he' just for convenience.**", "Note: the production values don't have to be
+# great"): nothing happens on screen, so it is no beat and takes no screen time.
+_WRITERS_NOTE = re.compile(r"[*_\s]*note\s*:", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1")
 _ESCAPE = re.compile(r"\\([*_\\])")
 _PARENTHESES = re.compile(r"^\s*\((.*)\)\s*$", re.DOTALL)
@@ -236,7 +240,8 @@ def _beat_parts(draft: _Draft) -> Iterable[_Action | _Speech]:
     """The parts of a scene that make beats: action with words, speeches with spoken words."""
     for part in draft.parts:
         if isinstance(part, _Action):
-            if clean(part.text):
+            text = clean(part.text)
+            if text and not _WRITERS_NOTE.match(text):
                 yield part
         elif clean(" ".join(part.lines)) and part.cue:
             yield part
