@@ -109,8 +109,9 @@ def render_only(plan: ShotPlan, size: tuple[int, int]) -> tuple[Speed, list[np.n
     kept = []
     start = _clock()
     for frame in range(plan.frames):
-        image = maker.frame(frame, matrices[frame], cameras.position[frame])
-        shot = plan.shots[int(cameras.shot[frame])]
+        index = int(cameras.shot[frame])
+        image = maker.frame(frame, matrices[frame], cameras.position[frame], index)
+        shot = plan.shots[index]
         hud.draw(image, frame, shot, float(cameras.focal_mm[frame]), beats.get(shot.beat))
         kept.append(image.copy())
     speed = _speed(plan.frames, start)

@@ -61,8 +61,9 @@ def _made(plan: ShotPlan) -> tuple[list[np.ndarray], list[np.ndarray], list[int]
         matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
         made, independent = [], []
         for frame in range(plan.frames):
-            made.append(maker.frame(frame, matrices[frame], cameras.position[frame]).copy())
-            independent.append(fresh.draw(frame, matrices[frame], cameras.position[frame]).copy())
+            eye, shot = cameras.position[frame], int(cameras.shot[frame])
+            made.append(maker.frame(frame, matrices[frame], eye, shot).copy())
+            independent.append(fresh.draw(frame, matrices[frame], eye, shot).copy())
     finally:
         maker.release()
         fresh.release()

@@ -19,7 +19,7 @@ from beatcam.model.geometry import BODY_RADIUS_M, quat_to_matrix
 from beatcam.model.scene import shown_words
 from beatcam.render.previs import FrameMaker, scene_cameras
 from beatcam.render.projection import to_pixels
-from beatcam.render.writing import sign_writing
+from beatcam.render.writing import LETTERING_PX, lettering, sign_writing
 from beatcam.script import read_scenes
 from conftest import BEATCAM, plan_and_export, run_ok
 
@@ -196,22 +196,31 @@ def test_the_insert_of_a_sign_letters_its_words_on_the_board(
 ) -> None:
     scene, _ = sign_plan
     plan = plan_json.read(scene / "plan.json")
-    (words,) = sign_writing(plan)
-    assert words.text == "MARA'S CABIN 2 MI."
+    ((index, words),) = sign_writing(plan).items()
+    assert words.text == "MARA'S CABIN 2 MI." and plan.shots[index].shows == "sign"
+    insert = plan.shots[index]
     maker = FrameMaker(plan, (640, 360))
     cameras = scene_cameras(plan)
-    middle = (words.frames[0] + words.frames[1]) // 2
+    middle = insert.start_frame + insert.frames // 2
     matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
     quad = to_pixels(words.corners, matrices[middle], maker.rect)
     inside = _inside(quad, (640, 360))
-    lettered = maker.draw(middle, matrices[middle], cameras.position[middle]).copy()
-    maker.writing = ()
-    plain = maker.draw(middle, matrices[middle], cameras.position[middle]).copy()
+    eye = cameras.position[middle]
+    lettered = maker.draw(middle, matrices[middle], eye, index).copy()
+    # Another shot's camera (a handle, a dissolve) at the same frame letters nothing.
+    plain = maker.draw(middle, matrices[middle], eye, index - 1).copy()
     maker.release()
     ink = (lettered.max(axis=2) < INK_LEVEL) & inside
     assert ink.sum() > 0.02 * inside.sum()  # the words, dark on the board
     assert not ((plain.max(axis=2) < INK_LEVEL) & inside).any()  # the grey box alone
     assert (lettered[~inside] == plain[~inside]).all()  # and nothing beside the board
+
+
+def test_a_long_text_is_cut_to_what_the_board_holds_legibly() -> None:
+    card = np.asarray(lettering(" ".join(["ABCDEFGHIJ"] * 175)))  # 1,924 characters
+    assert card.shape[:2] == (LETTERING_PX[1], LETTERING_PX[0])
+    rows = np.flatnonzero((card.max(axis=2) < INK_LEVEL).any(axis=1))
+    assert rows.size and rows.min() > 0 and rows.max() < card.shape[0] - 1  # all on the card
 
 
 def _inside(quad: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -151,10 +151,12 @@ def test_a_writers_note_to_the_reader_is_no_beat() -> None:
     (scene,) = fountain(
         "INT. KITCHEN - NIGHT\n\nMARA, 40, wipes the counter.\n\n"
         '**NOTE: We will call this character "she" throughout.**\n\n'
-        "Note: the kitchen can be any kitchen.\n\nShe stops. A note lies on the table.\n"
+        "Note: the kitchen can be any kitchen.\nTOM, her son, comes in.\n\n"
+        "She stops. A note lies on the table.\n"
     )
     assert beats(scene) == [
         (None, "MARA, 40, wipes the counter."),
+        (None, "TOM, her son, comes in."),  # the note was its line, the action is the rest
         (None, "She stops. A note lies on the table."),  # a note on the table is on screen
     ]
 

@@ -354,7 +354,8 @@ def test_the_eyes_seen_through_the_camera_are_on_the_heads_of_the_decoded_previs
     maker = FrameMaker(plan, CANVAS)
     try:
         matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
-        drawn = maker.draw(frame, matrices[frame], cameras.position[frame]).copy()
+        shot = int(cameras.shot[frame])
+        drawn = maker.draw(frame, matrices[frame], cameras.position[frame], shot).copy()
         matte = maker.renderer.render(
             frame, matrices[frame], cameras.position[frame], maker.viewport, matte=True
         )

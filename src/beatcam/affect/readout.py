@@ -141,16 +141,7 @@ def fit(
     """Fit every map to unit vectors ``(n, d)`` of the labelled ``examples`` (same order), the
     intent's to the ``written`` intents as well, if given."""
     weights, bias = fit_function(vectors, [b.function for b in examples], penalty)
-    texts = [b.text for b in examples]
-    intent_vectors, intents = vectors, [b.intent for b in examples]
-    if written is not None:
-        intent_vectors = np.vstack([vectors, written.vectors.astype(vectors.dtype)])
-        texts += written.texts
-        intents += written.intents
-    terms = bag.vocabulary(texts)
-    intent_weights, intent_bias = fit_function(
-        bag.features(intent_vectors, texts, terms), intents, penalty, classes=INTENT_LABELS
-    )
+    intent_weights, intent_bias, terms = fit_intent(vectors, examples, penalty, written)
     targets = np.array(
         [
             [getattr(b, name) for name in NUMBERS] + [b.emotions.get(e, 0.0) for e in EMOTIONS]
@@ -161,6 +152,27 @@ def fit(
     gram = x.T @ x + ridge * np.eye(x.shape[1])
     values = np.linalg.solve(gram, x.T @ targets)
     return Readout(weights, bias, values.astype(np.float32), intent_weights, intent_bias, terms)
+
+
+def fit_intent(
+    vectors: NDArray[np.float32],
+    examples: Sequence[LabelledBeat],
+    penalty: float = PENALTY,
+    written: WrittenIntents | None = None,
+) -> tuple[NDArray[np.float32], NDArray[np.float32], tuple[str, ...]]:
+    """The intent's regression alone (``fit``'s ``intent_weights``, ``intent_bias`` and
+    ``intent_terms``): what a refit with other written intents changes."""
+    texts = [b.text for b in examples]
+    intent_vectors, intents = vectors, [b.intent for b in examples]
+    if written is not None:
+        intent_vectors = np.vstack([vectors, written.vectors.astype(vectors.dtype)])
+        texts += written.texts
+        intents += written.intents
+    terms = bag.vocabulary(texts)
+    weights, bias = fit_function(
+        bag.features(intent_vectors, texts, terms), intents, penalty, classes=INTENT_LABELS
+    )
+    return weights, bias, terms
 
 
 def log_probabilities(readout: Readout, vectors: NDArray[np.float32]) -> NDArray[np.float64]:

@@ -118,13 +118,13 @@ def middle_frames(plan: ShotPlan) -> list[Image.Image]:
     maker = FrameMaker(plan, THUMB_SIZE)
     try:
         thumbs = []
-        for shot in plan.shots:
+        for index, shot in enumerate(plan.shots):
             middle, camera = shot.frames // 2, shot.camera
             at = slice(middle, middle + 1)
             (matrix,) = maker.matrices(
                 camera.position[at], camera.rotation[at], camera.focal_mm[at]
             )
-            frame = maker.frame(shot.start_frame + middle, matrix, camera.position[middle])
+            frame = maker.frame(shot.start_frame + middle, matrix, camera.position[middle], index)
             thumbs.append(Image.fromarray(frame.copy()))
         return thumbs
     finally:

@@ -23,7 +23,7 @@ from beatcam.render.keys import PrevisCache
 from beatcam.render.projection import PictureRect, picture_rect, to_pixels, view_projections
 from beatcam.render.scene import SceneRenderer, cast_colours
 from beatcam.render.video import Clip, PrevisWriter, read_audio
-from beatcam.render.writing import draw_writing, sign_writing
+from beatcam.render.writing import Writing, draw_writing, sign_writing
 
 TRANSITION_FRAMES: Final = 12
 LABEL_LIFT_M: Final = 0.06
@@ -191,7 +191,6 @@ class FrameMaker:
         self.labels = Labels(names, cast_colours(names), size[1])
         self.tops = head_tops(plan)
         self.writing = sign_writing(plan)
-        self.lettered = [words.frames for words in self.writing]  # a frame's key says if lettered
         self.heights = np.array([height for _, height in plan.cast])
         width, height = self.size
         self._kept: Frame = np.empty((height, width, 3), dtype=np.uint8)
@@ -202,14 +201,17 @@ class FrameMaker:
         """Clip-from-world matrices for a camera track under this plan's sensor and aspect."""
         return view_projections(position, rotation, focal, self.plan.sensor_mm[1], self.rect.aspect)
 
-    def frame(self, scene_frame: int, view_projection: FloatArray, eye: FloatArray) -> Frame:
-        """One labelled frame (a view of a reused buffer, free to draw on): drawn, or the last
-        one made again when it would read the same plan data through the same camera."""
+    def frame(
+        self, scene_frame: int, view_projection: FloatArray, eye: FloatArray, shot: int
+    ) -> Frame:
+        """One labelled frame (a view of a reused buffer, free to draw on) through the camera of
+        shot ``shot`` (its own frames, a handle, its part of a dissolve): drawn, or the last one
+        made again when it would read the same plan data through the same camera."""
         key = b"".join(
             (
                 self.renderer.frame_key(scene_frame),
                 self.tops[self._clamped(scene_frame)].tobytes(),
-                bytes(start <= scene_frame < stop for start, stop in self.lettered),
+                _lettering_key(self.writing.get(shot)),
                 np.ascontiguousarray(view_projection, dtype=np.float64).tobytes(),
                 np.ascontiguousarray(eye, dtype=np.float64).tobytes(),
             )
@@ -217,7 +219,7 @@ class FrameMaker:
         if key == self._kept_key:
             np.copyto(self._copy, self._kept)
             return self._copy
-        image = self.draw(scene_frame, view_projection, eye)
+        image = self.draw(scene_frame, view_projection, eye, shot)
         np.copyto(self._kept, image)
         self._kept_key = key
         return image
@@ -225,11 +227,16 @@ class FrameMaker:
     def _clamped(self, scene_frame: int) -> int:
         return min(max(scene_frame, 0), len(self.tops) - 1)
 
-    def draw(self, scene_frame: int, view_projection: FloatArray, eye: FloatArray) -> Frame:
+    def draw(
+        self, scene_frame: int, view_projection: FloatArray, eye: FloatArray, shot: int
+    ) -> Frame:
         """One frame drawn and labelled whatever came before (a view of the renderer's
-        buffer, which the next draw overwrites)."""
+        buffer, which the next draw overwrites), lettered where shot ``shot`` is an insert of a
+        sign (``render/writing.py``)."""
         image = self.renderer.render(scene_frame, view_projection, eye, self.viewport)
-        draw_writing(image, scene_frame, self.writing, view_projection, self.rect)
+        words = self.writing.get(shot)
+        if words is not None:
+            draw_writing(image, words, view_projection, eye, self.rect)
         frame = self._clamped(scene_frame)
         anchors = to_pixels(self.tops[frame], view_projection, self.rect)
         feet = self.tops[frame].copy()
@@ -242,6 +249,11 @@ class FrameMaker:
 
     def release(self) -> None:
         self.renderer.release()
+
+
+def _lettering_key(words: Writing | None) -> bytes:
+    """What a camera letters on a sign, as bytes for a frame's reuse key."""
+    return b"" if words is None else words.text.encode("utf-8") + words.corners.tobytes()
 
 
 def provenance_metadata(plan: ShotPlan) -> dict[str, str]:
@@ -330,19 +342,21 @@ def render_previs(
                 start, end = shot.start_frame, shot.start_frame + shot.frames
                 for scene_frame in range(start - handle, start):  # first pose and fade level held
                     held = max(scene_frame, 0)
-                    image = maker.frame(held, matrices[start], cameras.position[start])
+                    image = maker.frame(held, matrices[start], cameras.position[start], index)
                     writer.write(finished(image, held, gains[start]))
                 clean: list[Frame] = []
                 for local in range(shot.frames):
                     scene_frame = start + local
                     image = maker.frame(
-                        scene_frame, matrices[scene_frame], cameras.position[scene_frame]
+                        scene_frame, matrices[scene_frame], cameras.position[scene_frame], index
                     )
                     frame: Frame = image
                     if outgoing is not None and local < len(outgoing[0]):
                         incoming = image.copy()
                         clean.append(finished(incoming.copy(), scene_frame, gains[scene_frame]))
-                        before = maker.frame(scene_frame, outgoing[0][local], outgoing[1][local])
+                        before = maker.frame(
+                            scene_frame, outgoing[0][local], outgoing[1][local], index - 1
+                        )
                         weight = (local + 1) / (len(outgoing[0]) + 1)
                         frame = _mix(before, incoming, weight)
                     writer.write(finished(frame, scene_frame, gains[scene_frame]))
@@ -353,7 +367,7 @@ def render_previs(
                         progress(scene_frame + 1, plan.frames)
                 for scene_frame in range(end, end + handle):  # last pose and fade level held
                     held = min(scene_frame, plan.frames - 1)
-                    image = maker.frame(held, matrices[end - 1], cameras.position[end - 1])
+                    image = maker.frame(held, matrices[end - 1], cameras.position[end - 1], index)
                     writer.write(finished(image, held, gains[end - 1]))
     finally:
         if maker is not None:

@@ -78,7 +78,7 @@ def render_panels(plan: ShotPlan, progress: Progress | None = None) -> list[Pane
         for done, shot in enumerate(plan.shots, start=1):
             ends = (shot.start_frame, shot.start_frame + shot.frames - 1)
             pictures = [
-                Image.fromarray(maker.frame(f, matrices[f], cameras.position[f]).copy())
+                Image.fromarray(maker.frame(f, matrices[f], cameras.position[f], done - 1).copy())
                 for f in ends
             ]
             subject = None

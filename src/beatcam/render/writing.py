@@ -2,10 +2,11 @@
 (``model/scene.shown_words``) lettered on the board's face, so the storyboard and the previs
 read "YES, SERIOUSLY" where the grey box stands.
 
-The lettering is drawn once per text by Pillow, dark on the board's own grey, and laid onto
-the face's four corners as the camera sees them (a perspective warp), only in the insert's own
-frames: there the camera stands in front of the board with nothing between, so no depth test
-is needed, and the other shots keep the plain grey box.
+The lettering is drawn once per text by Pillow, dark on a painted board's light grey, and laid
+onto the face's four corners as the camera sees them (a perspective warp), only in what the
+insert's own camera draws (its frames, its handles, its part of a dissolve) and only from in
+front of the board: there nothing stands between the lens and the board, so no depth test is
+needed, and every other shot keeps the plain grey box.
 """
 
 from __future__ import annotations
@@ -30,22 +31,29 @@ BOARD_RGB: Final = (214, 210, 196)  # a painted board, lighter than the set's gr
 INK_RGB: Final = (28, 28, 28)
 MARGIN: Final = 0.08  # of the lettering's width, kept clear all round
 WRAP_CHARACTERS: Final = 18  # a sign's line, as painted signs keep them short
+SMALLEST_LETTER_PX: Final = 12  # below this the lettering would not read: lines are cut instead
+LINE_SPACING: Final = 1.2
+ELLIPSIS: Final = "…"
 QUOTES: Final = "\"“”'‘’«»「」"
+# The largest warped lettering drawn, per side, as a multiple of the frame's (a lens pressed to
+# the board): beyond it the board fills the frame and its lettering is mostly off screen.
+LARGEST_QUAD: Final = 4
 
 
 @dataclass(frozen=True)
 class Writing:
-    """Words lettered on a face over the scene frames ``frames`` (start, stop)."""
+    """Words lettered on a face: its corners ``(4, 3)`` (top left, top right, bottom right,
+    bottom left, seen from in front), the way it looks, and the words."""
 
-    frames: tuple[int, int]
-    corners: FloatArray  # (4, 3) top left, top right, bottom right, bottom left
+    corners: FloatArray
+    normal: FloatArray
     text: str
 
 
-def sign_writing(plan: ShotPlan) -> tuple[Writing, ...]:
-    """The words each insert of a sign shows, on that sign's face, over the insert's frames."""
-    found = []
-    for shot in plan.shots:
+def sign_writing(plan: ShotPlan) -> dict[int, Writing]:
+    """By the index of each insert of a sign, the words it shows on that sign's face."""
+    found = {}
+    for index, shot in enumerate(plan.shots):
         face = face_of(plan.set.boxes, shot.shows) if shot.shows else None
         if face is None:
             continue
@@ -56,9 +64,8 @@ def sign_writing(plan: ShotPlan) -> tuple[Writing, ...]:
         if shown is None:
             continue
         words = beat.text[shown].strip(QUOTES).strip()
-        frames = (shot.start_frame, shot.start_frame + shot.frames)
-        found.append(Writing(frames, face.corners(), words))
-    return tuple(found)
+        found[index] = Writing(face.corners(), face.normal, words)
+    return found
 
 
 @lru_cache(maxsize=16)
@@ -66,18 +73,21 @@ def lettering(text: str) -> Image.Image:
     """``text`` painted on a board-coloured card, in the largest bold size that fits."""
     width, height = LETTERING_PX
     card = Image.new("RGB", (width, height), BOARD_RGB)
-    lines = textwrap.wrap(text, WRAP_CHARACTERS) or [""]
     room_w, room_h = width * (1 - 2 * MARGIN), height - 2 * MARGIN * width
-    size = int(room_h / (1.2 * len(lines)))
+    lines = textwrap.wrap(text, WRAP_CHARACTERS) or [""]
+    most = int(room_h // (LINE_SPACING * SMALLEST_LETTER_PX))
+    if len(lines) > most:  # more words than the board holds legibly: as many as it does
+        lines = [*lines[: most - 1], lines[most - 1] + ELLIPSIS]
+    size = max(SMALLEST_LETTER_PX, int(room_h / (LINE_SPACING * len(lines))))
     face = font(FONT_BOLD, size)
-    while size > 8 and max(face.getlength(line) for line in lines) > room_w:
-        size -= 2
+    while size > SMALLEST_LETTER_PX and max(face.getlength(line) for line in lines) > room_w:
+        size -= 1
         face = font(FONT_BOLD, size)
     draw = ImageDraw.Draw(card)
-    top = (height - 1.2 * size * len(lines)) / 2
+    top = (height - LINE_SPACING * size * len(lines)) / 2
     for number, line in enumerate(lines):
         left = (width - face.getlength(line)) / 2
-        draw.text((left, top + 1.2 * size * number), line, font=face, fill=INK_RGB)
+        draw.text((left, top + LINE_SPACING * size * number), line, font=face, fill=INK_RGB)
     return card
 
 
@@ -95,28 +105,29 @@ def _perspective(quad: FloatArray) -> tuple[float, ...]:
 
 def draw_writing(
     frame: Frame,
-    scene_frame: int,
-    writing: tuple[Writing, ...],
+    words: Writing,
     view_projection: FloatArray,
+    eye: FloatArray,
     rect: PictureRect,
 ) -> None:
-    """Letter, in place, the words shown on ``scene_frame`` where the camera sees them whole."""
-    for words in writing:
-        if not words.frames[0] <= scene_frame < words.frames[1]:
-            continue
-        quad = to_pixels(words.corners, view_projection, rect)
-        if not np.isfinite(quad).all():
-            continue  # a corner behind the lens
-        low = np.floor(quad.min(axis=0)).astype(int)
-        size = np.ceil(quad.max(axis=0)).astype(int) - low + 1
-        if (size <= 1).any() or (size > 4 * np.array(frame.shape[1::-1])).any():
-            continue
-        card = lettering(words.text).convert("RGBA")
-        warped = card.transform(
-            (int(size[0]), int(size[1])),
-            Image.Transform.PERSPECTIVE,
-            _perspective(quad - low),
-            Image.Resampling.BILINEAR,
-        )
-        patch: Rgba = np.asarray(warped, dtype=np.uint8)
-        blend(frame, patch, int(low[0]), int(low[1]))
+    """Letter ``words`` in place on the picture, where a camera at ``eye`` sees the face from
+    in front with every corner ahead of the lens."""
+    if float((eye - words.corners.mean(axis=0)) @ words.normal) <= 0.0:
+        return  # the board's back, or edge on
+    quad = to_pixels(words.corners, view_projection, rect)
+    if not np.isfinite(quad).all():
+        return  # a corner behind the lens
+    low = np.floor(quad.min(axis=0)).astype(int)
+    size = np.ceil(quad.max(axis=0)).astype(int) - low + 1
+    if (size <= 1).any() or (size > LARGEST_QUAD * np.array([rect.width, rect.height])).any():
+        return
+    card = lettering(words.text).convert("RGBA")
+    warped = card.transform(
+        (int(size[0]), int(size[1])),
+        Image.Transform.PERSPECTIVE,
+        _perspective(quad - low),
+        Image.Resampling.BILINEAR,
+    )
+    patch: Rgba = np.asarray(warped, dtype=np.uint8)
+    picture = frame[rect.y : rect.y + rect.height, rect.x : rect.x + rect.width]
+    blend(picture, patch, int(low[0]) - rect.x, int(low[1]) - rect.y)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from itertools import pairwise
 
@@ -54,10 +54,14 @@ NO_SCENES = (
 )
 SET_NOTE = re.compile(r"\[\[\s*set\s*:\s*(.*?)\s*\]\]", re.IGNORECASE | re.DOTALL)
 _NOTE = re.compile(r"\[\[.*?\]\]", re.DOTALL)
-# A paragraph of action the writer addresses to the reader ("**NOTE: We will call this
-# character a 'he' just for convenience.**", "Note: the production values don't have to be
-# great"): nothing happens on screen, so it is no beat and takes no screen time.
-_WRITERS_NOTE = re.compile(r"[*_\s]*note\s*:", re.IGNORECASE)
+# What the writer addresses to the reader at the head of an action paragraph: nothing happens
+# on screen, so it is no beat and takes no screen time. An emphasised note runs to its closing
+# mark ("**NOTE: We will call this character a 'he' just for convenience.**"), a plain one to
+# the end of its line ("Note: the production values don't have to be great"); what follows
+# it is action.
+_WRITERS_NOTE = re.compile(
+    r"^\s*(?:(\*{1,3}|_)\s*note\s*:.*?\1|note\s*:[^\n]*)", re.IGNORECASE | re.DOTALL
+)
 _EMPHASIS = re.compile(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1")
 _ESCAPE = re.compile(r"\\([*_\\])")
 _PARENTHESES = re.compile(r"^\s*\((.*)\)\s*$", re.DOTALL)
@@ -240,9 +244,10 @@ def _beat_parts(draft: _Draft) -> Iterable[_Action | _Speech]:
     """The parts of a scene that make beats: action with words, speeches with spoken words."""
     for part in draft.parts:
         if isinstance(part, _Action):
-            text = clean(part.text)
-            if text and not _WRITERS_NOTE.match(text):
-                yield part
+            note = _WRITERS_NOTE.match(part.text)
+            action = part if note is None else replace(part, text=part.text[note.end() :])
+            if clean(action.text):
+                yield action
         elif clean(" ".join(part.lines)) and part.cue:
             yield part
 
