@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Protocol
 
 from beatcam.model.vocab import DEFAULT_ASPECT, DEFAULT_FPS, DEFAULT_HEIGHT_M
 
@@ -184,15 +184,31 @@ def shown_words(text: str, before: str = "") -> slice | None:
     return None if found is None else slice(*found.span("words"))
 
 
-def acted_texts(beats: Sequence[Beat]) -> tuple[str, ...]:
+class Line(Protocol):
+    """A beat as written or as planned: its words, and who says them (None: action)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def speaker(self) -> str | None: ...
+
+
+def shown_in(beats: Sequence[Line], index: int) -> slice | None:
+    """``shown_words`` of beat ``index``, read after the action line before it (a line of
+    dialogue shows nothing, and announces nothing)."""
+    beat, prior = beats[index], beats[index - 1] if index else None
+    if beat.speaker is not None:
+        return None
+    return shown_words(beat.text, prior.text if prior and prior.speaker is None else "")
+
+
+def acted_texts(beats: Sequence[Line]) -> tuple[str, ...]:
     """Each action beat's words that say what happens on the set: its text without the words
-    it shows written on something (``shown_words``); a line of dialogue's are its words."""
+    it shows written on something (``shown_in``); a line of dialogue's are its words."""
     acted = []
-    for position, beat in enumerate(beats):
-        prior = beats[position - 1] if position else None
-        before = prior.text if prior is not None and prior.speaker is None else ""
-        shown = None if beat.speaker is not None else shown_words(beat.text, before)
-        text = beat.text
+    for index, beat in enumerate(beats):
+        shown, text = shown_in(beats, index), beat.text
         acted.append(text if shown is None else text[: shown.start] + text[shown.stop :])
     return tuple(acted)
 

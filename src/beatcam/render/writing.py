@@ -1,5 +1,5 @@
 """Words on a sign: an insert of a sign (``Shot.shows``) shows the words its beat quotes
-(``model/scene.shown_words``) lettered on the board's face, so the storyboard and the previs
+(``model/scene.shown_in``) lettered on the board's face, so the storyboard and the previs
 read "YES, SERIOUSLY" where the grey box stands.
 
 The lettering is drawn once per text by Pillow, dark on a painted board's light grey, and laid
@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw
 
 from beatcam.model import ShotPlan
 from beatcam.model.geometry import FloatArray
-from beatcam.model.scene import shown_words
+from beatcam.model.scene import shown_in
 from beatcam.model.set_kit import face_of
 from beatcam.render.hud import FONT_BOLD, Frame, Rgba, blend, font
 from beatcam.render.projection import PictureRect, to_pixels
@@ -57,13 +57,10 @@ def sign_writing(plan: ShotPlan) -> dict[int, Writing]:
         face = face_of(plan.set.boxes, shot.shows) if shot.shows else None
         if face is None:
             continue
-        beat = plan.beats[shot.beat]
-        prior = plan.beats[shot.beat - 1] if shot.beat else None
-        before = prior.text if prior is not None and prior.speaker is None else ""
-        shown = shown_words(beat.text, before)
+        shown = shown_in(plan.beats, shot.beat)
         if shown is None:
             continue
-        words = beat.text[shown].strip(QUOTES).strip()
+        words = plan.beats[shot.beat].text[shown].strip(QUOTES).strip()
         found[index] = Writing(face.corners(), face.normal, words)
     return found
 
