@@ -51,6 +51,14 @@ beats:
   - '"MARA WALKS TO THE COUNTER AND SITS DOWN. RUN!"'
   - Mara walks to the counter and back.
 """
+PILLARBOX_SCENE = """title: The field
+aspect: "4:3"
+cast: [Tom]
+beats:
+  - 'Tom stops and looks up at a sign. It reads:'
+  - '"BEWARE OF THE BULL AND OF THE FARMER"'
+  - Tom walks on.
+"""
 INCH_SCENE = """\
 INT. GARAGE - NIGHT
 
@@ -214,6 +222,30 @@ def test_the_insert_of_a_sign_letters_its_words_on_the_board(
     assert ink.sum() > 0.02 * inside.sum()  # the words, dark on the board
     assert not ((plain.max(axis=2) < INK_LEVEL) & inside).any()  # the grey box alone
     assert (lettered[~inside] == plain[~inside]).all()  # and nothing beside the board
+
+
+def test_the_lettering_stays_inside_a_pillarboxed_picture(tmp_path: Path) -> None:
+    plan = plan_json.read(_planned(tmp_path, PILLARBOX_SCENE))
+    ((index, _),) = sign_writing(plan).items()
+    insert = plan.shots[index]
+    maker = FrameMaker(plan, (640, 360))
+    cameras = scene_cameras(plan)
+    middle = insert.start_frame + insert.frames // 2
+    matrices = maker.matrices(cameras.position, cameras.rotation, cameras.focal_mm)
+    eye, rect = cameras.position[middle], maker.rect
+    lettered = maker.draw(middle, matrices[middle], eye, index).copy()
+    plain = maker.draw(middle, matrices[middle], eye, index - 1).copy()
+    maker.release()
+    assert rect.width < 640  # a 4:3 picture between bars
+    picture = np.zeros(lettered.shape[:2], dtype=bool)
+    picture[rect.y : rect.y + rect.height, rect.x : rect.x + rect.width] = True
+    assert (lettered != plain).any()  # the words are on the board
+    assert (lettered[~picture] == plain[~picture]).all()  # and not on the bars
+
+
+def _planned(folder: Path, text: str) -> Path:
+    plan_and_export(folder, "scene.yaml", text)
+    return folder / "plan.json"
 
 
 def test_a_long_text_is_cut_to_what_the_board_holds_legibly() -> None:
