@@ -152,6 +152,7 @@ def test_a_writers_note_to_the_reader_is_no_beat() -> None:
         "INT. KITCHEN - NIGHT\n\nMARA, 40, wipes the counter.\n\n"
         '**NOTE: We will call this character "she" throughout.**\n\n'
         "Note: the kitchen can be any kitchen.\nTOM, her son, comes in.\n\n"
+        "**Note: the music can be\nany music at all.**\n\n"
         "She stops. A note lies on the table.\n"
     )
     assert beats(scene) == [

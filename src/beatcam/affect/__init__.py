@@ -101,8 +101,8 @@ def read_words(
     lexicon = load_lexicon()
     tokens = tokenize(text)
     context = Context.of(tokens, lexicon)
-    shows = acted is not None and acted != text
-    acts = acted if acted is not None and shows else text
+    acts = text if acted is None else acted
+    shows = acts != text
     acting = Context.of(tokenize(acts), lexicon) if shows else context
     named = resolve(acting.tokens, cast, pronouns, previous)
     if shows:

@@ -54,11 +54,11 @@ NO_SCENES = (
 )
 SET_NOTE = re.compile(r"\[\[\s*set\s*:\s*(.*?)\s*\]\]", re.IGNORECASE | re.DOTALL)
 _NOTE = re.compile(r"\[\[.*?\]\]", re.DOTALL)
-# What the writer addresses to the reader at the head of an action paragraph: nothing happens
-# on screen, so it is no beat and takes no screen time. An emphasised note runs to its closing
-# mark ("**NOTE: We will call this character a 'he' just for convenience.**"), a plain one to
-# the end of its line ("Note: the production values don't have to be great"); what follows
-# it is action.
+# What the writer addresses to the reader at the head of an action paragraph ("**NOTE: We will
+# call this character a 'he' just for convenience.**", "Note: the production values don't have
+# to be great"): nothing happens on screen, so it is no beat and takes no screen time. A note
+# emphasised over several lines (whose marks the Fountain reader keeps) runs to its closing
+# mark, any other to the end of its line; what follows it is action.
 _WRITERS_NOTE = re.compile(
     r"^\s*(?:(\*{1,3}|_)\s*note\s*:.*?\1|note\s*:[^\n]*)", re.IGNORECASE | re.DOTALL
 )
