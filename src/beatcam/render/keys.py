@@ -36,7 +36,7 @@ from beatcam.render.video import (
     EncodedAudio,
     EncodedShot,
 )
-from beatcam.render.writing import sign_writing
+from beatcam.render.writing import shot_writing
 
 NAMESPACE: Final = "previs-shot"
 AUDIO_NAMESPACE: Final = "previs-audio"
@@ -51,13 +51,12 @@ def previs_shot_key(plan: ShotPlan, shot_id: str, *, resolution: tuple[int, int]
     handle = handle_frames(plan.fps)  # the clip's handles show the scene around the shot
     window = slice(max(0, shot.start_frame - handle), shot.start_frame + shot.frames + handle)
     previous = plan.shots[index - 1] if index and shot.transition == "dissolve" else None
-    lettered = sign_writing(plan)  # what each camera letters on a sign (render/writing.py)
     depends: dict[str, Any] = {
         "shot": shot,
         "beat": next((b for b in plan.beats if b.index == shot.beat), None),
-        "lettered": lettered.get(index),
+        "lettered": shot_writing(plan, index),  # what its camera letters on a sign
         "dissolves_from": None if previous is None else previous.camera,
-        "dissolves_from_lettered": None if previous is None else lettered.get(index - 1),
+        "dissolves_from_lettered": None if previous is None else shot_writing(plan, index - 1),
         "render": {"resolution": resolution, "hud": hud, "encoder": _encoder()},
     }
     for item in dataclasses.fields(plan):

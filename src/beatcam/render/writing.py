@@ -50,19 +50,21 @@ class Writing:
     text: str
 
 
+def shot_writing(plan: ShotPlan, index: int) -> Writing | None:
+    """The words shot ``index`` letters on a sign's face (None: it is no insert of a sign)."""
+    shot = plan.shots[index]
+    face = face_of(plan.set.boxes, shot.shows) if shot.shows else None
+    shown = shown_in(plan.beats, shot.beat) if face else None
+    if face is None or shown is None:
+        return None
+    words = plan.beats[shot.beat].text[shown].strip(QUOTES).strip()
+    return Writing(face.corners(), face.normal, words)
+
+
 def sign_writing(plan: ShotPlan) -> dict[int, Writing]:
     """By the index of each insert of a sign, the words it shows on that sign's face."""
-    found = {}
-    for index, shot in enumerate(plan.shots):
-        face = face_of(plan.set.boxes, shot.shows) if shot.shows else None
-        if face is None:
-            continue
-        shown = shown_in(plan.beats, shot.beat)
-        if shown is None:
-            continue
-        words = plan.beats[shot.beat].text[shown].strip(QUOTES).strip()
-        found[index] = Writing(face.corners(), face.normal, words)
-    return found
+    found = {index: shot_writing(plan, index) for index in range(len(plan.shots))}
+    return {index: words for index, words in found.items() if words is not None}
 
 
 @lru_cache(maxsize=16)
