@@ -508,6 +508,8 @@ def test_movement_actions(text: str, action: str) -> None:
         ("Mara tears up the letter.", "run"),
         ("Mara feels her brother's hand slip from hers.", "walk"),
         ("Tom carries the weight of it.", "walk"),
+        ("Mara stands under the redwood and follows its trunk up into the mist.", "follow"),
+        ("Tom strides in, and two guards fall in behind him.", "fall"),
     ],
 )
 def test_words_that_only_look_like_movement(text: str, absent: str) -> None:
@@ -730,6 +732,7 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("The mourners drift away and Mara stays behind at the grave.", "left_alone"),
         ("Tom finishes his speech to the rows of empty seats.", "left_alone"),
         ("Arm in arm, Mara and Tom stroll along the quay.", "walk_together"),
+        ("Under the lanterns Mara and Tom slow-dance, foreheads touching.", "circle"),
         ("Mara and Tom walk side by side down the corridor.", "walk_together"),
     ],
 )
@@ -749,9 +752,49 @@ def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:
         ("Mara glances at the empty chair between them.", "left_alone"),
         ("Tom and Mara pile into the car and drive off.", "left_alone"),
         ("The stalks rustle in step with Tom's own footsteps.", "walk_together"),
+        ("Mara stands alone on the dance floor.", "circle"),
     ],
 )
 def test_near_misses_read_no_staging(text: str, staging: str) -> None:
+    assert staging not in one(text).stagings
+
+
+@pytest.mark.parametrize(
+    ("text", "staging"),
+    [
+        # No listed phrase says these; the way the clause is built does (entities._told_by_shape).
+        ("Mara and Tom trace the drops upward, toward the ceiling fan.", "look_up"),
+        ("Mara stands under the redwood and follows its trunk up into the mist.", "look_up"),
+        ("Tom traces the route with his eyes, hold by hold, up to the summit.", "look_up"),
+        ("Tom follows the rope down.", "look_down"),
+        ("Tom kneels to Mara's height and puts his cap on the floor.", "sink"),
+        ("Tom crouches until he is level with the boy under the table.", "sink"),
+        ("A floorboard creaks. Mara turns her head, very slowly, toward the stairwell.", "scan"),
+        ("From the porch, Tom watches the riders cross the valley.", "scan"),
+        ("Mara tips her head right back at the foot of the tree.", "look_up"),
+        ("Tom runs flat out down the road, the dogs gaining behind him.", "followed"),
+        ("Mara strides down the corridor, her aides scrambling to keep up.", "followed"),
+    ],
+)
+def test_stagings_read_from_how_a_clause_is_built(text: str, staging: str) -> None:
+    assert staging in one(text).stagings
+
+
+@pytest.mark.parametrize(
+    ("text", "staging"),
+    [
+        ("Tom follows Mara up the stairs.", "look_up"),  # a walk up a path, not a look
+        ("Tom kneels at the grave long after the others have gone.", "sink"),  # a posture held
+        ("Kneeling by the crib, Tom counts her fingers.", "sink"),  # a state, not a move
+        ("Crouched behind the counter, Mara waits.", "sink"),
+        ("At the crossroads Mara and Tom stare each other down.", "look_down"),  # a contest
+        ("Lying in the grass, Mara watches the geese pass above her.", "scan"),  # over her
+        ("Mara watches Tom go.", "scan"),  # a departure, watched from where we stand
+        ("Tom turns to Mara and smiles.", "scan"),  # a turn to speak
+        ("Blindfolded, Tom turns his head toward each voice in the ring around him.", "scan"),
+    ],
+)
+def test_clause_shapes_that_are_not_stagings(text: str, staging: str) -> None:
     assert staging not in one(text).stagings
 
 

@@ -11,15 +11,15 @@ often an object ("lets her go").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final
 
 from beatcam.affect.lexicon import IGNORE_ACTION, Lexicon
 from beatcam.affect.modifiers import Context, clause_before
-from beatcam.affect.patterns import span_text
-from beatcam.affect.words import Token
+from beatcam.affect.patterns import Hit, span_text
+from beatcam.affect.words import Token, stem
 from beatcam.model.scene import CastNames
 from beatcam.model.vocab import Staging
 
@@ -48,6 +48,58 @@ VERTICAL_GAZE: Final = {
     "up": Staging.LOOK_UP, "upward": Staging.LOOK_UP, "upwards": Staging.LOOK_UP,
     "down": Staging.LOOK_DOWN, "downward": Staging.LOOK_DOWN, "downwards": Staging.LOOK_DOWN,
 }  # fmt: skip
+VERTICAL_LOOKS: Final = frozenset({Staging.LOOK_UP, Staging.LOOK_DOWN})
+FOLLOWING: Final = stem("follow")
+# Words that look. Whichever way the words after one say the eyes travel, up or down, is a look
+# up or down ("traces the drops upward", "follows its trunk up", "peeks up over it"): the phrase
+# lists cannot spell every object a look passes on its way.
+GAZING: Final = frozenset(
+    stem(word)
+    for word in ("look", "gaze", "stare", "peer", "glance", "peek", "trace", "follow", "eyes")
+)
+# "up" and "down" before one of these open a path along something ("looks down the corridor",
+# "follows her up the stairs"), not a look up or down.
+PATH_OPENERS: Final = frozenset(
+    {"the", "a", "an", "his", "her", "their", "its", "my", "our", "your", "this", "that"}
+)
+# "looks down from the bench" says where the look comes from (a height, which the angle
+# answers), and "stare each other down" is a contest of wills: neither is a look down.
+GAZE_FROM: Final = frozenset({"from"})
+EACH_OTHER: Final = frozenset({"other", "another"})
+# How many words after a look the way it travels may come, commas and all ("traces the route
+# with his eyes, hold by hold, up to the summit").
+GAZE_REACH: Final = 9
+# Punctuation that ends a sentence's thought, where a look's reach stops; a comma does not.
+SENTENCE_ENDS: Final = frozenset({".", ";", ":", "!", "?"})
+# A body lowering itself to someone's level as it happens (Katz: the camera comes down with
+# them), not the state a clause opens on ("Crouched behind the counter, ...") or goes on in
+# ("kneeling by the crib").
+LOWERING: Final = frozenset({"kneel", "kneels", "crouch", "crouches", "squat", "squats"})
+# Going down to do something or to meet someone ("kneels to tie her shoe", "crouches until he is
+# level with her"), where kneeling at a grave or in the mud is a posture held, which the
+# camera watches still.
+LOWERED_FOR: Final = frozenset({"to", "until", "down"})
+LOWER_REACH: Final = 2
+# A turn toward something, or from one thing to another, is the eyes crossing the space: the
+# camera pans with them (Brown: the pan is the camera's glance). "turns to" alone is left out:
+# it is as often a turn to speak to someone.
+TURNING: Final = frozenset({"turn", "turns", "swing", "swings"})
+TURN_WAYS: Final = frozenset({"toward", "towards"})
+# How many words after a turn its way may come ("turns his head, very slowly, toward ...").
+TURN_REACH: Final = 6
+# Watching something travel across the view: the camera pans with it (Katz: the pan follows
+# a moving subject across the space). Going away ("watches the car go") is a departure watched
+# from where we stand, which the grammar keeps still.
+WATCHING: Final = frozenset({"watch", "watches", "watching"})
+CROSSING: Final = frozenset(
+    {"cross", "crosses", "round", "rounds", "pass", "passes", "weave", "weaves", "wheel"}
+    | {"wheels", "drift", "drifts", "circle", "circles", "glide", "glides"}
+)
+WATCH_REACH: Final = 7
+# Something crossing over the watcher ("the geese pass above them") crosses the sky, not the
+# view across the ground.
+OVERHEAD: Final = frozenset({"over", "above", "overhead"})
+OVERHEAD_REACH: Final = 3
 
 
 def mentions(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, str], ...]:
@@ -192,13 +244,111 @@ def stagings(text: str, context: Context, lexicon: Lexicon) -> Movements:
     labels: dict[str, None] = {}
     words: dict[str, None] = {}
     for hit in lexicon.stagings.greedy_hits(context.tokens):
-        if context.negator_before(hit.start) is None:
+        if context.negator_before(hit.start) is None and not _after_someone(context, hit):
             label = hit.cue.label
             if label == Staging.SCAN:
                 label = _vertical_gaze(context.tokens, hit.end) or label
             labels.setdefault(label)
             words.setdefault(span_text(text, context.tokens, hit.start, hit.end))
+    for label, start, end in _told_by_shape(context):
+        if label == Staging.SCAN and Staging.CIRCLE in labels:
+            continue  # turning to each voice round a ring is the ring's: the camera arcs
+        labels.setdefault(label)
+        words.setdefault(span_text(text, context.tokens, start, end))
     return Movements(tuple(labels), tuple(words))
+
+
+def _after_someone(context: Context, hit: Hit) -> bool:
+    """Whether a look cue that follows something ("follow * up") follows a person ("follows
+    her up the stairs"): that is a walk after them, not a look."""
+    return hit.cue.label in VERTICAL_LOOKS and _followed_person(context.tokens, hit.start)
+
+
+def _told_by_shape(context: Context) -> list[tuple[str, int, int]]:
+    """Stagings read from how a clause is built rather than from a listed phrase, as
+    (label, first word, one past the last): a look that travels up or down, a body lowered to
+    someone's level, a turn toward something, a watch on something crossing the view."""
+    tokens = context.tokens
+    found: list[tuple[str, int, int]] = []
+    for index, token in enumerate(tokens):
+        if token.boundary or context.negator_before(index) is not None:
+            continue
+        if token.stem in GAZING and not _followed_person(tokens, index):
+            way = _way_the_eyes_go(tokens, index)
+            if way is not None:
+                found.append((way[0], index, way[1] + 1))
+        elif token.lower in LOWERING and not _a_state(tokens, index):
+            reached = _within(tokens, index, LOWER_REACH, LOWERED_FOR)
+            if reached is not None:
+                found.append((Staging.SINK, index, reached + 1))
+        elif token.lower in TURNING:
+            reached = _within(tokens, index, TURN_REACH, TURN_WAYS)
+            if reached is not None:
+                found.append((Staging.SCAN, index, reached + 1))
+        elif token.lower in WATCHING:
+            reached = _within(tokens, index, WATCH_REACH, CROSSING)
+            if reached is not None and _within(tokens, reached, OVERHEAD_REACH, OVERHEAD) is None:
+                found.append((Staging.SCAN, index, reached + 1))
+    return found
+
+
+def _reach(tokens: Sequence[Token], start: int, words: int) -> Iterator[int]:
+    """The places of up to ``words`` words after ``start``, through commas, to the end of its
+    sentence."""
+    counted = 0
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index]
+        if token.boundary:
+            if token.text in SENTENCE_ENDS:
+                return
+            continue
+        counted += 1
+        if counted > words:
+            return
+        yield index
+
+
+def _within(tokens: Sequence[Token], start: int, words: int, wanted: frozenset[str]) -> int | None:
+    """Where one of ``wanted`` comes within ``words`` words after ``start``, if it does."""
+    return next(
+        (index for index in _reach(tokens, start, words) if tokens[index].lower in wanted), None
+    )
+
+
+def _word_after(tokens: Sequence[Token], index: int) -> str:
+    """The word after ``index`` in its clause, or ""."""
+    after = index + 1
+    return tokens[after].lower if after < len(tokens) and not tokens[after].boundary else ""
+
+
+def _way_the_eyes_go(tokens: Sequence[Token], start: int) -> tuple[str, int] | None:
+    """The look up or down that the words after the look at ``start`` say, and where."""
+    for index in _reach(tokens, start, GAZE_REACH):
+        way = VERTICAL_GAZE.get(tokens[index].lower)
+        if way is None:
+            continue
+        before, after = tokens[index - 1].lower, _word_after(tokens, index)
+        if after in PATH_OPENERS or after in GAZE_FROM or before in EACH_OTHER:
+            return None
+        return way, index
+    return None
+
+
+def _followed_person(tokens: Sequence[Token], index: int) -> bool:
+    """Whether the word at ``index`` follows a person ("follows her", "follows Mara"): a walk
+    after them, whichever way it goes."""
+    if tokens[index].stem != FOLLOWING or index + 1 >= len(tokens):
+        return False
+    after = tokens[index + 1]
+    return not after.boundary and (after.lower in PRONOUNS or after.text[:1].isupper())
+
+
+def _a_state(tokens: Sequence[Token], index: int) -> bool:
+    """Whether the verb at ``index`` names a state rather than a move: a participle going on
+    ("kneeling") or opening its sentence ("Crouched behind the counter, she ...")."""
+    word = tokens[index].lower
+    opens = index == 0 or tokens[index - 1].text in SENTENCE_ENDS
+    return word.endswith("ing") or (word.endswith("ed") and opens)
 
 
 def _vertical_gaze(tokens: Sequence[Token], start: int) -> str | None:

@@ -99,6 +99,7 @@ _FRAMING_MOVES = {
     "two_shot": {
         "static", "push_in", "pull_out", "arc_left", "arc_right", "truck_left", "truck_right",
         "handheld", "crane_up", "crane_down", "zoom_in", "zoom_out", "follow", "lead",
+        "pedestal_up", "pedestal_down",
     },
     "group": {"static", "push_in", "pull_out", "arc_left", "arc_right", "crane_up", "handheld"},
 }  # fmt: skip

@@ -348,6 +348,9 @@ class Staging(StrEnum):
     ABASED = "abased"
     DISCOVERY = "discovery"
     TUMULT = "tumult"
+    # Someone or something comes on at the back of a subject who is going somewhere: their
+    # pursuers, the aides hurrying to keep up, the battalion at their back.
+    FOLLOWED = "followed"
     # Words written on something that the beat shows (``scene.shown_words``): a sign's, a
     # screen's, a page's. Read by its form, not from stagings.yaml.
     READ_TEXT = "read_text"
