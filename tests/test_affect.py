@@ -481,6 +481,8 @@ def test_pronouns_carry_the_previous_characters() -> None:
         ("On the motorway Tom draws level with the van.", "walk"),
         ("Mara tears after the pickpocket through the market.", "run"),
         ("Tom careers down the hill on the runaway cart.", "run"),
+        ("Tom follows the guard up the stairs.", "follow"),  # a walk after someone, not a look
+        ("Mara follows the path up to the house.", "follow"),
     ],
 )
 def test_movement_actions(text: str, action: str) -> None:
@@ -765,13 +767,20 @@ def test_near_misses_read_no_staging(text: str, staging: str) -> None:
         # No listed phrase says these; the way the clause is built does (entities._told_by_shape).
         ("Mara and Tom trace the drops upward, toward the ceiling fan.", "look_up"),
         ("Mara stands under the redwood and follows its trunk up into the mist.", "look_up"),
-        ("Tom traces the route with his eyes, hold by hold, up to the summit.", "look_up"),
+        ("Mara traces the crack upward with her glove.", "look_up"),
         ("Tom follows the rope down.", "look_down"),
         ("Tom kneels to Mara's height and puts his cap on the floor.", "sink"),
         ("Tom crouches until he is level with the boy under the table.", "sink"),
-        ("A floorboard creaks. Mara turns her head, very slowly, toward the stairwell.", "scan"),
+        ("A floorboard creaks. Mara turns her head slowly toward the stairwell.", "scan"),
         ("From the porch, Tom watches the riders cross the valley.", "scan"),
-        ("Mara tips her head right back at the foot of the tree.", "look_up"),
+        ("At the foot of the tree Mara cranes back to find its crown.", "look_up"),
+        ("Mara rises at the top of the stairs.", "on_high"),  # not only the rise
+        ("Mara rises at the head of the table.", "rise"),
+        ("Tom follows the trail with his eyes, step by step, down to the cellar.", "look_down"),
+        ("From the steps, Mara watches the ferry round the headland.", "scan"),
+        ("Tom runs through the market, two guards shouting behind him.", "followed"),
+        ("A twig snaps. Tom swings his rifle slowly toward the treeline.", "scan"),
+        ("Tom rises in the middle of the vast hall.", "expanse"),
         ("Tom runs flat out down the road, the dogs gaining behind him.", "followed"),
         ("Mara strides down the corridor, her aides scrambling to keep up.", "followed"),
     ],
@@ -792,6 +801,32 @@ def test_stagings_read_from_how_a_clause_is_built(text: str, staging: str) -> No
         ("Mara watches Tom go.", "scan"),  # a departure, watched from where we stand
         ("Tom turns to Mara and smiles.", "scan"),  # a turn to speak
         ("Blindfolded, Tom turns his head toward each voice in the ring around him.", "scan"),
+        # A look's words end with its clause, and "up" or "down" must follow its object.
+        ("Tom glances at the clock and gets up.", "look_up"),
+        ("Tom glances at Mara but does not get up.", "look_up"),
+        ("Mara looks fed up.", "look_up"),
+        ("Mara stares at the letter, then tears it up.", "look_up"),
+        ("Tom looks at the menu, then puts it down and orders the usual.", "look_down"),
+        ("Tom stares at the screen as the numbers count down.", "look_down"),
+        ("Tom rubs his eyes and sits up.", "look_up"),
+        ("Mara stares him down.", "look_down"),
+        ("Tom follows up with another question.", "look_up"),
+        ("Mara throws her head back and laughs.", "look_up"),
+        # Idioms, and what does not move.
+        ("Tom shuts the door behind him.", "followed"),
+        ("Mara keeps up the pretence all through dinner.", "followed"),
+        ("The boat is gaining speed.", "followed"),
+        ("The trees sway in the wind.", "circle"),
+        ("Tom dances with joy.", "circle"),
+        ("The rain eases up.", "rise"),
+        # A turn to speak to someone, or of something else; a watch on no crossing.
+        ("Tom turns toward Mara and says he is leaving.", "scan"),
+        ("Mara turns the car toward the coast.", "scan"),
+        ("Tom turns his back toward the crowd.", "scan"),
+        ("Mara watches him pass out on the sofa.", "scan"),
+        ("Mara watches the minutes pass on the kitchen clock.", "scan"),
+        ("Mara watches her grandmother weave.", "scan"),
+        ("The sun rises over the harbour.", "rise"),  # no one gets up
     ],
 )
 def test_clause_shapes_that_are_not_stagings(text: str, staging: str) -> None:
@@ -809,6 +844,9 @@ def test_clause_shapes_that_are_not_stagings(text: str, staging: str) -> None:
         ("Mara and Tom circle each other in the yard.", False),  # round each other, not abreast
         ("Mara and Tom carry the sofa up the stairs.", False),
         ("Mara and Tom do not walk to the shop.", False),
+        ("Mara and Tom walk the canal path, arguing.", True),  # the way itself after the verb
+        ("Walking home after the party, Mara and Tom argue about nothing.", True),
+        ("Running late, Mara and Tom grab their coats.", False),  # late is no way to go
     ],
 )
 def test_two_named_as_one_subject_of_a_walk_somewhere_walk_together(

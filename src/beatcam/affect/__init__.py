@@ -119,7 +119,7 @@ def read_words(
     )
     feelings = read_feelings(text, context, lexicon, others_acting(tokens, cast, lexicon))
     intents = read_intent_cues(text, context, lexicon)
-    staged = NOTHING_DONE if spoken else stagings(acts, acting, lexicon)
+    staged = NOTHING_DONE if spoken else stagings(acts, acting, lexicon, cast)
     walks_together = not spoken and walking_pair(acting, lexicon, cast)
     if walks_together and Staging.WALK_TOGETHER not in staged.actions:
         staged = replace(staged, actions=(*staged.actions, str(Staging.WALK_TOGETHER)))

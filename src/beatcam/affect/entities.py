@@ -49,54 +49,70 @@ VERTICAL_GAZE: Final = {
     "down": Staging.LOOK_DOWN, "downward": Staging.LOOK_DOWN, "downwards": Staging.LOOK_DOWN,
 }  # fmt: skip
 VERTICAL_LOOKS: Final = frozenset({Staging.LOOK_UP, Staging.LOOK_DOWN})
+# Someone going somewhere, and whose back "behind him" then means: what follows them.
+GOING: Final = frozenset({Staging.STRIDE, Staging.FLEE})
+BACKS: Final = frozenset({"him", "her", "them"})
 FOLLOWING: Final = stem("follow")
-# Words that look. Whichever way the words after one say the eyes travel, up or down, is a look
-# up or down ("traces the drops upward", "follows its trunk up", "peeks up over it"): the phrase
-# lists cannot spell every object a look passes on its way.
+# Verbs of looking along something. One whose object is then said to go up or down is a look up
+# or down ("traces the drops upward", "follows its trunk up", "follows the rope down"): the
+# phrase lists cannot spell every object a look travels along.
 GAZING: Final = frozenset(
-    stem(word)
-    for word in ("look", "gaze", "stare", "peer", "glance", "peek", "trace", "follow", "eyes")
+    stem(word) for word in ("look", "gaze", "stare", "peer", "glance", "trace", "follow")
 )
+# The object comes first, as a noun phrase: a determiner and a few words ("looks it up", "looks
+# fed up", "follows up with a question" are no look up).
+OBJECT_OPENERS: Final = frozenset({"the", "a", "an", "his", "her", "their", "its"})
+OBJECT_WORDS: Final = 3
+# A look "with his eyes" names its eyes within this many words ("traces the route with his
+# eyes"), and then the way they go may come after commas, up to the sentence's end.
+EYES_REACH: Final = 5
+SENTENCE_ENDS: Final = frozenset({".", ";", ":", "!", "?"})
 # "up" and "down" before one of these open a path along something ("looks down the corridor",
 # "follows her up the stairs"), not a look up or down.
-PATH_OPENERS: Final = frozenset(
-    {"the", "a", "an", "his", "her", "their", "its", "my", "our", "your", "this", "that"}
-)
+PATH_OPENERS: Final = OBJECT_OPENERS | {"my", "our", "your", "this", "that"}
 # "looks down from the bench" says where the look comes from (a height, which the angle
-# answers), and "stare each other down" is a contest of wills: neither is a look down.
+# answers), and "stares each other down" is a contest of wills: neither is a look down.
 GAZE_FROM: Final = frozenset({"from"})
 EACH_OTHER: Final = frozenset({"other", "another"})
-# How many words after a look the way it travels may come, commas and all ("traces the route
-# with his eyes, hold by hold, up to the summit").
-GAZE_REACH: Final = 9
-# Punctuation that ends a sentence's thought, where a look's reach stops; a comma does not.
-SENTENCE_ENDS: Final = frozenset({".", ";", ":", "!", "?"})
-# A body lowering itself to someone's level as it happens (Katz: the camera comes down with
-# them), not the state a clause opens on ("Crouched behind the counter, ...") or goes on in
-# ("kneeling by the crib").
-LOWERING: Final = frozenset({"kneel", "kneels", "crouch", "crouches", "squat", "squats"})
-# Going down to do something or to meet someone ("kneels to tie her shoe", "crouches until he is
-# level with her"), where kneeling at a grave or in the mud is a posture held, which the
+# Words that start another clause inside a sentence, where a look's or a turn's words end ("Tom
+# glances at Mara and gets up").
+CLAUSE_OPENERS: Final = CONJUNCTIONS | {"who", "which", "that", "before", "after"}
+# A body lowering itself to do something or to meet someone as it happens, in the present tense
+# a screenplay uses ("kneels to tie her shoe", "crouches until he is level with her"): the
+# camera comes down with them (Katz). Not the state a clause opens on or goes on in ("Crouched
+# behind the counter", "kneeling by the crib"), and not a kneel held at a grave, which the
 # camera watches still.
+LOWERING: Final = frozenset({"kneel", "kneels", "crouch", "crouches", "squat", "squats"})
 LOWERED_FOR: Final = frozenset({"to", "until", "down"})
+# A person getting up, said as a verb with them as its subject ("Ines rises at the head of
+# the table"; "He rises until his eyes clear the cushions"), where the sun, the water or a
+# voice rising are none of the camera's.
+RISING: Final = frozenset({"rise", "rises"})
 LOWER_REACH: Final = 2
-# A turn toward something, or from one thing to another, is the eyes crossing the space: the
-# camera pans with them (Brown: the pan is the camera's glance). "turns to" alone is left out:
-# it is as often a turn to speak to someone.
-TURNING: Final = frozenset({"turn", "turns", "swing", "swings"})
+# A head or a body turning toward something is the eyes crossing the space: the camera pans
+# with them (Brown: the pan is the camera's glance). Only the head or an adverb may come
+# between ("turns her head slowly toward the stairwell"); "turns the car toward the coast" is
+# no look, and a turn toward a person is a turn to speak to them, which the exchange covers.
+TURNING: Final = frozenset({stem("turn"), stem("swing")})
 TURN_WAYS: Final = frozenset({"toward", "towards"})
-# How many words after a turn its way may come ("turns his head, very slowly, toward ...").
-TURN_REACH: Final = 6
-# Watching something travel across the view: the camera pans with it (Katz: the pan follows
-# a moving subject across the space). Going away ("watches the car go") is a departure watched
-# from where we stand, which the grammar keeps still.
-WATCHING: Final = frozenset({"watch", "watches", "watching"})
-CROSSING: Final = frozenset(
-    {"cross", "crosses", "round", "rounds", "pass", "passes", "weave", "weaves", "wheel"}
-    | {"wheels", "drift", "drifts", "circle", "circles", "glide", "glides"}
+TURN_BETWEEN: Final = frozenset(
+    {"his", "her", "their", "head", "face", "slowly", "sharply", "quickly", "round"}
+    | {"around", "very", "at", "last", "once", "all", "rifle", "gun", "pistol", "torch", "lamp"}
+    | {"flashlight", "light", "gaze", "eyes"}
 )
-WATCH_REACH: Final = 7
-# Something crossing over the watcher ("the geese pass above them") crosses the sky, not the
+# Watching something cross the view: the camera pans with it (Katz: the pan follows a subject
+# moving across the space). Going away ("watches the car go") is a departure watched from where
+# we stand, which the grammar keeps still; "pass", "round" and "weave" are left out for "pass
+# out", "minutes pass", "round three" and "watches her grandmother weave".
+WATCHING: Final = frozenset({stem("watch")})
+CROSSING: Final = frozenset(stem(word) for word in ("cross", "drift", "glide", "circle", "zigzag"))
+# ... unless the way is said: "round the headland", "weave from stall to stall".
+CROSSING_PAIRS: Final = frozenset(
+    {("round", "the"), ("rounds", "the"), ("weave", "from"), ("weaves", "from")}
+    | {("weave", "through"), ("weaves", "through"), ("weave", "between"), ("weaves", "between")}
+)
+WATCH_REACH: Final = 6
+# Something crossing over the watcher ("the geese drift above them") crosses the sky, not the
 # view across the ground.
 OVERHEAD: Final = frozenset({"over", "above", "overhead"})
 OVERHEAD_REACH: Final = 3
@@ -165,22 +181,40 @@ PAIR_WALKS: Final = frozenset(
 )  # fmt: skip
 
 
+# "walk the length of the seafront", "stroll the canal path", "walking home": the way itself
+# after the verb.
+WAY_OPENERS: Final = frozenset({"the", "home"})
+
+
 def walking_pair(context: Context, lexicon: Lexicon, cast: CastNames) -> bool:
     """Whether two people named together are the subject of a walk somewhere (``PAIR_WALKS``
-    followed by a word of direction): they walk together, as "side by side" says outright."""
+    followed by a word of direction or the way they go: "walk the canal path"), or of the
+    clause a walk opens ("Walking the towpath at dusk, Ruairi and Fen argue"): they walk
+    together, as "side by side" says outright."""
     tokens = context.tokens
-    directions = lexicon.classes["dir"]
-    for (_, joiner, _), (second, verb, _) in pairwise(mention_spans(tokens, cast)):
+    ways = lexicon.classes["dir"] | WAY_OPENERS
+    opens_walking = (
+        len(tokens) > 1
+        and tokens[0].stem in PAIR_WALKS
+        and tokens[0].lower.endswith("ing")
+        and tokens[1].lower in ways
+    )
+    for (first, joiner, _), (second, verb, _) in pairwise(mention_spans(tokens, cast)):
         if (
-            joiner < len(tokens)
-            and tokens[joiner].lower == "and"
-            and second - joiner - 1 <= PARTNER_WORDS
-            and not any(token.boundary for token in tokens[joiner:verb])
-            and verb + 1 < len(tokens)
-            and tokens[verb].stem in PAIR_WALKS
-            and tokens[verb + 1].lower in directions
-            and context.negator_before(verb) is None
+            joiner >= len(tokens)
+            or tokens[joiner].lower != "and"
+            or second - joiner - 1 > PARTNER_WORDS
+            or any(token.boundary for token in tokens[joiner:verb])
         ):
+            continue
+        walks_on = (
+            verb + 1 < len(tokens)
+            and tokens[verb].stem in PAIR_WALKS
+            and tokens[verb + 1].lower in ways
+            and context.negator_before(verb) is None
+        )
+        opened = opens_walking and first > 0 and tokens[first - 1].boundary
+        if walks_on or opened:
             return True
     return False
 
@@ -237,10 +271,11 @@ def _acts(context: Context, index: int) -> bool:
     )
 
 
-def stagings(text: str, context: Context, lexicon: Lexicon) -> Movements:
+def stagings(text: str, context: Context, lexicon: Lexicon, cast: CastNames) -> Movements:
     """What a camera move could follow or answer in the beat (``data/stagings.yaml``): unlike
     a movement it need not be a person's ("the walls seem to close in"), but a negated one
     ("does not look up") is left out."""
+    named = frozenset(end - 1 for _, end, _ in mention_spans(context.tokens, cast))
     labels: dict[str, None] = {}
     words: dict[str, None] = {}
     for hit in lexicon.stagings.greedy_hits(context.tokens):
@@ -250,12 +285,29 @@ def stagings(text: str, context: Context, lexicon: Lexicon) -> Movements:
                 label = _vertical_gaze(context.tokens, hit.end) or label
             labels.setdefault(label)
             words.setdefault(span_text(text, context.tokens, hit.start, hit.end))
-    for label, start, end in _told_by_shape(context):
+    for label, start, end in _told_by_shape(context, named):
         if label == Staging.SCAN and Staging.CIRCLE in labels:
             continue  # turning to each voice round a ring is the ring's: the camera arcs
         labels.setdefault(label)
         words.setdefault(span_text(text, context.tokens, start, end))
+    behind = _someone_behind(context.tokens) if GOING & labels.keys() else None
+    if behind is not None:
+        labels.setdefault(Staging.FOLLOWED)
+        words.setdefault(span_text(text, context.tokens, behind, behind + 2))
     return Movements(tuple(labels), tuple(words))
+
+
+def _someone_behind(tokens: Sequence[Token]) -> int | None:
+    """Where "behind him" (her, them) comes, if it does: beside a stride or a flight, someone
+    or something at the walker's back ("sirens swelling behind him")."""
+    return next(
+        (
+            index
+            for index in range(len(tokens) - 1)
+            if tokens[index].lower == "behind" and tokens[index + 1].lower in BACKS
+        ),
+        None,
+    )
 
 
 def _after_someone(context: Context, hit: Hit) -> bool:
@@ -264,91 +316,126 @@ def _after_someone(context: Context, hit: Hit) -> bool:
     return hit.cue.label in VERTICAL_LOOKS and _followed_person(context.tokens, hit.start)
 
 
-def _told_by_shape(context: Context) -> list[tuple[str, int, int]]:
+def _told_by_shape(context: Context, named: frozenset[int]) -> list[tuple[str, int, int]]:
     """Stagings read from how a clause is built rather than from a listed phrase, as
-    (label, first word, one past the last): a look that travels up or down, a body lowered to
-    someone's level, a turn toward something, a watch on something crossing the view."""
+    (label, first word, one past the last): a look along something that goes up or down, a
+    body lowered to someone's level, a turn toward something, a watch on something crossing
+    the view. Each is read inside its own clause, and negated at either end it is none."""
     tokens = context.tokens
     found: list[tuple[str, int, int]] = []
     for index, token in enumerate(tokens):
         if token.boundary or context.negator_before(index) is not None:
             continue
+        label: str | None = Staging.SCAN
         if token.stem in GAZING and not _followed_person(tokens, index):
-            way = _way_the_eyes_go(tokens, index)
-            if way is not None:
-                found.append((way[0], index, way[1] + 1))
-        elif token.lower in LOWERING and not _a_state(tokens, index):
-            reached = _within(tokens, index, LOWER_REACH, LOWERED_FOR)
-            if reached is not None:
-                found.append((Staging.SINK, index, reached + 1))
-        elif token.lower in TURNING:
-            reached = _within(tokens, index, TURN_REACH, TURN_WAYS)
-            if reached is not None:
-                found.append((Staging.SCAN, index, reached + 1))
-        elif token.lower in WATCHING:
-            reached = _within(tokens, index, WATCH_REACH, CROSSING)
-            if reached is not None and _within(tokens, reached, OVERHEAD_REACH, OVERHEAD) is None:
-                found.append((Staging.SCAN, index, reached + 1))
+            reached = _object_then(tokens, index, frozenset(VERTICAL_GAZE))
+            reached = _eyes_then(tokens, index) if reached is None else reached
+            label = None if reached is None else _vertical_word(tokens, reached)
+        elif token.lower in LOWERING:
+            reached, label = _within(tokens, index, LOWER_REACH, LOWERED_FOR), Staging.SINK
+        elif token.lower in RISING and _person_before(tokens, index, named):
+            reached, label = index, Staging.RISE
+        elif token.stem in TURNING:
+            reached = _turned_toward(tokens, index)
+        elif token.stem in WATCHING:
+            reached = _crossing(tokens, index)
+        else:
+            continue
+        if reached is not None and label is not None and context.negator_before(reached) is None:
+            found.append((label, index, reached + 1))
     return found
 
 
-def _reach(tokens: Sequence[Token], start: int, words: int) -> Iterator[int]:
-    """The places of up to ``words`` words after ``start``, through commas, to the end of its
-    sentence."""
-    counted = 0
+def _clause_after(tokens: Sequence[Token], start: int) -> Iterator[int]:
+    """The places of the words after ``start`` in its clause: up to punctuation or a word
+    that opens another clause."""
     for index in range(start + 1, len(tokens)):
         token = tokens[index]
-        if token.boundary:
-            if token.text in SENTENCE_ENDS:
-                return
-            continue
-        counted += 1
-        if counted > words:
+        if token.boundary or token.lower in CLAUSE_OPENERS:
             return
         yield index
 
 
 def _within(tokens: Sequence[Token], start: int, words: int, wanted: frozenset[str]) -> int | None:
-    """Where one of ``wanted`` comes within ``words`` words after ``start``, if it does."""
-    return next(
-        (index for index in _reach(tokens, start, words) if tokens[index].lower in wanted), None
-    )
-
-
-def _word_after(tokens: Sequence[Token], index: int) -> str:
-    """The word after ``index`` in its clause, or ""."""
-    after = index + 1
-    return tokens[after].lower if after < len(tokens) and not tokens[after].boundary else ""
-
-
-def _way_the_eyes_go(tokens: Sequence[Token], start: int) -> tuple[str, int] | None:
-    """The look up or down that the words after the look at ``start`` say, and where."""
-    for index in _reach(tokens, start, GAZE_REACH):
-        way = VERTICAL_GAZE.get(tokens[index].lower)
-        if way is None:
-            continue
-        before, after = tokens[index - 1].lower, _word_after(tokens, index)
-        if after in PATH_OPENERS or after in GAZE_FROM or before in EACH_OTHER:
+    """Where one of ``wanted`` comes within ``words`` words after ``start`` in its clause."""
+    for counted, index in enumerate(_clause_after(tokens, start)):
+        if counted >= words:
             return None
-        return way, index
+        if tokens[index].lower in wanted:
+            return index
     return None
 
 
-def _followed_person(tokens: Sequence[Token], index: int) -> bool:
-    """Whether the word at ``index`` follows a person ("follows her", "follows Mara"): a walk
-    after them, whichever way it goes."""
-    if tokens[index].stem != FOLLOWING or index + 1 >= len(tokens):
-        return False
-    after = tokens[index + 1]
-    return not after.boundary and (after.lower in PRONOUNS or after.text[:1].isupper())
+def _object_then(tokens: Sequence[Token], start: int, wanted: frozenset[str]) -> int | None:
+    """Where one of ``wanted`` comes right after the noun phrase that is the object of the
+    verb at ``start`` (a determiner and at most ``OBJECT_WORDS`` words), if it does."""
+    after = list(_clause_after(tokens, start))
+    if not after or tokens[after[0]].lower not in OBJECT_OPENERS:
+        return None
+    for index in after[1 : OBJECT_WORDS + 2]:
+        if tokens[index].lower in wanted:
+            return index
+    return None
 
 
-def _a_state(tokens: Sequence[Token], index: int) -> bool:
-    """Whether the verb at ``index`` names a state rather than a move: a participle going on
-    ("kneeling") or opening its sentence ("Crouched behind the counter, she ...")."""
-    word = tokens[index].lower
-    opens = index == 0 or tokens[index - 1].text in SENTENCE_ENDS
-    return word.endswith("ing") or (word.endswith("ed") and opens)
+def _eyes_then(tokens: Sequence[Token], start: int) -> int | None:
+    """Where "up" or "down" comes after a look that says it is done "with (his) eyes", through
+    commas to the sentence's end ("follows it with his eyes, step by step, down to the cellar
+    door"): the eyes named, the words that follow are the look's."""
+    words = [token.lower for token in tokens]
+    at = next(
+        (k for k in range(start + 1, min(start + EYES_REACH, len(tokens) - 1))
+         if words[k] == "with" and words[k + 2 : k + 3] == ["eyes"]),
+        None,
+    )  # fmt: skip
+    if at is None:
+        return None
+    for index in range(at + 3, len(tokens)):
+        if tokens[index].text in SENTENCE_ENDS:
+            return None
+        if words[index] in VERTICAL_GAZE:
+            return index
+    return None
+
+
+def _vertical_word(tokens: Sequence[Token], index: int) -> str | None:
+    """The look up or down the word at ``index`` says, if it says one: not along a path
+    ("down the corridor"), from somewhere ("down from the bench"), or after "each other"."""
+    way = VERTICAL_GAZE.get(tokens[index].lower)
+    after = _word_after(tokens, index)
+    if way is None or after in PATH_OPENERS or after in GAZE_FROM:
+        return None
+    return None if tokens[index - 1].lower in EACH_OTHER else way
+
+
+def _turned_toward(tokens: Sequence[Token], start: int) -> int | None:
+    """Where the turn at ``start`` says it turns toward something that is not a person, with
+    only its head, what it aims or an adverb between, commas and all ("turns her head, very
+    slowly, toward the stairwell"; "swings his rifle slowly toward the sound")."""
+    for index in range(start + 1, len(tokens)):
+        word = tokens[index].lower
+        if tokens[index].text == ",":
+            continue
+        if word in TURN_WAYS:
+            target = _word_after(tokens, index)
+            if not target or target in PRONOUNS or target in EACH_OTHER | {"each"}:
+                return None
+            return None if tokens[index + 1].text[:1].isupper() else index  # a name: a person
+        if word not in TURN_BETWEEN:
+            return None
+    return None
+
+
+def _crossing(tokens: Sequence[Token], start: int) -> int | None:
+    """Where the watch at ``start`` sees its object cross the view (not over the watcher)."""
+    for index in _clause_after(tokens, start):
+        if index - start > WATCH_REACH:
+            return None
+        word, after = tokens[index].lower, _word_after(tokens, index)
+        if tokens[index].stem in CROSSING or (word, after) in CROSSING_PAIRS:
+            overhead = _within(tokens, index, OVERHEAD_REACH, OVERHEAD) is not None
+            return None if overhead else index
+    return None
 
 
 def _vertical_gaze(tokens: Sequence[Token], start: int) -> str | None:
@@ -360,6 +447,27 @@ def _vertical_gaze(tokens: Sequence[Token], start: int) -> str | None:
         if token.lower in VERTICAL_GAZE:
             return VERTICAL_GAZE[token.lower]
     return None
+
+
+def _word_after(tokens: Sequence[Token], index: int) -> str:
+    """The word after ``index`` in its clause, or ""."""
+    after = index + 1
+    return tokens[after].lower if after < len(tokens) and not tokens[after].boundary else ""
+
+
+def _person_before(tokens: Sequence[Token], index: int, named: frozenset[int]) -> bool:
+    """Whether the word before ``index`` names a person: a pronoun, or the last word of a
+    cast member's name (``named``: where names end)."""
+    return index > 0 and (tokens[index - 1].lower in SUBJECT_PRONOUNS or index - 1 in named)
+
+
+def _followed_person(tokens: Sequence[Token], index: int) -> bool:
+    """Whether the word at ``index`` follows a person ("follows her", "follows Mara"): a walk
+    after them, whichever way it goes."""
+    if tokens[index].stem != FOLLOWING or index + 1 >= len(tokens):
+        return False
+    after = tokens[index + 1]
+    return not after.boundary and (after.lower in PRONOUNS or after.text[:1].isupper())
 
 
 def _prepositions(lexicon: Lexicon) -> frozenset[str]:

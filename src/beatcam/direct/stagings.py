@@ -40,7 +40,7 @@ PERFORMED: Final = frozenset(
     {
         Staging.RISE, Staging.SINK, Staging.DESCEND, Staging.LOOK_UP, Staging.LOOK_DOWN,
         Staging.SCAN, Staging.STRIDE, Staging.STARTLE, Staging.LYING, Staging.FLEE,
-        Staging.EXULT,
+        Staging.EXULT, Staging.FOLLOWED,
     }
 )  # fmt: skip
 
