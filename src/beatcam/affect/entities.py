@@ -11,15 +11,16 @@ often an object ("lets her go").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final
 
+from beatcam.affect import shapes
 from beatcam.affect.lexicon import IGNORE_ACTION, Lexicon
 from beatcam.affect.modifiers import Context, clause_before
-from beatcam.affect.patterns import Hit, span_text
-from beatcam.affect.words import Token, stem
+from beatcam.affect.patterns import span_text
+from beatcam.affect.words import Token
 from beatcam.model.scene import CastNames
 from beatcam.model.vocab import Staging
 
@@ -42,80 +43,6 @@ NAME_AFTER_DET: Final = 3
 PROP_DETERMINER_WINDOW: Final = 3
 MIN_PROP_LETTERS: Final = 3
 ADVERB_SUFFIX: Final = "ly"
-# A gaze that travels up or down is a look up or down: the camera tilts with the eyes (Mascelli:
-# a tilt follows vertical action), where a gaze across the room pans.
-VERTICAL_GAZE: Final = {
-    "up": Staging.LOOK_UP, "upward": Staging.LOOK_UP, "upwards": Staging.LOOK_UP,
-    "down": Staging.LOOK_DOWN, "downward": Staging.LOOK_DOWN, "downwards": Staging.LOOK_DOWN,
-}  # fmt: skip
-VERTICAL_LOOKS: Final = frozenset({Staging.LOOK_UP, Staging.LOOK_DOWN})
-# Someone going somewhere, and whose back "behind him" then means: what follows them.
-GOING: Final = frozenset({Staging.STRIDE, Staging.FLEE})
-BACKS: Final = frozenset({"him", "her", "them"})
-FOLLOWING: Final = stem("follow")
-# Verbs of looking along something. One whose object is then said to go up or down is a look up
-# or down ("traces the drops upward", "follows its trunk up", "follows the rope down"): the
-# phrase lists cannot spell every object a look travels along.
-GAZING: Final = frozenset(
-    stem(word) for word in ("look", "gaze", "stare", "peer", "glance", "trace", "follow")
-)
-# The object comes first, as a noun phrase: a determiner and a few words ("looks it up", "looks
-# fed up", "follows up with a question" are no look up).
-OBJECT_OPENERS: Final = frozenset({"the", "a", "an", "his", "her", "their", "its"})
-OBJECT_WORDS: Final = 3
-# A look "with his eyes" names its eyes within this many words ("traces the route with his
-# eyes"), and then the way they go may come after commas, up to the sentence's end.
-EYES_REACH: Final = 5
-SENTENCE_ENDS: Final = frozenset({".", ";", ":", "!", "?"})
-# "up" and "down" before one of these open a path along something ("looks down the corridor",
-# "follows her up the stairs"), not a look up or down.
-PATH_OPENERS: Final = OBJECT_OPENERS | {"my", "our", "your", "this", "that"}
-# "looks down from the bench" says where the look comes from (a height, which the angle
-# answers), and "stares each other down" is a contest of wills: neither is a look down.
-GAZE_FROM: Final = frozenset({"from"})
-EACH_OTHER: Final = frozenset({"other", "another"})
-# Words that start another clause inside a sentence, where a look's or a turn's words end ("Tom
-# glances at Mara and gets up").
-CLAUSE_OPENERS: Final = CONJUNCTIONS | {"who", "which", "that", "before", "after"}
-# A body lowering itself to do something or to meet someone as it happens, in the present tense
-# a screenplay uses ("kneels to tie her shoe", "crouches until he is level with her"): the
-# camera comes down with them (Katz). Not the state a clause opens on or goes on in ("Crouched
-# behind the counter", "kneeling by the crib"), and not a kneel held at a grave, which the
-# camera watches still.
-LOWERING: Final = frozenset({"kneel", "kneels", "crouch", "crouches", "squat", "squats"})
-LOWERED_FOR: Final = frozenset({"to", "until", "down"})
-# A person getting up, said as a verb with them as its subject ("Ines rises at the head of
-# the table"; "He rises until his eyes clear the cushions"), where the sun, the water or a
-# voice rising are none of the camera's.
-RISING: Final = frozenset({"rise", "rises"})
-LOWER_REACH: Final = 2
-# A head or a body turning toward something is the eyes crossing the space: the camera pans
-# with them (Brown: the pan is the camera's glance). Only the head or an adverb may come
-# between ("turns her head slowly toward the stairwell"); "turns the car toward the coast" is
-# no look, and a turn toward a person is a turn to speak to them, which the exchange covers.
-TURNING: Final = frozenset({stem("turn"), stem("swing")})
-TURN_WAYS: Final = frozenset({"toward", "towards"})
-TURN_BETWEEN: Final = frozenset(
-    {"his", "her", "their", "head", "face", "slowly", "sharply", "quickly", "round"}
-    | {"around", "very", "at", "last", "once", "all", "rifle", "gun", "pistol", "torch", "lamp"}
-    | {"flashlight", "light", "gaze", "eyes"}
-)
-# Watching something cross the view: the camera pans with it (Katz: the pan follows a subject
-# moving across the space). Going away ("watches the car go") is a departure watched from where
-# we stand, which the grammar keeps still; "pass", "round" and "weave" are left out for "pass
-# out", "minutes pass", "round three" and "watches her grandmother weave".
-WATCHING: Final = frozenset({stem("watch")})
-CROSSING: Final = frozenset(stem(word) for word in ("cross", "drift", "glide", "circle", "zigzag"))
-# ... unless the way is said: "round the headland", "weave from stall to stall".
-CROSSING_PAIRS: Final = frozenset(
-    {("round", "the"), ("rounds", "the"), ("weave", "from"), ("weaves", "from")}
-    | {("weave", "through"), ("weaves", "through"), ("weave", "between"), ("weaves", "between")}
-)
-WATCH_REACH: Final = 6
-# Something crossing over the watcher ("the geese drift above them") crosses the sky, not the
-# view across the ground.
-OVERHEAD: Final = frozenset({"over", "above", "overhead"})
-OVERHEAD_REACH: Final = 3
 
 
 def mentions(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, str], ...]:
@@ -170,6 +97,10 @@ def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) ->
     return Movements(tuple(actions), tuple(words))
 
 
+# Someone going somewhere: only then is someone at their heels following them.
+GOING: Final = frozenset({Staging.STRIDE, Staging.FLEE})
+
+
 # Two people named together walk together when the verb after them heads somewhere ("Lior
 # and Catalina march down the corridor"), or "Kuznetsova and her translator Ikenna stride
 # along it": a possessive and a title may stand between "and" and the second name. Verbs of
@@ -181,39 +112,46 @@ PAIR_WALKS: Final = frozenset(
 )  # fmt: skip
 
 
-# "walk the length of the seafront", "stroll the canal path", "walking home": the way itself
-# after the verb.
+# Verbs of going on foot, which may take the way itself after them ("walk the canal path",
+# "stroll the boardwalk") or open the clause the pair is the subject of ("Walking home,
+# Ruairi and Fen argue"); "run the bar", "head the committee", "race the clock" and "riding
+# the subway" are not walks.
+ON_FOOT: Final = frozenset(
+    {"walk", "stride", "march", "stroll", "wander", "amble", "saunter", "trudge", "head"}
+)
 WAY_OPENERS: Final = frozenset({"the", "home"})
 
 
 def walking_pair(context: Context, lexicon: Lexicon, cast: CastNames) -> bool:
     """Whether two people named together are the subject of a walk somewhere (``PAIR_WALKS``
-    followed by a word of direction or the way they go: "walk the canal path"), or of the
-    clause a walk opens ("Walking the towpath at dusk, Ruairi and Fen argue"): they walk
-    together, as "side by side" says outright."""
+    followed by a word of direction, or an ``ON_FOOT`` verb by the way they go), or of the
+    clause a walk opens ("Walking the towpath at dusk, Ruairi and Fen argue": the pair right
+    after the opener's comma): they walk together, as "side by side" says outright."""
     tokens = context.tokens
-    ways = lexicon.classes["dir"] | WAY_OPENERS
+    directions = lexicon.classes["dir"]
+    opener = next((k for k, token in enumerate(tokens) if token.boundary), None)
     opens_walking = (
-        len(tokens) > 1
-        and tokens[0].stem in PAIR_WALKS
+        opener is not None
+        and len(tokens) > 1
+        and tokens[0].stem in ON_FOOT
         and tokens[0].lower.endswith("ing")
-        and tokens[1].lower in ways
+        and tokens[1].lower in directions | WAY_OPENERS
     )
     for (first, joiner, _), (second, verb, _) in pairwise(mention_spans(tokens, cast)):
         if (
-            joiner >= len(tokens)
+            verb >= len(tokens)
             or tokens[joiner].lower != "and"
             or second - joiner - 1 > PARTNER_WORDS
             or any(token.boundary for token in tokens[joiner:verb])
         ):
             continue
+        way = tokens[verb + 1].lower if verb + 1 < len(tokens) else ""
         walks_on = (
-            verb + 1 < len(tokens)
-            and tokens[verb].stem in PAIR_WALKS
-            and tokens[verb + 1].lower in ways
+            tokens[verb].stem in PAIR_WALKS
+            and (way in directions or (tokens[verb].stem in ON_FOOT and way in WAY_OPENERS))
             and context.negator_before(verb) is None
         )
-        opened = opens_walking and first > 0 and tokens[first - 1].boundary
+        opened = opens_walking and opener is not None and first == opener + 1
         if walks_on or opened:
             return True
     return False
@@ -272,202 +210,28 @@ def _acts(context: Context, index: int) -> bool:
 
 
 def stagings(text: str, context: Context, lexicon: Lexicon, cast: CastNames) -> Movements:
-    """What a camera move could follow or answer in the beat (``data/stagings.yaml``): unlike
-    a movement it need not be a person's ("the walls seem to close in"), but a negated one
-    ("does not look up") is left out."""
+    """What a camera move could follow or answer in the beat: the phrases of
+    ``data/stagings.yaml``, and the shapes of ``shapes.py``. Unlike a movement a staging need
+    not be a person's ("the walls seem to close in"), but a negated one ("does not look up")
+    is left out, and someone following a walker ("followed") only when there is a walker."""
     named = frozenset(end - 1 for _, end, _ in mention_spans(context.tokens, cast))
     labels: dict[str, None] = {}
     words: dict[str, None] = {}
     for hit in lexicon.stagings.greedy_hits(context.tokens):
-        if context.negator_before(hit.start) is None and not _after_someone(context, hit):
+        if context.negator_before(hit.start) is None and not shapes.after_someone(context, hit):
             label = hit.cue.label
             if label == Staging.SCAN:
-                label = _vertical_gaze(context.tokens, hit.end) or label
+                label = shapes.vertical_gaze(context.tokens, hit) or label
             labels.setdefault(label)
             words.setdefault(span_text(text, context.tokens, hit.start, hit.end))
-    for label, start, end in _told_by_shape(context, named):
+    for label, start, end in shapes.told_by_shape(context, named):
         if label == Staging.SCAN and Staging.CIRCLE in labels:
             continue  # turning to each voice round a ring is the ring's: the camera arcs
         labels.setdefault(label)
         words.setdefault(span_text(text, context.tokens, start, end))
-    behind = _someone_behind(context.tokens) if GOING & labels.keys() else None
-    if behind is not None:
-        labels.setdefault(Staging.FOLLOWED)
-        words.setdefault(span_text(text, context.tokens, behind, behind + 2))
-    return Movements(tuple(labels), tuple(words))
-
-
-def _someone_behind(tokens: Sequence[Token]) -> int | None:
-    """Where "behind him" (her, them) comes, if it does: beside a stride or a flight, someone
-    or something at the walker's back ("sirens swelling behind him")."""
-    return next(
-        (
-            index
-            for index in range(len(tokens) - 1)
-            if tokens[index].lower == "behind" and tokens[index + 1].lower in BACKS
-        ),
-        None,
-    )
-
-
-def _after_someone(context: Context, hit: Hit) -> bool:
-    """Whether a look cue that follows something ("follow * up") follows a person ("follows
-    her up the stairs"): that is a walk after them, not a look."""
-    return hit.cue.label in VERTICAL_LOOKS and _followed_person(context.tokens, hit.start)
-
-
-def _told_by_shape(context: Context, named: frozenset[int]) -> list[tuple[str, int, int]]:
-    """Stagings read from how a clause is built rather than from a listed phrase, as
-    (label, first word, one past the last): a look along something that goes up or down, a
-    body lowered to someone's level, a turn toward something, a watch on something crossing
-    the view. Each is read inside its own clause, and negated at either end it is none."""
-    tokens = context.tokens
-    found: list[tuple[str, int, int]] = []
-    for index, token in enumerate(tokens):
-        if token.boundary or context.negator_before(index) is not None:
-            continue
-        label: str | None = Staging.SCAN
-        if token.stem in GAZING and not _followed_person(tokens, index):
-            reached = _object_then(tokens, index, frozenset(VERTICAL_GAZE))
-            reached = _eyes_then(tokens, index) if reached is None else reached
-            label = None if reached is None else _vertical_word(tokens, reached)
-        elif token.lower in LOWERING:
-            reached, label = _within(tokens, index, LOWER_REACH, LOWERED_FOR), Staging.SINK
-        elif token.lower in RISING and _person_before(tokens, index, named):
-            reached, label = index, Staging.RISE
-        elif token.stem in TURNING:
-            reached = _turned_toward(tokens, index)
-        elif token.stem in WATCHING:
-            reached = _crossing(tokens, index)
-        else:
-            continue
-        if reached is not None and label is not None and context.negator_before(reached) is None:
-            found.append((label, index, reached + 1))
-    return found
-
-
-def _clause_after(tokens: Sequence[Token], start: int) -> Iterator[int]:
-    """The places of the words after ``start`` in its clause: up to punctuation or a word
-    that opens another clause."""
-    for index in range(start + 1, len(tokens)):
-        token = tokens[index]
-        if token.boundary or token.lower in CLAUSE_OPENERS:
-            return
-        yield index
-
-
-def _within(tokens: Sequence[Token], start: int, words: int, wanted: frozenset[str]) -> int | None:
-    """Where one of ``wanted`` comes within ``words`` words after ``start`` in its clause."""
-    for counted, index in enumerate(_clause_after(tokens, start)):
-        if counted >= words:
-            return None
-        if tokens[index].lower in wanted:
-            return index
-    return None
-
-
-def _object_then(tokens: Sequence[Token], start: int, wanted: frozenset[str]) -> int | None:
-    """Where one of ``wanted`` comes right after the noun phrase that is the object of the
-    verb at ``start`` (a determiner and at most ``OBJECT_WORDS`` words), if it does."""
-    after = list(_clause_after(tokens, start))
-    if not after or tokens[after[0]].lower not in OBJECT_OPENERS:
-        return None
-    for index in after[1 : OBJECT_WORDS + 2]:
-        if tokens[index].lower in wanted:
-            return index
-    return None
-
-
-def _eyes_then(tokens: Sequence[Token], start: int) -> int | None:
-    """Where "up" or "down" comes after a look that says it is done "with (his) eyes", through
-    commas to the sentence's end ("follows it with his eyes, step by step, down to the cellar
-    door"): the eyes named, the words that follow are the look's."""
-    words = [token.lower for token in tokens]
-    at = next(
-        (k for k in range(start + 1, min(start + EYES_REACH, len(tokens) - 1))
-         if words[k] == "with" and words[k + 2 : k + 3] == ["eyes"]),
-        None,
-    )  # fmt: skip
-    if at is None:
-        return None
-    for index in range(at + 3, len(tokens)):
-        if tokens[index].text in SENTENCE_ENDS:
-            return None
-        if words[index] in VERTICAL_GAZE:
-            return index
-    return None
-
-
-def _vertical_word(tokens: Sequence[Token], index: int) -> str | None:
-    """The look up or down the word at ``index`` says, if it says one: not along a path
-    ("down the corridor"), from somewhere ("down from the bench"), or after "each other"."""
-    way = VERTICAL_GAZE.get(tokens[index].lower)
-    after = _word_after(tokens, index)
-    if way is None or after in PATH_OPENERS or after in GAZE_FROM:
-        return None
-    return None if tokens[index - 1].lower in EACH_OTHER else way
-
-
-def _turned_toward(tokens: Sequence[Token], start: int) -> int | None:
-    """Where the turn at ``start`` says it turns toward something that is not a person, with
-    only its head, what it aims or an adverb between, commas and all ("turns her head, very
-    slowly, toward the stairwell"; "swings his rifle slowly toward the sound")."""
-    for index in range(start + 1, len(tokens)):
-        word = tokens[index].lower
-        if tokens[index].text == ",":
-            continue
-        if word in TURN_WAYS:
-            target = _word_after(tokens, index)
-            if not target or target in PRONOUNS or target in EACH_OTHER | {"each"}:
-                return None
-            return None if tokens[index + 1].text[:1].isupper() else index  # a name: a person
-        if word not in TURN_BETWEEN:
-            return None
-    return None
-
-
-def _crossing(tokens: Sequence[Token], start: int) -> int | None:
-    """Where the watch at ``start`` sees its object cross the view (not over the watcher)."""
-    for index in _clause_after(tokens, start):
-        if index - start > WATCH_REACH:
-            return None
-        word, after = tokens[index].lower, _word_after(tokens, index)
-        if tokens[index].stem in CROSSING or (word, after) in CROSSING_PAIRS:
-            overhead = _within(tokens, index, OVERHEAD_REACH, OVERHEAD) is not None
-            return None if overhead else index
-    return None
-
-
-def _vertical_gaze(tokens: Sequence[Token], start: int) -> str | None:
-    """The look up or down a scan's clause makes from ``start`` on ("her eyes travel from his
-    face down to the mud"), if it goes up or down."""
-    for token in tokens[start:]:
-        if token.boundary:
-            return None
-        if token.lower in VERTICAL_GAZE:
-            return VERTICAL_GAZE[token.lower]
-    return None
-
-
-def _word_after(tokens: Sequence[Token], index: int) -> str:
-    """The word after ``index`` in its clause, or ""."""
-    after = index + 1
-    return tokens[after].lower if after < len(tokens) and not tokens[after].boundary else ""
-
-
-def _person_before(tokens: Sequence[Token], index: int, named: frozenset[int]) -> bool:
-    """Whether the word before ``index`` names a person: a pronoun, or the last word of a
-    cast member's name (``named``: where names end)."""
-    return index > 0 and (tokens[index - 1].lower in SUBJECT_PRONOUNS or index - 1 in named)
-
-
-def _followed_person(tokens: Sequence[Token], index: int) -> bool:
-    """Whether the word at ``index`` follows a person ("follows her", "follows Mara"): a walk
-    after them, whichever way it goes."""
-    if tokens[index].stem != FOLLOWING or index + 1 >= len(tokens):
-        return False
-    after = tokens[index + 1]
-    return not after.boundary and (after.lower in PRONOUNS or after.text[:1].isupper())
+    if not GOING & labels.keys():
+        labels.pop(Staging.FOLLOWED, None)  # "keeps up with the conversation": no one goes
+    return Movements(tuple(labels), tuple(dict.fromkeys(words)))
 
 
 def _prepositions(lexicon: Lexicon) -> frozenset[str]:
