@@ -215,23 +215,24 @@ def stagings(text: str, context: Context, lexicon: Lexicon, cast: CastNames) -> 
     not be a person's ("the walls seem to close in"), but a negated one ("does not look up")
     is left out, and someone following a walker ("followed") only when there is a walker."""
     named = frozenset(end - 1 for _, end, _ in mention_spans(context.tokens, cast))
-    labels: dict[str, None] = {}
-    words: dict[str, None] = {}
+    read: list[tuple[str, str]] = []  # (label, the words that said it), in order
     for hit in lexicon.stagings.greedy_hits(context.tokens):
         if context.negator_before(hit.start) is None and not shapes.after_someone(context, hit):
             label = hit.cue.label
             if label == Staging.SCAN:
                 label = shapes.vertical_gaze(context.tokens, hit) or label
-            labels.setdefault(label)
-            words.setdefault(span_text(text, context.tokens, hit.start, hit.end))
+            read.append((label, span_text(text, context.tokens, hit.start, hit.end)))
+    ring = any(label == Staging.CIRCLE for label, _ in read)
     for label, start, end in shapes.told_by_shape(context, named):
-        if label == Staging.SCAN and Staging.CIRCLE in labels:
+        if label == Staging.SCAN and ring:
             continue  # turning to each voice round a ring is the ring's: the camera arcs
-        labels.setdefault(label)
-        words.setdefault(span_text(text, context.tokens, start, end))
-    if not GOING & labels.keys():
-        labels.pop(Staging.FOLLOWED, None)  # "keeps up with the conversation": no one goes
-    return Movements(tuple(labels), tuple(dict.fromkeys(words)))
+        read.append((label, span_text(text, context.tokens, start, end)))
+    if not GOING & {label for label, _ in read}:  # "keeps up with the conversation": no one goes
+        read = [(label, words) for label, words in read if label != Staging.FOLLOWED]
+    return Movements(
+        tuple(dict.fromkeys(label for label, _ in read)),
+        tuple(dict.fromkeys(words for _, words in read)),
+    )
 
 
 def _prepositions(lexicon: Lexicon) -> frozenset[str]:
