@@ -17,6 +17,7 @@ from beatcam.affect.blend import blend
 from beatcam.affect.entities import (
     Movements,
     acting_together,
+    mention_spans,
     movements,
     others_acting,
     props,
@@ -119,11 +120,12 @@ def read_words(
     )
     feelings = read_feelings(text, context, lexicon, others_acting(tokens, cast, lexicon))
     intents = read_intent_cues(text, context, lexicon)
-    staged = NOTHING_DONE if spoken else stagings(acts, acting, lexicon, cast)
-    walks_together = not spoken and walking_pair(acting, lexicon, cast)
+    spans = () if spoken else mention_spans(acting.tokens, cast)
+    staged = NOTHING_DONE if spoken else stagings(acts, acting, lexicon, spans)
+    walks_together = not spoken and walking_pair(acting, lexicon, spans)
     if walks_together and Staging.WALK_TOGETHER not in staged.actions:
         staged = replace(staged, actions=(*staged.actions, str(Staging.WALK_TOGETHER)))
-    if not spoken and acting_together(acting, cast, named):
+    if not spoken and acting_together(acting, spans, named):
         staged = replace(staged, actions=(*staged.actions, str(Staging.ACT_TOGETHER)))
     if shows:
         staged = replace(staged, actions=(*staged.actions, str(Staging.READ_TEXT)))

@@ -20,7 +20,7 @@ from beatcam.affect import shapes
 from beatcam.affect.lexicon import IGNORE_ACTION, Lexicon
 from beatcam.affect.modifiers import Context, clause_before
 from beatcam.affect.patterns import span_text
-from beatcam.affect.words import Token
+from beatcam.affect.words import ADVERB_SUFFIX, CONJUNCTIONS, Token
 from beatcam.model.scene import CastNames
 from beatcam.model.vocab import Staging
 
@@ -36,13 +36,11 @@ PHRASE_ENDERS: Final = frozenset(
 )
 OBJECT_PRONOUNS: Final = frozenset({"her"})
 SUBJECT_PRONOUNS: Final = frozenset({"he", "she", "they", "i", "we", "you", "who"})
-CONJUNCTIONS: Final = frozenset({"and", "but", "while", "as", "when", "then", "so", "because"})
 INFINITIVE: Final = frozenset({"to"})
 # "The hostage negotiator Mbali": a determiner may lead a name by three words.
 NAME_AFTER_DET: Final = 3
 PROP_DETERMINER_WINDOW: Final = 3
 MIN_PROP_LETTERS: Final = 3
-ADVERB_SUFFIX: Final = "ly"
 
 
 def mentions(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, str], ...]:
@@ -50,7 +48,11 @@ def mentions(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, str],
     return tuple((start, name) for start, _, name in mention_spans(tokens, cast))
 
 
-def mention_spans(tokens: Sequence[Token], cast: CastNames) -> tuple[tuple[int, int, str], ...]:
+# Where cast members are named in a beat: (first word, one past the last, name), in order.
+Spans = tuple[tuple[int, int, str], ...]
+
+
+def mention_spans(tokens: Sequence[Token], cast: CastNames) -> Spans:
     """Every place a cast member is named, as (first word, one past the last, name), in order:
     the longest form of a name that matches there."""
     lowered = [token.lower for token in tokens]  # a possessive's "'s" already gone
@@ -122,7 +124,7 @@ ON_FOOT: Final = frozenset(
 WAY_OPENERS: Final = frozenset({"the", "home"})
 
 
-def walking_pair(context: Context, lexicon: Lexicon, cast: CastNames) -> bool:
+def walking_pair(context: Context, lexicon: Lexicon, spans: Spans) -> bool:
     """Whether two people named together are the subject of a walk somewhere (``PAIR_WALKS``
     followed by a word of direction, or an ``ON_FOOT`` verb by the way they go), or of the
     clause a walk opens ("Walking the towpath at dusk, Ruairi and Fen argue": the pair right
@@ -137,7 +139,7 @@ def walking_pair(context: Context, lexicon: Lexicon, cast: CastNames) -> bool:
         and tokens[0].lower.endswith("ing")
         and tokens[1].lower in directions | WAY_OPENERS
     )
-    for (first, joiner, _), (second, verb, _) in pairwise(mention_spans(tokens, cast)):
+    for (first, joiner, _), (second, verb, _) in pairwise(spans):
         if (
             verb >= len(tokens)
             or tokens[joiner].lower != "and"
@@ -164,7 +166,7 @@ MUTUAL: Final = (("each", "other"), ("one", "another"))
 NEGATED_VERB_WORDS: Final = 2
 
 
-def acting_together(context: Context, cast: CastNames, people: Sequence[str]) -> bool:
+def acting_together(context: Context, spans: Spans, people: Sequence[str]) -> bool:
     """Whether two or more people are one clause's subject, doing one thing together ("Chalf,
     Nar and Yor resume their studies"; "They stop" when the beat's ``people`` are two or
     more): named at a clause's start (after punctuation), joined by commas and a last "and",
@@ -172,7 +174,7 @@ def acting_together(context: Context, cast: CastNames, people: Sequence[str]) ->
     tokens = context.tokens
     if any(pair in pairwise(token.lower for token in tokens) for pair in MUTUAL):
         return False
-    stops = {start: stop for start, stop, _ in mention_spans(tokens, cast)}
+    stops = {start: stop for start, stop, _ in spans}
     for at, token in enumerate(tokens):
         if at and not tokens[at - 1].boundary:
             continue
@@ -209,12 +211,12 @@ def _acts(context: Context, index: int) -> bool:
     )
 
 
-def stagings(text: str, context: Context, lexicon: Lexicon, cast: CastNames) -> Movements:
+def stagings(text: str, context: Context, lexicon: Lexicon, spans: Spans) -> Movements:
     """What a camera move could follow or answer in the beat: the phrases of
     ``data/stagings.yaml``, and the shapes of ``shapes.py``. Unlike a movement a staging need
     not be a person's ("the walls seem to close in"), but a negated one ("does not look up")
     is left out, and someone following a walker ("followed") only when there is a walker."""
-    named = frozenset(end - 1 for _, end, _ in mention_spans(context.tokens, cast))
+    named = frozenset(end - 1 for _, end, _ in spans)
     read: list[tuple[str, str]] = []  # (label, the words that said it), in order
     for hit in lexicon.stagings.greedy_hits(context.tokens):
         if context.negator_before(hit.start) is None and not shapes.after_someone(context, hit):

@@ -18,7 +18,7 @@ from typing import Final
 
 from beatcam.affect.modifiers import Context
 from beatcam.affect.patterns import Hit
-from beatcam.affect.words import Token, stem
+from beatcam.affect.words import ADVERB_SUFFIX, CONJUNCTIONS, Token, stem
 from beatcam.model.vocab import Staging
 
 # A gaze that travels up or down is a look up or down: the camera tilts with the eyes (Mascelli:
@@ -51,14 +51,10 @@ NOT_A_WAY: Final = frozenset(
 EYES_REACH: Final = 5
 # Words that start another clause inside a sentence, where a shape's words end ("Tom glances at
 # the clock and gets up").
-CLAUSE_OPENERS: Final = frozenset(
-    {"and", "but", "while", "as", "when", "then", "so", "because", "who", "which", "that"}
-    | {"before", "after", "until"}
-)
+CLAUSE_OPENERS: Final = CONJUNCTIONS | {"who", "which", "that", "before", "after", "until"}
 # Who does it: a pronoun or a cast member's name right before the verb, or one adverb between
 # ("Tom slowly turns").
 DOERS: Final = frozenset({"he", "she", "they"})
-ADVERB_SUFFIX: Final = "ly"
 # A body lowering itself to do something or to meet someone, in the present tense a screenplay
 # uses ("kneels to tie her shoe", "crouches down beside the boy"): the camera comes down with
 # them (Katz). Not the state a clause opens on or goes on in ("Crouched behind the counter",
@@ -120,14 +116,14 @@ def told_by_shape(context: Context, named: frozenset[int]) -> list[tuple[str, in
             label = None if reached is None else vertical_word(tokens, reached)
         elif token.lower in LOWERING:
             reached, label = _aimed_lower(tokens, index), Staging.SINK
-        elif not _done_by_someone(tokens, index, named):
-            continue
-        elif token.lower in RISING and _word_after(tokens, index) in RISEN_AT | {""}:
-            reached, label = index, Staging.RISE
-        elif token.stem in TURNING:
-            reached = _turned_toward(tokens, index)
-        elif token.lower in WATCHING:
-            reached = _crossing(tokens, index)
+        elif _a_persons_move(token) and _done_by_someone(tokens, index, named):
+            if token.lower in RISING:
+                risen = _word_after(tokens, index) in RISEN_AT | {""}
+                reached, label = (index if risen else None), Staging.RISE
+            elif token.stem in TURNING:
+                reached = _turned_toward(tokens, index)
+            else:
+                reached = _crossing(tokens, index)
         if reached is not None and label is not None and context.negator_before(reached) is None:
             found.append((label, index, reached + 1))
     return found
@@ -186,6 +182,12 @@ def _word_after(tokens: Sequence[Token], index: int) -> str:
     """The word after ``index`` in its clause, or ""."""
     after = index + 1
     return tokens[after].lower if after < len(tokens) and not tokens[after].boundary else ""
+
+
+def _a_persons_move(token: Token) -> bool:
+    """Whether the word is one of the shapes only a person's subject makes a staging of: a
+    rise, a turn, a watch."""
+    return token.lower in RISING or token.stem in TURNING or token.lower in WATCHING
 
 
 def _done_by_someone(tokens: Sequence[Token], index: int, named: frozenset[int]) -> bool:

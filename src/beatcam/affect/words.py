@@ -22,6 +22,12 @@ _MIN_STEM: Final = 2
 _MIN_STEM_LY: Final = 3
 _POSSESSIVE: Final = "'s"
 _PATTERN_MARKS: Final = frozenset("*@=$")
+# Words that join clauses, where a clause's subject, a negation's reach and a shape's words
+# end ("Tom glances at the clock and gets up").
+CONJUNCTIONS: Final = frozenset({"and", "but", "while", "as", "when", "then", "so", "because"})
+# The ending of most adverbs of manner ("slowly", "quietly"), which may stand between a subject
+# and its verb.
+ADVERB_SUFFIX: Final = "ly"
 _PURE_VOWELS: Final = frozenset("aeiou")
 _NO_SHORT_END: Final = frozenset("wxy")
 _CVC: Final = 3
