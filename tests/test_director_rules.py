@@ -607,6 +607,20 @@ def test_an_intent_takes_a_staging_where_it_leads_and_shares_it_where_it_does_no
     )  # no look down, no answer to it
 
 
+@pytest.mark.parametrize(
+    ("intents", "first"),
+    [({"vertigo": 0.6, "dread": 0.3}, "dolly_zoom_out"), ({"dread": 0.6}, None)],
+)
+def test_a_drop_far_below_is_the_dolly_zooms_when_it_is_vertigo(
+    intents: dict[str, float], first: str | None
+) -> None:
+    """A drop seen from its edge says where the camera looks from (high), not how it moves;
+    the move is vertigo's: the dolly zoom, as far as the beat is vertigo."""
+    edge = context({"transition": 1.0}, intents=intents, stagings=("far_below",))
+    moves = rule_named("staging: far_below as vertigo: movement").prefer(edge)
+    assert (max(moves, key=moves.__getitem__) if moves else None) == first
+
+
 def test_every_staging_has_a_cited_row_of_the_vocabulary() -> None:
     table = staging_table()
     assert set(table) == set(Staging)

@@ -833,11 +833,15 @@ def _staging_rules() -> tuple[Rule, ...]:
     -> move table; an intent's ranking of a field shares the gain with the general one."""
     rules = []
     for row in staging_table().values():
-        for field in row.ranked:
+        # An intent may answer a field the staging itself leaves alone (a drop far below says
+        # where the camera looks from; vertigo says how it moves).
+        fields = dict.fromkeys([*row.ranked, *(f for s in row.shadings.values() for f in s.ranked)])
+        for field in fields:
             shaded_by = tuple(
                 intent for intent, shaded in row.shadings.items() if field in shaded.ranked
             )
-            rules.append(_staging_rule(row, field, shaded_by))
+            if field in row.ranked:
+                rules.append(_staging_rule(row, field, shaded_by))
             rules += [_staging_rule(row.shadings[intent], field, ()) for intent in shaded_by]
     return tuple(rules)
 
