@@ -484,6 +484,9 @@ def test_pronouns_carry_the_previous_characters() -> None:
         ("Tom follows the guard up the stairs.", "follow"),  # a walk after someone, not a look
         ("Mara follows the path up to the house.", "follow"),
         ("Tom follows its tracks down to the creek.", "follow"),
+        ("Soldiers march past, and Mara runs after them.", "run"),
+        ("Officers Mara and Tom charge up the stairs.", "run"),  # a title before the names
+        ("Years later Tom walks back into the village.", "walk"),
     ],
 )
 def test_movement_actions(text: str, action: str) -> None:
@@ -513,6 +516,10 @@ def test_movement_actions(text: str, action: str) -> None:
         ("Tom carries the weight of it.", "walk"),
         ("Mara stands under the redwood and follows its trunk up into the mist.", "follow"),
         ("Tom strides in, and two guards fall in behind him.", "fall"),
+        # Others move, or moved before the beat.
+        ("Four men step out of the shadows. Tom turns on the spot.", "exit"),
+        ("Soldiers march past the window. Mara waits.", "walk"),
+        ("Having crossed the line first, Mara turns on the spot with the flag.", "walk"),
     ],
 )
 def test_words_that_only_look_like_movement(text: str, absent: str) -> None:
@@ -783,8 +790,14 @@ def test_near_misses_read_no_staging(text: str, staging: str) -> None:
         ("Tom rises in the middle of the vast hall.", "expanse"),
         ("Tom runs flat out down the road, the dogs gaining behind him.", "followed"),
         ("Mara strides down the corridor, her aides scrambling to keep up.", "followed"),
+        # The place, then who is found down in it: the crane comes down into the scene.
+        ("Rain sweeps the emptied stadium. Down on the pitch, Tom sits alone.", "settling_over"),
+        ("The lanterns drift up into the night, and beneath them Mara takes Tom's hand.",
+         "settling_over"),
+        ("The search party spreads across the moor. At the bottom of the gully, Tom finds "
+         "the scarf.", "settling_over"),
     ],
-)
+)  # fmt: skip
 def test_stagings_read_from_how_a_clause_is_built(text: str, staging: str) -> None:
     assert staging in one(text).stagings
 
@@ -846,8 +859,13 @@ def test_stagings_read_from_how_a_clause_is_built(text: str, staging: str) -> No
         ("Mara puts on the song from their first dance.", "circle"),
         ("Tom kneels until dawn, praying over his father's grave.", "sink"),
         ("Mara refuses to kneel to the king.", "sink"),
+        # Found down in a place only after a sentence about the place alone.
+        ("Tom climbs the dune. Down in the valley, Mara waits.", "settling_over"),
+        ("She drives into town. Down in the square, Tom waits.", "settling_over"),
+        ("The warden stands at the top of the stairs. Below, Mara and Tom stop.",
+         "settling_over"),
     ],
-)
+)  # fmt: skip
 def test_clause_shapes_that_are_not_stagings(text: str, staging: str) -> None:
     assert staging not in one(text).stagings
 

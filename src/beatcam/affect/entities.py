@@ -87,12 +87,14 @@ def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) ->
     by_person = _person_subjects(
         tokens, cast, lexicon.classes["det"] - lexicon.classes["pron"], prepositions
     )
+    done_before = _done_before(tokens)
     for hit in hits:
         if (
             hit.start not in ignored
             and context.negator_before(hit.start) is None
             and not named_things[hit.start]
             and by_person[hit.start]
+            and not done_before[hit.start]
         ):
             actions.setdefault(hit.cue.label)
             words.setdefault(span_text(text, tokens, hit.start, hit.end))
@@ -284,16 +286,22 @@ def _person_subjects(
     """For each word: is the subject of its clause a person?
 
     The subject is the first person (a cast name, a subject pronoun) or thing (an article or
-    number outside a phrase of place, or a possessive: "Hal's lantern") the clause names; a
-    clause that names neither ("..., runs it back") is taken to go on with a person. Enough to
-    keep "the night guard's footsteps cross the ceiling" from moving anyone.
+    number outside a phrase of place, a possessive: "Hal's lantern", or a plural noun opening
+    a sentence: "Soldiers march past") the clause names; a clause that names neither ("...,
+    runs it back") is taken to go on with a person. Enough to keep "the night guard's
+    footsteps cross the ceiling" and "Four men step out of the shadows" from moving anyone.
     """
     names = cast.words()
     people = names | SUBJECT_PRONOUNS
+    closed = articles | prepositions | CONJUNCTIONS
 
     def opens_subject(index: int) -> bool:
         word = tokens[index].lower
-        return word in people or (word in articles and not _after(tokens, index, prepositions))
+        return (
+            word in people
+            or (word in articles and not _after(tokens, index, prepositions))
+            or _bare_plural(tokens, index, closed)
+        )
 
     def is_person(index: int) -> bool:
         if tokens[index].lower in people:
@@ -303,6 +311,53 @@ def _person_subjects(
     return [
         subject is None or is_person(subject) for subject in clause_subjects(tokens, opens_subject)
     ]
+
+
+# Words ending in "s" that open a sentence without being a plural noun that acts.
+NOT_PLURAL_SUBJECTS: Final = frozenset(
+    {"perhaps", "sometimes", "always", "besides", "afterwards", "upstairs", "downstairs",
+     "indoors", "outdoors", "backwards", "forwards", "sideways", "nowadays", "thus", "was",
+     "has", "does", "yes", "hers", "ours", "yours", "theirs", "whereas", "unless", "towards"}
+)  # fmt: skip
+# Time that has passed, not people: "Years later Ines returns", "Moments after, Tom runs".
+TIME_AFTER: Final = frozenset({"later", "ago", "after", "before", "earlier", "passed", "on"})
+SENTENCE_ENDS: Final = frozenset({".", "!", "?", ";", ":"})
+
+
+def _bare_plural(tokens: Sequence[Token], index: int, closed: frozenset[str]) -> bool:
+    """Whether the word opens a sentence as a plural noun without an article: "Soldiers march
+    past", "Gulls wheel over the harbour", "Officers Dunmore and Achebe charge" (a title, which
+    the names after it make a person's)."""
+    token = tokens[index]
+    word = token.lower
+    starts = index == 0 or (tokens[index - 1].boundary and tokens[index - 1].text in SENTENCE_ENDS)
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return (
+        starts
+        and token.text[:1].isupper()
+        and len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and word not in closed | NOT_PLURAL_SUBJECTS
+        and following is not None
+        and not following.boundary
+        and following.text[:1].islower()
+        and following.lower not in TIME_AFTER
+    )
+
+
+def _done_before(tokens: Sequence[Token]) -> list[bool]:
+    """For each word: is it in a clause of what was done before the beat ("Having crossed the
+    line first, Selam turns on the spot": she crossed it before we see her)?"""
+    before = False
+    marks: list[bool] = []
+    for index, token in enumerate(tokens):
+        if token.boundary:
+            before = False
+        elif token.lower == "having" and (index == 0 or tokens[index - 1].boundary):
+            before = True
+        marks.append(before)
+    return marks
 
 
 def others_acting(tokens: Sequence[Token], cast: CastNames, lexicon: Lexicon) -> list[bool]:

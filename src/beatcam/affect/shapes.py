@@ -100,6 +100,18 @@ OVERHEAD: Final = frozenset({"over", "above", "overhead"})
 OVERHEAD_REACH: Final = 3
 
 
+# A beat that opens on the place and then finds its people down in it ("Rain sweeps the
+# emptied stadium. Down on the pitch, Bogdan sits in the goalmouth"; "The lanterns drift up
+# into the night, and beneath them on the riverbank Hoa takes Minh's hand") is the crane that
+# comes down from the place into the scene (Katz): the words that find them there.
+FOUND_DOWN_IN: Final = (
+    ("down", "in"), ("down", "on"), ("down", "below"), ("far", "below"), ("deep", "in"),
+    ("in", "the", "middle", "of"), ("somewhere", "in"), ("somewhere", "among"),
+    ("among", "the"), ("at", "the", "bottom", "of"), ("beneath", "them"), ("below", "them"),
+)  # fmt: skip
+SENTENCE_ENDS: Final = frozenset({".", ";"})
+
+
 def told_by_shape(context: Context, named: frozenset[int]) -> list[tuple[str, int, int]]:
     """Every staging the beat's clauses show by their shape, as (label, first word, one past
     the last); ``named`` are the places where a cast member's name ends."""
@@ -126,7 +138,29 @@ def told_by_shape(context: Context, named: frozenset[int]) -> list[tuple[str, in
                 reached = _crossing(tokens, index)
         if reached is not None and label is not None and context.negator_before(reached) is None:
             found.append((label, index, reached + 1))
-    return found
+    return found + _found_down_in(tokens, named)
+
+
+def _found_down_in(tokens: Sequence[Token], named: frozenset[int]) -> list[tuple[str, int, int]]:
+    """The place first, then its people found down in it (``FOUND_DOWN_IN``): the opening
+    sentence, or the clause before ", and", names no one, and the words that find someone
+    open the next and name them."""
+    for index, token in enumerate(tokens):
+        if not token.boundary:
+            continue
+        if token.text not in SENTENCE_ENDS and not (
+            token.text == "," and _word_after(tokens, index) == "and"
+        ):
+            continue
+        if any(place <= index for place in named) or any(t.lower in DOERS for t in tokens[:index]):
+            return []
+        start = index + 1 + (tokens[index + 1].lower == "and" if index + 1 < len(tokens) else 0)
+        words = tuple(t.lower for t in tokens[start : start + 4])
+        found = next((p for p in FOUND_DOWN_IN if words[: len(p)] == p), None)
+        if found is None or not any(place > start for place in named):
+            return []
+        return [(Staging.SETTLING_OVER, start, start + len(found))]
+    return []
 
 
 def vertical_gaze(tokens: Sequence[Token], hit: Hit) -> str | None:
