@@ -520,6 +520,8 @@ def test_movement_actions(text: str, action: str) -> None:
         ("Four men step out of the shadows. Tom turns on the spot.", "exit"),
         ("Soldiers march past the window. Mara waits.", "walk"),
         ("Having crossed the line first, Mara turns on the spot with the flag.", "walk"),
+        ("Mara leans her head back to find the top of the redwood.", "walk"),  # a head, not "head"
+        ("Tom lets his eyes climb the trunk into the fog.", "climb"),  # a look up
     ],
 )
 def test_words_that_only_look_like_movement(text: str, absent: str) -> None:
