@@ -746,6 +746,12 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("Arm in arm, Mara and Tom stroll along the quay.", "walk_together"),
         ("Under the lanterns Mara and Tom slow-dance, foreheads touching.", "circle"),
         ("Mara and Tom walk side by side down the corridor.", "walk_together"),
+        (
+            "Squinting at the photo, Mara spots her dead husband's watch on the groom's wrist.",
+            "discovery",
+        ),
+        ("At the eyepiece, Mara finds the comet at last and forgets to breathe.", "discovery"),
+        ("Tom looks past his boots at the traffic twelve storeys below.", "far_below"),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:
