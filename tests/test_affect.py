@@ -752,6 +752,11 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ),
         ("At the eyepiece, Mara finds the comet at last and forgets to breathe.", "discovery"),
         ("Tom looks past his boots at the traffic twelve storeys below.", "far_below"),
+        ("Tom turns from the sink and the stranger is already in the doorway.", "scan"),
+        (
+            "Asked about the missing money, Tom smiles; for half a second his smile freezes.",
+            "discovery",
+        ),
     ],
 )
 def test_stagings_are_read_from_what_happens(text: str, staging: str) -> None:
