@@ -753,6 +753,7 @@ def test_a_scene_is_embedded_in_one_batched_call(monkeypatch: pytest.MonkeyPatch
         ("At the eyepiece, Mara finds the comet at last and forgets to breathe.", "discovery"),
         ("Tom looks past his boots at the traffic twelve storeys below.", "far_below"),
         ("Tom turns from the sink and the stranger is already in the doorway.", "scan"),
+        ("At the card table Tom slides his last chips into the middle and waits.", "all_in"),
         (
             "Asked about the missing money, Tom smiles; for half a second his smile freezes.",
             "discovery",
@@ -872,6 +873,7 @@ def test_stagings_read_from_how_a_clause_is_built(text: str, staging: str) -> No
         ("Mara puts on the song from their first dance.", "circle"),
         ("Tom kneels until dawn, praying over his father's grave.", "sink"),
         ("Mara refuses to kneel to the king.", "sink"),
+        ("Tom pours the stew into the pot and waits.", "all_in"),
         # Found down in a place only after a sentence about the place alone.
         ("Tom climbs the dune. Down in the valley, Mara waits.", "settling_over"),
         ("She drives into town. Down in the square, Tom waits.", "settling_over"),

@@ -351,6 +351,9 @@ class Staging(StrEnum):
     # Someone or something comes on at the back of a subject who is going somewhere: their
     # pursuers, the aides hurrying to keep up, the battalion at their back.
     FOLLOWED = "followed"
+    # Everything staked at once, the last chips pushed into the pot: the table waits on one
+    # decision.
+    ALL_IN = "all_in"
     # Words written on something that the beat shows (``scene.shown_words``): a sign's, a
     # screen's, a page's. Read by its form, not from stagings.yaml.
     READ_TEXT = "read_text"
