@@ -85,9 +85,13 @@ def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) ->
     # "Her" opens no noun here: "watches her leave" is a movement.
     named_things = _noun_uses(tokens, (lexicon.classes["det"] - OBJECT_PRONOUNS) | prepositions)
     by_person = _person_subjects(
-        tokens, cast, lexicon.classes["det"] - lexicon.classes["pron"], prepositions
+        tokens,
+        cast,
+        lexicon.classes["det"] - lexicon.classes["pron"],
+        prepositions,
+        frozenset(hit.start for hit in hits),
     )
-    done_before = _done_before(tokens)
+    done_before = _done_before(tokens, cast.words())
     for hit in hits:
         if (
             hit.start not in ignored
@@ -282,6 +286,7 @@ def _person_subjects(
     cast: CastNames,
     articles: frozenset[str],
     prepositions: frozenset[str],
+    verbs: frozenset[int] = frozenset(),
 ) -> list[bool]:
     """For each word: is the subject of its clause a person?
 
@@ -293,14 +298,14 @@ def _person_subjects(
     """
     names = cast.words()
     people = names | SUBJECT_PRONOUNS
-    closed = articles | prepositions | CONJUNCTIONS
+    closed = articles | prepositions | CONJUNCTIONS | NOT_SUBJECT_PRONOUNS | PARTICLES
 
     def opens_subject(index: int) -> bool:
         word = tokens[index].lower
         return (
             word in people
             or (word in articles and not _after(tokens, index, prepositions))
-            or _bare_plural(tokens, index, closed)
+            or (index not in verbs and _bare_plural(tokens, index, closed))
         )
 
     def is_person(index: int) -> bool:
@@ -321,38 +326,63 @@ NOT_PLURAL_SUBJECTS: Final = frozenset(
 )  # fmt: skip
 # Time that has passed, not people: "Years later Ines returns", "Moments after, Tom runs".
 TIME_AFTER: Final = frozenset({"later", "ago", "after", "before", "earlier", "passed", "on"})
+# A number and a measure open no subject ("Four days into the trek Tom limps on").
+TIME_WORDS: Final = frozenset(
+    {"seconds", "minutes", "hours", "days", "weeks", "months", "years", "steps", "paces",
+     "inches", "metres", "miles", "yards", "feet"}
+)  # fmt: skip
+IRREGULAR_PLURALS: Final = frozenset({"men", "women", "people", "children"})
+NUMBER_WORDS: Final = frozenset(
+    {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "several", "dozens", "hundreds"}
+)  # fmt: skip
+# Words that follow a verb, never a subject ("Heads for the door", "Steps back", "Grabs his
+# coat").
+NOT_SUBJECT_PRONOUNS: Final = frozenset(
+    {"his", "her", "their", "its", "my", "your", "our", "him", "them", "me", "us"}
+)
+PARTICLES: Final = frozenset({"back", "out", "up", "down", "off", "away", "over", "for", "to"})
 SENTENCE_ENDS: Final = frozenset({".", "!", "?", ";", ":"})
 
 
 def _bare_plural(tokens: Sequence[Token], index: int, closed: frozenset[str]) -> bool:
-    """Whether the word opens a sentence as a plural noun without an article: "Soldiers march
-    past", "Gulls wheel over the harbour", "Officers Dunmore and Achebe charge" (a title, which
-    the names after it make a person's)."""
+    """Whether the word opens a sentence as a plural noun without an article, its verb right
+    after it: "Soldiers march past", "Four men step out" (a number and its noun), "Officers
+    Dunmore and Achebe charge" (a title, which the names after it make a person's). Not a
+    screenplay's fragment that opens on its verb ("Grabs his coat. Heads for the door.": the
+    caller leaves out the movement verbs it knows), nor "Hands in his pockets, Tom ..."."""
     token = tokens[index]
     word = token.lower
     starts = index == 0 or (tokens[index - 1].boundary and tokens[index - 1].text in SENTENCE_ENDS)
-    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    if not starts or not token.text[:1].isupper() or index + 1 >= len(tokens):
+        return False
+    following = tokens[index + 1]
+    if word in NUMBER_WORDS and _plural(following.lower):
+        following = tokens[index + 2] if index + 2 < len(tokens) else following
+        word = tokens[index + 1].lower
     return (
-        starts
-        and token.text[:1].isupper()
-        and len(word) > 3
-        and word.endswith("s")
-        and not word.endswith(("ss", "us", "is"))
-        and word not in closed | NOT_PLURAL_SUBJECTS
-        and following is not None
+        _plural(word)
+        and word not in closed | NOT_PLURAL_SUBJECTS | TIME_WORDS
         and not following.boundary
         and following.text[:1].islower()
-        and following.lower not in TIME_AFTER
+        and following.lower not in closed | TIME_AFTER
     )
 
 
-def _done_before(tokens: Sequence[Token]) -> list[bool]:
+def _plural(word: str) -> bool:
+    """Whether a word looks like a plural noun: "soldiers", "gulls", "men"."""
+    regular = len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+    return regular or word in IRREGULAR_PLURALS
+
+
+def _done_before(tokens: Sequence[Token], names: frozenset[str]) -> list[bool]:
     """For each word: is it in a clause of what was done before the beat ("Having crossed the
-    line first, Selam turns on the spot": she crossed it before we see her)?"""
+    line first, Selam turns on the spot": she crossed it before we see her)? The clause ends at
+    its comma, or where its doer is named ("Having reached the roof Tom runs to the edge")."""
     before = False
     marks: list[bool] = []
     for index, token in enumerate(tokens):
-        if token.boundary:
+        if token.boundary or token.lower in names | SUBJECT_PRONOUNS:
             before = False
         elif token.lower == "having" and (index == 0 or tokens[index - 1].boundary):
             before = True

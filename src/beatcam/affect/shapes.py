@@ -104,11 +104,16 @@ OVERHEAD_REACH: Final = 3
 # emptied stadium. Down on the pitch, Bogdan sits in the goalmouth"; "The lanterns drift up
 # into the night, and beneath them on the riverbank Hoa takes Minh's hand") is the crane that
 # comes down from the place into the scene (Katz): the words that find them there.
+# A place follows each with an article, which "Deep in thought", "Down in the dumps" and "In
+# the middle of the night" (a time) do not have or are not.
 FOUND_DOWN_IN: Final = (
-    ("down", "in"), ("down", "on"), ("down", "below"), ("far", "below"), ("deep", "in"),
-    ("in", "the", "middle", "of"), ("somewhere", "in"), ("somewhere", "among"),
-    ("among", "the"), ("at", "the", "bottom", "of"), ("beneath", "them"), ("below", "them"),
+    ("down", "in", "the"), ("down", "in", "one"), ("down", "on", "the"), ("down", "below"),
+    ("far", "below"),
+    ("deep", "in", "the"), ("in", "the", "middle", "of", "the"), ("somewhere", "in", "the"),
+    ("somewhere", "among", "the"), ("at", "the", "bottom", "of"), ("beneath", "them"),
+    ("below", "them"),
 )  # fmt: skip
+NOT_PLACES: Final = frozenset({"dumps", "night", "day", "morning", "afternoon", "evening"})
 SENTENCE_ENDS: Final = frozenset({".", ";"})
 
 
@@ -134,6 +139,10 @@ def told_by_shape(context: Context, named: frozenset[int]) -> list[tuple[str, in
                 reached, label = (index if risen else None), Staging.RISE
             elif token.stem in TURNING:
                 reached = _turned_toward(tokens, index)
+                if reached is None and _word_after(tokens, index) == "from":
+                    # "turns from the sink, and the stranger is in the doorway": the pan
+                    # turns with them from what they were busy with to what is there.
+                    reached = index + 1
             else:
                 reached = _crossing(tokens, index)
         if reached is not None and label is not None and context.negator_before(reached) is None:
@@ -155,9 +164,10 @@ def _found_down_in(tokens: Sequence[Token], named: frozenset[int]) -> list[tuple
         if any(place <= index for place in named) or any(t.lower in DOERS for t in tokens[:index]):
             return []
         start = index + 1 + (tokens[index + 1].lower == "and" if index + 1 < len(tokens) else 0)
-        words = tuple(t.lower for t in tokens[start : start + 4])
+        words = tuple(t.lower for t in tokens[start : start + 5])
         found = next((p for p in FOUND_DOWN_IN if words[: len(p)] == p), None)
-        if found is None or not any(place > start for place in named):
+        place = _word_after(tokens, start + len(found) - 1) if found else ""
+        if found is None or place in NOT_PLACES or not any(n > start for n in named):
             return []
         return [(Staging.SETTLING_OVER, start, start + len(found))]
     return []
