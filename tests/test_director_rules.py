@@ -766,3 +766,18 @@ def test_a_style_weighs_its_own_way_in_the_table_rules_place() -> None:
     assert rule_named("vertigo: movement (thriller)").default_weight == 0.0
     assert thriller.devices[Intent.VERTIGO].ranked["movement"][0] == "dolly_zoom_out"
     assert classical.devices[Intent.VERTIGO].ranked["movement"][0] == "dolly_zoom_in"
+
+
+@pytest.mark.parametrize("movement", ["dolly_zoom_out", "dolly_zoom_in"])
+def test_a_dolly_zoom_may_hold_the_whole_figure_against_the_drop(movement: str) -> None:
+    """A dolly zoom is no close-up's only: at a full shot the drop warps round the whole
+    figure (the books accept FS and WS where someone freezes at a height), and the track reads
+    back as its words: the critic passes it, the size held from first frame to last."""
+    beat = Beat(
+        1, "Mara freezes at the edge of the roof.", pin=ShotPin(size="FS", movement=movement)
+    )
+    scene = Scene("edge", (Character("Mara"),), (Beat(0, "Mara waits."), beat))
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    shot = next(shot for shot in plan.shots if shot.beat == 1)
+    assert (shot.size, shot.end_size, shot.movement) == ("FS", "FS", movement)

@@ -106,8 +106,8 @@ _FRAMING_MOVES = {
 _MOVE_SIZES = {
     "follow": {"MCU", "MS", "MLS", "FS", "WS"},
     "lead": {"MCU", "MS", "MLS", "FS", "WS"},
-    "dolly_zoom_in": {"CU", "MCU", "MS"},
-    "dolly_zoom_out": {"CU", "MCU", "MS"},
+    "dolly_zoom_in": {"CU", "MCU", "MS", "MLS", "FS"},
+    "dolly_zoom_out": {"CU", "MCU", "MS", "MLS", "FS"},
     "crane_up": {"MS", "MLS", "FS", "WS", "EWS"},
     "crane_down": {"MS", "MLS", "FS", "WS", "EWS"},
     "arc_left": {"CU", "MCU", "MS", "MLS", "FS"},
