@@ -108,13 +108,13 @@ OVERHEAD_REACH: Final = 3
 # the middle of the night" (a time) do not have or are not.
 FOUND_DOWN_IN: Final = (
     ("down", "in", "the"), ("down", "in", "one"), ("down", "on", "the"), ("down", "below"),
-    ("far", "below"),
-    ("deep", "in", "the"), ("in", "the", "middle", "of", "the"), ("somewhere", "in", "the"),
-    ("somewhere", "among", "the"), ("at", "the", "bottom", "of"), ("beneath", "them"),
-    ("below", "them"),
+    ("far", "below"), ("deep", "in", "the"), ("in", "the", "middle", "of", "the"),
+    ("somewhere", "in", "the"), ("somewhere", "among", "the"), ("at", "the", "bottom", "of"),
+    ("beneath", "them"), ("below", "them"),
 )  # fmt: skip
 NOT_PLACES: Final = frozenset({"dumps", "night", "day", "morning", "afternoon", "evening"})
-SENTENCE_ENDS: Final = frozenset({".", ";"})
+# Where the opening about the place ends (a sentence, or a clause before a semicolon).
+PLACE_ENDS: Final = frozenset({".", ";"})
 
 
 def told_by_shape(context: Context, named: frozenset[int]) -> list[tuple[str, int, int]]:
@@ -157,7 +157,7 @@ def _found_down_in(tokens: Sequence[Token], named: frozenset[int]) -> list[tuple
     for index, token in enumerate(tokens):
         if not token.boundary:
             continue
-        if token.text not in SENTENCE_ENDS and not (
+        if token.text not in PLACE_ENDS and not (
             token.text == "," and _word_after(tokens, index) == "and"
         ):
             continue
