@@ -20,7 +20,7 @@ from beatcam.affect import shapes
 from beatcam.affect.lexicon import IGNORE_ACTION, Lexicon
 from beatcam.affect.modifiers import Context, clause_before
 from beatcam.affect.patterns import span_text
-from beatcam.affect.words import ADVERB_SUFFIX, CONJUNCTIONS, Token
+from beatcam.affect.words import ADVERB_SUFFIX, CONJUNCTIONS, SENTENCE_ENDS, Token
 from beatcam.model.scene import CastNames
 from beatcam.model.vocab import Staging
 
@@ -89,6 +89,7 @@ def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) ->
         cast,
         lexicon.classes["det"] - lexicon.classes["pron"],
         prepositions,
+        lexicon.classes["pron"],
         frozenset(hit.start for hit in hits),
     )
     done_before = _done_before(tokens, cast.words())
@@ -138,12 +139,15 @@ def walking_pair(context: Context, lexicon: Lexicon, spans: Spans) -> bool:
     tokens = context.tokens
     directions = lexicon.classes["dir"]
     opener = next((k for k, token in enumerate(tokens) if token.boundary), None)
-    opens_walking = (
-        opener is not None
+    # Where the pair the walk's opening clause is about must stand: right after its comma.
+    after_opener = (
+        opener + 1
+        if opener is not None
         and len(tokens) > 1
         and tokens[0].stem in ON_FOOT
         and tokens[0].lower.endswith("ing")
         and tokens[1].lower in directions | WAY_OPENERS
+        else None
     )
     for (first, joiner, _), (second, verb, _) in pairwise(spans):
         if (
@@ -159,8 +163,7 @@ def walking_pair(context: Context, lexicon: Lexicon, spans: Spans) -> bool:
             and (way in directions or (tokens[verb].stem in ON_FOOT and way in WAY_OPENERS))
             and context.negator_before(verb) is None
         )
-        opened = opens_walking and opener is not None and first == opener + 1
-        if walks_on or opened:
+        if walks_on or first == after_opener:
             return True
     return False
 
@@ -286,7 +289,8 @@ def _person_subjects(
     cast: CastNames,
     articles: frozenset[str],
     prepositions: frozenset[str],
-    verbs: frozenset[int] = frozenset(),
+    pronouns: frozenset[str],
+    verbs: frozenset[int],
 ) -> list[bool]:
     """For each word: is the subject of its clause a person?
 
@@ -295,10 +299,11 @@ def _person_subjects(
     a sentence: "Soldiers march past") the clause names; a clause that names neither ("...,
     runs it back") is taken to go on with a person. Enough to keep "the night guard's
     footsteps cross the ceiling" and "Four men step out of the shadows" from moving anyone.
+    ``pronouns`` are the object and possessive ones; ``verbs`` where movement verbs start.
     """
     names = cast.words()
     people = names | SUBJECT_PRONOUNS
-    closed = articles | prepositions | CONJUNCTIONS | NOT_SUBJECT_PRONOUNS | PARTICLES
+    closed = articles | prepositions | CONJUNCTIONS | pronouns | PARTICLES
 
     def opens_subject(index: int) -> bool:
         word = tokens[index].lower
@@ -336,13 +341,9 @@ NUMBER_WORDS: Final = frozenset(
     {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
      "several", "dozens", "hundreds"}
 )  # fmt: skip
-# Words that follow a verb, never a subject ("Heads for the door", "Steps back", "Grabs his
-# coat").
-NOT_SUBJECT_PRONOUNS: Final = frozenset(
-    {"his", "her", "their", "its", "my", "your", "our", "him", "them", "me", "us"}
-)
+# Words that follow a verb, never a subject ("Heads for the door", "Steps back"; an object
+# pronoun or a possessive, "Grabs his coat", is the lexicon's "pron" class).
 PARTICLES: Final = frozenset({"back", "out", "up", "down", "off", "away", "over", "for", "to"})
-SENTENCE_ENDS: Final = frozenset({".", "!", "?", ";", ":"})
 
 
 def _bare_plural(tokens: Sequence[Token], index: int, closed: frozenset[str]) -> bool:
@@ -379,10 +380,11 @@ def _done_before(tokens: Sequence[Token], names: frozenset[str]) -> list[bool]:
     """For each word: is it in a clause of what was done before the beat ("Having crossed the
     line first, Selam turns on the spot": she crossed it before we see her)? The clause ends at
     its comma, or where its doer is named ("Having reached the roof Tom runs to the edge")."""
+    doers = names | SUBJECT_PRONOUNS
     before = False
     marks: list[bool] = []
     for index, token in enumerate(tokens):
-        if token.boundary or token.lower in names | SUBJECT_PRONOUNS:
+        if token.boundary or token.lower in doers:
             before = False
         elif token.lower == "having" and (index == 0 or tokens[index - 1].boundary):
             before = True

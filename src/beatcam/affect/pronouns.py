@@ -30,7 +30,7 @@ from beatcam.affect.entities import (
     mentions,
     possessive,
 )
-from beatcam.affect.words import Token
+from beatcam.affect.words import SENTENCE_ENDS, Token
 from beatcam.model.scene import HE, PRONOUN_FORMS, SHE, CastNames, Pronouns
 
 # A subject pronoun opens a clause, and one the scene does not settle leaves a beat that names
@@ -40,8 +40,6 @@ SUBJECTS: Final = frozenset({"he", "she", "they"})
 REFLEXIVES: Final = frozenset({"himself", "herself"})
 # A clause opening on an article has a thing for its subject ("the colour drains from his face").
 ARTICLES: Final = frozenset({"a", "an", "the"})
-# Punctuation after which a sentence starts over: "... and is gone; Kite stops" has a new subject.
-SENTENCE_ENDS: Final = frozenset({".", "!", "?", ";", ":"})
 # A possessive after one of these is as often another's as one's own ("reaches for her hand",
 # "wraps it around his shoulders"), so it is no evidence; after a particle ("holds out his
 # hand", "takes off her coat") or "of" ("out of her house") it is mostly one's own.

@@ -163,7 +163,7 @@ def _found_down_in(tokens: Sequence[Token], named: frozenset[int]) -> list[tuple
             continue
         if any(place <= index for place in named) or any(t.lower in DOERS for t in tokens[:index]):
             return []
-        start = index + 1 + (tokens[index + 1].lower == "and" if index + 1 < len(tokens) else 0)
+        start = index + 1 + (_word_after(tokens, index) == "and")
         words = tuple(t.lower for t in tokens[start : start + 5])
         found = next((p for p in FOUND_DOWN_IN if words[: len(p)] == p), None)
         place = _word_after(tokens, start + len(found) - 1) if found else ""

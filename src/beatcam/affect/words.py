@@ -25,6 +25,8 @@ _PATTERN_MARKS: Final = frozenset("*@=$")
 # Words that join clauses, where a clause's subject, a negation's reach and a shape's words
 # end ("Tom glances at the clock and gets up").
 CONJUNCTIONS: Final = frozenset({"and", "but", "while", "as", "when", "then", "so", "because"})
+# Punctuation after which a sentence starts over: "... and is gone; Kite stops" has a new subject.
+SENTENCE_ENDS: Final = frozenset({".", "!", "?", ";", ":"})
 # The ending of most adverbs of manner ("slowly", "quietly"), which may stand between a subject
 # and its verb.
 ADVERB_SUFFIX: Final = "ly"
