@@ -820,6 +820,33 @@ def test_stagings_read_from_how_a_clause_is_built(text: str, staging: str) -> No
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Lying on her back in the meadow, Mara watches the starlings wheel above the barley.",
+        "Tom lies in the grass beneath the cedar and stares up its trunk into the branches.",
+        "Lying on their backs on the deck, Mara and Tom watch the gulls wheel overhead.",
+    ],
+)
+def test_a_figure_lying_who_looks_up_is_under_what_they_see(text: str) -> None:
+    """Seen from where they lie (the looming row: worm, low), not laid out from above."""
+    stagings = one(text).stagings
+    assert "looming" in stagings
+    assert "lying" not in stagings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mara lies on the bathroom tiles in her party dress, staring at the ceiling.",
+        "Tom lies awake on the cot, staring at the ceiling, as footsteps cross the floor above.",
+        "Mara lies on her back in the empty pool, arms spread, staring at nothing.",
+    ],
+)
+def test_a_figure_lying_who_stares_at_nothing_stays_laid_out(text: str) -> None:
+    assert "lying" in one(text).stagings
+
+
+@pytest.mark.parametrize(
     ("text", "staging"),
     [
         ("Tom follows Mara up the stairs.", "look_up"),  # a walk up a path, not a look

@@ -240,6 +240,12 @@ def stagings(text: str, context: Context, lexicon: Lexicon, spans: Spans) -> Mov
         read.append((label, span_text(text, context.tokens, start, end)))
     if not GOING & {label for label, _ in read}:  # "keeps up with the conversation": no one goes
         read = [(label, words) for label, words in read if label != Staging.FOLLOWED]
+    if any(label == Staging.LYING for label, _ in read) and shapes.looks_up_from_the_ground(
+        context.tokens
+    ):  # lying on their back, they look up at what is over them: the camera lies with them
+        read = [
+            (Staging.LOOMING if label == Staging.LYING else label, words) for label, words in read
+        ]
     return Movements(
         tuple(dict.fromkeys(label for label, _ in read)),
         tuple(dict.fromkeys(words for _, words in read)),

@@ -99,6 +99,14 @@ WATCH_REACH: Final = 6  # "watches the dust cloud of riders cross": the object m
 OVERHEAD: Final = frozenset({"over", "above", "overhead"})
 OVERHEAD_REACH: Final = 3
 
+# A figure lying on the ground who looks up at what is over them ("Lying on her back, Ottilie
+# watches the starlings twist into shapes above the barley"; "lies beneath the cedar and stares
+# up its trunk") is where the camera lies too: we look up with them (Katz: the subjective
+# angle; Mercado: what is over a character is seen from below, from where they are), not down
+# on a figure laid out on the floor. A stare at the ceiling or at nothing has no such word
+# before its clause ends, and stays laid out.
+GAZING: Final = frozenset({stem("watch"), stem("gaze"), stem("stare"), stem("look")})
+UP_THERE: Final = frozenset({"up", "upward", "upwards", "above", "overhead"})
 
 # A beat that opens on the place and then finds its people down in it ("Rain sweeps the
 # emptied stadium. Down on the pitch, Bogdan sits in the goalmouth"; "The lanterns drift up
@@ -148,6 +156,19 @@ def told_by_shape(context: Context, named: frozenset[int]) -> list[tuple[str, in
         if reached is not None and label is not None and context.negator_before(reached) is None:
             found.append((label, index, reached + 1))
     return found + _found_down_in(tokens, named)
+
+
+def looks_up_from_the_ground(tokens: Sequence[Token]) -> bool:
+    """Whether someone's gaze goes up (``GAZING``, then ``UP_THERE`` before the next comma or
+    sentence end): what a figure lying on the ground then sees is over them."""
+    for index, token in enumerate(tokens):
+        if token.stem in GAZING:
+            for after in range(index + 1, len(tokens)):
+                if tokens[after].boundary:
+                    break
+                if tokens[after].lower in UP_THERE:
+                    return True
+    return False
 
 
 def _found_down_in(tokens: Sequence[Token], named: frozenset[int]) -> list[tuple[str, int, int]]:
