@@ -45,9 +45,11 @@ PENALTY: Final = 1e-4  # logistic regression: L2 on the weights, per example
 #     optimum, 1e-4                .672 / .593 / 1.131
 #     optimum, 3e-5                .670 / .595 / 1.101
 #     optimum, 1e-5                .662 / .589 / 1.186
-# 3e-5 has the lowest log loss, which the director reads as how sure the beat is.
+# 1e-4 reads the bench's beats best; 3e-5, with the lowest log loss on them, was surer than it
+# should be of the short lines of a screenplay, which no fold holds ("Is just burp, Dragon."
+# read shock at .58 and was shot handheld: tests/test_screenplay_direction.py).
 INTENT_PENALTY: Final = 1e-4
-INTENT_MAX_STEPS: Final = 2000  # L-BFGS stops well before (140 to 170 steps at 3e-5)
+INTENT_MAX_STEPS: Final = 2000  # L-BFGS stops well before (about 100 steps at 1e-4)
 RIDGE: Final = 1.0  # ridge regression: L2 on the weights
 STEPS: Final = 1500
 STEP_SIZE: Final = 2.0
