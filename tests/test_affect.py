@@ -840,6 +840,15 @@ def test_a_figure_lying_who_looks_up_is_under_what_they_see(text: str) -> None:
         "Mara lies on the bathroom tiles in her party dress, staring at the ceiling.",
         "Tom lies awake on the cot, staring at the ceiling, as footsteps cross the floor above.",
         "Mara lies on her back in the empty pool, arms spread, staring at nothing.",
+        "Tom lies on the bed, staring up at the ceiling.",
+        # Someone else looks up, or the look is an idiom or goes elsewhere.
+        "Mara lies in the dirt while Tom looks up at the helicopter.",
+        "Mara lies on the stretcher; the paramedic looks up at the sky.",
+        "Mara looks up at the balcony where Tom lies sprawled in a deckchair.",
+        "Tom lies on the sofa and looks up the number in the phone book.",
+        "Mara lies on the couch, reading, and looks up from her book when the door opens.",
+        "Tom lies on the sofa and watches the news above all else.",
+        "Mara lies on the couch and watches Tom pick up the phone.",
     ],
 )
 def test_a_figure_lying_who_stares_at_nothing_stays_laid_out(text: str) -> None:

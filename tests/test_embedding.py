@@ -372,7 +372,7 @@ def test_the_plain_share_the_intent_odds_are_moved_from_is_what_the_readout_lear
 def test_the_intent_readout_is_the_optimum_of_its_penalised_loss(seed: int, step: int) -> None:
     """Solved to its optimum, not stopped short: there the gradient of the penalised log loss,
     worked out here from the fitted numbers, vanishes (gradient descent's 1,500 steps had left
-    it near 3e-4 on such a problem)."""
+    it near 2e-4 on such a problem)."""
     examples = neighbours.labelled_examples()[::step]
     vectors = np.random.default_rng(seed).normal(size=(len(examples), 8)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)

@@ -227,9 +227,12 @@ def stagings(text: str, context: Context, lexicon: Lexicon, spans: Spans) -> Mov
     is left out, and someone following a walker ("followed") only when there is a walker."""
     named = frozenset(end - 1 for _, end, _ in spans)
     read: list[tuple[str, str]] = []  # (label, the words that said it), in order
+    lying_at: int | None = None  # where a figure lies on the ground
     for hit in lexicon.stagings.greedy_hits(context.tokens):
         if context.negator_before(hit.start) is None and not shapes.after_someone(context, hit):
             label = hit.cue.label
+            if label == Staging.LYING and lying_at is None:
+                lying_at = hit.start
             if label == Staging.SCAN:
                 label = shapes.vertical_gaze(context.tokens, hit) or label
             read.append((label, span_text(text, context.tokens, hit.start, hit.end)))
@@ -240,9 +243,8 @@ def stagings(text: str, context: Context, lexicon: Lexicon, spans: Spans) -> Mov
         read.append((label, span_text(text, context.tokens, start, end)))
     if not GOING & {label for label, _ in read}:  # "keeps up with the conversation": no one goes
         read = [(label, words) for label, words in read if label != Staging.FOLLOWED]
-    if any(label == Staging.LYING for label, _ in read) and shapes.looks_up_from_the_ground(
-        context.tokens
-    ):  # lying on their back, they look up at what is over them: the camera lies with them
+    if lying_at is not None and shapes.looks_up_from_the_ground(context.tokens, lying_at, named):
+        # lying on their back, they look up at what is over them: the camera lies with them
         read = [
             (Staging.LOOMING if label == Staging.LYING else label, words) for label, words in read
         ]

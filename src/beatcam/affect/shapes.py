@@ -18,7 +18,7 @@ from typing import Final
 
 from beatcam.affect.modifiers import Context
 from beatcam.affect.patterns import Hit
-from beatcam.affect.words import ADVERB_SUFFIX, CONJUNCTIONS, Token, stem
+from beatcam.affect.words import ADVERB_SUFFIX, CONJUNCTIONS, SENTENCE_ENDS, Token, stem
 from beatcam.model.vocab import Staging
 
 # A gaze that travels up or down is a look up or down: the camera tilts with the eyes (Mascelli:
@@ -103,10 +103,17 @@ OVERHEAD_REACH: Final = 3
 # watches the starlings twist into shapes above the barley"; "lies beneath the cedar and stares
 # up its trunk") is where the camera lies too: we look up with them (Katz: the subjective
 # angle; Mercado: what is over a character is seen from below, from where they are), not down
-# on a figure laid out on the floor. A stare at the ceiling or at nothing has no such word
-# before its clause ends, and stays laid out.
-GAZING: Final = frozenset({stem("watch"), stem("gaze"), stem("stare"), stem("look")})
-UP_THERE: Final = frozenset({"up", "upward", "upwards", "above", "overhead"})
+# on a figure laid out on the floor. The look is theirs (no one else named does it) and goes
+# up: "up" or "skyward" right after the look's verb, toward something ("stares up at", not
+# "looks up from her book", "looks up the number"), or "above" or "overhead" later in its
+# clause ("watches the geese pass above them", not "above all"). A stare at the ceiling or at
+# nothing stays laid out.
+GAZING: Final = frozenset({stem(verb) for verb in ("watch", "gaze", "stare", "look", "peer")})
+GAZING_UP: Final = frozenset({"up", "upward", "upwards", "skyward", "skywards"})
+UP_TOWARD: Final = frozenset({"at", "through", "into", "toward", "towards", "past", "to", "its"})
+OVER_THEM: Final = frozenset({"above", "overhead"})
+NOT_OVER_THEM: Final = frozenset({"all"})
+BLANK_STARES: Final = frozenset({"ceiling", "nothing"})
 
 # A beat that opens on the place and then finds its people down in it ("Rain sweeps the
 # emptied stadium. Down on the pitch, Bogdan sits in the goalmouth"; "The lanterns drift up
@@ -158,17 +165,53 @@ def told_by_shape(context: Context, named: frozenset[int]) -> list[tuple[str, in
     return found + _found_down_in(tokens, named)
 
 
-def looks_up_from_the_ground(tokens: Sequence[Token]) -> bool:
-    """Whether someone's gaze goes up (``GAZING``, then ``UP_THERE`` before the next comma or
-    sentence end): what a figure lying on the ground then sees is over them."""
-    for index, token in enumerate(tokens):
-        if token.stem in GAZING:
-            for after in range(index + 1, len(tokens)):
-                if tokens[after].boundary:
-                    break
-                if tokens[after].lower in UP_THERE:
-                    return True
+def looks_up_from_the_ground(tokens: Sequence[Token], lying_at: int, named: frozenset[int]) -> bool:
+    """Whether the figure lying at word ``lying_at`` looks up in its sentence (``GAZING``, then
+    ``GAZING_UP`` or ``OVER_THEM``): what they then see is over them. ``named`` are the places
+    where a cast member's name ends; a look whose own subject is another name is not theirs."""
+    start, stop = _sentence_around(tokens, lying_at)
+    names = sorted(index for index in named if start <= index < stop)
+    before = [index for index in names if index < lying_at]
+    lier = tokens[before[-1]].lower if before else None
+    for index in range(start, stop):
+        if tokens[index].stem not in GAZING or not _goes_up(tokens, index, stop):
+            continue
+        lookers = [at for at in names if at < index]
+        looker = tokens[lookers[-1]].lower if lookers else None
+        if lier is None:  # "Lying on her back, Mara watches": the lier is named after it
+            lier = looker
+        if looker is None or looker == lier:
+            return True
     return False
+
+
+def _sentence_around(tokens: Sequence[Token], index: int) -> tuple[int, int]:
+    """The places of the first word of the sentence holding ``index`` and one past its last."""
+    start = index
+    while start > 0 and tokens[start - 1].text not in SENTENCE_ENDS:
+        start -= 1
+    stop = index
+    while stop < len(tokens) and tokens[stop].text not in SENTENCE_ENDS:
+        stop += 1
+    return start, stop
+
+
+def _goes_up(tokens: Sequence[Token], index: int, stop: int) -> bool:
+    """Whether the look at ``index`` goes up: ``GAZING_UP`` right after it, toward something,
+    or ``OVER_THEM`` before its clause ends; not at the ceiling or at nothing."""
+    clause = []
+    for after in range(index + 1, stop):
+        if tokens[after].boundary:
+            break
+        clause.append(tokens[after].lower)
+    if BLANK_STARES & set(clause):
+        return False
+    if clause[:1] and clause[0] in GAZING_UP:
+        return len(clause) == 1 or clause[1] in UP_TOWARD
+    return any(
+        word in OVER_THEM and not NOT_OVER_THEM & set(clause[place + 1 : place + 2])
+        for place, word in enumerate(clause)
+    )
 
 
 def _found_down_in(tokens: Sequence[Token], named: frozenset[int]) -> list[tuple[str, int, int]]:
