@@ -142,10 +142,25 @@ def fit_softmax(
     weights = np.zeros((x.shape[1], target.shape[1]))
     bias = np.zeros(target.shape[1])
     for _ in range(steps):
-        error = np.exp(log_softmax(x @ weights + bias)) - target
-        weights -= STEP_SIZE * (x.T @ error / len(x) + penalty * weights)
-        bias -= STEP_SIZE * error.mean(axis=0)
+        _, weights_gradient, bias_gradient = _gradients(x, weights, bias, target, penalty)
+        weights -= STEP_SIZE * weights_gradient
+        bias -= STEP_SIZE * bias_gradient
     return weights.astype(np.float32), bias.astype(np.float32)
+
+
+def _gradients(
+    x: NDArray[np.float64],
+    weights: NDArray[np.float64],
+    bias: NDArray[np.float64],
+    target: NDArray[np.float64],
+    penalty: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """The regression's log probabilities per row, and the gradients of its penalised loss
+    (the mean log loss against ``target`` plus half ``penalty`` times the squared weights) by
+    the weights and by the bias."""
+    log_p = log_softmax(x @ weights + bias)
+    error = np.exp(log_p) - target
+    return log_p, x.T @ error / len(x) + penalty * weights, error.mean(axis=0)
 
 
 def fit(
@@ -156,7 +171,8 @@ def fit(
     written: WrittenIntents | None = None,
 ) -> Readout:
     """Fit every map to unit vectors ``(n, d)`` of the labelled ``examples`` (same order), the
-    intent's to the ``written`` intents as well, if given."""
+    intent's to the ``written`` intents as well, if given. ``penalty`` is the function's; the
+    intent's is its own (``INTENT_PENALTY``)."""
     weights, bias = fit_function(vectors, [b.function for b in examples], penalty)
     intent_weights, intent_bias, terms = fit_intent(vectors, examples, written=written)
     targets = np.array(
@@ -200,15 +216,13 @@ def _optimum_softmax(
     from scipy.optimize import minimize  # only a fit needs it, never a plan
 
     x = vectors.astype(np.float64)
-    rows, (dim, classes) = len(x), (x.shape[1], target.shape[1])
+    dim, classes = x.shape[1], target.shape[1]
 
     def loss_and_gradient(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
         weights, bias = theta[: dim * classes].reshape(dim, classes), theta[dim * classes :]
-        log_p = log_softmax(x @ weights + bias)
-        error = np.exp(log_p) - target
-        loss = -float((target * log_p).sum()) / rows + 0.5 * penalty * float((weights**2).sum())
-        gradient = np.concatenate([(x.T @ error / rows + penalty * weights).ravel(), error.mean(0)])
-        return loss, gradient
+        log_p, weights_gradient, bias_gradient = _gradients(x, weights, bias, target, penalty)
+        loss = -float((target * log_p).sum()) / len(x) + 0.5 * penalty * float((weights**2).sum())
+        return loss, np.concatenate([weights_gradient.ravel(), bias_gradient])
 
     solved = minimize(
         loss_and_gradient,

@@ -174,7 +174,7 @@ def looks_up_from_the_ground(tokens: Sequence[Token], lying_at: int, named: froz
     before = [index for index in names if index < lying_at]
     lier = tokens[before[-1]].lower if before else None
     for index in range(start, stop):
-        if tokens[index].stem not in GAZING or not _goes_up(tokens, index, stop):
+        if tokens[index].stem not in GAZING or not _goes_up(tokens, index):
             continue
         lookers = [at for at in names if at < index]
         looker = tokens[lookers[-1]].lower if lookers else None
@@ -196,11 +196,12 @@ def _sentence_around(tokens: Sequence[Token], index: int) -> tuple[int, int]:
     return start, stop
 
 
-def _goes_up(tokens: Sequence[Token], index: int, stop: int) -> bool:
+def _goes_up(tokens: Sequence[Token], index: int) -> bool:
     """Whether the look at ``index`` goes up: ``GAZING_UP`` right after it, toward something,
-    or ``OVER_THEM`` before its clause ends; not at the ceiling or at nothing."""
+    or ``OVER_THEM`` before its clause ends (past "and": "watches the sails fill and the gulls
+    wheel above the mast"); not at the ceiling or at nothing."""
     clause = []
-    for after in range(index + 1, stop):
+    for after in range(index + 1, len(tokens)):
         if tokens[after].boundary:
             break
         clause.append(tokens[after].lower)
