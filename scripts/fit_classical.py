@@ -22,20 +22,22 @@ others.
 
 Only the director runs in the loop (camera moves and critic repairs change few shots and cost
 ten times the time); each situation's affect is read once, with the framing readouts
-(``affect/framing.py``) fitted out of fold (``FOLDS`` folds of whole bench files), not the
-shipped ones: those have seen this split, so they would make the words look surer of the
-framing than they are on new text, and the fit would trust them (the "written ..." rules) over
-the intents. The intent readout, which learns from the bench's written intents too, is likewise
-fitted without the fold read. Deterministic: the same situations give the same weights.
+(``affect/framing.py``) fitted out of fold (``build_framing_readout.FOLDS`` folds of whole
+bench files), not the shipped ones: those have seen this split, so they would make the words
+look surer of the framing than they are on new text, and the fit would trust them (the
+"written ..." rules) over the intents. The intent readout, which learns from the bench's
+written intents too, is likewise fitted without the fold read. Deterministic: the same
+situations give the same weights.
 
     .venv/bin/python scripts/fit_classical.py [--workers N] [--resume] [--only PATTERN ...]
 
-On 5,397 situations, reading them out of fold takes about 32 minutes of one core (2026-12-07,
-a second process running beside it; with a fold per bench file, 35 folds, it had run 66 minutes
-without finishing), and each trial of the weights about 45 s of a core. After a change that
-concerns a few parameters (a better intent reader, a new table row), ``--resume`` starts from
-the weights in classical.yaml and ``--only 'intent: *'`` sweeps just the parameters matching
-the patterns (fnmatch): the intents' 17 parameters are 68 trials, about 26 minutes on two cores.
+On 5,847 situations, reading them out of fold takes about 12 minutes of one core (2026-12-07,
+a second process running beside it; 32 minutes on 5,397 while the framing readouts were fitted
+by 1,500 steps of gradient descent, not solved by L-BFGS), and each trial of the weights about
+50 s of a core. After a change that concerns a few parameters (a better reader, a new table
+row), ``--resume`` starts from the weights in classical.yaml and ``--only 'intent: *'`` sweeps
+just the parameters matching the patterns (fnmatch): the intents' 16 parameters are 64 trials,
+about 27 minutes on two cores.
 """
 
 from __future__ import annotations
@@ -77,11 +79,6 @@ DEFAULT_WEIGHT = 1.0
 # situations, with weights swinging from end to end of the grid, which is fitting noise; with
 # the intents' devices grouped, one sweep takes about 12 minutes on two cores.
 MAX_SWEEPS = 1
-# The tuning situations' affect is read with readouts fitted out of fold: the bench files are
-# dealt round this many folds, and each fold's situations are read with readouts fitted to the
-# other folds' files. Each file was once a fold of its own (35 folds, over an hour of fitting
-# before the first trial on 5,397 situations); five folds keep every reading out of sample.
-FOLDS = 5
 OBJECTIVE = ("size", "angle", "movement", "dutch", "framing")
 # The unmarked agreement the director had on the tuning split before session 15's fit (the
 # shipped weights, director only, readouts out of fold, 2,547 situations, 2026-12-05). A fit
@@ -137,18 +134,17 @@ _staged: list[tuple[bench.Situation, AffectedScene, int]] = []
 
 
 def _stage() -> int:
-    """Read every tuning situation's affect once, before the workers fork, each fold's (of
-    ``FOLDS`` of whole bench files) with framing readouts, and an intent readout, fitted to the
-    other folds' files; the number of situations."""
+    """Read every tuning situation's affect once, before the workers fork, each fold's
+    (``build_framing_readout.fold_of``) with framing readouts, and an intent readout, fitted to
+    the other folds' files; the number of situations."""
     split = build_framing_readout.tuning_split(bench.SITUATION_FILES)
     texts = [situation.beat for _, situation in split]
     vectors = embedding.encode(texts)
-    files = list(dict.fromkeys(path for path, _ in split))
-    fold_of = {path: index % FOLDS for index, path in enumerate(files)}
+    folds = build_framing_readout.fold_of(split)
     with blas.one_thread():  # the function and value maps learn from no bench file: fitted once
         base = readout.fit(neighbours.stored_index(), neighbours.labelled_examples())
-    for fold in range(FOLDS):
-        kept = np.array([fold_of[path] != fold for path, _ in split])
+    for fold in range(build_framing_readout.FOLDS):
+        kept = folds != fold
         readouts = {}
         for field in framing.FIELDS:
             judged, _ = build_framing_readout.judged(split, field)
@@ -174,8 +170,8 @@ def _stage() -> int:
             mock.patch.object(framing, "stored", readouts.__getitem__),
             mock.patch.object(readout, "stored", return_value=sentence),
         ):
-            for path, situation in split:
-                if fold_of[path] == fold:
+            for (_, situation), situation_fold in zip(split, folds, strict=True):
+                if situation_fold == fold:
                     scene, beat = bench.scene_for(situation)
                     _staged.append((situation, read_affect(scene), beat))
     return len(split)

@@ -207,6 +207,31 @@ def test_the_last_repair_of_a_subject_who_leaves_the_frame_is_the_widest_static(
     assert "lose the subject out of frame" in fallback.why  # the crew's words, not the rule's
 
 
+@pytest.mark.parametrize(
+    ("movement", "end_size", "cousin"),
+    [
+        ("push_in", "MCU", "zoom_in"),
+        ("pull_out", "MLS", "zoom_out"),
+        ("pedestal_up", "MS", "tilt_up"),
+        ("pedestal_down", "MS", "tilt_down"),
+    ],
+)
+def test_a_move_with_no_room_falls_back_to_the_lens_or_a_turn_from_where_it_starts(
+    tiny_plan: ShotPlan, movement: str, end_size: str, cousin: str
+) -> None:
+    """A dolly in or out that would cross the line or put someone in front of the lens first
+    becomes a zoom, and a pedestal a tilt, from where the move would start (same size, end
+    size and framing), before the ladder gives the move up for a still camera."""
+    spec = replace(tiny_plan.shots[0], size="MS", end_size=end_size, movement=movement)
+    failed = frozenset({CriticRule.CLEAR_VIEW})
+    first = plainer(Retake(spec, failed, 1))
+    assert first.movement == cousin
+    assert (first.size, first.end_size, first.framing, first.azimuth_deg) == (
+        spec.size, spec.end_size, spec.framing, spec.azimuth_deg,
+    )  # fmt: skip
+    assert plainer(Retake(spec, failed, 2)).movement == "static"
+
+
 def test_a_plainer_still_single_gives_up_its_angle_a_rung_after_its_move(
     tiny_plan: ShotPlan,
 ) -> None:

@@ -6,7 +6,7 @@ fitted to every labelled beat at once learn which directions of the sentence spa
 dominance, fear or a realisation: ridge regression for the numbers and emotion weights, a
 multinomial logistic regression for the function and the intent. All are fitted
 deterministically (a linear solve; full-batch gradient descent, or for the intent L-BFGS to
-the optimum, from zeros) by
+the optimum, from zeros, as ``framing.py``'s readouts are) by
 ``scripts/build_affect_index.py`` and shipped as plain numbers beside the labelled beats' vectors.
 The intent's regression also learns from the beats of beatcam's own bench whose writers named the
 intent they meant (``WrittenIntents``): other hands than the labelled beats', the way a user
@@ -49,7 +49,7 @@ PENALTY: Final = 1e-4  # logistic regression: L2 on the weights, per example
 # should be of the short lines of a screenplay, which no fold holds ("Is just burp, Dragon."
 # read shock at .58 and was shot handheld: tests/test_screenplay_direction.py).
 INTENT_PENALTY: Final = 1e-4
-INTENT_MAX_STEPS: Final = 2000  # L-BFGS stops well before (about 100 steps at 1e-4)
+MAX_SOLVER_STEPS: Final = 2000  # L-BFGS stops well before (about 100 steps at 1e-4)
 RIDGE: Final = 1.0  # ridge regression: L2 on the weights
 STEPS: Final = 1500
 STEP_SIZE: Final = 2.0
@@ -203,16 +203,16 @@ def fit_intent(
         intents += written.intents
     terms = bag.vocabulary(texts)
     target = np.eye(len(INTENT_LABELS))[[INTENT_LABELS.index(name) for name in intents]]
-    weights, bias = _optimum_softmax(bag.features(intent_vectors, texts, terms), target, penalty)
+    weights, bias = optimum_softmax(bag.features(intent_vectors, texts, terms), target, penalty)
     return weights, bias, terms
 
 
-def _optimum_softmax(
+def optimum_softmax(
     vectors: NDArray[np.float32], target: NDArray[np.float64], penalty: float
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """``fit_softmax``'s regression solved to its optimum by L-BFGS (from zeros, so the same
-    inputs give the same numbers): the loss is convex, and its minimum depends on the penalty
-    alone, not on when descent stops."""
+    """Weights and bias of ``fit_softmax``'s regression solved to its optimum by L-BFGS (from
+    zeros, so the same inputs give the same numbers): the loss is convex, and its minimum
+    depends on the penalty alone, not on when descent stops."""
     from scipy.optimize import minimize  # only a fit needs it, never a plan
 
     x = vectors.astype(np.float64)
@@ -229,7 +229,7 @@ def _optimum_softmax(
         np.zeros(dim * classes + classes),
         jac=True,
         method="L-BFGS-B",
-        options={"maxiter": INTENT_MAX_STEPS},
+        options={"maxiter": MAX_SOLVER_STEPS},
     )
     theta = solved.x
     weights = theta[: dim * classes].reshape(dim, classes)

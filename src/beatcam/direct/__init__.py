@@ -670,8 +670,9 @@ def step_round(retake: Retake) -> ShotSpec:
 def plainer(retake: Retake) -> ShotSpec:
     """A plainer version of a shot the critic rejected; each ``attempt`` (1 to 4) gives up more.
 
-    1: the move becomes its simpler cousin (a pan with someone who walked out of a static frame,
-    given the ``blocking``); 2: a static, level single of the same size and (softened) angle,
+    1: the move becomes its simpler cousin (``MovementTraits.simpler``: a zoom for a dolly in,
+    a pan with someone who walked out of a static frame, given the ``blocking``); 2: a static,
+    level single of the same size and (softened) angle,
     or on the shot's own rig where that is as plain (``MovementTraits.plain_rig``: a handheld
     shot gives up its framing and angle first, since its shake is what the style or the chaos
     asked for); 3: the same at eye level; 4: a static eye-level medium shot (or wide, for an

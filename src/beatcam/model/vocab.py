@@ -52,8 +52,10 @@ class MovementTraits:
     to the camera, so it repeats poorly. ``level_only``: the move cannot be made from an overhead
     or worm's-eye angle. ``sideways``: a pan, truck or arc, whose direction is geometry (where
     the subject walks or looks), not feeling. ``travels``: the camera travels with a moving
-    subject. ``simpler``: the plainer cousin a repair falls back to. ``plain_rig``: the rig is
-    as plain as a locked-off camera (the operator's hands), so a repair's still single keeps it.
+    subject. ``simpler``: the plainer cousin a repair falls back to; a dolly in or out falls
+    back to a zoom and a pedestal to a tilt, the camera staying where its move would start, as
+    an operator does where the dolly has no room. ``plain_rig``: the rig is as plain as a
+    locked-off camera (the operator's hands), so a repair's still single keeps it.
     """
 
     size_change: int = 0
@@ -76,8 +78,8 @@ _PEDESTAL = MovementTraits(level_only=True)
 _CRANE = MovementTraits(showy=True, level_only=True)
 MOVEMENT_TRAITS: Final[Mapping[str, MovementTraits]] = {
     "static": MovementTraits(holds_size=True),
-    "push_in": MovementTraits(size_change=1, simpler="static"),
-    "pull_out": MovementTraits(size_change=-1, simpler="static"),
+    "push_in": MovementTraits(size_change=1, simpler="zoom_in"),
+    "pull_out": MovementTraits(size_change=-1, simpler="zoom_out"),
     "zoom_in": MovementTraits(size_change=1),
     "zoom_out": MovementTraits(size_change=-1),
     "dolly_zoom_in": MovementTraits(
@@ -92,8 +94,8 @@ MOVEMENT_TRAITS: Final[Mapping[str, MovementTraits]] = {
     "pan_right": _PAN,
     "tilt_up": _TILT,
     "tilt_down": _TILT,
-    "pedestal_up": _PEDESTAL,
-    "pedestal_down": _PEDESTAL,
+    "pedestal_up": replace(_PEDESTAL, simpler="tilt_up"),
+    "pedestal_down": replace(_PEDESTAL, simpler="tilt_down"),
     "crane_up": replace(_CRANE, simpler="pedestal_up"),
     "crane_down": replace(_CRANE, simpler="pedestal_down"),
     "arc_left": _ARC,
