@@ -24,7 +24,9 @@ situations, marked / unmarked first-value agreement and log loss at penalty 1e-4
 At the optimum, 1e-4 has the lowest log loss of 3e-4 (size 1.537, angle 0.759, movement
 1.809, framing 1.155), 1e-4 and 3e-5 (1.542, 0.778, 1.698, 1.209). The readouts' gains in the
 director's grammar (``direct/grammar.READOUT_GAIN``, and the "written ..." rules' fitted
-weights) were chosen with readouts read out of fold.
+weights) were chosen with the descent's readouts read out of fold; a refit of those weights on
+the solved readouts (``scripts/fit_classical.py``, 2026-12-07) traded marked moments for plain
+coverage against its unmarked floors and was not kept.
 """
 
 from __future__ import annotations
