@@ -101,7 +101,7 @@ def validate(split: list[tuple[Path, bench.Situation]], penalties: list[float]) 
     for penalty in penalties:
         for field, values in framing.FIELDS.items():
             mask, accepted = judged(split, field)
-            judged_folds = folds[mask]
+            judged_folds, judged_vectors = folds[mask], vectors[mask]
             judged_texts = [text for text, m in zip(texts, mask, strict=True) if m]
             target = framing.targets(field, accepted)
             hits = np.zeros(len(accepted), dtype=bool)
@@ -114,8 +114,8 @@ def validate(split: list[tuple[Path, bench.Situation]], penalties: list[float]) 
                 )
                 kept = [chosen for chosen, t in zip(accepted, test, strict=True) if not t]
                 with blas.one_thread():
-                    fitted = framing.fit(field, vectors[mask][~test], fit_texts, kept, penalty)
-                belief = framing.beliefs(fitted, vectors[mask][test], test_texts)
+                    fitted = framing.fit(field, judged_vectors[~test], fit_texts, kept, penalty)
+                belief = framing.beliefs(fitted, judged_vectors[test], test_texts)
                 loss -= float((target[test] * np.log(belief)).sum())
                 rows = np.flatnonzero(test)
                 hits[rows] = [

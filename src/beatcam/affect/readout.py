@@ -125,8 +125,12 @@ def fit_function(
     unless told) per unit vector."""
     if len(labels) != len(vectors) or not len(vectors):
         raise ValueError("fit needs one label per vector, and at least one vector")
-    target = np.eye(len(classes))[[list(classes).index(name) for name in labels]]
-    return fit_softmax(vectors, target, penalty, steps)
+    return fit_softmax(vectors, _one_hot(labels, classes), penalty, steps)
+
+
+def _one_hot(labels: Sequence[str], classes: Sequence[str]) -> NDArray[np.float64]:
+    """``(n, len(classes))``: a 1 in each label's class, its row's only weight."""
+    return np.eye(len(classes))[[list(classes).index(name) for name in labels]]
 
 
 def fit_softmax(
@@ -202,7 +206,7 @@ def fit_intent(
         texts += written.texts
         intents += written.intents
     terms = bag.vocabulary(texts)
-    target = np.eye(len(INTENT_LABELS))[[INTENT_LABELS.index(name) for name in intents]]
+    target = _one_hot(intents, INTENT_LABELS)
     weights, bias = optimum_softmax(bag.features(intent_vectors, texts, terms), target, penalty)
     return weights, bias, terms
 
@@ -218,8 +222,11 @@ def optimum_softmax(
     x = vectors.astype(np.float64)
     dim, classes = x.shape[1], target.shape[1]
 
+    def unpacked(theta: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        return theta[: dim * classes].reshape(dim, classes), theta[dim * classes :]
+
     def loss_and_gradient(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
-        weights, bias = theta[: dim * classes].reshape(dim, classes), theta[dim * classes :]
+        weights, bias = unpacked(theta)
         log_p, weights_gradient, bias_gradient = _gradients(x, weights, bias, target, penalty)
         loss = -float((target * log_p).sum()) / len(x) + 0.5 * penalty * float((weights**2).sum())
         return loss, np.concatenate([weights_gradient.ravel(), bias_gradient])
@@ -231,9 +238,8 @@ def optimum_softmax(
         method="L-BFGS-B",
         options={"maxiter": MAX_SOLVER_STEPS},
     )
-    theta = solved.x
-    weights = theta[: dim * classes].reshape(dim, classes)
-    return weights.astype(np.float32), theta[dim * classes :].astype(np.float32)
+    weights, bias = unpacked(solved.x)
+    return weights.astype(np.float32), bias.astype(np.float32)
 
 
 def log_probabilities(readout: Readout, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
