@@ -158,13 +158,24 @@ def _gradients(
     bias: NDArray[np.float64],
     target: NDArray[np.float64],
     penalty: float,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """The regression's log probabilities per row, and the gradients of its penalised loss
-    (the mean log loss against ``target`` plus half ``penalty`` times the squared weights) by
-    the weights and by the bias."""
+    of_set: bool = False,
+) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
+    """The regression's mean log loss per row and the gradients of its penalised loss (that
+    loss plus half ``penalty`` times the squared weights) by the weights and by the bias. The
+    log loss is against ``target``'s shares, or with ``of_set`` that of each row's set of
+    accepted classes (its 1s) as a whole."""
     log_p = log_softmax(x @ weights + bias)
-    error = np.exp(log_p) - target
-    return log_p, x.T @ error / len(x) + penalty * weights, error.mean(axis=0)
+    if of_set:
+        with np.errstate(divide="ignore"):
+            in_set = log_p + np.log(target)  # -inf outside the set
+        log_set = in_set.max(axis=1, keepdims=True)
+        log_set += np.log(np.exp(in_set - log_set).sum(axis=1, keepdims=True))
+        loss = -float(log_set.sum()) / len(x)
+        error = np.exp(log_p) - np.exp(in_set - log_set)  # the set's own share of each class
+    else:
+        loss = -float((target * log_p).sum()) / len(x)
+        error = np.exp(log_p) - target
+    return loss, x.T @ error / len(x) + penalty * weights, error.mean(axis=0)
 
 
 def fit(
@@ -212,11 +223,18 @@ def fit_intent(
 
 
 def optimum_softmax(
-    vectors: NDArray[np.float32], target: NDArray[np.float64], penalty: float
+    vectors: NDArray[np.float32],
+    target: NDArray[np.float64],
+    penalty: float,
+    of_set: bool = False,
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """Weights and bias of ``fit_softmax``'s regression solved to its optimum by L-BFGS (from
-    zeros, so the same inputs give the same numbers): the loss is convex, and its minimum
-    depends on the penalty alone, not on when descent stops."""
+    """Weights and bias of ``fit_softmax``'s regression solved to its optimum by L-BFGS, from
+    zeros, so the same inputs give the same numbers. Against shares the loss is convex and its
+    minimum depends on the penalty alone, not on when descent stops. With ``of_set``, ``target``
+    marks each row's acceptable classes with 1s and the loss is the probability of the set as a
+    whole: a beat the books would take pushed in or zoomed loses nothing when the readout puts
+    all of it on the push-in, as other beats written alike want. That loss is not convex; from
+    zeros every set starts level, as the shares would have it."""
     from scipy.optimize import minimize  # only a fit needs it, never a plan
 
     x = vectors.astype(np.float64)
@@ -227,8 +245,10 @@ def optimum_softmax(
 
     def loss_and_gradient(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
         weights, bias = unpacked(theta)
-        log_p, weights_gradient, bias_gradient = _gradients(x, weights, bias, target, penalty)
-        loss = -float((target * log_p).sum()) / len(x) + 0.5 * penalty * float((weights**2).sum())
+        loss, weights_gradient, bias_gradient = _gradients(
+            x, weights, bias, target, penalty, of_set
+        )
+        loss += 0.5 * penalty * float((weights**2).sum())
         return loss, np.concatenate([weights_gradient.ravel(), bias_gradient])
 
     solved = minimize(
