@@ -87,7 +87,7 @@ def targets(field: str, accepted: Sequence[Collection[str]]) -> NDArray[np.float
 # ``direct._sideways``), never the words' (a beat written camera-free names no screen
 # direction); which way a dolly zoom goes is the style's (classical draws in, thriller throws
 # the background away: ``direct/data/style_devices.yaml``), and the books name both ways at once
-# (241 of the 300 tuning situations that accept a dolly zoom accept either).
+# (241 of the 300 tuning situations that accept a dolly zoom accept both).
 ONE_CLASS: Final = {
     **{move: move.rsplit("_", 1)[0] for move in moves_where(sideways=True)},
     "dolly_zoom_in": "dolly_zoom",
@@ -122,11 +122,10 @@ def fit(
     weights, bias = readout.optimum_softmax(
         features, (merged > 0).astype(np.float64) if of_set else merged, penalty, of_set
     )
-    # Each value of a class of two takes half its probability: the same logits, each less
-    # log 2.
-    size = np.bincount(of_value)[of_value]
+    # A class's values share its probability equally: its logit, less the log of their number.
+    class_size = np.bincount(of_value)[of_value]
     return FieldReadout(
-        weights[:, of_value], (bias[of_value] - np.log(size)).astype(np.float32), terms
+        weights[:, of_value], (bias[of_value] - np.log(class_size)).astype(np.float32), terms
     )
 
 

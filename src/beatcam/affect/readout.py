@@ -160,7 +160,7 @@ def _gradients(
     penalty: float,
     of_set: bool = False,
 ) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
-    """The regression's mean log loss per row and the gradients of its penalised loss (that
+    """The regression's log loss, the mean over rows, and the gradients of its penalised loss (that
     loss plus half ``penalty`` times the squared weights) by the weights and by the bias. The
     log loss is against ``target``'s shares, or with ``of_set`` that of each row's set of
     accepted classes (its 1s) as a whole."""
