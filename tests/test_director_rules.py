@@ -525,6 +525,26 @@ def test_a_walk_the_words_send_one_way_crosses_the_screen_that_way(
     assert shot.movement == truck
 
 
+@pytest.mark.parametrize("way", ["right", "left"])
+def test_a_pan_onto_what_someone_turns_to_turns_the_way_the_words_say(way: str) -> None:
+    """Mascelli's screen direction for a look: she turns toward a sound on her right, so the
+    frame pans right onto what she turns to. The camera stands on her left, where her look
+    crosses the frame leftward, so the look alone would pan left; a pan on someone who does
+    not cross the frame used to go whichever way a tie fell (left), whatever the words said.
+    The critic's honest-track check holds the pan to its word."""
+    scene = Scene(
+        "a sound",
+        (Character("Ines"),),
+        (Beat(0, "Ines waits in the hall."),
+         Beat(1, f"A door bangs somewhere to her {way}. Ines turns her head toward it, slowly.")),
+    )  # fmt: skip
+    plan, verdict = plan_scene(scene)
+    assert verdict.pass_rate == 1.0
+    (shot,) = [shot for shot in plan.shots if shot.beat == 1]
+    assert shot.movement == f"pan_{way}", (shot.movement, shot.azimuth_deg)
+    assert shot.azimuth_deg > 0.0  # on her left: her look crosses the frame leftward
+
+
 def test_a_runner_who_heads_away_across_the_line_is_followed_from_the_cameras_side() -> None:
     """Mascelli's 180° rule for a chase: she runs from the man she faced, away across the line
     between them from the side the coverage keeps, so the camera travels behind her, not ahead

@@ -223,9 +223,23 @@ def test_the_walker_reads_the_labelled_spatial_beats() -> None:
         ("Tom hurries west through the market.", -1),
         ("Mara walks along the row of lockers.", 0),
         ("Tom does not turn to the left.", 0),
+        # A bare side after a verb of going or looking, or after someone's.
+        ("The porter wheels the trolley and walks left along the quay.", -1),
+        ("Her eyes move right along the shelf of jars.", 1),
+        ("Ines turns her head left toward the creak.", -1),
+        ("A bell rings somewhere to Ines's right.", 1),
+        ("Tom turns to his left and finds the door open.", -1),
+        # "Right" before where it leads is straight there; "left" the verb is no side.
+        ("Mara walks right up to the counter.", 0),
+        ("Tom left the room an hour ago.", 0),
+        # Where a walk or a look leaves from sends it the other way.
+        ("A cyclist comes from the right.", -1),
+        ("Ines sweeps the lamp from the crates on her left toward the far wall.", 1),
+        ("Ines turns from the window to her left.", -1),
+        ("Ines turns from the harbour eastward along the cliffs.", 1),  # a way, not a place
     ],
 )
-def test_the_way_a_walk_crosses_the_screen_is_read_where_the_words_say_it(
+def test_the_way_a_walk_or_a_look_crosses_the_screen_is_read_where_the_words_say_it(
     text: str, way: int
 ) -> None:
     assert screen_direction(text) == way

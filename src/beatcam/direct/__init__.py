@@ -93,7 +93,8 @@ POSTURE_CHANGE_M = 0.35
 # A subject whose facing crosses the frame by at least this share (sin of 10°) looks across it.
 LOOKS_ACROSS = 0.17
 # A subject who crosses less of the frame than this (metres across the camera's view) leaves
-# the pan's direction to the grammar: the turn onto them reads the same either way.
+# the pan's direction to the words or their look (``_sideways``): the turn onto them reads
+# the same either way.
 PAN_WITH_MIN_M = 0.5
 # A reaction seen from behind is retaken three-quarters on to the face (Mascelli's three-quarter
 # angle), then square on.
@@ -147,13 +148,18 @@ def _with_posture(
 
 
 def _sideways(
-    movement: str, blocking: Blocking, subject: str | None, start: int, frames: int, azimuth: float
-) -> str:
+    movement: str, blocking: Blocking, subject: str | None, start: int, frames: int,
+    azimuth: float, said: int | None = None,
+) -> str:  # fmt: skip
     """``movement``, except that a pan or a truck turns the way its subject goes: which way is
     geometry, not taste. A pan or truck on a walker goes the way they cross the frame, or the
-    turn onto them and the walk would cancel out; a truck on someone standing still travels the
-    way they look across the frame, giving them room ahead (Mascelli's screen direction). A
-    subject who neither crosses nor looks across the frame leaves the move as chosen.
+    turn onto them and the walk would cancel out. On someone who does not cross it, it goes
+    the way the beat's words send their walk or their look (``said``, from
+    ``space.screen_direction``: 1 right, -1 left; "she turns to her left": the frame turns
+    onto what she turns to), else the way they look across the frame, giving them room ahead
+    (Mascelli's screen direction). A subject who neither crosses nor looks across the frame
+    leaves the move as chosen, as does a pan on someone who does not cross it when the words
+    are not known (``said`` None: a repair keeps the director's aim).
 
     The camera stands ``azimuth`` degrees round from the subject's facing (headings
     counter-clockwise from +Z seen from above, as the blocking's); its right-hand direction on
@@ -166,9 +172,9 @@ def _sideways(
     heading = np.deg2rad(float(track.facing_deg[start]) + azimuth)
     across = float(np.dot(path[-1, [0, 2]] - path[0, [0, 2]], [np.cos(heading), -np.sin(heading)]))
     if abs(across) < PAN_WITH_MIN_M:
-        if movement in PANS:
+        if said is None and movement in PANS:
             return movement
-        across = -np.sin(np.deg2rad(azimuth))
+        across = float(said or 0) or -np.sin(np.deg2rad(azimuth))
         if abs(across) < LOOKS_ACROSS:
             return movement
     kind = movement.rsplit("_", 1)[0]
@@ -482,8 +488,9 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             picked = replace(picked, movement=toward_face)
         if pins[index][0].movement is None:
             turned = _sideways(
-                picked.movement, blocking, subject, slot_start, frames, placement.azimuth_deg
-            )
+                picked.movement, blocking, subject, slot_start, frames, placement.azimuth_deg,
+                screen[beat_index],
+            )  # fmt: skip
             picked = replace(picked, movement=turned)
         reason = replace(
             reason_for(

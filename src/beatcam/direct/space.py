@@ -63,6 +63,8 @@ class SpaceWords:
     not_placing: frozenset[str]
     grounds: frozenset[str]
     screen: Phrases  # the words that send a walk screen right or left
+    sided: frozenset[str]  # the verbs whose bare "left" or "right" names a side
+    right_as_straight: frozenset[str]  # "right" before these means straight there
 
 
 def _longest_first(entries: list[Phrase]) -> Phrases:
@@ -100,6 +102,8 @@ def space_words() -> SpaceWords:
         frozenset(str(word) for word in document["not_placing"]),
         frozenset(str(word) for word in document["grounds"]),
         _longest_first(screen),
+        frozenset(str(word) for word in document["sided"]),
+        frozenset(str(word) for word in document["right_as_straight"]),
     )
 
 
@@ -221,18 +225,58 @@ def _partner(doer: str, cast: Sequence[str], named: Sequence[str]) -> str | None
 
 
 SCREEN_SIDES: Final = {"right": 1, "left": -1}
+# The words that say where a walk or a look arrives, ending a "from ..." that says where it left.
+ARRIVING: Final = frozenset({"to", "toward", "towards", "into", "onto"})
+# The words that put a side where something is ("on his left"), not which way something goes.
+PLACING: Final = frozenset({"on", "at"})
 
 
 def screen_direction(text: str) -> int:
-    """Which way the words send a walk across the screen: 1 right, -1 left, 0 unsaid (the
-    first said wins; a denied one, "not to the left", says nothing)."""
+    """Which way the words send a walk, or a look, across the screen: 1 right, -1 left, 0
+    unsaid (the first said wins; a denied one, "not to the left", says nothing)."""
     table = space_words()
     tokens = beat_words(text)
     for index in range(len(tokens)):
-        hit = phrase_at(tokens, index, table.screen)
-        if hit is not None and not negated(tokens, index, cues()):
-            return SCREEN_SIDES[hit[1]]
+        side = _side_at(tokens, index, table)
+        if side and not negated(tokens, index, cues()):
+            return side
     return 0
+
+
+def _side_at(tokens: Sequence[str], index: int, table: SpaceWords) -> int:
+    """The way a side named at ``index`` sends a walk or a look: a screen phrase ("to her
+    left", "eastward"), a bare side after a verb of going or looking ("walks left"; not "walks
+    right up to him") or after someone's ("to Bettina's right"), else 0. A side that says
+    where something is ("on his right", "Bettina's right") and that the clause leaves from
+    ("from the doors on his right toward ...") sends it the other way."""
+    hit = phrase_at(tokens, index, table.screen)
+    word = tokens[index]
+    following = tokens[index + 1] if index + 1 < len(tokens) else ""
+    if hit is not None:
+        side, place = SCREEN_SIDES[hit[1]], hit[0][0] in PLACING
+    elif word not in SCREEN_SIDES or index == 0:
+        return 0
+    elif tokens[index - 1].endswith("'s"):
+        side, place = SCREEN_SIDES[word], True
+    elif tokens[index - 1] in table.sided and not (
+        word == "right" and following in table.right_as_straight
+    ):
+        side, place = SCREEN_SIDES[word], False
+    else:
+        return 0
+    return -side if place and _leaving(tokens, index) else side
+
+
+def _leaving(tokens: Sequence[str], index: int) -> bool:
+    """Whether the words before ``index`` in its clause say where something leaves from
+    ("from ...") and not yet where it goes ("to", "toward")."""
+    breaks = cues().clause_breaks
+    for token in reversed(tokens[:index]):
+        if token in breaks or token in ARRIVING:
+            return False
+        if token == "from":
+            return True
+    return False
 
 
 def read_space(
