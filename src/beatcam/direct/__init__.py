@@ -426,6 +426,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             line=lines[beat_index],
             usual_framing=affected.usual_framing,
             devices=chosen_style.devices,
+            own_ways=chosen_style.own_ways,
             shows=SIGN if words and words.holder is None and signed else None,
         )
         beat = scene.beats[beat_index]

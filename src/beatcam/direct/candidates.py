@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from beatcam.direct.grammar import (
+    BODILY_MOVES,
     MOVING_M,
     OPPOSITE_ANGLE,
     POWER_INTENTS,
@@ -427,16 +428,21 @@ def _answering_power(
     )
 
 
-def _not_their_staging(
+def _not_theirs(
     felt: tuple[FieldScore, FieldScore, FieldScore],
 ) -> tuple[FieldScore, FieldScore, FieldScore]:
     """Size, angle and movement scores of a shot on someone other than the one the beat is
-    about, without what that one's own action (a rise, a look down) gave the move or angle:
-    "the camera rises with them" is not true of the one who stays seated."""
+    about, without what that one's own action (a rise, a look down) or body (words that shake
+    the camera: ``Rule.bodily``) gave the move or angle: "the camera rises with them" is not
+    true of the one who stays seated, nor is a shaken camera of the one who stands still."""
 
     def without(part: FieldScore) -> FieldScore:
         score, terms = part
-        theirs = [term for term in terms if rule_named(term[0]).staging in PERFORMED]
+        theirs = [
+            term
+            for term in terms
+            if rule_named(term[0]).staging in PERFORMED or rule_named(term[0]).bodily
+        ]
         if not theirs:
             return part
         return score - sum(term[1] for term in theirs), [t for t in terms if t not in theirs]
@@ -492,8 +498,8 @@ def _combine(
     ):
         for subjects, on_another, travel, separation, gap, entering, partner_travel in facts:
             shown, felt = angle, (sizes[size], angles[angle], movements[movement])
-            if performed and on_another:
-                felt = _not_their_staging(felt)
+            if on_another and (performed or movement in BODILY_MOVES):
+                felt = _not_theirs(felt)
             if power and on_another:
                 shown, felt = OPPOSITE_ANGLE[angle], _answering_power(felt)
             if not allowed(

@@ -68,6 +68,8 @@ class Context:
     # Each intent's devices as the style plays them (``Style.devices``): what a showy move
     # needs to be asked for.
     devices: Mapping[Intent, IntentDevices] = dataclasses.field(default_factory=intent_table)
+    # The fields of each intent the style plays its own way (``Style.own_ways``).
+    own_ways: Mapping[Intent, frozenset[str]] = dataclasses.field(default_factory=dict)
     # The set piece whose words the beat shows (``direct.reading``): an insert shows it.
     shows: str | None = None
 
@@ -110,6 +112,9 @@ class Rule:
     # not of the crane the same rule ranks second); empty: any value the rule prefers.
     says: frozenset[str] = frozenset()
     staging: Staging | None = None  # the staging whose move or angle the rule gives
+    # The rule reads the body of the one the beat is about (words that shake the camera are
+    # their run, their fall), so it says nothing for a shot on anyone else.
+    bodily: bool = False
 
 
 # Eye level's own score: as strong as an intent's first device (intents.DEVICE_GAIN), so that
@@ -141,13 +146,20 @@ EXTREME_DOMINANCE: Final = 0.6
 # hang on one weight. Movement, once its readout learned the accepted set as a whole (surer
 # beliefs than the shares'; ``affect/framing.SET_LIKELIHOOD``), director only, readouts out of
 # fold, 5,997 situations (the shares at gain 6: .566 / .821): gain 4, 5, 6, 8 .565/.828,
-# .576/.826, .588/.824, .600/.820. At 6 the readout's "written back" outweighed epic's own
+# .576/.826, .588/.824, .600/.820. Above 5 the readout's "written back" outweighed epic's own
 # first device for a confident vertigo (its crane) and a runner's "written shaken" put a
-# handheld camera on the one she runs to; 5 keeps both and gains marked and plain moves alike.
+# handheld camera on the one she runs to. Once a style's own way silenced the readout where it
+# plays the feeling (``_written_so``) and a shaken camera became the runner's alone
+# (``Rule.bodily``), the same staging: gain 5, 8, 10, 12 .577/.827, .601/.821, .608/.821,
+# .616/.816. 8 is shipped: at 10 a moving shot held whole beats the grammar cuts in two (a long
+# exchange became one take) and a crane down opened a scene twice. Size, with movement at 8
+# (.706 / .782 at 12): gain 8, 16, 20 .695/.773 (at movement 5), .719/.784, .722/.784, where 20
+# cost framing .674 -> .669; 16 is shipped. Framing at 9 or 12 and angle at 14 or 28 moved no
+# field by more than .006 (angle 14: .702/.918; framing 12: .681/.909).
 READOUT_GAIN: Final = {
-    "size": 12.0,
+    "size": 16.0,
     "angle": 20.0,
-    "movement": 5.0,
+    "movement": 8.0,
     "framing": 6.0,
 }
 USUAL_DISCOUNT: Final = 0.5
@@ -314,7 +326,9 @@ def _written_so(ctx: Context, field: str, values: tuple[str, ...]) -> Preference
     and The Offer, a standoff across a desk, lost every over-the-shoulder). A shaken camera says
     nothing for a line of dialogue: it needs a body in physical chaos, and a line's words are
     said ("Shushing is louder than burp why?" went handheld on them; the drawn-in lines keep
-    their push-in)."""
+    their push-in). The readouts learnt the books' ways, so where the style plays the beat's
+    feeling its own way in this field (epic's crane for vertigo), they speak only for the share
+    the feeling leaves, as the table's rows do (``Style.own_ways``, ``_shading_share``)."""
     belief = {
         "size": ctx.affect.size_belief,
         "angle": ctx.affect.angle_belief,
@@ -329,6 +343,10 @@ def _written_so(ctx: Context, field: str, values: tuple[str, ...]) -> Preference
         share = 1.0 - ctx.exchange
     elif values == ("handheld",) and ctx.spoken:
         share = 0.0
+    share *= 1.0 - max(
+        (_shading_share(ctx, intent) for intent, own in ctx.own_ways.items() if field in own),
+        default=0.0,
+    )
     return {
         value: READOUT_GAIN[field]
         * share
@@ -459,6 +477,7 @@ GRAMMAR: tuple[Rule, ...] = (
             functools.partial(_written_so, field=field, values=values),
             reason,
             says=frozenset(values),
+            bodily=values == ("handheld",),
         )
         for field, band, values, reason in WRITTEN_BANDS
     ),
@@ -908,6 +927,11 @@ _BY_FIELD: Final = {
     for field in dict.fromkeys(rule.field for rule in RULES)
 }
 _BY_NAME: Final = {rule.name: rule for rule in RULES}
+# The moves a bodily rule gives (``Rule.bodily``): a shot on someone else with one of them is
+# scored without it.
+BODILY_MOVES: Final = frozenset(
+    value for rule in RULES if rule.bodily and rule.field == "movement" for value in rule.says
+)
 
 
 def rules_for(field: str) -> tuple[Rule, ...]:

@@ -59,6 +59,13 @@ class Style:
         return weights
 
     @functools.cached_property
+    def own_ways(self) -> Mapping[Intent, frozenset[str]]:
+        """The fields of each intent this style plays its own way (epic's vertigo: movement)."""
+        return {
+            way.row.intent: frozenset(way.fields) for way in style_ways() if way.style == self.name
+        }
+
+    @functools.cached_property
     def devices(self) -> Mapping[Intent, IntentDevices]:
         """Each intent's devices as this style plays them."""
         own = {way.row.intent: way.row for way in style_ways() if way.style == self.name}
