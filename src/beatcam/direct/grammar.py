@@ -153,7 +153,7 @@ EXTREME_DOMINANCE: Final = 0.6
 # (``Rule.bodily``), the same staging: gain 5, 8, 10, 12 .577/.827, .601/.821, .608/.821,
 # .616/.816. 8 is shipped: at 10 a moving shot held whole beats the grammar cuts in two (a long
 # exchange became one take) and a crane down opened a scene twice. Size, with movement at 8
-# (.706 / .782 at 12): gain 8, 16, 20 .695/.773 (at movement 5), .719/.784, .722/.784, where 20
+# (.706 / .782 at 12): gain 8, 16, 20 .695/.773 (at movement 10), .719/.784, .722/.784, where 20
 # cost framing .674 -> .669; 16 is shipped. Framing at 9 or 12 and angle at 14 or 28 moved no
 # field by more than .006 (angle 14: .702/.918; framing 12: .681/.909).
 READOUT_GAIN: Final = {
