@@ -232,6 +232,10 @@ def test_the_walker_reads_the_labelled_spatial_beats() -> None:
         # "Right" before where it leads is straight there; "left" the verb is no side.
         ("Mara walks right up to the counter.", 0),
         ("Tom left the room an hour ago.", 0),
+        ("She's right, and Tom knows it.", 0),
+        ("What's left of the money is in the tin.", 0),
+        ("The long walk left her shaking.", 0),
+        ("Tom stands on the captain's left.", -1),
         # Where a walk or a look leaves from sends it the other way.
         ("A cyclist comes from the right.", -1),
         ("Ines sweeps the lamp from the crates on her left toward the far wall.", 1),

@@ -65,6 +65,7 @@ class SpaceWords:
     screen: Phrases  # the words that send a walk screen right or left
     sided: frozenset[str]  # the verbs whose bare "left" or "right" names a side
     right_as_straight: frozenset[str]  # "right" before these means straight there
+    left_as_leaving: frozenset[str]  # "left" before these is the verb ("left her shaking")
 
 
 def _longest_first(entries: list[Phrase]) -> Phrases:
@@ -104,6 +105,7 @@ def space_words() -> SpaceWords:
         _longest_first(screen),
         frozenset(str(word) for word in document["sided"]),
         frozenset(str(word) for word in document["right_as_straight"]),
+        frozenset(str(word) for word in document["left_as_leaving"]),
     )
 
 
@@ -246,7 +248,8 @@ def screen_direction(text: str) -> int:
 def _side_at(tokens: Sequence[str], index: int, table: SpaceWords) -> int:
     """The way a side named at ``index`` sends a walk or a look: a screen phrase ("to her
     left", "eastward"), a bare side after a verb of going or looking ("walks left"; not "walks
-    right up to him") or after someone's ("to Bettina's right"), else 0. A side that says
+    right up to him", nor "the walk left her shaking") or after someone's placed ("to
+    Bettina's right"; not "she's right"), else 0. A side that says
     where something is ("on his right", "Bettina's right") and that the clause leaves from
     ("from the doors on his right toward ...") sends it the other way."""
     hit = phrase_at(tokens, index, table.screen)
@@ -256,15 +259,23 @@ def _side_at(tokens: Sequence[str], index: int, table: SpaceWords) -> int:
         side, place = SCREEN_SIDES[hit[1]], hit[0][0] in PLACING
     elif word not in SCREEN_SIDES or index == 0:
         return 0
-    elif tokens[index - 1].endswith("'s"):
+    elif tokens[index - 1].endswith("'s") and _placed(tokens, index - 1):
         side, place = SCREEN_SIDES[word], True
-    elif tokens[index - 1] in table.sided and not (
-        word == "right" and following in table.right_as_straight
+    elif tokens[index - 1] in table.sided and following not in (
+        table.right_as_straight if word == "right" else table.left_as_leaving
     ):
         side, place = SCREEN_SIDES[word], False
     else:
         return 0
     return -side if place and _leaving(tokens, index) else side
+
+
+def _placed(tokens: Sequence[str], owner: int) -> bool:
+    """Whether someone's at ``owner`` ("Bettina's") follows a word that places or sends within
+    a word or two ("to Bettina's", "on the captain's"), as a side of theirs does; "she's right"
+    and "what's left" are no side."""
+    before = tokens[max(0, owner - 2) : owner]
+    return any(token in PLACING or token in ARRIVING or token == "from" for token in before)
 
 
 def _leaving(tokens: Sequence[str], index: int) -> bool:
