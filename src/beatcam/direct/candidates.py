@@ -433,16 +433,12 @@ def _not_theirs(
 ) -> tuple[FieldScore, FieldScore, FieldScore]:
     """Size, angle and movement scores of a shot on someone other than the one the beat is
     about, without what that one's own action (a rise, a look down) or body (words that shake
-    the camera: ``Rule.bodily``) gave the move or angle: "the camera rises with them" is not
+    the camera) gave the move or angle (``Rule.bodily``): "the camera rises with them" is not
     true of the one who stays seated, nor is a shaken camera of the one who stands still."""
 
     def without(part: FieldScore) -> FieldScore:
         score, terms = part
-        theirs = [
-            term
-            for term in terms
-            if rule_named(term[0]).staging in PERFORMED or rule_named(term[0]).bodily
-        ]
+        theirs = [term for term in terms if rule_named(term[0]).bodily]
         if not theirs:
             return part
         return score - sum(term[1] for term in theirs), [t for t in terms if t not in theirs]

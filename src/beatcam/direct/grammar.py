@@ -26,6 +26,7 @@ from beatcam.direct.intents import (
 )
 from beatcam.direct.stagings import (
     ONCE_PER_BEAT,
+    PERFORMED,
     StagingMoves,
     staging_rule_name,
     staging_table,
@@ -112,8 +113,9 @@ class Rule:
     # not of the crane the same rule ranks second); empty: any value the rule prefers.
     says: frozenset[str] = frozenset()
     staging: Staging | None = None  # the staging whose move or angle the rule gives
-    # The rule reads the body of the one the beat is about (words that shake the camera are
-    # their run, their fall), so it says nothing for a shot on anyone else.
+    # The rule answers the one the beat is about, what they do or how their body goes (a
+    # performed staging: a rise, a look down; words that shake the camera: their run, their
+    # fall), so it says nothing for a shot on anyone else.
     bodily: bool = False
 
 
@@ -849,6 +851,7 @@ def _staging_rule(row: StagingMoves, field: str, shaded_by: tuple[Intent, ...]) 
         intent=row.intent,
         says=first_device(row.ranked[field]),
         staging=row.staging,
+        bodily=row.staging in PERFORMED,
     )
 
 
@@ -927,8 +930,9 @@ _BY_FIELD: Final = {
     for field in dict.fromkeys(rule.field for rule in RULES)
 }
 _BY_NAME: Final = {rule.name: rule for rule in RULES}
-# The moves a bodily rule gives (``Rule.bodily``): a shot on someone else with one of them is
-# scored without it.
+# The moves a bodily rule says (``Rule.bodily``): a shot on someone else with one of them is
+# scored without what the bodily rules gave it (as is every shot on someone else in a beat of
+# a performed staging, whose rules may rank more moves than they say).
 BODILY_MOVES: Final = frozenset(
     value for rule in RULES if rule.bodily and rule.field == "movement" for value in rule.says
 )

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from beatcam import tables
-from beatcam.direct.intents import IntentDevices, device_rule_name, intent_table, style_ways
+from beatcam.direct.intents import (
+    IntentDevices,
+    StyleWay,
+    device_rule_name,
+    intent_table,
+    style_ways,
+)
 from beatcam.direct.stagings import staging_rule_name, staging_table
 from beatcam.errors import UsageError
 from beatcam.model.vocab import Intent
@@ -44,9 +50,7 @@ class Style:
         staging rows' rankings for that intent (a look down as vertigo) fall silent, since
         they are the table's way with the feeling too."""
         weights = dict(self.weights)
-        for way in style_ways():
-            if way.style != self.name:
-                continue
+        for way in self._ways:
             for played in way.fields:
                 table_rule = device_rule_name(way.row.intent, played)
                 own = device_rule_name(way.row.intent, played, self.name)
@@ -59,16 +63,19 @@ class Style:
         return weights
 
     @functools.cached_property
+    def _ways(self) -> tuple[StyleWay, ...]:
+        """This style's own ways with intents (``data/style_devices.yaml``)."""
+        return tuple(way for way in style_ways() if way.style == self.name)
+
+    @functools.cached_property
     def own_ways(self) -> Mapping[Intent, frozenset[str]]:
         """The fields of each intent this style plays its own way (epic's vertigo: movement)."""
-        return {
-            way.row.intent: frozenset(way.fields) for way in style_ways() if way.style == self.name
-        }
+        return {way.row.intent: frozenset(way.fields) for way in self._ways}
 
     @functools.cached_property
     def devices(self) -> Mapping[Intent, IntentDevices]:
         """Each intent's devices as this style plays them."""
-        own = {way.row.intent: way.row for way in style_ways() if way.style == self.name}
+        own = {way.row.intent: way.row for way in self._ways}
         return {intent: own.get(intent, row) for intent, row in intent_table().items()}
 
 
