@@ -24,7 +24,7 @@ from beatcam.direct.grammar import INTENT_FLOOR, MOVING_M, RULES, Context, rule_
 from beatcam.direct.sequence import SEQUENCE_RULES, transition_terms
 from beatcam.direct.stagings import staging_table
 from beatcam.direct.styles import CLASSICAL_WEIGHTS, Style
-from beatcam.model import CriticRule, ShotPin, ShotPlan
+from beatcam.model import Blocking, CharacterTrack, CriticRule, ShotPin, ShotPlan
 from beatcam.model.scene import Affect, AffectedScene, Beat, Character, Scene
 from beatcam.model.vocab import ANGLES, FRAMINGS, MOVEMENTS, SIZES, Intent, Staging
 from beatcam.pipeline import plan_scene
@@ -826,3 +826,23 @@ def test_a_dolly_zoom_may_hold_the_whole_figure_against_the_drop(movement: str) 
     assert verdict.pass_rate == 1.0
     shot = next(shot for shot in plan.shots if shot.beat == 1)
     assert (shot.size, shot.end_size, shot.movement) == ("FS", "FS", movement)
+
+
+@pytest.mark.parametrize(("movement", "step_x", "pan"), [
+    ("follow", 1.0, "pan_right"), ("follow", -1.0, "pan_left"),
+    ("lead", 1.0, "pan_right"), ("lead", -1.0, "pan_left"),
+])  # fmt: skip
+def test_a_travelling_shot_that_fails_pans_the_way_its_walker_crosses_the_frame(
+    tiny_plan: ShotPlan, movement: str, step_x: float, pan: str
+) -> None:
+    """A follow or a lead the critic rejects first becomes a pan from where it stands: the pan
+    turns the way the walker crosses the frame (+X is the right of a camera in front of Mara,
+    who faces +Z), not a side fixed in the table, which would lose her at once."""
+    spec = replace(tiny_plan.shots[0], movement=movement, size="WS", end_size="WS")
+    frames = tiny_plan.blocking.frames
+    walk = np.tile([0.0, 0.0, 1.0], (frames, 1))
+    walk[:, 0] = step_x * np.linspace(0.0, 3.0, frames)
+    mara = CharacterTrack("Mara", 1.68, walk, np.zeros(frames))  # crossing, face to the lens
+    blocking = Blocking({"Mara": mara}, frames)
+    retake = Retake(spec, frozenset({CriticRule.SUBJECT_IN_FRAME}), 1, None, blocking)
+    assert plainer(retake).movement == pan

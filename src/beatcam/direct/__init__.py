@@ -692,18 +692,20 @@ def plainer(retake: Retake) -> ShotSpec:
     if attempt == 1:
         movement = MOVEMENT_TRAITS[spec.movement].simpler
         subject = spec.subjects[0] if spec.subjects else None
-        if (
-            movement == "static"
-            and CriticRule.SUBJECT_IN_FRAME in failed
-            and blocking is not None
-            and subject is not None
-        ):
-            # Someone who walks out of a locked-off frame is panned with, as an operator would.
-            panned = _sideways(
-                "pan_right", blocking, subject, spec.start_frame, spec.frames, spec.azimuth_deg
-            )
+        if blocking is not None and subject is not None:
             travel = _slot_travel(blocking, spec.start_frame, spec.frames)[subject]
-            movement = panned if travel >= PAN_WITH_MIN_M else movement
+            if (
+                movement == "static"
+                and CriticRule.SUBJECT_IN_FRAME in failed
+                and travel >= PAN_WITH_MIN_M
+            ):
+                movement = "pan_right"  # someone who walks out of a locked-off frame is panned with
+            if movement in PANS and spec.movement not in SIDEWAYS:
+                # A follow's, a lead's or a whip pan's plainer pan turns the way its subject
+                # crosses the frame, as an operator's would; only a truck's keeps its own side.
+                movement = _sideways(
+                    movement, blocking, subject, spec.start_frame, spec.frames, spec.azimuth_deg
+                )
         revised = replace(
             spec,
             movement=movement,
