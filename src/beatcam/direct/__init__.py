@@ -72,6 +72,7 @@ __all__ = [
     "render",
     "rules_that_hold",
     "step_round",
+    "step_round_to",
     "style_named",
 ]
 
@@ -657,6 +658,14 @@ def step_round(retake: Retake) -> ShotSpec:
     else:
         reference = spec.azimuth_deg if previous_azimuth is None else previous_azimuth
         azimuth = _beside(reference, 40.0)[attempt - 1]
+    return step_round_to(retake, azimuth)
+
+
+def step_round_to(retake: Retake, azimuth: float) -> ShotSpec:
+    """The same shot, its move kept, with its camera at ``azimuth`` round the subject: a
+    reaction seen from behind is met from the front (a follow becomes a lead), and a pan or
+    truck with a walker turns the way they cross the new frame (given the ``blocking``)."""
+    spec, failed, blocking = retake.spec, retake.failed, retake.blocking
     movement = spec.movement
     if CriticRule.FACE_SEEN in failed and movement == "follow":
         movement = "lead"  # a reaction is met from the front, not followed from behind
@@ -668,7 +677,7 @@ def step_round(retake: Retake) -> ShotSpec:
         moved,
         reason=replace(
             rules_that_hold(spec.reason, spec, moved),
-            moved_deg=round(abs(azimuth - spec.azimuth_deg), 5),
+            moved_deg=round(abs(wrap_deg(azimuth - spec.azimuth_deg)), 5),
             failed=tuple(sorted(failed)),
         ),
     )

@@ -24,6 +24,9 @@ order they are tried:
    a shot that stepped round still tries keeping its angle before it gives that up: an
    over-the-shoulder that loses its shoulder (a camera standing elsewhere round the far face
    does not bring it back) first tries a simpler move, then becomes the far person's single.
+   Where the simpler move fails too and every fault the director's move met was one of
+   standing, the camera makes that move from further round its subject (``further_round``,
+   named a step round), before the ladder gives the move up.
    The last version tried stays, even if it still fails.
 4. *stand elsewhere* (``stand_elsewhere``): when every fault left is one of standing, the
    plainest shot that kept its high or low angle, then the plainest shot, goes round its
@@ -50,7 +53,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from beatcam.critic import critique_cut, critique_shot, reacts
-from beatcam.direct import Retake, describe, plainer, render, rules_that_hold, step_round
+from beatcam.direct import (
+    Retake,
+    describe,
+    plainer,
+    render,
+    rules_that_hold,
+    step_round,
+    step_round_to,
+)
 from beatcam.direct.candidates import size_suits
 from beatcam.direct.placement import FRAMING_AZIMUTH
 from beatcam.model import (
@@ -133,17 +144,33 @@ def repair(
     own = _rules(checks)  # the director's shot's own faults
     jumps = CriticRule.THIRTY_DEGREES in own and own <= JUMP_RULES
     tried, failed, angled = spec, frozenset[CriticRule](), None
+    moving_faults = failed
     taken = dict.fromkeys(LADDER, 0)  # the versions of each strategy tried so far
     while _failed(checks) and taken[Repair.PLAINER_SHOT] < REPAIR_ATTEMPTS:
         # Every fault seen so far: a plainer shot must not bring back an earlier one.
         failed |= _rules(checks)
         stepping = failed <= MOVABLE_RULES and taken[Repair.STEP_ROUND] < STEP_ROUND_ATTEMPTS
         strategy = Repair.STEP_ROUND if stepping else Repair.PLAINER_SHOT
-        if strategy is Repair.PLAINER_SHOT and not taken[strategy] and jumps:
-            # Standing elsewhere did not mend the jump cut: a size far enough from the shot
-            # before's does, before the ladder gives the move up.
-            jumped = Rejected(plan, index, spec, spec, own)
-            saved = _first_passing(jumped, Repair.CUT_IN_OR_OUT, cut_in_or_out, shoot)
+        if strategy is Repair.PLAINER_SHOT and not taken[strategy]:
+            if jumps:
+                # Standing elsewhere did not mend the jump cut: a size far enough from the shot
+                # before's does, before the ladder gives the move up.
+                jumped = Rejected(plan, index, spec, spec, own)
+                saved = _first_passing(jumped, Repair.CUT_IN_OR_OUT, cut_in_or_out, shoot)
+                if saved is not None:
+                    return saved
+            moving_faults = failed  # what the director's move met, stood where it was tried
+        if (
+            strategy is Repair.PLAINER_SHOT
+            and taken[strategy] == 1
+            and spec.movement != "static"
+            and moving_faults <= MOVABLE_RULES
+        ):
+            # The simpler move failed too: before the ladder gives the move up, the camera
+            # makes the director's move from further round its subject, as a DP moves the
+            # dolly's track before giving up the move the beat asked for.
+            moving = Rejected(plan, index, spec, spec, moving_faults)
+            saved = _first_passing(moving, Repair.STEP_ROUND, further_round, shoot)
             if saved is not None:
                 return saved
         taken[strategy] += 1
@@ -236,19 +263,34 @@ def cut_in_or_out(rejected: Rejected) -> Iterator[ShotSpec]:
         yield replace(resized, reason=rules_that_hold(reason, spec, resized))
 
 
+def further_round(rejected: Rejected) -> Iterator[ShotSpec]:
+    """*Step round*, further: the director's shot, its move kept, from each place round its
+    subject in ``LAST_RESORT_STEP_DEG`` steps, nearest first (the two places ``step_round``
+    chose are among them or near them; a version the camera already judged costs little)."""
+    spec = rejected.spec
+    retake = Retake(spec, rejected.failed, 0, None, rejected.plan.blocking)
+    for azimuth in _round_subject(spec.azimuth_deg):
+        yield step_round_to(retake, azimuth)
+
+
+def _round_subject(azimuth_deg: float) -> Iterator[float]:
+    """The places round a subject in ``LAST_RESORT_STEP_DEG`` steps from ``azimuth_deg``,
+    nearest first, the counter-clockwise one of two equally near first."""
+    steps = round(360.0 / LAST_RESORT_STEP_DEG)
+    for offset in sorted(range(1, steps), key=lambda k: (min(k, steps - k), k)):
+        yield wrap_deg(azimuth_deg + offset * LAST_RESORT_STEP_DEG)
+
+
 def stand_elsewhere(rejected: Rejected) -> Iterator[ShotSpec]:
     """*Stand elsewhere*: the plainest shot that kept its angle, if the ladder tried one, then
     the plainest shot, moved round its subject (nearest first) until the cut into it keeps
     the 180° and 30° rules and nothing blocks the view: a high or low angle says who holds
     the power or who is exposed, which is worth more than where round them the camera stands."""
-    steps = round(360.0 / LAST_RESORT_STEP_DEG)
-    offsets = sorted(range(1, steps), key=lambda k: (min(k, steps - k), k))
     versions = [rejected.tried]
     if rejected.angled is not None and rejected.angled is not rejected.tried:
         versions.insert(0, rejected.angled)
     for version in versions:
-        for offset in offsets:
-            azimuth = wrap_deg(version.azimuth_deg + offset * LAST_RESORT_STEP_DEG)
+        for azimuth in _round_subject(version.azimuth_deg):
             yield replace(version, azimuth_deg=azimuth)
 
 
