@@ -241,6 +241,15 @@ def test_the_walker_reads_the_labelled_spatial_beats() -> None:
         ("Ines sweeps the lamp from the crates on her left toward the far wall.", 1),
         ("Ines turns from the window to her left.", -1),
         ("Ines turns from the harbour eastward along the cliffs.", 1),  # a way, not a place
+        # A side of the place a walk heads for, or of part of it, sends it that way.
+        ("Elif sprints along the harbour wall toward the lighthouse on the right.", 1),
+        ("Amadou turns toward the right end of the platform.", 1),
+        ("Bernadette walks along the portraits toward its left end.", -1),
+        ("The convoy rolls from the village on the left toward the blockade on the right.", 1),
+        ("From the right end of the bar, Ana slides toward him.", -1),
+        # A body's side, or the right thing, is no side of the screen.
+        ("She clutches her right side and sinks down.", 0),
+        ("He finally says the right thing.", 0),
     ],
 )
 def test_the_way_a_walk_or_a_look_crosses_the_screen_is_read_where_the_words_say_it(

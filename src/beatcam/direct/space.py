@@ -66,6 +66,8 @@ class SpaceWords:
     sided: frozenset[str]  # the verbs whose bare "left" or "right" names a side
     right_as_straight: frozenset[str]  # "right" before these means straight there
     left_as_leaving: frozenset[str]  # "left" before these is the verb ("left her shaking")
+    side_nouns: frozenset[str]  # a side before these names part of a place ("the right end")
+    side_owners: frozenset[str]  # ... after one of these (a place's, not "her right side")
 
 
 def _longest_first(entries: list[Phrase]) -> Phrases:
@@ -106,6 +108,8 @@ def space_words() -> SpaceWords:
         frozenset(str(word) for word in document["sided"]),
         frozenset(str(word) for word in document["right_as_straight"]),
         frozenset(str(word) for word in document["left_as_leaving"]),
+        frozenset(str(word) for word in document["side_nouns"]),
+        frozenset(str(word) for word in document["side_owners"]),
     )
 
 
@@ -247,9 +251,10 @@ def screen_direction(text: str) -> int:
 
 def _side_at(tokens: Sequence[str], index: int, table: SpaceWords) -> int:
     """The way a side named at ``index`` sends a walk or a look: a screen phrase ("to her
-    left", "eastward"), a bare side after a verb of going or looking ("walks left"; not "walks
-    right up to him", nor "the walk left her shaking") or after someone's placed ("to
-    Bettina's right"; not "she's right"), else 0. A side that says
+    left", "eastward", "on the right"), a bare side after a verb of going or looking ("walks
+    left"; not "walks right up to him", nor "the walk left her shaking"), after someone's
+    placed ("to Bettina's right"; not "she's right") or naming part of a place ("the right
+    end of the platform"; not "her right side"), else 0. A side that says
     where something is ("on his right", "Bettina's right") and that the clause leaves from
     ("from the doors on his right toward ...") sends it the other way."""
     hit = phrase_at(tokens, index, table.screen)
@@ -261,6 +266,8 @@ def _side_at(tokens: Sequence[str], index: int, table: SpaceWords) -> int:
         return 0
     elif tokens[index - 1].endswith("'s") and _placed(tokens, index - 1):
         side, place = SCREEN_SIDES[word], True
+    elif tokens[index - 1] in table.side_owners and following in table.side_nouns:
+        side, place = SCREEN_SIDES[word], True  # "toward the right end of the platform"
     elif tokens[index - 1] in table.sided and following not in (
         table.right_as_straight if word == "right" else table.left_as_leaving
     ):
