@@ -24,9 +24,9 @@ order they are tried:
    a shot that stepped round still tries keeping its angle before it gives that up: an
    over-the-shoulder that loses its shoulder (a camera standing elsewhere round the far face
    does not bring it back) first tries a simpler move, then becomes the far person's single.
-   Where the simpler move fails too and every fault the director's move met was one of
-   standing, the camera makes that move from further round its subject (``further_round``,
-   named a step round), before the ladder gives the move up.
+   Before the rung that gives the move up, where every fault the director's move met was one
+   of standing, the camera makes that move from further round its subject (``further_round``,
+   named a step round).
    The last version tried stays, even if it still fails.
 4. *stand elsewhere* (``stand_elsewhere``): when every fault left is one of standing, the
    plainest shot that kept its high or low angle, then the plainest shot, goes round its
@@ -144,7 +144,7 @@ def repair(
     own = _rules(checks)  # the director's shot's own faults
     jumps = CriticRule.THIRTY_DEGREES in own and own <= JUMP_RULES
     tried, failed, angled = spec, frozenset[CriticRule](), None
-    moving_faults = failed
+    moving_faults, went_round = failed, False
     taken = dict.fromkeys(LADDER, 0)  # the versions of each strategy tried so far
     while _failed(checks) and taken[Repair.PLAINER_SHOT] < REPAIR_ATTEMPTS:
         # Every fault seen so far: a plainer shot must not bring back an earlier one.
@@ -160,19 +160,6 @@ def repair(
                 if saved is not None:
                     return saved
             moving_faults = failed  # what the director's move met, stood where it was tried
-        if (
-            strategy is Repair.PLAINER_SHOT
-            and taken[strategy] == 1
-            and spec.movement != "static"
-            and moving_faults <= MOVABLE_RULES
-        ):
-            # The simpler move failed too: before the ladder gives the move up, the camera
-            # makes the director's move from further round its subject, as a DP moves the
-            # dolly's track before giving up the move the beat asked for.
-            moving = Rejected(plan, index, spec, spec, moving_faults)
-            saved = _first_passing(moving, Repair.STEP_ROUND, further_round, shoot)
-            if saved is not None:
-                return saved
         taken[strategy] += 1
         retake = Retake(
             spec, failed, taken[strategy], _previous_azimuth(plan, index), plan.blocking
@@ -180,6 +167,16 @@ def repair(
         version = _saved_by(LADDER[strategy](retake), strategy)
         if _same_camera_work(version, tried):
             continue  # an eye-level shot has no angle to give up: that rung is the next one
+        gives_up = version.movement == "static" != tried.movement
+        if gives_up and not went_round and moving_faults <= MOVABLE_RULES:
+            # Before the ladder gives the move up, the camera makes the director's move from
+            # further round its subject, as a DP lays the dolly's track elsewhere before
+            # giving up the move the beat asked for.
+            went_round = True
+            moving = Rejected(plan, index, spec, spec, moving_faults)
+            saved = _first_passing(moving, Repair.STEP_ROUND, further_round, shoot)
+            if saved is not None:
+                return saved
         tried = version
         if strategy is Repair.PLAINER_SHOT and version.angle != "eye_level":
             angled = version
@@ -275,7 +272,7 @@ def further_round(rejected: Rejected) -> Iterator[ShotSpec]:
 
 def _round_subject(azimuth_deg: float) -> Iterator[float]:
     """The places round a subject in ``LAST_RESORT_STEP_DEG`` steps from ``azimuth_deg``,
-    nearest first, the counter-clockwise one of two equally near first."""
+    nearest first; of two equally near, the one a positive step round first."""
     steps = round(360.0 / LAST_RESORT_STEP_DEG)
     for offset in sorted(range(1, steps), key=lambda k: (min(k, steps - k), k)):
         yield wrap_deg(azimuth_deg + offset * LAST_RESORT_STEP_DEG)
