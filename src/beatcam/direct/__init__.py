@@ -702,11 +702,10 @@ def plainer(retake: Retake) -> ShotSpec:
         movement = MOVEMENT_TRAITS[spec.movement].simpler
         subject = spec.subjects[0] if spec.subjects else None
         if blocking is not None and subject is not None:
-            travel = _slot_travel(blocking, spec.start_frame, spec.frames)[subject]
             if (
                 movement == "static"
                 and CriticRule.SUBJECT_IN_FRAME in failed
-                and travel >= PAN_WITH_MIN_M
+                and _slot_travel(blocking, spec.start_frame, spec.frames)[subject] >= PAN_WITH_MIN_M
             ):
                 movement = "pan_right"  # someone who walks out of a locked-off frame is panned with
             if movement in PANS and spec.movement not in SIDEWAYS:
