@@ -92,6 +92,35 @@ def test_dolly_zoom_holds_the_frame_height_within_one_percent() -> None:
         assert abs(depth[-1] / depth[0] - 1) >= 0.3
 
 
+@pytest.mark.parametrize("movement", ["push_in", "crane_up"])
+def test_a_low_wide_shot_of_a_group_keeps_its_low_angle(movement: str) -> None:
+    """Three people in a row seen from low and wide: the camera cannot look up 22° at them
+    without going under the floor. It looks up less but still reads as low (the lens axis
+    12° or more above level on the middle frame, as docs/design.md measures an angle), with
+    the camera above the floor; it had flattened to eye level (-10° and -4°)."""
+    people = {
+        name: still(name, x, z, 0.0)
+        for name, x, z in (("Ivo", -0.9, 0.0), ("Branko", 0.0, 0.4), ("Jure", 0.9, 0.0))
+    }
+    spec = shot(
+        movement,
+        framing="group",
+        subjects=tuple(people),
+        size="WS",
+        end_size="WS",
+        angle="low",
+        lens_mm=24.0,
+        azimuth_deg=0.0,
+    )
+    track = track_for(spec, Blocking(people, FRAMES), SetDesign("empty"), SENSOR, FPS, 0)
+    forward = axes(track)[2]
+    pitch_deg = np.degrees(np.arcsin(-forward[FRAMES // 2, 1]))  # positive looks down
+    assert -60.0 < pitch_deg <= -12.0
+    assert np.min(np.asarray(track.position)[:, 1]) >= 0.1
+    for person in people.values():
+        assert np.all(depth_of(track, eye(person)) > 0)
+
+
 def test_camera_keeps_out_of_the_kitchen_when_the_wall_is_in_the_way() -> None:
     """Mara stands with her back to the kitchen's back wall; asked for the view from behind
     her (azimuth 180), the camera would be inside the wall: it must find another place."""

@@ -18,7 +18,12 @@ from dataclasses import fields, replace
 
 import numpy as np
 
-from beatcam.camera.checks import CLEARANCE_MARGIN_M, Verdict, assess
+from beatcam.camera.checks import (
+    ANGLE_MARGIN_DEG,
+    CLEARANCE_MARGIN_M,
+    Verdict,
+    assess,
+)
 from beatcam.camera.collision import BODY_CLEARANCE_M, Obstacles
 from beatcam.camera.framing import (
     ACTING_AREA,
@@ -34,6 +39,7 @@ from beatcam.errors import StageError
 from beatcam.model import Blocking, CameraTrack, Reason, SetDesign, ShotSpec
 from beatcam.model.geometry import BODY_RADIUS_M, FloatArray, lengths, matrix_to_quat
 from beatcam.model.vocab import (
+    ANGLE_PITCH_DEG,
     ANGLE_TARGET_DEG,
     ANGLES,
     FRAMINGS,
@@ -139,6 +145,23 @@ def track_for(
         if best[0].score == 0.0 or "ground" not in best[0].missed:
             break
     assert best is not None
+    if "angle" in best[0].missed and framing.pitch_deg is None:
+        # The angle is the lens axis's pitch on the middle frame. Looking up or down at eyes
+        # framed on the upper third, the line to them is steeper than the axis, so a low wide
+        # shot's camera goes under the floor before its axis tilts far enough: tried once
+        # more with the eyes in the middle of the frame, where the two lines are one.
+        for pitch in _pitches(spec, framing):
+            centred = [
+                replace(rig(scale, 0.0, pitch), v=0.0, v_end=0.0)
+                for scale in _scales(spec.lens_mm, scales)
+            ]
+            for found in attempt(centred, False):
+                if found[0].score < best[0].score:
+                    best = found
+                if found[0].score == 0.0:
+                    break
+            if best[0].score == 0.0 or "ground" not in best[0].missed:
+                break
     chosen_scale = best[1].focal_mm / spec.lens_mm
     pitch = best[1].pitch_deg
     [verdict] = assess((best[1],), (best[2],), obstacles, True)
@@ -242,19 +265,30 @@ def _clear_of_subject(spec: ShotSpec, framing: Framing, sensor_mm: tuple[float, 
 
 
 def _pitches(spec: ShotSpec, framing: Framing) -> Iterator[float]:
-    """The asked pitch, then flatter ones (only used when the ground forbids the asked one)."""
+    """The asked pitch, then flatter ones (only used when the ground forbids the asked one): in
+    steps of ``PITCH_STEP_DEG``, and the band's flattest before the pitches outside it."""
     if framing.pitch_deg is not None:
         yield framing.pitch_deg
         return
     target = ANGLE_TARGET_DEG[spec.angle]
-    yield target
     steps = int(abs(target) // PITCH_STEP_DEG)
-    for step in range(1, steps + 1):
-        yield target - np.sign(target) * PITCH_STEP_DEG * step
+    flatter = [target - math.copysign(PITCH_STEP_DEG * step, target) for step in range(steps + 1)]
     if spec.angle == "eye_level":
+        yield from flatter
         # Someone lying or sitting on the floor: level with their eyes the lens would be under
         # the ground, so it looks a little down from just above it, still eye level (< 12°).
         yield from EYE_LEVEL_DOWN_DEG
+    else:
+        # The flattest pitch that still reads as the asked angle comes before any that does
+        # not: a low group shot whose camera would be under the floor at -16° stands at
+        # -13.5°, where it was tried at -10° (eye level, which the critic rejects, and the
+        # repairs then gave up the shot's move with its angle).
+        low, high = ANGLE_PITCH_DEG[spec.angle]
+        edge = low if abs(low) < abs(high) else high
+        inside = edge + math.copysign(ANGLE_MARGIN_DEG, target)
+        yield from (pitch for pitch in flatter if abs(pitch) > abs(inside))
+        yield inside
+        yield from (pitch for pitch in flatter if abs(pitch) < abs(inside))
 
 
 def _set_aim(spec: ShotSpec, set_design: SetDesign) -> FloatArray:
