@@ -26,9 +26,9 @@ director's rules nor its output, never listed by ``--misses`` and never read by
 are the tuning split: ``situations.yaml`` (mostly plain coverage), ``expressive.yaml``
 (situations written for the second-generation director, one marked device motivated in each,
 balanced across the devices), ``blind5.yaml`` to ``blind37.yaml``, and ``written26a.yaml``,
-``written26b.yaml``, ``written27a.yaml`` to ``written27c.yaml`` and ``written35a.yaml`` to
-``written35c.yaml`` (1,200 more, written for tuning by eight other helpers who saw neither rules
-nor output); each earlier blind set (``blind: 1`` to ``blind: 37``) was measured once, in
+``written26b.yaml``, ``written27a.yaml`` to ``written27c.yaml``, ``written35a.yaml`` to
+``written35c.yaml`` and ``written36a.yaml`` to ``written36p.yaml`` (3,600 more, written for
+tuning by twenty-four other helpers who saw neither rules nor output); each earlier blind set (``blind: 1`` to ``blind: 37``) was measured once, in
 aggregate, and then folded into tuning when the next was written. ``blind39.yaml`` is the next,
 not yet read.
 
@@ -91,6 +91,12 @@ SITUATION_FILES = (
     BENCH / "blind34.yaml", BENCH / "blind35.yaml", BENCH / "blind36.yaml",
     BENCH / "written35a.yaml", BENCH / "written35b.yaml", BENCH / "written35c.yaml",
     BENCH / "blind37.yaml", BENCH / "blind38.yaml",
+    BENCH / "written36a.yaml", BENCH / "written36b.yaml", BENCH / "written36c.yaml",
+    BENCH / "written36d.yaml", BENCH / "written36e.yaml", BENCH / "written36f.yaml",
+    BENCH / "written36g.yaml", BENCH / "written36h.yaml", BENCH / "written36i.yaml",
+    BENCH / "written36j.yaml", BENCH / "written36k.yaml", BENCH / "written36l.yaml",
+    BENCH / "written36m.yaml", BENCH / "written36n.yaml", BENCH / "written36o.yaml",
+    BENCH / "written36p.yaml",
 )  # fmt: skip
 BEATCAM = Path(sys.executable).parent / "beatcam"
 EXAMPLE = ROOT / "examples" / "the-letter.yaml"

@@ -176,7 +176,7 @@ LONG_BEAT = """
 title: Long
 cast: [Mara]
 beats:
-  - text: Mara paces the room, thinking it over again and again.
+  - text: Mara paces the room, talking to herself, turning it over again and again.
     seconds: 20
 """
 

@@ -428,13 +428,13 @@ def test_standing_elsewhere_goes_round_with_the_angle_first_then_plain(
 
 
 # An inspection down a line-up: the truck beside the walker has someone in front of the lens from
-# where the director stood it, and from both places a step round tries (blind30 situation 9's
+# where the director stood it, and from both places a step round tries (blind22 situation 60's
 # words), so the camera makes the move from further round before the ladder gives it up.
 LINE_UP = staged(
     "The line-up",
-    ["Sergeant Chidi Okafor", "Benny Dunne", "Tomas Halloran"],
-    "Sergeant Okafor walks the line of suspects in the holding yard, stopping at each face in"
-    " turn: Benny, then Halloran.",
+    ["Rafaela Cunha", "Bento Lago", "Otavio Reis"],
+    "Inspector Rafaela Cunha walks slowly along the line-up in the police yard, stopping in front"
+    " of each suspect, Bento Lago and then Otavio Reis.",
 )
 
 
@@ -446,9 +446,9 @@ def test_a_blocked_move_is_made_from_further_round_before_it_is_given_up(tmp_pat
     assert reason["repair"] == Repair.STEP_ROUND, "find a move no nearby place saves"
     assert reason["failed"] == ["clear view"] and reason["moved_deg"] > 40.0  # past step round's
     assert shot["movement"] in ("truck_left", "truck_right")
-    assert shot["subjects"] == ["Sergeant Chidi Okafor"]
+    assert shot["subjects"] == ["Rafaela Cunha"]
     assert (
-        "Set further round Sergeant Chidi Okafor so as not to have someone in front of the lens"
+        "Set further round Rafaela Cunha so as not to have someone in front of the lens"
         in shot["why"]
     )
     # Measured as docs/design.md defines a truck: 0.5 m or more along the camera's own X axis
@@ -459,7 +459,7 @@ def test_a_blocked_move_is_made_from_further_round_before_it_is_given_up(tmp_pat
     right = np.array([1 - 2 * (y * y + z * z), 2 * (x * y + w * z), 2 * (x * z - w * y)])
     along = float((camera.position[-1] - camera.position[0]) @ right)
     assert (along if shot["movement"] == "truck_right" else -along) >= 0.5
-    walker = plan.blocking["Sergeant Chidi Okafor"]
+    walker = plan.blocking["Rafaela Cunha"]
     eyes = walker.eyes(shot["start_frame"], shot["frames"])
     assert _inside(_image(plan, shot["id"], eyes)).all()
 

@@ -65,7 +65,8 @@ TWO_BEATS = (
 # One long beat, which the director covers in more than one shot.
 LONG_BEAT = (
     "title: Long\ncast: [Mara]\nbeats:\n"
-    "  - text: Mara paces the room, thinking it over again and again.\n    seconds: 20\n"
+    "  - text: Mara paces the room, talking to herself, turning it over again and again.\n"
+    "    seconds: 20\n"
 )
 
 

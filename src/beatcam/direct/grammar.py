@@ -349,13 +349,29 @@ def _written_so(ctx: Context, field: str, values: tuple[str, ...]) -> Preference
         (_shading_share(ctx, intent) for intent, own in ctx.own_ways.items() if field in own),
         default=0.0,
     )
+    done = _done_once(ctx) if field == "movement" else frozenset()
     return {
         value: READOUT_GAIN[field]
         * share
         * (belief.get(value, 0.0) - USUAL_DISCOUNT * usual.get(value, 0.0))
         for value in values
-        if share
+        if share and value not in done
     }
+
+
+def _done_once(ctx: Context) -> frozenset[str]:
+    """From a beat's second shot on, the move that plays a staging done once in it
+    (``ONCE_PER_BEAT``: the camera comes down over the place into the scene): the words that
+    asked the first shot for it do not ask again (a crane down on the place cut to a second
+    crane down on Ines)."""
+    if ctx.slot_in_beat == 0:
+        return frozenset()
+    table = staging_table()
+    return frozenset(
+        table[staging].ranked["movement"][0]
+        for staging in ctx.affect.stagings
+        if staging in ONCE_PER_BEAT and table[staging].ranked.get("movement")
+    )
 
 
 # The intents the device table plays on the face (a shock, vertigo, a realisation): a walker
