@@ -19,18 +19,18 @@ The constant-choice baseline picks, per field and per split, the single value ac
 most situations of that split and scores it on the same situations (for the whole shot, the one
 combination of values accepted by most): an optimistic baseline, since it is chosen on the data
 it is scored on. The held-out split is the situations marked ``held_out: true``
-(``blind38.yaml``): the thirty-eighth blind set, 105 situations where a marked device is
+(``blind39.yaml``): the thirty-ninth blind set, 105 situations where a marked device is
 motivated and 45 where plain coverage serves, written by someone who had seen neither the
 director's rules nor its output, never listed by ``--misses`` and never read by
 ``scripts/fit_classical.py``. The others
 are the tuning split: ``situations.yaml`` (mostly plain coverage), ``expressive.yaml``
 (situations written for the second-generation director, one marked device motivated in each,
-balanced across the devices), ``blind5.yaml`` to ``blind37.yaml``, and ``written26a.yaml``,
+balanced across the devices), ``blind5.yaml`` to ``blind38.yaml``, and ``written26a.yaml``,
 ``written26b.yaml``, ``written27a.yaml`` to ``written27c.yaml``, ``written35a.yaml`` to
-``written35c.yaml`` and ``written36a.yaml`` to ``written36p.yaml`` (3,600 more, written for
-tuning by twenty-four other helpers who saw neither rules nor output); each earlier blind set (``blind: 1`` to ``blind: 37``) was measured once, in
-aggregate, and then folded into tuning when the next was written. ``blind39.yaml`` is the next,
-not yet read.
+``written35c.yaml`` and ``written36a.yaml`` to ``written36w.yaml`` (4,650 more, written for
+tuning by thirty-one other helpers who saw neither rules nor output); each earlier blind set
+(``blind: 1`` to ``blind: 38``) was measured once, in aggregate, and then folded into tuning
+when the next was written. ``blind40.yaml`` and ``blind41.yaml`` are the next, not yet read.
 
 Because a pooled agreement rewards the constant "static, eye level" shot, the report splits each
 field into marked situations (the books reject the split's constant) and unmarked ones, gives
@@ -96,7 +96,9 @@ SITUATION_FILES = (
     BENCH / "written36g.yaml", BENCH / "written36h.yaml", BENCH / "written36i.yaml",
     BENCH / "written36j.yaml", BENCH / "written36k.yaml", BENCH / "written36l.yaml",
     BENCH / "written36m.yaml", BENCH / "written36n.yaml", BENCH / "written36o.yaml",
-    BENCH / "written36p.yaml",
+    BENCH / "written36p.yaml", BENCH / "written36q.yaml", BENCH / "written36r.yaml",
+    BENCH / "written36s.yaml", BENCH / "written36t.yaml", BENCH / "written36u.yaml",
+    BENCH / "written36v.yaml", BENCH / "written36w.yaml", BENCH / "blind39.yaml",
 )  # fmt: skip
 BEATCAM = Path(sys.executable).parent / "beatcam"
 EXAMPLE = ROOT / "examples" / "the-letter.yaml"
