@@ -123,45 +123,46 @@ def track_for(
             (hit[0], each, hit[1]) for hit, each in zip(found, rigs, strict=True) if hit is not None
         ]
 
-    def by_lens(pitch: float) -> Iterator[tuple[Verdict, Rig, Pose]]:
-        """Phase one's candidates at ``pitch``, judged lazily: the asked lens alone (it mostly
-        passes), then every other lens together (checks.Batch)."""
-        [first, *others] = _scales(spec.lens_mm, scales)
-        yield from attempt([rig(first, 0.0, pitch)], False)
-        if others:
-            yield from attempt([rig(scale, 0.0, pitch) for scale in others], False)
+    def by_lens(pitch: float, centred: bool) -> Iterator[tuple[Verdict, Rig, Pose]]:
+        """Phase one's candidates at ``pitch`` (with the eyes in the middle of the frame where
+        ``centred``), judged lazily: the asked lens alone (it mostly passes), then every other
+        lens together (checks.Batch)."""
 
-    best = None
-    scales = (1.0, _clear_of_subject(spec, framing, sensor_mm) / spec.lens_mm, *LENS_SCALES)
-    for pitch in _pitches(spec, framing):
-        # The first lens that beats the best so far wins, as if each were judged alone in
-        # turn, until one scores 0.
-        for found in by_lens(pitch):
-            if best is None or found[0].score < best[0].score:
-                best = found
-            if found[0].score == 0.0:
+        def made(scale: float) -> Rig:
+            candidate = rig(scale, 0.0, pitch)
+            return replace(candidate, v=0.0, v_end=0.0) if centred else candidate
+
+        [first, *others] = _scales(spec.lens_mm, scales)
+        yield from attempt([made(first)], False)
+        if others:
+            yield from attempt([made(scale) for scale in others], False)
+
+    def phase_one(
+        centred: bool, best: tuple[Verdict, Rig, Pose] | None
+    ) -> tuple[Verdict, Rig, Pose]:
+        """The best candidate over the pitches ``_pitches`` allows, flatter ones only where the
+        ground forbids the steeper: the first lens that beats the best so far wins, as if each
+        were judged alone in turn, until one scores 0."""
+        for pitch in _pitches(spec, framing):
+            for found in by_lens(pitch, centred):
+                if best is None or found[0].score < best[0].score:
+                    best = found
+                if found[0].score == 0.0:
+                    break
+            assert best is not None
+            if best[0].score == 0.0 or "ground" not in best[0].missed:
                 break
         assert best is not None
-        if best[0].score == 0.0 or "ground" not in best[0].missed:
-            break
-    assert best is not None
+        return best
+
+    scales = (1.0, _clear_of_subject(spec, framing, sensor_mm) / spec.lens_mm, *LENS_SCALES)
+    best = phase_one(False, None)
     if "angle" in best[0].missed and framing.pitch_deg is None:
         # The angle is the lens axis's pitch on the middle frame. Looking up or down at eyes
         # framed on the upper third, the line to them is steeper than the axis, so a low wide
         # shot's camera goes under the floor before its axis tilts far enough: tried once
         # more with the eyes in the middle of the frame, where the two lines are one.
-        for pitch in _pitches(spec, framing):
-            centred = [
-                replace(rig(scale, 0.0, pitch), v=0.0, v_end=0.0)
-                for scale in _scales(spec.lens_mm, scales)
-            ]
-            for found in attempt(centred, False):
-                if found[0].score < best[0].score:
-                    best = found
-                if found[0].score == 0.0:
-                    break
-            if best[0].score == 0.0 or "ground" not in best[0].missed:
-                break
+        best = phase_one(True, best)
     chosen_scale = best[1].focal_mm / spec.lens_mm
     pitch = best[1].pitch_deg
     [verdict] = assess((best[1],), (best[2],), obstacles, True)
