@@ -369,8 +369,8 @@ def _done_once(ctx: Context) -> frozenset[str]:
     table = staging_table()
     return frozenset(
         table[staging].ranked["movement"][0]
-        for staging in ctx.affect.stagings
-        if staging in ONCE_PER_BEAT and table[staging].ranked.get("movement")
+        for staging in ONCE_PER_BEAT
+        if staging in ctx.affect.stagings and table[staging].ranked.get("movement")
     )
 
 
