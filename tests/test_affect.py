@@ -475,6 +475,7 @@ def test_pronouns_carry_the_previous_characters() -> None:
         ("Mara watches him leave.", "exit"),
         ("The hostage negotiator Mara walks slowly across the car park.", "walk"),
         ("Tom carries the crate of apples into the shop.", "walk"),
+        ("Mara carries a tray of champagne flutes through the gala.", "walk"),
         ("Mara wheels her father down the garden path.", "walk"),
         ("Tom and Mara ride through the burnt forest at a walk.", "walk"),
         ("Mara pedals along the coast road.", "walk"),
@@ -952,6 +953,31 @@ def test_two_named_as_one_subject_of_a_walk_somewhere_walk_together(
     text: str, together: bool
 ) -> None:
     assert ("walk_together" in one(text).stagings) is together
+
+
+@pytest.mark.parametrize(
+    ("text", "walkers"),
+    [
+        ("Mara and Tom march down the hospital corridor.", ("Mara", "Tom")),
+        ("Mara, Tom and Ines hurry across the square.", ("Mara", "Tom", "Ines")),
+        ("Mara, Tom, and Ines hurry across the square.", ("Mara", "Tom", "Ines")),
+        ("Mara and her small cousins, Tom and Ines, walk down the lane.", ("Mara", "Tom", "Ines")),
+        ("Kit watches as Tom and Ines walk away down the road.", ("Tom", "Ines")),  # not Kit
+        ("Kit hugs Mara, Tom and Ines walk out of the door.", ("Tom", "Ines")),  # Mara is hugged
+        ("Walking home, Mara, Tom and Kit argue about nothing.", ("Mara", "Tom", "Kit")),
+        ("Mara, Tom and Ines sit down at the table.", ()),  # named together, but nobody goes
+        ("Mara, Tom and Ines do not walk to the shop.", ()),
+        ("Mara waves, and Tom walks off down the road.", ()),  # one walks, alone
+    ],
+)
+def test_everyone_named_as_one_subject_of_a_walk_walks_together(
+    text: str, walkers: tuple[str, ...]
+) -> None:
+    """Those named together, by "and" or in a list that opens its clause, with a few words of
+    description or an apposition between, walk together: each of them, and only they."""
+    affect = read(OPENER, text, cast=("Mara", "Tom", "Ines", "Kit"))[1]
+    assert affect.walkers == walkers
+    assert ("walk_together" in affect.stagings) is bool(walkers)
 
 
 @pytest.mark.parametrize(

@@ -185,6 +185,38 @@ def test_a_walk_and_talk_is_one_leading_two_shot_of_the_pair_abreast(tmp_path: P
     assert np.linalg.norm((camera[-1] - camera[0])[[0, 2]]) > 3.0  # and travelling with them
 
 
+def test_three_who_walk_together_walk_abreast_in_one_travelling_group_shot(
+    tmp_path: Path,
+) -> None:
+    """Everyone named as one subject of a walk walks it, in a line abreast, and the camera
+    goes with all of them in one frame (its critic passes): not the first named walking off
+    while the others stay behind, as when only a pair could walk together."""
+    text = (
+        b"# Lane\nCast: Petra, Marek, Zora\nSet: street\n"
+        b"Petra and her small cousins, Marek and Zora, walk down the lane to the river.\n"
+    )
+    plan = _planned_passing(tmp_path, text)
+    [shot] = plan["shots"]
+    assert shot["framing"] == "group" and shot["movement"] in {"follow", "lead"}
+    assert sorted(shot["subjects"]) == ["Marek", "Petra", "Zora"]
+    assert plan["beats"][0]["affect"]["walkers"] == ["Petra", "Marek", "Zora"]
+    walks = {
+        name: np.array(plan["blocking"][name]["position"])[:, [0, 2]]
+        for name in ("Petra", "Marek", "Zora")
+    }
+    way = walks["Petra"][-1] - walks["Petra"][0]
+    assert np.linalg.norm(way) > 3.0
+    way /= np.linalg.norm(way)
+    across = np.array([way[1], -way[0]])
+    for walk in walks.values():  # each goes the leader's way, as far ...
+        assert np.allclose(walk[-1] - walk[0], way * np.linalg.norm(walk[-1] - walk[0]), atol=0.05)
+    # ... in a line across the walk, 0.7 m between neighbours, from the first frame
+    places = sorted(float((walk - walks["Petra"])[0] @ across) for walk in walks.values())
+    assert np.allclose(np.diff(places), 0.7, atol=0.05)
+    ahead = [float((walk - walks["Petra"])[-1] @ way) for walk in walks.values()]
+    assert np.allclose(ahead, 0.0, atol=0.05)
+
+
 def test_a_tampered_plan_fails_its_critique(planned: dict[str, Path], tmp_path: Path) -> None:
     document = json.loads((planned["the-letter.yaml"] / "plan.json").read_text())
     document["shots"][0]["movement"] = "whip_pan"

@@ -22,7 +22,7 @@ from beatcam.affect.entities import (
     others_acting,
     props,
     stagings,
-    walking_pair,
+    walking_group,
 )
 from beatcam.affect.feelings import Feelings, read_feelings
 from beatcam.affect.function import Cue, FunctionReading, read_function
@@ -78,6 +78,7 @@ class WordReading:
     moves: Movements
     intent_cues: Mapping[str, Cue]
     staged: Movements
+    walkers: tuple[str, ...]  # who walk together, in the order named (``walking_group``)
 
 
 def read_words(
@@ -122,14 +123,16 @@ def read_words(
     intents = read_intent_cues(text, context, lexicon)
     spans = () if spoken else mention_spans(acting.tokens, cast)
     staged = NOTHING_DONE if spoken else stagings(acts, acting, lexicon, spans)
-    walks_together = not spoken and walking_pair(acting, lexicon, spans)
-    if walks_together and Staging.WALK_TOGETHER not in staged.actions:
+    walkers = () if spoken else walking_group(acting, lexicon, spans)
+    if walkers and Staging.WALK_TOGETHER not in staged.actions:
         staged = replace(staged, actions=(*staged.actions, str(Staging.WALK_TOGETHER)))
     if not spoken and acting_together(acting, spans, named):
         staged = replace(staged, actions=(*staged.actions, str(Staging.ACT_TOGETHER)))
     if shows:
         staged = replace(staged, actions=(*staged.actions, str(Staging.READ_TEXT)))
-    return WordReading(tuple(acting.tokens), feelings, function, named, moves, intents, staged)
+    return WordReading(
+        tuple(acting.tokens), feelings, function, named, moves, intents, staged, walkers
+    )
 
 
 def spoken_between(
@@ -224,6 +227,7 @@ def read_affect(scene: Scene) -> AffectedScene:
                 characters=named,
                 actions=words.moves.actions,
                 stagings=words.staged.actions,
+                walkers=words.walkers,
                 objects=props(words.tokens, lexicon, cast),
                 evidence=(*blended.evidence, f"vader:compound={words.feelings.vader:+.2f}"),
             )

@@ -110,11 +110,13 @@ def movements(text: str, context: Context, lexicon: Lexicon, cast: CastNames) ->
 GOING: Final = frozenset({Staging.STRIDE, Staging.FLEE})
 
 
-# Two people named together walk together when the verb after them heads somewhere ("Lior
-# and Catalina march down the corridor"), or "Kuznetsova and her translator Ikenna stride
-# along it": a possessive and a title may stand between "and" and the second name. Verbs of
+# People named together walk together when the verb after them heads somewhere ("Lior and
+# Catalina march down the corridor"; "Ines, Tom and Kit hurry across the square"), or
+# "Kuznetsova and her translator Ikenna stride along it": a possessive, a word that describes
+# and a title may stand between "and" and the next name, and a description may be named in
+# apposition ("Petra and her small cousins, Marek and Zora, walk down the lane"). Verbs of
 # going somewhere side by side only: two who "circle", "carry" or "stagger" do not walk abreast.
-PARTNER_WORDS: Final = 2
+PARTNER_WORDS: Final = 3
 PAIR_WALKS: Final = frozenset(
     {"walk", "stride", "march", "stroll", "wander", "amble", "saunter", "trudge", "hurry",
      "head", "run", "jog", "race", "sprint", "dash", "ride", "cycle"}
@@ -131,15 +133,16 @@ ON_FOOT: Final = frozenset(
 WAY_OPENERS: Final = frozenset({"the", "home"})
 
 
-def walking_pair(context: Context, lexicon: Lexicon, spans: Spans) -> bool:
-    """Whether two people named together are the subject of a walk somewhere (``PAIR_WALKS``
-    followed by a word of direction, or an ``ON_FOOT`` verb by the way they go), or of the
-    clause a walk opens ("Walking the towpath at dusk, Ruairi and Fen argue": the pair right
-    after the opener's comma): they walk together, as "side by side" says outright."""
+def walking_group(context: Context, lexicon: Lexicon, spans: Spans) -> tuple[str, ...]:
+    """The people named together as the subject of a walk somewhere (``PAIR_WALKS`` followed
+    by a word of direction, or an ``ON_FOOT`` verb by the way they go), or of the clause a
+    walk opens ("Walking the towpath at dusk, Ruairi and Fen argue": the names right after
+    the opener's comma), in the order named; () when no two walk together. They walk side
+    by side, as "side by side" says outright."""
     tokens = context.tokens
     directions = lexicon.classes["dir"]
     opener = next((k for k, token in enumerate(tokens) if token.boundary), None)
-    # Where the pair the walk's opening clause is about must stand: right after its comma.
+    # Where the names the walk's opening clause is about must stand: right after its comma.
     after_opener = (
         opener + 1
         if opener is not None
@@ -149,13 +152,9 @@ def walking_pair(context: Context, lexicon: Lexicon, spans: Spans) -> bool:
         and tokens[1].lower in directions | WAY_OPENERS
         else None
     )
-    for (first, joiner, _), (second, verb, _) in pairwise(spans):
-        if (
-            verb >= len(tokens)
-            or tokens[joiner].lower != "and"
-            or second - joiner - 1 > PARTNER_WORDS
-            or any(token.boundary for token in tokens[joiner:verb])
-        ):
+    for chain, verb in _named_as_one(tokens, spans):
+        names = tuple(dict.fromkeys(name for _, _, name in chain))  # a name twice is one person
+        if len(names) < 2 or verb >= len(tokens):
             continue
         way = tokens[verb + 1].lower if verb + 1 < len(tokens) else ""
         walks_on = (
@@ -163,9 +162,51 @@ def walking_pair(context: Context, lexicon: Lexicon, spans: Spans) -> bool:
             and (way in directions or (tokens[verb].stem in ON_FOOT and way in WAY_OPENERS))
             and context.negator_before(verb) is None
         )
-        if walks_on or first == after_opener:
-            return True
-    return False
+        if walks_on or chain[0][0] == after_opener:
+            return names
+    return ()
+
+
+def _named_as_one(tokens: Sequence[Token], spans: Spans) -> list[tuple[Spans, int]]:
+    """Runs of two or more names joined as one subject (``_joined``), each with the index of
+    the word after the last name, past the comma that closes an apposition: their verb."""
+    runs: list[list[tuple[int, int, str]]] = []
+    for span in spans:
+        if runs and _joined(tokens, runs[-1], span[0]):
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    found: list[tuple[Spans, int]] = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        verb = run[-1][1]
+        listed = any(token.lower == "," for token in tokens[run[0][1] : run[-1][0]])
+        if listed and verb < len(tokens) and tokens[verb].lower == ",":
+            verb += 1  # "Petra and her cousins, Marek and Zora, walk"
+        found.append((tuple(run), verb))
+    return found
+
+
+def _joined(tokens: Sequence[Token], run: Sequence[tuple[int, int, str]], start: int) -> bool:
+    """Whether the name at ``start`` joins ``run`` as one subject: after "and" ("Mara and
+    her brother Tom"), or after a comma in a list that opens its clause ("Mara, Tom and
+    Ines"; "Mara, Tom, and Ines"), with at most ``PARTNER_WORDS`` words of description
+    between, which may close with the comma of an apposition ("and her cousins, Marek")."""
+    between = list(tokens[run[-1][1] : start])
+    words = [token.lower for token in between]
+    if words[:1] == [","]:
+        opens_clause = run[0][0] == 0 or tokens[run[0][0] - 1].boundary
+        if not opens_clause:
+            return False  # "Ana hugs Ben, Carla and Dev walk out": Ben is hugged
+        between = between[2:] if words[1:2] == ["and"] else between[1:]
+    elif words[:1] == ["and"]:
+        between = between[1:]
+    else:
+        return False
+    if len(between) > 1 and between[-1].lower == ",":
+        between = between[:-1]
+    return len(between) <= PARTNER_WORDS and not any(token.boundary for token in between)
 
 
 # Two people who do something to each other ("argue", "stare at each other") are an exchange,

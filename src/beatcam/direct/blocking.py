@@ -13,7 +13,7 @@ beat; such a walk goes round furniture and people, and in through a door from ou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -216,8 +216,8 @@ def _placed_marks(
 
 
 def _movers(affect: Affect) -> tuple[tuple[str, ...], str]:
-    """Who moves in a beat and how: the first named character, the first two when they walk
-    together (the second beside the first: ``_abreast``), or all of them in a chase."""
+    """Who moves in a beat and how: the first named character, those who walk together (the
+    others beside the first: ``_abreast``), or all of them in a chase."""
     actions = set(affect.actions)
     if not affect.characters or not actions & (RUN_ACTIONS | WALK_ACTIONS):
         return (), ""
@@ -226,8 +226,25 @@ def _movers(affect: Affect) -> tuple[tuple[str, ...], str]:
     if "chase" in actions:
         movers = affect.characters
     elif Staging.WALK_TOGETHER in affect.stagings:
-        movers = affect.characters[:2]
+        movers = affect.walkers or affect.characters[:2]
     return tuple(movers), kind
+
+
+def _abreast_offsets(
+    starts: Mapping[str, FloatArray], leader_start: FloatArray, heading_deg: float
+) -> dict[str, float]:
+    """Where each companion walks beside the leader, in metres to the leader's right
+    (negative: left): ``ABREAST_M`` apart in a line, each on the side they stand on, the
+    nearer one next to the leader, so nobody crosses another's path to fall in."""
+    angle = np.deg2rad(heading_deg)
+    right = np.array([np.cos(angle), -np.sin(angle)])
+    across = {name: float(np.dot(start - leader_start, right)) for name, start in starts.items()}
+    offsets: dict[str, float] = {}
+    for side in (1.0, -1.0):
+        beside = sorted((side * x, name) for name, x in across.items() if (x >= 0.0) == (side > 0))
+        for rank, (_, name) in enumerate(beside, start=1):
+            offsets[name] = side * rank * ABREAST_M
+    return offsets
 
 
 def _abreast(
@@ -235,23 +252,21 @@ def _abreast(
     leader_start: FloatArray,
     path: FloatArray,
     heading: FloatArray,
+    offset_m: float,
     fps: int,
     opening: bool,
 ) -> FloatArray:
     """A companion's walk ``(n, 2)`` beside the leader's ``path`` (its ``heading`` per frame):
-    ``ABREAST_M`` to the side of the walk they stand on, from the first frame in the scene's
-    ``opening`` beat (the pair are found walking together), else falling in over
+    ``offset_m`` to the right of the walk (``_abreast_offsets``), from the first frame in the
+    scene's ``opening`` beat (they are found walking together), else falling in over
     ``FALL_IN_S`` from where they stand."""
     angle = np.deg2rad(heading)
     right = np.column_stack([np.cos(angle), -np.sin(angle)])
-    side = 1.0 if float(np.dot(start - leader_start, right[0])) >= 0.0 else -1.0
     share = np.clip(np.arange(len(path)) / (FALL_IN_S * fps), 0.0, 1.0)
     if opening:
         share[:] = 1.0
     share = (share * share * (3.0 - 2.0 * share))[:, None]  # smoothstep: no jolt either end
-    return np.asarray(
-        path + (1.0 - share) * (start - leader_start) + share * side * ABREAST_M * right
-    )
+    return np.asarray(path + (1.0 - share) * (start - leader_start) + share * offset_m * right)
 
 
 def _easing_share(frames: int, fps: int) -> float:
@@ -517,8 +532,9 @@ def block(
         end = start + frames
         movers, kind = _movers(affect)
         movers = tuple(name for name in movers if name in current)
-        companion = movers[1] if len(movers) == 2 and "chase" not in affect.actions else None
+        companions = movers[1:] if "chase" not in affect.actions else ()
         led: tuple[FloatArray, FloatArray, FloatArray] | None = None  # the leader's walk
+        beside: dict[str, float] = {}  # each companion's place beside the leader
         for name in current:
             positions[name][start:end] = current[name]
             facings[name][start:end] = facing_now[name]
@@ -526,9 +542,9 @@ def block(
         for relation in later:
             # Beside the one they walk with ("walk side by side") is the walk together itself.
             abreast = (
-                relation.doer == companion
+                relation.doer in companions
                 and relation.kind == "beside"
-                and relation.anchor == movers[0]
+                and relation.anchor in movers
             )
             if relation.beat == index and relation.doer in current and not abreast:
                 stated.setdefault(relation.doer, relation)
@@ -540,8 +556,9 @@ def block(
             spot = _spot(stated[name], current, facing_now, preset) if name in stated else None
             if spot is not None:
                 target = spot[0]
-            elif name == companion and led is not None:
-                path = _abreast(current[name], *led, fps, index == 0 and name not in entrances)
+            elif name in beside and led is not None:
+                opens = index == 0 and name not in entrances
+                path = _abreast(current[name], *led, beside[name], fps, opens)
                 positions[name][start : start + len(path)] = path
                 positions[name][start + len(path) : end] = path[-1]
                 facings[name][start : start + len(path)] = led[2]
@@ -553,7 +570,7 @@ def block(
                 distance = speed * frames / fps * 0.85
                 way = screen[index] if screen else 0
                 # Walking together, neither walks toward or away from the other.
-                around = {k: v for k, v in current.items() if k != companion}
+                around = {k: v for k, v in current.items() if k not in companions}
                 target = _walk_target(
                     name, kind, index, around, marks, entrances, distance, preset, way
                 )
@@ -575,8 +592,10 @@ def block(
             path, heading = _along(route, _profile(walk, fps) * share)
             positions[name][start : start + walk] = path
             positions[name][start + walk : end] = path[-1]
-            if companion is not None and name == movers[0] and length > 1e-6:
+            if companions and name == movers[0] and length > 1e-6:
                 led = (current[name], path, heading)
+                starts = {other: current[other] for other in companions if other not in stated}
+                beside = _abreast_offsets(starts, current[name], float(heading[0]))
             if length > 1e-6:
                 facing_now[name] = float(heading[-1])
                 facings[name][start : start + walk] = heading

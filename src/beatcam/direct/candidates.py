@@ -102,7 +102,10 @@ _FRAMING_MOVES = {
         "handheld", "crane_up", "crane_down", "zoom_in", "zoom_out", "follow", "lead",
         "pedestal_up", "pedestal_down",
     },
-    "group": {"static", "push_in", "pull_out", "arc_left", "arc_right", "crane_up", "handheld"},
+    "group": {
+        "static", "push_in", "pull_out", "arc_left", "arc_right", "crane_up", "handheld",
+        "follow", "lead",
+    },
 }  # fmt: skip
 _MOVE_SIZES = {
     "follow": {"MCU", "MS", "MLS", "FS", "WS"},
@@ -294,8 +297,8 @@ def _allowed_by_kind(
     if not people and (movement in NEEDS_SUBJECT or framing not in {"establishing", "insert"}):
         return False
     if movement in {"follow", "lead"}:
-        # A pair who walk together are led or followed in one frame: the walk and talk.
-        return (framing == "single" and moving) or (framing == "two_shot" and together)
+        # Those who walk together are led or followed in one frame: the walk and talk.
+        return (framing == "single" and moving) or (framing in ALL_IN_FRAME and together)
     if movement in TRUCKS and moving:
         return framing == "single"  # the camera tracks beside the walker (camera/framing.py)
     if moving and not shot_asked:
@@ -341,6 +344,11 @@ def _subject_options(framing: str, ctx: Context, cast: tuple[str, ...]) -> list[
         return [()]  # the insert is of the sign they read, not of their hands
     if framing == "establishing":
         return [people + tuple(name for name in cast if name not in people)]
+    walkers = ctx.affect.walkers
+    if framing in ALL_IN_FRAME and len(walkers) >= 2:
+        # Those who walk together share the frame, whoever else the beat names: a two-shot of
+        # a pair, the group of three or more, never some of them left behind the frame.
+        return [walkers] if (framing == "group") == (len(walkers) >= 3) else []
     if framing == "group":
         return [people] if len(people) >= 3 else []
     if not people:

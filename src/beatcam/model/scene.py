@@ -106,15 +106,17 @@ class Affect:
     Plutchik's eight (vocab.EMOTIONS) to [0, 1]; ``function`` is one of vocab.FUNCTIONS.
     ``characters`` are the cast named or implied; ``actions`` the verbs that move people
     (walk, run, turn, enter, ...); ``stagings`` what a camera move could follow or answer
-    (vocab.STAGINGS: a rise, a look up, eyes scanning a room, ...); ``objects`` the props that
-    matter. ``function_belief``
-    is how likely the beat is to do each function (those left out count 0); empty means the
-    function is certain, as when a user states it. ``intent_belief`` is how likely the beat
-    is to ask for each expressive intent (vocab.INTENTS; those left out count 0, and what is
-    left of 1 is the belief that the beat asks for none). ``size_belief`` is how likely the
-    books are to frame a beat written like this at each size (vocab.SIZES; empty: no reading),
-    ``angle_belief`` from each angle (vocab.ANGLES), ``movement_belief`` with each movement
-    (vocab.MOVEMENTS), ``framing_belief`` in each framing (vocab.FRAMINGS).
+    (vocab.STAGINGS: a rise, a look up, eyes scanning a room, ...); ``walkers`` those named
+    as one subject of a walk together (``walk_together``), in the order named (empty where
+    only "side by side" said so: the first two named); ``objects`` the props that matter.
+    ``function_belief`` is how likely the beat is to do each function (those left out count
+    0); empty means the function is certain, as when a user states it. ``intent_belief`` is
+    how likely the beat is to ask for each expressive intent (vocab.INTENTS; those left out
+    count 0, and what is left of 1 is the belief that the beat asks for none).
+    ``size_belief`` is how likely the books are to frame a beat written like this at each
+    size (vocab.SIZES; empty: no reading), ``angle_belief`` from each angle (vocab.ANGLES),
+    ``movement_belief`` with each movement (vocab.MOVEMENTS), ``framing_belief`` in each
+    framing (vocab.FRAMINGS).
     """
 
     valence: float
@@ -127,6 +129,7 @@ class Affect:
     actions: tuple[str, ...] = ()
     objects: tuple[str, ...] = ()
     stagings: tuple[str, ...] = ()
+    walkers: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
     function_belief: Mapping[str, float] = field(default_factory=dict)
     intent_belief: Mapping[str, float] = field(default_factory=dict)
