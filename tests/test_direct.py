@@ -18,7 +18,7 @@ from beatcam.direct.blocking import WALK_SAMPLES, _stops
 from beatcam.direct.explicit import CUED_TABLES, DUTCH_DEG, pin_from_text
 from beatcam.direct.grammar import rule_named
 from beatcam.direct.spots import BODY_CLEARANCE_M, footprints, standing
-from beatcam.direct.wording import SAID_ABOVE, _sayable
+from beatcam.direct.wording import SAID_ABOVE, _sayable, describe
 from beatcam.errors import SceneError, UsageError
 from beatcam.model import Blocking, CharacterTrack, Direction, ShotPin
 from beatcam.model.geometry import heading_deg, wrap_deg
@@ -66,6 +66,19 @@ def test_every_shot_is_worded_in_the_vocabulary_and_explained() -> None:
     lengths = [shot.frames for shot in plan.shots]
     assert starts == list(np.cumsum([0, *lengths[:-1]]))
     assert sum(lengths) == plan.blocking.frames == sum(beat.frames for beat in plan.beats)
+
+
+def test_a_level_shot_is_chosen_over_another_shot_not_over_itself_tilted() -> None:
+    """The runner-up a why names is a shot a crew could have made instead: a level shot's
+    nearest rival is almost always itself at a dutch angle, 0.3 behind for "the horizon stays
+    level", which named on every shot ("Chosen over a dutch eye-level MS locked-off") says
+    nothing. Where the runner-up is tilted, it differs in more than the tilt."""
+    plan = _direct(CONVERSATION)
+    level = [shot for shot in plan.shots if abs(shot.dutch_deg) < 5 and shot.reason.runner_up]
+    assert level
+    for shot in level:
+        assert shot.reason.runner_up != f"dutch {describe(shot)}"
+        assert shot.reason.margin >= 0.0
 
 
 def test_the_scene_opens_on_an_establishing_wide_shot() -> None:

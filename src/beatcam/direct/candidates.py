@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -162,6 +162,11 @@ class Candidate:
             other.size, other.end_size, other.angle, other.dutch, other.movement, other.framing,
             other.subjects,
         )  # fmt: skip
+
+    def tilts(self, other: Candidate) -> bool:
+        """Whether this is the level shot ``other`` with its horizon tilted, nothing else
+        changed: the same shot, no other a crew would weigh against it."""
+        return self.dutch and not other.dutch and replace(self, dutch=False).same_shot(other)
 
 
 # An intent chose a field's value when its device rule was the strongest reason for it, by at

@@ -185,10 +185,13 @@ def choose(
     for t, index in enumerate(path):
         through = forward[t] + backward[t]
         alternatives = [i for i in np.argsort(-through, kind="stable") if i != index]
-        runner = int(alternatives[0]) if alternatives else None
-        previous = slots[t - 1][path[t - 1]] if t else None
-        terms = transition_terms(previous, slots[t][index], contexts[t], style) if previous else []
         chosen = slots[t][index]
+        # The runner-up a why names is another shot: the same one tilted (a level shot's
+        # usual second, by the 0.3 of "the horizon stays level") tells a crew nothing.
+        others = [i for i in alternatives if not slots[t][i].tilts(chosen)] or alternatives
+        runner = int(others[0]) if others else None
+        previous = slots[t - 1][path[t - 1]] if t else None
+        terms = transition_terms(previous, chosen, contexts[t], style) if previous else []
         expressive = (
             None
             if intent_of(chosen)
