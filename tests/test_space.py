@@ -44,6 +44,8 @@ beats:
     "Hamid and Suki lie side by side on the warm roof, counting satellites.\n"
     "Suki whispers that she is leaving in the morning.\n",
     "beach": "# Beach\nCast: Mara, Tom\nMara and Tom walk side by side along the empty beach.\n",
+    "fence": "# Fence\nCast: Ahmad, Leila\n"
+    "Ahmad and Leila walk out along the fence line into the street, not speaking.\n",
     "bedsit": "# Bedsit\nCast: Frances\nFrances traces the trickle of water across the "
     "floorboards to the landlord, lying behind the sofa.\n",
 }
@@ -279,6 +281,19 @@ def test_two_who_walk_side_by_side_set_off_abreast(plans: dict[str, dict[str, An
     mara, tom = _ground(beach, "Mara"), _ground(beach, "Tom")
     for frame in (0, _beat_end(beach, 0)):
         assert np.linalg.norm(tom[frame] - mara[frame]) < CLOSE_M
+
+
+def test_a_place_the_set_lacks_named_for_one_of_a_pair_keeps_them_abreast(
+    plans: dict[str, dict[str, Any]],
+) -> None:
+    """ "Into the street" where the set has no street: the companion it is read for still
+    walks beside the leader (a plan with no place to go for them once failed to be made)."""
+    fence = plans["fence"]
+    ahmad, leila = _ground(fence, "Ahmad"), _ground(fence, "Leila")
+    end = _beat_end(fence, 0)
+    assert np.linalg.norm(ahmad[end] - ahmad[0]) > 1.0
+    assert np.linalg.norm(leila[end] - leila[0]) > 1.0
+    assert np.linalg.norm(leila[end] - ahmad[end]) < CLOSE_M
 
 
 def test_a_clause_about_someone_unnamed_places_nobody_of_the_cast(

@@ -569,8 +569,9 @@ def block(
             elif name in movers:
                 distance = speed * frames / fps * 0.85
                 way = screen[index] if screen else 0
-                # Walking together, neither walks toward or away from the other.
-                around = {k: v for k, v in current.items() if k not in companions}
+                # Walking together, none walks toward or away from the others (a companion
+                # walks alone only when the leader does not move).
+                around = {k: v for k, v in current.items() if k == name or k not in companions}
                 target = _walk_target(
                     name, kind, index, around, marks, entrances, distance, preset, way
                 )
@@ -594,7 +595,7 @@ def block(
             positions[name][start + walk : end] = path[-1]
             if companions and name == movers[0] and length > 1e-6:
                 led = (current[name], path, heading)
-                starts = {other: current[other] for other in companions if other not in stated}
+                starts = {other: current[other] for other in companions}
                 beside = _abreast_offsets(starts, current[name], float(heading[0]))
             if length > 1e-6:
                 facing_now[name] = float(heading[-1])
