@@ -27,8 +27,9 @@ are the tuning split: ``situations.yaml`` (mostly plain coverage), ``expressive.
 (situations written for the second-generation director, one marked device motivated in each,
 balanced across the devices), ``blind5.yaml`` to ``blind38.yaml``, and ``written26a.yaml``,
 ``written26b.yaml``, ``written27a.yaml`` to ``written27c.yaml``, ``written35a.yaml`` to
-``written35c.yaml`` and ``written36a.yaml`` to ``written36w.yaml`` (4,650 more, written for
-tuning by thirty-one other helpers who saw neither rules nor output); each earlier blind set
+``written35c.yaml``, ``written36a.yaml`` to ``written36w.yaml`` and ``written37a.yaml`` to
+``written37h.yaml`` (5,850 more, written for tuning by thirty-nine other helpers who saw
+neither rules nor output); each earlier blind set
 (``blind: 1`` to ``blind: 38``) was measured once, in aggregate, and then folded into tuning
 when the next was written. ``blind40.yaml`` and ``blind41.yaml`` are the next, not yet read.
 
@@ -99,6 +100,9 @@ SITUATION_FILES = (
     BENCH / "written36p.yaml", BENCH / "written36q.yaml", BENCH / "written36r.yaml",
     BENCH / "written36s.yaml", BENCH / "written36t.yaml", BENCH / "written36u.yaml",
     BENCH / "written36v.yaml", BENCH / "written36w.yaml", BENCH / "blind39.yaml",
+    BENCH / "written37a.yaml", BENCH / "written37b.yaml", BENCH / "written37c.yaml",
+    BENCH / "written37d.yaml", BENCH / "written37e.yaml", BENCH / "written37f.yaml",
+    BENCH / "written37g.yaml", BENCH / "written37h.yaml",
 )  # fmt: skip
 BEATCAM = Path(sys.executable).parent / "beatcam"
 EXAMPLE = ROOT / "examples" / "the-letter.yaml"

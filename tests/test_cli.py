@@ -199,6 +199,7 @@ def test_three_who_walk_together_walk_abreast_in_one_travelling_group_shot(
     [shot] = plan["shots"]
     assert shot["framing"] == "group" and shot["movement"] in {"follow", "lead"}
     assert sorted(shot["subjects"]) == ["Marek", "Petra", "Zora"]
+    assert " on Petra, Marek and Zora: " in shot["why"]  # the shot is on all of them
     assert plan["beats"][0]["affect"]["walkers"] == ["Petra", "Marek", "Zora"]
     walks = {
         name: np.array(plan["blocking"][name]["position"])[:, [0, 2]]

@@ -9,7 +9,7 @@ from dataclasses import replace
 from beatcam.direct.candidates import PIN_RULE, Candidate
 from beatcam.direct.grammar import rule_named
 from beatcam.model import Affect, Reason, Repair, ShotSpec
-from beatcam.model.vocab import DUTCH_MIN_DEG
+from beatcam.model.vocab import ALL_IN_FRAME, DUTCH_MIN_DEG
 
 MOVEMENT_WORDS = {
     "static": "locked-off",
@@ -198,6 +198,8 @@ def render(spec: ShotSpec) -> str:
     what it was chosen over. The numbers stay in the plan."""
     reason = spec.reason
     subject = f" on {spec.subjects[0]}" if spec.subjects else ""
+    if spec.framing in ALL_IN_FRAME:
+        subject = f" on {said_list(list(spec.subjects))}"  # every one of them is its subject
     if spec.framing == "establishing":
         subject = " of the set"
     if spec.shows:
