@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from beatcam.affect import read_affect
 from beatcam.direct import STYLES, Style, _line_redrawn, direct
-from beatcam.direct.blocking import WALK_SAMPLES, _stops
+from beatcam.direct.blocking import ABREAST_M, WALK_SAMPLES, _abreast_offsets, _stops
 from beatcam.direct.explicit import CUED_TABLES, DUTCH_DEG, pin_from_text
 from beatcam.direct.grammar import rule_named
 from beatcam.direct.spots import BODY_CLEARANCE_M, footprints, standing
@@ -79,6 +79,34 @@ def test_a_level_shot_is_chosen_over_another_shot_not_over_itself_tilted() -> No
     for shot in level:
         assert shot.reason.runner_up != f"dutch {describe(shot)}"
         assert shot.reason.margin >= 0.0
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(-6.0, 6.0), st.floats(-6.0, 6.0)), min_size=1, max_size=5, unique=True
+    ),
+    st.floats(0.0, 360.0),
+)
+def test_companions_fall_in_abreast_on_their_own_side_without_crossing(
+    starts: list[tuple[float, float]], heading: float
+) -> None:
+    """Each companion of a walk takes a place in one line across it: on the side of the
+    leader they stand on, ABREAST_M from the next, in the order they stand from the leader
+    outwards, so no two share a place and nobody crosses another's path to fall in."""
+    leader = np.zeros(2)
+    named = {f"c{index}": np.array(start) for index, start in enumerate(starts)}
+    offsets = _abreast_offsets(named, leader, heading)
+    angle = np.deg2rad(heading)
+    right = np.array([np.cos(angle), -np.sin(angle)])
+    across = {name: float(np.dot(start, right)) for name, start in named.items()}
+    assert set(offsets) == set(named)
+    for side in (1.0, -1.0):
+        theirs = sorted((abs(across[n]), abs(o)) for n, o in offsets.items() if o * side > 0)
+        assert [place for _, place in theirs] == pytest.approx(
+            [ABREAST_M * rank for rank in range(1, len(theirs) + 1)]
+        )
+    for name, offset in offsets.items():
+        assert (offset > 0) == (across[name] >= 0.0)
 
 
 def test_the_scene_opens_on_an_establishing_wide_shot() -> None:
