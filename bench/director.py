@@ -32,6 +32,9 @@ balanced across the devices), ``blind5.yaml`` to ``blind39.yaml``, and ``written
 neither rules nor output); each earlier blind set
 (``blind: 1`` to ``blind: 39``) was measured once, in aggregate, and then folded into tuning
 when the next was written. ``blind41.yaml`` and ``blind42.yaml`` are the next, not yet read.
+``written37m.yaml`` to ``written37p.yaml`` (600 more written blind, measured once in aggregate
+against the session's start) wait outside the tuning split, to measure the next change on
+writing it has not been tuned to before they join it.
 
 Because a pooled agreement rewards the constant "static, eye level" shot, the report splits each
 field into marked situations (the books reject the split's constant) and unmarked ones, gives
