@@ -188,8 +188,10 @@ def choose(
         chosen = slots[t][index]
         # The runner-up a why names is another shot: the same one tilted (a level shot's
         # usual second, by the 0.3 of "the horizon stays level") tells a crew nothing.
-        others = [i for i in alternatives if not slots[t][i].tilts(chosen)] or alternatives
-        runner = int(others[0]) if others else None
+        runner = next(
+            (int(i) for i in alternatives if not slots[t][i].tilts(chosen)),
+            int(alternatives[0]) if alternatives else None,
+        )
         previous = slots[t - 1][path[t - 1]] if t else None
         terms = transition_terms(previous, chosen, contexts[t], style) if previous else []
         expressive = (
