@@ -652,3 +652,46 @@ def test_walks_stop_before_the_set_where_they_did_box_by_box(
     starts, targets = rows[:, :2], rows[:, 2:]
     expected = _stops_box_by_box(starts, targets, PRESETS[preset])
     assert _stops(starts, targets, PRESETS[preset]).tobytes() == expected.tobytes()
+
+
+LYING = """
+title: Visiting hours
+cast: [Lanre, Ada]
+set: interior
+beats:
+  - Lanre lies in the hospital bed, tubes in both arms, looking up at the ceiling.
+  - Ada takes his hand and tells him the farm is sold.
+  - Lanre lies still and stares up at the ceiling.
+"""
+AT_REST = """
+title: Topping out
+cast: [Deshawn, Kamal]
+set: landscape
+beats:
+  - Kamal and Deshawn carry the last beam across the yard.
+  - Deshawn lies on his back at the foot of the finished tower and stares up at what he built.
+"""
+
+
+@pytest.mark.parametrize("text", [LYING, AT_REST], ids=["visiting", "topping-out"])
+def test_someone_lying_on_the_ground_is_seen_from_above_by_a_still_camera(text: str) -> None:
+    """A camera looking up at someone lying down would stand under the floor at every size, so
+    the director never plans it: the start code chose a low-angle tilt up on Lanre, which the
+    critic turned into an eye-level locked-off ("Plainer than a low-angle MS tilt up, which
+    would put the lens below the floor"), where the words had ranked the look down on him next.
+    Nor does the camera tilt up with a look up from the pillow (what they see is straight above
+    them), and a body at rest holds the frame still: without that, Deshawn's wonder at his tower
+    was an overhead pull-out."""
+    plan, _ = plan_scene(read_scenes("lying.yaml", text.encode())[0])
+    on_lying = [
+        shot
+        for shot in plan.shots
+        if shot.subjects
+        and shot.framing != "establishing"
+        and "lie" in plan.blocking[shot.subjects[0]].pose[shot.start_frame :][: shot.frames]
+    ]
+    assert on_lying
+    for shot in on_lying:
+        assert shot.angle in {"high", "overhead"}
+        assert shot.movement == "static"
+        assert not shot.reason.repaired_from, shot.reason.repaired_from

@@ -59,7 +59,7 @@ from beatcam.model.geometry import floor_heading_deg, side_of_line, wrap_deg
 from beatcam.model.scene import acted_texts
 from beatcam.model.set_kit import kind_of
 from beatcam.model.sets import DEFAULT_PRESET, Line, line_of_action, on_stage, preset_named
-from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, Staging, moves_where
+from beatcam.model.vocab import MOVEMENT_TRAITS, SIZES, Intent, Pose, Staging, moves_where
 
 __all__ = [
     "DEFAULT_STYLE",
@@ -131,6 +131,15 @@ def _slot_travel(blocking: Blocking, start: int, frames: int) -> dict[str, float
         path = track.position[start : start + frames]
         travel[name] = float(abs(path[-1] - path[0]).sum()) if len(path) else 0.0
     return travel
+
+
+def _lying(blocking: Blocking, start: int, frames: int) -> frozenset[str]:
+    """Who lies on the ground at some frame of a slot."""
+    return frozenset(
+        name
+        for name, track in blocking.tracks.items()
+        if Pose.LIE in track.pose[start : start + frames]
+    )
 
 
 def _with_posture(
@@ -421,6 +430,7 @@ def direct(affected: AffectedScene, style: str | Style = DEFAULT_STYLE) -> Direc
             entering=_entering(blocking, preset.name, slot_start, frames),
             separation_m=_separation(blocking, focus, slot_start),
             eye_gap_m=_eye_gap(blocking, focus, slot_start, frames),
+            lying=_lying(blocking, slot_start, frames),
             boldness=boldness[beat_index],
             opening=index == 0 and bool(opening),
             spoken=scene.beats[beat_index].speaker is not None,

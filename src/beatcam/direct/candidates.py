@@ -135,6 +135,10 @@ _GEOMETRY_LIMITS = frozenset(
     | {("WS", "low", move) for move in ("push_in", "pull_out", "zoom_in", "dolly_zoom_out")}
     | {("FS", "low", "pull_out"), ("WS", "low", "crane_up"), ("WS", "low", "crane_down")}
 )
+# No camera looks up at someone lying on the ground: it would stand under the floor at every
+# size (swept through camera/ with the angle pinned: the critic's "above the ground" failed
+# every one, where a subject sitting or kneeling on the floor was seen from below at all).
+_FROM_BELOW = frozenset({"low", "worm"})
 # The shoulder and the eyes fix where an over-the-shoulder camera stands, so its angle is the
 # characters' own (eye level), and from back there a zoom into a close-up runs out of lens.
 _OTS_LENS = frozenset({("CU", "zoom_in")})
@@ -511,6 +515,8 @@ def _combine(
                 felt = _not_theirs(felt)
             if power and on_another:
                 shown, felt = OPPOSITE_ANGLE[angle], _answering_power(felt)
+            if shown in _FROM_BELOW and subjects and subjects[0] in ctx.lying and not pin.angle:
+                continue
             if not allowed(
                 size, shown, is_dutch, movement, framing, subjects, travel, separation, entering,
                 gap, partner_travel, movement == pin.movement, size == pin.size,

@@ -27,6 +27,7 @@ from beatcam.direct.intents import (
 from beatcam.direct.stagings import (
     ONCE_PER_BEAT,
     PERFORMED,
+    UPRIGHT,
     StagingMoves,
     staging_rule_name,
     staging_table,
@@ -52,6 +53,7 @@ class Context:
     travel_m: Mapping[str, float]  # how far each character moves during the slot
     separation_m: float = float("inf")  # between the first two characters, at the slot's start
     eye_gap_m: float = 0.0  # the most their eye heights differ during the slot (one seated)
+    lying: frozenset[str] = frozenset()  # who lies on the ground at some frame of the slot
     # Who starts the slot off stage and walks on during it (an entrance).
     entering: frozenset[str] = frozenset()
     # This slot is the scene's establishing shot (``direct.timing.opening_parts`` decides).
@@ -158,6 +160,10 @@ EXTREME_DOMINANCE: Final = 0.6
 # (.706 / .782 at 12): gain 8, 16, 20 .695/.773 (at movement 10), .719/.784, .722/.784, where 20
 # cost framing .674 -> .669; 16 is shipped. Framing at 9 or 12 and angle at 14 or 28 moved no
 # field by more than .006 (angle 14: .702/.918; framing 12: .681/.909).
+# Someone lying on the ground is at rest: of the 196 tuning situations whose first shot was on
+# someone lying down, the books accepted a still camera for 144 (73 %; half of all situations
+# accept one), and the 10 pans the director gave them none.
+AT_REST: Final = 2.0
 READOUT_GAIN: Final = {
     "size": 16.0,
     "angle": 20.0,
@@ -546,6 +552,12 @@ GRAMMAR: tuple[Rule, ...] = (
         "the camera holds still and lets it play",
     ),
     Rule(
+        "a body at rest holds still",
+        "movement",
+        lambda c: _when(not c.lying.isdisjoint(c.characters[:1]), {"static": AT_REST}),
+        "they lie still, and so does the camera",
+    ),
+    Rule(
         "a departure is watched go",
         "movement",
         lambda c: _given(
@@ -851,6 +863,8 @@ def _staging_rule(row: StagingMoves, field: str, shaded_by: tuple[Intent, ...]) 
         if row.staging not in ctx.affect.stagings:
             return {}
         if row.staging in ONCE_PER_BEAT and ctx.slot_in_beat > 0:
+            return {}
+        if row.staging in UPRIGHT and not ctx.lying.isdisjoint(ctx.characters[:1]):
             return {}
         if row.intent is not None:
             share = _shading_share(ctx, row.intent)

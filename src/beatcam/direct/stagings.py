@@ -45,6 +45,11 @@ PERFORMED: Final = frozenset(
 )  # fmt: skip
 
 
+# Stagings the body does upright. Someone lying on their back who looks up looks at what is
+# straight above them: there is no height for the camera to tilt or rise through with the look,
+# and none to look up at them from (``Context.lying``).
+UPRIGHT: Final = frozenset({Staging.LOOK_UP})
+
 # Stagings that happen once in a beat, at its start: the camera comes down into the scene, or
 # draws back to reveal what surrounds someone or to leave them alone, on the beat's first shot;
 # a second shot of the beat that did it again would repeat the move, not answer anything new.
