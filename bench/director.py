@@ -19,22 +19,20 @@ The constant-choice baseline picks, per field and per split, the single value ac
 most situations of that split and scores it on the same situations (for the whole shot, the one
 combination of values accepted by most): an optimistic baseline, since it is chosen on the data
 it is scored on. The held-out split is the situations marked ``held_out: true``
-(``blind40.yaml``): the fortieth blind set, 105 situations where a marked device is
+(``blind41.yaml``): the forty-first blind set, 105 situations where a marked device is
 motivated and 45 where plain coverage serves, written by someone who had seen neither the
 director's rules nor its output, never listed by ``--misses`` and never read by
 ``scripts/fit_classical.py``. The others
 are the tuning split: ``situations.yaml`` (mostly plain coverage), ``expressive.yaml``
 (situations written for the second-generation director, one marked device motivated in each,
-balanced across the devices), ``blind5.yaml`` to ``blind39.yaml``, and ``written26a.yaml``,
+balanced across the devices), ``blind5.yaml`` to ``blind40.yaml``, and ``written26a.yaml``,
 ``written26b.yaml``, ``written27a.yaml`` to ``written27c.yaml``, ``written35a.yaml`` to
 ``written35c.yaml``, ``written36a.yaml`` to ``written36w.yaml`` and ``written37a.yaml`` to
-``written37l.yaml`` (6,450 more, written for tuning by forty-three other helpers who saw
-neither rules nor output); each earlier blind set
-(``blind: 1`` to ``blind: 39``) was measured once, in aggregate, and then folded into tuning
-when the next was written. ``blind41.yaml`` and ``blind42.yaml`` are the next, not yet read.
-``written37m.yaml`` to ``written37p.yaml`` (600 more written blind, measured once in aggregate
-against the session's start) wait outside the tuning split, to measure the next change on
-writing it has not been tuned to before they join it.
+``written37p.yaml`` (7,050 more, written for tuning by forty-seven other helpers who saw
+neither rules nor output; ``written37m.yaml`` to ``written37p.yaml`` measured the change after
+the one they were written for before they joined); each earlier blind set
+(``blind: 1`` to ``blind: 40``) was measured once, in aggregate, and then folded into tuning
+when the next was written. ``blind42.yaml`` and ``blind43.yaml`` are the next, not yet read.
 
 Because a pooled agreement rewards the constant "static, eye level" shot, the report splits each
 field into marked situations (the books reject the split's constant) and unmarked ones, gives
@@ -107,7 +105,8 @@ SITUATION_FILES = (
     BENCH / "written37d.yaml", BENCH / "written37e.yaml", BENCH / "written37f.yaml",
     BENCH / "written37g.yaml", BENCH / "written37h.yaml", BENCH / "written37i.yaml",
     BENCH / "written37j.yaml", BENCH / "written37k.yaml", BENCH / "written37l.yaml",
-    BENCH / "blind40.yaml",
+    BENCH / "blind40.yaml", BENCH / "written37m.yaml", BENCH / "written37n.yaml",
+    BENCH / "written37o.yaml", BENCH / "written37p.yaml", BENCH / "blind41.yaml",
 )  # fmt: skip
 BEATCAM = Path(sys.executable).parent / "beatcam"
 EXAMPLE = ROOT / "examples" / "the-letter.yaml"

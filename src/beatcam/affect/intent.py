@@ -63,13 +63,13 @@ class IntentWeights:
 WEIGHTS: Final = IntentWeights(cue_gain=2.0, function_gain=1.0, dominance_gain=1.0)
 # The readout learnt its odds where few beats are plain: of the labelled beats, 379 of 2,245
 # carry no intent, because they were written to teach the intents, and of the bench's tuning
-# situations whose writers named an intent (which it also learns from), 3,254 of 12,032: 3,633 of
-# 14,277. In the scenes beatcam is given, plain beats are about half (725 of the bench's 1,497
+# situations whose writers named an intent (which it also learns from), 3,479 of 12,782: 3,858 of
+# 15,027. In the scenes beatcam is given, plain beats are about half (725 of the bench's 1,497
 # tuning situations; more in a whole screenplay). A classifier's odds move to new class shares by
 # adding the log of the ratio of the new share to the old (Saerens, Latinne & Decaestecker 2002,
 # "Adjusting the outputs of a classifier to new a priori probabilities"), for "none" and,
 # together, for the intents.
-LABELLED_PLAIN_SHARE: Final = 3633 / 14277
+LABELLED_PLAIN_SHARE: Final = 3858 / 15027
 SCENE_PLAIN_SHARE: Final = 725 / 1497
 PRIOR_SHIFT: Final = np.log(
     np.where(
