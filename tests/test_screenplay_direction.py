@@ -312,3 +312,25 @@ def test_no_line_of_dialogue_shakes_the_camera() -> None:
     plan, lines = _planned_lines("the-library-freak-out", "INT. LIBRARY--DAY")
     assert len(lines) >= 30
     assert all(shot.movement != "handheld" for shot in plan.shots if shot.beat in lines)
+
+
+def test_a_lie_an_earlier_beat_began_does_not_hold_the_camera_still() -> None:
+    """A body at rest holds the camera still where the beat says they lie ("Tom lies still and
+    stares up"), not for every beat after a fall: Yorblef collapses at the guru's feet and talks
+    on from the ground for twenty beats, and the first version of this rule held every one of them
+    locked off, his jolt of realisation too (459c1ee; a push-in before it)."""
+    path = Path(__file__).parent / "data" / "screenplays" / "ascent-to-guru-peak.fountain"
+    scene = next(s for s in read_scenes(str(path)) if any("collapses" in b.text for b in s.beats))
+    plan, _ = plan_scene(scene)
+    after_the_fall = [
+        shot
+        for shot in plan.shots
+        if shot.beat > 2
+        and shot.subjects[:1] == ("Yorblef",)
+        and "lie" in plan.blocking["Yorblef"].pose[shot.start_frame :][: shot.frames]
+    ]
+    assert len(after_the_fall) >= 10
+    for shot in after_the_fall:
+        assert "a body at rest holds still" not in dict(shot.reason.rules), shot.why
+    jolt = next(shot for shot in plan.shots if "jolts in realization" in plan.beats[shot.beat].text)
+    assert jolt.movement != "static"
