@@ -33,7 +33,7 @@ from beatcam.direct.stagings import (
     staging_table,
 )
 from beatcam.model import Affect
-from beatcam.model.vocab import SIZES, Intent, Pose, Staging, moves_where
+from beatcam.model.vocab import SIZES, Intent, Staging, moves_where
 
 Preferences = Mapping[str, float]
 
@@ -166,6 +166,7 @@ EXTREME_DOMINANCE: Final = 0.6
 # earlier beat began is no rest: a man who collapsed at the guru's feet and talks on from the
 # ground still gets his push-in when he jolts at what the guru said.
 AT_REST: Final = 2.0
+LIES_DOWN: Final = "lie"  # the action (affect/data/actions.yaml) of words that lay someone down
 READOUT_GAIN: Final = {
     "size": 16.0,
     "angle": 20.0,
@@ -557,7 +558,7 @@ GRAMMAR: tuple[Rule, ...] = (
         "a body at rest holds still",
         "movement",
         lambda c: _when(
-            Pose.LIE in c.affect.actions and not c.lying.isdisjoint(c.characters[:1]),
+            LIES_DOWN in c.affect.actions and not c.lying.isdisjoint(c.characters[:1]),
             {"static": AT_REST},
         ),
         "they lie still, and so does the camera",
