@@ -81,6 +81,11 @@ class Context:
         """How far the beat's focus character moves during the slot."""
         return self.travel_m.get(self.characters[0], 0.0) if self.characters else 0.0
 
+    @property
+    def subject_lies(self) -> bool:
+        """Whether the beat's focus character lies on the ground at some frame of the slot."""
+        return bool(self.characters) and self.characters[0] in self.lying
+
     def emotion(self, name: str) -> float:
         return float(self.affect.emotions.get(name, 0.0))
 
@@ -558,7 +563,7 @@ GRAMMAR: tuple[Rule, ...] = (
         "a body at rest holds still",
         "movement",
         lambda c: _when(
-            LIES_DOWN in c.affect.actions and not c.lying.isdisjoint(c.characters[:1]),
+            LIES_DOWN in c.affect.actions and c.subject_lies,
             {"static": AT_REST},
         ),
         "they lie still, and so does the camera",
@@ -870,7 +875,7 @@ def _staging_rule(row: StagingMoves, field: str, shaded_by: tuple[Intent, ...]) 
             return {}
         if row.staging in ONCE_PER_BEAT and ctx.slot_in_beat > 0:
             return {}
-        if row.staging in UPRIGHT and not ctx.lying.isdisjoint(ctx.characters[:1]):
+        if row.staging in UPRIGHT and ctx.subject_lies:
             return {}
         if row.intent is not None:
             share = _shading_share(ctx, row.intent)
